@@ -1,0 +1,1 @@
+"""Bundled files: fonts, chime, default centre config, translation catalogs, web static files."""

@@ -1,0 +1,3 @@
+from novbe.cli import main
+
+raise SystemExit(main())

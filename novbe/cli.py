@@ -1,0 +1,217 @@
+"""`novbe` — the command line for admins, scripts and the demo."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from shared.config import CentreConfig, load_config
+from shared.errors import ConfigError, NovbeError
+from shared.local_queue import LocalQueue
+from shared.logs import setup_logging
+from shared.model import Ticket
+from shared.paths import data_dir, default_config, default_db_path
+
+
+class Context:
+    """What a command needs: the parsed args, the config and (lazily) the queue."""
+
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self._config: CentreConfig | None = None
+        self._queue: LocalQueue | None = None
+
+    @property
+    def db_path(self) -> Path:
+        return Path(self.args.db) if self.args.db else default_db_path()
+
+    @property
+    def config_path(self) -> Path:
+        return Path(self.args.config) if self.args.config else default_config()
+
+    @property
+    def config(self) -> CentreConfig:
+        if self._config is None:
+            self._config = load_config(self.config_path)
+        return self._config
+
+    @property
+    def queue(self) -> LocalQueue:
+        if self._queue is None:
+            self._queue = LocalQueue(self.db_path, self.config)
+        return self._queue
+
+    def out(self, text: str = "") -> None:
+        print(text, flush=True)
+
+    def print_ticket(self, ticket: Ticket) -> None:
+        if self.args.json:
+            self.out(json.dumps(ticket.to_json(), ensure_ascii=False))
+        else:
+            where = f" → counter {ticket.counter}" if ticket.counter and ticket.status in ("called", "serving") else ""
+            self.out(f"{ticket.code}  {ticket.service}  {ticket.status}{where}  "
+                     f"ahead {ticket.ahead}, ~{ticket.estimated_wait_min} min")
+
+
+Command = Callable[[Context], int | None]
+
+
+def _cmd_init(ctx: Context) -> int:
+    ctx.queue
+    ctx.out(f"queue database ready: {ctx.db_path}")
+    return 0
+
+
+def _cmd_services(ctx: Context) -> int:
+    cfg = ctx.config
+    if ctx.args.json:
+        ctx.out(json.dumps([{"id": s.id, "category": s.category, "prefix": s.prefix,
+                             "names": s.names, "service_min": s.service_min,
+                             "target_wait_min": s.target_wait_min, "daily_cap": s.daily_cap}
+                            for s in cfg.services.values()], ensure_ascii=False, indent=1))
+        return 0
+    for cat in cfg.categories:
+        ctx.out(f"{cat.prefix}  {cat.id}  — {cat.name('az')}")
+        for svc in cat.services:
+            if svc.id != cat.id:
+                ctx.out(f"     {svc.id}  — {svc.name('az')}")
+    return 0
+
+
+def _cmd_check_config(ctx: Context) -> int:
+    cfg = load_config(ctx.args.file)
+    ctx.out(f"{ctx.args.file}: OK — {len(cfg.categories)} categories, {len(cfg.services)} services, "
+            f"{len(cfg.priorities)} priority classes, {len(cfg.counters)} counters")
+    return 0
+
+
+def _cmd_issue(ctx: Context) -> int:
+    ticket = ctx.queue.issue(ctx.args.service, priority=ctx.args.priority, language=ctx.args.lang,
+                             source="cli")
+    ctx.print_ticket(ticket)
+    if ctx.args.print_url:
+        from kiosk.cli import print_issued
+
+        return print_issued(ctx, ticket, ctx.args.print_url)
+    return 0
+
+
+def _counter_cmd(op: str) -> Command:
+    def run(ctx: Context) -> int:
+        q = ctx.queue
+        if op == "call":
+            ticket = q.call_next(ctx.args.counter)
+        elif op == "transfer":
+            ticket = q.transfer(ctx.args.counter, ctx.args.service)
+        else:
+            ticket = getattr(q, op)(ctx.args.counter)
+        ctx.print_ticket(ticket)
+        return 0
+    return run
+
+
+def _cmd_status(ctx: Context) -> int:
+    snap = ctx.queue.snapshot()
+    if ctx.args.json:
+        ctx.out(json.dumps({
+            "service_day": snap.service_day,
+            "waiting": {s.id: s.waiting for s in snap.services},
+            "counters": [c.to_json() for c in snap.counters],
+        }, ensure_ascii=False))
+        return 0
+    ctx.out(f"service day {snap.service_day}")
+    for s in snap.services:
+        if s.waiting:
+            ctx.out(f"  {s.id:<40} {s.waiting:>4} waiting, ~{s.estimated_wait_min} min")
+    if not any(s.waiting for s in snap.services):
+        ctx.out("  nobody waiting")
+    for c in snap.counters:
+        if c.mode != "closed" or c.ticket:
+            current = f"{c.ticket.code} ({c.ticket.status})" if c.ticket else "—"
+            ctx.out(f"  counter {c.id:<4} {c.mode:<7} {current}")
+    return 0
+
+
+# Roles add their own subcommands (kiosk, board, serve, say, reprint…): each role's cli module
+# has register(subparsers); a command's func takes the Context above.
+ROLE_REGISTRARS: list[Callable[[Any], None]] = []
+
+
+def _load_roles() -> None:
+    if ROLE_REGISTRARS:
+        return
+    import importlib
+
+    for module in ("kiosk.cli", "board.cli", "server.cli", "novbe.demo"):
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        ROLE_REGISTRARS.append(mod.register)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="novbe", description="Növbə — queue system for social-services centres")
+    parser.add_argument("--db", help="queue database file (env NOVBE_DB)")
+    parser.add_argument("--config", help="centre config TOML (env NOVBE_CONFIG)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, fn: Command, help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        p.set_defaults(func=fn)
+        return p
+
+    add("init", _cmd_init, "create or migrate the queue database")
+    add("services", _cmd_services, "list the services of the centre").add_argument("--json", action="store_true")
+    add("check-config", _cmd_check_config, "validate a centre config file").add_argument("file")
+    p = add("issue", _cmd_issue, "issue a ticket for a service")
+    p.add_argument("service")
+    p.add_argument("--priority", help="priority class id")
+    p.add_argument("--lang", default="az", choices=["az", "ru", "en"])
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--print", dest="print_url", metavar="URL", help="print the ticket to this printer URL")
+    for name, op, help in (("call", "call", "end the current visit and call the next ticket"),
+                           ("recall", "recall", "call the counter's ticket again"),
+                           ("start", "start", "start serving the called visitor"),
+                           ("finish", "finish", "finish the counter's visit"),
+                           ("no-show", "no_show", "the called visitor did not come")):
+        p = add(name, _counter_cmd(op), help)
+        p.add_argument("counter")
+        p.add_argument("--json", action="store_true")
+    p = add("transfer", _counter_cmd("transfer"), "send the counter's visitor to another service")
+    p.add_argument("counter")
+    p.add_argument("service")
+    p.add_argument("--json", action="store_true")
+    add("status", _cmd_status, "waiting per service, current ticket per counter").add_argument("--json", action="store_true")
+    _load_roles()
+    for register in ROLE_REGISTRARS:
+        register(sub)
+    return parser
+
+
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    setup_logging(data_dir(), name="novbe")
+    ctx = Context(args)
+    try:
+        return int(args.func(ctx) or 0)
+    except ConfigError as exc:
+        print(f"novbe: the centre config is broken:\n  " + "\n  ".join(exc.problems), file=sys.stderr)
+        return 2
+    except NovbeError as exc:
+        print(f"novbe: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        if ctx._queue is not None:
+            ctx._queue.close()

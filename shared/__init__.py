@@ -1,0 +1,1 @@
+"""The queue itself: domain rules, SQLite store, config, languages, clock, estimator."""

@@ -1,0 +1,36 @@
+"""Logging to stderr and to a rotating file in the data dir."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+from pathlib import Path
+
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def setup_logging(data_dir: Path, level: int = logging.INFO, name: str = "novbe") -> Path | None:
+    """Send log lines to stderr and to <data_dir>/<name>.log (5 files of 2 MB)."""
+    root = logging.getLogger()
+    root.setLevel(level)
+    for handler in list(root.handlers):
+        if getattr(handler, "_novbe", False):
+            root.removeHandler(handler)
+    stderr = logging.StreamHandler(sys.stderr)
+    stderr.setLevel(logging.WARNING)
+    stderr.setFormatter(logging.Formatter(FORMAT))
+    stderr._novbe = True  # type: ignore[attr-defined]
+    root.addHandler(stderr)
+    path: Path | None = data_dir / f"{name}.log"
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5,
+                                                       encoding="utf-8")
+        handler.setFormatter(logging.Formatter(FORMAT))
+        handler._novbe = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+    except OSError as exc:
+        logging.getLogger(__name__).warning("cannot write the log file %s: %s", path, exc)
+        path = None
+    return path

@@ -1,0 +1,80 @@
+"""The queue contract: every app talks to the queue through these operations, whether the queue
+is the local SQLite file (LocalQueue) or the centre's server (RemoteQueue)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from shared.config import CentreConfig
+from shared.model import CounterState, Event, Snapshot, Ticket
+
+
+class Queue(Protocol):
+    """The operations of DESIGN.md's queue contract."""
+
+    config: CentreConfig
+
+    def issue(self, service: str, priority: str | None = None, language: str = "az",
+              source: str | None = None, check_hours: bool = False) -> Ticket:
+        """Give a visitor a numbered ticket for a service."""
+
+    def call_next(self, counter: str, staff: str | None = None) -> Ticket:
+        """End the counter's current visit, then call the next ticket it may serve."""
+
+    def call(self, counter: str, ticket: str, staff: str | None = None) -> Ticket:
+        """Call one waiting ticket (by code or token) to the counter."""
+
+    def recall(self, counter: str) -> Ticket:
+        """Call the counter's current ticket once more."""
+
+    def start(self, counter: str) -> Ticket:
+        """The called visitor has arrived: start serving."""
+
+    def finish(self, counter: str, outcome: str = "served") -> Ticket:
+        """The visit at the counter is over."""
+
+    def no_show(self, counter: str) -> Ticket:
+        """The called visitor did not come."""
+
+    def transfer(self, counter: str, service: str) -> Ticket:
+        """Send the counter's visitor back to the queue of another service."""
+
+    def cancel(self, ticket: str) -> Ticket:
+        """Withdraw a ticket (by code or token) that is waiting or called."""
+
+    def open_counter(self, counter: str, staff: str | None = None) -> CounterState:
+        """A staff member opens the counter."""
+
+    def pause_counter(self, counter: str) -> CounterState:
+        """The counter stops calling for a while."""
+
+    def close_counter(self, counter: str) -> CounterState:
+        """The counter closes (it must have no visitor)."""
+
+    def counter_state(self, counter: str) -> CounterState:
+        """The counter's mode, staff and current ticket."""
+
+    def waiting(self, counter: str | None = None, limit: int = 200) -> list[Ticket]:
+        """Waiting tickets in calling order, for one counter's services or all."""
+
+    def ticket(self, code: str) -> Ticket:
+        """Today's ticket with this code (or any ticket with this token)."""
+
+    def status(self, token: str) -> Ticket:
+        """What a phone shows: the ticket with people ahead and estimated wait."""
+
+    def rate(self, token: str, score: int) -> Ticket:
+        """Store the visitor's 1–5 satisfaction rating, once per ticket."""
+
+    def report_device(self, source: str, kind: str, message: str = "",
+                      ticket_id: int | None = None) -> Event:
+        """A kiosk reports its printer: printed, print_failed, printer_paper_out, printer_ok…"""
+
+    def snapshot(self, zone: str | None = None) -> Snapshot:
+        """What a board shows now."""
+
+    def events(self, after_id: int = 0, limit: int = 500) -> list[Event]:
+        """The changes after an event id, oldest first."""
+
+    def close(self) -> None:
+        """Release the connection."""
