@@ -76,5 +76,8 @@ class Queue(Protocol):
     def events(self, after_id: int = 0, limit: int = 500) -> list[Event]:
         """The changes after an event id, oldest first."""
 
+    def last_event_id(self) -> int:
+        """The newest event's id (also a cheap "are you there?")."""
+
     def close(self) -> None:
         """Release the connection."""
