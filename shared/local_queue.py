@@ -270,7 +270,11 @@ class LocalQueue:
         self._conn.execute(
             "UPDATE tickets SET status = 'called', called_at = ?, counter = ?, staff = ? WHERE id = ?",
             (tx.at, counter, staff, tid))
+        mode, old_staff, _ = self._counter_row(counter)
+        staff = staff or old_staff
         self._set_counter(tx, counter, CounterMode.OPEN, staff, tid)
+        if mode != CounterMode.OPEN:
+            self._event(tx, "counter_opened", None, counter, staff)
         self._event(tx, "called", tid, counter, staff, code=code)
 
     def call_next(self, counter: str, staff: str | None = None) -> Ticket:
