@@ -24,7 +24,12 @@ from shared.errors import (
     NovbeError,
     TicketNotFound,
 )
-from shared.estimator import LOOKBACK_SECONDS, RECENT_VISITS, estimate_wait_min, median_service_minutes
+from shared.estimator import (
+    LOOKBACK_SECONDS,
+    RECENT_VISITS,
+    estimate_wait_min,
+    median_service_minutes,
+)
 from shared.model import (
     AT_COUNTER,
     DEVICE_ALERT_KINDS,
@@ -46,6 +51,8 @@ NORMAL_RANK = 1000
 FRONT_RANK = 0
 MAX_NUMBER = 999
 DEVICE_KINDS = (*DEVICE_ALERT_KINDS, *DEVICE_OK_KINDS, "printed")
+COUNTER_EVENTS = {CounterMode.OPEN: "counter_opened", CounterMode.PAUSED: "counter_paused",
+                  CounterMode.CLOSED: "counter_closed"}
 
 
 @dataclass
@@ -403,8 +410,7 @@ class LocalQueue:
             new_staff = staff if staff is not None else (old_staff if keep_staff else None)
             self._set_counter(tx, c.id, mode, new_staff, tid)
             if old_mode != mode or new_staff != old_staff:
-                self._event(tx, f"counter_{mode}ed" if mode != CounterMode.CLOSED else "counter_closed",
-                            None, c.id, new_staff)
+                self._event(tx, COUNTER_EVENTS[mode], None, c.id, new_staff)
         return self.counter_state(c.id)
 
     def open_counter(self, counter: str, staff: str | None = None) -> CounterState:
