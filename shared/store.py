@@ -57,6 +57,20 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db["meta"].create({"key": str, "value": str}, pk="key")
 
 
+@migrations()
+def m002_server_accounts(db: sqlite_utils.Database) -> None:
+    """Staff accounts, device tokens and sign-in sessions of the server (issue 6)."""
+    db["staff"].create({"name": str, "password_hash": str, "created_at": float,
+                        "updated_at": float}, pk="name", not_null={"password_hash"})
+    db["device_tokens"].create({"name": str, "token_hash": str, "created_at": float},
+                               pk="name", not_null={"token_hash"})
+    db.execute("CREATE UNIQUE INDEX idx_device_tokens_hash ON device_tokens(token_hash)")
+    db["sessions"].create({"id_hash": str, "staff": str, "csrf": str, "counter": str,
+                           "created_at": float, "expires_at": float}, pk="id_hash",
+                          not_null={"staff", "csrf", "expires_at"},
+                          foreign_keys=[("staff", "staff", "name")])
+
+
 def connect(path: str | Path) -> sqlite_utils.Database:
     """Open the queue database with the storage rules applied and migrations run."""
     path = Path(path)
@@ -65,7 +79,7 @@ def connect(path: str | Path) -> sqlite_utils.Database:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000,
                                isolation_level=None, check_same_thread=False)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        mode = _enter_wal(conn)
         if mode.lower() != "wal":
             log.warning("database %s is in %s journal mode, not WAL", path, mode)
         conn.execute("PRAGMA synchronous = FULL")
@@ -75,6 +89,21 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     db = sqlite_utils.Database(conn)
     migrate(db, path)
     return db
+
+
+def _enter_wal(conn: sqlite3.Connection) -> str:
+    """Switch to WAL. On a fresh file another process may be switching at the same moment, and
+    SQLite then answers "locked" without waiting on the busy timeout: retry until it is done."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    delay = 0.002
+    while True:
+        try:
+            return conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.05)
 
 
 def migrate(db: sqlite_utils.Database, path: Path | None = None) -> list[str]:

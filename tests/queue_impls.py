@@ -6,8 +6,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-
 from shared.clock import FakeClock
 from shared.config import CentreConfig
 from shared.local_queue import LocalQueue
@@ -24,6 +22,29 @@ def make_queue(kind: str, db_path: Path, config: CentreConfig, clock: FakeClock)
         finally:
             q.close()
     elif kind == "remote":
-        pytest.skip("RemoteQueue arrives with the server (issue 6)")
+        with remote_queue(db_path, config, clock) as q:
+            yield q
     else:
         raise ValueError(kind)
+
+
+@contextmanager
+def remote_queue(db_path: Path, config: CentreConfig, clock: FakeClock) -> Iterator:
+    """A RemoteQueue talking to a real uvicorn on 127.0.0.1 over a LocalQueue on db_path
+    (sharing the test's FakeClock), with a fresh device token."""
+    from server.accounts import Accounts
+    from server.app import run_server_in_thread
+    from shared.remote_queue import RemoteQueue
+
+    local = LocalQueue(db_path, config, clock)
+    accounts = Accounts(db_path)
+    token = accounts.add_device("contract-tests")
+    handle = run_server_in_thread(local, config, accounts=accounts, clock=clock)
+    remote = RemoteQueue(handle.url, token)
+    try:
+        yield remote
+    finally:
+        remote.close()
+        handle.stop()
+        accounts.close()
+        local.close()

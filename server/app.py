@@ -1,0 +1,191 @@
+"""The server: a FastAPI app over one queue (create_app) and a uvicorn runner in a thread
+(run_server_in_thread) for the demo and the tests."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+import sqlite3
+import threading
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from server import api, pages_counter, pages_phone, streams
+from server.accounts import Accounts
+from server.event_hub import EventHub
+from server.throttle import SignInThrottle, TooManyAttempts
+from server.web import STATIC_DIR, wants_html
+from shared.clock import Clock, SystemClock
+from shared.config import CentreConfig
+from shared.errors import ConfigError, NovbeError
+from shared.queue import Queue
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PORT = 8700
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                                "script-src 'self'; connect-src 'self'; frame-ancestors 'none'"),
+}
+
+
+def _error(exc: Exception, status: int, name: str | None = None,
+           headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": name or type(exc).__name__, "message": str(exc)},
+                        status_code=status, headers=headers)
+
+
+async def _novbe_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, NovbeError)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else None
+    if isinstance(exc, ConfigError):
+        return JSONResponse({"error": "ConfigError", "message": str(exc),
+                             "problems": exc.problems}, status_code=exc.http_status)
+    if wants_html(request):
+        return pages_counter.error_page(request, exc, headers)
+    return _error(exc, exc.http_status, headers=headers)
+
+
+async def _invalid_input(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = jsonable_encoder(exc.errors(), custom_encoder={Exception: str})
+    where = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}"
+                      for e in errors[:5])
+    return JSONResponse({"error": "InvalidInput", "message": f"invalid input — {where}",
+                         "detail": errors}, status_code=422)
+
+
+async def _bad_text(request: Request, exc: Exception) -> JSONResponse:
+    return _error(exc, 400, "InvalidInput")
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    log.error("database error on %s: %s", request.url.path, exc)
+    return _error(Exception("the queue database is unavailable"), 503, "QueueUnavailable")
+
+
+def create_app(queue: Queue, config: CentreConfig | None = None, *,
+               accounts: Accounts | None = None, db_path: str | Path | None = None,
+               clock: Clock | None = None, secure_cookies: bool = False,
+               poll_seconds: float | None = None) -> FastAPI:
+    """The whole server over one queue. Accounts live in `db_path` (default: the queue's file)."""
+    config = config or queue.config
+    if accounts is None:
+        path = db_path or getattr(queue, "path", None)
+        if path is None:
+            raise ValueError("create_app needs accounts or db_path for a queue without a file")
+        accounts = Accounts(path)
+    hub = EventHub(queue) if poll_seconds is None else EventHub(queue, poll_seconds)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await hub.start()
+        app.state.ready.set()
+        try:
+            yield
+        finally:
+            await hub.stop()
+
+    app = FastAPI(title="Növbə server", version="0.1.0", lifespan=lifespan,
+                  description="The queue of a social-services centre over HTTP: counter "
+                              "console, phone ticket page, JSON API and live events.")
+    app.state.queue = queue
+    app.state.config = config
+    app.state.accounts = accounts
+    app.state.hub = hub
+    app.state.clock = clock or getattr(queue, "clock", None) or SystemClock()
+    app.state.throttle = SignInThrottle()
+    app.state.secure_cookies = secure_cookies
+    app.state.ready = threading.Event()
+
+    app.add_exception_handler(NovbeError, _novbe_error)
+    app.add_exception_handler(RequestValidationError, _invalid_input)
+    app.add_exception_handler(UnicodeError, _bad_text)
+    app.add_exception_handler(sqlite3.DatabaseError, _database_error)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Any) -> Response:
+        response = await call_next(request)
+        for key, value in SECURITY_HEADERS.items():
+            if key == "Content-Security-Policy" and request.url.path.startswith("/docs"):
+                continue
+            response.headers.setdefault(key, value)
+        return response
+
+    app.include_router(api.router)
+    app.include_router(streams.router)
+    app.include_router(pages_counter.router)
+    app.include_router(pages_phone.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app
+
+
+@dataclass
+class ServerHandle:
+    """A running server: its base URL, and stop()."""
+
+    url: str
+    app: FastAPI
+    server: uvicorn.Server
+    thread: threading.Thread
+    sock: socket.socket
+    _stopped: bool = field(default=False, repr=False)
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """End the open event streams, shut uvicorn down and wait for its thread."""
+        if self._stopped:
+            return
+        self._stopped = True
+        self.app.state.hub.close_streams()
+        self.server.should_exit = True
+        self.thread.join(timeout)
+        with contextlib.suppress(OSError):
+            self.sock.close()
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A bound, listening TCP socket (port 0 picks a free one)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def run_server_in_thread(queue: Queue, config: CentreConfig | None = None,
+                         host: str = "127.0.0.1", port: int = 0, *,
+                         app: FastAPI | None = None, **app_options: Any) -> ServerHandle:
+    """Start uvicorn over the queue in a daemon thread; returns once it is serving."""
+    app = app or create_app(queue, config, **app_options)
+    sock = listening_socket(host, port)
+    bound = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
+                                           timeout_graceful_shutdown=3, lifespan="on"))
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])),
+                              name=f"novbe-server-{bound}", daemon=True)
+    thread.start()
+    if not app.state.ready.wait(30):
+        server.should_exit = True
+        raise RuntimeError("the server did not start within 30 s")
+    shown = f"[{host}]" if ":" in host else host
+    return ServerHandle(f"http://{shown}:{bound}", app, server, thread, sock)
