@@ -64,9 +64,14 @@ async def _invalid_input(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = jsonable_encoder(exc.errors(), custom_encoder={Exception: str})
     where = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}"
+                      + (f" (got {e['input']!r})" if _short(e.get("input")) else "")
                       for e in errors[:5])
     return JSONResponse({"error": "InvalidInput", "message": f"invalid input — {where}",
                          "detail": errors}, status_code=422)
+
+
+def _short(value: Any) -> bool:
+    return isinstance(value, (str, int, float)) and len(repr(value)) <= 80
 
 
 async def _bad_text(request: Request, exc: Exception) -> JSONResponse:
