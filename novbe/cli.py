@@ -61,7 +61,7 @@ Command = Callable[[Context], int | None]
 
 
 def _cmd_init(ctx: Context) -> int:
-    ctx.queue
+    ctx.queue.last_event_id()  # opening the queue creates or migrates the file
     ctx.out(f"queue database ready: {ctx.db_path}")
     return 0
 
@@ -205,7 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(ctx) or 0)
     except ConfigError as exc:
-        print(f"novbe: the centre config is broken:\n  " + "\n  ".join(exc.problems), file=sys.stderr)
+        print("novbe: the centre config is broken:\n  " + "\n  ".join(exc.problems), file=sys.stderr)
         return 2
     except NovbeError as exc:
         print(f"novbe: {exc}", file=sys.stderr)
