@@ -1,0 +1,129 @@
+"""The service day in Asia/Baku (UTC+4) with the reset at 03:00 local, driven by a fake clock."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from shared.model import Status
+from shared.service_day import day_start, service_day
+from tests.shared.helpers import JOB, PENSION, kinds
+
+BAKU = ZoneInfo("Asia/Baku")
+
+
+def baku(text: str) -> datetime:
+    """A Baku local time as an aware datetime."""
+    return datetime.fromisoformat(text).replace(tzinfo=BAKU)
+
+
+def test_service_day_function_uses_local_time_and_reset_hour():
+    """Before 03:00 Baku it is still yesterday's service day; UTC's date does not matter."""
+    assert service_day(baku("2026-11-24T02:59:59"), BAKU, 3) == date(2026, 11, 23)
+    assert service_day(baku("2026-11-24T03:00:00"), BAKU, 3) == date(2026, 11, 24)
+    # 23:30 UTC on the 23rd is 03:30 on the 24th in Baku.
+    assert service_day(datetime.fromisoformat("2026-11-23T23:30:00+00:00"), BAKU, 3) == date(2026, 11, 24)
+    assert day_start(date(2026, 11, 24), BAKU, 3) == baku("2026-11-24T03:00:00")
+
+
+def test_numbering_resets_at_the_reset_hour_not_at_midnight(local_queue, clock):
+    """A-numbers run on past local midnight, restart at 03:00 Baku, and not again at UTC midnight."""
+    q = local_queue
+    codes = []
+    for local in ("2026-11-23T23:50", "2026-11-24T00:10", "2026-11-24T02:59:59"):
+        clock.set(baku(local))
+        codes.append((q.issue(JOB).code, q.issue(PENSION).code))
+    assert codes == [("A-001", "B-001"), ("A-002", "B-002"), ("A-003", "B-003")]
+    clock.set(baku("2026-11-24T03:00"))  # = 2026-11-23T23:00 UTC
+    assert clock.now().date() == date(2026, 11, 23)
+    t = q.issue(JOB)
+    assert (t.code, t.service_day) == ("A-001", "2026-11-24")
+    clock.set(baku("2026-11-24T04:00"))  # = UTC midnight
+    assert clock.now().hour == 0
+    t = q.issue(JOB)
+    assert (t.code, t.service_day) == ("A-002", "2026-11-24")
+    assert q.issue(PENSION).code == "B-001"
+
+
+def test_yesterdays_waiting_tickets_expire_with_events(local_queue, clock):
+    """At the first write of a new service day, what was left waiting or called expires, with
+    one event each; a visit still being served is closed as done (day_end); counters are freed."""
+    q = local_queue
+    clock.set(baku("2026-11-23T17:30"))
+    waiting = q.issue(JOB)
+    called = q.issue(JOB)
+    serving = q.issue(PENSION)
+    q.call_next("1")
+    q.call_next("4")
+    q.start("4")
+    finished = q.issue(PENSION)
+    q.call_next("5")
+    q.finish("5")
+    clock.set(baku("2026-11-24T09:00"))
+    before = q.last_event_id()
+    fresh = q.issue(JOB)
+    assert fresh.code == "A-001" and fresh.ahead == 0
+    assert q.status(waiting.token).status == Status.EXPIRED
+    assert q.status(called.token).status == Status.EXPIRED
+    s = q.status(serving.token)
+    assert (s.status, s.outcome) == (Status.DONE, "day_end")
+    assert q.status(finished.token).status == Status.DONE  # an ended visit is left alone
+    events = q.events(before)
+    started = [e for e in events if e.kind == "day_started"]
+    assert len(started) == 1 and started[0].details == {"service_day": "2026-11-24", "expired": 3}
+    by_ticket = {e.ticket_id: e.kind for e in events if e.ticket_id}
+    assert by_ticket[waiting.id] == "expired" and by_ticket[called.id] == "expired"
+    assert by_ticket[serving.id] == "finished"
+    assert finished.id not in by_ticket
+    assert q.counter_state("1").ticket is None and q.counter_state("4").ticket is None
+    assert [t.code for t in q.waiting()] == ["A-001"]
+
+
+def test_no_expiry_at_local_midnight(local_queue, clock):
+    """Tickets waiting across local midnight (before 03:00) stay waiting and keep their numbers."""
+    q = local_queue
+    clock.set(baku("2026-11-23T23:40"))
+    t = q.issue(JOB)
+    clock.set(baku("2026-11-24T00:20"))
+    q.issue(PENSION)
+    assert q.status(t.token).status == Status.WAITING
+    assert "expired" not in kinds(q.events())
+    assert q.ticket(t.code).id == t.id  # still today's A-001
+
+
+def test_call_near_midnight_stays_consistent(local_queue, clock):
+    """A ticket called at 23:59:59 is recalled and finished after midnight on the same service
+    day; the board still shows the call and the code still finds it."""
+    q = local_queue
+    clock.set(baku("2026-11-23T23:59:00"))
+    t = q.issue(JOB)
+    clock.set(baku("2026-11-23T23:59:59"))
+    assert q.call_next("1").id == t.id
+    clock.set(baku("2026-11-24T00:00:01"))
+    assert q.recall("1").recalls == 1
+    snap = q.snapshot()
+    assert snap.service_day == "2026-11-23"
+    assert [c.code for c in snap.calls][:2] == [t.code, t.code]
+    assert q.ticket(t.code).counter == "1"
+    clock.set(baku("2026-11-24T00:05"))
+    f = q.finish("1")
+    assert f.status == Status.DONE and f.outcome == "served" and f.service_day == "2026-11-23"
+    assert kinds(q.events(), t.id) == ["issued", "called", "recalled", "finished"]
+
+
+def test_call_across_the_reset_hour(local_queue, clock):
+    """A visitor called at 02:59 whose visit is still open at 03:00 is closed by the day change,
+    and the next day's Next at that counter calls only the new day's tickets."""
+    q = local_queue
+    clock.set(baku("2026-11-24T02:58"))
+    old = q.issue(JOB)
+    q.issue(JOB)
+    clock.set(baku("2026-11-24T02:59"))
+    q.call_next("1")
+    clock.set(baku("2026-11-24T03:01"))
+    new = q.issue(JOB)
+    assert new.code == "A-001"
+    assert q.call_next("1").id == new.id
+    assert q.status(old.token).status == Status.EXPIRED
+    holders = [c.ticket.id for c in q.snapshot().counters if c.ticket]
+    assert holders == [new.id]
