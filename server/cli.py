@@ -1,0 +1,113 @@
+"""`novbe serve`, `novbe staff …`, `novbe device …` — the server's commands."""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import sys
+from typing import Any
+
+from server.accounts import Accounts, AccountError
+
+log = logging.getLogger(__name__)
+
+
+def _accounts(ctx: Any) -> Accounts:
+    ctx.queue  # creates / migrates the database first
+    return Accounts(ctx.db_path)
+
+
+def _read_password(ctx: Any) -> str:
+    if ctx.args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass(f"password for {ctx.args.name}: ")
+        if getpass.getpass("again: ") != password:
+            raise AccountError("the two passwords differ")
+    return password
+
+
+def cmd_serve(ctx: Any) -> int:
+    import uvicorn
+
+    from server.app import create_app
+
+    host, port = ctx.args.host, ctx.args.port
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        log.warning("serving on %s: other machines of the network can reach the server", host)
+    app = create_app(ctx.queue, ctx.config, db_path=ctx.db_path)
+    shown = f"[{host}]" if ":" in host else host
+    ctx.out(f"Növbə server on http://{shown}:{port}  — counter console /counter, API docs /docs")
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
+                timeout_graceful_shutdown=3)
+    return 0
+
+
+def cmd_staff(ctx: Any) -> int:
+    accounts = _accounts(ctx)
+    try:
+        action, name = ctx.args.staff_action, getattr(ctx.args, "name", None)
+        if action == "list":
+            for staff in accounts.staff_names():
+                ctx.out(staff)
+        elif action == "add":
+            accounts.add_staff(name, _read_password(ctx))
+            ctx.out(f"staff member {name} added")
+        elif action == "passwd":
+            accounts.set_password(name, _read_password(ctx))
+            ctx.out(f"password of {name} changed; their sessions are signed out")
+        elif action == "remove":
+            accounts.remove_staff(name)
+            ctx.out(f"staff member {name} removed")
+    finally:
+        accounts.close()
+    return 0
+
+
+def cmd_device(ctx: Any) -> int:
+    accounts = _accounts(ctx)
+    try:
+        action, name = ctx.args.device_action, getattr(ctx.args, "name", None)
+        if action == "list":
+            for device in accounts.device_names():
+                ctx.out(device)
+        elif action == "add":
+            token = accounts.add_device(name)
+            ctx.out(f"device {name} added; its token (shown only now, keep it secret):")
+            ctx.out(token)
+        elif action == "remove":
+            accounts.remove_device(name)
+            ctx.out(f"device {name} removed; its token no longer works")
+    finally:
+        accounts.close()
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    """Add serve, staff and device to the novbe command line."""
+    p = subparsers.add_parser("serve", help="run the server (counter console, phone page, API)",
+                              description="Run the Növbə server over the queue database.")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8700, help="port (default 8700)")
+    p.set_defaults(func=cmd_serve)
+
+    p = subparsers.add_parser("staff", help="staff accounts of the counter console",
+                              description="Add, change or remove staff accounts.")
+    sub = p.add_subparsers(dest="staff_action", required=True, metavar="ACTION")
+    for action, text in (("add", "add a staff account"), ("passwd", "change a password")):
+        a = sub.add_parser(action, help=text, description=text)
+        a.add_argument("name")
+        a.add_argument("--password-stdin", action="store_true",
+                       help="read the password from the first line of stdin (no prompt)")
+    sub.add_parser("remove", help="remove a staff account").add_argument("name")
+    sub.add_parser("list", help="list staff accounts")
+    p.set_defaults(func=cmd_staff)
+
+    p = subparsers.add_parser("device", help="device tokens of remote kiosks, boards, counters",
+                              description="Add or remove device tokens.")
+    sub = p.add_subparsers(dest="device_action", required=True, metavar="ACTION")
+    sub.add_parser("add", help="add a device and print its token once").add_argument("name")
+    sub.add_parser("remove", help="revoke a device's token").add_argument("name")
+    sub.add_parser("list", help="list devices")
+    p.set_defaults(func=cmd_device)
