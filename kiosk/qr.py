@@ -1,0 +1,37 @@
+"""The ticket's QR code: the phone status page of the ticket (or its bare token), right-sized."""
+
+from __future__ import annotations
+
+import qrcode
+from PIL import Image
+from qrcode.constants import ERROR_CORRECT_M
+
+from shared.config import CentreConfig
+from shared.model import Ticket
+
+QUIET_ZONE_MODULES = 4
+
+
+def qr_payload(ticket: Ticket, config: CentreConfig) -> str:
+    """`{public_url}/t/{token}` when the centre has a public URL, else the token."""
+    return f"{config.public_url}/t/{ticket.token}" if config.public_url else ticket.token
+
+
+def qr_matrix(payload: str) -> list[list[bool]]:
+    """The QR modules (True = dark), without a quiet zone."""
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
+    code.add_data(payload)
+    code.make(fit=True)
+    return code.get_matrix()
+
+
+def qr_image(payload: str, target_px: int, mode: str = "1") -> Image.Image:
+    """A QR code of whole-pixel modules, as close to target_px wide as possible (never below
+    3 px a module, so a thermal printer's dots stay readable)."""
+    matrix = qr_matrix(payload)
+    n = len(matrix)
+    box = max(3, target_px // n)
+    small = Image.new("1", (n, n), 1)
+    small.putdata([0 if dark else 1 for row in matrix for dark in row])
+    img = small.resize((n * box, n * box), Image.Resampling.NEAREST)
+    return img if mode == "1" else img.convert(mode)
