@@ -1,0 +1,94 @@
+"""The board application: wires queue → feed → BoardController → BoardWidget, the announcer
+and QtAudioSink, with the two timers (feed poll, 1 s tick).
+
+For the demo: `create_board_window(queue, config, zone=None)` inside a running QApplication;
+`run_board(queue, config, windowed, zone)` as the whole program."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
+
+from board.announcer import Announcer
+from board.audio import AudioSink
+from board.controller import BoardController
+from board.feed import EventFeed, feed_for
+from board.speech_worker import SpeechWorker
+from board.view import BoardWidget
+from shared.config import CentreConfig
+from shared.queue import Queue
+
+log = logging.getLogger(__name__)
+
+TICK_MS = 1000
+
+
+class _Wakeup(QObject):
+    """Carries a push feed's wakeup (any thread) to the GUI thread."""
+
+    fired = Signal()
+
+
+def build_board(queue: Queue, config: CentreConfig, zone: str | None = None,
+                feed: EventFeed | None = None, sink: AudioSink | None = None,
+                speech: SpeechWorker | None | bool = True, lang: str | None = None,
+                parent: QWidget | None = None, wav_dir: Path | None = None) -> BoardWidget:
+    """Make a running board widget (needs a QApplication). `speech=False` chimes only;
+    `sink=None` plays through QtMultimedia. The controller is `widget.controller`."""
+    widget = BoardWidget(parent)
+    if sink is None:
+        from board.qt_audio import QtAudioSink
+
+        sink = QtAudioSink(widget)
+    worker = SpeechWorker() if speech is True else (speech or None)
+    announcer = Announcer(sink, config.board.speech_languages, worker, out_dir=wav_dir)
+    feed = feed or feed_for(queue)
+    controller = BoardController(queue, config, feed, widget, announcer, zone=zone, lang=lang)
+    widget.controller = controller  # type: ignore[attr-defined]
+    wake = _Wakeup(widget)
+    wake.fired.connect(controller.poll)
+    poll = QTimer(widget)
+    poll.setInterval(max(10, feed.interval_ms))
+    poll.timeout.connect(controller.poll)
+    tick = QTimer(widget)
+    tick.setInterval(TICK_MS)
+    tick.timeout.connect(controller.tick)
+    widget.timers = (poll, tick)  # type: ignore[attr-defined]
+    controller.start(wakeup=wake.fired.emit)
+    poll.start()
+    tick.start()
+    widget.destroyed.connect(lambda *_: controller.close())
+    return widget
+
+
+def create_board_window(queue: Queue, config: CentreConfig, zone: str | None = None) -> QWidget:
+    """A board window for a QApplication that is already running (the demo shows it beside the
+    kiosk); call .show() on it."""
+    widget = build_board(queue, config, zone)
+    widget.setWindowTitle(f"Növbə — {config.name(config.languages[0])}")
+    widget.resize(1280, 720)
+    return widget
+
+
+def run_board(queue: Queue, config: CentreConfig, windowed: bool = False,
+              zone: str | None = None) -> int:
+    """Run the board as the program: full screen on the primary screen unless `windowed`."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("novbe-board")
+    widget = create_board_window(queue, config, zone)
+    if windowed:
+        widget.show()
+    else:
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:
+            widget.setGeometry(screen.geometry())
+        widget.showFullScreen()
+    try:
+        return app.exec()
+    finally:
+        widget.controller.close()  # type: ignore[attr-defined]

@@ -1,0 +1,72 @@
+"""QtAudioSink: plays announcement WAVs through QtMultimedia (QMediaPlayer + QAudioOutput).
+
+`play()` may be called from any thread: the request is carried to the GUI thread by a queued
+signal. `done()` is called when the player reaches the end of the media — or, when no audio
+device exists or the player fails, after the WAV's own duration (so the FIFO keeps its pace and
+the log names the cause)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer, QUrl, Signal, Slot
+from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
+
+from board.wavfile import duration
+
+log = logging.getLogger(__name__)
+
+
+class QtAudioSink(QObject):
+    """Plays one WAV at a time on the default audio output."""
+
+    _request = Signal(str, object, str)
+
+    def __init__(self, parent: QObject | None = None, volume: float = 1.0):
+        super().__init__(parent)
+        self._player = QMediaPlayer(self)
+        self._output = QAudioOutput(self)
+        self._output.setVolume(volume)
+        self._player.setAudioOutput(self._output)
+        self._player.mediaStatusChanged.connect(self._status)
+        self._player.errorOccurred.connect(self._error)
+        self._done: Callable[[], None] | None = None
+        self._label = ""
+        self._fallback = QTimer(self)
+        self._fallback.setSingleShot(True)
+        self._fallback.timeout.connect(self._finish)
+        self._request.connect(self._start)
+        self._warned = False
+
+    def play(self, wav: Path, done: Callable[[], None], label: str = "") -> None:
+        self._request.emit(str(wav), done, label)
+
+    @Slot(str, object, str)
+    def _start(self, wav: str, done: Callable[[], None], label: str) -> None:
+        self._done, self._label = done, label
+        if not QMediaDevices.audioOutputs():
+            if not self._warned:
+                log.warning("no audio output device: announcements are not heard")
+                self._warned = True
+            self._fallback.start(int(duration(Path(wav)) * 1000))
+            return
+        self._player.setSource(QUrl.fromLocalFile(wav))
+        self._player.play()
+
+    def _status(self, status: QMediaPlayer.MediaStatus) -> None:
+        if status in (QMediaPlayer.MediaStatus.EndOfMedia, QMediaPlayer.MediaStatus.InvalidMedia):
+            if status == QMediaPlayer.MediaStatus.InvalidMedia:
+                log.warning("cannot play announcement %s: invalid media", self._label)
+            self._finish()
+
+    def _error(self, error: QMediaPlayer.Error, message: str) -> None:
+        log.warning("audio error playing %s: %s", self._label, message or error)
+        self._finish()
+
+    def _finish(self) -> None:
+        done, self._done = self._done, None
+        if done is not None:
+            self._player.setSource(QUrl())
+            done()

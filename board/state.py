@@ -1,0 +1,45 @@
+"""What the board shows, as plain data: the view draws a BoardState and nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class CallView:
+    """One call as the board shows it: "A-015 → 7"."""
+
+    code: str
+    counter: str
+    event_id: int
+    recall: bool = False
+    fresh: bool = False  # within its highlight time
+
+
+@dataclass(frozen=True)
+class WaitView:
+    """One category's queue: letter, name, people waiting, estimated wait."""
+
+    prefix: str
+    name: str
+    waiting: int
+    estimated_wait_min: int
+
+
+@dataclass
+class BoardState:
+    """Everything on the screen at one moment, with texts already in the board's language."""
+
+    lang: str
+    centre_name: str = ""
+    zone_name: str = ""
+    date_text: str = ""
+    time_text: str = ""
+    ticker: str = ""
+    newest: CallView | None = None
+    highlighted: bool = False  # the newest call blinks while this is true
+    recent: list[CallView] = field(default_factory=list)
+    waiting: list[WaitView] = field(default_factory=list)
+    alerts: list[str] = field(default_factory=list)
+    reconnecting: bool = False
+    labels: dict[str, str] = field(default_factory=dict)  # headings in the board's language

@@ -1,0 +1,282 @@
+"""BoardWidget: draws a BoardState (and nothing else) — the lobby board's only widget.
+
+All sizes come from board/layout.py, so the board fills any screen; text is shrunk only when
+it would not fit its box. The newest call blinks (1 Hz, inverse colours) while highlighted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QPainter, QPaintEvent
+from PySide6.QtWidgets import QWidget
+
+from board.layout import Layout, Rect, board_layout
+from board.state import BoardState, CallView
+
+FONT_DIR = Path(__file__).resolve().parent.parent / "assets" / "fonts"
+BG = QColor("#0b1f3a")
+PANEL = QColor("#12305a")
+ROW_ALT = QColor("#0f2748")
+TEXT = QColor("#ffffff")
+MUTED = QColor("#a9bdd6")
+ACCENT = QColor("#ffc107")
+ACCENT_DARK = QColor("#1a1a1a")
+ALERT_BG = QColor("#3a1f0b")
+ALERT_TEXT = QColor("#ffb074")
+BLINK_MS = 500
+
+_family: str | None = None
+
+
+def board_font_family() -> str:
+    """DejaVu Sans (every Azerbaijani letter), from assets/fonts if bundled, else the system's."""
+    global _family
+    if _family is None:
+        _family = "DejaVu Sans"
+        for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"):
+            path = FONT_DIR / name
+            if path.exists():
+                fid = QFontDatabase.addApplicationFont(str(path))
+                families = QFontDatabase.applicationFontFamilies(fid) if fid >= 0 else []
+                if families:
+                    _family = families[0]
+    return _family
+
+
+class BoardWidget(QWidget):
+    """The board's screen; `show_state(state)` is its whole interface."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.state: BoardState | None = None
+        self.blink_on = True
+        self.paints = 0
+        self.setAutoFillBackground(False)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setCursor(Qt.CursorShape.BlankCursor)
+        self._blink = QTimer(self)
+        self._blink.setInterval(BLINK_MS)
+        self._blink.timeout.connect(self._toggle_blink)
+        self._family = board_font_family()
+
+    def show_state(self, state: BoardState) -> None:
+        self.state = state
+        if state.highlighted and not self._blink.isActive():
+            self.blink_on = True
+            self._blink.start()
+        elif not state.highlighted and self._blink.isActive():
+            self._blink.stop()
+            self.blink_on = True
+        self.update()
+
+    def _toggle_blink(self) -> None:
+        self.blink_on = not self.blink_on
+        if self.state is not None and self.state.highlighted:
+            lay = self._layout()
+            self.update(*[int(v) for v in lay.now])
+        else:
+            self._blink.stop()
+
+    def _layout(self) -> Layout:
+        st = self.state
+        return board_layout(self.width(), self.height(), history=len(st.recent) if st and st.recent else 8,
+                            alerts=bool(st and st.alerts))
+
+    # ---- drawing ---------------------------------------------------------------------------
+    def _font(self, px: float, bold: bool = False) -> QFont:
+        f = QFont(self._family)
+        f.setPixelSize(max(6, int(px)))
+        f.setBold(bold)
+        return f
+
+    def _text(self, p: QPainter, rect: Rect, text: str, px: float, color: QColor,
+              bold: bool = False, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> None:
+        """Draw one line in `rect`, vertically centred, shrunk until it fits the width."""
+        x, y, w, h = rect
+        px = min(px, h * 0.9)
+        font = self._font(px, bold)
+        width = QFontMetricsF(font).horizontalAdvance(text)
+        if width > w and width > 0:
+            font = self._font(px * w / width * 0.98, bold)
+        p.setFont(font)
+        p.setPen(color)
+        p.drawText(QRectF(x, y, w, h), int(align | Qt.AlignmentFlag.AlignVCenter), text)
+
+    def _text2(self, p: QPainter, rect: Rect, text: str, px: float, color: QColor) -> None:
+        """A name: one line if it fits at 3/4 of `px` or more, else two lines split at the
+        space nearest the middle (so long category names stay readable, not tiny)."""
+        x, y, w, h = rect
+        px = min(px, h * 0.9)
+        width = QFontMetricsF(self._font(px)).horizontalAdvance(text)
+        if width <= w / 0.75 or " " not in text:
+            self._text(p, rect, text, px, color)
+            return
+        mid = len(text) / 2
+        cut = min((i for i, ch in enumerate(text) if ch == " "), key=lambda i: abs(i - mid))
+        lines = (text[:cut], text[cut + 1:])
+        px2 = min(px, h * 0.44)
+        widest = max(QFontMetricsF(self._font(px2)).horizontalAdvance(t) for t in lines)
+        if widest > w:
+            px2 *= w / widest * 0.98
+        font = self._font(px2)
+        p.setFont(font)
+        p.setPen(color)
+        line_h = QFontMetricsF(font).height()
+        top = y + (h - 2 * line_h) / 2
+        for i, line in enumerate(lines):
+            p.drawText(QRectF(x, top + i * line_h, w, line_h),
+                       int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), line)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 — Qt's name
+        self.paints += 1
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        p.fillRect(self.rect(), BG)
+        st = self.state
+        if st is not None:
+            lay = self._layout()
+            self._header(p, lay, st)
+            self._now(p, lay, st)
+            self._recent(p, lay, st)
+            self._waiting(p, lay, st)
+            self._alerts(p, lay, st)
+            self._ticker(p, lay, st)
+        p.end()
+
+    def _header(self, p: QPainter, lay: Layout, st: BoardState) -> None:
+        x, y, w, h = lay.header
+        p.fillRect(QRectF(x, y, w, h), PANEL)
+        u, pad = lay.unit, lay.pad
+        clock_w = w * (0.20 if not lay.portrait else 0.30)
+        date_w = w * (0.30 if not lay.portrait else 0.0)
+        name = st.centre_name + (f" · {st.zone_name}" if st.zone_name else "")
+        if lay.portrait:
+            top_h = h * 0.55
+            self._text(p, (pad, y, w - clock_w - 2 * pad, top_h), name, 4.2 * u, TEXT, True)
+            self._text(p, (pad, y + top_h, w - clock_w - 2 * pad, h - top_h), st.date_text, 3.2 * u, MUTED)
+            self._text(p, (w - clock_w - pad, y, clock_w, h), st.time_text, 7.5 * u, TEXT, True,
+                       Qt.AlignmentFlag.AlignRight)
+        else:
+            self._text(p, (pad, y, w - clock_w - date_w - 3 * pad, h), name, 4.2 * u, TEXT, True)
+            self._text(p, (w - clock_w - date_w - pad, y, date_w, h), st.date_text, 3.0 * u, MUTED,
+                       align=Qt.AlignmentFlag.AlignRight)
+            self._text(p, (w - clock_w, y, clock_w - pad, h), st.time_text, 7.0 * u, TEXT, True,
+                       Qt.AlignmentFlag.AlignRight)
+        if st.reconnecting:
+            mark = "⟳ " + st.labels.get("Reconnecting…", "Reconnecting…")
+            rw = w * 0.3
+            self._text(p, (w / 2 - rw / 2, y + h * 0.72, rw, h * 0.28), mark, 2.4 * u, ALERT_TEXT,
+                       True, Qt.AlignmentFlag.AlignCenter)
+
+    def _now(self, p: QPainter, lay: Layout, st: BoardState) -> None:
+        x, y, w, h = lay.now
+        u = lay.unit
+        title_h = h * 0.18
+        self._text(p, (x, y, w, title_h), st.labels.get("Now calling", ""), 4.6 * u, MUTED, True)
+        box = QRectF(x, y + title_h, w, h - title_h)
+        call = st.newest
+        if call is None:
+            p.fillRect(box, PANEL)
+            self._text(p, (box.x(), box.y(), box.width(), box.height()),
+                       st.labels.get("No calls yet", ""), 5 * u, MUTED, align=Qt.AlignmentFlag.AlignCenter)
+            return
+        lit = st.highlighted and self.blink_on
+        fg = ACCENT_DARK if lit or st.highlighted is False else ACCENT
+        if not st.highlighted:
+            bg, fg = ACCENT, ACCENT_DARK
+        else:
+            bg = ACCENT if lit else PANEL
+            fg = ACCENT_DARK if lit else ACCENT
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(bg)
+        p.drawRoundedRect(box, u, u)
+        if st.highlighted and not lit:
+            p.setPen(ACCENT)
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRoundedRect(box.adjusted(u / 2, u / 2, -u / 2, -u / 2), u, u)
+        bx, by, bw, bh = box.x(), box.y(), box.width(), box.height()
+        label_h = bh * 0.2
+        code_w = bw * 0.62
+        self._text(p, (bx + lay.pad, by + bh * 0.04, code_w, label_h), st.labels.get("Ticket", ""),
+                   3.2 * u, fg)
+        self._text(p, (bx + code_w, by + bh * 0.04, bw - code_w - lay.pad, label_h),
+                   st.labels.get("Counter", ""), 3.2 * u, fg, align=Qt.AlignmentFlag.AlignRight)
+        big_y, big_h = by + label_h, bh - label_h - bh * 0.04
+        self._text(p, (bx + lay.pad, big_y, code_w - lay.pad, big_h), call.code, 30 * u, fg, True)
+        self._text(p, (bx + code_w, big_y, bw - code_w - lay.pad, big_h), f"→ {call.counter}", 30 * u,
+                   fg, True, Qt.AlignmentFlag.AlignRight)
+
+    def _recent(self, p: QPainter, lay: Layout, st: BoardState) -> None:
+        x, y, w, h = lay.recent
+        u = lay.unit
+        title_h = min(h * 0.14, 6 * u)
+        self._text(p, (x, y, w, title_h), st.labels.get("Recent calls", ""), 3.6 * u, MUTED, True)
+        cols, rows = lay.recent_cols, lay.recent_rows
+        gap = lay.pad * 0.6
+        cw = (w - gap * (cols - 1)) / cols
+        rh = (h - title_h - gap * (rows - 1)) / rows
+        for i in range(cols * rows):
+            col, row = divmod(i, rows)
+            rx, ry = x + col * (cw + gap), y + title_h + row * (rh + gap)
+            p.fillRect(QRectF(rx, ry, cw, rh), PANEL)
+            if i < len(st.recent):
+                self._call_row(p, (rx, ry, cw, rh), st.recent[i], u)
+
+    def _call_row(self, p: QPainter, rect: Rect, call: CallView, u: float) -> None:
+        rx, ry, cw, rh = rect
+        if call.fresh:
+            p.fillRect(QRectF(rx, ry, u * 0.8, rh), ACCENT)
+        inner = u * 1.6
+        self._text(p, (rx + inner, ry, cw * 0.58 - inner, rh), call.code, rh * 0.62, TEXT, True)
+        self._text(p, (rx + cw * 0.55, ry, cw * 0.45 - inner, rh), f"→ {call.counter}", rh * 0.62,
+                   ACCENT, True, Qt.AlignmentFlag.AlignRight)
+
+    def _waiting(self, p: QPainter, lay: Layout, st: BoardState) -> None:
+        x, y, w, h = lay.waiting
+        u = lay.unit
+        title_h = min(h * 0.09, 6 * u)
+        self._text(p, (x, y, w, title_h), st.labels.get("Waiting", ""), 3.6 * u, MUTED, True)
+        rows = st.waiting
+        if not rows:
+            return
+        n = len(rows)
+        per_col = n if not lay.portrait else (n + 1) // 2
+        cols = 1 if not lay.portrait else 2
+        gap = lay.pad * 0.4
+        cw = (w - gap * (cols - 1)) / cols
+        rh = min((h - title_h - gap * (per_col - 1)) / per_col, 9 * u)
+        for i, row in enumerate(rows):
+            col, r = divmod(i, per_col)
+            rx, ry = x + col * (cw + gap), y + title_h + r * (rh + gap)
+            p.fillRect(QRectF(rx, ry, cw, rh), PANEL if r % 2 == 0 else ROW_ALT)
+            letter_w = rh * 1.1
+            p.fillRect(QRectF(rx, ry, letter_w, rh), ACCENT)
+            self._text(p, (rx, ry, letter_w, rh), row.prefix, rh * 0.62, ACCENT_DARK, True,
+                       Qt.AlignmentFlag.AlignCenter)
+            num_w = cw * 0.13
+            est_w = cw * 0.20
+            name_x = rx + letter_w + u
+            name_w = cw - letter_w - num_w - est_w - 2.5 * u
+            self._text2(p, (name_x, ry, name_w, rh), row.name, rh * 0.46, TEXT)
+            self._text(p, (rx + cw - num_w - est_w - u, ry, num_w, rh), str(row.waiting), rh * 0.55,
+                       TEXT, True, Qt.AlignmentFlag.AlignRight)
+            est = st.labels.get("~{n} min", "~{n} min")
+            est_text = est.format(n=row.estimated_wait_min) if row.waiting else "—"
+            self._text(p, (rx + cw - est_w - u * 0.6, ry, est_w, rh), est_text, rh * 0.4, MUTED,
+                       align=Qt.AlignmentFlag.AlignRight)
+
+    def _alerts(self, p: QPainter, lay: Layout, st: BoardState) -> None:
+        if not st.alerts:
+            return
+        x, y, w, h = lay.alerts
+        p.fillRect(QRectF(x, y, w, h), ALERT_BG)
+        self._text(p, (x + lay.pad, y, w - 2 * lay.pad, h), "  ·  ".join(st.alerts), h * 0.55,
+                   ALERT_TEXT, align=Qt.AlignmentFlag.AlignRight)
+
+    def _ticker(self, p: QPainter, lay: Layout, st: BoardState) -> None:
+        x, y, w, h = lay.ticker
+        p.fillRect(QRectF(x, y, w, h), PANEL)
+        self._text(p, (x + lay.pad, y, w - 2 * lay.pad, h), st.ticker, h * 0.5, TEXT,
+                   align=Qt.AlignmentFlag.AlignCenter)
