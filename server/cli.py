@@ -7,14 +7,13 @@ import logging
 import sys
 from typing import Any
 
-from server.accounts import Accounts, AccountError
+from server.accounts import AccountError, Accounts
 
 log = logging.getLogger(__name__)
 
 
 def _accounts(ctx: Any) -> Accounts:
-    ctx.queue  # creates / migrates the database first
-    return Accounts(ctx.db_path)
+    return Accounts(ctx.db_path)  # opening it creates / migrates the database
 
 
 def _read_password(ctx: Any) -> str:

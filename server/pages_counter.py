@@ -1,12 +1,142 @@
-"""The counter console /counter."""
+"""The counter console /counter: sign in, choose a counter, then one page with big buttons that
+call the JSON API (with the session's CSRF token) and follow the event stream."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
-from fastapi.responses import PlainTextResponse
+import asyncio
+import json
+from typing import Annotated, Any
 
-router = APIRouter()
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import RedirectResponse
+
+from server.accounts import Forbidden, NotAuthorised, Session
+from server.auth import SESSION_COOKIE, check_form_post, session_of
+from server.views import ERROR_TEXTS, console_view, service_name
+from server.web import language, render
+from shared.errors import NovbeError
+from shared.i18n import tr
+
+router = APIRouter(include_in_schema=False)
+
+Short = Annotated[str, Form(max_length=200)]
+ACTIONS = (  # (action, label msgid, keyboard key)
+    ("next", "Next", "N"), ("recall", "Recall", "R"), ("start", "Start", "S"),
+    ("finish", "Finish", "F"), ("no-show", "No-show", "X"), ("transfer", "Transfer", "T"),
+    ("pause", "Pause", "P"), ("close", "Close", "C"),
+)
+JS_TEXTS = ("Live", "Reconnecting…", "Waited", "Being served", "Called", "No visitor at the counter",
+            "Nobody is waiting", "Done", "Choose a service to transfer to", "Open",
+            "Ticket {code} called", "Counter closed")
 
 
-def error_page(request: Request, exc: Exception, headers: dict[str, str] | None) -> Response:
-    return PlainTextResponse(str(exc), status_code=getattr(exc, "http_status", 400), headers=headers)
+def _redirect(url: str = "/counter") -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
+def error_page(request: Request, exc: NovbeError, headers: dict[str, str] | None) -> Response:
+    """A NovbeError on a browser page: the message on a small page, with its status code."""
+    return render(request, "error.html", status_code=exc.http_status, headers=headers,
+                  message=str(exc))
+
+
+def _staff_session(request: Request) -> Session:
+    session = session_of(request)
+    if session is None:
+        raise NotAuthorised("sign in first")
+    return session
+
+
+@router.get("/counter")
+def console(request: Request) -> Response:
+    session = session_of(request)
+    config = request.app.state.config
+    lang = language(request)
+    if session is None:
+        return render(request, "login.html", lang=lang, error=None)
+    if session.counter is None:
+        return render(request, "choose.html", lang=lang, session=session,
+                      counters=[(c.id, ", ".join(service_name(config, s, lang)
+                                                 for s in c.services[:3])
+                                 + ("…" if len(c.services) > 3 else ""))
+                                for c in config.counters])
+    counter = config.counter(session.counter)
+    texts = {msgid: tr(lang, msgid) for msgid in JS_TEXTS}
+    texts.update({name: tr(lang, msgid) for name, msgid in ERROR_TEXTS.items()})
+    services = sorted(((s.id, s.name(lang)) for s in config.services.values()),
+                      key=lambda s: s[1])
+    return render(request, "console.html", lang=lang, session=session, counter=counter,
+                  actions=[(a, tr(lang, label), key) for a, label, key in ACTIONS],
+                  services=services, texts_json=json.dumps(texts, ensure_ascii=False).replace("<", "\\u003c"))
+
+
+@router.post("/counter/login")
+def login(request: Request, username: Short, password: Short) -> Response:
+    check_form_post(request, None, None)
+    throttle = request.app.state.throttle
+    accounts = request.app.state.accounts
+    keys = (f"name:{username.lower()}", f"addr:{_client(request)}")
+    throttle.check(*keys)
+    if not accounts.check_password(username, password):
+        throttle.failed(*keys)
+        return render(request, "login.html", status_code=401,
+                      error=tr(language(request), "Wrong name or password"))
+    throttle.succeeded(*keys)
+    sid, _ = accounts.start_session(username)
+    response = _redirect()
+    response.set_cookie(SESSION_COOKIE, sid, httponly=True, samesite="strict",
+                        secure=request.app.state.secure_cookies, path="/")
+    return response
+
+
+@router.post("/counter/open")
+def open_counter(request: Request, counter: Short, csrf: Short) -> Response:
+    session = _staff_session(request)
+    check_form_post(request, session, csrf)
+    queue = request.app.state.queue
+    queue.config.counter(counter)
+    queue.open_counter(counter, staff=session.staff)
+    request.app.state.accounts.set_session_counter(session, counter)
+    request.app.state.hub.poke()
+    return _redirect()
+
+
+@router.post("/counter/leave")
+def leave_counter(request: Request, csrf: Short) -> Response:
+    """Back to choosing a counter (the counter itself stays as it is)."""
+    session = _staff_session(request)
+    check_form_post(request, session, csrf)
+    request.app.state.accounts.set_session_counter(session, None)
+    return _redirect()
+
+
+@router.post("/counter/logout")
+def logout(request: Request, csrf: Short) -> Response:
+    session = _staff_session(request)
+    check_form_post(request, session, csrf)
+    request.app.state.accounts.end_session(session)
+    response = _redirect()
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
+    return response
+
+
+@router.get("/counter/state")
+async def state(request: Request) -> dict[str, Any]:
+    """The console's data for its counter (JSON; the page polls it after each event)."""
+    session = _staff_session(request)
+    if session.counter is None:
+        raise Forbidden("open a counter first")
+    app = request.app
+    lang = language(request)
+    return await asyncio.to_thread(console_view, app.state.queue, session.counter,
+                                   app.state.clock.now(), lang)
+
+
+@router.get("/")
+def home() -> Response:
+    """The server's front page is the counter console."""
+    return _redirect()

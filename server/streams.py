@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
@@ -15,6 +15,7 @@ from server.api import Token
 from server.auth import Caller, any_caller
 from server.event_hub import EventHub
 from server.schemas import MAX_ID
+from server.views import phone_view
 from shared.config import CentreConfig
 from shared.model import Event, Status, Ticket
 
@@ -79,17 +80,11 @@ def concerns(event: Event, ticket: Ticket, config: CentreConfig) -> bool:
     return event.kind == "day_started"
 
 
-def phone_view(ticket: Ticket) -> dict:
-    """What a phone may see of its own ticket (no other ticket, no staff names)."""
-    data = ticket.to_json()
-    data.pop("source", None)
-    data.pop("id", None)
-    return data
-
-
 @router.get("/t/{token}/events", tags=["phone"], response_class=StreamingResponse,
             responses={200: {"content": {"text/event-stream": {}}}})
-async def phone_stream(request: Request, token: Token) -> StreamingResponse:
+async def phone_stream(request: Request, token: Token,
+                       lang: Annotated[Literal["az", "ru", "en"], Query()] = "az"
+                       ) -> StreamingResponse:
     """The ticket's status as Server-Sent Events: now, then whenever it changes."""
     hub: EventHub = request.app.state.hub
     queue = request.app.state.queue
@@ -99,7 +94,7 @@ async def phone_stream(request: Request, token: Token) -> StreamingResponse:
 
     async def body() -> AsyncIterator[str]:
         nonlocal ticket
-        last = json.dumps(phone_view(ticket), ensure_ascii=False)
+        last = json.dumps(phone_view(ticket, config, lang), ensure_ascii=False)
         yield f"retry: {RETRY_MS}\n" + _sse(last, event="status")
         async for batch in hub.follow(start, HEARTBEAT_SECONDS):
             if not batch:
@@ -108,7 +103,7 @@ async def phone_stream(request: Request, token: Token) -> StreamingResponse:
             if not any(concerns(e, ticket, config) for e in batch):
                 continue
             ticket = await asyncio.to_thread(queue.status, token)
-            now = json.dumps(phone_view(ticket), ensure_ascii=False)
+            now = json.dumps(phone_view(ticket, config, lang), ensure_ascii=False)
             if now != last:
                 last = now
                 yield _sse(now, event="status")

@@ -1,0 +1,186 @@
+// Növbə counter console: big buttons → JSON API (with the session's CSRF token);
+// the event stream → re-read this counter's state. No build step, no framework.
+(function () {
+  "use strict";
+  const root = document.getElementById("console");
+  if (!root) return;
+  const counter = root.dataset.counter;
+  const csrf = root.dataset.csrf;
+  const lang = root.dataset.lang;
+  const T = JSON.parse(document.getElementById("texts").textContent);
+  const $ = (id) => document.getElementById(id);
+  let state = null;
+  let clockOffset = 0;          // server time − browser time, seconds
+  let busy = false;
+  let refreshTimer = null;
+
+  function fmt(seconds) {
+    if (seconds === null || seconds === undefined || isNaN(seconds)) return "—";
+    seconds = Math.max(0, Math.floor(seconds));
+    const h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
+    const mm = String(m).padStart(h ? 2 : 1, "0"), ss = String(s).padStart(2, "0");
+    return h ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+  }
+  const now = () => Date.now() / 1000 + clockOffset;
+
+  function say(text, kind) {
+    const m = $("message");
+    m.textContent = text || "";
+    m.dataset.kind = kind || "info";
+  }
+
+  function renderTimes() {
+    if (!state) return;
+    const t = state.ticket;
+    if (t) {
+      const waitedUntil = t.called_at || now();
+      $("current-waited").textContent = fmt(waitedUntil - t.issued_at);
+      $("current-serving").textContent = t.started_at ? fmt(now() - t.started_at) : "—";
+    }
+    $("waiting-oldest").textContent = state.oldest_issued_at ? fmt(now() - state.oldest_issued_at) : "—";
+    document.querySelectorAll("#waiting-list [data-issued]").forEach((el) => {
+      el.textContent = fmt(now() - Number(el.dataset.issued));
+    });
+  }
+
+  function render(s) {
+    state = s;
+    clockOffset = s.now - Date.now() / 1000;
+    const mode = $("mode");
+    mode.textContent = s.mode_text;
+    mode.dataset.mode = s.mode;
+    const t = s.ticket;
+    $("current").hidden = !t;
+    $("current-empty").hidden = !!t;
+    root.dataset.ticket = t ? t.code : "";
+    root.dataset.ticketStatus = t ? t.status : "";
+    if (t) {
+      $("current-code").textContent = t.code;
+      $("current-service").textContent = t.service;
+      $("current-status").textContent = t.status_text;
+      $("current-status").dataset.status = t.status;
+      const p = $("current-priority");
+      p.hidden = !t.priority;
+      p.textContent = t.priority || "";
+    }
+    $("waiting-count").textContent = s.waiting_text;
+    $("waiting-priority").textContent = s.priority_count;
+    const list = $("waiting-list");
+    list.replaceChildren();
+    if (!s.waiting.length) {
+      const li = document.createElement("li");
+      li.className = "empty";
+      li.textContent = T["Nobody is waiting"];
+      list.append(li);
+    }
+    for (const w of s.waiting) {
+      const li = document.createElement("li");
+      if (w.priority) li.classList.add("priority");
+      const code = document.createElement("span"); code.className = "code"; code.textContent = w.code;
+      const svc = document.createElement("span"); svc.className = "service"; svc.textContent = w.service;
+      const waited = document.createElement("span"); waited.className = "waited"; waited.dataset.issued = w.issued_at;
+      li.append(code, svc);
+      if (w.priority) {
+        const tag = document.createElement("span"); tag.className = "priority-tag"; tag.textContent = w.priority;
+        li.append(tag);
+      }
+      li.append(waited);
+      list.append(li);
+    }
+    const alerts = $("alerts");
+    alerts.replaceChildren();
+    for (const a of s.alerts) {
+      const p = document.createElement("p");
+      p.className = "alert"; p.dataset.kind = a.kind;
+      p.textContent = a.text + (a.message ? ` — ${a.message}` : "");
+      alerts.append(p);
+    }
+    alerts.hidden = !s.alerts.length;
+    const has = (st) => t && st.includes(t.status);
+    const open = s.mode !== "closed";
+    $("btn-recall").disabled = !has(["called"]);
+    $("btn-start").disabled = !has(["called"]);
+    $("btn-finish").disabled = !has(["called", "serving"]);
+    $("btn-no-show").disabled = !has(["called"]);
+    $("btn-transfer").disabled = !has(["called", "serving"]);
+    $("btn-pause").disabled = s.mode !== "open";
+    $("btn-close").disabled = !open || !!t;
+    renderTimes();
+  }
+
+  async function refresh() {
+    try {
+      const r = await fetch(`/counter/state?lang=${lang}`, { headers: { Accept: "application/json" }, cache: "no-store" });
+      if (r.status === 401) { location.reload(); return; }
+      if (!r.ok) throw new Error(String(r.status));
+      render(await r.json());
+    } catch (e) {
+      say(T["QueueUnavailable"], "error");
+    }
+  }
+  function refreshSoon() {            // many events in a burst → one read
+    if (refreshTimer) return;
+    refreshTimer = setTimeout(() => { refreshTimer = null; refresh(); }, 80);
+  }
+
+  async function act(action) {
+    if (busy) return;
+    const button = $(`btn-${action}`);
+    if (button && button.disabled && action !== "next") return;
+    let body = null;
+    if (action === "transfer") {
+      const service = $("transfer-service").value;
+      if (!service) { say(T["Choose a service to transfer to"], "error"); $("transfer-service").focus(); return; }
+      body = { service };
+    }
+    if (action === "next" && state && state.mode === "closed") action = "next";
+    busy = true;
+    root.dataset.busy = "1";
+    try {
+      const r = await fetch(`/api/counters/${encodeURIComponent(counter)}/${action}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, Accept: "application/json" },
+        body: body ? JSON.stringify(body) : null,
+      });
+      const data = await r.json().catch(() => ({}));
+      if (!r.ok) {
+        say(T[data.error] || data.message || String(r.status), "error");
+      } else if (action === "next" || action === "recall") {
+        say(T["Ticket {code} called"].replace("{code}", data.code), "ok");
+      } else if (action === "close") {
+        say(T["Counter closed"], "ok");
+      } else {
+        say(T["Done"], "ok");
+      }
+      await refresh();
+    } catch (e) {
+      say(T["QueueUnavailable"], "error");
+    } finally {
+      busy = false;
+      root.dataset.busy = "";
+    }
+  }
+
+  document.querySelectorAll("[data-action]").forEach((b) => b.addEventListener("click", () => act(b.dataset.action)));
+  const keys = {};
+  document.querySelectorAll("[data-key]").forEach((b) => { keys[b.dataset.key.toLowerCase()] = b.dataset.action; });
+  document.addEventListener("keydown", (e) => {
+    if (e.ctrlKey || e.altKey || e.metaKey || e.repeat) return;
+    const tag = (e.target && e.target.tagName) || "";
+    if (["INPUT", "SELECT", "TEXTAREA"].includes(tag)) return;
+    const action = keys[e.key.toLowerCase()];
+    if (action) { e.preventDefault(); act(action); }
+  });
+
+  function follow() {
+    const live = $("live");
+    const source = new EventSource("/api/events/stream");
+    source.onopen = () => { live.textContent = T["Live"]; live.dataset.state = "live"; refresh(); };
+    source.onmessage = () => refreshSoon();
+    source.onerror = () => { live.textContent = T["Reconnecting…"]; live.dataset.state = "reconnecting"; };
+  }
+
+  refresh();
+  follow();
+  setInterval(renderTimes, 1000);
+})();

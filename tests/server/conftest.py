@@ -1,0 +1,19 @@
+"""Fixtures of the server tests: a live server on 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from shared.clock import FakeClock
+from shared.config import CentreConfig
+from tests.server.live import LiveServer, live_server
+
+
+@pytest.fixture
+def server(db_path: Path, config: CentreConfig, clock: FakeClock) -> Iterator[LiveServer]:
+    """A real uvicorn over a LocalQueue on the test's database, with staff and a device."""
+    with live_server(db_path, config, clock) as live:
+        yield live

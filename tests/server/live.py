@@ -1,0 +1,95 @@
+"""A real server for tests: uvicorn on 127.0.0.1 (free port) in a thread, over a LocalQueue on
+the test's database file and fake clock, with two staff accounts and a device token."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from server.accounts import Accounts
+from server.app import ServerHandle, run_server_in_thread
+from shared.clock import FakeClock
+from shared.config import CentreConfig
+from shared.local_queue import LocalQueue
+
+STAFF = {"aysel": "aysel-secret-1", "rauf": "rauf-secret-22"}
+
+
+@dataclass
+class LiveServer:
+    """What a test needs of a running server."""
+
+    url: str
+    queue: LocalQueue
+    accounts: Accounts
+    device_token: str
+    clock: FakeClock
+    handle: ServerHandle
+    db_path: Path
+
+    def device_client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=10,
+                            headers={"Authorization": f"Bearer {self.device_token}"})
+
+    def staff_client(self, name: str = "aysel", counter: str | None = None) -> StaffClient:
+        client = StaffClient(self.url)
+        client.sign_in(name, STAFF[name])
+        if counter is not None:
+            client.open_counter(counter)
+        return client
+
+    def restart(self) -> None:
+        """Start the server again on the same port (after handle.stop())."""
+        self.handle = run_server_in_thread(self.queue, self.queue.config, port=self.handle.port,
+                                           accounts=self.accounts, clock=self.clock)
+
+
+class StaffClient(httpx.Client):
+    """A staff member's browser-like client: session cookie + CSRF header."""
+
+    def __init__(self, url: str):
+        super().__init__(base_url=url, timeout=10, follow_redirects=False)
+        self.csrf = ""
+
+    def sign_in(self, name: str, password: str) -> httpx.Response:
+        response = self.post("/counter/login", data={"username": name, "password": password})
+        if response.status_code == 303:
+            session = self.app_session()
+            self.csrf = session.csrf if session else ""
+        return response
+
+    def app_session(self):  # the CSRF token is read from the console page as a browser would
+        page = self.get("/counter", headers={"Accept": "text/html"}).text
+        marker = 'name="csrf" value="'
+        if marker not in page:
+            return None
+        token = page.split(marker, 1)[1].split('"', 1)[0]
+        return type("S", (), {"csrf": token})()
+
+    def open_counter(self, counter: str) -> httpx.Response:
+        return self.api("POST", f"/api/counters/{counter}/open")
+
+    def api(self, method: str, path: str, **kw) -> httpx.Response:
+        headers = {"X-CSRF-Token": self.csrf, **kw.pop("headers", {})}
+        return self.request(method, path, headers=headers, **kw)
+
+
+@contextmanager
+def live_server(db_path: Path, config: CentreConfig, clock: FakeClock) -> Iterator[LiveServer]:
+    queue = LocalQueue(db_path, config, clock)
+    accounts = Accounts(db_path)
+    for name, password in STAFF.items():
+        accounts.add_staff(name, password)
+    token = accounts.add_device("test-device")
+    handle = run_server_in_thread(queue, config, accounts=accounts, clock=clock)
+    server = LiveServer(handle.url, queue, accounts, token, clock, handle, db_path)
+    try:
+        yield server
+    finally:
+        server.handle.stop()
+        accounts.close()
+        queue.close()
