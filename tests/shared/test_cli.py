@@ -1,0 +1,171 @@
+"""The `novbe` command line, run as a real subprocess on a real database file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TICKET_FIELDS = {"code", "service", "number", "status", "counter", "token", "ahead",
+                 "estimated_wait_min", "issued_at"}
+
+
+@pytest.fixture
+def novbe(tmp_path):
+    """Run `python -m novbe --db <tmp file> ARGS…` and return the finished process."""
+    db = tmp_path / "cli.sqlite"
+
+    def run(*args: str, db_flag: bool = True, env: dict[str, str] | None = None):
+        cmd = [sys.executable, "-m", "novbe", *(["--db", str(db)] if db_flag else []), *args]
+        return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60,
+                              env={**os.environ, **(env or {})})
+    run.db = db
+    return run
+
+
+def one_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    assert len(lines) == 1, f"expected a one-line message, got {text!r}"
+    return lines[0]
+
+
+def test_issue_json_has_the_ticket_fields(novbe):
+    """`issue --json` prints one object with code, service, number, status, counter, token,
+    ahead, estimated_wait_min and issued_at."""
+    done = novbe("issue", "employment.job-seeker", "--json")
+    assert done.returncode == 0, done.stderr
+    t = json.loads(done.stdout)
+    assert set(t) >= TICKET_FIELDS
+    assert (t["code"], t["service"], t["number"], t["status"]) == ("A-001", "employment.job-seeker", 1, "waiting")
+    assert t["counter"] is None and t["ahead"] == 0 and t["estimated_wait_min"] == 0
+    assert len(t["token"]) >= 22
+    assert datetime.fromisoformat(t["issued_at"]).tzinfo is not None
+
+    second = json.loads(novbe("issue", "employment.unemployment", "--lang", "ru", "--json").stdout)
+    assert (second["code"], second["ahead"], second["language"]) == ("A-002", 0, "ru")
+    third = json.loads(novbe("issue", "employment.unemployment", "--priority", "elderly", "--json").stdout)
+    assert (third["code"], third["priority"], third["ahead"]) == ("A-003", "elderly", 0)
+    fourth = json.loads(novbe("issue", "employment.unemployment", "--json").stdout)
+    assert fourth["ahead"] == 2 and fourth["estimated_wait_min"] == 16  # 2 × 8 min, no counter open
+
+
+def test_issue_without_json_prints_one_readable_line(novbe):
+    """Plain `issue` prints the code and service on one line."""
+    done = novbe("issue", "labour")
+    assert done.returncode == 0
+    assert one_line(done.stdout).startswith("H-001  labour  waiting")
+
+
+def test_call_exits_0_then_3_when_nobody_waits(novbe):
+    """`call` calls the next ticket (exit 0); with nobody waiting it says so and exits 3."""
+    novbe("issue", "pensions.age")
+    done = novbe("call", "4", "--json")
+    assert done.returncode == 0, done.stderr
+    t = json.loads(done.stdout)
+    assert (t["code"], t["status"], t["counter"]) == ("B-001", "called", "4")
+    empty = novbe("call", "4")
+    assert empty.returncode == 3
+    assert empty.stdout == ""
+    assert "4" in one_line(empty.stderr) and "nobody is waiting" in empty.stderr
+
+
+def test_counter_commands_walk_a_visit(novbe):
+    """recall, start, finish, no-show and transfer act on the counter's visitor with exit 0."""
+    for _ in range(3):
+        novbe("issue", "employment.job-seeker")
+    assert novbe("call", "1").returncode == 0
+    recalled = json.loads(novbe("recall", "1", "--json").stdout)
+    assert recalled["recalls"] == 1
+    assert json.loads(novbe("start", "1", "--json").stdout)["status"] == "serving"
+    assert json.loads(novbe("finish", "1", "--json").stdout)["status"] == "done"
+    novbe("call", "1")
+    assert json.loads(novbe("no-show", "1", "--json").stdout)["status"] == "no_show"
+    novbe("call", "1")
+    moved = json.loads(novbe("transfer", "1", "labour", "--json").stdout)
+    assert (moved["code"], moved["service"], moved["status"]) == ("A-003", "labour", "waiting")
+
+
+def test_finish_without_a_visitor_exits_2(novbe):
+    """A counter command with no visitor at the counter is refused in one line, exit 2."""
+    done = novbe("finish", "7")
+    assert done.returncode == 2
+    assert "counter 7" in one_line(done.stderr)
+
+
+@pytest.mark.parametrize("args, named", [
+    (("issue", "no-such-service"), "unknown service 'no-such-service'"),
+    (("issue", "labour", "--priority", "vip"), "unknown priority class 'vip'"),
+    (("call", "99"), "unknown counter '99'"),
+    (("recall", "99"), "unknown counter '99'"),
+    (("transfer", "1", "nowhere"), "unknown service 'nowhere'"),
+], ids=["service", "priority", "counter", "recall-counter", "transfer-service"])
+def test_unknown_names_exit_2_with_a_one_line_message(novbe, args, named):
+    """Unknown service, priority class or counter: exit 2 and one line naming it."""
+    done = novbe(*args)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert one_line(done.stderr) == f"novbe: {named}"
+
+
+def test_bad_usage_exits_2(novbe):
+    """A missing argument or an unknown language is a usage error, exit 2."""
+    assert novbe("issue").returncode == 2
+    assert novbe("issue", "labour", "--lang", "de").returncode == 2
+    assert novbe().returncode == 2
+
+
+def test_status_json(novbe):
+    """`status --json` shows waiting per service and the counters with their tickets."""
+    novbe("issue", "labour")
+    novbe("issue", "labour")
+    novbe("issue", "pensions.age")
+    novbe("call", "15")
+    done = novbe("status", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["waiting"]["labour"] == 1 and data["waiting"]["pensions.age"] == 1
+    counters = {c["id"]: c for c in data["counters"]}
+    assert counters["15"]["mode"] == "open" and counters["15"]["ticket"]["code"] == "H-001"
+    assert counters["4"]["ticket"] is None
+    plain = novbe("status")
+    assert plain.returncode == 0 and "H-001" in plain.stdout
+
+
+def test_services_json(novbe):
+    """`services --json` lists every service with its prefix and names in three languages."""
+    done = novbe("services", "--json")
+    assert done.returncode == 0
+    services = json.loads(done.stdout)
+    assert len(services) == 30
+    labour = next(s for s in services if s["id"] == "labour")
+    assert labour["prefix"] == "H" and set(labour["names"]) == {"az", "ru", "en"}
+
+
+def test_db_from_the_environment(novbe, tmp_path):
+    """Without --db the CLI uses $NOVBE_DB."""
+    env_db = tmp_path / "from-env.sqlite"
+    done = novbe("issue", "labour", db_flag=False, env={"NOVBE_DB": str(env_db)})
+    assert done.returncode == 0, done.stderr
+    assert env_db.exists() and not novbe.db.exists()
+
+
+def test_init_creates_the_database(novbe):
+    """`novbe init` creates the file and says where."""
+    done = novbe("init")
+    assert done.returncode == 0
+    assert novbe.db.exists() and str(novbe.db) in done.stdout
+
+
+def test_broken_config_from_the_cli_exits_2(novbe, tmp_path):
+    """A broken --config file stops any command with its problems and exit 2."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[centre\n", encoding="utf-8")
+    done = novbe("--config", str(bad), "issue", "labour")
+    assert done.returncode == 2
+    assert f"{bad}: not valid TOML" in done.stderr

@@ -1,0 +1,163 @@
+"""The centre config: the bundled DOST file loads; a broken file lists every problem with its
+file and key, from the library and from `novbe check-config`."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from shared.config import default_config_path, load_config
+from shared.errors import ConfigError
+
+ROOT = Path(__file__).resolve().parents[2]
+
+GOOD = """
+[centre]
+id = "test-centre"
+name = { az = "Mərkəz", ru = "Центр", en = "Centre" }
+timezone = "Asia/Baku"
+
+[[priority]]
+id = "veteran"
+rank = 1
+name = { az = "Qazilər", ru = "Ветераны", en = "Veterans" }
+
+[[category]]
+id = "pensions"
+prefix = "B"
+name = { az = "Pensiya", ru = "Пенсии", en = "Pensions" }
+  [[category.service]]
+  id = "age"
+  name = { az = "Yaşa görə", ru = "По возрасту", en = "Old age" }
+
+[[category]]
+id = "labour"
+prefix = "H"
+name = { az = "Əmək", ru = "Труд", en = "Labour" }
+
+[[counter]]
+id = "1"
+services = ["pensions", "labour"]
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "centre.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems(path: Path) -> list[str]:
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value) == "\n".join(info.value.problems)
+    return info.value.problems
+
+
+def test_bundled_dost_config_loads():
+    """The default DOST config is valid: 12 categories, 30 services, 4 classes, 20 counters."""
+    cfg = load_config()
+    assert cfg.source == str(default_config_path())
+    assert (len(cfg.categories), len(cfg.services), len(cfg.priorities), len(cfg.counters)) == (12, 30, 4, 20)
+    assert cfg.timezone == "Asia/Baku" and cfg.day_reset_hour == 3
+    assert cfg.transfer_policy == "keep_place"
+    assert len({c.prefix for c in cfg.categories}) == 12
+    for svc in cfg.services.values():
+        assert all(svc.names.get(lang) for lang in ("az", "ru", "en")), svc.id
+        assert cfg.counters_serving(svc.id), f"nobody serves {svc.id}"
+    assert [p.id for p in cfg.priorities][:1] == ["veteran"]
+
+
+def test_minimal_config_loads(tmp_path):
+    """A small valid file loads; a category without services is its own service."""
+    cfg = load_config(write(tmp_path, GOOD))
+    assert list(cfg.services) == ["pensions.age", "labour"]
+    assert cfg.counter("1").services == ("pensions.age", "labour")
+
+
+@pytest.mark.parametrize("change, expected", [
+    (("prefix = \"H\"", "prefix = \"B\""),
+     "category.labour.prefix: duplicate prefix 'B' (also used by category.pensions)"),
+    (("services = [\"pensions\", \"labour\"]", "services = [\"pensions\", \"nope\"]"),
+     "counter.1.services: serves unknown service 'nope'"),
+    (("timezone = \"Asia/Baku\"", "timezone = \"Mars/Olympus\""),
+     "centre.timezone: unknown time zone 'Mars/Olympus'"),
+    (("ru = \"По возрасту\", ", ""),
+     "service.pensions.age.name.ru: missing translation"),
+    (("rank = 1", "rank = \"first\""),
+     "priority.veteran.rank: must be a whole number, got 'first'"),
+], ids=["duplicate-prefix", "unknown-service", "unknown-timezone", "missing-translation",
+        "bad-rank"])
+def test_each_problem_names_file_key_and_what(tmp_path, change, expected):
+    """One broken setting gives one problem: "file: key: what is wrong"."""
+    path = write(tmp_path, GOOD.replace(*change))
+    assert problems(path) == [f"{path}: {expected}"]
+
+
+def test_every_problem_is_listed_at_once(tmp_path):
+    """A file with several problems lists all of them, not just the first."""
+    text = (GOOD.replace('prefix = "H"', 'prefix = "B"')
+                .replace('"pensions", "labour"]', '"pensions", "nope"]')
+                .replace('"Asia/Baku"', '"Mars/Olympus"')
+                .replace('en = "Labour"', 'en = ""'))
+    path = write(tmp_path, text)
+    assert problems(path) == [
+        f"{path}: centre.timezone: unknown time zone 'Mars/Olympus'",
+        f"{path}: category.labour.prefix: duplicate prefix 'B' (also used by category.pensions)",
+        f"{path}: category.labour.name.en: missing translation",
+        f"{path}: counter.1.services: serves unknown service 'nope'",
+    ]
+
+
+def test_broken_toml_names_the_file_and_line(tmp_path):
+    """A TOML syntax error is one problem naming the file and where the parser stopped."""
+    path = write(tmp_path, GOOD.replace('id = "test-centre"', 'id = "test-centre'))
+    [problem] = problems(path)
+    assert problem.startswith(f"{path}: not valid TOML: ")
+    assert "line 3" in problem
+
+
+def test_missing_file(tmp_path):
+    """A config path that does not exist says so, naming it."""
+    path = tmp_path / "nowhere.toml"
+    assert problems(path) == [f"{path}: file not found"]
+
+
+def test_missing_sections_and_unknown_keys(tmp_path):
+    """No categories or counters, and a misspelt section, are each reported."""
+    path = write(tmp_path, '[centre]\nname = { az = "A", ru = "Б", en = "C" }\n[counters]\nx = 1\n')
+    assert problems(path) == [
+        f"{path}: category: at least one [[category]] is needed",
+        f"{path}: counter: at least one [[counter]] is needed",
+        f"{path}: counters: unknown section",
+    ]
+
+
+def _check_config(path: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "novbe", "check-config", str(path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_check_config_cli_prints_every_problem_and_exits_2(tmp_path):
+    """`novbe check-config` on a bad file prints each problem on its own line and exits 2."""
+    path = write(tmp_path, GOOD.replace('"Asia/Baku"', '"Mars/Olympus"')
+                               .replace('"pensions", "labour"]', '"pensions", "nope"]'))
+    done = _check_config(path)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert lines[0] == "novbe: the centre config is broken:"
+    assert [line.strip() for line in lines[1:]] == [
+        f"{path}: centre.timezone: unknown time zone 'Mars/Olympus'",
+        f"{path}: counter.1.services: serves unknown service 'nope'",
+    ]
+
+
+def test_check_config_cli_accepts_the_bundled_file():
+    """`novbe check-config` on the DOST file says OK and exits 0."""
+    done = _check_config(default_config_path())
+    assert done.returncode == 0, done.stderr
+    assert "OK" in done.stdout and "30 services" in done.stdout
