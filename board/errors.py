@@ -27,3 +27,7 @@ class UnknownZone(NovbeError):
 
 class RemoteUnavailable(NovbeError):
     """Remote mode needs shared/remote_queue.py (RemoteQueue), which is not installed here."""
+
+
+class NoDisplay(NovbeError):
+    """There is no screen to show the board on (no DISPLAY / WAYLAND_DISPLAY)."""

@@ -42,7 +42,9 @@ class SpeechEngine(Protocol):
 
 def pick_voice(voices: list[tuple[str, list[str]]], lang: str) -> str | None:
     """The voice id for a language from (id, languages) pairs: an exact language match first
-    ("az"), then an id ending in "/<lang>" ("gmw/en"), then a regional variant ("en-gb")."""
+    ("az"), then an id ending in "/<lang>" ("gmw/en"), then a regional variant ("en-gb").
+    MBROLA voices ("mb/…", which need separately installed data) and variants are skipped."""
+    voices = [(vid, langs) for vid, langs in voices if not vid.startswith(("mb/", "!v"))]
     for vid, langs in voices:
         if lang in langs:
             return vid

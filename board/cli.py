@@ -1,0 +1,85 @@
+"""`novbe board` (the lobby board) and `novbe say` (write one announcement to a WAV)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from board.errors import NoDisplay, RemoteUnavailable
+from shared.config import LANGUAGES
+
+
+def register(sub: Any) -> None:
+    """Add the board's commands to the `novbe` CLI."""
+    p = sub.add_parser("board", help="run the lobby display board",
+                       description="Run the lobby display board (full screen unless --windowed).")
+    p.add_argument("--windowed", action="store_true", help="a window instead of full screen")
+    p.add_argument("--zone", help="show only the counters of this zone (see [[counter]] zone)")
+    p.add_argument("--server", metavar="URL", help="follow the centre's server instead of --db")
+    p.add_argument("--token", metavar="T", help="the board's device token for --server")
+    p.set_defaults(func=cmd_board)
+
+    p = sub.add_parser("say", help="write the announcement of a call to a WAV file",
+                       description="Write chime + speech for CODE called to COUNTER to a WAV "
+                                   "(to check the voices at installation time).")
+    p.add_argument("code", metavar="CODE", help="ticket code, e.g. A-015")
+    p.add_argument("counter", metavar="COUNTER", help="counter id, e.g. 7")
+    p.add_argument("--lang", choices=LANGUAGES, action="append",
+                   help="language (repeatable; default: the board's speech_languages)")
+    p.add_argument("--recall", action="store_true", help="say it as a repeated call")
+    p.add_argument("--wav", required=True, type=Path, metavar="FILE", help="the WAV to write")
+    p.set_defaults(func=cmd_say)
+
+
+def _remote_queue(args: argparse.Namespace) -> Any:
+    try:
+        from shared.remote_queue import RemoteQueue
+    except ImportError as exc:
+        raise RemoteUnavailable(
+            "remote mode (--server) needs shared/remote_queue.py, which is not in this "
+            f"installation ({exc}); run the board on the queue file with --db instead") from None
+    if not args.token:
+        raise RemoteUnavailable("--server needs --token (the board's device token)")
+    return RemoteQueue(args.server, args.token)
+
+
+def cmd_board(ctx: Any) -> int:
+    """Run the board on the local queue file, or on the server with --server/--token."""
+    from board.app import run_board
+    from board.controller import zone_counters
+
+    args = ctx.args
+    if sys.platform.startswith("linux") and not any(
+            os.environ.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
+        raise NoDisplay("no screen: set DISPLAY (X11) or WAYLAND_DISPLAY, or QT_QPA_PLATFORM")
+    queue = _remote_queue(args) if args.server else ctx.queue
+    config = queue.config if args.server else ctx.config
+    zone_counters(config, args.zone)  # UnknownZone before any window opens
+    return run_board(queue, config, windowed=args.windowed, zone=args.zone)
+
+
+def cmd_say(ctx: Any) -> int:
+    """Render one announcement (chime + speech) to --wav; exit 1 if some speech is missing."""
+    from board.announcer import render_announcement
+    from board.speech_worker import SpeechWorker
+    from board.wavfile import stats
+
+    args = ctx.args
+    langs = args.lang or list(ctx.config.board.speech_languages)
+    out: Path = args.wav
+    out.parent.mkdir(parents=True, exist_ok=True)
+    worker = SpeechWorker()
+    try:
+        wav, spoken, problems = render_announcement(worker, langs, args.code, str(args.counter),
+                                                    out, recall=args.recall)
+    finally:
+        worker.close()
+    s = stats(wav)
+    ctx.out(f"{wav}: {s.seconds:.2f} s, RMS {s.rms:.3f}, peak {s.peak:.3f}; "
+            f"speech: {', '.join(spoken) or 'none'} (engine {worker.engine_name or '—'})")
+    for problem in problems:
+        ctx.out(f"  no speech in {problem} — the announcement is the chime only")
+    return 1 if problems else 0
