@@ -1,0 +1,108 @@
+"""What each kiosk screen shows, as plain data: the controller builds these, widgets draw them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from shared.model import Ticket
+
+
+@dataclass(frozen=True)
+class Tile:
+    """A big touch target: an id the controller knows, its label, an optional badge (prefix)."""
+
+    id: str
+    label: str
+    badge: str = ""
+    accent: bool = False
+
+
+@dataclass(frozen=True)
+class LanguageScreen:
+    """The home screen: the centre's name and one tile per language."""
+
+    name = "language"
+    centre: str
+    titles: tuple[str, ...]
+    tiles: tuple[Tile, ...]
+
+
+@dataclass(frozen=True)
+class MenuScreen:
+    """A page of tiles: categories, services of a category, or priority classes."""
+
+    name: str  # "categories" | "services" | "priorities"
+    lang: str
+    title: str
+    tiles: tuple[Tile, ...]
+    back: str
+    home: str
+    subtitle: str = ""
+
+
+@dataclass(frozen=True)
+class TicketScreen:
+    """The issued ticket: big code, service, people ahead, wait, QR, and the printer's news."""
+
+    name = "ticket"
+    lang: str
+    ticket: Ticket
+    code: str
+    service: str
+    priority: str
+    your_number: str
+    ahead: str
+    wait: str
+    qr_payload: str
+    qr_caption: str
+    print_state: str  # printing | printed | failed
+    print_message: str
+    done: str
+
+
+@dataclass(frozen=True)
+class MessageScreen:
+    """A sentence instead of a ticket: daily cap reached, past closing, an error."""
+
+    name = "message"
+    lang: str
+    kind: str  # daily_cap | past_closing | error
+    title: str
+    body: str
+    done: str
+
+
+@dataclass(frozen=True)
+class ClosedScreen:
+    """Outside opening hours: "closed" in every language and the week's hours."""
+
+    name = "closed"
+    centre: str
+    titles: tuple[str, ...]
+    hours_title: str
+    hours: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class OutOfServiceScreen:
+    """The queue cannot be reached: a calm message in every language; retried by itself."""
+
+    name = "out_of_service"
+    titles: tuple[str, ...]
+    bodies: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PinScreen:
+    """Staff exit: a keypad for the PIN."""
+
+    name = "pin"
+    title: str
+    digits: int
+    error: str = ""
+    exit_label: str = ""
+    cancel_label: str = ""
+    keys: tuple[str, ...] = field(default=("1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "✓"))
+
+
+Screen = LanguageScreen | MenuScreen | TicketScreen | MessageScreen | ClosedScreen | OutOfServiceScreen | PinScreen

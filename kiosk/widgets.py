@@ -1,0 +1,190 @@
+"""The kiosk's building blocks: big high-contrast tiles whose text always fits, text that
+shrinks to its box, the QR code as a pixmap, the palette, and the bundled font for Qt."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from PySide6.QtCore import QRect, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontDatabase,
+    QFontMetrics,
+    QImage,
+    QPainter,
+    QPen,
+    QPixmap,
+)
+from PySide6.QtWidgets import QAbstractButton, QSizePolicy, QWidget
+
+import kiosk.qt_compat  # noqa: F401  (before any Qt call)
+from kiosk.fonts import BOLD, REGULAR
+from kiosk.qr import qr_image
+
+BACKGROUND = QColor("#0b1f3a")   # deep navy; white text on it has a contrast ratio above 15:1
+INK = QColor("#ffffff")
+TILE = QColor("#ffffff")
+TILE_INK = QColor("#000000")
+ACCENT = QColor("#ffd200")       # yellow tiles and buttons, black text
+ALERT = QColor("#ffd200")
+MUTED = QColor("#c9d6e8")
+WRAP = Qt.TextFlag.TextWordWrap
+
+
+@cache
+def family() -> str:
+    """The bundled DejaVu Sans family, registered with Qt once."""
+    name = "DejaVu Sans"
+    for path in (REGULAR, BOLD):
+        fid = QFontDatabase.addApplicationFont(str(path))
+        if fid >= 0:
+            name = QFontDatabase.applicationFontFamilies(fid)[0]
+    return name
+
+
+def font(px: float, bold: bool = False) -> QFont:
+    f = QFont(family())
+    f.setPixelSize(max(8, int(px)))
+    f.setBold(bold)
+    return f
+
+
+def fitted_font(text: str, rect: QRect, max_px: float, bold: bool = False, min_px: float = 12,
+                flags: int = int(Qt.AlignmentFlag.AlignCenter) | int(WRAP)) -> QFont:
+    """The largest font (≤ max_px) whose word-wrapped text fits the rectangle, no word broken."""
+    lo, hi = int(min_px), int(max(min_px, max_px))
+    best = font(lo, bold)
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        f = font(mid, bold)
+        fm = QFontMetrics(f)
+        box = fm.boundingRect(rect, flags, text)
+        words_fit = all(fm.horizontalAdvance(w) <= rect.width() for w in breakable_words(text))
+        if box.width() <= rect.width() and box.height() <= rect.height() and words_fit:
+            best, lo = f, mid + 1
+        else:
+            hi = mid - 1
+    return best
+
+
+def breakable_words(text: str) -> list[str]:
+    """The pieces a line may not be broken inside (lines may break after a hyphen)."""
+    return [w for w in re.split(r"\s+|(?<=-)", text) if w]
+
+
+class FitText(QWidget):
+    """A block of text drawn as large as fits (up to max_px), centred or left-aligned."""
+
+    def __init__(self, text: str, max_px: float, bold: bool = False, color: QColor = INK,
+                 align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignCenter, parent: QWidget | None = None,
+                 background: QColor | None = None):
+        super().__init__(parent)
+        self.text, self.max_px, self.bold, self.color = text, max_px, bold, color
+        self.align, self.background = align, background
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+
+    def sizeHint(self) -> QSize:
+        return QSize(100, int(self.max_px * 1.4))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(50, int(self.max_px * 0.9))
+
+    def fitted(self) -> QFont:
+        inner = self.rect().adjusted(4, 2, -4, -2)
+        return fitted_font(self.text, inner, self.max_px, self.bold,
+                           flags=int(self.align) | int(WRAP))
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt)
+        p = QPainter(self)
+        if self.background is not None:
+            p.fillRect(self.rect(), self.background)
+        p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        p.setFont(self.fitted())
+        p.setPen(self.color)
+        p.drawText(self.rect().adjusted(4, 2, -4, -2), int(self.align) | int(WRAP), self.text)
+        p.end()
+
+
+class Tile(QAbstractButton):
+    """A big touch tile: optional badge (the ticket prefix) and a label that always fits."""
+
+    def __init__(self, text: str, badge: str = "", max_px: float = 40, min_height: int = 60,
+                 accent: bool = False, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setText(text)
+        self.badge, self.max_px, self.accent = badge, max_px, accent
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setMinimumHeight(min_height)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.group: list[Tile] = []  # tiles of one grid share one font size, the largest all fit
+        self._fit_cache: tuple[QSize, int] | None = None
+
+    def sizeHint(self) -> QSize:
+        return QSize(300, max(self.minimumHeight(), int(self.max_px * 3)))
+
+    def _align(self) -> int:
+        if self.badge:
+            return int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft) | int(WRAP)
+        return int(Qt.AlignmentFlag.AlignCenter) | int(WRAP)
+
+    def fitted_px(self) -> int:
+        """The largest pixel size at which this tile's own label fits."""
+        if self._fit_cache is None or self._fit_cache[0] != self.size():
+            f = fitted_font(self.text(), self.label_rect(), self.max_px, bold=True, flags=self._align())
+            self._fit_cache = (self.size(), f.pixelSize())
+        return self._fit_cache[1]
+
+    def label_rect(self) -> QRect:
+        r = self.rect().adjusted(14, 10, -14, -10)
+        if self.badge:
+            r.setLeft(r.left() + self.badge_size() + 14)
+        return r
+
+    def badge_size(self) -> int:
+        return int(min(self.height() * 0.62, self.max_px * 2.1))
+
+    def label_font(self) -> QFont:
+        px = min((t.fitted_px() for t in self.group if t.isVisible()), default=self.fitted_px())
+        return font(min(px, self.fitted_px()), bold=True)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt)
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        fill = ACCENT if self.accent else TILE
+        if self.isDown():
+            fill = fill.darker(125)
+        if not self.isEnabled():
+            fill = QColor("#8a94a3")
+        p.setPen(QPen(QColor("#000000"), 3))
+        p.setBrush(fill)
+        p.drawRoundedRect(QRectF(self.rect()).adjusted(2, 2, -2, -2), 18, 18)
+        if self.badge:
+            size = self.badge_size()
+            box = QRect(16, (self.height() - size) // 2, size, size)
+            p.setBrush(BACKGROUND)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.drawRoundedRect(QRectF(box), size / 5, size / 5)
+            p.setPen(INK)
+            p.setFont(font(size * 0.6, bold=True))
+            p.drawText(box, int(Qt.AlignmentFlag.AlignCenter), self.badge)
+        p.setPen(TILE_INK)
+        p.setFont(self.label_font())
+        p.drawText(self.label_rect(), self._align(), self.text())
+        p.end()
+
+
+def qr_pixmap(payload: str, target_px: int) -> QPixmap:
+    """The QR code with a white quiet zone, as close to target_px as whole modules allow."""
+    img = qr_image(payload, max(60, int(target_px * 0.8)), mode="L")
+    quiet = max(8, img.width // 8)
+    qimg = QImage(img.width + 2 * quiet, img.height + 2 * quiet, QImage.Format.Format_Grayscale8)
+    qimg.fill(QColor("white"))
+    data = QImage(img.tobytes(), img.width, img.height, img.width, QImage.Format.Format_Grayscale8).copy()
+    painter = QPainter(qimg)
+    painter.drawImage(quiet, quiet, data)
+    painter.end()
+    return QPixmap.fromImage(qimg)

@@ -1,0 +1,171 @@
+"""The kiosk window: shows the controller's screens, forwards taps, and is locked down —
+frameless full screen, no keyboard exit, no cursor; staff leave by the hidden corner + PIN."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QCursor, QKeyEvent, QResizeEvent
+from PySide6.QtWidgets import QAbstractButton, QApplication, QVBoxLayout, QWidget
+
+import kiosk.qt_compat  # noqa: F401  (before any Qt call)
+from kiosk.controller import KioskController
+from kiosk.pages import Metrics, build_page
+from kiosk.qt_runtime import QtTimers, ThreadRunner, UiRelay
+from kiosk.screens import Screen
+from kiosk.spooler import PrintSpooler
+from shared.clock import Clock
+from shared.config import CentreConfig
+from shared.queue import Queue
+
+log = logging.getLogger(__name__)
+DEFAULT_PRINT_RETRY_SECONDS = 5.0
+
+
+class StaffCorner(QAbstractButton):
+    """An invisible square in the top-left corner; taps on it count toward the staff exit."""
+
+    def __init__(self, parent: QWidget):
+        super().__init__(parent)
+        self.setObjectName("staff-corner")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt) — invisible on purpose
+        pass
+
+
+class KioskWindow(QWidget):
+    """The kiosk: a KioskView for the controller. `locked` turns the lockdown on."""
+
+    exited = Signal()
+
+    def __init__(self, queue: Queue, config: CentreConfig, printer_url: str | None = None,
+                 locked: bool = True, clock: Clock | None = None, source: str = "kiosk",
+                 print_retry_seconds: float = DEFAULT_PRINT_RETRY_SECONDS):
+        super().__init__()
+        self.setObjectName("kiosk")
+        self.setWindowTitle(f"Növbə — {config.name('az')}")
+        self.locked = locked
+        self._allow_close = False
+        self._screen: Screen | None = None
+        self._page: QWidget | None = None
+        self._built_for = QSize()
+        self.relay = UiRelay(self)
+        self.timers = QtTimers(self)
+        self.runner = ThreadRunner(self.relay)
+        url = printer_url or config.kiosk.printer
+        self.spooler = PrintSpooler(queue, config, url, source=source, retry_seconds=print_retry_seconds,
+                                    notify=lambda outcome: self.relay.call(self._print_outcome, outcome))
+        self.controller = KioskController(self, queue, config, self.spooler, self.timers,
+                                          self.runner, clock, source)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self.corner = StaffCorner(self)
+        self.corner.clicked.connect(self.controller.tap_staff_corner)
+        self.setMinimumSize(640, 480)
+        QApplication.instance().installEventFilter(self)
+        self.spooler.start()
+        self.controller.start()
+
+    # ---- KioskView ----------------------------------------------------------------------------
+    def show(self, screen: Screen | None = None) -> None:  # type: ignore[override]
+        """With a screen: draw it (KioskView). Without: QWidget.show()."""
+        if screen is None:
+            super().show()
+            return
+        self._screen = screen
+        self._rebuild()
+
+    def set_busy(self, busy: bool) -> None:
+        if self._page is not None:
+            self._page.setEnabled(not busy)
+
+    def exit_kiosk(self) -> None:
+        self._allow_close = True
+        self.shutdown()
+        self.close()
+        self.exited.emit()
+
+    # ---- drawing ------------------------------------------------------------------------------
+    def metrics(self) -> Metrics:
+        screen = self.screen()
+        dpi = screen.logicalDotsPerInch() if screen else 96.0
+        return Metrics(max(1, self.width()), max(1, self.height()), dpi)
+
+    def _rebuild(self) -> None:
+        if self._screen is None:
+            return
+        old = self._page
+        self._page = build_page(self._screen, self.controller, self.metrics())
+        self._built_for = self.size()
+        self._layout.addWidget(self._page)
+        if old is not None:
+            self._layout.removeWidget(old)
+            old.hide()
+            old.deleteLater()
+        self._page.setEnabled(not self.controller.issuing)
+        self._place_corner()
+
+    def _place_corner(self) -> None:
+        side = self.metrics().target
+        self.corner.setGeometry(0, 0, side, side)
+        self.corner.raise_()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt)
+        super().resizeEvent(event)
+        if self.size() != self._built_for:
+            self._rebuild()
+
+    def current_page(self) -> QWidget | None:
+        return self._page
+
+    # ---- lockdown -----------------------------------------------------------------------------
+    def lock_down(self) -> None:
+        """Frameless, on top, full screen, no cursor."""
+        self.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
+                            | Qt.WindowType.Window)
+        self.setCursor(QCursor(Qt.CursorShape.BlankCursor))
+        QApplication.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
+        self.showFullScreen()
+
+    def _print_outcome(self, outcome) -> None:
+        self.controller.print_outcome(outcome)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
+        kind = event.type()
+        mine = isinstance(watched, QWidget) and (watched is self or self.isAncestorOf(watched))
+        if not mine:
+            return False
+        if self.locked and kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease,
+                                    QEvent.Type.ShortcutOverride, QEvent.Type.Shortcut):
+            return True  # no keyboard at a kiosk: Escape, Alt+F4, Ctrl+Q… do nothing
+        if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin) and watched is not self.corner:
+            self.controller.activity()
+            if self._screen is not None and self._screen.name == "closed":
+                self.controller.tap_closed()
+        return False
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt)
+        if self.locked:
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt)
+        if self.locked and not self._allow_close:
+            event.ignore()  # Alt+F4 and the window manager's close: only the staff PIN exits
+            return
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Stop timers and the printer thread (idempotent)."""
+        self.timers.stop_all()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+            if self.locked:
+                while QApplication.overrideCursor() is not None:
+                    QApplication.restoreOverrideCursor()
+        self.spooler.stop()
