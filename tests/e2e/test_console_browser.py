@@ -1,0 +1,145 @@
+"""The counter console and the phone page in a real Chromium against a live server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from tests.server.live import STAFF, LiveServer
+
+JOB = "employment.job-seeker"
+PENSION = "pensions.age"
+
+
+def sign_in_at_counter(page: Page, server: LiveServer, name: str, counter: str,
+                       lang: str = "en") -> None:
+    page.goto(f"{server.url}/counter?lang={lang}")
+    page.fill("input[name=username]", name)
+    page.fill("input[name=password]", STAFF[name])
+    page.click("#sign-in")
+    page.select_option("#counter-select", counter)
+    page.click("#open-counter")
+    expect(page.locator("#live")).to_have_attribute("data-state", "live")
+
+
+def test_staff_serves_visitors_at_counter_3(browser, server: LiveServer, artifacts: Path):
+    """A staff member signs in, opens counter 3 and uses Next, Start, Finish, No-show, Transfer."""
+    codes = [server.queue.issue(JOB, source="kiosk-1").code for _ in range(3)]
+    server.queue.issue(JOB, priority="veteran", source="kiosk-1")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(10_000)
+    sign_in_at_counter(page, server, "aysel", "3")
+    expect(page.locator("#waiting-count")).to_have_text("4 waiting")
+    expect(page.locator("#waiting-list li.priority")).to_have_count(1)
+    server.clock.advance(minutes=7)
+    page.reload()
+    expect(page.locator("#waiting-oldest")).to_contain_text("7:0")
+    page.screenshot(path=artifacts / "console-1-opened.png")
+
+    page.click("#btn-next")                      # the veteran first
+    expect(page.locator("#current-code")).to_have_text("A-004")
+    page.keyboard.press("s")                     # Start, by its shortcut
+    expect(page.locator("#current-status")).to_have_attribute("data-status", "serving")
+    server.clock.advance(minutes=4)
+    page.reload()                                # re-reads the server's (fake) time
+    expect(page.locator("#current-serving")).to_contain_text("4:0")
+    expect(page.locator("#current-waited")).to_contain_text("7:0")
+    page.screenshot(path=artifacts / "console-2-serving.png")
+    page.click("#btn-finish")
+    expect(page.locator("#current-empty")).to_be_visible()
+    assert server.queue.ticket("A-004").status == "done"
+
+    page.keyboard.press("n")
+    expect(page.locator("#current-code")).to_have_text(codes[0])
+    page.click("#btn-no-show")
+    expect(page.locator("#current-empty")).to_be_visible()
+    assert server.queue.ticket(codes[0]).status == "no_show"
+
+    page.click("#btn-next")
+    expect(page.locator("#current-code")).to_have_text(codes[1])
+    page.select_option("#transfer-service", PENSION)
+    page.click("#btn-transfer")
+    expect(page.locator("#current-empty")).to_be_visible()
+    moved = server.queue.ticket(codes[1])
+    assert (moved.status, moved.service) == ("waiting", PENSION)
+    expect(page.locator("#waiting-count")).to_have_text("1 waiting")
+
+    server.queue.report_device("kiosk-1", "printer_paper_out", "paper end sensor")
+    expect(page.locator("#alerts .alert")).to_contain_text("kiosk-1")   # arrives over SSE
+    page.click("#btn-next")
+    expect(page.locator("#current-code")).to_have_text(codes[2])
+    page.screenshot(path=artifacts / "console-3-alert-and-called.png")
+    page.close()
+
+
+def test_console_speaks_azerbaijani_and_russian(browser, server: LiveServer, artifacts: Path):
+    """The console's buttons and counts follow the chosen language."""
+    server.queue.issue(JOB)
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    sign_in_at_counter(page, server, "aysel", "3", lang="az")
+    expect(page.locator("#btn-next")).to_contain_text("Növbəti")
+    expect(page.locator("#waiting-count")).to_have_text("1 nəfər gözləyir")
+    page.screenshot(path=artifacts / "console-az.png")
+    page.goto(f"{server.url}/counter?lang=ru")
+    expect(page.locator("#btn-next")).to_contain_text("Следующий")
+    page.close()
+
+
+def test_phone_page_follows_its_ticket_and_rates(browser, server: LiveServer, artifacts: Path):
+    """A phone watches its ticket move up, sees counter 3 and rates the visit once."""
+    for _ in range(2):
+        server.queue.issue(JOB)
+    mine = server.queue.issue(JOB, language="en")
+    staff = server.staff_client("rauf", counter="3")
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True,
+                             has_touch=True)
+    phone.goto(f"{server.url}/t/{mine.token}?lang=en")
+    expect(phone.locator("#code")).to_have_text(mine.code)
+    expect(phone.locator("#ahead")).to_have_text("2 people ahead of you")
+    expect(phone.locator("#live")).to_have_attribute("data-state", "live")
+    phone.screenshot(path=artifacts / "phone-1-waiting.png")
+
+    assert staff.api("POST", "/api/counters/3/next").status_code == 200
+    expect(phone.locator("#ahead")).to_have_text("1 person ahead of you")
+    assert staff.api("POST", "/api/counters/3/next").status_code == 200
+    expect(phone.locator("#ahead")).to_have_text("No one ahead of you")
+    assert staff.api("POST", "/api/counters/3/next").json()["code"] == mine.code
+    expect(phone.locator("#counter")).to_have_text("Counter 3")
+    expect(phone.locator("#headline")).to_have_text("Please go to counter 3")
+    phone.screenshot(path=artifacts / "phone-2-called.png")
+
+    staff.api("POST", "/api/counters/3/start")
+    staff.api("POST", "/api/counters/3/finish")
+    expect(phone.locator("#rating")).to_be_visible()
+    phone.click("#rate-4")
+    expect(phone.locator("#thanks")).to_be_visible()
+    assert server.queue.status(mine.token).rating == 4
+    phone.screenshot(path=artifacts / "phone-3-rated.png")
+    phone.reload()
+    expect(phone.locator("#rating")).to_be_hidden()      # accepted once
+    phone.goto(f"{server.url}/t/{mine.token}?lang=az")
+    expect(phone.locator("#headline")).to_have_text("Xidmət başa çatdı")
+    phone.close()
+
+
+def test_two_counters_press_next_together(browser, server: LiveServer, artifacts: Path):
+    """Two staff on counters 1 and 2 press Next at once and get different tickets."""
+    issued = {server.queue.issue(JOB).code for _ in range(2)}
+    ctx1, ctx2 = browser.new_context(), browser.new_context()
+    page1, page2 = ctx1.new_page(), ctx2.new_page()
+    sign_in_at_counter(page1, server, "aysel", "1")
+    sign_in_at_counter(page2, server, "rauf", "2")
+    # Both clicks are queued by the pages before either request can finish.
+    page1.evaluate("document.getElementById('btn-next').click(); 1")
+    page2.evaluate("document.getElementById('btn-next').click(); 1")
+    first = page1.locator("#current-code")
+    second = page2.locator("#current-code")
+    expect(first).not_to_have_text("")
+    expect(second).not_to_have_text("")
+    got = {first.inner_text(), second.inner_text()}
+    assert got == issued
+    page1.screenshot(path=artifacts / "two-counters-1.png")
+    page2.screenshot(path=artifacts / "two-counters-2.png")
+    ctx1.close()
+    ctx2.close()
