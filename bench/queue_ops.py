@@ -1,0 +1,244 @@
+"""Benchmark of the queue's core operations on a real file database (WAL, synchronous=FULL).
+
+    .venv/bin/python bench/queue_ops.py            # prints a table
+    .venv/bin/python bench/queue_ops.py --json     # prints one JSON object
+    .venv/bin/python bench/queue_ops.py --quick    # smaller runs, for a smoke test
+
+Figures:
+  issue_per_s            issues per second, one process (target >= 1,000/s)
+  mixed_*                issue + call_next alternating in 4 processes on one file: ops/s and
+                         per-operation p50/p99 latency (target p99 < 10 ms)
+  call_next_*            call_next latency with an empty history vs 1,000,000 past tickets
+                         (target: within 2x); the big history is bulk-inserted with plain SQL.
+Benchmarks print figures; nothing here passes or fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import multiprocessing
+import os
+import platform
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from shared import store  # noqa: E402
+from shared.clock import SystemClock  # noqa: E402
+from shared.config import load_config  # noqa: E402
+from shared.errors import NoTicketWaiting  # noqa: E402
+from shared.local_queue import LocalQueue  # noqa: E402
+
+SERVICES = ("employment.job-seeker", "employment.unemployment", "labour", "pensions.age",
+            "benefits.child", "social-legal")
+MIXED_COUNTERS = ("1", "2", "3", "20")
+MIXED_SERVICES = ("employment.job-seeker", "employment.unemployment", "labour")
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The p-th percentile (0–100) by nearest rank."""
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 3)
+
+
+# ---- one process: issues per second ------------------------------------------------------------
+def bench_issue(workdir: Path, n: int) -> dict:
+    q = LocalQueue(workdir / "issue.sqlite", load_config(), SystemClock())
+    try:
+        q.issue(SERVICES[0])  # the first write of the day does the day's bookkeeping
+        start = time.perf_counter()
+        for i in range(n):
+            q.issue(SERVICES[i % len(SERVICES)])
+        elapsed = time.perf_counter() - start
+    finally:
+        q.close()
+    return {"issue_n": n, "issue_per_s": round(n / elapsed, 1), "issue_mean_ms": ms(elapsed / n)}
+
+
+# ---- four processes: issue + call_next ---------------------------------------------------------
+def _mixed_worker(db: str, index: int, ops: int, barrier, out: str) -> None:
+    q = LocalQueue(db, load_config(), SystemClock())
+    counter = MIXED_COUNTERS[index % len(MIXED_COUNTERS)]
+    latencies: list[float] = []
+    barrier.wait()
+    t0 = time.perf_counter()
+    for i in range(ops):
+        s = time.perf_counter()
+        if i % 2 == 0:
+            q.issue(MIXED_SERVICES[(i // 2 + index) % len(MIXED_SERVICES)])
+        else:
+            with contextlib.suppress(NoTicketWaiting):
+                q.call_next(counter)
+        latencies.append(time.perf_counter() - s)
+    t1 = time.perf_counter()
+    q.close()
+    Path(out).write_text(json.dumps({"start": t0, "end": t1, "lat": latencies}))
+
+
+def bench_mixed(workdir: Path, processes: int, ops: int) -> dict:
+    db = workdir / "mixed.sqlite"
+    LocalQueue(db, load_config(), SystemClock()).close()  # create the schema first
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(processes)
+    outs = [workdir / f"mixed-{i}.json" for i in range(processes)]
+    procs = [ctx.Process(target=_mixed_worker, args=(str(db), i, ops, barrier, str(outs[i])))
+             for i in range(processes)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+    if any(p.exitcode != 0 for p in procs):
+        raise SystemExit("a mixed worker failed")
+    results = [json.loads(o.read_text()) for o in outs]
+    lat = [x for r in results for x in r["lat"]]
+    wall = max(r["end"] for r in results) - min(r["start"] for r in results)
+    return {"mixed_processes": processes, "mixed_ops": len(lat),
+            "mixed_ops_per_s": round(len(lat) / wall, 1),
+            "mixed_p50_ms": ms(percentile(lat, 50)), "mixed_p99_ms": ms(percentile(lat, 99)),
+            "mixed_p999_ms": ms(percentile(lat, 99.9)), "mixed_max_ms": ms(max(lat)),
+            "mixed_over_100ms": sum(x > 0.1 for x in lat)}
+
+
+# ---- call_next with an empty vs a big history ---------------------------------------------------
+def build_history(db: Path, tickets: int) -> float:
+    """Bulk-insert `tickets` finished tickets of past days (3 events each) with plain SQL."""
+    store.connect(db).conn.close()  # the real schema, migrated
+    start = time.perf_counter()
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA synchronous = OFF")
+    today = datetime.now(UTC)
+    first_day = (today - timedelta(days=731)).replace(hour=6, minute=0, second=0, microsecond=0)
+    per_day = max(1, tickets // 730)
+    conn.execute("BEGIN")
+    conn.execute(f"""
+        WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < {tickets}),
+        svc(k, id) AS (SELECT key, value FROM json_each(?))
+        INSERT INTO tickets(code, prefix, number, service, priority, priority_rank, language,
+                            source, token, status, service_day, issued_at, queued_at, called_at,
+                            started_at, finished_at, counter, outcome, recalls, transfers)
+        SELECT 'A-' || printf('%03d', (i / {len(SERVICES)}) % 999 + 1), 'A', (i / {len(SERVICES)}) % 999 + 1,
+               svc.id, NULL, 1000, 'az', 'bench', hex(randomblob(16)), 'done',
+               date(? + (i / {per_day}) * 86400, 'unixepoch'),
+               ? + (i / {per_day}) * 86400 + (i % {per_day}) * 20,
+               ? + (i / {per_day}) * 86400 + (i % {per_day}) * 20,
+               ? + (i / {per_day}) * 86400 + (i % {per_day}) * 20 + 180,
+               ? + (i / {per_day}) * 86400 + (i % {per_day}) * 20 + 200,
+               ? + (i / {per_day}) * 86400 + (i % {per_day}) * 20 + 620,
+               '20', 'served', 0, 0
+        FROM n JOIN svc ON svc.k = i % {len(SERVICES)}
+    """, (json.dumps(SERVICES), *[first_day.timestamp()] * 6))
+    conn.execute("""
+        INSERT INTO events(at, kind, ticket_id, counter, source)
+        SELECT issued_at, 'issued', id, NULL, 'bench' FROM tickets
+        UNION ALL SELECT called_at, 'called', id, counter, NULL FROM tickets
+        UNION ALL SELECT finished_at, 'finished', id, counter, NULL FROM tickets
+    """)
+    conn.execute("COMMIT")
+    conn.execute("ANALYZE")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return time.perf_counter() - start
+
+
+def measure_call_next(db: Path, n: int) -> list[float]:
+    """Issue n tickets (not timed), then time n presses of Next at counter 20 (serves all)."""
+    q = LocalQueue(db, load_config(), SystemClock())
+    try:
+        for i in range(n):
+            q.issue(SERVICES[i % len(SERVICES)])
+        lat = []
+        for _ in range(n):
+            s = time.perf_counter()
+            q.call_next("20")
+            lat.append(time.perf_counter() - s)
+        return lat
+    finally:
+        q.close()
+
+
+def bench_history(workdir: Path, history: int, n: int) -> dict:
+    empty = measure_call_next(workdir / "empty.sqlite", n)
+    big_db = workdir / "history.sqlite"
+    build_s = build_history(big_db, history)
+    big = measure_call_next(big_db, n)
+    p50_empty, p50_big = statistics.median(empty), statistics.median(big)
+    return {"history_tickets": history, "history_build_s": round(build_s, 1),
+            "history_db_mb": round(big_db.stat().st_size / 1e6, 1),
+            "call_next_n": n,
+            "call_next_empty_p50_ms": ms(p50_empty), "call_next_empty_p99_ms": ms(percentile(empty, 99)),
+            "call_next_1m_p50_ms": ms(p50_big), "call_next_1m_p99_ms": ms(percentile(big, 99)),
+            "call_next_ratio_p50": round(p50_big / p50_empty, 2)}
+
+
+ROWS = [
+    ("issues / s, one process", "issue_per_s", ">= 1000"),
+    ("issue, mean ms", "issue_mean_ms", ""),
+    ("mixed ops / s, 4 processes", "mixed_ops_per_s", ""),
+    ("mixed p50 ms", "mixed_p50_ms", ""),
+    ("mixed p99 ms", "mixed_p99_ms", "< 10"),
+    ("mixed p99.9 ms", "mixed_p999_ms", ""),
+    ("mixed max ms", "mixed_max_ms", ""),
+    ("mixed ops over 100 ms", "mixed_over_100ms", ""),
+    ("call_next p50 ms, empty history", "call_next_empty_p50_ms", ""),
+    ("call_next p99 ms, empty history", "call_next_empty_p99_ms", ""),
+    ("call_next p50 ms, 1M past tickets", "call_next_1m_p50_ms", ""),
+    ("call_next p99 ms, 1M past tickets", "call_next_1m_p99_ms", ""),
+    ("call_next 1M / empty (p50)", "call_next_ratio_p50", "<= 2"),
+    ("history build s (bulk SQL)", "history_build_s", ""),
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--quick", action="store_true", help="small runs (smoke test)")
+    parser.add_argument("--issues", type=int, default=3000)
+    parser.add_argument("--mixed-ops", type=int, default=2000, help="operations per process")
+    parser.add_argument("--processes", type=int, default=4)
+    parser.add_argument("--history", type=int, default=1_000_000)
+    parser.add_argument("--calls", type=int, default=500)
+    parser.add_argument("--dir", help="where to put the database files (default: a temp dir)")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.issues, args.mixed_ops, args.history, args.calls = 300, 200, 20_000, 100
+
+    with tempfile.TemporaryDirectory(prefix="novbe-bench-", dir=args.dir) as tmp:
+        workdir = Path(tmp)
+        result = {"python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
+                  "cpus": os.cpu_count(), "synchronous": "FULL", "journal_mode": "WAL"}
+        result |= bench_issue(workdir, args.issues)
+        result |= bench_mixed(workdir, args.processes, args.mixed_ops)
+        result |= bench_history(workdir, args.history, args.calls)
+
+    if args.json:
+        print(json.dumps(result))
+        return 0
+    print(f"Növbə queue benchmark — Python {result['python']}, SQLite {result['sqlite']}, "
+          f"{result['cpus']} CPUs, file DB, WAL, synchronous=FULL")
+    print(f"{'figure':<36} {'value':>10}  target")
+    print("-" * 56)
+    for label, key, target in ROWS:
+        print(f"{label:<36} {result[key]:>10}  {target}")
+    print(f"({result['issue_n']} issues; {result['mixed_ops']} mixed ops in {result['mixed_processes']} "
+          f"processes; {result['call_next_n']} calls on each history; "
+          f"{result['history_tickets']:,} past tickets, {result['history_db_mb']} MB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
