@@ -6,8 +6,10 @@ For the demo: `create_board_window(queue, config, zone=None)` inside a running Q
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -26,6 +28,16 @@ from shared.queue import Queue
 log = logging.getLogger(__name__)
 
 TICK_MS = 1000
+
+
+def _guarded(name: str, fn: Callable[[], object]) -> Callable[[], None]:
+    """A timer slot that logs an unexpected error instead of taking the board down."""
+    def slot() -> None:
+        try:
+            fn()
+        except Exception:  # noqa: BLE001 — the board keeps running and shows its last state
+            log.exception("board: %s failed", name)
+    return slot
 
 
 class _Wakeup(QObject):
@@ -51,18 +63,24 @@ def build_board(queue: Queue, config: CentreConfig, zone: str | None = None,
     controller = BoardController(queue, config, feed, widget, announcer, zone=zone, lang=lang)
     widget.controller = controller  # type: ignore[attr-defined]
     wake = _Wakeup(widget)
-    wake.fired.connect(controller.poll)
+    wake.fired.connect(_guarded("poll", controller.poll))
     poll = QTimer(widget)
     poll.setInterval(max(10, feed.interval_ms))
-    poll.timeout.connect(controller.poll)
+    poll.timeout.connect(_guarded("poll", controller.poll))
     tick = QTimer(widget)
     tick.setInterval(TICK_MS)
-    tick.timeout.connect(controller.tick)
+    tick.timeout.connect(_guarded("tick", controller.tick))
     widget.timers = (poll, tick)  # type: ignore[attr-defined]
     controller.start(wakeup=wake.fired.emit)
     poll.start()
     tick.start()
     widget.destroyed.connect(lambda *_: controller.close())
+
+    def stop_timers() -> None:
+        for timer in (poll, tick):
+            with contextlib.suppress(RuntimeError):  # already deleted with the widget
+                timer.stop()
+    controller.on_close = stop_timers
     return widget
 
 

@@ -79,6 +79,7 @@ class BoardController:
         self.last_event_id = 0
         self._fresh: dict[int, float] = {}  # call event id → monotonic time its highlight ends
         self._stale = False
+        self.on_close: Callable[[], object] | None = None  # the Qt shell stops its timers here
 
     # ---- life ------------------------------------------------------------------------------
     def start(self, wakeup: Callable[[], None] | None = None) -> None:
@@ -99,6 +100,8 @@ class BoardController:
         if getattr(self, "_closed", False):
             return
         self._closed = True
+        if self.on_close is not None:
+            self.on_close()
         self.feed.close()
         if self.announcer is not None:
             self.announcer.close()

@@ -90,6 +90,14 @@ class Pyttsx3Engine:
         return vid
 
     def render(self, text: str, lang: str, out: Path) -> Path:
+        try:
+            return self._render_once(text, lang, out)
+        except SpeechEngineFailed as exc:
+            # pyttsx3's espeak loop now and then returns before the file is written; once more.
+            log.info("pyttsx3: %s; rendering once more", exc)
+            return self._render_once(text, lang, out)
+
+    def _render_once(self, text: str, lang: str, out: Path) -> Path:
         vid = self.voice_for(lang)
         out.unlink(missing_ok=True)
         self._errors.clear()
