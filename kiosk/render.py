@@ -101,8 +101,8 @@ def render_ticket(ticket: Ticket, config: CentreConfig, width: int | None = None
         blocks += [*_text(t["wait"], s, size=s.font(24), max_lines=2)]
     blocks += [s.px(14)]
     payload = qr_payload(ticket, config)
-    quiet = QUIET_ZONE_MODULES * max(3, s.px(168) // len(qr_matrix(payload)))
-    blocks += [quiet, qr_image(payload, s.px(168)), quiet]
+    quiet = QUIET_ZONE_MODULES * max(3, s.px(200) // len(qr_matrix(payload)))
+    blocks += [quiet, qr_image(payload, s.px(200)), quiet]
     blocks += [*_text(t["qr_caption"], s, size=s.font(20), max_lines=2), s.px(10), _rule(s), s.px(8)]
     blocks += [*_text(t["please_wait"], s, size=s.font(22), max_lines=2)]
     if t["footer"]:

@@ -100,6 +100,7 @@ class KioskWindow(QWidget):
         self._page = build_page(self._screen, self.controller, self.metrics())
         self._built_for = self.size()
         self._layout.addWidget(self._page)
+        self._page.show()
         if old is not None:
             self._layout.removeWidget(old)
             old.hide()

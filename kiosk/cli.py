@@ -1,0 +1,95 @@
+"""The kiosk's commands: `novbe kiosk`, `novbe reprint CODE --print URL`, and the printing half
+of `novbe issue SERVICE --print URL` (print_issued)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from kiosk.printing import PrinterError
+from kiosk.spooler import print_now
+from shared.errors import NovbeError, QueueUnavailable
+from shared.model import Ticket
+
+
+class RemoteModeUnavailable(NovbeError):
+    """Remote mode was asked for but cannot start (no remote client, or no token)."""
+
+
+def register(sub: Any) -> None:
+    """Add the kiosk's commands to the `novbe` CLI."""
+    p = sub.add_parser("kiosk", help="run the touchscreen ticket kiosk",
+                       description="Run the ticket kiosk: full screen and locked down unless "
+                                   "--windowed; staff exit with 5 taps in the top-left corner and "
+                                   "the PIN from the config.")
+    p.add_argument("--printer", metavar="URL",
+                   help="printer URL (overrides [kiosk] printer): usb://VID:PID, tcp://HOST:9100, "
+                        "serial:///dev/ttyUSB0?baudrate=9600, file:///dev/usb/lp0, cups://NAME, "
+                        "win32://NAME, preview://FOLDER, dummy://")
+    p.add_argument("--windowed", action="store_true", help="a normal window (development)")
+    p.add_argument("--server", metavar="URL", help="use the centre's server instead of --db")
+    p.add_argument("--token", metavar="T", help="the kiosk's device token for --server")
+    p.add_argument("--kiosk-id", default="kiosk", help="this kiosk's name in events (default: kiosk)")
+    p.set_defaults(func=cmd_kiosk)
+
+    p = sub.add_parser("reprint", help="print a ticket of today again",
+                       description="Print today's ticket CODE (or any ticket by token) again.")
+    p.add_argument("code", metavar="CODE", help="ticket code, e.g. A-015")
+    p.add_argument("--print", dest="print_url", metavar="URL", help="printer URL (default: the config's)")
+    p.set_defaults(func=cmd_reprint)
+
+
+def _remote_queue(args: argparse.Namespace) -> Any:
+    try:
+        from shared.remote_queue import RemoteQueue
+    except ImportError as exc:
+        raise RemoteModeUnavailable(
+            "remote mode (--server) needs shared/remote_queue.py, which is not in this "
+            f"installation ({exc}); run the kiosk on the queue file with --db instead") from None
+    if not args.token:
+        raise RemoteModeUnavailable("--server needs --token (the kiosk's device token)")
+    return RemoteQueue(args.server, args.token)
+
+
+def cmd_kiosk(ctx: Any) -> int:
+    from kiosk.app import run_kiosk  # Qt only when the kiosk really starts
+
+    args = ctx.args
+    if args.server:
+        queue = _remote_queue(args)
+        try:
+            config = queue.config
+        except QueueUnavailable as exc:
+            print(f"novbe kiosk: {exc}; using {ctx.config_path} until the server answers",
+                  file=sys.stderr)
+            config = ctx.config
+        try:
+            return run_kiosk(queue, config, args.printer, args.windowed, source=args.kiosk_id)
+        finally:
+            queue.close()
+    return run_kiosk(ctx.queue, ctx.config, args.printer, args.windowed, source=args.kiosk_id)
+
+
+def print_issued(ctx: Any, ticket: Ticket, url: str) -> int:
+    """Print a ticket just issued from the CLI; 0 when printed, the error's exit code if not
+    (the ticket stays valid either way: it was committed before printing)."""
+    try:
+        print_now(ctx.queue, ctx.config, ticket, url, source="cli")
+    except PrinterError as exc:
+        print(f"novbe: ticket {ticket.code} is issued but was not printed: {exc}", file=sys.stderr)
+        return exc.exit_code
+    ctx.out(f"printed {ticket.code} → {url}")
+    return 0
+
+
+def cmd_reprint(ctx: Any) -> int:
+    ticket = ctx.queue.ticket(ctx.args.code)
+    url = ctx.args.print_url or ctx.config.kiosk.printer
+    try:
+        print_now(ctx.queue, ctx.config, ticket, url, source="cli")
+    except PrinterError as exc:
+        print(f"novbe: ticket {ticket.code} was not printed: {exc}", file=sys.stderr)
+        return exc.exit_code
+    ctx.out(f"reprinted {ticket.code} → {url}")
+    return 0

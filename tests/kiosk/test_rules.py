@@ -1,0 +1,231 @@
+"""The kiosk's rules through real taps: one tap one ticket, time-outs, hours, caps, lockdown,
+staff exit, queue outage."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+from PySide6.QtCore import Qt
+
+from shared.config import default_config_path, parse_config
+from shared.errors import QueueUnavailable
+from shared.local_queue import LocalQueue
+from tests.kiosk.conftest import find_button, screenshot, tap
+
+
+def _to_priorities(qtbot, window, clock, lang="az"):
+    tap(qtbot, window, f"tile:{lang}", clock)
+    tap(qtbot, window, "tile:pensions", clock)
+    tap(qtbot, window, "tile:pensions.age", clock)
+
+
+def test_double_tap_on_priority_gives_one_ticket(qtbot, make_kiosk, clock, local_queue):
+    """Two taps in quick succession on the last tile issue exactly one ticket."""
+    window = make_kiosk()
+    _to_priorities(qtbot, window, clock)
+    tile = find_button(window, "tile:none")
+    qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(tile, Qt.MouseButton.LeftButton)  # the finger lands again, no time passes
+    qtbot.waitUntil(lambda: window.controller.screen.name == "ticket")
+    assert len([e for e in local_queue.events() if e.kind == "issued"]) == 1
+
+
+def test_tiles_are_disabled_while_issuing(qtbot, make_kiosk, clock):
+    """While the ticket is being issued the page does not take taps."""
+    window = make_kiosk()
+    _to_priorities(qtbot, window, clock)
+    page = window.current_page()
+    qtbot.mouseClick(find_button(window, "tile:none"), Qt.MouseButton.LeftButton)
+    assert window.controller.issuing and not page.isEnabled()
+    qtbot.waitUntil(lambda: window.controller.screen.name == "ticket")
+    assert window.current_page().isEnabled() and not window.controller.issuing
+
+
+def test_second_tap_of_a_double_tap_does_not_choose_on_the_next_screen(qtbot, make_kiosk, clock):
+    """A double tap on a category does not also pick the service under the finger."""
+    window = make_kiosk()
+    tap(qtbot, window, "tile:ru", clock)
+    qtbot.mouseClick(find_button(window, "tile:pensions"), Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(find_button(window, "tile:pensions.age"), Qt.MouseButton.LeftButton)
+    assert window.controller.screen.name == "services"
+    clock.advance(1)
+    qtbot.mouseClick(find_button(window, "tile:pensions.age"), Qt.MouseButton.LeftButton)
+    assert window.controller.screen.name == "priorities"
+
+
+def test_idle_timeout_returns_to_the_language_screen(qtbot, make_kiosk, clock, config):
+    """Nobody touches the screen for idle_seconds: the kiosk starts over."""
+    window = make_kiosk()
+    _to_priorities(qtbot, window, clock)
+    assert window.timers.interval("idle") == config.kiosk.idle_seconds
+    window.timers.fire("idle")
+    assert window.controller.screen.name == "language"
+    assert not window.timers.active("idle")
+
+
+def test_ticket_screen_goes_home_after_the_configured_time(qtbot, make_kiosk, clock, config):
+    """The ticket stays home_after_seconds, then the next visitor sees the language screen."""
+    window = make_kiosk()
+    _to_priorities(qtbot, window, clock)
+    tap(qtbot, window, "tile:none", clock)
+    qtbot.waitUntil(lambda: window.controller.screen.name == "ticket")
+    assert window.timers.interval("home") == config.kiosk.home_after_seconds
+    window.timers.fire("home")
+    assert window.controller.screen.name == "language"
+
+
+def test_closed_outside_hours_and_reopens(qtbot, make_kiosk, clock, artifacts):
+    """On Sunday the kiosk shows the closed screen with the week's hours; on Monday it opens."""
+    clock.set("2026-11-22T08:00:00+00:00")  # Sunday 12:00 in Baku
+    window = make_kiosk()
+    screen = window.controller.screen
+    assert screen.name == "closed"
+    assert screen.hours[0] == ("Bazar ertəsi", "09:00–18:00") and screen.hours[6][1] == "bağlıdır"
+    screenshot(window, artifacts, "closed-az")
+    clock.set("2026-11-23T05:00:00+00:00")  # Monday 09:00
+    window.timers.fire("reopen")
+    assert window.controller.screen.name == "language"
+
+
+def test_closing_while_choosing_shows_closed_instead_of_a_ticket(qtbot, make_kiosk, clock, local_queue):
+    """A visitor who reaches the last tap after closing time gets the closed screen, no ticket."""
+    window = make_kiosk()
+    _to_priorities(qtbot, window, clock)
+    clock.set("2026-11-23T14:30:00+00:00")  # 18:30 in Baku
+    tap(qtbot, window, "tile:none", clock)
+    qtbot.waitUntil(lambda: window.controller.screen.name == "closed")
+    assert not [e for e in local_queue.events() if e.kind == "issued"]
+
+
+@pytest.fixture
+def capped_config():
+    with default_config_path().open("rb") as fh:
+        data = tomllib.load(fh)
+    pensions = next(c for c in data["category"] if c["id"] == "pensions")
+    pensions["daily_cap"] = 1
+    return parse_config(data, "capped")
+
+
+def test_daily_cap_says_so_instead_of_issuing(qtbot, make_kiosk, clock, capped_config, db_path, artifacts):
+    """When a service's tickets for today are all issued, the kiosk says so in the visitor's
+    language."""
+    queue = LocalQueue(db_path, capped_config, clock)
+    queue.issue("pensions.age")
+    window = make_kiosk(queue=queue, cfg=capped_config)
+    _to_priorities(qtbot, window, clock, lang="ru")
+    tap(qtbot, window, "tile:none", clock)
+    qtbot.waitUntil(lambda: window.controller.screen.name == "message")
+    screen = window.controller.screen
+    assert screen.kind == "daily_cap" and "закончились" in screen.body
+    screenshot(window, artifacts, "daily-cap-ru")
+    assert len([e for e in queue.events() if e.kind == "issued"]) == 1
+    queue.close()
+
+
+def test_past_closing_estimate_says_so(qtbot, make_kiosk, clock, local_queue, artifacts):
+    """Near closing, a service whose queue would run past closing time is refused politely."""
+    clock.set("2026-11-23T13:45:00+00:00")  # 17:45 in Baku
+    for _ in range(6):
+        local_queue.issue("pensions.age")
+    window = make_kiosk()
+    _to_priorities(qtbot, window, clock, lang="en")
+    tap(qtbot, window, "tile:none", clock)
+    qtbot.waitUntil(lambda: window.controller.screen.name == "message")
+    screen = window.controller.screen
+    assert screen.kind == "past_closing" and "18:00" in screen.body
+    screenshot(window, artifacts, "past-closing-en")
+
+
+@pytest.mark.parametrize("key,modifier", [
+    (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+    (Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier),
+    (Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier),
+    (Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier),
+    (Qt.Key.Key_Space, Qt.KeyboardModifier.NoModifier),
+])
+def test_keyboard_cannot_leave_or_act(qtbot, make_kiosk, clock, key, modifier):
+    """Escape, Alt+F4, Ctrl+Q… do nothing, and a close request is refused."""
+    window = make_kiosk()
+    tap(qtbot, window, "tile:az", clock)
+    qtbot.keyClick(window, key, modifier)
+    qtbot.keyClick(window.current_page(), key, modifier)
+    window.close()
+    assert window.isVisible()
+    assert window.controller.screen.name == "categories"
+
+
+def test_locked_window_is_frameless_full_screen_without_cursor(qtbot, make_kiosk):
+    """lock_down() makes the window frameless, full screen and hides the cursor."""
+    window = make_kiosk()
+    window.lock_down()
+    qtbot.waitUntil(window.isFullScreen)
+    assert window.windowFlags() & Qt.WindowType.FramelessWindowHint
+    assert window.cursor().shape() == Qt.CursorShape.BlankCursor
+
+
+def test_staff_leave_with_hidden_corner_and_pin(qtbot, make_kiosk, clock, config, artifacts):
+    """Five taps in the hidden corner open the PIN pad; a wrong PIN is refused, the right one exits."""
+    window = make_kiosk()
+    for _ in range(5):
+        qtbot.mouseClick(find_button(window, "staff-corner"), Qt.MouseButton.LeftButton)
+    assert window.controller.screen.name == "pin"
+    for key in "1111":
+        tap(qtbot, window, f"pin:{key}", clock, think=0)
+    tap(qtbot, window, "pin:✓", clock, think=0)
+    assert window.controller.screen.error
+    screenshot(window, artifacts, "staff-pin-wrong")
+    with qtbot.waitSignal(window.exited):
+        for key in config.kiosk.staff_pin:
+            tap(qtbot, window, f"pin:{key}", clock, think=0)
+        tap(qtbot, window, "pin:✓", clock, think=0)
+    assert not window.isVisible()
+
+
+def test_four_corner_taps_do_nothing(qtbot, make_kiosk, clock):
+    """Fewer taps than needed, or too slow, never open the PIN pad."""
+    window = make_kiosk()
+    for _ in range(4):
+        qtbot.mouseClick(find_button(window, "staff-corner"), Qt.MouseButton.LeftButton)
+        clock.advance(2)
+    qtbot.mouseClick(find_button(window, "staff-corner"), Qt.MouseButton.LeftButton)
+    assert window.controller.screen.name == "language"
+
+
+class SwitchableQueue:
+    """The real LocalQueue behind a switch that cuts it off like a lost network would."""
+
+    def __init__(self, queue: LocalQueue):
+        self._queue = queue
+        self.config = queue.config
+        self.down = False
+
+    def __getattr__(self, name):
+        attr = getattr(self._queue, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args, **kwargs):
+            if self.down:
+                raise QueueUnavailable("the queue server cannot be reached")
+            return attr(*args, **kwargs)
+        return call
+
+
+def test_queue_outage_shows_out_of_service_and_recovers(qtbot, make_kiosk, clock, local_queue, artifacts):
+    """When the queue cannot be reached the kiosk says it is out of service, asks again by
+    itself, and returns to the language screen once the queue answers."""
+    queue = SwitchableQueue(local_queue)
+    window = make_kiosk(queue=queue)
+    _to_priorities(qtbot, window, clock)
+    queue.down = True
+    tap(qtbot, window, "tile:none", clock)
+    qtbot.waitUntil(lambda: window.controller.screen.name == "out_of_service")
+    screenshot(window, artifacts, "out-of-service")
+    assert window.timers.active("probe")
+    window.timers.fire("probe")  # still down: asks again later
+    qtbot.waitUntil(lambda: window.timers.active("probe"))
+    assert window.controller.screen.name == "out_of_service"
+    queue.down = False
+    window.timers.fire("probe")
+    qtbot.waitUntil(lambda: window.controller.screen.name == "language")
