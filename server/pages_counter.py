@@ -7,7 +7,7 @@ import asyncio
 import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from server.accounts import Forbidden, NotAuthorised, Session
@@ -49,6 +49,9 @@ def _staff_session(request: Request) -> Session:
     if session is None:
         raise NotAuthorised("sign in first")
     return session
+
+
+SignedIn = Annotated[Session, Depends(_staff_session)]
 
 
 @router.get("/counter")
@@ -94,8 +97,7 @@ def login(request: Request, username: Short, password: Short) -> Response:
 
 
 @router.post("/counter/open")
-def open_counter(request: Request, counter: Short, csrf: Short) -> Response:
-    session = _staff_session(request)
+def open_counter(request: Request, session: SignedIn, counter: Short, csrf: Short = "") -> Response:
     check_form_post(request, session, csrf)
     queue = request.app.state.queue
     queue.config.counter(counter)
@@ -106,17 +108,15 @@ def open_counter(request: Request, counter: Short, csrf: Short) -> Response:
 
 
 @router.post("/counter/leave")
-def leave_counter(request: Request, csrf: Short) -> Response:
+def leave_counter(request: Request, session: SignedIn, csrf: Short = "") -> Response:
     """Back to choosing a counter (the counter itself stays as it is)."""
-    session = _staff_session(request)
     check_form_post(request, session, csrf)
     request.app.state.accounts.set_session_counter(session, None)
     return _redirect()
 
 
 @router.post("/counter/logout")
-def logout(request: Request, csrf: Short) -> Response:
-    session = _staff_session(request)
+def logout(request: Request, session: SignedIn, csrf: Short = "") -> Response:
     check_form_post(request, session, csrf)
     request.app.state.accounts.end_session(session)
     response = _redirect()

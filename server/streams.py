@@ -50,7 +50,7 @@ async def event_stream(request: Request, who: Annotated[Caller, Depends(any_call
     hub: EventHub = request.app.state.hub
     start = _resume_point(last_event_id, after_id)
     if start is None:
-        start = hub.last_id
+        start = await asyncio.to_thread(request.app.state.queue.last_event_id)
 
     async def body() -> AsyncIterator[str]:
         yield f"retry: {RETRY_MS}\n: resuming after {start}\n\n"
@@ -89,7 +89,7 @@ async def phone_stream(request: Request, token: Token,
     hub: EventHub = request.app.state.hub
     queue = request.app.state.queue
     config = request.app.state.config
-    start = hub.last_id
+    start = await asyncio.to_thread(queue.last_event_id)
     ticket = await asyncio.to_thread(queue.status, token)   # 404 before streaming
 
     async def body() -> AsyncIterator[str]:

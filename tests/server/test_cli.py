@@ -1,0 +1,58 @@
+"""`novbe staff …` and `novbe device …` on a real database file."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from novbe.cli import main
+from server.accounts import Accounts
+
+
+def run(db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture,
+        *argv: str, stdin: str = "") -> tuple[int, str, str]:
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    code = main(["--db", str(db_path), *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_staff_add_passwd_remove(db_path: Path, monkeypatch, capsys):
+    """Staff accounts are added, re-passworded and removed from the command line."""
+    assert run(db_path, monkeypatch, capsys, "staff", "add", "leyla", "--password-stdin",
+               stdin="first-password\n")[0] == 0
+    accounts = Accounts(db_path)
+    assert accounts.check_password("leyla", "first-password")
+    assert run(db_path, monkeypatch, capsys, "staff", "passwd", "leyla", "--password-stdin",
+               stdin="second-password\n")[0] == 0
+    assert not accounts.check_password("leyla", "first-password")
+    assert accounts.check_password("leyla", "second-password")
+    code, _, err = run(db_path, monkeypatch, capsys, "staff", "add", "leyla", "--password-stdin",
+                       stdin="another-password\n")
+    assert code == 2 and "exists" in err
+    assert run(db_path, monkeypatch, capsys, "staff", "remove", "leyla")[0] == 0
+    assert accounts.staff_names() == []
+    accounts.close()
+
+
+def test_staff_password_too_short_is_refused(db_path: Path, monkeypatch, capsys):
+    """A short password is refused with a message, and no account is made."""
+    code, _, err = run(db_path, monkeypatch, capsys, "staff", "add", "leyla", "--password-stdin",
+                       stdin="short\n")
+    assert code == 2 and "at least" in err
+
+
+def test_device_token_printed_once_and_revoked(db_path: Path, monkeypatch, capsys):
+    """`device add` prints a token that works; `device remove` revokes it."""
+    code, out, _ = run(db_path, monkeypatch, capsys, "device", "add", "kiosk-1")
+    token = out.strip().splitlines()[-1]
+    assert code == 0 and len(token) >= 40
+    accounts = Accounts(db_path)
+    assert accounts.device_for(token) == "kiosk-1"
+    assert token.encode() not in db_path.read_bytes()
+    assert run(db_path, monkeypatch, capsys, "device", "list")[1].split() == ["kiosk-1"]
+    assert run(db_path, monkeypatch, capsys, "device", "remove", "kiosk-1")[0] == 0
+    assert accounts.device_for(token) is None
+    accounts.close()

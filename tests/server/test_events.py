@@ -1,0 +1,81 @@
+"""The event stream over HTTP: resume from Last-Event-ID, fan-out, and the phone's own stream."""
+
+from __future__ import annotations
+
+import json
+from itertools import islice
+
+import httpx
+
+from shared.event_stream import EventStream, parse_sse
+from tests.server.live import LiveServer
+
+JOB = "employment.job-seeker"
+
+
+def test_stream_resumes_after_last_event_id(server: LiveServer):
+    """A client reconnecting with Last-Event-ID gets exactly the events it missed."""
+    first = server.queue.issue(JOB)
+    after = server.queue.last_event_id()
+    second = server.queue.issue(JOB)
+    server.queue.call_next("1")
+    stream = EventStream(server.url, server.device_token, after_id=after)
+    missed = server.queue.events(after)
+    got = list(islice(iter(stream), len(missed)))
+    stream.close()
+    assert got == missed
+    assert got[0].kind == "issued" and got[0].ticket_id == second.id
+    assert got[-1].kind == "called" and got[-1].ticket_id == first.id
+
+
+def test_live_events_reach_every_subscriber(server: LiveServer):
+    """Two followers of the stream both receive an event written after they connected."""
+    server.queue.issue(JOB)
+    start = server.queue.last_event_id()
+    a = EventStream(server.url, server.device_token, after_id=start)
+    b = EventStream(server.url, server.device_token, after_id=start)
+    ia, ib = iter(a), iter(b)
+    with server.device_client() as kiosk:
+        ticket = kiosk.post("/api/tickets", json={"service": JOB}).json()
+    ea, eb = next(ia), next(ib)
+    a.close()
+    b.close()
+    assert ea.id == eb.id and ea.code == eb.code == ticket["code"]
+
+
+def test_stream_without_resume_point_starts_now(server: LiveServer):
+    """A new follower without Last-Event-ID gets only what happens after it connected."""
+    server.queue.issue(JOB)
+    headers = {"Authorization": f"Bearer {server.device_token}"}
+    with httpx.Client(base_url=server.url, timeout=10) as client, \
+            client.stream("GET", "/api/events/stream", headers=headers) as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        lines = response.iter_lines()
+        assert next(lines).startswith("retry:")        # the greeting is sent at once
+        server.queue.issue(JOB, priority="veteran")
+        client_events = parse_sse(lines)
+        _, _, data = next(client_events)
+    assert json.loads(data)["details"]["priority"] == "veteran"
+
+
+def test_phone_stream_sends_its_ticket_only(server: LiveServer):
+    """The phone's stream sends its own ticket's view when it changes, in its language."""
+    ahead = server.queue.issue(JOB)
+    mine = server.queue.issue(JOB)
+    with httpx.Client(base_url=server.url, timeout=10) as phone, \
+            phone.stream("GET", f"/t/{mine.token}/events", params={"lang": "ru"}) as response:
+        events = parse_sse(response.iter_lines())
+        _, kind, data = next(events)
+        assert kind == "status" and json.loads(data)["ahead"] == 1
+        server.queue.call_next("1")
+        _, kind, data = next(events)
+        view = json.loads(data)
+    assert view["ahead"] == 0 and view["code"] == mine.code
+    assert ahead.code not in data and ahead.token not in data and "token" not in view
+    assert view["status_text"] == "ожидает"
+
+
+def test_phone_stream_of_unknown_token_is_404(server: LiveServer):
+    """No stream, and no hint, for a token that is not a ticket's."""
+    with httpx.Client(base_url=server.url, timeout=10) as phone:
+        assert phone.get("/t/not-a-real-token-123/events").status_code == 404
