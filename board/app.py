@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -84,12 +85,15 @@ def build_board(queue: Queue, config: CentreConfig, zone: str | None = None,
     return widget
 
 
-def create_board_window(queue: Queue, config: CentreConfig, zone: str | None = None) -> QWidget:
+def create_board_window(queue: Queue, config: CentreConfig, zone: str | None = None,
+                        windowed: bool = True) -> QWidget:
     """A board window for a QApplication that is already running (the demo shows it beside the
-    kiosk); call .show() on it."""
+    kiosk); call .show() on it (full screen if not `windowed`)."""
     widget = build_board(queue, config, zone)
     widget.setWindowTitle(f"Növbə — {config.name(config.languages[0])}")
     widget.resize(1280, 720)
+    if not windowed:
+        widget.setWindowState(Qt.WindowState.WindowFullScreen)
     return widget
 
 
@@ -98,7 +102,10 @@ def run_board(queue: Queue, config: CentreConfig, windowed: bool = False,
     """Run the board as the program: full screen on the primary screen unless `windowed`."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("novbe-board")
-    widget = create_board_window(queue, config, zone)
+    # Ctrl+C / SIGTERM end the board cleanly (the 50 ms poll timer lets Python see the signal).
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    widget = create_board_window(queue, config, zone, windowed=windowed)
     if windowed:
         widget.show()
     else:
