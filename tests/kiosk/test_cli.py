@@ -1,0 +1,68 @@
+"""The kiosk's commands in a real `novbe` process: issue --print, reprint, and kiosk's options."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from PIL import Image, ImageChops
+
+from kiosk.raster import decode
+from kiosk.render import render_ticket
+from shared.local_queue import LocalQueue
+from tests.kiosk.netprinter import closed_port_url
+
+
+def novbe(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run([sys.executable, "-m", "novbe", *args], capture_output=True, text=True,
+                          env=env, timeout=60)
+
+
+def test_issue_print_to_file_writes_the_tickets_escpos_bytes(db_path, config, tmp_path):
+    """`novbe issue SERVICE --print file://PATH` writes raw ESC/POS that decodes to the ticket."""
+    out = tmp_path / "ticket.bin"
+    result = novbe("--db", str(db_path), "issue", "pensions.age", "--lang", "ru", "--print", f"file://{out}")
+    assert result.returncode == 0, result.stderr
+    queue = LocalQueue(db_path, config)
+    ticket = queue.ticket("B-001")
+    expected = render_ticket(ticket, config)
+    assert ImageChops.difference(decode(out.read_bytes(), 576).convert("L"), expected.convert("L")).getbbox() is None
+    assert [e.kind for e in queue.events() if e.ticket_id == ticket.id] == ["issued", "printed"]
+    queue.close()
+
+
+def test_reprint_to_preview_folder(db_path, config, tmp_path):
+    """`novbe reprint CODE --print preview://DIR` writes the same ticket as a PNG."""
+    assert novbe("--db", str(db_path), "issue", "employment.vacancies", "--lang", "az").returncode == 0
+    result = novbe("--db", str(db_path), "reprint", "A-001", "--print", f"preview://{tmp_path}/p")
+    assert result.returncode == 0, result.stderr
+    [png] = list((tmp_path / "p").glob("*.png"))
+    queue = LocalQueue(db_path, config)
+    with Image.open(png) as img:
+        assert img.tobytes() == render_ticket(queue.ticket("A-001"), config).tobytes()
+    queue.close()
+
+
+def test_issue_with_the_printer_off_keeps_the_ticket_and_fails_loudly(db_path, config):
+    """The ticket is committed first; the print failure is an exit code, a message and an event."""
+    result = novbe("--db", str(db_path), "issue", "pensions.age", "--print", closed_port_url())
+    assert result.returncode == 4
+    assert "B-001 is issued but was not printed" in result.stderr
+    queue = LocalQueue(db_path, config)
+    assert queue.ticket("B-001").status == "waiting"
+    assert [e.kind for e in queue.events() if e.kind.startswith("print")] == ["printer_offline"]
+    queue.close()
+
+
+def test_bad_printer_url_is_a_clear_error(db_path):
+    """An unknown scheme names the schemes that exist."""
+    result = novbe("--db", str(db_path), "issue", "pensions.age", "--print", "lpt://1")
+    assert result.returncode == 2 and "tcp://" in result.stderr
+
+
+def test_kiosk_remote_mode_needs_a_token(db_path):
+    """`novbe kiosk --server URL` without --token says what is missing."""
+    result = novbe("--db", str(db_path), "kiosk", "--server", "http://127.0.0.1:9", "--windowed")
+    assert result.returncode != 0 and "--token" in result.stderr

@@ -1,0 +1,66 @@
+"""Printer faults at the kiosk: the committed ticket is shown full screen to photograph, the
+kiosk keeps issuing, staff get an event, and the tickets print by themselves once it is back."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import ImageChops
+
+from kiosk.raster import decode
+from kiosk.render import render_ticket
+from tests.kiosk.conftest import screenshot, tap
+from tests.kiosk.netprinter import closed_port_url
+
+
+def visit(qtbot, window, clock, lang="az", category="pensions", service="pensions.age"):
+    tap(qtbot, window, f"tile:{lang}", clock)
+    tap(qtbot, window, f"tile:{category}", clock)
+    tap(qtbot, window, f"tile:{service}", clock)
+    tap(qtbot, window, "tile:none", clock)
+    qtbot.waitUntil(lambda: window.controller.screen.name == "ticket")
+    clock.advance(2)  # the visitor reads the screen (past the tap guard)
+    return window.controller.screen.ticket
+
+
+@pytest.mark.parametrize("state,kind", [("paper_out", "printer_paper_out"),
+                                        ("offline", "printer_offline"),
+                                        ("silent", "print_failed")])
+def test_fault_shows_ticket_to_photograph_then_reprints_when_back(qtbot, make_kiosk, clock, local_queue,
+                                                                  config, net_printer, artifacts, state, kind):
+    """Out of paper / offline / no answer: photo screen, event, keep issuing, reprint on return."""
+    net_printer.set_state(state)
+    window = make_kiosk(printer=net_printer.url)
+    ctl = window.controller
+    first = visit(qtbot, window, clock, lang="ru")
+    qtbot.waitUntil(lambda: ctl.screen.print_state == "failed")
+    assert "Сфотографируйте" in ctl.screen.print_message
+    assert window.timers.interval("home") > config.kiosk.home_after_seconds
+    screenshot(window, artifacts, f"printer-{state}-ru")
+
+    tap(qtbot, window, "done", clock)
+    second = visit(qtbot, window, clock, lang="en", category="employment", service="employment.job-seeker")
+    qtbot.waitUntil(lambda: ctl.screen.print_state == "failed")
+    assert [t.code for t in window.spooler.pending()] == [first.code, second.code]
+    faults = [(e.kind, e.ticket_id) for e in local_queue.events() if e.kind == kind]
+    assert faults == [(kind, first.id), (kind, second.id)]
+
+    net_printer.set_state("ready")
+    jobs = net_printer.wait_for_jobs(2)
+    for job, ticket in zip(jobs, (first, second), strict=True):
+        assert ImageChops.difference(decode(job, 576).convert("L"),
+                                     render_ticket(ticket, config).convert("L")).getbbox() is None
+    qtbot.waitUntil(lambda: not window.spooler.pending())
+    qtbot.waitUntil(lambda: len([e for e in local_queue.events() if e.kind == "printed"]) == 2)
+    kinds = [e.kind for e in local_queue.events() if e.kind in ("printer_ok", "printed")]
+    assert kinds == ["printer_ok", "printed", "printed"]
+    assert ctl.screen.print_state == "failed"  # the photo message stays until the visitor leaves
+
+
+def test_switched_off_printer(qtbot, make_kiosk, clock, local_queue, artifacts):
+    """Nothing listens at the printer's address: the ticket is still issued and shown."""
+    window = make_kiosk(printer=closed_port_url(), size=(1080, 1920))
+    ticket = visit(qtbot, window, clock)
+    qtbot.waitUntil(lambda: window.controller.screen.print_state == "failed")
+    screenshot(window, artifacts, "printer-off-az-portrait")
+    assert local_queue.ticket(ticket.code).status == "waiting"
+    assert [e.kind for e in local_queue.events() if e.ticket_id == ticket.id] == ["issued", "printer_offline"]
