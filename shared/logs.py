@@ -15,7 +15,9 @@ def setup_logging(data_dir: Path, level: int = logging.INFO, name: str = "novbe"
     root = logging.getLogger()
     root.setLevel(level)
     for handler in list(root.handlers):
-        if getattr(handler, "_novbe", False):
+        # Ours from an earlier call, or the bare stderr handler a library's import-time
+        # logging.basicConfig() left behind (python-escpos does), which would echo INFO lines.
+        if getattr(handler, "_novbe", False) or type(handler) is logging.StreamHandler:
             root.removeHandler(handler)
     stderr = logging.StreamHandler(sys.stderr)
     stderr.setLevel(logging.WARNING)
