@@ -12,6 +12,7 @@ import httpx
 from shared import errors
 from shared.config import CentreConfig, parse_config
 from shared.errors import NovbeError, QueueUnavailable
+from shared.event_stream import EventStreamFeed
 from shared.model import CounterState, Event, Snapshot, Ticket
 
 DEFAULT_TIMEOUT = 5.0
@@ -95,6 +96,10 @@ class RemoteQueue:
 
     def close(self) -> None:
         self._client.close()
+
+    def event_feed(self) -> EventStreamFeed:
+        """A push feed of this server's events for a board (board.feed.feed_for uses it)."""
+        return EventStreamFeed(self.url, self.token)
 
     def __enter__(self) -> RemoteQueue:
         return self

@@ -1,0 +1,130 @@
+"""A remote kiosk and a remote board on a live server, which goes away and comes back."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import pytest
+
+from board.controller import BoardController
+from board.feed import feed_for
+from board.remote_feed import RemoteFeed
+from kiosk.controller import KioskController
+from kiosk.runtime import InlineRunner, ManualTimers
+from shared.errors import QueueUnavailable
+from shared.event_stream import EventStreamFeed
+from shared.remote_queue import RemoteQueue
+from tests.server.live import LiveServer
+
+JOB = "employment.job-seeker"
+
+
+class RecordingView:
+    """The kiosk's screens, recorded instead of drawn."""
+
+    def __init__(self) -> None:
+        self.screens: list = []
+
+    def show(self, screen) -> None:
+        self.screens.append(screen)
+
+    def set_busy(self, busy: bool) -> None:
+        pass
+
+    def exit_kiosk(self) -> None:
+        pass
+
+
+def wait_for(condition: Callable[[], bool], signal: threading.Event, timeout: float = 15) -> None:
+    """Wait for the feed's wakeup signal until the condition holds (no sleeping)."""
+    while not condition():
+        assert signal.wait(timeout), "the feed never woke up"
+        signal.clear()
+
+
+def take_ticket(ctl: KioskController, server: LiveServer) -> None:
+    for tap, arg in ((ctl.tap_language, "az"), (ctl.tap_category, "labour"),
+                     (ctl.tap_priority, "none")):
+        server.clock.advance(seconds=2)          # past the kiosk's double-tap guard
+        tap(arg)
+
+
+@pytest.fixture
+def remote(server: LiveServer):
+    queue = RemoteQueue(server.url, server.device_token, timeout=3)
+    yield queue
+    queue.close()
+
+
+def test_remote_kiosk_goes_out_of_service_and_recovers(server: LiveServer, remote: RemoteQueue):
+    """A kiosk on RemoteQueue issues tickets, says "out of service" while the server is away,
+    and comes back by itself when its probe reaches the server again."""
+    timers = ManualTimers()
+    ctl = KioskController(RecordingView(), remote, remote.config, None, timers, InlineRunner(),
+                          clock=server.clock, source="kiosk-remote")
+    ctl.start()
+    take_ticket(ctl, server)
+    assert ctl.screen.name == "ticket"
+    first = ctl.screen.ticket
+    assert server.queue.ticket(first.code).source == "kiosk-remote"
+
+    server.handle.stop()
+    with pytest.raises(QueueUnavailable):
+        remote.last_event_id()
+    ctl.home()
+    take_ticket(ctl, server)
+    assert ctl.screen.name == "out_of_service"
+    timers.fire("probe")                         # still away: keeps probing
+    assert ctl.screen.name == "out_of_service" and timers.active("probe")
+
+    server.restart()
+    timers.fire("probe")                         # back: the kiosk returns to its first screen
+    assert ctl.screen.name == "language"
+    take_ticket(ctl, server)
+    assert ctl.screen.name == "ticket"
+    assert ctl.screen.ticket.number == first.number + 1
+    assert len(server.queue.waiting()) == 2
+
+
+def test_remote_board_feed_reconnects_and_resumes(server: LiveServer, remote: RemoteQueue):
+    """A board on RemoteQueue follows the event stream, shows "reconnecting" while the server
+    is away, and on its return receives exactly the events it missed."""
+    server.queue.issue(JOB)
+    feed = feed_for(remote)
+    assert isinstance(feed, EventStreamFeed)
+    woke = threading.Event()
+    board = BoardController(remote, remote.config, feed, clock=server.clock)
+    board.start(wakeup=woke.set)
+    start_id = board.last_event_id
+    received = []
+    try:
+        wait_for(lambda: feed.connected, woke)
+        server.queue.call_next("3")
+        wait_for(lambda: bool(received.extend(board.poll()) or
+                              any(e.kind == "called" for e in received)), woke)
+        assert board.snapshot.calls[0].code == "A-001"
+
+        server.handle.stop()
+        wait_for(lambda: bool(received.extend(board.poll())) or board.state.reconnecting, woke)
+        assert board.state.reconnecting
+        assert board.snapshot.calls[0].code == "A-001"      # keeps its last state
+        server.queue.issue(JOB)                             # happens while the board is away
+        server.queue.call_next("1")
+
+        server.restart()
+        wait_for(lambda: bool(received.extend(board.poll()) or
+                              sum(e.kind == "called" for e in received) == 2), woke, timeout=30)
+        assert not board.state.reconnecting
+        assert feed.reconnects >= 1
+        assert received == server.queue.events(start_id)    # no gaps, no repeats
+        assert board.snapshot.calls[0].counter == "1"
+    finally:
+        board.close()
+
+
+def test_remote_feed_is_the_boards_event_feed():
+    """board/remote_feed.RemoteFeed is the push feed RemoteQueue hands to boards."""
+    assert issubclass(RemoteFeed, EventStreamFeed)
+    for name in ("start", "poll", "close", "interval_ms"):
+        assert hasattr(RemoteFeed("http://127.0.0.1:9", "t"), name)
