@@ -7,6 +7,7 @@ import pytest
 
 from shared.errors import (
     AlreadyRated,
+    CentreClosed,
     DailyCapReached,
     IllegalTransition,
     NoTicketWaiting,
@@ -17,6 +18,7 @@ from shared.errors import (
     UnknownService,
 )
 from shared.model import CounterMode, Status
+from tests.conftest import MONDAY_10AM
 from tests.shared.helpers import JOB, LABOUR, LEGAL, PENSION, UNEMPLOYMENT, config_variant, kinds
 
 
@@ -531,3 +533,84 @@ def test_every_change_has_its_event(queue, clock):
                                    "called", "finished"]
     assert kinds(events, b.id) == ["issued", "called", "no_show"]
     assert kinds(events, c.id) == ["issued", "cancelled"]
+
+
+# ---- opening hours -------------------------------------------------------------------------------
+def test_check_hours_refuses_outside_opening_hours(queue, clock):
+    """With check_hours, no ticket on Sunday, on a closed date, before 09:00 or after 18:00 Baku."""
+    for when in ("2026-11-22T06:00:00+00:00",   # Sunday 10:00
+                 "2026-11-09T06:00:00+00:00",   # a closed date (Monday)
+                 "2026-11-23T04:59:00+00:00",   # Monday 08:59
+                 "2026-11-23T14:00:00+00:00"):  # Monday 18:00
+        clock.set(when)
+        with pytest.raises(CentreClosed):
+            queue.issue(JOB, check_hours=True)
+    clock.set(MONDAY_10AM)
+    assert queue.issue(JOB, check_hours=True).code == "A-001"
+    assert queue.issue(JOB).code == "A-002"  # staff may still issue without the check
+
+
+def test_check_hours_refuses_a_wait_past_closing(queue, clock):
+    """Near closing time a ticket whose estimated wait runs past 18:00 is refused; a short one is not."""
+    clock.set("2026-11-23T13:40:00+00:00")  # Monday 17:40 Baku: 20 minutes left
+    queue.issue(JOB, check_hours=True)  # nobody ahead: no wait
+    for _ in range(3):
+        queue.issue(JOB)
+    with pytest.raises(CentreClosed, match="18:00"):
+        queue.issue(JOB, check_hours=True)  # 4 ahead × 8 min on one counter
+    assert queue.issue(PENSION, check_hours=True).ahead == 0
+
+
+# ---- devices -------------------------------------------------------------------------------------
+def test_device_reports_raise_and_clear_alerts(queue):
+    """A kiosk's printer trouble shows on the snapshot as an alert until it reports ok again."""
+    t = queue.issue(JOB, source="kiosk-1")
+    printed = queue.report_device("kiosk-1", "printed", ticket_id=t.id)
+    assert printed.kind == "printed" and printed.ticket_id == t.id and printed.source == "kiosk-1"
+    assert queue.snapshot().alerts == []
+    out = queue.report_device("kiosk-1", "printer_paper_out", "no paper")
+    assert out.details == {"message": "no paper"}
+    [alert] = queue.snapshot().alerts
+    assert (alert.source, alert.kind, alert.message) == ("kiosk-1", "printer_paper_out", "no paper")
+    queue.report_device("kiosk-1", "printer_ok")
+    assert queue.snapshot().alerts == []
+    with pytest.raises(NovbeError):
+        queue.report_device("kiosk-1", "on_fire")
+    with pytest.raises(TicketNotFound):
+        queue.report_device("kiosk-1", "printed", ticket_id=999_999)
+
+
+# ---- other transfer policies -----------------------------------------------------------------------
+class TestTransferFront:
+    """A centre configured with transfer = "front": transferred visitors are served next."""
+
+    @pytest.fixture
+    def config(self):
+        return config_variant(transfer="front")
+
+    def test_transfer_front_goes_before_everyone(self, queue, clock):
+        """With front, the transferred visitor is called before even priority classes."""
+        vet = queue.issue(LEGAL, priority="veteran")
+        clock.advance(60)
+        t = queue.issue(JOB)
+        queue.call_next("1")
+        assert queue.transfer("1", LEGAL).ahead == 0
+        assert [queue.call_next("16").id, queue.call_next("16").id] == [t.id, vet.id]
+
+
+class TestTransferBack:
+    """A centre configured with transfer = "back": transferred visitors queue again from now."""
+
+    @pytest.fixture
+    def config(self):
+        return config_variant(transfer="back")
+
+    def test_transfer_back_goes_to_the_end(self, queue, clock):
+        """With back, the transferred visitor waits behind those already waiting."""
+        t = queue.issue(JOB)
+        clock.advance(60)
+        other = queue.issue(LEGAL)
+        clock.advance(60)
+        queue.call_next("1")
+        assert queue.transfer("1", LEGAL).ahead == 1
+        assert [queue.call_next("16").id, queue.call_next("16").id] == [other.id, t.id]
