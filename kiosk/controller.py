@@ -260,7 +260,7 @@ class KioskController:
             priority=prio.name(lang) if prio else "", your_number=tr(lang, "Your number"),
             ahead=ahead, wait=wait, qr_payload=qr_payload(ticket, self.config),
             qr_caption=tr(lang, "Scan to follow your turn on your phone"),
-            print_state=state, print_message=message, done=tr(lang, "Done"))
+            print_state=state, print_message=message, done=tr(lang, "Done (leave the ticket screen)"))
 
     def _issue_failed(self, exc: BaseException) -> None:
         self._end_issuing()
@@ -290,7 +290,7 @@ class KioskController:
     def _message(self, kind: str, body: str) -> None:
         svc = self.config.service(self.service) if self.service else None
         self._show(MessageScreen(self.lang, kind, svc.name(self.lang) if svc else "", body,
-                                 self._t("Done")))
+                                 self._t("Done (leave the ticket screen)")))
         self.timers.start("home", self.config.kiosk.home_after_seconds, self.home)
 
     # ---- printer ----------------------------------------------------------------------------
