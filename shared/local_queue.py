@@ -433,8 +433,14 @@ class LocalQueue:
 
     # ---- reading --------------------------------------------------------------------------
     def _read(self, fn: Any) -> Any:
-        """Run reads in one snapshot (a deferred read transaction)."""
+        """Run reads in one snapshot (a deferred read transaction). If the service day has
+        ended since the last write, first end it (expire what it left waiting, with events), so
+        a board or phone never shows yesterday's queue as waiting."""
         with self._lock:
+            row = self._one("SELECT value FROM meta WHERE key = 'service_day'")
+            if row is not None and row[0] < self._day(self.clock.now()).isoformat():
+                with self._tx():
+                    pass
             self._conn.execute("BEGIN")
             try:
                 return fn()

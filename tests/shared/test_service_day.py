@@ -59,8 +59,8 @@ def test_yesterdays_waiting_tickets_expire_with_events(local_queue, clock):
     finished = q.issue(PENSION)
     q.call_next("5")
     q.finish("5")
-    clock.set(baku("2026-11-24T09:00"))
     before = q.last_event_id()
+    clock.set(baku("2026-11-24T09:00"))
     fresh = q.issue(JOB)
     assert fresh.code == "A-001" and fresh.ahead == 0
     assert q.status(waiting.token).status == Status.EXPIRED
@@ -127,3 +127,20 @@ def test_call_across_the_reset_hour(local_queue, clock):
     assert q.status(old.token).status == Status.EXPIRED
     holders = [c.ticket.id for c in q.snapshot().counters if c.ticket]
     assert holders == [new.id]
+
+
+def test_reads_after_the_reset_hour_show_yesterday_expired(local_queue, clock):
+    """Before anyone writes on the new day, the board, the phone page and the counter list
+    already treat yesterday's waiting tickets as expired (the day change happens at the first
+    read or write after 03:00)."""
+    q = local_queue
+    clock.set(baku("2026-11-23T17:50"))
+    t = q.issue(JOB)
+    q.issue(PENSION)
+    clock.set(baku("2026-11-24T08:00"))
+    snap = q.snapshot()
+    assert snap.service_day == "2026-11-24"
+    assert sum(s.waiting for s in snap.services) == 0
+    assert q.waiting() == []
+    assert q.status(t.token).status == Status.EXPIRED
+    assert kinds(q.events()).count("expired") == 2
