@@ -98,6 +98,21 @@ def test_estimate_divides_by_open_counters(queue, clock):
     assert t.estimated_wait_min == int(4 * svc_min / 2)
 
 
+def test_estimate_learns_from_recent_visits(queue, clock):
+    """Once three visits are measured, the estimate uses their median instead of the config."""
+    for _ in range(3):
+        queue.issue(JOB)
+    for _ in range(3):
+        queue.call_next("1")
+        queue.start("1")
+        clock.advance(240)
+        queue.finish("1")
+    queue.issue(JOB)
+    t = queue.issue(JOB)
+    assert queue.config.service(JOB).service_min == 8
+    assert (t.ahead, t.estimated_wait_min) == (1, 4)  # 1 ahead × 4 min median / counter 1 open
+
+
 class TestDailyCap:
     """A config where employment issues at most two tickets per service per day."""
 
