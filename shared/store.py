@@ -84,7 +84,7 @@ def connect(path: str | Path) -> sqlite_utils.Database:
             log.warning("database %s is in %s journal mode, not WAL", path, mode)
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, OSError) as exc:
         raise QueueUnavailable(f"cannot open the queue database {path}: {exc}") from exc
     db = sqlite_utils.Database(conn)
     migrate(db, path)

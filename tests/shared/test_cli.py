@@ -169,3 +169,14 @@ def test_broken_config_from_the_cli_exits_2(novbe, tmp_path):
     done = novbe("--config", str(bad), "issue", "labour")
     assert done.returncode == 2
     assert f"{bad}: not valid TOML" in done.stderr
+
+
+def test_unusable_database_exits_2_in_one_line(novbe, tmp_path):
+    """A --db path that cannot be a database is one line naming it, exit 2, no traceback."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    done = novbe("--db", str(blocker / "q.sqlite"), "issue", "labour", db_flag=False)
+    assert done.returncode == 2
+    assert one_line(done.stderr).startswith(f"novbe: cannot open the queue database {blocker}")
+    not_sqlite = novbe("--db", str(blocker), "status", db_flag=False)
+    assert not_sqlite.returncode == 2 and "not a database" in one_line(not_sqlite.stderr)

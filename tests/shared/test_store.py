@@ -137,3 +137,13 @@ def test_unreadable_file_is_queue_unavailable(tmp_path):
     bad.write_bytes(b"this is not a database" * 100)
     with pytest.raises(QueueUnavailable, match="garbage.sqlite"):
         store.connect(bad)
+
+
+def test_impossible_path_is_queue_unavailable(tmp_path):
+    """A database path whose folder cannot be created is QueueUnavailable naming the path."""
+    from shared.errors import QueueUnavailable
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(QueueUnavailable, match="a-file"):
+        store.connect(blocker / "queue.sqlite")
