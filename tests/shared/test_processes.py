@@ -13,6 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 from shared.clock import FakeClock
+from shared.errors import NoTicketWaiting
 from shared.local_queue import LocalQueue
 from tests.shared.workers import MONDAY_10AM, counter_worker
 
@@ -116,3 +117,34 @@ def test_kill_9_mid_stream_loses_no_committed_ticket(tmp_path, config):
         assert t.code not in printed
     finally:
         q.close()
+
+
+def test_threads_sharing_one_queue_never_share_a_ticket(local_queue, db_path, config, clock):
+    """4 threads on one LocalQueue (as the server runs it) plus a second connection: every
+    ticket is called once, by one counter."""
+    import threading
+
+    other = LocalQueue(db_path, config, clock)
+    for i in range(120):
+        (local_queue if i % 2 else other).issue("employment.job-seeker")
+    got: dict[str, list[int]] = {c: [] for c in ("1", "2", "3", "20")}
+    start = threading.Barrier(len(got))
+
+    def press_next(counter: str, q: LocalQueue) -> None:
+        start.wait()
+        while True:
+            try:
+                got[counter].append(q.call_next(counter).id)
+            except NoTicketWaiting:
+                return
+
+    threads = [threading.Thread(target=press_next, args=(c, local_queue if i % 2 else other))
+               for i, c in enumerate(got)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    other.close()
+    called = [tid for ids in got.values() for tid in ids]
+    assert len(called) == 120 and len(set(called)) == 120
+    assert Counter(e.kind for e in local_queue.events(0, limit=10_000))["called"] == 120
