@@ -8,10 +8,10 @@ import sys
 
 from PIL import Image, ImageChops
 
+from kiosk.printing.simulator import closed_port_url
 from kiosk.raster import decode
 from kiosk.render import render_ticket
 from shared.local_queue import LocalQueue
-from tests.kiosk.netprinter import closed_port_url
 
 
 def novbe(*args: str) -> subprocess.CompletedProcess:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from PIL import ImageChops
 
+from kiosk.printing.simulator import closed_port_url
 from kiosk.raster import decode
 from kiosk.render import render_ticket
 from tests.kiosk.conftest import screenshot, tap
-from tests.kiosk.netprinter import closed_port_url
 
 
 def visit(qtbot, window, clock, lang="az", category="pensions", service="pensions.age"):

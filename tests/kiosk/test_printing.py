@@ -13,10 +13,11 @@ from kiosk.printing import (
     PrinterUnavailable,
     open_printer,
 )
+from kiosk.printing.simulator import NetworkPrinterSimulator as NetworkPrinter
+from kiosk.printing.simulator import closed_port_url
 from kiosk.raster import decode
 from kiosk.render import render_ticket
 from kiosk.spooler import PrintSpooler, print_now
-from tests.kiosk.netprinter import NetworkPrinter, closed_port_url
 
 
 def same_pixels(a, b) -> bool:

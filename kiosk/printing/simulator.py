@@ -1,6 +1,7 @@
-"""A network ticket printer played by a real TCP server on 127.0.0.1: it reads the ESC/POS
-stream command by command, keeps what it would print, and answers DLE EOT status queries as
-a printer in the chosen state would (ready, paper out, offline, or not at all)."""
+"""A network ticket printer simulated by a real TCP server on 127.0.0.1 (tests, benchmarks,
+trying a kiosk without hardware): it reads the ESC/POS stream command by command, keeps what it
+would print, and answers DLE EOT status queries as a printer in the chosen state would —
+ready, paper out, offline, not at all ("silent"), or dying in the middle of a ticket ("stall")."""
 
 from __future__ import annotations
 
@@ -22,12 +23,14 @@ class Job:
     queries: int = 0
 
 
-class NetworkPrinter:
+class NetworkPrinterSimulator:
     """`state` may be changed at any time; `jobs` are completed connections with print data."""
 
-    def __init__(self, state: str = "ready"):
+    def __init__(self, state: str = "ready", keep_jobs: bool = True):
         self.state = state
         self.jobs: list[bytes] = []
+        self.keep_jobs = keep_jobs
+        self.job_count = 0
         self.queries = 0
         self._server = socket.create_server(("127.0.0.1", 0))
         self.port = self._server.getsockname()[1]
@@ -41,14 +44,15 @@ class NetworkPrinter:
 
     # ---- test side ------------------------------------------------------------------------
     def set_state(self, state: str) -> None:
-        assert state in STATES, state
+        if state not in STATES:
+            raise ValueError(f"unknown printer state {state!r} (known: {', '.join(STATES)})")
         self.state = state
 
     def wait_for_jobs(self, count: int, timeout: float = 10.0) -> list[bytes]:
         """Block until `count` jobs have arrived (or fail after timeout seconds)."""
         with self._changed:
-            if not self._changed.wait_for(lambda: len(self.jobs) >= count, timeout):
-                raise AssertionError(f"the printer got {len(self.jobs)} jobs, expected {count}")
+            if not self._changed.wait_for(lambda: self.job_count >= count, timeout):
+                raise TimeoutError(f"the printer got {self.job_count} jobs, expected {count}")
             return list(self.jobs)
 
     def close(self) -> None:
@@ -106,7 +110,9 @@ class NetworkPrinter:
                 del buffer[:i]
         if job.data and self.state != "stall":  # a stalled printer printed nothing whole
             with self._changed:
-                self.jobs.append(bytes(job.data))
+                self.job_count += 1
+                if self.keep_jobs:
+                    self.jobs.append(bytes(job.data))
                 self._changed.notify_all()
 
 
