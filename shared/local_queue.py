@@ -166,8 +166,8 @@ class LocalQueue:
     def _service_minutes(self, service: str, at: float) -> float:
         rows = self._conn.execute(
             "SELECT finished_at - started_at FROM tickets WHERE status = 'done' AND service = ? "
-            "AND finished_at > ? ORDER BY finished_at DESC LIMIT ?",
-            (service, at - LOOKBACK_SECONDS, RECENT_VISITS)).fetchall()
+            "AND finished_at > ? AND outcome IS NOT ? ORDER BY finished_at DESC LIMIT ?",
+            (service, at - LOOKBACK_SECONDS, Outcome.DAY_END, RECENT_VISITS)).fetchall()
         return median_service_minutes([r[0] for r in rows], self.config.service(service).service_min)
 
     def _open_counters(self, service: str) -> int:

@@ -144,3 +144,24 @@ def test_reads_after_the_reset_hour_show_yesterday_expired(local_queue, clock):
     assert q.waiting() == []
     assert q.status(t.token).status == Status.EXPIRED
     assert kinds(q.events()).count("expired") == 2
+
+
+def test_visits_closed_by_the_day_change_do_not_skew_the_estimate(local_queue, clock):
+    """Visits left open overnight (closed as day_end hours later) are not service times."""
+    q = local_queue
+    clock.set(baku("2026-11-23T16:00"))
+    for _ in range(6):
+        q.issue(JOB)
+    for _ in range(3):
+        q.call_next("1")
+        q.start("1")
+        clock.advance(240)
+        q.finish("1")
+    for counter in ("2", "3", "20"):  # three visits nobody finished
+        q.call_next(counter)
+        q.start(counter)
+    clock.set(baku("2026-11-24T09:00"))
+    q.issue(JOB)
+    t = q.issue(JOB)
+    assert t.ahead == 1
+    assert t.estimated_wait_min <= 4  # from the 4-minute visits, not from the night
