@@ -96,8 +96,15 @@ class KioskController:
 
     # ---- screens ----------------------------------------------------------------------------
     def start(self) -> None:
-        """Show the first screen."""
+        """Show the first screen, and ask the queue whether it is there (remote kiosks start
+        before their server does)."""
         self.home()
+
+        def unreachable(exc: BaseException) -> None:
+            if isinstance(exc, QueueUnavailable):
+                self.out_of_service()
+
+        self.runner.run(self.queue.last_event_id, lambda _: None, unreachable)
 
     def home(self) -> None:
         """Back to the language screen (or the closed screen outside hours)."""

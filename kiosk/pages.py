@@ -172,7 +172,7 @@ def _ticket(s: TicketScreen, ctl: KioskController, m: Metrics) -> QWidget:
     qr.setPixmap(qr_pixmap(s.qr_payload, qr_px))
     qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
     caption = FitText(s.qr_caption, 3 * m.u, color=MUTED)
-    caption.setMaximumHeight(round(9 * m.u))
+    caption.setFixedHeight(round(8 * m.u))  # room for two lines of the largest caption
     qr_col.addStretch(1)
     qr_col.addWidget(qr)
     qr_col.addWidget(caption)

@@ -65,6 +65,17 @@ def tap(qtbot, window: KioskWindow, name: str, clock: FakeClock, think: float = 
     clock.advance(think)
 
 
+def assert_big_targets(window: KioskWindow) -> None:
+    """Every visible touch target is at least 15 mm each way (at the screen's DPI)."""
+    from kiosk.widgets import Tile
+
+    minimum = window.metrics().mm(15)
+    tiles = [t for t in window.current_page().findChildren(Tile) if t.isVisible()]
+    assert tiles, "no touch targets on this screen"
+    for tile in tiles:
+        assert min(tile.width(), tile.height()) >= minimum, (tile.objectName(), tile.size())
+
+
 def screenshot(window: KioskWindow, folder: Path, name: str) -> Path:
     """Save what the kiosk shows now."""
     from PySide6.QtWidgets import QApplication

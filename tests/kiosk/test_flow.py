@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from tests.kiosk.conftest import SIZES, screenshot, tap
+from tests.kiosk.conftest import SIZES, assert_big_targets, screenshot, tap
 
 
 @pytest.mark.parametrize("size", list(SIZES))
@@ -19,18 +19,23 @@ def test_visit_by_taps_gives_one_printed_ticket(qtbot, make_kiosk, clock, local_
     name = f"{size}-{lang}"
     assert ctl.screen.name == "language"
     screenshot(window, artifacts, f"{name}-1-language")
+    assert_big_targets(window)
     tap(qtbot, window, f"tile:{lang}", clock)
     assert ctl.screen.name == "categories" and len(ctl.screen.tiles) == 12
     screenshot(window, artifacts, f"{name}-2-categories")
+    assert_big_targets(window)
     tap(qtbot, window, "tile:benefits", clock)
     assert ctl.screen.name == "services"
     screenshot(window, artifacts, f"{name}-3-services")
+    assert_big_targets(window)
     tap(qtbot, window, "tile:benefits.birth", clock)
     assert ctl.screen.name == "priorities"
     screenshot(window, artifacts, f"{name}-4-priorities")
+    assert_big_targets(window)
     tap(qtbot, window, "tile:elderly", clock)
     qtbot.waitUntil(lambda: ctl.screen.name == "ticket" and ctl.screen.print_state == "printed")
     screenshot(window, artifacts, f"{name}-5-ticket")
+    assert_big_targets(window)
 
     ticket = ctl.screen.ticket
     assert (ticket.service, ticket.priority, ticket.language) == ("benefits.birth", "elderly", lang)

@@ -229,3 +229,14 @@ def test_queue_outage_shows_out_of_service_and_recovers(qtbot, make_kiosk, clock
     queue.down = False
     window.timers.fire("probe")
     qtbot.waitUntil(lambda: window.controller.screen.name == "language")
+
+
+def test_kiosk_started_while_the_queue_is_down_waits_for_it(qtbot, make_kiosk, local_queue):
+    """A remote kiosk that starts before its server shows out of service until it answers."""
+    queue = SwitchableQueue(local_queue)
+    queue.down = True
+    window = make_kiosk(queue=queue)
+    qtbot.waitUntil(lambda: window.controller.screen.name == "out_of_service")
+    queue.down = False
+    window.timers.fire("probe")
+    qtbot.waitUntil(lambda: window.controller.screen.name == "language")
