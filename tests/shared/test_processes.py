@@ -23,8 +23,7 @@ ROUNDS = 150
 
 
 def test_four_processes_issue_and_call_on_one_file(tmp_path, config):
-    """4 spawned processes open a fresh file at once, issue and call: codes unique, no ticket
-    called twice, none lost."""
+    """4 processes on one fresh file: codes unique, no ticket called twice, none lost."""
     db = tmp_path / "shared.sqlite"
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(PROCESSES)
@@ -82,8 +81,7 @@ def _start_stream(db: Path) -> subprocess.Popen:
 
 
 def test_kill_9_mid_stream_loses_no_committed_ticket(tmp_path, config):
-    """kill -9 an issuing process three times mid-stream: the file stays sound, no code repeats
-    and every code the process printed (after its commit) is in the database."""
+    """kill -9 mid-stream: file sound, no code repeats, every printed code is stored."""
     db = tmp_path / "crash.sqlite"
     printed: list[str] = []
     for kill_after in (40, 75, 120):
@@ -120,8 +118,7 @@ def test_kill_9_mid_stream_loses_no_committed_ticket(tmp_path, config):
 
 
 def test_threads_sharing_one_queue_never_share_a_ticket(local_queue, db_path, config, clock):
-    """4 threads on one LocalQueue (as the server runs it) plus a second connection: every
-    ticket is called once, by one counter."""
+    """Threads on one LocalQueue plus a second connection never share a ticket."""
     import threading
 
     other = LocalQueue(db_path, config, clock)

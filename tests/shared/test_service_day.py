@@ -46,8 +46,7 @@ def test_numbering_resets_at_the_reset_hour_not_at_midnight(local_queue, clock):
 
 
 def test_yesterdays_waiting_tickets_expire_with_events(local_queue, clock):
-    """At the first write of a new service day, what was left waiting or called expires, with
-    one event each; a visit still being served is closed as done (day_end); counters are freed."""
+    """At the new day, what was left open expires (or ends as day_end), one event each."""
     q = local_queue
     clock.set(baku("2026-11-23T17:30"))
     waiting = q.issue(JOB)
@@ -92,8 +91,7 @@ def test_no_expiry_at_local_midnight(local_queue, clock):
 
 
 def test_call_near_midnight_stays_consistent(local_queue, clock):
-    """A ticket called at 23:59:59 is recalled and finished after midnight on the same service
-    day; the board still shows the call and the code still finds it."""
+    """A call at 23:59:59 is recalled and finished after midnight on the same service day."""
     q = local_queue
     clock.set(baku("2026-11-23T23:59:00"))
     t = q.issue(JOB)
@@ -112,8 +110,7 @@ def test_call_near_midnight_stays_consistent(local_queue, clock):
 
 
 def test_call_across_the_reset_hour(local_queue, clock):
-    """A visitor called at 02:59 whose visit is still open at 03:00 is closed by the day change,
-    and the next day's Next at that counter calls only the new day's tickets."""
+    """A visit still open at 03:00 is closed by the day change; Next then calls only today."""
     q = local_queue
     clock.set(baku("2026-11-24T02:58"))
     old = q.issue(JOB)
@@ -130,9 +127,7 @@ def test_call_across_the_reset_hour(local_queue, clock):
 
 
 def test_reads_after_the_reset_hour_show_yesterday_expired(local_queue, clock):
-    """Before anyone writes on the new day, the board, the phone page and the counter list
-    already treat yesterday's waiting tickets as expired (the day change happens at the first
-    read or write after 03:00)."""
+    """Reads after 03:00, before any write, already show yesterday's waiting as expired."""
     q = local_queue
     clock.set(baku("2026-11-23T17:50"))
     t = q.issue(JOB)
