@@ -119,8 +119,9 @@ class LocalQueue:
                 self._conn.execute("UPDATE tickets SET status = 'expired', finished_at = ? WHERE id = ?",
                                    (tx.at, tid))
                 self._event(tx, "expired", tid, counter)
-        self._conn.execute("UPDATE counters SET ticket_id = NULL WHERE ticket_id IN "
-                           "(SELECT id FROM tickets WHERE service_day < ?)", (today,))
+        self._conn.execute("UPDATE counters SET ticket_id = NULL WHERE ticket_id IS NOT NULL AND "
+                           "(SELECT service_day FROM tickets WHERE id = counters.ticket_id) < ?",
+                           (today,))
         self._conn.execute("INSERT INTO meta(key, value) VALUES ('service_day', ?) "
                            "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (today,))
         self._event(tx, "day_started", service_day=today, expired=len(stale))
