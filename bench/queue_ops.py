@@ -10,6 +10,8 @@ Figures:
                          per-operation p50/p99 latency (target p99 < 10 ms)
   call_next_*            call_next latency with an empty history vs 1,000,000 past tickets
                          (target: within 2x); the big history is bulk-inserted with plain SQL.
+  issue_*, snapshot_*, day_change_*   the same comparison for issuing, the board's snapshot and
+                         the first write of a new service day (which expires the old one).
 Benchmarks print figures; nothing here passes or fails.
 """
 
@@ -34,7 +36,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from shared import store  # noqa: E402
-from shared.clock import SystemClock  # noqa: E402
+from shared.clock import FakeClock, SystemClock  # noqa: E402
 from shared.config import load_config  # noqa: E402
 from shared.errors import NoTicketWaiting  # noqa: E402
 from shared.local_queue import LocalQueue  # noqa: E402
@@ -155,34 +157,57 @@ def build_history(db: Path, tickets: int) -> float:
     return time.perf_counter() - start
 
 
-def measure_call_next(db: Path, n: int) -> list[float]:
-    """Issue n tickets (not timed), then time n presses of Next at counter 20 (serves all)."""
-    q = LocalQueue(db, load_config(), SystemClock())
+def measure_history_ops(db: Path, n: int) -> dict[str, list[float]]:
+    """On one database: issue n tickets, then time n presses of Next at counter 20 (serves all),
+    n board snapshots, and the first write of three new service days (the day change)."""
+    cfg = load_config()
+    q = LocalQueue(db, cfg, SystemClock())
+    lat: dict[str, list[float]] = {"issue": [], "call_next": [], "snapshot": [], "day_change": []}
     try:
         for i in range(n):
+            s = time.perf_counter()
             q.issue(SERVICES[i % len(SERVICES)])
-        lat = []
-        for _ in range(n):
+            lat["issue"].append(time.perf_counter() - s)
+        for i in range(n):
             s = time.perf_counter()
             q.call_next("20")
-            lat.append(time.perf_counter() - s)
-        return lat
+            lat["call_next"].append(time.perf_counter() - s)
+            if i % 2:
+                q.issue(SERVICES[i % len(SERVICES)])  # keep some waiting for the board
+        for _ in range(n):
+            s = time.perf_counter()
+            q.snapshot()
+            lat["snapshot"].append(time.perf_counter() - s)
     finally:
         q.close()
+    clock = FakeClock(datetime.now(UTC))
+    q = LocalQueue(db, cfg, clock)
+    try:
+        for _ in range(3):
+            clock.advance(hours=24)
+            s = time.perf_counter()
+            q.issue(SERVICES[0])
+            lat["day_change"].append(time.perf_counter() - s)
+    finally:
+        q.close()
+    return lat
 
 
 def bench_history(workdir: Path, history: int, n: int) -> dict:
-    empty = measure_call_next(workdir / "empty.sqlite", n)
+    empty = measure_history_ops(workdir / "empty.sqlite", n)
     big_db = workdir / "history.sqlite"
     build_s = build_history(big_db, history)
-    big = measure_call_next(big_db, n)
-    p50_empty, p50_big = statistics.median(empty), statistics.median(big)
-    return {"history_tickets": history, "history_build_s": round(build_s, 1),
-            "history_db_mb": round(big_db.stat().st_size / 1e6, 1),
-            "call_next_n": n,
-            "call_next_empty_p50_ms": ms(p50_empty), "call_next_empty_p99_ms": ms(percentile(empty, 99)),
-            "call_next_1m_p50_ms": ms(p50_big), "call_next_1m_p99_ms": ms(percentile(big, 99)),
-            "call_next_ratio_p50": round(p50_big / p50_empty, 2)}
+    big = measure_history_ops(big_db, n)
+    out = {"history_tickets": history, "history_build_s": round(build_s, 1),
+           "history_db_mb": round(big_db.stat().st_size / 1e6, 1), "history_ops_n": n}
+    for op in ("call_next", "issue", "snapshot", "day_change"):
+        out[f"{op}_empty_p50_ms"] = ms(statistics.median(empty[op]))
+        out[f"{op}_1m_p50_ms"] = ms(statistics.median(big[op]))
+        if op == "call_next":
+            out["call_next_empty_p99_ms"] = ms(percentile(empty[op], 99))
+            out["call_next_1m_p99_ms"] = ms(percentile(big[op], 99))
+    out["call_next_ratio_p50"] = round(out["call_next_1m_p50_ms"] / out["call_next_empty_p50_ms"], 2)
+    return out
 
 
 ROWS = [
@@ -199,6 +224,9 @@ ROWS = [
     ("call_next p50 ms, 1M past tickets", "call_next_1m_p50_ms", ""),
     ("call_next p99 ms, 1M past tickets", "call_next_1m_p99_ms", ""),
     ("call_next 1M / empty (p50)", "call_next_ratio_p50", "<= 2"),
+    ("issue p50 ms, empty / 1M", ("issue_empty_p50_ms", "issue_1m_p50_ms"), ""),
+    ("snapshot p50 ms, empty / 1M", ("snapshot_empty_p50_ms", "snapshot_1m_p50_ms"), ""),
+    ("day change (1st write) ms, empty / 1M", ("day_change_empty_p50_ms", "day_change_1m_p50_ms"), ""),
     ("history build s (bulk SQL)", "history_build_s", ""),
 ]
 
@@ -230,12 +258,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"Növbə queue benchmark — Python {result['python']}, SQLite {result['sqlite']}, "
           f"{result['cpus']} CPUs, file DB, WAL, synchronous=FULL")
-    print(f"{'figure':<36} {'value':>10}  target")
-    print("-" * 56)
+    print(f"{'figure':<38} {'value':>13}  target")
+    print("-" * 61)
     for label, key, target in ROWS:
-        print(f"{label:<36} {result[key]:>10}  {target}")
+        value = " / ".join(str(result[k]) for k in key) if isinstance(key, tuple) else result[key]
+        print(f"{label:<38} {value:>13}  {target}")
     print(f"({result['issue_n']} issues; {result['mixed_ops']} mixed ops in {result['mixed_processes']} "
-          f"processes; {result['call_next_n']} calls on each history; "
+          f"processes; {result['history_ops_n']} of each op on each history; "
           f"{result['history_tickets']:,} past tickets, {result['history_db_mb']} MB)")
     return 0
 
