@@ -146,13 +146,26 @@ def _rule(s: Scale) -> Image.Image:
 
 def fit_text(text: str, max_width: int, size: int, bold: bool = False, max_lines: int = 1,
              min_size: int = 10) -> tuple[ImageFont.FreeTypeFont, list[str]]:
-    """The largest font (≤ size) and word-wrapped lines that fit max_width in max_lines."""
-    while True:
-        font = pil_font(size, bold)
+    """The largest font (≤ size) and word-wrapped lines that fit max_width in max_lines
+    (min_size if nothing fits)."""
+    def fits(px: int) -> list[str] | None:
+        font = pil_font(px, bold)
         lines = wrap(text, font, max_width)
-        if (len(lines) <= max_lines and all(font.getlength(x) <= max_width for x in lines)) or size <= min_size:
-            return font, lines
-        size -= 1
+        ok = len(lines) <= max_lines and all(font.getlength(x) <= max_width for x in lines)
+        return lines if ok else None
+
+    lines = fits(size)
+    if lines is not None:
+        return pil_font(size, bold), lines
+    lo, hi, best = min_size, size - 1, min_size
+    while lo <= hi:  # binary search: fitting is monotonic in the font size
+        mid = (lo + hi) // 2
+        if fits(mid) is not None:
+            best, lo = mid, mid + 1
+        else:
+            hi = mid - 1
+    font = pil_font(best, bold)
+    return font, wrap(text, font, max_width)
 
 
 def wrap(text: str, font: ImageFont.FreeTypeFont, max_width: int) -> list[str]:
