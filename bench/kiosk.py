@@ -103,7 +103,6 @@ t0 = float(sys.argv[1])
 sys.path.insert(0, sys.argv[2])
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ["NOVBE_DATA"] = sys.argv[3]
-import kiosk.qt_compat
 from PySide6.QtWidgets import QApplication
 from PySide6.QtCore import QTimer
 from shared.config import load_config
@@ -146,7 +145,6 @@ import gc, json, os, sys, time
 sys.path.insert(0, sys.argv[1])
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ["NOVBE_DATA"] = sys.argv[2]
-import kiosk.qt_compat
 from PySide6.QtCore import Qt, QCoreApplication, QEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication

@@ -12,7 +12,6 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QPainter,
 from PySide6.QtWidgets import QWidget
 
 from board.layout import Layout, Rect, board_layout
-from board.none_guard import protect_none
 from board.state import BoardState, CallView
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "assets" / "fonts"
@@ -49,7 +48,6 @@ class BoardWidget(QWidget):
     """The board's screen; `show_state(state)` is its whole interface."""
 
     def __init__(self, parent: QWidget | None = None):
-        protect_none()  # PySide6 6.12 on Python 3.11 leaks None references; see none_guard.py
         super().__init__(parent)
         self.state: BoardState | None = None
         self.blink_on = True

@@ -7,7 +7,6 @@ import sys
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-import kiosk.qt_compat  # noqa: F401  (before any Qt call)
 from kiosk.window import KioskWindow
 from shared.clock import Clock
 from shared.config import CentreConfig

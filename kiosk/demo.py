@@ -71,7 +71,6 @@ def headless_visits(queue: Queue, config: CentreConfig, out_dir: Path) -> list[P
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QAbstractButton, QApplication
 
-    import kiosk.qt_compat  # noqa: F401  (before any Qt call)
     from kiosk.window import KioskWindow
 
     out_dir = Path(out_dir)

@@ -9,7 +9,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
-import kiosk.qt_compat  # noqa: F401  (before any Qt call)
 
 
 class UiRelay(QObject):

@@ -19,7 +19,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractButton, QSizePolicy, QWidget
 
-import kiosk.qt_compat  # noqa: F401  (before any Qt call)
 from kiosk.fonts import BOLD, REGULAR
 from kiosk.qr import qr_image
 

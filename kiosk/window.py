@@ -9,7 +9,6 @@ from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QCursor, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QVBoxLayout, QWidget
 
-import kiosk.qt_compat  # noqa: F401  (before any Qt call)
 from kiosk.controller import KioskController
 from kiosk.pages import Metrics, build_page
 from kiosk.qt_runtime import QtTimers, ThreadRunner, UiRelay

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-import kiosk.qt_compat  # noqa: F401  (PySide6 6.12 on Python 3.11; before any Qt call)
 from kiosk.printing.simulator import NetworkPrinterSimulator as NetworkPrinter
 from kiosk.window import KioskWindow
 from shared.clock import FakeClock
