@@ -10,7 +10,6 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 
 
-
 class UiRelay(QObject):
     """Calls functions on the UI thread, whichever thread asks."""
 
