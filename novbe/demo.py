@@ -4,12 +4,14 @@ writes screenshots, ticket images and announcement WAVs into DIR."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
+from datetime import time
 from pathlib import Path
 from typing import Any
 
-from shared.config import CentreConfig
+from shared.config import WEEKDAYS, CentreConfig, OpeningHours
 from shared.errors import NoTicketWaiting
 from shared.local_queue import LocalQueue
 from shared.paths import data_dir
@@ -52,14 +54,21 @@ def seed(queue: LocalQueue) -> None:
             pass
 
 
+def always_open(config: CentreConfig) -> CentreConfig:
+    """The demo's centre is open around the clock, so the kiosk issues whenever it is tried."""
+    day = (time(0, 0), time(23, 59, 59))
+    return dataclasses.replace(config, hours=OpeningHours(dict.fromkeys(WEEKDAYS, day)))
+
+
 def run_demo(ctx: Any) -> int:
-    config: CentreConfig = ctx.config
+    config: CentreConfig = always_open(ctx.config)
     db_path = Path(ctx.args.db) if ctx.args.db else data_dir() / "demo.sqlite"
     if ctx.args.fresh and db_path.exists():
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     if ctx.args.headless:
-        return _headless(config, db_path, Path(ctx.args.headless), ctx)
+        out = Path(ctx.args.headless)
+        return _headless(config, Path(ctx.args.db) if ctx.args.db else out / "demo.sqlite", out, ctx)
     return _interactive(config, db_path, ctx)
 
 
