@@ -103,28 +103,38 @@ class BoardWidget(QWidget):
         p.setPen(color)
         p.drawText(QRectF(x, y, w, h), int(align | Qt.AlignmentFlag.AlignVCenter), text)
 
-    def _text2(self, p: QPainter, rect: Rect, text: str, px: float, color: QColor) -> None:
-        """A name: one line if it fits at 3/4 of `px` or more, else two lines split at the
-        space nearest the middle (so long category names stay readable, not tiny)."""
-        x, y, w, h = rect
-        px = min(px, h * 0.9)
-        width = QFontMetricsF(self._font(px)).horizontalAdvance(text)
-        if width <= w / 0.75 or " " not in text:
-            self._text(p, rect, text, px, color)
-            return
+    @staticmethod
+    def _halves(text: str) -> tuple[str, str]:
         mid = len(text) / 2
         cut = min((i for i, ch in enumerate(text) if ch == " "), key=lambda i: abs(i - mid))
-        lines = (text[:cut], text[cut + 1:])
+        return text[:cut], text[cut + 1:]
+
+    def _advance(self, text: str, px: float) -> float:
+        return QFontMetricsF(self._font(px)).horizontalAdvance(text)
+
+    def _fit2(self, text: str, w: float, h: float, px: float) -> float:
+        """The largest size ≤ px at which `text` fits w×h on one line or on two lines."""
+        px = min(px, h * 0.9)
+        one = px * min(1.0, w * 0.98 / max(1.0, self._advance(text, px)))
+        if " " not in text:
+            return one
         px2 = min(px, h * 0.44)
-        widest = max(QFontMetricsF(self._font(px2)).horizontalAdvance(t) for t in lines)
-        if widest > w:
-            px2 *= w / widest * 0.98
-        font = self._font(px2)
+        widest = max(self._advance(line, px2) for line in self._halves(text))
+        return max(one, px2 * min(1.0, w * 0.98 / max(1.0, widest)))
+
+    def _text2(self, p: QPainter, rect: Rect, text: str, px: float, color: QColor) -> None:
+        """A name at size `px` (from _fit2): one line when it fits, else two lines split at the
+        space nearest the middle — so long category names wrap instead of turning tiny."""
+        x, y, w, h = rect
+        if self._advance(text, px) <= w or " " not in text:
+            self._text(p, rect, text, px, color)
+            return
+        font = self._font(px)
         p.setFont(font)
         p.setPen(color)
         line_h = QFontMetricsF(font).height()
         top = y + (h - 2 * line_h) / 2
-        for i, line in enumerate(lines):
+        for i, line in enumerate(self._halves(text)):
             p.drawText(QRectF(x, top + i * line_h, w, line_h),
                        int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), line)
 
@@ -247,19 +257,18 @@ class BoardWidget(QWidget):
         gap = lay.pad * 0.4
         cw = (w - gap * (cols - 1)) / cols
         rh = min((h - title_h - gap * (per_col - 1)) / per_col, 9 * u)
+        letter_w, num_w, est_w = rh * 1.1, cw * 0.13, cw * 0.20
+        name_w = cw - letter_w - num_w - est_w - 2.5 * u
+        fits = [self._fit2(row.name, name_w, rh, rh * 0.46) for row in rows]
+        common = sorted(fits)[len(fits) // 2]  # most names share one size; only longer ones shrink
         for i, row in enumerate(rows):
             col, r = divmod(i, per_col)
             rx, ry = x + col * (cw + gap), y + title_h + r * (rh + gap)
             p.fillRect(QRectF(rx, ry, cw, rh), PANEL if r % 2 == 0 else ROW_ALT)
-            letter_w = rh * 1.1
             p.fillRect(QRectF(rx, ry, letter_w, rh), ACCENT)
             self._text(p, (rx, ry, letter_w, rh), row.prefix, rh * 0.62, ACCENT_DARK, True,
                        Qt.AlignmentFlag.AlignCenter)
-            num_w = cw * 0.13
-            est_w = cw * 0.20
-            name_x = rx + letter_w + u
-            name_w = cw - letter_w - num_w - est_w - 2.5 * u
-            self._text2(p, (name_x, ry, name_w, rh), row.name, rh * 0.46, TEXT)
+            self._text2(p, (rx + letter_w + u, ry, name_w, rh), row.name, min(fits[i], common), TEXT)
             self._text(p, (rx + cw - num_w - est_w - u, ry, num_w, rh), str(row.waiting), rh * 0.55,
                        TEXT, True, Qt.AlignmentFlag.AlignRight)
             est = st.labels.get("~{n} min", "~{n} min")
