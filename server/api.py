@@ -4,6 +4,9 @@ issuing tickets and printer reports need a device token; the phone's routes need
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -13,6 +16,7 @@ from server.config_doc import config_to_dict
 from server.schemas import (
     MAX_ID,
     CallBody,
+    CounterAction,
     DeviceReportBody,
     ErrorBody,
     FinishBody,
@@ -21,6 +25,7 @@ from server.schemas import (
     StaffBody,
     TransferBody,
 )
+from shared.errors import IllegalTransition
 from shared.queue import Queue
 
 CounterId = Annotated[str, Path(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -41,6 +46,33 @@ def queue_of(request: Request) -> Queue:
 def changed(request: Request) -> None:
     """A write went through: let the event hub read it right away."""
     request.app.state.hub.poke()
+
+
+class CounterChanged(IllegalTransition):
+    """The counter moved on (another window acted first); the action was not done."""
+
+
+_guards_lock = threading.Lock()
+
+
+@contextmanager
+def guarded(request: Request, counter: str, body: CounterAction | None) -> Iterator[None]:
+    """Run a counter action only if the counter still shows what the caller saw (`expect`).
+    The check and the action hold one lock per counter, so two tabs cannot both pass."""
+    if body is None or body.expect is None:
+        yield
+        return
+    with _guards_lock:
+        locks = request.app.state.__dict__.setdefault("counter_locks", {})
+        lock = locks.setdefault(counter, threading.Lock())
+    with lock:
+        state = queue_of(request).counter_state(counter)
+        current = state.ticket.code if state.ticket else ""
+        if current != body.expect:
+            raise CounterChanged(
+                f"counter {counter} has changed meanwhile (now: {current or 'no visitor'}); "
+                "nothing was done")
+        yield
 
 
 def counter_caller(request: Request, counter: CounterId) -> Caller:
@@ -114,7 +146,8 @@ def call_next(request: Request, counter: CounterId, who: AtCounter,
               body: StaffBody | None = None) -> Json:
     """End the counter's visit and call the next ticket it may serve."""
     try:
-        return queue_of(request).call_next(counter, staff=_staff(who, body)).to_json()
+        with guarded(request, counter, body):
+            return queue_of(request).call_next(counter, staff=_staff(who, body)).to_json()
     finally:
         changed(request)
 
@@ -122,14 +155,17 @@ def call_next(request: Request, counter: CounterId, who: AtCounter,
 @router.post("/counters/{counter}/call", tags=["counters"])
 def call(request: Request, counter: CounterId, body: CallBody, who: AtCounter) -> Json:
     """Call one waiting ticket (by code or token) to the counter."""
-    ticket = queue_of(request).call(counter, body.ticket, staff=_staff(who, body))
+    with guarded(request, counter, body):
+        ticket = queue_of(request).call(counter, body.ticket, staff=_staff(who, body))
     changed(request)
     return ticket.to_json()
 
 
 def _simple(op: str, doc: str) -> None:
-    def route(request: Request, counter: CounterId, who: AtCounter) -> Json:
-        ticket = getattr(queue_of(request), op)(counter)
+    def route(request: Request, counter: CounterId, who: AtCounter,
+              body: CounterAction | None = None) -> Json:
+        with guarded(request, counter, body):
+            ticket = getattr(queue_of(request), op)(counter)
         changed(request)
         return ticket.to_json()
     route.__name__ = op
@@ -146,7 +182,8 @@ _simple("no_show", "The called visitor did not come.")
 def finish(request: Request, counter: CounterId, who: AtCounter,
            body: FinishBody | None = None) -> Json:
     """The visit at the counter is over."""
-    ticket = queue_of(request).finish(counter, (body or FinishBody()).outcome)
+    with guarded(request, counter, body):
+        ticket = queue_of(request).finish(counter, (body or FinishBody()).outcome)
     changed(request)
     return ticket.to_json()
 
@@ -154,7 +191,8 @@ def finish(request: Request, counter: CounterId, who: AtCounter,
 @router.post("/counters/{counter}/transfer", tags=["counters"])
 def transfer(request: Request, counter: CounterId, body: TransferBody, who: AtCounter) -> Json:
     """Send the counter's visitor back to the queue of another service."""
-    ticket = queue_of(request).transfer(counter, body.service)
+    with guarded(request, counter, body):
+        ticket = queue_of(request).transfer(counter, body.service)
     changed(request)
     return ticket.to_json()
 

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import socket
@@ -24,6 +23,7 @@ from fastapi.staticfiles import StaticFiles
 from server import api, pages_counter, pages_phone, streams
 from server.accounts import Accounts
 from server.event_hub import EventHub
+from server.sse import FastStreams
 from server.throttle import SignInThrottle, TooManyAttempts
 from server.web import STATIC_DIR, wants_html
 from shared.clock import Clock, SystemClock
@@ -41,6 +41,30 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
                                 "script-src 'self'; connect-src 'self'; frame-ancestors 'none'"),
 }
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware adding SECURITY_HEADERS to every response (no per-chunk cost on
+    event streams, unlike BaseHTTPMiddleware)."""
+
+    def __init__(self, app: Any):
+        self.app = app
+        self.headers = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+        self.docs_headers = [h for h in self.headers if h[0] != b"content-security-policy"]
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        extra = self.docs_headers if scope["path"].startswith("/docs") else self.headers
+
+        async def send_with_headers(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                message = {**message, "headers": [*message.get("headers", []),
+                                                   *(h for h in extra if h[0] not in present)]}
+            await send(message)
+        await self.app(scope, receive, send_with_headers)
 
 
 def _error(exc: Exception, status: int, name: str | None = None,
@@ -122,15 +146,8 @@ def create_app(queue: Queue, config: CentreConfig | None = None, *,
     app.add_exception_handler(UnicodeError, _bad_text)
     app.add_exception_handler(sqlite3.DatabaseError, _database_error)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Any) -> Response:
-        response = await call_next(request)
-        for key, value in SECURITY_HEADERS.items():
-            if key == "Content-Security-Policy" and request.url.path.startswith("/docs"):
-                continue
-            response.headers.setdefault(key, value)
-        return response
-
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(FastStreams)        # outermost: the streams skip the layers below
     app.include_router(api.router)
     app.include_router(streams.router)
     app.include_router(pages_counter.router)
@@ -185,8 +202,9 @@ def run_server_in_thread(queue: Queue, config: CentreConfig | None = None,
     sock = listening_socket(host, port)
     bound = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
-                                           timeout_graceful_shutdown=3, lifespan="on"))
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve(sockets=[sock])),
+                                           timeout_graceful_shutdown=3, timeout_keep_alive=30,
+                                           lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
                               name=f"novbe-server-{bound}", daemon=True)
     thread.start()
     if not app.state.ready.wait(30):

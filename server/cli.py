@@ -38,7 +38,7 @@ def cmd_serve(ctx: Any) -> int:
     shown = f"[{host}]" if ":" in host else host
     ctx.out(f"Növbə server on http://{shown}:{port}  — counter console /counter, API docs /docs")
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
-                timeout_graceful_shutdown=3)
+                timeout_graceful_shutdown=3, timeout_keep_alive=30)
     return 0
 
 

@@ -37,20 +37,29 @@ class IssueBody(Body):
     check_hours: bool = False
 
 
-class StaffBody(Body):
+class CounterAction(Body):
+    """`expect`: the ticket code the caller sees at the counter ("" for none). When given, the
+    action is refused (409 CounterChanged) if the counter has moved on meanwhile — another tab
+    or another staff member acted first — instead of acting on a visitor nobody looked at."""
+
+    expect: Annotated[str | None, Field(default=None, max_length=16,
+                                        pattern=r"^[A-Z0-9-]*$")] = None
+
+
+class StaffBody(CounterAction):
     staff: OptionalId = None
 
 
-class CallBody(Body):
+class CallBody(CounterAction):
     ticket: Id
     staff: OptionalId = None
 
 
-class FinishBody(Body):
+class FinishBody(CounterAction):
     outcome: Literal["served", "unresolved", "referred"] = "served"
 
 
-class TransferBody(Body):
+class TransferBody(CounterAction):
     service: Id
 
 

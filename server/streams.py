@@ -1,10 +1,15 @@
 """Server-Sent Events: the queue's event stream (devices, staff consoles) resuming from
-Last-Event-ID, and a phone's own stream that sends only its ticket's status when it changes."""
+Last-Event-ID, and a phone's own stream that sends only its ticket's status when it changes.
+
+The routes here document the streams in OpenAPI and serve them through FastAPI; in the running
+app server.sse.FastStreams serves the same two streams from the same openers below, without
+FastAPI's per-chunk layers (a thousand subscribers make every layer count)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import AsyncIterator
 from typing import Annotated, Literal
 
@@ -17,50 +22,56 @@ from server.event_hub import EventHub
 from server.schemas import MAX_ID
 from server.views import phone_view
 from shared.config import CentreConfig
+from shared.errors import NovbeError, TicketNotFound
 from shared.model import Event, Status, Ticket
 
-HEARTBEAT_SECONDS = 15.0
 RETRY_MS = 2000
 SSE_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{8,100}$")
+LANGS = ("az", "ru", "en")
 
 router = APIRouter()
 
 
-def _sse(data: str, event_id: int | None = None, event: str | None = None) -> str:
-    head = (f"id: {event_id}\n" if event_id is not None else "") + (
-        f"event: {event}\n" if event else "")
-    return f"{head}data: {data}\n\n"
+class BadStreamRequest(NovbeError):
+    """A stream was asked for with a malformed resume point or language."""
+
+    http_status = 422
 
 
-def _resume_point(last_event_id: str | None, after_id: int | None) -> int | None:
+def _sse(data: str, event: str | None = None) -> str:
+    return (f"event: {event}\n" if event else "") + f"data: {data}\n\n"
+
+
+def resume_point(last_event_id: str | None, after_id: str | int | None) -> int | None:
+    """Where a stream resumes: Last-Event-ID, else ?after_id=, else None (from now)."""
     if last_event_id and last_event_id.strip().isdigit():
         return min(int(last_event_id.strip()), MAX_ID)
-    return after_id
+    if after_id is None or after_id == "":
+        return None
+    if isinstance(after_id, int) or str(after_id).isdigit():
+        value = int(after_id)
+        if value <= MAX_ID:
+            return value
+    raise BadStreamRequest(f"after_id must be a whole number from 0 to {MAX_ID}, got {after_id!r}")
 
 
-@router.get("/api/events/stream", tags=["board"],
-            response_class=StreamingResponse,
-            responses={200: {"content": {"text/event-stream": {}}}})
-async def event_stream(request: Request, who: Annotated[Caller, Depends(any_caller)],
-                       after_id: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
-                       last_event_id: Annotated[str | None, Header(max_length=32)] = None
-                       ) -> StreamingResponse:
-    """Queue events as Server-Sent Events (`id:` is the event id; reconnecting with
-    Last-Event-ID, or ?after_id=, resumes after it). Without either, starts from now."""
+async def open_event_stream(request: Request, after_id: str | int | None = None
+                            ) -> AsyncIterator[str]:
+    """Check the caller (device or staff), then the stream's text from the resume point."""
+    from server.auth import caller
+
+    caller(request)
     hub: EventHub = request.app.state.hub
-    start = _resume_point(last_event_id, after_id)
+    start = resume_point(request.headers.get("last-event-id"), after_id)
     if start is None:
         start = await asyncio.to_thread(request.app.state.queue.last_event_id)
 
     async def body() -> AsyncIterator[str]:
         yield f"retry: {RETRY_MS}\n: resuming after {start}\n\n"
-        async for batch in hub.follow(start, HEARTBEAT_SECONDS):
-            if not batch:
-                yield ": keep-alive\n\n"
-                continue
-            yield "".join(_sse(json.dumps(e.to_json(), ensure_ascii=False), e.id)
-                          for e in batch)
-    return StreamingResponse(body(), media_type="text/event-stream", headers=SSE_HEADERS)
+        async for batch in hub.follow(start):
+            yield "".join(hub.sse(e) for e in batch) if batch else ": keep-alive\n\n"
+    return body()
 
 
 def concerns(event: Event, ticket: Ticket, config: CentreConfig) -> bool:
@@ -75,9 +86,54 @@ def concerns(event: Event, ticket: Ticket, config: CentreConfig) -> bool:
     if event.counter and event.kind.startswith("counter_"):
         try:
             return ticket.service in config.counter(event.counter).services
-        except Exception:
+        except NovbeError:
             return False
     return event.kind == "day_started"
+
+
+async def open_phone_stream(request: Request, token: str, lang: str | None
+                            ) -> AsyncIterator[str]:
+    """The ticket's status now, then whenever it changes (404 for an unknown token)."""
+    if not TOKEN_RE.match(token):
+        raise TicketNotFound("no ticket with this token")
+    lang = lang or "az"
+    if lang not in LANGS:
+        raise BadStreamRequest(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
+    hub: EventHub = request.app.state.hub
+    queue = request.app.state.queue
+    config = request.app.state.config
+    start = await asyncio.to_thread(queue.last_event_id)
+    ticket = await asyncio.to_thread(queue.status, token)
+
+    async def body() -> AsyncIterator[str]:
+        current = ticket
+        last = json.dumps(phone_view(current, config, lang), ensure_ascii=False)
+        yield f"retry: {RETRY_MS}\n" + _sse(last, "status")
+        async for batch in hub.follow(start):
+            if not batch:
+                yield ": keep-alive\n\n"
+                continue
+            if not any(concerns(e, current, config) for e in batch):
+                continue
+            current = await asyncio.to_thread(queue.status, token)
+            now = json.dumps(phone_view(current, config, lang), ensure_ascii=False)
+            if now != last:
+                last = now
+                yield _sse(now, "status")
+    return body()
+
+
+@router.get("/api/events/stream", tags=["board"],
+            response_class=StreamingResponse,
+            responses={200: {"content": {"text/event-stream": {}}}})
+async def event_stream(request: Request, who: Annotated[Caller, Depends(any_caller)],
+                       after_id: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
+                       last_event_id: Annotated[str | None, Header(max_length=32)] = None
+                       ) -> StreamingResponse:
+    """Queue events as Server-Sent Events (`id:` is the event id; reconnecting with
+    Last-Event-ID, or ?after_id=, resumes after it). Without either, starts from now."""
+    body = await open_event_stream(request, after_id)
+    return StreamingResponse(body, media_type="text/event-stream", headers=SSE_HEADERS)
 
 
 @router.get("/t/{token}/events", tags=["phone"], response_class=StreamingResponse,
@@ -85,26 +141,6 @@ def concerns(event: Event, ticket: Ticket, config: CentreConfig) -> bool:
 async def phone_stream(request: Request, token: Token,
                        lang: Annotated[Literal["az", "ru", "en"], Query()] = "az"
                        ) -> StreamingResponse:
-    """The ticket's status as Server-Sent Events: now, then whenever it changes."""
-    hub: EventHub = request.app.state.hub
-    queue = request.app.state.queue
-    config = request.app.state.config
-    start = await asyncio.to_thread(queue.last_event_id)
-    ticket = await asyncio.to_thread(queue.status, token)   # 404 before streaming
-
-    async def body() -> AsyncIterator[str]:
-        nonlocal ticket
-        last = json.dumps(phone_view(ticket, config, lang), ensure_ascii=False)
-        yield f"retry: {RETRY_MS}\n" + _sse(last, event="status")
-        async for batch in hub.follow(start, HEARTBEAT_SECONDS):
-            if not batch:
-                yield ": keep-alive\n\n"
-                continue
-            if not any(concerns(e, ticket, config) for e in batch):
-                continue
-            ticket = await asyncio.to_thread(queue.status, token)
-            now = json.dumps(phone_view(ticket, config, lang), ensure_ascii=False)
-            if now != last:
-                last = now
-                yield _sse(now, event="status")
-    return StreamingResponse(body(), media_type="text/event-stream", headers=SSE_HEADERS)
+    """The ticket's status as Server-Sent Events (`event: status`): now, then on changes."""
+    body = await open_phone_stream(request, token, lang)
+    return StreamingResponse(body, media_type="text/event-stream", headers=SSE_HEADERS)

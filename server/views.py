@@ -24,6 +24,7 @@ ERROR_TEXTS = {
     "QueueUnavailable": "The queue is unavailable; try again",
     "NotAuthorised": "Your session has ended; sign in again",
     "Forbidden": "Not allowed; reload the page",
+    "CounterChanged": "Changed in another window meanwhile; nothing was done — look again",
 }
 MODE_TEXTS = {"open": "Open", "paused": "Paused", "closed": "Closed"}
 

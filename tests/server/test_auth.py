@@ -180,3 +180,12 @@ def test_create_app_needs_somewhere_for_accounts(config):
     queue.config = config
     with pytest.raises(ValueError):
         create_app(queue, config)
+
+
+def test_pages_send_security_headers(server: LiveServer):
+    """Pages forbid framing and sniffing and load scripts only from the server itself."""
+    with httpx.Client(base_url=server.url) as client:
+        response = client.get("/counter")
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "script-src 'self'" in response.headers["content-security-policy"]

@@ -127,13 +127,14 @@
     if (busy) return;
     const button = $(`btn-${action}`);
     if (button && button.disabled && action !== "next") return;
-    let body = null;
+    // `expect`: the ticket this page shows — if another window acted first, the server
+    // refuses (409 CounterChanged) instead of acting on a visitor nobody looked at.
+    let body = ["pause", "close"].includes(action) ? null : { expect: root.dataset.ticket || "" };
     if (action === "transfer") {
       const service = $("transfer-service").value;
       if (!service) { say(T["Choose a service to transfer to"], "error"); $("transfer-service").focus(); return; }
-      body = { service };
+      body.service = service;
     }
-    if (action === "next" && state && state.mode === "closed") action = "next";
     busy = true;
     root.dataset.busy = "1";
     try {

@@ -1,0 +1,450 @@
+"""Benchmark of the server under a centre's load: 60 counters pressing Next over HTTP while
+1,000 clients (the load of 1,000 phone pages) follow the event stream.
+
+    .venv/bin/python bench/server.py            # prints a table
+    .venv/bin/python bench/server.py --json     # prints one JSON object
+    .venv/bin/python bench/server.py --quick    # fewer rounds and subscribers (smoke test)
+
+The server runs in its own process (uvicorn on 127.0.0.1, a free port, a temporary database);
+subscribers run in SUBSCRIBER_PROCS client processes; the 60 staff sessions in this process.
+Each round, all 60 counters press Next at once (a burst — the worst case), then the bench waits
+until every subscriber has received the round's events.
+
+Figures:
+  next_p50_ms / next_p99_ms   counter Next, HTTP round trip (target p99 < 50 ms)
+  fanout_p50_ms / _p99_ms     call committed → received by ALL subscribers, per called event;
+                              measured from the moment the Next request was sent (an upper
+                              bound: it includes the request's own trip) (target p99 < 250 ms)
+  server_rss_mb               the server process's peak resident memory during the load
+Benchmarks print figures; nothing here passes or fails. Loopback only; it stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import multiprocessing
+import os
+import platform
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+
+COUNTERS = 60
+SUBSCRIBERS = 1000
+SUBSCRIBER_PROCS = 2
+LOAD_S = 20              # seconds of steady load
+INTERVAL_S = 3.0         # each counter presses Next every 3 s: 20 Next/s in all — about 100×
+                         # the busiest recorded DOST day (1,646 visitors in ~9 h)
+BURSTS = 3               # then all 60 counters press Next at the same instant, 3 times
+PASSWORD = "bench-password-1"
+DEADLINE_S = 120          # the whole run stops by itself after this, whatever happens
+
+
+def percentile(values: list[float], p: float) -> float:
+    """The p-th percentile (0–100) by nearest rank."""
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    rank = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+def bench_config(counters: int) -> dict[str, Any]:
+    """The DOST config with its counters repeated up to `counters` windows."""
+    from server.config_doc import config_to_dict
+    from shared.config import load_config
+
+    data = config_to_dict(load_config())
+    base = data["counter"]
+    data["counter"] = [{**base[i % len(base)], "id": str(i + 1), "name": {}}
+                       for i in range(counters)]
+    return data
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def raise_fd_limit() -> None:
+    with contextlib.suppress(Exception):
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+# ---- the server process ---------------------------------------------------------------------
+def serve_child(db: str, config_json: str, port: int) -> None:
+    """Run the server as `novbe serve` would, over the bench's database and config."""
+    import uvicorn
+
+    from server.app import create_app
+    from shared.config import parse_config
+    from shared.local_queue import LocalQueue
+
+    raise_fd_limit()
+    config = parse_config(json.loads(Path(config_json).read_text()), config_json)
+    queue = LocalQueue(db, config)
+    app = create_app(queue, config, db_path=db)
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False,
+                backlog=4096, timeout_graceful_shutdown=2, timeout_keep_alive=30)
+
+
+def prepare(db: Path, config_data: dict[str, Any], counters: int, rounds: int) -> str:
+    """Tickets for every Next of the run, staff accounts, a device token."""
+    from server.accounts import Accounts, hash_password
+    from shared import store
+    from shared.config import parse_config
+    from shared.local_queue import LocalQueue
+
+    config = parse_config(config_data)
+    queue = LocalQueue(db, config)
+    for c in config.counters:
+        for _ in range(rounds + 2):
+            queue.issue(c.services[0], source="bench")
+    queue.close()
+    accounts = Accounts(db)
+    token = accounts.add_device("bench-subscribers")
+    hashed = hash_password(PASSWORD)        # one KDF run; every account shares the hash
+    now = time.time()
+    with store.write(accounts.db):
+        accounts.db.conn.executemany(
+            "INSERT INTO staff(name, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?)",
+            [(f"staff{i + 1}", hashed, now, now) for i in range(counters)])
+    accounts.close()
+    return token
+
+
+# ---- subscribers ----------------------------------------------------------------------------
+async def _follow(host: str, port: int, token: str, seen: dict[int, list],
+                  connected: list[int], all_connected: asyncio.Event, n: int) -> None:
+    """One subscriber on a bare socket (cheap enough that a few processes carry 1,000 of
+    them): it notes when each event id arrives."""
+    reader, writer = await asyncio.open_connection(host, port)
+    writer.write((f"GET /api/events/stream HTTP/1.1\r\nHost: {host}:{port}\r\n"
+                  f"Authorization: Bearer {token}\r\nAccept: text/event-stream\r\n\r\n").encode())
+    head = await reader.readuntil(b"\r\n\r\n")
+    if b" 200 " not in head.split(b"\r\n", 1)[0]:
+        raise RuntimeError(head.decode(errors="replace"))
+    connected[0] += 1
+    if connected[0] == n:
+        all_connected.set()
+    tail = b""
+    try:
+        while True:
+            data = await reader.read(65536)
+            if not data:
+                return
+            now = time.monotonic()
+            data = tail + data
+            cut = data.rfind(b"\n") + 1
+            tail = data[cut:]
+            for line in data[:cut].split(b"\n"):
+                if line.startswith(b"id: "):
+                    entry = seen.setdefault(int(line[4:]), [0, 0.0])
+                    entry[0] += 1
+                    entry[1] = max(entry[1], now)
+    finally:
+        writer.close()
+
+
+async def _subscribe(url: str, token: str, n: int, ready: Any, stop: Any,
+                     seen: dict[int, list]) -> None:
+    host, port = url.split("//", 1)[1].rsplit(":", 1)
+    connected = [0]
+    all_connected = asyncio.Event()
+    tasks = []
+    for _ in range(n):
+        tasks.append(asyncio.create_task(
+            _follow(host, int(port), token, seen, connected, all_connected, n)))
+        await asyncio.sleep(0)
+    await asyncio.wait_for(all_connected.wait(), 60)
+    ready.release()
+    while not stop.is_set():
+        await asyncio.sleep(0.05)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def subscriber_proc(url: str, token: str, n: int, ready: Any, stop: Any, out: Any) -> None:
+    raise_fd_limit()
+    seen: dict[int, list[float]] = {}
+    try:
+        asyncio.run(_subscribe(url, token, n, ready, stop, seen))
+    finally:
+        out.put({k: tuple(v) for k, v in seen.items()})
+
+
+# ---- counters -------------------------------------------------------------------------------
+class Counters:
+    """60 signed-in staff sessions, each with its counter open, pressing Next over HTTP."""
+
+    def __init__(self, url: str, counters: int):
+        self.url = url
+        self.n = counters
+        self.clients: list[httpx.AsyncClient] = []
+        self.csrfs: list[str] = []
+        self.sent_at: dict[str, float] = {}   # ticket code → when its Next request was sent
+        self.refused = 0
+
+    async def sign_in(self) -> None:
+        for i in range(self.n):
+            client = httpx.AsyncClient(base_url=self.url, timeout=30)
+            r = await client.post("/counter/login", data={"username": f"staff{i + 1}",
+                                                          "password": PASSWORD})
+            assert r.status_code == 303, r.text
+            page = (await client.get("/counter", headers={"Accept": "text/html"})).text
+            csrf = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+            r = await client.post(f"/api/counters/{i + 1}/open", headers={"X-CSRF-Token": csrf})
+            assert r.status_code == 200, r.text
+            self.clients.append(client)
+            self.csrfs.append(csrf)
+
+    async def press(self, i: int, latencies: list[float]) -> None:
+        t0 = time.monotonic()
+        r = await self.clients[i].post(f"/api/counters/{i + 1}/next",
+                                       headers={"X-CSRF-Token": self.csrfs[i]})
+        latencies.append((time.monotonic() - t0) * 1000)
+        if r.status_code == 200:
+            self.sent_at[r.json()["code"]] = t0
+        else:
+            self.refused += 1
+
+    async def steady(self, seconds: float, interval: float, latencies: list[float]) -> None:
+        """Each counter presses Next every `interval` seconds, the counters evenly staggered."""
+        end = time.monotonic() + seconds
+
+        async def counter(i: int) -> None:
+            await asyncio.sleep(interval * i / self.n)
+            while True:
+                due = time.monotonic() + interval
+                if due > end:
+                    return
+                await self.press(i, latencies)
+                await asyncio.sleep(max(0.0, due - time.monotonic()))
+        await asyncio.gather(*(counter(i) for i in range(self.n)))
+
+    async def burst(self, latencies: list[float]) -> None:
+        """All counters press Next at the same instant."""
+        await asyncio.gather(*(self.press(i, latencies) for i in range(self.n)))
+
+    async def close(self) -> None:
+        for client in self.clients:
+            await client.aclose()
+
+
+async def _drive(url: str, counters: int, seconds: float, interval: float, bursts: int,
+                 server_pid: int) -> dict[str, Any]:
+    staff = Counters(url, counters)
+    await staff.sign_in()
+    cpu0, t0 = cpu_seconds(server_pid), time.monotonic()
+    steady: list[float] = []
+    burst: list[float] = []
+    rss = [rss_mb(server_pid)]
+    sampler = asyncio.create_task(_sample_rss(server_pid, rss))
+    await staff.steady(seconds, interval, steady)
+    server_cpu = (cpu_seconds(server_pid) - cpu0) / (time.monotonic() - t0)
+    for _ in range(bursts):
+        await asyncio.sleep(0.5)
+        await staff.burst(burst)
+    sampler.cancel()
+    await staff.close()
+    return {"steady": steady, "burst": burst, "sent_at": staff.sent_at,
+            "refused": staff.refused, "rss": rss, "server_cpu": server_cpu}
+
+
+async def _sample_rss(pid: int, out: list[float]) -> None:
+    while True:
+        out.append(rss_mb(pid))
+        await asyncio.sleep(0.5)
+
+
+def run(counters: int, subscribers: int, seconds: float, interval: float,
+        bursts: int) -> dict[str, Any]:
+    raise_fd_limit()
+    started = time.monotonic()
+    tmp = Path(tempfile.mkdtemp(prefix="novbe-bench-server-"))
+    db = tmp / "queue.sqlite"
+    config_data = bench_config(counters)
+    config_json = tmp / "config.json"
+    config_json.write_text(json.dumps(config_data))
+    presses = int(seconds / interval) + bursts
+    token = prepare(db, config_data, counters, presses)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([sys.executable, __file__, "--serve-child", str(db),
+                               str(config_json), str(port)])
+    procs: list[multiprocessing.Process] = []
+    ctx = multiprocessing.get_context("spawn")
+    stop = ctx.Event()
+    out = ctx.Queue()
+    try:
+        with httpx.Client(base_url=url, timeout=1) as probe:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    probe.get("/api/health")
+                    break
+                except httpx.TransportError:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("the server did not start") from None
+                    time.sleep(0.1)
+        idle_rss = rss_mb(server.pid)
+        ready = ctx.Semaphore(0)
+        per_proc = [subscribers // SUBSCRIBER_PROCS + (i < subscribers % SUBSCRIBER_PROCS)
+                    for i in range(SUBSCRIBER_PROCS)]
+        for n in per_proc:
+            p = ctx.Process(target=subscriber_proc, args=(url, token, n, ready, stop, out),
+                            daemon=True)
+            p.start()
+            procs.append(p)
+        for _ in procs:
+            if not ready.acquire(timeout=90):
+                raise RuntimeError("subscribers did not connect")
+        connected_rss = rss_mb(server.pid)
+
+        result = asyncio.run(_drive(url, counters, seconds, interval, bursts, server.pid))
+        time.sleep(1.0)                # the last round's events reach every subscriber
+        stop.set()
+        seen: dict[int, list] = {}
+        for _ in procs:
+            for event_id, (count, last) in out.get(timeout=60).items():
+                entry = seen.setdefault(event_id, [0, 0.0])
+                entry[0] += count
+                entry[1] = max(entry[1], last)
+        with httpx.Client(base_url=url, timeout=10,
+                          headers={"Authorization": f"Bearer {token}"}) as api:
+            events, after = [], 0
+            while True:
+                page = api.get("/api/events", params={"after_id": after, "limit": 1000}).json()
+                if not page:
+                    break
+                events += page
+                after = page[-1]["id"]
+        fanout, incomplete = [], 0
+        for e in events:
+            if e["kind"] != "called" or e["code"] not in result["sent_at"]:
+                continue
+            count, last = seen.get(e["id"], (0, 0.0))
+            if count < subscribers:
+                incomplete += 1
+                continue
+            fanout.append((last - result["sent_at"][e["code"]]) * 1000)
+        lat, burst = result["steady"], result["burst"]
+        return {
+            "counters": counters, "subscribers": subscribers, "seconds_of_load": seconds,
+            "next_interval_s": interval, "bursts": bursts,
+            "next_requests": len(lat), "next_refused": result["refused"],
+            "next_p50_ms": round(statistics.median(lat), 2),
+            "next_p99_ms": round(percentile(lat, 99), 2),
+            "next_max_ms": round(max(lat), 2),
+            "burst_next_p50_ms": round(percentile(burst, 50), 2),
+            "burst_next_p99_ms": round(percentile(burst, 99), 2),
+            "fanout_events": len(fanout), "fanout_incomplete": incomplete,
+            "fanout_p50_ms": round(percentile(fanout, 50), 2),
+            "fanout_p99_ms": round(percentile(fanout, 99), 2),
+            "fanout_max_ms": round(max(fanout), 2) if fanout else float("nan"),
+            "server_rss_idle_mb": round(idle_rss, 1),
+            "server_rss_connected_mb": round(connected_rss, 1),
+            "server_rss_mb": round(max(result["rss"]), 1),
+            "server_cpu_percent": round(result["server_cpu"] * 100),
+            "seconds": round(time.monotonic() - started, 1),
+            "python": platform.python_version(), "cpus": os.cpu_count(),
+        }
+    finally:
+        stop.set()
+        for p in procs:
+            p.join(10)
+            if p.is_alive():
+                p.terminate()
+        server.terminate()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--quick", action="store_true", help="fewer rounds and subscribers")
+    parser.add_argument("--interval", type=float, default=INTERVAL_S,
+                        help=f"seconds between two Nexts of one counter (default {INTERVAL_S})")
+    parser.add_argument("--subscribers", type=int, default=SUBSCRIBERS,
+                        help=f"event-stream subscribers (default {SUBSCRIBERS})")
+    parser.add_argument("--serve-child", nargs=3, metavar=("DB", "CONFIG", "PORT"),
+                        help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.serve_child:
+        db, config_json, port = args.serve_child
+        serve_child(db, config_json, int(port))
+        return 0
+    if hasattr(__import__("signal"), "alarm"):
+        import signal
+
+        signal.alarm(DEADLINE_S)      # stops by itself, whatever happens
+    if args.quick:
+        figures = run(COUNTERS, 100, seconds=5, interval=args.interval, bursts=1)
+    else:
+        figures = run(COUNTERS, args.subscribers, seconds=LOAD_S, interval=args.interval,
+                      bursts=BURSTS)
+    if args.json:
+        print(json.dumps(figures))
+        return 0
+    rows = [
+        ("load", f"{figures['counters']} counters each pressing Next every "
+                 f"{figures['next_interval_s']} s for {figures['seconds_of_load']} s, "
+                 f"{figures['subscribers']} event-stream subscribers"),
+        ("counter Next over HTTP p50 / p99",
+         f"{figures['next_p50_ms']} / {figures['next_p99_ms']} ms  (target p99 < 50 ms; "
+         f"{figures['next_requests']} requests, {figures['next_refused']} refused)"),
+        ("burst: all counters at once p50 / p99",
+         f"{figures['burst_next_p50_ms']} / {figures['burst_next_p99_ms']} ms  "
+         f"({figures['bursts']} bursts of {figures['counters']})"),
+        ("fan-out to all subscribers p50 / p99",
+         f"{figures['fanout_p50_ms']} / {figures['fanout_p99_ms']} ms  (target p99 < 250 ms; "
+         f"{figures['fanout_events']} calls, {figures['fanout_incomplete']} incomplete)"),
+        ("server RSS idle / connected / peak",
+         f"{figures['server_rss_idle_mb']} / {figures['server_rss_connected_mb']} / "
+         f"{figures['server_rss_mb']} MB"),
+        ("server CPU during the steady load", f"{figures['server_cpu_percent']} % of one core"),
+        ("run", f"{figures['seconds']} s, Python {figures['python']}, {figures['cpus']} CPUs"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    for name, value in rows:
+        print(f"{name:<{width}}  {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
