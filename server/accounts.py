@@ -196,9 +196,10 @@ class Accounts:
         self._write("DELETE FROM sessions WHERE id_hash = ?", (session.id_hash,))
 
 
-def ensure_staff(db_path: str | Path, name: str, password: str) -> None:
-    """Make sure a staff account exists with this password (for the demo)."""
-    accounts = Accounts(db_path)
+def ensure_staff(db: str | Path | Any, name: str, password: str) -> None:
+    """Make sure a staff account exists with this password (for the demo); `db` is the
+    database path or a LocalQueue (its `.path`)."""
+    accounts = Accounts(getattr(db, "path", db))
     try:
         if name in accounts.staff_names():
             if not accounts.check_password(name, password):

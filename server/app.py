@@ -171,6 +171,11 @@ class ServerHandle:
     def port(self) -> int:
         return int(self.url.rsplit(":", 1)[1])
 
+    def wait(self) -> None:
+        """Block until the server stops (Ctrl+C still reaches the caller)."""
+        while self.thread.is_alive():
+            self.thread.join(0.5)
+
     def stop(self, timeout: float = 10.0) -> None:
         """End the open event streams, shut uvicorn down and wait for its thread."""
         if self._stopped:

@@ -56,3 +56,19 @@ def test_device_token_printed_once_and_revoked(db_path: Path, monkeypatch, capsy
     assert run(db_path, monkeypatch, capsys, "device", "remove", "kiosk-1")[0] == 0
     assert accounts.device_for(token) is None
     accounts.close()
+
+
+def test_ensure_staff_for_the_demo(db_path: Path, config):
+    """ensure_staff creates the demo account, and resets its password if it was changed."""
+    from server.accounts import ensure_staff
+    from shared.local_queue import LocalQueue
+
+    queue = LocalQueue(db_path, config)
+    ensure_staff(queue, "demo", "demo-2580")
+    accounts = Accounts(db_path)
+    assert accounts.check_password("demo", "demo-2580")
+    accounts.set_password("demo", "something-else")
+    ensure_staff(db_path, "demo", "demo-2580")
+    assert accounts.check_password("demo", "demo-2580")
+    accounts.close()
+    queue.close()
