@@ -160,3 +160,19 @@ def test_visits_closed_by_the_day_change_do_not_skew_the_estimate(local_queue, c
     t = q.issue(JOB)
     assert t.ahead == 1
     assert t.estimated_wait_min <= 4  # from the 4-minute visits, not from the night
+
+
+def test_reset_hour_is_configurable(tmp_path, clock):
+    """A centre with day_reset_hour = 0 starts numbering again at local midnight."""
+    from shared.local_queue import LocalQueue
+    from tests.shared.helpers import config_variant
+
+    q = LocalQueue(tmp_path / "midnight.sqlite", config_variant(reset_hour=0), clock)
+    try:
+        clock.set(baku("2026-11-23T23:59:59"))
+        assert q.issue(JOB).code == "A-001"
+        clock.set(baku("2026-11-24T00:00:00"))
+        t = q.issue(JOB)
+        assert (t.code, t.service_day) == ("A-001", "2026-11-24")
+    finally:
+        q.close()
