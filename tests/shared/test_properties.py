@@ -36,17 +36,20 @@ EVENT_STATUS = {
 
 
 class QueueMachine(RuleBasedStateMachine):
-    """A queue driven by random operations; after each step its state must agree with its events."""
+    """A queue file driven by random operations through two connections; after each step its
+    state must agree with its events."""
 
     def __init__(self) -> None:
         super().__init__()
         self.dir = Path(tempfile.mkdtemp(prefix="novbe-prop-"))
         self.clock = FakeClock("2026-11-23T06:00:00+00:00")
         self.q = LocalQueue(self.dir / "q.sqlite", CONFIG, self.clock)
+        self.other = LocalQueue(self.dir / "q.sqlite", CONFIG, self.clock)  # a second connection
         self.tokens: list[str] = []
 
     def teardown(self) -> None:
         self.q.close()
+        self.other.close()
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def _refusable(self, op, *args):
@@ -118,6 +121,10 @@ class QueueMachine(RuleBasedStateMachine):
     @rule(seconds=st.integers(1, 900))
     def time_passes(self, seconds):
         self.clock.advance(seconds)
+
+    @rule()
+    def other_connection(self):
+        self.q, self.other = self.other, self.q
 
     @rule()
     def next_morning(self):
