@@ -4,6 +4,7 @@ writes screenshots, ticket images and announcement WAVs into DIR."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import sys
@@ -48,10 +49,8 @@ def seed(queue: LocalQueue) -> None:
         queue.issue(service, priority="veteran" if i == 5 else None, language=("az", "ru", "en")[i % 3],
                     source="demo")
     for counter in ("4", "7"):
-        try:
+        with contextlib.suppress(NoTicketWaiting):
             queue.call_next(counter, staff="demo")
-        except NoTicketWaiting:
-            pass
 
 
 def always_open(config: CentreConfig) -> CentreConfig:

@@ -102,7 +102,8 @@ class LocalQueue:
         return cur.lastrowid
 
     def _roll_day(self, tx: _Tx) -> None:
-        """On the first write of a new service day, expire what the old days left open."""
+        """On the first write of a new service day, expire what the old days left open and close
+        the counters left open."""
         today = tx.day.isoformat()
         row = self._one("SELECT value FROM meta WHERE key = 'service_day'")
         if row and row[0] == today:
@@ -122,6 +123,9 @@ class LocalQueue:
         self._conn.execute("UPDATE counters SET ticket_id = NULL WHERE ticket_id IS NOT NULL AND "
                            "(SELECT service_day FROM tickets WHERE id = counters.ticket_id) < ?",
                            (today,))
+        for (cid,) in self._conn.execute("SELECT id FROM counters WHERE state != 'closed'").fetchall():
+            self._set_counter(tx, cid, CounterMode.CLOSED, None, None)  # staff open again each morning
+            self._event(tx, "counter_closed", None, cid, reason="day_end")
         self._conn.execute("INSERT INTO meta(key, value) VALUES ('service_day', ?) "
                            "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (today,))
         self._event(tx, "day_started", service_day=today, expired=len(stale))

@@ -176,3 +176,19 @@ def test_reset_hour_is_configurable(tmp_path, clock):
         assert (t.code, t.service_day) == ("A-001", "2026-11-24")
     finally:
         q.close()
+
+
+def test_counters_left_open_close_at_the_day_change(local_queue, clock):
+    """A counter left open overnight is closed (with its event) by the next day's first write,
+    so the morning's estimates do not count yesterday's counters."""
+    local_queue.issue("pensions.age")
+    local_queue.open_counter("5", staff="aysel")
+    local_queue.call_next("4", staff="rauf")
+    clock.advance(hours=24)
+    local_queue.issue("pensions.age")
+    assert local_queue.counter_state("4").mode == "closed"
+    assert local_queue.counter_state("5").mode == "closed"
+    assert local_queue.counter_state("5").staff is None
+    closed = [e for e in local_queue.events() if e.kind == "counter_closed"]
+    assert sorted(e.counter for e in closed) == ["4", "5"]
+    assert all(e.details.get("reason") == "day_end" for e in closed)
