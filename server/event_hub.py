@@ -18,8 +18,8 @@ log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.25        # catches writers outside this server (a local kiosk on the same file)
 HEARTBEAT_SECONDS = 15.0   # an empty batch to every subscriber after this long without events
-GAP_PER_SUBSCRIBER = 50e-6  # under load, wait this long per subscriber between two broadcasts…
-MAX_GAP_SECONDS = 0.08     # …but never longer: many writes in a burst become one batch
+GAP_PER_SUBSCRIBER = 100e-6  # under load, wait this long per subscriber between broadcasts…
+MAX_GAP_SECONDS = 0.1      # …but never longer: many writes in a burst become one batch
 BATCH = 500
 ENCODED_CACHE = 4096       # events kept encoded for the streams
 SUBSCRIBER_BACKLOG = 1000  # batches; a subscriber this far behind is dropped (it reconnects)
@@ -47,6 +47,7 @@ class EventHub:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
         self._encoded: OrderedDict[int, str] = OrderedDict()
+        self._last_batch: tuple[tuple[int, int, int] | None, bytes] = (None, b"")
 
     @property
     def subscribers(self) -> int:
@@ -121,6 +122,13 @@ class EventHub:
                 sub.put_nowait(CLOSED)
             else:
                 sub.put_nowait(batch)
+
+    def sse_batch(self, batch: list[Event]) -> bytes:
+        """A batch as Server-Sent Events, encoded once for all the subscribers sending it."""
+        key = (batch[0].id, batch[-1].id, len(batch))
+        if self._last_batch[0] != key:
+            self._last_batch = (key, "".join(self.sse(e) for e in batch).encode())
+        return self._last_batch[1]
 
     def sse(self, event: Event) -> str:
         """The event as one Server-Sent Event, encoded once however many subscribers send it."""

@@ -51,7 +51,7 @@ class FastStreams:
         await stream(body, receive, send)
 
 
-async def stream(body: AsyncIterator[str], receive: Any, send: Any) -> None:
+async def stream(body: AsyncIterator[str | bytes], receive: Any, send: Any) -> None:
     """Send the chunks as they come; stop when the client goes away."""
     task = asyncio.current_task()
     assert task is not None
@@ -66,7 +66,8 @@ async def stream(body: AsyncIterator[str], receive: Any, send: Any) -> None:
     try:
         await send({"type": "http.response.start", "status": 200, "headers": STREAM_HEADERS})
         async for chunk in body:
-            await send({"type": "http.response.body", "body": chunk.encode(), "more_body": True})
+            data = chunk if isinstance(chunk, bytes) else chunk.encode()
+            await send({"type": "http.response.body", "body": data, "more_body": True})
         await send({"type": "http.response.body", "body": b"", "more_body": False})
     except asyncio.CancelledError:
         if not left.is_set():

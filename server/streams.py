@@ -57,7 +57,7 @@ def resume_point(last_event_id: str | None, after_id: str | int | None) -> int |
 
 
 async def open_event_stream(request: Request, after_id: str | int | None = None
-                            ) -> AsyncIterator[str]:
+                            ) -> AsyncIterator[bytes]:
     """Check the caller (device or staff), then the stream's text from the resume point."""
     from server.auth import caller
 
@@ -67,10 +67,10 @@ async def open_event_stream(request: Request, after_id: str | int | None = None
     if start is None:
         start = await asyncio.to_thread(request.app.state.queue.last_event_id)
 
-    async def body() -> AsyncIterator[str]:
-        yield f"retry: {RETRY_MS}\n: resuming after {start}\n\n"
+    async def body() -> AsyncIterator[bytes]:
+        yield f"retry: {RETRY_MS}\n: resuming after {start}\n\n".encode()
         async for batch in hub.follow(start):
-            yield "".join(hub.sse(e) for e in batch) if batch else ": keep-alive\n\n"
+            yield hub.sse_batch(batch) if batch else b": keep-alive\n\n"
     return body()
 
 
