@@ -50,7 +50,7 @@ import httpx  # noqa: E402
 COUNTERS = 60
 SUBSCRIBERS = 1000
 SUBSCRIBER_PROCS = 2
-LOAD_S = 20              # seconds of steady load
+LOAD_S = 20.0            # seconds of steady load
 INTERVAL_S = 3.0         # each counter presses Next every 3 s: 20 Next/s in all — about 100×
                          # the busiest recorded DOST day (1,646 visitors in ~9 h)
 BURSTS = 3               # then all 60 counters press Next at the same instant, 3 times
@@ -415,6 +415,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="5 s, 100 subscribers, 1 burst")
     parser.add_argument("--interval", type=float, default=INTERVAL_S,
                         help=f"seconds between two Nexts of one counter (default {INTERVAL_S})")
+    parser.add_argument("--seconds", type=float, default=LOAD_S,
+                        help=f"seconds of steady load (default {LOAD_S})")
     parser.add_argument("--subscribers", type=int, default=SUBSCRIBERS,
                         help=f"event-stream subscribers (default {SUBSCRIBERS})")
     parser.add_argument("--serve-child", nargs=3, metavar=("DB", "CONFIG", "PORT"),
@@ -431,7 +433,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         figures = run(COUNTERS, 100, seconds=5, interval=args.interval, bursts=1)
     else:
-        figures = run(COUNTERS, args.subscribers, seconds=LOAD_S, interval=args.interval,
+        figures = run(COUNTERS, args.subscribers, seconds=args.seconds, interval=args.interval,
                       bursts=BURSTS)
     if args.json:
         print(json.dumps(figures))
