@@ -7,6 +7,7 @@
   const counter = root.dataset.counter;
   const csrf = root.dataset.csrf;
   const lang = root.dataset.lang;
+  const services = new Set((root.dataset.services || "").split(" "));
   const T = JSON.parse(document.getElementById("texts").textContent);
   const $ = (id) => document.getElementById(id);
   let state = null;
@@ -173,11 +174,18 @@
     if (action) { e.preventDefault(); act(action); }
   });
 
+  // Only events that can change this page: this counter, its services, printers, a new day.
+  function concerns(e) {
+    const d = e.details || {};
+    return e.counter === counter || services.has(e.service) || services.has(d.from_service) ||
+      services.has(d.to_service) || /^(printer_|print_failed)/.test(e.kind) || e.kind === "day_started";
+  }
+
   function follow() {
     const live = $("live");
     const source = new EventSource("/api/events/stream");
     source.onopen = () => { live.textContent = T["Live"]; live.dataset.state = "live"; refresh(); };
-    source.onmessage = () => refreshSoon();
+    source.onmessage = (m) => { if (concerns(JSON.parse(m.data))) refreshSoon(); };
     source.onerror = () => { live.textContent = T["Reconnecting…"]; live.dataset.state = "reconnecting"; };
   }
 
