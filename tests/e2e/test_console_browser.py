@@ -143,3 +143,29 @@ def test_two_counters_press_next_together(browser, server: LiveServer, artifacts
     page2.screenshot(path=artifacts / "two-counters-2.png")
     ctx1.close()
     ctx2.close()
+
+
+def test_pages_reconnect_when_the_server_comes_back(browser, server: LiveServer, artifacts: Path):
+    """Console and phone page mark "reconnecting" while the server is away, then carry on."""
+    mine = server.queue.issue(JOB)
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.set_default_timeout(15_000)
+    sign_in_at_counter(page, server, "aysel", "3")
+    phone = browser.new_page(viewport={"width": 390, "height": 844})
+    phone.set_default_timeout(15_000)
+    phone.goto(f"{server.url}/t/{mine.token}?lang=en")
+    expect(phone.locator("#live")).to_have_attribute("data-state", "live")
+
+    server.handle.stop()
+    expect(page.locator("#live")).to_have_attribute("data-state", "reconnecting")
+    expect(phone.locator("#live")).to_have_attribute("data-state", "reconnecting")
+    page.screenshot(path=artifacts / "console-reconnecting.png")
+
+    server.restart()
+    expect(page.locator("#live")).to_have_attribute("data-state", "live")
+    expect(phone.locator("#live")).to_have_attribute("data-state", "live")
+    page.click("#btn-next")                       # the session survived the restart
+    expect(page.locator("#current-code")).to_have_text(mine.code)
+    expect(phone.locator("#counter")).to_have_text("Counter 3")
+    page.close()
+    phone.close()
