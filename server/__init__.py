@@ -1,1 +1,15 @@
-"""The server role."""
+"""The server: the queue over HTTP for staff PCs, phones, and kiosks/boards on other machines.
+
+    app.py           create_app(queue, config, …) and run_server_in_thread(…) → ServerHandle
+    api.py           the JSON API, one route per queue operation (schemas.py: request bodies)
+    streams.py       Server-Sent Events: the queue's events (resume by Last-Event-ID) and a
+                     phone's own ticket; sse.py serves both without FastAPI's per-chunk layers
+    event_hub.py     one reader of the queue's events fanning out to every stream
+    auth.py          who asks: device bearer token or staff session (+ CSRF, same origin)
+    accounts.py      staff (scrypt), device tokens (SHA-256), sessions — in the queue's file
+    throttle.py      sign-in throttling
+    pages_counter.py the counter console /counter; pages_phone.py the phone page /t/{token}
+    views.py         what those pages show, in az/ru/en; web.py templates and language
+    config_doc.py    the centre config as a dict for RemoteQueue
+    cli.py           novbe serve | staff add/passwd/remove/list | device add/remove/list
+"""

@@ -91,6 +91,12 @@ def concerns(event: Event, ticket: Ticket, config: CentreConfig) -> bool:
     return event.kind == "day_started"
 
 
+def settled(ticket: Ticket) -> bool:
+    """A ticket whose phone page will not change any more."""
+    return ticket.status in (Status.NO_SHOW, Status.CANCELLED, Status.EXPIRED) or (
+        ticket.status == Status.DONE and ticket.rating is not None)
+
+
 async def open_phone_stream(request: Request, token: str, lang: str | None
                             ) -> AsyncIterator[str]:
     """The ticket's status now, then whenever it changes (404 for an unknown token)."""
@@ -109,6 +115,9 @@ async def open_phone_stream(request: Request, token: str, lang: str | None
         current = ticket
         last = json.dumps(phone_view(current, config, lang), ensure_ascii=False)
         yield f"retry: {RETRY_MS}\n" + _sse(last, "status")
+        if settled(current):
+            yield _sse("{}", "end")
+            return
         async for batch in hub.follow(start):
             if not batch:
                 yield ": keep-alive\n\n"
@@ -120,6 +129,9 @@ async def open_phone_stream(request: Request, token: str, lang: str | None
             if now != last:
                 last = now
                 yield _sse(now, "status")
+            if settled(current):
+                yield _sse("{}", "end")   # nothing more will change: the page stops following
+                return
     return body()
 
 

@@ -79,3 +79,18 @@ def test_phone_stream_of_unknown_token_is_404(server: LiveServer):
     """No stream, and no hint, for a token that is not a ticket's."""
     with httpx.Client(base_url=server.url, timeout=10) as phone:
         assert phone.get("/t/not-a-real-token-123/events").status_code == 404
+
+
+def test_phone_stream_ends_once_the_ticket_is_settled(server: LiveServer):
+    """After a no-show nothing more can change: the phone's stream says `end` and closes."""
+    mine = server.queue.issue(JOB)
+    server.queue.call_next("1")
+    with httpx.Client(base_url=server.url, timeout=10) as phone, \
+            phone.stream("GET", f"/t/{mine.token}/events", params={"lang": "en"}) as response:
+        events = parse_sse(response.iter_lines())
+        assert next(events)[1] == "status"
+        server.queue.no_show("1")
+        _, kind, data = next(events)
+        assert kind == "status" and json.loads(data)["status"] == "no_show"
+        assert next(events)[1] == "end"
+        assert list(events) == []          # the server closed the stream

@@ -52,6 +52,7 @@
   const keepOpen = live.textContent;
   const source = new EventSource(`/t/${token}/events?lang=${lang}`);
   source.addEventListener("status", (e) => render(JSON.parse(e.data)));
+  source.addEventListener("end", () => { source.close(); live.dataset.state = "ended"; });
   source.onopen = () => { live.dataset.state = "live"; live.textContent = keepOpen; };
   source.onerror = () => { live.dataset.state = "reconnecting"; live.textContent = T["Reconnecting…"]; };
 })();
