@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse
 
 from server.accounts import Forbidden, NotAuthorised, Session
 from server.auth import SESSION_COOKIE, check_form_post, session_of
-from server.views import ERROR_TEXTS, console_view, service_name
+from server.views import ERROR_TEXTS, MODE_TEXTS, console_view, service_name
 from server.web import language, render
 from shared.errors import NovbeError
 from shared.i18n import tr
@@ -62,11 +62,16 @@ def console(request: Request) -> Response:
     if session is None:
         return render(request, "login.html", lang=lang, error=None)
     if session.counter is None:
-        return render(request, "choose.html", lang=lang, session=session,
-                      counters=[(c.id, ", ".join(service_name(config, s, lang)
-                                                 for s in c.services[:3])
-                                 + ("…" if len(c.services) > 3 else ""))
-                                for c in config.counters])
+        states = {c.id: c for c in request.app.state.queue.snapshot().counters}
+        counters = []
+        for c in config.counters:
+            label = ", ".join(service_name(config, s, lang) for s in c.services[:3]) + (
+                "…" if len(c.services) > 3 else "")
+            state = states.get(c.id)
+            if state is not None and state.mode != "closed" and state.staff:
+                label = f"[{tr(lang, MODE_TEXTS[str(state.mode)])}: {state.staff}] {label}"
+            counters.append((c.id, label))
+        return render(request, "choose.html", lang=lang, session=session, counters=counters)
     counter = config.counter(session.counter)
     texts = {msgid: tr(lang, msgid) for msgid in JS_TEXTS}
     texts.update({name: tr(lang, msgid) for name, msgid in ERROR_TEXTS.items()})

@@ -13,12 +13,16 @@ PENSION = "pensions.age"
 
 
 def sign_in_at_counter(page: Page, server: LiveServer, name: str, counter: str,
-                       lang: str = "en") -> None:
+                       lang: str = "en", shots: Path | None = None) -> None:
     page.goto(f"{server.url}/counter?lang={lang}")
     page.fill("input[name=username]", name)
     page.fill("input[name=password]", STAFF[name])
+    if shots:
+        page.screenshot(path=shots / f"console-0-sign-in-{lang}.png")
     page.click("#sign-in")
     page.select_option("#counter-select", counter)
+    if shots:
+        page.screenshot(path=shots / f"console-0-choose-counter-{lang}.png")
     page.click("#open-counter")
     expect(page.locator("#live")).to_have_attribute("data-state", "live")
 
@@ -77,7 +81,7 @@ def test_console_speaks_azerbaijani_and_russian(browser, server: LiveServer, art
     """The console's buttons and counts follow the chosen language."""
     server.queue.issue(JOB)
     page = browser.new_page(viewport={"width": 1280, "height": 800})
-    sign_in_at_counter(page, server, "aysel", "3", lang="az")
+    sign_in_at_counter(page, server, "aysel", "3", lang="az", shots=artifacts)
     expect(page.locator("#btn-next")).to_contain_text("Növbəti")
     expect(page.locator("#waiting-count")).to_have_text("1 nəfər gözləyir")
     page.screenshot(path=artifacts / "console-az.png")
