@@ -63,8 +63,7 @@ def guarded(request: Request, counter: str, body: CounterAction | None) -> Itera
         yield
         return
     with _guards_lock:
-        locks = request.app.state.__dict__.setdefault("counter_locks", {})
-        lock = locks.setdefault(counter, threading.Lock())
+        lock = request.app.state.counter_locks.setdefault(counter, threading.Lock())
     with lock:
         state = queue_of(request).counter_state(counter)
         current = state.ticket.code if state.ticket else ""
