@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from board.errors import NoDisplay, RemoteUnavailable
+from board.errors import NoDisplay
 from shared.config import LANGUAGES
 
 
@@ -34,18 +33,6 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_say)
 
 
-def _remote_queue(args: argparse.Namespace) -> Any:
-    try:
-        from shared.remote_queue import RemoteQueue
-    except ImportError as exc:
-        raise RemoteUnavailable(
-            "remote mode (--server) needs shared/remote_queue.py, which is not in this "
-            f"installation ({exc}); run the board on the queue file with --db instead") from None
-    if not args.token:
-        raise RemoteUnavailable("--server needs --token (the board's device token)")
-    return RemoteQueue(args.server, args.token)
-
-
 def cmd_board(ctx: Any) -> int:
     """Run the board on the local queue file, or on the server with --server/--token."""
     from board.app import run_board
@@ -55,7 +42,12 @@ def cmd_board(ctx: Any) -> int:
     if sys.platform.startswith("linux") and not any(
             os.environ.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
         raise NoDisplay("no screen: set DISPLAY (X11) or WAYLAND_DISPLAY, or QT_QPA_PLATFORM")
-    queue = _remote_queue(args) if args.server else ctx.queue
+    if args.server:
+        from shared.remote_queue import connect_device  # httpx only when remote
+
+        queue = connect_device(args.server, args.token, "board")
+    else:
+        queue = ctx.queue
     config = queue.config if args.server else ctx.config
     zone_counters(config, args.zone)  # UnknownZone before any window opens
     return run_board(queue, config, windowed=args.windowed, zone=args.zone)

@@ -25,9 +25,5 @@ class UnknownZone(NovbeError):
     """No counter of the centre config is in that zone."""
 
 
-class RemoteUnavailable(NovbeError):
-    """Remote mode needs shared/remote_queue.py (RemoteQueue), which is not installed here."""
-
-
 class NoDisplay(NovbeError):
     """There is no screen to show the board on (no DISPLAY / WAYLAND_DISPLAY)."""

@@ -3,18 +3,13 @@ of `novbe issue SERVICE --print URL` (print_issued)."""
 
 from __future__ import annotations
 
-import argparse
 import sys
 from typing import Any
 
 from kiosk.printing import PrinterError
 from kiosk.spooler import print_now
-from shared.errors import NovbeError, QueueUnavailable
+from shared.errors import QueueUnavailable
 from shared.model import Ticket
-
-
-class RemoteModeUnavailable(NovbeError):
-    """Remote mode was asked for but cannot start (no remote client, or no token)."""
 
 
 def register(sub: Any) -> None:
@@ -40,24 +35,14 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_reprint)
 
 
-def _remote_queue(args: argparse.Namespace) -> Any:
-    try:
-        from shared.remote_queue import RemoteQueue
-    except ImportError as exc:
-        raise RemoteModeUnavailable(
-            "remote mode (--server) needs shared/remote_queue.py, which is not in this "
-            f"installation ({exc}); run the kiosk on the queue file with --db instead") from None
-    if not args.token:
-        raise RemoteModeUnavailable("--server needs --token (the kiosk's device token)")
-    return RemoteQueue(args.server, args.token)
-
-
 def cmd_kiosk(ctx: Any) -> int:
     from kiosk.app import run_kiosk  # Qt only when the kiosk really starts
 
     args = ctx.args
     if args.server:
-        queue = _remote_queue(args)
+        from shared.remote_queue import connect_device  # httpx only when remote
+
+        queue = connect_device(args.server, args.token, "kiosk")
         try:
             config = queue.config
         except QueueUnavailable as exc:

@@ -52,6 +52,18 @@ def error_from_response(response: httpx.Response) -> NovbeError:
     return RemoteError(message, response.status_code, name)
 
 
+class MissingDeviceToken(NovbeError):
+    """--server was given without the device's --token."""
+
+
+def connect_device(server: str, token: str | None, device: str) -> RemoteQueue:
+    """The queue of the centre's server for a kiosk or board started with --server/--token."""
+    if not token:
+        raise MissingDeviceToken(f"--server needs --token (the {device}'s device token, "
+                                 "from `novbe device add NAME` on the server)")
+    return RemoteQueue(server, token)
+
+
 class RemoteQueue:
     """The queue on the centre's server, reached with a device token."""
 
