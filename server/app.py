@@ -22,6 +22,7 @@ from fastapi.staticfiles import StaticFiles
 
 from server import api, pages_counter, pages_phone, streams
 from server.accounts import Accounts
+from server.docs import add_offline_docs
 from server.event_hub import EventHub
 from server.sse import FastStreams
 from server.throttle import SignInThrottle, TooManyAttempts
@@ -56,7 +57,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = self.docs_headers if scope["path"].startswith("/docs") else self.headers
+        extra = self.docs_headers if scope["path"].startswith(("/docs", "/redoc")) else self.headers
 
         async def send_with_headers(message: dict) -> None:
             if message["type"] == "http.response.start":
@@ -130,6 +131,7 @@ def create_app(queue: Queue, config: CentreConfig | None = None, *,
             await hub.stop()
 
     app = FastAPI(title="Növbə server", version="0.1.0", lifespan=lifespan,
+                  docs_url=None, redoc_url=None,
                   description="The queue of a social-services centre over HTTP: counter "
                               "console, phone ticket page, JSON API and live events.")
     app.state.queue = queue
@@ -154,6 +156,7 @@ def create_app(queue: Queue, config: CentreConfig | None = None, *,
     app.include_router(pages_counter.router)
     app.include_router(pages_phone.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    add_offline_docs(app)
     return app
 
 
