@@ -189,6 +189,7 @@ class BoardController:
         st.newest = calls[0] if calls else None
         st.highlighted = bool(st.newest and st.newest.fresh)
         st.recent = calls[1:cfg.board.history + 1]
+        st.history_rows = cfg.board.history
         st.waiting = []
         for load in snap.categories:
             try:

@@ -39,6 +39,7 @@ class BoardState:
     newest: CallView | None = None
     highlighted: bool = False  # the newest call blinks while this is true
     recent: list[CallView] = field(default_factory=list)
+    history_rows: int = 8  # rows kept for `recent`, so a short history does not grow huge
     waiting: list[WaitView] = field(default_factory=list)
     alerts: list[str] = field(default_factory=list)
     reconnecting: bool = False

@@ -80,7 +80,7 @@ class BoardWidget(QWidget):
 
     def _layout(self) -> Layout:
         st = self.state
-        return board_layout(self.width(), self.height(), history=len(st.recent) if st and st.recent else 8,
+        return board_layout(self.width(), self.height(), history=max(len(st.recent), st.history_rows) if st else 8,
                             alerts=bool(st and st.alerts))
 
     # ---- drawing ---------------------------------------------------------------------------
