@@ -40,6 +40,9 @@ REOPEN_CHECK_SECONDS = 30.0  # closed: look at the clock again this often
 STAFF_TAPS = 5               # taps on the hidden corner that open the PIN pad
 STAFF_TAP_WINDOW = timedelta(seconds=3)
 FAULT_SCREEN_FACTOR = 3      # a ticket the printer failed stays this many times longer
+PIN_ATTEMPTS = 5             # wrong PINs in a row that lock the PIN pad
+PIN_LOCK = timedelta(seconds=60)       # the first lock; each further lock in a row doubles it
+PIN_LOCK_MAX = timedelta(minutes=15)
 
 
 class KioskController:
@@ -65,6 +68,9 @@ class KioskController:
         self._last_tap: datetime | None = None
         self._staff_taps: list[datetime] = []
         self._pin = ""
+        self._pin_failures = 0       # wrong PINs since the last lock (or the right PIN)
+        self._pin_locks = 0          # locks in a row, for the doubling
+        self._pin_locked_until: datetime | None = None
 
     # ---- helpers ----------------------------------------------------------------------------
     def _show(self, screen: Screen) -> None:
@@ -347,12 +353,34 @@ class KioskController:
             self._pin = ""
             self._show_pin()
 
+    def _pin_locked(self) -> bool:
+        until = self._pin_locked_until
+        return until is not None and self.clock.now() < until
+
     def _show_pin(self, error: str = "") -> None:
+        locked = self._pin_locked()
+        if locked and self._pin_locked_until is not None:
+            until = self._pin_locked_until.astimezone(self.config.tz)
+            error = self._t("Too many wrong PINs. The keypad is locked until {time}.",
+                            time=f"{until:%H:%M:%S}")
         self._show(PinScreen(self._t("Staff PIN"), len(self._pin), error, self._t("Exit"),
-                             self._t("Cancel")))
+                             self._t("Cancel"), locked=locked))
         self.timers.start("idle", self.config.kiosk.idle_seconds, self.idle_timeout)
 
+    def pin_unlocked(self) -> None:
+        """The PIN pad's lock ran out: show the keypad again if it is on screen."""
+        if self._pin_locked():  # early (a timer is not a clock): wait for the rest
+            left = (self._pin_locked_until - self.clock.now()).total_seconds()  # type: ignore[operator]
+            self.timers.start("pin_lock", max(left, 0.5), self.pin_unlocked)
+            return
+        if self.screen is not None and self.screen.name == "pin":
+            self._show_pin()
+
     def tap_pin_key(self, key: str) -> None:
+        if self._pin_locked():
+            self._pin = ""
+            self._show_pin()
+            return
         if key == "⌫":
             self._pin = self._pin[:-1]
         elif key == "✓":
@@ -363,13 +391,30 @@ class KioskController:
         self._show_pin()
 
     def submit_pin(self) -> None:
+        if self._pin_locked():
+            self._pin = ""
+            self._show_pin()
+            return
         if self._pin == self.config.kiosk.staff_pin:
             self._pin = ""
+            self._pin_failures = self._pin_locks = 0
             log.info("staff left the kiosk with the PIN")
             self.view.exit_kiosk()
             return
         self._pin = ""
-        self._show_pin(self._t("Wrong PIN"))
+        self._pin_failures += 1
+        if self._pin_failures < PIN_ATTEMPTS:
+            self._show_pin(self._t("Wrong PIN"))
+            return
+        lock = min(PIN_LOCK * 2 ** self._pin_locks, PIN_LOCK_MAX)
+        self._pin_failures = 0
+        self._pin_locks += 1
+        self._pin_locked_until = self.clock.now() + lock
+        # the queue's device events are printer events only, so the lock goes to the log
+        log.warning("%s: %d wrong staff PINs in a row; the PIN pad is locked for %d s",
+                    self.source, PIN_ATTEMPTS, lock.total_seconds())
+        self.timers.start("pin_lock", lock.total_seconds(), self.pin_unlocked)
+        self._show_pin()
 
     def tap_pin_cancel(self) -> None:
         self.home()

@@ -245,6 +245,7 @@ def _pin(s: PinScreen, ctl: KioskController, m: Metrics) -> QWidget:
     grid.setSpacing(round(1.5 * m.u))
     for i, key in enumerate(s.keys):
         t = _tile(key, lambda _=False, k=key: ctl.tap_pin_key(k), f"pin:{key}", m, max_px=6 * m.u)
+        t.setEnabled(not s.locked)
         grid.addWidget(t, i // 3, i % 3)
     holder = QWidget()
     holder.setLayout(grid)

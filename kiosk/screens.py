@@ -94,7 +94,7 @@ class OutOfServiceScreen:
 
 @dataclass(frozen=True)
 class PinScreen:
-    """Staff exit: a keypad for the PIN."""
+    """Staff exit: a keypad for the PIN (its keys do nothing while `locked`)."""
 
     name = "pin"
     title: str
@@ -102,6 +102,7 @@ class PinScreen:
     error: str = ""
     exit_label: str = ""
     cancel_label: str = ""
+    locked: bool = False
     keys: tuple[str, ...] = field(default=("1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "✓"))
 
 

@@ -240,3 +240,67 @@ def test_kiosk_started_while_the_queue_is_down_waits_for_it(qtbot, make_kiosk, l
     queue.down = False
     window.timers.fire("probe")
     qtbot.waitUntil(lambda: window.controller.screen.name == "language")
+
+
+def _open_pin_pad(qtbot, window):
+    for _ in range(5):
+        qtbot.mouseClick(find_button(window, "staff-corner"), Qt.MouseButton.LeftButton)
+    assert window.controller.screen.name == "pin"
+
+
+def _enter_pin(qtbot, window, clock, pin):
+    for key in pin:
+        tap(qtbot, window, f"pin:{key}", clock, think=0)
+    tap(qtbot, window, "pin:✓", clock, think=0)
+
+
+def test_pin_pad_locks_after_five_wrong_pins(qtbot, make_kiosk, clock, config, artifacts, caplog):
+    """Five wrong PINs lock the keypad for 60 s (said on screen, logged); even the right PIN
+    does nothing then, leaving and coming back does not unlock it; after the lock it works."""
+    window = make_kiosk()
+    ctl = window.controller
+    _open_pin_pad(qtbot, window)
+    for attempt in range(4):
+        _enter_pin(qtbot, window, clock, "1111")
+        assert ctl.screen.error == "Yanlış PİN kod" and not ctl.screen.locked, attempt
+    with caplog.at_level("WARNING", logger="kiosk.controller"):
+        _enter_pin(qtbot, window, clock, "1111")
+    assert ctl.screen.locked and "10:01:00" in ctl.screen.error  # 10:00:00 + 60 s, Baku time
+    assert "locked for 60 s" in caplog.text
+    assert window.timers.interval("pin_lock") == 60
+    assert not find_button(window, "pin:1").isEnabled()
+    assert find_button(window, "pin-cancel").isEnabled()
+    screenshot(window, artifacts, "staff-pin-locked")
+
+    for key in config.kiosk.staff_pin:  # the keys are off, and the controller refuses them too
+        ctl.tap_pin_key(key)
+    ctl.tap_pin_key("✓")
+    assert ctl.screen.name == "pin" and ctl.screen.locked and window.isVisible()
+
+    tap(qtbot, window, "pin-cancel", clock, think=0)
+    _open_pin_pad(qtbot, window)
+    assert ctl.screen.locked  # the lock is the kiosk's, not the screen's
+
+    clock.advance(30)
+    window.timers.fire("pin_lock")  # a timer firing early does not unlock it
+    assert ctl.screen.locked and window.timers.active("pin_lock")
+    clock.advance(30)
+    window.timers.fire("pin_lock")
+    assert ctl.screen.name == "pin" and not ctl.screen.locked and not ctl.screen.error
+    assert find_button(window, "pin:1").isEnabled()
+    with qtbot.waitSignal(window.exited):
+        _enter_pin(qtbot, window, clock, config.kiosk.staff_pin)
+
+
+def test_pin_lock_doubles_when_the_wrong_pins_go_on(qtbot, make_kiosk, clock):
+    """After a lock runs out, five more wrong PINs lock the pad for twice as long."""
+    window = make_kiosk()
+    _open_pin_pad(qtbot, window)
+    for _ in range(5):
+        _enter_pin(qtbot, window, clock, "0000")
+    assert window.timers.interval("pin_lock") == 60
+    clock.advance(60)
+    window.timers.fire("pin_lock")
+    for _ in range(5):
+        _enter_pin(qtbot, window, clock, "0000")
+    assert window.controller.screen.locked and window.timers.interval("pin_lock") == 120
