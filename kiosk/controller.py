@@ -43,6 +43,8 @@ FAULT_SCREEN_FACTOR = 3      # a ticket the printer failed stays this many times
 PIN_ATTEMPTS = 5             # wrong PINs in a row that lock the PIN pad
 PIN_LOCK = timedelta(seconds=60)       # the first lock; each further lock in a row doubles it
 PIN_LOCK_MAX = timedelta(minutes=15)
+PRINTER_NOTICE = ("The printer is not working right now: your ticket will be shown on the screen. "
+                  "Please take a photo of it.")
 
 
 class KioskController:
@@ -122,11 +124,16 @@ class KioskController:
             self._show_closed()
             return
         self.timers.stop("reopen")
+        self._show(self._language_screen())
+
+    def _language_screen(self) -> LanguageScreen:
         langs = self.config.languages
-        self._show(LanguageScreen(
+        faulted = self.spooler is not None and self.spooler.faulted
+        return LanguageScreen(
             centre=self.config.name(langs[0]),
             titles=tuple(tr(x, "Touch your language to take a ticket") for x in langs),
-            tiles=tuple(Tile(x, LANGUAGE_NAMES[x]) for x in langs)))
+            tiles=tuple(Tile(x, LANGUAGE_NAMES[x]) for x in langs),
+            printer_notices=tuple(tr(x, PRINTER_NOTICE) for x in langs) if faulted else ())
 
     def _show_closed(self) -> None:
         langs = self.config.languages
@@ -318,6 +325,13 @@ class KioskController:
         if not outcome.ok:
             self.timers.start("home", self.config.kiosk.home_after_seconds * FAULT_SCREEN_FACTOR,
                               self.home)
+
+    def printer_state(self, faulted: bool) -> None:
+        """The printer failed or is printing again: the language screen's notice follows."""
+        if self.screen is not None and self.screen.name == "language":
+            screen = self._language_screen()
+            if screen != self.screen:
+                self._show(screen)
 
     # ---- queue outage -----------------------------------------------------------------------
     def out_of_service(self) -> None:

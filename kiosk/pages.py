@@ -115,6 +115,11 @@ def _language(s: LanguageScreen, ctl: KioskController, m: Metrics) -> QWidget:
     box.addWidget(FitText(s.centre, 4.5 * m.u, bold=True, color=MUTED), 2)
     for title in s.titles:
         box.addWidget(FitText(title, 5 * m.u, bold=True), 2)
+    if s.printer_notices:
+        notice = FitText("\n".join(s.printer_notices), 3.4 * m.u, bold=True, color=QColor("#000"),
+                         background=ALERT)
+        notice.setObjectName("printer-notice")
+        box.addWidget(notice, 4 if m.portrait else 3)
     tiles = [_tile(t.label, lambda _=False, x=t.id: ctl.tap_language(x), f"tile:{t.id}", m,
                    max_px=6.5 * m.u) for t in s.tiles]
     grid = _grid(tiles, m)

@@ -19,12 +19,14 @@ class Tile:
 
 @dataclass(frozen=True)
 class LanguageScreen:
-    """The home screen: the centre's name and one tile per language."""
+    """The home screen: the centre's name and one tile per language; while the printer is
+    faulted, a notice in every language that the ticket will be shown on screen instead."""
 
     name = "language"
     centre: str
     titles: tuple[str, ...]
     tiles: tuple[Tile, ...]
+    printer_notices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

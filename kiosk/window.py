@@ -55,7 +55,9 @@ class KioskWindow(QWidget):
         self.runner = ThreadRunner(self.relay)
         url = printer_url or config.kiosk.printer
         self.spooler = PrintSpooler(queue, config, url, source=source, retry_seconds=print_retry_seconds,
-                                    notify=lambda outcome: self.relay.call(self._print_outcome, outcome))
+                                    notify=lambda outcome: self.relay.call(self._print_outcome, outcome),
+                                    clock=clock,
+                                    on_fault=lambda faulted: self.relay.call(self._printer_state, faulted))
         self.controller = KioskController(self, queue, config, self.spooler, self.timers,
                                           self.runner, clock, source)
         self._layout = QVBoxLayout(self)
@@ -131,6 +133,9 @@ class KioskWindow(QWidget):
 
     def _print_outcome(self, outcome) -> None:
         self.controller.print_outcome(outcome)
+
+    def _printer_state(self, faulted: bool) -> None:
+        self.controller.printer_state(faulted)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
         kind = event.type()

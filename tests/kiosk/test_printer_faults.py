@@ -9,7 +9,7 @@ from PIL import ImageChops
 from kiosk.printing.simulator import closed_port_url
 from kiosk.raster import decode
 from kiosk.render import render_ticket
-from tests.kiosk.conftest import screenshot, tap
+from tests.kiosk.conftest import SIZES, assert_big_targets, find_button, screenshot, tap
 
 
 def visit(qtbot, window, clock, lang="az", category="pensions", service="pensions.age"):
@@ -64,3 +64,61 @@ def test_switched_off_printer(qtbot, make_kiosk, clock, local_queue, artifacts):
     screenshot(window, artifacts, "printer-off-az-portrait")
     assert local_queue.ticket(ticket.code).status == "waiting"
     assert [e.kind for e in local_queue.events() if e.ticket_id == ticket.id] == ["issued", "printer_offline"]
+
+
+def _notice(window):
+    from kiosk.widgets import FitText
+
+    page = window.current_page()
+    return page.findChild(FitText, "printer-notice") if page is not None else None
+
+
+@pytest.mark.parametrize("size_name", ["landscape", "portrait", "tablet"])
+def test_language_screen_says_tickets_are_shown_on_screen_while_the_printer_is_faulted(
+        qtbot, make_kiosk, clock, local_queue, net_printer, artifacts, size_name):
+    """After a fault the first screen tells visitors, in all three languages, that the ticket will
+    be shown on screen to photograph; when the printer is back (and prints the kept ticket that
+    is still waiting), the notice goes away."""
+    net_printer.set_state("paper_out")
+    window = make_kiosk(SIZES[size_name], printer=net_printer.url)
+    assert window.controller.screen.printer_notices == () and _notice(window) is None
+    ticket = visit(qtbot, window, clock, lang="en")
+    qtbot.waitUntil(lambda: window.controller.screen.print_state == "failed")
+    tap(qtbot, window, "done", clock)
+
+    screen = window.controller.screen
+    assert screen.name == "language"
+    assert [n.split(":")[0] for n in screen.printer_notices] == \
+        ["Printer hazırda işləmir", "Принтер сейчас не работает", "The printer is not working right now"]
+    notice = _notice(window)
+    assert notice is not None and notice.isVisible()
+    assert all(text in notice.text for text in screen.printer_notices)
+    for lang in ("az", "ru", "en"):  # the language tiles still fit and are big enough
+        find_button(window, f"tile:{lang}")
+    assert_big_targets(window)
+    screenshot(window, artifacts, f"language-printer-notice-{size_name}")
+
+    net_printer.set_state("ready")
+    window.spooler.retry_now()
+    qtbot.waitUntil(lambda: _notice(window) is None)
+    assert window.controller.screen.name == "language" and window.controller.screen.printer_notices == ()
+    assert [e.ticket_id for e in local_queue.events() if e.kind == "printed"] == [ticket.id]
+    screenshot(window, artifacts, f"language-printer-back-{size_name}")
+
+
+def test_notice_goes_away_when_the_printer_is_back_with_nothing_to_reprint(
+        qtbot, make_kiosk, clock, local_queue, net_printer):
+    """The only kept ticket was cancelled: nothing is reprinted, and the kiosk asks the printer
+    itself, so the notice still goes away once it is ready."""
+    net_printer.set_state("offline")
+    window = make_kiosk(printer=net_printer.url)
+    ticket = visit(qtbot, window, clock, lang="ru")
+    qtbot.waitUntil(lambda: window.controller.screen.print_state == "failed")
+    tap(qtbot, window, "done", clock)
+    assert _notice(window) is not None
+    local_queue.cancel(ticket.code)
+    net_printer.set_state("ready")
+    window.spooler.retry_now()
+    qtbot.waitUntil(lambda: _notice(window) is None)
+    assert net_printer.job_count == 0
+    assert [e.kind for e in local_queue.events() if e.kind in ("printed", "printer_ok")] == ["printer_ok"]
