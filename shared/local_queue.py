@@ -266,17 +266,23 @@ class LocalQueue:
                                f"{closing:%H:%M}")
 
     # ---- counter work ---------------------------------------------------------------------
+    def _finish_visit(self, tx: _Tx, counter: str, tid: int, outcome: Outcome) -> None:
+        """End the visit of ticket `tid` at `counter` as done with `outcome`, free the counter,
+        and write its event: the one way a visit ends (finish, and Next or call ending one)."""
+        self._conn.execute(
+            "UPDATE tickets SET status = 'done', outcome = ?, finished_at = ?, "
+            "started_at = coalesce(started_at, called_at) WHERE id = ?", (outcome, tx.at, tid))
+        self._conn.execute("UPDATE counters SET ticket_id = NULL, updated_at = ? WHERE id = ?",
+                           (tx.at, counter))
+        self._event(tx, "finished", tid, counter, outcome=str(outcome))
+
     def _end_visit(self, tx: _Tx, counter: str) -> None:
         _, _, tid = self._counter_row(counter)
         if not tid:
             return
-        row = self._one("SELECT status, called_at, started_at FROM tickets WHERE id = ?", (tid,))
+        row = self._one("SELECT status FROM tickets WHERE id = ?", (tid,))
         if row and row[0] in AT_COUNTER:
-            self._conn.execute(
-                "UPDATE tickets SET status = 'done', outcome = ?, finished_at = ?, "
-                "started_at = coalesce(started_at, called_at) WHERE id = ?",
-                (Outcome.SERVED, tx.at, tid))
-            self._event(tx, "finished", tid, counter, outcome=Outcome.SERVED)
+            self._finish_visit(tx, counter, tid, Outcome.SERVED)
 
     def _call(self, tx: _Tx, counter: str, staff: str | None, tid: int, code: str) -> None:
         self._conn.execute(
@@ -304,9 +310,10 @@ class LocalQueue:
                     self._event(tx, "counter_opened", None, c.id, staff)
             else:
                 self._call(tx, c.id, staff, row[0], row[1])
+                called = self._by_id(row[0])   # read in the same transaction: no second lock
         if row is None:
             raise NoTicketWaiting(f"nobody is waiting for counter {c.id}")
-        return self._read(lambda: self._by_id(row[0]))
+        return called
 
     def call(self, counter: str, ticket: str, staff: str | None = None) -> Ticket:
         c = self.config.counter(counter)
@@ -316,7 +323,7 @@ class LocalQueue:
                 raise IllegalTransition(f"ticket {found.code} is {found.status}, not waiting")
             self._end_visit(tx, c.id)
             self._call(tx, c.id, staff, found.id, found.code)
-        return self._read(lambda: self._by_id(found.id))
+            return self._by_id(found.id)
 
     def _at_counter(self, counter: str, allowed: tuple[Status, ...], action: str,
                     change: Any) -> Ticket:
@@ -327,7 +334,7 @@ class LocalQueue:
                 raise IllegalTransition(
                     f"cannot {action} ticket {current.code} at counter {c.id}: it is {current.status}")
             change(tx, c.id, current)
-        return self._read(lambda: self._by_id(current.id))
+            return self._by_id(current.id)
 
     def recall(self, counter: str) -> Ticket:
         def change(tx: _Tx, cid: str, t: Ticket) -> None:
@@ -349,12 +356,7 @@ class LocalQueue:
             raise NovbeError(f"unknown outcome {outcome!r} (known: served, unresolved, referred)") from None
 
         def change(tx: _Tx, cid: str, t: Ticket) -> None:
-            self._conn.execute(
-                "UPDATE tickets SET status = 'done', outcome = ?, finished_at = ?, "
-                "started_at = coalesce(started_at, called_at) WHERE id = ?", (outcome, tx.at, t.id))
-            self._conn.execute("UPDATE counters SET ticket_id = NULL, updated_at = ? WHERE id = ?",
-                               (tx.at, cid))
-            self._event(tx, "finished", t.id, cid, outcome=str(outcome))
+            self._finish_visit(tx, cid, t.id, outcome)
         return self._at_counter(counter, AT_COUNTER, "finish", change)
 
     def no_show(self, counter: str) -> Ticket:
