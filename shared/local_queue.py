@@ -50,6 +50,7 @@ from shared.service_day import day_start, service_day
 NORMAL_RANK = 1000
 FRONT_RANK = 0
 MAX_NUMBER = 999
+FINISH_OUTCOMES = (Outcome.SERVED, Outcome.UNRESOLVED, Outcome.REFERRED)
 DEVICE_KINDS = (*DEVICE_ALERT_KINDS, *DEVICE_OK_KINDS, "printed")
 COUNTER_EVENTS = {CounterMode.OPEN: "counter_opened", CounterMode.PAUSED: "counter_paused",
                   CounterMode.CLOSED: "counter_closed"}
@@ -350,10 +351,9 @@ class LocalQueue:
         return self._at_counter(counter, (Status.CALLED,), "start", change)
 
     def finish(self, counter: str, outcome: str = "served") -> Ticket:
-        try:
-            outcome = Outcome(outcome)
-        except ValueError:
-            raise NovbeError(f"unknown outcome {outcome!r} (known: served, unresolved, referred)") from None
+        if outcome not in FINISH_OUTCOMES:  # day_end is the day change's, not staff's
+            raise NovbeError(f"unknown outcome {outcome!r} (known: {', '.join(FINISH_OUTCOMES)})")
+        outcome = Outcome(outcome)
 
         def change(tx: _Tx, cid: str, t: Ticket) -> None:
             self._finish_visit(tx, cid, t.id, outcome)

@@ -274,6 +274,15 @@ def test_finish_refuses_an_unknown_outcome(queue):
     assert queue.counter_state("1").ticket.status == Status.CALLED
 
 
+def test_finish_refuses_day_end(queue):
+    """day_end is how the day change ends a visit, not an outcome staff give: finish refuses it."""
+    queue.issue(JOB)
+    queue.call_next("1")
+    with pytest.raises(NovbeError, match="day_end"):
+        queue.finish("1", "day_end")
+    assert queue.counter_state("1").ticket.status == Status.CALLED
+
+
 def test_no_show(queue, clock):
     """A called visitor who does not come is marked no_show and leaves the counter free."""
     t = queue.issue(JOB)
