@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -102,25 +102,38 @@ class LocalQueue:
              json.dumps(details, ensure_ascii=False) if details else None))
         return cur.lastrowid
 
+    def _day_end(self, day: str) -> datetime:
+        """The instant service day `day` (ISO date) ended: the next day's start."""
+        return day_start(date.fromisoformat(day) + timedelta(days=1), self.config.tz,
+                         self.config.day_reset_hour)
+
     def _roll_day(self, tx: _Tx) -> None:
         """On the first write of a new service day, expire what the old days left open and close
-        the counters left open."""
+        the counters left open.
+
+        A ticket left open ends (finished_at, and `ended_at` in its event's details) when its own
+        service day ended — the next day's start instant — not at this first access, which may
+        be the next morning or days later. The event rows keep the transaction time as their
+        `at`, so events stay appended in time order."""
         today = tx.day.isoformat()
         row = self._one("SELECT value FROM meta WHERE key = 'service_day'")
         if row and row[0] == today:
             return
         stale = self._conn.execute(
-            "SELECT id, status, counter FROM tickets WHERE status IN ('waiting', 'called', 'serving') "
-            "AND service_day < ?", (today,)).fetchall()
-        for tid, status, counter in stale:
+            "SELECT id, status, counter, service_day FROM tickets "
+            "WHERE status IN ('waiting', 'called', 'serving') AND service_day < ?", (today,)).fetchall()
+        for tid, status, counter, day in stale:
+            ended = self._day_end(day)
+            ended_at = min(to_epoch(ended), tx.at)
+            ended_iso = from_epoch(ended_at).isoformat()
             if status == Status.SERVING:
                 self._conn.execute("UPDATE tickets SET status = 'done', outcome = ?, finished_at = ? "
-                                   "WHERE id = ?", (Outcome.DAY_END, tx.at, tid))
-                self._event(tx, "finished", tid, counter, outcome=Outcome.DAY_END)
+                                   "WHERE id = ?", (Outcome.DAY_END, ended_at, tid))
+                self._event(tx, "finished", tid, counter, outcome=Outcome.DAY_END, ended_at=ended_iso)
             else:
                 self._conn.execute("UPDATE tickets SET status = 'expired', finished_at = ? WHERE id = ?",
-                                   (tx.at, tid))
-                self._event(tx, "expired", tid, counter)
+                                   (ended_at, tid))
+                self._event(tx, "expired", tid, counter, ended_at=ended_iso)
         self._conn.execute("UPDATE counters SET ticket_id = NULL WHERE ticket_id IS NOT NULL AND "
                            "(SELECT service_day FROM tickets WHERE id = counters.ticket_id) < ?",
                            (today,))

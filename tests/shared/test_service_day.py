@@ -78,6 +78,26 @@ def test_yesterdays_waiting_tickets_expire_with_events(local_queue, clock):
     assert [t.code for t in q.waiting()] == ["A-001"]
 
 
+def test_what_a_day_left_open_ends_when_that_day_ended(local_queue, clock):
+    """Tickets left open end (finished_at, and `ended_at` in their event) at the end of their own
+    service day, not at the next access days later; the event row itself is written then."""
+    q = local_queue
+    clock.set(baku("2026-11-20T17:30"))  # Friday
+    waiting = q.issue(PENSION)
+    serving = q.issue(JOB)
+    q.call_next("1")
+    q.start("1")
+    before = q.last_event_id()
+    clock.set(baku("2026-11-23T09:00"))  # Monday: the first access since Friday
+    day_end = baku("2026-11-21T03:00")  # Friday's service day ended Saturday at the reset hour
+    assert q.status(waiting.token).finished_at == day_end
+    assert q.status(serving.token).finished_at == day_end
+    ended = {e.ticket_id: e for e in q.events(before) if e.kind in ("expired", "finished")}
+    for t in (waiting, serving):
+        assert datetime.fromisoformat(ended[t.id].details["ended_at"]) == day_end
+        assert ended[t.id].at == clock.now()
+
+
 def test_no_expiry_at_local_midnight(local_queue, clock):
     """Tickets waiting across local midnight (before 03:00) stay waiting and keep their numbers."""
     q = local_queue
