@@ -537,6 +537,7 @@ class LocalQueue:
         cfg = self.config
         counters = [c for c in cfg.counters if zone is None or c.zone == zone]
         zone_services = {s for c in counters for s in c.services}
+        counter_ids = [c.id for c in counters]
 
         def read() -> Snapshot:
             now = self.clock.now()
@@ -544,15 +545,19 @@ class LocalQueue:
             day = self._day(now)
             start = to_epoch(day_start(day, cfg.tz, cfg.day_reset_hour))
             last_id = self._one("SELECT coalesce(max(id), 0) FROM events")[0]
+            # A zone's board shows the calls to its counters: filtered here, before the LIMIT,
+            # so a busy hall elsewhere cannot push them out.
+            in_zone = f"AND e.counter IN ({','.join('?' * len(counter_ids))}) " if zone else ""
             rows = self._conn.execute(
                 # Today's events through the time index: scanning back by id would read the
                 # whole history when fewer calls than the limit were made today.
                 "SELECT e.id, e.at, e.kind, e.counter, t.code, t.service FROM events e "
                 "INDEXED BY idx_events_at JOIN tickets t ON t.id = e.ticket_id "
-                "WHERE e.at >= ? AND e.kind IN ('called', 'recalled') "
-                "ORDER BY e.id DESC LIMIT ?", (start, calls * 3)).fetchall()
+                f"WHERE e.at >= ? AND e.kind IN ('called', 'recalled') {in_zone}"
+                "ORDER BY e.id DESC LIMIT ?",
+                (start, *(counter_ids if zone else ()), calls)).fetchall()
             call_list = [Call(r[0], from_epoch(r[1]), r[4], r[3], r[5], r[2] == "recalled")
-                         for r in rows if r[5] in zone_services or r[3] in {c.id for c in counters}]
+                         for r in rows]
             waiting = {r[0]: (r[1], r[2]) for r in self._conn.execute(
                 "SELECT service, count(*), min(queued_at) FROM tickets WHERE status = 'waiting' "
                 "GROUP BY service")}

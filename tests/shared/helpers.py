@@ -22,8 +22,10 @@ def dost_data() -> dict[str, Any]:
 
 
 def config_variant(source: str = "variant.toml", transfer: str | None = None,
-                   caps: dict[str, int] | None = None, reset_hour: int | None = None) -> CentreConfig:
-    """The DOST config with a different transfer policy, daily caps per category or reset hour."""
+                   caps: dict[str, int] | None = None, reset_hour: int | None = None,
+                   zones: dict[str, str] | None = None) -> CentreConfig:
+    """The DOST config with a different transfer policy, daily caps per category, reset hour or
+    zones per counter id."""
     data = copy.deepcopy(dost_data())
     if transfer is not None:
         data["centre"]["transfer"] = transfer
@@ -32,6 +34,9 @@ def config_variant(source: str = "variant.toml", transfer: str | None = None,
     for cat in data["category"]:
         if caps and cat["id"] in caps:
             cat["daily_cap"] = caps[cat["id"]]
+    for counter in data["counter"]:
+        if zones and counter["id"] in zones:
+            counter["zone"] = zones[counter["id"]]
     return parse_config(data, source)
 
 

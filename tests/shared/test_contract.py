@@ -638,3 +638,25 @@ class TestTransferBack:
         queue.call_next("1")
         assert queue.transfer("1", LEGAL).ahead == 1
         assert [queue.call_next("16").id, queue.call_next("16").id] == [other.id, t.id]
+
+
+# ---- zones ---------------------------------------------------------------------------------------
+class TestZones:
+    """A centre whose veterans' counters 18 and 19 stand in a second hall with its own board."""
+
+    @pytest.fixture
+    def config(self):
+        return config_variant(zones={"18": "hall2", "19": "hall2"})
+
+    def test_zone_board_keeps_its_calls_when_another_hall_is_busy(self, queue, clock):
+        """A zone's snapshot lists its counters' calls even after 100 newer calls in another hall."""
+        queue.issue("vem.veterans")
+        hall2 = queue.call_next("18")
+        for _ in range(100):
+            clock.advance(20)
+            queue.issue(PENSION)
+            queue.call_next("4")
+        snap = queue.snapshot("hall2")
+        assert [(c.code, c.counter) for c in snap.calls] == [(hall2.code, "18")]
+        assert {c.id for c in snap.counters} == {"18", "19"}
+        assert len(queue.snapshot().calls) > 1
