@@ -323,6 +323,8 @@ class _Parser:
         priorities = self.priorities(data.get("priority", []))
         service_ids = {s.id for c in categories for s in c.services} | {c.id for c in categories}
         counters = self.counters(data.get("counter"), categories, service_ids)
+        if counters:
+            self.unserved(categories, counters)
         kiosk = self.kiosk(self.table(data, "kiosk", "kiosk"))
         board = self.board(self.table(data, "board", "board"))
         for key in data:
@@ -477,6 +479,15 @@ class _Parser:
             out.append(Counter(cid, {k: str(v) for k, v in names.items()},
                                tuple(dict.fromkeys(services)), zone))
         return out
+
+    def unserved(self, categories: list[Category], counters: list[Counter]) -> None:
+        """Report every service no counter serves: its tickets could never be called."""
+        served = {s for c in counters for s in c.services}
+        for cat in categories:
+            for svc in cat.services:
+                if svc.id not in served:
+                    key = f"category.{cat.id}" if svc.id == cat.id else f"service.{svc.id}"
+                    self.fail(key, "no counter serves it")
 
     def kiosk(self, table: dict) -> KioskSettings:
         printer = table.get("printer", "preview://tickets")

@@ -81,7 +81,7 @@ def test_minimal_config_loads(tmp_path):
 @pytest.mark.parametrize("change, expected", [
     (("prefix = \"H\"", "prefix = \"B\""),
      "category.labour.prefix: duplicate prefix 'B' (also used by category.pensions)"),
-    (("services = [\"pensions\", \"labour\"]", "services = [\"pensions\", \"nope\"]"),
+    (("services = [\"pensions\", \"labour\"]", "services = [\"pensions\", \"labour\", \"nope\"]"),
      "counter.1.services: serves unknown service 'nope'"),
     (("timezone = \"Asia/Baku\"", "timezone = \"Mars/Olympus\""),
      "centre.timezone: unknown time zone 'Mars/Olympus'"),
@@ -100,7 +100,7 @@ def test_each_problem_names_file_key_and_what(tmp_path, change, expected):
 def test_every_problem_is_listed_at_once(tmp_path):
     """A file with several problems lists all of them, not just the first."""
     text = (GOOD.replace('prefix = "H"', 'prefix = "B"')
-                .replace('"pensions", "labour"]', '"pensions", "nope"]')
+                .replace('"pensions", "labour"]', '"pensions", "labour", "nope"]')
                 .replace('"Asia/Baku"', '"Mars/Olympus"')
                 .replace('en = "Labour"', 'en = ""'))
     path = write(tmp_path, text)
@@ -109,6 +109,21 @@ def test_every_problem_is_listed_at_once(tmp_path):
         f"{path}: category.labour.prefix: duplicate prefix 'B' (also used by category.pensions)",
         f"{path}: category.labour.name.en: missing translation",
         f"{path}: counter.1.services: serves unknown service 'nope'",
+    ]
+
+
+def test_every_service_no_counter_serves_is_reported(tmp_path):
+    """A service (or a category without services) that no counter serves could never be called:
+    each one is reported."""
+    survivor = ('  [[category.service]]\n  id = "survivor"\n'
+                '  name = { az = "Ailə başçısını itirməyə görə", ru = "По потере кормильца", '
+                'en = "Survivor" }\n')
+    text = (GOOD.replace("\n[[category]]\nid = \"labour\"", "\n" + survivor + "\n[[category]]\nid = \"labour\"")
+                .replace('services = ["pensions", "labour"]', 'services = ["pensions.age"]'))
+    path = write(tmp_path, text)
+    assert problems(path) == [
+        f"{path}: service.pensions.survivor: no counter serves it",
+        f"{path}: category.labour: no counter serves it",
     ]
 
 
@@ -144,7 +159,7 @@ def _check_config(path: Path) -> subprocess.CompletedProcess:
 def test_check_config_cli_prints_every_problem_and_exits_2(tmp_path):
     """`novbe check-config` on a bad file prints each problem on its own line and exits 2."""
     path = write(tmp_path, GOOD.replace('"Asia/Baku"', '"Mars/Olympus"')
-                               .replace('"pensions", "labour"]', '"pensions", "nope"]'))
+                               .replace('"pensions", "labour"]', '"pensions", "labour", "nope"]'))
     done = _check_config(path)
     assert done.returncode == 2
     assert done.stdout == ""
