@@ -1,4 +1,4 @@
-"""The first wait estimate: people ahead × recent median service time / open counters."""
+"""The first wait estimate: people ahead × recent median service time / counters serving them."""
 
 from __future__ import annotations
 
@@ -19,8 +19,12 @@ def median_service_minutes(durations_s: Sequence[float], fallback_min: float) ->
     return statistics.median(usable) / 60
 
 
-def estimate_wait_min(ahead: int, service_min: float, open_counters: int) -> int:
-    """Whole minutes a visitor with `ahead` people before them will likely wait."""
+def estimate_wait_min(ahead: int, service_min: float, open_counters: int,
+                      serving_counters: int = 1) -> int:
+    """Whole minutes a visitor with `ahead` people before them will likely wait: shared by the
+    open counters that serve the service or, when none is open (before staff sign in, a lunch
+    pause), by the `serving_counters` configured to serve it, which are expected to open."""
     if ahead <= 0:
         return 0
-    return math.ceil(ahead * service_min / max(1, open_counters))
+    counters = open_counters if open_counters > 0 else serving_counters
+    return math.ceil(ahead * service_min / max(1, counters))

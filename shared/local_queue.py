@@ -189,17 +189,19 @@ class LocalQueue:
             (service, at - LOOKBACK_SECONDS, Outcome.DAY_END, RECENT_VISITS)).fetchall()
         return median_service_minutes([r[0] for r in rows], self.config.service(service).service_min)
 
-    def _open_counters(self, service: str) -> int:
+    def _open_counters(self, service: str) -> tuple[int, int]:
+        """(open counters serving the service, counters configured to serve it)."""
         serving = {c.id for c in self.config.counters_serving(service)}
         if not serving:
-            return 0
+            return 0, 0
         rows = self._conn.execute("SELECT id FROM counters WHERE state = 'open'").fetchall()
-        return sum(1 for (cid,) in rows if cid in serving)
+        return sum(1 for (cid,) in rows if cid in serving), len(serving)
 
     def _estimate(self, service: str, ahead: int, at: float) -> int:
         if ahead <= 0:
             return 0
-        return estimate_wait_min(ahead, self._service_minutes(service, at), self._open_counters(service))
+        return estimate_wait_min(ahead, self._service_minutes(service, at),
+                                 *self._open_counters(service))
 
     def _with_estimate(self, ticket: Ticket, rank: int, queued_at: float) -> Ticket:
         if ticket.status == Status.WAITING:

@@ -3,6 +3,8 @@ suite holds for LocalQueue and for RemoteQueue over HTTP."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from shared.errors import (
@@ -78,11 +80,27 @@ def test_ahead_and_estimate_on_issue(queue, clock):
     third = queue.issue(JOB)
     svc_min = queue.config.service(JOB).service_min
     assert [first.ahead, second.ahead, third.ahead] == [0, 1, 2]
-    assert third.estimated_wait_min == int(2 * svc_min)  # no counter open: one assumed
+    # No counter open yet: the four counters that serve it (1, 2, 3, 20) are expected to open.
+    assert third.estimated_wait_min == math.ceil(2 * svc_min / 4)
     clock.advance(10)
     vet = queue.issue(JOB, priority="veteran")
     assert vet.ahead == 0 and vet.estimated_wait_min == 0
     assert queue.status(third.token).ahead == 3  # the veteran goes before
+
+
+def test_before_counters_open_the_estimate_assumes_the_serving_counters(queue, clock):
+    """With no counter of the service open (before sign-in, lunch pause), the wait is spread over
+    the counters configured to serve it, so tickets are not refused as running past closing."""
+    clock.set("2026-11-23T13:00:00+00:00")  # Monday 17:00 Baku: an hour left, no counter open
+    for _ in range(20):
+        queue.issue(JOB)
+    t = queue.issue(JOB, check_hours=True)  # 20 × 8 min over counters 1, 2, 3, 20
+    assert t.estimated_wait_min == 40
+    queue.open_counter("1")
+    with pytest.raises(CentreClosed, match="18:00"):
+        queue.issue(JOB, check_hours=True)  # one counter open: that one counts
+    queue.pause_counter("1")
+    assert queue.issue(JOB, check_hours=True).estimated_wait_min == 42  # paused: 21 × 8 / 4
 
 
 def test_estimate_divides_by_open_counters(queue, clock):
@@ -577,6 +595,7 @@ def test_check_hours_refuses_outside_opening_hours(queue, clock):
 def test_check_hours_refuses_a_wait_past_closing(queue, clock):
     """Near closing time a ticket whose estimated wait runs past 18:00 is refused; a short one is not."""
     clock.set("2026-11-23T13:40:00+00:00")  # Monday 17:40 Baku: 20 minutes left
+    queue.open_counter("1")
     queue.issue(JOB, check_hours=True)  # nobody ahead: no wait
     for _ in range(3):
         queue.issue(JOB)
