@@ -20,6 +20,7 @@ NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 MIN_PASSWORD = 8
 SESSION_SECONDS = 12 * 3600
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
+DEVICE_ROLES = ("kiosk", "board", "counter")   # what a device token may do: see server.auth
 
 
 class AccountError(NovbeError):
@@ -144,14 +145,17 @@ class Accounts:
             raise AccountError(f"a password needs at least {MIN_PASSWORD} characters")
 
     # ---- devices ------------------------------------------------------------------------
-    def add_device(self, name: str) -> str:
-        """Register a kiosk/board/remote counter; returns its token (shown once, never stored)."""
+    def add_device(self, name: str, role: str = "kiosk") -> str:
+        """Register a kiosk, board or remote counter; returns its token (shown once, never
+        stored)."""
         _check_name(name, "device")
+        if role not in DEVICE_ROLES:
+            raise AccountError(f"a device role is one of {', '.join(DEVICE_ROLES)}; got {role!r}")
         if self._one("SELECT 1 FROM device_tokens WHERE name = ?", (name,)):
             raise AccountError(f"device {name!r} exists already (remove it first)")
         token = secrets.token_urlsafe(32)
-        self._write("INSERT INTO device_tokens(name, token_hash, created_at) VALUES (?, ?, ?)",
-                    (name, _sha(token), time.time()))
+        self._write("INSERT INTO device_tokens(name, token_hash, created_at, role) "
+                    "VALUES (?, ?, ?, ?)", (name, _sha(token), time.time(), role))
         return token
 
     def remove_device(self, name: str) -> None:
@@ -162,10 +166,21 @@ class Accounts:
         with self._lock:
             return [r[0] for r in self._conn.execute("SELECT name FROM device_tokens ORDER BY name")]
 
+    def device_roles(self) -> dict[str, str]:
+        """Each device's role, by name."""
+        with self._lock:
+            return dict(self._conn.execute("SELECT name, role FROM device_tokens ORDER BY name"))
+
     def device_for(self, token: str) -> str | None:
         """The device name of a token, or None if it is unknown or revoked."""
-        row = self._one("SELECT name FROM device_tokens WHERE token_hash = ?", (_sha(token),))
-        return row[0] if row else None
+        found = self.device(token)
+        return found[0] if found else None
+
+    def device(self, token: str) -> tuple[str, str] | None:
+        """(name, role) of a token's device, or None if it is unknown or revoked."""
+        row = self._one("SELECT name, role FROM device_tokens WHERE token_hash = ?",
+                        (_sha(token),))
+        return (row[0], row[1]) if row else None
 
     # ---- sessions -----------------------------------------------------------------------
     def start_session(self, staff: str) -> tuple[str, Session]:
@@ -191,6 +206,13 @@ class Accounts:
     def set_session_counter(self, session: Session, counter: str | None) -> None:
         self._write("UPDATE sessions SET counter = ? WHERE id_hash = ?", (counter, session.id_hash))
         session.counter = counter
+
+    def staff_at(self, counter: str) -> set[str]:
+        """The staff members with a live session that has this counter open."""
+        with self._lock:
+            return {r[0] for r in self._conn.execute(
+                "SELECT DISTINCT staff FROM sessions WHERE counter = ? AND expires_at >= ?",
+                (counter, time.time()))}
 
     def end_session(self, session: Session) -> None:
         self._write("DELETE FROM sessions WHERE id_hash = ?", (session.id_hash,))

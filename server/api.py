@@ -11,8 +11,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 
-from server.auth import Caller, any_caller, device_only, for_counter
+from server.auth import Caller, any_caller, counter_opener, device_only, for_counter
 from server.config_doc import config_to_dict
+from server.counter_claims import open_counter as claim_counter
+from server.issuing import issue_once
 from server.schemas import (
     MAX_ID,
     CallBody,
@@ -21,6 +23,7 @@ from server.schemas import (
     ErrorBody,
     FinishBody,
     IssueBody,
+    OpenBody,
     RateBody,
     StaffBody,
     TransferBody,
@@ -82,6 +85,7 @@ def counter_caller(request: Request, counter: CounterId) -> Caller:
 Any_ = Annotated[Caller, Depends(any_caller)]
 Device = Annotated[Caller, Depends(device_only)]
 AtCounter = Annotated[Caller, Depends(counter_caller)]
+Opener = Annotated[Caller, Depends(counter_opener)]
 
 
 @router.get("/health", tags=["meta"])
@@ -92,17 +96,17 @@ def health() -> Json:
 
 @router.get("/config", tags=["meta"])
 def get_config(request: Request, who: Any_) -> Json:
-    """The centre config as a TOML-shaped table (shared.config.parse_config reads it)."""
-    return config_to_dict(request.app.state.config)
+    """The centre config as a TOML-shaped table (shared.config.parse_config reads it); the
+    kiosk's staff PIN only for kiosk tokens."""
+    return config_to_dict(request.app.state.config, staff_pin=who.role == "kiosk")
 
 
 # ---- tickets -------------------------------------------------------------------------------
 @router.post("/tickets", tags=["tickets"])
 def issue(request: Request, body: IssueBody, who: Device) -> Json:
-    """Issue a ticket for a service (kiosks)."""
-    ticket = queue_of(request).issue(body.service, priority=body.priority,
-                                     language=body.language, source=body.source or who.name,
-                                     check_hours=body.check_hours)
+    """Issue a ticket for a service (kiosks). The answer has the ticket's token (for its QR
+    code); a retry with the same `request_id` returns the same ticket."""
+    ticket = issue_once(request, body, who.name)
     changed(request)
     return ticket.to_json()
 
@@ -110,7 +114,7 @@ def issue(request: Request, body: IssueBody, who: Device) -> Json:
 @router.get("/tickets/{ref}", tags=["tickets"])
 def get_ticket(request: Request, ref: TicketRef, who: Any_) -> Json:
     """Today's ticket with this code, or the ticket with this token."""
-    return queue_of(request).ticket(ref).to_json()
+    return queue_of(request).ticket(ref).to_json(include_token=False)
 
 
 @router.post("/tickets/{ref}/cancel", tags=["tickets"])
@@ -118,7 +122,7 @@ def cancel(request: Request, ref: TicketRef, who: Device) -> Json:
     """Withdraw a waiting or called ticket."""
     ticket = queue_of(request).cancel(ref)
     changed(request)
-    return ticket.to_json()
+    return ticket.to_json(include_token=False)
 
 
 @router.get("/waiting", tags=["tickets"])
@@ -126,14 +130,14 @@ def waiting(request: Request, who: Any_,
             counter: Annotated[str | None, Query(max_length=16)] = None,
             limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[Json]:
     """Waiting tickets in calling order, for one counter's services or all."""
-    return [t.to_json() for t in queue_of(request).waiting(counter, limit)]
+    return [t.to_json(include_token=False) for t in queue_of(request).waiting(counter, limit)]
 
 
 # ---- counters ------------------------------------------------------------------------------
 @router.get("/counters/{counter}", tags=["counters"])
 def counter_state(request: Request, counter: CounterId, who: Any_) -> Json:
     """The counter's mode, staff and current ticket."""
-    return queue_of(request).counter_state(counter).to_json()
+    return queue_of(request).counter_state(counter).to_json(include_token=False)
 
 
 def _staff(who: Caller, body: StaffBody | CallBody | None) -> str | None:
@@ -146,7 +150,8 @@ def call_next(request: Request, counter: CounterId, who: AtCounter,
     """End the counter's visit and call the next ticket it may serve."""
     try:
         with guarded(request, counter, body):
-            return queue_of(request).call_next(counter, staff=_staff(who, body)).to_json()
+            return queue_of(request).call_next(counter, staff=_staff(who, body)).to_json(
+                include_token=False)
     finally:
         changed(request)
 
@@ -157,7 +162,7 @@ def call(request: Request, counter: CounterId, body: CallBody, who: AtCounter) -
     with guarded(request, counter, body):
         ticket = queue_of(request).call(counter, body.ticket, staff=_staff(who, body))
     changed(request)
-    return ticket.to_json()
+    return ticket.to_json(include_token=False)
 
 
 def _simple(op: str, doc: str) -> None:
@@ -166,7 +171,7 @@ def _simple(op: str, doc: str) -> None:
         with guarded(request, counter, body):
             ticket = getattr(queue_of(request), op)(counter)
         changed(request)
-        return ticket.to_json()
+        return ticket.to_json(include_token=False)
     route.__name__ = op
     route.__doc__ = doc
     router.post(f"/counters/{{counter}}/{op.replace('_', '-')}", tags=["counters"])(route)
@@ -184,7 +189,7 @@ def finish(request: Request, counter: CounterId, who: AtCounter,
     with guarded(request, counter, body):
         ticket = queue_of(request).finish(counter, (body or FinishBody()).outcome)
     changed(request)
-    return ticket.to_json()
+    return ticket.to_json(include_token=False)
 
 
 @router.post("/counters/{counter}/transfer", tags=["counters"])
@@ -193,20 +198,19 @@ def transfer(request: Request, counter: CounterId, body: TransferBody, who: AtCo
     with guarded(request, counter, body):
         ticket = queue_of(request).transfer(counter, body.service)
     changed(request)
-    return ticket.to_json()
+    return ticket.to_json(include_token=False)
 
 
 @router.post("/counters/{counter}/open", tags=["counters"])
-def open_counter(request: Request, counter: CounterId, who: Any_,
-                 body: StaffBody | None = None) -> Json:
-    """Open the counter; a staff member's session then acts for this counter."""
-    q = queue_of(request)
-    q.config.counter(counter)
-    state = q.open_counter(counter, staff=_staff(who, body))
-    if who.session is not None:
-        request.app.state.accounts.set_session_counter(who.session, counter)
+def open_counter(request: Request, counter: CounterId, who: Opener,
+                 body: OpenBody | None = None) -> Json:
+    """Open the counter; a staff member's session then acts for this counter. A counter another
+    signed-in staff member holds needs `takeover: true` (else 409 CounterHeld); their sessions
+    then lose it (403 CounterTakenOver)."""
+    state = claim_counter(queue_of(request), request.app.state.accounts, counter,
+                          _staff(who, body), who.session, bool(body and body.takeover))
     changed(request)
-    return state.to_json()
+    return state.to_json(include_token=False)
 
 
 @router.post("/counters/{counter}/pause", tags=["counters"])
@@ -214,7 +218,7 @@ def pause_counter(request: Request, counter: CounterId, who: AtCounter) -> Json:
     """The counter stops calling for a while."""
     state = queue_of(request).pause_counter(counter)
     changed(request)
-    return state.to_json()
+    return state.to_json(include_token=False)
 
 
 @router.post("/counters/{counter}/close", tags=["counters"])
@@ -222,7 +226,7 @@ def close_counter(request: Request, counter: CounterId, who: AtCounter) -> Json:
     """The counter closes (it must have no visitor)."""
     state = queue_of(request).close_counter(counter)
     changed(request)
-    return state.to_json()
+    return state.to_json(include_token=False)
 
 
 # ---- the phone's routes: the ticket's own token is the credential ----------------------------
@@ -253,7 +257,7 @@ def report_device(request: Request, body: DeviceReportBody, who: Device) -> Json
 def snapshot(request: Request, who: Any_,
              zone: Annotated[str | None, Query(max_length=64)] = None) -> Json:
     """What a board shows now."""
-    return queue_of(request).snapshot(zone).to_json()
+    return queue_of(request).snapshot(zone).to_json(include_token=False)
 
 
 @router.get("/events", tags=["board"])

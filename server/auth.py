@@ -1,5 +1,10 @@
 """Who is asking: a device with a bearer token, or a staff member with a session cookie — and
-the checks every state-changing route makes (CSRF token, same origin, the counter's own staff)."""
+the checks every state-changing route makes (CSRF token, same origin, the counter's own staff,
+the device's role).
+
+Device roles: a kiosk issues tickets, cancels them and reports its printer; a counter (a
+remote counter PC) acts for counters; a board only reads. Every role and every signed-in staff
+member may read (config, snapshot, events, tickets)."""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from urllib.parse import urlsplit
 from fastapi import Request
 
 from server.accounts import Accounts, Forbidden, NotAuthorised, Session
+from server.counter_claims import check_holds
 
 SESSION_COOKIE = "novbe_session"
 CSRF_HEADER = "x-csrf-token"
@@ -23,6 +29,7 @@ class Caller:
     kind: str               # "device" | "staff"
     name: str
     session: Session | None = None
+    role: str = "staff"     # a device's role: "kiosk" | "board" | "counter"
 
     @property
     def staff(self) -> str | None:
@@ -72,10 +79,10 @@ def caller(request: Request) -> Caller:
         return cached
     token = bearer_token(request)
     if token is not None:
-        device = accounts_of(request).device_for(token)
+        device = accounts_of(request).device(token)
         if device is None:
             raise NotAuthorised("unknown or revoked device token")
-        who = Caller("device", device)
+        who = Caller("device", device[0], role=device[1])
     else:
         session = session_of(request)
         if session is None:
@@ -97,16 +104,33 @@ def any_caller(request: Request) -> Caller:
 
 
 def device_only(request: Request) -> Caller:
-    """Dependency: a device token (kiosks issue tickets and report printers)."""
+    """Dependency: a kiosk's device token (kiosks issue tickets and report printers)."""
     who = caller(request)
     if who.kind != "device":
         raise Forbidden("this needs a device token")
+    if who.role != "kiosk":
+        raise Forbidden(f"a {who.role} device may not do this (only kiosk tokens may)")
+    return who
+
+
+def counter_opener(request: Request) -> Caller:
+    """Dependency: a counter device or any signed-in staff member (opening a counter)."""
+    who = caller(request)
+    if who.kind == "device" and who.role != "counter":
+        raise Forbidden(f"a {who.role} device may not open counters (only counter tokens may)")
     return who
 
 
 def for_counter(request: Request, counter: str) -> Caller:
-    """A device, or the staff member whose session has this counter open."""
+    """A counter device, or the staff member whose session has this counter open and still
+    holds it (not taken over by someone else meanwhile)."""
     who = caller(request)
-    if who.kind == "staff" and (who.session is None or who.session.counter != counter):
+    if who.kind == "device":
+        if who.role != "counter":
+            raise Forbidden(f"a {who.role} device may not act for a counter "
+                            "(only counter tokens may)")
+    elif who.session is None:
         raise Forbidden(f"you have not opened counter {counter}; open it first")
+    else:
+        check_holds(request.app.state.queue, who.session, counter)
     return who

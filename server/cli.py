@@ -7,7 +7,7 @@ import logging
 import sys
 from typing import Any
 
-from server.accounts import AccountError, Accounts
+from server.accounts import DEVICE_ROLES, AccountError, Accounts
 
 log = logging.getLogger(__name__)
 
@@ -68,11 +68,12 @@ def cmd_device(ctx: Any) -> int:
     try:
         action, name = ctx.args.device_action, getattr(ctx.args, "name", None)
         if action == "list":
-            for device in accounts.device_names():
-                ctx.out(device)
+            for device, role in accounts.device_roles().items():
+                ctx.out(f"{device}\t{role}")
         elif action == "add":
-            token = accounts.add_device(name)
-            ctx.out(f"device {name} added; its token (shown only now, keep it secret):")
+            role = ctx.args.role
+            token = accounts.add_device(name, role)
+            ctx.out(f"device {name} ({role}) added; its token (shown only now, keep it secret):")
             ctx.out(token)
         elif action == "remove":
             accounts.remove_device(name)
@@ -106,7 +107,13 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("device", help="device tokens of remote kiosks, boards, counters",
                               description="Add or remove device tokens.")
     sub = p.add_subparsers(dest="device_action", required=True, metavar="ACTION")
-    sub.add_parser("add", help="add a device and print its token once").add_argument("name")
+    a = sub.add_parser("add", help="add a device and print its token once",
+                       description="Add a device and print its token once. Its role says what "
+                                   "the token may do: a kiosk issues tickets and reports its "
+                                   "printer, a board only reads, a counter acts for counters.")
+    a.add_argument("name")
+    a.add_argument("--role", choices=DEVICE_ROLES, default="kiosk",
+                   help="kiosk (default), board or counter")
     sub.add_parser("remove", help="revoke a device's token").add_argument("name")
     sub.add_parser("list", help="list devices")
     p.set_defaults(func=cmd_device)

@@ -15,8 +15,9 @@ def _span(span: tuple[time, time] | None) -> str:
     return f"{span[0]:%H:%M}-{end}"
 
 
-def config_to_dict(cfg: CentreConfig) -> dict[str, Any]:
-    """What parse_config() turns back into an equal CentreConfig."""
+def config_to_dict(cfg: CentreConfig, staff_pin: bool = True) -> dict[str, Any]:
+    """What parse_config() turns back into an equal CentreConfig. staff_pin=False leaves the
+    kiosk's staff PIN out (only kiosks need it)."""
     categories = []
     for cat in cfg.categories:
         entry: dict[str, Any] = {"id": cat.id, "prefix": cat.prefix, "name": dict(cat.names)}
@@ -38,7 +39,9 @@ def config_to_dict(cfg: CentreConfig) -> dict[str, Any]:
     kiosk: dict[str, Any] = {
         "printer": cfg.kiosk.printer, "paper_width": cfg.kiosk.paper_width,
         "home_after_seconds": cfg.kiosk.home_after_seconds, "idle_seconds": cfg.kiosk.idle_seconds,
-        "tap_guard_ms": cfg.kiosk.tap_guard_ms, "staff_pin": cfg.kiosk.staff_pin}
+        "tap_guard_ms": cfg.kiosk.tap_guard_ms}
+    if staff_pin:
+        kiosk["staff_pin"] = cfg.kiosk.staff_pin
     if cfg.kiosk.footer:
         kiosk["footer"] = dict(cfg.kiosk.footer)
     board: dict[str, Any] = {"speech_languages": list(cfg.board.speech_languages),

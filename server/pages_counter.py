@@ -12,6 +12,8 @@ from fastapi.responses import RedirectResponse
 
 from server.accounts import Forbidden, NotAuthorised, Session
 from server.auth import SESSION_COOKIE, check_form_post, session_of
+from server.counter_claims import CounterHeld, taken_over_by
+from server.counter_claims import open_counter as claim_counter
 from server.views import ERROR_TEXTS, MODE_TEXTS, console_view, service_name
 from server.web import language, render
 from shared.errors import NovbeError
@@ -27,7 +29,7 @@ ACTIONS = (  # (action, label msgid, keyboard key)
 )
 JS_TEXTS = ("Live", "Reconnecting…", "Waited", "Being served", "Called", "No visitor at the counter",
             "Nobody is waiting", "Done", "Choose a service to transfer to", "Open",
-            "Ticket {code} called", "Counter closed")
+            "Ticket {code} called", "Counter closed", "Counter {counter} was taken over by {staff}")
 
 
 def _redirect(url: str = "/counter") -> RedirectResponse:
@@ -54,6 +56,22 @@ def _staff_session(request: Request) -> Session:
 SignedIn = Annotated[Session, Depends(_staff_session)]
 
 
+def _choose_page(request: Request, session: Session, lang: str, error: str | None = None,
+                 chosen: str | None = None, status_code: int = 200) -> Response:
+    config = request.app.state.config
+    states = {c.id: c for c in request.app.state.queue.snapshot().counters}
+    counters = []
+    for c in config.counters:
+        label = ", ".join(service_name(config, s, lang) for s in c.services[:3]) + (
+            "…" if len(c.services) > 3 else "")
+        state = states.get(c.id)
+        if state is not None and state.mode != "closed" and state.staff:
+            label = f"[{tr(lang, MODE_TEXTS[str(state.mode)])}: {state.staff}] {label}"
+        counters.append((c.id, label))
+    return render(request, "choose.html", status_code=status_code, lang=lang, session=session,
+                  counters=counters, error=error, chosen=chosen)
+
+
 @router.get("/counter")
 def console(request: Request) -> Response:
     session = session_of(request)
@@ -62,16 +80,7 @@ def console(request: Request) -> Response:
     if session is None:
         return render(request, "login.html", lang=lang, error=None)
     if session.counter is None:
-        states = {c.id: c for c in request.app.state.queue.snapshot().counters}
-        counters = []
-        for c in config.counters:
-            label = ", ".join(service_name(config, s, lang) for s in c.services[:3]) + (
-                "…" if len(c.services) > 3 else "")
-            state = states.get(c.id)
-            if state is not None and state.mode != "closed" and state.staff:
-                label = f"[{tr(lang, MODE_TEXTS[str(state.mode)])}: {state.staff}] {label}"
-            counters.append((c.id, label))
-        return render(request, "choose.html", lang=lang, session=session, counters=counters)
+        return _choose_page(request, session, lang)
     counter = config.counter(session.counter)
     texts = {msgid: tr(lang, msgid) for msgid in JS_TEXTS}
     texts.update({name: tr(lang, msgid) for name, msgid in ERROR_TEXTS.items()})
@@ -88,8 +97,13 @@ def login(request: Request, username: Short, password: Short) -> Response:
     throttle = request.app.state.throttle
     accounts = request.app.state.accounts
     keys = (f"name:{username.lower()}", f"addr:{_client(request)}")
-    throttle.check(*keys)
-    if not accounts.check_password(username, password):
+    throttle.check(*keys)                 # counts this attempt before the slow scrypt
+    try:
+        right = accounts.check_password(username, password)
+    except BaseException:
+        throttle.cancel(*keys)
+        raise
+    if not right:
         throttle.failed(*keys)
         return render(request, "login.html", status_code=401,
                       error=tr(language(request), "Wrong name or password"))
@@ -102,13 +116,21 @@ def login(request: Request, username: Short, password: Short) -> Response:
 
 
 @router.post("/counter/open")
-def open_counter(request: Request, session: SignedIn, counter: Short, csrf: Short = "") -> Response:
+def open_counter(request: Request, session: SignedIn, counter: Short, csrf: Short = "",
+                 takeover: Annotated[bool, Form()] = False) -> Response:
+    """Open a counter; one another signed-in staff member holds needs the takeover box."""
     check_form_post(request, session, csrf)
-    queue = request.app.state.queue
-    queue.config.counter(counter)
-    queue.open_counter(counter, staff=session.staff)
-    request.app.state.accounts.set_session_counter(session, counter)
-    request.app.state.hub.poke()
+    app = request.app
+    try:
+        claim_counter(app.state.queue, app.state.accounts, counter, session.staff, session,
+                      takeover)
+    except CounterHeld as held:
+        lang = language(request)
+        error = tr(lang, "Counter {counter} is open for {staff}. To work there, tick "
+                         "“Take over” and open it again.", counter=held.counter,
+                   staff=held.staff)
+        return _choose_page(request, session, lang, error, chosen=counter, status_code=409)
+    app.state.hub.poke()
     return _redirect()
 
 
@@ -137,8 +159,10 @@ async def state(request: Request) -> dict[str, Any]:
         raise Forbidden("open a counter first")
     app = request.app
     lang = language(request)
-    return await asyncio.to_thread(console_view, app.state.queue, session.counter,
+    view = await asyncio.to_thread(console_view, app.state.queue, session.counter,
                                    app.state.clock.now(), lang)
+    view["taken_over_by"] = taken_over_by(view["staff"], session)
+    return view
 
 
 @router.get("/")

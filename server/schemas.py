@@ -30,11 +30,16 @@ class Body(BaseModel):
 
 
 class IssueBody(Body):
+    """`request_id`: a random id the kiosk makes per issue; sending it again (a retry after a
+    lost answer) returns the ticket of the first try instead of issuing a second one."""
+
     service: Id
     priority: OptionalId = None
     language: Literal["az", "ru", "en"] = "az"
     source: OptionalId = None
     check_hours: bool = False
+    request_id: Annotated[str | None, Field(default=None, min_length=16, max_length=64,
+                                            pattern=r"^[A-Za-z0-9_-]+$")] = None
 
 
 class CounterAction(Body):
@@ -48,6 +53,13 @@ class CounterAction(Body):
 
 class StaffBody(CounterAction):
     staff: OptionalId = None
+
+
+class OpenBody(StaffBody):
+    """`takeover`: open the counter even if another signed-in staff member holds it (their
+    sessions then lose it); without it such an open is refused (409 CounterHeld)."""
+
+    takeover: bool = False
 
 
 class CallBody(CounterAction):

@@ -25,25 +25,45 @@ class TooManyAttempts(NovbeError):
 
 
 class SignInThrottle:
-    """Counts failures per key (staff name, client address); thread-safe."""
+    """Counts failures per key (staff name, client address); thread-safe.
+
+    check() also counts the attempt as pending until failed()/succeeded()/cancel() settles it,
+    so parallel attempts cannot all pass the check before the first (slow) password check
+    fails: failures + pending attempts never exceed the free ones."""
 
     def __init__(self, now: Callable[[], float] = time.monotonic):
         self._now = now
         self._lock = threading.Lock()
         self._failures: dict[str, tuple[int, float]] = {}
+        self._pending: dict[str, int] = {}
 
     def check(self, *keys: str) -> None:
-        """Raise TooManyAttempts if any key is locked out right now."""
+        """Raise TooManyAttempts if any key is locked out right now (or has as many attempts in
+        flight as it may still fail); else count this attempt as pending for every key."""
         now = self._now()
         with self._lock:
             for key in keys:
                 count, until = self._failures.get(key, (0, 0.0))
                 if count >= FREE_FAILURES and now < until:
                     raise TooManyAttempts(until - now)
+                allowed = FREE_FAILURES - count if count < FREE_FAILURES else 1
+                if self._pending.get(key, 0) >= allowed:
+                    raise TooManyAttempts(1.0)
+            for key in keys:
+                self._pending[key] = self._pending.get(key, 0) + 1
+
+    def _settle(self, keys: tuple[str, ...]) -> None:
+        for key in keys:
+            left = self._pending.get(key, 0) - 1
+            if left > 0:
+                self._pending[key] = left
+            else:
+                self._pending.pop(key, None)
 
     def failed(self, *keys: str) -> None:
         now = self._now()
         with self._lock:
+            self._settle(keys)
             for key in keys:
                 count = self._failures.get(key, (0, 0.0))[0] + 1
                 lock = 0.0
@@ -56,5 +76,11 @@ class SignInThrottle:
 
     def succeeded(self, *keys: str) -> None:
         with self._lock:
+            self._settle(keys)
             for key in keys:
                 self._failures.pop(key, None)
+
+    def cancel(self, *keys: str) -> None:
+        """The attempt ended without a verdict (an error): no longer pending, not a failure."""
+        with self._lock:
+            self._settle(keys)

@@ -76,16 +76,21 @@ class Ticket:
     ahead: int = 0
     estimated_wait_min: int = 0
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, include_token: bool = True) -> dict[str, Any]:
+        """The ticket as JSON; include_token=False leaves out the phone page's secret token
+        (for anyone but the issuing kiosk and the phone itself)."""
         data = asdict(self)
         for key in ("issued_at", "called_at", "started_at", "finished_at"):
             data[key] = _iso(data[key])
         data["status"] = str(self.status)
+        if not include_token:
+            del data["token"]
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Ticket:
         data = dict(data)
+        data.setdefault("token", "")     # sent without its token: not this reader's secret
         for key in ("issued_at", "called_at", "started_at", "finished_at"):
             if data.get(key):
                 data[key] = datetime.fromisoformat(data[key])
@@ -131,9 +136,9 @@ class CounterState:
     staff: str | None = None
     ticket: Ticket | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, include_token: bool = True) -> dict[str, Any]:
         return {"id": self.id, "mode": str(self.mode), "staff": self.staff,
-                "ticket": self.ticket.to_json() if self.ticket else None}
+                "ticket": self.ticket.to_json(include_token) if self.ticket else None}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CounterState:
@@ -185,13 +190,13 @@ class Snapshot:
     counters: list[CounterState]
     alerts: list[Alert]
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, include_token: bool = True) -> dict[str, Any]:
         data = asdict(self)
         for call in data["calls"]:
             call["at"] = _iso(call["at"])
         for alert in data["alerts"]:
             alert["at"] = _iso(alert["at"])
-        data["counters"] = [c.to_json() for c in self.counters]
+        data["counters"] = [c.to_json(include_token) for c in self.counters]
         return data
 
     @classmethod

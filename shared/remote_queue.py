@@ -1,9 +1,15 @@
 """RemoteQueue: the queue contract over the server's JSON API (kiosks, boards and counters on
 other machines of the centre). Errors come back as the same named exceptions; a server that
-cannot be reached raises QueueUnavailable."""
+cannot be reached raises QueueUnavailable.
+
+Writes wait longer than reads: the server may wait up to its SQLite busy timeout for the
+database, and a kiosk that gave up earlier would say "out of service" for a ticket that was
+issued after all. Issuing also carries a random request id and is retried once with it on a
+transport error: the server hands back the first try's ticket instead of a second one."""
 
 from __future__ import annotations
 
+import secrets
 import threading
 from typing import Any
 
@@ -14,8 +20,10 @@ from shared.config import CentreConfig, parse_config
 from shared.errors import NovbeError, QueueUnavailable
 from shared.event_stream import EventStreamFeed
 from shared.model import CounterState, Event, Snapshot, Ticket
+from shared.store import BUSY_TIMEOUT_MS
 
 DEFAULT_TIMEOUT = 5.0
+WRITE_TIMEOUT = BUSY_TIMEOUT_MS / 1000 + 5.0   # longer than the server may wait for SQLite
 _ERRORS: dict[str, type[NovbeError]] = {
     name: cls for name, cls in vars(errors).items()
     if isinstance(cls, type) and issubclass(cls, NovbeError)
@@ -68,10 +76,12 @@ class RemoteQueue:
     """The queue on the centre's server, reached with a device token."""
 
     def __init__(self, url: str, token: str, timeout: float = DEFAULT_TIMEOUT,
-                 transport: httpx.BaseTransport | None = None):
+                 transport: httpx.BaseTransport | None = None,
+                 write_timeout: float = WRITE_TIMEOUT):
         self.url = url.rstrip("/")
         self.token = token
         self.timeout = timeout
+        self.write_timeout = max(write_timeout, timeout)
         self._client = httpx.Client(
             base_url=self.url, timeout=timeout, transport=transport,
             headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
@@ -80,10 +90,15 @@ class RemoteQueue:
 
     # ---- plumbing -------------------------------------------------------------------------
     def _request(self, method: str, path: str, json: Any = None,
-                 params: dict[str, Any] | None = None) -> Any:
+                 params: dict[str, Any] | None = None, retries: int = 0) -> Any:
+        timeout = (httpx.Timeout(self.write_timeout, connect=self.timeout) if method != "GET"
+                   else httpx.USE_CLIENT_DEFAULT)
         try:
-            response = self._client.request(method, path, json=json, params=params)
+            response = self._client.request(method, path, json=json, params=params,
+                                            timeout=timeout)
         except httpx.TransportError as exc:
+            if retries > 0:        # only for requests safe to repeat (issue: same request id)
+                return self._request(method, path, json, params, retries - 1)
             raise QueueUnavailable(f"the queue server {self.url} cannot be reached: {exc}") from exc
         except RuntimeError as exc:  # the client was closed
             raise QueueUnavailable(f"the connection to {self.url} is closed") from exc
@@ -122,9 +137,10 @@ class RemoteQueue:
     # ---- the contract ---------------------------------------------------------------------
     def issue(self, service: str, priority: str | None = None, language: str = "az",
               source: str | None = None, check_hours: bool = False) -> Ticket:
-        return self._ticket("POST", "/api/tickets", {
-            "service": service, "priority": priority, "language": language, "source": source,
-            "check_hours": check_hours})
+        body = {"service": service, "priority": priority, "language": language,
+                "source": source, "check_hours": check_hours,
+                "request_id": secrets.token_urlsafe(16)}
+        return Ticket.from_json(self._request("POST", "/api/tickets", body, retries=1))
 
     def call_next(self, counter: str, staff: str | None = None) -> Ticket:
         return self._ticket("POST", f"/api/counters/{self._counter(counter)}/next",

@@ -71,6 +71,17 @@ def m002_server_accounts(db: sqlite_utils.Database) -> None:
                           foreign_keys=[("staff", "staff", "name")])
 
 
+@migrations()
+def m003_device_roles_and_issue_requests(db: sqlite_utils.Database) -> None:
+    """Device tokens get a role (existing ones: kiosk); the request ids of remote issues, so a
+    kiosk retrying an issue gets its first ticket back instead of a second one."""
+    db["device_tokens"].add_column("role", str, not_null_default="kiosk")
+    db["issue_requests"].create({"request_id": str, "service_day": str, "ticket_id": int,
+                                 "token": str, "created_at": float}, pk="request_id",
+                                not_null={"service_day", "ticket_id", "token"})
+    db.execute("CREATE INDEX idx_issue_requests_day ON issue_requests(service_day)")
+
+
 def connect(path: str | Path) -> sqlite_utils.Database:
     """Open the queue database with the storage rules applied and migrations run."""
     path = Path(path)

@@ -1,5 +1,6 @@
 """A real server for tests: uvicorn on 127.0.0.1 (free port) in a thread, over a LocalQueue on
-the test's database file and fake clock, with two staff accounts and a device token."""
+the test's database file and fake clock, with two staff accounts and a device token of each
+role (kiosk, counter, board)."""
 
 from __future__ import annotations
 
@@ -26,14 +27,18 @@ class LiveServer:
     url: str
     queue: LocalQueue
     accounts: Accounts
-    device_token: str
+    device_token: str             # a kiosk's
     clock: FakeClock
     handle: ServerHandle
     db_path: Path
+    counter_token: str = ""
+    board_token: str = ""
 
-    def device_client(self) -> httpx.Client:
+    def device_client(self, role: str = "kiosk") -> httpx.Client:
+        token = {"kiosk": self.device_token, "counter": self.counter_token,
+                 "board": self.board_token}[role]
         return httpx.Client(base_url=self.url, timeout=10,
-                            headers={"Authorization": f"Bearer {self.device_token}"})
+                            headers={"Authorization": f"Bearer {token}"})
 
     def staff_client(self, name: str = "aysel", counter: str | None = None) -> StaffClient:
         client = StaffClient(self.url)
@@ -85,8 +90,11 @@ def live_server(db_path: Path, config: CentreConfig, clock: FakeClock) -> Iterat
     for name, password in STAFF.items():
         accounts.add_staff(name, password)
     token = accounts.add_device("test-device")
+    counter_token = accounts.add_device("test-counter", role="counter")
+    board_token = accounts.add_device("test-board", role="board")
     handle = run_server_in_thread(queue, config, accounts=accounts, clock=clock)
-    server = LiveServer(handle.url, queue, accounts, token, clock, handle, db_path)
+    server = LiveServer(handle.url, queue, accounts, token, clock, handle, db_path,
+                        counter_token, board_token)
     try:
         yield server
     finally:

@@ -114,6 +114,21 @@ def test_wrong_password_repeated_is_throttled(server: LiveServer):
         assert "novbe_session" not in locked.headers.get("set-cookie", "")
 
 
+def test_parallel_wrong_passwords_are_counted_before_checking(server: LiveServer):
+    """40 wrong passwords sent at once: at most 5 are checked (401), the rest are refused
+    (429) before the password check — the throttle cannot be raced."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def attempt(i: int) -> int:
+        with httpx.Client(base_url=server.url, timeout=60) as client:
+            return client.post("/counter/login", data={"username": "aysel",
+                                                       "password": f"guess-{i:04d}"}).status_code
+    with ThreadPoolExecutor(40) as pool:
+        codes = list(pool.map(attempt, range(40)))
+    assert codes.count(401) <= 5
+    assert codes.count(401) + codes.count(429) == 40
+
+
 def test_revoked_device_token_stops_working(server: LiveServer):
     """A device token works until `device remove`, then every request is refused."""
     token = server.accounts.add_device("kiosk-2")

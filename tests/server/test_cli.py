@@ -52,7 +52,7 @@ def test_device_token_printed_once_and_revoked(db_path: Path, monkeypatch, capsy
     accounts = Accounts(db_path)
     assert accounts.device_for(token) == "kiosk-1"
     assert token.encode() not in db_path.read_bytes()
-    assert run(db_path, monkeypatch, capsys, "device", "list")[1].split() == ["kiosk-1"]
+    assert run(db_path, monkeypatch, capsys, "device", "list")[1].split() == ["kiosk-1", "kiosk"]
     assert run(db_path, monkeypatch, capsys, "device", "remove", "kiosk-1")[0] == 0
     assert accounts.device_for(token) is None
     accounts.close()
@@ -72,3 +72,14 @@ def test_ensure_staff_for_the_demo(db_path: Path, config):
     assert accounts.check_password("demo", "demo-2580")
     accounts.close()
     queue.close()
+
+
+def test_device_add_with_a_role(db_path: Path, monkeypatch, capsys):
+    """`device add NAME --role board` makes a board's token; without --role it is a kiosk's."""
+    run(db_path, monkeypatch, capsys, "device", "add", "lobby-board", "--role", "board")
+    run(db_path, monkeypatch, capsys, "device", "add", "kiosk-1")
+    code, out, _ = run(db_path, monkeypatch, capsys, "device", "list")
+    assert code == 0 and out.split() == ["kiosk-1", "kiosk", "lobby-board", "board"]
+    with pytest.raises(SystemExit) as refused:
+        run(db_path, monkeypatch, capsys, "device", "add", "x", "--role", "admin")
+    assert refused.value.code == 2 and "admin" in capsys.readouterr().err

@@ -52,6 +52,11 @@ def test_no_server_error_as_a_device(live: LiveServer):
     assert fuzz_every_operation(live, {"Authorization": f"Bearer {live.device_token}"}) >= 20
 
 
+def test_no_server_error_as_a_counter_device(live: LiveServer):
+    """With a counter device's token (which may act for counters) no operation gives a 5xx."""
+    assert fuzz_every_operation(live, {"Authorization": f"Bearer {live.counter_token}"}) >= 20
+
+
 def test_no_server_error_on_invalid_input(live: LiveServer):
     """Input that breaks the schema on purpose gets a 4xx, never a 5xx."""
     assert fuzz_every_operation(live, {"Authorization": f"Bearer {live.device_token}"},

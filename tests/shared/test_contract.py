@@ -72,7 +72,8 @@ def test_issue_refuses_unknown_language(queue):
 
 
 def test_ahead_and_estimate_on_issue(queue, clock):
-    """`ahead` counts those of the service served first; the estimate uses the configured minutes."""
+    """`ahead` counts those waiting who will be served first; the estimate uses the configured
+    minutes."""
     first = queue.issue(JOB)
     clock.advance(10)
     second = queue.issue(JOB)
@@ -101,6 +102,48 @@ def test_before_counters_open_the_estimate_assumes_the_serving_counters(queue, c
         queue.issue(JOB, check_hours=True)  # one counter open: that one counts
     queue.pause_counter("1")
     assert queue.issue(JOB, check_hours=True).estimated_wait_min == 42  # paused: 21 × 8 / 4
+
+
+def test_ahead_counts_other_services_every_serving_counter_calls_first(queue, clock):
+    """People ahead include the other services' waiting tickets that every counter of this service
+    would call first (here: all pensions, since counters 4, 5, 6, 20 serve all of them)."""
+    for svc in ["pensions.disability"] * 6 + ["pensions.survivor"] * 4:
+        queue.issue(svc)
+        clock.advance(30)
+    me = queue.issue(PENSION)
+    assert me.ahead == 10 and me.estimated_wait_min > 0
+    assert queue.status(me.token).ahead == 10
+    assert queue.issue("pensions.survivor", priority="veteran").ahead == 0
+    assert queue.status(me.token).ahead == 11
+    called = [queue.call_next("4").id for _ in range(12)]
+    assert called.index(me.id) == 11  # exactly those 11 were called first
+
+
+def test_ahead_leaves_out_services_some_serving_counter_does_not_call(queue, clock):
+    """A ticket of another service is not counted ahead when one of this service's counters does
+    not serve it (that counter may call this ticket first): `ahead` stays a lower bound."""
+    queue.issue(JOB)
+    clock.advance(1)
+    queue.issue(LABOUR)
+    clock.advance(1)
+    assert queue.issue(UNEMPLOYMENT).ahead == 1  # the job-seeker; counters 1, 2 never call labour
+    clock.advance(1)
+    assert queue.issue(LABOUR).ahead == 1  # the labour one; counter 15 never calls employment
+
+
+def test_snapshot_estimate_is_what_a_new_visitor_would_face(queue, clock):
+    """The board's estimate for a service is the wait a new visitor of it would get, and its
+    category shows the longest of its services'."""
+    for svc in ["pensions.disability"] * 6 + ["pensions.survivor"] * 4:
+        queue.issue(svc)
+    snap = queue.snapshot()
+    new = queue.issue(PENSION)
+    load = {s.id: s for s in snap.services}
+    cats = {c.id: c for c in snap.categories}
+    assert load[PENSION].waiting == 0
+    assert load[PENSION].estimated_wait_min == new.estimated_wait_min > 0
+    pensions = [s.id for s in queue.config.category("pensions").services]
+    assert cats["pensions"].estimated_wait_min == max(load[s].estimated_wait_min for s in pensions)
 
 
 def test_estimate_divides_by_open_counters(queue, clock):
@@ -510,9 +553,12 @@ def test_status_by_token(queue, clock):
 
 
 def test_ticket_by_code(queue):
-    """ticket(code) finds today's ticket by its printed code, case-insensitively."""
+    """ticket(code) finds today's ticket by its printed code, case-insensitively (over HTTP
+    without its token, which only the issuing kiosk and the phone get)."""
     t = queue.issue(JOB)
-    assert queue.ticket("a-001").token == t.token
+    found = queue.ticket("a-001")
+    assert (found.id, found.code, found.service_day) == (t.id, t.code, t.service_day)
+    assert found.token in (t.token, "")
 
 
 def test_snapshot_shows_calls_waiting_and_counters(queue, clock):

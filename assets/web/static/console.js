@@ -106,6 +106,15 @@
     $("btn-transfer").disabled = !has(["called", "serving"]);
     $("btn-pause").disabled = s.mode !== "open";
     $("btn-close").disabled = !open || !!t;
+    if (s.taken_over_by) {           // another staff member took this counter over
+      document.querySelectorAll("[data-action]").forEach((b) => { b.disabled = true; });
+      root.dataset.takenOver = s.taken_over_by;
+      say(T["Counter {counter} was taken over by {staff}"].replace("{counter}", counter)
+        .replace("{staff}", s.taken_over_by), "error");
+    } else if (root.dataset.takenOver) {
+      root.dataset.takenOver = "";
+      say("");
+    }
     renderTimes();
   }
 
@@ -127,6 +136,7 @@
   async function act(action) {
     if (busy) return;
     const button = $(`btn-${action}`);
+    if (root.dataset.takenOver) return;
     if (button && button.disabled && action !== "next") return;
     // `expect`: the ticket this page shows — if another window acted first, the server
     // refuses (409 CounterChanged) instead of acting on a visitor nobody looked at.
