@@ -203,6 +203,19 @@ class CentreConfig:
         return [c for c in self.counters if service_id in c.services]
 
 
+def competing_services(config: CentreConfig) -> dict[str, tuple[str, ...]]:
+    """For each service, the services whose earlier waiting tickets are surely called before a
+    ticket of it: those served by every counter that serves it (the intersection of those
+    counters' services; the service alone when no counter serves it). Counting only these keeps
+    "people ahead" a true lower bound."""
+    out: dict[str, tuple[str, ...]] = {}
+    for sid in config.services:
+        sets = [set(c.services) for c in config.counters if sid in c.services]
+        common = set.intersection(*sets) if sets else {sid}
+        out[sid] = tuple(s for s in config.services if s in common)
+    return out
+
+
 def load_config(path: str | Path | None = None) -> CentreConfig:
     """Read and validate a centre config; raise ConfigError listing every problem."""
     path = Path(path) if path else default_config_path()

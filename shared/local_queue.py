@@ -14,7 +14,7 @@ from typing import Any
 
 from shared import store
 from shared.clock import Clock, SystemClock, from_epoch, to_epoch
-from shared.config import LANGUAGES, CentreConfig
+from shared.config import LANGUAGES, CentreConfig, competing_services
 from shared.errors import (
     AlreadyRated,
     CentreClosed,
@@ -50,6 +50,7 @@ from shared.service_day import day_start, service_day
 NORMAL_RANK = 1000
 FRONT_RANK = 0
 MAX_NUMBER = 999
+AFTER_ALL = 2**63 - 1  # the id a ticket being issued will have: after every existing one
 FINISH_OUTCOMES = (Outcome.SERVED, Outcome.UNRESOLVED, Outcome.REFERRED)
 DEVICE_KINDS = (*DEVICE_ALERT_KINDS, *DEVICE_OK_KINDS, "printed")
 COUNTER_EVENTS = {CounterMode.OPEN: "counter_opened", CounterMode.PAUSED: "counter_paused",
@@ -73,6 +74,15 @@ class LocalQueue:
         self.db = store.connect(self.path)
         self._conn = self.db.conn
         self._lock = threading.RLock()
+
+    @property
+    def config(self) -> CentreConfig:
+        return self._config
+
+    @config.setter
+    def config(self, config: CentreConfig) -> None:
+        self._config = config
+        self._competing = competing_services(config)  # once per config, not per call
 
     def close(self) -> None:
         with self._lock:
@@ -177,10 +187,15 @@ class LocalQueue:
         return found
 
     def _ahead(self, service: str, rank: int, queued_at: float, tid: int) -> int:
+        """People surely called before this ticket: waiting tickets ordered before it (priority
+        rank, queue time, id) of the services every counter serving its service also serves
+        (not only its own service: counters serve several)."""
+        competing = self._competing.get(service, (service,))
+        marks = ",".join("?" * len(competing))
         return self._one(
-            "SELECT count(*) FROM tickets WHERE status = 'waiting' AND service = ? AND "
+            f"SELECT count(*) FROM tickets WHERE status = 'waiting' AND service IN ({marks}) AND "
             "(priority_rank < ? OR (priority_rank = ? AND (queued_at < ? OR (queued_at = ? AND id < ?))))",
-            (service, rank, rank, queued_at, queued_at, tid))[0]
+            (*competing, rank, rank, queued_at, queued_at, tid))[0]
 
     def _service_minutes(self, service: str, at: float) -> float:
         rows = self._conn.execute(
@@ -244,9 +259,7 @@ class LocalQueue:
                                    (today, svc.id))[0]
                 if issued >= svc.daily_cap:
                     raise DailyCapReached(f"{svc.id}: all {svc.daily_cap} tickets for today are issued")
-            ahead = self._one(
-                "SELECT count(*) FROM tickets WHERE status = 'waiting' AND service = ? "
-                "AND priority_rank <= ?", (svc.id, rank))[0]
+            ahead = self._ahead(svc.id, rank, tx.at, AFTER_ALL)
             estimate = self._estimate(svc.id, ahead, tx.at)
             if check_hours:
                 self._check_hours(tx.now, estimate, svc.id)
@@ -563,6 +576,10 @@ class LocalQueue:
             waiting = {r[0]: (r[1], r[2]) for r in self._conn.execute(
                 "SELECT service, count(*), min(queued_at) FROM tickets WHERE status = 'waiting' "
                 "GROUP BY service")}
+            # Who a new visitor (no priority class) would have ahead, per service of the queue.
+            before_new = dict(self._conn.execute(
+                "SELECT service, count(*) FROM tickets WHERE status = 'waiting' "
+                "AND priority_rank <= ? GROUP BY service", (NORMAL_RANK,)).fetchall())
             services, by_cat = [], {}
             for cat in cfg.categories:
                 total, oldest, est = 0, None, 0
@@ -570,7 +587,10 @@ class LocalQueue:
                     if svc.id not in zone_services:
                         continue
                     n, first = waiting.get(svc.id, (0, None))
-                    e = self._estimate(svc.id, n, at)
+                    # The wait a new visitor of this service would face (as issue() tells them);
+                    # a category shows the longest of its services'.
+                    ahead = sum(before_new.get(s, 0) for s in self._competing.get(svc.id, (svc.id,)))
+                    e = self._estimate(svc.id, ahead, at)
                     old = int((at - first) // 60) if first else 0
                     services.append(ServiceLoad(svc.id, n, e, old))
                     total += n
