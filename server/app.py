@@ -57,7 +57,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = self.docs_headers if scope["path"].startswith(("/docs", "/redoc")) else self.headers
+        extra = self.docs_headers if scope["path"].startswith("/docs") else self.headers
 
         async def send_with_headers(message: dict) -> None:
             if message["type"] == "http.response.start":

@@ -27,15 +27,3 @@ def test_swagger_ui_renders_offline(browser, server: LiveServer, artifacts: Path
     page.screenshot(path=artifacts / "api-docs.png")
     assert elsewhere == []
     page.close()
-
-
-def test_redoc_renders_offline(browser, server: LiveServer):
-    """/redoc renders the API reference from the bundled ReDoc script."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.set_default_timeout(10_000)
-    elsewhere: list[str] = []
-    page.on("request", lambda r: elsewhere.append(r.url) if _outside(server, r.url) else None)
-    page.goto(f"{server.url}/redoc")
-    expect(page.locator("h1").first).to_contain_text("Növbə server")
-    assert elsewhere == []
-    page.close()
