@@ -20,6 +20,12 @@ Figures:
                               measured from the moment the Next request was sent (an upper
                               bound: it includes the request's own trip) (target p99 < 250 ms)
   server_rss_mb               the server process's peak resident memory during the load
+  burst_cpu_ms_*              CPU time per burst of the server, of this process (the 60 httpx
+                              counters) and of the subscriber processes: they all share the
+                              machine, so on a 2-core machine the clients' CPU competes with
+                              the server's and the round trips include it
+  cpu_model / cpus / load_*   the machine, and its 1-minute load average before and after the
+                              run (other work on the machine makes every figure worse)
 Benchmarks print figures; nothing here passes or fails. Loopback only; it stops by itself.
 """
 
@@ -97,6 +103,15 @@ def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_model() -> str:
+    """The CPU's model name (Linux), else what platform knows."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
 
 
 def rss_mb(pid: int) -> float:
@@ -273,7 +288,7 @@ class Counters:
 
 
 async def _drive(url: str, counters: int, seconds: float, interval: float, bursts: int,
-                 server_pid: int) -> dict[str, Any]:
+                 server_pid: int, subscriber_pids: list[int]) -> dict[str, Any]:
     staff = Counters(url, counters)
     await staff.sign_in()
     cpu0, t0 = cpu_seconds(server_pid), time.monotonic()
@@ -284,14 +299,22 @@ async def _drive(url: str, counters: int, seconds: float, interval: float, burst
     await staff.steady(seconds, interval, steady)
     server_cpu = (cpu_seconds(server_pid) - cpu0) / (time.monotonic() - t0)
     staff.bursting = True
+    burst_cpu = {"server": 0.0, "counters": 0.0, "subscribers": 0.0}
     for _ in range(bursts):
         await asyncio.sleep(0.5)
+        before = (cpu_seconds(server_pid), time.process_time(),
+                  sum(cpu_seconds(p) for p in subscriber_pids))
         await staff.burst(burst)
+        await asyncio.sleep(0.3)       # the burst's events reach the subscribers
+        burst_cpu["server"] += cpu_seconds(server_pid) - before[0]
+        burst_cpu["counters"] += time.process_time() - before[1]
+        burst_cpu["subscribers"] += sum(cpu_seconds(p) for p in subscriber_pids) - before[2]
     sampler.cancel()
     await staff.close()
     return {"steady": steady, "burst": burst, "sent_at": staff.sent_at,
             "in_burst": staff.in_burst,
-            "refused": staff.refused, "rss": rss, "server_cpu": server_cpu}
+            "refused": staff.refused, "rss": rss, "server_cpu": server_cpu,
+            "burst_cpu": {k: v / max(1, bursts) for k, v in burst_cpu.items()}}
 
 
 async def _sample_rss(pid: int, out: list[float]) -> None:
@@ -304,6 +327,7 @@ def run(counters: int, subscribers: int, seconds: float, interval: float,
         bursts: int) -> dict[str, Any]:
     raise_fd_limit()
     started = time.monotonic()
+    load_before = os.getloadavg()[0]
     tmp = Path(tempfile.mkdtemp(prefix="novbe-bench-server-"))
     db = tmp / "queue.sqlite"
     config_data = bench_config(counters)
@@ -344,7 +368,8 @@ def run(counters: int, subscribers: int, seconds: float, interval: float,
                 raise RuntimeError("subscribers did not connect")
         connected_rss = rss_mb(server.pid)
 
-        result = asyncio.run(_drive(url, counters, seconds, interval, bursts, server.pid))
+        result = asyncio.run(_drive(url, counters, seconds, interval, bursts, server.pid,
+                                    [p.pid for p in procs if p.pid is not None]))
         time.sleep(1.0)                # the last round's events reach every subscriber
         stop.set()
         seen: dict[int, list] = {}
@@ -392,8 +417,11 @@ def run(counters: int, subscribers: int, seconds: float, interval: float,
             "server_rss_connected_mb": round(connected_rss, 1),
             "server_rss_mb": round(max(result["rss"]), 1),
             "server_cpu_percent": round(result["server_cpu"] * 100),
+            **{f"burst_cpu_ms_{k}": round(v * 1000) for k, v in result["burst_cpu"].items()},
             "seconds": round(time.monotonic() - started, 1),
             "python": platform.python_version(), "cpus": os.cpu_count(),
+            "cpu_model": cpu_model(),
+            "load_average_before": round(load_before, 2),
             "load_average_1min": round(os.getloadavg()[0], 2),
         }
     finally:
@@ -417,6 +445,9 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"seconds between two Nexts of one counter (default {INTERVAL_S})")
     parser.add_argument("--seconds", type=float, default=LOAD_S,
                         help=f"seconds of steady load (default {LOAD_S})")
+    parser.add_argument("--bursts", type=int, default=BURSTS,
+                        help=f"bursts of all counters at once after the steady load "
+                             f"(default {BURSTS})")
     parser.add_argument("--subscribers", type=int, default=SUBSCRIBERS,
                         help=f"event-stream subscribers (default {SUBSCRIBERS})")
     parser.add_argument("--serve-child", nargs=3, metavar=("DB", "CONFIG", "PORT"),
@@ -434,32 +465,38 @@ def main(argv: list[str] | None = None) -> int:
         figures = run(COUNTERS, 100, seconds=5, interval=args.interval, bursts=1)
     else:
         figures = run(COUNTERS, args.subscribers, seconds=args.seconds, interval=args.interval,
-                      bursts=BURSTS)
+                      bursts=args.bursts)
     if args.json:
         print(json.dumps(figures))
         return 0
+    f = figures
     rows = [
-        ("load", f"{figures['counters']} counters each pressing Next every "
-                 f"{figures['next_interval_s']} s for {figures['seconds_of_load']} s, "
-                 f"{figures['subscribers']} event-stream subscribers"),
-        ("counter Next over HTTP p50 / p99",
-         f"{figures['next_p50_ms']} / {figures['next_p99_ms']} ms  (target p99 < 50 ms; "
-         f"{figures['next_requests']} requests, {figures['next_refused']} refused)"),
-        ("fan-out to all subscribers p50 / p99",
-         f"{figures['fanout_p50_ms']} / {figures['fanout_p99_ms']} ms  (target p99 < 250 ms; "
-         f"{figures['fanout_events']} calls, {figures['fanout_incomplete']} incomplete)"),
-        ("burst: all counters at once p50 / p99",
-         f"{figures['burst_next_p50_ms']} / {figures['burst_next_p99_ms']} ms  "
-         f"({figures['bursts']} bursts of {figures['counters']})"),
-        ("burst: fan-out p50 / p99",
-         f"{figures['burst_fanout_p50_ms']} / {figures['burst_fanout_p99_ms']} ms"),
+        ("machine", f"{f['cpu_model']}, {f['cpus']} CPUs, Python {f['python']}; load average "
+                    f"{f['load_average_before']} before, {f['load_average_1min']} after "
+                    "(server and clients share it)"),
+        ("load", f"{f['counters']} counters, {f['subscribers']} event-stream subscribers"),
+        ("STEADY", f"each counter presses Next every {f['next_interval_s']} s for "
+                   f"{f['seconds_of_load']} s, the counters staggered"),
+        ("  counter Next over HTTP p50 / p99",
+         f"{f['next_p50_ms']} / {f['next_p99_ms']} ms  (target p99 < 50 ms; "
+         f"{f['next_requests']} requests, {f['next_refused']} refused)"),
+        ("  fan-out to all subscribers p50 / p99",
+         f"{f['fanout_p50_ms']} / {f['fanout_p99_ms']} ms  (target p99 < 250 ms; "
+         f"{f['fanout_events']} calls, {f['fanout_incomplete']} incomplete)"),
+        ("  server CPU", f"{f['server_cpu_percent']} % of one core"),
+        ("BURST", f"all {f['counters']} counters press Next at the same instant, "
+                  f"{f['bursts']} times"),
+        ("  counter Next over HTTP p50 / p99",
+         f"{f['burst_next_p50_ms']} / {f['burst_next_p99_ms']} ms  (target p99 < 50 ms)"),
+        ("  fan-out to all subscribers p50 / p99",
+         f"{f['burst_fanout_p50_ms']} / {f['burst_fanout_p99_ms']} ms  (target p99 < 250 ms)"),
+        ("  CPU per burst: server / counters / subs",
+         f"{f['burst_cpu_ms_server']} / {f['burst_cpu_ms_counters']} / "
+         f"{f['burst_cpu_ms_subscribers']} ms  (the clients run on the same cores)"),
         ("server RSS idle / connected / peak",
-         f"{figures['server_rss_idle_mb']} / {figures['server_rss_connected_mb']} / "
-         f"{figures['server_rss_mb']} MB"),
-        ("server CPU during the steady load", f"{figures['server_cpu_percent']} % of one core"),
-        ("run", f"{figures['seconds']} s, Python {figures['python']}, {figures['cpus']} CPUs, "
-                f"load average {figures['load_average_1min']} at the end (the clients share "
-                "the machine)"),
+         f"{f['server_rss_idle_mb']} / {f['server_rss_connected_mb']} / "
+         f"{f['server_rss_mb']} MB"),
+        ("run", f"{f['seconds']} s"),
     ]
     width = max(len(r[0]) for r in rows)
     for name, value in rows:
