@@ -1,5 +1,6 @@
 """The board application: wires queue → feed → BoardController → BoardWidget, the announcer
-and QtAudioSink, with the two timers (feed poll, 1 s tick).
+and QtAudioSink, with the two timers (feed poll, 1 s tick). Queue reads run on a worker thread
+(QtWorkerRunner): the timers' slots never wait for the queue.
 
 For the demo: `create_board_window(queue, config, zone=None)` inside a running QApplication;
 `run_board(queue, config, windowed, zone)` as the whole program."""
@@ -21,6 +22,8 @@ from board.announcer import Announcer
 from board.audio import AudioSink
 from board.controller import BoardController
 from board.feed import EventFeed, feed_for
+from board.qt_runner import QtWorkerRunner
+from board.runner import Runner
 from board.speech_worker import SpeechWorker
 from board.view import BoardWidget
 from shared.config import CentreConfig
@@ -50,9 +53,14 @@ class _Wakeup(QObject):
 def build_board(queue: Queue, config: CentreConfig, zone: str | None = None,
                 feed: EventFeed | None = None, sink: AudioSink | None = None,
                 speech: SpeechWorker | None | bool = True, lang: str | None = None,
-                parent: QWidget | None = None, wav_dir: Path | None = None) -> BoardWidget:
+                parent: QWidget | None = None, wav_dir: Path | None = None,
+                runner: Runner | None = None,
+                fetch_config: Callable[[], CentreConfig] | None = None) -> BoardWidget:
     """Make a running board widget (needs a QApplication). `speech=False` chimes only;
-    `sink=None` plays through QtMultimedia. The controller is `widget.controller`."""
+    `sink=None` plays through QtMultimedia; queue reads run on a worker thread unless a
+    `runner` is given (InlineRunner for a board driven by hand); `fetch_config` (see
+    BoardController) replaces a provisional config once the server answers. The controller is
+    `widget.controller`."""
     widget = BoardWidget(parent)
     if sink is None:
         from board.qt_audio import QtAudioSink
@@ -61,7 +69,9 @@ def build_board(queue: Queue, config: CentreConfig, zone: str | None = None,
     worker = SpeechWorker() if speech is True else (speech or None)
     announcer = Announcer(sink, config.board.speech_languages, worker, out_dir=wav_dir)
     feed = feed or feed_for(queue)
-    controller = BoardController(queue, config, feed, widget, announcer, zone=zone, lang=lang)
+    runner = runner or QtWorkerRunner(widget)
+    controller = BoardController(queue, config, feed, widget, announcer, zone=zone, lang=lang,
+                                 runner=runner, fetch_config=fetch_config)
     widget.controller = controller  # type: ignore[attr-defined]
     wake = _Wakeup(widget)
     wake.fired.connect(_guarded("poll", controller.poll))
@@ -86,10 +96,11 @@ def build_board(queue: Queue, config: CentreConfig, zone: str | None = None,
 
 
 def create_board_window(queue: Queue, config: CentreConfig, zone: str | None = None,
-                        windowed: bool = True) -> QWidget:
+                        windowed: bool = True,
+                        fetch_config: Callable[[], CentreConfig] | None = None) -> QWidget:
     """A board window for a QApplication that is already running (the demo shows it beside the
     kiosk); call .show() on it (full screen if not `windowed`)."""
-    widget = build_board(queue, config, zone)
+    widget = build_board(queue, config, zone, fetch_config=fetch_config)
     widget.setWindowTitle(f"Növbə — {config.name(config.languages[0])}")
     widget.resize(1280, 720)
     if not windowed:
@@ -98,14 +109,16 @@ def create_board_window(queue: Queue, config: CentreConfig, zone: str | None = N
 
 
 def run_board(queue: Queue, config: CentreConfig, windowed: bool = False,
-              zone: str | None = None) -> int:
-    """Run the board as the program: full screen on the primary screen unless `windowed`."""
+              zone: str | None = None,
+              fetch_config: Callable[[], CentreConfig] | None = None) -> int:
+    """Run the board as the program: full screen on the primary screen unless `windowed`;
+    `fetch_config` as for build_board."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("novbe-board")
     # Ctrl+C / SIGTERM end the board cleanly (the 50 ms poll timer lets Python see the signal).
     signal.signal(signal.SIGINT, lambda *_: app.quit())
     signal.signal(signal.SIGTERM, lambda *_: app.quit())
-    widget = create_board_window(queue, config, zone, windowed=windowed)
+    widget = create_board_window(queue, config, zone, windowed=windowed, fetch_config=fetch_config)
     if windowed:
         widget.show()
     else:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from board.errors import NoDisplay
-from shared.config import LANGUAGES
+from shared.config import LANGUAGES, CentreConfig
+
+log = logging.getLogger(__name__)
 
 
 def register(sub: Any) -> None:
@@ -46,11 +50,28 @@ def cmd_board(ctx: Any) -> int:
         from shared.remote_queue import connect_device  # httpx only when remote
 
         queue = connect_device(args.server, args.token, "board")
-    else:
-        queue = ctx.queue
-    config = queue.config if args.server else ctx.config
-    zone_counters(config, args.zone)  # UnknownZone before any window opens
-    return run_board(queue, config, windowed=args.windowed, zone=args.zone)
+        config, fetch_config = remote_board_config(queue, lambda: ctx.config)
+        zone_counters(config, args.zone)  # UnknownZone before any window opens
+        return run_board(queue, config, windowed=args.windowed, zone=args.zone,
+                         fetch_config=fetch_config)
+    zone_counters(ctx.config, args.zone)
+    return run_board(ctx.queue, ctx.config, windowed=args.windowed, zone=args.zone)
+
+
+def remote_board_config(queue: Any, local_config: Callable[[], CentreConfig]
+                        ) -> tuple[CentreConfig, Callable[[], CentreConfig] | None]:
+    """The config a remote board starts with: the server's, or — when the server cannot be
+    reached (the board PC booted first after a power cut) — the local one (--config or the
+    bundled file), with a function that fetches the server's once it answers."""
+    from shared.errors import QueueUnavailable
+
+    try:
+        return queue.config, None
+    except QueueUnavailable as exc:
+        config = local_config()
+        log.warning("board: the server cannot be reached (%s); starting with the local config "
+                    "(%s), marked \"reconnecting\", until it answers", exc, config.source)
+        return config, lambda: queue.config
 
 
 def cmd_say(ctx: Any) -> int:

@@ -1,14 +1,21 @@
 """BoardController: the board's logic, Qt-free — follows the queue, builds the BoardState,
-queues announcements. A view (anything with `show(state)`) is injected and only draws.
+queues announcements. A view (anything with `show_state(state)`) is injected and only draws.
 
-The Qt shell (board/app.py) calls `poll()` every `feed.interval_ms` and `tick()` every second;
-tests call them directly."""
+The Qt shell (board/app.py) calls `poll()` every `feed.interval_ms` and `tick()` every second,
+on the UI thread; tests call them directly. Neither ever waits for the queue: every read (the
+first snapshot, the feed's new events, a fresh snapshot) is handed to an injected Runner
+(board/runner.py) — a worker thread in the Qt shell, InlineRunner (at once) by default — and
+its result is applied when the runner calls back on the UI thread. At most one read is in
+flight; while the queue is unavailable the board keeps its last state, shows "reconnecting"
+and tries again after 1 s, 2 s, 4 s, 8 s, then every 10 s (at once when the feed wakes it)."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -16,21 +23,23 @@ from board.announcer import Announcer
 from board.calendar_names import date_text, time_text
 from board.errors import UnknownZone
 from board.feed import EventFeed
+from board.runner import InlineRunner, Runner
 from board.state import BoardState, CallView, WaitView
+from shared.alerts import alert_text
 from shared.clock import Clock, SystemClock
 from shared.config import CentreConfig
 from shared.errors import QueueUnavailable
 from shared.i18n import tr
-from shared.model import Alert, Event, Snapshot
+from shared.model import Event, Snapshot
 from shared.queue import Queue
 
 log = logging.getLogger(__name__)
 
 CALL_KINDS = ("called", "recalled")
-ALERT_TEXTS = {"printer_paper_out": "paper out", "printer_offline": "printer offline",
-               "print_failed": "print failed"}
 LABELS = ("Now calling", "Ticket", "Counter", "Recent calls", "Waiting", "No calls yet", "~{n} min",
           "Reconnecting…")
+RETRY_FIRST_S, RETRY_MAX_S = 1.0, 10.0
+CLOSE_WAIT_S = 2.0  # close() waits this long at most for a read in flight
 
 
 class BoardView(Protocol):
@@ -48,21 +57,30 @@ def zone_counters(config: CentreConfig, zone: str | None) -> set[str]:
     return ids
 
 
-def alert_text(lang: str, alert: Alert) -> str:
-    """"Kiosk 1: paper out" from a device alert."""
-    source = alert.source.replace("-", " ").replace("_", " ").strip()
-    source = source[:1].upper() + source[1:]
-    what = tr(lang, ALERT_TEXTS[alert.kind]) if alert.kind in ALERT_TEXTS else alert.kind
-    return f"{source}: {what}" + (f" ({alert.message})" if alert.message and alert.kind not in ALERT_TEXTS else "")
+@dataclass
+class _Read:
+    """What one read of the queue brought back (made on the runner's thread)."""
+
+    kind: str  # "start" (first snapshot, then the feed starts), "events" or "snapshot"
+    events: list[Event] = field(default_factory=list)
+    snapshot: Snapshot | None = None
+    config: CentreConfig | None = None
+    config_problem: str | None = None  # the server's config came but cannot be used
+    problem: QueueUnavailable | None = None
 
 
 class BoardController:
-    """Follows one queue for one board (optionally one zone)."""
+    """Follows one queue for one board (optionally one zone).
+
+    `fetch_config`, when given, is called (off the UI thread) until it answers: a board whose
+    server was unreachable at start shows with a local config and takes the server's when it
+    answers."""
 
     def __init__(self, queue: Queue, config: CentreConfig, feed: EventFeed,
                  view: BoardView | None = None, announcer: Announcer | None = None,
                  zone: str | None = None, lang: str | None = None, clock: Clock | None = None,
-                 monotonic: Callable[[], float] = time.monotonic):
+                 monotonic: Callable[[], float] = time.monotonic, runner: Runner | None = None,
+                 fetch_config: Callable[[], CentreConfig] | None = None):
         self.queue = queue
         self.config = config
         self.feed = feed
@@ -70,82 +88,217 @@ class BoardController:
         self.announcer = announcer
         self.zone = zone
         self.counters = zone_counters(config, zone)
+        self._lang_given = lang is not None
         self.lang = lang or config.languages[0]
         self.clock = clock or getattr(queue, "clock", None) or SystemClock()
         self.monotonic = monotonic
+        self.runner: Runner = runner or InlineRunner()
+        self.fetch_config = fetch_config
         self.state = BoardState(self.lang)
+        self._dress()
         self.snapshot: Snapshot | None = None
         self.updates = 0  # how many times the state was rebuilt from the queue
+        self.reads = 0  # how many reads were handed to the runner
         self.last_event_id = 0
         self._fresh: dict[int, float] = {}  # call event id → monotonic time its highlight ends
-        self._stale = False
+        self._stale = False  # the snapshot must be read again
+        self._feed_started = False
+        self._reading = False
+        self._retry_at: float | None = None  # no read before this (monotonic), while unavailable
+        self._retry_delay = RETRY_FIRST_S
+        self._wakes = 0  # bumped by the feed's wakeup (any thread)
+        self._wakes_at_read = 0
+        self._refreshes = 0
+        self._wakeup: Callable[[], None] | None = None
+        self._closed = False
         self.on_close: Callable[[], object] | None = None  # the Qt shell stops its timers here
 
     # ---- life ------------------------------------------------------------------------------
     def start(self, wakeup: Callable[[], None] | None = None) -> None:
-        """Read the queue once and start following it (old calls are shown, not announced);
-        `wakeup` is handed to the feed (a push feed calls it when events arrive)."""
-        try:
-            snap = self.queue.snapshot(self.zone)
-            self.last_event_id = snap.last_event_id
-            self.feed.start(snap.last_event_id, wakeup)
-            self._apply(snap)
-        except QueueUnavailable as exc:
-            log.warning("board: queue unavailable at start: %s", exc)
-            self.feed.start(0, wakeup)
-            self._set_reconnecting(True)
+        """Show the clock and start reading the queue: the first snapshot (old calls are shown,
+        not announced), then the feed from its last event. `wakeup` is handed to the feed (a
+        push feed calls it, from any thread, when events arrive or its connection changes)."""
+        self._wakeup = wakeup
         self.tick()
+        self._read()
 
     def close(self) -> None:
-        if getattr(self, "_closed", False):
+        if self._closed:
             return
         self._closed = True
         if self.on_close is not None:
             self.on_close()
-        self.feed.close()
+        close_runner = getattr(self.runner, "close", None)
+        if callable(close_runner):
+            # the feed is closed on the runner's thread once the read in flight is over (closing
+            # its SQLite connection under a running read would crash); a quick read is waited for
+            close_runner(self.feed.close, CLOSE_WAIT_S)
+        else:
+            self.feed.close()
         if self.announcer is not None:
             self.announcer.close()
 
+    @property
+    def reading(self) -> bool:
+        """A read of the queue is in flight."""
+        return self._reading
+
     # ---- following the queue ---------------------------------------------------------------
     def poll(self) -> list[Event]:
-        """Take the feed's new events: announce calls, refresh the screen. Never raises for an
-        unreachable queue (the board keeps its last state, marked "reconnecting")."""
-        try:
-            events = self.feed.poll()
-        except QueueUnavailable as exc:
-            if not self.state.reconnecting:
-                log.warning("board: queue unavailable, keeping the last state: %s", exc)
-            self._set_reconnecting(True)
+        """Start the next read unless one is in flight or the retry time has not come. Returns
+        the events applied during this call (all of them with InlineRunner; [] when the read
+        runs on another thread). Never raises for an unreachable queue."""
+        if self._closed or self._reading:
             return []
+        if (self._retry_at is not None and self.monotonic() < self._retry_at
+                and self._wakes == self._wakes_at_read):
+            return []
+        return self._read()
+
+    def _feed_wakeup(self) -> None:
+        """The feed's wakeup (any thread): news from the feed ends the retry wait."""
+        self._wakes += 1
+        if self._wakeup is not None:
+            self._wakeup()
+
+    def refresh(self) -> None:
+        """Read the snapshot again (soon) and show it."""
+        self._stale = True
+        self._refreshes += 1  # a read already in flight does not count as this one
+        self.poll()
+
+    def _read(self) -> list[Event]:
+        return self._submit("events" if self._feed_started else "start")
+
+    def _submit(self, kind: str) -> list[Event]:
+        applied: list[Event] = []
+        want_config = self.fetch_config is not None
+
+        asked = self._refreshes
+
+        def done(result: _Read) -> None:
+            applied.extend(self._done(result, asked))
+
+        self._reading = True
+        self._wakes_at_read = self._wakes
+        self.reads += 1
+        self.runner.run(lambda: self._work(kind, want_config), done, self._failed)
+        return applied
+
+    def _work(self, kind: str, want_config: bool) -> _Read:
+        """One read, on the runner's thread: touches the queue and the feed, never the state."""
+        out = _Read(kind)
+        try:
+            if want_config and self.fetch_config is not None:
+                try:
+                    out.config = self.fetch_config()
+                except QueueUnavailable:
+                    raise
+                except Exception as exc:  # noqa: BLE001 — a bad server config: keep the local one
+                    out.config_problem = f"{type(exc).__name__}: {exc}"
+            if kind == "start":
+                out.snapshot = self.queue.snapshot(self.zone)
+                self.feed.start(out.snapshot.last_event_id, self._feed_wakeup)
+            elif kind == "events":
+                out.events = self.feed.poll()
+            else:
+                out.snapshot = self.queue.snapshot(self.zone)
+        except QueueUnavailable as exc:
+            out.problem = exc
+        return out
+
+    def _done(self, result: _Read, asked: int) -> list[Event]:
+        """A read's result, on the UI thread (`asked`: the refreshes asked for before it)."""
+        self._reading = False
+        if self._closed:
+            return []
+        if result.config_problem is not None and self.fetch_config is not None:
+            log.error("board: cannot use the server's config, keeping the local one: %s",
+                      result.config_problem)
+            self.fetch_config = None
+        if result.config is not None:
+            self._adopt_config(result.config)
+        if result.kind == "start" and result.snapshot is not None:
+            self._feed_started = True
+            self.last_event_id = result.snapshot.last_event_id
+        events = result.events
         if events:
-            self.last_event_id = events[-1].id
-            now = self.monotonic()
-            for ev in events:
-                if ev.kind in CALL_KINDS and self._in_zone(ev):
-                    self._fresh[ev.id] = now + self.config.board.highlight_seconds
-                    if self.announcer is not None and ev.code and ev.counter:
-                        self.announcer.announce(ev.code, ev.counter, ev.kind == "recalled", ev.id)
+            self._take_events(events)
+        if result.problem is not None:
+            self._unavailable(result.problem)
+            return events
+        if result.snapshot is not None:
+            self._stale = self._refreshes != asked  # a refresh asked for meanwhile still waits
+            self._available()
+            self._apply(result.snapshot)
+            return events
         if events or self._stale or self.state.reconnecting:
-            self.refresh()
+            # the feed answered: read the snapshot now (announcements are already queued)
+            self._stale = True
+            events = events + self._submit("snapshot")
         return events
+
+    def _failed(self, exc: BaseException) -> None:
+        """A read raised something unexpected: log it and retry as for an unavailable queue."""
+        self._reading = False
+        if self._closed:
+            return
+        if not self.state.reconnecting:  # the traceback once, not at every retry
+            log.error("board: reading the queue failed: %r", exc, exc_info=exc)
+        self._unavailable(QueueUnavailable(f"reading the queue failed: {exc}"))
+
+    def _take_events(self, events: list[Event]) -> None:
+        """Announce the calls and start their highlight."""
+        self.last_event_id = events[-1].id
+        now = self.monotonic()
+        for ev in events:
+            if ev.kind in CALL_KINDS and self._in_zone(ev):
+                self._fresh[ev.id] = now + self.config.board.highlight_seconds
+                if self.announcer is not None and ev.code and ev.counter:
+                    self.announcer.announce(ev.code, ev.counter, ev.kind == "recalled", ev.id)
+
+    def _unavailable(self, exc: QueueUnavailable) -> None:
+        if not self.state.reconnecting:
+            log.warning("board: queue unavailable, keeping the last state: %s", exc)
+        self._set_reconnecting(True)
+        self._retry_at = self.monotonic() + self._retry_delay
+        self._retry_delay = min(self._retry_delay * 2, RETRY_MAX_S)
+
+    def _available(self) -> None:
+        if self.state.reconnecting:
+            log.warning("board: the queue answers again")
+            self.state.reconnecting = False  # shown with the snapshot that follows
+        self._retry_at = None
+        self._retry_delay = RETRY_FIRST_S
+
+    def _adopt_config(self, config: CentreConfig) -> None:
+        """The server's config has arrived: use it (unless it lacks this board's zone)."""
+        self.fetch_config = None
+        if dataclasses.replace(config, source=self.config.source) == self.config:
+            log.warning("board: the server answered; its config is the local one")
+            return
+        try:
+            counters = zone_counters(config, self.zone)
+        except UnknownZone as exc:
+            log.error("board: the server's config cannot be used (%s); keeping the local one", exc)
+            return
+        self.config, self.counters = config, counters
+        if not self._lang_given:
+            self.lang = self.state.lang = config.languages[0]
+        if self.announcer is not None:
+            self.announcer.languages = tuple(config.board.speech_languages)
+        log.warning("board: the server answered; now using its config instead of the local one")
+        self._dress()
+        if self.snapshot is not None:
+            self._apply(self.snapshot)
+        else:
+            self._show()
 
     def _in_zone(self, ev: Event) -> bool:
         return self.zone is None or (ev.counter in self.counters)
 
-    def refresh(self) -> None:
-        """Re-read the snapshot and show it."""
-        try:
-            snap = self.queue.snapshot(self.zone)
-        except QueueUnavailable as exc:
-            log.warning("board: cannot read the snapshot: %s", exc)
-            self._stale = True
-            self._set_reconnecting(True)
-            return
-        self._stale = False
-        self._apply(snap)
-
     def tick(self) -> None:
-        """Once a second: the clock, and the end of highlights."""
+        """Once a second: the clock, and the end of highlights (no queue reads)."""
         local = self.clock.now().astimezone(self.config.tz) if self.clock else datetime.now(UTC)
         changed = False
         for key, value in (("date_text", date_text(self.lang, local)), ("time_text", time_text(local))):
@@ -168,15 +321,19 @@ class BoardController:
             self.state.reconnecting = value
             self._show()
 
-    def _apply(self, snap: Snapshot, show: bool = True) -> None:
-        self.snapshot = snap
-        cfg, lang = self.config, self.lang
-        st = self.state
-        st.reconnecting = False
+    def _dress(self) -> None:
+        """What the board shows before any read: centre name, zone, ticker, headings."""
+        cfg, lang, st = self.config, self.lang, self.state
         st.centre_name = cfg.name(lang)
         st.zone_name = self.zone or ""
         st.ticker = cfg.board.ticker.get(lang) or cfg.board.ticker.get("az", "")
         st.labels = {k: tr(lang, k) for k in LABELS}
+
+    def _apply(self, snap: Snapshot, show: bool = True) -> None:
+        self.snapshot = snap
+        cfg, lang = self.config, self.lang
+        st = self.state
+        self._dress()
         seen: set[str] = set()
         calls: list[CallView] = []
         for c in snap.calls:  # newest first; a ticket is shown once, at its latest call

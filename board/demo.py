@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from board.audio import SilentSink
+from board.runner import InlineRunner
 from board.speech_worker import SpeechWorker
 from shared.config import CentreConfig
 from shared.errors import NoTicketWaiting
@@ -71,7 +72,8 @@ def headless_calls(queue: Queue, config: CentreConfig, out_dir: Path) -> list[Pa
     out_dir = Path(out_dir)
     wav_dir = out_dir / "announcements"
     wav_dir.mkdir(parents=True, exist_ok=True)
-    widget = build_board(queue, config, sink=SilentSink(), speech=SpeechWorker(), wav_dir=wav_dir)
+    widget = build_board(queue, config, sink=SilentSink(), speech=SpeechWorker(), wav_dir=wav_dir,
+                         runner=InlineRunner())  # driven by hand below
     controller = widget.controller  # type: ignore[attr-defined]
     controller.announcer.keep_wavs = True
     try:
