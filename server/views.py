@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from shared.alerts import alert_text
 from shared.config import CentreConfig
 from shared.errors import NovbeError
 from shared.i18n import ntr, tr
@@ -13,11 +14,6 @@ from shared.model import DEVICE_ALERT_KINDS, CounterState, Snapshot, Status, Tic
 from shared.queue import Queue
 
 WAITING_SHOWN = 12
-ALERT_TEXTS = {
-    "printer_paper_out": "The printer of {source} is out of paper",
-    "print_failed": "The printer of {source} failed to print",
-    "printer_offline": "The printer of {source} is offline",
-}
 ERROR_TEXTS = {
     "NoTicketWaiting": "Nobody is waiting for this counter",
     "IllegalTransition": "Not possible now: the ticket is not in the right state",
@@ -111,9 +107,7 @@ def alert_texts(snapshot: Snapshot, lang: str) -> list[dict[str, Any]]:
     for alert in snapshot.alerts:
         if alert.kind not in DEVICE_ALERT_KINDS:
             continue
-        text = tr(lang, ALERT_TEXTS.get(alert.kind, "{source}: {kind}"), source=alert.source,
-                  kind=alert.kind)
-        out.append({"source": alert.source, "kind": alert.kind, "text": text,
+        out.append({"source": alert.source, "kind": alert.kind, "text": alert_text(lang, alert),
                     "message": alert.message, "at": _epoch(alert.at)})
     return out
 
