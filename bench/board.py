@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from board.app import build_board  # noqa: E402
 from board.audio import RecordingSink  # noqa: E402
+from board.runner import InlineRunner  # noqa: E402
 from board.speech_worker import SpeechWorker  # noqa: E402
 from shared.clock import FakeClock  # noqa: E402
 from shared.config import load_config  # noqa: E402
@@ -138,7 +139,9 @@ def bench_day(app: QApplication, day_calls: int, tmp: Path) -> dict:
     clock = FakeClock("2026-11-23T05:00:00+00:00")  # Monday 09:00 in Baku
     queue = LocalQueue(tmp / "day.sqlite", config, clock)
     sink = RecordingSink()
-    widget = build_board(queue, config, sink=sink, speech=SpeechWorker(), wav_dir=tmp / "w2")
+    # reads inline: each step applies its own call before painting (memory, not latency, is measured)
+    widget = build_board(queue, config, sink=sink, speech=SpeechWorker(), wav_dir=tmp / "w2",
+                         runner=InlineRunner())
     widget.resize(1920, 1080)
     controller = widget.controller
     services = list(config.services)
