@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import queue
 import secrets
-import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -53,8 +51,6 @@ NORMAL_RANK = 1000
 FRONT_RANK = 0
 MAX_NUMBER = 999
 AFTER_ALL = 2**63 - 1  # the id a ticket being issued will have: after every existing one
-READERS = 4          # read connections: a read runs beside a write (WAL) instead of
-                     # queueing behind it on the writer's lock
 FINISH_OUTCOMES = (Outcome.SERVED, Outcome.UNRESOLVED, Outcome.REFERRED)
 DEVICE_KINDS = (*DEVICE_ALERT_KINDS, *DEVICE_OK_KINDS, "printed")
 COUNTER_EVENTS = {CounterMode.OPEN: "counter_opened", CounterMode.PAUSED: "counter_paused",
@@ -76,17 +72,8 @@ class LocalQueue:
         self.config = config
         self.clock = clock or SystemClock()
         self.db = store.connect(self.path)
-        self._writer = self.db.conn
-        self._lock = threading.RLock()       # the writer connection's
-        self._local = threading.local()      # .conn: the reader this thread's _read() uses
-        self._readers: queue.SimpleQueue[sqlite3.Connection] = queue.SimpleQueue()
-        self._all_readers: list[sqlite3.Connection] = []
-        self._readers_lock = threading.Lock()
-
-    @property
-    def _conn(self) -> sqlite3.Connection:
-        """The connection of the running operation: a reader inside _read(), else the writer."""
-        return getattr(self._local, "conn", None) or self._writer
+        self._conn = self.db.conn
+        self._lock = threading.RLock()
 
     @property
     def config(self) -> CentreConfig:
@@ -98,11 +85,8 @@ class LocalQueue:
         self._competing = competing_services(config)  # once per config, not per call
 
     def close(self) -> None:
-        with self._lock, self._readers_lock:
-            self._writer.close()
-            for reader in self._all_readers:
-                reader.close()
-            self._all_readers.clear()
+        with self._lock:
+            self._conn.close()
 
     # ---- plumbing -------------------------------------------------------------------------
     def _day(self, now: datetime) -> date:
@@ -487,44 +471,16 @@ class LocalQueue:
         """Run reads in one snapshot (a deferred read transaction). If the service day has
         ended since the last write, first end it (expire what it left waiting, with events), so
         a board or phone never shows yesterday's queue as waiting."""
-        if getattr(self._local, "conn", None) is not None:
-            return fn()          # already inside a read
-        if self._day_ended():
-            with self._tx():
-                pass
-        reader = self._reader()
-        try:
-            reader.execute("BEGIN")
-            self._local.conn = reader
+        with self._lock:
+            row = self._one("SELECT value FROM meta WHERE key = 'service_day'")
+            if row is not None and row[0] < self._day(self.clock.now()).isoformat():
+                with self._tx():
+                    pass
+            self._conn.execute("BEGIN")
             try:
                 return fn()
             finally:
-                self._local.conn = None
-                reader.execute("COMMIT")
-        finally:
-            self._readers.put(reader)
-
-    def _day_ended(self) -> bool:
-        """Whether the last write was on an earlier service day than now."""
-        reader = self._reader()
-        try:
-            row = reader.execute("SELECT value FROM meta WHERE key = 'service_day'").fetchone()
-        finally:
-            self._readers.put(reader)      # never held while waiting for the writer
-        return row is not None and row[0] < self._day(self.clock.now()).isoformat()
-
-    def _reader(self) -> sqlite3.Connection:
-        """A free read connection (at most READERS are opened; then a read waits for one)."""
-        try:
-            return self._readers.get_nowait()
-        except queue.Empty:
-            pass
-        with self._readers_lock:
-            if len(self._all_readers) < READERS:
-                reader = store.connect(self.path).conn
-                self._all_readers.append(reader)
-                return reader
-        return self._readers.get()
+                self._conn.execute("COMMIT")
 
     def waiting(self, counter: str | None = None, limit: int = 200) -> list[Ticket]:
         services = self.config.counter(counter).services if counter else tuple(self.config.services)
