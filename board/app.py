@@ -23,11 +23,11 @@ from board.audio import AudioSink
 from board.controller import BoardController
 from board.feed import EventFeed, feed_for
 from board.qt_runner import QtWorkerRunner
-from board.runner import Runner
 from board.speech_worker import SpeechWorker
 from board.view import BoardWidget
 from shared.config import CentreConfig
 from shared.queue import Queue
+from shared.runner import Runner
 
 log = logging.getLogger(__name__)
 

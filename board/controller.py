@@ -23,7 +23,6 @@ from board.announcer import Announcer
 from board.calendar_names import date_text, time_text
 from board.errors import UnknownZone
 from board.feed import EventFeed
-from board.runner import InlineRunner, Runner
 from board.state import BoardState, CallView, WaitView
 from shared.alerts import alert_text
 from shared.clock import Clock, SystemClock
@@ -32,6 +31,7 @@ from shared.errors import QueueUnavailable
 from shared.i18n import tr
 from shared.model import Event, Snapshot
 from shared.queue import Queue
+from shared.runner import InlineRunner, Runner
 
 log = logging.getLogger(__name__)
 

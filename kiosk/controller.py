@@ -11,7 +11,7 @@ from collections import deque
 from datetime import datetime, timedelta
 
 from kiosk.qr import qr_payload
-from kiosk.runtime import InlineRunner, KioskView, Runner, Timers
+from kiosk.runtime import KioskView, Timers
 from kiosk.screens import (
     ClosedScreen,
     LanguageScreen,
@@ -30,6 +30,7 @@ from shared.errors import CentreClosed, DailyCapReached, NovbeError, QueueUnavai
 from shared.i18n import LANGUAGE_NAMES, ntr, tr
 from shared.model import Ticket
 from shared.queue import Queue
+from shared.runner import InlineRunner, Runner
 
 log = logging.getLogger(__name__)
 

@@ -1,10 +1,10 @@
-"""What the controller needs from its surroundings: a view, named timers and a way to run slow
-queue calls off the UI thread. Plain protocols here; the Qt implementations are in qt_runtime."""
+"""What the controller needs from its surroundings: a view and named timers (plain protocols;
+the Qt implementations are in qt_runtime). Slow queue calls go through shared.runner."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Protocol
 
 from kiosk.screens import Screen
 
@@ -27,26 +27,6 @@ class Timers(Protocol):
     def stop(self, name: str) -> None: ...
 
     def active(self, name: str) -> bool: ...
-
-
-class Runner(Protocol):
-    """Runs `work` somewhere, then `done(result)` or `failed(exc)` on the UI thread."""
-
-    def run(self, work: Callable[[], Any], done: Callable[[Any], None],
-            failed: Callable[[BaseException], None]) -> None: ...
-
-
-class InlineRunner:
-    """Runs the work at once in the caller's thread (scripts, the CLI)."""
-
-    def run(self, work: Callable[[], Any], done: Callable[[Any], None],
-            failed: Callable[[BaseException], None]) -> None:
-        try:
-            result = work()
-        except Exception as exc:
-            failed(exc)
-            return
-        done(result)
 
 
 class ManualTimers:

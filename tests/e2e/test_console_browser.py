@@ -70,7 +70,7 @@ def test_staff_serves_visitors_at_counter_3(browser, server: LiveServer, artifac
     expect(page.locator("#waiting-count")).to_have_text("1 waiting")
 
     server.queue.report_device("kiosk-1", "printer_paper_out", "paper end sensor")
-    expect(page.locator("#alerts .alert")).to_contain_text("kiosk-1")   # arrives over SSE
+    expect(page.locator("#alerts .alert")).to_contain_text("Kiosk 1")   # arrives over SSE
     page.click("#btn-next")
     expect(page.locator("#current-code")).to_have_text(codes[2])
     page.screenshot(path=artifacts / "console-3-alert-and-called.png")

@@ -126,7 +126,7 @@ def test_daily_cap_says_so_instead_of_issuing(qtbot, make_kiosk, clock, capped_c
 def test_past_closing_estimate_says_so(qtbot, make_kiosk, clock, local_queue, artifacts):
     """Near closing, a service whose queue would run past closing time is refused politely."""
     clock.set("2026-11-23T13:45:00+00:00")  # 17:45 in Baku
-    for _ in range(6):
+    for _ in range(12):  # 12 × 7 min over the 4 counters serving pensions: past 18:00
         local_queue.issue("pensions.age")
     window = make_kiosk()
     _to_priorities(qtbot, window, clock, lang="en")

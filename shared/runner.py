@@ -1,10 +1,11 @@
-"""Where the board's queue reads run (Qt-free).
+"""Where slow queue calls of a screen run (Qt-free): the kiosk's and the board's controllers
+never call the queue on the thread that draws the screen.
 
-The BoardController never reads the queue on the thread that draws the screen: it hands each
-read to a Runner as `run(work, done, failed)` — `work()` runs wherever the runner likes (the
-Qt shell uses a worker thread, board/qt_runner.py), then `done(result)` or `failed(exc)` is
-called on the UI thread. InlineRunner does it all at once on the caller's thread: plain-Python
-tests, the headless demo and benchmarks that drive the board by hand."""
+A controller hands each call to a Runner as `run(work, done, failed)` — `work()` runs wherever
+the runner likes (the Qt shells use a worker thread: kiosk/qt_runtime.py, board/qt_runner.py),
+then `done(result)` or `failed(exc)` is called on the UI thread. InlineRunner does it all at
+once on the caller's thread (plain-Python tests, the CLI, the headless demo, benchmarks);
+ManualRunner keeps each job until a test finishes it."""
 
 from __future__ import annotations
 
