@@ -161,6 +161,12 @@ class BoardController:
         if self._wakeup is not None:
             self._wakeup()
 
+    @property
+    def following(self) -> bool:
+        """The first snapshot is in and the feed follows the events after it: calls committed
+        from now on are announced (those before are the board's starting picture)."""
+        return self._feed_started
+
     def refresh(self) -> None:
         """Read the snapshot again (soon) and show it."""
         self._stale = True

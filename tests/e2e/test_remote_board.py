@@ -167,13 +167,14 @@ def test_queued_announcements_play_while_a_read_hangs(qtbot, local_queue, config
     announcer: Announcer = controller.announcer
     ticks = Ticks()
     try:
+        qtbot.waitUntil(lambda: controller.following, timeout=10000)  # calls before it are not news
         for counter in ("1", "2", "3"):
             local_queue.issue(JOB)
             local_queue.call_next(counter)
-        qtbot.waitUntil(lambda: len(announcer.history) == 3, timeout=20000)  # generous: a loaded CI machine
+        qtbot.waitUntil(lambda: len(announcer.history) == 3, timeout=10000)
         outage.on = True
         controller.refresh()                            # the next read hangs on the server
-        qtbot.waitUntil(lambda: unresponsive.accepted >= 1, timeout=20000)
+        qtbot.waitUntil(lambda: unresponsive.accepted >= 1, timeout=10000)
         played_when_it_hung = sum(a.played_at is not None for a in announcer.history)
         assert played_when_it_hung < 3
         qtbot.waitUntil(lambda: all(a.played_at is not None for a in announcer.history),
