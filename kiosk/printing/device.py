@@ -9,6 +9,7 @@ from PIL import Image
 
 from kiosk.printing.errors import PaperOut, PrinterError, PrinterTimeout, PrinterUnavailable
 from kiosk.printing.status import ASK_PAPER, ASK_PRINTER, PrinterStatus, status_from_bytes
+from kiosk.printing.url import PrinterURL
 from kiosk.raster import encode
 
 log = logging.getLogger(__name__)
@@ -111,3 +112,31 @@ class EscposDevice(PrinterDevice):
                 printer.close()
             except Exception as exc:  # closing a dead connection must never mask the fault
                 log.debug("closing %s: %s", self.url, exc)
+
+
+class RawQueuePrinter(EscposDevice):
+    """A printer queue of the operating system that takes raw jobs (CUPS, Windows): no status
+    channel; subclasses name the python-escpos class and what it needs installed."""
+
+    what = "printer"      # "CUPS queue", "Windows printer"
+    needs = ""            # the message when the library is missing
+
+    def __init__(self, url: PrinterURL):
+        super().__init__(url.text, ask_status=False)
+        self.name = url.target
+
+    def _escpos_class(self) -> type:
+        """The python-escpos printer class (importing what it needs; ImportError if missing)."""
+        raise NotImplementedError
+
+    def _open(self):
+        try:
+            cls = self._escpos_class()
+        except ImportError as exc:
+            raise PrinterUnavailable(f"{self.url}: {self.needs}") from exc
+        try:
+            printer = cls(self.name)
+            printer.open()
+        except Exception as exc:
+            raise PrinterUnavailable(f"{self.url}: {self.what} {self.name!r}: {exc}") from exc
+        return printer

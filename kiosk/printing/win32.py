@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from kiosk.printing.device import EscposDevice
-from kiosk.printing.errors import PrinterUnavailable
-from kiosk.printing.url import PrinterURL
+from kiosk.printing.device import RawQueuePrinter
 
 
-class Win32Printer(EscposDevice):
+class Win32Printer(RawQueuePrinter):
     """Sends each ticket as one raw Windows print job."""
 
-    def __init__(self, url: PrinterURL):
-        super().__init__(url.text, ask_status=False)
-        self.name = url.target
+    what = "Windows printer"
+    needs = "Windows printing needs pywin32 (Windows only)"
 
-    def _open(self):
-        try:
-            import win32print  # noqa: F401  (pywin32)
-            from escpos.printer import Win32Raw
-        except ImportError as exc:
-            raise PrinterUnavailable(f"{self.url}: Windows printing needs pywin32 (Windows only)") from exc
-        try:
-            printer = Win32Raw(self.name)
-            printer.open()
-        except Exception as exc:
-            raise PrinterUnavailable(f"{self.url}: Windows printer {self.name!r}: {exc}") from exc
-        return printer
+    def _escpos_class(self) -> type:
+        import win32print  # noqa: F401  (pywin32)
+        from escpos.printer import Win32Raw
+
+        return Win32Raw
