@@ -56,25 +56,24 @@ def cmd_kiosk(ctx: Any) -> int:
     return run_kiosk(ctx.queue, ctx.config, args.printer, args.windowed, source=args.kiosk_id)
 
 
-def print_issued(ctx: Any, ticket: Ticket, url: str) -> int:
-    """Print a ticket just issued from the CLI; 0 when printed, the error's exit code if not
-    (the ticket stays valid either way: it was committed before printing)."""
+def _print(ctx: Any, ticket: Ticket, url: str, failed: str, done: str) -> int:
+    """Print `ticket` to `url`: 0 when printed, the error's exit code if not (the ticket stays
+    valid either way: it was committed before printing)."""
     try:
         print_now(ctx.queue, ctx.config, ticket, url, source="cli")
     except PrinterError as exc:
-        print(f"novbe: ticket {ticket.code} is issued but was not printed: {exc}", file=sys.stderr)
+        print(f"novbe: ticket {ticket.code} {failed}: {exc}", file=sys.stderr)
         return exc.exit_code
-    ctx.out(f"printed {ticket.code} → {url}")
+    ctx.out(f"{done} {ticket.code} → {url}")
     return 0
+
+
+def print_issued(ctx: Any, ticket: Ticket, url: str) -> int:
+    """Print a ticket just issued from the CLI (`novbe issue SERVICE --print URL`)."""
+    return _print(ctx, ticket, url, "is issued but was not printed", "printed")
 
 
 def cmd_reprint(ctx: Any) -> int:
     ticket = ctx.queue.ticket(ctx.args.code)
-    url = ctx.args.print_url or ctx.config.kiosk.printer
-    try:
-        print_now(ctx.queue, ctx.config, ticket, url, source="cli")
-    except PrinterError as exc:
-        print(f"novbe: ticket {ticket.code} was not printed: {exc}", file=sys.stderr)
-        return exc.exit_code
-    ctx.out(f"reprinted {ticket.code} → {url}")
-    return 0
+    return _print(ctx, ticket, ctx.args.print_url or ctx.config.kiosk.printer,
+                  "was not printed", "reprinted")
