@@ -50,7 +50,7 @@ class Context:
 
     def print_ticket(self, ticket: Ticket) -> None:
         if self.args.json:
-            self.out(json.dumps(ticket.to_json(), ensure_ascii=False))
+            self.out(json.dumps(ticket.to_json(include_token=True), ensure_ascii=False))
         else:
             where = f" → counter {ticket.counter}" if ticket.counter and ticket.status in ("called", "serving") else ""
             self.out(f"{ticket.code}  {ticket.service}  {ticket.status}{where}  "

@@ -108,13 +108,13 @@ def issue(request: Request, body: IssueBody, who: Device) -> Json:
     code); a retry with the same `request_id` returns the same ticket."""
     ticket = issue_once(request, body, who.name)
     changed(request)
-    return ticket.to_json()
+    return ticket.to_json(include_token=True)
 
 
 @router.get("/tickets/{ref}", tags=["tickets"])
 def get_ticket(request: Request, ref: TicketRef, who: Any_) -> Json:
     """Today's ticket with this code, or the ticket with this token."""
-    return queue_of(request).ticket(ref).to_json(include_token=False)
+    return queue_of(request).ticket(ref).to_json()
 
 
 @router.post("/tickets/{ref}/cancel", tags=["tickets"])
@@ -122,7 +122,7 @@ def cancel(request: Request, ref: TicketRef, who: Device) -> Json:
     """Withdraw a waiting or called ticket."""
     ticket = queue_of(request).cancel(ref)
     changed(request)
-    return ticket.to_json(include_token=False)
+    return ticket.to_json()
 
 
 @router.get("/waiting", tags=["tickets"])
@@ -130,14 +130,14 @@ def waiting(request: Request, who: Any_,
             counter: Annotated[str | None, Query(max_length=16)] = None,
             limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[Json]:
     """Waiting tickets in calling order, for one counter's services or all."""
-    return [t.to_json(include_token=False) for t in queue_of(request).waiting(counter, limit)]
+    return [t.to_json() for t in queue_of(request).waiting(counter, limit)]
 
 
 # ---- counters ------------------------------------------------------------------------------
 @router.get("/counters/{counter}", tags=["counters"])
 def counter_state(request: Request, counter: CounterId, who: Any_) -> Json:
     """The counter's mode, staff and current ticket."""
-    return queue_of(request).counter_state(counter).to_json(include_token=False)
+    return queue_of(request).counter_state(counter).to_json()
 
 
 def _staff(who: Caller, body: StaffBody | CallBody | None) -> str | None:
@@ -150,8 +150,7 @@ def call_next(request: Request, counter: CounterId, who: AtCounter,
     """End the counter's visit and call the next ticket it may serve."""
     try:
         with guarded(request, counter, body):
-            return queue_of(request).call_next(counter, staff=_staff(who, body)).to_json(
-                include_token=False)
+            return queue_of(request).call_next(counter, staff=_staff(who, body)).to_json()
     finally:
         changed(request)
 
@@ -162,7 +161,7 @@ def call(request: Request, counter: CounterId, body: CallBody, who: AtCounter) -
     with guarded(request, counter, body):
         ticket = queue_of(request).call(counter, body.ticket, staff=_staff(who, body))
     changed(request)
-    return ticket.to_json(include_token=False)
+    return ticket.to_json()
 
 
 def _simple(op: str, doc: str) -> None:
@@ -171,7 +170,7 @@ def _simple(op: str, doc: str) -> None:
         with guarded(request, counter, body):
             ticket = getattr(queue_of(request), op)(counter)
         changed(request)
-        return ticket.to_json(include_token=False)
+        return ticket.to_json()
     route.__name__ = op
     route.__doc__ = doc
     router.post(f"/counters/{{counter}}/{op.replace('_', '-')}", tags=["counters"])(route)
@@ -189,7 +188,7 @@ def finish(request: Request, counter: CounterId, who: AtCounter,
     with guarded(request, counter, body):
         ticket = queue_of(request).finish(counter, (body or FinishBody()).outcome)
     changed(request)
-    return ticket.to_json(include_token=False)
+    return ticket.to_json()
 
 
 @router.post("/counters/{counter}/transfer", tags=["counters"])
@@ -198,7 +197,7 @@ def transfer(request: Request, counter: CounterId, body: TransferBody, who: AtCo
     with guarded(request, counter, body):
         ticket = queue_of(request).transfer(counter, body.service)
     changed(request)
-    return ticket.to_json(include_token=False)
+    return ticket.to_json()
 
 
 @router.post("/counters/{counter}/open", tags=["counters"])
@@ -210,7 +209,7 @@ def open_counter(request: Request, counter: CounterId, who: Opener,
     state = claim_counter(queue_of(request), request.app.state.accounts, counter,
                           _staff(who, body), who.session, bool(body and body.takeover))
     changed(request)
-    return state.to_json(include_token=False)
+    return state.to_json()
 
 
 @router.post("/counters/{counter}/pause", tags=["counters"])
@@ -218,7 +217,7 @@ def pause_counter(request: Request, counter: CounterId, who: AtCounter) -> Json:
     """The counter stops calling for a while."""
     state = queue_of(request).pause_counter(counter)
     changed(request)
-    return state.to_json(include_token=False)
+    return state.to_json()
 
 
 @router.post("/counters/{counter}/close", tags=["counters"])
@@ -226,14 +225,14 @@ def close_counter(request: Request, counter: CounterId, who: AtCounter) -> Json:
     """The counter closes (it must have no visitor)."""
     state = queue_of(request).close_counter(counter)
     changed(request)
-    return state.to_json(include_token=False)
+    return state.to_json()
 
 
 # ---- the phone's routes: the ticket's own token is the credential ----------------------------
 @router.get("/status/{token}", tags=["phone"])
 def status(request: Request, token: Token) -> Json:
     """What a phone shows: the ticket with people ahead and the estimated wait."""
-    return queue_of(request).status(token).to_json()
+    return queue_of(request).status(token).to_json(include_token=True)  # the caller holds it
 
 
 @router.post("/status/{token}/rate", tags=["phone"])
@@ -241,7 +240,7 @@ def rate(request: Request, token: Token, body: RateBody) -> Json:
     """Store the visitor's 1–5 rating of the visit, once per ticket."""
     ticket = queue_of(request).rate(token, body.score)
     changed(request)
-    return ticket.to_json()
+    return ticket.to_json(include_token=True)  # the caller holds it
 
 
 # ---- devices, boards, reports -------------------------------------------------------------
@@ -257,7 +256,7 @@ def report_device(request: Request, body: DeviceReportBody, who: Device) -> Json
 def snapshot(request: Request, who: Any_,
              zone: Annotated[str | None, Query(max_length=64)] = None) -> Json:
     """What a board shows now."""
-    return queue_of(request).snapshot(zone).to_json(include_token=False)
+    return queue_of(request).snapshot(zone).to_json()
 
 
 @router.get("/events", tags=["board"])

@@ -76,9 +76,9 @@ class Ticket:
     ahead: int = 0
     estimated_wait_min: int = 0
 
-    def to_json(self, include_token: bool = True) -> dict[str, Any]:
-        """The ticket as JSON; include_token=False leaves out the phone page's secret token
-        (for anyone but the issuing kiosk and the phone itself)."""
+    def to_json(self, include_token: bool = False) -> dict[str, Any]:
+        """The ticket as JSON, without the phone page's secret token unless include_token (only
+        the issuing kiosk, the phone itself and the local CLI get it)."""
         data = asdict(self)
         for key in ("issued_at", "called_at", "started_at", "finished_at"):
             data[key] = _iso(data[key])
@@ -136,7 +136,7 @@ class CounterState:
     staff: str | None = None
     ticket: Ticket | None = None
 
-    def to_json(self, include_token: bool = True) -> dict[str, Any]:
+    def to_json(self, include_token: bool = False) -> dict[str, Any]:
         return {"id": self.id, "mode": str(self.mode), "staff": self.staff,
                 "ticket": self.ticket.to_json(include_token) if self.ticket else None}
 
@@ -190,7 +190,7 @@ class Snapshot:
     counters: list[CounterState]
     alerts: list[Alert]
 
-    def to_json(self, include_token: bool = True) -> dict[str, Any]:
+    def to_json(self, include_token: bool = False) -> dict[str, Any]:
         data = asdict(self)
         for call in data["calls"]:
             call["at"] = _iso(call["at"])
