@@ -1,0 +1,278 @@
+"""A day to simulate: who comes when, for what, how long their visits take, and which counters are
+staffed when — read from a scenario TOML file and validated, every problem named."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+from shared.config import CentreConfig, load_config, parse_config
+from shared.errors import ConfigError
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "assets" / "scenarios"
+TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+def scenario_path(name: str | Path) -> Path:
+    """A scenario file: a path as given, else a bundled one by name (`busy`, `busy.toml`)."""
+    path = Path(name)
+    if path.exists():
+        return path
+    bundled = SCENARIO_DIR / (path.name if path.suffix else f"{path.name}.toml")
+    return bundled if bundled.exists() else path
+
+
+@dataclass(frozen=True)
+class Shift:
+    """When a group of counters is staffed: opening, an optional lunch pause, closing (local)."""
+
+    counters: tuple[str, ...]
+    open: time
+    close: time
+    lunch: tuple[time, time] | None = None
+    late_open_max_min: float = 0.0
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """Everything the simulator needs to play one service day."""
+
+    name: str
+    centre: CentreConfig
+    day: date
+    visitors: float                         # expected arrivals over the day
+    arrivals: dict[int, float]              # local hour → share of the day's arrivals
+    mix: dict[str, float]                   # service id → share
+    priority: dict[str, float]              # priority class id → share of visitors
+    service_min: dict[str, float]           # service id → mean visit minutes at the counter
+    spread: float = 0.5                     # sigma of the lognormal visit time
+    walk_up_s: tuple[float, float] = (15.0, 60.0)
+    no_show: float = 0.05
+    no_show_wait_s: float = 120.0           # how long staff wait (and recall) before no-show
+    transfer: float = 0.02
+    shifts: tuple[Shift, ...] = ()
+    source: str = "<scenario>"
+    notes: str = ""
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def hours(self) -> list[int]:
+        return sorted(h for h, share in self.arrivals.items() if share > 0)
+
+    def with_shifts(self, shifts: list[Shift] | tuple[Shift, ...]) -> Scenario:
+        return replace(self, shifts=tuple(shifts))
+
+    def with_centre(self, centre: CentreConfig) -> Scenario:
+        return replace(self, centre=centre)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file; raise ConfigError listing every problem."""
+    path = scenario_path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError([f"{path}: scenario file not found (bundled: "
+                           f"{', '.join(p.stem for p in sorted(SCENARIO_DIR.glob('*.toml')))})"]) from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError([f"{path}: cannot read the scenario: {exc}"]) from None
+    return parse_scenario(data, str(path), base=path.parent)
+
+
+def parse_scenario(data: dict[str, Any], source: str = "<scenario>",
+                   base: Path | None = None) -> Scenario:
+    """Validate a scenario dict (as read from TOML); raise ConfigError listing every problem."""
+    return _Parser(data, source, base or Path.cwd()).parse()
+
+
+def parse_time(value: Any) -> time | None:
+    m = TIME_RE.match(str(value).strip())
+    if not m or int(m[1]) > 23 or int(m[2]) > 59:
+        return None
+    return time(int(m[1]), int(m[2]))
+
+
+class _Parser:
+    def __init__(self, data: dict[str, Any], source: str, base: Path):
+        self.data = data
+        self.source = source
+        self.base = base
+        self.problems: list[str] = []
+
+    def fail(self, key: str, what: str) -> None:
+        self.problems.append(f"{self.source}: {key}: {what}")
+
+    def number(self, table: dict, key: str, where: str, default: float, lo: float = 0,
+               hi: float | None = None) -> float:
+        value = table.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail(where, f"must be a number, got {value!r}")
+            return default
+        if value < lo or (hi is not None and value > hi):
+            self.fail(where, f"must be between {lo} and {hi}, got {value!r}" if hi is not None
+                      else f"must be at least {lo}, got {value!r}")
+            return default
+        return float(value)
+
+    def shares(self, key: str, known: set[str] | None, what: str) -> dict[str, float]:
+        table = self.data.get(key, {})
+        if not isinstance(table, dict):
+            self.fail(key, "must be a table of id = share")
+            return {}
+        out: dict[str, float] = {}
+        for k, v in table.items():
+            if known is not None and k not in known:
+                self.fail(f"{key}.{k}", f"unknown {what}")
+                continue
+            out[k] = self.number(table, k, f"{key}.{k}", 0.0)
+        return out
+
+    def centre(self, table: dict) -> CentreConfig | None:
+        """The centre config named by `scenario.centre` (default: the bundled DOST one), with
+        the scenario's own `[[counter]]` list in place of the config's when it has one."""
+        ref = table.get("centre")
+        path = None
+        if ref:
+            path = Path(str(ref))
+            if not path.is_absolute():
+                path = (self.base / path) if (self.base / path).exists() else path
+        try:
+            centre = load_config(path)
+        except ConfigError as exc:
+            self.problems += [f"{self.source}: scenario.centre: {p}" for p in exc.problems]
+            return None
+        if "counter" not in self.data:
+            return centre
+        raw = tomllib.loads(Path(centre.source).read_text(encoding="utf-8"))
+        raw["counter"] = self.data["counter"]
+        try:
+            return parse_config(raw, f"{centre.source} with the counters of {self.source}")
+        except ConfigError as exc:
+            self.problems += exc.problems
+            return None
+
+    def parse(self) -> Scenario:
+        for key in self.data:
+            if key not in ("scenario", "arrivals", "mix", "priority", "service_min", "shift",
+                           "counter", "settings"):
+                self.fail(key, "unknown section (known: scenario, arrivals, mix, priority, "
+                               "service_min, shift, counter, settings)")
+        table = self.data.get("scenario", {})
+        if not isinstance(table, dict):
+            self.fail("scenario", "must be a table")
+            table = {}
+        centre = self.centre(table)
+        day_raw = table.get("date", "2026-11-23")
+        try:
+            day = day_raw if isinstance(day_raw, date) else date.fromisoformat(str(day_raw))
+        except ValueError:
+            self.fail("scenario.date", f"not a date: {day_raw!r}")
+            day = date(2026, 11, 23)
+        visitors = self.number(table, "visitors", "scenario.visitors", 400, lo=0)
+        spread = self.number(table, "spread", "scenario.spread", 0.5, lo=0, hi=2)
+        walk = table.get("walk_up_s", [15, 60])
+        if (not isinstance(walk, list) or len(walk) != 2
+                or not all(isinstance(x, (int, float)) and x >= 0 for x in walk) or walk[0] > walk[1]):
+            self.fail("scenario.walk_up_s", f"must be [least, most] seconds, got {walk!r}")
+            walk = [15, 60]
+        no_show = self.number(table, "no_show", "scenario.no_show", 0.05, hi=1)
+        no_show_wait = self.number(table, "no_show_wait_s", "scenario.no_show_wait_s", 120)
+        transfer = self.number(table, "transfer", "scenario.transfer", 0.02, hi=1)
+
+        arrivals: dict[int, float] = {}
+        raw_arr = self.data.get("arrivals", {})
+        if not isinstance(raw_arr, dict) or not raw_arr:
+            self.fail("arrivals", "needs a share per local hour, e.g. \"09\" = 0.12")
+            raw_arr = {}
+        for k, v in raw_arr.items():
+            if not str(k).isdigit() or int(k) > 23:
+                self.fail(f"arrivals.{k}", "must be an hour 0–23")
+                continue
+            arrivals[int(k)] = self.number(raw_arr, k, f"arrivals.{k}", 0.0)
+        if arrivals and sum(arrivals.values()) <= 0:
+            self.fail("arrivals", "all shares are zero")
+
+        services = set(centre.services) if centre else None
+        categories = {c.id: [s.id for s in c.services] for c in centre.categories} if centre else {}
+        mix_known = (services | set(categories)) if services is not None else None
+        raw_mix = self.shares("mix", mix_known, "service or category")
+        mix: dict[str, float] = {}
+        for k, share in raw_mix.items():
+            ids = categories.get(k) if k not in (services or set()) else [k]
+            for sid in ids or [k]:
+                mix[sid] = mix.get(sid, 0.0) + share / len(ids or [k])
+        if not mix and centre:
+            mix = {sid: 1.0 for sid in centre.services}
+        if mix and sum(mix.values()) <= 0:
+            self.fail("mix", "all shares are zero")
+        priority = self.shares("priority", {p.id for p in centre.priorities} if centre else None,
+                               "priority class")
+        if sum(priority.values()) > 1:
+            self.fail("priority", f"shares add up to {sum(priority.values()):.2f}, more than 1")
+        raw_min = self.shares("service_min", mix_known, "service or category")
+        service_min = {sid: s.service_min for sid, s in centre.services.items()} if centre else {}
+        for k, minutes in raw_min.items():
+            for sid in categories.get(k, [k]) if k not in (services or set()) else [k]:
+                service_min[sid] = minutes
+        shifts = self.shifts(self.data.get("shift"), centre)
+        settings = self.data.get("settings", {})
+        if not isinstance(settings, dict):
+            self.fail("settings", "must be a table")
+            settings = {}
+        if self.problems:
+            raise ConfigError(self.problems)
+        assert centre is not None
+        return Scenario(
+            name=str(table.get("name", Path(self.source).stem)), centre=centre, day=day,
+            visitors=visitors, arrivals=arrivals, mix=mix, priority=priority,
+            service_min=service_min, spread=spread, walk_up_s=(float(walk[0]), float(walk[1])),
+            no_show=no_show, no_show_wait_s=no_show_wait, transfer=transfer,
+            shifts=tuple(shifts), source=self.source, notes=str(table.get("notes", "")),
+            settings=dict(settings))
+
+    def shifts(self, raw: Any, centre: CentreConfig | None) -> list[Shift]:
+        if raw is None:
+            raw = [{"counters": ["*"]}]
+        if not isinstance(raw, list):
+            self.fail("shift", "must be a list of [[shift]] tables")
+            return []
+        known = [c.id for c in centre.counters] if centre else []
+        out: list[Shift] = []
+        for i, s in enumerate(raw):
+            where = f"shift[{i}]"
+            if not isinstance(s, dict):
+                self.fail(where, "must be a table")
+                continue
+            ids = s.get("counters", ["*"])
+            if not isinstance(ids, list) or not ids:
+                self.fail(f"{where}.counters", "must list counter ids (or \"*\")")
+                continue
+            counters: list[str] = []
+            for cid in ids:
+                if cid == "*":
+                    counters += known
+                elif str(cid) in known:
+                    counters.append(str(cid))
+                else:
+                    self.fail(f"{where}.counters", f"unknown counter {cid!r}")
+            opens = parse_time(s.get("open", "09:00"))
+            closes = parse_time(s.get("close", "18:00"))
+            if opens is None or closes is None or closes <= opens:
+                self.fail(where, f"open/close must be \"HH:MM\" with close after open, got "
+                                 f"{s.get('open')!r}–{s.get('close')!r}")
+                continue
+            lunch = None
+            if s.get("lunch"):
+                parts = str(s["lunch"]).replace("–", "-").split("-")
+                times = [parse_time(p) for p in parts] if len(parts) == 2 else [None]
+                if None in times or times[1] <= times[0]:
+                    self.fail(f"{where}.lunch", f"must look like \"13:00-13:45\", got {s['lunch']!r}")
+                else:
+                    lunch = (times[0], times[1])
+            late = self.number(s, "late_open_max_min", f"{where}.late_open_max_min", 0.0)
+            out.append(Shift(tuple(dict.fromkeys(counters)), opens, closes, lunch, late))
+        return out
