@@ -20,7 +20,7 @@ import tempfile
 import time as wall
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -87,7 +87,7 @@ class DayResult:
     events: int
 
 
-def draw_visitors(scenario: Scenario, seed: int) -> list[Visitor]:
+def draw_visitors(scenario: Scenario, seed: int | str) -> list[Visitor]:
     """The day's visitors: arrival times hour by hour (Poisson), then each one's attributes, each
     from its own seeded stream."""
     arrivals_rng = random.Random(f"{seed}:arrivals")
@@ -147,27 +147,31 @@ class DaySimulator:
     """Plays one scenario day for one seed against a LocalQueue on a temporary file."""
 
     def __init__(self, scenario: Scenario, seed: int = 1, centre: CentreConfig | None = None,
-                 workdir: str | Path | None = None,
+                 history_days: int = 1,
                  on_issue: Callable[[Ticket, float], None] | None = None):
         self.scenario = scenario
         self.seed = seed
         self.centre = centre or scenario.centre
-        self.workdir = workdir
+        self.history_days = history_days
         self.on_issue = on_issue
         self.tz = self.centre.tz
-        self.midnight = datetime.combine(scenario.day, datetime.min.time(), self.tz)
 
     # ---- the day --------------------------------------------------------------------------
     def run(self) -> DayResult:
         started = wall.perf_counter()
         tmp = Path(tempfile.mkdtemp(prefix="novbe-sim-", dir=self._tmp_root()))
         try:
-            self.clock = FakeClock(self.midnight + timedelta(hours=6))
+            first = self.scenario.day - timedelta(days=self.history_days)
+            self.clock = FakeClock(datetime.combine(first, datetime.min.time(), self.tz))
             self.queue = LocalQueue(tmp / "day.sqlite", self.centre, self.clock)
             # A simulated day needs no durability: its file is thrown away afterwards.
             self.queue.db.conn.execute("PRAGMA synchronous = OFF")
             try:
-                result = self._play()
+                # The days before give the queue a history to learn from (visit times, the
+                # counters' habits), as a centre's own file has; only the last day is reported.
+                for back in range(self.history_days, 0, -1):
+                    self._play(self.scenario.day - timedelta(days=back), f"{self.seed}:-{back}")
+                result = self._play(self.scenario.day, self.seed)
             finally:
                 self.queue.close()
         finally:
@@ -187,10 +191,12 @@ class DaySimulator:
         self._seq += 1
         heapq.heappush(self._heap, (t, self._seq, kind, data))
 
-    def _play(self) -> DayResult:
+    def _play(self, day: date, seed: int | str) -> DayResult:
+        self.midnight = datetime.combine(day, datetime.min.time(), self.tz)
+        self.now = 0.0
         self._heap: list[tuple[float, int, str, Any]] = []
         self._seq = 0
-        self.visitors = draw_visitors(self.scenario, self.seed)
+        self.visitors = draw_visitors(self.scenario, seed)
         self.records: list[TicketRecord] = []
         self.by_ticket: dict[int, int] = {}       # ticket id → record index
         self.leg: dict[int, int] = {}             # ticket id → visit number (0, 1 after transfer)
@@ -198,7 +204,7 @@ class DaySimulator:
         cfg = self.centre
         self.counters = {c.id: _Counter(c.id, c.services) for c in cfg.counters}
         self.tallies = {c.id: CounterRecord(c.id) for c in cfg.counters}
-        staff_rng = random.Random(f"{self.seed}:staff")
+        staff_rng = random.Random(f"{seed}:staff")
         for shift in self.scenario.shifts:
             for cid in shift.counters:
                 opens = _secs(shift.open) + staff_rng.uniform(0, shift.late_open_max_min) * 60
@@ -227,7 +233,7 @@ class DaySimulator:
         ticket = self.queue.issue(v.service, priority=v.priority, source="sim")
         if self.on_issue:
             self.on_issue(ticket, self.now)
-        high = getattr(ticket, "estimated_wait_max_min", None) or ticket.estimated_wait_min
+        high = max(ticket.wait_high_min, ticket.estimated_wait_min)
         self.by_ticket[ticket.id] = len(self.records)
         self.records.append(TicketRecord(i, v.service, v.priority, self.now, ticket.ahead,
                                          ticket.estimated_wait_min, high))
@@ -262,7 +268,6 @@ class DaySimulator:
             self._schedule(self.now + v.walk_up_s, "start", c.id)
 
     def _on_start(self, cid: str) -> None:
-        c = self.counters[cid]
         ticket = self.queue.start(cid)
         v = self.visitors[self.records[self.by_ticket[ticket.id]].visitor]
         self._schedule(self.now + v.visit_s[self.leg[ticket.id]], "end", cid)
@@ -348,7 +353,7 @@ class DaySimulator:
 
     def _tally(self, c: _Counter) -> None:
         """Add the time since the last change to the counter's open and busy seconds."""
-        span = self.now - c.since if hasattr(self, "now") else 0.0
+        span = self.now - c.since
         if span > 0:
             t = self.tallies[c.id]
             if c.mode == "open" or c.visitor is not None:
@@ -357,13 +362,15 @@ class DaySimulator:
                 t.hourly_open_s[hour] = t.hourly_open_s.get(hour, 0.0) + span
             if c.visitor is not None:
                 t.busy_s += span
-        c.since = getattr(self, "now", 0.0)
+        c.since = self.now
 
 
 def _secs(t: Any) -> float:
     return t.hour * 3600 + t.minute * 60 + t.second
 
 
-def simulate(scenario: Scenario, seed: int = 1, centre: CentreConfig | None = None) -> DayResult:
-    """Play one day of `scenario` for `seed` (with `centre` in place of its config if given)."""
-    return DaySimulator(scenario, seed, centre).run()
+def simulate(scenario: Scenario, seed: int = 1, centre: CentreConfig | None = None,
+             history_days: int = 1) -> DayResult:
+    """Play one day of `scenario` for `seed` (with `centre` in place of its config if given),
+    after `history_days` days of the same scenario (other visitors) for the queue to learn from."""
+    return DaySimulator(scenario, seed, centre, history_days).run()

@@ -18,6 +18,7 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 TRANSFER_POLICIES = ("keep_place", "front", "back")
 PRINTER_SCHEMES = ("usb", "tcp", "serial", "file", "cups", "win32", "preview", "dummy")
 PAPER_WIDTHS = (384, 512, 576)
+ESTIMATORS = ("replay", "simple")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 Names = dict[str, str]
@@ -137,6 +138,24 @@ class BoardSettings:
 
 
 @dataclass(frozen=True)
+class WaitSettings:
+    """How waits are estimated (issue 13): `replay` (the call order replayed over the counters,
+    shared/waits.py) or `simple` (people ahead × median visit / open counters, the first one)."""
+
+    estimator: str = "replay"
+    pause_min: float = 45.0
+
+
+@dataclass(frozen=True)
+class FairnessSettings:
+    """The fairness rule (issue 13): when on, a regular visitor waiting past `wait_multiple` ×
+    their service's target wait is called before priority visitors who came after them."""
+
+    enabled: bool = False
+    wait_multiple: float = 2.0
+
+
+@dataclass(frozen=True)
 class CentreConfig:
     """Everything a centre configures, validated."""
 
@@ -154,6 +173,8 @@ class CentreConfig:
     counters: tuple[Counter, ...]
     kiosk: KioskSettings
     board: BoardSettings
+    waits: WaitSettings = field(default_factory=WaitSettings)
+    fairness: FairnessSettings = field(default_factory=FairnessSettings)
     _services: dict[str, Service] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -340,8 +361,11 @@ class _Parser:
             self.unserved(categories, counters)
         kiosk = self.kiosk(self.table(data, "kiosk", "kiosk"))
         board = self.board(self.table(data, "board", "board"))
+        waits = self.waits(self.table(data, "waits", "waits"))
+        fairness = self.fairness(self.table(data, "fairness", "fairness"))
         for key in data:
-            if key not in ("centre", "hours", "category", "priority", "counter", "kiosk", "board"):
+            if key not in ("centre", "hours", "category", "priority", "counter", "kiosk", "board",
+                           "waits", "fairness"):
                 self.fail(key, "unknown section")
         if self.problems:
             raise ConfigError(self.problems)
@@ -350,7 +374,7 @@ class _Parser:
             day_reset_hour=int(reset), public_url=public_url.rstrip("/"),
             languages=self.languages, transfer_policy=transfer, hours=hours,
             categories=tuple(categories), priorities=tuple(priorities),
-            counters=tuple(counters), kiosk=kiosk, board=board,
+            counters=tuple(counters), kiosk=kiosk, board=board, waits=waits, fairness=fairness,
         )
 
     def hours(self, table: dict) -> OpeningHours:
@@ -501,6 +525,27 @@ class _Parser:
                 if svc.id not in served:
                     key = f"category.{cat.id}" if svc.id == cat.id else f"service.{svc.id}"
                     self.fail(key, "no counter serves it")
+
+    def waits(self, table: dict) -> WaitSettings:
+        estimator = table.get("estimator", "replay")
+        if estimator not in ESTIMATORS:
+            self.fail("waits.estimator", f"must be one of {', '.join(ESTIMATORS)}, got {estimator!r}")
+            estimator = "replay"
+        for key in table:
+            if key not in ("estimator", "pause_min"):
+                self.fail(f"waits.{key}", "unknown key (known: estimator, pause_min)")
+        return WaitSettings(estimator, float(self.number(table, "pause_min", "waits.pause_min", 45, 1)))
+
+    def fairness(self, table: dict) -> FairnessSettings:
+        enabled = table.get("enabled", False)
+        if not isinstance(enabled, bool):
+            self.fail("fairness.enabled", f"must be true or false, got {enabled!r}")
+            enabled = False
+        for key in table:
+            if key not in ("enabled", "wait_multiple"):
+                self.fail(f"fairness.{key}", "unknown key (known: enabled, wait_multiple)")
+        multiple = self.number(table, "wait_multiple", "fairness.wait_multiple", 2.0, 0.1)
+        return FairnessSettings(enabled, float(multiple))
 
     def kiosk(self, table: dict) -> KioskSettings:
         printer = table.get("printer", "preview://tickets")

@@ -30,6 +30,7 @@ from shared.estimator import (
     estimate_wait_min,
     median_service_minutes,
 )
+from shared.habits import HABIT_DAYS, CounterHabit, learn_habits
 from shared.model import (
     AT_COUNTER,
     DEVICE_ALERT_KINDS,
@@ -46,6 +47,14 @@ from shared.model import (
     Ticket,
 )
 from shared.service_day import day_start, service_day
+from shared.waits import (
+    CounterNow,
+    QueueState,
+    WaitEstimate,
+    WaitingTicket,
+    visits_by_service,
+)
+from shared.waits import estimate as replay_estimate
 
 NORMAL_RANK = 1000
 FRONT_RANK = 0
@@ -218,11 +227,95 @@ class LocalQueue:
         return estimate_wait_min(ahead, self._service_minutes(service, at),
                                  *self._open_counters(service))
 
+    def _queue_state(self, at: float) -> QueueState:
+        """What the wait estimate reads (shared/waits.py), in the caller's transaction."""
+        cfg = self.config
+        waiting = [WaitingTicket(r[0], r[1], r[2], r[3]) for r in self._conn.execute(
+            "SELECT id, service, priority_rank, queued_at FROM tickets WHERE status = 'waiting' "
+            "ORDER BY priority_rank, queued_at, id")]
+        rows = {r[0]: r for r in self._conn.execute(
+            "SELECT c.id, c.state, c.updated_at, t.service, t.called_at FROM counters c "
+            "LEFT JOIN tickets t ON t.id = c.ticket_id AND t.status IN ('called', 'serving')")}
+        today = self._day(from_epoch(at))
+        start = to_epoch(day_start(today, cfg.tz, cfg.day_reset_hour))
+        habits = self._habits(today)
+        counters = []
+        for c in cfg.counters:
+            r = rows.get(c.id)
+            h = habits.get(c.id)
+            counters.append(CounterNow(
+                c.id, c.services, r[1] if r else "closed", r[3] if r else None,
+                r[4] if r else None, r[2] if r else None,
+                opens_at=start + h.opens_s if h and h.opens_s is not None else None,
+                pause=(start + h.pause_s[0], start + h.pause_s[1]) if h and h.pause_s else None))
+        day = today.isoformat()
+        recent = self._conn.execute(
+            "SELECT service, priority_rank, issued_at FROM tickets WHERE service_day = ? "
+            "AND priority_rank < ? AND issued_at > ?", (day, NORMAL_RANK, at - 3600)).fetchall()
+        return QueueState(
+            now=at, waiting=waiting, counters=counters, visits=self._recent_visits(at),
+            service_min={sid: s.service_min for sid, s in cfg.services.items()},
+            recent_priority=[(r[0], r[1], r[2]) for r in recent], pause_min=cfg.waits.pause_min,
+            normal_rank=NORMAL_RANK,
+            fairness_multiple=cfg.fairness.wait_multiple if cfg.fairness.enabled else 0.0,
+            target_min={sid: s.target_wait_min for sid, s in cfg.services.items()})
+
+    _visits_cache: tuple[float, dict[str, list[float]]] | None = None
+    _habits_cache: tuple[date, dict[str, CounterHabit]] | None = None
+
+    def _habits(self, today: date) -> dict[str, CounterHabit]:
+        """When each counter usually opens and pauses, from its events of the HABIT_DAYS
+        service days before today (learned once a day)."""
+        if self._habits_cache and self._habits_cache[0] == today:
+            return self._habits_cache[1]
+        cfg = self.config
+        starts = {today - timedelta(days=k): to_epoch(day_start(today - timedelta(days=k), cfg.tz,
+                                                                cfg.day_reset_hour))
+                  for k in range(HABIT_DAYS + 1)}
+        rows = self._conn.execute(
+            "SELECT at, counter, kind FROM events INDEXED BY idx_events_at WHERE at >= ? AND at < ? "
+            "AND kind IN ('counter_opened', 'counter_paused', 'counter_closed') ORDER BY id",
+            (starts[today - timedelta(days=HABIT_DAYS)], starts[today])).fetchall()
+        ordered = sorted(starts.items(), key=lambda kv: kv[1])
+        events = []
+        for at, counter, kind in rows:
+            day, begin = next((d, b) for d, b in reversed(ordered) if b <= at)
+            events.append(((today - day).days, counter, kind, at - begin))
+        habits = learn_habits(events)
+        self._habits_cache = (today, habits)
+        return habits
+
+    def _recent_visits(self, at: float) -> dict[str, list[float]]:
+        """The last RECENT_VISITS visit times (call → end, no-shows included) per service,
+        read again at most once a minute."""
+        cached = self._visits_cache
+        if cached and 0 <= at - cached[0] < 60:
+            return cached[1]
+        rows = self._conn.execute(
+            "SELECT service, finished_at - called_at FROM tickets "
+            "WHERE status IN ('done', 'no_show') AND called_at IS NOT NULL AND finished_at > ? "
+            "AND outcome IS NOT ? ORDER BY finished_at DESC LIMIT 3000",
+            (at - LOOKBACK_SECONDS, Outcome.DAY_END)).fetchall()
+        grouped = visits_by_service(rows)
+        visits = {s: v[:RECENT_VISITS] for s, v in grouped.items()}
+        self._visits_cache = (at, visits)
+        return visits
+
+    def _wait(self, service: str, rank: int, queued_at: float, tid: int | None, ahead: int,
+              at: float, state: QueueState | None = None) -> WaitEstimate:
+        """The printed wait of a ticket (tid None: one issued now), by the configured estimator."""
+        if self.config.waits.estimator == "simple":
+            minutes = self._estimate(service, ahead, at)
+            return WaitEstimate(minutes, minutes, minutes)
+        return replay_estimate(state or self._queue_state(at), service, rank, queued_at, tid)
+
     def _with_estimate(self, ticket: Ticket, rank: int, queued_at: float) -> Ticket:
         if ticket.status == Status.WAITING:
+            at = to_epoch(self.clock.now())
             ticket.ahead = self._ahead(ticket.service, rank, queued_at, ticket.id)
-            ticket.estimated_wait_min = self._estimate(ticket.service, ticket.ahead,
-                                                      to_epoch(self.clock.now()))
+            wait = self._wait(ticket.service, rank, queued_at, ticket.id, ticket.ahead, at)
+            ticket.estimated_wait_min = wait.minutes
+            ticket.wait_low_min, ticket.wait_high_min = wait.low, wait.high
         return ticket
 
     def _counter_row(self, counter: str) -> tuple[str, str | None, int | None]:
@@ -260,7 +353,8 @@ class LocalQueue:
                 if issued >= svc.daily_cap:
                     raise DailyCapReached(f"{svc.id}: all {svc.daily_cap} tickets for today are issued")
             ahead = self._ahead(svc.id, rank, tx.at, AFTER_ALL)
-            estimate = self._estimate(svc.id, ahead, tx.at)
+            wait = self._wait(svc.id, rank, tx.at, None, ahead, tx.at)
+            estimate = wait.minutes
             if check_hours:
                 self._check_hours(tx.now, estimate, svc.id)
             last = self._one(
@@ -282,7 +376,8 @@ class LocalQueue:
         return Ticket(id=tid, code=code, prefix=svc.prefix, number=number, service=svc.id,
                       priority=prio.id if prio else None, language=language, source=source,
                       token=token, status=Status.WAITING, service_day=today, issued_at=tx.now,
-                      ahead=ahead, estimated_wait_min=estimate)
+                      ahead=ahead, estimated_wait_min=estimate, wait_low_min=wait.low,
+                      wait_high_min=wait.high)
 
     def _check_hours(self, now: datetime, estimate_min: int, service: str) -> None:
         local = now.astimezone(self.config.tz)
@@ -581,8 +676,9 @@ class LocalQueue:
                 "SELECT service, count(*) FROM tickets WHERE status = 'waiting' "
                 "AND priority_rank <= ? GROUP BY service", (NORMAL_RANK,)).fetchall())
             services, by_cat = [], {}
+            state = self._queue_state(at) if cfg.waits.estimator != "simple" else None
             for cat in cfg.categories:
-                total, oldest, est = 0, None, 0
+                total, oldest, est, low, high = 0, None, 0, 0, 0
                 for svc in cat.services:
                     if svc.id not in zone_services:
                         continue
@@ -590,14 +686,15 @@ class LocalQueue:
                     # The wait a new visitor of this service would face (as issue() tells them);
                     # a category shows the longest of its services'.
                     ahead = sum(before_new.get(s, 0) for s in self._competing.get(svc.id, (svc.id,)))
-                    e = self._estimate(svc.id, ahead, at)
+                    w = self._wait(svc.id, NORMAL_RANK, at, None, ahead, at, state)
                     old = int((at - first) // 60) if first else 0
-                    services.append(ServiceLoad(svc.id, n, e, old))
+                    services.append(ServiceLoad(svc.id, n, w.minutes, old, w.low, w.high))
                     total += n
-                    est = max(est, e)
+                    if w.minutes >= est:
+                        est, low, high = w.minutes, w.low, w.high
                     oldest = max(oldest or 0, old) if n else oldest
                 if any(s.id in zone_services for s in cat.services):
-                    by_cat[cat.id] = ServiceLoad(cat.id, total, est, oldest or 0)
+                    by_cat[cat.id] = ServiceLoad(cat.id, total, est, oldest or 0, low, high)
             states = {r[0]: r for r in self._conn.execute(
                 "SELECT c.id, c.state, c.staff, c.ticket_id FROM counters c")}
             counter_states = []

@@ -75,6 +75,8 @@ class Ticket:
     rating: int | None = None
     ahead: int = 0
     estimated_wait_min: int = 0
+    wait_low_min: int = 0      # the printed range, when high > low ("10–15 min")
+    wait_high_min: int = 0
 
     def to_json(self, include_token: bool = False) -> dict[str, Any]:
         """The ticket as JSON, without the phone page's secret token unless include_token (only
@@ -166,6 +168,8 @@ class ServiceLoad:
     waiting: int
     estimated_wait_min: int
     oldest_wait_min: int = 0
+    wait_low_min: int = 0      # the range a new visitor would be shown, when high > low
+    wait_high_min: int = 0
 
 
 @dataclass
