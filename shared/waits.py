@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -30,6 +31,9 @@ MIN_REMAINING_S = 30.0        # a visit in progress needs at least this much lon
 RANGE_FROM_MIN = 10           # from this point on, a range is printed rather than a point
 LATE_OPEN_S = 20 * 60         # a counter still closed this long after it usually opens is not coming
 LATE_PAUSE_S = 20 * 60        # a pause taken up to this much earlier than usual is the usual one
+DRAWS = 31                    # replays with drawn times when few visits decide the wait
+DRAW_STEPS = 12               # … that is, when the expected replay took at most this many steps
+MIN_DRAWN = 5                 # recent visits needed to draw from them
 OPENING_DELAY_S = 300.0       # a closed counter, when none serving the service is open, opens within this
 
 
@@ -100,6 +104,9 @@ class VisitTimes:
             self._mean[service] = (sum(samples) + PRIOR_WEIGHT * prior) / (len(samples) + PRIOR_WEIGHT)
         return self._mean[service]
 
+    def samples(self, service: str) -> Sequence[float]:
+        return self.state.visits.get(service, ())
+
     def remaining(self, service: str, elapsed: float) -> float:
         """Expected seconds a visit that has lasted `elapsed` still needs: the mean excess of
         the recent visits longer than that, shrunk towards a lognormal-like tail guess."""
@@ -125,131 +132,207 @@ def _priority_rates(state: QueueState, rank: int) -> dict[str, float]:
     return rates
 
 
+class _Expected:
+    """Replays with expected times: the mean visit, the expected rest of a visit in progress,
+    priority visitors arriving evenly at their rate."""
+
+    def __init__(self, times: VisitTimes, rates: dict[str, float]):
+        self.times = times
+        self.rates = rates
+
+    def remaining(self, service: str, elapsed: float) -> float:
+        return self.times.remaining(service, elapsed)
+
+    def visit(self, service: str) -> float:
+        return self.times.mean(service)
+
+    def arrival(self, service: str, k: int) -> float:
+        """Seconds from now until the k-th (0-based) priority visitor of `service`."""
+        return (k + 0.5) / self.rates[service]
+
+
+class _Drawn:
+    """Replays with drawn times: recent visits of the service drawn at random (the ones longer
+    than a visit in progress has lasted, for its rest), priority arrivals as a Poisson stream."""
+
+    def __init__(self, times: VisitTimes, rates: dict[str, float], rng: random.Random):
+        self.times = times
+        self.rates = rates
+        self.rng = rng
+        self._arrivals: dict[str, list[float]] = {}
+
+    def remaining(self, service: str, elapsed: float) -> float:
+        longer = [v for v in self.times.samples(service) if v > elapsed]
+        if len(longer) >= MIN_DRAWN:
+            return max(MIN_REMAINING_S / 2, self.rng.choice(longer) - elapsed)
+        return self.times.remaining(service, elapsed) * self.rng.uniform(0.4, 1.6)
+
+    def visit(self, service: str) -> float:
+        samples = self.times.samples(service)
+        if len(samples) >= MIN_DRAWN:
+            return self.rng.choice(samples)
+        return self.times.mean(service) * self.rng.uniform(0.5, 1.5)
+
+    def arrival(self, service: str, k: int) -> float:
+        seen = self._arrivals.setdefault(service, [])
+        while len(seen) <= k:
+            seen.append((seen[-1] if seen else 0.0) + self.rng.expovariate(self.rates[service]))
+        return seen[k]
+
+
+@dataclass
+class _Replay:
+    """The call order to replay: queues per service, counters and when each is first free."""
+
+    state: QueueState
+    queues: dict[str, list[tuple[int, float, int | None]]]   # the ticket asked about: id None
+    counters: list[tuple[int, CounterNow]]                   # (index, counter) counted on
+    rates: dict[str, float]
+
+    def run(self, sampler: _Expected | _Drawn) -> tuple[float | None, int]:
+        """(seconds until the ticket is called or None if no counter calls it, steps taken)."""
+        state, now = self.state, self.state.now
+        heads = dict.fromkeys(self.queues, 0)
+        free: list[tuple[float, int, tuple[str, ...]]] = []
+        pauses: dict[int, tuple[float, float]] = {}
+        for i, c in self.counters:
+            at = now
+            if c.visit_service is not None and c.visit_since is not None:
+                at = now + sampler.remaining(c.visit_service, max(0.0, now - c.visit_since))
+            free.append((max(at, _available(state, c)), i, c.services))
+            if c.pause and c.mode == "open" and c.pause[1] > now and c.pause[0] > now - LATE_PAUSE_S:
+                pauses[i] = c.pause
+        heapq.heapify(free)
+        taken = dict.fromkeys(self.rates, 0)     # priority visitors to come, taken so far
+        steps = 0
+        while free:
+            steps += 1
+            at, i, services = heapq.heappop(free)
+            pause = pauses.get(i)
+            if pause and pause[0] <= at < pause[1]:
+                del pauses[i]           # goes to lunch after this visit, back when it usually is
+                heapq.heappush(free, (pause[1], i, services))
+                continue
+            # A priority visitor likely to have come by now for a service of this counter goes
+            # first (only those who would be called before the ticket have a rate).
+            virtual = next((s for s in services if s in taken
+                            and sampler.arrival(s, taken[s]) <= at - now), None)
+            if virtual is not None:
+                taken[virtual] += 1
+                heapq.heappush(free, (at + sampler.visit(virtual), i, services))
+                continue
+            best: tuple[int, float, float] | None = None
+            best_service = None
+            for s in services:
+                q = self.queues.get(s)
+                if q is None or heads[s] >= len(q):
+                    continue
+                r, qa, tid = q[heads[s]]
+                key = (r, qa, math.inf if tid is None else float(tid))
+                if state.fairness_multiple > 0:
+                    key = _fair_key(state, s, key, at)
+                if best is None or key < best:
+                    best, best_service = key, s
+            if best_service is None:
+                continue                # nothing left for this counter
+            tid = self.queues[best_service][heads[best_service]][2]
+            heads[best_service] += 1
+            if tid is None:
+                return at - now, steps
+            heapq.heappush(free, (at + sampler.visit(best_service), i, services))
+        return None, steps
+
+
 def estimate(state: QueueState, service: str, rank: int, queued_at: float | None = None,
              ticket_id: int | None = None) -> WaitEstimate:
     """The wait of a ticket of `service` and priority `rank`: the waiting one with `ticket_id`,
     or a new one queued now when `ticket_id` is None."""
-    seconds = wait_seconds(state, service, rank, queued_at, ticket_id)
-    return as_printed(seconds)
+    return as_printed(*wait_spread(state, service, rank, queued_at, ticket_id))
 
 
-def as_printed(seconds: float) -> WaitEstimate:
-    """Whole minutes, and a range from RANGE_FROM_MIN on: 5 minutes wide up to 25 min, then 10,
-    then 15. Positive seconds never print as 0."""
+def as_printed(seconds: float, low_s: float | None = None,
+               high_s: float | None = None) -> WaitEstimate:
+    """Whole minutes; a range (on a 5-minute grid) from RANGE_FROM_MIN on when the likely waits
+    spread wider than 5 minutes. Positive seconds never print as 0."""
     if seconds <= 0:
         return WaitEstimate(0, 0, 0)
     point = max(1, round(seconds / 60))
-    if point < RANGE_FROM_MIN:
+    if point < RANGE_FROM_MIN or low_s is None or high_s is None:
         return WaitEstimate(point, point, point)
-    width = 5 if point < 25 else 10 if point < 45 else 15
-    low = max(RANGE_FROM_MIN - 5, 5 * round((point - width / 2) / 5))
-    low = min(low, point)
-    high = max(low + width, point)
-    return WaitEstimate(point, low, high)
+    low = min(point, 5 * math.floor(low_s / 60 / 5))
+    high = max(point, 5 * math.ceil(high_s / 60 / 5))
+    if high - low <= 5 and low <= point <= high:
+        return WaitEstimate(point, low, high) if high > low else WaitEstimate(point, point, point)
+    return WaitEstimate(point, max(low, point - 10), min(high, point + 15))
 
 
 def wait_seconds(state: QueueState, service: str, rank: int, queued_at: float | None = None,
                  ticket_id: int | None = None) -> float:
-    """Seconds until a counter calls the ticket, by replaying the call order (see the module)."""
-    now = state.now
+    """Seconds until a counter calls the ticket (the middle of the likely waits)."""
+    return wait_spread(state, service, rank, queued_at, ticket_id)[0]
+
+
+def wait_spread(state: QueueState, service: str, rank: int, queued_at: float | None = None,
+                ticket_id: int | None = None) -> tuple[float, float | None, float | None]:
+    """(likely seconds, low, high) until a counter calls the ticket, by replaying the call order
+    (see the module): with expected times, and — when few visits stand between the ticket and
+    its call, where the luck of one visit decides — DRAWS times with drawn visit times, taking
+    the median (and the 20th and 80th percentiles for the range)."""
+    replay = _prepare(state, service, rank, queued_at, ticket_id)
+    if replay is None:
+        return _no_counter(state, service, rank, queued_at, ticket_id), None, None
     times = VisitTimes(state)
-    # Who is ahead, per service, in call order; the ticket itself is marked None.
+    seconds, steps = replay.run(_Expected(times, replay.rates))
+    if seconds is None:
+        return _no_counter(state, service, rank, queued_at, ticket_id), None, None
+    if seconds <= 0 or steps > DRAW_STEPS:
+        return seconds, seconds * 0.8, seconds * 1.25
+    rng = random.Random(f"{state.now}:{service}:{rank}:{ticket_id}:{len(state.waiting)}")
+    drawn = sorted(r for r in (replay.run(_Drawn(times, replay.rates, rng))[0]
+                               for _ in range(DRAWS)) if r is not None)
+    if not drawn:
+        return seconds, None, None
+    pick = lambda q: drawn[min(len(drawn) - 1, int(q * len(drawn)))]  # noqa: E731
+    return max(pick(0.5), 1.0), pick(0.2), pick(0.8)
+
+
+def _prepare(state: QueueState, service: str, rank: int, queued_at: float | None,
+             ticket_id: int | None) -> _Replay | None:
+    """The replay's starting point, or None when no counter that serves `service` is counted on."""
+    now = state.now
     queues: dict[str, list[tuple[int, float, int | None]]] = {}
     mine_seen = False
     for t in state.waiting:
-        if ticket_id is not None and t.id == ticket_id:
-            mine_seen = True
-            queues.setdefault(t.service, []).append((t.rank, t.queued_at, None))
-            continue
-        queues.setdefault(t.service, []).append((t.rank, t.queued_at, t.id))
+        mine = ticket_id is not None and t.id == ticket_id
+        mine_seen = mine_seen or mine
+        queues.setdefault(t.service, []).append((t.rank, t.queued_at, None if mine else t.id))
     if not mine_seen:
         queues.setdefault(service, []).append((rank, queued_at if queued_at is not None else now, None))
     for q in queues.values():
         q.sort(key=lambda e: (e[0], e[1], math.inf if e[2] is None else e[2]))
-    heads = dict.fromkeys(queues, 0)
-
-    # Counters: when each is first free to call, and the pause each is still likely to take.
-    free: list[tuple[float, int, tuple[str, ...]]] = []
-    pauses: dict[int, tuple[float, float]] = {}
-    serving_open = False
-    for i, c in enumerate(state.counters):
-        at = _first_free(state, c, times)
-        if at is None:
-            continue
-        if service in c.services:
-            serving_open = True
-        if c.pause and c.mode == "open" and c.pause[1] > now and c.pause[0] > now - LATE_PAUSE_S:
-            pauses[i] = c.pause
-        free.append((at, i, c.services))
-    if not serving_open:
-        return _no_counter(state, service, rank, queued_at, ticket_id)
-    heapq.heapify(free)
-
-    rates = _priority_rates(state, rank)
-    arrived: dict[str, float] = dict.fromkeys(rates, 0.0)   # virtual priority visitors taken
-
-    while free:
-        at, i, services = heapq.heappop(free)
-        pause = pauses.get(i)
-        if pause and pause[0] <= at < pause[1]:
-            del pauses[i]           # goes to lunch after this visit, back when it usually is
-            heapq.heappush(free, (pause[1], i, services))
-            continue
-        # A priority visitor expected to have arrived by now, for a service of this counter,
-        # goes first (only those who would be called before the ticket: rate > 0).
-        best_virtual = None
-        for s in services:
-            rate = rates.get(s)
-            if rate and (at - now) * rate - arrived[s] >= 0.5:
-                best_virtual = s
-                break
-        if best_virtual is not None:
-            arrived[best_virtual] += 1.0
-            heapq.heappush(free, (at + times.mean(best_virtual), i, services))
-            continue
-        best: tuple[int, float, float] | None = None
-        best_service = None
-        for s in services:
-            q = queues.get(s)
-            if q is None or heads[s] >= len(q):
-                continue
-            r, qa, tid = q[heads[s]]
-            key = (r, qa, math.inf if tid is None else float(tid))
-            if state.fairness_multiple > 0:
-                key = _fair_key(state, s, key, at)
-            if best is None or key < best:
-                best, best_service = key, s
-        if best_service is None:
-            continue                # nothing left for this counter
-        r, qa, tid = queues[best_service][heads[best_service]]
-        heads[best_service] += 1
-        if tid is None:
-            return at - now
-        heapq.heappush(free, (at + times.mean(best_service), i, services))
-    return _no_counter(state, service, rank, queued_at, ticket_id)
+    counters = [(i, c) for i, c in enumerate(state.counters) if _available(state, c) is not None]
+    if not any(service in c.services for _, c in counters):
+        return None
+    return _Replay(state, queues, counters, _priority_rates(state, rank))
 
 
-def _first_free(state: QueueState, c: CounterNow, times: VisitTimes) -> float | None:
-    """When counter `c` can first call someone, or None when it is not counted on: closed (and
-    not about to open by habit), or paused for longer than a pause lasts."""
+def _available(state: QueueState, c: CounterNow) -> float | None:
+    """From when counter `c` takes visitors (now, the end of its pause, its usual opening), or
+    None when it is not counted on: closed and not about to open by habit, or paused for longer
+    than a pause lasts."""
     now = state.now
-    at = now
-    if c.visit_service is not None and c.visit_since is not None:
-        at = now + times.remaining(c.visit_service, max(0.0, now - c.visit_since))
     if c.mode == "closed":
         if c.opens_at is None or now > c.opens_at + LATE_OPEN_S:
             return None             # finishing its last visit at most, then gone
-        return max(at, c.opens_at, now + 60)
+        return max(c.opens_at, now + 60)
     if c.mode == "paused":
         since = c.mode_since or now
         if c.pause and c.pause[0] - LATE_PAUSE_S <= since < c.pause[1] and c.pause[1] > now:
             back = c.pause[1]       # its usual lunch: back when it usually is
         else:
             back = since + state.pause_min * 60
-        if back <= now:
-            return None             # paused longer than a pause lasts: not counted on
-        return max(at, back)
-    return at
+        return back if back > now else None
+    return now
 
 
 def _fair_key(state: QueueState, service: str, key: tuple[int, float, float],
@@ -273,8 +356,9 @@ def _no_counter(state: QueueState, service: str, rank: int, queued_at: float | N
                    CounterNow(c.id, c.services, "paused", c.visit_service, c.visit_since,
                               state.now + OPENING_DELAY_S - state.pause_min * 60)
                    for c in state.counters]
-        seconds = wait_seconds(replace(state, counters=opening), service, rank, queued_at,
-                               ticket_id)
+        replay = _prepare(replace(state, counters=opening), service, rank, queued_at, ticket_id)
+        found = replay.run(_Expected(VisitTimes(state), replay.rates))[0] if replay else None
+        seconds = found if found is not None else OPENING_DELAY_S
     else:
         seconds = OPENING_DELAY_S
     return max(60.0, seconds)
