@@ -124,7 +124,7 @@ class _Parser:
             self.fail(key, "must be a table of id = share")
             return {}
         out: dict[str, float] = {}
-        for k, v in table.items():
+        for k in table:
             if known is not None and k not in known:
                 self.fail(f"{key}.{k}", f"unknown {what}")
                 continue
@@ -188,7 +188,7 @@ class _Parser:
         if not isinstance(raw_arr, dict) or not raw_arr:
             self.fail("arrivals", "needs a share per local hour, e.g. \"09\" = 0.12")
             raw_arr = {}
-        for k, v in raw_arr.items():
+        for k in raw_arr:
             if not str(k).isdigit() or int(k) > 23:
                 self.fail(f"arrivals.{k}", "must be an hour 0–23")
                 continue

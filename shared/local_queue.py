@@ -50,9 +50,10 @@ from shared.service_day import day_start, service_day
 from shared.waits import (
     CounterNow,
     QueueState,
+    RecentVisits,
     WaitEstimate,
     WaitingTicket,
-    visits_by_service,
+    recent_visits,
 )
 from shared.waits import estimate as replay_estimate
 
@@ -234,7 +235,8 @@ class LocalQueue:
             "SELECT id, service, priority_rank, queued_at FROM tickets WHERE status = 'waiting' "
             "ORDER BY priority_rank, queued_at, id")]
         rows = {r[0]: r for r in self._conn.execute(
-            "SELECT c.id, c.state, c.updated_at, t.service, t.called_at FROM counters c "
+            "SELECT c.id, c.state, c.updated_at, t.service, t.called_at, t.started_at, t.status "
+            "FROM counters c "
             "LEFT JOIN tickets t ON t.id = c.ticket_id AND t.status IN ('called', 'serving')")}
         today = self._day(from_epoch(at))
         start = to_epoch(day_start(today, cfg.tz, cfg.day_reset_hour))
@@ -244,23 +246,26 @@ class LocalQueue:
             r = rows.get(c.id)
             h = habits.get(c.id)
             counters.append(CounterNow(
-                c.id, c.services, r[1] if r else "closed", r[3] if r else None,
-                r[4] if r else None, r[2] if r else None,
+                c.id, c.services, r[1] if r else "closed", visit_service=r[3] if r else None,
+                visit_since=r[4] if r else None, mode_since=r[2] if r else None,
+                visit_started=r[5] if r and r[6] == Status.SERVING else None,
                 opens_at=start + h.opens_s if h and h.opens_s is not None else None,
                 pause=(start + h.pause_s[0], start + h.pause_s[1]) if h and h.pause_s else None))
         day = today.isoformat()
-        recent = self._conn.execute(
+        priority = self._conn.execute(
             "SELECT service, priority_rank, issued_at FROM tickets WHERE service_day = ? "
             "AND priority_rank < ? AND issued_at > ?", (day, NORMAL_RANK, at - 3600)).fetchall()
+        recent = self._recent_visits(at)
         return QueueState(
-            now=at, waiting=waiting, counters=counters, visits=self._recent_visits(at),
+            now=at, waiting=waiting, counters=counters, visits=recent.visits,
+            service_s=recent.service, walk_ups_s=recent.walk_ups, no_shows_s=recent.no_shows,
             service_min={sid: s.service_min for sid, s in cfg.services.items()},
-            recent_priority=[(r[0], r[1], r[2]) for r in recent], pause_min=cfg.waits.pause_min,
+            recent_priority=[(r[0], r[1], r[2]) for r in priority], pause_min=cfg.waits.pause_min,
             normal_rank=NORMAL_RANK,
             fairness_multiple=cfg.fairness.wait_multiple if cfg.fairness.enabled else 0.0,
             target_min={sid: s.target_wait_min for sid, s in cfg.services.items()})
 
-    _visits_cache: tuple[float, dict[str, list[float]]] | None = None
+    _visits_cache: tuple[float, RecentVisits] | None = None
     _habits_cache: tuple[date, dict[str, CounterHabit]] | None = None
 
     def _habits(self, today: date) -> dict[str, CounterHabit]:
@@ -285,19 +290,17 @@ class LocalQueue:
         self._habits_cache = (today, habits)
         return habits
 
-    def _recent_visits(self, at: float) -> dict[str, list[float]]:
-        """The last RECENT_VISITS visit times (call → end, no-shows included) per service,
-        read again at most once a minute."""
+    def _recent_visits(self, at: float) -> RecentVisits:
+        """The recent visits (call → end, no-shows included), read again at most once a minute."""
         cached = self._visits_cache
         if cached and 0 <= at - cached[0] < 60:
             return cached[1]
         rows = self._conn.execute(
-            "SELECT service, finished_at - called_at FROM tickets "
+            "SELECT service, status, called_at, started_at, finished_at FROM tickets "
             "WHERE status IN ('done', 'no_show') AND called_at IS NOT NULL AND finished_at > ? "
             "AND outcome IS NOT ? ORDER BY finished_at DESC LIMIT 3000",
             (at - LOOKBACK_SECONDS, Outcome.DAY_END)).fetchall()
-        grouped = visits_by_service(rows)
-        visits = {s: v[:RECENT_VISITS] for s, v in grouped.items()}
+        visits = recent_visits(rows, RECENT_VISITS)
         self._visits_cache = (at, visits)
         return visits
 

@@ -56,6 +56,7 @@ class CounterNow:
     mode: str                 # open | paused | closed
     visit_service: str | None = None   # the service of the visitor at the counter, if any
     visit_since: float | None = None   # when that visitor was called (epoch)
+    visit_started: float | None = None  # when their visit started (epoch), None while called
     mode_since: float | None = None    # when the counter was paused (epoch)
     opens_at: float | None = None      # when it usually opens today (epoch), from its habits
     pause: tuple[float, float] | None = None  # its usual pause today (epoch start, end)
@@ -75,6 +76,9 @@ class QueueState:
     normal_rank: int = 1000
     fairness_multiple: float = 0.0              # > 0: the fairness rule with this multiple
     target_min: dict[str, float] = field(default_factory=dict)
+    service_s: dict[str, Sequence[float]] = field(default_factory=dict)  # start → finish
+    walk_ups_s: Sequence[float] = ()            # call → start of recent visits
+    no_shows_s: Sequence[float] = ()            # call → no-show of recent no-shows
 
 
 @dataclass(frozen=True)
@@ -108,17 +112,51 @@ class VisitTimes:
         return self.state.visits.get(service, ())
 
     def remaining(self, service: str, elapsed: float) -> float:
-        """Expected seconds a visit that has lasted `elapsed` still needs: the mean excess of
-        the recent visits longer than that, shrunk towards a lognormal-like tail guess."""
-        samples = [s - elapsed for s in self.state.visits.get(service, ()) if s > elapsed]
-        mean = self.mean(service)
-        tail = max(mean - elapsed, mean * 0.35)
-        if samples:
-            k = len(samples)
-            guess = (sum(samples) + 2 * tail) / (k + 2)
-        else:
-            guess = tail
-        return max(MIN_REMAINING_S, guess)
+        """Expected seconds a visit that has lasted `elapsed` (since the call) still needs."""
+        return _excess(self.state.visits.get(service, ()), elapsed, self.mean(service))
+
+    def no_show_chance(self, called_for: float) -> float:
+        """How likely a visitor called `called_for` seconds ago and not yet at the window is a
+        no-show: the recent no-show share, weighed against the walk-ups that take that long."""
+        walks, gone = self.state.walk_ups_s, self.state.no_shows_s
+        if not walks and not gone:
+            return 0.0
+        share = len(gone) / (len(gone) + len(walks))
+        still_walking = (sum(1 for w in walks if w > called_for) + 0.5) / (len(walks) + 1)
+        return share / (share + (1 - share) * still_walking)
+
+    def service_mean(self, service: str) -> float:
+        samples = self.state.service_s.get(service, ())
+        prior = self.state.service_min.get(service, 7.0) * 60
+        return (sum(samples) + PRIOR_WEIGHT * prior) / (len(samples) + PRIOR_WEIGHT)
+
+    def rest_of(self, c: CounterNow, now: float) -> float:
+        """Expected seconds the visit at counter `c` still needs: the rest of its service once
+        started; while called, the rest of a no-show wait or of the walk-up and the service."""
+        service = c.visit_service or ""
+        since = c.visit_since if c.visit_since is not None else now
+        if not self.state.service_s.get(service) and not self.state.walk_ups_s:
+            return self.remaining(service, max(0.0, now - since))
+        if c.visit_started is not None:
+            return max(MIN_REMAINING_S, _excess(self.state.service_s.get(service, ()),
+                                                 max(0.0, now - c.visit_started),
+                                                 self.service_mean(service)))
+        called_for = max(0.0, now - since)
+        gone = self.no_show_chance(called_for)
+        no_show_rest = _excess(self.state.no_shows_s, called_for, 120.0)
+        walk_rest = _excess(self.state.walk_ups_s, called_for, WALK_UP_S)
+        return max(MIN_REMAINING_S, gone * no_show_rest
+                   + (1 - gone) * (walk_rest + self.service_mean(service)))
+
+
+def _excess(samples: Sequence[float], elapsed: float, mean: float) -> float:
+    """Expected rest of a duration that has lasted `elapsed`: the mean excess of the samples
+    longer than that, shrunk towards a tail guess when few are."""
+    longer = [v - elapsed for v in samples if v > elapsed]
+    tail = max(mean - elapsed, mean * 0.35, 1.0)
+    if longer:
+        return (sum(longer) + 2 * tail) / (len(longer) + 2)
+    return tail
 
 
 def _priority_rates(state: QueueState, rank: int) -> dict[str, float]:
@@ -140,8 +178,8 @@ class _Expected:
         self.times = times
         self.rates = rates
 
-    def remaining(self, service: str, elapsed: float) -> float:
-        return self.times.remaining(service, elapsed)
+    def rest_of(self, c: CounterNow, now: float) -> float:
+        return self.times.rest_of(c, now)
 
     def visit(self, service: str) -> float:
         return self.times.mean(service)
@@ -161,11 +199,37 @@ class _Drawn:
         self.rng = rng
         self._arrivals: dict[str, list[float]] = {}
 
-    def remaining(self, service: str, elapsed: float) -> float:
-        longer = [v for v in self.times.samples(service) if v > elapsed]
+    def _draw_rest(self, samples: Sequence[float], elapsed: float, expected: float) -> float:
+        longer = [v for v in samples if v > elapsed]
         if len(longer) >= MIN_DRAWN:
             return max(MIN_REMAINING_S / 2, self.rng.choice(longer) - elapsed)
-        return self.times.remaining(service, elapsed) * self.rng.uniform(0.4, 1.6)
+        return expected * self.rng.uniform(0.4, 1.6)
+
+    def _draw_service(self, service: str) -> float:
+        samples = self.times.state.service_s.get(service, ())
+        if len(samples) >= MIN_DRAWN:
+            return self.rng.choice(samples)
+        return self.times.service_mean(service) * self.rng.uniform(0.5, 1.5)
+
+    def rest_of(self, c: CounterNow, now: float) -> float:
+        t, state = self.times, self.times.state
+        service = c.visit_service or ""
+        since = c.visit_since if c.visit_since is not None else now
+        if not state.service_s.get(service) and not state.walk_ups_s:
+            elapsed = max(0.0, now - since)
+            return self._draw_rest(t.samples(service), elapsed, t.remaining(service, elapsed))
+        if c.visit_started is not None:
+            elapsed = max(0.0, now - c.visit_started)
+            return self._draw_rest(state.service_s.get(service, ()), elapsed,
+                                   _excess(state.service_s.get(service, ()), elapsed,
+                                           t.service_mean(service)))
+        called_for = max(0.0, now - since)
+        if self.rng.random() < t.no_show_chance(called_for):
+            return self._draw_rest(state.no_shows_s, called_for,
+                                   _excess(state.no_shows_s, called_for, 120.0))
+        walk = self._draw_rest(state.walk_ups_s, called_for,
+                               _excess(state.walk_ups_s, called_for, WALK_UP_S))
+        return walk + self._draw_service(service)
 
     def visit(self, service: str) -> float:
         samples = self.times.samples(service)
@@ -197,8 +261,8 @@ class _Replay:
         pauses: dict[int, tuple[float, float]] = {}
         for i, c in self.counters:
             at = now
-            if c.visit_service is not None and c.visit_since is not None:
-                at = now + sampler.remaining(c.visit_service, max(0.0, now - c.visit_since))
+            if c.visit_service is not None:
+                at = now + sampler.rest_of(c, now)
             free.append((max(at, _available(state, c)), i, c.services))
             if c.pause and c.mode == "open" and c.pause[1] > now and c.pause[0] > now - LATE_PAUSE_S:
                 pauses[i] = c.pause
@@ -353,8 +417,8 @@ def _no_counter(state: QueueState, service: str, rank: int, queued_at: float | N
     their pause ends) and the call order is replayed over them. Never "no wait"."""
     if any(c.mode == "closed" and service in c.services for c in state.counters):
         opening = [c if c.mode != "closed" else
-                   CounterNow(c.id, c.services, "paused", c.visit_service, c.visit_since,
-                              state.now + OPENING_DELAY_S - state.pause_min * 60)
+                   replace(c, mode="paused", pause=None,
+                           mode_since=state.now + OPENING_DELAY_S - state.pause_min * 60)
                    for c in state.counters]
         replay = _prepare(replace(state, counters=opening), service, rank, queued_at, ticket_id)
         found = replay.run(_Expected(VisitTimes(state), replay.rates))[0] if replay else None
@@ -364,10 +428,37 @@ def _no_counter(state: QueueState, service: str, rank: int, queued_at: float | N
     return max(60.0, seconds)
 
 
-def visits_by_service(rows: Iterable[tuple[str, float]]) -> dict[str, list[float]]:
-    """(service, seconds) rows grouped by service, only positive durations."""
-    out: dict[str, list[float]] = {}
-    for service, seconds in rows:
-        if seconds and seconds > 0:
-            out.setdefault(service, []).append(float(seconds))
-    return out
+@dataclass(frozen=True)
+class RecentVisits:
+    """Recent visit times, as the estimate reads them."""
+
+    visits: dict[str, list[float]]      # service → call → end (walk-up, service or no-show)
+    service: dict[str, list[float]]     # service → start → finish
+    walk_ups: list[float]               # call → start, all services
+    no_shows: list[float]               # call → no-show, all services
+
+
+def recent_visits(rows: Iterable[tuple[str, str, float, float | None, float]],
+                  per_service: int = 30, pooled: int = 200) -> RecentVisits:
+    """RecentVisits from (service, status, called_at, started_at, finished_at) rows, newest
+    first: `per_service` visits of each service, `pooled` walk-ups and no-shows."""
+    visits: dict[str, list[float]] = {}
+    service: dict[str, list[float]] = {}
+    walks: list[float] = []
+    gone: list[float] = []
+    for sid, status, called, started, finished in rows:
+        if finished is None or called is None or finished <= called:
+            continue
+        v = visits.setdefault(sid, [])
+        if len(v) < per_service:
+            v.append(finished - called)
+        if status == "no_show":
+            if len(gone) < pooled:
+                gone.append(finished - called)
+        elif started is not None and started >= called:
+            sv = service.setdefault(sid, [])
+            if len(sv) < per_service and finished > started:
+                sv.append(finished - started)
+            if len(walks) < pooled:
+                walks.append(started - called)
+    return RecentVisits(visits, service, walks, gone)
