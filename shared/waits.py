@@ -30,6 +30,7 @@ RECENT_WINDOW_S = 3600.0      # priority arrivals are counted over the last hour
 MIN_REMAINING_S = 30.0        # a visit in progress needs at least this much longer
 RANGE_FROM_MIN = 10           # from this point on, a range is printed rather than a point
 LATE_OPEN_S = 20 * 60         # a counter still closed this long after it usually opens is not coming
+SOON_OPEN_S = 60 * 60         # a closed counter that usually opens within this is counted on
 LATE_PAUSE_S = 20 * 60        # a pause taken up to this much earlier than usual is the usual one
 DRAWS = 31                    # replays with drawn times when few visits decide the wait
 DRAW_STEPS = 12               # … that is, when the expected replay took at most this many steps
@@ -386,8 +387,8 @@ def _available(state: QueueState, c: CounterNow) -> float | None:
     than a pause lasts."""
     now = state.now
     if c.mode == "closed":
-        if c.opens_at is None or now > c.opens_at + LATE_OPEN_S:
-            return None             # finishing its last visit at most, then gone
+        if c.opens_at is None or not now - LATE_OPEN_S <= c.opens_at <= now + SOON_OPEN_S:
+            return None             # not about to open (at most finishing its last visit)
         return max(c.opens_at, now + 60)
     if c.mode == "paused":
         since = c.mode_since or now

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from shared.waits import OPENING_DELAY_S
+
 ROOT = Path(__file__).resolve().parents[2]
 TICKET_FIELDS = {"code", "service", "number", "status", "counter", "token", "ahead",
                  "estimated_wait_min", "issued_at"}
@@ -42,7 +44,8 @@ def test_issue_json_has_the_ticket_fields(novbe):
     t = json.loads(done.stdout)
     assert set(t) >= TICKET_FIELDS
     assert (t["code"], t["service"], t["number"], t["status"]) == ("A-001", "employment.job-seeker", 1, "waiting")
-    assert t["counter"] is None and t["ahead"] == 0 and t["estimated_wait_min"] == 0
+    # No counter is open yet: nobody is ahead, but the wait is never "none" (issue 13).
+    assert t["counter"] is None and t["ahead"] == 0 and t["estimated_wait_min"] > 0
     assert len(t["token"]) >= 22
     assert datetime.fromisoformat(t["issued_at"]).tzinfo is not None
 
@@ -52,8 +55,9 @@ def test_issue_json_has_the_ticket_fields(novbe):
     third = json.loads(novbe("issue", "employment.unemployment", "--priority", "elderly", "--json").stdout)
     assert (third["code"], third["priority"], third["ahead"]) == ("A-003", "elderly", 0)
     fourth = json.loads(novbe("issue", "employment.unemployment", "--json").stdout)
-    # 3 × 8 min over the 4 counters serving it (none open yet, they are expected to open)
-    assert fourth["ahead"] == 3 and fourth["estimated_wait_min"] == 6
+    # the 4 counters serving it (none open yet) are expected to open shortly and take the 3
+    # ahead and this one at once
+    assert fourth["ahead"] == 3 and fourth["estimated_wait_min"] == round(OPENING_DELAY_S / 60)
 
 
 def test_issue_without_json_prints_one_readable_line(novbe):

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from shared.model import Status
 from shared.service_day import day_start, service_day
+from shared.waits import MIN_DRAWN
 from tests.shared.helpers import JOB, PENSION, kinds
 
 BAKU = ZoneInfo("Asia/Baku")
@@ -165,9 +166,9 @@ def test_visits_closed_by_the_day_change_do_not_skew_the_estimate(local_queue, c
     """Visits left open overnight (closed as day_end hours later) are not service times."""
     q = local_queue
     clock.set(baku("2026-11-23T16:00"))
-    for _ in range(6):
+    for _ in range(MIN_DRAWN + 3):
         q.issue(JOB)
-    for _ in range(3):
+    for _ in range(MIN_DRAWN):
         q.call_next("1")
         q.start("1")
         clock.advance(240)
@@ -176,6 +177,7 @@ def test_visits_closed_by_the_day_change_do_not_skew_the_estimate(local_queue, c
         q.call_next(counter)
         q.start(counter)
     clock.set(baku("2026-11-24T09:00"))
+    q.open_counter("1")
     q.issue(JOB)
     t = q.issue(JOB)
     assert t.ahead == 1
