@@ -30,6 +30,7 @@ from shared.estimator import (
     estimate_wait_min,
     median_service_minutes,
 )
+from shared.fairness import is_overdue
 from shared.habits import HABIT_DAYS, CounterHabit, learn_habits
 from shared.model import (
     AT_COUNTER,
@@ -428,8 +429,10 @@ class LocalQueue:
         with self._tx() as tx:
             self._end_visit(tx, c.id)
             row = self._one(
-                f"SELECT id, code FROM tickets WHERE status = 'waiting' AND service IN ({marks}) "
-                "ORDER BY priority_rank, queued_at, id LIMIT 1", c.services)
+                f"SELECT id, code, priority_rank, queued_at FROM tickets WHERE status = 'waiting' "
+                f"AND service IN ({marks}) ORDER BY priority_rank, queued_at, id LIMIT 1", c.services)
+            if row is not None and row[2] < NORMAL_RANK and self.config.fairness.enabled:
+                row = self._overdue_before(c.services, row, tx.at) or row
             if row is None:
                 mode, old_staff, _ = self._counter_row(c.id)
                 self._set_counter(tx, c.id, CounterMode.OPEN, staff or old_staff, None)
@@ -441,6 +444,19 @@ class LocalQueue:
         if row is None:
             raise NoTicketWaiting(f"nobody is waiting for counter {c.id}")
         return called
+
+    def _overdue_before(self, services: tuple[str, ...], first: Any, at: float) -> Any:
+        """The fairness rule (shared/fairness.py): the oldest regular ticket of `services` past
+        its limit and queued before the priority ticket `first`, which it then precedes."""
+        marks = ",".join("?" * len(services))
+        multiple = self.config.fairness.wait_multiple
+        oldest = self._conn.execute(
+            f"SELECT id, code, priority_rank, min(queued_at), service FROM tickets "
+            f"WHERE status = 'waiting' AND service IN ({marks}) AND priority_rank >= ? "
+            "AND queued_at < ? GROUP BY service", (*services, NORMAL_RANK, first[3])).fetchall()
+        due = [r for r in oldest
+               if is_overdue(r[3], at, self.config.service(r[4]).target_wait_min, multiple)]
+        return min(due, key=lambda r: (r[3], r[0]))[:4] if due else None
 
     def call(self, counter: str, ticket: str, staff: str | None = None) -> Ticket:
         c = self.config.counter(counter)

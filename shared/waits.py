@@ -24,6 +24,8 @@ import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from shared.fairness import is_overdue
+
 WALK_UP_S = 45.0              # prior for call → start when nothing is measured yet
 PRIOR_WEIGHT = 4.0            # the configured minutes count as this many measured visits
 RECENT_WINDOW_S = 3600.0      # priority arrivals are counted over the last hour
@@ -250,14 +252,33 @@ class _Replay:
     """The call order to replay: queues per service, counters and when each is first free."""
 
     state: QueueState
-    queues: dict[str, list[tuple[int, float, int | None]]]   # the ticket asked about: id None
+    # per service: its priority tickets, then its regular ones, each in call order; the
+    # ticket asked about has id None
+    queues: dict[str, tuple[list[tuple[int, float, int | None]], ...]]
     counters: list[tuple[int, CounterNow]]                   # (index, counter) counted on
     rates: dict[str, float]
+
+    def _overdue(self, services: tuple[str, ...], heads: dict[int, int],
+                 at: float) -> tuple[str, list[tuple[int, float, int | None]], float] | None:
+        """The oldest regular ticket past its fairness limit among `services`: (its service,
+        its list, its queue time), or None."""
+        found = None
+        for s in services:
+            lists = self.queues.get(s)
+            if not lists:
+                continue
+            regular = lists[1]
+            if heads[id(regular)] < len(regular):
+                _, qa, _ = regular[heads[id(regular)]]
+                if is_overdue(qa, at, self.state.target_min.get(s, 10.0),
+                              self.state.fairness_multiple) and (found is None or qa < found[2]):
+                    found = (s, regular, qa)
+        return found
 
     def run(self, sampler: _Expected | _Drawn) -> tuple[float | None, int]:
         """(seconds until the ticket is called or None if no counter calls it, steps taken)."""
         state, now = self.state, self.state.now
-        heads = dict.fromkeys(self.queues, 0)
+        heads = {id(q): 0 for qs in self.queues.values() for q in qs}
         free: list[tuple[float, int, tuple[str, ...]]] = []
         pauses: dict[int, tuple[float, float]] = {}
         for i, c in self.counters:
@@ -280,28 +301,31 @@ class _Replay:
                 continue
             # A priority visitor likely to have come by now for a service of this counter goes
             # first (only those who would be called before the ticket have a rate).
-            virtual = next((s for s in services if s in taken
-                            and sampler.arrival(s, taken[s]) <= at - now), None)
+            overdue = self._overdue(services, heads, at) if state.fairness_multiple > 0 else None
+            virtual = None if overdue else next(
+                (s for s in services if s in taken and sampler.arrival(s, taken[s]) <= at - now),
+                None)
             if virtual is not None:
                 taken[virtual] += 1
                 heapq.heappush(free, (at + sampler.visit(virtual), i, services))
                 continue
             best: tuple[int, float, float] | None = None
-            best_service = None
+            best_queue, best_service = None, ""
             for s in services:
-                q = self.queues.get(s)
-                if q is None or heads[s] >= len(q):
-                    continue
-                r, qa, tid = q[heads[s]]
-                key = (r, qa, math.inf if tid is None else float(tid))
-                if state.fairness_multiple > 0:
-                    key = _fair_key(state, s, key, at)
-                if best is None or key < best:
-                    best, best_service = key, s
-            if best_service is None:
+                for q in self.queues.get(s, ()):
+                    if heads[id(q)] < len(q):
+                        r, qa, tid = q[heads[id(q)]]
+                        key = (r, qa, math.inf if tid is None else float(tid))
+                        if best is None or key < best:
+                            best, best_queue, best_service = key, q, s
+                        break           # the priority list first: its head goes before
+            if best is None or best_queue is None:
                 continue                # nothing left for this counter
-            tid = self.queues[best_service][heads[best_service]][2]
-            heads[best_service] += 1
+            if overdue is not None and best[0] < state.normal_rank and overdue[2] < best[1]:
+                _, best_queue, _ = overdue  # fairness: the regular ticket past its limit first
+                best_service = overdue[0]
+            tid = best_queue[heads[id(best_queue)]][2]
+            heads[id(best_queue)] += 1
             if tid is None:
                 return at - now, steps
             heapq.heappush(free, (at + sampler.visit(best_service), i, services))
@@ -365,16 +389,18 @@ def _prepare(state: QueueState, service: str, rank: int, queued_at: float | None
              ticket_id: int | None) -> _Replay | None:
     """The replay's starting point, or None when no counter that serves `service` is counted on."""
     now = state.now
-    queues: dict[str, list[tuple[int, float, int | None]]] = {}
+    entries: dict[str, list[tuple[int, float, int | None]]] = {}
     mine_seen = False
     for t in state.waiting:
         mine = ticket_id is not None and t.id == ticket_id
         mine_seen = mine_seen or mine
-        queues.setdefault(t.service, []).append((t.rank, t.queued_at, None if mine else t.id))
+        entries.setdefault(t.service, []).append((t.rank, t.queued_at, None if mine else t.id))
     if not mine_seen:
-        queues.setdefault(service, []).append((rank, queued_at if queued_at is not None else now, None))
-    for q in queues.values():
+        entries.setdefault(service, []).append((rank, queued_at if queued_at is not None else now, None))
+    queues = {}
+    for s, q in entries.items():
         q.sort(key=lambda e: (e[0], e[1], math.inf if e[2] is None else e[2]))
+        queues[s] = ([e for e in q if e[0] < state.normal_rank], [e for e in q if e[0] >= state.normal_rank])
     counters = [(i, c) for i, c in enumerate(state.counters) if _available(state, c) is not None]
     if not any(service in c.services for _, c in counters):
         return None
@@ -398,17 +424,6 @@ def _available(state: QueueState, c: CounterNow) -> float | None:
             back = since + state.pause_min * 60
         return back if back > now else None
     return now
-
-
-def _fair_key(state: QueueState, service: str, key: tuple[int, float, float],
-              at: float) -> tuple[int, float, float]:
-    """Under the fairness rule, a regular ticket waiting past its limit ranks with the priority
-    classes (by queue time), so newer priority tickets do not pass it."""
-    rank, queued_at, tid = key
-    limit = state.fairness_multiple * state.target_min.get(service, 10.0) * 60
-    if rank >= state.normal_rank and at - queued_at >= limit:
-        return (-1, queued_at, tid)
-    return key
 
 
 def _no_counter(state: QueueState, service: str, rank: int, queued_at: float | None,

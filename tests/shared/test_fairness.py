@@ -1,0 +1,86 @@
+"""The fairness rule (issue 13): a regular visitor past wait_multiple × the target wait is called
+before priority visitors who came after them; off by config, priority always goes first."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+from shared.clock import FakeClock
+from shared.config import parse_config
+from shared.fairness import is_overdue, limit_seconds
+from shared.local_queue import LocalQueue
+from tests.conftest import MONDAY_10AM
+from tests.shared.helpers import JOB, dost_data
+
+
+def _queue(tmp_path: Path, clock: FakeClock, enabled: bool) -> LocalQueue:
+    data = copy.deepcopy(dost_data())
+    data["fairness"] = {"enabled": enabled, "wait_multiple": 2.0}
+    return LocalQueue(tmp_path / "fair.sqlite", parse_config(data, "fair.toml"), clock)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_regular_ticket_past_its_limit_goes_before_newer_priority(tmp_path, enabled):
+    """Employment's target is 10 min, so the limit is 20: after 21 minutes the regular ticket is
+    called before a veteran who came later — unless the rule is off."""
+    clock = FakeClock(MONDAY_10AM)
+    q = _queue(tmp_path, clock, enabled)
+    try:
+        regular = q.issue(JOB)
+        clock.advance(minutes=21)
+        veteran = q.issue(JOB, priority="veteran")
+        called = q.call_next("1")
+        assert called.id == (regular.id if enabled else veteran.id)
+        assert q.call_next("1").id == (veteran.id if enabled else regular.id)
+    finally:
+        q.close()
+
+
+def test_regular_ticket_within_its_limit_waits_for_priority(tmp_path):
+    """Before the limit the usual order holds: the newer veteran goes first."""
+    clock = FakeClock(MONDAY_10AM)
+    q = _queue(tmp_path, clock, True)
+    try:
+        q.issue(JOB)
+        clock.advance(minutes=19)
+        veteran = q.issue(JOB, priority="veteran")
+        assert q.call_next("1").id == veteran.id
+    finally:
+        q.close()
+
+
+def test_priority_ticket_older_than_the_overdue_one_still_goes_first(tmp_path):
+    """The rule only stops newer priority tickets: a veteran who came before the regular
+    visitor is still called first."""
+    clock = FakeClock(MONDAY_10AM)
+    q = _queue(tmp_path, clock, True)
+    try:
+        veteran = q.issue(JOB, priority="veteran")
+        clock.advance(1)
+        regular = q.issue(JOB)
+        clock.advance(minutes=30)
+        assert [q.call_next("1").id, q.call_next("1").id] == [veteran.id, regular.id]
+    finally:
+        q.close()
+
+
+def test_limit_is_the_multiple_of_the_target():
+    """The limit is wait_multiple × target minutes; a multiple of 0 turns the rule off."""
+    assert limit_seconds(10, 2.0) == 1200
+    assert is_overdue(0, 1200, 10, 2.0) and not is_overdue(0, 1199, 10, 2.0)
+    assert not is_overdue(0, 10**6, 10, 0)
+
+
+def test_fairness_config_is_validated():
+    """A bad fairness section is named with its key."""
+    from shared.errors import ConfigError
+
+    data = copy.deepcopy(dost_data())
+    data["fairness"] = {"enabled": "yes", "wait_multiple": -1, "typo": 1}
+    with pytest.raises(ConfigError) as err:
+        parse_config(data, "bad.toml")
+    text = "\n".join(err.value.problems)
+    assert "fairness.enabled" in text and "fairness.wait_multiple" in text and "fairness.typo" in text
