@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, time
 from pathlib import Path
 from typing import Any
@@ -28,12 +28,12 @@ def scenario_path(name: str | Path) -> Path:
 
 @dataclass(frozen=True)
 class Shift:
-    """When a group of counters is staffed: opening, an optional lunch pause, closing (local)."""
+    """When a group of counters is staffed: opening, pauses (lunch), closing (local times)."""
 
     counters: tuple[str, ...]
     open: time
     close: time
-    lunch: tuple[time, time] | None = None
+    pauses: tuple[tuple[time, time], ...] = ()
     late_open_max_min: float = 0.0
 
 
@@ -57,7 +57,6 @@ class Scenario:
     shifts: tuple[Shift, ...] = ()
     source: str = "<scenario>"
     notes: str = ""
-    settings: dict[str, Any] = field(default_factory=dict)
 
     @property
     def hours(self) -> list[int]:
@@ -158,9 +157,9 @@ class _Parser:
     def parse(self) -> Scenario:
         for key in self.data:
             if key not in ("scenario", "arrivals", "mix", "priority", "service_min", "shift",
-                           "counter", "settings"):
+                           "counter"):
                 self.fail(key, "unknown section (known: scenario, arrivals, mix, priority, "
-                               "service_min, shift, counter, settings)")
+                               "service_min, shift, counter)")
         table = self.data.get("scenario", {})
         if not isinstance(table, dict):
             self.fail("scenario", "must be a table")
@@ -219,10 +218,6 @@ class _Parser:
             for sid in categories.get(k, [k]) if k not in (services or set()) else [k]:
                 service_min[sid] = minutes
         shifts = self.shifts(self.data.get("shift"), centre)
-        settings = self.data.get("settings", {})
-        if not isinstance(settings, dict):
-            self.fail("settings", "must be a table")
-            settings = {}
         if self.problems:
             raise ConfigError(self.problems)
         assert centre is not None
@@ -231,8 +226,7 @@ class _Parser:
             visitors=visitors, arrivals=arrivals, mix=mix, priority=priority,
             service_min=service_min, spread=spread, walk_up_s=(float(walk[0]), float(walk[1])),
             no_show=no_show, no_show_wait_s=no_show_wait, transfer=transfer,
-            shifts=tuple(shifts), source=self.source, notes=str(table.get("notes", "")),
-            settings=dict(settings))
+            shifts=tuple(shifts), source=self.source, notes=str(table.get("notes", "")))
 
     def shifts(self, raw: Any, centre: CentreConfig | None) -> list[Shift]:
         if raw is None:
@@ -265,14 +259,63 @@ class _Parser:
                 self.fail(where, f"open/close must be \"HH:MM\" with close after open, got "
                                  f"{s.get('open')!r}–{s.get('close')!r}")
                 continue
-            lunch = None
-            if s.get("lunch"):
-                parts = str(s["lunch"]).replace("–", "-").split("-")
-                times = [parse_time(p) for p in parts] if len(parts) == 2 else [None]
+            raw_pauses = s.get("pauses", [s["lunch"]] if s.get("lunch") else [])
+            if not isinstance(raw_pauses, list):
+                self.fail(f"{where}.pauses", "must be a list like [\"13:00-13:45\"]")
+                raw_pauses = []
+            pauses = []
+            for p in raw_pauses:
+                parts = str(p).replace("–", "-").split("-")
+                times = [parse_time(x) for x in parts] if len(parts) == 2 else [None]
                 if None in times or times[1] <= times[0]:
-                    self.fail(f"{where}.lunch", f"must look like \"13:00-13:45\", got {s['lunch']!r}")
+                    self.fail(f"{where}.pauses", f"must look like \"13:00-13:45\", got {p!r}")
                 else:
-                    lunch = (times[0], times[1])
+                    pauses.append((times[0], times[1]))
             late = self.number(s, "late_open_max_min", f"{where}.late_open_max_min", 0.0)
-            out.append(Shift(tuple(dict.fromkeys(counters)), opens, closes, lunch, late))
+            out.append(Shift(tuple(dict.fromkeys(counters)), opens, closes, tuple(sorted(pauses)), late))
         return out
+
+
+def dump_scenario(scenario: Scenario) -> str:
+    """The scenario as a scenario file (its counters are the centre config's)."""
+    def hhmm(t: time) -> str:
+        return f"{t:%H:%M}"
+
+    lines = [
+        f"# {scenario.notes or scenario.name}",
+        "[scenario]",
+        f"name = {_q(scenario.name)}",
+        f"centre = {_q(scenario.centre.source.split(' with the counters of ')[0])}",
+        f"date = \"{scenario.day.isoformat()}\"",
+        f"visitors = {scenario.visitors:.1f}",
+        f"spread = {scenario.spread:.3f}",
+        f"walk_up_s = [{scenario.walk_up_s[0]:.0f}, {scenario.walk_up_s[1]:.0f}]",
+        f"no_show = {scenario.no_show:.4f}",
+        f"no_show_wait_s = {scenario.no_show_wait_s:.0f}",
+        f"transfer = {scenario.transfer:.4f}",
+        "", "[arrivals]",
+        *(f"\"{h:02d}\" = {share:.4f}" for h, share in sorted(scenario.arrivals.items())),
+        "", "[mix]",
+        *(f"{_q(s)} = {share:.4f}" for s, share in sorted(scenario.mix.items())),
+        "", "[priority]",
+        *(f"{_q(p)} = {share:.4f}" for p, share in sorted(scenario.priority.items())),
+        "", "[service_min]",
+        *(f"{_q(s)} = {m:.2f}" for s, m in sorted(scenario.service_min.items())),
+    ]
+    for c in scenario.centre.counters:
+        lines += ["", "[[counter]]", f"id = {_q(c.id)}",
+                  f"services = [{', '.join(_q(s) for s in c.services)}]"]
+        if c.zone != "main":
+            lines.append(f"zone = {_q(c.zone)}")
+    for shift in scenario.shifts:
+        pauses = ", ".join(f"\"{hhmm(a)}-{hhmm(b)}\"" for a, b in shift.pauses)
+        lines += ["", "[[shift]]", f"counters = [{', '.join(_q(c) for c in shift.counters)}]",
+                  f"open = \"{hhmm(shift.open)}\"", f"close = \"{hhmm(shift.close)}\"",
+                  f"pauses = [{pauses}]"]
+        if shift.late_open_max_min:
+            lines.append(f"late_open_max_min = {shift.late_open_max_min:g}")
+    return "\n".join(lines) + "\n"
+
+
+def _q(text: str) -> str:
+    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'

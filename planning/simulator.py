@@ -148,12 +148,14 @@ class DaySimulator:
 
     def __init__(self, scenario: Scenario, seed: int = 1, centre: CentreConfig | None = None,
                  history_days: int = 1,
-                 on_issue: Callable[[Ticket, float], None] | None = None):
+                 on_issue: Callable[[Ticket, float], None] | None = None,
+                 keep_db: str | Path | None = None):
         self.scenario = scenario
         self.seed = seed
         self.centre = centre or scenario.centre
         self.history_days = history_days
         self.on_issue = on_issue
+        self.keep_db = Path(keep_db) if keep_db else None
         self.tz = self.centre.tz
 
     # ---- the day --------------------------------------------------------------------------
@@ -163,7 +165,7 @@ class DaySimulator:
         try:
             first = self.scenario.day - timedelta(days=self.history_days)
             self.clock = FakeClock(datetime.combine(first, datetime.min.time(), self.tz))
-            self.queue = LocalQueue(tmp / "day.sqlite", self.centre, self.clock)
+            self.queue = LocalQueue(self.keep_db or tmp / "day.sqlite", self.centre, self.clock)
             # A simulated day needs no durability: its file is thrown away afterwards.
             self.queue.db.conn.execute("PRAGMA synchronous = OFF")
             try:
@@ -209,9 +211,9 @@ class DaySimulator:
             for cid in shift.counters:
                 opens = _secs(shift.open) + staff_rng.uniform(0, shift.late_open_max_min) * 60
                 self._schedule(opens, "open", cid)
-                if shift.lunch:
-                    self._schedule(_secs(shift.lunch[0]), "lunch", cid)
-                    self._schedule(_secs(shift.lunch[1]), "back", cid)
+                for begin, end in shift.pauses:
+                    self._schedule(_secs(begin), "lunch", cid)
+                    self._schedule(_secs(end), "back", cid)
                 self._schedule(_secs(shift.close), "close", cid)
         for i, v in enumerate(self.visitors):
             self._schedule(v.arrival, "arrive", i)
@@ -370,7 +372,8 @@ def _secs(t: Any) -> float:
 
 
 def simulate(scenario: Scenario, seed: int = 1, centre: CentreConfig | None = None,
-             history_days: int = 1) -> DayResult:
+             history_days: int = 1, keep_db: str | Path | None = None) -> DayResult:
     """Play one day of `scenario` for `seed` (with `centre` in place of its config if given),
-    after `history_days` days of the same scenario (other visitors) for the queue to learn from."""
-    return DaySimulator(scenario, seed, centre, history_days).run()
+    after `history_days` days of the same scenario (other visitors) for the queue to learn from;
+    the queue's file is kept at `keep_db` when given (else thrown away)."""
+    return DaySimulator(scenario, seed, centre, history_days, keep_db=keep_db).run()

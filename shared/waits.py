@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -181,70 +180,102 @@ class _Expected:
         self.times = times
         self.rates = rates
 
-    def rest_of(self, c: CounterNow, now: float) -> float:
+    def rest_of(self, c: CounterNow, now: float, key: int) -> float:
         return self.times.rest_of(c, now)
 
-    def visit(self, service: str) -> float:
+    def visit(self, service: str, key: int) -> float:
         return self.times.mean(service)
+
+    def virtual_key(self, service: str, k: int) -> int:
+        return 0
 
     def arrival(self, service: str, k: int) -> float:
         """Seconds from now until the k-th (0-based) priority visitor of `service`."""
         return (k + 0.5) / self.rates[service]
 
 
+_MASK = (1 << 64) - 1
+
+
+def _unit(*keys: int) -> float:
+    """A uniform number in [0, 1) fixed by integer keys (splitmix64 over them): the same draw for
+    the same visitor in every replay, whoever else is in the queue."""
+    x = 0x9E3779B97F4A7C15
+    for k in keys:
+        x = (x ^ (k & _MASK)) * 0xBF58476D1CE4E5B9 & _MASK
+        x = (x ^ (x >> 31)) * 0x94D049BB133111EB & _MASK
+        x ^= x >> 29
+    return (x >> 11) / float(1 << 53)
+
+
 class _Drawn:
     """Replays with drawn times: recent visits of the service drawn at random (the ones longer
-    than a visit in progress has lasted, for its rest), priority arrivals as a Poisson stream."""
+    than a visit in progress has lasted, for its rest), priority arrivals as a Poisson stream.
+    Draw `j` gives each ticket, counter and arrival its own fixed numbers, so one more person
+    ahead never makes anyone else's draw shorter."""
 
-    def __init__(self, times: VisitTimes, rates: dict[str, float], rng: random.Random):
+    def __init__(self, times: VisitTimes, rates: dict[str, float], seed: int, j: int):
         self.times = times
         self.rates = rates
-        self.rng = rng
+        self.seed, self.j = seed, j
         self._arrivals: dict[str, list[float]] = {}
+        self._service_no = {s: k for k, s in enumerate(sorted(times.state.service_min))}
 
-    def _draw_rest(self, samples: Sequence[float], elapsed: float, expected: float) -> float:
+    def _u(self, key: int, slot: int) -> float:
+        return _unit(self.seed, self.j, key, slot)
+
+    def _draw_rest(self, samples: Sequence[float], elapsed: float, expected: float,
+                   u: float) -> float:
         longer = [v for v in samples if v > elapsed]
         if len(longer) >= MIN_DRAWN:
-            return max(MIN_REMAINING_S / 2, self.rng.choice(longer) - elapsed)
-        return expected * self.rng.uniform(0.4, 1.6)
+            return max(MIN_REMAINING_S / 2, longer[int(u * len(longer))] - elapsed)
+        return expected * (0.4 + 1.2 * u)
 
-    def _draw_service(self, service: str) -> float:
+    def _draw_service(self, service: str, u: float) -> float:
         samples = self.times.state.service_s.get(service, ())
         if len(samples) >= MIN_DRAWN:
-            return self.rng.choice(samples)
-        return self.times.service_mean(service) * self.rng.uniform(0.5, 1.5)
+            return samples[int(u * len(samples))]
+        return self.times.service_mean(service) * (0.5 + u)
 
-    def rest_of(self, c: CounterNow, now: float) -> float:
+    def rest_of(self, c: CounterNow, now: float, key: int) -> float:
         t, state = self.times, self.times.state
+        key = -1_000_000 - key
         service = c.visit_service or ""
         since = c.visit_since if c.visit_since is not None else now
         if not state.service_s.get(service) and not state.walk_ups_s:
             elapsed = max(0.0, now - since)
-            return self._draw_rest(t.samples(service), elapsed, t.remaining(service, elapsed))
+            return self._draw_rest(t.samples(service), elapsed, t.remaining(service, elapsed),
+                                   self._u(key, 0))
         if c.visit_started is not None:
             elapsed = max(0.0, now - c.visit_started)
             return self._draw_rest(state.service_s.get(service, ()), elapsed,
                                    _excess(state.service_s.get(service, ()), elapsed,
-                                           t.service_mean(service)))
+                                           t.service_mean(service)), self._u(key, 0))
         called_for = max(0.0, now - since)
-        if self.rng.random() < t.no_show_chance(called_for):
+        if self._u(key, 1) < t.no_show_chance(called_for):
             return self._draw_rest(state.no_shows_s, called_for,
-                                   _excess(state.no_shows_s, called_for, 120.0))
+                                   _excess(state.no_shows_s, called_for, 120.0), self._u(key, 0))
         walk = self._draw_rest(state.walk_ups_s, called_for,
-                               _excess(state.walk_ups_s, called_for, WALK_UP_S))
-        return walk + self._draw_service(service)
+                               _excess(state.walk_ups_s, called_for, WALK_UP_S), self._u(key, 0))
+        return walk + self._draw_service(service, self._u(key, 2))
 
-    def visit(self, service: str) -> float:
+    def visit(self, service: str, key: int) -> float:
+        u = self._u(key, 3)
         samples = self.times.samples(service)
         if len(samples) >= MIN_DRAWN:
-            return self.rng.choice(samples)
-        return self.times.mean(service) * self.rng.uniform(0.5, 1.5)
+            return samples[int(u * len(samples))]
+        return self.times.mean(service) * (0.5 + u)
 
     def arrival(self, service: str, k: int) -> float:
         seen = self._arrivals.setdefault(service, [])
+        base = -2_000_000 - 10_000 * self._service_no.get(service, 0)
         while len(seen) <= k:
-            seen.append((seen[-1] if seen else 0.0) + self.rng.expovariate(self.rates[service]))
+            u = self._u(base - len(seen), 4)
+            seen.append((seen[-1] if seen else 0.0) - math.log(1.0 - u) / self.rates[service])
         return seen[k]
+
+    def virtual_key(self, service: str, k: int) -> int:
+        return -3_000_000 - 10_000 * self._service_no.get(service, 0) - k
 
 
 @dataclass
@@ -284,7 +315,7 @@ class _Replay:
         for i, c in self.counters:
             at = now
             if c.visit_service is not None:
-                at = now + sampler.rest_of(c, now)
+                at = now + sampler.rest_of(c, now, i)
             free.append((max(at, _available(state, c)), i, c.services))
             if c.pause and c.mode == "open" and c.pause[1] > now and c.pause[0] > now - LATE_PAUSE_S:
                 pauses[i] = c.pause
@@ -306,8 +337,9 @@ class _Replay:
                 (s for s in services if s in taken and sampler.arrival(s, taken[s]) <= at - now),
                 None)
             if virtual is not None:
+                key = sampler.virtual_key(virtual, taken[virtual])
                 taken[virtual] += 1
-                heapq.heappush(free, (at + sampler.visit(virtual), i, services))
+                heapq.heappush(free, (at + sampler.visit(virtual, key), i, services))
                 continue
             best: tuple[int, float, float] | None = None
             best_queue, best_service = None, ""
@@ -328,7 +360,7 @@ class _Replay:
             heads[id(best_queue)] += 1
             if tid is None:
                 return at - now, steps
-            heapq.heappush(free, (at + sampler.visit(best_service), i, services))
+            heapq.heappush(free, (at + sampler.visit(best_service, tid), i, services))
         return None, steps
 
 
@@ -376,9 +408,9 @@ def wait_spread(state: QueueState, service: str, rank: int, queued_at: float | N
         return _no_counter(state, service, rank, queued_at, ticket_id), None, None
     if seconds <= 0 or steps > DRAW_STEPS:
         return seconds, seconds * 0.8, seconds * 1.25
-    rng = random.Random(f"{state.now}:{service}:{rank}:{ticket_id}:{len(state.waiting)}")
-    drawn = sorted(r for r in (replay.run(_Drawn(times, replay.rates, rng))[0]
-                               for _ in range(DRAWS)) if r is not None)
+    seed = int(state.now)
+    drawn = sorted(r for r in (replay.run(_Drawn(times, replay.rates, seed, j))[0]
+                               for j in range(DRAWS)) if r is not None)
     if not drawn:
         return seconds, None, None
     pick = lambda q: drawn[min(len(drawn) - 1, int(q * len(drawn)))]  # noqa: E731

@@ -13,7 +13,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 ROLES = ("kiosk", "board", "server")
-SHARED_FORBIDDEN = ("kiosk", "board", "server", "novbe", "PySide6", "fastapi", "uvicorn", "starlette")
+SHARED_FORBIDDEN = ("kiosk", "board", "server", "novbe", "planning", "PySide6", "fastapi", "uvicorn",
+                    "starlette")
+PLANNING_FORBIDDEN = ("kiosk", "board", "server", "novbe", "PySide6", "fastapi", "uvicorn", "starlette")
 
 
 def _tool(name: str) -> str:
@@ -55,6 +57,14 @@ def test_shared_imports_no_role_and_no_framework():
     """Nothing in shared/ imports a role, the CLI, Qt or the web stack (checked on the source)."""
     bad = [f"{p.relative_to(ROOT)}:{line} imports {mod}" for p, line, mod in _imports("shared")
            if mod in SHARED_FORBIDDEN]
+    assert bad == []
+
+
+def test_planning_imports_shared_only():
+    """planning/ (simulator, planner, chart) imports no role, no CLI, no Qt, no web stack: a
+    manager page may use it, it uses none of them."""
+    bad = [f"{p.relative_to(ROOT)}:{line} imports {mod}" for p, line, mod in _imports("planning")
+           if mod in PLANNING_FORBIDDEN]
     assert bad == []
 
 

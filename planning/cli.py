@@ -1,0 +1,159 @@
+"""`novbe simulate` and `novbe plan`: the day simulator and the staffing planner on the command
+line (registered by novbe/cli.py like the roles' commands)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from planning.chart import plan_chart_svg
+from planning.learn import learn_scenario, parse_range
+from planning.planner import evaluate, find_plan, parse_change
+from planning.report import day_report, render_text
+from planning.scenario import Scenario, dump_scenario, load_scenario
+from planning.simulator import simulate
+from shared.config import load_config
+from shared.errors import NovbeError
+
+
+def _scenario(ctx: Any) -> Scenario:
+    args = ctx.args
+    if getattr(args, "learn_from", None):
+        first, last = parse_range(args.learn_from)
+        config = load_config(args.config) if args.config else ctx.config
+        scenario = learn_scenario(ctx.db_path, config, first, last, args.weekday)
+        if getattr(args, "save", None):
+            Path(args.save).write_text(dump_scenario(scenario), encoding="utf-8")
+            ctx.out(f"learned scenario saved to {args.save}")
+        return scenario
+    return load_scenario(args.scenario)
+
+
+def _centre(scenario: Scenario, args: argparse.Namespace):  # noqa: ANN202
+    centre = scenario.centre
+    if getattr(args, "estimator", None):
+        centre = replace(centre, waits=replace(centre.waits, estimator=args.estimator))
+    if getattr(args, "fairness", None):
+        centre = replace(centre, fairness=replace(centre.fairness, enabled=args.fairness == "on"))
+    return centre
+
+
+def _seeds(args: argparse.Namespace) -> list[int]:
+    return list(range(args.seed, args.seed + args.seeds))
+
+
+def cmd_simulate(ctx: Any) -> int:
+    args = ctx.args
+    scenario = _scenario(ctx)
+    centre = _centre(scenario, args)
+    reports = [day_report(simulate(scenario, seed, centre, history_days=args.history_days))
+               for seed in _seeds(args)]
+    if args.json:
+        ctx.out(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=1))
+    else:
+        ctx.out("\n\n".join(render_text(r) for r in reports))
+    return 0
+
+
+def cmd_plan(ctx: Any) -> int:
+    args = ctx.args
+    if not 0 < args.target <= 100:
+        raise NovbeError(f"--target is a percentage between 0 and 100, got {args.target}")
+    scenario = _scenario(ctx)
+    seeds = _seeds(args)
+    say = (lambda _m: None) if args.json else (lambda m: ctx.out(f"  searching: {m}"))
+    best = find_plan(scenario, args.target / 100, seeds, progress=say)
+    results = [best]
+    for text in args.change or []:
+        try:
+            hours, delta = parse_change(text, sorted(best.plan.counters))
+        except ValueError as exc:
+            raise NovbeError(str(exc)) from None
+        label = (f"{'+' if delta > 0 else '−'}{abs(delta)} counters "
+                 f"{hours[0]:02d}:00–{hours[-1] + 1:02d}:00")
+        results.append(evaluate(scenario, best.plan.changed(hours, delta), seeds, label))
+    target_wait = typical_target(scenario)
+    if args.svg:
+        svg = plan_chart_svg(results, target_wait, f"{scenario.name}: counters open and p90 wait")
+        Path(args.svg).write_text(svg, encoding="utf-8")
+    if args.save:
+        from planning.planner import shifts_of
+
+        Path(args.save).write_text(dump_scenario(scenario.with_shifts(shifts_of(best.plan))),
+                                   encoding="utf-8")
+    if args.json:
+        ctx.out(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=1))
+        return 0
+    ctx.out(render_plans(results, args.target / 100))
+    if args.svg:
+        ctx.out(f"chart written to {args.svg}")
+    return 0
+
+
+def typical_target(scenario: Scenario) -> float:
+    """The target wait most visitors have (by the service mix): the chart's reference line."""
+    weights: dict[float, float] = {}
+    for sid, share in scenario.mix.items():
+        target = scenario.centre.service(sid).target_wait_min
+        weights[target] = weights.get(target, 0.0) + share
+    return max(weights, key=lambda t: weights[t]) if weights else 10.0
+
+
+def render_plans(results: list, target: float) -> str:
+    """Plans side by side: counters, share within target and p90 wait per hour."""
+    hours = sorted({h for r in results for h in r.plan.counters})
+    head = f"{'hour':<6}" + "".join(f"{r.label[:26]:>28}" for r in results)
+    sub = f"{'':<6}" + "".join(f"{'counters  in target   p90':>28}" for _ in results)
+    lines = [head, sub]
+    for h in hours:
+        cells = "".join(f"{r.plan.counters.get(h, 0):>12}{r.by_hour.get(h, 1):>10.0%}"
+                        f"{r.p90_by_hour.get(h, 0):>6.1f}" for r in results)
+        lines.append(f"{h:02d}:00 {cells}")
+    lines.append("")
+    for r in results:
+        verdict = "meets" if r.meets(target) else "MISSES"
+        lines.append(f"{r.label}: {r.plan.counter_hours} counter-hours, {r.within_target:.1%} "
+                     f"of visitors within target — {verdict} {target:.0%} every hour")
+    return "\n".join(lines)
+
+
+def register(sub: Any) -> None:
+    """Add `simulate` and `plan` to novbe's subcommands."""
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--scenario", default="normal",
+                       help="scenario file, or a bundled one by name: normal, busy (default normal)")
+        p.add_argument("--learn-from", metavar="FIRST..LAST",
+                       help="learn the scenario from the queue database's history in these dates")
+        p.add_argument("--weekday", choices=["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
+                       help="with --learn-from: learn only from this weekday")
+        p.add_argument("--save", metavar="FILE", help="write the (learned or planned) scenario here")
+        p.add_argument("--seed", type=int, default=1, help="first seed (default 1)")
+        p.add_argument("--seeds", type=int, default=1, help="how many seeds from --seed (default 1)")
+        p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("simulate", help="simulate a centre day on the real queue and report waits "
+                       "and the accuracy of the printed estimate",
+                       description="Simulate a centre day on the real queue (a temporary file, a "
+                       "fake clock) and report waits, within-target shares, counter use and how "
+                       "far the printed wait fell from the real one.")
+    common(p)
+    p.add_argument("--estimator", choices=["replay", "simple"], help="override the config's")
+    p.add_argument("--fairness", choices=["on", "off"], help="override the config's")
+    p.add_argument("--history-days", type=int, default=1,
+                   help="days simulated first for the queue to learn from (default 1)")
+    p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("plan", help="find the fewest counters per hour that meet a target",
+                       description="Search the fewest counters open per hour for TARGET %% of "
+                       "visitors to be called within their service's target wait, by simulation; "
+                       "compare with changed plans (e.g. --change 13:-3).")
+    common(p)
+    p.add_argument("--target", type=float, default=90, help="percent within target (default 90)")
+    p.add_argument("--change", action="append", metavar="HOURS:DELTA",
+                   help="also simulate the plan changed: 13:-3 = three counters fewer at 13:00, "
+                        "12-14:-3 = at 12:00 and 13:00 (repeatable)")
+    p.add_argument("--svg", metavar="FILE", help="write the chart of the plans here")
+    p.set_defaults(func=cmd_plan)
