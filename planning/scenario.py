@@ -38,6 +38,17 @@ class Shift:
 
 
 @dataclass(frozen=True)
+class ListedVisitor:
+    """A visitor listed by hand: arrives at `at` (seconds after local midnight) for `service`,
+    with a visit of exactly `minutes` (None: the service's minutes)."""
+
+    at: float
+    service: str
+    priority: str | None = None
+    minutes: float | None = None
+
+
+@dataclass(frozen=True)
 class Scenario:
     """Everything the simulator needs to play one service day."""
 
@@ -57,6 +68,7 @@ class Scenario:
     shifts: tuple[Shift, ...] = ()
     source: str = "<scenario>"
     notes: str = ""
+    listed: tuple[ListedVisitor, ...] = ()  # when given, exactly these visitors come
 
     @property
     def hours(self) -> list[int]:
@@ -157,9 +169,9 @@ class _Parser:
     def parse(self) -> Scenario:
         for key in self.data:
             if key not in ("scenario", "arrivals", "mix", "priority", "service_min", "shift",
-                           "counter"):
+                           "counter", "visitor"):
                 self.fail(key, "unknown section (known: scenario, arrivals, mix, priority, "
-                               "service_min, shift, counter)")
+                               "service_min, shift, counter, visitor)")
         table = self.data.get("scenario", {})
         if not isinstance(table, dict):
             self.fail("scenario", "must be a table")
@@ -184,7 +196,9 @@ class _Parser:
 
         arrivals: dict[int, float] = {}
         raw_arr = self.data.get("arrivals", {})
-        if not isinstance(raw_arr, dict) or not raw_arr:
+        if "visitor" in self.data and not raw_arr:
+            raw_arr = {}
+        elif not isinstance(raw_arr, dict) or not raw_arr:
             self.fail("arrivals", "needs a share per local hour, e.g. \"09\" = 0.12")
             raw_arr = {}
         for k in raw_arr:
@@ -218,6 +232,9 @@ class _Parser:
             for sid in categories.get(k, [k]) if k not in (services or set()) else [k]:
                 service_min[sid] = minutes
         shifts = self.shifts(self.data.get("shift"), centre)
+        listed = self.listed(self.data.get("visitor", []), centre)
+        if listed and not arrivals:
+            arrivals = {int(v.at // 3600): 1.0 for v in listed}
         if self.problems:
             raise ConfigError(self.problems)
         assert centre is not None
@@ -226,7 +243,37 @@ class _Parser:
             visitors=visitors, arrivals=arrivals, mix=mix, priority=priority,
             service_min=service_min, spread=spread, walk_up_s=(float(walk[0]), float(walk[1])),
             no_show=no_show, no_show_wait_s=no_show_wait, transfer=transfer,
-            shifts=tuple(shifts), source=self.source, notes=str(table.get("notes", "")))
+            shifts=tuple(shifts), source=self.source, notes=str(table.get("notes", "")),
+            listed=tuple(listed))
+
+    def listed(self, raw: Any, centre: CentreConfig | None) -> list[ListedVisitor]:
+        if not isinstance(raw, list):
+            self.fail("visitor", "must be a list of [[visitor]] tables")
+            return []
+        out = []
+        for i, v in enumerate(raw):
+            where = f"visitor[{i}]"
+            if not isinstance(v, dict):
+                self.fail(where, "must be a table")
+                continue
+            at = parse_time(v.get("at", ""))
+            if at is None:
+                self.fail(f"{where}.at", f"must be \"HH:MM\", got {v.get('at')!r}")
+                continue
+            service = str(v.get("service", ""))
+            if centre and service not in centre.services:
+                self.fail(f"{where}.service", f"unknown service {service!r}")
+                continue
+            priority = v.get("priority")
+            if priority is not None and centre and priority not in {p.id for p in centre.priorities}:
+                self.fail(f"{where}.priority", f"unknown priority class {priority!r}")
+                continue
+            minutes = v.get("minutes")
+            if minutes is not None:
+                minutes = self.number(v, "minutes", f"{where}.minutes", 7.0, lo=0.1)
+            seconds = at.hour * 3600 + at.minute * 60 + float(v.get("second", 0))
+            out.append(ListedVisitor(seconds, service, priority, minutes))
+        return sorted(out, key=lambda v: v.at)
 
     def shifts(self, raw: Any, centre: CentreConfig | None) -> list[Shift]:
         if raw is None:

@@ -89,7 +89,11 @@ class DayResult:
 
 def draw_visitors(scenario: Scenario, seed: int | str) -> list[Visitor]:
     """The day's visitors: arrival times hour by hour (Poisson), then each one's attributes, each
-    from its own seeded stream."""
+    from its own seeded stream — or exactly the scenario's listed visitors when it lists them."""
+    if scenario.listed:
+        return [Visitor(v.at, v.service, v.priority, False, scenario.walk_up_s[0],
+                        ((v.minutes or scenario.service_min.get(v.service, 7.0)) * 60,) * 2, None)
+                for v in scenario.listed]
     arrivals_rng = random.Random(f"{seed}:arrivals")
     rng = random.Random(f"{seed}:visitors")
     total_share = sum(scenario.arrivals.values()) or 1.0
