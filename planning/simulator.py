@@ -19,7 +19,7 @@ import shutil
 import tempfile
 import time as wall
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -175,8 +175,12 @@ class DaySimulator:
             try:
                 # The days before give the queue a history to learn from (visit times, the
                 # counters' habits), as a centre's own file has; only the last day is reported.
+                # Nobody reads the printed waits of those days: the cheap estimator will do.
+                self.queue.config = replace(self.centre, waits=replace(self.centre.waits,
+                                                                       estimator="simple"))
                 for back in range(self.history_days, 0, -1):
                     self._play(self.scenario.day - timedelta(days=back), f"{self.seed}:-{back}")
+                self.queue.config = self.centre
                 result = self._play(self.scenario.day, self.seed)
             finally:
                 self.queue.close()

@@ -33,8 +33,11 @@ RANGE_FROM_MIN = 10           # from this point on, a range is printed rather th
 LATE_OPEN_S = 20 * 60         # a counter still closed this long after it usually opens is not coming
 SOON_OPEN_S = 60 * 60         # a closed counter that usually opens within this is counted on
 LATE_PAUSE_S = 20 * 60        # a pause taken up to this much earlier than usual is the usual one
-DRAWS = 31                    # replays with drawn times when few visits decide the wait
-DRAW_STEPS = 12               # … that is, when the expected replay took at most this many steps
+PRIORITY_HORIZON_S = 3600.0   # priority visitors to come are counted this far ahead
+MAX_STEPS = 20000             # a replay stops here (a queue that never empties)
+DRAWS = 15                    # replays with drawn times (their median is the estimate)
+DRAW_STEPS = 12               # a replay longer than this …
+LONG_DRAWS = 15               # … is drawn this many times
 MIN_DRAWN = 5                 # recent visits needed to draw from them
 OPENING_DELAY_S = 300.0       # a closed counter, when none serving the service is open, opens within this
 
@@ -96,12 +99,55 @@ class WaitEstimate:
         return self.high > self.low
 
 
+@dataclass(frozen=True)
+class RestParts:
+    """The rest of a visit in progress, ready to draw: the recent durations longer than it has
+    lasted and the expected rest (of the service once started; of the walk-up while called,
+    with the chance and rest of a no-show)."""
+
+    kind: str                       # plain | serving | called
+    elapsed: float
+    longer: list[float]
+    expected: float
+    no_show_chance: float = 0.0
+    longer_no_show: list[float] = field(default_factory=list)
+    expected_no_show: float = 0.0
+
+
 class VisitTimes:
     """Mean visit time and the expected rest of a visit in progress, per service."""
 
     def __init__(self, state: QueueState):
         self.state = state
         self._mean: dict[str, float] = {}
+        self._rests: dict[str, RestParts] = {}
+        self.service_numbers = {s: k for k, s in enumerate(sorted(state.service_min))}
+
+    def rest_parts(self, c: CounterNow, now: float) -> RestParts:
+        """What drawing the rest of counter `c`'s visit needs, worked out once per estimate."""
+        if c.id in self._rests:
+            return self._rests[c.id]
+        state, service = self.state, c.visit_service or ""
+        since = c.visit_since if c.visit_since is not None else now
+        called_for = max(0.0, now - since)
+        if not state.service_s.get(service) and not state.walk_ups_s:
+            samples = state.visits.get(service, ())
+            parts = RestParts("plain", called_for, [v for v in samples if v > called_for],
+                              self.remaining(service, called_for))
+        elif c.visit_started is not None:
+            elapsed = max(0.0, now - c.visit_started)
+            samples = state.service_s.get(service, ())
+            parts = RestParts("serving", elapsed, [v for v in samples if v > elapsed],
+                              _excess(samples, elapsed, self.service_mean(service)))
+        else:
+            parts = RestParts(
+                "called", called_for, [v for v in state.walk_ups_s if v > called_for],
+                _excess(state.walk_ups_s, called_for, WALK_UP_S),
+                self.no_show_chance(called_for),
+                [v for v in state.no_shows_s if v > called_for],
+                _excess(state.no_shows_s, called_for, 120.0))
+        self._rests[c.id] = parts
+        return parts
 
     def mean(self, service: str) -> float:
         if service not in self._mean:
@@ -218,18 +264,12 @@ class _Drawn:
         self.times = times
         self.rates = rates
         self.seed, self.j = seed, j
+        self._base = int(_unit(seed, j) * (1 << 53))
         self._arrivals: dict[str, list[float]] = {}
-        self._service_no = {s: k for k, s in enumerate(sorted(times.state.service_min))}
+        self._service_no = times.service_numbers
 
     def _u(self, key: int, slot: int) -> float:
-        return _unit(self.seed, self.j, key, slot)
-
-    def _draw_rest(self, samples: Sequence[float], elapsed: float, expected: float,
-                   u: float) -> float:
-        longer = [v for v in samples if v > elapsed]
-        if len(longer) >= MIN_DRAWN:
-            return max(MIN_REMAINING_S / 2, longer[int(u * len(longer))] - elapsed)
-        return expected * (0.4 + 1.2 * u)
+        return _unit(self._base, key * 8 + slot)
 
     def _draw_service(self, service: str, u: float) -> float:
         samples = self.times.state.service_s.get(service, ())
@@ -238,26 +278,21 @@ class _Drawn:
         return self.times.service_mean(service) * (0.5 + u)
 
     def rest_of(self, c: CounterNow, now: float, key: int) -> float:
-        t, state = self.times, self.times.state
+        p = self.times.rest_parts(c, now)
         key = -1_000_000 - key
-        service = c.visit_service or ""
-        since = c.visit_since if c.visit_since is not None else now
-        if not state.service_s.get(service) and not state.walk_ups_s:
-            elapsed = max(0.0, now - since)
-            return self._draw_rest(t.samples(service), elapsed, t.remaining(service, elapsed),
+        if p.kind != "called":
+            return self._pick_rest(p.longer, p.elapsed, p.expected, self._u(key, 0))
+        if self._u(key, 1) < p.no_show_chance:
+            return self._pick_rest(p.longer_no_show, p.elapsed, p.expected_no_show,
                                    self._u(key, 0))
-        if c.visit_started is not None:
-            elapsed = max(0.0, now - c.visit_started)
-            return self._draw_rest(state.service_s.get(service, ()), elapsed,
-                                   _excess(state.service_s.get(service, ()), elapsed,
-                                           t.service_mean(service)), self._u(key, 0))
-        called_for = max(0.0, now - since)
-        if self._u(key, 1) < t.no_show_chance(called_for):
-            return self._draw_rest(state.no_shows_s, called_for,
-                                   _excess(state.no_shows_s, called_for, 120.0), self._u(key, 0))
-        walk = self._draw_rest(state.walk_ups_s, called_for,
-                               _excess(state.walk_ups_s, called_for, WALK_UP_S), self._u(key, 0))
-        return walk + self._draw_service(service, self._u(key, 2))
+        walk = self._pick_rest(p.longer, p.elapsed, p.expected, self._u(key, 0))
+        return walk + self._draw_service(c.visit_service or "", self._u(key, 2))
+
+    def _pick_rest(self, longer: Sequence[float], elapsed: float, expected: float,
+                   u: float) -> float:
+        if len(longer) >= MIN_DRAWN:
+            return max(MIN_REMAINING_S / 2, longer[int(u * len(longer))] - elapsed)
+        return expected * (0.4 + 1.2 * u)
 
     def visit(self, service: str, key: int) -> float:
         u = self._u(key, 3)
@@ -288,17 +323,20 @@ class _Replay:
     queues: dict[str, tuple[list[tuple[int, float, int | None]], ...]]
     counters: list[tuple[int, CounterNow]]                   # (index, counter) counted on
     rates: dict[str, float]
+    live: dict[int, list[tuple[str, list, list]]] = field(default_factory=dict)
+    rated: dict[int, list[str]] = field(default_factory=dict)
 
-    def _overdue(self, services: tuple[str, ...], heads: dict[int, int],
+    def __post_init__(self) -> None:
+        for i, c in self.counters:
+            self.live[i] = [(s, *self.queues[s]) for s in c.services if s in self.queues]
+            self.rated[i] = [s for s in c.services if s in self.rates]
+
+    def _overdue(self, live: list[tuple[str, list, list]], heads: dict[int, int],
                  at: float) -> tuple[str, list[tuple[int, float, int | None]], float] | None:
-        """The oldest regular ticket past its fairness limit among `services`: (its service,
-        its list, its queue time), or None."""
+        """The oldest regular ticket past its fairness limit among a counter's queues: (its
+        service, its list, its queue time), or None."""
         found = None
-        for s in services:
-            lists = self.queues.get(s)
-            if not lists:
-                continue
-            regular = lists[1]
+        for s, _, regular in live:
             if heads[id(regular)] < len(regular):
                 _, qa, _ = regular[heads[id(regular)]]
                 if is_overdue(qa, at, self.state.target_min.get(s, 10.0),
@@ -309,58 +347,63 @@ class _Replay:
     def run(self, sampler: _Expected | _Drawn) -> tuple[float | None, int]:
         """(seconds until the ticket is called or None if no counter calls it, steps taken)."""
         state, now = self.state, self.state.now
-        heads = {id(q): 0 for qs in self.queues.values() for q in qs}
-        free: list[tuple[float, int, tuple[str, ...]]] = []
+        lists = [q for qs in self.queues.values() for q in qs]
+        heads = dict.fromkeys(map(id, lists), 0)
+        free: list[tuple[float, int]] = []
         pauses: dict[int, tuple[float, float]] = {}
+        live, rated = self.live, self.rated
         for i, c in self.counters:
             at = now
             if c.visit_service is not None:
                 at = now + sampler.rest_of(c, now, i)
-            free.append((max(at, _available(state, c)), i, c.services))
+            free.append((max(at, _available(state, c)), i))
             if c.pause and c.mode == "open" and c.pause[1] > now and c.pause[0] > now - LATE_PAUSE_S:
                 pauses[i] = c.pause
         heapq.heapify(free)
         taken = dict.fromkeys(self.rates, 0)     # priority visitors to come, taken so far
+        next_at = {s: sampler.arrival(s, 0) for s in self.rates}
+        fair = state.fairness_multiple > 0
         steps = 0
-        while free:
+        while free and steps < MAX_STEPS:
             steps += 1
-            at, i, services = heapq.heappop(free)
+            at, i = heapq.heappop(free)
             pause = pauses.get(i)
             if pause and pause[0] <= at < pause[1]:
                 del pauses[i]           # goes to lunch after this visit, back when it usually is
-                heapq.heappush(free, (pause[1], i, services))
+                heapq.heappush(free, (pause[1], i))
                 continue
+            overdue = self._overdue(live[i], heads, at) if fair else None
             # A priority visitor likely to have come by now for a service of this counter goes
             # first (only those who would be called before the ticket have a rate).
-            overdue = self._overdue(services, heads, at) if state.fairness_multiple > 0 else None
-            virtual = None if overdue else next(
-                (s for s in services if s in taken and sampler.arrival(s, taken[s]) <= at - now),
-                None)
-            if virtual is not None:
-                key = sampler.virtual_key(virtual, taken[virtual])
-                taken[virtual] += 1
-                heapq.heappush(free, (at + sampler.visit(virtual, key), i, services))
-                continue
+            if overdue is None and at - now <= PRIORITY_HORIZON_S:
+                rel = at - now
+                virtual = next((s for s in rated[i] if next_at[s] <= rel), None)
+                if virtual is not None:
+                    key = sampler.virtual_key(virtual, taken[virtual])
+                    taken[virtual] += 1
+                    next_at[virtual] = sampler.arrival(virtual, taken[virtual])
+                    heapq.heappush(free, (at + sampler.visit(virtual, key), i))
+                    continue
             best: tuple[int, float, float] | None = None
-            best_queue, best_service = None, ""
-            for s in services:
-                for q in self.queues.get(s, ()):
-                    if heads[id(q)] < len(q):
-                        r, qa, tid = q[heads[id(q)]]
-                        key = (r, qa, math.inf if tid is None else float(tid))
-                        if best is None or key < best:
-                            best, best_queue, best_service = key, q, s
-                        break           # the priority list first: its head goes before
+            best_queue: list | None = None
+            best_service = ""
+            for s, prio, regular in live[i]:
+                q = prio if heads[id(prio)] < len(prio) else regular
+                h = heads[id(q)]
+                if h < len(q):
+                    r, qa, tid = q[h]
+                    key = (r, qa, math.inf if tid is None else float(tid))
+                    if best is None or key < best:
+                        best, best_queue, best_service = key, q, s
             if best is None or best_queue is None:
                 continue                # nothing left for this counter
             if overdue is not None and best[0] < state.normal_rank and overdue[2] < best[1]:
-                _, best_queue, _ = overdue  # fairness: the regular ticket past its limit first
-                best_service = overdue[0]
+                best_service, best_queue, _ = overdue  # fairness: past its limit, first
             tid = best_queue[heads[id(best_queue)]][2]
             heads[id(best_queue)] += 1
             if tid is None:
                 return at - now, steps
-            heapq.heappush(free, (at + sampler.visit(best_service, tid), i, services))
+            heapq.heappush(free, (at + sampler.visit(best_service, tid), i))
         return None, steps
 
 
@@ -406,11 +449,12 @@ def wait_spread(state: QueueState, service: str, rank: int, queued_at: float | N
     seconds, steps = replay.run(_Expected(times, replay.rates))
     if seconds is None:
         return _no_counter(state, service, rank, queued_at, ticket_id), None, None
-    if seconds <= 0 or steps > DRAW_STEPS:
-        return seconds, seconds * 0.8, seconds * 1.25
+    if seconds <= 0:
+        return seconds, None, None
     seed = int(state.now)
+    draws = DRAWS if steps <= DRAW_STEPS else LONG_DRAWS
     drawn = sorted(r for r in (replay.run(_Drawn(times, replay.rates, seed, j))[0]
-                               for j in range(DRAWS)) if r is not None)
+                               for j in range(draws)) if r is not None)
     if not drawn:
         return seconds, None, None
     pick = lambda q: drawn[min(len(drawn) - 1, int(q * len(drawn)))]  # noqa: E731
