@@ -37,7 +37,7 @@ log = logging.getLogger(__name__)
 
 CALL_KINDS = ("called", "recalled")
 LABELS = ("Now calling", "Ticket", "Counter", "Recent calls", "Waiting", "No calls yet", "~{n} min",
-          "Reconnecting…")
+          "{low}–{high} min", "Reconnecting…")
 RETRY_FIRST_S, RETRY_MAX_S = 1.0, 10.0
 CLOSE_WAIT_S = 2.0  # close() waits this long at most for a read in flight
 
@@ -359,7 +359,8 @@ class BoardController:
                 cat = cfg.category(load.id)
             except Exception:  # noqa: BLE001 — a category unknown to this config is skipped
                 continue
-            st.waiting.append(WaitView(cat.prefix, cat.name(lang), load.waiting, load.estimated_wait_min))
+            st.waiting.append(WaitView(cat.prefix, cat.name(lang), load.waiting, load.estimated_wait_min,
+                                       load.wait_low_min, load.wait_high_min))
         st.alerts = [alert_text(lang, a) for a in snap.alerts]
         self.updates += 1
         if show:

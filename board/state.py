@@ -24,6 +24,8 @@ class WaitView:
     name: str
     waiting: int
     estimated_wait_min: int
+    wait_low_min: int = 0      # a range when high > low ("10–15 min")
+    wait_high_min: int = 0
 
 
 @dataclass

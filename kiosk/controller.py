@@ -31,6 +31,7 @@ from shared.i18n import LANGUAGE_NAMES, ntr, tr
 from shared.model import Ticket
 from shared.queue import Queue
 from shared.runner import InlineRunner, Runner
+from shared.wait_text import wait_phrase
 
 log = logging.getLogger(__name__)
 
@@ -268,7 +269,7 @@ class KioskController:
         ahead = (ntr(lang, "{n} person ahead", "{n} people ahead", ticket.ahead) if ticket.ahead
                  else tr(lang, "No one ahead of you"))
         wait = (f"{tr(lang, 'Estimated wait')}: "
-                f"{ntr(lang, 'about {n} minute', 'about {n} minutes', ticket.estimated_wait_min)}"
+                f"{wait_phrase(lang, ticket.estimated_wait_min, ticket.wait_low_min, ticket.wait_high_min)}"
                 if ticket.estimated_wait_min else "")
         message = {
             "printing": tr(lang, "Printing your ticket…"),

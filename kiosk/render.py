@@ -19,6 +19,7 @@ from kiosk.qr import QUIET_ZONE_MODULES, qr_image, qr_matrix, qr_payload
 from shared.config import PAPER_WIDTHS, CentreConfig
 from shared.i18n import ntr, tr
 from shared.model import Ticket
+from shared.wait_text import wait_phrase
 
 LOGO = Path(__file__).resolve().parent.parent / "assets" / "images" / "logo.png"
 WHITE, BLACK = 1, 0
@@ -56,7 +57,7 @@ def ticket_lines(ticket: Ticket, config: CentreConfig) -> dict[str, str]:
         ahead = ntr(lang, "{n} person ahead", "{n} people ahead", ticket.ahead)
     else:
         ahead = tr(lang, "No one ahead of you")
-    wait = ntr(lang, "about {n} minute", "about {n} minutes", ticket.estimated_wait_min)
+    wait = wait_phrase(lang, ticket.estimated_wait_min, ticket.wait_low_min, ticket.wait_high_min)
     return {
         "centre": config.name(lang),
         "your_number": tr(lang, "Your number"),

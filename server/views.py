@@ -12,6 +12,7 @@ from shared.errors import NovbeError
 from shared.i18n import ntr, tr
 from shared.model import DEVICE_ALERT_KINDS, CounterState, Snapshot, Status, Ticket
 from shared.queue import Queue
+from shared.wait_text import wait_phrase
 
 WAITING_SHOWN = 12
 ERROR_TEXTS = {
@@ -51,10 +52,11 @@ def phone_view(ticket: Ticket, config: CentreConfig, lang: str) -> dict[str, Any
     status = str(ticket.status)
     waiting = ticket.status == Status.WAITING
     at_counter = ticket.status in (Status.CALLED, Status.SERVING) and ticket.counter
-    if waiting and ticket.ahead:
-        ahead_text = ntr(lang, "{n} person ahead", "{n} people ahead", ticket.ahead)
-        wait_text = ntr(lang, "about {n} minute", "about {n} minutes",
-                        max(1, ticket.estimated_wait_min))
+    if waiting and (ticket.ahead or ticket.estimated_wait_min):
+        ahead_text = (ntr(lang, "{n} person ahead", "{n} people ahead", ticket.ahead)
+                      if ticket.ahead else tr(lang, "No one ahead of you"))
+        wait_text = wait_phrase(lang, max(1, ticket.estimated_wait_min), ticket.wait_low_min,
+                                ticket.wait_high_min)
     elif waiting:
         ahead_text, wait_text = tr(lang, "No one ahead of you"), tr(lang, "You are next")
     else:
