@@ -140,7 +140,7 @@ class BoardSettings:
 @dataclass(frozen=True)
 class WaitSettings:
     """How waits are estimated (issue 13): `replay` (the call order replayed over the counters,
-    shared/waits.py) or `simple` (people ahead × median visit / open counters, the first one)."""
+    shared/wait_replay.py) or `simple` (people ahead × median visit / open counters, the first one)."""
 
     estimator: str = "replay"
     pause_min: float = 45.0

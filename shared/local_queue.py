@@ -48,7 +48,7 @@ from shared.model import (
     Ticket,
 )
 from shared.service_day import day_start, service_day
-from shared.waits import (
+from shared.wait_replay import (
     CounterNow,
     QueueState,
     RecentVisits,
@@ -56,7 +56,7 @@ from shared.waits import (
     WaitingTicket,
     recent_visits,
 )
-from shared.waits import estimate as replay_estimate
+from shared.wait_replay import estimate as replay_estimate
 
 NORMAL_RANK = 1000
 FRONT_RANK = 0
@@ -230,7 +230,7 @@ class LocalQueue:
                                  *self._open_counters(service))
 
     def _queue_state(self, at: float) -> QueueState:
-        """What the wait estimate reads (shared/waits.py), in the caller's transaction."""
+        """What the wait estimate reads (shared/wait_replay.py), in the caller's transaction."""
         cfg = self.config
         waiting = [WaitingTicket(r[0], r[1], r[2], r[3]) for r in self._conn.execute(
             "SELECT id, service, priority_rank, queued_at FROM tickets WHERE status = 'waiting' "

@@ -1,5 +1,5 @@
 """How a printed wait reads, the same on ticket, kiosk, board and phone: "about 7 minutes", or a
-range ("10–15 minutes") when the estimate gave one (shared/waits.py), in the visitor's language."""
+range ("10–15 minutes") when the estimate gave one (shared/wait_replay.py), in the visitor's language."""
 
 from __future__ import annotations
 

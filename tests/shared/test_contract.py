@@ -18,7 +18,7 @@ from shared.errors import (
     UnknownService,
 )
 from shared.model import CounterMode, Status
-from shared.waits import MIN_DRAWN, OPENING_DELAY_S
+from shared.wait_replay import MIN_DRAWN, OPENING_DELAY_S
 from tests.conftest import MONDAY_10AM
 from tests.shared.helpers import JOB, LABOUR, LEGAL, PENSION, UNEMPLOYMENT, config_variant, kinds
 

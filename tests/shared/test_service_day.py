@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from shared.model import Status
 from shared.service_day import day_start, service_day
-from shared.waits import MIN_DRAWN
+from shared.wait_replay import MIN_DRAWN
 from tests.shared.helpers import JOB, PENSION, kinds
 
 BAKU = ZoneInfo("Asia/Baku")
