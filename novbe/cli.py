@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -24,6 +25,7 @@ class Context:
         self.args = args
         self._config: CentreConfig | None = None
         self._queue: LocalQueue | None = None
+        self.write_timeout_s: float | None = None   # the server sets a short one
 
     @property
     def db_path(self) -> Path:
@@ -42,7 +44,8 @@ class Context:
     @property
     def queue(self) -> LocalQueue:
         if self._queue is None:
-            self._queue = LocalQueue(self.db_path, self.config)
+            extra = {"write_timeout_s": self.write_timeout_s} if self.write_timeout_s else {}
+            self._queue = LocalQueue(self.db_path, self.config, **extra)
         return self._queue
 
     def out(self, text: str = "") -> None:
@@ -103,15 +106,39 @@ def _cmd_issue(ctx: Context) -> int:
 def _counter_cmd(op: str) -> Command:
     def run(ctx: Context) -> int:
         q = ctx.queue
+        expect = ctx.args.expect
         if op == "call":
-            ticket = q.call_next(ctx.args.counter)
+            ticket = q.call_next(ctx.args.counter, expect=expect)
         elif op == "transfer":
-            ticket = q.transfer(ctx.args.counter, ctx.args.service)
+            ticket = q.transfer(ctx.args.counter, ctx.args.service, expect=expect)
         else:
-            ticket = getattr(q, op)(ctx.args.counter)
+            ticket = getattr(q, op)(ctx.args.counter, expect=expect)
         ctx.print_ticket(ticket)
         return 0
     return run
+
+
+def _cmd_backup(ctx: Context) -> int:
+    from shared import store
+
+    target = Path(ctx.args.file) if ctx.args.file else None
+    if target is None:
+        made = store.backup(ctx.queue.db, ctx.db_path)
+    else:
+        if target.exists():
+            raise NovbeError(f"{target} exists already: name a new file")
+        made = ctx.queue.backup(target)
+    ctx.out(str(made))
+    return 0
+
+
+def _cmd_restore(ctx: Context) -> int:
+    from shared import store
+
+    aside = store.restore(Path(ctx.args.file), ctx.db_path)
+    moved = f"; the damaged file was moved aside to {aside}" if aside else ""
+    ctx.out(f"restored {ctx.db_path} from {ctx.args.file}{moved}")
+    return 0
 
 
 def _cmd_status(ctx: Context) -> int:
@@ -156,6 +183,10 @@ def _load_roles() -> None:
         ROLE_REGISTRARS.append(mod.register)
 
 
+EXPECT_HELP = ("act only if the counter still has this ticket ('' for none); "
+               "otherwise nothing is done (exit 2)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="novbe", description="Növbə — queue system for social-services centres")
     parser.add_argument("--db", help="queue database file (env NOVBE_DB)")
@@ -184,10 +215,16 @@ def build_parser() -> argparse.ArgumentParser:
         p = add(name, _counter_cmd(op), help)
         p.add_argument("counter")
         p.add_argument("--json", action="store_true")
+        p.add_argument("--expect", metavar="CODE", help=EXPECT_HELP)
     p = add("transfer", _counter_cmd("transfer"), "send the counter's visitor to another service")
     p.add_argument("counter")
     p.add_argument("service")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--expect", metavar="CODE", help=EXPECT_HELP)
+    add("backup", _cmd_backup, "copy the live queue database consistently (beside it, or to FILE)"
+        ).add_argument("file", nargs="?")
+    add("restore", _cmd_restore, "put a backup in place of the queue database (stop the apps "
+        "first; a damaged file is moved aside, never deleted)").add_argument("file")
     add("status", _cmd_status, "waiting per service, current ticket per counter").add_argument("--json", action="store_true")
     _load_roles()
     for register in ROLE_REGISTRARS:
@@ -210,6 +247,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NovbeError as exc:
         print(f"novbe: {exc}", file=sys.stderr)
         return exc.exit_code
+    except sqlite3.Error as exc:
+        print(f"novbe: the queue database {ctx.db_path} failed: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     finally:

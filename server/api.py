@@ -4,9 +4,6 @@ issuing tickets and printer reports need a device token; the phone's routes need
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -14,7 +11,6 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from server.auth import Caller, any_caller, counter_opener, device_only, for_counter
 from server.config_doc import config_to_dict
 from server.counter_claims import open_counter as claim_counter
-from server.issuing import issue_once
 from server.schemas import (
     MAX_ID,
     CallBody,
@@ -28,7 +24,6 @@ from server.schemas import (
     StaffBody,
     TransferBody,
 )
-from shared.errors import IllegalTransition
 from shared.queue import Queue
 
 CounterId = Annotated[str, Path(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -49,32 +44,6 @@ def queue_of(request: Request) -> Queue:
 def changed(request: Request) -> None:
     """A write went through: let the event hub read it right away."""
     request.app.state.hub.poke()
-
-
-class CounterChanged(IllegalTransition):
-    """The counter moved on (another window acted first); the action was not done."""
-
-
-_guards_lock = threading.Lock()
-
-
-@contextmanager
-def guarded(request: Request, counter: str, body: CounterAction | None) -> Iterator[None]:
-    """Run a counter action only if the counter still shows what the caller saw (`expect`).
-    The check and the action hold one lock per counter, so two tabs cannot both pass."""
-    if body is None or body.expect is None:
-        yield
-        return
-    with _guards_lock:
-        lock = request.app.state.counter_locks.setdefault(counter, threading.Lock())
-    with lock:
-        state = queue_of(request).counter_state(counter)
-        current = state.ticket.code if state.ticket else ""
-        if current != body.expect:
-            raise CounterChanged(
-                f"counter {counter} has changed meanwhile (now: {current or 'no visitor'}); "
-                "nothing was done")
-        yield
 
 
 def counter_caller(request: Request, counter: CounterId) -> Caller:
@@ -106,9 +75,18 @@ def get_config(request: Request, who: Any_) -> Json:
 def issue(request: Request, body: IssueBody, who: Device) -> Json:
     """Issue a ticket for a service (kiosks). The answer has the ticket's token (for its QR
     code); a retry with the same `request_id` returns the same ticket."""
-    ticket = issue_once(request, body, who.name)
+    ticket = queue_of(request).issue(body.service, priority=body.priority, language=body.language,
+                                     source=body.source or who.name, check_hours=body.check_hours,
+                                     request_id=body.request_id)
     changed(request)
     return ticket.to_json(include_token=True)
+
+
+@router.get("/tickets/requests/{request_id}", tags=["tickets"])
+def issued_for(request: Request, request_id: Token, who: Device) -> Json:
+    """Today's ticket issued for a kiosk's request id: a kiosk that gave up on an answer
+    looks up whether its ticket was issued after all."""
+    return queue_of(request).issued_for(request_id).to_json(include_token=True)
 
 
 @router.get("/tickets/{ref}", tags=["tickets"])
@@ -140,6 +118,10 @@ def counter_state(request: Request, counter: CounterId, who: Any_) -> Json:
     return queue_of(request).counter_state(counter).to_json()
 
 
+def _expect(body: CounterAction | None) -> str | None:
+    return body.expect if body is not None else None
+
+
 def _staff(who: Caller, body: StaffBody | CallBody | None) -> str | None:
     return who.staff or (body.staff if body else None)
 
@@ -149,8 +131,8 @@ def call_next(request: Request, counter: CounterId, who: AtCounter,
               body: StaffBody | None = None) -> Json:
     """End the counter's visit and call the next ticket it may serve."""
     try:
-        with guarded(request, counter, body):
-            return queue_of(request).call_next(counter, staff=_staff(who, body)).to_json()
+        return queue_of(request).call_next(counter, staff=_staff(who, body),
+                                           expect=_expect(body)).to_json()
     finally:
         changed(request)
 
@@ -158,8 +140,8 @@ def call_next(request: Request, counter: CounterId, who: AtCounter,
 @router.post("/counters/{counter}/call", tags=["counters"])
 def call(request: Request, counter: CounterId, body: CallBody, who: AtCounter) -> Json:
     """Call one waiting ticket (by code or token) to the counter."""
-    with guarded(request, counter, body):
-        ticket = queue_of(request).call(counter, body.ticket, staff=_staff(who, body))
+    ticket = queue_of(request).call(counter, body.ticket, staff=_staff(who, body),
+                                    expect=body.expect)
     changed(request)
     return ticket.to_json()
 
@@ -167,8 +149,7 @@ def call(request: Request, counter: CounterId, body: CallBody, who: AtCounter) -
 def _simple(op: str, doc: str) -> None:
     def route(request: Request, counter: CounterId, who: AtCounter,
               body: CounterAction | None = None) -> Json:
-        with guarded(request, counter, body):
-            ticket = getattr(queue_of(request), op)(counter)
+        ticket = getattr(queue_of(request), op)(counter, expect=_expect(body))
         changed(request)
         return ticket.to_json()
     route.__name__ = op
@@ -185,8 +166,7 @@ _simple("no_show", "The called visitor did not come.")
 def finish(request: Request, counter: CounterId, who: AtCounter,
            body: FinishBody | None = None) -> Json:
     """The visit at the counter is over."""
-    with guarded(request, counter, body):
-        ticket = queue_of(request).finish(counter, (body or FinishBody()).outcome)
+    ticket = queue_of(request).finish(counter, (body or FinishBody()).outcome, expect=_expect(body))
     changed(request)
     return ticket.to_json()
 
@@ -194,8 +174,7 @@ def finish(request: Request, counter: CounterId, who: AtCounter,
 @router.post("/counters/{counter}/transfer", tags=["counters"])
 def transfer(request: Request, counter: CounterId, body: TransferBody, who: AtCounter) -> Json:
     """Send the counter's visitor back to the queue of another service."""
-    with guarded(request, counter, body):
-        ticket = queue_of(request).transfer(counter, body.service)
+    ticket = queue_of(request).transfer(counter, body.service, expect=body.expect)
     changed(request)
     return ticket.to_json()
 

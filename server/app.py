@@ -142,7 +142,6 @@ def create_app(queue: Queue, config: CentreConfig | None = None, *,
     app.state.throttle = SignInThrottle()
     app.state.secure_cookies = secure_cookies
     app.state.ready = threading.Event()
-    app.state.counter_locks = {}          # counter id → lock of api.guarded
 
     app.add_exception_handler(NovbeError, _novbe_error)
     app.add_exception_handler(RequestValidationError, _invalid_input)

@@ -12,6 +12,11 @@ from server.accounts import DEVICE_ROLES, AccountError, Accounts
 log = logging.getLogger(__name__)
 
 
+# A counter action or a kiosk's issue that cannot have the database within this is answered
+# 503 at once (the kiosk retries with its request id) rather than holding a thread for 10 s.
+WRITE_DEADLINE_S = 2.0
+
+
 def _accounts(ctx: Any) -> Accounts:
     return Accounts(ctx.db_path)  # opening it creates / migrates the database
 
@@ -34,6 +39,7 @@ def cmd_serve(ctx: Any) -> int:
     host, port = ctx.args.host, ctx.args.port
     if host not in ("127.0.0.1", "localhost", "::1"):
         log.warning("serving on %s: other machines of the network can reach the server", host)
+    ctx.write_timeout_s = WRITE_DEADLINE_S
     app = create_app(ctx.queue, ctx.config, db_path=ctx.db_path)
     shown = f"[{host}]" if ":" in host else host
     ctx.out(f"Növbə server on http://{shown}:{port}  — counter console /counter, API docs /docs")

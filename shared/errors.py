@@ -75,3 +75,17 @@ class QueueUnavailable(NovbeError):
     """The queue (database or server) cannot be reached right now."""
 
     http_status = 503
+
+
+class DamagedDatabase(QueueUnavailable):
+    """The queue database file is damaged or is not a Növbə database; it is not used."""
+
+
+class CounterChanged(IllegalTransition):
+    """The counter moved on since the caller looked (another window acted first); nothing done."""
+
+
+class DuplicateRequest(NovbeError):
+    """A request id already names a different ticket request (another service or day)."""
+
+    http_status = 409

@@ -23,6 +23,19 @@ class Status(StrEnum):
 OPEN_STATUSES = (Status.WAITING, Status.CALLED, Status.SERVING)
 AT_COUNTER = (Status.CALLED, Status.SERVING)
 
+# The allowed transitions: action → the statuses a ticket may be in for it (DESIGN.md's ticket
+# life: waiting → called → serving → done | no_show | cancelled; transfer back to waiting).
+TRANSITIONS: dict[str, tuple[Status, ...]] = {
+    "call": (Status.WAITING,),
+    "recall": (Status.CALLED,),
+    "start": (Status.CALLED,),
+    "finish": AT_COUNTER,
+    "no_show": (Status.CALLED,),
+    "transfer": AT_COUNTER,
+    "cancel": (Status.WAITING, Status.CALLED),
+    "rate": (Status.DONE,),
+}
+
 
 class Outcome(StrEnum):
     """How a visit ended at the counter."""
@@ -43,6 +56,11 @@ class CounterMode(StrEnum):
 
 DEVICE_ALERT_KINDS = ("print_failed", "printer_paper_out", "printer_offline")
 DEVICE_OK_KINDS = ("printer_ok",)
+# A device's channels: the event kinds that raise its alert, and those that clear it again.
+DEVICE_CHANNELS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "printer": (DEVICE_ALERT_KINDS, (*DEVICE_OK_KINDS, "printed")),
+}
+DEVICE_KINDS = tuple(k for alerts, oks in DEVICE_CHANNELS.values() for k in (*alerts, *oks))
 
 
 def _iso(value: datetime | None) -> str | None:
