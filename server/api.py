@@ -122,6 +122,12 @@ def _expect(body: CounterAction | None) -> str | None:
     return body.expect if body is not None else None
 
 
+def _holder(who: Caller) -> str | None:
+    """A signed-in staff member acts only while the counter is open in their name: checked by
+    the queue inside the action's own transaction (a takeover or close meanwhile refuses it)."""
+    return who.staff if who.kind != "device" else None
+
+
 def _staff(who: Caller, body: StaffBody | CallBody | None) -> str | None:
     return who.staff or (body.staff if body else None)
 
@@ -131,8 +137,8 @@ def call_next(request: Request, counter: CounterId, who: AtCounter,
               body: StaffBody | None = None) -> Json:
     """End the counter's visit and call the next ticket it may serve."""
     try:
-        return queue_of(request).call_next(counter, staff=_staff(who, body),
-                                           expect=_expect(body)).to_json()
+        return queue_of(request).call_next(counter, staff=_staff(who, body), expect=_expect(body),
+                                           holder=_holder(who)).to_json()
     finally:
         changed(request)
 
@@ -141,7 +147,7 @@ def call_next(request: Request, counter: CounterId, who: AtCounter,
 def call(request: Request, counter: CounterId, body: CallBody, who: AtCounter) -> Json:
     """Call one waiting ticket (by code or token) to the counter."""
     ticket = queue_of(request).call(counter, body.ticket, staff=_staff(who, body),
-                                    expect=body.expect)
+                                    expect=body.expect, holder=_holder(who))
     changed(request)
     return ticket.to_json()
 
@@ -149,7 +155,7 @@ def call(request: Request, counter: CounterId, body: CallBody, who: AtCounter) -
 def _simple(op: str, doc: str) -> None:
     def route(request: Request, counter: CounterId, who: AtCounter,
               body: CounterAction | None = None) -> Json:
-        ticket = getattr(queue_of(request), op)(counter, expect=_expect(body))
+        ticket = getattr(queue_of(request), op)(counter, expect=_expect(body), holder=_holder(who))
         changed(request)
         return ticket.to_json()
     route.__name__ = op
@@ -166,7 +172,8 @@ _simple("no_show", "The called visitor did not come.")
 def finish(request: Request, counter: CounterId, who: AtCounter,
            body: FinishBody | None = None) -> Json:
     """The visit at the counter is over."""
-    ticket = queue_of(request).finish(counter, (body or FinishBody()).outcome, expect=_expect(body))
+    ticket = queue_of(request).finish(counter, (body or FinishBody()).outcome, expect=_expect(body),
+                                      holder=_holder(who))
     changed(request)
     return ticket.to_json()
 
@@ -174,7 +181,8 @@ def finish(request: Request, counter: CounterId, who: AtCounter,
 @router.post("/counters/{counter}/transfer", tags=["counters"])
 def transfer(request: Request, counter: CounterId, body: TransferBody, who: AtCounter) -> Json:
     """Send the counter's visitor back to the queue of another service."""
-    ticket = queue_of(request).transfer(counter, body.service, expect=body.expect)
+    ticket = queue_of(request).transfer(counter, body.service, expect=body.expect,
+                                        holder=_holder(who))
     changed(request)
     return ticket.to_json()
 
@@ -194,7 +202,7 @@ def open_counter(request: Request, counter: CounterId, who: Opener,
 @router.post("/counters/{counter}/pause", tags=["counters"])
 def pause_counter(request: Request, counter: CounterId, who: AtCounter) -> Json:
     """The counter stops calling for a while."""
-    state = queue_of(request).pause_counter(counter)
+    state = queue_of(request).pause_counter(counter, holder=_holder(who))
     changed(request)
     return state.to_json()
 
@@ -202,7 +210,7 @@ def pause_counter(request: Request, counter: CounterId, who: AtCounter) -> Json:
 @router.post("/counters/{counter}/close", tags=["counters"])
 def close_counter(request: Request, counter: CounterId, who: AtCounter) -> Json:
     """The counter closes (it must have no visitor)."""
-    state = queue_of(request).close_counter(counter)
+    state = queue_of(request).close_counter(counter, holder=_holder(who))
     changed(request)
     return state.to_json()
 

@@ -21,7 +21,7 @@ from server.auth import Caller, any_caller
 from server.event_hub import EventHub
 from server.schemas import MAX_ID
 from server.views import phone_view
-from shared.config import CentreConfig
+from shared.config import CentreConfig, competing_services
 from shared.errors import NovbeError, TicketNotFound
 from shared.model import Event, Status, Ticket
 
@@ -74,14 +74,28 @@ async def open_event_stream(request: Request, after_id: str | int | None = None
     return body()
 
 
+_competing: dict[int, tuple[CentreConfig, dict[str, tuple[str, ...]]]] = {}
+
+
+def competing(config: CentreConfig, service: str) -> tuple[str, ...]:
+    """The services whose waiting tickets count in this service's "people ahead" (computed
+    once per config)."""
+    found = _competing.get(id(config))
+    if found is None or found[0] is not config:
+        found = _competing[id(config)] = (config, competing_services(config))
+    return found[1].get(service, (service,))
+
+
 def concerns(event: Event, ticket: Ticket, config: CentreConfig) -> bool:
-    """Whether an event may change what this ticket's phone shows."""
+    """Whether an event may change what this ticket's phone shows: its own, or one of a
+    service its "people ahead" counts (those every counter serving it also serves)."""
     if event.ticket_id == ticket.id:
         return True
     if ticket.status != Status.WAITING:
         return False
-    if ticket.service in (event.service, event.details.get("from_service"),
-                          event.details.get("to_service")):
+    counted = competing(config, ticket.service)
+    if any(s in counted for s in (event.service, event.details.get("from_service"),
+                                  event.details.get("to_service")) if s):
         return True
     if event.counter and event.kind.startswith("counter_"):
         try:
