@@ -24,7 +24,7 @@ from server.schemas import (
     StaffBody,
     TransferBody,
 )
-from shared.queue import Queue
+from shared.local_queue import LocalQueue
 
 CounterId = Annotated[str, Path(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$")]
 TicketRef = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -37,7 +37,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/api", responses=ERRORS)
 
 
-def queue_of(request: Request) -> Queue:
+def queue_of(request: Request) -> LocalQueue:
+    """The server's queue: the centre's own SQLite file."""
     return request.app.state.queue
 
 
