@@ -51,6 +51,16 @@ def test_ruff_is_clean():
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+TYPED = ("shared",)
+
+
+def test_mypy_is_clean():
+    """`mypy` finds nothing in the packages held to it (the queue core and the server)."""
+    done = subprocess.run([_tool("mypy"), *TYPED], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
 def test_shared_imports_no_role_and_no_framework():
     """Nothing in shared/ imports a role, the CLI, Qt or the web stack (checked on the source)."""
     bad = [f"{p.relative_to(ROOT)}:{line} imports {mod}" for p, line, mod in _imports("shared")
