@@ -60,12 +60,16 @@ def ms(seconds: float) -> float:
 
 # ---- one process: issues per second ------------------------------------------------------------
 def bench_issue(workdir: Path, n: int) -> dict:
-    q = LocalQueue(workdir / "issue.sqlite", load_config(), SystemClock())
+    """n tickets in a row, one service of each category in turn (a prefix has at most 999 open
+    codes: a code still waiting is never handed out again)."""
+    cfg = load_config()
+    spread = [cat.services[0].id for cat in cfg.categories]
+    q = LocalQueue(workdir / "issue.sqlite", cfg, SystemClock())
     try:
-        q.issue(SERVICES[0])  # the first write of the day does the day's bookkeeping
+        q.issue(spread[0])  # the first write of the day does the day's bookkeeping
         start = time.perf_counter()
         for i in range(n):
-            q.issue(SERVICES[i % len(SERVICES)])
+            q.issue(spread[i % len(spread)])
         elapsed = time.perf_counter() - start
     finally:
         q.close()

@@ -26,6 +26,9 @@ class Context:
         self._config: CentreConfig | None = None
         self._queue: LocalQueue | None = None
         self.write_timeout_s: float | None = None   # the server sets a short one
+        # The whole-file check for commands that stay open or make the file (serve, kiosk,
+        # board, init, backup); a one-shot command checks the header and meets any damage.
+        self.verify = args.command in ("init", "backup", "serve", "kiosk", "board", "demo")
 
     @property
     def db_path(self) -> Path:
@@ -44,7 +47,9 @@ class Context:
     @property
     def queue(self) -> LocalQueue:
         if self._queue is None:
-            extra = {"write_timeout_s": self.write_timeout_s} if self.write_timeout_s else {}
+            extra: dict[str, Any] = {"verify": self.verify}
+            if self.write_timeout_s:
+                extra["write_timeout_s"] = self.write_timeout_s
             self._queue = LocalQueue(self.db_path, self.config, **extra)
         return self._queue
 

@@ -69,6 +69,9 @@ class LocalQueue:
 
     def __init__(self, path: str | Path, config: CentreConfig, clock: Clock | None = None,
                  write_timeout_s: float = store.BUSY_TIMEOUT_MS / 1000, verify: bool = True):
+        """`verify`: run SQLite's quick_check over the whole file first (the apps that stay
+        open do; a short CLI command skips it — about a second on a year of a busy centre —
+        and relies on the header check and on damage met while working, both refused)."""
         self.path = Path(path)
         self.config = config
         self.clock = clock or SystemClock()
@@ -117,6 +120,8 @@ class LocalQueue:
                 tx = self._new_tx(self._conn)
                 roll_day(tx)
                 yield tx
+        except sqlite3.Error as exc:
+            raise store.damaged(self.path, exc) from exc
         finally:
             self._write_lock.release()
 
@@ -136,7 +141,12 @@ class LocalQueue:
         """Run reads in one snapshot on this thread's reader connection. If the service day has
         ended since the last write, first end it (a write), so a board or phone never shows
         yesterday's queue as waiting."""
-        conn = self._reader()
+        try:
+            return self._read_on(self._reader(), fn)
+        except sqlite3.Error as exc:
+            raise store.damaged(self.path, exc) from exc
+
+    def _read_on(self, conn: sqlite3.Connection, fn: Callable[[Tx], T]) -> T:
         conn.execute("BEGIN")
         try:
             tx = self._new_tx(conn)

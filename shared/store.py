@@ -15,7 +15,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from shared.errors import DamagedDatabase, QueueUnavailable
+from shared.errors import DamagedDatabase, NovbeError, QueueUnavailable
 from shared.migrations import migrations
 
 __all__ = ["BUSY_TIMEOUT_MS", "backup", "backups_of", "check_header", "connect", "copy_to",
@@ -118,6 +118,18 @@ def backups_of(path: Path) -> list[Path]:
     """The copies of `path` beside it (made before migrations and by `novbe backup`), newest first."""
     found = [p for p in path.parent.glob(path.name + ".*.bak") if p.is_file()]
     return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def damaged(path: Path, exc: sqlite3.Error) -> NovbeError:
+    """What an SQLite error met while working means to people: a damaged file (with its
+    backups named), a busy one, or any other failure — one line each."""
+    text = str(exc)
+    if isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
+        return QueueUnavailable(f"the queue database {path} is busy: {text}")
+    if isinstance(exc, sqlite3.DatabaseError) and any(
+            word in text for word in ("malformed", "not a database", "corrupt", "disk I/O")):
+        return _damaged(path, text)
+    return QueueUnavailable(f"the queue database {path} failed: {text}")
 
 
 def _damaged(path: Path, what: str) -> DamagedDatabase:
