@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -47,6 +48,11 @@ class Context:
 
     def out(self, text: str = "") -> None:
         print(text, flush=True)
+
+    def note(self, text: str) -> None:
+        """A line for the person at the terminal: on stdout, or on stderr when stdout carries
+        --json (so `novbe … --json | tool` reads pure JSON)."""
+        print(text, file=sys.stderr if getattr(self.args, "json", False) else sys.stdout, flush=True)
 
     def print_ticket(self, ticket: Ticket) -> None:
         if self.args.json:
@@ -197,6 +203,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 
+def _stdout_closed() -> int:
+    """The reader of stdout went away (`novbe services --json | head`): stop quietly, as other
+    Unix tools do, instead of printing a BrokenPipeError traceback."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # Python's final flush must not fail again
+    return 141  # 128 + SIGPIPE, what a shell reports for a command cut off by its reader
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -204,6 +218,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx = Context(args)
     try:
         return int(args.func(ctx) or 0)
+    except BrokenPipeError:
+        return _stdout_closed()
     except ConfigError as exc:
         print("novbe: the centre config is broken:\n  " + "\n  ".join(exc.problems), file=sys.stderr)
         return 2
