@@ -51,10 +51,21 @@ def cmd_kiosk(ctx: Any) -> int:
                   file=sys.stderr)
             config = ctx.config
         try:
+            _check_setup(config)
             return run_kiosk(queue, config, args.printer, args.windowed, source=args.kiosk_id)
         finally:
             queue.close()
+    _check_setup(ctx.config)
     return run_kiosk(ctx.queue, ctx.config, args.printer, args.windowed, source=args.kiosk_id)
+
+
+def _check_setup(config: Any) -> None:
+    """Refuse the shipped staff PIN; tell the admin why tickets will have no QR code."""
+    from shared.setup_checks import qr_warnings, refuse_shipped_pin
+
+    refuse_shipped_pin(config)
+    for warning in qr_warnings(config):
+        print(f"novbe kiosk: warning: {warning}", file=sys.stderr, flush=True)
 
 
 def _print(ctx: Any, ticket: Ticket, url: str, failed: str, done: str) -> int:

@@ -276,11 +276,12 @@ class KioskController:
             "failed": tr(lang, "The printer is not working. Please take a photo of this screen: "
                                "your number is valid."),
         }[state]
+        payload = qr_payload(ticket, self.config)
         return TicketScreen(
             lang=lang, ticket=ticket, code=ticket.code, service=svc.name(lang),
             priority=prio.name(lang) if prio else "", your_number=tr(lang, "Your number"),
-            ahead=ahead, wait=wait, qr_payload=qr_payload(ticket, self.config),
-            qr_caption=tr(lang, "Scan to follow your turn on your phone"),
+            ahead=ahead, wait=wait, qr_payload=payload,
+            qr_caption=tr(lang, "Scan to follow your turn on your phone") if payload else "",
             print_state=state, print_message=message, done=tr(lang, "Done (leave the ticket screen)"))
 
     def _issue_failed(self, exc: BaseException) -> None:

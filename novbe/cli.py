@@ -89,9 +89,13 @@ def _cmd_services(ctx: Context) -> int:
 
 
 def _cmd_check_config(ctx: Context) -> int:
+    from shared.setup_checks import config_warnings
+
     cfg = load_config(ctx.args.file)
     ctx.out(f"{ctx.args.file}: OK — {len(cfg.categories)} categories, {len(cfg.services)} services, "
             f"{len(cfg.priorities)} priority classes, {len(cfg.counters)} counters")
+    for warning in config_warnings(cfg):
+        ctx.out(f"warning: {warning}")
     return 0
 
 

@@ -52,11 +52,11 @@ def test_rendering_is_a_pure_function(local_queue, config):
 
 
 def test_qr_payload_is_the_status_page_when_the_centre_has_a_public_url(local_queue, config):
-    """With public_url the QR opens the phone page; without, it holds the bare token."""
+    """With public_url the QR opens the phone page; without, there is no QR payload at all."""
     from dataclasses import replace
 
     ticket = local_queue.issue("pensions.age")
-    assert qr_payload(ticket, config) == ticket.token
+    assert qr_payload(ticket, config) is None
     public = replace(config, public_url="http://192.168.1.10:8700")
     assert qr_payload(ticket, public) == f"http://192.168.1.10:8700/t/{ticket.token}"
     img = render_ticket(ticket, public, 576)  # a longer payload still fits
