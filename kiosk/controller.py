@@ -132,7 +132,7 @@ class KioskController:
         faulted = self.spooler is not None and self.spooler.faulted
         return LanguageScreen(
             centre=self.config.name(langs[0]),
-            titles=tuple(tr(x, "Touch your language to take a ticket") for x in langs),
+            titles=tuple(tr(x, "Choose a language to take a ticket") for x in langs),
             tiles=tuple(Tile(x, LANGUAGE_NAMES[x]) for x in langs),
             printer_notices=tuple(tr(x, PRINTER_NOTICE) for x in langs) if faulted else ())
 

@@ -41,8 +41,11 @@ class CounterMode(StrEnum):
     CLOSED = "closed"
 
 
-DEVICE_ALERT_KINDS = ("print_failed", "printer_paper_out", "printer_offline")
-DEVICE_OK_KINDS = ("printer_ok",)
+# What a device reports about itself: a kiosk's printer, a board's sound (one state per device;
+# an "ok" kind clears its alert).
+DEVICE_ALERT_KINDS = ("print_failed", "printer_paper_out", "printer_offline",
+                      "board_silent", "speech_missing")
+DEVICE_OK_KINDS = ("printer_ok", "board_ok")
 
 
 def _iso(value: datetime | None) -> str | None:
