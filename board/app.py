@@ -57,7 +57,7 @@ def build_board(queue: Queue, config: CentreConfig, zone: str | None = None,
                 parent: QWidget | None = None, wav_dir: Path | None = None,
                 runner: Runner | None = None,
                 fetch_config: Callable[[], CentreConfig] | None = None,
-                source: str | None = None) -> BoardWidget:
+                source: str | None = None, monitor: SoundMonitor | None = None) -> BoardWidget:
     """Make a running board widget (needs a QApplication). `speech=False` chimes only;
     `sink=None` plays through QtMultimedia; queue reads run on a worker thread unless a
     `runner` is given (InlineRunner for a board driven by hand); `fetch_config` (see
@@ -65,7 +65,7 @@ def build_board(queue: Queue, config: CentreConfig, zone: str | None = None,
     board's device id in alerts (default "board", or "board-ZONE"). The controller is
     `widget.controller`; the audio output and the speech report to `controller.sound`."""
     widget = BoardWidget(parent)
-    monitor = SoundMonitor()
+    monitor = monitor or SoundMonitor()  # given with a sink that reports to it
     if sink is None:
         from board.qt_audio import QtAudioSink
 

@@ -459,8 +459,9 @@ class BoardController:
             st.waiting.append(WaitView(cat.prefix, cat.name(lang), load.waiting, load.estimated_wait_min))
         alerts = [a for a in snap.alerts if a.kind in DEVICE_ALERT_KINDS]
         own = self._own_alert()
-        if own is not None and not any(a.source == self.source for a in alerts):
-            alerts.append(own)
+        if own is not None:
+            if not any(a.source == self.source for a in alerts):
+                alerts.append(own)  # not in the queue yet (or the queue is out of reach)
         elif self.sound_state is not None:  # heard again: its old alert is being cleared
             alerts = [a for a in alerts if a.source != self.source]
         st.alerts = [alert_text(lang, a) for a in alerts]
