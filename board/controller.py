@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 CALL_KINDS = ("called", "recalled")
 LABELS = ("Now calling", "Ticket", "Counter", "Recent calls", "Waiting", "No calls yet", "~{n} min",
-          "Reconnecting…")
+          "Reconnecting…", "For staff:")
 RETRY_FIRST_S, RETRY_MAX_S = 1.0, 10.0
 CLOSE_WAIT_S = 2.0  # close() waits this long at most for a read in flight
 
