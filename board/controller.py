@@ -380,18 +380,21 @@ class BoardController:
     def _check_sound(self) -> bool:
         """A new sound state (heard / silent / chime only) is reported to the queue as this
         board's device state; returns True when the staff line changes."""
-        if self.sound is None:
-            return False
+        if self.sound is None or self.snapshot is None:
+            return False  # after the first snapshot: the board's reads come first
         state = self.sound.take_change()
         if state is None:
             if self._sound_unsent is not None and not self.state.reconnecting:
                 self._report_sound(self._sound_unsent)
             return False
+        first = self.sound_state is None
+        self.sound_state = state
         if state.kind != "board_ok":
             log.warning("board %s: %s (%s)", self.source, state.kind, state.message)
+        elif first and not any(a.source == self.source for a in self.snapshot.alerts):
+            return False  # heard from the start, and no old alert to clear: nothing to report
         else:
             log.warning("board %s: calls are heard again", self.source)
-        self.sound_state = state
         self._report_sound(state)
         if self.snapshot is not None:
             self._apply(self.snapshot, show=False)
