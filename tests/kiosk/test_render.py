@@ -22,7 +22,11 @@ def ink(img: Image.Image) -> tuple[int, int, int, int] | None:
 @pytest.mark.parametrize("width", [384, 512, 576])
 @pytest.mark.parametrize("lang", ["az", "ru", "en"])
 def test_ticket_renders_at_each_width_in_each_language(local_queue, config, artifacts, lang, width):
-    """A 1-bit image exactly the paper's width, ink inside the margins, texts in the language."""
+    """A 1-bit image exactly the paper's width, ink inside the margins, texts in the language
+    (the whole ticket: a centre with a public_url, so its QR code and caption too)."""
+    from dataclasses import replace
+
+    config = replace(config, public_url="http://192.168.1.10:8700")
     for _ in range(3):
         local_queue.issue("expertise.rehabilitation", priority="veteran")
     ticket = local_queue.issue("expertise.rehabilitation", priority="disability", language=lang)
