@@ -15,7 +15,11 @@ from shared.errors import NovbeError
 
 SHIPPED_STAFF_PIN = "2580"  # the PIN in the bundled config and the README: everyone knows it
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
-EXAMPLE_URL = "http://192.168.1.10:8700"
+DEFAULT_PORT = 8700  # novbe serve's
+
+
+def _example_url(port: int) -> str:
+    return f"http://192.168.1.10:{port}"
 
 
 class ShippedStaffPin(NovbeError):
@@ -45,22 +49,25 @@ def _loopback(host: str) -> bool:
         return False
 
 
-def qr_warnings(config: CentreConfig) -> list[SetupWarning]:
-    """Why phones could not follow their turn from the ticket's QR code, if they could not."""
+def qr_warnings(config: CentreConfig, port: int = DEFAULT_PORT) -> list[SetupWarning]:
+    """Why phones could not follow their turn from the ticket's QR code, if they could not
+    (`port`: the server's, for the advice)."""
     url = config.public_url
     if not url:
         return [SetupWarning(
             "centre.public_url", "is empty: tickets are printed without a QR code, so visitors "
                                  "cannot follow their turn on their phones",
             f"set it to this server's address on the centre's network, e.g. public_url = "
-            f"\"{EXAMPLE_URL}\"; run `novbe serve --host 0.0.0.0 --port 8700` on that machine; "
+            f"\"{_example_url(port)}\"; run `novbe serve --host 0.0.0.0 --port {port}` on that "
+            "machine; "
             "visitors' phones must be on that network (the centre's Wi-Fi)")]
     host = urlsplit(url).hostname or ""
     if _loopback(host):
         return [SetupWarning(
             "centre.public_url", f"is {url}: that address is the phone itself, so the QR code "
                                  "on the tickets leads nowhere",
-            f"use the server's address on the centre's network instead, e.g. {EXAMPLE_URL}")]
+            f"use the server's address on the centre's network instead, e.g. "
+            f"{_example_url(port)}")]
     return []
 
 
@@ -83,7 +90,7 @@ def config_warnings(config: CentreConfig) -> list[SetupWarning]:
 def serve_warnings(config: CentreConfig, host: str, port: int) -> list[SetupWarning]:
     """Advice for `novbe serve --host HOST --port PORT`: the QR code, and whether the phones
     can reach this server at public_url at all."""
-    out = qr_warnings(config)
+    out = qr_warnings(config, port)
     if out:
         return out
     parts = urlsplit(config.public_url)
