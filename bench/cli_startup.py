@@ -6,8 +6,9 @@
 
 Each command runs N times as a fresh process (`python -m novbe …`) on a scratch database that
 already exists (so the figure is start-up, not creating the file); the median and the best run
-are printed. Figures only; nothing here passes or fails. The machine may be shared: look at
-the best run as well as the median."""
+are printed, with the CPU time (user + system) the process used — on a shared, loaded machine
+the wall time waits for a core, the CPU time much less. Figures only; nothing here passes or
+fails."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -39,11 +41,17 @@ def _env(data: Path) -> dict[str, str]:
     return env
 
 
-def run_once(args: list[str], env: dict[str, str]) -> float:
-    start = time.perf_counter()
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_once(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one `python -m novbe ARGS` process."""
+    cpu, start = _children_cpu(), time.perf_counter()
     subprocess.run([sys.executable, "-m", "novbe", *args], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _children_cpu() - cpu
 
 
 def bare_python(runs: int) -> float:
@@ -81,20 +89,23 @@ def main() -> int:
         results = {}
         for name, argv in COMMANDS.items():
             run_once(argv, env)  # warm the OS file cache
-            times = [run_once(argv, env) for _ in range(args.runs)]
+            runs = [run_once(argv, env) for _ in range(args.runs)]
+            times, cpus = [r[0] for r in runs], [r[1] for r in runs]
             results[name] = {"median_s": round(statistics.median(times), 3),
-                             "best_s": round(min(times), 3)}
+                             "best_s": round(min(times), 3),
+                             "cpu_median_s": round(statistics.median(cpus), 3)}
         floor = round(bare_python(args.runs), 3)
         imports = slowest_imports(env) if args.imports else []
-    figures = {"cpus": os.cpu_count(), "runs": args.runs, "python_floor_s": floor,
-               "commands": results}
+    figures = {"cpus": os.cpu_count(), "load_1min": round(os.getloadavg()[0], 2),
+               "runs": args.runs, "python_floor_s": floor, "commands": results}
     if args.json:
         print(json.dumps(figures))
         return 0
-    print(f"CLI start-up, {args.runs} runs each, {os.cpu_count()} CPUs "
-          f"(bare `python -c pass`: {floor:.3f} s)")
+    print(f"CLI start-up, {args.runs} runs each, {os.cpu_count()} CPUs, load "
+          f"{figures['load_1min']} (bare `python -c pass`: {floor:.3f} s)")
     for name, r in results.items():
-        print(f"  novbe {name:<16} median {r['median_s']:.3f} s   best {r['best_s']:.3f} s")
+        print(f"  novbe {name:<16} median {r['median_s']:.3f} s   best {r['best_s']:.3f} s   "
+              f"CPU median {r['cpu_median_s']:.3f} s")
     if imports:
         print("slowest top-level imports of `novbe status` (cumulative µs):")
         for us, mod in imports:
