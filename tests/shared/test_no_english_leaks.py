@@ -14,7 +14,6 @@ from shared.i18n import LOCALE_DIR, tr
 SHARED = {
     "az": {
         "Kiosk",   # the word Azerbaijani uses for a self-service kiosk
-        "{n}/5",   # a rating as a number
     },
     "ru": set(),
 }
