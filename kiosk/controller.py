@@ -44,6 +44,7 @@ FAULT_SCREEN_FACTOR = 3      # a ticket the printer failed stays this many times
 PIN_ATTEMPTS = 5             # wrong PINs in a row that lock the PIN pad
 PIN_LOCK = timedelta(seconds=60)       # the first lock; each further lock in a row doubles it
 PIN_LOCK_MAX = timedelta(minutes=15)
+CLOSED_SEPARATOR = " · "  # between the languages of one closed-screen text
 PRINTER_NOTICE = ("The printer is not working right now: your ticket will be shown on the screen. "
                   "Please take a photo of it.")
 
@@ -132,19 +133,23 @@ class KioskController:
         faulted = self.spooler is not None and self.spooler.faulted
         return LanguageScreen(
             centre=self.config.name(langs[0]),
-            titles=tuple(tr(x, "Touch your language to take a ticket") for x in langs),
+            titles=tuple(tr(x, "Choose a language to take a ticket") for x in langs),
             tiles=tuple(Tile(x, LANGUAGE_NAMES[x]) for x in langs),
             printer_notices=tuple(tr(x, PRINTER_NOTICE) for x in langs) if faulted else ())
 
     def _show_closed(self) -> None:
+        """Closed: nobody has chosen a language, so every text is in every language."""
         langs = self.config.languages
-        lang = self.lang if self.lang in langs else langs[0]
-        hours = tuple((tr(lang, WEEKDAY_NAMES[day]), span or tr(lang, "closed"))
+
+        def every(msgid: str) -> str:
+            return CLOSED_SEPARATOR.join(dict.fromkeys(tr(x, msgid) for x in langs))
+
+        hours = tuple((every(WEEKDAY_NAMES[day]), span or every("closed"))
                       for day, span in self.config.hours.describe())
         self._show(ClosedScreen(
-            centre=self.config.name(lang),
+            centre=self.config.name(langs[0]),
             titles=tuple(tr(x, "The centre is closed") for x in langs),
-            hours_title=tr(lang, "Opening hours"), hours=hours))
+            hours_title=every("Opening hours"), hours=hours))
         self.timers.start("reopen", REOPEN_CHECK_SECONDS, self.check_open)
 
     def check_open(self) -> None:
@@ -276,11 +281,12 @@ class KioskController:
             "failed": tr(lang, "The printer is not working. Please take a photo of this screen: "
                                "your number is valid."),
         }[state]
+        payload = qr_payload(ticket, self.config)
         return TicketScreen(
             lang=lang, ticket=ticket, code=ticket.code, service=svc.name(lang),
             priority=prio.name(lang) if prio else "", your_number=tr(lang, "Your number"),
-            ahead=ahead, wait=wait, qr_payload=qr_payload(ticket, self.config),
-            qr_caption=tr(lang, "Scan to follow your turn on your phone"),
+            ahead=ahead, wait=wait, qr_payload=payload,
+            qr_caption=tr(lang, "Scan to follow your turn on your phone") if payload else "",
             print_state=state, print_message=message, done=tr(lang, "Done (leave the ticket screen)"))
 
     def _issue_failed(self, exc: BaseException) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -56,6 +57,11 @@ class Context:
     def out(self, text: str = "") -> None:
         print(text, flush=True)
 
+    def note(self, text: str) -> None:
+        """A line for the person at the terminal: on stdout, or on stderr when stdout carries
+        --json (so `novbe … --json | tool` reads pure JSON)."""
+        print(text, file=sys.stderr if getattr(self.args, "json", False) else sys.stdout, flush=True)
+
     def print_ticket(self, ticket: Ticket) -> None:
         if self.args.json:
             self.out(json.dumps(ticket.to_json(include_token=True), ensure_ascii=False))
@@ -91,9 +97,13 @@ def _cmd_services(ctx: Context) -> int:
 
 
 def _cmd_check_config(ctx: Context) -> int:
+    from shared.setup_checks import config_warnings
+
     cfg = load_config(ctx.args.file)
     ctx.out(f"{ctx.args.file}: OK — {len(cfg.categories)} categories, {len(cfg.services)} services, "
             f"{len(cfg.priorities)} priority classes, {len(cfg.counters)} counters")
+    for warning in config_warnings(cfg):
+        ctx.out(f"warning: {warning}")
     return 0
 
 
@@ -239,6 +249,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 
+def _stdout_closed() -> int:
+    """The reader of stdout went away (`novbe services --json | head`): stop quietly, as other
+    Unix tools do, instead of printing a BrokenPipeError traceback."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # Python's final flush must not fail again
+    return 141  # 128 + SIGPIPE, what a shell reports for a command cut off by its reader
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -246,6 +264,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx = Context(args)
     try:
         return int(args.func(ctx) or 0)
+    except BrokenPipeError:
+        return _stdout_closed()
     except ConfigError as exc:
         print("novbe: the centre config is broken:\n  " + "\n  ".join(exc.problems), file=sys.stderr)
         return 2

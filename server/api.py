@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 
+from server.accounts import Forbidden
 from server.auth import Caller, any_caller, counter_opener, device_only, for_counter
 from server.config_doc import config_to_dict
 from server.counter_claims import open_counter as claim_counter
@@ -25,6 +26,7 @@ from server.schemas import (
     TransferBody,
 )
 from shared.local_queue import LocalQueue
+from shared.model import DEVICE_CHANNELS
 
 CounterId = Annotated[str, Path(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$")]
 TicketRef = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -35,6 +37,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 429, 503)}
 
 router = APIRouter(prefix="/api", responses=ERRORS)
+
+
+DEVICE_ROLE_OF_CHANNEL = {"printer": "kiosk", "sound": "board"}
 
 
 def queue_of(request: Request) -> LocalQueue:
@@ -233,8 +238,13 @@ def rate(request: Request, token: Token, body: RateBody) -> Json:
 
 # ---- devices, boards, reports -------------------------------------------------------------
 @router.post("/devices/report", tags=["devices"])
-def report_device(request: Request, body: DeviceReportBody, who: Device) -> Json:
-    """A kiosk reports its printer: printed, print_failed, printer_paper_out, printer_ok…"""
+def report_device(request: Request, body: DeviceReportBody, who: Any_) -> Json:
+    """A kiosk reports its printer (printed, print_failed, printer_paper_out, printer_ok…); a
+    board its sound (board_silent, speech_missing, board_ok)."""
+    role = DEVICE_ROLE_OF_CHANNEL["sound" if body.kind in DEVICE_CHANNELS["sound"][0] +
+                                  DEVICE_CHANNELS["sound"][1] else "printer"]
+    if who.kind != "device" or who.role != role:
+        raise Forbidden(f"only {role} tokens may report {body.kind}")
     event = queue_of(request).report_device(body.source, body.kind, body.message, body.ticket_id)
     changed(request)
     return event.to_json()

@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from server.accounts import DEVICE_ROLES, AccountError, Accounts
+from shared.setup_checks import serve_warnings
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,10 @@ def cmd_serve(ctx: Any) -> int:
     app = create_app(ctx.queue, ctx.config, db_path=ctx.db_path)
     shown = f"[{host}]" if ":" in host else host
     ctx.out(f"Növbə server on http://{shown}:{port}  — counter console /counter, API docs /docs")
+    if ctx.config.public_url:
+        ctx.out(f"phones open their tickets at {ctx.config.public_url}/t/…")
+    for warning in serve_warnings(ctx.config, host, port):
+        print(f"warning: {warning}", file=sys.stderr, flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
                 timeout_graceful_shutdown=3, timeout_keep_alive=30)
     return 0

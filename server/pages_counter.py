@@ -14,7 +14,7 @@ from server.accounts import Forbidden, NotAuthorised, Session
 from server.auth import SESSION_COOKIE, check_form_post, session_of
 from server.counter_claims import CounterHeld, taken_over_by
 from server.counter_claims import open_counter as claim_counter
-from server.views import ERROR_TEXTS, MODE_TEXTS, console_view, service_name
+from server.views import ERROR_TEXTS, GENERIC_ERROR, MODE_TEXTS, console_view, service_name
 from server.web import language, render
 from shared.errors import NovbeError
 from shared.i18n import tr
@@ -29,7 +29,8 @@ ACTIONS = (  # (action, label msgid, keyboard key)
 )
 JS_TEXTS = ("Live", "Reconnecting…", "Waited", "Being served", "Called", "No visitor at the counter",
             "Nobody is waiting", "Done", "Choose a service to transfer to", "Open",
-            "Ticket {code} called", "Counter closed", "Counter {counter} was taken over by {staff}")
+            "Ticket {code} called", "Counter closed", "Counter {counter} was taken over by {staff}",
+            "Something is not right")
 
 
 def _redirect(url: str = "/counter") -> RedirectResponse:
@@ -41,9 +42,14 @@ def _client(request: Request) -> str:
 
 
 def error_page(request: Request, exc: NovbeError, headers: dict[str, str] | None) -> Response:
-    """A NovbeError on a browser page: the message on a small page, with its status code."""
+    """A NovbeError on a browser page, with its status code: a sentence of the catalog in the
+    reader's language (the phone's: its ticket's) — the error's own English words only in
+    English, and in the log."""
+    lang = language(request)
+    msgid = ERROR_TEXTS.get(type(exc).__name__)
+    message = tr(lang, msgid) if msgid else (str(exc) if lang == "en" else tr(lang, GENERIC_ERROR))
     return render(request, "error.html", status_code=exc.http_status, headers=headers,
-                  message=str(exc))
+                  lang=lang, message=message)
 
 
 def _staff_session(request: Request) -> Session:

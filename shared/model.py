@@ -54,12 +54,14 @@ class CounterMode(StrEnum):
     CLOSED = "closed"
 
 
-DEVICE_ALERT_KINDS = ("print_failed", "printer_paper_out", "printer_offline")
-DEVICE_OK_KINDS = ("printer_ok",)
-# A device's channels: the event kinds that raise its alert, and those that clear it again.
+# What a device reports about itself, by channel: the event kinds that raise its alert, and those
+# that clear it again (a kiosk's printer; a board's sound). One state per device and channel.
 DEVICE_CHANNELS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "printer": (DEVICE_ALERT_KINDS, (*DEVICE_OK_KINDS, "printed")),
+    "printer": (("print_failed", "printer_paper_out", "printer_offline"), ("printer_ok", "printed")),
+    "sound": (("board_silent", "speech_missing"), ("board_ok",)),
 }
+DEVICE_ALERT_KINDS = tuple(k for alerts, _ in DEVICE_CHANNELS.values() for k in alerts)
+DEVICE_OK_KINDS = ("printer_ok", "board_ok")
 DEVICE_KINDS = tuple(k for alerts, oks in DEVICE_CHANNELS.values() for k in (*alerts, *oks))
 
 
