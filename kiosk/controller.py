@@ -7,6 +7,7 @@ for `tap_guard_ms` after the previous accepted tap (an elderly finger often land
 from __future__ import annotations
 
 import logging
+import secrets
 from collections import deque
 from datetime import datetime, timedelta
 
@@ -26,9 +27,15 @@ from kiosk.screens import (
 from kiosk.spooler import PrintOutcome, PrintSpooler
 from shared.clock import Clock, SystemClock
 from shared.config import WEEKDAYS, CentreConfig
-from shared.errors import CentreClosed, DailyCapReached, NovbeError, QueueUnavailable
+from shared.errors import (
+    CentreClosed,
+    DailyCapReached,
+    NovbeError,
+    QueueUnavailable,
+    TicketNotFound,
+)
 from shared.i18n import LANGUAGE_NAMES, ntr, tr
-from shared.model import Ticket
+from shared.model import Status, Ticket
 from shared.queue import Queue
 from shared.runner import InlineRunner, Runner
 
@@ -69,6 +76,7 @@ class KioskController:
         self.service: str | None = None
         self.issuing = False
         self.issued: deque[Ticket] = deque(maxlen=100)  # the latest, for staff and tests
+        self.abandoned: list[str] = []   # request ids of issues this kiosk gave up on
         self._last_tap: datetime | None = None
         self._staff_taps: list[datetime] = []
         self._pin = ""
@@ -247,10 +255,17 @@ class KioskController:
         lang = self.lang
         self.issuing = True
         self.view.set_busy(True)
+        request_id = secrets.token_urlsafe(16)   # a retry of this tap gets the same ticket
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, QueueUnavailable):
+                self.abandoned.append(request_id)
+            self._issue_failed(exc)
+
         self.runner.run(
             lambda: self.queue.issue(service, priority=priority, language=lang, source=self.source,
-                                     check_hours=True),
-            self._issued, self._issue_failed)
+                                     check_hours=True, request_id=request_id),
+            self._issued, failed)
 
     def _end_issuing(self) -> None:
         self.issuing = False
@@ -354,6 +369,8 @@ class KioskController:
     def probe(self) -> None:
         """Is the queue back? (`last_event_id` is the cheapest question.)"""
         def back(_: int) -> None:
+            if self.abandoned:
+                self._withdraw_abandoned()
             if self.screen is not None and self.screen.name == "out_of_service":
                 self.home()
 
@@ -363,6 +380,34 @@ class KioskController:
             self.timers.start("probe", PROBE_SECONDS, self.probe)
 
         self.runner.run(self.queue.last_event_id, back, still_down)
+
+    def _withdraw_abandoned(self) -> None:
+        """Tickets this kiosk gave up on (it said "out of service") that the queue issued after
+        all are cancelled, so the board never calls a number nobody holds."""
+        pending = list(self.abandoned)
+        self.abandoned.clear()
+
+        def withdraw() -> list[str]:
+            gone = []
+            for rid in pending:
+                try:
+                    ticket = self.queue.issued_for(rid)
+                except TicketNotFound:
+                    continue
+                if ticket.status in (Status.WAITING, Status.CALLED):
+                    gone.append(self.queue.cancel(ticket.token or ticket.code).code)
+            return gone
+
+        def done(codes: list[str]) -> None:
+            if codes:
+                log.warning("cancelled %s: issued after this kiosk had given up on them",
+                            ", ".join(codes))
+
+        def failed(exc: BaseException) -> None:
+            self.abandoned.extend(pending)            # try again when the queue answers next
+            log.warning("could not look up abandoned tickets yet: %s", exc)
+
+        self.runner.run(withdraw, done, failed)
 
     # ---- staff exit -------------------------------------------------------------------------
     def tap_staff_corner(self) -> None:

@@ -235,6 +235,33 @@ def test_queue_outage_shows_out_of_service_and_recovers(qtbot, make_kiosk, clock
     qtbot.waitUntil(lambda: window.controller.screen.name == "language")
 
 
+class LostAnswerQueue(SwitchableQueue):
+    """The real queue issues the ticket, but the answer is lost on the way back (a server that
+    committed after the kiosk's time-out)."""
+
+    def issue(self, *args, **kwargs):
+        self._queue.issue(*args, **kwargs)
+        self.down = True
+        raise QueueUnavailable("the queue server did not answer in time")
+
+
+def test_a_ticket_issued_after_the_kiosk_gave_up_is_withdrawn(qtbot, make_kiosk, clock, local_queue):
+    """The kiosk said "out of service"; the queue had issued the ticket anyway. When the queue
+    answers again the kiosk finds it by its request id and cancels it: no phantom is called."""
+    queue = LostAnswerQueue(local_queue)
+    window = make_kiosk(queue=queue)
+    _to_priorities(qtbot, window, clock)
+    tap(qtbot, window, "tile:none", clock)
+    qtbot.waitUntil(lambda: window.controller.screen.name == "out_of_service")
+    phantom = local_queue.waiting()[0]
+    assert window.controller.abandoned
+    queue.down = False
+    window.timers.fire("probe")
+    qtbot.waitUntil(lambda: local_queue.ticket(phantom.code).status == "cancelled")
+    assert local_queue.waiting() == [] and window.controller.abandoned == []
+    qtbot.waitUntil(lambda: window.controller.screen.name == "language")
+
+
 def test_kiosk_started_while_the_queue_is_down_waits_for_it(qtbot, make_kiosk, local_queue):
     """A remote kiosk that starts before its server shows out of service until it answers."""
     queue = SwitchableQueue(local_queue)
