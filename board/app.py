@@ -22,13 +22,13 @@ from board.announcer import Announcer
 from board.audio import AudioSink
 from board.controller import BoardController
 from board.feed import EventFeed, feed_for
-from board.qt_runner import QtWorkerRunner
 from board.sound_health import SoundMonitor
 from board.speech_worker import SpeechWorker
 from board.view import BoardWidget
+from qtcommon.qt import QtWorkerRunner
+from qtcommon.runner import Runner
 from shared.config import CentreConfig
 from shared.queue import Queue
-from shared.runner import Runner
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ def build_board(queue: Queue, config: CentreConfig, zone: str | None = None,
     announcer = Announcer(sink, config.board.speech_languages, worker, out_dir=wav_dir,
                           monitor=monitor)
     feed = feed or feed_for(queue)
-    runner = runner or QtWorkerRunner(widget)
+    runner = runner or QtWorkerRunner(widget, name="board-queue-reads")
     controller = BoardController(queue, config, feed, widget, announcer, zone=zone, lang=lang,
                                  runner=runner, fetch_config=fetch_config, sound=monitor,
                                  source=source)

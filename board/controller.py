@@ -26,6 +26,7 @@ from board.feed import EventFeed
 from board.rotation import LanguageRotation
 from board.sound_health import SoundMonitor, SoundState
 from board.state import BoardState, CallView, WaitView
+from qtcommon.runner import InlineRunner, Runner
 from shared.alerts import alert_text
 from shared.clock import Clock, SystemClock
 from shared.config import CentreConfig
@@ -33,7 +34,6 @@ from shared.errors import NovbeError, QueueUnavailable
 from shared.i18n import tr
 from shared.model import DEVICE_ALERT_KINDS, Alert, Event, Snapshot
 from shared.queue import Queue
-from shared.runner import InlineRunner, Runner
 
 log = logging.getLogger(__name__)
 

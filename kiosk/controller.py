@@ -12,7 +12,7 @@ from collections import deque
 from datetime import datetime, timedelta
 
 from kiosk.qr import qr_payload
-from kiosk.runtime import KioskView, Timers
+from kiosk.runtime import KioskView
 from kiosk.screens import (
     ClosedScreen,
     LanguageScreen,
@@ -25,6 +25,8 @@ from kiosk.screens import (
     Tile,
 )
 from kiosk.spooler import PrintOutcome, PrintSpooler
+from qtcommon.runner import InlineRunner, Runner
+from qtcommon.timers import Timers
 from shared.clock import Clock, SystemClock
 from shared.config import WEEKDAYS, CentreConfig
 from shared.errors import (
@@ -37,7 +39,6 @@ from shared.errors import (
 from shared.i18n import LANGUAGE_NAMES, ntr, tr
 from shared.model import Status, Ticket
 from shared.queue import Queue
-from shared.runner import InlineRunner, Runner
 
 log = logging.getLogger(__name__)
 

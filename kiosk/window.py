@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QVBoxLayout, QWidge
 
 from kiosk.controller import KioskController
 from kiosk.pages import Metrics, build_page
-from kiosk.qt_runtime import QtTimers, ThreadRunner, UiRelay
 from kiosk.screens import Screen
 from kiosk.spooler import PrintSpooler
+from qtcommon.qt import QtTimers, ThreadRunner, UiRelay
 from shared.clock import Clock
 from shared.config import CentreConfig
 from shared.queue import Queue

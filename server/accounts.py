@@ -154,6 +154,8 @@ class Accounts:
         if self._one("SELECT 1 FROM device_tokens WHERE name = ?", (name,)):
             raise AccountError(f"device {name!r} exists already (remove it first)")
         token = secrets.token_urlsafe(32)
+        while token.startswith("-"):      # `--token -abc…` would read as an option
+            token = secrets.token_urlsafe(32)
         self._write("INSERT INTO device_tokens(name, token_hash, created_at, role) "
                     "VALUES (?, ?, ?, ?)", (name, _sha(token), time.time(), role))
         return token

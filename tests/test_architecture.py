@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 ROLES = ("kiosk", "board", "server")
-SHARED_FORBIDDEN = ("kiosk", "board", "server", "novbe", "PySide6", "fastapi", "uvicorn", "starlette")
+SHARED_FORBIDDEN = ("kiosk", "board", "server", "novbe", "qtcommon", "PySide6", "fastapi", "uvicorn", "starlette")
 
 
 def _tool(name: str) -> str:

@@ -10,7 +10,7 @@ from board.audio import RecordingSink
 from board.qt_audio import QtAudioSink
 from board.sound_health import SoundMonitor
 from board.speech_worker import SpeechWorker
-from shared.runner import InlineRunner
+from qtcommon.runner import InlineRunner
 from tests.server.live import live_server
 
 
