@@ -16,6 +16,7 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
+    ConfigDict,
     Field,
     ModelWrapValidatorHandler,
     PlainValidator,
@@ -35,6 +36,7 @@ PAPER_WIDTHS = (384, 512, 576)
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 Names = dict[str, str]
+TABLE = ConfigDict(extra="forbid")  # a table of the file: no unknown keys
 
 
 def default_config_path() -> Path:
@@ -77,6 +79,33 @@ class Category:
 
 
 @dataclass(frozen=True)
+class PriorityClass:
+    """A class of visitor served before the others (lower rank first)."""
+
+    __pydantic_config__ = TABLE
+    id: PriorityId
+    rank: AtLeast1
+    names: Annotated[NamesTable, Field(alias="name")]
+
+    def name(self, lang: str) -> str:
+        return _in(self.names, lang, self.id)
+
+
+@dataclass(frozen=True)
+class Counter:
+    """A staff window, with the services it serves."""
+
+    __pydantic_config__ = TABLE
+    id: CounterId
+    names: Annotated[AnyNames, Field(alias="name")] = field(default_factory=dict)
+    services: CounterServices = ()
+    zone: Annotated[str, BeforeValidator(str)] = "main"
+
+    def name(self, lang: str) -> str:
+        return self.names.get(lang) or self.id
+
+
+@dataclass(frozen=True)
 class OpeningHours:
     """Weekly opening hours in the centre's local time, with closed dates."""
 
@@ -108,9 +137,33 @@ class OpeningHours:
 
 
 @dataclass(frozen=True)
+class KioskSettings:
+    """How the lobby kiosk behaves."""
+
+    __pydantic_config__ = TABLE
+    printer: Printer = "preview://tickets"
+    paper_width: PaperWidth = 576
+    home_after_seconds: AtLeast1 = 12
+    idle_seconds: Annotated[int, Field(ge=5, strict=True)] = 60
+    tap_guard_ms: Annotated[int, Field(ge=0, strict=True)] = 800
+    staff_pin: Pin = "2580"
+    footer: NamesTable = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BoardSettings:
+    """How the lobby board behaves."""
+
+    __pydantic_config__ = TABLE
+    speech_languages: Languages = ("az",)
+    ticker: NamesTable = field(default_factory=dict)
+    history: AtLeast1 = 8
+    highlight_seconds: AtLeast1 = 8
+
+
+@dataclass(frozen=True)
 class CentreConfig:
-    """Everything a centre configures, validated; things are looked up by id in dicts.
-    (PriorityClass, Counter, KioskSettings and BoardSettings are the file's tables, below.)"""
+    """Everything a centre configures, validated; things are looked up by id in dicts."""
 
     source: str
     centre_id: str
@@ -247,7 +300,6 @@ def _names(value: Any, info: ValidationInfo) -> Names:
 
 
 Id = Annotated[str, _check(_is_id, "must be an id of lowercase letters, digits, '_', '-', '.'; got {got}")]
-CounterId = Annotated[str, _check(_is_counter_id, "must be a short id like \"7\", got {got}")]
 Prefix = Annotated[str, _check(lambda v: isinstance(v, str) and re.fullmatch(r"[A-Z]{1,2}", v),
                                "must be one or two capital Latin letters, got {got}")]
 NamesTable = Annotated[Names, PlainValidator(_names)]
@@ -257,7 +309,7 @@ Languages = Annotated[tuple[str, ...], _check(
     lambda v: isinstance(v, list | tuple) and all(x in LANGUAGES for x in v),
     f"must be a list of {', '.join(LANGUAGES)}; got {{got}}", tuple)]
 TimeZone = Annotated[str, _check(_zone, "unknown time zone {got}")]
-Hour = Annotated[int, Field(ge=0), _check(lambda h: h <= 23, "must be an hour 0–23, got {got}",
+Hour = Annotated[int, Field(ge=0, strict=True), _check(lambda h: h <= 23, "must be an hour 0–23, got {got}",
                                           int, after=True)]
 Url = Annotated[str, _check(lambda v: isinstance(v, str) and (not v or re.match(r"^https?://", v)),
                             "must be an http(s) URL or empty, got {got}", lambda v: v.rstrip("/"))]
@@ -271,8 +323,9 @@ Printer = Annotated[str, _check(
 PaperWidth = Annotated[int, _check(lambda v: v in PAPER_WIDTHS,
                                    f"must be one of {PAPER_WIDTHS} dots, got {{got}}", int)]
 Pin = Annotated[str, _check(lambda v: re.fullmatch(r"\d{4,8}", str(v)), "must be 4–8 digits")]
-Minutes = Annotated[float, Field(ge=0)]
-AtLeast1 = Annotated[int, Field(ge=1)]
+Minutes = Annotated[float, Field(ge=0, strict=True)]  # strict: 7 or 7.5, never "7"
+ServiceMinutes = Annotated[float, Field(ge=0.5, strict=True)]
+AtLeast1 = Annotated[int, Field(ge=1, strict=True)]
 
 
 # ---- checks across tables ---------------------------------------------------------------------
@@ -376,11 +429,19 @@ def _tables(name: str, needed: bool = False) -> BeforeValidator:
     return BeforeValidator(check)
 
 
+PriorityId = Annotated[Id, _seen_by(
+    lambda seen, pid, _: seen.new(pid, seen.priorities, "duplicate or reserved id"))]
+CounterId = Annotated[str, _check(_is_counter_id, "must be a short id like \"7\", got {got}"),
+                      _seen_by(lambda seen, cid, _: seen.new(cid, seen.counters))]
+CounterServices = Annotated[tuple[str, ...], Field(validate_default=True), PlainValidator(
+    lambda wanted, info: _seen(info).counter_services(wanted))]
+
+
 # ---- the file's tables --------------------------------------------------------------------------
 class _Table(BaseModel):
-    """A table of the file: typed strictly (no "7" for 7), no unknown keys, read-only."""
+    """A table of the file only read while reading it (the others are dataclasses, above)."""
 
-    model_config = {"strict": True, "extra": "forbid", "frozen": True}
+    model_config = TABLE | ConfigDict(frozen=True)
 
 
 class CentreTable(_Table):
@@ -416,7 +477,7 @@ class ServiceTable(_Table):
 
     id: Annotated[Id, _seen_by(lambda seen, sid, _: seen.service_id(sid))]
     name: NamesTable
-    service_min: Annotated[float, Field(ge=0.5)] | None = None
+    service_min: ServiceMinutes | None = None
     target_wait_min: Minutes | None = None
     daily_cap: AtLeast1 | None = None
 
@@ -427,7 +488,7 @@ class CategoryTable(_Table):
     id: Annotated[Id, _seen_by(lambda seen, cid, _: seen.category_id(cid))]
     prefix: Annotated[Prefix, _seen_by(lambda seen, p, info: seen.prefix(p, info.data.get("id", "?")))]
     name: NamesTable
-    service_min: Annotated[float, Field(ge=0.5)] = 7
+    service_min: ServiceMinutes = 7
     target_wait_min: Minutes = 10
     daily_cap: AtLeast1 | None = None
     service: Annotated[list[ServiceTable], _tables("category.service")] = []
@@ -446,52 +507,6 @@ class CategoryTable(_Table):
                            self.daily_cap if t.daily_cap is None else t.daily_cap)
         services = tuple(service(f"{self.id}.{s.id}", s) for s in self.service)
         return Category(self.id, self.prefix, self.name, services or (service(self.id, self),))
-
-
-class PriorityClass(_Table):
-    """[[priority]]: a class of visitor served before the others (lower rank first)."""
-
-    id: Annotated[Id, _seen_by(lambda seen, pid, _: seen.new(pid, seen.priorities,
-                                                              "duplicate or reserved id"))]
-    rank: AtLeast1
-    names: NamesTable = Field(alias="name")
-
-    def name(self, lang: str) -> str:
-        return _in(self.names, lang, self.id)
-
-
-class Counter(_Table):
-    """[[counter]]: a staff window, with the services it serves."""
-
-    id: Annotated[CounterId, _seen_by(lambda seen, cid, _: seen.new(cid, seen.counters))]
-    names: AnyNames = Field(default={}, alias="name")
-    services: Annotated[tuple[str, ...], PlainValidator(
-        lambda wanted, info: _seen(info).counter_services(wanted))]
-    zone: Annotated[str, BeforeValidator(str)] = "main"
-
-    def name(self, lang: str) -> str:
-        return self.names.get(lang) or self.id
-
-
-class KioskSettings(_Table):
-    """[kiosk]: how the lobby kiosk behaves."""
-
-    printer: Printer = "preview://tickets"
-    paper_width: PaperWidth = 576
-    home_after_seconds: AtLeast1 = 12
-    idle_seconds: Annotated[int, Field(ge=5)] = 60
-    tap_guard_ms: Annotated[int, Field(ge=0)] = 800
-    staff_pin: Pin = "2580"
-    footer: NamesTable = {}
-
-
-class BoardSettings(_Table):
-    """[board]: how the lobby board behaves."""
-
-    speech_languages: Languages = ("az",)
-    ticker: NamesTable = {}
-    history: AtLeast1 = 8
-    highlight_seconds: AtLeast1 = 8
 
 
 class ConfigFile(_Table):
@@ -567,8 +582,8 @@ _SAYS = {  # pydantic's own checks, in the words of the rest of Növbə
     "float_type": "must be a number, got {input!r}",
     "greater_than_equal": "must be at least {ge}, got {input!r}",
     "model_type": "must be a table, got {kind}",
+    "dataclass_type": "must be a table, got {kind}",
     "list_type": "must be a list, got {input!r}",
-    "string_type": "must be text, got {input!r}",
 }
 _UNKNOWN: dict[tuple[str | int, ...], str] = {
     (): "unknown section", ("hours",): "unknown key (use mon…sun, closed_dates)"}
@@ -578,7 +593,7 @@ def _what(error: ErrorDetails) -> str:
     kind, loc, ctx = error["type"], error["loc"], error.get("ctx", {})
     if kind == "value_error":
         return str(ctx["error"])
-    if kind == "extra_forbidden":
+    if kind in ("extra_forbidden", "unexpected_keyword_argument"):
         return _UNKNOWN.get(loc[:-1], "unknown key")
     if kind == "missing" and loc[-1] == "name":
         return f"missing (a table of names in {'/'.join(LANGUAGES)})"
