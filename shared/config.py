@@ -36,7 +36,7 @@ PAPER_WIDTHS = (384, 512, 576)
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 Names = dict[str, str]
-TABLE = ConfigDict(extra="forbid")  # a table of the file: no unknown keys
+_FILE_TABLE = ConfigDict(extra="forbid")  # how pydantic reads a table of the file: no unknown keys
 
 
 def default_config_path() -> Path:
@@ -49,6 +49,9 @@ def _in(names: Names, lang: str, fallback: str) -> str:
 
 
 # ---- the centre, as the rest of Növbə sees it --------------------------------------------------
+# Frozen dataclasses. Those that are tables of the file as they stand (PriorityClass, Counter,
+# KioskSettings, BoardSettings) carry their checks in their annotations, for pydantic to read
+# the file with; built in code (dataclasses.replace), nothing checks them.
 @dataclass(frozen=True)
 class Service:
     """Something a visitor can take a ticket for."""
@@ -82,7 +85,7 @@ class Category:
 class PriorityClass:
     """A class of visitor served before the others (lower rank first)."""
 
-    __pydantic_config__ = TABLE
+    __pydantic_config__ = _FILE_TABLE
     id: PriorityId
     rank: AtLeast1
     names: Annotated[NamesTable, Field(alias="name")]
@@ -95,7 +98,7 @@ class PriorityClass:
 class Counter:
     """A staff window, with the services it serves."""
 
-    __pydantic_config__ = TABLE
+    __pydantic_config__ = _FILE_TABLE
     id: CounterId
     names: Annotated[AnyNames, Field(alias="name")] = field(default_factory=dict)
     services: CounterServices = ()
@@ -140,7 +143,7 @@ class OpeningHours:
 class KioskSettings:
     """How the lobby kiosk behaves."""
 
-    __pydantic_config__ = TABLE
+    __pydantic_config__ = _FILE_TABLE
     printer: Printer = "preview://tickets"
     paper_width: PaperWidth = 576
     home_after_seconds: AtLeast1 = 12
@@ -154,7 +157,7 @@ class KioskSettings:
 class BoardSettings:
     """How the lobby board behaves."""
 
-    __pydantic_config__ = TABLE
+    __pydantic_config__ = _FILE_TABLE
     speech_languages: Languages = ("az",)
     ticker: NamesTable = field(default_factory=dict)
     history: AtLeast1 = 8
@@ -309,8 +312,8 @@ Languages = Annotated[tuple[str, ...], _check(
     lambda v: isinstance(v, list | tuple) and all(x in LANGUAGES for x in v),
     f"must be a list of {', '.join(LANGUAGES)}; got {{got}}", tuple)]
 TimeZone = Annotated[str, _check(_zone, "unknown time zone {got}")]
-Hour = Annotated[int, Field(ge=0, strict=True), _check(lambda h: h <= 23, "must be an hour 0–23, got {got}",
-                                          int, after=True)]
+Hour = Annotated[int, Field(ge=0, strict=True),
+                 _check(lambda h: h <= 23, "must be an hour 0–23, got {got}", int, after=True)]
 Url = Annotated[str, _check(lambda v: isinstance(v, str) and (not v or re.match(r"^https?://", v)),
                             "must be an http(s) URL or empty, got {got}", lambda v: v.rstrip("/"))]
 Transfer = Annotated[str, _check(lambda v: v in TRANSFER_POLICIES,
@@ -439,9 +442,9 @@ CounterServices = Annotated[tuple[str, ...], Field(validate_default=True), Plain
 
 # ---- the file's tables --------------------------------------------------------------------------
 class _Table(BaseModel):
-    """A table of the file only read while reading it (the others are dataclasses, above)."""
+    """A table of the file that only reading the file needs (the others are dataclasses, above)."""
 
-    model_config = TABLE | ConfigDict(frozen=True)
+    model_config = _FILE_TABLE | ConfigDict(frozen=True)
 
 
 class CentreTable(_Table):
