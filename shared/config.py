@@ -18,12 +18,12 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    ModelWrapValidatorHandler,
     PlainValidator,
     ValidationError,
     ValidationInfo,
     model_validator,
 )
+from pydantic.functional_validators import ModelWrapValidatorHandler  # not in pydantic 2.6's
 from pydantic_core import ErrorDetails, InitErrorDetails
 
 from shared.errors import ConfigError, UnknownCounter, UnknownPriority, UnknownService
