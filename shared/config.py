@@ -23,7 +23,6 @@ from pydantic import (
     ValidationInfo,
     model_validator,
 )
-from pydantic.functional_validators import ModelWrapValidatorHandler  # not in pydantic 2.6's
 from pydantic_core import ErrorDetails, InitErrorDetails
 
 from shared.errors import ConfigError, UnknownCounter, UnknownPriority, UnknownService
@@ -398,9 +397,10 @@ class _Seen:
             raise _problems([((), f"serves unknown service {s!r}") for s in unknown])
         return tuple(dict.fromkeys(services))
 
-    def unserved(self) -> Found:
-        """Every service no counter serves (once there are counters), at its key."""
-        return [((f"category.{s}" if s in self.services else f"service.{s}",), "no counter serves it")
+    def unserved(self) -> list[str]:
+        """The key of every service no counter serves (once counters are read): its tickets
+        could never be called."""
+        return [f"category.{s}" if s in self.services else f"service.{s}"
                 for s in self.services_of(*self.services) if self.counters and s not in self.served]
 
 
@@ -415,11 +415,11 @@ def _seen_by(check: Callable[[_Seen, Any, ValidationInfo], Any]) -> AfterValidat
 Found = list[tuple[tuple[str | int, ...], str]]
 
 
-def _problems(found: Found, before: list[ErrorDetails] | None = None) -> ValidationError:
-    """Several problems at once, each at its own key (after those pydantic found `before`)."""
-    return ValidationError.from_exception_data("config", [*(before or []), *(  # type: ignore[list-item]
+def _problems(found: Found) -> ValidationError:
+    """Several problems at once, each at its own key below the value checked."""
+    return ValidationError.from_exception_data("config", [
         InitErrorDetails(type="value_error", loc=loc, input=None, ctx={"error": ValueError(what)})
-        for loc, what in found)])
+        for loc, what in found])
 
 
 def _tables(name: str, needed: bool = False) -> BeforeValidator:
@@ -513,7 +513,7 @@ class CategoryTable(_Table):
 
 
 class ConfigFile(_Table):
-    """The whole file: every table is checked, then that a counter serves every service."""
+    """The whole file."""
 
     centre: CentreTable
     hours: HoursTable = HoursTable()
@@ -524,22 +524,6 @@ class ConfigFile(_Table):
                        Field(validate_default=True)] = []
     kiosk: KioskSettings = KioskSettings()
     board: BoardSettings = BoardSettings()
-
-    @model_validator(mode="wrap")
-    @classmethod
-    def _every_service_served(cls, data: Any, handler: ModelWrapValidatorHandler[ConfigFile],
-                              info: ValidationInfo) -> ConfigFile:
-        """A service no counter serves could never be called: said with every other problem."""
-        file: ConfigFile | None = None
-        errors: list[ErrorDetails] = []
-        try:
-            file = handler(data)
-        except ValidationError as exc:
-            errors = exc.errors()
-        unserved = _seen(info).unserved()
-        if file is None or unserved:
-            raise _problems(unserved, errors)
-        return file
 
     def centre_config(self, source: str) -> CentreConfig:
         centre, hours = self.centre, self.hours
@@ -571,12 +555,17 @@ def load_config(path: str | Path | None = None) -> CentreConfig:
 
 
 def parse_config(data: dict[str, Any], source: str = "<config>") -> CentreConfig:
-    """Validate a config dict (as read from TOML); raise ConfigError listing every problem."""
+    """Validate a config dict (as read from TOML); raise ConfigError listing every problem:
+    pydantic's, in "key: what" words, then every service no counter serves."""
+    seen, file, problems = _Seen(), None, []
     try:
-        return ConfigFile.model_validate(data, context=_Seen()).centre_config(source)
+        file = ConfigFile.model_validate(data, context=seen)
     except ValidationError as exc:
-        raise ConfigError([f"{source}: {_key(e['loc'], data)}: {_what(e)}"
-                           for e in exc.errors()]) from None
+        problems = [f"{_key(e['loc'], data)}: {_what(e)}" for e in exc.errors()]
+    problems += [f"{key}: no counter serves it" for key in seen.unserved()]
+    if file is None or problems:
+        raise ConfigError([f"{source}: {problem}" for problem in problems])
+    return file.centre_config(source)
 
 
 _SAYS = {  # pydantic's own checks, in the words of the rest of Növbə
