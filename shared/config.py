@@ -381,7 +381,7 @@ class _Seen:
         return [s for c in categories for s in self.services[c] or [c]]
 
     def counter_services(self, wanted: Any) -> tuple[str, ...]:
-        """"*" and a category id stand for their services; every service named must exist."""
+        """A category id, or "*" for all, stands for its services; each one named must exist."""
         if not isinstance(wanted, list) or not wanted:
             raise ValueError("must list at least one service or category id")
         services, unknown = [], []
