@@ -86,7 +86,8 @@ class PriorityClass:
 
     __pydantic_config__ = _FILE_TABLE
     id: PriorityId
-    rank: AtLeast1
+    # Below the visitors of no class (rank 1000) and after transfers to the front (rank 0).
+    rank: Annotated[int, Field(ge=1, le=999, strict=True)]
     names: Annotated[NamesTable, Field(alias="name")]
 
     def name(self, lang: str) -> str:
@@ -573,6 +574,7 @@ _SAYS = {  # pydantic's own checks, in the words of the rest of Növbə
     "int_type": "must be a whole number, got {input!r}",
     "float_type": "must be a number, got {input!r}",
     "greater_than_equal": "must be at least {ge}, got {input!r}",
+    "less_than_equal": "must be at most {le}, got {input!r}",
     "model_type": "must be a table, got {kind}",
     "dataclass_type": "must be a table, got {kind}",
     "list_type": "must be a list, got {input!r}",

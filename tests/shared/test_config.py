@@ -90,8 +90,10 @@ def test_minimal_config_loads(tmp_path):
      "service.pensions.age.name.ru: missing translation"),
     (("rank = 1", "rank = \"first\""),
      "priority.veteran.rank: must be a whole number, got 'first'"),
+    (("rank = 1", "rank = 1000"),
+     "priority.veteran.rank: must be at most 999, got 1000"),
 ], ids=["duplicate-prefix", "unknown-service", "unknown-timezone", "missing-translation",
-        "bad-rank"])
+        "bad-rank", "priority-ranked-after-everyone"])
 def test_each_problem_names_file_key_and_what(tmp_path, change, expected):
     """One broken setting gives one problem: "file: key: what is wrong"."""
     path = write(tmp_path, GOOD.replace(*change))
