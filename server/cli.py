@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from server.accounts import DEVICE_ROLES, AccountError, Accounts
+from server.limits import MAX_CONNECTIONS, MAX_PER_ADDRESS
 
 log = logging.getLogger(__name__)
 
@@ -26,19 +27,36 @@ def _read_password(ctx: Any) -> str:
     return password
 
 
+def serve_options(args: Any) -> Any:
+    """The ServeOptions `novbe serve`'s arguments ask for (refusing half a TLS pair)."""
+    from server.limits import Limits
+    from server.serving import ServeOptions
+
+    if bool(args.certfile) != bool(args.keyfile):
+        raise AccountError("HTTPS needs both --certfile and --keyfile")
+    limits = Limits(max_connections=args.max_connections,
+                    max_per_address=args.max_connections_per_address)
+    return ServeOptions(args.host, args.port, args.certfile, args.keyfile,
+                        args.forwarded_allow_ips, limits)
+
+
 def cmd_serve(ctx: Any) -> int:
-    import uvicorn
-
     from server.app import create_app
+    from server.serving import prepare, serve
 
-    host, port = ctx.args.host, ctx.args.port
+    options = prepare(serve_options(ctx.args))
+    host, port = options.host, options.port
     if host not in ("127.0.0.1", "localhost", "::1"):
         log.warning("serving on %s: other machines of the network can reach the server", host)
-    app = create_app(ctx.queue, ctx.config, db_path=ctx.db_path)
+        if options.certfile is None and options.forwarded_allow_ips is None:
+            log.warning("no --certfile/--keyfile: staff passwords cross the network in clear "
+                        "(use HTTPS, or a reverse proxy with TLS: see the README)")
+    app = create_app(ctx.queue, ctx.config, db_path=ctx.db_path, limits=options.limits,
+                     secure_cookies=options.certfile is not None)
     shown = f"[{host}]" if ":" in host else host
-    ctx.out(f"Növbə server on http://{shown}:{port}  — counter console /counter, API docs /docs")
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
-                timeout_graceful_shutdown=3, timeout_keep_alive=30)
+    ctx.out(f"Növbə server on {options.scheme}://{shown}:{port}  — counter console /counter, "
+            "API docs /docs")
+    serve(app, options)
     return 0
 
 
@@ -90,6 +108,20 @@ def register(subparsers: Any) -> None:
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8700, help="port (default 8700)")
+    p.add_argument("--certfile", metavar="PEM", help="serve HTTPS with this certificate "
+                   "(chain) file; needs --keyfile")
+    p.add_argument("--keyfile", metavar="PEM", help="the certificate's private key file")
+    p.add_argument("--forwarded-allow-ips", metavar="ADDRS", default=None,
+                   help="comma-separated addresses of reverse proxies whose X-Forwarded-For "
+                        "and X-Forwarded-Proto are trusted (default: none — the headers are "
+                        "ignored)")
+    p.add_argument("--max-connections", type=int, default=MAX_CONNECTIONS, metavar="N",
+                   help=f"open connections at most, event streams included (default "
+                        f"{MAX_CONNECTIONS}; lowered to fit the open-file limit)")
+    p.add_argument("--max-connections-per-address", type=int, default=MAX_PER_ADDRESS,
+                   metavar="N", help=f"open connections from one client address at most "
+                                     f"(default {MAX_PER_ADDRESS}; 0: no cap — behind a "
+                                     "reverse proxy every client has the proxy's address)")
     p.set_defaults(func=cmd_serve)
 
     p = subparsers.add_parser("staff", help="staff accounts of the counter console",
