@@ -131,10 +131,12 @@ def guarded_protocol(limits: Limits) -> type[asyncio.Protocol]:
 
         def data_received(self, data: bytes) -> None:
             if self._awaiting_headers:
-                self._header_bytes += len(data)
-                if self._header_bytes > limits.header_bytes and not self.transport.is_closing():
-                    self.transport.write(HEADER_TOO_LARGE)
-                    self.transport.close()
+                end = data.find(b"\r\n\r\n")     # a body may follow in the same packet
+                self._header_bytes += len(data) if end < 0 else end
+                if self._header_bytes > limits.header_bytes:
+                    if not self.transport.is_closing():
+                        self.transport.write(HEADER_TOO_LARGE)
+                        self.transport.close()
                     return
             super().data_received(data)
 
