@@ -26,8 +26,9 @@ from server import api, pages_counter, pages_phone, streams
 from server.accounts import Accounts
 from server.body_limit import BodyLimit
 from server.docs import add_offline_docs
-from server.event_hub import EventHub
+from server.event_hub import POLL_SECONDS, EventHub
 from server.limits import Limits
+from server.offload import Lanes
 from server.serving import ServeOptions, listening_socket, uvicorn_config
 from server.sse import FastStreams
 from server.throttle import SignInThrottle, TooManyAttempts
@@ -148,10 +149,12 @@ def create_app(queue: Queue, config: CentreConfig | None = None, *,
         if path is None:
             raise ValueError("create_app needs accounts or db_path for a queue without a file")
         accounts = Accounts(path)
-    hub = EventHub(queue) if poll_seconds is None else EventHub(queue, poll_seconds)
+    hub = EventHub(queue, POLL_SECONDS if poll_seconds is None else poll_seconds,
+                   live_credentials=accounts.live_credentials)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.lanes = Lanes.create()
         await hub.start()
         app.state.ready.set()
         try:

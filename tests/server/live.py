@@ -92,7 +92,8 @@ def live_server(db_path: Path, config: CentreConfig, clock: FakeClock,
     for name, password in STAFF.items():
         accounts.add_staff(name, password)
     token = accounts.add_device("test-device")
-    counter_token = accounts.add_device("test-counter", role="counter")
+    counter_token = accounts.add_device("test-counter", role="counter",
+                                        counters=[c.id for c in config.counters])
     board_token = accounts.add_device("test-board", role="board")
     handle = run_server_in_thread(queue, config, accounts=accounts, clock=clock, options=options)
     server = LiveServer(handle.url, queue, accounts, token, clock, handle, db_path,
