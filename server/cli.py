@@ -81,18 +81,39 @@ def cmd_staff(ctx: Any) -> int:
     return 0
 
 
+def _counter_list(ctx: Any, text: str | None) -> list[str]:
+    """Counter ids from "3,4,5", each one a counter of the centre config."""
+    if not text:
+        return []
+    counters = [c.strip() for c in text.split(",") if c.strip()]
+    for counter in counters:
+        ctx.config.counter(counter)       # UnknownCounter names it
+    return counters
+
+
 def cmd_device(ctx: Any) -> int:
     accounts = _accounts(ctx)
     try:
         action, name = ctx.args.device_action, getattr(ctx.args, "name", None)
         if action == "list":
+            counters = accounts.device_counters()
             for device, role in accounts.device_roles().items():
-                ctx.out(f"{device}\t{role}")
+                named = f"\tcounters {','.join(counters.get(device, [])) or '-'}" \
+                    if role == "counter" else ""
+                ctx.out(f"{device}\t{role}{named}")
         elif action == "add":
             role = ctx.args.role
-            token = accounts.add_device(name, role)
+            counters = _counter_list(ctx, ctx.args.counters)
+            if role == "counter" and not counters:
+                raise AccountError("a counter device needs --counters: the counters it may act "
+                                   "for, e.g. --counters 3,4")
+            token = accounts.add_device(name, role, counters)
             ctx.out(f"device {name} ({role}) added; its token (shown only now, keep it secret):")
             ctx.out(token)
+        elif action == "counters":
+            counters = _counter_list(ctx, ctx.args.counters)
+            accounts.set_device_counters(name, counters)
+            ctx.out(f"device {name} may act for counters {', '.join(counters) or 'none'}")
         elif action == "remove":
             accounts.remove_device(name)
             ctx.out(f"device {name} removed; its token no longer works")
@@ -146,6 +167,13 @@ def register(subparsers: Any) -> None:
     a.add_argument("name")
     a.add_argument("--role", choices=DEVICE_ROLES, default="kiosk",
                    help="kiosk (default), board or counter")
+    a.add_argument("--counters", metavar="IDS",
+                   help="counter devices: the counters it may act for, comma-separated "
+                        "(e.g. 3,4)")
+    a = sub.add_parser("counters", help="set the counters a counter device may act for",
+                       description="Replace the counters a counter device may act for.")
+    a.add_argument("name")
+    a.add_argument("counters", metavar="IDS", help="comma-separated counter ids (\"\" for none)")
     sub.add_parser("remove", help="revoke a device's token").add_argument("name")
     sub.add_parser("list", help="list devices")
     p.set_defaults(func=cmd_device)
