@@ -100,19 +100,23 @@ async def login(request: Request, username: Short, password: Short) -> Response:
     throttle = request.app.state.throttle
     accounts = request.app.state.accounts
     attempt = throttle.begin(username, _client(request))
+
+    def sign_in() -> str | None:      # the check and the session in one trip to a thread
+        if not accounts.check_password(username, password):
+            return None
+        return accounts.start_session(username)[0]
     try:
         if attempt.delay:
             await asyncio.sleep(attempt.delay)
-        right = await offload.password(request, accounts.check_password, username, password)
+        sid = await offload.password(request, sign_in)
     except BaseException:
         throttle.cancel(attempt)
         raise
-    if not right:
+    if sid is None:
         throttle.failed(attempt)
         return render(request, "login.html", status_code=401,
                       error=tr(language(request), "Wrong name or password"))
     throttle.succeeded(attempt)
-    sid, _ = await offload.write(request, accounts.start_session, username)
     response = _redirect()
     response.set_cookie(SESSION_COOKIE, sid, httponly=True, samesite="strict",
                         secure=request.app.state.secure_cookies, path="/")
