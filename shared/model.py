@@ -99,10 +99,17 @@ class Ticket:
     def to_json(self, include_token: bool = False) -> dict[str, Any]:
         """The ticket as JSON, without the phone page's secret token unless include_token (only
         the issuing kiosk, the phone itself and the local CLI get it)."""
-        data = asdict(self)
-        for key in ("issued_at", "called_at", "started_at", "finished_at"):
-            data[key] = _iso(data[key])
-        data["status"] = str(self.status)
+        data = {
+            "id": self.id, "code": self.code, "prefix": self.prefix, "number": self.number,
+            "service": self.service, "priority": self.priority, "language": self.language,
+            "source": self.source, "token": self.token, "status": str(self.status),
+            "service_day": self.service_day, "issued_at": _iso(self.issued_at),
+            "called_at": _iso(self.called_at), "started_at": _iso(self.started_at),
+            "finished_at": _iso(self.finished_at), "counter": self.counter,
+            "outcome": self.outcome, "recalls": self.recalls, "transfers": self.transfers,
+            "rating": self.rating, "ahead": self.ahead,
+            "estimated_wait_min": self.estimated_wait_min,
+        }   # by hand, not dataclasses.asdict: no deep copy of every field
         if not include_token:
             del data["token"]
         return data
@@ -135,9 +142,10 @@ class Event:
     details: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["at"] = _iso(self.at)
-        return data
+        return {"id": self.id, "at": _iso(self.at), "kind": self.kind,
+                "ticket_id": self.ticket_id, "code": self.code, "service": self.service,
+                "counter": self.counter, "staff": self.staff, "source": self.source,
+                "details": dict(self.details)}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Event:
