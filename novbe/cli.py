@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -24,6 +26,10 @@ class Context:
         self.args = args
         self._config: CentreConfig | None = None
         self._queue: LocalQueue | None = None
+        self.write_timeout_s: float | None = None   # the server sets a short one
+        # The whole-file check for commands that stay open or make the file (serve, kiosk,
+        # board, init, backup); a one-shot command checks the header and meets any damage.
+        self.verify = args.command in ("init", "backup", "serve", "kiosk", "board", "demo")
 
     @property
     def db_path(self) -> Path:
@@ -42,11 +48,19 @@ class Context:
     @property
     def queue(self) -> LocalQueue:
         if self._queue is None:
-            self._queue = LocalQueue(self.db_path, self.config)
+            extra: dict[str, Any] = {"verify": self.verify}
+            if self.write_timeout_s:
+                extra["write_timeout_s"] = self.write_timeout_s
+            self._queue = LocalQueue(self.db_path, self.config, **extra)
         return self._queue
 
     def out(self, text: str = "") -> None:
         print(text, flush=True)
+
+    def note(self, text: str) -> None:
+        """A line for the person at the terminal: on stdout, or on stderr when stdout carries
+        --json (so `novbe … --json | tool` reads pure JSON)."""
+        print(text, file=sys.stderr if getattr(self.args, "json", False) else sys.stdout, flush=True)
 
     def print_ticket(self, ticket: Ticket) -> None:
         if self.args.json:
@@ -83,9 +97,13 @@ def _cmd_services(ctx: Context) -> int:
 
 
 def _cmd_check_config(ctx: Context) -> int:
+    from shared.setup_checks import config_warnings
+
     cfg = load_config(ctx.args.file)
     ctx.out(f"{ctx.args.file}: OK — {len(cfg.categories)} categories, {len(cfg.services)} services, "
             f"{len(cfg.priorities)} priority classes, {len(cfg.counters)} counters")
+    for warning in config_warnings(cfg):
+        ctx.out(f"warning: {warning}")
     return 0
 
 
@@ -103,15 +121,39 @@ def _cmd_issue(ctx: Context) -> int:
 def _counter_cmd(op: str) -> Command:
     def run(ctx: Context) -> int:
         q = ctx.queue
+        expect = ctx.args.expect
         if op == "call":
-            ticket = q.call_next(ctx.args.counter)
+            ticket = q.call_next(ctx.args.counter, expect=expect)
         elif op == "transfer":
-            ticket = q.transfer(ctx.args.counter, ctx.args.service)
+            ticket = q.transfer(ctx.args.counter, ctx.args.service, expect=expect)
         else:
-            ticket = getattr(q, op)(ctx.args.counter)
+            ticket = getattr(q, op)(ctx.args.counter, expect=expect)
         ctx.print_ticket(ticket)
         return 0
     return run
+
+
+def _cmd_backup(ctx: Context) -> int:
+    from shared import store
+
+    target = Path(ctx.args.file) if ctx.args.file else None
+    if target is None:
+        made = store.backup(ctx.queue.db, ctx.db_path)
+    else:
+        if target.exists():
+            raise NovbeError(f"{target} exists already: name a new file")
+        made = ctx.queue.backup(target)
+    ctx.out(str(made))
+    return 0
+
+
+def _cmd_restore(ctx: Context) -> int:
+    from shared import store
+
+    aside = store.restore(Path(ctx.args.file), ctx.db_path)
+    moved = f"; the damaged file was moved aside to {aside}" if aside else ""
+    ctx.out(f"restored {ctx.db_path} from {ctx.args.file}{moved}")
+    return 0
 
 
 def _cmd_status(ctx: Context) -> int:
@@ -156,6 +198,10 @@ def _load_roles() -> None:
         ROLE_REGISTRARS.append(mod.register)
 
 
+EXPECT_HELP = ("act only if the counter still has this ticket ('' for none); "
+               "otherwise nothing is done (exit 2)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="novbe", description="Növbə — queue system for social-services centres")
     parser.add_argument("--db", help="queue database file (env NOVBE_DB)")
@@ -184,10 +230,16 @@ def build_parser() -> argparse.ArgumentParser:
         p = add(name, _counter_cmd(op), help)
         p.add_argument("counter")
         p.add_argument("--json", action="store_true")
+        p.add_argument("--expect", metavar="CODE", help=EXPECT_HELP)
     p = add("transfer", _counter_cmd("transfer"), "send the counter's visitor to another service")
     p.add_argument("counter")
     p.add_argument("service")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--expect", metavar="CODE", help=EXPECT_HELP)
+    add("backup", _cmd_backup, "copy the live queue database consistently (beside it, or to FILE)"
+        ).add_argument("file", nargs="?")
+    add("restore", _cmd_restore, "put a backup in place of the queue database (stop the apps "
+        "first; a damaged file is moved aside, never deleted)").add_argument("file")
     add("status", _cmd_status, "waiting per service, current ticket per counter").add_argument("--json", action="store_true")
     _load_roles()
     for register in ROLE_REGISTRARS:
@@ -197,6 +249,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 
+def _stdout_closed() -> int:
+    """The reader of stdout went away (`novbe services --json | head`): stop quietly, as other
+    Unix tools do, instead of printing a BrokenPipeError traceback."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # Python's final flush must not fail again
+    return 141  # 128 + SIGPIPE, what a shell reports for a command cut off by its reader
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -204,12 +264,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx = Context(args)
     try:
         return int(args.func(ctx) or 0)
+    except BrokenPipeError:
+        return _stdout_closed()
     except ConfigError as exc:
         print("novbe: the centre config is broken:\n  " + "\n  ".join(exc.problems), file=sys.stderr)
         return 2
     except NovbeError as exc:
         print(f"novbe: {exc}", file=sys.stderr)
         return exc.exit_code
+    except sqlite3.Error as exc:
+        print(f"novbe: the queue database {ctx.db_path} failed: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     finally:

@@ -66,7 +66,7 @@ class _Learner:
         where, days = self._days("t.service_day")
         rows = self.conn.execute(
             "SELECT t.service_day, t.id, t.status, t.called_at, t.started_at, t.finished_at, "
-            "t.outcome, t.transfers, e.at, e.details FROM tickets t JOIN events e "
+            "t.outcome, t.transfers, e.at, e.details, e.service FROM tickets t JOIN events e "
             f"ON e.ticket_id = t.id AND e.kind = 'issued' WHERE {where}", days).fetchall()
         if not rows:
             which = f" on {self.weekday}" if self.weekday else ""
@@ -79,10 +79,11 @@ class _Learner:
         services: dict[str, list[float]] = {}
         walks, gone_waits = [], []
         called = no_shows = transfers = 0
-        for _day, _tid, status, called_at, started, finished, outcome, moved, at, details in rows:
+        for (_day, _tid, status, called_at, started, finished, outcome, moved, at, details,
+             issued_for) in rows:
             info = json.loads(details) if details else {}
             hours[from_epoch(at).astimezone(self.tz).hour] += 1
-            service = info.get("service")
+            service = issued_for or info.get("service")
             if service in self.centre.services:
                 mix[service] += 1
             if info.get("priority"):

@@ -169,7 +169,8 @@ class DaySimulator:
         try:
             first = self.scenario.day - timedelta(days=self.history_days)
             self.clock = FakeClock(datetime.combine(first, datetime.min.time(), self.tz))
-            self.queue = LocalQueue(self.keep_db or tmp / "day.sqlite", self.centre, self.clock)
+            self.queue = LocalQueue(self.keep_db or tmp / "day.sqlite", self.centre, self.clock,
+                                    verify=False)
             # A simulated day needs no durability: its file is thrown away afterwards.
             self.queue.db.conn.execute("PRAGMA synchronous = OFF")
             try:

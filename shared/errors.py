@@ -75,3 +75,24 @@ class QueueUnavailable(NovbeError):
     """The queue (database or server) cannot be reached right now."""
 
     http_status = 503
+
+
+class DamagedDatabase(QueueUnavailable):
+    """The queue database file is damaged or is not a Növbə database; it is not used."""
+
+
+class CounterChanged(IllegalTransition):
+    """The counter moved on since the caller looked (another window acted first); nothing done."""
+
+
+class DuplicateRequest(NovbeError):
+    """A request id already names a different ticket request (another service or day)."""
+
+    http_status = 409
+
+
+class CounterNotHeld(NovbeError):
+    """The counter is not (or no longer) open in this staff member's name: someone took it
+    over or closed it."""
+
+    http_status = 403

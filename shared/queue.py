@@ -14,29 +14,37 @@ class Queue(Protocol):
 
     config: CentreConfig
 
+    # Counter actions take `expect`: the ticket code the caller sees at the counter ("" for
+    # none); if the counter has moved on meanwhile, CounterChanged and nothing is done.
     def issue(self, service: str, priority: str | None = None, language: str = "az",
-              source: str | None = None, check_hours: bool = False) -> Ticket:
-        """Give a visitor a numbered ticket for a service."""
+              source: str | None = None, check_hours: bool = False,
+              request_id: str | None = None) -> Ticket:
+        """Give a visitor a numbered ticket for a service; a retry with the same `request_id`
+        the same service day gets the same ticket."""
 
-    def call_next(self, counter: str, staff: str | None = None) -> Ticket:
+    def issued_for(self, request_id: str) -> Ticket:
+        """Today's ticket issued for a request id (TicketNotFound if none was)."""
+
+    def call_next(self, counter: str, staff: str | None = None, expect: str | None = None) -> Ticket:
         """End the counter's current visit, then call the next ticket it may serve."""
 
-    def call(self, counter: str, ticket: str, staff: str | None = None) -> Ticket:
-        """Call one waiting ticket (by code or token) to the counter."""
+    def call(self, counter: str, ticket: str, staff: str | None = None,
+             expect: str | None = None) -> Ticket:
+        """Call one waiting ticket (by code or token) of a service the counter serves."""
 
-    def recall(self, counter: str) -> Ticket:
+    def recall(self, counter: str, expect: str | None = None) -> Ticket:
         """Call the counter's current ticket once more."""
 
-    def start(self, counter: str) -> Ticket:
+    def start(self, counter: str, expect: str | None = None) -> Ticket:
         """The called visitor has arrived: start serving."""
 
-    def finish(self, counter: str, outcome: str = "served") -> Ticket:
+    def finish(self, counter: str, outcome: str = "served", expect: str | None = None) -> Ticket:
         """The visit at the counter is over."""
 
-    def no_show(self, counter: str) -> Ticket:
+    def no_show(self, counter: str, expect: str | None = None) -> Ticket:
         """The called visitor did not come."""
 
-    def transfer(self, counter: str, service: str) -> Ticket:
+    def transfer(self, counter: str, service: str, expect: str | None = None) -> Ticket:
         """Send the counter's visitor back to the queue of another service."""
 
     def cancel(self, ticket: str) -> Ticket:

@@ -136,38 +136,46 @@ class RemoteQueue:
 
     # ---- the contract ---------------------------------------------------------------------
     def issue(self, service: str, priority: str | None = None, language: str = "az",
-              source: str | None = None, check_hours: bool = False) -> Ticket:
+              source: str | None = None, check_hours: bool = False,
+              request_id: str | None = None) -> Ticket:
         body = {"service": service, "priority": priority, "language": language,
                 "source": source, "check_hours": check_hours,
-                "request_id": secrets.token_urlsafe(16)}
+                "request_id": request_id or secrets.token_urlsafe(16)}
         return Ticket.from_json(self._request("POST", "/api/tickets", body, retries=1))
 
-    def call_next(self, counter: str, staff: str | None = None) -> Ticket:
-        return self._ticket("POST", f"/api/counters/{self._counter(counter)}/next",
-                            {"staff": staff})
+    def issued_for(self, request_id: str) -> Ticket:
+        return self._ticket("GET", f"/api/tickets/requests/{self._token(request_id)}")
 
-    def call(self, counter: str, ticket: str, staff: str | None = None) -> Ticket:
-        return self._ticket("POST", f"/api/counters/{self._counter(counter)}/call",
-                            {"ticket": str(ticket), "staff": staff})
+    def _at_counter(self, counter: str, action: str, expect: str | None,
+                    body: dict[str, Any] | None = None) -> Ticket:
+        body = dict(body or {})
+        if expect is not None:
+            body["expect"] = expect
+        return self._ticket("POST", f"/api/counters/{self._counter(counter)}/{action}", body or None)
 
-    def recall(self, counter: str) -> Ticket:
-        return self._ticket("POST", f"/api/counters/{self._counter(counter)}/recall")
+    def call_next(self, counter: str, staff: str | None = None, expect: str | None = None) -> Ticket:
+        return self._at_counter(counter, "next", expect, {"staff": staff})
 
-    def start(self, counter: str) -> Ticket:
-        return self._ticket("POST", f"/api/counters/{self._counter(counter)}/start")
+    def call(self, counter: str, ticket: str, staff: str | None = None,
+             expect: str | None = None) -> Ticket:
+        return self._at_counter(counter, "call", expect, {"ticket": str(ticket), "staff": staff})
 
-    def finish(self, counter: str, outcome: str = "served") -> Ticket:
+    def recall(self, counter: str, expect: str | None = None) -> Ticket:
+        return self._at_counter(counter, "recall", expect)
+
+    def start(self, counter: str, expect: str | None = None) -> Ticket:
+        return self._at_counter(counter, "start", expect)
+
+    def finish(self, counter: str, outcome: str = "served", expect: str | None = None) -> Ticket:
         if outcome not in ("served", "unresolved", "referred"):
             raise NovbeError(f"unknown outcome {outcome!r} (known: served, unresolved, referred)")
-        return self._ticket("POST", f"/api/counters/{self._counter(counter)}/finish",
-                            {"outcome": outcome})
+        return self._at_counter(counter, "finish", expect, {"outcome": outcome})
 
-    def no_show(self, counter: str) -> Ticket:
-        return self._ticket("POST", f"/api/counters/{self._counter(counter)}/no-show")
+    def no_show(self, counter: str, expect: str | None = None) -> Ticket:
+        return self._at_counter(counter, "no-show", expect)
 
-    def transfer(self, counter: str, service: str) -> Ticket:
-        return self._ticket("POST", f"/api/counters/{self._counter(counter)}/transfer",
-                            {"service": service})
+    def transfer(self, counter: str, service: str, expect: str | None = None) -> Ticket:
+        return self._at_counter(counter, "transfer", expect, {"service": service})
 
     def cancel(self, ticket: str) -> Ticket:
         return self._ticket("POST", f"/api/tickets/{self._ticket_ref(ticket)}/cancel")

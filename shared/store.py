@@ -1,105 +1,143 @@
-"""Opening the queue's SQLite file: pragmas, append-only migrations, a backup before migrating."""
+"""Opening the queue's SQLite file: an integrity check, pragmas, append-only migrations, a backup
+before migrating, short write transactions and consistent copies of a live file."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import sqlite3
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
-from sqlite_utils.migrations import Migrations
 
-from shared.errors import QueueUnavailable
+from shared.errors import DamagedDatabase, NovbeError, QueueUnavailable
+from shared.migrations import migrations
+
+__all__ = ["BUSY_TIMEOUT_MS", "backup", "backups_of", "check_header", "connect", "copy_to",
+           "data_version", "migrate", "migrations", "quick_check", "restore", "write"]
 
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
-migrations = Migrations("novbe")
+SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-@migrations()
-def m001_initial(db: sqlite_utils.Database) -> None:
-    db["tickets"].create({
-        "id": int, "code": str, "prefix": str, "number": int, "service": str,
-        "priority": str, "priority_rank": int, "language": str, "source": str,
-        "token": str, "status": str, "service_day": str,
-        "issued_at": float, "queued_at": float, "called_at": float, "started_at": float,
-        "finished_at": float, "counter": str, "staff": str, "outcome": str,
-        "recalls": int, "transfers": int, "rating": int,
-    }, pk="id", not_null={"code", "prefix", "number", "service", "token", "status",
-                          "service_day", "issued_at", "queued_at", "priority_rank"},
-       defaults={"recalls": 0, "transfers": 0, "language": "az"})
-    db.execute("CREATE UNIQUE INDEX idx_tickets_token ON tickets(token)")
-    db.execute("CREATE INDEX idx_tickets_day_code ON tickets(service_day, code)")
-    db.execute("CREATE INDEX idx_tickets_waiting ON tickets(priority_rank, queued_at, id) "
-               "WHERE status = 'waiting'")
-    db.execute("CREATE INDEX idx_tickets_waiting_service ON tickets(service, priority_rank, queued_at, id) "
-               "WHERE status = 'waiting'")
-    db.execute("CREATE INDEX idx_tickets_open ON tickets(service_day) "
-               "WHERE status IN ('waiting', 'called', 'serving')")
-    db.execute("CREATE INDEX idx_tickets_finished ON tickets(service, finished_at) "
-               "WHERE status = 'done'")
-    db.execute("CREATE INDEX idx_tickets_day_service ON tickets(service_day, service)")
-    db["sequences"].create({"service_day": str, "prefix": str, "last": int},
-                           pk=("service_day", "prefix"))
-    db["counters"].create({"id": str, "state": str, "staff": str, "ticket_id": int,
-                           "updated_at": float}, pk="id",
-                          foreign_keys=[("ticket_id", "tickets", "id")])
-    db["events"].create({"id": int, "at": float, "kind": str, "ticket_id": int,
-                         "counter": str, "staff": str, "source": str, "details": str}, pk="id",
-                        not_null={"at", "kind"}, foreign_keys=[("ticket_id", "tickets", "id")])
-    db.execute("CREATE INDEX idx_events_ticket ON events(ticket_id)")
-    db.execute("CREATE INDEX idx_events_at ON events(at)")
-    db["devices"].create({"source": str, "state": str, "message": str, "at": float}, pk="source")
-    db["meta"].create({"key": str, "value": str}, pk="key")
-
-
-@migrations()
-def m002_server_accounts(db: sqlite_utils.Database) -> None:
-    """Staff accounts, device tokens and sign-in sessions of the server (issue 6)."""
-    db["staff"].create({"name": str, "password_hash": str, "created_at": float,
-                        "updated_at": float}, pk="name", not_null={"password_hash"})
-    db["device_tokens"].create({"name": str, "token_hash": str, "created_at": float},
-                               pk="name", not_null={"token_hash"})
-    db.execute("CREATE UNIQUE INDEX idx_device_tokens_hash ON device_tokens(token_hash)")
-    db["sessions"].create({"id_hash": str, "staff": str, "csrf": str, "counter": str,
-                           "created_at": float, "expires_at": float}, pk="id_hash",
-                          not_null={"staff", "csrf", "expires_at"},
-                          foreign_keys=[("staff", "staff", "name")])
-
-
-@migrations()
-def m003_device_roles_and_issue_requests(db: sqlite_utils.Database) -> None:
-    """Device tokens get a role (existing ones: kiosk); the request ids of remote issues, so a
-    kiosk retrying an issue gets its first ticket back instead of a second one."""
-    db["device_tokens"].add_column("role", str, not_null_default="kiosk")
-    db["issue_requests"].create({"request_id": str, "service_day": str, "ticket_id": int,
-                                 "token": str, "created_at": float}, pk="request_id",
-                                not_null={"service_day", "ticket_id", "token"})
-    db.execute("CREATE INDEX idx_issue_requests_day ON issue_requests(service_day)")
-
-
-def connect(path: str | Path) -> sqlite_utils.Database:
-    """Open the queue database with the storage rules applied and migrations run."""
+def connect(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+            read_only: bool = False) -> sqlite_utils.Database:
+    """Open the queue database with the storage rules applied and migrations run. A file that
+    is not a sound SQLite database is refused (DamagedDatabase) with its backups named."""
     path = Path(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000,
+        if not path.exists() and not read_only:
+            _create(path)
+        if path.exists():
+            check_header(path)
+        conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000,
                                isolation_level=None, check_same_thread=False)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        mode = _enter_wal(conn)
-        if mode.lower() != "wal":
-            log.warning("database %s is in %s journal mode, not WAL", path, mode)
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        if not read_only:
+            mode = _enter_wal(conn)
+            if mode.lower() != "wal":
+                log.warning("database %s is in %s journal mode, not WAL", path, mode)
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
-    except (sqlite3.DatabaseError, OSError) as exc:
+    except sqlite3.DatabaseError as exc:
+        raise _damaged(path, str(exc)) from exc
+    except OSError as exc:
         raise QueueUnavailable(f"cannot open the queue database {path}: {exc}") from exc
     db = sqlite_utils.Database(conn)
-    migrate(db, path)
+    if not read_only:
+        try:
+            migrate(db, path)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+                raise QueueUnavailable(f"the queue database {path} is busy: {exc}") from exc
+            raise _damaged(path, str(exc)) from exc
     return db
+
+
+def _create(path: Path) -> None:
+    """Make a new database whole beside `path`, then link it into place in one step, so a file
+    at `path` is never half-made: an empty one is damage, not a database being created."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        tmp.unlink()
+        conn = sqlite3.connect(str(tmp), isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            migrate(sqlite_utils.Database(conn))
+        finally:
+            conn.close()
+        with contextlib.suppress(FileExistsError):   # another process made it first: theirs stands
+            os.link(tmp, path)
+    finally:
+        for leftover in (tmp, tmp.with_name(tmp.name + "-wal"), tmp.with_name(tmp.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+
+
+def check_header(path: Path) -> None:
+    """Refuse, before SQLite touches it, a file that cannot be a sound database: empty, without
+    SQLite's header, or shorter than the pages its header counts (truncated)."""
+    size = path.stat().st_size
+    if size == 0:
+        raise _damaged(path, "not a database: the file is empty (0 bytes)")
+    with path.open("rb") as f:
+        header = f.read(100)
+    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
+        raise _damaged(path, "not a database: the file does not start with SQLite's header")
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        raise _damaged(path, f"the header names an impossible page size ({page_size})")
+    pages = int.from_bytes(header[28:32], "big")
+    valid_for, changes = header[92:96], header[24:28]
+    if valid_for == changes and size < pages * page_size:
+        raise _damaged(path, f"the file is truncated: {size} bytes of {pages * page_size}")
+
+
+def quick_check(db: sqlite_utils.Database, path: Path) -> None:
+    """SQLite's quick_check over the whole file (reads every page: run it once at start-up)."""
+    try:
+        rows = [r[0] for r in db.conn.execute("PRAGMA quick_check(5)")]
+    except sqlite3.DatabaseError as exc:
+        raise _damaged(path, str(exc)) from exc
+    if rows != ["ok"]:
+        raise _damaged(path, "; ".join(rows))
+
+
+def backups_of(path: Path) -> list[Path]:
+    """The copies of `path` beside it (made before migrations and by `novbe backup`), newest first."""
+    found = [p for p in path.parent.glob(path.name + ".*.bak") if p.is_file()]
+    return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+def damaged(path: Path, exc: sqlite3.Error) -> NovbeError:
+    """What an SQLite error met while working means to people: a damaged file (with its
+    backups named), a busy one, or any other failure — one line each."""
+    text = str(exc)
+    if isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
+        return QueueUnavailable(f"the queue database {path} is busy: {text}")
+    if isinstance(exc, sqlite3.DatabaseError) and any(
+            word in text for word in ("malformed", "not a database", "corrupt", "disk I/O")):
+        return _damaged(path, text)
+    return QueueUnavailable(f"the queue database {path} failed: {text}")
+
+
+def _damaged(path: Path, what: str) -> DamagedDatabase:
+    copies = backups_of(path) if path.parent.exists() else []
+    hint = ("backups beside it: " + ", ".join(p.name for p in copies[:5]) +
+            f" — stop every Növbə program, then `novbe restore {copies[0]}`") if copies else \
+        "no backups beside it — move it aside to start an empty queue, or restore a copy you keep elsewhere"
+    return DamagedDatabase(f"the queue database {path} is damaged ({what}); {hint}")
 
 
 def _enter_wal(conn: sqlite3.Connection) -> str:
@@ -134,14 +172,59 @@ def migrate(db: sqlite_utils.Database, path: Path | None = None) -> list[str]:
 
 def backup(db: sqlite_utils.Database, path: Path) -> Path:
     """Copy the live database to a timestamped file beside it (SQLite's online backup)."""
-    target = path.with_name(f"{path.name}.{time.strftime('%Y%m%d-%H%M%S')}.bak")
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.{stamp}.bak")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.{stamp}-{n}.bak")
+    copy_to(db.conn, target)
+    log.info("backed up %s to %s", path, target)
+    return target
+
+
+def copy_to(conn: sqlite3.Connection, target: Path) -> None:
+    """A consistent copy of a live database (other processes may go on writing meanwhile)."""
     dest = sqlite3.connect(str(target))
     try:
-        db.conn.backup(dest)
+        conn.backup(dest)
     finally:
         dest.close()
-    log.info("backed up %s to %s before migrating", path, target)
-    return target
+
+
+def restore(source: Path, target: Path) -> Path | None:
+    """Put the copy `source` in place of the queue database `target`. A sound target is
+    overwritten through SQLite's backup API (under its write lock, so nothing half-copied is
+    ever read); a damaged one is first moved aside (returned), never deleted."""
+    source, target = Path(source), Path(target)
+    if not source.is_file():
+        raise QueueUnavailable(f"no backup file {source}")
+    check_header(source)
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        quick_check(sqlite_utils.Database(src), source)
+        if target.exists():
+            try:
+                live = connect(target)
+            except DamagedDatabase:
+                pass
+            else:
+                try:
+                    src.backup(live.conn)
+                finally:
+                    live.conn.close()
+                return None
+            aside = target.with_name(f"{target.name}.{time.strftime('%Y%m%d-%H%M%S')}.damaged")
+            for suffix in ("", "-wal", "-shm"):
+                part = target.with_name(target.name + suffix)
+                if part.exists():
+                    part.rename(aside.with_name(aside.name + suffix))
+        else:
+            aside = None
+        copy_to(src, target)
+        return aside
+    finally:
+        src.close()
 
 
 @contextmanager

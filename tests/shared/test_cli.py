@@ -185,3 +185,86 @@ def test_unusable_database_exits_2_in_one_line(novbe, tmp_path):
     assert one_line(done.stderr).startswith(f"novbe: cannot open the queue database {blocker}")
     not_sqlite = novbe("--db", str(blocker), "status", db_flag=False)
     assert not_sqlite.returncode == 2 and "not a database" in one_line(not_sqlite.stderr)
+
+
+def _damage(kind: str, db: Path) -> None:
+    """Damage a database file the way disks and copies do."""
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    data = db.read_bytes()
+    if kind == "truncated":
+        db.write_bytes(data[: len(data) // 2])
+    elif kind == "scrambled":             # page 2's b-tree header overwritten
+        db.write_bytes(data[:page_size] + b"\xff" * 12 + data[page_size + 12:])
+    elif kind == "empty":
+        db.write_bytes(b"")
+
+
+@pytest.mark.parametrize("kind", ["truncated", "scrambled", "empty"])
+def test_a_damaged_database_is_refused_in_one_line_naming_its_backups(novbe, kind):
+    """init, issue, status and serve refuse a damaged file in one line (exit 2) that names
+    the backups beside it; the file is left as it was."""
+    from shared.config import load_config
+    from shared.local_queue import LocalQueue
+
+    q = LocalQueue(novbe.db, load_config())
+    for _ in range(30):
+        q.issue("employment.job-seeker")
+    q.close()
+    made = novbe("backup")
+    assert made.returncode == 0, made.stderr
+    backup = Path(made.stdout.strip())
+    assert backup.parent == novbe.db.parent and backup.name.endswith(".bak")
+    _damage(kind, novbe.db)
+    damaged = novbe.db.read_bytes()
+    for args in (("init",), ("issue", "employment.job-seeker"), ("status",),
+                 ("serve", "--port", "0")):
+        done = novbe(*args)
+        line = one_line(done.stderr)
+        assert done.returncode == 2, (args, done.stderr)
+        assert "damaged" in line and backup.name in line and "novbe restore" in line, line
+        assert "Traceback" not in done.stderr
+    assert novbe.db.read_bytes() == damaged
+
+
+def test_restore_brings_back_the_backup_and_keeps_the_damaged_file(novbe):
+    """`novbe restore` puts the copy in place; the damaged file is moved aside, not deleted."""
+    for _ in range(3):
+        novbe("issue", "employment.job-seeker")
+    backup = Path(novbe("backup").stdout.strip())
+    novbe("issue", "employment.job-seeker")              # A-004: after the backup
+    _damage("truncated", novbe.db)
+    done = novbe("restore", str(backup))
+    assert done.returncode == 0, done.stderr
+    assert "moved aside" in done.stdout
+    assert list(novbe.db.parent.glob("cli.sqlite.*.damaged"))
+    status = json.loads(novbe("status", "--json").stdout)
+    assert status["waiting"]["employment.job-seeker"] == 3
+
+
+def test_backup_of_a_live_database_while_another_process_writes(novbe, tmp_path):
+    """A backup taken while a kiosk process issues is a sound database with every ticket
+    committed before it began."""
+    import sqlite3
+
+    stream = subprocess.Popen([sys.executable, "-m", "tests.shared.workers", "stream",
+                               str(novbe.db)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert stream.stdout.readline().strip() == "ready"
+        for _ in range(20):
+            stream.stdout.readline()
+        target = tmp_path / "copy.sqlite"
+        done = novbe("backup", str(target))
+        assert done.returncode == 0, done.stderr
+    finally:
+        stream.kill()
+        stream.wait()
+    copy = sqlite3.connect(target)
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert copy.execute("SELECT count(*) FROM tickets").fetchone()[0] >= 20
+    copy.close()
+    assert novbe("backup", str(target)).returncode == 2          # never overwrites a file

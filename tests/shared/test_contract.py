@@ -294,6 +294,7 @@ def test_next_with_nobody_waiting_still_ends_the_visit(queue, clock):
     """Next with an empty queue finishes the current visit, then says NoTicketWaiting."""
     t = queue.issue(JOB)
     queue.call_next("1")
+    queue.start("1")
     with pytest.raises(NoTicketWaiting):
         queue.call_next("1")
     assert queue.status(t.token).status == Status.DONE
@@ -365,6 +366,7 @@ def test_call_a_specific_ticket(queue, clock):
     a2 = queue.issue(JOB)
     a3 = queue.issue(JOB)
     assert queue.call("1", a3.code).id == a3.id
+    queue.start("1")
     assert queue.call("1", a2.token).id == a2.id
     assert queue.status(a3.token).status == Status.DONE
     assert queue.call_next("1").id == a1.id

@@ -143,8 +143,11 @@ class QueueMachine(RuleBasedStateMachine):
                 continue
             if e.kind == "issued":
                 assert e.ticket_id not in status, "issued twice"
-                service[e.ticket_id] = e.details["service"]
-            elif e.kind == "transferred":
+                service[e.ticket_id] = e.service
+            # every event tells the service the ticket had when it happened
+            assert e.service == service[e.ticket_id], (e.kind, e.service, service[e.ticket_id])
+            if e.kind == "transferred":
+                assert e.details["from_service"] == e.service
                 service[e.ticket_id] = e.details["to_service"]
             new = EVENT_STATUS[e.kind]
             if new is not None:

@@ -37,7 +37,7 @@ def test_migrations_are_named_and_applied_once(db_path):
     assert store.migrate(db, db_path) == []
     again = db.conn.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0]
     assert again == len(names)
-    assert {"tickets", "events", "sequences", "counters", "devices", "meta"} <= set(db.table_names())
+    assert {"tickets", "events", "sequences", "counters", "meta"} <= set(db.table_names())
     db.conn.close()
 
 
@@ -89,16 +89,22 @@ def test_failed_write_rolls_back(db_path):
 
 
 def test_numbers_come_from_the_daily_sequence_and_wrap_after_999(local_queue):
-    """The number is the per-prefix sequence of the day; after 999 it wraps to 001."""
-    local_queue.issue(JOB)
+    """The number is the per-prefix sequence of the day; after 999 it wraps to 001, skipping
+    numbers whose ticket is still open, so two open tickets never share a code."""
+    first = local_queue.issue(JOB)                      # A-001, still waiting
+    second = local_queue.issue(JOB)                     # A-002
+    local_queue.cancel(second.code)                     # A-002 is free again
     with local_queue.db.conn:
         local_queue.db.conn.execute("UPDATE sequences SET last = 998 WHERE prefix = 'A'")
     assert local_queue.issue(JOB).code == "A-999"
-    assert local_queue.issue(JOB).code == "A-001"
+    wrapped = local_queue.issue(JOB)
+    assert wrapped.code == "A-002"                      # A-001 is still waiting
     assert local_queue.issue(PENSION).code == "B-001"
+    assert local_queue.ticket("A-001").id == first.id   # one open A-001: the lookup finds it
+    assert local_queue.ticket("A-002").id == wrapped.id  # the open one, not the cancelled one
     rows = local_queue.db.conn.execute(
         "SELECT prefix, last FROM sequences ORDER BY prefix").fetchall()
-    assert rows == [("A", 1000), ("B", 1)]
+    assert [tuple(r) for r in rows] == [("A", 1001), ("B", 1)]
 
 
 def test_every_status_change_is_an_event_in_the_same_transaction(local_queue):

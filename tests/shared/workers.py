@@ -44,6 +44,41 @@ def counter_worker(db: str, index: int, rounds: int, barrier: Any, out: str) -> 
     Path(out).write_text(json.dumps({"issued": issued, "called": called}))
 
 
+def console_worker(db: str, index: int, rounds: int, barrier: Any, out: str) -> None:
+    """A staff console at counter 1: look at the counter, then press Next with the code seen
+    (`expect`); record (seen, called) for every Next that went through."""
+    from shared.errors import CounterChanged
+
+    barrier.wait()
+    q = LocalQueue(db, load_config(), FakeClock(MONDAY_10AM))
+    done: list[list[str]] = []
+    refused = 0
+    try:
+        for _ in range(rounds):
+            state = q.counter_state("1")
+            seen = state.ticket.code if state.ticket else ""
+            try:
+                done.append([seen, q.call_next("1", expect=seen).code])
+            except CounterChanged:
+                refused += 1
+            except NoTicketWaiting:
+                pass
+    finally:
+        q.close()
+    Path(out).write_text(json.dumps({"done": done, "refused": refused}))
+
+
+def issue_with_request(db: str, request_id: str, barrier: Any, out: str) -> None:
+    """A kiosk's retry of one issue request (same request id) from another process."""
+    barrier.wait()
+    q = LocalQueue(db, load_config(), FakeClock(MONDAY_10AM))
+    try:
+        t = q.issue("employment.job-seeker", source="kiosk-retry", request_id=request_id)
+    finally:
+        q.close()
+    Path(out).write_text(json.dumps({"id": t.id, "code": t.code}))
+
+
 def stream(db: str) -> None:
     """Issue tickets one after another, printing each committed code on its own line."""
     q = LocalQueue(db, load_config(), FakeClock(MONDAY_10AM))

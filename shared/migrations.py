@@ -1,0 +1,125 @@
+"""The queue database's schema as append-only sqlite-utils migrations, m001_… onwards."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("novbe")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    db.table("tickets").create({
+        "id": int, "code": str, "prefix": str, "number": int, "service": str,
+        "priority": str, "priority_rank": int, "language": str, "source": str,
+        "token": str, "status": str, "service_day": str,
+        "issued_at": float, "queued_at": float, "called_at": float, "started_at": float,
+        "finished_at": float, "counter": str, "staff": str, "outcome": str,
+        "recalls": int, "transfers": int, "rating": int,
+    }, pk="id", not_null={"code", "prefix", "number", "service", "token", "status",
+                          "service_day", "issued_at", "queued_at", "priority_rank"},
+       defaults={"recalls": 0, "transfers": 0, "language": "az"})
+    db.execute("CREATE UNIQUE INDEX idx_tickets_token ON tickets(token)")
+    db.execute("CREATE INDEX idx_tickets_day_code ON tickets(service_day, code)")
+    db.execute("CREATE INDEX idx_tickets_waiting ON tickets(priority_rank, queued_at, id) "
+               "WHERE status = 'waiting'")
+    db.execute("CREATE INDEX idx_tickets_waiting_service ON tickets(service, priority_rank, queued_at, id) "
+               "WHERE status = 'waiting'")
+    db.execute("CREATE INDEX idx_tickets_open ON tickets(service_day) "
+               "WHERE status IN ('waiting', 'called', 'serving')")
+    db.execute("CREATE INDEX idx_tickets_finished ON tickets(service, finished_at) "
+               "WHERE status = 'done'")
+    db.execute("CREATE INDEX idx_tickets_day_service ON tickets(service_day, service)")
+    db.table("sequences").create({"service_day": str, "prefix": str, "last": int},
+                           pk=("service_day", "prefix"))
+    db.table("counters").create({"id": str, "state": str, "staff": str, "ticket_id": int,
+                           "updated_at": float}, pk="id",
+                          foreign_keys=[("ticket_id", "tickets", "id")])
+    db.table("events").create({"id": int, "at": float, "kind": str, "ticket_id": int,
+                         "counter": str, "staff": str, "source": str, "details": str}, pk="id",
+                        not_null={"at", "kind"}, foreign_keys=[("ticket_id", "tickets", "id")])
+    db.execute("CREATE INDEX idx_events_ticket ON events(ticket_id)")
+    db.execute("CREATE INDEX idx_events_at ON events(at)")
+    db.table("devices").create({"source": str, "state": str, "message": str, "at": float}, pk="source")
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+
+
+@migrations()
+def m002_server_accounts(db: sqlite_utils.Database) -> None:
+    """Staff accounts, device tokens and sign-in sessions of the server (issue 6)."""
+    db.table("staff").create({"name": str, "password_hash": str, "created_at": float,
+                        "updated_at": float}, pk="name", not_null={"password_hash"})
+    db.table("device_tokens").create({"name": str, "token_hash": str, "created_at": float},
+                               pk="name", not_null={"token_hash"})
+    db.execute("CREATE UNIQUE INDEX idx_device_tokens_hash ON device_tokens(token_hash)")
+    db.table("sessions").create({"id_hash": str, "staff": str, "csrf": str, "counter": str,
+                           "created_at": float, "expires_at": float}, pk="id_hash",
+                          not_null={"staff", "csrf", "expires_at"},
+                          foreign_keys=[("staff", "staff", "name")])
+
+
+@migrations()
+def m003_device_roles_and_issue_requests(db: sqlite_utils.Database) -> None:
+    """Device tokens get a role (existing ones: kiosk); the request ids of remote issues, so a
+    kiosk retrying an issue gets its first ticket back instead of a second one."""
+    db.table("device_tokens").add_column("role", str, not_null_default="kiosk")
+    db.table("issue_requests").create({"request_id": str, "service_day": str, "ticket_id": int,
+                                 "token": str, "created_at": float}, pk="request_id",
+                                not_null={"service_day", "ticket_id", "token"})
+    db.execute("CREATE INDEX idx_issue_requests_day ON issue_requests(service_day)")
+
+
+@migrations()
+def m004_events_keep_their_facts(db: sqlite_utils.Database) -> None:
+    """Events carry the ticket's code and service as they were when they happened; a ticket
+    keeps the service it was issued for (the daily cap counts that) and the kiosk's request id
+    (idempotent issue, inside the issuing transaction); a counter's visitor is read from the
+    tickets alone (counters.ticket_id, the devices table and issue_requests were second copies
+    of facts the tickets and the event log hold)."""
+    db.table("events").add_column("code", str)
+    db.table("events").add_column("service", str)
+    db.table("tickets").add_column("issued_service", str)
+    db.table("tickets").add_column("request_id", str)
+    _replay_services(db)
+    db.execute("UPDATE tickets SET issued_service = coalesce(issued_service, service)")
+    db.execute("""UPDATE tickets SET request_id = (SELECT r.request_id FROM issue_requests r
+                  WHERE r.ticket_id = tickets.id)""")
+    db.execute("CREATE UNIQUE INDEX idx_tickets_request ON tickets(service_day, request_id) "
+               "WHERE request_id IS NOT NULL")
+    db.execute("CREATE INDEX idx_tickets_day_issued_service ON tickets(service_day, issued_service)")
+    db.execute("CREATE INDEX idx_tickets_at_counter ON tickets(counter) "
+               "WHERE status IN ('called', 'serving')")
+    db.execute("CREATE INDEX idx_events_kind ON events(kind, source, id)")
+    db["issue_requests"].drop()
+    db["devices"].drop()
+    # Rebuilt by hand: sqlite-utils' transform() commits on its own, inside our transaction.
+    db.execute("CREATE TABLE counters_new (id TEXT PRIMARY KEY, state TEXT, staff TEXT, "
+               "updated_at FLOAT)")
+    db.execute("INSERT INTO counters_new SELECT id, state, staff, updated_at FROM counters")
+    db.execute("DROP TABLE counters")
+    db.execute("ALTER TABLE counters_new RENAME TO counters")
+
+
+def _replay_services(db: sqlite_utils.Database) -> None:
+    """Fill events.code/service for the history written before m004: the issued event's
+    service, changed by each transfer, replayed in event order per ticket."""
+    current: dict[int, tuple[str, str]] = {}
+    tickets = {r[0]: (r[1], r[2]) for r in db.execute("SELECT id, code, service FROM tickets")}
+    updates: list[tuple[Any, ...]] = []
+    for eid, tid, kind, details in db.execute(
+            "SELECT id, ticket_id, kind, details FROM events WHERE ticket_id IS NOT NULL ORDER BY id"):
+        info = json.loads(details) if details else {}
+        code, service = current.get(tid) or tickets.get(tid, (None, None))
+        if kind == "issued":
+            service = info.get("service", service)
+        elif kind == "transferred":
+            service = info.get("from_service", service)
+        updates.append((code, service, eid))
+        if kind == "transferred" and info.get("to_service"):
+            service = info["to_service"]
+        current[tid] = (code, service)
+    db.conn.executemany("UPDATE events SET code = ?, service = ? WHERE id = ?", updates)
