@@ -81,7 +81,9 @@ def fairness_rows(name: str, seeds: list[int], multiple: float) -> list[dict]:
                          fairness=replace(scenario.centre.fairness, enabled=enabled,
                                           wait_multiple=multiple),
                          waits=replace(scenario.centre.waits, estimator="simple"))
-        regular, priority, late, within = [], [], 0, 0
+        regular: list[float] = []
+        priority: list[float] = []
+        late = within = 0
         for seed in seeds:
             result = simulate(scenario, seed, centre, history_days=0)
             for t in result.tickets:

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from planning.scenario import Scenario, Shift
-from shared.clock import from_epoch
+from shared.clock import to_datetime
 from shared.config import WEEKDAYS, CentreConfig
 from shared.errors import NovbeError
 from shared.habits import learn_habits
@@ -82,7 +82,7 @@ class _Learner:
         for (_day, _tid, status, called_at, started, finished, outcome, moved, at, details,
              issued_for) in rows:
             info = json.loads(details) if details else {}
-            hours[from_epoch(at).astimezone(self.tz).hour] += 1
+            hours[to_datetime(at).astimezone(self.tz).hour] += 1
             service = issued_for or info.get("service")
             if service in self.centre.services:
                 mix[service] += 1
@@ -130,10 +130,11 @@ class _Learner:
         rows = self.conn.execute(
             "SELECT at, counter, kind, details FROM events WHERE counter IS NOT NULL ORDER BY id"
         ).fetchall()
-        events, last_seen = [], {}
+        events: list[tuple[int, str, str, float]] = []
+        last_seen: dict[str, dict[str, int]] = {}
         known = {c.id for c in self.centre.counters}
         for at, counter, kind, details in rows:
-            local = from_epoch(at).astimezone(self.tz)
+            local = to_datetime(at).astimezone(self.tz)
             day = local.date().isoformat()
             if day not in index or counter not in known:
                 continue

@@ -96,12 +96,13 @@ def _waits(records: list[TicketRecord], targets: dict[str, float]) -> WaitFigure
 def accuracy(records: list[TicketRecord]) -> Accuracy:
     """Printed against real waits of every ticket that was called."""
     called = [r for r in records if r.wait_min is not None]
-    errors = [r.printed_min - r.wait_min for r in called]  # type: ignore[operator]
+    waits = [r.wait_min or 0.0 for r in called]
+    errors = [r.printed_min - w for r, w in zip(called, waits, strict=True)]
     abs_errors = [abs(e) for e in errors]
     n = len(called) or 1
     no_wait = [r for r in called if r.printed_max_min == 0]
-    in_range = sum(1 for r in called
-                   if r.printed_min - 1 <= r.wait_min <= r.printed_max_min + 1)  # type: ignore[operator]
+    in_range = sum(1 for r, w in zip(called, waits, strict=True)
+                   if r.printed_min - 1 <= w <= r.printed_max_min + 1)
     return Accuracy(
         tickets=len(called),
         median_abs_error=statistics.median(abs_errors) if abs_errors else 0.0,
@@ -111,7 +112,7 @@ def accuracy(records: list[TicketRecord]) -> Accuracy:
         within_5=sum(1 for e in abs_errors if e <= 5) / n,
         within_range=in_range / n,
         no_wait_tickets=len(no_wait),
-        no_wait_late=sum(1 for r in no_wait if r.wait_min > NO_WAIT_LATE_MIN),  # type: ignore[operator]
+        no_wait_late=sum(1 for r in no_wait if (r.wait_min or 0.0) > NO_WAIT_LATE_MIN),
         ranges=sum(1 for r in called if r.printed_max_min > r.printed_min),
     )
 

@@ -310,14 +310,14 @@ class _Parser:
             if not isinstance(raw_pauses, list):
                 self.fail(f"{where}.pauses", "must be a list like [\"13:00-13:45\"]")
                 raw_pauses = []
-            pauses = []
+            pauses: list[tuple[time, time]] = []
             for p in raw_pauses:
                 parts = str(p).replace("–", "-").split("-")
-                times = [parse_time(x) for x in parts] if len(parts) == 2 else [None]
-                if None in times or times[1] <= times[0]:
+                begin, end = (parse_time(parts[0]), parse_time(parts[1])) if len(parts) == 2 else (None, None)
+                if begin is None or end is None or end <= begin:
                     self.fail(f"{where}.pauses", f"must look like \"13:00-13:45\", got {p!r}")
                 else:
-                    pauses.append((times[0], times[1]))
+                    pauses.append((begin, end))
             late = self.number(s, "late_open_max_min", f"{where}.late_open_max_min", 0.0)
             out.append(Shift(tuple(dict.fromkeys(counters)), opens, closes, tuple(sorted(pauses)), late))
         return out

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from shared.fairness import is_overdue
@@ -40,6 +40,9 @@ DRAW_STEPS = 12               # a replay longer than this …
 LONG_DRAWS = 15               # … is drawn this many times
 MIN_DRAWN = 5                 # recent visits needed to draw from them
 OPENING_DELAY_S = 300.0       # a closed counter, when none serving the service is open, opens within this
+
+
+Entry = tuple[int, float, int | None]   # a waiting ticket in the replay: rank, queue time, id
 
 
 @dataclass(frozen=True)
@@ -74,14 +77,14 @@ class QueueState:
     now: float
     waiting: Sequence[WaitingTicket]            # in call order
     counters: Sequence[CounterNow]
-    visits: dict[str, Sequence[float]]          # service → recent visit seconds (call → end)
+    visits: Mapping[str, Sequence[float]]       # service → recent visit seconds (call → end)
     service_min: dict[str, float]               # service → configured minutes (the prior)
     recent_priority: Sequence[tuple[str, int, float]] = ()  # (service, rank, issued_at)
     pause_min: float = 45.0                     # how long a pause usually lasts
     normal_rank: int = 1000
     fairness_multiple: float = 0.0              # > 0: the fairness rule with this multiple
     target_min: dict[str, float] = field(default_factory=dict)
-    service_s: dict[str, Sequence[float]] = field(default_factory=dict)  # start → finish
+    service_s: Mapping[str, Sequence[float]] = field(default_factory=dict)  # start → finish
     walk_ups_s: Sequence[float] = ()            # call → start of recent visits
     no_shows_s: Sequence[float] = ()            # call → no-show of recent no-shows
 
@@ -320,15 +323,16 @@ class _Replay:
     state: QueueState
     # per service: its priority tickets, then its regular ones, each in call order; the
     # ticket asked about has id None
-    queues: dict[str, tuple[list[tuple[int, float, int | None]], ...]]
+    queues: dict[str, tuple[list[Entry], list[Entry]]]
     counters: list[tuple[int, CounterNow]]                   # (index, counter) counted on
     rates: dict[str, float]
-    live: dict[int, list[tuple[str, list, list]]] = field(default_factory=dict)
+    live: dict[int, list[tuple[str, list[Entry], list[Entry]]]] = field(default_factory=dict)
     rated: dict[int, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for i, c in self.counters:
-            self.live[i] = [(s, *self.queues[s]) for s in c.services if s in self.queues]
+            self.live[i] = [(s, self.queues[s][0], self.queues[s][1]) for s in c.services
+                            if s in self.queues]
             self.rated[i] = [s for s in c.services if s in self.rates]
 
     def _overdue(self, live: list[tuple[str, list, list]], heads: dict[int, int],
@@ -356,7 +360,8 @@ class _Replay:
             at = now
             if c.visit_service is not None:
                 at = now + sampler.rest_of(c, now, i)
-            free.append((max(at, _available(state, c)), i))
+            available = _available(state, c)
+            free.append((at if available is None else max(at, available), i))
             if c.pause and c.mode == "open" and c.pause[1] > now and c.pause[0] > now - LATE_PAUSE_S:
                 pauses[i] = c.pause
         heapq.heapify(free)
@@ -379,10 +384,10 @@ class _Replay:
                 rel = at - now
                 virtual = next((s for s in rated[i] if next_at[s] <= rel), None)
                 if virtual is not None:
-                    key = sampler.virtual_key(virtual, taken[virtual])
+                    vkey = sampler.virtual_key(virtual, taken[virtual])
                     taken[virtual] += 1
                     next_at[virtual] = sampler.arrival(virtual, taken[virtual])
-                    heapq.heappush(free, (at + sampler.visit(virtual, key), i))
+                    heapq.heappush(free, (at + sampler.visit(virtual, vkey), i))
                     continue
             best: tuple[int, float, float] | None = None
             best_queue: list | None = None
@@ -465,7 +470,7 @@ def _prepare(state: QueueState, service: str, rank: int, queued_at: float | None
              ticket_id: int | None) -> _Replay | None:
     """The replay's starting point, or None when no counter that serves `service` is counted on."""
     now = state.now
-    entries: dict[str, list[tuple[int, float, int | None]]] = {}
+    entries: dict[str, list[Entry]] = {}
     mine_seen = False
     for t in state.waiting:
         mine = ticket_id is not None and t.id == ticket_id
@@ -473,7 +478,7 @@ def _prepare(state: QueueState, service: str, rank: int, queued_at: float | None
         entries.setdefault(t.service, []).append((t.rank, t.queued_at, None if mine else t.id))
     if not mine_seen:
         entries.setdefault(service, []).append((rank, queued_at if queued_at is not None else now, None))
-    queues = {}
+    queues: dict[str, tuple[list[Entry], list[Entry]]] = {}
     for s, q in entries.items():
         q.sort(key=lambda e: (e[0], e[1], math.inf if e[2] is None else e[2]))
         queues[s] = ([e for e in q if e[0] < state.normal_rank], [e for e in q if e[0] >= state.normal_rank])
