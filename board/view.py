@@ -280,7 +280,9 @@ class BoardWidget(QWidget):
         gap = 0.0  # rows are told apart by their alternating colours
         cw = (w - gap * (cols - 1)) / cols
         rh = min((h - title_h - gap * (per_col - 1)) / per_col, 9 * u)
-        letter_w, num_w, est_w = rh * 1.1, cw * 0.09, cw * 0.17
+        # a range ("45–60 dəq") needs about half as much room again as a point ("~8 dəq")
+        ranged = any(r.waiting and r.wait_high_min > r.wait_low_min for r in rows)
+        letter_w, num_w, est_w = rh * 1.1, cw * 0.09, cw * (0.25 if ranged else 0.17)
         name_w = cw - letter_w - num_w - est_w - 2.5 * u
         fits = [self._fit2(row.name, name_w, rh, rh * 0.46) for row in rows]
         common = sorted(fits)[len(fits) // 2]  # most names share one size; only longer ones shrink

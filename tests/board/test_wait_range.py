@@ -1,0 +1,32 @@
+"""The board's per-category wait shows the range the estimate gives ("45–60 dəq") when a queue
+is long (issue 13), and a point otherwise."""
+
+from __future__ import annotations
+
+from board.app import build_board
+from board.audio import RecordingSink
+from board.demo import screenshot
+from tests.board.test_screens import caught_up
+
+
+def test_board_shows_a_range_for_a_long_queue(qtbot, local_queue, config, tmp_path, artifacts):
+    """Six visitors wait for disability with one counter busy: the board shows a range for
+    disability; pensions, with a counter free, no wait at all."""
+    for _ in range(6):
+        local_queue.issue("disability.assessment")
+    local_queue.call_next("11")
+    local_queue.start("11")
+    local_queue.open_counter("4")
+    widget = build_board(local_queue, config, sink=RecordingSink(), speech=False, wav_dir=tmp_path)
+    qtbot.addWidget(widget)
+    try:
+        caught_up(qtbot, widget.controller, local_queue)
+        rows = {w.prefix: w for w in widget.controller.state.waiting}
+        disability, pensions = rows["E"], rows["B"]
+        assert disability.wait_low_min < disability.estimated_wait_min <= disability.wait_high_min
+        assert disability.wait_low_min % 5 == 0 and disability.wait_high_min % 5 == 0
+        assert pensions.estimated_wait_min == pensions.wait_low_min == pensions.wait_high_min == 0
+        assert "{low}–{high} min" in widget.controller.state.labels
+        screenshot(widget, (1920, 1080), artifacts / "board-wait-range-1920x1080.png")
+    finally:
+        widget.controller.close()
