@@ -29,7 +29,7 @@ from shared.errors import (
     QueueUnavailable,
     TicketNotFound,
 )
-from shared.fairness import is_overdue
+from shared.fairness import joins_priority_at
 from shared.model import (
     DEVICE_KINDS,
     TRANSITIONS,
@@ -384,19 +384,19 @@ class LocalQueue:
         return called
 
     def _overdue_before(self, tx: Tx, services: tuple[str, ...], first: TicketRow) -> TicketRow | None:
-        """The fairness rule (shared/fairness.py): the oldest regular ticket of `services` past
-        its limit and queued before the priority ticket `first`, which it then precedes."""
+        """The fairness rule (shared/fairness.py): of the oldest regular ticket of each of
+        `services`, the one that reached its limit first — if that was before the priority
+        ticket `first` came, it goes first."""
         marks = ",".join("?" * len(services))
         multiple = self.config.fairness.wait_multiple
         oldest = tx.rows(
             f"SELECT service, min(queued_at), id FROM tickets WHERE status = 'waiting' "
             f"AND service IN ({marks}) AND priority_rank >= ? AND queued_at < ? GROUP BY service",
             (*services, NORMAL_RANK, first["queued_at"]))
-        due = [r for r in oldest if is_overdue(
-            r[1], tx.at, self.config.service(r[0]).target_wait_min, multiple)]
-        if not due:
-            return None
-        return self._by_id(tx, min(due, key=lambda r: (r[1], r[2]))[2])
+        joined = [(joins_priority_at(r[1], self.config.service(r[0]).target_wait_min, multiple),
+                   r[2]) for r in oldest]
+        due = [j for j in joined if j[0] < first["queued_at"]]
+        return self._by_id(tx, min(due)[1]) if due else None
 
     def call(self, counter: str, ticket: str, staff: str | None = None,
              expect: str | None = None, holder: str | None = None) -> Ticket:

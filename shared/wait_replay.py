@@ -23,7 +23,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from shared.fairness import is_overdue
+from shared.fairness import joins_priority_at
 
 WALK_UP_S = 45.0              # prior for call → start when nothing is measured yet
 PRIOR_WEIGHT = 4.0            # the configured minutes count as this many measured visits
@@ -337,15 +337,16 @@ class _Replay:
 
     def _overdue(self, live: list[tuple[str, list, list]], heads: dict[int, int],
                  at: float) -> tuple[str, list[tuple[int, float, int | None]], float] | None:
-        """The oldest regular ticket past its fairness limit among a counter's queues: (its
-        service, its list, its queue time), or None."""
+        """The regular ticket that reached its fairness limit first among a counter's queues
+        (and has by `at`): (its service, its list, when it joined the priority line), or None."""
         found = None
         for s, _, regular in live:
             if heads[id(regular)] < len(regular):
                 _, qa, _ = regular[heads[id(regular)]]
-                if is_overdue(qa, at, self.state.target_min.get(s, 10.0),
-                              self.state.fairness_multiple) and (found is None or qa < found[2]):
-                    found = (s, regular, qa)
+                joined = joins_priority_at(qa, self.state.target_min.get(s, 10.0),
+                                           self.state.fairness_multiple)
+                if joined <= at and (found is None or joined < found[2]):
+                    found = (s, regular, joined)
         return found
 
     def run(self, sampler: _Expected | _Drawn) -> tuple[float | None, int]:
@@ -380,9 +381,11 @@ class _Replay:
             overdue = self._overdue(live[i], heads, at) if fair else None
             # A priority visitor likely to have come by now for a service of this counter goes
             # first (only those who would be called before the ticket have a rate).
-            if overdue is None and at - now <= PRIORITY_HORIZON_S:
+            if at - now <= PRIORITY_HORIZON_S:
                 rel = at - now
-                virtual = next((s for s in rated[i] if next_at[s] <= rel), None)
+                # (a regular past its limit before a virtual visitor came goes first)
+                virtual = next((s for s in rated[i] if next_at[s] <= rel and (
+                    overdue is None or now + next_at[s] < overdue[2])), None)
                 if virtual is not None:
                     vkey = sampler.virtual_key(virtual, taken[virtual])
                     taken[virtual] += 1
@@ -403,6 +406,7 @@ class _Replay:
             if best is None or best_queue is None:
                 continue                # nothing left for this counter
             if overdue is not None and best[0] < state.normal_rank and overdue[2] < best[1]:
+                # it reached its limit before this priority ticket came
                 best_service, best_queue, _ = overdue  # fairness: past its limit, first
             tid = best_queue[heads[id(best_queue)]][2]
             heads[id(best_queue)] += 1

@@ -1,5 +1,6 @@
-"""The fairness rule (issue 13): a regular visitor past wait_multiple × the target wait is called
-before priority visitors who came after them; off by config, priority always goes first."""
+"""The fairness rule (issue 13): a regular visitor past wait_multiple × the target wait joins the
+priority line then — called before priority visitors who came after that moment; off by config,
+priority always goes first."""
 
 from __future__ import annotations
 
@@ -16,10 +17,14 @@ from tests.conftest import MONDAY_10AM
 from tests.shared.helpers import JOB, dost_data
 
 
-def _queue(tmp_path: Path, clock: FakeClock, enabled: bool) -> LocalQueue:
+def _queue_config(enabled: bool):
     data = copy.deepcopy(dost_data())
     data["fairness"] = {"enabled": enabled, "wait_multiple": 2.0}
-    return LocalQueue(tmp_path / "fair.sqlite", parse_config(data, "fair.toml"), clock)
+    return parse_config(data, "fair.toml")
+
+
+def _queue(tmp_path: Path, clock: FakeClock, enabled: bool) -> LocalQueue:
+    return LocalQueue(tmp_path / "fair.sqlite", _queue_config(enabled), clock)
 
 
 @pytest.mark.parametrize("enabled", [True, False])
@@ -63,6 +68,46 @@ def test_priority_ticket_older_than_the_overdue_one_still_goes_first(tmp_path):
         regular = q.issue(JOB)
         clock.advance(minutes=30)
         assert [q.call_next("1").id, q.call_next("1").id] == [veteran.id, regular.id]
+    finally:
+        q.close()
+
+
+def test_priority_ticket_that_came_before_the_limit_still_goes_first(tmp_path):
+    """A veteran who came at minute 10, before the regular visitor reached the 20-minute limit,
+    is still called first at minute 25; one who came at minute 22 is not."""
+    clock = FakeClock(MONDAY_10AM)
+    q = _queue(tmp_path, clock, True)
+    try:
+        regular = q.issue(JOB)
+        clock.advance(minutes=10)
+        early = q.issue(JOB, priority="veteran")
+        clock.advance(minutes=12)
+        late = q.issue(JOB, priority="veteran")
+        clock.advance(minutes=3)
+        order = [q.call_next("1").id for _ in range(3)]
+        assert order == [early.id, regular.id, late.id]
+    finally:
+        q.close()
+
+
+def test_the_wait_estimate_follows_the_rule(tmp_path):
+    """With the rule on, an overdue regular ticket's printed wait counts no newer veteran ahead
+    of it: it is the next one called."""
+    clock = FakeClock(MONDAY_10AM)
+    q = _queue(tmp_path, clock, True)
+    try:
+        q.open_counter("1")
+        q.issue(JOB)
+        q.call_next("1")
+        q.start("1")                       # counter 1 busy
+        regular = q.issue(JOB)
+        clock.advance(minutes=21)
+        for _ in range(3):
+            q.issue(JOB, priority="veteran")
+        with_rule = q.status(regular.token).estimated_wait_min
+        q.config = _queue_config(False)
+        without = q.status(regular.token).estimated_wait_min
+        assert with_rule < without
     finally:
         q.close()
 
