@@ -113,10 +113,17 @@ def render_plans(results: list, target: float) -> str:
                         f"{r.p90_by_hour.get(h, 0):>6.1f}" for r in results)
         lines.append(f"{h:02d}:00 {cells}")
     lines.append("")
+    unreachable = results[0].unreachable if results else []
     for r in results:
+        r.unreachable = unreachable
         verdict = "meets" if r.meets(target) else "MISSES"
         lines.append(f"{r.label}: {r.plan.counter_hours} counter-hours, {r.within_target:.1%} "
-                     f"of visitors within target — {verdict} {target:.0%} every hour")
+                     f"of visitors within target — {verdict} {target:.0%} every hour"
+                     + (" that can" if unreachable else ""))
+    if unreachable:
+        lines.append("even with every counter open, "
+                     + ", ".join(f"{h:02d}:00" for h in unreachable)
+                     + " miss the target: more counters (or staff for longer visits) are needed")
     return "\n".join(lines)
 
 

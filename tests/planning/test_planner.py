@@ -97,3 +97,14 @@ def test_chart_is_an_svg_with_a_bar_per_hour_and_plan(small, planned):
         "http://www.w3.org/2000/svg", "")
     ARTIFACTS.mkdir(exist_ok=True)
     (Path(ARTIFACTS) / "plan-chart.svg").write_text(svg, encoding="utf-8")
+
+
+def test_hours_no_staffing_can_save_are_named_not_hidden():
+    """Far more visitors than six counters can serve: the planner keeps every counter open in
+    the hours that miss even so, names them, and still meets the target where it can."""
+    crowded = parse_scenario({**SMALL, "scenario": {**SMALL["scenario"], "visitors": 260},
+                              "arrivals": {"09": 0.1, "10": 0.8, "11": 0.1}}, "crowded.toml")
+    result = find_plan(crowded, 0.9, (1,))
+    assert 10 in result.unreachable and result.plan.counters[10] == 6
+    assert result.meets(0.9)
+    assert result.to_json()["unreachable_hours"] == result.unreachable
