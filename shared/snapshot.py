@@ -48,7 +48,7 @@ def read_snapshot(tx: Tx, competing: dict[str, tuple[str, ...]], zone: str | Non
             # The wait a new visitor of this service would face (as issue() tells them);
             # a category shows the longest of its services'.
             ahead = sum(before_new.get(s, 0) for s in competing.get(svc.id, (svc.id,)))
-            w = printed_wait(tx, inputs, svc.id, NORMAL_RANK, tx.at, None, ahead, state)
+            w = printed_wait(tx, inputs, svc.id, NORMAL_RANK, tx.at, None, ahead, state, quick=True)
             old = int((tx.at - first) // 60) if first else 0
             services.append(ServiceLoad(svc.id, n, w.minutes, old, w.low, w.high))
             total += n

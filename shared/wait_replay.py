@@ -33,6 +33,7 @@ RANGE_FROM_MIN = 10           # from this point on, a range is printed rather th
 LATE_OPEN_S = 20 * 60         # a counter still closed this long after it usually opens is not coming
 SOON_OPEN_S = 60 * 60         # a closed counter that usually opens within this is counted on
 LATE_PAUSE_S = 20 * 60        # a pause taken up to this much earlier than usual is the usual one
+QUICK_RANGE = (0.8, 1.25)      # a quick estimate's range around its point
 PRIORITY_HORIZON_S = 3600.0   # priority visitors to come are counted this far ahead
 MAX_STEPS = 20000             # a replay stops here (a queue that never empties)
 DRAWS = 15                    # replays with drawn times (their median is the estimate)
@@ -417,10 +418,11 @@ class _Replay:
 
 
 def estimate(state: QueueState, service: str, rank: int, queued_at: float | None = None,
-             ticket_id: int | None = None) -> WaitEstimate:
+             ticket_id: int | None = None, quick: bool = False) -> WaitEstimate:
     """The wait of a ticket of `service` and priority `rank`: the waiting one with `ticket_id`,
-    or a new one queued now when `ticket_id` is None."""
-    return as_printed(*wait_spread(state, service, rank, queued_at, ticket_id))
+    or a new one queued now when `ticket_id` is None. `quick`: one replay with expected times
+    instead of the drawn ones (a board's per-service "about", read dozens of times a minute)."""
+    return as_printed(*wait_spread(state, service, rank, queued_at, ticket_id, quick))
 
 
 def as_printed(seconds: float, low_s: float | None = None,
@@ -432,11 +434,12 @@ def as_printed(seconds: float, low_s: float | None = None,
     point = max(1, round(seconds / 60))
     if point < RANGE_FROM_MIN or low_s is None or high_s is None:
         return WaitEstimate(point, point, point)
-    low = min(point, 5 * math.floor(low_s / 60 / 5))
-    high = max(point, 5 * math.ceil(high_s / 60 / 5))
-    if high - low <= 5 and low <= point <= high:
-        return WaitEstimate(point, low, high) if high > low else WaitEstimate(point, point, point)
-    return WaitEstimate(point, max(low, point - 10), min(high, point + 15))
+    # the likely waits on the 5-minute grid, at most 10 below and 15 above the point (a wider
+    # range says nothing), always around the point
+    low = max(5 * math.floor(low_s / 300), 5 * math.ceil((point - 10) / 5), 0)
+    high = min(5 * math.ceil(high_s / 300), 5 * math.floor((point + 15) / 5))
+    low, high = min(low, 5 * math.floor(point / 5)), max(high, 5 * math.ceil(point / 5))
+    return WaitEstimate(point, low, high) if high > low else WaitEstimate(point, point, point)
 
 
 def wait_seconds(state: QueueState, service: str, rank: int, queued_at: float | None = None,
@@ -446,7 +449,8 @@ def wait_seconds(state: QueueState, service: str, rank: int, queued_at: float | 
 
 
 def wait_spread(state: QueueState, service: str, rank: int, queued_at: float | None = None,
-                ticket_id: int | None = None) -> tuple[float, float | None, float | None]:
+                ticket_id: int | None = None,
+                quick: bool = False) -> tuple[float, float | None, float | None]:
     """(likely seconds, low, high) until a counter calls the ticket, by replaying the call order
     (see the module): with expected times, and — when few visits stand between the ticket and
     its call, where the luck of one visit decides — DRAWS times with drawn visit times, taking
@@ -460,6 +464,8 @@ def wait_spread(state: QueueState, service: str, rank: int, queued_at: float | N
         return _no_counter(state, service, rank, queued_at, ticket_id), None, None
     if seconds <= 0:
         return seconds, None, None
+    if quick:
+        return seconds, seconds * QUICK_RANGE[0], seconds * QUICK_RANGE[1]
     seed = int(state.now)
     draws = DRAWS if steps <= DRAW_STEPS else LONG_DRAWS
     drawn = sorted(r for r in (replay.run(_Drawn(times, replay.rates, seed, j))[0]

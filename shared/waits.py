@@ -154,10 +154,13 @@ def queue_state(tx: Tx, inputs: WaitInputs) -> QueueState:
 
 
 def printed_wait(tx: Tx, inputs: WaitInputs, service: str, rank: int, queued_at: float,
-                 ticket_id: int | None, ahead: int, state: QueueState | None = None) -> WaitEstimate:
+                 ticket_id: int | None, ahead: int, state: QueueState | None = None,
+                 quick: bool = False) -> WaitEstimate:
     """The wait printed for a ticket (`ticket_id` None: one issued now), by the configured
-    estimator: the replay (shared/wait_replay.py) or the first, simple one."""
+    estimator: the replay (shared/wait_replay.py; `quick`: its one-replay form, for boards) or
+    the first, simple one."""
     if tx.config.waits.estimator == "simple":
         minutes = estimate_wait(tx, service, ahead)
         return WaitEstimate(minutes, minutes, minutes)
-    return replay_estimate(state or queue_state(tx, inputs), service, rank, queued_at, ticket_id)
+    return replay_estimate(state or queue_state(tx, inputs), service, rank, queued_at, ticket_id,
+                           quick)

@@ -146,3 +146,13 @@ def test_recent_visits_split_walk_up_service_and_no_show():
     assert r.visits == {"a": [330.0, 120.0], "b": [200.0]}
     assert r.service == {"a": [300.0, 40.0], "b": [180.0]}
     assert r.walk_ups == [30.0, 20.0, 10.0] and r.no_shows == [120.0]
+
+
+@given(st.floats(0, 7200), st.floats(0, 1), st.floats(1, 3))
+def test_a_printed_range_is_on_the_five_minute_grid_around_its_point(seconds, low_f, high_f):
+    """Any spread of likely waits prints as low ≤ point ≤ high, a range on the 5-minute grid
+    at most 25 minutes wide."""
+    w = as_printed(seconds, seconds * low_f, seconds * high_f)
+    assert 0 <= w.low <= w.minutes <= w.high
+    if w.is_range:
+        assert w.low % 5 == 0 and w.high % 5 == 0 and w.high - w.low <= 25
