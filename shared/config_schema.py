@@ -254,60 +254,6 @@ class _Table(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class PriorityTable(_Table):
-    """[[priority]]: a class of visitor served before the others (lower rank first)."""
-
-    id: PriorityId
-    # Below the visitors of no class (rank 1000) and after transfers to the front (rank 0).
-    rank: Annotated[int, Field(ge=1, le=999, strict=True)]
-    name: NamesTable
-
-    def priority(self) -> PriorityClass:
-        return PriorityClass(self.id, self.rank, self.name)
-
-
-class CounterTable(_Table):
-    """[[counter]]: a staff window and the services (or categories, or "*") it serves."""
-
-    id: CounterId
-    name: AnyNames = {}
-    services: CounterServices = ()
-    zone: Annotated[str, BeforeValidator(str)] = Counter.zone
-
-    def counter(self) -> Counter:
-        return Counter(self.id, self.name, self.services, self.zone)
-
-
-_KIOSK, _BOARD = KioskSettings(), BoardSettings()  # their defaults are the file's
-
-
-class KioskTable(_Table):
-    """[kiosk]: how the lobby kiosk behaves."""
-
-    printer: Printer = _KIOSK.printer
-    paper_width: PaperWidth = _KIOSK.paper_width
-    home_after_seconds: AtLeast1 = _KIOSK.home_after_seconds
-    idle_seconds: Annotated[int, Field(ge=5, strict=True)] = _KIOSK.idle_seconds
-    tap_guard_ms: Annotated[int, Field(ge=0, strict=True)] = _KIOSK.tap_guard_ms
-    staff_pin: Pin = _KIOSK.staff_pin
-    footer: NamesTable = _KIOSK.footer
-
-    def settings(self) -> KioskSettings:
-        return KioskSettings(**dict(self))
-
-
-class BoardTable(_Table):
-    """[board]: how the lobby board behaves."""
-
-    speech_languages: Languages = _BOARD.speech_languages
-    ticker: NamesTable = _BOARD.ticker
-    history: AtLeast1 = _BOARD.history
-    highlight_seconds: AtLeast1 = _BOARD.highlight_seconds
-
-    def settings(self) -> BoardSettings:
-        return BoardSettings(**dict(self))
-
-
 class CentreTable(_Table):
     """[centre]: who the centre is, in which languages, and how its day runs."""
 
@@ -371,6 +317,63 @@ class CategoryTable(_Table):
                            self.daily_cap if t.daily_cap is None else t.daily_cap)
         services = tuple(service(f"{self.id}.{s.id}", s) for s in self.service)
         return Category(self.id, self.prefix, self.name, services or (service(self.id, self),))
+
+
+# The dataclasses' defaults are the file's.
+_COUNTER, _KIOSK, _BOARD = Counter(id=""), KioskSettings(), BoardSettings()
+
+
+class PriorityTable(_Table):
+    """[[priority]]: a class of visitor served before the others (lower rank first)."""
+
+    id: PriorityId
+    # Below the visitors of no class (rank 1000) and after transfers to the front (rank 0).
+    rank: Annotated[int, Field(ge=1, le=999, strict=True)]
+    name: NamesTable
+
+    def priority(self) -> PriorityClass:
+        return PriorityClass(self.id, self.rank, self.name)
+
+
+class CounterTable(_Table):
+    """[[counter]]: a staff window and the services (or categories, or "*") it serves."""
+
+    id: CounterId
+    name: AnyNames = _COUNTER.names
+    services: CounterServices = _COUNTER.services
+    zone: Annotated[str, BeforeValidator(str)] = _COUNTER.zone
+
+    def counter(self) -> Counter:
+        return Counter(self.id, self.name, self.services, self.zone)
+
+
+
+
+class KioskTable(_Table):
+    """[kiosk]: how the lobby kiosk behaves."""
+
+    printer: Printer = _KIOSK.printer
+    paper_width: PaperWidth = _KIOSK.paper_width
+    home_after_seconds: AtLeast1 = _KIOSK.home_after_seconds
+    idle_seconds: Annotated[int, Field(ge=5, strict=True)] = _KIOSK.idle_seconds
+    tap_guard_ms: Annotated[int, Field(ge=0, strict=True)] = _KIOSK.tap_guard_ms
+    staff_pin: Pin = _KIOSK.staff_pin
+    footer: NamesTable = _KIOSK.footer
+
+    def settings(self) -> KioskSettings:
+        return KioskSettings(**dict(self))
+
+
+class BoardTable(_Table):
+    """[board]: how the lobby board behaves."""
+
+    speech_languages: Languages = _BOARD.speech_languages
+    ticker: NamesTable = _BOARD.ticker
+    history: AtLeast1 = _BOARD.history
+    highlight_seconds: AtLeast1 = _BOARD.highlight_seconds
+
+    def settings(self) -> BoardSettings:
+        return BoardSettings(**dict(self))
 
 
 class ConfigFile(_Table):
