@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from shared.config import CentreConfig, load_config
+from shared.config_cache import load_config_cached
 from shared.errors import ConfigError, NovbeError
 from shared.local_queue import LocalQueue
 from shared.logs import setup_logging
@@ -41,8 +42,8 @@ class Context:
 
     @property
     def config(self) -> CentreConfig:
-        if self._config is None:
-            self._config = load_config(self.config_path)
+        if self._config is None:  # validated once per file and code, then kept (config_cache)
+            self._config = load_config_cached(self.config_path)
         return self._config
 
     @property

@@ -51,7 +51,7 @@ def connect(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS,
         raise _damaged(path, str(exc)) from exc
     except OSError as exc:
         raise QueueUnavailable(f"cannot open the queue database {path}: {exc}") from exc
-    db = sqlite_utils.Database(conn)
+    db = sqlite_utils.Database(conn, execute_plugins=False)
     if not read_only:
         try:
             migrate(db, path)
@@ -75,7 +75,7 @@ def _create(path: Path) -> None:
         conn = sqlite3.connect(str(tmp), isolation_level=None)
         try:
             conn.execute("PRAGMA journal_mode = WAL")
-            migrate(sqlite_utils.Database(conn))
+            migrate(sqlite_utils.Database(conn, execute_plugins=False))
         finally:
             conn.close()
         with contextlib.suppress(FileExistsError):   # another process made it first: theirs stands
@@ -220,7 +220,7 @@ def restore(source: Path, target: Path) -> Path | None:
     check_header(source)
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
     try:
-        quick_check(sqlite_utils.Database(src), source)
+        quick_check(sqlite_utils.Database(src, execute_plugins=False), source)
         if target.exists():
             try:
                 live = connect(target)
