@@ -1,5 +1,6 @@
 """`novbe simulate` and `novbe plan`: the day simulator and the staffing planner on the command
-line (registered by novbe/cli.py like the roles' commands)."""
+line (registered by novbe/cli.py like the roles' commands). The simulator and planner are
+imported by the commands themselves, so every other `novbe` command starts without them."""
 
 from __future__ import annotations
 
@@ -7,19 +8,21 @@ import argparse
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from planning.chart import plan_chart_svg
-from planning.learn import learn_scenario, parse_range
-from planning.planner import evaluate, find_plan, parse_change
-from planning.report import day_report, render_text
-from planning.scenario import Scenario, dump_scenario, load_scenario
-from planning.simulator import simulate
-from shared.config import load_config
 from shared.errors import NovbeError
+
+if TYPE_CHECKING:
+    from planning.planner import PlanResult
+    from planning.scenario import Scenario
+    from shared.config import CentreConfig
 
 
 def _scenario(ctx: Any) -> Scenario:
+    from planning.learn import learn_scenario, parse_range
+    from planning.scenario import dump_scenario, load_scenario
+    from shared.config import load_config
+
     args = ctx.args
     if getattr(args, "learn_from", None):
         first, last = parse_range(args.learn_from)
@@ -32,7 +35,7 @@ def _scenario(ctx: Any) -> Scenario:
     return load_scenario(args.scenario)
 
 
-def _centre(scenario: Scenario, args: argparse.Namespace):  # noqa: ANN202
+def _centre(scenario: Scenario, args: argparse.Namespace) -> CentreConfig:
     centre = scenario.centre
     if getattr(args, "estimator", None):
         centre = replace(centre, waits=replace(centre.waits, estimator=args.estimator))
@@ -46,6 +49,9 @@ def _seeds(args: argparse.Namespace) -> list[int]:
 
 
 def cmd_simulate(ctx: Any) -> int:
+    from planning.report import day_report, render_text
+    from planning.simulator import simulate
+
     args = ctx.args
     scenario = _scenario(ctx)
     centre = _centre(scenario, args)
@@ -59,6 +65,10 @@ def cmd_simulate(ctx: Any) -> int:
 
 
 def cmd_plan(ctx: Any) -> int:
+    from planning.chart import plan_chart_svg
+    from planning.planner import evaluate, find_plan, parse_change, shifts_of
+    from planning.scenario import dump_scenario
+
     args = ctx.args
     if not 0 < args.target <= 100:
         raise NovbeError(f"--target is a percentage between 0 and 100, got {args.target}")
@@ -80,8 +90,6 @@ def cmd_plan(ctx: Any) -> int:
         svg = plan_chart_svg(results, target_wait, f"{scenario.name}: counters open and p90 wait")
         Path(args.svg).write_text(svg, encoding="utf-8")
     if args.save:
-        from planning.planner import shifts_of
-
         Path(args.save).write_text(dump_scenario(scenario.with_shifts(shifts_of(best.plan))),
                                    encoding="utf-8")
     if args.json:
@@ -102,7 +110,7 @@ def typical_target(scenario: Scenario) -> float:
     return max(weights, key=lambda t: weights[t]) if weights else 10.0
 
 
-def render_plans(results: list, target: float) -> str:
+def render_plans(results: list[PlanResult], target: float) -> str:
     """Plans side by side: counters, share within target and p90 wait per hour."""
     hours = sorted({h for r in results for h in r.plan.counters})
     head = f"{'hour':<6}" + "".join(f"{r.label[:26]:>28}" for r in results)

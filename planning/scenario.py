@@ -11,10 +11,18 @@ from pathlib import Path
 from typing import Any
 
 from shared.config import CentreConfig, load_config, parse_config
-from shared.errors import ConfigError
+from shared.errors import ConfigError, NovbeError
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "assets" / "scenarios"
 TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})$")
+
+
+class ScenarioError(NovbeError):
+    """A scenario file is missing or broken; `problems` lists every problem found."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = list(problems)
+        super().__init__("the scenario is broken:\n  " + "\n  ".join(self.problems))
 
 
 def scenario_path(name: str | Path) -> Path:
@@ -82,21 +90,21 @@ class Scenario:
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file; raise ConfigError listing every problem."""
+    """Read and validate a scenario file; raise ScenarioError listing every problem."""
     path = scenario_path(path)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError([f"{path}: scenario file not found (bundled: "
+        raise ScenarioError([f"{path}: scenario file not found (bundled: "
                            f"{', '.join(p.stem for p in sorted(SCENARIO_DIR.glob('*.toml')))})"]) from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError([f"{path}: cannot read the scenario: {exc}"]) from None
+        raise ScenarioError([f"{path}: cannot read the scenario: {exc}"]) from None
     return parse_scenario(data, str(path), base=path.parent)
 
 
 def parse_scenario(data: dict[str, Any], source: str = "<scenario>",
                    base: Path | None = None) -> Scenario:
-    """Validate a scenario dict (as read from TOML); raise ConfigError listing every problem."""
+    """Validate a scenario dict (as read from TOML); raise ScenarioError listing every problem."""
     return _Parser(data, source, base or Path.cwd()).parse()
 
 
@@ -236,7 +244,7 @@ class _Parser:
         if listed and not arrivals:
             arrivals = {int(v.at // 3600): 1.0 for v in listed}
         if self.problems:
-            raise ConfigError(self.problems)
+            raise ScenarioError(self.problems)
         assert centre is not None
         return Scenario(
             name=str(table.get("name", Path(self.source).stem)), centre=centre, day=day,

@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from planning.report import day_report
-from planning.scenario import load_scenario, parse_scenario
+from planning.scenario import ScenarioError, load_scenario, parse_scenario
 from planning.simulator import simulate
-from shared.errors import ConfigError
 
 ONE_COUNTER = """
 [scenario]
@@ -100,7 +99,7 @@ def test_bundled_scenarios_load():
 
 def test_a_broken_scenario_names_every_problem(tmp_path):
     """Unknown services, bad times and shares are each named with their key."""
-    with pytest.raises(ConfigError) as err:
+    with pytest.raises(ScenarioError) as err:
         parse_scenario({
             "scenario": {"visitors": -5, "no_show": 2},
             "arrivals": {"25": 0.5, "09": 1},
