@@ -29,9 +29,8 @@ MANAGER_NAV: list[tuple[str, str, str]] = [
     ("live", "/manager", "Hall now"),
     ("reports", "/manager/reports", "Reports"),
 ]
-JS_TEXTS = ("Live", "Reconnecting…", "Nobody is waiting", "idle while people wait",
-            "No counter is idle while people wait", "No alerts", "waiting", "min",
-            "target {n} min", "—")
+JS_TEXTS = ("Live", "Reconnecting…", "Nobody is waiting", "No counter is idle while people wait",
+            "No alerts", "waiting", "min", "—")
 _facts_lock = threading.Lock()
 
 
