@@ -12,6 +12,8 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -93,10 +95,33 @@ class FactStore:
         self._categories = {s.id: s.category for s in config.services.values()}
         self._counter_services = {c.id: c.services for c in config.counters}
         self._day_cache: dict[int, str] = {}
+        self._readers = threading.local()
+        self._reader_conns: list[sqlite3.Connection] = []
 
     def close(self) -> None:
         with self._lock:
+            for conn in self._reader_conns:
+                conn.close()
+            self._reader_conns.clear()
             self.conn.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """This thread's own connection, in one read snapshot: a report read while another
+        thread refreshes sees the facts before or after that refresh, never half of it."""
+        conn = getattr(self._readers, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None,
+                                   check_same_thread=False)
+            conn.execute("PRAGMA query_only = 1")
+            self._readers.conn = conn
+            with self._lock:
+                self._reader_conns.append(conn)
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")
 
     # ---- meta -------------------------------------------------------------------------------
     def _meta(self, key: str) -> str | None:

@@ -22,8 +22,9 @@ def hall_view(snapshot: Snapshot, facts: FactStore, config: CentreConfig, now: d
     at = to_epoch(now)
     facts.refresh(at)
     day = snapshot.service_day
-    today = ticket_figures(facts.conn, Scope(day, day)).get("all", {})
-    visits = visit_figures(facts.conn, Scope(day, day)).get("all", {})
+    with facts.reading() as cur:
+        today = ticket_figures(cur, Scope(day, day)).get("all", {})
+        visits = visit_figures(cur, Scope(day, day)).get("all", {})
     waiting = {s.id: s for s in snapshot.services}
     services = []
     for s in snapshot.services:
