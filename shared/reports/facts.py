@@ -9,6 +9,7 @@ aggregating them directly takes seconds, the facts below answer a year in well u
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 import time
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from shared.config import CentreConfig
+from shared.reports import columns
 from shared.reports.dialect import SQLITE, Dialect
 from shared.reports.fold import EventRow, fold_day
 from shared.service_day import day_start, service_day
@@ -86,12 +88,14 @@ class FactStore:
         self.conn.execute("PRAGMA synchronous = NORMAL")   # a cache: rebuilt if ever lost
         self._lock = threading.RLock()
         with self._lock:
-            for statement in SCHEMA:
+            for statement in (*SCHEMA, *columns.SCHEMA):
                 self.conn.execute(self.dialect.ddl(statement))
-            version = self._meta("schema")
-            if version not in (None, SCHEMA_VERSION):
-                self._clear()
+            targets = json.dumps(sorted(self._targets()))
+            if self._meta("schema") not in (None, SCHEMA_VERSION) or \
+                    self._meta("targets") not in (None, targets):
+                self._clear()          # the sums count within-target by the targets: fold again
             self._set_meta("schema", SCHEMA_VERSION)
+            self._set_meta("targets", targets)
         self._categories = {s.id: s.category for s in config.services.values()}
         self._counter_services = {c.id: c.services for c in config.counters}
         self._day_cache: dict[int, str] = {}
@@ -133,7 +137,8 @@ class FactStore:
                           "DO UPDATE SET value = excluded.value", (key, value))
 
     def _clear(self) -> None:
-        for table in ("report_tickets", "report_visits", "report_counters", "report_meta"):
+        for table in ("report_tickets", "report_visits", "report_counters", "report_meta",
+                      *columns.TABLES):
             self.conn.execute(f"DELETE FROM {table}")
 
     def last_event_id(self) -> int:
@@ -170,9 +175,9 @@ class FactStore:
                     days = self._touched_days(reader)
                     if today is not None:
                         days.add(today)
+                    self._write_targets()
                     for day in sorted(days):
                         self._rebuild_day(reader, day, now)
-                    self._write_targets()
                     self.conn.execute("COMMIT")
                 except BaseException:
                     self.conn.execute("ROLLBACK")
@@ -239,6 +244,7 @@ class FactStore:
                      [(*_values(t), t.estimate_error_s) for t in facts.tickets])
         self._insert("report_visits", VISIT_FIELDS, [_values(v) for v in facts.visits])
         self._insert("report_counters", COUNTER_FIELDS, [_values(c) for c in facts.counters])
+        columns.write_day(self.conn, day, facts)
 
     def _insert(self, table: str, fields: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
         if rows:
@@ -246,11 +252,12 @@ class FactStore:
             self.conn.executemany(f"INSERT INTO {table} ({', '.join(fields)}) VALUES ({marks})",
                                   rows)
 
+    def _targets(self) -> list[tuple[str, int]]:
+        return [(s.id, int(round(s.target_wait_min * 60))) for s in self.config.services.values()]
+
     def _write_targets(self) -> None:
         self.conn.execute("DELETE FROM report_targets")
-        self._insert("report_targets", ("service", "target_s"),
-                     [(s.id, int(round(s.target_wait_min * 60)))
-                      for s in self.config.services.values()])
+        self._insert("report_targets", ("service", "target_s"), self._targets())
 
 
 def _values(fact: Any) -> tuple[Any, ...]:

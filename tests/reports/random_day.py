@@ -40,7 +40,7 @@ def run_random_day(q: LocalQueue, clock: FakeClock, seed: int, day: str = "2026-
             q.close_counter(c)
         except NovbeError:
             pass
-    clock.set(datetime.fromisoformat(day) + timedelta(days=1, hours=5, minutes=30))
+    clock.set(datetime.fromisoformat(f"{day}T05:30:00+04:00") + timedelta(days=1))
     q.issue(SERVICES[0])                            # the next day's first write ends this one
 
 
