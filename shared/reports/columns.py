@@ -32,7 +32,6 @@ from shared.reports.figures import (
     ticket_sums_sql,
     visit_sums_sql,
 )
-from shared.reports.fold import DayFacts
 from shared.reports.percentile import percentile_sorted
 
 ROLLUP_TICKET_DIMS = ("all", "service", "category", "priority", "hour", "weekday_hour", "day")
@@ -58,10 +57,15 @@ SCHEMA = (
 TABLES = ("report_ticket_sums", "report_visit_sums", "report_day_columns")
 
 
-def write_day(conn: sqlite3.Connection, day: str, facts: DayFacts) -> None:
-    """The day's rollups and columns (the day's facts are already in their tables)."""
+def forget_day(conn: sqlite3.Connection, day: str) -> None:
+    """A day folded again: its rollups and columns are out of date until write_day."""
     for table in TABLES:
         conn.execute(f"DELETE FROM {table} WHERE service_day = ?", (day,))
+
+
+def write_day(conn: sqlite3.Connection, day: str) -> None:
+    """The day's rollups and columns, from its facts."""
+    forget_day(conn, day)
     scope = Scope(day, day)
     where, params = scope.where("t", "ticket")
     names = ", ".join(n for n, _ in TICKET_SUMS)
@@ -84,16 +88,20 @@ def write_day(conn: sqlite3.Connection, day: str, facts: DayFacts) -> None:
             seen.append(value)
         return seen.index(value)
 
-    tickets = np.array([(code("service", t.service), code("category", t.category),
-                         code("priority", t.priority), t.hour, t.weekday,
-                         -1 if t.wait_s is None else t.wait_s,
-                         -1 if t.estimate_error_s is None else abs(t.estimate_error_s))
-                        for t in facts.tickets], dtype=TICKET_DTYPE)
-    visits = np.array([(code("service", v.service), code("category", v.category),
-                        code("priority", v.priority), v.hour, code("counter", v.counter),
-                        code("staff", v.staff), -1 if v.walkup_s is None else v.walkup_s,
-                        -1 if v.service_s is None else v.service_s)
-                       for v in facts.visits], dtype=VISIT_DTYPE)
+    tickets = np.array([(code("service", svc), code("category", cat), code("priority", prio),
+                         hour, weekday, -1 if wait is None else wait,
+                         -1 if err is None else abs(err))
+                        for svc, cat, prio, hour, weekday, wait, err in conn.execute(
+                            "SELECT service, category, priority, hour, weekday, wait_s, "
+                            "estimate_error_s FROM report_tickets WHERE service_day = ?", (day,))],
+                       dtype=TICKET_DTYPE)
+    visits = np.array([(code("service", svc), code("category", cat), code("priority", prio),
+                        hour, code("counter", counter), code("staff", staff),
+                        -1 if walk is None else walk, -1 if served is None else served)
+                       for svc, cat, prio, hour, counter, staff, walk, served in conn.execute(
+                           "SELECT service, category, priority, hour, counter, staff, walkup_s, "
+                           "service_s FROM report_visits WHERE service_day = ?", (day,))],
+                      dtype=VISIT_DTYPE)
     conn.execute("INSERT INTO report_day_columns (service_day, words, tickets, visits) "
                  "VALUES (?, ?, ?, ?)", (day, json.dumps(words, ensure_ascii=False),
                                         tickets.tobytes(), visits.tobytes()))
@@ -163,12 +171,22 @@ def _concat(parts: list[dict[str, np.ndarray]], names: Sequence[str]) -> dict[st
             for n in names}
 
 
-def _group_percentiles(keys: np.ndarray, values: np.ndarray, name_of: Any,
+class _Sorted:
+    """One duration column without its missing values (−1), sorted once."""
+
+    def __init__(self, values: np.ndarray):
+        self.mask = values >= 0
+        self.order = np.argsort(values[self.mask], kind="stable")
+        self.values = values[self.mask][self.order]
+
+
+def _group_percentiles(keys: np.ndarray, column: _Sorted, name_of: Any,
                        wanted: Sequence[tuple[str, float]]) -> dict[Any, dict[str, Any]]:
-    mask = values >= 0
-    k, v = keys[mask], values[mask]
-    order = np.lexsort((v, k))
-    k, v = k[order], v[order]
+    k = keys[column.mask][column.order]
+    if len(k) and int(k.max()) < 32768 and int(k.min()) >= 0:
+        k = k.astype(np.int16)          # a stable sort of 16-bit keys is a radix sort
+    by_key = np.argsort(k, kind="stable")   # values stay sorted within each group
+    k, v = k[by_key], column.values[by_key]
     out: dict[Any, dict[str, Any]] = {}
     if not len(k):
         return out
@@ -202,6 +220,14 @@ class FastFigures:
             raise ValueError("the daily rollups hold unfiltered figures of one centre")
         self.cur, self.scope = cur, scope
         self._columns: _Columns | None = None
+        self._sorted: dict[tuple[str, str], _Sorted] = {}
+
+    def _sorted_column(self, table: str, column: str) -> _Sorted:
+        if (table, column) not in self._sorted:
+            cols = self.columns
+            self._sorted[table, column] = _Sorted((cols.tickets if table == "tickets"
+                                                   else cols.visits)[column])
+        return self._sorted[table, column]
 
     @property
     def columns(self) -> _Columns:
@@ -216,7 +242,8 @@ class FastFigures:
         for column, rows in (("wait", [(n, p) for n, v, p in TICKET_PERCENTILES if "wait" in v]),
                              ("abs_err", [(n, p) for n, v, p in TICKET_PERCENTILES
                                           if "estimate" in v])):
-            found = _group_percentiles(keys, cols.tickets[column], name_of, rows)
+            found = _group_percentiles(keys, self._sorted_column("tickets", column), name_of,
+                                       rows)
             for k, s in sums.items():
                 s.update(found.get(k, {n: None for n, _ in rows}))
         return {k: derive_ticket(s) for k, s in sums.items()}
@@ -227,7 +254,8 @@ class FastFigures:
         keys, name_of = cols.keys(cols.visits, by)
         for column, prefix in (("walkup", "v.walkup_s"), ("service_s", "v.service_s")):
             rows = [(n, p) for n, v, p in VISIT_PERCENTILES if v == prefix]
-            found = _group_percentiles(keys, cols.visits[column], name_of, rows)
+            found = _group_percentiles(keys, self._sorted_column("visits", column), name_of,
+                                       rows)
             for k, s in sums.items():
                 s.update(found.get(k, {n: None for n, _ in rows}))
         return {k: derive_visit(s) for k, s in sums.items()}

@@ -54,6 +54,7 @@ SCHEMA = (
     "CREATE INDEX IF NOT EXISTS idx_report_counters_day ON report_counters(service_day)",
     "CREATE TABLE IF NOT EXISTS report_targets (service TEXT PRIMARY KEY, target_s INTEGER)",
     "CREATE TABLE IF NOT EXISTS report_meta (key TEXT PRIMARY KEY, value TEXT)",
+    "CREATE TABLE IF NOT EXISTS report_pending (service_day TEXT PRIMARY KEY)",
 )
 EVENT_SELECT = "SELECT id, at, kind, ticket_id, service, counter, staff, details FROM events"
 
@@ -138,7 +139,7 @@ class FactStore:
 
     def _clear(self) -> None:
         for table in ("report_tickets", "report_visits", "report_counters", "report_meta",
-                      *columns.TABLES):
+                      "report_pending", *columns.TABLES):
             self.conn.execute(f"DELETE FROM {table}")
 
     def last_event_id(self) -> int:
@@ -163,9 +164,12 @@ class FactStore:
                 day_start(d + timedelta(days=1), tz, reset).timestamp())
 
     # ---- refreshing -------------------------------------------------------------------------
-    def refresh(self, now: float | None = None, today: str | None = None) -> list[str]:
+    def refresh(self, now: float | None = None, today: str | None = None,
+                rollups: bool = True) -> list[str]:
         """Fold again every service day new events touched (and `today`, whose open spans
-        run until `now`). Returns the days rebuilt."""
+        run until `now`); with `rollups`, bring the daily rollups and columns of the long
+        reports up to date too (the live view, reading today's facts only, skips that).
+        Returns the days folded again."""
         now = time.time() if now is None else now
         with self._lock:
             reader = open_queue_reader(self.queue_path)
@@ -178,6 +182,11 @@ class FactStore:
                     self._write_targets()
                     for day in sorted(days):
                         self._rebuild_day(reader, day, now)
+                    if rollups:
+                        for (day,) in self.conn.execute(
+                                "SELECT service_day FROM report_pending").fetchall():
+                            columns.write_day(self.conn, day)
+                        self.conn.execute("DELETE FROM report_pending")
                     self.conn.execute("COMMIT")
                 except BaseException:
                     self.conn.execute("ROLLBACK")
@@ -203,7 +212,7 @@ class FactStore:
             return days
         issued_day: dict[int, str] = {}
         unknown: set[int] = set()
-        for eid, at, kind, tid in reader.execute(
+        for _eid, at, kind, tid in reader.execute(
                 "SELECT id, at, kind, ticket_id FROM events WHERE id > ? AND id <= ? ORDER BY id",
                 (last, top)):
             if kind == "issued" and tid is not None:
@@ -244,7 +253,9 @@ class FactStore:
                      [(*_values(t), t.estimate_error_s) for t in facts.tickets])
         self._insert("report_visits", VISIT_FIELDS, [_values(v) for v in facts.visits])
         self._insert("report_counters", COUNTER_FIELDS, [_values(c) for c in facts.counters])
-        columns.write_day(self.conn, day, facts)
+        columns.forget_day(self.conn, day)
+        self.conn.execute("INSERT INTO report_pending (service_day) VALUES (?) "
+                          "ON CONFLICT DO NOTHING", (day,))
 
     def _insert(self, table: str, fields: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
         if rows:
