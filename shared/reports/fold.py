@@ -201,9 +201,10 @@ class _DayFold:
             self.visits.append(v)
             self.at_counter[tid] = v
         elif kind == "started":
-            v = self.at_counter.get(tid)
-            if v is not None and v.started_at is None:
-                v.started_at, v.walkup_s = e.at, _secs(e.at - v.called_at)
+            current = self.at_counter.get(tid)
+            if current is not None and current.started_at is None:
+                current.started_at = e.at
+                current.walkup_s = _secs(e.at - current.called_at)
         elif kind == "finished":
             outcome = str(e.details.get("outcome", "served"))
             at = _iso_epoch(e.details.get("ended_at"), e.at) if outcome == "day_end" else e.at
@@ -254,8 +255,8 @@ class _DayFold:
         for tid in list(self.waiting):              # still waiting now (today)
             service, since = self.waiting.pop(tid)
             self.wait_spans[service].append((since, until))
-        for v in self.at_counter.values():          # still at a counter now (today)
-            self.busy[v.counter].append((v.called_at, until))
+        for open_visit in self.at_counter.values():   # still at a counter now (today)
+            self.busy[open_visit.counter].append((open_visit.called_at, until))
         return DayFacts(sorted(self.tickets.values(), key=lambda t: t.ticket_id),
                         self.visits, self.counter_facts(until))
 

@@ -9,6 +9,7 @@ ones."""
 from __future__ import annotations
 
 import math
+from typing import Any
 from collections.abc import Iterable, Sequence
 
 
@@ -25,7 +26,7 @@ def percentile(histogram: Iterable[tuple[float, int]], p: float) -> float | None
     return lower + (h - k) * (upper - lower)
 
 
-def percentile_sorted(values: Sequence[float], p: float) -> float | None:
+def percentile_sorted(values: Sequence[float] | Any, p: float) -> float | None:
     """P(p) of values already sorted ascending (a list or a numpy array)."""
     n = len(values)
     if n == 0:
