@@ -74,6 +74,9 @@ def live_page(request: Request) -> Response:
     lang = language(request)
     if session is None:
         return render(request, "manager_login.html", lang=lang, error=None)
+    if request.app.state.accounts.role_of(session.staff) != "manager":
+        return render(request, "manager_refused.html", status_code=403, lang=lang,
+                      session=session)
     session = manager_session(request)
     texts = {m: tr(lang, m) for m in JS_TEXTS}
     return render_manager(request, "manager.html", session, "live",

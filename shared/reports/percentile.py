@@ -9,8 +9,8 @@ ones."""
 from __future__ import annotations
 
 import math
-from typing import Any
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 
 def percentile(histogram: Iterable[tuple[float, int]], p: float) -> float | None:

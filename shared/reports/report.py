@@ -204,7 +204,7 @@ def build_report(cur: Cursor, config: CentreConfig, request: ReportRequest, lang
     by = request.by
     if by in ("counter", "staff"):
         data = _merge(visits(by), counter_figures(cur, scope, by, dialect))
-        cols = _columns(lang, by, STAFF_COLUMNS, VISIT_TIME_COLUMNS[:4], VISIT_TIME_COLUMNS[6:])
+        cols = _columns(lang, by, STAFF_COLUMNS, VISIT_TIME_COLUMNS[1:4], VISIT_TIME_COLUMNS[6:])
     else:
         data = _merge(tickets(by), visits(by))
         cols = _columns(lang, by, OUTCOME_COLUMNS, WAIT_COLUMNS, VISIT_TIME_COLUMNS,

@@ -59,7 +59,7 @@ def test_manager_watches_the_hall_and_downloads_a_report(browser, server: LiveSe
     boss.screenshot(path=artifacts / "manager-2-after-next.png", full_page=True)
 
     staff.goto(f"{server.url}/manager?lang=en")            # counter staff: refused
-    expect(staff.locator("body")).to_contain_text("not a manager")
+    expect(staff.locator("#refused")).to_contain_text("rauf is not a manager")
     staff.screenshot(path=artifacts / "manager-3-counter-staff-refused.png")
 
     boss.click("#nav-reports")
