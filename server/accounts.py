@@ -242,15 +242,17 @@ class Accounts:
         self._write("DELETE FROM sessions WHERE id_hash = ?", (session.id_hash,))
 
 
-def ensure_staff(db: str | Path | Any, name: str, password: str) -> None:
-    """Make sure a staff account exists with this password (for the demo); `db` is the
-    database path or a LocalQueue (its `.path`)."""
+def ensure_staff(db: str | Path | Any, name: str, password: str, role: str = "counter") -> None:
+    """Make sure a staff account exists with this password and role (for the demo); `db` is
+    the database path or a LocalQueue (its `.path`)."""
     accounts = Accounts(getattr(db, "path", db))
     try:
         if name in accounts.staff_names():
             if not accounts.check_password(name, password):
                 accounts.set_password(name, password)
+            if accounts.role_of(name) != role:
+                accounts.set_role(name, role)
         else:
-            accounts.add_staff(name, password)
+            accounts.add_staff(name, password, role)
     finally:
         accounts.close()
