@@ -22,7 +22,7 @@ from typing import Any
 from shared.config import CentreConfig
 from shared.reports import columns
 from shared.reports.dialect import SQLITE, Dialect
-from shared.reports.fold import EventRow, fold_day
+from shared.reports.fold import DayFacts, DayFold, EventRow
 from shared.service_day import day_start, service_day
 
 FACTS_SUFFIX = ".reports"
@@ -100,6 +100,7 @@ class FactStore:
         self._categories = {s.id: s.category for s in config.services.values()}
         self._counter_services = {c.id: c.services for c in config.counters}
         self._day_cache: dict[int, str] = {}
+        self._open_day: DayFold | None = None      # the day still going on, folded so far
         self._readers = threading.local()
         self._reader_conns: list[sqlite3.Connection] = []
 
@@ -237,25 +238,56 @@ class FactStore:
         return days
 
     def _rebuild_day(self, reader: sqlite3.Connection, day: str, now: float) -> None:
+        """Fold the day again — or, for the day still going on, fold on from where the last
+        refresh stopped (its fold is kept in memory) and rewrite only the tickets that changed."""
         start, end = self.bounds(day)
-        rows = reader.execute(f"{EVENT_SELECT} WHERE at >= ? AND at < ? ORDER BY id",
-                              (start, end)).fetchall()
-        issued = [r[3] for r in rows if r[2] == "issued" and r[3] is not None]
-        if issued:   # ticket ids grow with time: the day's tickets are one id range
-            rows += reader.execute(f"{EVENT_SELECT} WHERE ticket_id BETWEEN ? AND ? AND at >= ?",
-                                   (min(issued), max(issued), end)).fetchall()
-        facts = fold_day(day, (EventRow.from_row(r) for r in rows), start=start, end=end,
-                         until=now, tz=self.config.tz, categories=self._categories,
-                         counter_services=self._counter_services)
-        for table in ("report_tickets", "report_visits", "report_counters"):
-            self.conn.execute(f"DELETE FROM {table} WHERE service_day = ?", (day,))
-        self._insert("report_tickets", TICKET_FIELDS,
-                     [(*_values(t), t.estimate_error_s) for t in facts.tickets])
-        self._insert("report_visits", VISIT_FIELDS, [_values(v) for v in facts.visits])
-        self._insert("report_counters", COUNTER_FIELDS, [_values(c) for c in facts.counters])
+        fold = self._open_day if self._open_day is not None and self._open_day.day == day \
+            and now < end else None
+        if fold is not None:
+            rows = reader.execute(f"{EVENT_SELECT} WHERE id > ? AND at >= ? AND at < ? "
+                                  "ORDER BY id", (fold.last_id, start, end)).fetchall()
+            fold.feed(EventRow.from_row(r) for r in rows)
+        else:
+            rows = reader.execute(f"{EVENT_SELECT} WHERE at >= ? AND at < ? ORDER BY id",
+                                  (start, end)).fetchall()
+            issued = [r[3] for r in rows if r[2] == "issued" and r[3] is not None]
+            if issued:   # ticket ids grow with time: the day's tickets are one id range
+                rows += reader.execute(f"{EVENT_SELECT} WHERE ticket_id BETWEEN ? AND ? "
+                                       "AND at >= ?", (min(issued), max(issued), end)).fetchall()
+            fold = DayFold(day, start, end, self.config.tz, self._categories,
+                           self._counter_services)
+            fold.feed(EventRow.from_row(r) for r in rows)
+            fold.dirty.clear()
+            self._write_day(day, fold.facts(now), None)
+        if fold.dirty or fold is self._open_day:
+            self._write_day(day, fold.facts(now), set(fold.dirty))
+            fold.dirty.clear()
+        self._open_day = fold if now < end else None
         columns.forget_day(self.conn, day)
         self.conn.execute("INSERT INTO report_pending (service_day) VALUES (?) "
                           "ON CONFLICT DO NOTHING", (day,))
+
+    def _write_day(self, day: str, facts: DayFacts, tickets: set[int] | None) -> None:
+        """The day's facts into their tables: all of them, or those of some tickets (and the
+        day's counters, always)."""
+        if tickets is None:
+            for table in ("report_tickets", "report_visits"):
+                self.conn.execute(f"DELETE FROM {table} WHERE service_day = ?", (day,))
+            chosen_t, chosen_v = facts.tickets, facts.visits
+        else:
+            ids = sorted(tickets)
+            for i in range(0, len(ids), 500):
+                part = ids[i:i + 500]
+                marks = ",".join("?" * len(part))
+                for table in ("report_tickets", "report_visits"):
+                    self.conn.execute(f"DELETE FROM {table} WHERE ticket_id IN ({marks})", part)
+            chosen_t = [t for t in facts.tickets if t.ticket_id in tickets]
+            chosen_v = [v for v in facts.visits if v.ticket_id in tickets]
+        self.conn.execute("DELETE FROM report_counters WHERE service_day = ?", (day,))
+        self._insert("report_tickets", TICKET_FIELDS,
+                     [(*_values(t), t.estimate_error_s) for t in chosen_t])
+        self._insert("report_visits", VISIT_FIELDS, [_values(v) for v in chosen_v])
+        self._insert("report_counters", COUNTER_FIELDS, [_values(c) for c in facts.counters])
 
     def _insert(self, table: str, fields: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
         if rows:

@@ -141,7 +141,9 @@ def _iso_epoch(value: Any, default: float) -> float:
     return datetime.fromisoformat(str(value)).timestamp()
 
 
-class _DayFold:
+class DayFold:
+    """One service day folded so far; fed more events (in id order) it goes on from there."""
+
     def __init__(self, day: str, start: float, end: float, tz: ZoneInfo,
                  categories: Mapping[str, str], counter_services: Mapping[str, Iterable[str]]):
         self.day, self.start, self.end, self.tz = day, start, end, tz
@@ -156,6 +158,8 @@ class _DayFold:
         # counter → [(since, state, staff)] changes of mode; and busy spans with a visitor
         self.modes: dict[str, list[tuple[float, str, str | None]]] = defaultdict(list)
         self.busy: dict[str, list[Span]] = defaultdict(list)
+        self.dirty: set[int] = set()                      # tickets changed since last taken
+        self.last_id = 0
 
     def clip(self, at: float) -> float:
         return min(max(at, self.start), self.end)
@@ -238,11 +242,18 @@ class _DayFold:
         self.modes[e.counter].append((self.clip(e.at), state, e.staff))
 
     def counter_facts(self, until: float) -> list[CounterFact]:
+        """Time open and idle per counter and staff member, spans still open ending `until`."""
+        wait_spans = {svc: list(spans) for svc, spans in self.wait_spans.items()}
+        for service, since in self.waiting.values():          # still waiting now (today)
+            wait_spans.setdefault(service, []).append((since, until))
+        busy = {c: list(spans) for c, spans in self.busy.items()}
+        for v in self.at_counter.values():                     # still at a counter now
+            busy.setdefault(v.counter, []).append((v.called_at, until))
         out: dict[tuple[str, str | None], CounterFact] = {}
         for counter, changes in self.modes.items():
-            free = _subtract(_open_spans(changes, until), _union(self.busy.get(counter, [])))
+            free = _subtract(_open_spans(changes, until), _union(busy.get(counter, [])))
             waited = _union([s for svc in self.counter_services.get(counter, ())
-                             for s in self.wait_spans.get(svc, [])])
+                             for s in wait_spans.get(svc, [])])
             for (a, b), staff in free:
                 fact = out.setdefault((counter, staff), CounterFact(self.day, counter, staff))
                 fact.idle_waiting_s += _secs(_overlap((a, b), waited))
@@ -251,14 +262,29 @@ class _DayFold:
                 fact.open_s += _secs(b - a)
         return sorted(out.values(), key=lambda f: (f.counter, f.staff or ""))
 
-    def finish(self, until: float) -> DayFacts:
-        for tid in list(self.waiting):              # still waiting now (today)
-            service, since = self.waiting.pop(tid)
-            self.wait_spans[service].append((since, until))
-        for open_visit in self.at_counter.values():   # still at a counter now (today)
-            self.busy[open_visit.counter].append((open_visit.called_at, until))
+    def feed(self, events: Iterable[EventRow]) -> None:
+        """Fold these events (in id order, after those fed before)."""
+        for e in sorted(events, key=lambda e: e.id):
+            if e.id <= self.last_id:
+                continue
+            self.last_id = e.id
+            if e.kind == "issued":
+                if self.start <= e.at < self.end and e.ticket_id is not None:
+                    self.issued(e)
+                    self.dirty.add(e.ticket_id)
+            elif e.ticket_id is not None:
+                t = self.tickets.get(e.ticket_id)
+                if t is not None:
+                    self.ticket_event(e, t)
+                    self.dirty.add(e.ticket_id)
+            elif e.kind in ("counter_opened", "counter_paused", "counter_closed") and \
+                    e.at < self.end:
+                self.counter_event(e)
+
+    def facts(self, until: float) -> DayFacts:
+        """The day's facts as folded so far (open spans end `until`); the fold goes on."""
         return DayFacts(sorted(self.tickets.values(), key=lambda t: t.ticket_id),
-                        self.visits, self.counter_facts(until))
+                        list(self.visits), self.counter_facts(min(until, self.end)))
 
 
 def _weekday(day: str) -> int:
@@ -321,15 +347,6 @@ def fold_day(day: str, events: Iterable[EventRow], *, start: float, end: float, 
     """The facts of service day `day` ([start, end) as epochs) from its events: those in the
     window, and the later events of its tickets (expiry, day-end finish, late ratings).
     `until` is when the day stops counting (its end, or now for today)."""
-    fold = _DayFold(day, start, end, tz, categories, counter_services)
-    for e in sorted(events, key=lambda e: e.id):
-        if e.kind == "issued":
-            if start <= e.at < end and e.ticket_id is not None:
-                fold.issued(e)
-        elif e.ticket_id is not None:
-            t = fold.tickets.get(e.ticket_id)
-            if t is not None:
-                fold.ticket_event(e, t)
-        elif e.kind in ("counter_opened", "counter_paused", "counter_closed") and e.at < end:
-            fold.counter_event(e)
-    return fold.finish(min(until, end))
+    fold = DayFold(day, start, end, tz, categories, counter_services)
+    fold.feed(events)
+    return fold.facts(until)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import random
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from shared.clock import FakeClock
@@ -19,16 +20,19 @@ STAFF = ("aysel", "rauf", "leyla", "murad", "nigar")
 
 
 def run_random_day(q: LocalQueue, clock: FakeClock, seed: int, day: str = "2026-11-23",
-                   steps: int = 900) -> None:
-    """About 09:00–17:00 of `day` (Baku time), then its end on the next morning."""
+                   steps: int = 900, after_step: Callable[[int], None] | None = None) -> None:
+    """About 09:00–17:00 of `day` (Baku time), then its end on the next morning;
+    `after_step(i)` is called after each step (to look at the day while it goes on)."""
     rng = random.Random(seed)
     now = datetime.fromisoformat(f"{day}T09:00:00+04:00")
     tokens: list[str] = []
-    for _ in range(steps):
+    for i in range(steps):
         now += timedelta(seconds=rng.randint(5, 60))
         clock.set(now)
         with contextlib.suppress(NovbeError):     # a refused action is part of a real day
             _step(q, rng, tokens)
+        if after_step is not None:
+            after_step(i)
     for c in COUNTERS[:2]:                          # two counters close properly; the rest
         clock.set(now := now + timedelta(seconds=30))   # are left for the day's end
         with contextlib.suppress(NovbeError):

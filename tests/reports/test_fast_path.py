@@ -44,3 +44,31 @@ def test_filtered_scopes_are_not_for_the_rollups():
     """A filter narrows rows the daily sums cannot split: those reports read the facts."""
     with pytest.raises(ValueError):
         FastFigures(None, Scope("2026-11-01", "2026-11-30", services=("labour",)))
+
+
+def test_folding_on_during_the_day_gives_the_facts_of_a_fresh_fold(
+        local_queue: LocalQueue, clock: FakeClock, facts: FactStore, config, tmp_path):
+    """The live view refreshes after every few events, folding on from where it stopped; at
+    any moment its facts are those a fresh fold of the whole day gives."""
+    compared = []
+
+    def look(i: int) -> None:
+        if i % 20:
+            return
+        now = clock.now().timestamp()
+        facts.refresh(now, rollups=False)
+        fresh = FactStore(local_queue.path, config, path=tmp_path / f"fresh-{i}.reports")
+        try:
+            fresh.refresh(now)
+            for table, order in (("report_tickets", "ticket_id"),
+                                 ("report_visits", "ticket_id, seq"),
+                                 ("report_counters", "counter, staff")):
+                sql = f"SELECT * FROM {table} ORDER BY {order}"
+                assert facts.conn.execute(sql).fetchall() == fresh.conn.execute(sql).fetchall(), \
+                    (i, table)
+        finally:
+            fresh.close()
+        compared.append(i)
+
+    run_random_day(local_queue, clock, 5, "2026-11-23", steps=200, after_step=look)
+    assert len(compared) == 10
