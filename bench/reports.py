@@ -61,6 +61,14 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
+def _cpu_model() -> str:
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine()
+
+
 def ms(seconds: float) -> float:
     return round(seconds * 1000, 1)
 
@@ -218,7 +226,7 @@ def main() -> None:
     tmp = tempfile.TemporaryDirectory(prefix="novbe-bench-reports-")
     path = Path(args.db) if args.db else Path(tmp.name) / "year.sqlite"
     out: dict[str, object] = {
-        "machine": {"cpu": platform.processor() or platform.machine(), "cores": os.cpu_count(),
+        "machine": {"cpu": _cpu_model(), "cores": os.cpu_count(),
                     "load_before": os.getloadavg()[0]},
         "days": args.days, "per_day": args.per_day}
     if not path.exists():

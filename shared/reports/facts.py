@@ -191,6 +191,7 @@ class FactStore:
                     self.conn.execute("COMMIT")
                 except BaseException:
                     self.conn.execute("ROLLBACK")
+                    self._open_day = None          # its fold ran ahead of what was kept
                     raise
             finally:
                 reader.close()
