@@ -170,7 +170,10 @@ def _table(table_id: str, title: str, by: str, data: dict[Any, dict[str, Any]],
            columns: list[Column], label: Labeller, config: CentreConfig) -> Table:
     rows = []
     for k in _order(by, config, list(data)):
-        rows.append({"key": k, "label": label(by, k), **data[k]})
+        row: dict[str, Any] = {c.key: None for c in columns}   # a group one side lacks
+        row.update(data[k])
+        row.update(key=k, label=label(by, k))
+        rows.append(row)
     return Table(table_id, title, columns, rows)
 
 

@@ -74,6 +74,19 @@ def test_report_exports_hold_the_known_day(server: LiveServer):
     assert "Xidmət üzrə" in wb.sheetnames
 
 
+def test_every_grouping_renders(server: LiveServer):
+    """The report page and its CSV answer for every grouping (hours with calls but no arrivals,
+    staff without visits: a group one side lacks shows dashes, never a 500)."""
+    from shared.reports.request import GROUPINGS
+
+    build_known_day(server.queue, server.clock)
+    client = manager(server)
+    for by in GROUPINGS:
+        for path in ("/manager/reports", "/manager/reports.csv", "/manager/reports.xlsx"):
+            r = client.get(f"{path}?from={DAY}&to={DAY}&by={by}&lang=ru")
+            assert r.status_code == 200, (path, by, r.text[:300])
+
+
 @pytest.mark.parametrize(("query", "says"), [
     ("from=2026-11-30&to=2026-11-01", "after it ends"),
     ("from=2025-01-01&to=2026-11-30", "at most 366 days"),
