@@ -137,7 +137,7 @@ def line(title: str, labels: Sequence[str], values: Sequence[float | None], maxi
         body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#1f7a3a" class="dot"/>')
     every = max(1, n // 8)
     for i, label in enumerate(labels):
-        if i % every == 0 or i == n - 1:
+        if i % every == 0 or (i == n - 1 and i % every > every // 2):
             body.append(_text(left + i * step, top + plot_h + 16, label, "middle"))
     return _svg(width, height, title, body)
 
