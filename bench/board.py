@@ -32,10 +32,10 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from board.app import build_board  # noqa: E402
 from board.audio import RecordingSink  # noqa: E402
 from board.speech_worker import SpeechWorker  # noqa: E402
+from qtcommon.runner import InlineRunner  # noqa: E402
 from shared.clock import FakeClock  # noqa: E402
 from shared.config import load_config  # noqa: E402
 from shared.local_queue import LocalQueue  # noqa: E402
-from shared.runner import InlineRunner  # noqa: E402
 
 COUNTERS = [str(i) for i in range(1, 21)]
 

@@ -60,12 +60,16 @@ def ms(seconds: float) -> float:
 
 # ---- one process: issues per second ------------------------------------------------------------
 def bench_issue(workdir: Path, n: int) -> dict:
-    q = LocalQueue(workdir / "issue.sqlite", load_config(), SystemClock())
+    """n tickets in a row, one service of each category in turn (a prefix has at most 999 open
+    codes: a code still waiting is never handed out again)."""
+    cfg = load_config()
+    spread = [cat.services[0].id for cat in cfg.categories]
+    q = LocalQueue(workdir / "issue.sqlite", cfg, SystemClock())
     try:
-        q.issue(SERVICES[0])  # the first write of the day does the day's bookkeeping
+        q.issue(spread[0])  # the first write of the day does the day's bookkeeping
         start = time.perf_counter()
         for i in range(n):
-            q.issue(SERVICES[i % len(SERVICES)])
+            q.issue(spread[i % len(spread)])
         elapsed = time.perf_counter() - start
     finally:
         q.close()
@@ -130,11 +134,11 @@ def build_history(db: Path, tickets: int) -> float:
     conn.execute(f"""
         WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < {tickets}),
         svc(k, id) AS (SELECT key, value FROM json_each(?))
-        INSERT INTO tickets(code, prefix, number, service, priority, priority_rank, language,
+        INSERT INTO tickets(code, prefix, number, service, issued_service, priority, priority_rank, language,
                             source, token, status, service_day, issued_at, queued_at, called_at,
                             started_at, finished_at, counter, outcome, recalls, transfers)
         SELECT 'A-' || printf('%03d', (i / {len(SERVICES)}) % 999 + 1), 'A', (i / {len(SERVICES)}) % 999 + 1,
-               svc.id, NULL, 1000, 'az', 'bench', hex(randomblob(16)), 'done',
+               svc.id, svc.id, NULL, 1000, 'az', 'bench', hex(randomblob(16)), 'done',
                date(? + (i / {per_day}) * 86400, 'unixepoch'),
                ? + (i / {per_day}) * 86400 + (i % {per_day}) * 20,
                ? + (i / {per_day}) * 86400 + (i % {per_day}) * 20,
@@ -145,10 +149,10 @@ def build_history(db: Path, tickets: int) -> float:
         FROM n JOIN svc ON svc.k = i % {len(SERVICES)}
     """, (json.dumps(SERVICES), *[first_day.timestamp()] * 6))
     conn.execute("""
-        INSERT INTO events(at, kind, ticket_id, counter, source)
-        SELECT issued_at, 'issued', id, NULL, 'bench' FROM tickets
-        UNION ALL SELECT called_at, 'called', id, counter, NULL FROM tickets
-        UNION ALL SELECT finished_at, 'finished', id, counter, NULL FROM tickets
+        INSERT INTO events(at, kind, ticket_id, code, service, counter, source)
+        SELECT issued_at, 'issued', id, code, service, NULL, 'bench' FROM tickets
+        UNION ALL SELECT called_at, 'called', id, code, service, counter, NULL FROM tickets
+        UNION ALL SELECT finished_at, 'finished', id, code, service, counter, NULL FROM tickets
     """)
     conn.execute("COMMIT")
     conn.execute("ANALYZE")
@@ -161,8 +165,10 @@ def measure_history_ops(db: Path, n: int) -> dict[str, list[float]]:
     """On one database: issue n tickets, then time n presses of Next at counter 20 (serves all),
     n board snapshots, and the first write of three new service days (the day change)."""
     cfg = load_config()
+    s = time.perf_counter()
     q = LocalQueue(db, cfg, SystemClock())
-    lat: dict[str, list[float]] = {"issue": [], "call_next": [], "snapshot": [], "day_change": []}
+    lat: dict[str, list[float]] = {"issue": [], "call_next": [], "snapshot": [], "day_change": [],
+                                   "open": [time.perf_counter() - s]}   # incl. its integrity check
     try:
         for i in range(n):
             s = time.perf_counter()
@@ -206,6 +212,8 @@ def bench_history(workdir: Path, history: int, n: int) -> dict:
         if op == "call_next":
             out["call_next_empty_p99_ms"] = ms(percentile(empty[op], 99))
             out["call_next_1m_p99_ms"] = ms(percentile(big[op], 99))
+    out["open_empty_ms"] = ms(empty["open"][0])
+    out["open_1m_ms"] = ms(big["open"][0])
     out["call_next_ratio_p50"] = round(out["call_next_1m_p50_ms"] / out["call_next_empty_p50_ms"], 2)
     return out
 
@@ -227,6 +235,7 @@ ROWS = [
     ("issue p50 ms, empty / 1M", ("issue_empty_p50_ms", "issue_1m_p50_ms"), ""),
     ("snapshot p50 ms, empty / 1M", ("snapshot_empty_p50_ms", "snapshot_1m_p50_ms"), ""),
     ("day change (1st write) ms, empty / 1M", ("day_change_empty_p50_ms", "day_change_1m_p50_ms"), ""),
+    ("open the file ms (incl. integrity check), empty / 1M", ("open_empty_ms", "open_1m_ms"), ""),
     ("history build s (bulk SQL)", "history_build_s", ""),
 ]
 

@@ -23,6 +23,7 @@ from board.audio import AudioSink
 from board.chime import chime_path
 from board.errors import SpeechError
 from board.phrases import announcement_text
+from board.sound_health import SoundMonitor
 from board.speech_worker import SpeechWorker
 from board.wavfile import duration, join
 
@@ -43,6 +44,7 @@ class Announcement:
     counter: str
     recall: bool = False
     event_id: int | None = None
+    languages: tuple[str, ...] = ()  # spoken in this order (the board's, then the visitor's)
     queued_at: float = field(default_factory=time.monotonic)
     wav: Path | None = None
     seconds: float = 0.0
@@ -92,10 +94,12 @@ class Announcer:
     def __init__(self, sink: AudioSink, languages: Sequence[str], speech: SpeechWorker | None,
                  out_dir: Path | None = None, keep_wavs: bool = False,
                  on_ready: Callable[[Announcement], None] | None = None,
-                 on_played: Callable[[Announcement], None] | None = None):
+                 on_played: Callable[[Announcement], None] | None = None,
+                 monitor: SoundMonitor | None = None):
         self.sink = sink
         self.languages = tuple(languages)
         self.speech = speech
+        self.monitor = monitor  # told which languages could (not) be spoken
         self._own_dir = out_dir is None
         self.out_dir = Path(out_dir) if out_dir else Path(tempfile.mkdtemp(prefix="novbe-board-"))
         self.out_dir.mkdir(parents=True, exist_ok=True)
@@ -114,10 +118,18 @@ class Announcer:
         self._player.start()
 
     # ---- the API the board uses ------------------------------------------------------------
+    def languages_for(self, visitor_language: str | None) -> tuple[str, ...]:
+        """The board's speech languages, then the visitor's (the ticket's) when it differs: a
+        visitor who took a Russian ticket hears the call in Azerbaijani, then in Russian."""
+        if visitor_language and visitor_language not in self.languages:
+            return (*self.languages, visitor_language)
+        return self.languages
+
     def announce(self, code: str, counter: str, recall: bool = False,
-                 event_id: int | None = None) -> Announcement:
-        """Queue a call for announcing (returns at once)."""
-        item = Announcement(next(self._seq), code, str(counter), recall, event_id)
+                 event_id: int | None = None, language: str | None = None) -> Announcement:
+        """Queue a call for announcing (returns at once); `language` is the ticket's."""
+        item = Announcement(next(self._seq), code, str(counter), recall, event_id,
+                            self.languages_for(language))
         with self._idle:
             self._pending += 1
             self.history.append(item)
@@ -152,7 +164,8 @@ class Announcer:
             out = self.out_dir / f"announce-{item.seq:06d}-{safe}-{item.counter}.wav"
             try:
                 item.wav, item.spoken, item.problems = render_announcement(
-                    self.speech, self.languages, item.code, item.counter, out, item.recall)
+                    self.speech, item.languages or self.languages, item.code, item.counter, out,
+                    item.recall)
                 item.seconds = duration(item.wav)
             except Exception:  # noqa: BLE001 — even a broken chime must not stop the FIFO
                 log.exception("cannot make the announcement WAV for %s", item.label)
@@ -160,10 +173,20 @@ class Announcer:
             item.ready_at = time.monotonic()
             for problem in item.problems:
                 log.warning("announcement %s: chime without speech in %s", item.label, problem)
+            self._tell_monitor(item)
             if self.on_ready:
                 self.on_ready(item)
             self._ready.put(item)
         self._ready.put(None)
+
+    def _tell_monitor(self, item: Announcement) -> None:
+        """Which languages were spoken and which not (speech switched off is no fault)."""
+        if self.monitor is None or self.speech is None:
+            return
+        for lang in item.languages or self.languages:
+            why = next((p.split(": ", 1)[-1] for p in item.problems if p.startswith(f"{lang}: ")),
+                       None)
+            self.monitor.speech(lang, None if lang in item.spoken else (why or "not spoken"))
 
     def _play_loop(self) -> None:
         while (item := self._ready.get()) is not None:

@@ -22,12 +22,13 @@ from board.announcer import Announcer
 from board.audio import AudioSink
 from board.controller import BoardController
 from board.feed import EventFeed, feed_for
-from board.qt_runner import QtWorkerRunner
+from board.sound_health import SoundMonitor
 from board.speech_worker import SpeechWorker
 from board.view import BoardWidget
+from qtcommon.qt import QtWorkerRunner
+from qtcommon.runner import Runner
 from shared.config import CentreConfig
 from shared.queue import Queue
-from shared.runner import Runner
 
 log = logging.getLogger(__name__)
 
@@ -55,23 +56,28 @@ def build_board(queue: Queue, config: CentreConfig, zone: str | None = None,
                 speech: SpeechWorker | None | bool = True, lang: str | None = None,
                 parent: QWidget | None = None, wav_dir: Path | None = None,
                 runner: Runner | None = None,
-                fetch_config: Callable[[], CentreConfig] | None = None) -> BoardWidget:
+                fetch_config: Callable[[], CentreConfig] | None = None,
+                source: str | None = None, monitor: SoundMonitor | None = None) -> BoardWidget:
     """Make a running board widget (needs a QApplication). `speech=False` chimes only;
     `sink=None` plays through QtMultimedia; queue reads run on a worker thread unless a
     `runner` is given (InlineRunner for a board driven by hand); `fetch_config` (see
-    BoardController) replaces a provisional config once the server answers. The controller is
-    `widget.controller`."""
+    BoardController) replaces a provisional config once the server answers; `source` is the
+    board's device id in alerts (default "board", or "board-ZONE"). The controller is
+    `widget.controller`; the audio output and the speech report to `controller.sound`."""
     widget = BoardWidget(parent)
+    monitor = monitor or SoundMonitor()  # given with a sink that reports to it
     if sink is None:
         from board.qt_audio import QtAudioSink
 
-        sink = QtAudioSink(widget)
+        sink = QtAudioSink(widget, monitor=monitor)
     worker = SpeechWorker() if speech is True else (speech or None)
-    announcer = Announcer(sink, config.board.speech_languages, worker, out_dir=wav_dir)
+    announcer = Announcer(sink, config.board.speech_languages, worker, out_dir=wav_dir,
+                          monitor=monitor)
     feed = feed or feed_for(queue)
-    runner = runner or QtWorkerRunner(widget)
+    runner = runner or QtWorkerRunner(widget, name="board-queue-reads")
     controller = BoardController(queue, config, feed, widget, announcer, zone=zone, lang=lang,
-                                 runner=runner, fetch_config=fetch_config)
+                                 runner=runner, fetch_config=fetch_config, sound=monitor,
+                                 source=source)
     widget.controller = controller  # type: ignore[attr-defined]
     wake = _Wakeup(widget)
     wake.fired.connect(_guarded("poll", controller.poll))
@@ -97,10 +103,11 @@ def build_board(queue: Queue, config: CentreConfig, zone: str | None = None,
 
 def create_board_window(queue: Queue, config: CentreConfig, zone: str | None = None,
                         windowed: bool = True,
-                        fetch_config: Callable[[], CentreConfig] | None = None) -> QWidget:
+                        fetch_config: Callable[[], CentreConfig] | None = None,
+                        source: str | None = None) -> QWidget:
     """A board window for a QApplication that is already running (the demo shows it beside the
     kiosk); call .show() on it (full screen if not `windowed`)."""
-    widget = build_board(queue, config, zone, fetch_config=fetch_config)
+    widget = build_board(queue, config, zone, fetch_config=fetch_config, source=source)
     widget.setWindowTitle(f"Növbə — {config.name(config.languages[0])}")
     widget.resize(1280, 720)
     if not windowed:
@@ -110,7 +117,8 @@ def create_board_window(queue: Queue, config: CentreConfig, zone: str | None = N
 
 def run_board(queue: Queue, config: CentreConfig, windowed: bool = False,
               zone: str | None = None,
-              fetch_config: Callable[[], CentreConfig] | None = None) -> int:
+              fetch_config: Callable[[], CentreConfig] | None = None,
+              source: str | None = None) -> int:
     """Run the board as the program: full screen on the primary screen unless `windowed`;
     `fetch_config` as for build_board."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -118,7 +126,8 @@ def run_board(queue: Queue, config: CentreConfig, windowed: bool = False,
     # Ctrl+C / SIGTERM end the board cleanly (the 50 ms poll timer lets Python see the signal).
     signal.signal(signal.SIGINT, lambda *_: app.quit())
     signal.signal(signal.SIGTERM, lambda *_: app.quit())
-    widget = create_board_window(queue, config, zone, windowed=windowed, fetch_config=fetch_config)
+    widget = create_board_window(queue, config, zone, windowed=windowed, fetch_config=fetch_config,
+                                 source=source)
     if windowed:
         widget.show()
     else:

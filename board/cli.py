@@ -23,6 +23,8 @@ def register(sub: Any) -> None:
     p.add_argument("--zone", help="show only the counters of this zone (see [[counter]] zone)")
     p.add_argument("--server", metavar="URL", help="follow the centre's server instead of --db")
     p.add_argument("--token", metavar="T", help="the board's device token for --server")
+    p.add_argument("--board-id", help="this board's name in staff alerts (default: board, or "
+                                      "board-ZONE with --zone)")
     p.set_defaults(func=cmd_board)
 
     p = sub.add_parser("say", help="write the announcement of a call to a WAV file",
@@ -53,9 +55,10 @@ def cmd_board(ctx: Any) -> int:
         config, fetch_config = remote_board_config(queue, lambda: ctx.config)
         zone_counters(config, args.zone)  # UnknownZone before any window opens
         return run_board(queue, config, windowed=args.windowed, zone=args.zone,
-                         fetch_config=fetch_config)
+                         fetch_config=fetch_config, source=args.board_id)
     zone_counters(ctx.config, args.zone)
-    return run_board(ctx.queue, ctx.config, windowed=args.windowed, zone=args.zone)
+    return run_board(ctx.queue, ctx.config, windowed=args.windowed, zone=args.zone,
+                     source=args.board_id)
 
 
 def remote_board_config(queue: Any, local_config: Callable[[], CentreConfig]

@@ -23,21 +23,23 @@ from board.announcer import Announcer
 from board.calendar_names import date_text, time_text
 from board.errors import UnknownZone
 from board.feed import EventFeed
+from board.rotation import LanguageRotation
+from board.sound_health import SoundMonitor, SoundState
 from board.state import BoardState, CallView, WaitView
+from qtcommon.runner import InlineRunner, Runner
 from shared.alerts import alert_text
 from shared.clock import Clock, SystemClock
 from shared.config import CentreConfig
-from shared.errors import QueueUnavailable
+from shared.errors import NovbeError, QueueUnavailable
 from shared.i18n import tr
-from shared.model import Event, Snapshot
+from shared.model import DEVICE_ALERT_KINDS, Alert, Event, Snapshot
 from shared.queue import Queue
-from shared.runner import InlineRunner, Runner
 
 log = logging.getLogger(__name__)
 
 CALL_KINDS = ("called", "recalled")
 LABELS = ("Now calling", "Ticket", "Counter", "Recent calls", "Waiting", "No calls yet", "~{n} min",
-          "Reconnecting…")
+          "Reconnecting…", "For staff:")
 RETRY_FIRST_S, RETRY_MAX_S = 1.0, 10.0
 CLOSE_WAIT_S = 2.0  # close() waits this long at most for a read in flight
 
@@ -67,6 +69,7 @@ class _Read:
     config: CentreConfig | None = None
     config_problem: str | None = None  # the server's config came but cannot be used
     problem: QueueUnavailable | None = None
+    languages: dict[int, str] = field(default_factory=dict)  # call event id → ticket's language
 
 
 class BoardController:
@@ -74,13 +77,16 @@ class BoardController:
 
     `fetch_config`, when given, is called (off the UI thread) until it answers: a board whose
     server was unreachable at start shows with a local config and takes the server's when it
-    answers."""
+    answers. Without `lang` the screen's language rotates (board/rotation.py). `sound` (a
+    SoundMonitor the audio sink and the announcer report to) turns a silent board into a device
+    report of `source` — an alert on this board's staff line and on every counter console."""
 
     def __init__(self, queue: Queue, config: CentreConfig, feed: EventFeed,
                  view: BoardView | None = None, announcer: Announcer | None = None,
                  zone: str | None = None, lang: str | None = None, clock: Clock | None = None,
                  monotonic: Callable[[], float] = time.monotonic, runner: Runner | None = None,
-                 fetch_config: Callable[[], CentreConfig] | None = None):
+                 fetch_config: Callable[[], CentreConfig] | None = None,
+                 sound: SoundMonitor | None = None, source: str | None = None):
         self.queue = queue
         self.config = config
         self.feed = feed
@@ -94,6 +100,12 @@ class BoardController:
         self.monotonic = monotonic
         self.runner: Runner = runner or InlineRunner()
         self.fetch_config = fetch_config
+        self.source = source or (f"board-{zone}" if zone else "board")
+        self.sound = sound
+        self.sound_state: SoundState | None = None  # the last state reported (or being reported)
+        self._sound_unsent: SoundState | None = None  # to report again once the queue answers
+        self._started = monotonic()
+        self.rotation = LanguageRotation(config.languages)
         self.state = BoardState(self.lang)
         self._dress()
         self.snapshot: Snapshot | None = None
@@ -112,6 +124,7 @@ class BoardController:
         self._wakeup: Callable[[], None] | None = None
         self._closed = False
         self.on_close: Callable[[], object] | None = None  # the Qt shell stops its timers here
+        self._ticket_languages: dict[int, str] = {}  # ticket id → language, from "issued" events
 
     # ---- life ------------------------------------------------------------------------------
     def start(self, wakeup: Callable[[], None] | None = None) -> None:
@@ -207,10 +220,34 @@ class BoardController:
                 self.feed.start(out.snapshot.last_event_id, self._feed_wakeup)
             elif kind == "events":
                 out.events = self.feed.poll()
+                out.languages = self._call_languages(out.events)
             else:
                 out.snapshot = self.queue.snapshot(self.zone)
         except QueueUnavailable as exc:
             out.problem = exc
+        return out
+
+    def _call_languages(self, events: list[Event]) -> dict[int, str]:
+        """The ticket's language of each call among `events` (on the runner's thread): from the
+        "issued" event when the board saw it, else asked of the queue (a ticket issued before
+        the board started)."""
+        out: dict[int, str] = {}
+        for ev in events:
+            if ev.kind == "issued" and ev.ticket_id is not None and ev.details.get("language"):
+                self._ticket_languages[ev.ticket_id] = str(ev.details["language"])
+            elif ev.kind in CALL_KINDS and ev.code and self._in_zone(ev):
+                lang = self._ticket_languages.get(ev.ticket_id or -1)
+                if lang is None:
+                    try:
+                        lang = self.queue.ticket(ev.code).language
+                    except NovbeError as exc:  # QueueUnavailable included: announced in az only
+                        log.warning("board: the language of %s is unknown (%s)", ev.code, exc)
+                        continue
+                    if ev.ticket_id is not None:
+                        self._ticket_languages[ev.ticket_id] = lang
+                out[ev.id] = lang
+        if len(self._ticket_languages) > 5000:  # a long day: keep memory flat
+            self._ticket_languages.clear()
         return out
 
     def _done(self, result: _Read, asked: int) -> list[Event]:
@@ -229,7 +266,7 @@ class BoardController:
             self.last_event_id = result.snapshot.last_event_id
         events = result.events
         if events:
-            self._take_events(events)
+            self._take_events(events, result.languages)
         if result.problem is not None:
             self._unavailable(result.problem)
             return events
@@ -253,15 +290,16 @@ class BoardController:
             log.error("board: reading the queue failed: %r", exc, exc_info=exc)
         self._unavailable(QueueUnavailable(f"reading the queue failed: {exc}"))
 
-    def _take_events(self, events: list[Event]) -> None:
-        """Announce the calls and start their highlight."""
+    def _take_events(self, events: list[Event], languages: dict[int, str] | None = None) -> None:
+        """Announce the calls (in the board's languages and the ticket's) and highlight them."""
         self.last_event_id = events[-1].id
         now = self.monotonic()
         for ev in events:
             if ev.kind in CALL_KINDS and self._in_zone(ev):
                 self._fresh[ev.id] = now + self.config.board.highlight_seconds
                 if self.announcer is not None and ev.code and ev.counter:
-                    self.announcer.announce(ev.code, ev.counter, ev.kind == "recalled", ev.id)
+                    self.announcer.announce(ev.code, ev.counter, ev.kind == "recalled", ev.id,
+                                            language=(languages or {}).get(ev.id))
 
     def _unavailable(self, exc: QueueUnavailable) -> None:
         if not self.state.reconnecting:
@@ -289,6 +327,7 @@ class BoardController:
             log.error("board: the server's config cannot be used (%s); keeping the local one", exc)
             return
         self.config, self.counters = config, counters
+        self.rotation = LanguageRotation(config.languages)
         if not self._lang_given:
             self.lang = self.state.lang = config.languages[0]
         if self.announcer is not None:
@@ -304,9 +343,11 @@ class BoardController:
         return self.zone is None or (ev.counter in self.counters)
 
     def tick(self) -> None:
-        """Once a second: the clock, and the end of highlights (no queue reads)."""
+        """Once a second: the clock, the language's turn, the end of highlights, and the sound's
+        state (its report is handed to the runner; no queue reads)."""
         local = self.clock.now().astimezone(self.config.tz) if self.clock else datetime.now(UTC)
-        changed = False
+        changed = self._rotate()
+        changed = self._check_sound() or changed
         for key, value in (("date_text", date_text(self.lang, local)), ("time_text", time_text(local))):
             if getattr(self.state, key) != value:
                 setattr(self.state, key, value)
@@ -320,6 +361,65 @@ class BoardController:
             changed = True
         if changed:
             self._show()
+
+    def _rotate(self) -> bool:
+        """Show the language whose turn it is (unless the board was given one)."""
+        if self._lang_given:
+            return False
+        lang = self.rotation.language(self.monotonic() - self._started)
+        if lang == self.lang:
+            return False
+        self.lang = self.state.lang = lang
+        if self.snapshot is not None:
+            self._apply(self.snapshot, show=False)
+        else:
+            self._dress()
+        return True
+
+    # ---- the board's own sound -------------------------------------------------------------
+    def _check_sound(self) -> bool:
+        """A new sound state (heard / silent / chime only) is reported to the queue as this
+        board's device state; returns True when the staff line changes."""
+        if self.sound is None or self.snapshot is None:
+            return False  # after the first snapshot: the board's reads come first
+        state = self.sound.take_change()
+        if state is None:
+            if self._sound_unsent is not None and not self.state.reconnecting:
+                self._report_sound(self._sound_unsent)
+            return False
+        first = self.sound_state is None
+        self.sound_state = state
+        if state.kind != "board_ok":
+            log.warning("board %s: %s (%s)", self.source, state.kind, state.message)
+        elif first and not any(a.source == self.source for a in self.snapshot.alerts):
+            return False  # heard from the start, and no old alert to clear: nothing to report
+        else:
+            log.warning("board %s: calls are heard again", self.source)
+        self._report_sound(state)
+        if self.snapshot is not None:
+            self._apply(self.snapshot, show=False)
+        return True
+
+    def _report_sound(self, state: SoundState) -> None:
+        self._sound_unsent = None
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, QueueUnavailable):
+                self._sound_unsent = state  # sent again when the queue answers
+            else:
+                log.error("board %s: cannot report %s to the queue: %s", self.source,
+                          state.kind, exc)
+
+        self.runner.run(lambda: self.queue.report_device(self.source, state.kind, state.message),
+                        lambda _: None, failed)
+
+    def _own_alert(self) -> Alert | None:
+        """This board's sound alert as it knows it itself (shown even while the queue has not
+        got it yet, or cannot be reached)."""
+        st = self.sound_state
+        if st is None or st.kind not in DEVICE_ALERT_KINDS:
+            return None
+        return Alert(self.source, st.kind, st.message, self.clock.now())
 
     # ---- building the state ----------------------------------------------------------------
     def _set_reconnecting(self, value: bool) -> None:
@@ -360,7 +460,14 @@ class BoardController:
             except Exception:  # noqa: BLE001 — a category unknown to this config is skipped
                 continue
             st.waiting.append(WaitView(cat.prefix, cat.name(lang), load.waiting, load.estimated_wait_min))
-        st.alerts = [alert_text(lang, a) for a in snap.alerts]
+        alerts = [a for a in snap.alerts if a.kind in DEVICE_ALERT_KINDS]
+        own = self._own_alert()
+        if own is not None:
+            if not any(a.source == self.source for a in alerts):
+                alerts.append(own)  # not in the queue yet (or the queue is out of reach)
+        elif self.sound_state is not None:  # heard again: its old alert is being cleared
+            alerts = [a for a in alerts if a.source != self.source]
+        st.alerts = [alert_text(lang, a) for a in alerts]
         self.updates += 1
         if show:
             self._show()

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from board.audio import SilentSink
 from board.speech_worker import SpeechWorker
+from qtcommon.runner import InlineRunner
 from shared.config import CentreConfig
 from shared.errors import NoTicketWaiting
 from shared.queue import Queue
-from shared.runner import InlineRunner
 
 SIZES = ((1920, 1080), (3840, 2160), (1080, 1920))
 

@@ -14,18 +14,31 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal, Slot
 from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
 
+from board.sound_health import SoundMonitor
 from board.wavfile import duration
 
 log = logging.getLogger(__name__)
 
 
+NO_DEVICE = "no audio output device"
+
+
 class QtAudioSink(QObject):
-    """Plays one WAV at a time on the default audio output."""
+    """Plays one WAV at a time on the default audio output. `monitor` (board/sound_health.py)
+    hears whether sound can be played — at once, whenever the devices change, and at each play —
+    so a board without sound raises a staff alert instead of a log line only. `outputs` lists
+    the audio outputs (QMediaDevices.audioOutputs; a test hands a machine without any)."""
 
     _request = Signal(str, object, str)
 
-    def __init__(self, parent: QObject | None = None, volume: float = 1.0):
+    def __init__(self, parent: QObject | None = None, volume: float = 1.0,
+                 monitor: SoundMonitor | None = None,
+                 outputs: Callable[[], list] = QMediaDevices.audioOutputs):
         super().__init__(parent)
+        self.monitor = monitor
+        self._outputs = outputs
+        self._devices = QMediaDevices(self)
+        self._devices.audioOutputsChanged.connect(self.check)
         self._player = QMediaPlayer(self)
         self._output = QAudioOutput(self)
         self._output.setVolume(volume)
@@ -39,6 +52,14 @@ class QtAudioSink(QObject):
         self._fallback.timeout.connect(self._finish)
         self._request.connect(self._start)
         self._warned = False
+        self.check()
+
+    def check(self) -> str | None:
+        """Why nothing can be heard (None when an output exists); tells the monitor."""
+        problem = None if self._outputs() else NO_DEVICE
+        if self.monitor is not None:
+            self.monitor.sound(problem)
+        return problem
 
     def play(self, wav: Path, done: Callable[[], None], label: str = "") -> None:
         self._request.emit(str(wav), done, label)
@@ -46,7 +67,7 @@ class QtAudioSink(QObject):
     @Slot(str, object, str)
     def _start(self, wav: str, done: Callable[[], None], label: str) -> None:
         self._done, self._label = done, label
-        if not QMediaDevices.audioOutputs():
+        if self.check() is not None:
             if not self._warned:
                 log.warning("no audio output device: announcements are not heard")
                 self._warned = True
@@ -56,6 +77,8 @@ class QtAudioSink(QObject):
         self._player.play()
 
     def _status(self, status: QMediaPlayer.MediaStatus) -> None:
+        if status == QMediaPlayer.MediaStatus.EndOfMedia and self.monitor is not None:
+            self.monitor.sound(None)  # played to its end: heard
         if status in (QMediaPlayer.MediaStatus.EndOfMedia, QMediaPlayer.MediaStatus.InvalidMedia):
             if status == QMediaPlayer.MediaStatus.InvalidMedia:
                 log.warning("cannot play announcement %s: invalid media", self._label)
@@ -63,6 +86,8 @@ class QtAudioSink(QObject):
 
     def _error(self, error: QMediaPlayer.Error, message: str) -> None:
         log.warning("audio error playing %s: %s", self._label, message or error)
+        if self.monitor is not None:
+            self.monitor.sound(f"audio error: {message or error}")
         self._finish()
 
     def _finish(self) -> None:

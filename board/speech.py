@@ -80,6 +80,7 @@ class Pyttsx3Engine:
         except Exception as exc:  # noqa: BLE001 — any driver failure means "no pyttsx3 here"
             raise SpeechEngineFailed(f"pyttsx3 cannot start: {exc!r}") from exc
         self._errors: list[Any] = []
+        self._fallback: EspeakCliEngine | None = None
         self._engine.connect("error", lambda **kw: self._errors.append(kw.get("exception")))
         _quiet_espeak_driver()
 
@@ -95,7 +96,15 @@ class Pyttsx3Engine:
         except SpeechEngineFailed as exc:
             # pyttsx3's espeak loop now and then returns before the file is written; once more.
             log.info("pyttsx3: %s; rendering once more", exc)
+        try:
             return self._render_once(text, lang, out)
+        except SpeechEngineFailed as exc:
+            # Twice without audio (seen under load): this phrase from the espeak-ng program, so
+            # the call is still spoken; pyttsx3 stays the engine for the next one.
+            log.warning("pyttsx3: %s again; speaking this phrase with the espeak-ng program", exc)
+            if self._fallback is None:
+                self._fallback = EspeakCliEngine()
+            return self._fallback.render(text, lang, out)
 
     def _render_once(self, text: str, lang: str, out: Path) -> Path:
         vid = self.voice_for(lang)
@@ -115,6 +124,8 @@ class Pyttsx3Engine:
         return _check_output(out, "pyttsx3")
 
     def close(self) -> None:
+        if self._fallback is not None:
+            self._fallback.close()
         try:
             self._engine.stop()
         except Exception:  # noqa: BLE001

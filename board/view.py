@@ -1,10 +1,14 @@
 """BoardWidget: draws a BoardState (and nothing else) — the lobby board's only widget.
 
 All sizes come from board/layout.py, so the board fills any screen; text is shrunk only when
-it would not fit its box. The newest call blinks (1 Hz, inverse colours) while highlighted."""
+it would not fit its box, and never below the layout's `min_text` (the board's sizing rule,
+board/layout.py): a text that still does not fit is cut with "…" and counted in `elided`. The
+newest call blinks (1 Hz, inverse colours) while highlighted. Staff alerts are on the staff line,
+marked as being for staff, at the smallest allowed size."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, Qt, QTimer
@@ -24,7 +28,18 @@ ACCENT = QColor("#ffc107")
 ACCENT_DARK = QColor("#1a1a1a")
 ALERT_BG = QColor("#3a1f0b")
 ALERT_TEXT = QColor("#ffb074")
+LINE_SPACING = 1.12  # a name on two lines: baseline to baseline, in font sizes
 BLINK_MS = 500
+
+
+@dataclass(frozen=True)
+class DrawnText:
+    """One text as the last paint drew it (for tests of the sizing rule)."""
+
+    text: str
+    px: float
+    elided: bool
+    part: str  # header, now, recent, waiting, staff, ticker
 
 _family: str | None = None
 
@@ -52,6 +67,9 @@ class BoardWidget(QWidget):
         self.state: BoardState | None = None
         self.blink_on = True
         self.paints = 0
+        self.drawn: list[DrawnText] = []  # every text of the last paint, with its size
+        self._floor = 6.0  # the layout's min_text during a paint
+        self._part = ""
         self.setAutoFillBackground(False)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setCursor(Qt.CursorShape.BlankCursor)
@@ -92,16 +110,23 @@ class BoardWidget(QWidget):
 
     def _text(self, p: QPainter, rect: Rect, text: str, px: float, color: QColor,
               bold: bool = False, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> None:
-        """Draw one line in `rect`, vertically centred, shrunk until it fits the width."""
+        """Draw one line in `rect`, vertically centred, shrunk until it fits the width — but
+        never below the sizing rule's floor (then cut with "…")."""
         x, y, w, h = rect
-        px = min(px, h * 0.9)
+        px = max(self._floor, min(px, h * 0.9))
         font = self._font(px, bold)
         width = QFontMetricsF(font).horizontalAdvance(text)
         if width > w and width > 0:
-            font = self._font(px * w / width * 0.98, bold)
+            px = max(self._floor, px * w / width * 0.98)
+            font = self._font(px, bold)
+        metrics = QFontMetricsF(font)
+        shown = text
+        if metrics.horizontalAdvance(text) > w:
+            shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, w)
+        self.drawn.append(DrawnText(text, font.pixelSize(), shown != text, self._part))
         p.setFont(font)
         p.setPen(color)
-        p.drawText(QRectF(x, y, w, h), int(align | Qt.AlignmentFlag.AlignVCenter), text)
+        p.drawText(QRectF(x, y, w, h), int(align | Qt.AlignmentFlag.AlignVCenter), shown)
 
     @staticmethod
     def _halves(text: str) -> tuple[str, str]:
@@ -113,14 +138,15 @@ class BoardWidget(QWidget):
         return QFontMetricsF(self._font(px)).horizontalAdvance(text)
 
     def _fit2(self, text: str, w: float, h: float, px: float) -> float:
-        """The largest size ≤ px at which `text` fits w×h on one line or on two lines."""
+        """The largest size ≤ px at which `text` fits w×h on one line or on two lines (never
+        below the floor)."""
         px = min(px, h * 0.9)
         one = px * min(1.0, w * 0.98 / max(1.0, self._advance(text, px)))
         if " " not in text:
-            return one
-        px2 = min(px, h * 0.44)
+            return max(self._floor, one)
+        px2 = min(px, h / (2 * LINE_SPACING))
         widest = max(self._advance(line, px2) for line in self._halves(text))
-        return max(one, px2 * min(1.0, w * 0.98 / max(1.0, widest)))
+        return max(self._floor, one, px2 * min(1.0, w * 0.98 / max(1.0, widest)))
 
     def _text2(self, p: QPainter, rect: Rect, text: str, px: float, color: QColor) -> None:
         """A name at size `px` (from _fit2): one line when it fits, else two lines split at the
@@ -129,14 +155,11 @@ class BoardWidget(QWidget):
         if self._advance(text, px) <= w or " " not in text:
             self._text(p, rect, text, px, color)
             return
-        font = self._font(px)
-        p.setFont(font)
-        p.setPen(color)
-        line_h = QFontMetricsF(font).height()
+        line_h = px * LINE_SPACING
         top = y + (h - 2 * line_h) / 2
-        for i, line in enumerate(self._halves(text)):
-            p.drawText(QRectF(x, top + i * line_h, w, line_h),
-                       int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), line)
+        for line in self._halves(text):
+            self._text(p, (x, top, w, line_h), line, px, color)
+            top += line_h
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 — Qt's name
         self.paints += 1
@@ -145,14 +168,15 @@ class BoardWidget(QWidget):
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         p.fillRect(self.rect(), BG)
         st = self.state
+        self.drawn = []
         if st is not None:
             lay = self._layout()
-            self._header(p, lay, st)
-            self._now(p, lay, st)
-            self._recent(p, lay, st)
-            self._waiting(p, lay, st)
-            self._alerts(p, lay, st)
-            self._ticker(p, lay, st)
+            self._floor = lay.min_text
+            for part, draw in (("header", self._header), ("now", self._now),
+                               ("recent", self._recent), ("waiting", self._waiting),
+                               ("staff", self._alerts), ("ticker", self._ticker)):
+                self._part = part
+                draw(p, lay, st)
         p.end()
 
     def _header(self, p: QPainter, lay: Layout, st: BoardState) -> None:
@@ -177,8 +201,8 @@ class BoardWidget(QWidget):
         if st.reconnecting:
             mark = "⟳ " + st.labels.get("Reconnecting…", "Reconnecting…")
             rw = w * 0.3
-            self._text(p, (w / 2 - rw / 2, y + h * 0.72, rw, h * 0.28), mark, 2.4 * u, ALERT_TEXT,
-                       True, Qt.AlignmentFlag.AlignCenter)
+            self._text(p, (w / 2 - rw / 2, y + h - lay.min_text * 1.2, rw, lay.min_text * 1.2),
+                       mark, lay.min_text, ALERT_TEXT, True, Qt.AlignmentFlag.AlignCenter)
 
     def _now(self, p: QPainter, lay: Layout, st: BoardState) -> None:
         x, y, w, h = lay.now
@@ -252,12 +276,11 @@ class BoardWidget(QWidget):
         if not rows:
             return
         n = len(rows)
-        per_col = n if not lay.portrait else (n + 1) // 2
-        cols = 1 if not lay.portrait else 2
-        gap = lay.pad * 0.4
+        per_col, cols = n, 1  # one column: a name has the panel's width, in one or two lines
+        gap = 0.0  # rows are told apart by their alternating colours
         cw = (w - gap * (cols - 1)) / cols
         rh = min((h - title_h - gap * (per_col - 1)) / per_col, 9 * u)
-        letter_w, num_w, est_w = rh * 1.1, cw * 0.13, cw * 0.20
+        letter_w, num_w, est_w = rh * 1.1, cw * 0.09, cw * 0.17
         name_w = cw - letter_w - num_w - est_w - 2.5 * u
         fits = [self._fit2(row.name, name_w, rh, rh * 0.46) for row in rows]
         common = sorted(fits)[len(fits) // 2]  # most names share one size; only longer ones shrink
@@ -273,16 +296,36 @@ class BoardWidget(QWidget):
                        TEXT, True, Qt.AlignmentFlag.AlignRight)
             est = st.labels.get("~{n} min", "~{n} min")
             est_text = est.format(n=row.estimated_wait_min) if row.waiting else "—"
-            self._text(p, (rx + cw - est_w - u * 0.6, ry, est_w, rh), est_text, rh * 0.4, MUTED,
-                       align=Qt.AlignmentFlag.AlignRight)
+            self._text(p, (rx + cw - est_w - u * 0.6, ry, est_w, rh), est_text,
+                       max(rh * 0.4, lay.min_text), MUTED, align=Qt.AlignmentFlag.AlignRight)
 
     def _alerts(self, p: QPainter, lay: Layout, st: BoardState) -> None:
+        """The staff line: "For staff:" then the alerts, at the smallest allowed size (staff
+        read it up close; the consoles show the same alerts in full)."""
         if not st.alerts:
             return
         x, y, w, h = lay.alerts
         p.fillRect(QRectF(x, y, w, h), ALERT_BG)
-        self._text(p, (x + lay.pad, y, w - 2 * lay.pad, h), "  ·  ".join(st.alerts), h * 0.55,
-                   ALERT_TEXT, align=Qt.AlignmentFlag.AlignRight)
+        label = st.labels.get("For staff:", "For staff:")
+        text = f"{label} " + "  ·  ".join(st.alerts)
+        px = lay.min_text
+        lines = [text]
+        if self._advance(text, px) > w - 2 * lay.pad and h >= 3 * px:
+            lines = self._wrap(text, px, w - 2 * lay.pad)
+        line_h = h / len(lines)
+        for i, line in enumerate(lines[:2]):
+            self._text(p, (x + lay.pad, y + i * line_h, w - 2 * lay.pad, line_h), line, px,
+                       ALERT_TEXT, align=Qt.AlignmentFlag.AlignRight)
+
+    def _wrap(self, text: str, px: float, width: float) -> list[str]:
+        """Two lines at most: as many words on the first as fit, the rest on the second."""
+        words, first = text.split(" "), ""
+        for i, word in enumerate(words):
+            trial = f"{first} {word}".strip()
+            if first and self._advance(trial, px) > width:
+                return [first, " ".join(words[i:])]
+            first = trial
+        return [first]
 
     def _ticker(self, p: QPainter, lay: Layout, st: BoardState) -> None:
         x, y, w, h = lay.ticker

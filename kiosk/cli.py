@@ -6,10 +6,11 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from kiosk.printing import PrinterError
-from kiosk.spooler import print_now
 from shared.errors import QueueUnavailable
 from shared.model import Ticket
+
+# The printing modules (escpos and its capability database: ~0.15 s) are imported only by the
+# commands that print, so `novbe status` and `novbe issue` start fast.
 
 
 def register(sub: Any) -> None:
@@ -50,21 +51,35 @@ def cmd_kiosk(ctx: Any) -> int:
                   file=sys.stderr)
             config = ctx.config
         try:
+            _check_setup(config)
             return run_kiosk(queue, config, args.printer, args.windowed, source=args.kiosk_id)
         finally:
             queue.close()
+    _check_setup(ctx.config)
     return run_kiosk(ctx.queue, ctx.config, args.printer, args.windowed, source=args.kiosk_id)
+
+
+def _check_setup(config: Any) -> None:
+    """Refuse the shipped staff PIN; tell the admin why tickets will have no QR code."""
+    from shared.setup_checks import qr_warnings, refuse_shipped_pin
+
+    refuse_shipped_pin(config)
+    for warning in qr_warnings(config):
+        print(f"novbe kiosk: warning: {warning}", file=sys.stderr, flush=True)
 
 
 def _print(ctx: Any, ticket: Ticket, url: str, failed: str, done: str) -> int:
     """Print `ticket` to `url`: 0 when printed, the error's exit code if not (the ticket stays
     valid either way: it was committed before printing)."""
+    from kiosk.printing import PrinterError
+    from kiosk.spooler import print_now
+
     try:
         print_now(ctx.queue, ctx.config, ticket, url, source="cli")
     except PrinterError as exc:
         print(f"novbe: ticket {ticket.code} {failed}: {exc}", file=sys.stderr)
         return exc.exit_code
-    ctx.out(f"{done} {ticket.code} → {url}")
+    ctx.note(f"{done} {ticket.code} → {url}")
     return 0
 
 

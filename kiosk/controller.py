@@ -7,11 +7,12 @@ for `tap_guard_ms` after the previous accepted tap (an elderly finger often land
 from __future__ import annotations
 
 import logging
+import secrets
 from collections import deque
 from datetime import datetime, timedelta
 
 from kiosk.qr import qr_payload
-from kiosk.runtime import KioskView, Timers
+from kiosk.runtime import KioskView
 from kiosk.screens import (
     ClosedScreen,
     LanguageScreen,
@@ -24,13 +25,20 @@ from kiosk.screens import (
     Tile,
 )
 from kiosk.spooler import PrintOutcome, PrintSpooler
+from qtcommon.runner import InlineRunner, Runner
+from qtcommon.timers import Timers
 from shared.clock import Clock, SystemClock
 from shared.config import WEEKDAYS, CentreConfig
-from shared.errors import CentreClosed, DailyCapReached, NovbeError, QueueUnavailable
+from shared.errors import (
+    CentreClosed,
+    DailyCapReached,
+    NovbeError,
+    QueueUnavailable,
+    TicketNotFound,
+)
 from shared.i18n import LANGUAGE_NAMES, ntr, tr
-from shared.model import Ticket
+from shared.model import Status, Ticket
 from shared.queue import Queue
-from shared.runner import InlineRunner, Runner
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +52,7 @@ FAULT_SCREEN_FACTOR = 3      # a ticket the printer failed stays this many times
 PIN_ATTEMPTS = 5             # wrong PINs in a row that lock the PIN pad
 PIN_LOCK = timedelta(seconds=60)       # the first lock; each further lock in a row doubles it
 PIN_LOCK_MAX = timedelta(minutes=15)
+CLOSED_SEPARATOR = " · "  # between the languages of one closed-screen text
 PRINTER_NOTICE = ("The printer is not working right now: your ticket will be shown on the screen. "
                   "Please take a photo of it.")
 
@@ -68,6 +77,7 @@ class KioskController:
         self.service: str | None = None
         self.issuing = False
         self.issued: deque[Ticket] = deque(maxlen=100)  # the latest, for staff and tests
+        self.abandoned: list[str] = []   # request ids of issues this kiosk gave up on
         self._last_tap: datetime | None = None
         self._staff_taps: list[datetime] = []
         self._pin = ""
@@ -132,19 +142,23 @@ class KioskController:
         faulted = self.spooler is not None and self.spooler.faulted
         return LanguageScreen(
             centre=self.config.name(langs[0]),
-            titles=tuple(tr(x, "Touch your language to take a ticket") for x in langs),
+            titles=tuple(tr(x, "Choose a language to take a ticket") for x in langs),
             tiles=tuple(Tile(x, LANGUAGE_NAMES[x]) for x in langs),
             printer_notices=tuple(tr(x, PRINTER_NOTICE) for x in langs) if faulted else ())
 
     def _show_closed(self) -> None:
+        """Closed: nobody has chosen a language, so every text is in every language."""
         langs = self.config.languages
-        lang = self.lang if self.lang in langs else langs[0]
-        hours = tuple((tr(lang, WEEKDAY_NAMES[day]), span or tr(lang, "closed"))
+
+        def every(msgid: str) -> str:
+            return CLOSED_SEPARATOR.join(dict.fromkeys(tr(x, msgid) for x in langs))
+
+        hours = tuple((every(WEEKDAY_NAMES[day]), span or every("closed"))
                       for day, span in self.config.hours.describe())
         self._show(ClosedScreen(
-            centre=self.config.name(lang),
+            centre=self.config.name(langs[0]),
             titles=tuple(tr(x, "The centre is closed") for x in langs),
-            hours_title=tr(lang, "Opening hours"), hours=hours))
+            hours_title=every("Opening hours"), hours=hours))
         self.timers.start("reopen", REOPEN_CHECK_SECONDS, self.check_open)
 
     def check_open(self) -> None:
@@ -242,10 +256,17 @@ class KioskController:
         lang = self.lang
         self.issuing = True
         self.view.set_busy(True)
+        request_id = secrets.token_urlsafe(16)   # a retry of this tap gets the same ticket
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, QueueUnavailable):
+                self.abandoned.append(request_id)
+            self._issue_failed(exc)
+
         self.runner.run(
             lambda: self.queue.issue(service, priority=priority, language=lang, source=self.source,
-                                     check_hours=True),
-            self._issued, self._issue_failed)
+                                     check_hours=True, request_id=request_id),
+            self._issued, failed)
 
     def _end_issuing(self) -> None:
         self.issuing = False
@@ -276,11 +297,12 @@ class KioskController:
             "failed": tr(lang, "The printer is not working. Please take a photo of this screen: "
                                "your number is valid."),
         }[state]
+        payload = qr_payload(ticket, self.config)
         return TicketScreen(
             lang=lang, ticket=ticket, code=ticket.code, service=svc.name(lang),
             priority=prio.name(lang) if prio else "", your_number=tr(lang, "Your number"),
-            ahead=ahead, wait=wait, qr_payload=qr_payload(ticket, self.config),
-            qr_caption=tr(lang, "Scan to follow your turn on your phone"),
+            ahead=ahead, wait=wait, qr_payload=payload,
+            qr_caption=tr(lang, "Scan to follow your turn on your phone") if payload else "",
             print_state=state, print_message=message, done=tr(lang, "Done (leave the ticket screen)"))
 
     def _issue_failed(self, exc: BaseException) -> None:
@@ -348,6 +370,8 @@ class KioskController:
     def probe(self) -> None:
         """Is the queue back? (`last_event_id` is the cheapest question.)"""
         def back(_: int) -> None:
+            if self.abandoned:
+                self._withdraw_abandoned()
             if self.screen is not None and self.screen.name == "out_of_service":
                 self.home()
 
@@ -357,6 +381,34 @@ class KioskController:
             self.timers.start("probe", PROBE_SECONDS, self.probe)
 
         self.runner.run(self.queue.last_event_id, back, still_down)
+
+    def _withdraw_abandoned(self) -> None:
+        """Tickets this kiosk gave up on (it said "out of service") that the queue issued after
+        all are cancelled, so the board never calls a number nobody holds."""
+        pending = list(self.abandoned)
+        self.abandoned.clear()
+
+        def withdraw() -> list[str]:
+            gone = []
+            for rid in pending:
+                try:
+                    ticket = self.queue.issued_for(rid)
+                except TicketNotFound:
+                    continue
+                if ticket.status in (Status.WAITING, Status.CALLED):
+                    gone.append(self.queue.cancel(ticket.token or ticket.code).code)
+            return gone
+
+        def done(codes: list[str]) -> None:
+            if codes:
+                log.warning("cancelled %s: issued after this kiosk had given up on them",
+                            ", ".join(codes))
+
+        def failed(exc: BaseException) -> None:
+            self.abandoned.extend(pending)            # try again when the queue answers next
+            log.warning("could not look up abandoned tickets yet: %s", exc)
+
+        self.runner.run(withdraw, done, failed)
 
     # ---- staff exit -------------------------------------------------------------------------
     def tap_staff_corner(self) -> None:

@@ -170,20 +170,25 @@ def _ticket(s: TicketScreen, ctl: KioskController, m: Metrics) -> QWidget:
     if s.wait:
         text_col.addWidget(FitText(s.wait, 3.8 * m.u), 2)
 
-    qr_col = QVBoxLayout()
-    qr_px = round((30 if m.portrait else 34) * m.u * (1.25 if failed else 1))
-    qr = QLabel()
-    qr.setObjectName("ticket-qr")
-    qr.setPixmap(qr_pixmap(s.qr_payload, qr_px))
-    qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    caption = FitText(s.qr_caption, 3 * m.u, color=MUTED)
-    caption.setFixedHeight(round(8 * m.u))  # room for two lines of the largest caption
-    qr_col.addStretch(1)
-    qr_col.addWidget(qr)
-    qr_col.addWidget(caption)
-    qr_col.addStretch(1)
+    qr_col = None
+    if s.qr_payload is not None:  # without public_url: no QR code, no "scan" caption
+        qr_col = QVBoxLayout()
+        qr_px = round((30 if m.portrait else 34) * m.u * (1.25 if failed else 1))
+        qr = QLabel()
+        qr.setObjectName("ticket-qr")
+        qr.setPixmap(qr_pixmap(s.qr_payload, qr_px))
+        qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        caption = FitText(s.qr_caption, 3 * m.u, color=MUTED)
+        caption.setObjectName("ticket-qr-caption")
+        caption.setFixedHeight(round(8 * m.u))  # room for two lines of the largest caption
+        qr_col.addStretch(1)
+        qr_col.addWidget(qr)
+        qr_col.addWidget(caption)
+        qr_col.addStretch(1)
 
-    if m.portrait:
+    if qr_col is None:
+        box.addLayout(text_col, 10)
+    elif m.portrait:
         box.addLayout(text_col, 10)
         box.addLayout(qr_col, 7)
     else:

@@ -1,4 +1,5 @@
-"""The ticket's QR code: the phone status page of the ticket (or its bare token), right-sized."""
+"""The ticket's QR code: the phone status page of the ticket, right-sized — or none at all when
+the centre has no public_url (a bare token would show a phone some text, not a page)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,12 @@ from shared.model import Ticket
 QUIET_ZONE_MODULES = 4
 
 
-def qr_payload(ticket: Ticket, config: CentreConfig) -> str:
-    """`{public_url}/t/{token}` when the centre has a public URL, else the token."""
-    return f"{config.public_url}/t/{ticket.token}" if config.public_url else ticket.token
+def qr_payload(ticket: Ticket, config: CentreConfig) -> str | None:
+    """`{public_url}/t/{token}`, the ticket's phone page; None when the centre has no public
+    URL (then the ticket has no QR code and no "scan" line: see shared/setup_checks.py)."""
+    if not config.public_url or not ticket.token:
+        return None
+    return f"{config.public_url}/t/{ticket.token}"
 
 
 def qr_matrix(payload: str) -> list[list[bool]]:

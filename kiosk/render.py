@@ -66,7 +66,7 @@ def ticket_lines(ticket: Ticket, config: CentreConfig) -> dict[str, str]:
         "issued": _when(local),
         "ahead": ahead,
         "wait": f"{tr(lang, 'Estimated wait')}: {wait}",
-        "qr_caption": tr(lang, "Scan to follow your turn on your phone"),
+        "qr_caption": tr(lang, "Scan to follow your turn on your phone") if config.public_url else "",
         "please_wait": tr(lang, "Please wait until your number is called"),
         "footer": config.kiosk.footer.get(lang, ""),
     }
@@ -101,9 +101,11 @@ def render_ticket(ticket: Ticket, config: CentreConfig, width: int | None = None
         blocks += [*_text(t["wait"], s, size=s.font(24), max_lines=2)]
     blocks += [s.px(14)]
     payload = qr_payload(ticket, config)
-    quiet = QUIET_ZONE_MODULES * max(3, s.px(200) // len(qr_matrix(payload)))
-    blocks += [quiet, qr_image(payload, s.px(200)), quiet]
-    blocks += [*_text(t["qr_caption"], s, size=s.font(20), max_lines=2), s.px(10), _rule(s), s.px(8)]
+    if payload is not None:  # no QR code and no "scan" line that would lead nowhere
+        quiet = QUIET_ZONE_MODULES * max(3, s.px(200) // len(qr_matrix(payload)))
+        blocks += [quiet, qr_image(payload, s.px(200)), quiet]
+        blocks += [*_text(t["qr_caption"], s, size=s.font(20), max_lines=2), s.px(10)]
+    blocks += [_rule(s), s.px(8)]
     blocks += [*_text(t["please_wait"], s, size=s.font(22), max_lines=2)]
     if t["footer"]:
         blocks += [s.px(6), *_text(t["footer"], s, size=s.font(20), max_lines=2)]

@@ -55,7 +55,7 @@ class TicketScreen:
     your_number: str
     ahead: str
     wait: str
-    qr_payload: str
+    qr_payload: str | None  # None: the centre has no public_url, so no QR and no caption
     qr_caption: str
     print_state: str  # printing | printed | failed
     print_message: str

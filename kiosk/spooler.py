@@ -208,7 +208,6 @@ class PrintSpooler:
     def _recovered(self) -> None:
         if not self._faulted:
             return
-        self._faulted = False
         message = f"{self.device.url}: printing again"
         if self._dropped_in_fault:
             names = ", ".join(self._dropped_in_fault[:DROPPED_IN_MESSAGE])
@@ -218,6 +217,7 @@ class PrintSpooler:
         self._dropped_in_fault = []
         log.info("%s", message)
         self._report("printer_ok", message, None)
+        self._faulted = False        # after the report: whoever sees it cleared finds the event
         self.on_fault(False)
 
     def _print(self, ticket: Ticket) -> bool:

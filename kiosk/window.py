@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QCursor, QKeyEvent, QResizeEvent
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QCursor, QGuiApplication, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QVBoxLayout, QWidget
 
 from kiosk.controller import KioskController
 from kiosk.pages import Metrics, build_page
-from kiosk.qt_runtime import QtTimers, ThreadRunner, UiRelay
 from kiosk.screens import Screen
 from kiosk.spooler import PrintSpooler
+from qtcommon.qt import QtTimers, ThreadRunner, UiRelay
 from shared.clock import Clock
 from shared.config import CentreConfig
 from shared.queue import Queue
@@ -124,12 +124,22 @@ class KioskWindow(QWidget):
 
     # ---- lockdown -----------------------------------------------------------------------------
     def lock_down(self) -> None:
-        """Frameless, on top, full screen, no cursor."""
+        """Frameless, on top, full screen, no cursor — with or without a window manager."""
         self.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
                             | Qt.WindowType.Window)
         self.setCursor(QCursor(Qt.CursorShape.BlankCursor))
         QApplication.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            # On a bare X session (xinit, no window manager) nobody acts on the full-screen
+            # request: the window covers the screen itself, and follows it if it changes size.
+            self.setGeometry(screen.geometry())
+            screen.geometryChanged.connect(self._cover_screen)
         self.showFullScreen()
+
+    def _cover_screen(self, geometry: QRect) -> None:
+        if self.locked and not self._allow_close:
+            self.setGeometry(geometry)
 
     def _print_outcome(self, outcome) -> None:
         self.controller.print_outcome(outcome)

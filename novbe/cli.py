@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -26,6 +27,9 @@ class Context:
         self._config: CentreConfig | None = None
         self._queue: LocalQueue | None = None
         self.write_timeout_s: float | None = None   # the server sets a short one
+        # The whole-file check for commands that stay open or make the file (serve, kiosk,
+        # board, init, backup); a one-shot command checks the header and meets any damage.
+        self.verify = args.command in ("init", "backup", "serve", "kiosk", "board", "demo")
 
     @property
     def db_path(self) -> Path:
@@ -44,12 +48,19 @@ class Context:
     @property
     def queue(self) -> LocalQueue:
         if self._queue is None:
-            extra = {"write_timeout_s": self.write_timeout_s} if self.write_timeout_s else {}
+            extra: dict[str, Any] = {"verify": self.verify}
+            if self.write_timeout_s:
+                extra["write_timeout_s"] = self.write_timeout_s
             self._queue = LocalQueue(self.db_path, self.config, **extra)
         return self._queue
 
     def out(self, text: str = "") -> None:
         print(text, flush=True)
+
+    def note(self, text: str) -> None:
+        """A line for the person at the terminal: on stdout, or on stderr when stdout carries
+        --json (so `novbe … --json | tool` reads pure JSON)."""
+        print(text, file=sys.stderr if getattr(self.args, "json", False) else sys.stdout, flush=True)
 
     def print_ticket(self, ticket: Ticket) -> None:
         if self.args.json:
@@ -86,9 +97,13 @@ def _cmd_services(ctx: Context) -> int:
 
 
 def _cmd_check_config(ctx: Context) -> int:
+    from shared.setup_checks import config_warnings
+
     cfg = load_config(ctx.args.file)
     ctx.out(f"{ctx.args.file}: OK — {len(cfg.categories)} categories, {len(cfg.services)} services, "
             f"{len(cfg.priorities)} priority classes, {len(cfg.counters)} counters")
+    for warning in config_warnings(cfg):
+        ctx.out(f"warning: {warning}")
     return 0
 
 
@@ -234,6 +249,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 
+def _stdout_closed() -> int:
+    """The reader of stdout went away (`novbe services --json | head`): stop quietly, as other
+    Unix tools do, instead of printing a BrokenPipeError traceback."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # Python's final flush must not fail again
+    return 141  # 128 + SIGPIPE, what a shell reports for a command cut off by its reader
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -241,6 +264,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx = Context(args)
     try:
         return int(args.func(ctx) or 0)
+    except BrokenPipeError:
+        return _stdout_closed()
     except ConfigError as exc:
         print("novbe: the centre config is broken:\n  " + "\n  ".join(exc.problems), file=sys.stderr)
         return 2

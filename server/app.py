@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import socket
 import sqlite3
 import threading
@@ -19,11 +20,16 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server import api, pages_counter, pages_manager, pages_phone, reports_routes, streams
 from server.accounts import Accounts
+from server.body_limit import BodyLimit
 from server.docs import add_offline_docs
-from server.event_hub import EventHub
+from server.event_hub import POLL_SECONDS, EventHub
+from server.limits import Limits
+from server.offload import Lanes
+from server.serving import ServeOptions, listening_socket, uvicorn_config
 from server.sse import FastStreams
 from server.throttle import SignInThrottle, TooManyAttempts
 from server.web import STATIC_DIR, wants_html
@@ -85,9 +91,20 @@ async def _novbe_error(request: Request, exc: Exception) -> Response:
     return _error(exc, exc.http_status, headers=headers)
 
 
+def _finite(value: Any) -> Any:
+    """JSON-safe: NaN and infinities (which Python's json reads) become their text."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
 async def _invalid_input(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = jsonable_encoder(exc.errors(), custom_encoder={Exception: str})
+    errors = _finite(jsonable_encoder(exc.errors(), custom_encoder={Exception: str}))
     where = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg')}"
                       + (f" (got {e['input']!r})" if _short(e.get("input")) else "")
                       for e in errors[:5])
@@ -97,6 +114,18 @@ async def _invalid_input(request: Request, exc: Exception) -> JSONResponse:
 
 def _short(value: Any) -> bool:
     return isinstance(value, (str, int, float)) and len(repr(value)) <= 80
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (unknown route, wrong method, unreadable body) in the API's
+    error shape instead of {"detail": …}."""
+    assert isinstance(exc, StarletteHTTPException)
+    names = {400: "InvalidInput", 404: "NotFound", 405: "MethodNotAllowed"}
+    message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+    if exc.status_code == 400 and "parsing the body" in message:
+        message = "the request body is not valid JSON (UTF-8)"
+    return JSONResponse({"error": names.get(exc.status_code, "HTTPError"), "message": message},
+                        status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
 
 async def _bad_text(request: Request, exc: Exception) -> JSONResponse:
@@ -111,18 +140,21 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
 def create_app(queue: Queue, config: CentreConfig | None = None, *,
                accounts: Accounts | None = None, db_path: str | Path | None = None,
                clock: Clock | None = None, secure_cookies: bool = False,
-               poll_seconds: float | None = None) -> FastAPI:
+               poll_seconds: float | None = None, limits: Limits | None = None) -> FastAPI:
     """The whole server over one queue. Accounts live in `db_path` (default: the queue's file)."""
+    limits = limits or Limits()
     config = config or queue.config
     if accounts is None:
         path = db_path or getattr(queue, "path", None)
         if path is None:
             raise ValueError("create_app needs accounts or db_path for a queue without a file")
         accounts = Accounts(path)
-    hub = EventHub(queue) if poll_seconds is None else EventHub(queue, poll_seconds)
+    hub = EventHub(queue, POLL_SECONDS if poll_seconds is None else poll_seconds,
+                   live_credentials=accounts.live_credentials)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.lanes = Lanes.create()
         await hub.start()
         app.state.ready.set()
         try:
@@ -143,13 +175,16 @@ def create_app(queue: Queue, config: CentreConfig | None = None, *,
     app.state.secure_cookies = secure_cookies
     app.state.ready = threading.Event()
 
+    app.state.limits = limits
     app.add_exception_handler(NovbeError, _novbe_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _invalid_input)
     app.add_exception_handler(UnicodeError, _bad_text)
     app.add_exception_handler(sqlite3.DatabaseError, _database_error)
 
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(FastStreams)        # outermost: the streams skip the layers below
+    app.add_middleware(FastStreams)        # the streams skip the layers below
+    app.add_middleware(BodyLimit, limits=limits)   # outermost: bodies capped before anything
     app.include_router(api.router)
     app.include_router(streams.router)
     app.include_router(pages_counter.router)
@@ -193,27 +228,19 @@ class ServerHandle:
             self.sock.close()
 
 
-def listening_socket(host: str, port: int) -> socket.socket:
-    """A bound, listening TCP socket (port 0 picks a free one)."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(2048)
-    sock.set_inheritable(True)
-    return sock
-
-
 def run_server_in_thread(queue: Queue, config: CentreConfig | None = None,
                          host: str = "127.0.0.1", port: int = 0, *,
-                         app: FastAPI | None = None, **app_options: Any) -> ServerHandle:
-    """Start uvicorn over the queue in a daemon thread; returns once it is serving."""
-    app = app or create_app(queue, config, **app_options)
-    sock = listening_socket(host, port)
+                         app: FastAPI | None = None, options: ServeOptions | None = None,
+                         **app_options: Any) -> ServerHandle:
+    """Start uvicorn over the queue in a daemon thread; returns once it is serving. `options`
+    sets TLS, trusted proxies and limits (the host and port given here win)."""
+    options = options or ServeOptions()
+    options = ServeOptions(host, port, options.certfile, options.keyfile,
+                           options.forwarded_allow_ips, options.limits, options.backlog)
+    app = app or create_app(queue, config, limits=options.limits, **app_options)
+    sock = listening_socket(host, port, options.backlog)
     bound = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False,
-                                           timeout_graceful_shutdown=3, timeout_keep_alive=30,
-                                           lifespan="on"))
+    server = uvicorn.Server(uvicorn_config(app, options))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
                               name=f"novbe-server-{bound}", daemon=True)
     thread.start()
@@ -221,4 +248,4 @@ def run_server_in_thread(queue: Queue, config: CentreConfig | None = None,
         server.should_exit = True
         raise RuntimeError("the server did not start within 30 s")
     shown = f"[{host}]" if ":" in host else host
-    return ServerHandle(f"http://{shown}:{bound}", app, server, thread, sock)
+    return ServerHandle(f"{options.scheme}://{shown}:{bound}", app, server, thread, sock)

@@ -30,6 +30,8 @@ class Caller:
     name: str
     session: Session | None = None
     role: str = "staff"     # a device's role: "kiosk" | "board" | "counter"
+    credential: str = ""    # the hash of its token or session id (open streams re-check it)
+    counters: frozenset[str] = frozenset()   # a counter device's counters
 
     @property
     def staff(self) -> str | None:
@@ -79,10 +81,11 @@ def caller(request: Request) -> Caller:
         return cached
     token = bearer_token(request)
     if token is not None:
-        device = accounts_of(request).device(token)
+        device = accounts_of(request).device_identity(token)
         if device is None:
             raise NotAuthorised("unknown or revoked device token")
-        who = Caller("device", device[0], role=device[1])
+        who = Caller("device", device.name, role=device.role, credential=device.token_hash,
+                     counters=device.counters)
     else:
         session = session_of(request)
         if session is None:
@@ -93,7 +96,7 @@ def caller(request: Request) -> Caller:
             sent = request.headers.get(CSRF_HEADER, "")
             if not hmac.compare_digest(sent, session.csrf):
                 raise Forbidden("missing or wrong CSRF token; reload the page")
-        who = Caller("staff", session.staff, session)
+        who = Caller("staff", session.staff, session, credential=session.id_hash)
     request.state.caller = who
     return who
 
@@ -113,24 +116,47 @@ def device_only(request: Request) -> Caller:
     return who
 
 
-def counter_opener(request: Request) -> Caller:
-    """Dependency: a counter device or any signed-in staff member (opening a counter)."""
+def _device_at(who: Caller, counter: str, doing: str) -> None:
+    """A device may act for a counter only with a counter token that names this counter."""
+    if who.role != "counter":
+        raise Forbidden(f"a {who.role} device may not {doing} (only counter tokens may)")
+    if counter not in who.counters:
+        named = ", ".join(sorted(who.counters)) or "none"
+        raise Forbidden(f"device {who.name} may act for counters {named}, not {counter} "
+                        f"(`novbe device counters {who.name} …` sets them)")
+
+
+def counter_opener(request: Request, counter: str) -> Caller:
+    """A counter device naming this counter, or any signed-in staff member (opening it)."""
+    request.app.state.config.counter(counter)        # an unknown counter: 404 for everyone
     who = caller(request)
-    if who.kind == "device" and who.role != "counter":
-        raise Forbidden(f"a {who.role} device may not open counters (only counter tokens may)")
+    if who.kind == "device":
+        _device_at(who, counter, "open counters")
     return who
 
 
+def staff_name(who: Caller, named: str | None) -> str | None:
+    """The staff name an action records: the signed-in staff member's own; a device records
+    none (the counter keeps the staff who opened it). A name sent in the body is never taken:
+    one that differs from the caller's identity is refused."""
+    if named is not None and named != who.staff:
+        if who.kind == "staff":
+            raise Forbidden(f"you are signed in as {who.name}; the staff name comes from the "
+                            "sign-in, not from the request")
+        raise Forbidden("a device cannot name the staff: the staff member signs in to act "
+                        "in their own name")
+    return who.staff
+
+
 def for_counter(request: Request, counter: str) -> Caller:
-    """A counter device, or the staff member whose session has this counter open and still
-    holds it (not taken over by someone else meanwhile)."""
+    """A counter device naming this counter, or the staff member whose session has this
+    counter open and still holds it (not taken over by someone else meanwhile)."""
+    request.app.state.config.counter(counter)        # an unknown counter: 404 for everyone
     who = caller(request)
     if who.kind == "device":
-        if who.role != "counter":
-            raise Forbidden(f"a {who.role} device may not act for a counter "
-                            "(only counter tokens may)")
+        _device_at(who, counter, "act for a counter")
     elif who.session is None:
         raise Forbidden(f"you have not opened counter {counter}; open it first")
     else:
-        check_holds(request.app.state.queue, who.session, counter)
+        check_holds(accounts_of(request), who.session, counter)
     return who

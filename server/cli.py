@@ -8,6 +8,8 @@ import sys
 from typing import Any
 
 from server.accounts import DEVICE_ROLES, STAFF_ROLES, AccountError, Accounts
+from server.limits import MAX_CONNECTIONS, MAX_PER_ADDRESS
+from shared.setup_checks import serve_warnings
 
 log = logging.getLogger(__name__)
 
@@ -31,20 +33,41 @@ def _read_password(ctx: Any) -> str:
     return password
 
 
+def serve_options(args: Any) -> Any:
+    """The ServeOptions `novbe serve`'s arguments ask for (refusing half a TLS pair)."""
+    from server.limits import Limits
+    from server.serving import ServeOptions
+
+    if bool(args.certfile) != bool(args.keyfile):
+        raise AccountError("HTTPS needs both --certfile and --keyfile")
+    limits = Limits(max_connections=args.max_connections,
+                    max_per_address=args.max_connections_per_address)
+    return ServeOptions(args.host, args.port, args.certfile, args.keyfile,
+                        args.forwarded_allow_ips, limits)
+
+
 def cmd_serve(ctx: Any) -> int:
-    import uvicorn
-
     from server.app import create_app
+    from server.serving import prepare, serve
 
-    host, port = ctx.args.host, ctx.args.port
+    options = prepare(serve_options(ctx.args))
+    host, port = options.host, options.port
     if host not in ("127.0.0.1", "localhost", "::1"):
         log.warning("serving on %s: other machines of the network can reach the server", host)
+        if options.certfile is None and options.forwarded_allow_ips is None:
+            log.warning("no --certfile/--keyfile: staff passwords cross the network in clear "
+                        "(use HTTPS, or a reverse proxy with TLS: see the README)")
     ctx.write_timeout_s = WRITE_DEADLINE_S
-    app = create_app(ctx.queue, ctx.config, db_path=ctx.db_path)
+    app = create_app(ctx.queue, ctx.config, db_path=ctx.db_path, limits=options.limits,
+                     secure_cookies=options.certfile is not None)
     shown = f"[{host}]" if ":" in host else host
-    ctx.out(f"Növbə server on http://{shown}:{port}  — counter console /counter, API docs /docs")
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
-                timeout_graceful_shutdown=3, timeout_keep_alive=30)
+    ctx.out(f"Növbə server on {options.scheme}://{shown}:{port}  — counter console /counter, "
+            "API docs /docs")
+    if ctx.config.public_url:
+        ctx.out(f"phones open their tickets at {ctx.config.public_url}/t/…")
+    for warning in serve_warnings(ctx.config, host, port):
+        print(f"warning: {warning}", file=sys.stderr, flush=True)
+    serve(app, options)
     return 0
 
 
@@ -72,18 +95,39 @@ def cmd_staff(ctx: Any) -> int:
     return 0
 
 
+def _counter_list(ctx: Any, text: str | None) -> list[str]:
+    """Counter ids from "3,4,5", each one a counter of the centre config."""
+    if not text:
+        return []
+    counters = [c.strip() for c in text.split(",") if c.strip()]
+    for counter in counters:
+        ctx.config.counter(counter)       # UnknownCounter names it
+    return counters
+
+
 def cmd_device(ctx: Any) -> int:
     accounts = _accounts(ctx)
     try:
         action, name = ctx.args.device_action, getattr(ctx.args, "name", None)
         if action == "list":
+            counters = accounts.device_counters()
             for device, role in accounts.device_roles().items():
-                ctx.out(f"{device}\t{role}")
+                named = f"\tcounters {','.join(counters.get(device, [])) or '-'}" \
+                    if role == "counter" else ""
+                ctx.out(f"{device}\t{role}{named}")
         elif action == "add":
             role = ctx.args.role
-            token = accounts.add_device(name, role)
+            counters = _counter_list(ctx, ctx.args.counters)
+            if role == "counter" and not counters:
+                raise AccountError("a counter device needs --counters: the counters it may act "
+                                   "for, e.g. --counters 3,4")
+            token = accounts.add_device(name, role, counters)
             ctx.out(f"device {name} ({role}) added; its token (shown only now, keep it secret):")
             ctx.out(token)
+        elif action == "counters":
+            counters = _counter_list(ctx, ctx.args.counters)
+            accounts.set_device_counters(name, counters)
+            ctx.out(f"device {name} may act for counters {', '.join(counters) or 'none'}")
         elif action == "remove":
             accounts.remove_device(name)
             ctx.out(f"device {name} removed; its token no longer works")
@@ -99,6 +143,20 @@ def register(subparsers: Any) -> None:
     p.add_argument("--host", default="127.0.0.1",
                    help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8700, help="port (default 8700)")
+    p.add_argument("--certfile", metavar="PEM", help="serve HTTPS with this certificate "
+                   "(chain) file; needs --keyfile")
+    p.add_argument("--keyfile", metavar="PEM", help="the certificate's private key file")
+    p.add_argument("--forwarded-allow-ips", metavar="ADDRS", default=None,
+                   help="comma-separated addresses of reverse proxies whose X-Forwarded-For "
+                        "and X-Forwarded-Proto are trusted (default: none — the headers are "
+                        "ignored)")
+    p.add_argument("--max-connections", type=int, default=MAX_CONNECTIONS, metavar="N",
+                   help=f"open connections at most, event streams included (default "
+                        f"{MAX_CONNECTIONS}; lowered to fit the open-file limit)")
+    p.add_argument("--max-connections-per-address", type=int, default=MAX_PER_ADDRESS,
+                   metavar="N", help=f"open connections from one client address at most "
+                                     f"(default {MAX_PER_ADDRESS}; 0: no cap — behind a "
+                                     "reverse proxy every client has the proxy's address)")
     p.set_defaults(func=cmd_serve)
 
     p = subparsers.add_parser("staff", help="staff accounts of the counter console",
@@ -130,6 +188,13 @@ def register(subparsers: Any) -> None:
     a.add_argument("name")
     a.add_argument("--role", choices=DEVICE_ROLES, default="kiosk",
                    help="kiosk (default), board or counter")
+    a.add_argument("--counters", metavar="IDS",
+                   help="counter devices: the counters it may act for, comma-separated "
+                        "(e.g. 3,4)")
+    a = sub.add_parser("counters", help="set the counters a counter device may act for",
+                       description="Replace the counters a counter device may act for.")
+    a.add_argument("name")
+    a.add_argument("counters", metavar="IDS", help="comma-separated counter ids (\"\" for none)")
     sub.add_parser("remove", help="revoke a device's token").add_argument("name")
     sub.add_parser("list", help="list devices")
     p.set_defaults(func=cmd_device)

@@ -57,12 +57,13 @@ def open_counter(queue: Queue, accounts: Accounts, counter: str, staff: str | No
     return state
 
 
-def check_holds(queue: Queue, session: Session, counter: str) -> None:
+def check_holds(accounts: Accounts, session: Session, counter: str) -> None:
     """A staff session may act for a counter only if it opened it and the counter is still
-    theirs (not taken over by someone else since)."""
+    theirs (not taken over by someone else since). Read on the accounts' own read connection:
+    the action that follows takes the queue's lock once, not twice."""
     if session.counter != counter:
         raise Forbidden(f"you have not opened counter {counter}; open it first")
-    staff = queue.counter_state(counter).staff
+    staff = accounts.counter_staff(counter)
     if staff and staff != session.staff:
         raise CounterTakenOver(counter, staff)
 

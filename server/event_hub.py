@@ -1,5 +1,11 @@
-"""Fan-out of queue events: one poller reads the queue's event table and hands each new batch to
-every subscriber's asyncio queue — one database read per batch, however many subscribers."""
+"""Fan-out of queue events: one poller reads the queue's event table, encodes each new batch as
+Server-Sent Events once, keeps the recent batches in a ring and wakes every stream through one
+shared future. Each stream then writes the bytes it has not sent yet — no per-subscriber queue,
+no generator chain, no copy per subscriber. A stream that fell behind (a slow phone) catches up
+from the ring, or from the database if it is further back; it never holds up the others.
+
+The hub also re-checks, every RECHECK_SECONDS and at once when asked, that every open stream's
+credential (device token or staff session) is still live, and ends the streams that lost it."""
 
 from __future__ import annotations
 
@@ -7,8 +13,9 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections import deque
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
 
 from shared.errors import NovbeError
 from shared.model import Event
@@ -17,93 +24,209 @@ from shared.queue import Queue
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.25        # catches writers outside this server (a local kiosk on the same file)
-HEARTBEAT_SECONDS = 15.0   # an empty batch to every subscriber after this long without events
-GAP_PER_SUBSCRIBER = 100e-6  # under load, wait this long per subscriber between broadcasts…
-MAX_GAP_SECONDS = 0.1      # …but never longer: many writes in a burst become one batch
+HEARTBEAT_SECONDS = 15.0   # a keep-alive to every stream after this long without events
+RECHECK_SECONDS = 1.0      # how often open streams' credentials are checked again
 BATCH = 500
-ENCODED_CACHE = 4096       # events kept encoded for the streams
-SUBSCRIBER_BACKLOG = 1000  # batches; a subscriber this far behind is dropped (it reconnects)
+RING_EVENTS = 4096         # events kept encoded for streams that are a little behind
+KEEP_ALIVE = b": keep-alive\n\n"
 
 
-class _Closed:
-    """Sentinel put on subscriber queues when the hub stops."""
+def sse_event(event: Event) -> bytes:
+    """One event as a Server-Sent Event (`id:` is the event id)."""
+    data = json.dumps(event.to_json(), ensure_ascii=False)
+    return f"id: {event.id}\ndata: {data}\n\n".encode()
 
 
-CLOSED = _Closed()
+@dataclass
+class Batch:
+    """New events read at once, and their SSE text (encoded once for every stream)."""
+
+    events: list[Event]
+    encoded: bytes
+    parts: list[bytes] = field(repr=False)
+
+    @property
+    def first_id(self) -> int:
+        return self.events[0].id
+
+    @property
+    def last_id(self) -> int:
+        return self.events[-1].id
+
+    def after(self, cursor: int) -> bytes:
+        """The text of the events after `cursor` (the whole batch when it is all new)."""
+        if cursor < self.first_id:
+            return self.encoded
+        return b"".join(p for e, p in zip(self.events, self.parts, strict=True) if e.id > cursor)
+
+
+class Subscription:
+    """An open stream as the hub sees it: the credential it was opened with (None: a phone's
+    ticket token, which is never revoked) and whether it must end."""
+
+    __slots__ = ("credential", "ended")
+
+    def __init__(self, credential: str | None):
+        self.credential = credential
+        self.ended = False
 
 
 class EventHub:
-    """Reads new events once and broadcasts them; subscribers resume from an event id."""
+    """Reads new events once and wakes the streams; streams resume from an event id."""
 
     def __init__(self, queue: Queue, poll_seconds: float = POLL_SECONDS,
-                 heartbeat_seconds: float = HEARTBEAT_SECONDS):
+                 heartbeat_seconds: float = HEARTBEAT_SECONDS,
+                 live_credentials: Callable[[], frozenset[str]] | None = None,
+                 recheck_seconds: float = RECHECK_SECONDS):
         self.queue = queue
         self.poll_seconds = poll_seconds
         self.heartbeat_seconds = heartbeat_seconds
+        self.recheck_seconds = recheck_seconds
+        self.live_credentials = live_credentials
         self.last_id = 0
-        self._subscribers: set[asyncio.Queue] = set()
+        self.beats = 0                      # heartbeats sent so far
+        self._ring: deque[Batch] = deque()
+        self._ring_events = 0
+        self._changed: asyncio.Future[None] | None = None
         self._wake: asyncio.Event | None = None
-        self._task: asyncio.Task | None = None
+        self._recheck: asyncio.Event | None = None
+        self._tasks: list[asyncio.Task] = []
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._closed = False
-        self._encoded: OrderedDict[int, str] = OrderedDict()
-        self._last_batch: tuple[tuple[int, int, int] | None, bytes] = (None, b"")
+        self._subs: set[Subscription] = set()
+        self.closed = False
 
     @property
     def subscribers(self) -> int:
-        return len(self._subscribers)
+        return len(self._subs)
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
+        self._recheck = asyncio.Event()
+        self._changed = self._loop.create_future()
         self.last_id = await asyncio.to_thread(self.queue.last_event_id)
-        self._task = asyncio.create_task(self._run(), name="novbe-event-hub")
+        self._tasks = [asyncio.create_task(self._run(), name="novbe-event-hub")]
+        if self.live_credentials is not None:
+            self._tasks.append(asyncio.create_task(self._watch(), name="novbe-stream-check"))
+
+    def _call_in_loop(self, fn: Callable[[], object]) -> None:
+        if self._loop is None:
+            return
+        with contextlib.suppress(RuntimeError):  # the loop is closing
+            self._loop.call_soon_threadsafe(fn)
 
     def poke(self) -> None:
         """Something was written: read now instead of at the next poll (thread-safe)."""
-        if self._loop is None or self._wake is None:
-            return
-        with contextlib.suppress(RuntimeError):  # the loop is closing
-            self._loop.call_soon_threadsafe(self._wake.set)
+        if self._wake is not None:
+            self._call_in_loop(self._wake.set)
+
+    def recheck(self) -> None:
+        """A session ended or a token was revoked here: check the open streams now
+        (thread-safe)."""
+        if self._recheck is not None:
+            self._call_in_loop(self._recheck.set)
+
+    # ---- the streams' side ----------------------------------------------------------------
+    def subscribe(self, credential: str | None) -> Subscription:
+        sub = Subscription(credential)
+        self._subs.add(sub)
+        return sub
+
+    def unsubscribe(self, sub: Subscription) -> None:
+        self._subs.discard(sub)
+
+    async def changed(self) -> None:
+        """Wait until the next broadcast (new events, a heartbeat, a stream ended, the close)."""
+        assert self._changed is not None
+        await asyncio.shield(self._changed)
+
+    def since(self, cursor: int) -> bytes | None:
+        """The encoded events after `cursor` from the ring: b"" if there are none yet, None if
+        the ring no longer reaches back that far (read the database instead)."""
+        if cursor >= self.last_id:
+            return b""
+        if not self._ring or cursor < self._ring[0].first_id - 1:
+            return None
+        newest = self._ring[-1]
+        if cursor >= newest.first_id - 1:
+            return newest.after(cursor)     # the usual case: only the newest batch is news
+        return b"".join(b.after(cursor) for b in self._ring if b.last_id > cursor)
+
+    def events_since(self, cursor: int) -> list[Event] | None:
+        """Like since(), as events (for streams that filter them)."""
+        if cursor >= self.last_id:
+            return []
+        if not self._ring or cursor < self._ring[0].first_id - 1:
+            return None
+        return [e for b in self._ring if b.last_id > cursor for e in b.events if e.id > cursor]
+
+    async def follow(self, after_id: int) -> AsyncIterator[list[Event]]:
+        """Batches of events after `after_id`: stored ones first, then live ones; an empty batch
+        at each heartbeat (so a stream can send a keep-alive). Ends when the hub closes."""
+        cursor, beats = after_id, self.beats
+        while not self.closed:
+            fresh = self.events_since(cursor)
+            if fresh is None:
+                fresh = await asyncio.to_thread(self.queue.events, cursor, BATCH)
+            if fresh:
+                cursor = fresh[-1].id
+                yield fresh
+                continue
+            if beats != self.beats:
+                beats = self.beats
+                yield []
+                continue
+            await self.changed()
+
+    # ---- the hub's side -------------------------------------------------------------------
+    def _broadcast(self) -> None:
+        assert self._loop is not None and self._changed is not None
+        done, self._changed = self._changed, self._loop.create_future()
+        done.set_result(None)
+
+    def _publish(self, events: list[Event]) -> None:
+        parts = [sse_event(e) for e in events]
+        batch = Batch(events, b"".join(parts), parts)
+        self._ring.append(batch)
+        self._ring_events += len(events)
+        while self._ring_events > RING_EVENTS and len(self._ring) > 1:
+            self._ring_events -= len(self._ring.popleft().events)
+        self.last_id = batch.last_id
+        self._broadcast()
 
     def _close_all(self) -> None:
-        self._closed = True
-        for sub in list(self._subscribers):
-            sub.put_nowait(CLOSED)
-
-    async def stop(self) -> None:
-        self._close_all()
-        if self._task:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        self.closed = True
+        for sub in self._subs:
+            sub.ended = True
+        if self._changed is not None:
+            self._broadcast()
 
     def close_streams(self) -> None:
         """End every open stream (thread-safe): used before the server shuts down."""
-        if self._loop is not None:
-            with contextlib.suppress(RuntimeError):
-                self._loop.call_soon_threadsafe(self._close_all)
+        self._call_in_loop(self._close_all)
+
+    async def stop(self) -> None:
+        self._close_all()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     async def _run(self) -> None:
-        assert self._wake is not None
-        loop = asyncio.get_running_loop()
-        last = last_sent = loop.time()
+        assert self._wake is not None and self._loop is not None
+        loop = self._loop
+        last_sent = loop.time()
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
-            gap = min(MAX_GAP_SECONDS, GAP_PER_SUBSCRIBER * len(self._subscribers))
-            wait = last + gap - loop.time()
-            if wait > 0:   # the last batch went out just now: let this one gather more events
-                await asyncio.sleep(wait)
             self._wake.clear()
-            last = loop.time()
             try:
-                while True:
+                while True:    # at once: the previous broadcast is done when we get here
                     batch = await asyncio.to_thread(self.queue.events, self.last_id, BATCH)
                     if not batch:
                         break
-                    self.last_id = batch[-1].id
-                    self._broadcast(batch)
+                    self._publish(batch)
                     last_sent = loop.time()
                     if len(batch) < BATCH:
                         break
@@ -112,60 +235,26 @@ class EventHub:
             except Exception:  # keep streaming whatever one bad read does
                 log.exception("event hub read failed")
             if loop.time() - last_sent >= self.heartbeat_seconds:
-                self._broadcast([])
+                self.beats += 1
+                self._broadcast()
                 last_sent = loop.time()
 
-    def _broadcast(self, batch: list[Event]) -> None:
-        for sub in list(self._subscribers):
-            if sub.qsize() >= SUBSCRIBER_BACKLOG:
-                self._subscribers.discard(sub)
-                sub.put_nowait(CLOSED)
-            else:
-                sub.put_nowait(batch)
-
-    def sse_batch(self, batch: list[Event]) -> bytes:
-        """A batch as Server-Sent Events, encoded once for all the subscribers sending it."""
-        key = (batch[0].id, batch[-1].id, len(batch))
-        if self._last_batch[0] != key:
-            self._last_batch = (key, "".join(self.sse(e) for e in batch).encode())
-        return self._last_batch[1]
-
-    def sse(self, event: Event) -> str:
-        """The event as one Server-Sent Event, encoded once however many subscribers send it."""
-        text = self._encoded.get(event.id)
-        if text is None:
-            data = json.dumps(event.to_json(), ensure_ascii=False)
-            text = f"id: {event.id}\ndata: {data}\n\n"
-            self._encoded[event.id] = text
-            if len(self._encoded) > ENCODED_CACHE:
-                self._encoded.popitem(last=False)
-        return text
-
-    async def follow(self, after_id: int) -> AsyncIterator[list[Event]]:
-        """Batches of events after `after_id`: first the stored backlog, then live ones; an
-        empty batch now and then when nothing happens (so a stream can send a keep-alive)."""
-        if self._closed:
-            return
-        sub: asyncio.Queue = asyncio.Queue()
-        self._subscribers.add(sub)
-        try:
-            sent = after_id
-            while sent < self.last_id:  # catch up from the database
-                backlog = await asyncio.to_thread(self.queue.events, sent, BATCH)
-                if not backlog:
-                    break
-                yield backlog
-                sent = backlog[-1].id
-            while True:
-                batch = await sub.get()
-                if batch is CLOSED:
-                    return
-                if not batch:
-                    yield batch
-                    continue
-                fresh = batch if batch[0].id > sent else [e for e in batch if e.id > sent]
-                if fresh:
-                    sent = fresh[-1].id
-                    yield fresh
-        finally:
-            self._subscribers.discard(sub)
+    async def _watch(self) -> None:
+        """End the streams whose device token was revoked or whose staff session ended."""
+        assert self._recheck is not None and self.live_credentials is not None
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._recheck.wait(), self.recheck_seconds)
+            self._recheck.clear()
+            if not any(s.credential for s in self._subs):
+                continue
+            try:
+                live = await asyncio.to_thread(self.live_credentials)
+            except Exception as exc:  # the database is busy: check again next time
+                log.warning("cannot re-check open streams: %s", exc)
+                continue
+            lost = [s for s in self._subs if s.credential and s.credential not in live]
+            for sub in lost:
+                sub.ended = True
+            if lost:
+                self._broadcast()

@@ -10,11 +10,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
+from server import offload
 from server.accounts import Forbidden, NotAuthorised, Session
 from server.auth import SESSION_COOKIE, check_form_post, session_of
 from server.counter_claims import CounterHeld, taken_over_by
 from server.counter_claims import open_counter as claim_counter
-from server.views import ERROR_TEXTS, MODE_TEXTS, console_view, service_name
+from server.views import ERROR_TEXTS, GENERIC_ERROR, MODE_TEXTS, console_view, service_name
 from server.web import language, render
 from shared.errors import NovbeError
 from shared.i18n import tr
@@ -29,7 +30,8 @@ ACTIONS = (  # (action, label msgid, keyboard key)
 )
 JS_TEXTS = ("Live", "Reconnecting…", "Waited", "Being served", "Called", "No visitor at the counter",
             "Nobody is waiting", "Done", "Choose a service to transfer to", "Open",
-            "Ticket {code} called", "Counter closed", "Counter {counter} was taken over by {staff}")
+            "Ticket {code} called", "Counter closed", "Counter {counter} was taken over by {staff}",
+            "Something is not right")
 
 
 def _redirect(url: str = "/counter") -> RedirectResponse:
@@ -41,9 +43,14 @@ def _client(request: Request) -> str:
 
 
 def error_page(request: Request, exc: NovbeError, headers: dict[str, str] | None) -> Response:
-    """A NovbeError on a browser page: the message on a small page, with its status code."""
+    """A NovbeError on a browser page, with its status code: a sentence of the catalog in the
+    reader's language (the phone's: its ticket's) — the error's own English words only in
+    English, and in the log."""
+    lang = language(request)
+    msgid = ERROR_TEXTS.get(type(exc).__name__)
+    message = tr(lang, msgid) if msgid else (str(exc) if lang == "en" else tr(lang, GENERIC_ERROR))
     return render(request, "error.html", status_code=exc.http_status, headers=headers,
-                  message=str(exc))
+                  lang=lang, message=message)
 
 
 def _staff_session(request: Request) -> Session:
@@ -92,23 +99,30 @@ def console(request: Request) -> Response:
 
 
 @router.post("/counter/login")
-def login(request: Request, username: Short, password: Short) -> Response:
+async def login(request: Request, username: Short, password: Short) -> Response:
+    """Sign in. The throttle may slow the attempt down (a wait on the event loop, no thread
+    held) or refuse it; the password check runs in its own small lane."""
     check_form_post(request, None, None)
     throttle = request.app.state.throttle
     accounts = request.app.state.accounts
-    keys = (f"name:{username.lower()}", f"addr:{_client(request)}")
-    throttle.check(*keys)                 # counts this attempt before the slow scrypt
+    attempt = throttle.begin(username, _client(request))
+
+    def sign_in() -> str | None:      # the check and the session in one trip to a thread
+        if not accounts.check_password(username, password):
+            return None
+        return accounts.start_session(username)[0]
     try:
-        right = accounts.check_password(username, password)
+        if attempt.delay:
+            await asyncio.sleep(attempt.delay)
+        sid = await offload.password(request, sign_in)
     except BaseException:
-        throttle.cancel(*keys)
+        throttle.cancel(attempt)
         raise
-    if not right:
-        throttle.failed(*keys)
+    if sid is None:
+        throttle.failed(attempt)
         return render(request, "login.html", status_code=401,
                       error=tr(language(request), "Wrong name or password"))
-    throttle.succeeded(*keys)
-    sid, _ = accounts.start_session(username)
+    throttle.succeeded(attempt)
     response = _redirect()
     response.set_cookie(SESSION_COOKIE, sid, httponly=True, samesite="strict",
                         secure=request.app.state.secure_cookies, path="/")
@@ -146,6 +160,7 @@ def leave_counter(request: Request, session: SignedIn, csrf: Short = "") -> Resp
 def logout(request: Request, session: SignedIn, csrf: Short = "") -> Response:
     check_form_post(request, session, csrf)
     request.app.state.accounts.end_session(session)
+    request.app.state.hub.recheck()      # the session's open streams end now
     response = _redirect()
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
     return response
@@ -154,15 +169,17 @@ def logout(request: Request, session: SignedIn, csrf: Short = "") -> Response:
 @router.get("/counter/state")
 async def state(request: Request) -> dict[str, Any]:
     """The console's data for its counter (JSON; the page polls it after each event)."""
-    session = _staff_session(request)
-    if session.counter is None:
-        raise Forbidden("open a counter first")
     app = request.app
     lang = language(request)
-    view = await asyncio.to_thread(console_view, app.state.queue, session.counter,
-                                   app.state.clock.now(), lang)
-    view["taken_over_by"] = taken_over_by(view["staff"], session)
-    return view
+
+    def read() -> dict[str, Any]:
+        session = _staff_session(request)
+        if session.counter is None:
+            raise Forbidden("open a counter first")
+        view = console_view(app.state.queue, session.counter, app.state.clock.now(), lang)
+        view["taken_over_by"] = taken_over_by(view["staff"], session)
+        return view
+    return await offload.read(request, read)
 
 
 @router.get("/")

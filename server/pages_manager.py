@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
+from server import offload
 from server.accounts import Forbidden, NotAuthorised, Session
 from server.auth import SESSION_COOKIE, check_form_post, session_of
 from server.web import language, render
@@ -94,28 +95,35 @@ async def live_data(request: Request) -> dict[str, Any]:
     def read() -> dict[str, Any]:
         snap = app.state.queue.snapshot()
         return hall_view(snap, facts, app.state.config, app.state.clock.now(), lang)
-    return await asyncio.to_thread(read)
+    return await offload.read(request, read)
 
 
 @router.post("/manager/login")
-def login(request: Request, username: Short, password: Short) -> Response:
+async def login(request: Request, username: Short, password: Short) -> Response:
+    """Sign in as the counter console does (throttled; the password checked in its own lane),
+    then back to /manager."""
     check_form_post(request, None, None)
     throttle = request.app.state.throttle
     accounts = request.app.state.accounts
     client = request.client.host if request.client else "?"
-    keys = (f"name:{username.lower()}", f"addr:{client}")
-    throttle.check(*keys)
+    attempt = throttle.begin(username, client)
+
+    def sign_in() -> str | None:
+        if not accounts.check_password(username, password):
+            return None
+        return accounts.start_session(username)[0]
     try:
-        right = accounts.check_password(username, password)
+        if attempt.delay:
+            await asyncio.sleep(attempt.delay)
+        sid = await offload.password(request, sign_in)
     except BaseException:
-        throttle.cancel(*keys)
+        throttle.cancel(attempt)
         raise
-    if not right:
-        throttle.failed(*keys)
+    if sid is None:
+        throttle.failed(attempt)
         return render(request, "manager_login.html", status_code=401,
                       error=tr(language(request), "Wrong name or password"))
-    throttle.succeeded(*keys)
-    sid, _ = accounts.start_session(username)
+    throttle.succeeded(attempt)
     response = RedirectResponse("/manager", status_code=303)
     response.set_cookie(SESSION_COOKIE, sid, httponly=True, samesite="strict",
                         secure=request.app.state.secure_cookies, path="/")

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse
 from server.api import Token
 from server.auth import check_form_post
 from server.views import phone_view
-from server.web import language, render
+from server.web import LANGUAGES, render
 from shared.errors import TicketNotFound
 from shared.i18n import tr
 
@@ -22,8 +22,10 @@ JS_TEXTS = ("Live", "Reconnecting…", "Thank you for your rating!", "Could not 
 
 @router.get("/t/{token}")
 def phone_page(request: Request, token: Token) -> Response:
-    lang = language(request)
+    """The ticket's page in the language the visitor chose at the kiosk (?lang= switches)."""
     ticket = request.app.state.queue.status(token)
+    asked = request.query_params.get("lang")
+    lang = asked if asked in LANGUAGES else ticket.language
     view = phone_view(ticket, request.app.state.config, lang)
     texts = {msgid: tr(lang, msgid) for msgid in JS_TEXTS}
     return render(request, "phone.html", lang=lang, token=token, view=view,

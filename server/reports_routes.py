@@ -4,22 +4,22 @@ a message naming the problem."""
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
+from server import offload
 from server.pages_manager import facts_of, manager_session, render_manager
-from server.web import language
+from server.web import language, render, wants_html
 from shared.clock import to_epoch
 from shared.i18n import tr
 from shared.reports.charts import report_charts
 from shared.reports.export import display, to_csv, to_json, to_xlsx
 from shared.reports.figures import known_values
 from shared.reports.report import Report, build_report
-from shared.reports.request import GROUPINGS, make_request
+from shared.reports.request import GROUPINGS, BadReportRequest, make_request
 from shared.service_day import service_day
 
 router = APIRouter(include_in_schema=False)
@@ -48,7 +48,34 @@ def _report(request: Request, first: str | None, last: str | None, by: str, serv
 
 async def _checked(request: Request, *args: Any) -> Report:
     manager_session(request)
-    return await asyncio.to_thread(_report, request, *args)
+    try:
+        return await offload.read(request, _report, request, *args)
+    except BadReportRequest as exc:
+        if wants_html(request):          # a browser: the problem named in its language
+            raise ReportPage(render(request, "error.html", status_code=exc.http_status,
+                                    message=exc.text(language(request)))) from exc
+        raise
+
+
+class ReportPage(Exception):
+    """A finished page that answers the request instead of the report (bad input)."""
+
+    def __init__(self, response: Response):
+        super().__init__("report refused")
+        self.response = response
+
+
+def _answer_or_page(fn: Any) -> Any:
+    """Answer ReportPage with its page (FastAPI keeps the route's signature via wraps)."""
+    import functools
+
+    @functools.wraps(fn)
+    async def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return await fn(*args, **kwargs)
+        except ReportPage as page:
+            return page.response
+    return wrapper
 
 
 def _filename(report: Report, ext: str, table: str | None = None) -> str:
@@ -58,6 +85,7 @@ def _filename(report: Report, ext: str, table: str | None = None) -> str:
 
 
 @router.get("/manager/reports")
+@_answer_or_page
 async def reports_page(request: Request, first: Annotated[str | None, Query(alias="from", max_length=20)] = None,
                        last: Annotated[str | None, Query(alias="to", max_length=20)] = None,
                        by: Annotated[str, Query(max_length=20)] = "service",
@@ -85,6 +113,7 @@ _BY_LABELS = {"service": "Service", "category": "Category", "counter": "Counter"
 
 
 @router.get("/manager/reports.csv")
+@_answer_or_page
 async def reports_csv(request: Request, first: Annotated[str | None, Query(alias="from", max_length=20)] = None,
                       last: Annotated[str | None, Query(alias="to", max_length=20)] = None,
                       by: Annotated[str, Query(max_length=20)] = "service",
@@ -101,6 +130,7 @@ async def reports_csv(request: Request, first: Annotated[str | None, Query(alias
 
 
 @router.get("/manager/reports.xlsx")
+@_answer_or_page
 async def reports_xlsx(request: Request, first: Annotated[str | None, Query(alias="from", max_length=20)] = None,
                        last: Annotated[str | None, Query(alias="to", max_length=20)] = None,
                        by: Annotated[str, Query(max_length=20)] = "service",
@@ -108,13 +138,14 @@ async def reports_xlsx(request: Request, first: Annotated[str | None, Query(alia
                        counter: Text = None, staff: Text = None) -> Response:
     """Every table of the report, one worksheet each."""
     report = await _checked(request, first, last, by, service, category, priority, counter, staff)
-    body = await asyncio.to_thread(to_xlsx, report)
+    body = await offload.read(request, to_xlsx, report)
     return Response(body, media_type=XLSX, headers={
         "Content-Disposition": f'attachment; filename="{_filename(report, "xlsx")}"',
         "Cache-Control": "no-store"})
 
 
 @router.get("/manager/reports.json")
+@_answer_or_page
 async def reports_json(request: Request, first: Annotated[str | None, Query(alias="from", max_length=20)] = None,
                        last: Annotated[str | None, Query(alias="to", max_length=20)] = None,
                        by: Annotated[str, Query(max_length=20)] = "service",

@@ -92,3 +92,113 @@ class ErrorBody(BaseModel):
 
 
 Json = dict[str, Any]
+
+
+# ---- what the API answers (response_model of every route; schemathesis checks the answers) --
+class Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TicketOut(Out):
+    """A ticket as the API shows it (without the phone page's token)."""
+
+    id: int
+    code: str
+    prefix: str
+    number: int
+    service: str
+    priority: str | None
+    language: str
+    source: str | None
+    status: Literal["waiting", "called", "serving", "done", "no_show", "cancelled", "expired"]
+    service_day: str
+    issued_at: str
+    called_at: str | None
+    started_at: str | None
+    finished_at: str | None
+    counter: str | None
+    outcome: str | None
+    recalls: int
+    transfers: int
+    rating: int | None
+    ahead: int
+    estimated_wait_min: int
+
+
+class TicketWithToken(TicketOut):
+    """A ticket with its token: only for the issuing kiosk and the ticket's own phone."""
+
+    token: str
+
+
+class CounterStateOut(Out):
+    id: str
+    mode: Literal["open", "paused", "closed"]
+    staff: str | None
+    ticket: TicketOut | None
+
+
+class EventOut(Out):
+    id: int
+    at: str
+    kind: str
+    ticket_id: int | None
+    code: str | None
+    service: str | None
+    counter: str | None
+    staff: str | None
+    source: str | None
+    details: dict[str, Any]
+
+
+class CallOut(Out):
+    event_id: int
+    at: str
+    code: str
+    counter: str
+    service: str
+    recall: bool
+
+
+class LoadOut(Out):
+    id: str
+    waiting: int
+    estimated_wait_min: int
+    oldest_wait_min: int
+
+
+class AlertOut(Out):
+    source: str
+    kind: str
+    message: str
+    at: str
+
+
+class SnapshotOut(Out):
+    service_day: str
+    last_event_id: int
+    calls: list[CallOut]
+    services: list[LoadOut]
+    categories: list[LoadOut]
+    counters: list[CounterStateOut]
+    alerts: list[AlertOut]
+
+
+class ConfigOut(Out):
+    """The centre config as a TOML-shaped table (shared.config.parse_config reads it)."""
+
+    centre: dict[str, Any]
+    hours: dict[str, Any]
+    kiosk: dict[str, Any]
+    board: dict[str, Any]
+    priority: list[dict[str, Any]]
+    category: list[dict[str, Any]]
+    counter: list[dict[str, Any]]
+
+
+class HealthOut(Out):
+    ok: bool
+
+
+class LastEventOut(Out):
+    last_event_id: int

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
-from server.streams import open_event_stream, open_phone_stream
+from server.event_hub import BATCH, KEEP_ALIVE, sse_event
+from server.streams import OpenedStream, open_event_stream, open_phone_stream
 from shared.errors import NovbeError
 
 STREAM_HEADERS = [
@@ -39,20 +40,64 @@ class FastStreams:
         request = Request(scope, receive)
         try:
             if path == "/api/events/stream":
-                body = await open_event_stream(request, request.query_params.get("after_id"))
-            else:
-                body = await open_phone_stream(request, path.split("/")[2],
-                                               request.query_params.get("lang"))
+                opened = await open_event_stream(request, request.query_params.get("after_id"))
+                await follow_disconnect(serve_event_stream(opened, send), receive)
+                return
+            body = await open_phone_stream(request, path.split("/")[2],
+                                           request.query_params.get("lang"))
         except NovbeError as exc:
             response = JSONResponse({"error": type(exc).__name__, "message": str(exc)},
                                     status_code=exc.http_status)
             await response(scope, receive, send)
             return
-        await stream(body, receive, send)
+        await follow_disconnect(stream(body, send), receive)
 
 
-async def stream(body: AsyncIterator[str | bytes], receive: Any, send: Any) -> None:
-    """Send the chunks as they come; stop when the client goes away."""
+async def serve_event_stream(opened: OpenedStream, send: Any) -> None:
+    """Write the queue's events to one stream: whatever the hub has after this stream's
+    cursor, then wait for the hub's next broadcast — until the client leaves, the hub closes
+    or the stream's credential is no longer live."""
+    hub, sub = opened.hub, opened.subscription
+    try:
+        await send({"type": "http.response.start", "status": 200, "headers": STREAM_HEADERS})
+        await send({"type": "http.response.body", "body": opened.greeting, "more_body": True})
+        cursor, beats = opened.start, hub.beats
+        while not sub.ended:
+            newest = hub.last_id
+            data = hub.since(cursor)
+            if data is None:                 # too far behind the ring: read the database
+                events = await asyncio.to_thread(opened.queue.events, cursor, BATCH)
+                if not events:
+                    continue
+                data, newest = b"".join(sse_event(e) for e in events), events[-1].id
+            if data:
+                cursor = newest
+                await send({"type": "http.response.body", "body": data, "more_body": True})
+            elif beats != hub.beats:
+                beats = hub.beats
+                await send({"type": "http.response.body", "body": KEEP_ALIVE, "more_body": True})
+            else:
+                await hub.changed()
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+    finally:
+        hub.unsubscribe(sub)
+
+
+async def stream(body: AsyncIterator[str | bytes], send: Any) -> None:
+    """Send the chunks of an async iterator as they come (the phone's stream)."""
+    try:
+        await send({"type": "http.response.start", "status": 200, "headers": STREAM_HEADERS})
+        async for chunk in body:
+            data = chunk if isinstance(chunk, bytes) else chunk.encode()
+            await send({"type": "http.response.body", "body": data, "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+    finally:
+        with contextlib.suppress(Exception):
+            await body.aclose()  # type: ignore[attr-defined]
+
+
+async def follow_disconnect(work: Coroutine[Any, Any, None], receive: Any) -> None:
+    """Run a stream's work; stop it when the client goes away (a normal end)."""
     task = asyncio.current_task()
     assert task is not None
     left = asyncio.Event()
@@ -64,16 +109,10 @@ async def stream(body: AsyncIterator[str | bytes], receive: Any, send: Any) -> N
         task.cancel()
     watcher = asyncio.create_task(watch())
     try:
-        await send({"type": "http.response.start", "status": 200, "headers": STREAM_HEADERS})
-        async for chunk in body:
-            data = chunk if isinstance(chunk, bytes) else chunk.encode()
-            await send({"type": "http.response.body", "body": data, "more_body": True})
-        await send({"type": "http.response.body", "body": b"", "more_body": False})
+        await work
     except asyncio.CancelledError:
         if not left.is_set():
             raise
         task.uncancel()        # the client left: a normal end, not a cancellation
     finally:
         watcher.cancel()
-        with contextlib.suppress(Exception):
-            await body.aclose()  # type: ignore[attr-defined]

@@ -7,23 +7,25 @@ FastAPI's per-chunk layers (a thousand subscribers make every layer count)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
+from server import offload
 from server.api import Token
-from server.auth import Caller, any_caller
-from server.event_hub import EventHub
+from server.auth import Caller, any_caller, caller
+from server.event_hub import KEEP_ALIVE, EventHub, Subscription, sse_event
 from server.schemas import MAX_ID
 from server.views import phone_view
-from shared.config import CentreConfig
+from shared.config import CentreConfig, competing_services
 from shared.errors import NovbeError, TicketNotFound
 from shared.model import Event, Status, Ticket
+from shared.queue import Queue
 
 RETRY_MS = 2000
 SSE_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
@@ -43,45 +45,78 @@ def _sse(data: str, event: str | None = None) -> str:
     return (f"event: {event}\n" if event else "") + f"data: {data}\n\n"
 
 
+DIGITS = re.compile(r"^[0-9]{1,19}$")
+
+
 def resume_point(last_event_id: str | None, after_id: str | int | None) -> int | None:
-    """Where a stream resumes: Last-Event-ID, else ?after_id=, else None (from now)."""
-    if last_event_id and last_event_id.strip().isdigit():
-        return min(int(last_event_id.strip()), MAX_ID)
+    """Where a stream resumes: Last-Event-ID, else ?after_id=, else None (from now). Only
+    plain ASCII digits count (no '²', no 5,000-digit numbers): anything else is a clear 422."""
+    if last_event_id is not None and last_event_id.strip():
+        text = last_event_id.strip()
+        if not DIGITS.match(text):
+            raise BadStreamRequest(f"Last-Event-ID must be an event id (whole number from 0 to "
+                                   f"{MAX_ID}), got {text[:40]!r}")
+        return min(int(text), MAX_ID)
     if after_id is None or after_id == "":
         return None
-    if isinstance(after_id, int) or str(after_id).isdigit():
+    if isinstance(after_id, int) or DIGITS.match(str(after_id)):
         value = int(after_id)
         if value <= MAX_ID:
             return value
-    raise BadStreamRequest(f"after_id must be a whole number from 0 to {MAX_ID}, got {after_id!r}")
+    raise BadStreamRequest(f"after_id must be a whole number from 0 to {MAX_ID}, "
+                           f"got {str(after_id)[:40]!r}")
 
 
-async def open_event_stream(request: Request, after_id: str | int | None = None
-                            ) -> AsyncIterator[bytes]:
-    """Check the caller (device or staff), then the stream's text from the resume point."""
-    from server.auth import caller
+@dataclass
+class OpenedStream:
+    """A queue event stream whose caller has been checked: where it starts, and its place
+    among the hub's subscribers."""
 
-    caller(request)
+    hub: EventHub
+    queue: Queue
+    subscription: Subscription
+    start: int
+
+    @property
+    def greeting(self) -> bytes:
+        return f"retry: {RETRY_MS}\n: resuming after {self.start}\n\n".encode()
+
+
+async def open_event_stream(request: Request, after_id: str | int | None = None) -> OpenedStream:
+    """Check the caller (device or staff) and the resume point, off the event loop."""
     hub: EventHub = request.app.state.hub
+    queue: Queue = request.app.state.queue
     start = resume_point(request.headers.get("last-event-id"), after_id)
-    if start is None:
-        start = await asyncio.to_thread(request.app.state.queue.last_event_id)
 
-    async def body() -> AsyncIterator[bytes]:
-        yield f"retry: {RETRY_MS}\n: resuming after {start}\n\n".encode()
-        async for batch in hub.follow(start):
-            yield hub.sse_batch(batch) if batch else b": keep-alive\n\n"
-    return body()
+    def check() -> tuple[Caller, int]:
+        who = caller(request)
+        return who, start if start is not None else queue.last_event_id()
+    who, first = await offload.read(request, check)
+    return OpenedStream(hub, queue, hub.subscribe(who.credential), first)
+
+
+_competing: dict[int, tuple[CentreConfig, dict[str, tuple[str, ...]]]] = {}
+
+
+def competing(config: CentreConfig, service: str) -> tuple[str, ...]:
+    """The services whose waiting tickets count in this service's "people ahead" (computed
+    once per config)."""
+    found = _competing.get(id(config))
+    if found is None or found[0] is not config:
+        found = _competing[id(config)] = (config, competing_services(config))
+    return found[1].get(service, (service,))
 
 
 def concerns(event: Event, ticket: Ticket, config: CentreConfig) -> bool:
-    """Whether an event may change what this ticket's phone shows."""
+    """Whether an event may change what this ticket's phone shows: its own, or one of a
+    service its "people ahead" counts (those every counter serving it also serves)."""
     if event.ticket_id == ticket.id:
         return True
     if ticket.status != Status.WAITING:
         return False
-    if ticket.service in (event.service, event.details.get("from_service"),
-                          event.details.get("to_service")):
+    counted = competing(config, ticket.service)
+    if any(s in counted for s in (event.service, event.details.get("from_service"),
+                                  event.details.get("to_service")) if s):
         return True
     if event.counter and event.kind.startswith("counter_"):
         try:
@@ -108,8 +143,8 @@ async def open_phone_stream(request: Request, token: str, lang: str | None
     hub: EventHub = request.app.state.hub
     queue = request.app.state.queue
     config = request.app.state.config
-    start = await asyncio.to_thread(queue.last_event_id)
-    ticket = await asyncio.to_thread(queue.status, token)
+    start, ticket = await offload.read(request, lambda: (queue.last_event_id(),
+                                                          queue.status(token)))
 
     async def body() -> AsyncIterator[str]:
         current = ticket
@@ -124,7 +159,7 @@ async def open_phone_stream(request: Request, token: str, lang: str | None
                 continue
             if not any(concerns(e, current, config) for e in batch):
                 continue
-            current = await asyncio.to_thread(queue.status, token)
+            current = await offload.read(request, queue.status, token)
             now = json.dumps(phone_view(current, config, lang), ensure_ascii=False)
             if now != last:
                 last = now
@@ -143,9 +178,24 @@ async def event_stream(request: Request, who: Annotated[Caller, Depends(any_call
                        last_event_id: Annotated[str | None, Header(max_length=32)] = None
                        ) -> StreamingResponse:
     """Queue events as Server-Sent Events (`id:` is the event id; reconnecting with
-    Last-Event-ID, or ?after_id=, resumes after it). Without either, starts from now."""
-    body = await open_event_stream(request, after_id)
-    return StreamingResponse(body, media_type="text/event-stream", headers=SSE_HEADERS)
+    Last-Event-ID, or ?after_id=, resumes after it). Without either, starts from now. The
+    stream ends when the caller's device token is revoked or staff session ends."""
+    opened = await open_event_stream(request, after_id)
+    return StreamingResponse(_texts(opened), media_type="text/event-stream",
+                             headers=SSE_HEADERS)
+
+
+async def _texts(opened: OpenedStream) -> AsyncIterator[bytes]:
+    """The stream as an iterator (the FastAPI route; the app serves it through FastStreams)."""
+    hub, sub = opened.hub, opened.subscription
+    yield opened.greeting
+    try:
+        async for batch in hub.follow(opened.start):
+            if sub.ended:
+                return
+            yield b"".join(sse_event(e) for e in batch) if batch else KEEP_ALIVE
+    finally:
+        hub.unsubscribe(sub)
 
 
 @router.get("/t/{token}/events", tags=["phone"], response_class=StreamingResponse,

@@ -20,8 +20,11 @@ ERROR_TEXTS = {
     "QueueUnavailable": "The queue is unavailable; try again",
     "NotAuthorised": "Your session has ended; sign in again",
     "Forbidden": "Not allowed; reload the page",
-    "CounterChanged": "Changed in another window meanwhile; nothing was done — look again",
+    "CounterChanged": "Changed elsewhere meanwhile (another tab or computer); nothing was done — look again",
+    "TicketNotFound": "This ticket was not found. Open the link of your ticket again (scan its QR code).",
+    "TooManyAttempts": "Too many attempts; wait a minute and try again",
 }
+GENERIC_ERROR = "Something went wrong. Please ask a staff member."
 MODE_TEXTS = {"open": "Open", "paused": "Paused", "closed": "Closed"}
 
 
@@ -51,12 +54,14 @@ def phone_view(ticket: Ticket, config: CentreConfig, lang: str) -> dict[str, Any
     status = str(ticket.status)
     waiting = ticket.status == Status.WAITING
     at_counter = ticket.status in (Status.CALLED, Status.SERVING) and ticket.counter
+    # The values stand under their labels ("People ahead", "Estimated wait"): they do not say
+    # again what the label says ("Qarşınızda: 1 nəfər", not "Qarşınızda: Qarşınızda 1 nəfər var").
     if waiting and ticket.ahead:
-        ahead_text = ntr(lang, "{n} person ahead", "{n} people ahead", ticket.ahead)
+        ahead_text = ntr(lang, "{n} person", "{n} people", ticket.ahead)
         wait_text = ntr(lang, "about {n} minute", "about {n} minutes",
                         max(1, ticket.estimated_wait_min))
     elif waiting:
-        ahead_text, wait_text = tr(lang, "No one ahead of you"), tr(lang, "You are next")
+        ahead_text, wait_text = tr(lang, "nobody"), ""
     else:
         ahead_text, wait_text = "", ""
     if ticket.status == Status.CALLED:
@@ -65,6 +70,8 @@ def phone_view(ticket: Ticket, config: CentreConfig, lang: str) -> dict[str, Any
         headline = tr(lang, "You are being served at counter {counter}", counter=ticket.counter)
     elif ticket.status == Status.DONE:
         headline = tr(lang, "Your visit is over")
+    elif waiting and not ticket.ahead:
+        headline = tr(lang, "You are next")
     elif waiting:
         headline = tr(lang, "Please wait, your number will be called")
     else:

@@ -55,3 +55,8 @@ def to_epoch(dt: datetime) -> float:
 def from_epoch(value: float | None) -> datetime | None:
     """An aware UTC datetime from a stored epoch value."""
     return None if value is None else datetime.fromtimestamp(value, UTC)
+
+
+def to_datetime(value: float) -> datetime:
+    """An aware UTC datetime from a stored epoch value that is always there."""
+    return datetime.fromtimestamp(value, UTC)

@@ -89,3 +89,10 @@ class DuplicateRequest(NovbeError):
     """A request id already names a different ticket request (another service or day)."""
 
     http_status = 409
+
+
+class CounterNotHeld(NovbeError):
+    """The counter is not (or no longer) open in this staff member's name: someone took it
+    over or closed it."""
+
+    http_status = 403

@@ -20,6 +20,7 @@ from shared.errors import (
     AlreadyRated,
     CentreClosed,
     CounterChanged,
+    CounterNotHeld,
     DailyCapReached,
     DuplicateRequest,
     IllegalTransition,
@@ -68,6 +69,9 @@ class LocalQueue:
 
     def __init__(self, path: str | Path, config: CentreConfig, clock: Clock | None = None,
                  write_timeout_s: float = store.BUSY_TIMEOUT_MS / 1000, verify: bool = True):
+        """`verify`: run SQLite's quick_check over the whole file first (the apps that stay
+        open do; a short CLI command skips it — about a second on a year of a busy centre —
+        and relies on the header check and on damage met while working, both refused)."""
         self.path = Path(path)
         self.config = config
         self.clock = clock or SystemClock()
@@ -116,6 +120,8 @@ class LocalQueue:
                 tx = self._new_tx(self._conn)
                 roll_day(tx)
                 yield tx
+        except sqlite3.Error as exc:
+            raise store.damaged(self.path, exc) from exc
         finally:
             self._write_lock.release()
 
@@ -135,7 +141,12 @@ class LocalQueue:
         """Run reads in one snapshot on this thread's reader connection. If the service day has
         ended since the last write, first end it (a write), so a board or phone never shows
         yesterday's queue as waiting."""
-        conn = self._reader()
+        try:
+            return self._read_on(self._reader(), fn)
+        except sqlite3.Error as exc:
+            raise store.damaged(self.path, exc) from exc
+
+    def _read_on(self, conn: sqlite3.Connection, fn: Callable[[Tx], T]) -> T:
         conn.execute("BEGIN")
         try:
             tx = self._new_tx(conn)
@@ -269,9 +280,17 @@ class LocalQueue:
         return (row["state"], row["staff"], visitor) if row else (CounterMode.CLOSED, None, visitor)
 
     @staticmethod
-    def _guard(counter: str, visitor: TicketRow | None, expect: str | None) -> None:
-        """`expect`: the ticket code the caller sees at the counter ("" for none). Checked in
-        the same transaction as the action: if another window acted first, nothing is done."""
+    def _guard(counter: str, visitor: TicketRow | None, expect: str | None,
+               mode: str = CounterMode.OPEN, staff: str | None = None,
+               holder: str | None = None) -> None:
+        """The caller's guards, checked in the same transaction as the action. `holder`: the
+        signed-in staff member acting — the counter must be open (or paused) in their name,
+        not taken over or closed since. `expect`: the ticket code the caller sees at the
+        counter ("" for none): if another window acted first, nothing is done."""
+        if holder is not None and (mode == CounterMode.CLOSED or staff != holder):
+            if staff and mode != CounterMode.CLOSED:
+                raise CounterNotHeld(f"counter {counter} was taken over by {staff}")
+            raise CounterNotHeld(f"counter {counter} is closed; open it again to work there")
         if expect is None:
             return
         current = visitor["code"] if visitor is not None else ""
@@ -326,13 +345,14 @@ class LocalQueue:
         if mode != CounterMode.OPEN:
             tx.event("counter_opened", None, counter, staff)
 
-    def call_next(self, counter: str, staff: str | None = None, expect: str | None = None) -> Ticket:
+    def call_next(self, counter: str, staff: str | None = None, expect: str | None = None,
+                  holder: str | None = None) -> Ticket:
         """End the counter's current visit, then call the next ticket it may serve."""
         c = self.config.counter(counter)
         marks = ",".join("?" * len(c.services))
         with self._tx() as tx:
             mode, old_staff, visitor = self._counter(tx, c.id)
-            self._guard(c.id, visitor, expect)
+            self._guard(c.id, visitor, expect, mode, old_staff, holder)
             staff = staff or old_staff
             self._end_visit(tx, c.id, staff, visitor)
             row = tx.ticket_row(
@@ -348,13 +368,13 @@ class LocalQueue:
         return called
 
     def call(self, counter: str, ticket: str, staff: str | None = None,
-             expect: str | None = None) -> Ticket:
+             expect: str | None = None, holder: str | None = None) -> Ticket:
         """Call one waiting ticket (by code or token) of a service this counter serves."""
         c = self.config.counter(counter)
         with self._tx() as tx:
             row = self._find(tx, ticket)
             mode, old_staff, visitor = self._counter(tx, c.id)
-            self._guard(c.id, visitor, expect)
+            self._guard(c.id, visitor, expect, mode, old_staff, holder)
             self._allow("call", row)
             if row["service"] not in c.services:
                 raise IllegalTransition(f"counter {c.id} does not serve {row['service']} "
@@ -364,46 +384,48 @@ class LocalQueue:
             self._call(tx, c.id, mode, staff, row)
             return ticket_from_row(self._by_id(tx, row["id"]))
 
-    def _at_counter(self, counter: str, action: str, expect: str | None,
+    def _at_counter(self, counter: str, action: str, expect: str | None, holder: str | None,
                     change: Callable[[Tx, str, str | None, TicketRow], None]) -> Ticket:
         c = self.config.counter(counter)
         with self._tx() as tx:
-            _, staff, visitor = self._counter(tx, c.id)
-            self._guard(c.id, visitor, expect)
+            mode, staff, visitor = self._counter(tx, c.id)
+            self._guard(c.id, visitor, expect, mode, staff, holder)
             if visitor is None:
                 raise IllegalTransition(f"counter {c.id} has no visitor at the moment")
             self._allow(action, visitor, f" at counter {c.id}")
             change(tx, c.id, staff, visitor)
             return self._view(tx, self._by_id(tx, visitor["id"]))
 
-    def recall(self, counter: str, expect: str | None = None) -> Ticket:
+    def recall(self, counter: str, expect: str | None = None, holder: str | None = None) -> Ticket:
         def change(tx: Tx, cid: str, staff: str | None, t: TicketRow) -> None:
             tx.conn.execute("UPDATE tickets SET recalls = recalls + 1 WHERE id = ?", (t["id"],))
             tx.event("recalled", t, cid, staff, recalls=(t["recalls"] or 0) + 1)
-        return self._at_counter(counter, "recall", expect, change)
+        return self._at_counter(counter, "recall", expect, holder, change)
 
-    def start(self, counter: str, expect: str | None = None) -> Ticket:
+    def start(self, counter: str, expect: str | None = None, holder: str | None = None) -> Ticket:
         def change(tx: Tx, cid: str, staff: str | None, t: TicketRow) -> None:
             tx.conn.execute("UPDATE tickets SET status = 'serving', started_at = ? WHERE id = ?",
                             (tx.at, t["id"]))
             tx.event("started", t, cid, staff)
-        return self._at_counter(counter, "start", expect, change)
+        return self._at_counter(counter, "start", expect, holder, change)
 
-    def finish(self, counter: str, outcome: str = "served", expect: str | None = None) -> Ticket:
+    def finish(self, counter: str, outcome: str = "served", expect: str | None = None,
+               holder: str | None = None) -> Ticket:
         if outcome not in FINISH_OUTCOMES:  # day_end is the day change's, not staff's
             raise NovbeError(f"unknown outcome {outcome!r} (known: {', '.join(FINISH_OUTCOMES)})")
         ended = Outcome(outcome)
 
         def change(tx: Tx, cid: str, staff: str | None, t: TicketRow) -> None:
             self._finish_visit(tx, cid, staff, t, ended)
-        return self._at_counter(counter, "finish", expect, change)
+        return self._at_counter(counter, "finish", expect, holder, change)
 
-    def no_show(self, counter: str, expect: str | None = None) -> Ticket:
+    def no_show(self, counter: str, expect: str | None = None, holder: str | None = None) -> Ticket:
         def change(tx: Tx, cid: str, staff: str | None, t: TicketRow) -> None:
             self._mark_no_show(tx, cid, staff, t)
-        return self._at_counter(counter, "no_show", expect, change)
+        return self._at_counter(counter, "no_show", expect, holder, change)
 
-    def transfer(self, counter: str, service: str, expect: str | None = None) -> Ticket:
+    def transfer(self, counter: str, service: str, expect: str | None = None,
+                 holder: str | None = None) -> Ticket:
         """Send the counter's visitor back to wait for another service: keeping their place,
         at the front (among transfers, in transfer order) or at the back, by config."""
         target = self.config.service(service)
@@ -424,7 +446,7 @@ class LocalQueue:
             tx.conn.execute(f"UPDATE tickets SET {sets} WHERE id = ?", (*params, t["id"]))
             tx.event("transferred", t, cid, staff, from_service=t["service"],
                      to_service=target.id, policy=policy)
-        return self._at_counter(counter, "transfer", expect, change)
+        return self._at_counter(counter, "transfer", expect, holder, change)
 
     def cancel(self, ticket: str) -> Ticket:
         with self._tx() as tx:
@@ -437,10 +459,11 @@ class LocalQueue:
 
     # ---- counters -------------------------------------------------------------------------
     def _mode(self, counter: str, mode: CounterMode, staff: str | None = None,
-              keep_staff: bool = True) -> CounterState:
+              keep_staff: bool = True, holder: str | None = None) -> CounterState:
         c = self.config.counter(counter)
         with self._tx() as tx:
             old_mode, old_staff, visitor = self._counter(tx, c.id)
+            self._guard(c.id, visitor, None, old_mode, old_staff, holder)
             if mode == CounterMode.CLOSED and visitor is not None:
                 raise IllegalTransition(f"counter {c.id} still has ticket {visitor['code']}: "
                                         "finish, transfer or mark it as no-show first")
@@ -453,11 +476,11 @@ class LocalQueue:
     def open_counter(self, counter: str, staff: str | None = None) -> CounterState:
         return self._mode(counter, CounterMode.OPEN, staff)
 
-    def pause_counter(self, counter: str) -> CounterState:
-        return self._mode(counter, CounterMode.PAUSED)
+    def pause_counter(self, counter: str, holder: str | None = None) -> CounterState:
+        return self._mode(counter, CounterMode.PAUSED, holder=holder)
 
-    def close_counter(self, counter: str) -> CounterState:
-        return self._mode(counter, CounterMode.CLOSED, keep_staff=False)
+    def close_counter(self, counter: str, holder: str | None = None) -> CounterState:
+        return self._mode(counter, CounterMode.CLOSED, keep_staff=False, holder=holder)
 
     def counter_state(self, counter: str) -> CounterState:
         c = self.config.counter(counter)

@@ -24,10 +24,11 @@ def setup_logging(data_dir: Path, level: int = logging.INFO, name: str = "novbe"
     stderr.setFormatter(logging.Formatter(FORMAT))
     stderr._novbe = True  # type: ignore[attr-defined]
     root.addHandler(stderr)
-    path: Path | None = data_dir / f"{name}.log"
+    file = data_dir / f"{name}.log"
+    path: Path | None = file
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5,
+        handler = logging.handlers.RotatingFileHandler(file, maxBytes=2_000_000, backupCount=5,
                                                        encoding="utf-8")
         handler.setFormatter(logging.Formatter(FORMAT))
         handler._novbe = True  # type: ignore[attr-defined]

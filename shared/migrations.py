@@ -13,7 +13,7 @@ migrations = Migrations("novbe")
 
 @migrations()
 def m001_initial(db: sqlite_utils.Database) -> None:
-    db["tickets"].create({
+    db.table("tickets").create({
         "id": int, "code": str, "prefix": str, "number": int, "service": str,
         "priority": str, "priority_rank": int, "language": str, "source": str,
         "token": str, "status": str, "service_day": str,
@@ -34,29 +34,29 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_tickets_finished ON tickets(service, finished_at) "
                "WHERE status = 'done'")
     db.execute("CREATE INDEX idx_tickets_day_service ON tickets(service_day, service)")
-    db["sequences"].create({"service_day": str, "prefix": str, "last": int},
+    db.table("sequences").create({"service_day": str, "prefix": str, "last": int},
                            pk=("service_day", "prefix"))
-    db["counters"].create({"id": str, "state": str, "staff": str, "ticket_id": int,
+    db.table("counters").create({"id": str, "state": str, "staff": str, "ticket_id": int,
                            "updated_at": float}, pk="id",
                           foreign_keys=[("ticket_id", "tickets", "id")])
-    db["events"].create({"id": int, "at": float, "kind": str, "ticket_id": int,
+    db.table("events").create({"id": int, "at": float, "kind": str, "ticket_id": int,
                          "counter": str, "staff": str, "source": str, "details": str}, pk="id",
                         not_null={"at", "kind"}, foreign_keys=[("ticket_id", "tickets", "id")])
     db.execute("CREATE INDEX idx_events_ticket ON events(ticket_id)")
     db.execute("CREATE INDEX idx_events_at ON events(at)")
-    db["devices"].create({"source": str, "state": str, "message": str, "at": float}, pk="source")
-    db["meta"].create({"key": str, "value": str}, pk="key")
+    db.table("devices").create({"source": str, "state": str, "message": str, "at": float}, pk="source")
+    db.table("meta").create({"key": str, "value": str}, pk="key")
 
 
 @migrations()
 def m002_server_accounts(db: sqlite_utils.Database) -> None:
     """Staff accounts, device tokens and sign-in sessions of the server (issue 6)."""
-    db["staff"].create({"name": str, "password_hash": str, "created_at": float,
+    db.table("staff").create({"name": str, "password_hash": str, "created_at": float,
                         "updated_at": float}, pk="name", not_null={"password_hash"})
-    db["device_tokens"].create({"name": str, "token_hash": str, "created_at": float},
+    db.table("device_tokens").create({"name": str, "token_hash": str, "created_at": float},
                                pk="name", not_null={"token_hash"})
     db.execute("CREATE UNIQUE INDEX idx_device_tokens_hash ON device_tokens(token_hash)")
-    db["sessions"].create({"id_hash": str, "staff": str, "csrf": str, "counter": str,
+    db.table("sessions").create({"id_hash": str, "staff": str, "csrf": str, "counter": str,
                            "created_at": float, "expires_at": float}, pk="id_hash",
                           not_null={"staff", "csrf", "expires_at"},
                           foreign_keys=[("staff", "staff", "name")])
@@ -66,8 +66,8 @@ def m002_server_accounts(db: sqlite_utils.Database) -> None:
 def m003_device_roles_and_issue_requests(db: sqlite_utils.Database) -> None:
     """Device tokens get a role (existing ones: kiosk); the request ids of remote issues, so a
     kiosk retrying an issue gets its first ticket back instead of a second one."""
-    db["device_tokens"].add_column("role", str, not_null_default="kiosk")
-    db["issue_requests"].create({"request_id": str, "service_day": str, "ticket_id": int,
+    db.table("device_tokens").add_column("role", str, not_null_default="kiosk")
+    db.table("issue_requests").create({"request_id": str, "service_day": str, "ticket_id": int,
                                  "token": str, "created_at": float}, pk="request_id",
                                 not_null={"service_day", "ticket_id", "token"})
     db.execute("CREATE INDEX idx_issue_requests_day ON issue_requests(service_day)")
@@ -80,10 +80,10 @@ def m004_events_keep_their_facts(db: sqlite_utils.Database) -> None:
     (idempotent issue, inside the issuing transaction); a counter's visitor is read from the
     tickets alone (counters.ticket_id, the devices table and issue_requests were second copies
     of facts the tickets and the event log hold)."""
-    db["events"].add_column("code", str)
-    db["events"].add_column("service", str)
-    db["tickets"].add_column("issued_service", str)
-    db["tickets"].add_column("request_id", str)
+    db.table("events").add_column("code", str)
+    db.table("events").add_column("service", str)
+    db.table("tickets").add_column("issued_service", str)
+    db.table("tickets").add_column("request_id", str)
     _replay_services(db)
     db.execute("UPDATE tickets SET issued_service = coalesce(issued_service, service)")
     db.execute("""UPDATE tickets SET request_id = (SELECT r.request_id FROM issue_requests r
@@ -108,7 +108,7 @@ def m004_events_keep_their_facts(db: sqlite_utils.Database) -> None:
 def m006_staff_roles(db: sqlite_utils.Database) -> None:
     """Staff have a role: counter (every existing account) or manager (the manager's view and
     reports, per-staff figures)."""
-    db["staff"].add_column("role", str, not_null_default="counter")
+    db.table("staff").add_column("role", str, not_null_default="counter")
 
 
 def _replay_services(db: sqlite_utils.Database) -> None:

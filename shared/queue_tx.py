@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from shared.clock import from_epoch
+from shared.clock import from_epoch, to_datetime
 from shared.config import CentreConfig
 from shared.model import Event, Status, Ticket
 
@@ -68,7 +68,7 @@ def ticket_from_row(row: TicketRow) -> Ticket:
         id=row["id"], code=row["code"], prefix=row["prefix"], number=row["number"],
         service=row["service"], priority=row["priority"], language=row["language"],
         source=row["source"], token=row["token"], status=Status(row["status"]),
-        service_day=row["service_day"], issued_at=from_epoch(row["issued_at"]),
+        service_day=row["service_day"], issued_at=to_datetime(row["issued_at"]),
         called_at=from_epoch(row["called_at"]), started_at=from_epoch(row["started_at"]),
         finished_at=from_epoch(row["finished_at"]), counter=row["counter"],
         outcome=row["outcome"], recalls=row["recalls"] or 0, transfers=row["transfers"] or 0,
@@ -77,6 +77,6 @@ def ticket_from_row(row: TicketRow) -> Ticket:
 
 def event_from_row(row: sqlite3.Row) -> Event:
     """An event as boards and reports read it: every fact from its own row."""
-    return Event(row["id"], from_epoch(row["at"]), row["kind"], row["ticket_id"], row["code"],
+    return Event(row["id"], to_datetime(row["at"]), row["kind"], row["ticket_id"], row["code"],
                  row["service"], row["counter"], row["staff"], row["source"],
                  json.loads(row["details"]) if row["details"] else {})

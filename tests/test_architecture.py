@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 ROLES = ("kiosk", "board", "server")
-SHARED_FORBIDDEN = ("kiosk", "board", "server", "novbe", "PySide6", "fastapi", "uvicorn", "starlette")
+SHARED_FORBIDDEN = ("kiosk", "board", "server", "novbe", "qtcommon", "PySide6", "fastapi", "uvicorn", "starlette")
 
 
 def _tool(name: str) -> str:
@@ -48,6 +48,16 @@ def test_ruff_is_clean():
     """`ruff check .` finds nothing."""
     done = subprocess.run([_tool("ruff"), "check", ".", "--output-format", "concise"], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+TYPED = ("shared",)
+
+
+def test_mypy_is_clean():
+    """`mypy` finds nothing in the packages held to it (the queue core and the server)."""
+    done = subprocess.run([_tool("mypy"), *TYPED], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
 
 

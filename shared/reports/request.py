@@ -7,9 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from shared.config import CentreConfig
 from shared.errors import NovbeError
+from shared.i18n import tr
 from shared.reports.figures import NO_PRIORITY, Scope
 
 MAX_DAYS = 366
@@ -20,6 +22,14 @@ class BadReportRequest(NovbeError):
     """A report was asked for with a period or filter that cannot be answered."""
 
     http_status = 422
+
+    def __init__(self, msgid: str, **values: Any):
+        self.msgid, self.values = msgid, values
+        super().__init__(msgid.format(**values))
+
+    def text(self, lang: str) -> str:
+        """The message in the reader's language (the shared catalog)."""
+        return tr(lang, self.msgid, **self.values)
 
 
 @dataclass(frozen=True)
@@ -62,7 +72,8 @@ def parse_day(value: str | date, what: str) -> date:
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        raise BadReportRequest(f"'{what}' must be a date like 2026-11-01, got {value!r}") from None
+        raise BadReportRequest("'{field}' must be a date like 2026-11-01, got {value}",
+                               field=what, value=repr(value)) from None
 
 
 def _clean(values: Iterable[str] | str | None) -> tuple[str, ...]:
@@ -83,35 +94,38 @@ def make_request(config: CentreConfig, first: str | date, last: str | date,
     """A checked request; `known_staff` are the staff names a filter may name."""
     first_day, last_day = parse_day(first, "from"), parse_day(last, "to")
     if first_day > last_day:
-        raise BadReportRequest(f"the period starts ({first_day}) after it ends ({last_day})")
+        raise BadReportRequest("the period starts ({first}) after it ends ({last})",
+                               first=first_day.isoformat(), last=last_day.isoformat())
     span = (last_day - first_day).days + 1
     if span > MAX_DAYS:
-        raise BadReportRequest(f"a report covers at most {MAX_DAYS} days; {first_day} … "
-                               f"{last_day} is {span} days")
+        raise BadReportRequest("a report covers at most {most} days; {first} … {last} is "
+                               "{days} days", most=MAX_DAYS, first=first_day.isoformat(),
+                               last=last_day.isoformat(), days=span)
     if by not in GROUPINGS:
-        raise BadReportRequest(f"'by' must be one of {', '.join(GROUPINGS)}, got {by!r}")
+        raise BadReportRequest("'by' must be one of {known}, got {value}",
+                               known=", ".join(GROUPINGS), value=repr(by))
     req = ReportRequest(first_day, last_day, by, _clean(services), _clean(categories),
                         _clean(priorities), _clean(counters), _clean(staff))
     for s in req.services:
         if s not in config.services:
-            raise BadReportRequest(f"unknown service {s!r} in the filter")
+            raise BadReportRequest("unknown service {value} in the filter", value=repr(s))
     known_cats = {c.id for c in config.categories}
     for c in req.categories:
         if c not in known_cats:
-            raise BadReportRequest(f"unknown category {c!r} in the filter")
+            raise BadReportRequest("unknown category {value} in the filter", value=repr(c))
     known_prio = {p.id for p in config.priorities} | {NO_PRIORITY}
     for p in req.priorities:
         if p not in known_prio:
-            raise BadReportRequest(f"unknown priority class {p!r} in the filter (known: "
-                                   f"{', '.join(sorted(known_prio))})")
+            raise BadReportRequest("unknown priority class {value} in the filter (known: "
+                                   "{known})", value=repr(p), known=", ".join(sorted(known_prio)))
     known_counters = {c.id for c in config.counters}
     for c in req.counters:
         if c not in known_counters:
-            raise BadReportRequest(f"unknown counter {c!r} in the filter")
+            raise BadReportRequest("unknown counter {value} in the filter", value=repr(c))
     names = set(known_staff)
     for s in req.staff:
         if s not in names:
-            raise BadReportRequest(f"unknown staff member {s!r} in the filter")
+            raise BadReportRequest("unknown staff member {value} in the filter", value=repr(s))
     return req
 
 

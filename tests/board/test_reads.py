@@ -7,8 +7,8 @@ from board.announcer import Announcer
 from board.audio import RecordingSink
 from board.controller import RETRY_MAX_S, BoardController
 from board.feed import LocalFeed
+from qtcommon.runner import ManualRunner
 from shared.errors import QueueUnavailable
-from shared.runner import ManualRunner
 
 
 class Monotonic:

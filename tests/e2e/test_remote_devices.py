@@ -11,11 +11,11 @@ from board.controller import BoardController
 from board.feed import feed_for
 from board.remote_feed import RemoteFeed
 from kiosk.controller import KioskController
-from kiosk.runtime import ManualTimers
+from qtcommon.runner import InlineRunner
+from qtcommon.timers import ManualTimers
 from shared.errors import QueueUnavailable
 from shared.event_stream import EventStreamFeed
 from shared.remote_queue import RemoteQueue
-from shared.runner import InlineRunner
 from tests.server.live import LiveServer
 
 JOB = "employment.job-seeker"

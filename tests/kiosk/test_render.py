@@ -22,7 +22,11 @@ def ink(img: Image.Image) -> tuple[int, int, int, int] | None:
 @pytest.mark.parametrize("width", [384, 512, 576])
 @pytest.mark.parametrize("lang", ["az", "ru", "en"])
 def test_ticket_renders_at_each_width_in_each_language(local_queue, config, artifacts, lang, width):
-    """A 1-bit image exactly the paper's width, ink inside the margins, texts in the language."""
+    """A 1-bit image exactly the paper's width, ink inside the margins, texts in the language
+    (the whole ticket: a centre with a public_url, so its QR code and caption too)."""
+    from dataclasses import replace
+
+    config = replace(config, public_url="http://192.168.1.10:8700")
     for _ in range(3):
         local_queue.issue("expertise.rehabilitation", priority="veteran")
     ticket = local_queue.issue("expertise.rehabilitation", priority="disability", language=lang)
@@ -52,11 +56,11 @@ def test_rendering_is_a_pure_function(local_queue, config):
 
 
 def test_qr_payload_is_the_status_page_when_the_centre_has_a_public_url(local_queue, config):
-    """With public_url the QR opens the phone page; without, it holds the bare token."""
+    """With public_url the QR opens the phone page; without, there is no QR payload at all."""
     from dataclasses import replace
 
     ticket = local_queue.issue("pensions.age")
-    assert qr_payload(ticket, config) == ticket.token
+    assert qr_payload(ticket, config) is None
     public = replace(config, public_url="http://192.168.1.10:8700")
     assert qr_payload(ticket, public) == f"http://192.168.1.10:8700/t/{ticket.token}"
     img = render_ticket(ticket, public, 576)  # a longer payload still fits

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from shared.config import default_config_path, parse_config
 from shared.errors import QueueUnavailable
 from shared.local_queue import LocalQueue
-from tests.kiosk.conftest import find_button, screenshot, tap
+from tests.kiosk.conftest import SIZES, find_button, screenshot, tap
 
 
 def _to_priorities(qtbot, window, clock, lang="az"):
@@ -76,13 +76,17 @@ def test_ticket_screen_goes_home_after_the_configured_time(qtbot, make_kiosk, cl
 
 
 def test_closed_outside_hours_and_reopens(qtbot, make_kiosk, clock, artifacts):
-    """On Sunday the kiosk shows the closed screen with the week's hours; on Monday it opens."""
+    """On Sunday the kiosk shows the closed screen with the week's hours, every text in every
+    language (nobody has chosen one); on Monday it opens."""
     clock.set("2026-11-22T08:00:00+00:00")  # Sunday 12:00 in Baku
-    window = make_kiosk()
-    screen = window.controller.screen
-    assert screen.name == "closed"
-    assert screen.hours[0] == ("Bazar ertəsi", "09:00–18:00") and screen.hours[6][1] == "bağlıdır"
-    screenshot(window, artifacts, "closed-az")
+    for size in ("landscape", "portrait", "tablet"):
+        window = make_kiosk(SIZES[size])
+        screen = window.controller.screen
+        assert screen.name == "closed"
+        assert screen.hours[0] == ("Bazar ertəsi · Понедельник · Monday", "09:00–18:00")
+        assert screen.hours[6] == ("Bazar · Воскресенье · Sunday", "bağlıdır · выходной · closed")
+        assert screen.hours_title == "İş saatları · Часы работы · Opening hours"
+        screenshot(window, artifacts, f"closed-{size}")
     clock.set("2026-11-23T05:00:00+00:00")  # Monday 09:00
     window.timers.fire("reopen")
     assert window.controller.screen.name == "language"
@@ -228,6 +232,33 @@ def test_queue_outage_shows_out_of_service_and_recovers(qtbot, make_kiosk, clock
     assert window.controller.screen.name == "out_of_service"
     queue.down = False
     window.timers.fire("probe")
+    qtbot.waitUntil(lambda: window.controller.screen.name == "language")
+
+
+class LostAnswerQueue(SwitchableQueue):
+    """The real queue issues the ticket, but the answer is lost on the way back (a server that
+    committed after the kiosk's time-out)."""
+
+    def issue(self, *args, **kwargs):
+        self._queue.issue(*args, **kwargs)
+        self.down = True
+        raise QueueUnavailable("the queue server did not answer in time")
+
+
+def test_a_ticket_issued_after_the_kiosk_gave_up_is_withdrawn(qtbot, make_kiosk, clock, local_queue):
+    """The kiosk said "out of service"; the queue had issued the ticket anyway. When the queue
+    answers again the kiosk finds it by its request id and cancels it: no phantom is called."""
+    queue = LostAnswerQueue(local_queue)
+    window = make_kiosk(queue=queue)
+    _to_priorities(qtbot, window, clock)
+    tap(qtbot, window, "tile:none", clock)
+    qtbot.waitUntil(lambda: window.controller.screen.name == "out_of_service")
+    phantom = local_queue.waiting()[0]
+    assert window.controller.abandoned
+    queue.down = False
+    window.timers.fire("probe")
+    qtbot.waitUntil(lambda: local_queue.ticket(phantom.code).status == "cancelled")
+    assert local_queue.waiting() == [] and window.controller.abandoned == []
     qtbot.waitUntil(lambda: window.controller.screen.name == "language")
 
 

@@ -101,5 +101,15 @@ def test_bad_report_requests_are_422(server: LiveServer, query: str, says: str):
     for path in ("/manager/reports.json", "/manager/reports.csv"):
         r = client.get(f"{path}?{query}")
         assert r.status_code == 422 and says in r.json()["message"], path
-    r = client.get(f"/manager/reports?{query}", headers={"Accept": "text/html"})
+    r = client.get(f"/manager/reports?{query}&lang=en", headers={"Accept": "text/html"})
     assert r.status_code == 422 and says in html.unescape(r.text)
+
+
+def test_a_bad_period_is_named_in_the_readers_language(server: LiveServer):
+    """In a browser the problem is told in az / ru, not only in English."""
+    client = manager(server)
+    for lang, says in (("az", "bitdiyi tarixdən (2026-11-01) sonra başlayır"),
+                       ("ru", "после своего конца (2026-11-01)")):
+        r = client.get(f"/manager/reports.csv?from=2026-11-30&to=2026-11-01&lang={lang}",
+                       headers={"Accept": "text/html"})
+        assert r.status_code == 422 and says in html.unescape(r.text)

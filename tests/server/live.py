@@ -13,6 +13,7 @@ import httpx
 
 from server.accounts import Accounts
 from server.app import ServerHandle, run_server_in_thread
+from server.serving import ServeOptions
 from shared.clock import FakeClock
 from shared.config import CentreConfig
 from shared.local_queue import LocalQueue
@@ -84,15 +85,17 @@ class StaffClient(httpx.Client):
 
 
 @contextmanager
-def live_server(db_path: Path, config: CentreConfig, clock: FakeClock) -> Iterator[LiveServer]:
+def live_server(db_path: Path, config: CentreConfig, clock: FakeClock,
+                options: ServeOptions | None = None) -> Iterator[LiveServer]:
     queue = LocalQueue(db_path, config, clock)
     accounts = Accounts(db_path)
     for name, password in STAFF.items():
         accounts.add_staff(name, password)
     token = accounts.add_device("test-device")
-    counter_token = accounts.add_device("test-counter", role="counter")
+    counter_token = accounts.add_device("test-counter", role="counter",
+                                        counters=[c.id for c in config.counters])
     board_token = accounts.add_device("test-board", role="board")
-    handle = run_server_in_thread(queue, config, accounts=accounts, clock=clock)
+    handle = run_server_in_thread(queue, config, accounts=accounts, clock=clock, options=options)
     server = LiveServer(handle.url, queue, accounts, token, clock, handle, db_path,
                         counter_token, board_token)
     try:

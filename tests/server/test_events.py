@@ -75,6 +75,21 @@ def test_phone_stream_sends_its_ticket_only(server: LiveServer):
     assert view["status_text"] == "ожидает"
 
 
+def test_phone_stream_follows_the_competing_services_it_counts(server: LiveServer):
+    """A job-seeker's phone counts the unemployment ticket ahead (every counter serving job
+    seekers serves it too), so calling that ticket updates the phone."""
+    server.queue.issue("employment.unemployment")
+    mine = server.queue.issue(JOB)
+    server.queue.open_counter("1", staff="aysel")   # no counter event while the phone follows
+    with httpx.Client(base_url=server.url, timeout=10) as phone, \
+            phone.stream("GET", f"/t/{mine.token}/events", params={"lang": "en"}) as response:
+        events = parse_sse(response.iter_lines())
+        assert json.loads(next(events)[2])["ahead"] == 1
+        server.queue.call_next("1")              # calls the unemployment ticket
+        _, kind, data = next(events)
+    assert kind == "status" and json.loads(data)["ahead"] == 0
+
+
 def test_phone_stream_of_unknown_token_is_404(server: LiveServer):
     """No stream, and no hint, for a token that is not a ticket's."""
     with httpx.Client(base_url=server.url, timeout=10) as phone:

@@ -65,3 +65,20 @@ def test_a_counter_left_or_closed_needs_no_takeover(server: LiveServer):
     assert rauf.api("POST", "/api/counters/3/close").status_code == 200
     again = server.staff_client("aysel")
     assert again.api("POST", "/api/counters/3/open").status_code == 200
+
+
+def test_a_counter_taken_over_and_closed_stays_lost_to_the_old_session(server: LiveServer):
+    """After Rauf takes counter 1 over and closes it, Aysel's old session still cannot act
+    there (the queue checks the holder inside the action's own transaction)."""
+    for _ in range(2):
+        server.queue.issue(JOB)
+    aysel = server.staff_client("aysel", counter="1")
+    rauf = server.staff_client("rauf")
+    assert rauf.api("POST", "/api/counters/1/open", json={"takeover": True}).status_code == 200
+    assert rauf.api("POST", "/api/counters/1/close").status_code == 200
+    for action in ("next", "pause", "close"):
+        stale = aysel.api("POST", f"/api/counters/1/{action}")
+        assert stale.status_code == 403, (action, stale.text)
+        assert "closed" in stale.json()["message"]
+    assert server.queue.ticket("A-001").status == "waiting"
+    assert server.queue.counter_state("1").mode == "closed"

@@ -29,15 +29,31 @@ def test_phrases_are_in_the_shared_catalog(lang, tmp_path):
 
 
 def test_alert_text_per_language():
+    """One alert reads naturally in each language, the device's name translated too."""
     paper = Alert("kiosk-1", "printer_paper_out", "paper out", AT)
     assert alert_text("en", paper) == "The printer of Kiosk 1 is out of paper"
-    assert alert_text("az", paper) == "Kiosk 1 printerində kağız bitib"
-    assert alert_text("ru", paper) == "В принтере Kiosk 1 закончилась бумага"
+    assert alert_text("az", paper) == "1 nömrəli kiosk: printerdə kağız bitib"
+    assert alert_text("ru", paper) == "Киоск 1: в принтере закончилась бумага"
     offline = Alert("kiosk_2", "printer_offline", "", AT)
     assert alert_text("en", offline) == "The printer of Kiosk 2 is offline"
-    assert alert_text("az", Alert("kiosk-1", "print_failed", "", AT)) == "Kiosk 1 printeri çap edə bilmədi"
+    assert alert_text("az", Alert("kiosk-1", "print_failed", "", AT)) == \
+        "1 nömrəli kiosk: printer bileti çap edə bilmədi"
+    silent = Alert("board", "board_silent", "no audio output device", AT)
+    assert alert_text("ru", silent) == "Табло молчит: нет звукового устройства, вызовов не слышно"
+    assert alert_text("az", Alert("board-hall", "speech_missing", "az", AT)) == \
+        "«hall» tablosu yalnız siqnal verir: çağırışlar səsləndirilmir"
 
 
-def test_unknown_kind_shows_source_kind_and_message():
-    assert alert_text("az", Alert("kiosk-3", "cover_open", "lid", AT)) == "Kiosk 3: cover_open (lid)"
-    assert source_name("  lobby--kiosk ") == "Lobby kiosk"
+def test_the_devices_own_words_never_reach_the_sentence():
+    """A transport error in English (Alert.message) stays out of the az / ru sentence."""
+    failed = Alert("kiosk-1", "printer_offline", "tcp://127.0.0.1:9: cannot connect to 127.0.0.1:9", AT)
+    for lang in ("az", "ru"):
+        assert "cannot connect" not in alert_text(lang, failed) and "127.0.0.1" not in alert_text(lang, failed)
+
+
+def test_unknown_kind_asks_for_a_staff_member():
+    """A kind without a phrase still reads as a sentence in the language, not as an id."""
+    assert alert_text("az", Alert("kiosk-3", "cover_open", "lid", AT)) == \
+        "3 nömrəli kiosk: əməkdaşın müdaxiləsi lazımdır"
+    assert source_name("  lobby--pc ") == "Lobby pc"
+    assert source_name("kiosk", "ru") == "Киоск"

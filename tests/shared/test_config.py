@@ -3,6 +3,7 @@ file and key, from the library and from `novbe check-config`."""
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from shared.config import default_config_path, load_config
-from shared.errors import ConfigError
+from shared.errors import ConfigError, UnknownCounter, UnknownPriority, UnknownService
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -89,8 +90,10 @@ def test_minimal_config_loads(tmp_path):
      "service.pensions.age.name.ru: missing translation"),
     (("rank = 1", "rank = \"first\""),
      "priority.veteran.rank: must be a whole number, got 'first'"),
+    (("rank = 1", "rank = 1000"),
+     "priority.veteran.rank: must be at most 999, got 1000"),
 ], ids=["duplicate-prefix", "unknown-service", "unknown-timezone", "missing-translation",
-        "bad-rank"])
+        "bad-rank", "priority-ranked-after-everyone"])
 def test_each_problem_names_file_key_and_what(tmp_path, change, expected):
     """One broken setting gives one problem: "file: key: what is wrong"."""
     path = write(tmp_path, GOOD.replace(*change))
@@ -176,3 +179,78 @@ def test_check_config_cli_accepts_the_bundled_file():
     done = _check_config(default_config_path())
     assert done.returncode == 0, done.stderr
     assert "OK" in done.stdout and "30 services" in done.stdout
+
+
+@pytest.mark.parametrize("change, expected", [
+    (("[[counter]]\nid = \"1\"", "[[counter]]\nid = \"1\"\nservics = [\"labour\"]"),
+     "counter.1.servics: unknown key"),
+    (("timezone = \"Asia/Baku\"", "timezone = \"Asia/Baku\"\nlanguage = \"az\""),
+     "centre.language: unknown key"),
+    (("id = \"age\"", "id = \"age\"\n  service_min = \"7\""),
+     "service.pensions.age.service_min: must be a number, got '7'"),
+    (("prefix = \"H\"", "prefix = \"H\"\ndaily_cap = 2.5"),
+     "category.labour.daily_cap: must be a whole number, got 2.5"),
+    (("id = \"age\"", "id = \"Old Age\""),
+     "category.pensions.service[0].id: must be an id of lowercase letters, digits, '_', '-', "
+     "'.'; got 'Old Age'"),
+    (("id = \"age\"\n", "id = \"age\"\n  name = { az = \"A\", ru = \"Б\", en = \"C\" }\n"
+                        "  [[category.service]]\n  id = \"age\"\n"),
+     "service.pensions.age.id: duplicate id"),
+    (("en = \"Veterans\" }", "en = \"Veterans\" }\n[[priority]]\nid = \"none\"\nrank = 2\n"
+                               "name = { az = \"Heç\", ru = \"Нет\", en = \"None\" }"),
+     "priority.none.id: duplicate or reserved id"),
+], ids=["unknown-key-in-a-table", "unknown-key-in-centre", "number-as-text", "fraction-cap",
+        "broken-id-named-by-position", "duplicate-service-id", "reserved-priority-id"])
+def test_more_problems_name_file_key_and_what(tmp_path, change, expected):
+    """Misspelt keys, numbers written as text, broken and repeated ids: each is one problem at
+    its key (a table whose id is broken is named by its position)."""
+    text = GOOD.replace(*change)
+    assert text != GOOD
+    path = write(tmp_path, text)
+    assert problems(path) == [f"{path}: {expected}"]
+
+
+def test_problems_in_tables_and_across_them_come_together(tmp_path):
+    """A broken value and a service no counter serves are listed together, not one per run."""
+    text = (GOOD.replace('"Asia/Baku"', '"Mars/Olympus"')
+                .replace('services = ["pensions", "labour"]', 'services = ["pensions"]'))
+    path = write(tmp_path, text)
+    assert problems(path) == [
+        f"{path}: centre.timezone: unknown time zone 'Mars/Olympus'",
+        f"{path}: category.labour: no counter serves it",
+    ]
+
+
+def test_loaded_parts_are_frozen_dataclasses_looked_up_by_id(tmp_path):
+    """The loaded config's parts are frozen dataclasses (dataclasses.replace works and checks
+    nothing again); services, counters and priority classes are found by id, unknown ones
+    raise the queue's named errors."""
+    cfg = load_config(write(tmp_path, GOOD))
+    counter = cfg.counter(1)  # a counter number is its id
+    assert dataclasses.is_dataclass(counter) and counter.zone == "main"
+    moved = dataclasses.replace(counter, zone="hall-2")
+    assert (moved.zone, moved.services, counter.zone) == ("hall-2", counter.services, "main")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        counter.zone = "x"  # type: ignore[misc]
+    quiet = dataclasses.replace(cfg.board, ticker={"az": "yalnız azərbaycanca"})
+    assert quiet.ticker == {"az": "yalnız azərbaycanca"}
+    assert cfg.service("pensions.age").prefix == "B" and cfg.priority("veteran").rank == 1
+    assert cfg.priority(None) is None and cfg.priority("none") is None
+    assert cfg.category("labour").services[0].id == "labour"
+    for lookup, wrong, error in [(cfg.service, "nope", UnknownService),
+                                 (cfg.counter, "99", UnknownCounter),
+                                 (cfg.priority, "vip", UnknownPriority),
+                                 (cfg.category, "nope", UnknownService)]:
+        with pytest.raises(error, match=repr(wrong)):
+            lookup(wrong)
+
+
+def test_services_inherit_their_category_numbers(tmp_path):
+    """A service without its own service_min, target_wait_min or daily_cap takes its
+    category's; its own values win."""
+    text = GOOD.replace('prefix = "B"\n', 'prefix = "B"\nservice_min = 12\ndaily_cap = 40\n').replace(
+        'id = "age"\n', 'id = "age"\n  daily_cap = 5\n')
+    cfg = load_config(write(tmp_path, text))
+    age, labour = cfg.service("pensions.age"), cfg.service("labour")
+    assert (age.service_min, age.target_wait_min, age.daily_cap) == (12, 10, 5)
+    assert (labour.service_min, labour.target_wait_min, labour.daily_cap) == (7, 10, None)

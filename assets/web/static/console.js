@@ -93,7 +93,8 @@
     for (const a of s.alerts) {
       const p = document.createElement("p");
       p.className = "alert"; p.dataset.kind = a.kind;
-      p.textContent = a.text + (a.message ? ` — ${a.message}` : "");
+      p.textContent = a.text;  // the device's own words (often English) are for IT:
+      if (a.message) p.dataset.detail = a.message;  // in the page's source, not on the screen
       alerts.append(p);
     }
     alerts.hidden = !s.alerts.length;
@@ -156,7 +157,9 @@
       });
       const data = await r.json().catch(() => ({}));
       if (!r.ok) {
-        say(T[data.error] || data.message || String(r.status), "error");
+        // az / ru staff read a sentence of the catalog, never the server's English message
+        const english = document.documentElement.lang === "en" ? data.message : "";
+        say(T[data.error] || english || T["Something is not right"], "error");
       } else if (action === "next" || action === "recall") {
         say(T["Ticket {code} called"].replace("{code}", data.code), "ok");
       } else if (action === "close") {
@@ -188,7 +191,7 @@
   function concerns(e) {
     const d = e.details || {};
     return e.counter === counter || services.has(e.service) || services.has(d.from_service) ||
-      services.has(d.to_service) || /^(printer_|print_failed)/.test(e.kind) || e.kind === "day_started";
+      services.has(d.to_service) || /^(printer_|print_failed|board_|speech_missing)/.test(e.kind) || e.kind === "day_started";
   }
 
   function follow() {

@@ -2,7 +2,7 @@
 never call the queue on the thread that draws the screen.
 
 A controller hands each call to a Runner as `run(work, done, failed)` — `work()` runs wherever
-the runner likes (the Qt shells use a worker thread: kiosk/qt_runtime.py, board/qt_runner.py),
+the runner likes (the Qt shells use worker threads: qtcommon/qt.py),
 then `done(result)` or `failed(exc)` is called on the UI thread. InlineRunner does it all at
 once on the caller's thread (plain-Python tests, the CLI, the headless demo, benchmarks);
 ManualRunner keeps each job until a test finishes it."""

@@ -1,0 +1,54 @@
+"""Work that may wait for the database, off the event loop, in separate lanes: a queue write
+stuck behind another process's lock can hold only the few write threads, never the threads
+that reads, session look-ups and password checks use — so boards, phones and /api/health
+keep answering while writers wait. Password checks get their own two threads (each scrypt
+takes 128 MiB: a sign-in flood cannot take the server's memory either)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from anyio import CapacityLimiter
+from anyio.to_thread import run_sync
+from fastapi import Request
+
+T = TypeVar("T")
+
+READ_THREADS = 24
+WRITE_THREADS = 6      # SQLite takes one writer at a time: more threads would only wait
+PASSWORD_THREADS = 2
+
+
+@dataclass
+class Lanes:
+    """The app's thread lanes (made inside the running event loop, at start-up)."""
+
+    read: CapacityLimiter
+    write: CapacityLimiter
+    password: CapacityLimiter
+
+    @classmethod
+    def create(cls) -> Lanes:
+        return cls(CapacityLimiter(READ_THREADS), CapacityLimiter(WRITE_THREADS),
+                   CapacityLimiter(PASSWORD_THREADS))
+
+
+def lanes_of(request: Request) -> Lanes:
+    return request.app.state.lanes
+
+
+async def read(request: Request, fn: Callable[..., T], *args: Any) -> T:
+    """Run a read (or a look-up) in the read lane."""
+    return await run_sync(fn, *args, limiter=lanes_of(request).read)
+
+
+async def write(request: Request, fn: Callable[..., T], *args: Any) -> T:
+    """Run something that writes to the database in the write lane."""
+    return await run_sync(fn, *args, limiter=lanes_of(request).write)
+
+
+async def password(request: Request, fn: Callable[..., T], *args: Any) -> T:
+    """Run a password check (scrypt) in its own small lane."""
+    return await run_sync(fn, *args, limiter=lanes_of(request).password)
