@@ -31,7 +31,7 @@ MANAGER_NAV: list[tuple[str, str, str]] = [
     ("reports", "/manager/reports", "Reports"),
 ]
 JS_TEXTS = ("Live", "Reconnecting…", "Nobody is waiting", "No counter is idle while people wait",
-            "No alerts", "waiting", "min", "—")
+            "No alerts", "waiting", "min")
 _facts_lock = threading.Lock()
 
 

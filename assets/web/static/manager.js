@@ -7,17 +7,18 @@
   const lang = root.dataset.lang;
   const T = JSON.parse(document.getElementById("texts").textContent);
   const $ = (id) => document.getElementById(id);
+  const DASH = "—";
   let state = null;
   let clockOffset = 0;
   let timer = null;
 
   function fmt(seconds) {
-    if (seconds === null || seconds === undefined || isNaN(seconds)) return T["—"];
+    if (seconds === null || seconds === undefined || isNaN(seconds)) return DASH;
     seconds = Math.max(0, Math.round(seconds));
     const h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
     return h ? `${h}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}` : `${m}:${String(s).padStart(2, "0")}`;
   }
-  const pct = (v) => (v === null || v === undefined) ? T["—"] : `${v.toFixed(1)} %`;
+  const pct = (v) => (v === null || v === undefined) ? DASH : `${v.toFixed(1)} %`;
   function el(tag, text, cls) {
     const e = document.createElement(tag);
     if (text !== undefined && text !== null) e.textContent = text;
@@ -68,8 +69,8 @@
     counters.replaceChildren();
     for (const c of s.counters) {
       const v = c.visit;
-      const tr = row([[c.id, ""], [c.mode_text, "mode"], [c.staff || T["—"], ""], [c.serves, "serves"],
-        [v ? `${v.code} · ${v.status_text}` : T["—"], "visit"], ["", "num running"], [c.waiting_for_it, "num"]]);
+      const tr = row([[c.id, ""], [c.mode_text, "mode"], [c.staff || DASH, ""], [c.serves, "serves"],
+        [v ? `${v.code} · ${v.status_text}` : DASH, "visit"], ["", "num running"], [c.waiting_for_it, "num"]]);
       tr.dataset.counter = c.id;
       tr.dataset.mode = c.mode;
       if (v) { tr.dataset.visit = v.code; tr.dataset.since = String(s.now - (v.running_s || 0)); }
