@@ -22,7 +22,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from server import api, pages_counter, pages_phone, streams
+from server import api, pages_counter, pages_manager, pages_phone, reports_routes, streams
 from server.accounts import Accounts
 from server.body_limit import BodyLimit
 from server.docs import add_offline_docs
@@ -189,6 +189,8 @@ def create_app(queue: Queue, config: CentreConfig | None = None, *,
     app.include_router(streams.router)
     app.include_router(pages_counter.router)
     app.include_router(pages_phone.router)
+    app.include_router(pages_manager.router)
+    app.include_router(reports_routes.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     add_offline_docs(app)
     return app
