@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from shared.central_settings import CentralSettings, parse_central
 from shared.errors import ConfigError, UnknownCounter, UnknownPriority, UnknownService
 
 LANGUAGES = ("az", "ru", "en")
@@ -154,6 +155,7 @@ class CentreConfig:
     counters: tuple[Counter, ...]
     kiosk: KioskSettings
     board: BoardSettings
+    central: CentralSettings | None = None   # [central]: shipping to the national PostgreSQL
     _services: dict[str, Service] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -340,8 +342,10 @@ class _Parser:
             self.unserved(categories, counters)
         kiosk = self.kiosk(self.table(data, "kiosk", "kiosk"))
         board = self.board(self.table(data, "board", "board"))
+        central = parse_central(data.get("central"), centre_id, self.fail)
         for key in data:
-            if key not in ("centre", "hours", "category", "priority", "counter", "kiosk", "board"):
+            if key not in ("centre", "hours", "category", "priority", "counter", "kiosk", "board",
+                           "central"):
                 self.fail(key, "unknown section")
         if self.problems:
             raise ConfigError(self.problems)
@@ -350,7 +354,7 @@ class _Parser:
             day_reset_hour=int(reset), public_url=public_url.rstrip("/"),
             languages=self.languages, transfer_policy=transfer, hours=hours,
             categories=tuple(categories), priorities=tuple(priorities),
-            counters=tuple(counters), kiosk=kiosk, board=board,
+            counters=tuple(counters), kiosk=kiosk, board=board, central=central,
         )
 
     def hours(self, table: dict) -> OpeningHours:
