@@ -1,0 +1,208 @@
+"""Benchmark of shipping a centre's event log to the central PostgreSQL.
+
+    .venv/bin/python bench/central.py            # prints a table
+    .venv/bin/python bench/central.py --json     # prints one JSON object
+    .venv/bin/python bench/central.py --quick    # smaller runs, for a smoke test
+
+Starts a throwaway PostgreSQL (Debian's binaries, as in the tests) and measures:
+  ship_events_per_s       shipping throughput of a long backlog (batches of 5,000)
+  week_offline_*          a week of the busiest centre (1,646 visitors a day, 7 days, bulk-made
+                          with plain SQL in the shape the queue writes) shipped when the link
+                          comes back: events and seconds to catch up
+  call_next_*             the queue's call_next p50/p99 with no shipping, then while a shipper
+                          works through a backlog in its own thread (same process, as in the
+                          server)
+Benchmarks print figures; nothing here passes or fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import random
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import psycopg  # noqa: E402
+
+from server import central_schema  # noqa: E402
+from server.shipping import Shipper  # noqa: E402
+from shared import store  # noqa: E402
+from shared.central_settings import CentralSettings  # noqa: E402
+from shared.clock import FakeClock  # noqa: E402
+from shared.config import load_config  # noqa: E402
+from shared.errors import NoTicketWaiting  # noqa: E402
+from shared.local_queue import LocalQueue  # noqa: E402
+from tests.central.pg_cluster import Cluster, make_cluster  # noqa: E402
+
+BUSIEST_PER_DAY = 1646
+SERVICES = ("employment.job-seeker", "labour", "pensions.age", "social-legal", "benefits.child")
+COUNTERS = [str(i) for i in range(1, 21)]
+PASSWORD = "bench-centre-password"
+MONDAY_10AM = "2026-11-23T06:00:00+00:00"
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]
+
+
+def ms(seconds: float) -> float:
+    return round(seconds * 1000, 3)
+
+
+def bulk_events(db_path: Path, days: int, per_day: int, seed: int = 1,
+                start: float = 1795420800.0) -> int:
+    """A centre's event log of `days` days at `per_day` visitors, in the shape the queue
+    writes (issued, called, started, finished; 40 % rated), inserted with plain SQL."""
+    db = store.connect(db_path)
+    db.conn.close()
+    rnd = random.Random(seed)
+    conn = sqlite3.connect(str(db_path), isolation_level=None)
+    rows: list[tuple[Any, ...]] = []
+    ticket = conn.execute("SELECT coalesce(max(ticket_id), 0) FROM events").fetchone()[0]
+    for day in range(days):
+        opening = start + day * 86400 + 5 * 3600   # 09:00 Baku
+        for i in range(per_day):
+            ticket += 1
+            service = rnd.choice(SERVICES)
+            code = f"A-{i + 1:03d}"
+            at = opening + i * (9 * 3600 / per_day)
+            counter, staff = rnd.choice(COUNTERS), f"staff-{rnd.randint(1, 60)}"
+            called = at + rnd.randint(30, 900)
+            started = called + rnd.randint(10, 90)
+            finished = started + rnd.randint(120, 900)
+            rows += [
+                (at, "issued", ticket, code, service, None, None, "kiosk-1",
+                 json.dumps({"service": service, "priority": None, "language": "az",
+                             "estimate_min": 5, "ahead": 3})),
+                (called, "called", ticket, code, service, counter, staff, None, None),
+                (started, "started", ticket, code, service, counter, staff, None, None),
+                (finished, "finished", ticket, code, service, counter, staff, None,
+                 json.dumps({"outcome": "served"})),
+            ]
+            if rnd.random() < 0.4:
+                rows.append((finished + 60, "rated", ticket, code, service, counter, staff, None,
+                             json.dumps({"score": rnd.randint(3, 5)})))
+    conn.execute("BEGIN")
+    conn.executemany("INSERT INTO events(at, kind, ticket_id, code, service, counter, staff, "
+                     "source, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.execute("COMMIT")
+    conn.close()
+    return len(rows)
+
+
+def new_central(cluster: Cluster, name: str, centre: str) -> str:
+    """A fresh central database with one centre; returns the centre's URL."""
+    with psycopg.connect(cluster.url(), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    admin = cluster.url(database=name)
+    central_schema.init(admin, lambda _: None)
+    with psycopg.connect(cluster.url(), autocommit=True) as conn:
+        role = central_schema.role_for(centre)
+        if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
+            conn.execute(f'DROP OWNED BY "{role}" CASCADE')
+            conn.execute(f'DROP ROLE "{role}"')
+    central_schema.add_centre(admin, centre, PASSWORD)
+    return cluster.url(central_schema.role_for(centre), PASSWORD, name)
+
+
+def bench_week_offline(cluster: Cluster, workdir: Path, days: int) -> dict[str, Any]:
+    """A week of the busiest centre shipped at once when the link returns."""
+    db_path = workdir / "week.sqlite"
+    n = bulk_events(db_path, days, BUSIEST_PER_DAY)
+    url = new_central(cluster, "bench_week", "ganja")
+    shipper = Shipper(db_path, CentralSettings(url, "ganja"), load_config())
+    started = time.perf_counter()
+    sent = shipper.ship_pending()
+    took = time.perf_counter() - started
+    status = shipper.status(ask_central=True)
+    shipper.close()
+    assert sent == n and status.pending == 0, (sent, n, status)
+    return {"week_offline_days": days, "week_offline_visitors": days * BUSIEST_PER_DAY,
+            "week_offline_events": n, "week_offline_catch_up_s": round(took, 2),
+            "ship_events_per_s": round(n / took)}
+
+
+def _call_next_latencies(queue: LocalQueue, clock: FakeClock, n: int) -> list[float]:
+    out = []
+    counters = ("1", "2", "3", "20")
+    for c in counters:
+        queue.open_counter(c)
+    for i in range(n):
+        queue.issue("employment.job-seeker")
+        clock.advance(seconds=1)
+        started = time.perf_counter()
+        with contextlib.suppress(NoTicketWaiting):
+            queue.call_next(counters[i % len(counters)])
+        out.append(time.perf_counter() - started)
+    return out
+
+
+def bench_call_next(cluster: Cluster, workdir: Path, calls: int, backlog_days: int) -> dict[str, Any]:
+    """call_next p50/p99 without shipping, then while a shipper works through a backlog."""
+    results: dict[str, Any] = {}
+    for label, shipping in (("without", False), ("while_shipping", True)):
+        db_path = workdir / f"calls-{label}.sqlite"
+        backlog = bulk_events(db_path, backlog_days, BUSIEST_PER_DAY, seed=2)
+        clock = FakeClock(MONDAY_10AM)
+        queue = LocalQueue(db_path, load_config(), clock)
+        shipper = None
+        if shipping:
+            url = new_central(cluster, "bench_calls", "sumgait")
+            shipper = Shipper(db_path, CentralSettings(url, "sumgait"), load_config(),
+                              batch_size=2000, idle_poll_s=0.05).start()
+        try:
+            latencies = _call_next_latencies(queue, clock, calls)
+            shipped = shipper.status().acknowledged_id if shipper else None
+        finally:
+            if shipper:
+                shipper.stop()
+            queue.close()
+        results[f"call_next_{label}_p50_ms"] = ms(percentile(latencies, 50))
+        results[f"call_next_{label}_p99_ms"] = ms(percentile(latencies, 99))
+        if shipping:
+            results["call_next_backlog_events"] = backlog
+            results["call_next_shipped_meanwhile"] = shipped
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    days, calls, backlog = (2, 300, 3) if args.quick else (7, 2000, 30)
+    cluster = make_cluster()
+    figures: dict[str, Any] = {"cpus": os.cpu_count(), "machine": platform.processor() or platform.machine()}
+    try:
+        with tempfile.TemporaryDirectory(prefix="novbe-bench-central-") as tmp:
+            work = Path(tmp)
+            figures.update(bench_week_offline(cluster, work, days))
+            figures.update(bench_call_next(cluster, work, calls, backlog))
+    finally:
+        cluster.destroy()
+    if args.json:
+        print(json.dumps(figures))
+    else:
+        width = max(len(k) for k in figures)
+        for key, value in figures.items():
+            print(f"{key:<{width}}  {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
