@@ -152,6 +152,39 @@ CREATE POLICY read_all ON {SCHEMA}.centres FOR SELECT TO {READERS_ROLE} USING (t
 CREATE POLICY read_all ON {SCHEMA}.events FOR SELECT TO {READERS_ROLE} USING (true);
 CREATE POLICY read_all ON {SCHEMA}.config_versions FOR SELECT TO {READERS_ROLE} USING (true);
 """),
+    ("c002_report_facts", f"""
+-- The report facts of every centre (shared/reports/fold.py over each centre's events), so the
+-- figures of shared/reports/figures.py run here as they do on a centre: a derived cache,
+-- refreshed by `novbe central refresh` (the owner), read by novbe_readers.
+CREATE INDEX events_centre_at ON {SCHEMA}.events (centre_id, at);
+CREATE TABLE {SCHEMA}.report_tickets (
+    centre_id text NOT NULL, ticket_id bigint NOT NULL, service_day text NOT NULL,
+    issued_at double precision NOT NULL, hour integer, weekday integer, service text,
+    category text, priority text, estimate_min integer, ahead integer,
+    called_at double precision, wait_s integer, outcome text, ended_at double precision,
+    left_uncalled_s integer, transferred integer, rating integer, estimate_error_s integer,
+    PRIMARY KEY (centre_id, ticket_id));
+CREATE INDEX report_tickets_day ON {SCHEMA}.report_tickets (service_day, centre_id);
+CREATE TABLE {SCHEMA}.report_visits (
+    centre_id text NOT NULL, ticket_id bigint NOT NULL, seq integer NOT NULL,
+    service_day text NOT NULL, service text, category text, priority text, counter text,
+    staff text, hour integer, called_at double precision, started_at double precision,
+    ended_at double precision, end_kind text, walkup_s integer, service_s integer,
+    PRIMARY KEY (centre_id, ticket_id, seq));
+CREATE INDEX report_visits_day ON {SCHEMA}.report_visits (service_day, centre_id);
+CREATE TABLE {SCHEMA}.report_counters (
+    centre_id text NOT NULL, service_day text NOT NULL, counter text NOT NULL, staff text,
+    open_s integer, idle_waiting_s integer);
+CREATE INDEX report_counters_day ON {SCHEMA}.report_counters (service_day, centre_id);
+CREATE TABLE {SCHEMA}.report_targets (
+    centre_id text NOT NULL, service text NOT NULL, target_s integer,
+    PRIMARY KEY (centre_id, service));
+CREATE TABLE {SCHEMA}.report_progress (
+    centre_id text PRIMARY KEY, last_event_id bigint NOT NULL,
+    refreshed_at timestamptz NOT NULL DEFAULT now());
+GRANT SELECT ON {SCHEMA}.report_tickets, {SCHEMA}.report_visits, {SCHEMA}.report_counters,
+    {SCHEMA}.report_targets, {SCHEMA}.report_progress TO {READERS_ROLE};
+"""),
 ]
 
 
