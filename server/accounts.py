@@ -21,6 +21,7 @@ MIN_PASSWORD = 8
 SESSION_SECONDS = 12 * 3600
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 DEVICE_ROLES = ("kiosk", "board", "counter")   # what a device token may do: see server.auth
+STAFF_ROLES = ("counter", "manager")           # a manager also opens /manager and its reports
 
 
 class AccountError(NovbeError):
@@ -75,6 +76,11 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _check_role(role: str) -> None:
+    if role not in STAFF_ROLES:
+        raise AccountError(f"a staff role is one of {', '.join(STAFF_ROLES)}; got {role!r}")
+
+
 def _check_name(name: str, what: str) -> str:
     if not isinstance(name, str) or not NAME_RE.match(name):
         raise AccountError(f"{what} name must be 1–64 letters, digits, '_', '.', '@' or '-'; "
@@ -105,14 +111,32 @@ class Accounts:
             return self._conn.execute(sql, params).rowcount
 
     # ---- staff --------------------------------------------------------------------------
-    def add_staff(self, name: str, password: str) -> None:
+    def add_staff(self, name: str, password: str, role: str = "counter") -> None:
         _check_name(name, "staff")
+        _check_role(role)
         self._check_password(password)
         if self._one("SELECT 1 FROM staff WHERE name = ?", (name,)):
             raise AccountError(f"staff member {name!r} exists already (use `novbe staff passwd`)")
         now = time.time()
-        self._write("INSERT INTO staff(name, password_hash, created_at, updated_at) "
-                    "VALUES (?, ?, ?, ?)", (name, hash_password(password), now, now))
+        self._write("INSERT INTO staff(name, password_hash, created_at, updated_at, role) "
+                    "VALUES (?, ?, ?, ?, ?)", (name, hash_password(password), now, now, role))
+
+    def set_role(self, name: str, role: str) -> None:
+        """Make a staff member a manager or counter staff again."""
+        _check_role(role)
+        if not self._write("UPDATE staff SET role = ?, updated_at = ? WHERE name = ?",
+                           (role, time.time(), name)):
+            raise AccountError(f"no staff member {name!r}")
+
+    def role_of(self, name: str) -> str | None:
+        """A staff member's role, or None for an unknown name."""
+        row = self._one("SELECT role FROM staff WHERE name = ?", (name,))
+        return row[0] if row else None
+
+    def staff_roles(self) -> dict[str, str]:
+        """Each staff member's role, by name."""
+        with self._lock:
+            return dict(self._conn.execute("SELECT name, role FROM staff ORDER BY name"))
 
     def set_password(self, name: str, password: str) -> None:
         self._check_password(password)

@@ -21,7 +21,16 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from server import api, central_api, pages_counter, pages_phone, shipping, streams
+from server import (
+    api,
+    central_api,
+    pages_counter,
+    pages_manager,
+    pages_phone,
+    reports_routes,
+    shipping,
+    streams,
+)
 from server.accounts import Accounts
 from server.docs import add_offline_docs
 from server.event_hub import EventHub
@@ -160,6 +169,8 @@ def create_app(queue: Queue, config: CentreConfig | None = None, *,
     app.include_router(streams.router)
     app.include_router(pages_counter.router)
     app.include_router(pages_phone.router)
+    app.include_router(pages_manager.router)
+    app.include_router(reports_routes.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     add_offline_docs(app)
     return app

@@ -7,7 +7,7 @@ import logging
 import sys
 from typing import Any
 
-from server.accounts import DEVICE_ROLES, AccountError, Accounts
+from server.accounts import DEVICE_ROLES, STAFF_ROLES, AccountError, Accounts
 
 log = logging.getLogger(__name__)
 
@@ -53,11 +53,14 @@ def cmd_staff(ctx: Any) -> int:
     try:
         action, name = ctx.args.staff_action, getattr(ctx.args, "name", None)
         if action == "list":
-            for staff in accounts.staff_names():
-                ctx.out(staff)
+            for staff, role in accounts.staff_roles().items():
+                ctx.out(f"{staff}\t{role}")
         elif action == "add":
-            accounts.add_staff(name, _read_password(ctx))
-            ctx.out(f"staff member {name} added")
+            accounts.add_staff(name, _read_password(ctx), ctx.args.role)
+            ctx.out(f"staff member {name} ({ctx.args.role}) added")
+        elif action == "role":
+            accounts.set_role(name, ctx.args.role_name)
+            ctx.out(f"staff member {name} is now {ctx.args.role_name}")
         elif action == "passwd":
             accounts.set_password(name, _read_password(ctx))
             ctx.out(f"password of {name} changed; their sessions are signed out")
@@ -109,6 +112,13 @@ def register(subparsers: Any) -> None:
         a.add_argument("name")
         a.add_argument("--password-stdin", action="store_true",
                        help="read the password from the first line of stdin (no prompt)")
+        if action == "add":
+            a.add_argument("--role", choices=STAFF_ROLES, default="counter",
+                           help="counter (default) or manager (the manager's view and reports)")
+    a = sub.add_parser("role", help="change a staff member's role",
+                       description="Make a staff member a manager, or counter staff again.")
+    a.add_argument("name")
+    a.add_argument("role_name", metavar="ROLE", choices=STAFF_ROLES, help="counter or manager")
     sub.add_parser("remove", help="remove a staff account").add_argument("name")
     sub.add_parser("list", help="list staff accounts")
     p.set_defaults(func=cmd_staff)

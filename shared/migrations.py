@@ -104,6 +104,13 @@ def m004_events_keep_their_facts(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE counters_new RENAME TO counters")
 
 
+@migrations()
+def m006_staff_roles(db: sqlite_utils.Database) -> None:
+    """Staff have a role: counter (every existing account) or manager (the manager's view and
+    reports, per-staff figures)."""
+    db["staff"].add_column("role", str, not_null_default="counter")
+
+
 def _replay_services(db: sqlite_utils.Database) -> None:
     """Fill events.code/service for the history written before m004: the issued event's
     service, changed by each transfer, replayed in event order per ticket."""

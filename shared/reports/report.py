@@ -25,10 +25,10 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 
 # (key, label msgid, kind) — kind: text | count | seconds | percent | score | signed
 OUTCOME_COLUMNS = [
-    ("issued", "Issued", "count"), ("served", "Served", "count"),
+    ("issued", "Tickets issued", "count"), ("served", "Served", "count"),
     ("unresolved", "Unresolved", "count"), ("referred", "Referred", "count"),
-    ("no_show", "No-show", "count"), ("cancelled", "Cancelled", "count"),
-    ("expired", "Expired", "count"), ("transferred", "Transferred", "count"),
+    ("no_show", "No-shows", "count"), ("cancelled", "Cancelled", "count"),
+    ("expired", "Expired", "count"), ("transferred", "Transferred tickets", "count"),
 ]
 WAIT_COLUMNS = [
     ("wait_mean_s", "Wait, mean", "seconds"), ("wait_median_s", "Wait, median", "seconds"),
@@ -52,7 +52,7 @@ ESTIMATE_COLUMNS = [
     ("estimate_bias_s", "Bias (real − printed)", "signed"),
 ]
 STAFF_COLUMNS = [
-    ("calls", "Calls", "count"), ("visits", "Visits", "count"), ("no_shows", "No-show", "count"),
+    ("calls", "Calls", "count"), ("visits", "Visits", "count"), ("no_shows", "No-shows", "count"),
     ("walkup_mean_s", "Walk-up, mean", "seconds"), ("service_mean_s", "Service, mean", "seconds"),
     ("service_median_s", "Service, median", "seconds"), ("open_s", "Time open", "seconds"),
     ("idle_waiting_s", "Idle while someone waited", "seconds"),
@@ -210,16 +210,16 @@ def build_report(cur: Cursor, config: CentreConfig, request: ReportRequest, lang
     if by != "service":
         tables.append(_table("within_target", t("Within target by service"), "service",
                              tickets("service"),
-                             _columns(lang, "service", [("called", "Called", "count")],
+                             _columns(lang, "service", [("called", "Called tickets", "count")],
                                       WAIT_COLUMNS), label, config))
     tables.append(_table("priority", t("Priority classes and everyone else"), "priority",
                          tickets("priority"),
-                         _columns(lang, "priority", [("issued", "Issued", "count"),
-                                                     ("called", "Called", "count")],
+                         _columns(lang, "priority", [("issued", "Tickets issued", "count"),
+                                                     ("called", "Called tickets", "count")],
                                   WAIT_COLUMNS), label, config))
     tables.append(_heatmap(tickets("weekday_hour"), lang))
     tables.append(_table("by_hour_waits", t("Waits by hour of day"), "hour", tickets("hour"),
-                         _columns(lang, "hour", [("issued", "Issued", "count")], WAIT_COLUMNS),
+                         _columns(lang, "hour", [("issued", "Tickets issued", "count")], WAIT_COLUMNS),
                          label, config))
     tables.append(_satisfaction(tickets("day"), request, lang))
     tables.append(_table("estimates_hour", t("Printed wait against the real wait, by hour"),
@@ -246,7 +246,7 @@ def _heatmap(data: dict[Any, dict[str, Any]], lang: str) -> Table:
 
 
 def _satisfaction(data: dict[Any, dict[str, Any]], request: ReportRequest, lang: str) -> Table:
-    cols = [Column("label", tr(lang, "Day"), "text"), Column("issued", tr(lang, "Issued"), "count"),
+    cols = [Column("label", tr(lang, "Day"), "text"), Column("issued", tr(lang, "Tickets issued"), "count"),
             *[Column(k, tr(lang, label), kind) for k, label, kind in SATISFACTION_COLUMNS]]
     rows = []
     day = request.first_day
