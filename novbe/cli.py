@@ -173,7 +173,7 @@ def _load_roles() -> None:
         return
     import importlib
 
-    for module in ("kiosk.cli", "board.cli", "server.cli", "novbe.demo"):
+    for module in ("kiosk.cli", "board.cli", "server.cli", "novbe.demo", "novbe.report_cli"):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:

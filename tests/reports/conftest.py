@@ -26,3 +26,13 @@ def refreshed(store: FactStore, clock: FakeClock) -> FactStore:
 
 
 __all__ = ["Path", "refreshed"]
+
+
+@pytest.fixture
+def server(db_path: Path, config: CentreConfig, clock: FakeClock):
+    """A real uvicorn over the test's queue, with aysel made a manager (rauf stays counter staff)."""
+    from tests.server.live import live_server
+
+    with live_server(db_path, config, clock) as live:
+        live.accounts.set_role("aysel", "manager")
+        yield live
