@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from server.accounts import Accounts, NotAuthorised, Session
 from server.app import SecurityHeaders, _novbe_error
 from server.auth import SESSION_COOKIE, check_form_post, session_of
+from server.central_facts import centre_config
 from server.central_reports import (
     Comparison,
     central_reader,
@@ -24,7 +25,6 @@ from server.central_reports import (
     national_report,
     pick_centres,
 )
-from server.central_facts import centre_config
 from server.throttle import SignInThrottle
 from server.web import STATIC_DIR, language, render
 from shared.errors import NovbeError
@@ -96,8 +96,8 @@ def create_central_app(url: str, accounts: Accounts, *, secure_cookies: bool = F
         lang = language(request)
         result = await asyncio.to_thread(_national, url, lang, first, last, by, centres or "all")
         report, comparison, known, as_of = result
-        t = (lambda m: tr(lang, m))
-        charts = _comparison_charts(comparison, lang) | report_charts(report, t)
+        charts = _comparison_charts(comparison, lang) | report_charts(
+            report, lambda m: tr(lang, m))
         return render(request, "central_reports.html", lang=lang, session=session,
                       report=report, comparison=comparison, charts=charts, display=display,
                       known=known, chosen=comparison.centres, as_of=as_of,

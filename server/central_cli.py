@@ -138,6 +138,71 @@ def cmd_push(ctx: Any) -> int:
     return 0
 
 
+def national_report_for(args: Any) -> Any:
+    """`novbe report --central URL --centres …`: the report over those centres, with the
+    centres side by side as its second table (id `centres`)."""
+    from datetime import datetime
+
+    from server.central_facts import centre_config
+    from server.central_reports import (
+        central_reader,
+        compare_centres,
+        national_report,
+        pick_centres,
+    )
+    from shared.reports.dialect import POSTGRES
+    from shared.reports.figures import known_values
+    from shared.reports.request import make_request
+
+    _warn_tls(args.central)
+    with central_reader(args.central) as conn:
+        chosen = pick_centres(conn, args.centres)
+        config = centre_config(conn, chosen[0])
+        today = datetime.now(config.tz).date()
+        known = known_values(conn, "staff", POSTGRES)
+        request = make_request(config, args.first or today.replace(day=1), args.last or today,
+                               args.by, services=args.service, categories=args.category,
+                               priorities=args.priority, counters=args.counter,
+                               staff=args.staff, known_staff=known)
+        report = national_report(conn, request, chosen, args.lang)
+        report.tables.insert(1, compare_centres(conn, request, chosen, args.lang).table)
+    return report
+
+
+def cmd_refresh(ctx: Any) -> int:
+    from server.central_facts import refresh
+    from server.central_reports import central_reader
+
+    _warn_tls(ctx.args.url)
+    with central_reader(ctx.args.url, refresh_facts=False) as conn:
+        started = time.perf_counter()
+        days = refresh(conn)
+        conn.commit()
+    ctx.out(f"report facts refreshed in {time.perf_counter() - started:.1f} s: "
+            + (", ".join(f"{c} {n} days" for c, n in days.items()) or "no centres"))
+    return 0
+
+
+def cmd_serve(ctx: Any) -> int:
+    import uvicorn
+
+    from server.accounts import Accounts
+    from server.central_app import create_central_app
+
+    url = ctx.args.url
+    _warn_tls(url)
+    central_schema.centres(url)          # reachable and initialised, or a clear message now
+    accounts = Accounts(ctx.db_path)
+    if not accounts.staff_names():
+        raise CentralError(f"no agency users in {ctx.db_path}: add one with "
+                           f"novbe --db {ctx.db_path} staff add NAME --role manager")
+    app = create_central_app(url, accounts, secure_cookies=ctx.args.secure_cookies)
+    host, port = ctx.args.host, ctx.args.port
+    ctx.out(f"Növbə national reports on http://{host}:{port}/ over {redact(url)}")
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    return 0
+
+
 def register(subparsers: Any) -> None:
     """Add `novbe central …` to the command line."""
     p = subparsers.add_parser(
@@ -169,3 +234,12 @@ def register(subparsers: Any) -> None:
         "(exit 1 when the central database cannot be reached)").add_argument(
         "--json", action="store_true")
     add("push", cmd_push, "ship this centre's events to the central database now")
+    add("refresh", cmd_refresh, "fold newly shipped events into the national report facts "
+        "(as the owner; e.g. every few minutes from cron)").add_argument("url")
+    a = add("serve", cmd_serve, "the national reports page for signed-in agency users "
+            "(accounts: novbe --db FILE staff add NAME --role manager)")
+    a.add_argument("url", help="the central database (a reader's URL; the owner's also refreshes)")
+    a.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    a.add_argument("--port", type=int, default=8710, help="port (default 8710)")
+    a.add_argument("--secure-cookies", action="store_true",
+                   help="mark the session cookie Secure (behind an HTTPS proxy)")
