@@ -6,6 +6,8 @@ same accounts, password hashing, sessions and sign-in throttle as a centre's ser
 from __future__ import annotations
 
 import asyncio
+import html
+import re
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -96,8 +98,9 @@ def create_central_app(url: str, accounts: Accounts, *, secure_cookies: bool = F
         lang = language(request)
         result = await asyncio.to_thread(_national, url, lang, first, last, by, centres or "all")
         report, comparison, known, as_of = result
-        charts = _comparison_charts(comparison, lang) | report_charts(
-            report, lambda m: tr(lang, m))
+        charts = [(key, _title_of(svg), svg) for key, svg in (
+            _comparison_charts(comparison, lang) | report_charts(report, lambda m: tr(lang, m))
+        ).items()]
         return render(request, "central_reports.html", lang=lang, session=session,
                       report=report, comparison=comparison, charts=charts, display=display,
                       known=known, chosen=comparison.centres, as_of=as_of,
@@ -150,6 +153,12 @@ def _national(url: str, lang: str, first: str | None, last: str | None, by: str,
         as_of = {c: (d.strftime("%Y-%m-%d %H:%M UTC") if d else "—")
                  for c, d in facts_as_of(conn, chosen).items()}
     return report, comparison, known, as_of
+
+
+def _title_of(svg: str) -> str:
+    """A chart's title (its SVG <title>), shown above it as the figure's caption."""
+    found = re.search(r"<title>(.*?)</title>", svg)
+    return html.unescape(found.group(1)) if found else ""
 
 
 def _comparison_charts(comparison: Comparison, lang: str) -> dict[str, str]:

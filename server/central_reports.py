@@ -77,6 +77,10 @@ def national_report(conn: psycopg.Connection, request: ReportRequest, centres: S
                           centre_column=CENTRE_COLUMN, centre=centre)  # type: ignore[arg-type]
     if len(centres) > 1:
         report.centre = tr(lang, "{n} centres", n=len(centres))
+        for table in report.tables:          # the "whole centre" rows are all the centres here
+            for row in table.rows:
+                if row.get("key") == "all":
+                    row["label"] = report.centre
     return report
 
 

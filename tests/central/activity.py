@@ -13,6 +13,7 @@ from typing import Any
 import psycopg
 
 from shared.clock import FakeClock
+from shared.config import load_config
 from shared.errors import CentreClosed, NoTicketWaiting
 from shared.local_queue import LocalQueue
 
@@ -82,3 +83,34 @@ def central_rows(admin_url: str, centre_id: str) -> list[tuple[Any, ...]]:
     with psycopg.connect(admin_url) as conn:
         return [tuple(r) for r in conn.execute(
             f"SELECT {COLUMNS} FROM novbe.events WHERE centre_id = %s ORDER BY id", (centre_id,))]
+
+
+CENTRES = ("nord", "sud")
+
+
+def two_busy_centres(tmp_path: Path, central: Any) -> tuple[dict[str, Any], float]:
+    """Two centres, two days of visitors each, shipped: {centre: (config, queue file)} and
+    the fake clock's final instant."""
+    from server.shipping import Shipper
+    from tests.central.conftest import centre_config_path
+    from tests.conftest import MONDAY_10AM
+
+    out: dict[str, Any] = {}
+    clock = FakeClock(MONDAY_10AM)
+    for n, cid in enumerate(CENTRES):
+        url = central.add_centre(cid)
+        config = load_config(centre_config_path(tmp_path, cid, url))
+        db_path = tmp_path / f"{cid}.sqlite"
+        queue = LocalQueue(db_path, config, clock)
+        clock.set(MONDAY_10AM)
+        visits(queue, clock, 70 + 30 * n, seed=20 + n)
+        next_morning(clock)
+        visits(queue, clock, 90 - 20 * n, seed=30 + n)
+        queue.close()
+        assert config.central is not None
+        shipper = Shipper(db_path, config.central, config)
+        shipper.record_config()
+        shipper.ship_pending()
+        shipper.close()
+        out[cid] = (config, db_path)
+    return out, clock.now().timestamp()

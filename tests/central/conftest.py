@@ -89,6 +89,11 @@ def centre_config_path(tmp_path: Path, centre_id: str, url: str | None) -> Path:
 
     text = default_config_path().read_text(encoding="utf-8")
     text = text.replace('id = "dost-abseron"', f'id = "{centre_id}"', 1)
+    title = centre_id.capitalize()
+    text = text.replace('name = { az = "DOST Mərkəzi — Abşeron", ru = "Центр DOST — Абшерон", '
+                        'en = "DOST Centre — Absheron" }',
+                        f'name = {{ az = "DOST Mərkəzi — {title}", ru = "Центр DOST — {title}", '
+                        f'en = "DOST Centre — {title}" }}', 1)
     if url is not None:
         text += f'\n[central]\nurl = "{url}"\n'
     path = tmp_path / f"{centre_id}.toml"

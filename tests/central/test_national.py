@@ -11,45 +11,16 @@ import pytest
 
 from server.central_reports import central_reader, compare_centres, national_report, pick_centres
 from server.central_schema import CentralError
-from server.shipping import Shipper
-from shared.clock import FakeClock
-from shared.config import load_config
-from shared.local_queue import LocalQueue
 from shared.reports.facts import FactStore
 from shared.reports.percentile import percentile
 from shared.reports.report import Report, build_report
 from shared.reports.request import make_request
-from tests.central.activity import next_morning, visits
-from tests.central.conftest import CentralDb, centre_config_path
-from tests.conftest import MONDAY_10AM
+from tests.central.activity import CENTRES, two_busy_centres
+from tests.central.conftest import CentralDb
 
-CENTRES = ("nord", "sud")
 ADDITIVE = ("issued", "served", "unresolved", "referred", "no_show", "cancelled", "expired",
             "transferred", "called", "ratings", "satisfied", "finished", "estimates",
             "within_target", "target_base")
-
-
-def _two_busy_centres(tmp_path: Path, central: CentralDb) -> tuple[dict[str, Any], float]:
-    """Two centres, two days of visitors each, shipped; their own reports and fact files."""
-    out: dict[str, Any] = {}
-    clock = FakeClock(MONDAY_10AM)
-    for n, cid in enumerate(CENTRES):
-        url = central.add_centre(cid)
-        config = load_config(centre_config_path(tmp_path, cid, url))
-        db_path = tmp_path / f"{cid}.sqlite"
-        queue = LocalQueue(db_path, config, clock)
-        clock.set(MONDAY_10AM)
-        visits(queue, clock, 70 + 30 * n, seed=20 + n)
-        next_morning(clock)
-        visits(queue, clock, 90 - 20 * n, seed=30 + n)
-        queue.close()
-        assert config.central is not None
-        shipper = Shipper(db_path, config.central, config)
-        shipper.record_config()
-        shipper.ship_pending()
-        shipper.close()
-        out[cid] = (config, db_path)
-    return out, clock.now().timestamp()
 
 
 def _local(config: Any, db_path: Path, request: Any, now: float) -> tuple[Report, list[int]]:
@@ -80,7 +51,7 @@ def _close(a: Any, b: Any) -> bool:
 def test_one_centre_nationally_equals_its_own_report(tmp_path: Path, central: CentralDb) -> None:
     """Every figure of every table of a centre's own report comes out the same from the
     central copy (PostgreSQL, the same definitions)."""
-    centres, now = _two_busy_centres(tmp_path, central)
+    centres, now = two_busy_centres(tmp_path, central)
     config, db_path = centres["nord"]
     request = make_request(config, "2026-11-23", "2026-11-24", "service")
     local, _ = _local(config, db_path, request, now)
@@ -105,7 +76,7 @@ def test_two_centres_nationally_equal_their_reports_combined(tmp_path: Path,
     """Over both centres: counts are the sums of each centre's own, means their weighted
     means, maxima the larger, shares the pooled shares, the median the median of all waits;
     the side-by-side rows equal each centre's own summary."""
-    centres, now = _two_busy_centres(tmp_path, central)
+    centres, now = two_busy_centres(tmp_path, central)
     own: dict[str, Report] = {}
     waits: list[int] = []
     for cid, (config, db_path) in centres.items():
@@ -141,7 +112,7 @@ def test_two_centres_nationally_equal_their_reports_combined(tmp_path: Path,
 
 def test_unknown_centre_is_named(tmp_path: Path, central: CentralDb) -> None:
     """Asking for a centre the central database does not know names it and the known ones."""
-    _two_busy_centres(tmp_path, central)
+    two_busy_centres(tmp_path, central)
     with central_reader(central.admin_url) as conn, pytest.raises(CentralError,
                                                                   match="unknown centre 'mars'"):
         pick_centres(conn, "nord,mars")
@@ -152,7 +123,7 @@ def test_a_reader_reports_without_writing(tmp_path: Path, central: CentralDb) ->
     from server import central_schema
     from server.central_facts import can_refresh
 
-    centres, now = _two_busy_centres(tmp_path, central)
+    centres, now = two_busy_centres(tmp_path, central)
     config, _ = centres["sud"]
     request = make_request(config, "2026-11-23", "2026-11-24", "service")
     with central_reader(central.admin_url, refresh_facts=False) as conn:

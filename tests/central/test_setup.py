@@ -36,7 +36,9 @@ def test_init_creates_the_schema_once_and_is_safe_to_repeat(
             "SELECT relname, relrowsecurity FROM pg_class c JOIN pg_namespace n "
             "ON n.oid = c.relnamespace WHERE nspname = 'novbe' AND relkind = 'r'")}
         roles = {r[0] for r in conn.execute("SELECT rolname FROM pg_roles WHERE rolname LIKE 'novbe%'")}
-    assert tables == {"centres": True, "events": True, "config_versions": True, "migrations": False}
+    assert {t: rls for t, rls in tables.items() if not t.startswith("report_")} == {
+        "centres": True, "events": True, "config_versions": True, "migrations": False}
+    assert {"report_tickets", "report_visits", "report_counters", "report_targets"} <= set(tables)
     assert {"novbe_centres", "novbe_readers"} <= roles
 
 
@@ -49,7 +51,8 @@ def test_init_on_a_fresh_database_from_the_command_line(
     try:
         assert main(["central", "init", pg_cluster.url(database="fresh_central")]) == 0
         out = capsys.readouterr().out
-        assert "applied c001_initial" in out and "central database ready" in out
+        assert "applied c001_initial" in out and "applied c002_report_facts" in out
+        assert "central database ready" in out
         assert "throwaway-superuser-pw" not in out             # the password is never shown
     finally:
         with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
