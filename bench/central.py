@@ -180,12 +180,125 @@ def bench_call_next(cluster: Cluster, workdir: Path, calls: int, backlog_days: i
     return results
 
 
+SERVICE_IDS = ("employment.job-seeker", "employment.unemployment", "labour", "pensions.age",
+               "benefits.child", "social-legal", "insurance", "disability")
+
+
+def bulk_national_facts(cluster: Cluster, name: str, centres: int, days: int,
+                        per_day: int) -> str:
+    """A central database whose report facts hold `centres` centres × `days` service days ×
+    `per_day` tickets (one visit each, 40 % rated), made with plain SQL (generate_series);
+    returns the owner's URL."""
+    from shared.config_versions import canonical
+
+    with psycopg.connect(cluster.url(), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    url = cluster.url(database=name)
+    central_schema.init(url, lambda _: None)
+    config = load_config()
+    services = [s for s in SERVICE_IDS if s in config.services] or list(config.services)[:8]
+    with psycopg.connect(url, autocommit=True) as conn:
+        for c in range(1, centres + 1):
+            cid = f"centre-{c}"
+            conn.execute("INSERT INTO novbe.centres VALUES (%s, %s)", (cid, f"bench_{c}"))
+            digest, body = canonical(config)
+            body = body.replace('"id":"dost-abseron"', f'"id":"{cid}"', 1)
+            conn.execute("INSERT INTO novbe.config_versions VALUES (%s, %s, 1, 0, %s::jsonb)",
+                         (cid, digest, body))
+            conn.execute("INSERT INTO novbe.report_targets SELECT %s, id, (target * 60)::int "
+                         "FROM jsonb_to_recordset(%s::jsonb) AS s(id text, target float8)",
+                         (cid, json.dumps([{"id": s.id, "target": s.target_wait_min}
+                                           for s in config.services.values()])))
+        svc = "(ARRAY[" + ",".join(f"'{s}'" for s in services) + "])"
+        cat = "(ARRAY[" + ",".join(f"'{config.services[s].category}'" for s in services) + "])"
+        n = len(services)
+        conn.execute(f"""
+            INSERT INTO novbe.report_tickets
+            SELECT 'centre-' || c, d * 10000 + i, to_char(date '2026-01-05' + d, 'YYYY-MM-DD'),
+                   1767571200 + d * 86400 + i * 40, 9 + (i * 9 / {per_day}), d % 5,
+                   {svc}[1 + (i * 7 + d) % {n}], {cat}[1 + (i * 7 + d) % {n}],
+                   CASE WHEN i % 50 = 0 THEN 'veteran' END, 5 + i % 20, i % 15,
+                   1767571200 + d * 86400 + i * 40 + w, w,
+                   CASE WHEN i % 17 = 0 THEN 'no_show' ELSE 'served' END,
+                   1767571200 + d * 86400 + i * 40 + w + 600, NULL, (i % 31 = 0)::int,
+                   CASE WHEN i % 5 < 2 THEN 3 + i % 3 END, w - (5 + i % 20) * 60
+            FROM generate_series(1, {centres}) c, generate_series(0, {days - 1}) d,
+                 generate_series(1, {per_day}) i,
+                 LATERAL (SELECT ((i * 7919 + d * 104729 + c * 31) % 1800)::int AS w) x""")
+        conn.execute("""
+            INSERT INTO novbe.report_visits
+            SELECT centre_id, ticket_id, 1, service_day, service, category, priority,
+                   (1 + ticket_id % 20)::text, 'staff-' || (ticket_id % 60), hour, called_at,
+                   called_at + 30, ended_at, outcome, 30, 570
+            FROM novbe.report_tickets""")
+        conn.execute(f"""
+            INSERT INTO novbe.report_counters
+            SELECT 'centre-' || c, to_char(date '2026-01-05' + d, 'YYYY-MM-DD'), k::text,
+                   'staff-' || k, 30000, (k * d) % 3000
+            FROM generate_series(1, {centres}) c, generate_series(0, {days - 1}) d,
+                 generate_series(1, 20) k""")
+        conn.execute("VACUUM ANALYZE")
+    return url
+
+
+def bench_national(cluster: Cluster, centres: int, days: int, per_day: int,
+                   runs: int) -> dict[str, Any]:
+    """p50 of a one-year national report (every table) and of the centres side by side."""
+    from server.central_reports import central_reader, compare_centres, national_report
+    from shared.reports.request import make_request
+
+    started = time.perf_counter()
+    url = bulk_national_facts(cluster, "bench_national", centres, days, per_day)
+    made = time.perf_counter() - started
+    reports, sides = [], []
+    with central_reader(url, refresh_facts=False) as conn:
+        ids = tuple(f"centre-{c}" for c in range(1, centres + 1))
+        request = make_request(load_config(), "2026-01-01", "2026-12-31", "service")
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            report = national_report(conn, request, ids, "en")
+            t1 = time.perf_counter()
+            compare_centres(conn, request, ids, "en")
+            t2 = time.perf_counter()
+            reports.append(t1 - t0)
+            sides.append(t2 - t1)
+        tickets = report.summary["issued"]
+    return {"national_centres": centres, "national_tickets": tickets,
+            "national_facts_made_s": round(made, 1),
+            "national_year_report_p50_s": round(percentile(reports, 50), 3),
+            "national_year_report_max_s": round(max(reports), 3),
+            "national_side_by_side_p50_s": round(percentile(sides, 50), 3)}
+
+
+def bench_fold(cluster: Cluster, workdir: Path, days: int) -> dict[str, Any]:
+    """Folding shipped events into the central report facts (novbe central refresh)."""
+    from server.central_facts import refresh
+    from server.central_reports import central_reader
+
+    db_path = workdir / "fold.sqlite"
+    n = bulk_events(db_path, days, BUSIEST_PER_DAY, seed=3)
+    url = new_central(cluster, "bench_fold", "shaki")
+    shipper = Shipper(db_path, CentralSettings(url, "shaki"), load_config())
+    shipper.record_config()
+    shipper.ship_pending()
+    shipper.close()
+    admin = cluster.url(database="bench_fold")
+    with central_reader(admin, refresh_facts=False) as conn:
+        started = time.perf_counter()
+        refresh(conn)
+        conn.commit()
+        took = time.perf_counter() - started
+    return {"fold_events": n, "fold_s": round(took, 2), "fold_events_per_s": round(n / took)}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
     days, calls, backlog = (2, 300, 3) if args.quick else (7, 2000, 30)
+    national = (7, 20, 686, 3) if args.quick else (7, 250, 686, 3)   # ≈ 1.2 M tickets
     cluster = make_cluster()
     figures: dict[str, Any] = {"cpus": os.cpu_count(), "machine": platform.processor() or platform.machine()}
     try:
@@ -193,6 +306,8 @@ def main() -> int:
             work = Path(tmp)
             figures.update(bench_week_offline(cluster, work, days))
             figures.update(bench_call_next(cluster, work, calls, backlog))
+            figures.update(bench_fold(cluster, work, days))
+            figures.update(bench_national(cluster, *national))
     finally:
         cluster.destroy()
     if args.json:
