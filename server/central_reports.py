@@ -33,6 +33,28 @@ COMPARISON = [
 ]
 
 
+class _Remembered:
+    """A cursor that answers a query it has run before from memory: one report asks some
+    figures twice (by service, by hour), and over a year of seven centres each ask is a scan."""
+
+    def __init__(self, conn: psycopg.Connection):
+        self.conn = conn
+        self.seen: dict[tuple[str, tuple[Any, ...]], list[Any]] = {}
+
+    def execute(self, sql: str, params: Any = ()) -> _Remembered._Rows:
+        key = (sql, tuple(params or ()))
+        if key not in self.seen:
+            self.seen[key] = list(self.conn.execute(sql, params).fetchall())
+        return self._Rows(self.seen[key])
+
+    @dataclass
+    class _Rows:
+        rows: list[Any]
+
+        def fetchall(self) -> list[Any]:
+            return self.rows
+
+
 @contextmanager
 def central_reader(url: str, refresh_facts: bool = True) -> Any:
     """A connection for reports (search_path = novbe, so the figures' table names resolve);
@@ -73,7 +95,7 @@ def national_report(conn: psycopg.Connection, request: ReportRequest, centres: S
     centres = tuple(centres)
     config = centre_config(conn, centres[0])   # names and order of services, counters…
     centre: str | tuple[str, ...] = centres[0] if len(centres) == 1 else centres
-    report = build_report(conn, config, request, lang, dialect=POSTGRES,
+    report = build_report(_Remembered(conn), config, request, lang, dialect=POSTGRES,
                           centre_column=CENTRE_COLUMN, centre=centre)  # type: ignore[arg-type]
     if len(centres) > 1:
         report.centre = tr(lang, "{n} centres", n=len(centres))

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import psycopg
@@ -14,6 +15,7 @@ import pytest
 
 from server import central_schema
 from server.app import run_server_in_thread
+from server.central_api import central_line
 from server.shipping import Shipper, ship_batch
 from shared.central_settings import CentralSettings
 from shared.clock import FakeClock
@@ -52,13 +54,14 @@ def centre(tmp_path: Path, central: CentralDb, centre_id: str, url: str | None =
 
 def test_two_centres_ship_at_once_through_their_servers(tmp_path: Path, central: CentralDb) -> None:
     """Two centres' servers, busy at the same time, each ship their own log in the background;
-    the central copy equals each log and the manager's status says caught up."""
+    the central copy equals each log, and the status API and the manager's view say caught up."""
     servers, queues = [], []
     for cid in ("north", "south"):
         queue, clock, db_path = centre(tmp_path, central, cid)
         from server.accounts import Accounts
         accounts = Accounts(db_path)
         accounts.add_staff("aysel", STAFF["aysel"])
+        accounts.add_staff("boss", "boss-password-1", role="manager")
         servers.append(run_server_in_thread(queue, queue.config, accounts=accounts, clock=clock))
         queues.append((queue, clock, db_path))
     try:
@@ -79,6 +82,11 @@ def test_two_centres_ship_at_once_through_their_servers(tmp_path: Path, central:
         assert lag["shipping"] is True and lag["pending"] == 0 and lag["lag_seconds"] == 0
         assert lag["acknowledged_id"] == lag["local_last_id"] > 300
         assert httpx.get(servers[0].url + "/api/central/status").status_code == 401
+        with httpx.Client(base_url=servers[1].url) as manager:
+            manager.post("/manager/login", data={"username": "boss",
+                                                 "password": "boss-password-1"})
+            page = manager.get("/manager?lang=en").text
+        assert '<p class="live-line" id="central-copy">Central copy: Up to date</p>' in page
     finally:
         for handle in servers:
             handle.stop()
@@ -119,6 +127,9 @@ def test_postgres_stopped_in_the_middle_of_a_batch(tmp_path: Path, central: Cent
         visits(queue, clock, 30, seed=4)           # the centre keeps working meanwhile
         wait_until(lambda: shipper.status().reachable is False, what="the failure seen")
         assert shipper.status().pending == len(local_rows(db_path))
+        line = central_line(SimpleNamespace(shipper=shipper), "az") or ""
+        assert f"{len(local_rows(db_path))} hadisə hələ göndərilməyib" in line
+        assert "Mərkəzi verilənlər bazası əlçatan deyil" in line
         central.cluster.start()
         shipper.push()
         wait_until(caught_up(shipper), what="catch-up after the restart")
