@@ -152,32 +152,41 @@ def _call_next_latencies(queue: LocalQueue, clock: FakeClock, n: int) -> list[fl
     return out
 
 
-def bench_call_next(cluster: Cluster, workdir: Path, calls: int, backlog_days: int) -> dict[str, Any]:
-    """call_next p50/p99 without shipping, then while a shipper works through a backlog."""
-    results: dict[str, Any] = {}
-    for label, shipping in (("without", False), ("while_shipping", True)):
-        db_path = workdir / f"calls-{label}.sqlite"
-        backlog = bulk_events(db_path, backlog_days, BUSIEST_PER_DAY, seed=2)
-        clock = FakeClock(MONDAY_10AM)
-        queue = LocalQueue(db_path, load_config(), clock)
-        shipper = None
-        if shipping:
-            url = new_central(cluster, "bench_calls", "sumgait")
-            shipper = Shipper(db_path, CentralSettings(url, "sumgait"), load_config(),
-                              batch_size=2000, idle_poll_s=0.05).start()
-        try:
-            latencies = _call_next_latencies(queue, clock, calls)
-            shipped = shipper.status().acknowledged_id if shipper else None
-        finally:
-            if shipper:
-                shipper.stop()
-            queue.close()
-        results[f"call_next_{label}_p50_ms"] = ms(percentile(latencies, 50))
-        results[f"call_next_{label}_p99_ms"] = ms(percentile(latencies, 99))
-        if shipping:
-            results["call_next_backlog_events"] = backlog
-            results["call_next_shipped_meanwhile"] = shipped
-    return results
+def bench_call_next(cluster: Cluster, workdir: Path, calls: int, backlog_days: int,
+                    rounds: int = 3) -> dict[str, Any]:
+    """call_next p50/p99 without shipping and while a shipper works through a backlog in its
+    own thread, in alternating rounds (the machine is shared: alternating spreads its noise
+    over both)."""
+    latencies: dict[str, list[float]] = {"without": [], "while_shipping": []}
+    shipped_meanwhile: list[int] = []
+    backlog = 0
+    for n in range(rounds):
+        for label in ("without", "while_shipping"):
+            db_path = workdir / f"calls-{label}-{n}.sqlite"
+            backlog = bulk_events(db_path, backlog_days, BUSIEST_PER_DAY, seed=2)
+            clock = FakeClock(MONDAY_10AM)
+            queue = LocalQueue(db_path, load_config(), clock)
+            shipper = None
+            if label == "while_shipping":
+                url = new_central(cluster, "bench_calls", "sumgait")
+                shipper = Shipper(db_path, CentralSettings(url, "sumgait"), load_config(),
+                                  batch_size=2000, idle_poll_s=0.05).start()
+            try:
+                latencies[label] += _call_next_latencies(queue, clock, calls)
+                if shipper:
+                    shipped_meanwhile.append(shipper.status().acknowledged_id or 0)
+            finally:
+                if shipper:
+                    shipper.stop()
+                queue.close()
+    out: dict[str, Any] = {}
+    for label, values in latencies.items():
+        out[f"call_next_{label}_p50_ms"] = ms(percentile(values, 50))
+        out[f"call_next_{label}_p99_ms"] = ms(percentile(values, 99))
+    out["call_next_calls_each"] = len(latencies["without"])
+    out["call_next_backlog_events"] = backlog
+    out["call_next_shipped_meanwhile_min"] = min(shipped_meanwhile)
+    return out
 
 
 SERVICE_IDS = ("employment.job-seeker", "employment.unemployment", "labour", "pensions.age",
@@ -297,7 +306,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--quick", action="store_true")
     args = parser.parse_args()
-    days, calls, backlog = (2, 300, 3) if args.quick else (7, 2000, 30)
+    days, calls, backlog = (2, 300, 3) if args.quick else (7, 1000, 20)
     national = (7, 20, 686, 3) if args.quick else (7, 250, 686, 3)   # ≈ 1.2 M tickets
     cluster = make_cluster()
     figures: dict[str, Any] = {"cpus": os.cpu_count(), "machine": platform.processor() or platform.machine()}
