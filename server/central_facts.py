@@ -185,12 +185,10 @@ def refresh(conn: psycopg.Connection, centres: Iterable[str] | None = None,
             row = conn.execute(f"SELECT last_event_id FROM {SCHEMA}.report_progress WHERE "
                                "centre_id = %s", (centre,)).fetchone()
             after = int(row[0]) if row else 0
-            top = conn.execute(f"SELECT coalesce(max(id), 0) FROM {SCHEMA}.events WHERE "
-                               "centre_id = %s", (centre,)).fetchone()[0]
-            if top <= after and row is not None:
-                out[centre] = 0
-                continue
-            if top == 0:
+            found = conn.execute(f"SELECT coalesce(max(id), 0) FROM {SCHEMA}.events WHERE "
+                                 "centre_id = %s", (centre,)).fetchone()
+            top = int(found[0]) if found else 0
+            if top == 0 or (top <= after and row is not None):
                 out[centre] = 0
                 continue
             fold = CentreFold(conn, centre)

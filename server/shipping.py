@@ -310,12 +310,17 @@ class Shipper:
         self._wake.set()
 
     def stop(self, timeout: float = 10.0) -> None:
+        """End the thread (it closes its own connections); a batch in flight that does not end
+        within `timeout` is left to finish or fail on its own (daemon thread, nothing lost)."""
         self._stop.set()
         self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-            self._thread = None
-        self.close()
+        thread, self._thread = self._thread, None
+        if thread is None:
+            self.close()
+            return
+        thread.join(timeout)
+        if thread.is_alive():
+            log.warning("central copy: the shipper did not stop within %.0f s", timeout)
 
     def close(self) -> None:
         self._drop_central()
@@ -324,6 +329,12 @@ class Shipper:
             self._reader = None
 
     def _run(self) -> None:
+        try:
+            self._loop()
+        finally:
+            self.close()
+
+    def _loop(self) -> None:
         backoff = BACKOFF_FIRST_S
         try:
             self.record_config()
