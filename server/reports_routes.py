@@ -38,11 +38,12 @@ def _report(request: Request, first: str | None, last: str | None, by: str, serv
     today = service_day(now, config.tz, config.day_reset_hour)
     facts = facts_of(request)
     facts.refresh(to_epoch(now))
-    known = set(app.state.accounts.staff_names()) | known_values(facts.conn, "staff")
-    req = make_request(config, first or today.replace(day=1), last or today, by,
-                       services=service, categories=category, priorities=priority,
-                       counters=counter, staff=staff, known_staff=known)
-    return build_report(facts.conn, config, req, language(request))
+    with facts.reading() as cur:
+        known = set(app.state.accounts.staff_names()) | known_values(cur, "staff")
+        req = make_request(config, first or today.replace(day=1), last or today, by,
+                           services=service, categories=category, priorities=priority,
+                           counters=counter, staff=staff, known_staff=known)
+        return build_report(cur, config, req, language(request))
 
 
 async def _checked(request: Request, *args: Any) -> Report:

@@ -142,22 +142,24 @@ def line(title: str, labels: Sequence[str], values: Sequence[float | None], maxi
     return _svg(width, height, title, body)
 
 
-def report_charts(report: Any, t: Any) -> dict[str, str]:
-    """The report page's four charts from its tables; `t` translates a msgid."""
+def report_charts(report: Any, t: Any) -> dict[str, tuple[str, str]]:
+    """The report page's four charts from its tables, as id → (title, SVG); `t` translates."""
     from shared.reports.export import display
 
-    out: dict[str, str] = {}
+    out: dict[str, tuple[str, str]] = {}
     table_id = "by_service" if report.request.by == "service" else "within_target"
     rows = [r for r in report.table(table_id).rows if r.get("within_target_pct") is not None]
     if rows:
-        out["within_target"] = bars(
-            t("Served within the target wait, by service"),
+        title = t("Served within the target wait, by service")
+        out["within_target"] = title, bars(
+            title,
             [(r["label"], r["within_target_pct"], display(r["within_target_pct"], "percent"))
              for r in rows], 100.0)
     hours = report.table("by_hour_waits").rows
     if hours:
-        out["waits_by_hour"] = columns(
-            t("Waits by hour of day"), [f"{int(r['key']):02d}" for r in hours],
+        title = t("Waits by hour of day")
+        out["waits_by_hour"] = title, columns(
+            title, [f"{int(r['key']):02d}" for r in hours],
             [(t("Wait, mean"), [None if r["wait_mean_s"] is None else r["wait_mean_s"] / 60
                                 for r in hours]),
              (t("Wait, median"), [None if r["wait_median_s"] is None else r["wait_median_s"] / 60
@@ -168,13 +170,15 @@ def report_charts(report: Any, t: Any) -> dict[str, str]:
         days_seen = sorted({r["weekday_index"] for r in heat})
         cells = {(days_seen.index(r["weekday_index"]), hours_seen.index(r["hour_index"])):
                  (float(r["issued"]), str(r["issued"])) for r in heat}
-        out["heatmap"] = heatmap(
-            t("Arrivals by hour and weekday"),
+        title = t("Arrivals by hour and weekday")
+        out["heatmap"] = title, heatmap(
+            title,
             [next(r["weekday"] for r in heat if r["weekday_index"] == d) for d in days_seen],
             [f"{h:02d}" for h in hours_seen], cells)
     days = report.table("satisfaction").rows
     if any(r.get("satisfied_pct") is not None for r in days):
-        out["satisfaction"] = line(t("Satisfied visitors (4–5) by day"),
+        title = t("Satisfied visitors (4–5) by day")
+        out["satisfaction"] = title, line(title,
                                    [r["label"][5:] for r in days],
                                    [r.get("satisfied_pct") for r in days], 100.0, "%")
     return out

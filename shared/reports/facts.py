@@ -9,14 +9,18 @@ aggregating them directly takes seconds, the facts below answer a year in well u
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from shared.config import CentreConfig
+from shared.reports import columns
 from shared.reports.dialect import SQLITE, Dialect
 from shared.reports.fold import EventRow, fold_day
 from shared.service_day import day_start, service_day
@@ -50,6 +54,7 @@ SCHEMA = (
     "CREATE INDEX IF NOT EXISTS idx_report_counters_day ON report_counters(service_day)",
     "CREATE TABLE IF NOT EXISTS report_targets (service TEXT PRIMARY KEY, target_s INTEGER)",
     "CREATE TABLE IF NOT EXISTS report_meta (key TEXT PRIMARY KEY, value TEXT)",
+    "CREATE TABLE IF NOT EXISTS report_pending (service_day TEXT PRIMARY KEY)",
 )
 EVENT_SELECT = "SELECT id, at, kind, ticket_id, service, counter, staff, details FROM events"
 
@@ -84,19 +89,44 @@ class FactStore:
         self.conn.execute("PRAGMA synchronous = NORMAL")   # a cache: rebuilt if ever lost
         self._lock = threading.RLock()
         with self._lock:
-            for statement in SCHEMA:
+            for statement in (*SCHEMA, *columns.SCHEMA):
                 self.conn.execute(self.dialect.ddl(statement))
-            version = self._meta("schema")
-            if version not in (None, SCHEMA_VERSION):
-                self._clear()
+            targets = json.dumps(sorted(self._targets()))
+            if self._meta("schema") not in (None, SCHEMA_VERSION) or \
+                    self._meta("targets") not in (None, targets):
+                self._clear()          # the sums count within-target by the targets: fold again
             self._set_meta("schema", SCHEMA_VERSION)
+            self._set_meta("targets", targets)
         self._categories = {s.id: s.category for s in config.services.values()}
         self._counter_services = {c.id: c.services for c in config.counters}
         self._day_cache: dict[int, str] = {}
+        self._readers = threading.local()
+        self._reader_conns: list[sqlite3.Connection] = []
 
     def close(self) -> None:
         with self._lock:
+            for conn in self._reader_conns:
+                conn.close()
+            self._reader_conns.clear()
             self.conn.close()
+
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """This thread's own connection, in one read snapshot: a report read while another
+        thread refreshes sees the facts before or after that refresh, never half of it."""
+        conn = getattr(self._readers, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None,
+                                   check_same_thread=False)
+            conn.execute("PRAGMA query_only = 1")
+            self._readers.conn = conn
+            with self._lock:
+                self._reader_conns.append(conn)
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")
 
     # ---- meta -------------------------------------------------------------------------------
     def _meta(self, key: str) -> str | None:
@@ -108,7 +138,8 @@ class FactStore:
                           "DO UPDATE SET value = excluded.value", (key, value))
 
     def _clear(self) -> None:
-        for table in ("report_tickets", "report_visits", "report_counters", "report_meta"):
+        for table in ("report_tickets", "report_visits", "report_counters", "report_meta",
+                      "report_pending", *columns.TABLES):
             self.conn.execute(f"DELETE FROM {table}")
 
     def last_event_id(self) -> int:
@@ -133,9 +164,12 @@ class FactStore:
                 day_start(d + timedelta(days=1), tz, reset).timestamp())
 
     # ---- refreshing -------------------------------------------------------------------------
-    def refresh(self, now: float | None = None, today: str | None = None) -> list[str]:
+    def refresh(self, now: float | None = None, today: str | None = None,
+                rollups: bool = True) -> list[str]:
         """Fold again every service day new events touched (and `today`, whose open spans
-        run until `now`). Returns the days rebuilt."""
+        run until `now`); with `rollups`, bring the daily rollups and columns of the long
+        reports up to date too (the live view, reading today's facts only, skips that).
+        Returns the days folded again."""
         now = time.time() if now is None else now
         with self._lock:
             reader = open_queue_reader(self.queue_path)
@@ -145,9 +179,14 @@ class FactStore:
                     days = self._touched_days(reader)
                     if today is not None:
                         days.add(today)
+                    self._write_targets()
                     for day in sorted(days):
                         self._rebuild_day(reader, day, now)
-                    self._write_targets()
+                    if rollups:
+                        for (day,) in self.conn.execute(
+                                "SELECT service_day FROM report_pending").fetchall():
+                            columns.write_day(self.conn, day)
+                        self.conn.execute("DELETE FROM report_pending")
                     self.conn.execute("COMMIT")
                 except BaseException:
                     self.conn.execute("ROLLBACK")
@@ -173,7 +212,7 @@ class FactStore:
             return days
         issued_day: dict[int, str] = {}
         unknown: set[int] = set()
-        for eid, at, kind, tid in reader.execute(
+        for _eid, at, kind, tid in reader.execute(
                 "SELECT id, at, kind, ticket_id FROM events WHERE id > ? AND id <= ? ORDER BY id",
                 (last, top)):
             if kind == "issued" and tid is not None:
@@ -214,6 +253,9 @@ class FactStore:
                      [(*_values(t), t.estimate_error_s) for t in facts.tickets])
         self._insert("report_visits", VISIT_FIELDS, [_values(v) for v in facts.visits])
         self._insert("report_counters", COUNTER_FIELDS, [_values(c) for c in facts.counters])
+        columns.forget_day(self.conn, day)
+        self.conn.execute("INSERT INTO report_pending (service_day) VALUES (?) "
+                          "ON CONFLICT DO NOTHING", (day,))
 
     def _insert(self, table: str, fields: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
         if rows:
@@ -221,11 +263,12 @@ class FactStore:
             self.conn.executemany(f"INSERT INTO {table} ({', '.join(fields)}) VALUES ({marks})",
                                   rows)
 
+    def _targets(self) -> list[tuple[str, int]]:
+        return [(s.id, int(round(s.target_wait_min * 60))) for s in self.config.services.values()]
+
     def _write_targets(self) -> None:
         self.conn.execute("DELETE FROM report_targets")
-        self._insert("report_targets", ("service", "target_s"),
-                     [(s.id, int(round(s.target_wait_min * 60)))
-                      for s in self.config.services.values()])
+        self._insert("report_targets", ("service", "target_s"), self._targets())
 
 
 def _values(fact: Any) -> tuple[Any, ...]:

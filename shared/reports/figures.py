@@ -48,6 +48,7 @@ VISIT_DIMENSIONS = {
     "priority": f"coalesce(v.priority, '{NO_PRIORITY}')", "hour": "v.hour",
     "counter": "v.counter", "staff": "coalesce(v.staff, '')", "day": "v.service_day",
 }
+INTEGER_KEYS = ("hour", "weekday", "weekday_hour")
 COUNTER_DIMENSIONS = {"all": "'all'", "counter": "c.counter", "staff": "coalesce(c.staff, '')",
                       "day": "c.service_day"}
 
@@ -71,6 +72,12 @@ class Scope:
     staff: tuple[str, ...] = ()
     centre_column: str | None = None
     centre: str | tuple[str, ...] | None = None
+
+    @property
+    def filtered(self) -> bool:
+        """Whether any filter narrows the facts (beyond the period and the centre)."""
+        return bool(self.services or self.categories or self.priorities or self.counters
+                    or self.staff)
 
     def where(self, alias: str, kind: str) -> tuple[str, list[Any]]:
         """The WHERE clause of a fact table (kind: ticket | visit | counter) and its params."""
@@ -128,82 +135,132 @@ def _pct(part: Any, whole: Any) -> float | None:
     return None if not whole else 100.0 * (part or 0) / whole
 
 
-def _times(prefix: str, hist: list[tuple[float, int]], mean: Any, top: Any) -> dict[str, Any]:
-    return {f"{prefix}_mean_s": None if mean is None else float(mean),
-            f"{prefix}_median_s": percentile(hist, 0.5),
-            f"{prefix}_p90_s": percentile(hist, 0.9),
-            f"{prefix}_max_s": top}
+def _mean(total: Any, n: Any) -> float | None:
+    return None if not n or total is None else float(total) / n
+
+
+# What each group of tickets adds up to: (name, SQL over report_tickets t joined to its
+# service's target g). Every ticket figure is derived from these sums (derive_ticket) and the
+# percentiles; the sums of several days add up (MAX for the maxima), which is what the daily
+# rollups of shared.reports.columns keep.
+_FINISHED_SQL = ", ".join(f"'{o}'" for o in FINISHED)
+TICKET_SUMS: list[tuple[str, str]] = [
+    ("issued", "COUNT(*)"),
+    *[(o, f"SUM(CASE WHEN t.outcome = '{o}' THEN 1 ELSE 0 END)") for o in TICKET_OUTCOMES],
+    ("transferred", "SUM(t.transferred)"),
+    ("called", "COUNT(t.wait_s)"), ("wait_sum", "SUM(t.wait_s)"), ("wait_max_s", "MAX(t.wait_s)"),
+    ("within_target",
+     "SUM(CASE WHEN t.wait_s IS NOT NULL AND t.wait_s <= g.target_s THEN 1 ELSE 0 END)"),
+    ("target_base",
+     "SUM(CASE WHEN t.wait_s IS NOT NULL OR t.left_uncalled_s > g.target_s THEN 1 ELSE 0 END)"),
+    ("ratings", "COUNT(t.rating)"), ("rating_sum", "SUM(t.rating)"),
+    ("satisfied", "SUM(CASE WHEN t.rating >= 4 THEN 1 ELSE 0 END)"),
+    ("finished", f"SUM(CASE WHEN t.outcome IN ({_FINISHED_SQL}) THEN 1 ELSE 0 END)"),
+    ("estimates", "COUNT(t.estimate_error_s)"), ("estimate_error_sum", "SUM(t.estimate_error_s)"),
+    ("estimate_within5", "SUM(CASE WHEN ABS(t.estimate_error_s) <= 300 THEN 1 ELSE 0 END)"),
+]
+VISIT_SUMS: list[tuple[str, str]] = [
+    ("calls", "COUNT(*)"),
+    ("visits", f"SUM(CASE WHEN v.end_kind IN ({_FINISHED_SQL}) THEN 1 ELSE 0 END)"),
+    ("no_shows", "SUM(CASE WHEN v.end_kind = 'no_show' THEN 1 ELSE 0 END)"),
+    ("transferred_on", "SUM(CASE WHEN v.end_kind = 'transferred' THEN 1 ELSE 0 END)"),
+    ("walkups", "COUNT(v.walkup_s)"), ("walkup_sum", "SUM(v.walkup_s)"),
+    ("walkup_max_s", "MAX(v.walkup_s)"),
+    ("services", "COUNT(v.service_s)"), ("service_sum", "SUM(v.service_s)"),
+    ("service_max_s", "MAX(v.service_s)"),
+]
+MAXIMA = ("wait_max_s", "walkup_max_s", "service_max_s")
+# The percentiles: (figure, table alias, value, p)
+TICKET_PERCENTILES = (("wait_median_s", "t.wait_s", 0.5), ("wait_p90_s", "t.wait_s", 0.9),
+                      ("estimate_abs_error_median_s", "ABS(t.estimate_error_s)", 0.5))
+VISIT_PERCENTILES = (("walkup_median_s", "v.walkup_s", 0.5), ("walkup_p90_s", "v.walkup_s", 0.9),
+                     ("service_median_s", "v.service_s", 0.5), ("service_p90_s", "v.service_s", 0.9))
+
+
+def target_join(centre_column: str | None) -> str:
+    return "JOIN report_targets g ON g.service = t.service" + (
+        f" AND g.{centre_column} = t.{centre_column}" if centre_column else "")
+
+
+def ticket_sums_sql(key: str, where: str, centre_column: str | None = None) -> str:
+    """The sums of the tickets matching `where`, per value of the SQL expression `key`."""
+    sums = ", ".join(expr for _, expr in TICKET_SUMS)
+    return (f"SELECT {key}, {sums} FROM report_tickets t {target_join(centre_column)} "
+            f"WHERE {where} GROUP BY 1")
+
+
+def visit_sums_sql(key: str, where: str) -> str:
+    sums = ", ".join(expr for _, expr in VISIT_SUMS)
+    return f"SELECT {key}, {sums} FROM report_visits v WHERE {where} GROUP BY 1"
+
+
+def derive_ticket(s: dict[str, Any]) -> dict[str, Any]:
+    """Every ticket figure from a group's sums (and its percentiles, if known)."""
+    out = {name: (s.get(name) or 0) for name, _ in TICKET_SUMS if name not in MAXIMA}
+    out.update({
+        "wait_mean_s": _mean(s.get("wait_sum"), s.get("called")),
+        "wait_median_s": s.get("wait_median_s"), "wait_p90_s": s.get("wait_p90_s"),
+        "wait_max_s": s.get("wait_max_s"),
+        "within_target_pct": _pct(s.get("within_target"), s.get("target_base")),
+        "rating_mean": _mean(s.get("rating_sum"), s.get("ratings")),
+        "satisfied_pct": _pct(s.get("satisfied"), s.get("ratings")),
+        "response_pct": _pct(s.get("ratings"), s.get("finished")),
+        "estimate_abs_error_median_s": s.get("estimate_abs_error_median_s"),
+        "estimate_within5_pct": _pct(s.get("estimate_within5"), s.get("estimates")),
+        "estimate_bias_s": _mean(s.get("estimate_error_sum"), s.get("estimates")),
+    })
+    return out
+
+
+def derive_visit(s: dict[str, Any]) -> dict[str, Any]:
+    """Every visit figure from a group's sums (and its percentiles, if known)."""
+    out = {name: (s.get(name) or 0) for name in ("calls", "visits", "no_shows", "transferred_on")}
+    for prefix, n in (("walkup", "walkups"), ("service", "services")):
+        out[f"{prefix}_mean_s"] = _mean(s.get(f"{prefix}_sum"), s.get(n))
+        out[f"{prefix}_median_s"] = s.get(f"{prefix}_median_s")
+        out[f"{prefix}_p90_s"] = s.get(f"{prefix}_p90_s")
+        out[f"{prefix}_max_s"] = s.get(f"{prefix}_max_s")
+    return out
+
+
+def _sums(cur: Cursor, dialect: Dialect, sql: str, params: list[Any],
+          names: list[tuple[str, str]]) -> dict[Any, dict[str, Any]]:
+    return {row[0]: dict(zip((n for n, _ in names), row[1:], strict=True))
+            for row in _rows(cur, dialect, sql, params)}
+
+
+def _with_percentiles(cur: Cursor, dialect: Dialect, sums: dict[Any, dict[str, Any]],
+                      table: str, key: str, where: str, params: list[Any],
+                      wanted: tuple[tuple[str, str, float], ...]) -> None:
+    hists: dict[str, dict[Any, list[tuple[float, int]]]] = {}
+    for name, value, p in wanted:
+        if value not in hists:
+            hists[value] = _histograms(cur, dialect, table, key, value, where, params)
+        for k, s in sums.items():
+            s[name] = percentile(hists[value].get(k, []), p)
 
 
 def ticket_figures(cur: Cursor, scope: Scope, by: str = "all",
                    dialect: Dialect = SQLITE) -> dict[Any, dict[str, Any]]:
-    """Ticket figures per value of `by` (a key of TICKET_DIMENSIONS)."""
+    """Ticket figures per value of `by` (a key of TICKET_DIMENSIONS), read from the facts."""
     key = TICKET_DIMENSIONS[by]
     where, params = scope.where("t", "ticket")
-    outcome_sums = ", ".join(f"SUM(CASE WHEN t.outcome = '{o}' THEN 1 ELSE 0 END)"
-                             for o in TICKET_OUTCOMES)
-    finished = ", ".join(f"'{o}'" for o in FINISHED)
-    target_join = "JOIN report_targets g ON g.service = t.service" + (
-        f" AND g.{scope.centre_column} = t.{scope.centre_column}" if scope.centre_column else "")
-    sql = f"""
-        SELECT {key}, COUNT(*), {outcome_sums}, SUM(t.transferred),
-          COUNT(t.wait_s), AVG(t.wait_s), MAX(t.wait_s),
-          SUM(CASE WHEN t.wait_s IS NOT NULL AND t.wait_s <= g.target_s THEN 1 ELSE 0 END),
-          SUM(CASE WHEN t.wait_s IS NOT NULL OR t.left_uncalled_s > g.target_s THEN 1 ELSE 0 END),
-          COUNT(t.rating), AVG(t.rating),
-          SUM(CASE WHEN t.rating >= 4 THEN 1 ELSE 0 END),
-          SUM(CASE WHEN t.outcome IN ({finished}) THEN 1 ELSE 0 END),
-          COUNT(t.estimate_error_s), AVG(t.estimate_error_s),
-          SUM(CASE WHEN ABS(t.estimate_error_s) <= 300 THEN 1 ELSE 0 END)
-        FROM report_tickets t {target_join}
-        WHERE {where} GROUP BY 1"""
-    waits = _histograms(cur, dialect, "report_tickets t", key, "t.wait_s", where, params)
-    errors = _histograms(cur, dialect, "report_tickets t", key, "ABS(t.estimate_error_s)",
-                         where, params)
-    out: dict[Any, dict[str, Any]] = {}
-    for row in _rows(cur, dialect, sql, params):
-        k, issued, *rest = row
-        outcomes = dict(zip(TICKET_OUTCOMES, rest[:len(TICKET_OUTCOMES)], strict=True))
-        (transferred, called, wait_mean, wait_max, within, base, ratings, rating_mean,
-         satisfied, finished_n, estimates, bias, within5) = rest[len(TICKET_OUTCOMES):]
-        out[k] = {
-            "issued": issued, **outcomes, "transferred": transferred or 0, "called": called,
-            **_times("wait", waits.get(k, []), wait_mean, wait_max),
-            "within_target": within or 0, "target_base": base or 0,
-            "within_target_pct": _pct(within, base),
-            "ratings": ratings, "rating_mean": None if rating_mean is None else float(rating_mean),
-            "satisfied": satisfied or 0, "satisfied_pct": _pct(satisfied, ratings),
-            "finished": finished_n or 0, "response_pct": _pct(ratings, finished_n),
-            "estimates": estimates, "estimate_abs_error_median_s": percentile(errors.get(k, []), 0.5),
-            "estimate_within5_pct": _pct(within5, estimates),
-            "estimate_bias_s": None if bias is None else float(bias),
-        }
-    return out
+    sums = _sums(cur, dialect, ticket_sums_sql(key, where, scope.centre_column), params,
+                 TICKET_SUMS)
+    _with_percentiles(cur, dialect, sums, "report_tickets t", key, where, params,
+                      TICKET_PERCENTILES)
+    return {k: derive_ticket(s) for k, s in sums.items()}
 
 
 def visit_figures(cur: Cursor, scope: Scope, by: str = "all",
                   dialect: Dialect = SQLITE) -> dict[Any, dict[str, Any]]:
-    """Visit figures per value of `by` (a key of VISIT_DIMENSIONS)."""
+    """Visit figures per value of `by` (a key of VISIT_DIMENSIONS), read from the facts."""
     key = VISIT_DIMENSIONS[by]
     where, params = scope.where("v", "visit")
-    finished = ", ".join(f"'{o}'" for o in FINISHED)
-    sql = f"""
-        SELECT {key}, COUNT(*),
-          SUM(CASE WHEN v.end_kind IN ({finished}) THEN 1 ELSE 0 END),
-          SUM(CASE WHEN v.end_kind = 'no_show' THEN 1 ELSE 0 END),
-          SUM(CASE WHEN v.end_kind = 'transferred' THEN 1 ELSE 0 END),
-          AVG(v.walkup_s), MAX(v.walkup_s), AVG(v.service_s), MAX(v.service_s)
-        FROM report_visits v WHERE {where} GROUP BY 1"""
-    walkups = _histograms(cur, dialect, "report_visits v", key, "v.walkup_s", where, params)
-    services = _histograms(cur, dialect, "report_visits v", key, "v.service_s", where, params)
-    out: dict[Any, dict[str, Any]] = {}
-    for k, calls, visits, no_shows, moved, w_mean, w_max, s_mean, s_max in _rows(
-            cur, dialect, sql, params):
-        out[k] = {"calls": calls, "visits": visits or 0, "no_shows": no_shows or 0,
-                  "transferred_on": moved or 0,
-                  **_times("walkup", walkups.get(k, []), w_mean, w_max),
-                  **_times("service", services.get(k, []), s_mean, s_max)}
-    return out
+    sums = _sums(cur, dialect, visit_sums_sql(key, where), params, VISIT_SUMS)
+    _with_percentiles(cur, dialect, sums, "report_visits v", key, where, params,
+                      VISIT_PERCENTILES)
+    return {k: derive_visit(s) for k, s in sums.items()}
 
 
 def counter_figures(cur: Cursor, scope: Scope, by: str = "counter",

@@ -131,7 +131,8 @@ Span = tuple[float, float]
 
 
 def _secs(value: float) -> int:
-    return int(round(value))
+    """A duration in whole seconds, never negative (a clock stepped back counts as zero)."""
+    return max(0, int(round(value)))
 
 
 def _iso_epoch(value: Any, default: float) -> float:

@@ -20,10 +20,11 @@ def hall_view(snapshot: Snapshot, facts: FactStore, config: CentreConfig, now: d
               lang: str) -> dict[str, Any]:
     """Everything the live page shows, as JSON-ready data."""
     at = to_epoch(now)
-    facts.refresh(at)
+    facts.refresh(at, rollups=False)       # today's facts are enough here
     day = snapshot.service_day
-    today = ticket_figures(facts.conn, Scope(day, day)).get("all", {})
-    visits = visit_figures(facts.conn, Scope(day, day)).get("all", {})
+    with facts.reading() as cur:
+        today = ticket_figures(cur, Scope(day, day)).get("all", {})
+        visits = visit_figures(cur, Scope(day, day)).get("all", {})
     waiting = {s.id: s for s in snapshot.services}
     services = []
     for s in snapshot.services:

@@ -9,7 +9,7 @@ ones."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 
 def percentile(histogram: Iterable[tuple[float, int]], p: float) -> float | None:
@@ -22,6 +22,17 @@ def percentile(histogram: Iterable[tuple[float, int]], p: float) -> float | None
     k = math.floor(h)
     lower = _nth(pairs, k)
     upper = _nth(pairs, min(k + 1, total - 1))
+    return lower + (h - k) * (upper - lower)
+
+
+def percentile_sorted(values: Sequence[float], p: float) -> float | None:
+    """P(p) of values already sorted ascending (a list or a numpy array)."""
+    n = len(values)
+    if n == 0:
+        return None
+    h = (n - 1) * p
+    k = math.floor(h)
+    lower, upper = float(values[k]), float(values[min(k + 1, n - 1)])
     return lower + (h - k) * (upper - lower)
 
 

@@ -4,6 +4,7 @@ transfers, cancellations, ratings — and the next morning's first write ending 
 
 from __future__ import annotations
 
+import contextlib
 import random
 from datetime import datetime, timedelta
 
@@ -26,21 +27,15 @@ def run_random_day(q: LocalQueue, clock: FakeClock, seed: int, day: str = "2026-
     for _ in range(steps):
         now += timedelta(seconds=rng.randint(5, 60))
         clock.set(now)
-        try:
+        with contextlib.suppress(NovbeError):     # a refused action is part of a real day
             _step(q, rng, tokens)
-        except NovbeError:
-            pass                                   # a refused action is part of a real day
     for c in COUNTERS[:2]:                          # two counters close properly; the rest
         clock.set(now := now + timedelta(seconds=30))   # are left for the day's end
-        try:
+        with contextlib.suppress(NovbeError):
             q.finish(c)
-        except NovbeError:
-            pass
-        try:
+        with contextlib.suppress(NovbeError):
             q.close_counter(c)
-        except NovbeError:
-            pass
-    clock.set(datetime.fromisoformat(day) + timedelta(days=1, hours=5, minutes=30))
+    clock.set(datetime.fromisoformat(f"{day}T05:30:00+04:00") + timedelta(days=1))
     q.issue(SERVICES[0])                            # the next day's first write ends this one
 
 
