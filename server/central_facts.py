@@ -11,13 +11,15 @@ derived cache; readers only read them)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import psycopg
+from psycopg import sql
 
-from server.central_schema import SCHEMA, CentralError
+from server.central_schema import READERS_ROLE, SCHEMA, CentralError
 from shared.config import (
     BoardSettings,
     Category,
@@ -28,11 +30,87 @@ from shared.config import (
     PriorityClass,
     Service,
 )
+from shared.reports import columns as rollups
 from shared.reports.facts import COUNTER_FIELDS, TICKET_FIELDS, VISIT_FIELDS
+from shared.reports.figures import TICKET_SUMS, VISIT_SUMS
 from shared.reports.fold import EventRow, fold_day
 from shared.service_day import day_start, service_day
 
 EVENT_COLUMNS = "id, at, kind, ticket_id, service, counter, staff, details"
+FACT_TABLES = ("report_tickets", "report_visits", "report_counters", "report_targets")
+ROLLUP_TABLES = ("report_ticket_sums", "report_visit_sums", "report_day_columns")
+CENTRE_SETTING = "novbe.centre"     # the centre whose rollups a refresh is writing
+
+
+class QmarkCursor:
+    """shared.reports' SQL (written with ? parameters, the same text for both databases) run
+    on a psycopg connection."""
+
+    def __init__(self, conn: psycopg.Connection):
+        self.conn = conn
+
+    def execute(self, text: str, params: Any = ()) -> Any:
+        return self.conn.execute(text.replace("%", "%%").replace("?", "%s"), params)
+
+
+def _rollup_columns() -> dict[str, list[str]]:
+    return {"report_ticket_sums": ["service_day", "dim", "key", *[n for n, _ in TICKET_SUMS]],
+            "report_visit_sums": ["service_day", "dim", "key", *[n for n, _ in VISIT_SUMS]],
+            "report_day_columns": ["service_day", "words", "tickets", "visits"]}
+
+
+def rollups_ready(conn: psycopg.Connection) -> bool:
+    """Whether the daily rollups exist with the columns this version's figures sum."""
+    found: dict[str, list[str]] = {}
+    for table, column in conn.execute(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE "
+            "table_schema = %s AND table_name = ANY(%s) AND column_name <> 'centre_id' "
+            "ORDER BY table_name, ordinal_position", (SCHEMA, list(ROLLUP_TABLES))):
+        found.setdefault(table, []).append(column)
+    return found == _rollup_columns()
+
+
+def ensure_rollups(conn: psycopg.Connection) -> bool:
+    """Create the daily rollup tables of shared/reports/columns.py (with a centre column) if
+    they are missing or were made by a version that summed other figures (then every centre
+    is folded again). Returns True when they were (re)made."""
+    if rollups_ready(conn):
+        return False
+    centre = f"centre_id text NOT NULL DEFAULT current_setting('{CENTRE_SETTING}')"
+    for table in ROLLUP_TABLES:
+        conn.execute(f"DROP TABLE IF EXISTS {SCHEMA}.{table}")
+    for table, names in _rollup_columns().items():
+        if table == "report_day_columns":
+            conn.execute(f"CREATE TABLE {SCHEMA}.{table} ({centre}, service_day text NOT NULL, "
+                         "words text, tickets bytea, visits bytea, "
+                         "PRIMARY KEY (centre_id, service_day))")
+        else:
+            sums = ", ".join(f"{n} bigint" for n in names[3:])
+            conn.execute(f"CREATE TABLE {SCHEMA}.{table} ({centre}, service_day text NOT NULL, "
+                         f"dim text NOT NULL, key text, {sums})")
+            conn.execute(f"CREATE INDEX ON {SCHEMA}.{table} (dim, service_day, centre_id)")
+        conn.execute(f"GRANT SELECT ON {SCHEMA}.{table} TO {READERS_ROLE}")
+    conn.execute(f"DELETE FROM {SCHEMA}.report_progress")
+    return True
+
+
+@contextmanager
+def only_centres(conn: psycopg.Connection, centres: Iterable[str]) -> Iterator[None]:
+    """Inside, the report tables named without a schema hold only these centres' rows
+    (temporary views, first on the search path), so shared.reports' statements — which know
+    nothing of centres — read and write one centre's or several centres' facts."""
+    ids = sql.Literal(list(centres))
+    made = []
+    try:
+        for table in (*FACT_TABLES, *ROLLUP_TABLES):
+            conn.execute(sql.SQL("CREATE OR REPLACE TEMP VIEW {} AS SELECT * FROM {}.{} "
+                                 "WHERE centre_id = ANY({}::text[])").format(
+                sql.Identifier(table), sql.Identifier(SCHEMA), sql.Identifier(table), ids))
+            made.append(table)
+        yield
+    finally:
+        for table in made:
+            conn.execute(sql.SQL("DROP VIEW IF EXISTS pg_temp.{}").format(sql.Identifier(table)))
 
 
 def config_from_body(body: dict[str, Any], source: str = "central") -> CentreConfig:
@@ -179,6 +257,8 @@ def refresh(conn: psycopg.Connection, centres: Iterable[str] | None = None,
     number of service days folded again per centre. One transaction per centre."""
     now = datetime.now(UTC).timestamp() if now is None else now
     out: dict[str, int] = {}
+    with conn.transaction():
+        ensure_rollups(conn)
     for centre in (list(centres) if centres is not None else known_centres(conn)):
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ("novbe-facts:" + centre,))
@@ -193,9 +273,14 @@ def refresh(conn: psycopg.Connection, centres: Iterable[str] | None = None,
                 continue
             fold = CentreFold(conn, centre)
             days = fold.touched_days(after, top)
+            fold.write_targets()
             for day in sorted(days):
                 fold.rebuild_day(day, now)
-            fold.write_targets()
+            conn.execute("SELECT set_config(%s, %s, true)", (CENTRE_SETTING, centre))
+            with only_centres(conn, [centre]):
+                for day in sorted(days):       # the long reports' daily rollups, as a centre
+                    rollups.write_day(QmarkCursor(conn), day)   # makes them
+
             conn.execute(f"INSERT INTO {SCHEMA}.report_progress(centre_id, last_event_id) "
                          "VALUES (%s, %s) ON CONFLICT (centre_id) DO UPDATE SET "
                          "last_event_id = excluded.last_event_id, refreshed_at = now()",

@@ -12,11 +12,21 @@ from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
+from psycopg.adapt import Loader
 
-from server.central_facts import can_refresh, centre_config, known_centres, refresh
+from server.central_facts import (
+    QmarkCursor,
+    can_refresh,
+    centre_config,
+    known_centres,
+    only_centres,
+    refresh,
+    rollups_ready,
+)
 from server.central_schema import SCHEMA, CentralError, connect
 from shared.config import CentreConfig
 from shared.i18n import tr
+from shared.reports.columns import FastFigures
 from shared.reports.dialect import POSTGRES
 from shared.reports.figures import ticket_figures
 from shared.reports.report import Column, Report, Table, build_report
@@ -55,11 +65,21 @@ class _Remembered:
             return self.rows
 
 
+class _Number(Loader):
+    """PostgreSQL's numeric (what SUM of bigint and AVG return) as the int or float SQLite
+    would give, so the shared figures' arithmetic is the same on both."""
+
+    def load(self, data: Any) -> int | float:
+        text = bytes(data).decode()
+        return int(text) if text.lstrip("-").isdigit() else float(text)
+
+
 @contextmanager
 def central_reader(url: str, refresh_facts: bool = True) -> Any:
     """A connection for reports (search_path = novbe, so the figures' table names resolve);
     the facts are refreshed first when this login may write them."""
     conn = connect(url, app="novbe-national-reports")
+    conn.adapters.register_loader("numeric", _Number)
     try:
         conn.execute(f"SET search_path TO {SCHEMA}")
         conn.commit()
@@ -94,9 +114,15 @@ def national_report(conn: psycopg.Connection, request: ReportRequest, centres: S
     """The centre report over these centres together (one centre: that centre's report)."""
     centres = tuple(centres)
     config = centre_config(conn, centres[0])   # names and order of services, counters…
-    centre: str | tuple[str, ...] = centres[0] if len(centres) == 1 else centres
-    report = build_report(_Remembered(conn), config, request, lang, dialect=POSTGRES,
-                          centre_column=CENTRE_COLUMN, centre=centre)  # type: ignore[arg-type]
+    if _fast(conn, request):
+        # Unfiltered: the daily rollups, read as a centre reads its own (only these centres'
+        # rows visible), so build_report takes the very path a centre's report takes.
+        with conn.transaction(force_rollback=True), only_centres(conn, centres):
+            report = build_report(QmarkCursor(conn), config, request, lang)
+    else:
+        centre: str | tuple[str, ...] = centres[0] if len(centres) == 1 else centres
+        report = build_report(_Remembered(conn), config, request, lang, dialect=POSTGRES,
+                              centre_column=CENTRE_COLUMN, centre=centre)  # type: ignore[arg-type]
     if len(centres) > 1:
         report.centre = tr(lang, "{n} centres", n=len(centres))
         for table in report.tables:          # the "whole centre" rows are all the centres here
@@ -104,6 +130,11 @@ def national_report(conn: psycopg.Connection, request: ReportRequest, centres: S
                 if row.get("key") == "all":
                     row["label"] = report.centre
     return report
+
+
+def _fast(conn: psycopg.Connection, request: ReportRequest) -> bool:
+    """Whether the daily rollups can answer: an unfiltered request, rollups made."""
+    return not request.scope().filtered and rollups_ready(conn)
 
 
 @dataclass
@@ -121,15 +152,19 @@ def compare_centres(conn: psycopg.Connection, request: ReportRequest, centres: S
     columns = [Column("label", tr(lang, "Centre"), "text"),
                *[Column(k, tr(lang, label), kind) for k, label, kind in COMPARISON]]
     rows = []
-    for cid in centres:
-        figures = ticket_figures(conn, request.scope(CENTRE_COLUMN, cid), "all", POSTGRES)
-        name = centre_name(centre_config(conn, cid), lang)
-        rows.append({"key": cid, "label": name, **figures.get("all", {"issued": 0})})
+    groups = [(cid, (cid,), centre_name(centre_config(conn, cid), lang)) for cid in centres]
     if len(centres) > 1:
-        together = ticket_figures(conn, request.scope(CENTRE_COLUMN, centres),  # type: ignore[arg-type]
-                                  "all", POSTGRES)
-        rows.append({"key": "*", "label": tr(lang, "All together"),
-                     **together.get("all", {"issued": 0})})
+        groups.append(("*", centres, tr(lang, "All together")))
+    fast = _fast(conn, request)
+    for key, ids, name in groups:
+        if fast:
+            with conn.transaction(force_rollback=True), only_centres(conn, ids):
+                figures = FastFigures(QmarkCursor(conn), request.scope()).tickets("all")
+        else:
+            centre = ids[0] if len(ids) == 1 else ids
+            figures = ticket_figures(conn, request.scope(CENTRE_COLUMN, centre),  # type: ignore[arg-type]
+                                     "all", POSTGRES)
+        rows.append({"key": key, "label": name, **figures.get("all", {"issued": 0})})
     title = tr(lang, "Centres side by side")
     return Comparison(Table("centres", title, columns, rows), centres)
 
