@@ -6,8 +6,6 @@ same accounts, password hashing, sessions and sign-in throttle as a centre's ser
 from __future__ import annotations
 
 import asyncio
-import html
-import re
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -98,9 +96,8 @@ def create_central_app(url: str, accounts: Accounts, *, secure_cookies: bool = F
         lang = language(request)
         result = await asyncio.to_thread(_national, url, lang, first, last, by, centres or "all")
         report, comparison, known, as_of = result
-        charts = [(key, _title_of(svg), svg) for key, svg in (
-            _comparison_charts(comparison, lang) | report_charts(report, lambda m: tr(lang, m))
-        ).items()]
+        charts = _comparison_charts(comparison, lang) | report_charts(
+            report, lambda m: tr(lang, m))
         return render(request, "central_reports.html", lang=lang, session=session,
                       report=report, comparison=comparison, charts=charts, display=display,
                       known=known, chosen=comparison.centres, as_of=as_of,
@@ -155,24 +152,19 @@ def _national(url: str, lang: str, first: str | None, last: str | None, by: str,
     return report, comparison, known, as_of
 
 
-def _title_of(svg: str) -> str:
-    """A chart's title (its SVG <title>), shown above it as the figure's caption."""
-    found = re.search(r"<title>(.*?)</title>", svg)
-    return html.unescape(found.group(1)) if found else ""
-
-
-def _comparison_charts(comparison: Comparison, lang: str) -> dict[str, str]:
-    """Bars per centre: within target, satisfaction, mean wait (minutes)."""
+def _comparison_charts(comparison: Comparison, lang: str) -> dict[str, tuple[str, str]]:
+    """Bars per centre, as id → (title, SVG): within target, satisfaction, mean wait."""
     rows = [r for r in comparison.table.rows if r["key"] != "*"]
-    out = {}
+    out: dict[str, tuple[str, str]] = {}
     for key, title in (("within_target_pct", "Within target, by centre"),
                        ("satisfied_pct", "Satisfied (4–5), by centre")):
         items = [(r["label"], r.get(key), display(r.get(key), "percent")) for r in rows]
         if any(v is not None for _, v, _ in items):
-            out[f"centres_{key}"] = bars(tr(lang, title), items, 100.0)
+            out[f"centres_{key}"] = tr(lang, title), bars(tr(lang, title), items, 100.0)
     waits = [(r["label"], None if r.get("wait_mean_s") is None else r["wait_mean_s"] / 60,
               display(r.get("wait_mean_s"), "seconds")) for r in rows]
     top = max((v for _, v, _ in waits if v is not None), default=0)
     if top:
-        out["centres_wait"] = bars(tr(lang, "Mean wait by centre (min)"), waits, top * 1.1)
+        title = tr(lang, "Mean wait by centre (min)")
+        out["centres_wait"] = title, bars(title, waits, top * 1.1)
     return out
