@@ -276,10 +276,7 @@ def refresh(conn: psycopg.Connection, centres: Iterable[str] | None = None,
             fold.write_targets()
             for day in sorted(days):
                 fold.rebuild_day(day, now)
-            conn.execute("SELECT set_config(%s, %s, true)", (CENTRE_SETTING, centre))
-            with only_centres(conn, [centre]):
-                for day in sorted(days):       # the long reports' daily rollups, as a centre
-                    rollups.write_day(QmarkCursor(conn), day)   # makes them
+            write_rollups(conn, centre, sorted(days))
 
             conn.execute(f"INSERT INTO {SCHEMA}.report_progress(centre_id, last_event_id) "
                          "VALUES (%s, %s) ON CONFLICT (centre_id) DO UPDATE SET "
@@ -287,6 +284,15 @@ def refresh(conn: psycopg.Connection, centres: Iterable[str] | None = None,
                          (centre, top))
             out[centre] = len(days)
     return out
+
+
+def write_rollups(conn: psycopg.Connection, centre: str, days: Iterable[str]) -> None:
+    """The long reports' daily rollups of these days of one centre, made as a centre makes
+    its own (shared/reports/columns.py), inside the caller's transaction."""
+    conn.execute("SELECT set_config(%s, %s, true)", (CENTRE_SETTING, centre))
+    with only_centres(conn, [centre]):
+        for day in days:
+            rollups.write_day(QmarkCursor(conn), day)   # type: ignore[arg-type]
 
 
 def can_refresh(conn: psycopg.Connection) -> bool:
