@@ -8,6 +8,7 @@ import logging
 import os
 import sqlite3
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -90,8 +91,7 @@ def check_header(path: Path) -> None:
     size = path.stat().st_size
     if size == 0:
         raise _damaged(path, "not a database: the file is empty (0 bytes)")
-    with path.open("rb") as f:
-        header = f.read(100)
+    header = _read_header(path)
     if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
         raise _damaged(path, "not a database: the file does not start with SQLite's header")
     page_size = int.from_bytes(header[16:18], "big")
@@ -102,6 +102,24 @@ def check_header(path: Path) -> None:
     valid_for, changes = header[92:96], header[24:28]
     if valid_for == changes and size < pages * page_size:
         raise _damaged(path, f"the file is truncated: {size} bytes of {pages * page_size}")
+
+
+_header_fds: dict[tuple[int, int], int] = {}
+_header_lock = threading.Lock()
+
+
+def _read_header(path: Path) -> bytes:
+    """The file's first 100 bytes, read through a descriptor this process keeps open. Closing
+    any descriptor of a file drops every POSIX lock the process holds on it — SQLite's locks
+    too — and another process may then take the file for unused and reset its WAL under this
+    process's live connections (seen as SQLITE_IOERR_SHORT_READ). So it is never closed."""
+    st = path.stat()
+    key = (st.st_dev, st.st_ino)
+    with _header_lock:
+        fd = _header_fds.get(key)
+        if fd is None:
+            fd = _header_fds[key] = os.open(path, os.O_RDONLY)
+    return os.pread(fd, 100, 0)
 
 
 def quick_check(db: sqlite_utils.Database, path: Path) -> None:
