@@ -9,9 +9,8 @@ Starts a throwaway PostgreSQL (Debian's binaries, as in the tests) and measures:
   week_offline_*          a week of the busiest centre (1,646 visitors a day, 7 days, bulk-made
                           with plain SQL in the shape the queue writes) shipped when the link
                           comes back: events and seconds to catch up
-  call_next_*             the queue's call_next p50/p99 with no shipping, then while a shipper
-                          works through a backlog in its own thread (same process, as in the
-                          server)
+  call_next_*             the queue's call_next p50/p99 with no shipping, then while the
+                          server's shipper (a process of its own) works through a backlog
 Benchmarks print figures; nothing here passes or fails.
 """
 
@@ -38,6 +37,7 @@ import psycopg  # noqa: E402
 
 from server import central_schema  # noqa: E402
 from server.shipping import Shipper  # noqa: E402
+from server.shipping_process import ShipperProcess  # noqa: E402
 from shared import store  # noqa: E402
 from shared.central_settings import CentralSettings  # noqa: E402
 from shared.clock import FakeClock  # noqa: E402
@@ -154,9 +154,9 @@ def _call_next_latencies(queue: LocalQueue, clock: FakeClock, n: int) -> list[fl
 
 def bench_call_next(cluster: Cluster, workdir: Path, calls: int, backlog_days: int,
                     rounds: int = 3) -> dict[str, Any]:
-    """call_next p50/p99 without shipping and while a shipper works through a backlog in its
-    own thread, in alternating rounds (the machine is shared: alternating spreads its noise
-    over both)."""
+    """call_next p50/p99 without shipping and while the server's shipper (a process of its
+    own) works through a backlog, in alternating rounds (the machine is shared: alternating
+    spreads its noise over both)."""
     latencies: dict[str, list[float]] = {"without": [], "while_shipping": []}
     shipped_meanwhile: list[int] = []
     backlog = 0
@@ -169,9 +169,14 @@ def bench_call_next(cluster: Cluster, workdir: Path, calls: int, backlog_days: i
             shipper = None
             if label == "while_shipping":
                 url = new_central(cluster, "bench_calls", "sumgait")
-                shipper = Shipper(db_path, CentralSettings(url, "sumgait"), load_config(),
-                                  batch_size=2000, idle_poll_s=0.05).start()
+                shipper = ShipperProcess(db_path, CentralSettings(url, "sumgait"),
+                                         load_config(), idle_poll_s=0.05).start()
             try:
+                if shipper:      # the process is up and shipping before the calls start
+                    deadline = time.monotonic() + 30
+                    while (shipper.status().acknowledged_id or 0) == 0 and \
+                            time.monotonic() < deadline:
+                        time.sleep(0.05)
                 latencies[label] += _call_next_latencies(queue, clock, calls)
                 if shipper:
                     shipped_meanwhile.append(shipper.status().acknowledged_id or 0)
