@@ -22,11 +22,15 @@ from shared.config import CentreConfig
 log = logging.getLogger(__name__)
 
 STOP_TIMEOUT_S = 10.0
+NICENESS = 10
 
 
 def _ship_forever(db_path: str, settings: CentralSettings, config: CentreConfig, stop: Any,
                   wake: Any, parent: int, options: dict[str, Any]) -> None:
-    """The process's body: Shipper's loop until `stop` is set or the server is gone."""
+    """The process's body: Shipper's loop until `stop` is set or the server is gone, at a
+    lower CPU priority than the queue's processes (shipping is background work)."""
+    with contextlib.suppress(OSError):
+        os.nice(NICENESS)
     with contextlib.suppress(Exception):
         from shared.logs import setup_logging
         from shared.paths import data_dir
