@@ -283,7 +283,7 @@ def bench_national(cluster: Cluster, centres: int, days: int, per_day: int,
             t0 = time.perf_counter()
             report = national_report(conn, request, ids, "en")
             t1 = time.perf_counter()
-            compare_centres(conn, request, ids, "en")
+            compare_centres(conn, request, ids, "en", together=report.summary)
             t2 = time.perf_counter()
             reports.append(t1 - t0)
             sides.append(t2 - t1)

@@ -146,7 +146,7 @@ def _national(url: str, lang: str, first: str | None, last: str | None, by: str,
         start, end = default_period(today)
         request = make_request(config, first or start, last or end, by)
         report = national_report(conn, request, chosen, lang)
-        comparison = compare_centres(conn, request, chosen, lang)
+        comparison = compare_centres(conn, request, chosen, lang, together=report.summary)
         as_of = {c: (d.strftime("%Y-%m-%d %H:%M UTC") if d else "—")
                  for c, d in facts_as_of(conn, chosen).items()}
     return report, comparison, known, as_of

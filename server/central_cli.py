@@ -165,7 +165,8 @@ def national_report_for(args: Any) -> Any:
                                priorities=args.priority, counters=args.counter,
                                staff=args.staff, known_staff=known)
         report = national_report(conn, request, chosen, args.lang)
-        report.tables.insert(1, compare_centres(conn, request, chosen, args.lang).table)
+        side = compare_centres(conn, request, chosen, args.lang, together=report.summary)
+        report.tables.insert(1, side.table)
     return report
 
 

@@ -50,7 +50,11 @@ class QmarkCursor:
         self.conn = conn
 
     def execute(self, text: str, params: Any = ()) -> Any:
-        return self.conn.execute(text.replace("%", "%%").replace("?", "%s"), params)
+        statement = text.replace("%", "%%").replace("?", "%s")
+        if text.lstrip().startswith("SELECT") and "FROM report_day_columns" in text:
+            # a year of packed columns: fetched in binary (bytea as is, not as hex text)
+            return self.conn.cursor(binary=True).execute(statement, params)
+        return self.conn.execute(statement, params)
 
 
 def _rollup_columns() -> dict[str, list[str]]:

@@ -146,8 +146,9 @@ class Comparison:
 
 
 def compare_centres(conn: psycopg.Connection, request: ReportRequest, centres: Sequence[str],
-                    lang: str = "az") -> Comparison:
-    """One row per centre, then the centres together: the agency's headline figures."""
+                    lang: str = "az", together: dict[str, Any] | None = None) -> Comparison:
+    """One row per centre, then the centres together: the agency's headline figures.
+    `together`: the national report's summary over the same centres, when already made."""
     centres = tuple(centres)
     columns = [Column("label", tr(lang, "Centre"), "text"),
                *[Column(k, tr(lang, label), kind) for k, label, kind in COMPARISON]]
@@ -157,6 +158,9 @@ def compare_centres(conn: psycopg.Connection, request: ReportRequest, centres: S
         groups.append(("*", centres, tr(lang, "All together")))
     fast = _fast(conn, request)
     for key, ids, name in groups:
+        if key == "*" and together is not None:
+            rows.append({**together, "key": key, "label": name})
+            continue
         if fast:
             with conn.transaction(force_rollback=True), only_centres(conn, ids):
                 figures = FastFigures(QmarkCursor(conn), request.scope()).tickets("all")
