@@ -14,7 +14,7 @@ from shared.errors import NovbeError
 from shared.reports.export import to_csv, to_json, to_text, to_xlsx
 from shared.reports.facts import FactStore
 from shared.reports.figures import known_values
-from shared.reports.report import build_report
+from shared.reports.report import Report, build_report
 from shared.reports.request import GROUPINGS, make_request
 from shared.service_day import service_day
 
@@ -35,6 +35,16 @@ def cmd_report(ctx: Any) -> int:
     args = ctx.args
     if args.format == "xlsx" and not args.out:
         raise NovbeError("--format xlsx writes a workbook: name it with --out FILE")
+    if args.central:
+        from server.central_cli import national_report_for
+
+        return _write(ctx, national_report_for(args))
+    return _write(ctx, _centre_report(ctx))
+
+
+def _centre_report(ctx: Any) -> Report:
+    """This centre's report, from its own queue file."""
+    args = ctx.args
     if not ctx.db_path.exists():
         raise NovbeError(f"no queue database at {ctx.db_path}")
     config = ctx.config
@@ -51,6 +61,12 @@ def cmd_report(ctx: Any) -> int:
         report = build_report(facts.conn, config, req, args.lang)
     finally:
         facts.close()
+    return report
+
+
+def _write(ctx: Any, report: Report) -> int:
+    """The report in the asked format, to --out or stdout."""
+    args, req = ctx.args, report.request
     table = args.table or f"by_{req.by}"
     if args.format == "xlsx":
         Path(args.out).write_bytes(to_xlsx(report))
@@ -95,4 +111,9 @@ def register(subparsers: Any) -> None:
                        ("staff", "staff member")):
         p.add_argument(f"--{name}", action="append", metavar=name.upper(),
                        help=f"only this {what} (repeatable)")
+    p.add_argument("--central", metavar="URL",
+                   help="national report from the central PostgreSQL (postgresql://…) instead "
+                        "of this centre's file")
+    p.add_argument("--centres", default="all", metavar="IDS",
+                   help="with --central: 'all' (default) or centre ids, comma-separated")
     p.set_defaults(func=cmd_report)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import math
@@ -22,7 +23,16 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from server import api, pages_counter, pages_manager, pages_phone, reports_routes, streams
+from server import (
+    api,
+    central_api,
+    pages_counter,
+    pages_manager,
+    pages_phone,
+    reports_routes,
+    shipping,
+    streams,
+)
 from server.accounts import Accounts
 from server.body_limit import BodyLimit
 from server.docs import add_offline_docs
@@ -156,11 +166,14 @@ def create_app(queue: Queue, config: CentreConfig | None = None, *,
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.lanes = Lanes.create()
         await hub.start()
+        app.state.shipper = shipping.start_for(config, db_path or getattr(queue, "path", None))
         app.state.ready.set()
         try:
             yield
         finally:
             await hub.stop()
+            if app.state.shipper is not None:
+                await asyncio.to_thread(app.state.shipper.stop)
 
     app = FastAPI(title="Növbə server", version="0.1.0", lifespan=lifespan,
                   docs_url=None, redoc_url=None,
@@ -170,6 +183,7 @@ def create_app(queue: Queue, config: CentreConfig | None = None, *,
     app.state.config = config
     app.state.accounts = accounts
     app.state.hub = hub
+    app.state.shipper = None   # set at start-up when the config has [central]
     app.state.clock = clock or getattr(queue, "clock", None) or SystemClock()
     app.state.throttle = SignInThrottle()
     app.state.secure_cookies = secure_cookies
@@ -186,6 +200,7 @@ def create_app(queue: Queue, config: CentreConfig | None = None, *,
     app.add_middleware(FastStreams)        # the streams skip the layers below
     app.add_middleware(BodyLimit, limits=limits)   # outermost: bodies capped before anything
     app.include_router(api.router)
+    app.include_router(central_api.router)
     app.include_router(streams.router)
     app.include_router(pages_counter.router)
     app.include_router(pages_phone.router)

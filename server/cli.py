@@ -137,7 +137,10 @@ def cmd_device(ctx: Any) -> int:
 
 
 def register(subparsers: Any) -> None:
-    """Add serve, staff and device to the novbe command line."""
+    """Add serve, staff, device and central to the novbe command line."""
+    from server import central_cli
+
+    central_cli.register(subparsers)
     p = subparsers.add_parser("serve", help="run the server (counter console, phone page, API)",
                               description="Run the Növbə server over the queue database.")
     p.add_argument("--host", default="127.0.0.1",

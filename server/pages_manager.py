@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse
 from server import offload
 from server.accounts import Forbidden, NotAuthorised, Session
 from server.auth import SESSION_COOKIE, check_form_post, session_of
+from server.central_api import central_line
 from server.web import language, render
 from shared.errors import QueueUnavailable
 from shared.i18n import tr
@@ -81,6 +82,7 @@ def live_page(request: Request) -> Response:
     session = manager_session(request)
     texts = {m: tr(lang, m) for m in JS_TEXTS}
     return render_manager(request, "manager.html", session, "live",
+                          central=central_line(request.app.state, lang),
                           texts_json=json.dumps(texts, ensure_ascii=False).replace("<", "\\u003c"))
 
 

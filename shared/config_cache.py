@@ -19,6 +19,7 @@ import pickle
 import sys
 from pathlib import Path
 
+from shared import central_settings
 from shared import config as config_module
 from shared.config import (
     CentreConfig,
@@ -31,12 +32,13 @@ log = logging.getLogger(__name__)
 
 CACHE_FORMAT = b"novbe-config-cache 1"
 # The code that decides what a valid file means and what a config holds: part of the key.
-SCHEMA_FILES = tuple(Path(__file__).with_name(name) for name in ("config.py", "config_schema.py"))
+SCHEMA_FILES = tuple(Path(__file__).with_name(name)
+                     for name in ("config.py", "config_schema.py", "central_settings.py"))
 
 # What a pickled CentreConfig is made of; the cache may construct nothing else.
 # The classes a cached config may hold: every dataclass of the modules that define a centre
 # config's parts (found, not listed, so a new settings table needs no edit here).
-CONFIG_MODULES = (config_module,)
+CONFIG_MODULES = (config_module, central_settings)
 _PARTS = {(m.__name__, name) for m in CONFIG_MODULES for name, obj in vars(m).items()
           if dataclasses.is_dataclass(obj) and isinstance(obj, type) and obj.__module__ == m.__name__
           } | {("datetime", "date"), ("datetime", "time"), ("builtins", "frozenset"),

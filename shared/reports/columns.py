@@ -71,13 +71,13 @@ def write_day(conn: sqlite3.Connection, day: str) -> None:
     names = ", ".join(n for n, _ in TICKET_SUMS)
     for dim in ROLLUP_TICKET_DIMS:
         conn.execute(f"INSERT INTO report_ticket_sums (service_day, dim, key, {names}) "
-                     f"SELECT ?, ?, * FROM ({ticket_sums_sql(TICKET_DIMENSIONS[dim], where)})",
+                     f"SELECT ?, ?, * FROM ({ticket_sums_sql(TICKET_DIMENSIONS[dim], where)}) AS s",
                      (day, dim, *params))
     where, params = scope.where("v", "visit")
     names = ", ".join(n for n, _ in VISIT_SUMS)
     for dim in ROLLUP_VISIT_DIMS:
         conn.execute(f"INSERT INTO report_visit_sums (service_day, dim, key, {names}) "
-                     f"SELECT ?, ?, * FROM ({visit_sums_sql(VISIT_DIMENSIONS[dim], where)})",
+                     f"SELECT ?, ?, * FROM ({visit_sums_sql(VISIT_DIMENSIONS[dim], where)}) AS s",
                      (day, dim, *params))
     words: dict[str, list[str]] = {w: [] for w in WORDS}
 
@@ -115,6 +115,7 @@ class _Columns:
         index: dict[str, dict[str, int]] = {w: {} for w in WORDS}
         tickets, visits, t_days, v_days = [], [], [], []
         self.days: list[str] = []
+        day_index: dict[str, int] = {}
         for day, words_json, t_blob, v_blob in cur.execute(
                 "SELECT service_day, words, tickets, visits FROM report_day_columns "
                 "WHERE service_day BETWEEN ? AND ? ORDER BY service_day",
@@ -134,9 +135,11 @@ class _Columns:
             tickets.append(self._recode(t, luts, ("service", "category", "priority")))
             visits.append(self._recode(v, luts, ("service", "category", "priority", "counter",
                                                  "staff")))
-            t_days.append(np.full(len(t), len(self.days), dtype=np.int32))
-            v_days.append(np.full(len(v), len(self.days), dtype=np.int32))
-            self.days.append(day)
+            if day not in day_index:      # the central copy has a row per centre and day
+                day_index[day] = len(self.days)
+                self.days.append(day)
+            t_days.append(np.full(len(t), day_index[day], dtype=np.int32))
+            v_days.append(np.full(len(v), day_index[day], dtype=np.int32))
         self.tickets = _concat(tickets, ("service", "category", "priority", "hour", "weekday",
                                          "wait", "abs_err"))
         self.visits = _concat(visits, ("service", "category", "priority", "hour", "counter",

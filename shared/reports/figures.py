@@ -61,7 +61,7 @@ class Cursor(Protocol):
 class Scope:
     """Which facts a figure counts: service days first_day…last_day (ISO dates, inclusive),
     optionally only some services, categories, priority classes, counters or staff members,
-    and — in the central copy — one centre."""
+    and — in the central copy — one centre, or several (a tuple of centre ids)."""
 
     first_day: str
     last_day: str
@@ -71,7 +71,7 @@ class Scope:
     counters: tuple[str, ...] = ()
     staff: tuple[str, ...] = ()
     centre_column: str | None = None
-    centre: str | None = None
+    centre: str | tuple[str, ...] | None = None
 
     @property
     def filtered(self) -> bool:
@@ -83,7 +83,10 @@ class Scope:
         """The WHERE clause of a fact table (kind: ticket | visit | counter) and its params."""
         parts = [f"{alias}.service_day BETWEEN ? AND ?"]
         params: list[Any] = [self.first_day, self.last_day]
-        if self.centre_column:
+        if self.centre_column and isinstance(self.centre, tuple):
+            parts.append(f"{alias}.{self.centre_column} IN ({','.join('?' * len(self.centre))})")
+            params.extend(self.centre)
+        elif self.centre_column:
             parts.append(f"{alias}.{self.centre_column} = ?")
             params.append(self.centre)
 
