@@ -4,9 +4,9 @@ made by openssl), secure session cookies, and the open-file limit raised at star
 from __future__ import annotations
 
 import resource
-import ssl
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import time
