@@ -1,8 +1,10 @@
 """Fan-out of queue events: one poller reads the queue's event table, encodes each new batch as
-Server-Sent Events once, keeps the recent batches in a ring and wakes every stream through one
-shared future. Each stream then writes the bytes it has not sent yet — no per-subscriber queue,
-no generator chain, no copy per subscriber. A stream that fell behind (a slow phone) catches up
-from the ring, or from the database if it is further back; it never holds up the others.
+Server-Sent Events once, keeps the recent batches in a ring and wakes every stream (one future
+each, set in one loop). Each stream then writes the bytes it has not sent yet — no
+per-subscriber queue, no generator chain, no copy per subscriber. The next batch is read as
+soon as every stream has written the last one, so events that come meanwhile go out together.
+A stream that fell behind (a slow phone) catches up from the ring, or from the database if it
+is further back; it never holds up the others.
 
 The hub also re-checks, every RECHECK_SECONDS and at once when asked, that every open stream's
 credential (device token or staff session) is still live, and ends the streams that lost it."""
@@ -28,6 +30,8 @@ HEARTBEAT_SECONDS = 15.0   # a keep-alive to every stream after this long withou
 RECHECK_SECONDS = 1.0      # how often open streams' credentials are checked again
 BATCH = 500
 RING_EVENTS = 4096         # events kept encoded for streams that are a little behind
+DRAIN_SECONDS = 0.05       # the next broadcast waits for every stream to have written the last
+                           # one, but never longer than this for a stream stuck on a slow socket
 KEEP_ALIVE = b": keep-alive\n\n"
 
 
@@ -87,12 +91,14 @@ class EventHub:
         self.beats = 0                      # heartbeats sent so far
         self._ring: deque[Batch] = deque()
         self._ring_events = 0
-        self._changed: asyncio.Future[None] | None = None
+        self._waiters: list[asyncio.Future[None]] = []
         self._wake: asyncio.Event | None = None
         self._recheck: asyncio.Event | None = None
         self._tasks: list[asyncio.Task] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._subs: set[Subscription] = set()
+        self._parked = 0                    # streams waiting since the last broadcast
+        self._drained: asyncio.Event | None = None
         self.closed = False
 
     @property
@@ -103,7 +109,7 @@ class EventHub:
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
         self._recheck = asyncio.Event()
-        self._changed = self._loop.create_future()
+        self._drained = asyncio.Event()
         self.last_id = await asyncio.to_thread(self.queue.last_event_id)
         self._tasks = [asyncio.create_task(self._run(), name="novbe-event-hub")]
         if self.live_credentials is not None:
@@ -134,11 +140,22 @@ class EventHub:
 
     def unsubscribe(self, sub: Subscription) -> None:
         self._subs.discard(sub)
+        self._check_drained()
 
-    async def changed(self) -> None:
-        """Wait until the next broadcast (new events, a heartbeat, a stream ended, the close)."""
-        assert self._changed is not None
-        await asyncio.shield(self._changed)
+    def _check_drained(self) -> None:
+        if self._drained is not None and self._parked >= len(self._subs):
+            self._drained.set()
+
+    async def changed(self, counted: bool = True) -> None:
+        """Wait until the next broadcast (new events, a heartbeat, a stream ended, the close).
+        A subscribed stream waiting here has written everything it had (`counted`)."""
+        assert self._loop is not None
+        waiter = self._loop.create_future()   # its own: a client leaving cancels only this
+        self._waiters.append(waiter)
+        if counted:
+            self._parked += 1
+            self._check_drained()
+        await waiter
 
     def since(self, cursor: int) -> bytes | None:
         """The encoded events after `cursor` from the ring: b"" if there are none yet, None if
@@ -176,13 +193,24 @@ class EventHub:
                 beats = self.beats
                 yield []
                 continue
-            await self.changed()
+            await self.changed(counted=False)
 
     # ---- the hub's side -------------------------------------------------------------------
     def _broadcast(self) -> None:
-        assert self._loop is not None and self._changed is not None
-        done, self._changed = self._changed, self._loop.create_future()
-        done.set_result(None)
+        waiters, self._waiters = self._waiters, []
+        self._parked = 0
+        if self._drained is not None and self._subs:
+            self._drained.clear()
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+    async def _drain(self) -> None:
+        """Let every stream write the last broadcast before the next one: events that come
+        meanwhile go out together in one write per stream instead of one write each."""
+        assert self._drained is not None
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._drained.wait(), DRAIN_SECONDS)
 
     def _publish(self, events: list[Event]) -> None:
         parts = [sse_event(e) for e in events]
@@ -198,8 +226,7 @@ class EventHub:
         self.closed = True
         for sub in self._subs:
             sub.ended = True
-        if self._changed is not None:
-            self._broadcast()
+        self._broadcast()
 
     def close_streams(self) -> None:
         """End every open stream (thread-safe): used before the server shuts down."""
@@ -220,9 +247,10 @@ class EventHub:
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+            await self._drain()            # the previous broadcast is written: read at once
             self._wake.clear()
             try:
-                while True:    # at once: the previous broadcast is done when we get here
+                while True:
                     batch = await asyncio.to_thread(self.queue.events, self.last_id, BATCH)
                     if not batch:
                         break
