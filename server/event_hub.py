@@ -15,6 +15,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -64,15 +65,25 @@ class Batch:
         return b"".join(p for e, p in zip(self.events, self.parts, strict=True) if e.id > cursor)
 
 
+def chunk(data: bytes) -> bytes:
+    """Bytes as one HTTP/1.1 chunk (the framing of a response without Content-Length)."""
+    return b"%x\r\n%b\r\n" % (len(data), data)
+
+
 class Subscription:
     """An open stream as the hub sees it: the credential it was opened with (None: a phone's
-    ticket token, which is never revoked) and whether it must end."""
+    ticket token, which is never revoked), whether it must end, the last event id it has sent,
+    and — while it is caught up and idle — how the hub may write the next batch to its socket
+    itself (`direct`: returns False when it cannot, e.g. the socket's buffer is full)."""
 
-    __slots__ = ("credential", "ended")
+    __slots__ = ("credential", "ended", "cursor", "direct", "waiter")
 
-    def __init__(self, credential: str | None):
+    def __init__(self, credential: str | None, cursor: int = 0):
         self.credential = credential
         self.ended = False
+        self.cursor = cursor
+        self.direct: Callable[[bytes], bool] | None = None
+        self.waiter: asyncio.Future[None] | None = None
 
 
 class EventHub:
@@ -98,6 +109,7 @@ class EventHub:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._subs: set[Subscription] = set()
         self._parked = 0                    # streams waiting since the last broadcast
+        self._broadcast_cost = 0.0          # seconds the last broadcast took on the loop
         self._drained: asyncio.Event | None = None
         self.closed = False
 
@@ -133,8 +145,8 @@ class EventHub:
             self._call_in_loop(self._recheck.set)
 
     # ---- the streams' side ----------------------------------------------------------------
-    def subscribe(self, credential: str | None) -> Subscription:
-        sub = Subscription(credential)
+    def subscribe(self, credential: str | None, cursor: int = 0) -> Subscription:
+        sub = Subscription(credential, cursor)
         self._subs.add(sub)
         return sub
 
@@ -146,15 +158,25 @@ class EventHub:
         if self._drained is not None and self._parked >= len(self._subs):
             self._drained.set()
 
-    async def changed(self, counted: bool = True) -> None:
-        """Wait until the next broadcast (new events, a heartbeat, a stream ended, the close).
-        A subscribed stream waiting here has written everything it had (`counted`)."""
+    async def idle(self, sub: Subscription, direct: Callable[[bytes], bool] | None) -> None:
+        """A caught-up stream waits: the hub writes new batches and keep-alives to its socket
+        itself (through `direct`) and wakes it only when it must act — it fell behind, its
+        socket is full, or it must end."""
+        assert self._loop is not None
+        sub.direct = direct
+        sub.waiter = self._loop.create_future()
+        self._parked += 1
+        self._check_drained()
+        try:
+            await sub.waiter
+        finally:
+            sub.direct = sub.waiter = None
+
+    async def changed(self) -> None:
+        """Wait until the next broadcast (for streams that filter events: the phone's)."""
         assert self._loop is not None
         waiter = self._loop.create_future()   # its own: a client leaving cancels only this
         self._waiters.append(waiter)
-        if counted:
-            self._parked += 1
-            self._check_drained()
         await waiter
 
     def since(self, cursor: int) -> bytes | None:
@@ -193,24 +215,45 @@ class EventHub:
                 beats = self.beats
                 yield []
                 continue
-            await self.changed(counted=False)
+            await self.changed()
 
     # ---- the hub's side -------------------------------------------------------------------
-    def _broadcast(self) -> None:
+    def _broadcast(self, frame: bytes | None = None, after: int = -1,
+                   until: int = -1) -> None:
+        """Tell the streams: write `frame` (an HTTP chunk of the events after `after`, up to
+        `until`; or a keep-alive when after == until) straight to every idle, caught-up stream
+        that can take it; wake the others (and the filtering streams) to act themselves."""
         waiters, self._waiters = self._waiters, []
-        self._parked = 0
-        if self._drained is not None and self._subs:
-            self._drained.clear()
+        written = 0
+        for sub in self._subs:
+            if sub.waiter is None:                # busy writing: it will see the news itself
+                continue
+            if (frame is not None and not sub.ended and sub.direct is not None
+                    and sub.cursor == after and sub.direct(frame)):
+                sub.cursor = until
+                written += 1                      # still idle: nothing to wake
+            elif not sub.waiter.done():
+                sub.waiter.set_result(None)
+        self._parked = written
+        if self._drained is not None:
+            if self._parked >= len(self._subs):
+                self._drained.set()
+            else:
+                self._drained.clear()
         for waiter in waiters:
             if not waiter.done():
                 waiter.set_result(None)
 
     async def _drain(self) -> None:
-        """Let every stream write the last broadcast before the next one: events that come
-        meanwhile go out together in one write per stream instead of one write each."""
+        """Let every stream write the last broadcast before the next one, and give the event
+        loop as long again for everything else (requests) before the next: events that come
+        meanwhile go out together, in one write per stream instead of one write each."""
         assert self._drained is not None
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._drained.wait(), DRAIN_SECONDS)
+        if self._broadcast_cost > 0:
+            await asyncio.sleep(min(self._broadcast_cost, DRAIN_SECONDS))
+            self._broadcast_cost = 0.0
 
     def _publish(self, events: list[Event]) -> None:
         parts = [sse_event(e) for e in events]
@@ -219,8 +262,10 @@ class EventHub:
         self._ring_events += len(events)
         while self._ring_events > RING_EVENTS and len(self._ring) > 1:
             self._ring_events -= len(self._ring.popleft().events)
-        self.last_id = batch.last_id
-        self._broadcast()
+        after, self.last_id = self.last_id, batch.last_id
+        started = time.perf_counter()
+        self._broadcast(chunk(batch.encoded), after, batch.last_id)
+        self._broadcast_cost = time.perf_counter() - started
 
     def _close_all(self) -> None:
         self.closed = True
@@ -264,7 +309,7 @@ class EventHub:
                 log.exception("event hub read failed")
             if loop.time() - last_sent >= self.heartbeat_seconds:
                 self.beats += 1
-                self._broadcast()
+                self._broadcast(chunk(KEEP_ALIVE), self.last_id, self.last_id)
                 last_sent = loop.time()
 
     async def _watch(self) -> None:
