@@ -29,6 +29,9 @@ Figures:
                               the server's and the round trips include it
   cpu_model / cpus / load_*   the machine, and its 1-minute load average before and after the
                               run (other work on the machine makes every figure worse)
+Every Next is one commit with synchronous=FULL (a disk flush each, a few ms on a virtual disk):
+60 Nexts at one instant wait for 60 flushes one after the other, whatever the server does.
+--no-fsync (diagnostic only) shows the server's own share without them.
 Benchmarks print figures; nothing here passes or fails. Loopback only; it stops by itself.
 """
 
