@@ -84,6 +84,19 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class NovbeApp(FastAPI):
+    """FastAPI with two layers outside its whole middleware stack: BodyLimit first (bodies
+    capped before anything reads them) and FastStreams (the event streams, written straight to
+    the connection without a single FastAPI or Starlette layer per chunk)."""
+
+    def __init__(self, limits: Limits, **kwargs: Any):
+        self.limits = limits
+        super().__init__(**kwargs)
+
+    def build_middleware_stack(self) -> Any:
+        return BodyLimit(FastStreams(super().build_middleware_stack()), self.limits)
+
+
 def _error(exc: Exception, status: int, name: str | None = None,
            headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse({"error": name or type(exc).__name__, "message": str(exc)},
@@ -175,7 +188,7 @@ def create_app(queue: Queue, config: CentreConfig | None = None, *,
             if app.state.shipper is not None:
                 await asyncio.to_thread(app.state.shipper.stop)
 
-    app = FastAPI(title="Növbə server", version="0.1.0", lifespan=lifespan,
+    app = NovbeApp(limits, title="Növbə server", version="0.1.0", lifespan=lifespan,
                   docs_url=None, redoc_url=None,
                   description="The queue of a social-services centre over HTTP: counter "
                               "console, phone ticket page, JSON API and live events.")
@@ -197,8 +210,6 @@ def create_app(queue: Queue, config: CentreConfig | None = None, *,
     app.add_exception_handler(sqlite3.DatabaseError, _database_error)
 
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(FastStreams)        # the streams skip the layers below
-    app.add_middleware(BodyLimit, limits=limits)   # outermost: bodies capped before anything
     app.include_router(api.router)
     app.include_router(central_api.router)
     app.include_router(streams.router)
