@@ -153,7 +153,8 @@ def compare_centres(conn: psycopg.Connection, request: ReportRequest, centres: S
     columns = [Column("label", tr(lang, "Centre"), "text"),
                *[Column(k, tr(lang, label), kind) for k, label, kind in COMPARISON]]
     rows = []
-    groups = [(cid, (cid,), centre_name(centre_config(conn, cid), lang)) for cid in centres]
+    groups: list[tuple[str, tuple[str, ...], str]] = [
+        (cid, (cid,), centre_name(centre_config(conn, cid), lang)) for cid in centres]
     if len(centres) > 1:
         groups.append(("*", centres, tr(lang, "All together")))
     fast = _fast(conn, request)
@@ -166,7 +167,7 @@ def compare_centres(conn: psycopg.Connection, request: ReportRequest, centres: S
                 figures = FastFigures(QmarkCursor(conn), request.scope()).tickets("all")
         else:
             centre = ids[0] if len(ids) == 1 else ids
-            figures = ticket_figures(conn, request.scope(CENTRE_COLUMN, centre),  # type: ignore[arg-type]
+            figures = ticket_figures(conn, request.scope(CENTRE_COLUMN, centre),
                                      "all", POSTGRES)
         rows.append({"key": key, "label": name, **figures.get("all", {"issued": 0})})
     title = tr(lang, "Centres side by side")

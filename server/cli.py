@@ -74,7 +74,7 @@ def cmd_serve(ctx: Any) -> int:
 def cmd_staff(ctx: Any) -> int:
     accounts = _accounts(ctx)
     try:
-        action, name = ctx.args.staff_action, getattr(ctx.args, "name", None)
+        action, name = ctx.args.staff_action, str(getattr(ctx.args, "name", ""))
         if action == "list":
             for staff, role in accounts.staff_roles().items():
                 ctx.out(f"{staff}\t{role}")
@@ -108,11 +108,11 @@ def _counter_list(ctx: Any, text: str | None) -> list[str]:
 def cmd_device(ctx: Any) -> int:
     accounts = _accounts(ctx)
     try:
-        action, name = ctx.args.device_action, getattr(ctx.args, "name", None)
+        action, name = ctx.args.device_action, str(getattr(ctx.args, "name", ""))
         if action == "list":
-            counters = accounts.device_counters()
+            held = accounts.device_counters()
             for device, role in accounts.device_roles().items():
-                named = f"\tcounters {','.join(counters.get(device, [])) or '-'}" \
+                named = f"\tcounters {','.join(held.get(device, [])) or '-'}" \
                     if role == "counter" else ""
                 ctx.out(f"{device}\t{role}{named}")
         elif action == "add":

@@ -137,6 +137,6 @@ def m007_central_config_versions(db: sqlite_utils.Database) -> None:
     """The centre's config as it was (names of services, categories, counters; targets; time
     zone), one row per version keyed by its hash and the first event it applies to: shipped
     beside the event log so the central copy can name what the events name (issue 14)."""
-    db["config_versions"].create({"hash": str, "from_event_id": int, "recorded_at": float,
+    db.table("config_versions").create({"hash": str, "from_event_id": int, "recorded_at": float,
                                   "body": str}, pk=("hash", "from_event_id"),
                                  not_null={"from_event_id", "recorded_at", "body"})

@@ -49,7 +49,8 @@ class ReportRequest:
     def days(self) -> int:
         return (self.last_day - self.first_day).days + 1
 
-    def scope(self, centre_column: str | None = None, centre: str | None = None) -> Scope:
+    def scope(self, centre_column: str | None = None,
+              centre: str | tuple[str, ...] | None = None) -> Scope:
         return Scope(self.first_day.isoformat(), self.last_day.isoformat(), self.services,
                      self.categories, self.priorities, self.counters, self.staff,
                      centre_column, centre)
