@@ -203,9 +203,10 @@ def backup(db: sqlite_utils.Database, path: Path) -> Path:
 
 def copy_to(conn: sqlite3.Connection, target: Path) -> None:
     """A consistent copy of a live database (other processes may go on writing meanwhile)."""
-    dest = sqlite3.connect(str(target))
+    dest = sqlite3.connect(str(target), isolation_level=None)
     try:
         conn.backup(dest)
+        dest.execute("PRAGMA journal_mode = DELETE")   # one self-contained file, no -wal beside
     finally:
         dest.close()
 
