@@ -18,7 +18,7 @@ from typing import Any
 
 from server import accounts_schema
 from shared import store
-from shared.errors import NovbeError
+from shared.errors import NovbeError, QueueUnavailable
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 COUNTER_RE = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
@@ -129,32 +129,37 @@ class Accounts:
         accounts_schema.migrate(self.db, self.path)
         self._lock = threading.RLock()
         self._readers = threading.local()
-        self._all_readers: list[sqlite3.Connection] = []
+        self._all_readers: list[store.ReadConnection] = []
+        self._closed = False
         self._dummy: str | None = None
 
     def close(self) -> None:
         with self._lock:
-            for conn in self._all_readers:
-                conn.close()
-            self._all_readers.clear()
+            readers, self._all_readers = self._all_readers, []
+            self._closed = True
+        for reader in readers:
+            reader.close()
+        with self._lock:
             self._conn.close()
 
-    def _reader(self) -> sqlite3.Connection:
-        conn = getattr(self._readers, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(str(self.path), timeout=store.BUSY_TIMEOUT_MS / 1000,
-                                   isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA query_only = 1")
-            self._readers.conn = conn
+    def _reader(self) -> store.ReadConnection:
+        reader: store.ReadConnection | None = getattr(self._readers, "reader", None)
+        if reader is None:
             with self._lock:
-                self._all_readers.append(conn)
-        return conn
+                if self._closed:
+                    raise QueueUnavailable(f"the accounts of {self.path} are closed")
+                reader = store.ReadConnection(self.path, store.BUSY_TIMEOUT_MS / 1000)
+                self._all_readers.append(reader)
+            self._readers.reader = reader
+        return reader
 
     def _one(self, sql: str, params: Any = ()) -> Any:
-        return self._reader().execute(sql, params).fetchone()
+        with self._reader().using() as conn:
+            return conn.execute(sql, params).fetchone()
 
     def _all(self, sql: str, params: Any = ()) -> list[Any]:
-        return self._reader().execute(sql, params).fetchall()
+        with self._reader().using() as conn:
+            return conn.execute(sql, params).fetchall()
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
