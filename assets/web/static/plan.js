@@ -1,0 +1,18 @@
+/* Növbə staffing planner page: the learned-day fields, the working sign, printing. */
+(function () {
+  var form = document.getElementById("plan-form"), pick = document.getElementById("scenario");
+  function learned() {
+    var on = pick.value === "learned";
+    document.querySelectorAll(".learned").forEach(function (el) { el.hidden = !on; });
+  }
+  pick.addEventListener("change", learned); learned();
+  var printer = document.getElementById("print-plan");
+  if (printer) { printer.addEventListener("click", function () { window.print(); }); }
+  form.addEventListener("submit", function () {
+    var box = document.getElementById("plan-working"), secs = document.getElementById("plan-seconds");
+    var started = Date.now();
+    box.classList.add("on");
+    document.getElementById("make-plan").disabled = true;
+    setInterval(function () { secs.textContent = Math.round((Date.now() - started) / 1000) + " s"; }, 1000);
+  });
+})();
