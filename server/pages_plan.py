@@ -18,9 +18,9 @@ from fastapi import APIRouter, Query, Request, Response
 
 from server import offload
 from server.pages_manager import manager_session, render_manager
+from server.web import language
 from shared.errors import NovbeError
 from shared.i18n import ntr, tr
-from server.web import language
 
 router = APIRouter(include_in_schema=False)
 
@@ -179,8 +179,7 @@ def localise_chart(svg: str, lang: str) -> str:
     def t(msgid: str, **kw: Any) -> str:
         return escape(tr(lang, msgid, **kw))
     svg = re.sub(r"(\d+) counter-hours, (\S+) within target \(bars: counters open, line: p90 "
-                 r"wait\)", lambda m: t("{hours} counter-hours, {pct} within target (bars: "
-                                        "counters open; line: p90 wait)",
+                 r"wait\)", lambda m: t("{hours} counter-hours, {pct} within target",
                                         hours=m[1], pct=m[2]), svg)
     svg = re.sub(r" (\d\d):00: (\d+) counters, (\S+) within target</title>",
                  lambda m: " " + t("{hour}:00: {n} counters open, {pct} within target",

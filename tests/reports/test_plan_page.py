@@ -8,7 +8,7 @@ import re
 
 from tests.reports.known_day import DAY, build_known_day
 from tests.reports.test_routes import manager
-from tests.server.live import StaffClient, LiveServer
+from tests.server.live import LiveServer, StaffClient
 
 LEARNED = f"/manager/plan?scenario=learned&first={DAY}&last={DAY}&lang=en"
 
