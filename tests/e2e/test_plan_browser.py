@@ -31,16 +31,26 @@ def test_manager_plans_a_learned_day_and_compares_a_change(browser, server: Live
     expect(page.locator("#first")).to_be_visible()
     page.fill("#first", DAY)
     page.fill("#last", DAY)
-    page.fill("#target", "150")
+    # The working sign: the page's own submit handler runs; this one only holds the page here.
+    page.evaluate("document.getElementById('plan-form')"
+                  ".addEventListener('submit', e => e.preventDefault())")
     page.click("#make-plan")
+    expect(page.locator("#plan-working")).to_be_visible()
+    expect(page.locator("#make-plan")).to_be_disabled()
+    expect(page.locator("#plan-seconds")).to_have_text(re.compile(r"\d+ s"))
+    page.screenshot(path=artifacts / "plan-0-working.png")
+
+    page.goto(f"{server.url}/manager/plan?scenario=learned&first={DAY}&last={DAY}&target=150"
+              "&lang=en")
     expect(page.locator("#plan-error")).to_contain_text("percentage from 1 to 100, not 150")
+    expect(page.locator("#target")).to_have_value("150")                 # shown back to fix
     page.screenshot(path=artifacts / "plan-1-bad-target.png", full_page=True)
 
     page.fill("#target", "90")
     page.fill("#change-n", "2")
     page.select_option("#change-from", "9")
     page.select_option("#change-to", "10")
-    page.click("#make-plan")
+    page.click("#make-plan")                                 # the real run
     expect(page.locator("#plan-chart svg")).to_be_visible()
     expect(page.locator("#plan-chart svg polyline")).to_have_count(2)     # two plans' waits
     expect(page.locator("#p-target")).to_have_text("90 %")

@@ -8,6 +8,10 @@
   pick.addEventListener("change", learned); learned();
   var printer = document.getElementById("print-plan");
   if (printer) { printer.addEventListener("click", function () { window.print(); }); }
+  window.addEventListener("pageshow", function () {      // back to a page kept in the cache
+    document.getElementById("plan-working").classList.remove("on");
+    document.getElementById("make-plan").disabled = false;
+  });
   form.addEventListener("submit", function () {
     var box = document.getElementById("plan-working"), secs = document.getElementById("plan-seconds");
     var started = Date.now();
