@@ -108,6 +108,18 @@ def check_form(form: PlanForm, lang: str) -> PlanAsk:
     return PlanAsk(form.scenario, first, last, target / 100, change)
 
 
+@dataclass
+class PlanProgress:
+    """How far the running plan is: hours worked out of the day's hours (read by the page)."""
+
+    total: int
+    done: int = 0
+
+    def step(self, _message: str) -> None:
+        """find_plan's progress callback: one call per hour settled (then per correction)."""
+        self.done = min(self.done + 1, self.total)
+
+
 def gate_of(app: Any) -> threading.Lock:
     """The app's one-plan-at-a-time lock (made on first use)."""
     state = app.state
@@ -157,7 +169,10 @@ def run_plan(request: Request, ask: PlanAsk, lang: str) -> dict[str, Any]:
                                           "planned day ({first}:00–{last}:00).",
                                     begin=f"{begin:02d}", end=f"{end:02d}",
                                     first=f"{hours[0]:02d}", last=f"{hours[-1] + 1:02d}")) from None
-    best = find_plan(scenario, ask.target)
+    progress = PlanProgress(total=len(hours))
+    state.plan_progress = progress
+    best = find_plan(scenario, ask.target, progress=progress.step)
+    progress.done = progress.total
     best.label = tr(lang, "Plan for {pct} %", pct=round(ask.target * 100))
     results = [best]
     if ask.change:
@@ -203,6 +218,16 @@ def _page(request: Request, session: Any, form: PlanForm, status: int = 200,
         hours=list(range(7, 22)))
 
 
+@router.get("/manager/plan/progress.json")
+def plan_progress(request: Request) -> dict[str, Any]:
+    """Whether a plan is being worked out, and how many of its hours are done."""
+    manager_session(request)
+    running = gate_of(request.app).locked()
+    progress = getattr(request.app.state, "plan_progress", None)
+    return {"running": running, "done": progress.done if progress else 0,
+            "total": progress.total if progress else 0}
+
+
 @router.get("/manager/plan")
 async def plan_page(request: Request, scenario: Field = "", first: Field = "", last: Field = "",
                     target: Field = "90", change_kind: Field = "close", change_n: Field = "",
@@ -223,6 +248,7 @@ async def plan_page(request: Request, scenario: Field = "", first: Field = "", l
         return _page(request, session, form, 409, tr(
             lang, "Another staffing plan is being worked out right now. Try again when it is "
                   "done (a busy day takes about a minute)."))
+    request.app.state.plan_progress = None        # not the last run's count
     try:
         # The read lane: a plan holds one of its many threads, never a counter action's writer.
         outcome = await offload.read(request, run_plan, request, ask, lang)

@@ -19,13 +19,16 @@ def text(r) -> str:
 
 def test_only_managers_plan(server: LiveServer):
     """Counter staff get 403 on the plan page; strangers 401; a manager sees the form."""
-    r = server.staff_client("rauf").get("/manager/plan?lang=en")
-    assert r.status_code == 403 and "rauf is not a manager" in text(r)
-    assert StaffClient(server.url).get("/manager/plan").status_code == 401
+    rauf = server.staff_client("rauf")
+    for path in ("/manager/plan?lang=en", "/manager/plan?scenario=busy&target=90&lang=en"):
+        r = rauf.get(path)
+        assert r.status_code == 403 and "rauf is not a manager" in text(r), path
+        assert StaffClient(server.url).get(path).status_code == 401, path
     r = manager(server).get("/manager/plan?lang=en")
     assert r.status_code == 200
     assert 'id="plan-form"' in r.text and 'href="/manager/plan"' in r.text
     assert "plan-chart" not in r.text
+    assert re.findall(r'<option value="(\w+)"', r.text)[:3] == ["normal", "busy", "learned"]
 
 
 def test_a_learned_day_is_planned_and_compared(server: LiveServer):
@@ -76,15 +79,22 @@ def test_bad_input_is_named_on_the_page(server: LiveServer):
 
 def test_a_second_plan_while_one_runs_is_refused(server: LiveServer):
     """While a plan is being worked out (its gate held), another is refused with 409 and a
-    message, not queued; once it is done, planning works again."""
+    message, not queued, and the progress says it runs; once done, planning works again and
+    the progress counts every hour of the day worked out."""
     build_known_day(server.queue, server.clock)
     client = manager(server)
     client.get("/manager/plan?lang=en")
     app = server.handle.app
     from server.pages_plan import gate_of
 
+    assert client.get("/manager/plan/progress.json").json() == {"running": False, "done": 0,
+                                                                 "total": 0}
     with gate_of(app):
         r = client.get(f"{LEARNED}&target=90")
         assert r.status_code == 409
         assert "Another staffing plan is being worked out right now" in text(r)
+        assert client.get("/manager/plan/progress.json").json()["running"] is True
     assert client.get(f"{LEARNED}&target=90").status_code == 200
+    assert client.get("/manager/plan/progress.json").json() == {"running": False, "done": 2,
+                                                                 "total": 2}   # 09:00, 10:00
+    assert server.staff_client("rauf").get("/manager/plan/progress.json").status_code == 403

@@ -17,6 +17,17 @@
     var started = Date.now();
     box.classList.add("on");
     document.getElementById("make-plan").disabled = true;
+    var shown = document.getElementById("plan-progress"), words = box.getAttribute("data-progress");
     setInterval(function () { secs.textContent = Math.round((Date.now() - started) / 1000) + " s"; }, 1000);
+    setInterval(function () {                            // the server's count of hours worked out
+      fetch("/manager/plan/progress.json", {credentials: "same-origin"})
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (p) {
+          if (p && p.running && p.total) {
+            shown.textContent = "— " + words.replace("{done}", p.done).replace("{total}", p.total);
+          }
+        })
+        .catch(function () {});
+    }, 1500);
   });
 })();
