@@ -173,7 +173,7 @@ def run_plan(request: Request, ask: PlanAsk, lang: str) -> dict[str, Any]:
     state.plan_progress = progress
     best = find_plan(scenario, ask.target, progress=progress.step)
     progress.done = progress.total
-    best.label = tr(lang, "Plan for {pct} %", pct=round(ask.target * 100))
+    best.label = tr(lang, "Plan for {pct} %", pct=f"{ask.target * 100:g}")
     results = [best]
     if ask.change:
         changed = evaluate(scenario, best.plan.changed(change_hours, ask.change[2]),
