@@ -3,7 +3,6 @@ call the JSON API (with the session's CSRF token) and follow the event stream.""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from typing import Annotated, Any
 
@@ -15,6 +14,7 @@ from server.accounts import Forbidden, NotAuthorised, Session
 from server.auth import SESSION_COOKIE, check_form_post, session_of
 from server.counter_claims import CounterHeld, taken_over_by
 from server.counter_claims import open_counter as claim_counter
+from server.sign_in import sign_in_page
 from server.views import ERROR_TEXTS, GENERIC_ERROR, MODE_TEXTS, console_view, service_name
 from server.web import language, render
 from shared.errors import NovbeError
@@ -36,10 +36,6 @@ JS_TEXTS = ("Live", "Reconnecting…", "Waited", "Being served", "Called", "No v
 
 def _redirect(url: str = "/counter") -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
-
-
-def _client(request: Request) -> str:
-    return request.client.host if request.client else "?"
 
 
 def error_page(request: Request, exc: NovbeError, headers: dict[str, str] | None) -> Response:
@@ -100,33 +96,8 @@ def console(request: Request) -> Response:
 
 @router.post("/counter/login")
 async def login(request: Request, username: Short, password: Short) -> Response:
-    """Sign in. The throttle may slow the attempt down (a wait on the event loop, no thread
-    held) or refuse it; the password check runs in its own small lane."""
-    check_form_post(request, None, None)
-    throttle = request.app.state.throttle
-    accounts = request.app.state.accounts
-    attempt = throttle.begin(username, _client(request))
-
-    def sign_in() -> str | None:      # the check and the session in one trip to a thread
-        if not accounts.check_password(username, password):
-            return None
-        return accounts.start_session(username)[0]
-    try:
-        if attempt.delay:
-            await asyncio.sleep(attempt.delay)
-        sid = await offload.password(request, sign_in)
-    except BaseException:
-        throttle.cancel(attempt)
-        raise
-    if sid is None:
-        throttle.failed(attempt)
-        return render(request, "login.html", status_code=401,
-                      error=tr(language(request), "Wrong name or password"))
-    throttle.succeeded(attempt)
-    response = _redirect()
-    response.set_cookie(SESSION_COOKIE, sid, httponly=True, samesite="strict",
-                        secure=request.app.state.secure_cookies, path="/")
-    return response
+    """Sign in (throttled; the password checked in its own lane), then on to /counter."""
+    return await sign_in_page(request, username, password, "login.html", "/counter")
 
 
 @router.post("/counter/open")

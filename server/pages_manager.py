@@ -4,7 +4,6 @@ them; counter staff get 403."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import threading
 from typing import Annotated, Any
@@ -16,6 +15,7 @@ from server import offload
 from server.accounts import Forbidden, NotAuthorised, Session
 from server.auth import SESSION_COOKIE, check_form_post, session_of
 from server.central_api import central_line
+from server.sign_in import sign_in_page
 from server.web import language, render
 from shared.errors import QueueUnavailable
 from shared.i18n import tr
@@ -102,34 +102,8 @@ async def live_data(request: Request) -> dict[str, Any]:
 
 @router.post("/manager/login")
 async def login(request: Request, username: Short, password: Short) -> Response:
-    """Sign in as the counter console does (throttled; the password checked in its own lane),
-    then back to /manager."""
-    check_form_post(request, None, None)
-    throttle = request.app.state.throttle
-    accounts = request.app.state.accounts
-    client = request.client.host if request.client else "?"
-    attempt = throttle.begin(username, client)
-
-    def sign_in() -> str | None:
-        if not accounts.check_password(username, password):
-            return None
-        return accounts.start_session(username)[0]
-    try:
-        if attempt.delay:
-            await asyncio.sleep(attempt.delay)
-        sid = await offload.password(request, sign_in)
-    except BaseException:
-        throttle.cancel(attempt)
-        raise
-    if sid is None:
-        throttle.failed(attempt)
-        return render(request, "manager_login.html", status_code=401,
-                      error=tr(language(request), "Wrong name or password"))
-    throttle.succeeded(attempt)
-    response = RedirectResponse("/manager", status_code=303)
-    response.set_cookie(SESSION_COOKIE, sid, httponly=True, samesite="strict",
-                        secure=request.app.state.secure_cookies, path="/")
-    return response
+    """Sign in (throttled; the password checked in its own lane), then on to /manager."""
+    return await sign_in_page(request, username, password, "manager_login.html", "/manager")
 
 
 @router.post("/manager/logout")
