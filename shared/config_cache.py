@@ -23,10 +23,12 @@ from shared.config import (
     Category,
     CentreConfig,
     Counter,
+    FairnessSettings,
     KioskSettings,
     OpeningHours,
     PriorityClass,
     Service,
+    WaitSettings,
     default_config_path,
     parse_config_file,
     read_config_file,
@@ -41,7 +43,7 @@ SCHEMA_FILES = tuple(Path(__file__).with_name(name) for name in ("config.py", "c
 # What a pickled CentreConfig is made of; the cache may construct nothing else.
 _PARTS = {("shared.config", cls.__name__) for cls in (
     CentreConfig, Category, Service, PriorityClass, Counter, OpeningHours, KioskSettings,
-    BoardSettings)} | {("datetime", "date"), ("datetime", "time"), ("builtins", "frozenset"),
+    BoardSettings, WaitSettings, FairnessSettings)} | {("datetime", "date"), ("datetime", "time"), ("builtins", "frozenset"),
                       ("builtins", "set")}
 
 
