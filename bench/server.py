@@ -29,6 +29,9 @@ Figures:
                               the server's and the round trips include it
   cpu_model / cpus / load_*   the machine, and its 1-minute load average before and after the
                               run (other work on the machine makes every figure worse)
+Every Next is one commit with synchronous=FULL (a disk flush each, a few ms on a virtual disk):
+60 Nexts at one instant wait for 60 flushes one after the other, whatever the server does.
+--no-fsync (diagnostic only) shows the server's own share without them.
 Benchmarks print figures; nothing here passes or fails. Loopback only; it stops by itself.
 """
 
@@ -125,7 +128,7 @@ def rss_mb(pid: int) -> float:
 
 
 # ---- the server process ---------------------------------------------------------------------
-def serve_child(db: str, config_json: str, port: int) -> None:
+def serve_child(db: str, config_json: str, port: int, no_fsync: bool = False) -> None:
     """Run the server as `novbe serve` does (server.serving), over the bench's database and
     config; every client is on 127.0.0.1, so the per-address connection cap is off."""
     from server.app import create_app
@@ -136,6 +139,8 @@ def serve_child(db: str, config_json: str, port: int) -> None:
 
     config = parse_config(json.loads(Path(config_json).read_text()), config_json)
     queue = LocalQueue(db, config)
+    if no_fsync:   # diagnostic only: what the server costs without the disk's flush per commit
+        queue.db.conn.execute("PRAGMA synchronous = NORMAL")
     options = prepare(ServeOptions("127.0.0.1", port, limits=Limits(max_per_address=0),
                                    backlog=4096))
     app = create_app(queue, config, db_path=db, limits=options.limits)
@@ -337,7 +342,7 @@ async def _sample_rss(pid: int, out: list[float]) -> None:
 
 
 def run(counters: int, subscribers: int, seconds: float, interval: float,
-        bursts: int) -> dict[str, Any]:
+        bursts: int, no_fsync: bool = False) -> dict[str, Any]:
     raise_fd_limit()
     started = time.monotonic()
     load_before = os.getloadavg()[0]
@@ -352,7 +357,7 @@ def run(counters: int, subscribers: int, seconds: float, interval: float,
     url = f"http://127.0.0.1:{port}"
     child = os.environ.get("NOVBE_BENCH_SERVER_SCRIPT", __file__)   # e.g. a profiling wrapper
     server = subprocess.Popen([sys.executable, child, "--serve-child", str(db),
-                               str(config_json), str(port)])
+                               str(config_json), str(port), *(["--no-fsync"] if no_fsync else [])])
     procs: list[multiprocessing.Process] = []
     ctx = multiprocessing.get_context("spawn")
     stop = ctx.Event()
@@ -440,6 +445,7 @@ def run(counters: int, subscribers: int, seconds: float, interval: float,
             "cpu_model": cpu_model(),
             "load_average_before": round(load_before, 2),
             "load_average_1min": round(os.getloadavg()[0], 2),
+            "fsync_per_commit": not no_fsync,
         }
     finally:
         stop.set()
@@ -467,22 +473,27 @@ def main(argv: list[str] | None = None) -> int:
                              f"(default {BURSTS})")
     parser.add_argument("--subscribers", type=int, default=SUBSCRIBERS,
                         help=f"event-stream subscribers (default {SUBSCRIBERS})")
+    parser.add_argument("--no-fsync", action="store_true",
+                        help="diagnostic: the server's queue commits without waiting for the "
+                             "disk (synchronous=NORMAL), to see the server's own cost apart "
+                             "from the flush every Next pays (never for a centre)")
     parser.add_argument("--serve-child", nargs=3, metavar=("DB", "CONFIG", "PORT"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve_child:
         db, config_json, port = args.serve_child
-        serve_child(db, config_json, int(port))
+        serve_child(db, config_json, int(port), args.no_fsync)
         return 0
     if hasattr(__import__("signal"), "alarm"):
         import signal
 
         signal.alarm(DEADLINE_S)      # stops by itself, whatever happens
     if args.quick:
-        figures = run(COUNTERS, 100, seconds=5, interval=args.interval, bursts=1)
+        figures = run(COUNTERS, 100, seconds=5, interval=args.interval, bursts=1,
+                      no_fsync=args.no_fsync)
     else:
         figures = run(COUNTERS, args.subscribers, seconds=args.seconds, interval=args.interval,
-                      bursts=args.bursts)
+                      bursts=args.bursts, no_fsync=args.no_fsync)
     if args.json:
         print(json.dumps(figures))
         return 0
@@ -491,7 +502,8 @@ def main(argv: list[str] | None = None) -> int:
         ("machine", f"{f['cpu_model']}, {f['cpus']} CPUs, Python {f['python']}; load average "
                     f"{f['load_average_before']} before, {f['load_average_1min']} after "
                     "(server and clients share it)"),
-        ("load", f"{f['counters']} counters, {f['subscribers']} event-stream subscribers"),
+        ("load", f"{f['counters']} counters, {f['subscribers']} event-stream subscribers"
+                 + ("" if f["fsync_per_commit"] else "; NO FSYNC (diagnostic)")),
         ("STEADY", f"each counter presses Next every {f['next_interval_s']} s for "
                    f"{f['seconds_of_load']} s, the counters staggered"),
         ("  counter Next over HTTP p50 / p99",

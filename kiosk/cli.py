@@ -50,9 +50,12 @@ def cmd_kiosk(ctx: Any) -> int:
             print(f"novbe kiosk: {exc}; using {ctx.config_path} until the server answers",
                   file=sys.stderr)
             config = ctx.config
+        # The printer is this kiosk's own (--printer, else its local config): never the
+        # server's, whose URL (file://…) would write wherever the server says.
+        printer = args.printer or ctx.config.kiosk.printer
         try:
             _check_setup(config)
-            return run_kiosk(queue, config, args.printer, args.windowed, source=args.kiosk_id)
+            return run_kiosk(queue, config, printer, args.windowed, source=args.kiosk_id)
         finally:
             queue.close()
     _check_setup(ctx.config)

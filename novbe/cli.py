@@ -189,7 +189,8 @@ def _load_roles() -> None:
         return
     import importlib
 
-    for module in ("kiosk.cli", "board.cli", "server.cli", "novbe.demo", "planning.cli"):
+    for module in ("kiosk.cli", "board.cli", "server.cli", "novbe.demo", "novbe.report_cli",
+                   "planning.cli"):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:

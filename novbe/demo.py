@@ -18,6 +18,7 @@ from shared.local_queue import LocalQueue
 from shared.paths import data_dir
 
 DEMO_STAFF = ("demo", "demo-2580")
+DEMO_MANAGER = ("manager", "manager-demo-1")
 SEED_SERVICES = ("pensions.age", "pensions.age", "benefits.child", "employment.job-seeker",
                  "disability.assessment", "vem.veterans", "pensions.recalculation", "benefits.targeted")
 
@@ -100,9 +101,12 @@ def _interactive(config: CentreConfig, db_path: Path, ctx: Any) -> int:
     server_queue = LocalQueue(db_path, config)
     seed(server_queue)
     ensure_staff(server_queue, *DEMO_STAFF)
+    ensure_staff(server_queue, *DEMO_MANAGER, role="manager")
     server = run_server_in_thread(server_queue, config, "127.0.0.1", ctx.args.port)
     ctx.out(f"demo database:   {db_path}")
     ctx.out(f"counter console: {server.url}/counter   (staff {DEMO_STAFF[0]!r}, password {DEMO_STAFF[1]!r})")
+    ctx.out(f"manager's view:  {server.url}/manager   (staff {DEMO_MANAGER[0]!r}, password "
+            f"{DEMO_MANAGER[1]!r})")
     ctx.out(f"API docs:        {server.url}/docs")
     preview = db_path.parent / "demo-tickets"
     ctx.out(f"printed tickets: {preview}/ (PNG previews)")

@@ -18,7 +18,7 @@ from typing import Any
 
 from server import accounts_schema
 from shared import store
-from shared.errors import NovbeError
+from shared.errors import NovbeError, QueueUnavailable
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 COUNTER_RE = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
@@ -30,6 +30,7 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**17, 8, 1
 SCRYPT_MAXMEM = 2**28          # OpenSSL's default 32 MiB would refuse N=2^17
 WRITE_WAIT_MS = 2_000          # an account write that cannot get the database by then: 503
 DEVICE_ROLES = ("kiosk", "board", "counter")   # what a device token may do: see server.auth
+STAFF_ROLES = ("counter", "manager")           # a manager also opens /manager and its reports
 
 
 class AccountError(NovbeError):
@@ -103,6 +104,11 @@ def token_hash(text: str) -> str:
 _sha = token_hash
 
 
+def _check_role(role: str) -> None:
+    if role not in STAFF_ROLES:
+        raise AccountError(f"a staff role is one of {', '.join(STAFF_ROLES)}; got {role!r}")
+
+
 def _check_name(name: str, what: str) -> str:
     if not isinstance(name, str) or not NAME_RE.match(name):
         raise AccountError(f"{what} name must be 1–64 letters, digits, '_', '.', '@' or '-'; "
@@ -123,32 +129,37 @@ class Accounts:
         accounts_schema.migrate(self.db, self.path)
         self._lock = threading.RLock()
         self._readers = threading.local()
-        self._all_readers: list[sqlite3.Connection] = []
+        self._all_readers: list[store.ReadConnection] = []
+        self._closed = False
         self._dummy: str | None = None
 
     def close(self) -> None:
         with self._lock:
-            for conn in self._all_readers:
-                conn.close()
-            self._all_readers.clear()
+            readers, self._all_readers = self._all_readers, []
+            self._closed = True
+        for reader in readers:
+            reader.close()
+        with self._lock:
             self._conn.close()
 
-    def _reader(self) -> sqlite3.Connection:
-        conn = getattr(self._readers, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(str(self.path), timeout=store.BUSY_TIMEOUT_MS / 1000,
-                                   isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA query_only = 1")
-            self._readers.conn = conn
+    def _reader(self) -> store.ReadConnection:
+        reader: store.ReadConnection | None = getattr(self._readers, "reader", None)
+        if reader is None:
             with self._lock:
-                self._all_readers.append(conn)
-        return conn
+                if self._closed:
+                    raise QueueUnavailable(f"the accounts of {self.path} are closed")
+                reader = store.ReadConnection(self.path, store.BUSY_TIMEOUT_MS / 1000)
+                self._all_readers.append(reader)
+            self._readers.reader = reader
+        return reader
 
     def _one(self, sql: str, params: Any = ()) -> Any:
-        return self._reader().execute(sql, params).fetchone()
+        with self._reader().using() as conn:
+            return conn.execute(sql, params).fetchone()
 
     def _all(self, sql: str, params: Any = ()) -> list[Any]:
-        return self._reader().execute(sql, params).fetchall()
+        with self._reader().using() as conn:
+            return conn.execute(sql, params).fetchall()
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -160,14 +171,31 @@ class Accounts:
             return conn.execute(sql, params).rowcount
 
     # ---- staff --------------------------------------------------------------------------
-    def add_staff(self, name: str, password: str) -> None:
+    def add_staff(self, name: str, password: str, role: str = "counter") -> None:
         _check_name(name, "staff")
+        _check_role(role)
         self._check_password(password)
         if self._one("SELECT 1 FROM staff WHERE name = ?", (name,)):
             raise AccountError(f"staff member {name!r} exists already (use `novbe staff passwd`)")
         now = time.time()
-        self._write("INSERT INTO staff(name, password_hash, created_at, updated_at) "
-                    "VALUES (?, ?, ?, ?)", (name, hash_password(password), now, now))
+        self._write("INSERT INTO staff(name, password_hash, created_at, updated_at, role) "
+                    "VALUES (?, ?, ?, ?, ?)", (name, hash_password(password), now, now, role))
+
+    def set_role(self, name: str, role: str) -> None:
+        """Make a staff member a manager or counter staff again."""
+        _check_role(role)
+        if not self._write("UPDATE staff SET role = ?, updated_at = ? WHERE name = ?",
+                           (role, time.time(), name)):
+            raise AccountError(f"no staff member {name!r}")
+
+    def role_of(self, name: str) -> str | None:
+        """A staff member's role, or None for an unknown name."""
+        row = self._one("SELECT role FROM staff WHERE name = ?", (name,))
+        return row[0] if row else None
+
+    def staff_roles(self) -> dict[str, str]:
+        """Each staff member's role, by name."""
+        return {r[0]: r[1] for r in self._all("SELECT name, role FROM staff ORDER BY name")}
 
     def set_password(self, name: str, password: str) -> None:
         self._check_password(password)
@@ -348,15 +376,17 @@ class Accounts:
         return frozenset(r[0] for r in rows)
 
 
-def ensure_staff(db: str | Path | Any, name: str, password: str) -> None:
-    """Make sure a staff account exists with this password (for the demo); `db` is the
-    database path or a LocalQueue (its `.path`)."""
+def ensure_staff(db: str | Path | Any, name: str, password: str, role: str = "counter") -> None:
+    """Make sure a staff account exists with this password and role (for the demo); `db` is
+    the database path or a LocalQueue (its `.path`)."""
     accounts = Accounts(getattr(db, "path", db))
     try:
         if name in accounts.staff_names():
             if not accounts.check_password(name, password):
                 accounts.set_password(name, password)
+            if accounts.role_of(name) != role:
+                accounts.set_role(name, role)
         else:
-            accounts.add_staff(name, password)
+            accounts.add_staff(name, password, role)
     finally:
         accounts.close()

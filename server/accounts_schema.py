@@ -16,7 +16,7 @@ migrations = Migrations("novbe-server")
 @migrations()
 def s001_device_counters(db: sqlite_utils.Database) -> None:
     """A counter device token names the counters it may act for (none until set)."""
-    db["device_counters"].create({"device": str, "counter": str}, pk=("device", "counter"),
+    db.table("device_counters").create({"device": str, "counter": str}, pk=("device", "counter"),
                                  foreign_keys=[("device", "device_tokens", "name")])
 
 

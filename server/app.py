@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import math
@@ -22,7 +23,16 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from server import api, pages_counter, pages_phone, streams
+from server import (
+    api,
+    central_api,
+    pages_counter,
+    pages_manager,
+    pages_phone,
+    reports_routes,
+    shipping,
+    streams,
+)
 from server.accounts import Accounts
 from server.body_limit import BodyLimit
 from server.docs import add_offline_docs
@@ -72,6 +82,19 @@ class SecurityHeaders:
                                                    *(h for h in extra if h[0] not in present)]}
             await send(message)
         await self.app(scope, receive, send_with_headers)
+
+
+class NovbeApp(FastAPI):
+    """FastAPI with two layers outside its whole middleware stack: BodyLimit first (bodies
+    capped before anything reads them) and FastStreams (the event streams, written straight to
+    the connection without a single FastAPI or Starlette layer per chunk)."""
+
+    def __init__(self, limits: Limits, **kwargs: Any):
+        self.limits = limits
+        super().__init__(**kwargs)
+
+    def build_middleware_stack(self) -> Any:
+        return BodyLimit(FastStreams(super().build_middleware_stack()), self.limits)
 
 
 def _error(exc: Exception, status: int, name: str | None = None,
@@ -156,13 +179,16 @@ def create_app(queue: Queue, config: CentreConfig | None = None, *,
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.lanes = Lanes.create()
         await hub.start()
+        app.state.shipper = shipping.start_for(config, db_path or getattr(queue, "path", None))
         app.state.ready.set()
         try:
             yield
         finally:
             await hub.stop()
+            if app.state.shipper is not None:
+                await asyncio.to_thread(app.state.shipper.stop)
 
-    app = FastAPI(title="Növbə server", version="0.1.0", lifespan=lifespan,
+    app = NovbeApp(limits, title="Növbə server", version="0.1.0", lifespan=lifespan,
                   docs_url=None, redoc_url=None,
                   description="The queue of a social-services centre over HTTP: counter "
                               "console, phone ticket page, JSON API and live events.")
@@ -170,6 +196,7 @@ def create_app(queue: Queue, config: CentreConfig | None = None, *,
     app.state.config = config
     app.state.accounts = accounts
     app.state.hub = hub
+    app.state.shipper = None   # set at start-up when the config has [central]
     app.state.clock = clock or getattr(queue, "clock", None) or SystemClock()
     app.state.throttle = SignInThrottle()
     app.state.secure_cookies = secure_cookies
@@ -183,12 +210,13 @@ def create_app(queue: Queue, config: CentreConfig | None = None, *,
     app.add_exception_handler(sqlite3.DatabaseError, _database_error)
 
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(FastStreams)        # the streams skip the layers below
-    app.add_middleware(BodyLimit, limits=limits)   # outermost: bodies capped before anything
     app.include_router(api.router)
+    app.include_router(central_api.router)
     app.include_router(streams.router)
     app.include_router(pages_counter.router)
     app.include_router(pages_phone.router)
+    app.include_router(pages_manager.router)
+    app.include_router(reports_routes.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     add_offline_docs(app)
     return app

@@ -7,7 +7,7 @@ import logging
 import sys
 from typing import Any
 
-from server.accounts import DEVICE_ROLES, AccountError, Accounts
+from server.accounts import DEVICE_ROLES, STAFF_ROLES, AccountError, Accounts
 from server.limits import MAX_CONNECTIONS, MAX_PER_ADDRESS
 from shared.setup_checks import serve_warnings
 
@@ -74,13 +74,16 @@ def cmd_serve(ctx: Any) -> int:
 def cmd_staff(ctx: Any) -> int:
     accounts = _accounts(ctx)
     try:
-        action, name = ctx.args.staff_action, getattr(ctx.args, "name", None)
+        action, name = ctx.args.staff_action, str(getattr(ctx.args, "name", ""))
         if action == "list":
-            for staff in accounts.staff_names():
-                ctx.out(staff)
+            for staff, role in accounts.staff_roles().items():
+                ctx.out(f"{staff}\t{role}")
         elif action == "add":
-            accounts.add_staff(name, _read_password(ctx))
-            ctx.out(f"staff member {name} added")
+            accounts.add_staff(name, _read_password(ctx), ctx.args.role)
+            ctx.out(f"staff member {name} ({ctx.args.role}) added")
+        elif action == "role":
+            accounts.set_role(name, ctx.args.role_name)
+            ctx.out(f"staff member {name} is now {ctx.args.role_name}")
         elif action == "passwd":
             accounts.set_password(name, _read_password(ctx))
             ctx.out(f"password of {name} changed; their sessions are signed out")
@@ -105,11 +108,11 @@ def _counter_list(ctx: Any, text: str | None) -> list[str]:
 def cmd_device(ctx: Any) -> int:
     accounts = _accounts(ctx)
     try:
-        action, name = ctx.args.device_action, getattr(ctx.args, "name", None)
+        action, name = ctx.args.device_action, str(getattr(ctx.args, "name", ""))
         if action == "list":
-            counters = accounts.device_counters()
+            held = accounts.device_counters()
             for device, role in accounts.device_roles().items():
-                named = f"\tcounters {','.join(counters.get(device, [])) or '-'}" \
+                named = f"\tcounters {','.join(held.get(device, [])) or '-'}" \
                     if role == "counter" else ""
                 ctx.out(f"{device}\t{role}{named}")
         elif action == "add":
@@ -134,7 +137,10 @@ def cmd_device(ctx: Any) -> int:
 
 
 def register(subparsers: Any) -> None:
-    """Add serve, staff and device to the novbe command line."""
+    """Add serve, staff, device and central to the novbe command line."""
+    from server import central_cli
+
+    central_cli.register(subparsers)
     p = subparsers.add_parser("serve", help="run the server (counter console, phone page, API)",
                               description="Run the Növbə server over the queue database.")
     p.add_argument("--host", default="127.0.0.1",
@@ -164,6 +170,13 @@ def register(subparsers: Any) -> None:
         a.add_argument("name")
         a.add_argument("--password-stdin", action="store_true",
                        help="read the password from the first line of stdin (no prompt)")
+        if action == "add":
+            a.add_argument("--role", choices=STAFF_ROLES, default="counter",
+                           help="counter (default) or manager (the manager's view and reports)")
+    a = sub.add_parser("role", help="change a staff member's role",
+                       description="Make a staff member a manager, or counter staff again.")
+    a.add_argument("name")
+    a.add_argument("role_name", metavar="ROLE", choices=STAFF_ROLES, help="counter or manager")
     sub.add_parser("remove", help="remove a staff account").add_argument("name")
     sub.add_parser("list", help="list staff accounts")
     p.set_defaults(func=cmd_staff)

@@ -1,8 +1,10 @@
 """Fan-out of queue events: one poller reads the queue's event table, encodes each new batch as
-Server-Sent Events once, keeps the recent batches in a ring and wakes every stream through one
-shared future. Each stream then writes the bytes it has not sent yet — no per-subscriber queue,
-no generator chain, no copy per subscriber. A stream that fell behind (a slow phone) catches up
-from the ring, or from the database if it is further back; it never holds up the others.
+Server-Sent Events once, keeps the recent batches in a ring and wakes every stream (one future
+each, set in one loop). Each stream then writes the bytes it has not sent yet — no
+per-subscriber queue, no generator chain, no copy per subscriber. The next batch is read as
+soon as every stream has written the last one, so events that come meanwhile go out together.
+A stream that fell behind (a slow phone) catches up from the ring, or from the database if it
+is further back; it never holds up the others.
 
 The hub also re-checks, every RECHECK_SECONDS and at once when asked, that every open stream's
 credential (device token or staff session) is still live, and ends the streams that lost it."""
@@ -13,6 +15,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -28,6 +31,8 @@ HEARTBEAT_SECONDS = 15.0   # a keep-alive to every stream after this long withou
 RECHECK_SECONDS = 1.0      # how often open streams' credentials are checked again
 BATCH = 500
 RING_EVENTS = 4096         # events kept encoded for streams that are a little behind
+DRAIN_SECONDS = 0.05       # the next broadcast waits for every stream to have written the last
+                           # one, but never longer than this for a stream stuck on a slow socket
 KEEP_ALIVE = b": keep-alive\n\n"
 
 
@@ -60,15 +65,25 @@ class Batch:
         return b"".join(p for e, p in zip(self.events, self.parts, strict=True) if e.id > cursor)
 
 
+def chunk(data: bytes) -> bytes:
+    """Bytes as one HTTP/1.1 chunk (the framing of a response without Content-Length)."""
+    return b"%x\r\n%b\r\n" % (len(data), data)
+
+
 class Subscription:
     """An open stream as the hub sees it: the credential it was opened with (None: a phone's
-    ticket token, which is never revoked) and whether it must end."""
+    ticket token, which is never revoked), whether it must end, the last event id it has sent,
+    and — while it is caught up and idle — how the hub may write the next batch to its socket
+    itself (`direct`: returns False when it cannot, e.g. the socket's buffer is full)."""
 
-    __slots__ = ("credential", "ended")
+    __slots__ = ("credential", "ended", "cursor", "direct", "waiter")
 
-    def __init__(self, credential: str | None):
+    def __init__(self, credential: str | None, cursor: int = 0):
         self.credential = credential
         self.ended = False
+        self.cursor = cursor
+        self.direct: Callable[[bytes], bool] | None = None
+        self.waiter: asyncio.Future[None] | None = None
 
 
 class EventHub:
@@ -87,12 +102,15 @@ class EventHub:
         self.beats = 0                      # heartbeats sent so far
         self._ring: deque[Batch] = deque()
         self._ring_events = 0
-        self._changed: asyncio.Future[None] | None = None
+        self._waiters: list[asyncio.Future[None]] = []
         self._wake: asyncio.Event | None = None
         self._recheck: asyncio.Event | None = None
         self._tasks: list[asyncio.Task] = []
         self._loop: asyncio.AbstractEventLoop | None = None
         self._subs: set[Subscription] = set()
+        self._parked = 0                    # streams waiting since the last broadcast
+        self._broadcast_cost = 0.0          # seconds the last broadcast took on the loop
+        self._drained: asyncio.Event | None = None
         self.closed = False
 
     @property
@@ -103,7 +121,7 @@ class EventHub:
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
         self._recheck = asyncio.Event()
-        self._changed = self._loop.create_future()
+        self._drained = asyncio.Event()
         self.last_id = await asyncio.to_thread(self.queue.last_event_id)
         self._tasks = [asyncio.create_task(self._run(), name="novbe-event-hub")]
         if self.live_credentials is not None:
@@ -127,18 +145,39 @@ class EventHub:
             self._call_in_loop(self._recheck.set)
 
     # ---- the streams' side ----------------------------------------------------------------
-    def subscribe(self, credential: str | None) -> Subscription:
-        sub = Subscription(credential)
+    def subscribe(self, credential: str | None, cursor: int = 0) -> Subscription:
+        sub = Subscription(credential, cursor)
         self._subs.add(sub)
         return sub
 
     def unsubscribe(self, sub: Subscription) -> None:
         self._subs.discard(sub)
+        self._check_drained()
+
+    def _check_drained(self) -> None:
+        if self._drained is not None and self._parked >= len(self._subs):
+            self._drained.set()
+
+    async def idle(self, sub: Subscription, direct: Callable[[bytes], bool] | None) -> None:
+        """A caught-up stream waits: the hub writes new batches and keep-alives to its socket
+        itself (through `direct`) and wakes it only when it must act — it fell behind, its
+        socket is full, or it must end."""
+        assert self._loop is not None
+        sub.direct = direct
+        sub.waiter = self._loop.create_future()
+        self._parked += 1
+        self._check_drained()
+        try:
+            await sub.waiter
+        finally:
+            sub.direct = sub.waiter = None
 
     async def changed(self) -> None:
-        """Wait until the next broadcast (new events, a heartbeat, a stream ended, the close)."""
-        assert self._changed is not None
-        await asyncio.shield(self._changed)
+        """Wait until the next broadcast (for streams that filter events: the phone's)."""
+        assert self._loop is not None
+        waiter = self._loop.create_future()   # its own: a client leaving cancels only this
+        self._waiters.append(waiter)
+        await waiter
 
     def since(self, cursor: int) -> bytes | None:
         """The encoded events after `cursor` from the ring: b"" if there are none yet, None if
@@ -179,10 +218,42 @@ class EventHub:
             await self.changed()
 
     # ---- the hub's side -------------------------------------------------------------------
-    def _broadcast(self) -> None:
-        assert self._loop is not None and self._changed is not None
-        done, self._changed = self._changed, self._loop.create_future()
-        done.set_result(None)
+    def _broadcast(self, frame: bytes | None = None, after: int = -1,
+                   until: int = -1) -> None:
+        """Tell the streams: write `frame` (an HTTP chunk of the events after `after`, up to
+        `until`; or a keep-alive when after == until) straight to every idle, caught-up stream
+        that can take it; wake the others (and the filtering streams) to act themselves."""
+        waiters, self._waiters = self._waiters, []
+        written = 0
+        for sub in self._subs:
+            if sub.waiter is None:                # busy writing: it will see the news itself
+                continue
+            if (frame is not None and not sub.ended and sub.direct is not None
+                    and sub.cursor == after and sub.direct(frame)):
+                sub.cursor = until
+                written += 1                      # still idle: nothing to wake
+            elif not sub.waiter.done():
+                sub.waiter.set_result(None)
+        self._parked = written
+        if self._drained is not None:
+            if self._parked >= len(self._subs):
+                self._drained.set()
+            else:
+                self._drained.clear()
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+    async def _drain(self) -> None:
+        """Let every stream write the last broadcast before the next one, and give the event
+        loop as long again for everything else (requests) before the next: events that come
+        meanwhile go out together, in one write per stream instead of one write each."""
+        assert self._drained is not None
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._drained.wait(), DRAIN_SECONDS)
+        if self._broadcast_cost > 0:
+            await asyncio.sleep(min(self._broadcast_cost, DRAIN_SECONDS))
+            self._broadcast_cost = 0.0
 
     def _publish(self, events: list[Event]) -> None:
         parts = [sse_event(e) for e in events]
@@ -191,15 +262,16 @@ class EventHub:
         self._ring_events += len(events)
         while self._ring_events > RING_EVENTS and len(self._ring) > 1:
             self._ring_events -= len(self._ring.popleft().events)
-        self.last_id = batch.last_id
-        self._broadcast()
+        after, self.last_id = self.last_id, batch.last_id
+        started = time.perf_counter()
+        self._broadcast(chunk(batch.encoded), after, batch.last_id)
+        self._broadcast_cost = time.perf_counter() - started
 
     def _close_all(self) -> None:
         self.closed = True
         for sub in self._subs:
             sub.ended = True
-        if self._changed is not None:
-            self._broadcast()
+        self._broadcast()
 
     def close_streams(self) -> None:
         """End every open stream (thread-safe): used before the server shuts down."""
@@ -220,9 +292,10 @@ class EventHub:
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+            await self._drain()            # the previous broadcast is written: read at once
             self._wake.clear()
             try:
-                while True:    # at once: the previous broadcast is done when we get here
+                while True:
                     batch = await asyncio.to_thread(self.queue.events, self.last_id, BATCH)
                     if not batch:
                         break
@@ -236,7 +309,7 @@ class EventHub:
                 log.exception("event hub read failed")
             if loop.time() - last_sent >= self.heartbeat_seconds:
                 self.beats += 1
-                self._broadcast()
+                self._broadcast(chunk(KEEP_ALIVE), self.last_id, self.last_id)
                 last_sent = loop.time()
 
     async def _watch(self) -> None:

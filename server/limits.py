@@ -15,7 +15,8 @@ BODY_BYTES = 8 * 1024          # the largest body of any route is well under 1 K
 HEADER_BYTES = 16 * 1024       # request line + headers
 HEADER_SECONDS = 10.0          # from a connection (or the end of the previous answer) to headers
 BODY_SECONDS = 10.0            # from the headers to the end of the body
-KEEP_ALIVE_SECONDS = 5.0       # an idle keep-alive connection is closed after this
+KEEP_ALIVE_SECONDS = 20.0      # an idle keep-alive connection is closed after this (long
+                               # enough that a console pressing Next reuses its connection)
 MAX_CONNECTIONS = 4096         # open connections in all (event streams included)
 MAX_PER_ADDRESS = 256          # open connections from one client address (0: no cap)
 WANTED_OPEN_FILES = 65536      # the open-file limit asked for at start

@@ -13,14 +13,16 @@ def _plain_text(value: str) -> str:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise ValueError("text is not valid Unicode") from None
-    if any(ord(ch) < 32 and ch not in "\t\n" for ch in value):
+    if any((ord(ch) < 32 and ch not in "\t\n") or ch == "\x7f" for ch in value):
         raise ValueError("text contains control characters")
     return value
 
 
-Text = Annotated[str, AfterValidator(_plain_text)]
-Id = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_plain_text)]
-OptionalId = Annotated[str | None, Field(default=None, max_length=64),
+PLAIN = r"^[^\x00-\x08\x0b-\x1f\x7f]*$"     # no control characters (tab and newline allowed)
+Text = Annotated[str, Field(pattern=PLAIN), AfterValidator(_plain_text)]
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=PLAIN),
+               AfterValidator(_plain_text)]
+OptionalId = Annotated[str | None, Field(default=None, max_length=64, pattern=PLAIN),
                        AfterValidator(lambda v: v if v is None else _plain_text(v))]
 MAX_ID = 2**62
 
@@ -81,8 +83,10 @@ class RateBody(Body):
 
 class DeviceReportBody(Body):
     source: Id
-    kind: Id
-    message: Annotated[str, Field(max_length=500), AfterValidator(_plain_text)] = ""
+    kind: Literal["printed", "print_failed", "printer_paper_out", "printer_offline",
+                  "printer_ok"]
+    message: Annotated[str, Field(max_length=500, pattern=PLAIN),
+                       AfterValidator(_plain_text)] = ""
     ticket_id: int | None = Field(default=None, ge=1, le=MAX_ID)
 
 

@@ -113,11 +113,15 @@ def guarded_protocol(limits: Limits) -> type[asyncio.Protocol]:
             self._cancel_deadline()
             super().connection_lost(exc)
 
-        def _await_headers(self) -> None:
+        def _await_headers(self, arm: bool = True) -> None:
+            """A new request may start: its line and headers must be in within the deadline
+            from now (`arm`), or — on a kept-alive connection, where the keep-alive timer
+            covers the idle time — from its first byte."""
             self._awaiting_headers = True
             self._header_bytes = 0
             self._cancel_deadline()
-            self._deadline = self.loop.call_later(limits.header_seconds, self._too_slow)
+            if arm:
+                self._deadline = self.loop.call_later(limits.header_seconds, self._too_slow)
 
         def _cancel_deadline(self) -> None:
             if self._deadline is not None:
@@ -131,6 +135,9 @@ def guarded_protocol(limits: Limits) -> type[asyncio.Protocol]:
 
         def data_received(self, data: bytes) -> None:
             if self._awaiting_headers:
+                if self._deadline is None:      # the first byte of a kept-alive request
+                    self._deadline = self.loop.call_later(limits.header_seconds,
+                                                          self._too_slow)
                 end = data.find(b"\r\n\r\n")     # a body may follow in the same packet
                 self._header_bytes += len(data) if end < 0 else end
                 if self._header_bytes > limits.header_bytes:
@@ -148,7 +155,7 @@ def guarded_protocol(limits: Limits) -> type[asyncio.Protocol]:
         def on_response_complete(self) -> None:
             super().on_response_complete()
             if not self.transport.is_closing() and not self.pipeline:
-                self._await_headers()       # the next request's headers get the same deadline
+                self._await_headers(arm=False)  # idle: keep-alive's; then the same deadline
 
     GuardedProtocol.count = count  # type: ignore[attr-defined]
     return GuardedProtocol

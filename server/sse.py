@@ -55,32 +55,52 @@ class FastStreams:
 
 async def serve_event_stream(opened: OpenedStream, send: Any) -> None:
     """Write the queue's events to one stream: whatever the hub has after this stream's
-    cursor, then wait for the hub's next broadcast — until the client leaves, the hub closes
-    or the stream's credential is no longer live."""
+    cursor; then, caught up, idle — the hub itself writes each new batch to the socket (one
+    write of bytes shared by every stream, no wake-up of this task) — until the stream falls
+    behind, its client leaves, the hub closes or its credential is no longer live."""
     hub, sub = opened.hub, opened.subscription
     try:
         await send({"type": "http.response.start", "status": 200, "headers": STREAM_HEADERS})
         await send({"type": "http.response.body", "body": opened.greeting, "more_body": True})
-        cursor, beats = opened.start, hub.beats
+        direct = direct_writer(send)
+        beats = hub.beats
         while not sub.ended:
             newest = hub.last_id
-            data = hub.since(cursor)
+            data = hub.since(sub.cursor)
             if data is None:                 # too far behind the ring: read the database
-                events = await asyncio.to_thread(opened.queue.events, cursor, BATCH)
+                events = await asyncio.to_thread(opened.queue.events, sub.cursor, BATCH)
                 if not events:
                     continue
                 data, newest = b"".join(sse_event(e) for e in events), events[-1].id
             if data:
-                cursor = newest
                 await send({"type": "http.response.body", "body": data, "more_body": True})
+                sub.cursor = max(sub.cursor, newest)
             elif beats != hub.beats:
                 beats = hub.beats
                 await send({"type": "http.response.body", "body": KEEP_ALIVE, "more_body": True})
             else:
-                await hub.changed()
+                await hub.idle(sub, direct)
+                beats = hub.beats            # the hub wrote any keep-alive meanwhile
         await send({"type": "http.response.body", "body": b"", "more_body": False})
     finally:
         hub.unsubscribe(sub)
+
+
+def direct_writer(send: Any) -> Any:
+    """How the hub may write chunks straight to this stream's socket: uvicorn's connection
+    behind `send`, while it takes more (None under any other server: the task writes)."""
+    cycle = getattr(send, "__self__", None)
+    transport = getattr(cycle, "transport", None)
+    flow = getattr(cycle, "flow", None)
+    if transport is None or flow is None or not getattr(cycle, "chunked_encoding", False):
+        return None
+
+    def write(frame: bytes) -> bool:
+        if flow.write_paused or transport.is_closing():
+            return False
+        transport.write(frame)
+        return True
+    return write
 
 
 async def stream(body: AsyncIterator[str | bytes], send: Any) -> None:

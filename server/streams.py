@@ -92,7 +92,7 @@ async def open_event_stream(request: Request, after_id: str | int | None = None)
         who = caller(request)
         return who, start if start is not None else queue.last_event_id()
     who, first = await offload.read(request, check)
-    return OpenedStream(hub, queue, hub.subscribe(who.credential), first)
+    return OpenedStream(hub, queue, hub.subscribe(who.credential, first), first)
 
 
 _competing: dict[int, tuple[CentreConfig, dict[str, tuple[str, ...]]]] = {}

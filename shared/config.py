@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from shared.central_settings import CentralSettings
 from shared.errors import ConfigError, UnknownCounter, UnknownPriority, UnknownService
 
 LANGUAGES = ("az", "ru", "en")
@@ -186,6 +187,7 @@ class CentreConfig:
     board: BoardSettings
     waits: WaitSettings = field(default_factory=WaitSettings)
     fairness: FairnessSettings = field(default_factory=FairnessSettings)
+    central: CentralSettings | None = None   # [central]: shipping to the national PostgreSQL
     services: dict[str, Service] = field(init=False, repr=False, compare=False)
     _by_id: dict[str, dict[str, Any]] = field(init=False, repr=False, compare=False)
 

@@ -10,6 +10,7 @@ and the cache rewritten); one that cannot be written is skipped. Neither is ever
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import logging
@@ -18,17 +19,10 @@ import pickle
 import sys
 from pathlib import Path
 
+from shared import central_settings
+from shared import config as config_module
 from shared.config import (
-    BoardSettings,
-    Category,
     CentreConfig,
-    Counter,
-    FairnessSettings,
-    KioskSettings,
-    OpeningHours,
-    PriorityClass,
-    Service,
-    WaitSettings,
     default_config_path,
     parse_config_file,
     read_config_file,
@@ -38,13 +32,17 @@ log = logging.getLogger(__name__)
 
 CACHE_FORMAT = b"novbe-config-cache 1"
 # The code that decides what a valid file means and what a config holds: part of the key.
-SCHEMA_FILES = tuple(Path(__file__).with_name(name) for name in ("config.py", "config_schema.py"))
+SCHEMA_FILES = tuple(Path(__file__).with_name(name)
+                     for name in ("config.py", "config_schema.py", "central_settings.py"))
 
 # What a pickled CentreConfig is made of; the cache may construct nothing else.
-_PARTS = {("shared.config", cls.__name__) for cls in (
-    CentreConfig, Category, Service, PriorityClass, Counter, OpeningHours, KioskSettings,
-    BoardSettings, WaitSettings, FairnessSettings)} | {("datetime", "date"), ("datetime", "time"), ("builtins", "frozenset"),
-                      ("builtins", "set")}
+# The classes a cached config may hold: every dataclass of the modules that define a centre
+# config's parts (found, not listed, so a new settings table needs no edit here).
+CONFIG_MODULES = (config_module, central_settings)
+_PARTS = {(m.__name__, name) for m in CONFIG_MODULES for name, obj in vars(m).items()
+          if dataclasses.is_dataclass(obj) and isinstance(obj, type) and obj.__module__ == m.__name__
+          } | {("datetime", "date"), ("datetime", "time"), ("builtins", "frozenset"),
+               ("builtins", "set")}
 
 
 def load_config_cached(path: str | Path | None = None, cache_dir: Path | None = None) -> CentreConfig:

@@ -25,6 +25,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, InitErrorDetails
 
+from shared.central_settings import CENTRE_ID_RE, CentralSettings, url_problem
 from shared.config import (
     ESTIMATORS,
     ID_RE,
@@ -401,6 +402,30 @@ class FairnessTable(_Table):
         return FairnessSettings(**dict(self))
 
 
+def _central_url(value: Any) -> Any:
+    problem = url_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def _central_id(value: Any) -> Any:
+    if value is not None and (not isinstance(value, str) or not CENTRE_ID_RE.match(value)):
+        raise ValueError("must be an id of lowercase letters, digits, '_', '-', '.' "
+                         f"(at most 40), got {value!r}")
+    return value
+
+
+class CentralTable(_Table):
+    """[central]: the national PostgreSQL this centre ships its event log to (issue 14)."""
+
+    url: Annotated[str, PlainValidator(_central_url)]
+    centre_id: Annotated[str | None, PlainValidator(_central_id)] = None
+
+    def settings(self, centre_id: str) -> CentralSettings:
+        return CentralSettings(url=self.url, centre_id=self.centre_id or centre_id)
+
+
 class ConfigFile(_Table):
     """The whole file."""
 
@@ -415,6 +440,7 @@ class ConfigFile(_Table):
     board: BoardTable = BoardTable()
     waits: WaitsTable = WaitsTable()
     fairness: FairnessTable = FairnessTable()
+    central: CentralTable | None = None
 
     def centre_config(self, source: str) -> CentreConfig:
         centre, hours = self.centre, self.hours
@@ -427,7 +453,8 @@ class ConfigFile(_Table):
             priorities=tuple(sorted((p.priority() for p in self.priority), key=lambda p: p.rank)),
             counters=tuple(c.counter() for c in self.counter),
             kiosk=self.kiosk.settings(), board=self.board.settings(),
-            waits=self.waits.settings(), fairness=self.fairness.settings())
+            waits=self.waits.settings(), fairness=self.fairness.settings(),
+            central=self.central.settings(centre.id) if self.central else None)
 
 
 # ---- saying what is wrong with a file -----------------------------------------

@@ -91,8 +91,9 @@ class LocalQueue:
         self._conn.row_factory = sqlite3.Row
         self._write_lock = threading.Lock()
         self._readers = threading.local()
-        self._reader_conns: list[sqlite3.Connection] = []
+        self._reader_list: list[store.ReadConnection] = []
         self._readers_lock = threading.Lock()
+        self._closed = False
         self._wait_inputs = WaitInputs()   # the replay estimate's slowly changing inputs
 
     @property
@@ -105,10 +106,13 @@ class LocalQueue:
         self._competing = competing_services(config)  # once per config, not per call
 
     def close(self) -> None:
+        """Close every connection — each only once the read or write in flight on it is done
+        (another thread closing SQLite under a running statement crashes the process)."""
         with self._readers_lock:
-            for conn in self._reader_conns:
-                conn.close()
-            self._reader_conns.clear()
+            self._closed = True
+            readers, self._reader_list = self._reader_list, []
+        for reader in readers:
+            reader.close()
         with self._write_lock:
             self._conn.close()
 
@@ -134,24 +138,25 @@ class LocalQueue:
         finally:
             self._write_lock.release()
 
-    def _reader(self) -> sqlite3.Connection:
-        conn = getattr(self._readers, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(str(self.path), timeout=self.write_timeout_s,
-                                   isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA query_only = 1")
-            conn.row_factory = sqlite3.Row
-            self._readers.conn = conn
+    def _reader(self) -> store.ReadConnection:
+        reader: store.ReadConnection | None = getattr(self._readers, "reader", None)
+        if reader is None:
             with self._readers_lock:
-                self._reader_conns.append(conn)
-        return conn
+                if self._closed:
+                    raise QueueUnavailable(f"the queue {self.path} is closed")
+                reader = store.ReadConnection(self.path, self.write_timeout_s, sqlite3.Row)
+                self._reader_list.append(reader)
+            self._readers.reader = reader
+        return reader
 
     def _read(self, fn: Callable[[Tx], T]) -> T:
         """Run reads in one snapshot on this thread's reader connection. If the service day has
         ended since the last write, first end it (a write), so a board or phone never shows
         yesterday's queue as waiting."""
+        reader = self._reader()
         try:
-            return self._read_on(self._reader(), fn)
+            with reader.using() as conn:
+                return self._read_on(conn, fn)
         except sqlite3.Error as exc:
             raise store.damaged(self.path, exc) from exc
 
@@ -580,5 +585,7 @@ class LocalQueue:
     def backup(self, target: str | Path) -> Path:
         """A consistent copy of the live file (SQLite's backup API; writers may go on)."""
         target = Path(target)
-        store.copy_to(self._reader(), target)
+        with self._reader().using() as conn:
+            store.copy_to(conn, target)
         return target
+

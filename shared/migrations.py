@@ -104,6 +104,13 @@ def m004_events_keep_their_facts(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE counters_new RENAME TO counters")
 
 
+@migrations()
+def m006_staff_roles(db: sqlite_utils.Database) -> None:
+    """Staff have a role: counter (every existing account) or manager (the manager's view and
+    reports, per-staff figures)."""
+    db.table("staff").add_column("role", str, not_null_default="counter")
+
+
 def _replay_services(db: sqlite_utils.Database) -> None:
     """Fill events.code/service for the history written before m004: the issued event's
     service, changed by each transfer, replayed in event order per ticket."""
@@ -123,3 +130,13 @@ def _replay_services(db: sqlite_utils.Database) -> None:
             service = info["to_service"]
         current[tid] = (code, service)
     db.conn.executemany("UPDATE events SET code = ?, service = ? WHERE id = ?", updates)
+
+
+@migrations()
+def m007_central_config_versions(db: sqlite_utils.Database) -> None:
+    """The centre's config as it was (names of services, categories, counters; targets; time
+    zone), one row per version keyed by its hash and the first event it applies to: shipped
+    beside the event log so the central copy can name what the events name (issue 14)."""
+    db.table("config_versions").create({"hash": str, "from_event_id": int, "recorded_at": float,
+                                  "body": str}, pk=("hash", "from_event_id"),
+                                 not_null={"from_event_id", "recorded_at", "body"})

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -203,9 +204,10 @@ def backup(db: sqlite_utils.Database, path: Path) -> Path:
 
 def copy_to(conn: sqlite3.Connection, target: Path) -> None:
     """A consistent copy of a live database (other processes may go on writing meanwhile)."""
-    dest = sqlite3.connect(str(target))
+    dest = sqlite3.connect(str(target), isolation_level=None)
     try:
         conn.backup(dest)
+        dest.execute("PRAGMA journal_mode = DELETE")   # one self-contained file, no -wal beside
     finally:
         dest.close()
 
@@ -261,6 +263,32 @@ def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         raise
     else:
         conn.execute("COMMIT")
+
+
+class ReadConnection:
+    """One thread's read connection (WAL: it never waits behind a write). Its lock is held
+    while it is used, so closing it from another thread waits for the read in flight — SQLite
+    closed under a running statement crashes the process."""
+
+    def __init__(self, path: Path, timeout_s: float, row_factory: Any = None):
+        self.conn = sqlite3.connect(str(path), timeout=timeout_s, isolation_level=None,
+                                    check_same_thread=False)
+        self.conn.execute("PRAGMA query_only = 1")
+        self.conn.row_factory = row_factory
+        self.lock = threading.Lock()
+        self.closed = False
+
+    @contextmanager
+    def using(self) -> Iterator[sqlite3.Connection]:
+        with self.lock:
+            if self.closed:
+                raise QueueUnavailable("the queue database is closed")
+            yield self.conn
+
+    def close(self) -> None:
+        with self.lock:
+            self.closed = True
+            self.conn.close()
 
 
 def data_version(db: sqlite_utils.Database) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 
 from PIL import Image
@@ -10,6 +11,13 @@ from PIL import Image
 from kiosk.printing.device import PrinterDevice
 from kiosk.printing.errors import PrinterUnavailable
 from kiosk.printing.url import PrinterURL
+
+
+def safe_name(name: str) -> str:
+    """A file name made only of letters, digits, '-' and '_' (a ticket's name comes partly from
+    the queue — a server's answer for a remote kiosk — and must never become a path)."""
+    cleaned = re.sub(r"[^A-Za-z0-9_-]+", "_", str(name)).strip("_")[:80]
+    return cleaned or "ticket"
 
 
 class PreviewPrinter(PrinterDevice):
@@ -21,6 +29,7 @@ class PreviewPrinter(PrinterDevice):
         self.written: list[Path] = []
 
     def print_ticket(self, image: Image.Image, name: str = "ticket") -> None:
+        name = safe_name(name)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             for n in itertools.count(1):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from server.accounts import Accounts
+from server.accounts import Accounts, hash_password
 from server.app import ServerHandle, run_server_in_thread
 from server.serving import ServeOptions
 from shared.clock import FakeClock
@@ -84,13 +84,27 @@ class StaffClient(httpx.Client):
         return self.request(method, path, headers=headers, **kw)
 
 
+_HASHES: dict[str, str] = {}
+
+
+def add_staff(accounts: Accounts) -> None:
+    """The STAFF accounts, with real scrypt hashes at today's cost — made once per test
+    process (each takes ~0.4 s and 128 MiB), then stored like add_staff stores them."""
+    for name, password in STAFF.items():
+        if name not in _HASHES:
+            _HASHES[name] = hash_password(password)
+    with accounts.db.conn:
+        accounts.db.conn.executemany(
+            "INSERT INTO staff(name, password_hash, created_at, updated_at) VALUES (?, ?, 0, 0)",
+            list(_HASHES.items()))
+
+
 @contextmanager
 def live_server(db_path: Path, config: CentreConfig, clock: FakeClock,
                 options: ServeOptions | None = None) -> Iterator[LiveServer]:
     queue = LocalQueue(db_path, config, clock)
     accounts = Accounts(db_path)
-    for name, password in STAFF.items():
-        accounts.add_staff(name, password)
+    add_staff(accounts)
     token = accounts.add_device("test-device")
     counter_token = accounts.add_device("test-counter", role="counter",
                                         counters=[c.id for c in config.counters])

@@ -43,3 +43,24 @@ def test_ticket_json_has_the_fields_of_the_cli_and_api(local_queue):
     assert {"code", "service", "number", "status", "counter", "token", "ahead",
             "estimated_wait_min", "issued_at"} <= set(data)
     assert data["status"] == "waiting" and data["issued_at"].endswith("+00:00")
+
+
+def test_to_json_is_the_dataclass_as_json(local_queue):
+    """Ticket.to_json and Event.to_json (written out by hand for speed) give exactly the
+    dataclass's fields, in order, with times as ISO text — what asdict gave."""
+    from dataclasses import asdict
+
+    local_queue.issue("employment.job-seeker", priority="veteran")
+    ticket = local_queue.call_next("1", staff="aysel")
+    local_queue.start("1")
+    ticket = local_queue.ticket(ticket.code)
+    expected = asdict(ticket)
+    for key in ("issued_at", "called_at", "started_at", "finished_at"):
+        expected[key] = expected[key].isoformat(timespec="seconds") if expected[key] else None
+    expected["status"] = str(ticket.status)
+    assert ticket.to_json(include_token=True) == expected
+    assert list(ticket.to_json(include_token=True)) == list(expected)
+    assert "token" not in ticket.to_json()
+    for event in local_queue.events():
+        want = {**asdict(event), "at": event.at.isoformat(timespec="seconds")}
+        assert event.to_json() == want and list(event.to_json()) == list(want)

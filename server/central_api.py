@@ -1,0 +1,55 @@
+"""GET /api/central/status: how far behind the central copy of the event log is (signed-in
+staff; the manager's view shows it)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+
+from server.accounts import Forbidden
+from server.auth import Caller, any_caller
+from server.shipping import central_lag
+from shared.i18n import tr
+
+router = APIRouter(prefix="/api")
+
+
+def staff_only(request: Request) -> Caller:
+    """Dependency: a signed-in staff member (devices have no business here)."""
+    who = any_caller(request)
+    if who.kind != "staff":
+        raise Forbidden("this needs a staff session")
+    return who
+
+
+@router.get("/central/status", tags=["central"])
+def central_status(request: Request,
+                   who: Annotated[Caller, Depends(staff_only)]) -> dict[str, Any]:
+    """Events not yet in the central PostgreSQL and the age of the oldest of them
+    (`{"shipping": false}` when this centre ships nowhere). Runs in the thread pool."""
+    lag = central_lag(request.app.state)
+    return {"shipping": False} if lag is None else {"shipping": True, **lag}
+
+
+def _age(seconds: float, lang: str) -> str:
+    minutes = int(seconds // 60)
+    if minutes < 120:
+        return f"{minutes} {tr(lang, 'min')}"
+    return f"{minutes // 60} h {minutes % 60:02d} {tr(lang, 'min')}"
+
+
+def central_line(state: Any, lang: str) -> str | None:
+    """One line for the manager's view: how far behind the central copy is (None when this
+    centre ships nowhere). Reads the queue file: call it off the event loop."""
+    lag = central_lag(state)
+    if lag is None:
+        return None
+    head = tr(lang, "Central copy") + ": "
+    if lag["pending"]:
+        text = tr(lang, "{n} events not yet shipped, the oldest {age} old", n=lag["pending"],
+                  age=_age(lag["lag_seconds"], lang))
+        if lag["reachable"] is False:
+            text += " — " + tr(lang, "The central database cannot be reached")
+        return head + text
+    return head + tr(lang, "Up to date")

@@ -1,0 +1,142 @@
+"""The manager's pages: sign-in at /manager, the live hall view (its data as JSON, followed
+through the event stream by small plain JavaScript). Only staff with the manager role may open
+them; counter staff get 403."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import RedirectResponse
+
+from server import offload
+from server.accounts import Forbidden, NotAuthorised, Session
+from server.auth import SESSION_COOKIE, check_form_post, session_of
+from server.central_api import central_line
+from server.web import language, render
+from shared.errors import QueueUnavailable
+from shared.i18n import tr
+from shared.reports.facts import FactStore
+from shared.reports.live import hall_view
+
+router = APIRouter(include_in_schema=False)
+
+Short = Annotated[str, Form(max_length=200)]
+# The manager's navigation: (id, URL, label msgid). The staffing planner (issue 13) adds
+# ("plan", "/manager/plan", "Staffing plan") here.
+MANAGER_NAV: list[tuple[str, str, str]] = [
+    ("live", "/manager", "Hall now"),
+    ("reports", "/manager/reports", "Reports"),
+]
+JS_TEXTS = ("Live", "Reconnecting…", "Nobody is waiting", "No counter is idle while people wait",
+            "No alerts", "waiting", "min")
+_facts_lock = threading.Lock()
+
+
+def facts_of(request: Request) -> FactStore:
+    """The report facts beside the server's queue file (made on first use)."""
+    state = request.app.state
+    store = getattr(state, "report_facts", None)
+    if store is None:
+        with _facts_lock:
+            store = getattr(state, "report_facts", None)
+            if store is None:
+                path = getattr(state.queue, "path", None)
+                if path is None:
+                    raise QueueUnavailable("reports need the queue's own database file")
+                store = FactStore(path, state.config)
+                state.report_facts = store
+    return store
+
+
+def manager_session(request: Request) -> Session:
+    """The signed-in manager, or NotAuthorised (401) / Forbidden (403) for counter staff."""
+    session = session_of(request)
+    if session is None:
+        raise NotAuthorised("sign in first")
+    if request.app.state.accounts.role_of(session.staff) != "manager":
+        raise Forbidden(f"{session.staff} is not a manager: the manager's view and reports "
+                        "are for managers only")
+    return session
+
+
+def render_manager(request: Request, name: str, session: Session, active: str,
+                   **context: Any) -> Response:
+    lang = language(request)
+    nav = [(key, url, tr(lang, label)) for key, url, label in MANAGER_NAV]
+    return render(request, name, lang=lang, session=session, nav=nav, active=active, **context)
+
+
+@router.get("/manager")
+def live_page(request: Request) -> Response:
+    session = session_of(request)
+    lang = language(request)
+    if session is None:
+        return render(request, "manager_login.html", lang=lang, error=None)
+    if request.app.state.accounts.role_of(session.staff) != "manager":
+        return render(request, "manager_refused.html", status_code=403, lang=lang,
+                      session=session)
+    session = manager_session(request)
+    texts = {m: tr(lang, m) for m in JS_TEXTS}
+    return render_manager(request, "manager.html", session, "live",
+                          central=central_line(request.app.state, lang),
+                          texts_json=json.dumps(texts, ensure_ascii=False).replace("<", "\\u003c"))
+
+
+@router.get("/manager/live.json")
+async def live_data(request: Request) -> dict[str, Any]:
+    """The live view's data (the page re-reads it after each batch of events)."""
+    manager_session(request)
+    app = request.app
+    lang = language(request)
+    facts = facts_of(request)
+
+    def read() -> dict[str, Any]:
+        snap = app.state.queue.snapshot()
+        return hall_view(snap, facts, app.state.config, app.state.clock.now(), lang)
+    return await offload.read(request, read)
+
+
+@router.post("/manager/login")
+async def login(request: Request, username: Short, password: Short) -> Response:
+    """Sign in as the counter console does (throttled; the password checked in its own lane),
+    then back to /manager."""
+    check_form_post(request, None, None)
+    throttle = request.app.state.throttle
+    accounts = request.app.state.accounts
+    client = request.client.host if request.client else "?"
+    attempt = throttle.begin(username, client)
+
+    def sign_in() -> str | None:
+        if not accounts.check_password(username, password):
+            return None
+        return accounts.start_session(username)[0]
+    try:
+        if attempt.delay:
+            await asyncio.sleep(attempt.delay)
+        sid = await offload.password(request, sign_in)
+    except BaseException:
+        throttle.cancel(attempt)
+        raise
+    if sid is None:
+        throttle.failed(attempt)
+        return render(request, "manager_login.html", status_code=401,
+                      error=tr(language(request), "Wrong name or password"))
+    throttle.succeeded(attempt)
+    response = RedirectResponse("/manager", status_code=303)
+    response.set_cookie(SESSION_COOKIE, sid, httponly=True, samesite="strict",
+                        secure=request.app.state.secure_cookies, path="/")
+    return response
+
+
+@router.post("/manager/logout")
+def logout(request: Request, csrf: Short = "") -> Response:
+    session = manager_session(request)
+    check_form_post(request, session, csrf)
+    request.app.state.accounts.end_session(session)
+    response = RedirectResponse("/manager", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
+    return response
