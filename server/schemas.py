@@ -127,6 +127,8 @@ class TicketOut(Out):
     rating: int | None
     ahead: int
     estimated_wait_min: int
+    wait_low_min: int = 0      # the printed range when high > low ("10–15 min")
+    wait_high_min: int = 0
 
 
 class TicketWithToken(TicketOut):
@@ -169,6 +171,8 @@ class LoadOut(Out):
     waiting: int
     estimated_wait_min: int
     oldest_wait_min: int
+    wait_low_min: int = 0      # the range a new visitor would be shown when high > low
+    wait_high_min: int = 0
 
 
 class AlertOut(Out):
