@@ -29,6 +29,7 @@ from server import (
     pages_counter,
     pages_manager,
     pages_phone,
+    pages_plan,
     reports_routes,
     shipping,
     streams,
@@ -217,6 +218,7 @@ def create_app(queue: Queue, config: CentreConfig | None = None, *,
     app.include_router(pages_phone.router)
     app.include_router(pages_manager.router)
     app.include_router(reports_routes.router)
+    app.include_router(pages_plan.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     add_offline_docs(app)
     return app

@@ -3,16 +3,19 @@ staff; the manager's view shows it)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
 
 from server.accounts import Forbidden
+from server.api import ERRORS, as_reader
 from server.auth import Caller, any_caller
+from server.schemas import CentralStatusOut
 from server.shipping import central_lag
 from shared.i18n import tr
 
-router = APIRouter(prefix="/api")
+router = APIRouter(prefix="/api", responses=ERRORS)
 
 
 def staff_only(request: Request) -> Caller:
@@ -23,13 +26,14 @@ def staff_only(request: Request) -> Caller:
     return who
 
 
-@router.get("/central/status", tags=["central"])
-def central_status(request: Request,
-                   who: Annotated[Caller, Depends(staff_only)]) -> dict[str, Any]:
+@router.get("/central/status", tags=["central"], response_model=CentralStatusOut)
+async def central_status(request: Request) -> JSONResponse:
     """Events not yet in the central PostgreSQL and the age of the oldest of them
-    (`{"shipping": false}` when this centre ships nowhere). Runs in the thread pool."""
-    lag = central_lag(request.app.state)
-    return {"shipping": False} if lag is None else {"shipping": True, **lag}
+    (`{"shipping": false}` when this centre ships nowhere)."""
+    def read(who: Caller) -> dict[str, Any]:
+        lag = central_lag(request.app.state)
+        return {"shipping": False} if lag is None else {"shipping": True, **lag}
+    return await as_reader(request, read, allow=staff_only)
 
 
 def _age(seconds: float, lang: str) -> str:

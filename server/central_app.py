@@ -6,6 +6,7 @@ same accounts, password hashing, sessions and sign-in throttle as a centre's ser
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -62,13 +63,19 @@ def create_central_app(url: str, accounts: Accounts, *, secure_cookies: bool = F
         check_form_post(request, None, None)
         throttle = request.app.state.throttle
         client = request.client.host if request.client else "?"
-        keys = (f"name:{username.lower()}", f"addr:{client}")
-        throttle.check(*keys)
-        if not accounts.check_password(username, password):
-            throttle.failed(*keys)
+        attempt = throttle.begin(username, client)
+        try:
+            if attempt.delay:
+                time.sleep(attempt.delay)       # a sync route: this waits in its own thread
+            ok = accounts.check_password(username, password)
+        except BaseException:
+            throttle.cancel(attempt)
+            raise
+        if not ok:
+            throttle.failed(attempt)
             return render(request, "central_login.html", status_code=401,
                           error=tr(language(request), "Wrong name or password"))
-        throttle.succeeded(*keys)
+        throttle.succeeded(attempt)
         sid, _ = accounts.start_session(username)
         response = RedirectResponse("/national", status_code=303)
         response.set_cookie(SESSION_COOKIE, sid, httponly=True, samesite="strict",

@@ -25,11 +25,11 @@ from shared.reports.live import hall_view
 router = APIRouter(include_in_schema=False)
 
 Short = Annotated[str, Form(max_length=200)]
-# The manager's navigation: (id, URL, label msgid). The staffing planner (issue 13) adds
-# ("plan", "/manager/plan", "Staffing plan") here.
+# The manager's navigation: (id, URL, label msgid).
 MANAGER_NAV: list[tuple[str, str, str]] = [
     ("live", "/manager", "Hall now"),
     ("reports", "/manager/reports", "Reports"),
+    ("plan", "/manager/plan", "Staffing plan"),
 ]
 JS_TEXTS = ("Live", "Reconnecting…", "Nobody is waiting", "No counter is idle while people wait",
             "No alerts", "waiting", "min")

@@ -127,7 +127,7 @@ class TicketOut(Out):
     rating: int | None
     ahead: int
     estimated_wait_min: int
-    wait_low_min: int = 0      # the printed range when high > low ("10–15 min")
+    wait_low_min: int = 0     # the printed range ("10–15 min") when wait_high_min > wait_low_min
     wait_high_min: int = 0
 
 
@@ -171,7 +171,7 @@ class LoadOut(Out):
     waiting: int
     estimated_wait_min: int
     oldest_wait_min: int
-    wait_low_min: int = 0      # the range a new visitor would be shown when high > low
+    wait_low_min: int = 0
     wait_high_min: int = 0
 
 
@@ -210,3 +210,19 @@ class HealthOut(Out):
 
 class LastEventOut(Out):
     last_event_id: int
+
+
+class CentralStatusOut(Out):
+    """How far behind the central PostgreSQL copy is (`shipping: false`: it ships nowhere)."""
+
+    shipping: bool
+    centre_id: str | None = None
+    local_last_id: int | None = None
+    acknowledged_id: int | None = None
+    pending: int | None = None
+    oldest_pending_at: float | None = None
+    reachable: bool | None = None
+    last_error: str | None = None
+    last_shipped_at: float | None = None
+    known_from: str | None = None
+    lag_seconds: float | None = None

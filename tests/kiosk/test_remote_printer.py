@@ -28,6 +28,7 @@ def hostile_server(config: CentreConfig, evil_file: Path) -> tuple[ThreadingHTTP
     climbs out of any folder."""
     table = config_to_dict(config)
     table["kiosk"]["printer"] = f"file://{evil_file}"
+    table["kiosk"]["staff_pin"] = "4711"       # not the shipped PIN: the kiosk starts
     ticket = {"id": 1, "code": "A-001", "prefix": "A", "number": 1,
               "service": "employment.job-seeker", "priority": None, "language": "az",
               "source": "kiosk", "token": "t" * 32, "status": "waiting",
