@@ -144,8 +144,8 @@ def main() -> int:
               f"\"no wait\" late {s['no_wait_late_per_1000']:.1f}/1000 "
               f"({s['no_wait_share']:.0%} printed \"no wait\"), {s['run_s']:.1f} s a day")
     if fair:
-        print(f"\nfairness on {names[-1]} (regular visitor past {args.multiple:g} × target goes "
-              "before newer priority):")
+        print(f"\nfairness on {names[-1]} (a regular visitor joins the priority line at "
+              f"{args.multiple:g} × their target wait):")
         for f in fair:
             print(f"  {f['fairness']:<4} regular: mean {f['regular_mean']:.1f}, p90 "
                   f"{f['regular_p90']:.1f}, max {f['regular_max']:.1f} min, {f['regular_past_limit']} "
