@@ -204,7 +204,21 @@ EXPECT_HELP = ("act only if the counter still has this ticket ('' for none); "
                "otherwise nothing is done (exit 2)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The command word of a command line (after the global --db/--config options)."""
+    args = list(argv)
+    while args:
+        word = args.pop(0)
+        if word in ("--db", "--config"):
+            args = args[1:]
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def build_parser(with_roles: bool = True) -> argparse.ArgumentParser:
+    """The whole command line; without the roles' commands (kiosk, board, serve, report…) for
+    a command of this module, whose start-up then imports none of them."""
     parser = argparse.ArgumentParser(prog="novbe", description="Növbə — queue system for social-services centres")
     parser.add_argument("--db", help="queue database file (env NOVBE_DB)")
     parser.add_argument("--config", help="centre config TOML (env NOVBE_CONFIG)")
@@ -243,9 +257,10 @@ def build_parser() -> argparse.ArgumentParser:
     add("restore", _cmd_restore, "put a backup in place of the queue database (stop the apps "
         "first; a damaged file is moved aside, never deleted)").add_argument("file")
     add("status", _cmd_status, "waiting per service, current ticket per counter").add_argument("--json", action="store_true")
-    _load_roles()
-    for register in ROLE_REGISTRARS:
-        register(sub)
+    if with_roles:
+        _load_roles()
+        for register in ROLE_REGISTRARS:
+            register(sub)
     return parser
 
 
@@ -259,9 +274,14 @@ def _stdout_closed() -> int:
     return 141  # 128 + SIGPIPE, what a shell reports for a command cut off by its reader
 
 
+CORE_COMMANDS = ("init", "services", "check-config", "issue", "call", "recall", "start", "finish",
+                 "no-show", "transfer", "backup", "restore", "status")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(with_roles=_command_of(words) not in CORE_COMMANDS)
+    args = parser.parse_args(words)
     setup_logging(data_dir(), name="novbe")
     ctx = Context(args)
     try:
