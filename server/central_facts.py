@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
@@ -34,7 +34,7 @@ from shared.reports import columns as rollups
 from shared.reports.facts import COUNTER_FIELDS, TICKET_FIELDS, VISIT_FIELDS
 from shared.reports.figures import TICKET_SUMS, VISIT_SUMS
 from shared.reports.fold import EventRow, fold_day
-from shared.service_day import day_start, service_day
+from shared.service_day import ServiceDays
 
 EVENT_COLUMNS = "id, at, kind, ticket_id, service, counter, staff, details"
 FACT_TABLES = ("report_tickets", "report_visits", "report_counters", "report_targets")
@@ -165,22 +165,13 @@ class CentreFold:
         self.config = centre_config(conn, centre_id)
         self.categories = {s.id: s.category for s in self.config.services.values()}
         self.counter_services = {c.id: c.services for c in self.config.counters}
-        self._days: dict[int, str] = {}
+        self.days = ServiceDays(self.config.tz, self.config.day_reset_hour)
 
     def day_of(self, at: float) -> str:
-        key = int(at // 900)    # zone offsets are multiples of 15 minutes, resets on the hour
-        day = self._days.get(key)
-        if day is None:
-            day = service_day(datetime.fromtimestamp(at, UTC), self.config.tz,
-                              self.config.day_reset_hour).isoformat()
-            self._days[key] = day
-        return day
+        return self.days.day_of(at)
 
     def bounds(self, day: str) -> tuple[float, float]:
-        d = date.fromisoformat(day)
-        tz, reset = self.config.tz, self.config.day_reset_hour
-        return (day_start(d, tz, reset).timestamp(),
-                day_start(d + timedelta(days=1), tz, reset).timestamp())
+        return self.days.bounds(day)
 
     def touched_days(self, after: int, top: int) -> set[str]:
         """The service days of the events after..top (a late event counts for its ticket's day)."""

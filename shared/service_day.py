@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -18,3 +18,26 @@ def service_day(now: datetime, tz: ZoneInfo, reset_hour: int) -> date:
 def day_start(day: date, tz: ZoneInfo, reset_hour: int) -> datetime:
     """The aware instant the service day begins."""
     return datetime.combine(day, time(reset_hour), tz)
+
+
+class ServiceDays:
+    """One centre's service days over epoch seconds: the day an instant belongs to (cached per
+    quarter hour — every zone's offset is a multiple of 15 minutes and the reset is on the
+    hour) and the instants a day begins and ends."""
+
+    def __init__(self, tz: ZoneInfo, reset_hour: int):
+        self.tz, self.reset_hour = tz, reset_hour
+        self._cache: dict[int, str] = {}
+
+    def day_of(self, at: float) -> str:
+        key = int(at // 900)
+        day = self._cache.get(key)
+        if day is None:
+            day = service_day(datetime.fromtimestamp(at, UTC), self.tz, self.reset_hour).isoformat()
+            self._cache[key] = day
+        return day
+
+    def bounds(self, day: str) -> tuple[float, float]:
+        d = date.fromisoformat(day)
+        return (day_start(d, self.tz, self.reset_hour).timestamp(),
+                day_start(d + timedelta(days=1), self.tz, self.reset_hour).timestamp())

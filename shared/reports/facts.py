@@ -15,7 +15,6 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +22,7 @@ from shared.config import CentreConfig
 from shared.reports import columns
 from shared.reports.dialect import SQLITE, Dialect
 from shared.reports.fold import DayFacts, DayFold, EventRow
-from shared.service_day import day_start, service_day
+from shared.service_day import ServiceDays
 
 FACTS_SUFFIX = ".reports"
 SCHEMA_VERSION = "1"
@@ -99,7 +98,7 @@ class FactStore:
             self._set_meta("targets", targets)
         self._categories = {s.id: s.category for s in config.services.values()}
         self._counter_services = {c.id: c.services for c in config.counters}
-        self._day_cache: dict[int, str] = {}
+        self.days = ServiceDays(config.tz, config.day_reset_hour)
         self._open_day: DayFold | None = None      # the day still going on, folded so far
         self._readers = threading.local()
         self._reader_conns: list[sqlite3.Connection] = []
@@ -148,21 +147,11 @@ class FactStore:
 
     # ---- days -------------------------------------------------------------------------------
     def day_of(self, at: float) -> str:
-        """The service day of an epoch (cached per quarter hour: every zone's offset is a
-        multiple of 15 minutes, and the reset is on the hour)."""
-        key = int(at // 900)
-        day = self._day_cache.get(key)
-        if day is None:
-            day = service_day(datetime.fromtimestamp(at, UTC), self.config.tz,
-                              self.config.day_reset_hour).isoformat()
-            self._day_cache[key] = day
-        return day
+        """The service day of an epoch."""
+        return self.days.day_of(at)
 
     def bounds(self, day: str) -> tuple[float, float]:
-        d = date.fromisoformat(day)
-        tz, reset = self.config.tz, self.config.day_reset_hour
-        return (day_start(d, tz, reset).timestamp(),
-                day_start(d + timedelta(days=1), tz, reset).timestamp())
+        return self.days.bounds(day)
 
     # ---- refreshing -------------------------------------------------------------------------
     def refresh(self, now: float | None = None, today: str | None = None,
