@@ -49,6 +49,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -144,7 +145,18 @@ def serve_child(db: str, config_json: str, port: int, no_fsync: bool = False) ->
     options = prepare(ServeOptions("127.0.0.1", port, limits=Limits(max_per_address=0),
                                    backlog=4096))
     app = create_app(queue, config, db_path=db, limits=options.limits)
+
+    def note_writer() -> None:     # uvicorn ends the process by its signal: note as we go
+        while True:
+            (Path(db).parent / "writer.json").write_text(json.dumps(queue.writer.figures()))
+            time.sleep(0.5)
+    threading.Thread(target=note_writer, daemon=True).start()
     serve(app, options)
+
+
+def wal_size(db: Path) -> int:
+    wal = db.with_name(db.name + "-wal")
+    return wal.stat().st_size if wal.exists() else 0
 
 
 def prepare(db: Path, config_data: dict[str, Any], counters: int, presses: int) -> str:
@@ -417,7 +429,12 @@ def run(counters: int, subscribers: int, seconds: float, interval: float,
             ms = (last - result["sent_at"][e["code"]]) * 1000
             (burst_fanout if e["code"] in result["in_burst"] else fanout).append(ms)
         lat, burst = result["steady"], result["burst"]
+        wal_mb = round(wal_size(db) / 1e6, 2)
+        time.sleep(0.6)                     # the server notes its writer's figures every 0.5 s
+        written = tmp / "writer.json"
+        writer = {**(json.loads(written.read_text()) if written.exists() else {}), "wal_mb": wal_mb}
         return {
+            **{f"writer_{k}": v for k, v in writer.items()},
             "counters": counters, "subscribers": subscribers, "seconds_of_load": seconds,
             "next_interval_s": interval, "bursts": bursts,
             "next_requests": len(lat), "next_refused": result["refused"],
@@ -527,6 +544,10 @@ def main(argv: list[str] | None = None) -> int:
         ("server RSS idle / connected / peak",
          f"{f['server_rss_idle_mb']} / {f['server_rss_connected_mb']} / "
          f"{f['server_rss_mb']} MB"),
+        ("queue writes: changes / commits", f"{f.get('writer_changes', '?')} / "
+         f"{f.get('writer_commits', '?')} (group commit); COMMIT p50 / p99 / max "
+         f"{f.get('writer_commit_p50_ms', '?')} / {f.get('writer_commit_p99_ms', '?')} / "
+         f"{f.get('writer_commit_max_ms', '?')} ms; WAL file {f.get('writer_wal_mb', '?')} MB"),
         ("run", f"{f['seconds']} s"),
     ]
     width = max(len(r[0]) for r in rows)

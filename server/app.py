@@ -179,6 +179,7 @@ def create_app(queue: Queue, config: CentreConfig | None = None, *,
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.lanes = Lanes.create()
+        hub.settle = app.state.lanes.writes_settled
         await hub.start()
         app.state.shipper = shipping.start_for(config, db_path or getattr(queue, "path", None))
         app.state.ready.set()

@@ -17,7 +17,7 @@ import json
 import logging
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
 from shared.errors import NovbeError
@@ -33,6 +33,7 @@ BATCH = 500
 RING_EVENTS = 4096         # events kept encoded for streams that are a little behind
 DRAIN_SECONDS = 0.05       # the next broadcast waits for every stream to have written the last
                            # one, but never longer than this for a stream stuck on a slow socket
+SETTLE_SECONDS = 0.1       # a broadcast waits at most this long for the writes in flight
 KEEP_ALIVE = b": keep-alive\n\n"
 
 
@@ -112,6 +113,9 @@ class EventHub:
         self._broadcast_cost = 0.0          # seconds the last broadcast took on the loop
         self._drained: asyncio.Event | None = None
         self.closed = False
+        # waits (at most the seconds given) while counter actions are still being written, so
+        # that they are answered before their events go out (set by the app at start-up)
+        self.settle: Callable[[float], Awaitable[None]] | None = None
 
     @property
     def subscribers(self) -> int:
@@ -293,6 +297,8 @@ class EventHub:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
             await self._drain()            # the previous broadcast is written: read at once
+            if self.settle is not None:    # … once the writes in flight are answered
+                await self.settle(SETTLE_SECONDS)
             self._wake.clear()
             try:
                 while True:

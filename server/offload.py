@@ -6,8 +6,10 @@ takes 128 MiB: a sign-in flood cannot take the server's memory either)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from anyio import CapacityLimiter
@@ -28,11 +30,22 @@ class Lanes:
     read: CapacityLimiter
     write: CapacityLimiter
     password: CapacityLimiter
+    writing: int = 0                                   # writes in flight
+    settled: asyncio.Event = field(default_factory=asyncio.Event)   # set while none is
 
     @classmethod
     def create(cls) -> Lanes:
-        return cls(CapacityLimiter(READ_THREADS), CapacityLimiter(WRITE_THREADS),
-                   CapacityLimiter(PASSWORD_THREADS))
+        lanes = cls(CapacityLimiter(READ_THREADS), CapacityLimiter(WRITE_THREADS),
+                    CapacityLimiter(PASSWORD_THREADS))
+        lanes.settled.set()
+        return lanes
+
+    async def writes_settled(self, at_most: float) -> None:
+        """Return once no write is in flight, or after `at_most` seconds: the event hub waits
+        for this, so a burst of Nexts is answered first and its events go out together."""
+        if self.writing:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.settled.wait(), at_most)
 
 
 def lanes_of(request: Request) -> Lanes:
@@ -46,7 +59,15 @@ async def read(request: Request, fn: Callable[..., T], *args: Any) -> T:
 
 async def write(request: Request, fn: Callable[..., T], *args: Any) -> T:
     """Run something that writes to the database in the write lane."""
-    return await run_sync(fn, *args, limiter=lanes_of(request).write)
+    lanes = lanes_of(request)
+    lanes.writing += 1
+    lanes.settled.clear()
+    try:
+        return await run_sync(fn, *args, limiter=lanes.write)
+    finally:
+        lanes.writing -= 1
+        if not lanes.writing:
+            lanes.settled.set()
 
 
 async def password(request: Request, fn: Callable[..., T], *args: Any) -> T:

@@ -30,6 +30,7 @@ from shared.errors import (
     TicketNotFound,
 )
 from shared.fairness import joins_priority_at
+from shared.group_commit import GroupWriter
 from shared.model import (
     DEVICE_KINDS,
     TRANSITIONS,
@@ -71,8 +72,9 @@ T = TypeVar("T")
 class LocalQueue:
     """The queue in one SQLite file; safe to share between threads and processes.
 
-    Writes go through one connection, one at a time; a write that cannot have the database
-    within `write_timeout_s` fails at once with QueueUnavailable instead of holding its caller.
+    Writes go through one connection, one at a time, and those that arrive together share one
+    commit; a write that cannot have the database within `write_timeout_s` fails at once with
+    QueueUnavailable instead of holding its caller.
     Reads run on a connection of their own per thread and never wait behind a write."""
 
     def __init__(self, path: str | Path, config: CentreConfig, clock: Clock | None = None,
@@ -87,9 +89,9 @@ class LocalQueue:
         self.db = store.connect(self.path, busy_timeout_ms=int(write_timeout_s * 1000))
         if verify:
             store.quick_check(self.db, self.path)
-        self._conn = self.db.conn
-        self._conn.row_factory = sqlite3.Row
-        self._write_lock = threading.Lock()
+        self.db.conn.row_factory = sqlite3.Row
+        self.writer = GroupWriter(self.db.conn, write_timeout_s,
+                                   lambda exc: store.damaged(self.path, exc))
         self._readers = threading.local()
         self._reader_list: list[store.ReadConnection] = []
         self._readers_lock = threading.Lock()
@@ -113,8 +115,7 @@ class LocalQueue:
             readers, self._reader_list = self._reader_list, []
         for reader in readers:
             reader.close()
-        with self._write_lock:
-            self._conn.close()
+        self.writer.close()
 
     # ---- transactions ---------------------------------------------------------------------
     def _new_tx(self, conn: sqlite3.Connection) -> Tx:
@@ -124,19 +125,12 @@ class LocalQueue:
 
     @contextmanager
     def _tx(self) -> Iterator[Tx]:
-        """One write: the writer lock within the deadline, BEGIN IMMEDIATE, the day change."""
-        if not self._write_lock.acquire(timeout=self.write_timeout_s):
-            raise QueueUnavailable(f"the queue database is busy: no write possible within "
-                                   f"{self.write_timeout_s:g} s; try again")
-        try:
-            with store.write(self.db):
-                tx = self._new_tx(self._conn)
-                roll_day(tx)
-                yield tx
-        except sqlite3.Error as exc:
-            raise store.damaged(self.path, exc) from exc
-        finally:
-            self._write_lock.release()
+        """One write (within the deadline, inside BEGIN IMMEDIATE, committed with the writes
+        that came with it: shared/group_commit.py), after the day change if one is due."""
+        with self.writer.change() as conn:
+            tx = self._new_tx(conn)
+            roll_day(tx)
+            yield tx
 
     def _reader(self) -> store.ReadConnection:
         reader: store.ReadConnection | None = getattr(self._readers, "reader", None)
