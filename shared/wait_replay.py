@@ -120,21 +120,23 @@ class WaitEstimate:
 @dataclass(frozen=True)
 class Longer:
     """Recent durations longer than a visit in progress has lasted, to draw its rest from: the
-    sorted `ratios[lo:]` times `scale` seconds."""
+    `count` sorted `ratios` from `lo` on, times `scale` seconds."""
 
     ratios: Sequence[float]
     lo: int
     scale: float
-
-    def __len__(self) -> int:
-        return len(self.ratios) - self.lo
+    count: int
 
     def pick(self, u: float) -> float:
         """The duration at quantile `u` (0 ≤ u < 1) of the longer ones."""
-        return self.ratios[self.lo + int(u * len(self))] * self.scale
+        return self.ratios[self.lo + int(u * self.count)] * self.scale
 
 
-NOTHING_LONGER = Longer((), 0, 1.0)
+NOTHING_LONGER = Longer((), 0, 1.0, 0)
+
+# the pooled shapes of the last estimate, per kind: (the recent visits they come from, the
+# configured minutes, the sorted ratios)
+_SHAPES: dict[str, tuple[object, dict[str, float], list[float]]] = {}
 
 
 @dataclass(frozen=True)
@@ -171,21 +173,33 @@ class VisitTimes:
 
     def shape(self, kind: str) -> list[float]:
         """Sorted ratios of recent durations to their service's mean, all services pooled:
-        `service` (start → finish), `visit` (call → end), or as they are: `walk_up`, `no_show`."""
-        if kind not in self._shapes:
-            state = self.state
+        `service` (start → finish), `visit` (call → end), or as they are: `walk_up`, `no_show`.
+        Kept between estimates while the recent visits are the same (the queue reads them again
+        once a minute) and the configured minutes too."""
+        if kind in self._shapes:
+            return self._shapes[kind]
+        state = self.state
+        source: object = {"service": state.service_s, "visit": state.visits,
+                          "walk_up": state.walk_ups_s, "no_show": state.no_shows_s}[kind]
+        kept = _SHAPES.get(kind)
+        if kept is not None and kept[0] is source and kept[1] == state.service_min:
+            shape = kept[2]
+        else:
             if kind == "service":
                 ratios = [v / self.service_mean(s) for s, vs in state.service_s.items() for v in vs]
             elif kind == "visit":
                 ratios = [v / self.mean(s) for s, vs in state.visits.items() for v in vs]
             else:
                 ratios = list(state.walk_ups_s if kind == "walk_up" else state.no_shows_s)
-            self._shapes[kind] = sorted(ratios)
-        return self._shapes[kind]
+            shape = sorted(ratios)
+            _SHAPES[kind] = (source, dict(state.service_min), shape)
+        self._shapes[kind] = shape
+        return shape
 
     def longer(self, kind: str, scale: float, elapsed: float) -> Longer:
         ratios = self.shape(kind)
-        return Longer(ratios, bisect.bisect_right(ratios, elapsed / scale), scale)
+        lo = bisect.bisect_right(ratios, elapsed / scale)
+        return Longer(ratios, lo, scale, len(ratios) - lo)
 
     def rest_parts(self, c: CounterNow, now: float) -> RestParts:
         """What drawing the rest of counter `c`'s visit needs, worked out once per estimate."""
@@ -357,7 +371,7 @@ class _Drawn:
         return walk + self._draw_service(c.visit_service or "", self._u(key, 2))
 
     def _pick_rest(self, longer: Longer, elapsed: float, expected: float, u: float) -> float:
-        if len(longer) >= MIN_DRAWN:
+        if longer.count >= MIN_DRAWN:
             return max(MIN_REMAINING_S / 2, longer.pick(u) - elapsed)
         return expected * (0.4 + 1.2 * u)
 
