@@ -29,11 +29,13 @@ import heapq
 import math
 import random
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from statistics import NormalDist
 
 from planning.scenario import Scenario
 from planning.simulator import DaySimulator, _secs
+from shared.config import PriorityClass
 from shared.model import Ticket
 
 NORMAL_RANK = 1000
@@ -70,7 +72,7 @@ class Oracle:
         self.policy = cfg.transfer_policy
         self.services = list(sc.mix)
         self.weights = [sc.mix[s] for s in self.services]
-        self.prio = [(cfg.priority(p).rank, sc.priority[p]) for p in sc.priority]
+        self.prio = [(_rank(cfg.priority(p)), sc.priority[p]) for p in sc.priority]
         total = sum(sc.arrivals.values()) or 1.0
         self.rate = {h: sc.visitors * sc.arrivals[h] / total / 3600 for h in sc.hours}
         self.shift = {cid: sh for sh in sc.shifts for cid in sh.counters}
@@ -127,7 +129,7 @@ class Oracle:
             return max(0.0, self.sc.no_show_wait_s - called_for), None
         return max(0.0, self._walk(called_for) - called_for) + self._lognormal(service), target
 
-    def _arrivals(self, now: float, rank: int):
+    def _arrivals(self, now: float, rank: int) -> Iterator[tuple[float, int, str]]:
         """Future arrivals (time, rank, service) in time order, only those called before a
         ticket of `rank` (a later arrival of the same or a lower class never is)."""
         t = now
@@ -259,6 +261,7 @@ class Oracle:
                 if t_again <= t_arr:
                     at, _, t = heapq.heappop(coming)
                 else:
+                    assert next_arrival is not None
                     at, rank, service = next_arrival
                     new_id += 1
                     t = _Ticket((rank, at, new_id), service, 0)
@@ -327,6 +330,12 @@ class Oracle:
             heapq.heappush(coming, (at + rest, t.key[2], self._again(t, target, at + rest)))
         heapq.heappush(busy, (at + rest, 0, cid))
         return t
+
+
+def _rank(priority: PriorityClass | None) -> int:
+    if priority is None:
+        raise ValueError("the scenario names a priority class the centre does not have")
+    return priority.rank
 
 
 def best_point(waits_min: list[float], window: float = 2.0) -> tuple[int, float]:
