@@ -532,7 +532,7 @@ def wait_spread(state: QueueState, service: str, rank: int, queued_at: float | N
     (see the module): with expected times, and — when few visits stand between the ticket and
     its call, where the luck of one visit decides — DRAWS times with drawn visit times, taking
     the median (and the 20th and 80th percentiles for the range). A wait that is not 0 is at
-    least SHORTEST_S (see there)."""
+    least SHORTEST_S (see the module)."""
     seconds, low, high = _spread(state, service, rank, queued_at, ticket_id, quick)
     if seconds <= 0:
         return seconds, low, high
@@ -559,7 +559,7 @@ def _spread(state: QueueState, service: str, rank: int, queued_at: float | None,
     if not drawn:
         return seconds, None, None
     pick = lambda q: drawn[min(len(drawn) - 1, int(q * len(drawn)))]  # noqa: E731
-    return pick(0.5), pick(0.2), pick(0.8)
+    return max(pick(0.5), 1.0), pick(0.2), pick(0.8)
 
 
 def _prepare(state: QueueState, service: str, rank: int, queued_at: float | None,
