@@ -14,10 +14,23 @@ the waiting tickets are handed out in the queue's own order (priority class, que
 whichever counter frees up first, each taking its service's mean visit time, with the priority
 visitors likely to arrive meanwhile (at today's recent rate) slotted in before regular ones,
 until a counter takes the ticket asked about. A visit time is a mean, not a median: waits add
-visit times up, and a skewed time's mean is what adds up."""
+visit times up, and a skewed time's mean is what adds up.
+
+When few visits stand between the ticket and its call the replay is repeated with drawn times
+and the median printed. A small service sees a dozen visits a day, too few to draw the rest of
+a visit in progress from, so the draws take the shape of visit times from all services pooled
+(each duration divided by its service's mean) and scale it by the service's own mean.
+
+A wait that is not 0 prints as at least SHORTEST_S (2 minutes). The printed minute is a promise
+of ±2 minutes; waits are never below 0, so "2 min" covers every wait from 0 to 4 minutes while
+"1 min" covers only 0 to 3: when every counter is busy and the likely wait is under 2 minutes,
+"2 min" is right at least as often, and right for the visits that run long. On a simulated
+normal day this is the choice an estimator that knows the day's true laws makes too
+(bench/wait_oracle.py)."""
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -41,6 +54,7 @@ DRAW_STEPS = 12               # a replay longer than this …
 LONG_DRAWS = 15               # … is drawn this many times
 MIN_DRAWN = 5                 # recent visits needed to draw from them
 OPENING_DELAY_S = 300.0       # a closed counter, when none serving the service is open, opens within this
+SHORTEST_S = 120.0            # a wait that is not 0 prints as at least this (see below)
 
 
 Entry = tuple[int, float, int | None]   # a waiting ticket in the replay: rank, queue time, id
@@ -104,6 +118,28 @@ class WaitEstimate:
 
 
 @dataclass(frozen=True)
+class Longer:
+    """Recent durations longer than a visit in progress has lasted, to draw its rest from: the
+    `count` sorted `ratios` from `lo` on, times `scale` seconds."""
+
+    ratios: Sequence[float]
+    lo: int
+    scale: float
+    count: int
+
+    def pick(self, u: float) -> float:
+        """The duration at quantile `u` (0 ≤ u < 1) of the longer ones."""
+        return self.ratios[self.lo + int(u * self.count)] * self.scale
+
+
+NOTHING_LONGER = Longer((), 0, 1.0, 0)
+
+# the pooled shapes of the last estimate, per kind: (the recent visits they come from, the
+# configured minutes, the sorted ratios)
+_SHAPES: dict[str, tuple[object, dict[str, float], list[float]]] = {}
+
+
+@dataclass(frozen=True)
 class RestParts:
     """The rest of a visit in progress, ready to draw: the recent durations longer than it has
     lasted and the expected rest (of the service once started; of the walk-up while called,
@@ -111,21 +147,59 @@ class RestParts:
 
     kind: str                       # plain | serving | called
     elapsed: float
-    longer: list[float]
+    longer: Longer
     expected: float
     no_show_chance: float = 0.0
-    longer_no_show: list[float] = field(default_factory=list)
+    longer_no_show: Longer = NOTHING_LONGER
     expected_no_show: float = 0.0
 
 
 class VisitTimes:
-    """Mean visit time and the expected rest of a visit in progress, per service."""
+    """Mean visit time and the expected rest of a visit in progress, per service.
+
+    Visit times of one service are few (a small service sees a dozen visits a day), so their
+    shape is learned from all services at once: every recent duration divided by its service's
+    mean, pooled. A service's draws are that pooled shape times its own mean (its recent visits,
+    shrunk towards its configured minutes); the rest of a visit in progress is drawn from the
+    pooled durations longer than it has lasted. Walk-ups and no-shows are pooled as they are."""
 
     def __init__(self, state: QueueState):
         self.state = state
         self._mean: dict[str, float] = {}
+        self._service_mean: dict[str, float] = {}
         self._rests: dict[str, RestParts] = {}
+        self._shapes: dict[str, list[float]] = {}
         self.service_numbers = {s: k for k, s in enumerate(sorted(state.service_min))}
+
+    def shape(self, kind: str) -> list[float]:
+        """Sorted ratios of recent durations to their service's mean, all services pooled:
+        `service` (start → finish), `visit` (call → end), or as they are: `walk_up`, `no_show`.
+        Kept between estimates while the recent visits are the same (the queue reads them again
+        once a minute) and the configured minutes too."""
+        if kind in self._shapes:
+            return self._shapes[kind]
+        state = self.state
+        source: object = {"service": state.service_s, "visit": state.visits,
+                          "walk_up": state.walk_ups_s, "no_show": state.no_shows_s}[kind]
+        kept = _SHAPES.get(kind)
+        if kept is not None and kept[0] is source and kept[1] == state.service_min:
+            shape = kept[2]
+        else:
+            if kind == "service":
+                ratios = [v / self.service_mean(s) for s, vs in state.service_s.items() for v in vs]
+            elif kind == "visit":
+                ratios = [v / self.mean(s) for s, vs in state.visits.items() for v in vs]
+            else:
+                ratios = list(state.walk_ups_s if kind == "walk_up" else state.no_shows_s)
+            shape = sorted(ratios)
+            _SHAPES[kind] = (source, dict(state.service_min), shape)
+        self._shapes[kind] = shape
+        return shape
+
+    def longer(self, kind: str, scale: float, elapsed: float) -> Longer:
+        ratios = self.shape(kind)
+        lo = bisect.bisect_right(ratios, elapsed / scale)
+        return Longer(ratios, lo, scale, len(ratios) - lo)
 
     def rest_parts(self, c: CounterNow, now: float) -> RestParts:
         """What drawing the rest of counter `c`'s visit needs, worked out once per estimate."""
@@ -135,20 +209,21 @@ class VisitTimes:
         since = c.visit_since if c.visit_since is not None else now
         called_for = max(0.0, now - since)
         if not state.service_s.get(service) and not state.walk_ups_s:
-            samples = state.visits.get(service, ())
-            parts = RestParts("plain", called_for, [v for v in samples if v > called_for],
+            parts = RestParts("plain", called_for,
+                              self.longer("visit", self.mean(service), called_for),
                               self.remaining(service, called_for))
         elif c.visit_started is not None:
             elapsed = max(0.0, now - c.visit_started)
             samples = state.service_s.get(service, ())
-            parts = RestParts("serving", elapsed, [v for v in samples if v > elapsed],
+            parts = RestParts("serving", elapsed,
+                              self.longer("service", self.service_mean(service), elapsed),
                               _excess(samples, elapsed, self.service_mean(service)))
         else:
             parts = RestParts(
-                "called", called_for, [v for v in state.walk_ups_s if v > called_for],
+                "called", called_for, self.longer("walk_up", 1.0, called_for),
                 _excess(state.walk_ups_s, called_for, WALK_UP_S),
                 self.no_show_chance(called_for),
-                [v for v in state.no_shows_s if v > called_for],
+                self.longer("no_show", 1.0, called_for),
                 _excess(state.no_shows_s, called_for, 120.0))
         self._rests[c.id] = parts
         return parts
@@ -178,9 +253,12 @@ class VisitTimes:
         return share / (share + (1 - share) * still_walking)
 
     def service_mean(self, service: str) -> float:
-        samples = self.state.service_s.get(service, ())
-        prior = self.state.service_min.get(service, 7.0) * 60
-        return (sum(samples) + PRIOR_WEIGHT * prior) / (len(samples) + PRIOR_WEIGHT)
+        if service not in self._service_mean:
+            samples = self.state.service_s.get(service, ())
+            prior = self.state.service_min.get(service, 7.0) * 60
+            self._service_mean[service] = ((sum(samples) + PRIOR_WEIGHT * prior)
+                                           / (len(samples) + PRIOR_WEIGHT))
+        return self._service_mean[service]
 
     def rest_of(self, c: CounterNow, now: float) -> float:
         """Expected seconds the visit at counter `c` still needs: the rest of its service once
@@ -276,9 +354,9 @@ class _Drawn:
         return _unit(self._base, key * 8 + slot)
 
     def _draw_service(self, service: str, u: float) -> float:
-        samples = self.times.state.service_s.get(service, ())
-        if len(samples) >= MIN_DRAWN:
-            return samples[int(u * len(samples))]
+        shape = self.times.shape("service")
+        if len(shape) >= MIN_DRAWN:
+            return shape[int(u * len(shape))] * self.times.service_mean(service)
         return self.times.service_mean(service) * (0.5 + u)
 
     def rest_of(self, c: CounterNow, now: float, key: int) -> float:
@@ -292,17 +370,16 @@ class _Drawn:
         walk = self._pick_rest(p.longer, p.elapsed, p.expected, self._u(key, 0))
         return walk + self._draw_service(c.visit_service or "", self._u(key, 2))
 
-    def _pick_rest(self, longer: Sequence[float], elapsed: float, expected: float,
-                   u: float) -> float:
-        if len(longer) >= MIN_DRAWN:
-            return max(MIN_REMAINING_S / 2, longer[int(u * len(longer))] - elapsed)
+    def _pick_rest(self, longer: Longer, elapsed: float, expected: float, u: float) -> float:
+        if longer.count >= MIN_DRAWN:
+            return max(MIN_REMAINING_S / 2, longer.pick(u) - elapsed)
         return expected * (0.4 + 1.2 * u)
 
     def visit(self, service: str, key: int) -> float:
         u = self._u(key, 3)
-        samples = self.times.samples(service)
-        if len(samples) >= MIN_DRAWN:
-            return samples[int(u * len(samples))]
+        shape = self.times.shape("visit")
+        if len(shape) >= MIN_DRAWN:
+            return shape[int(u * len(shape))] * self.times.mean(service)
         return self.times.mean(service) * (0.5 + u)
 
     def arrival(self, service: str, k: int) -> float:
@@ -454,7 +531,16 @@ def wait_spread(state: QueueState, service: str, rank: int, queued_at: float | N
     """(likely seconds, low, high) until a counter calls the ticket, by replaying the call order
     (see the module): with expected times, and — when few visits stand between the ticket and
     its call, where the luck of one visit decides — DRAWS times with drawn visit times, taking
-    the median (and the 20th and 80th percentiles for the range)."""
+    the median (and the 20th and 80th percentiles for the range). A wait that is not 0 is at
+    least SHORTEST_S (see the module)."""
+    seconds, low, high = _spread(state, service, rank, queued_at, ticket_id, quick)
+    if seconds <= 0:
+        return seconds, low, high
+    return max(seconds, SHORTEST_S), low, high
+
+
+def _spread(state: QueueState, service: str, rank: int, queued_at: float | None,
+            ticket_id: int | None, quick: bool) -> tuple[float, float | None, float | None]:
     replay = _prepare(state, service, rank, queued_at, ticket_id)
     if replay is None:
         return _no_counter(state, service, rank, queued_at, ticket_id), None, None

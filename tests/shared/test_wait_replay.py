@@ -112,6 +112,24 @@ def test_a_visit_in_progress_counts_what_it_still_needs():
     assert estimate(state_of(early, [], visits), "a", NORMAL).minutes == 8
 
 
+def test_a_wait_that_is_not_zero_prints_at_least_two_minutes():
+    """The only counter is busy with a visit all but over: the wait prints as 2 minutes (whose
+    ±2 covers every wait from 0 to 4), not "1 min", which misses the visits that run on."""
+    visits = {"a": [480.0] * 10}
+    nearly_done = [CounterNow("1", ("a",), "open", "a", NOW - 450)]
+    assert estimate(state_of(nearly_done, [], visits), "a", NORMAL).minutes == 2
+
+
+def test_a_small_service_draws_its_visits_from_all_services_scaled_to_its_mean():
+    """Service a has no visits measured yet: the rest of its visit in progress is drawn from
+    b's visits scaled to a's mean (12 min against b's 6): b's visits last ½ or 1½ of its mean,
+    so a's visit, 400 s in, runs to 1½ × 720 = 1080 s — 680 s (11 min) more."""
+    counters = [CounterNow("1", ("a",), "open", "a", NOW - 430, NOW - 400)]
+    state = QueueState(NOW, [], counters, {}, {"a": 12.0, "b": 6.0},
+                       service_s={"b": [180.0] * 5 + [540.0] * 5}, walk_ups_s=[30.0] * 10)
+    assert estimate(state, "a", NORMAL).minutes == round(680 / 60)
+
+
 def test_priority_visitors_likely_to_come_lengthen_a_regular_wait_only():
     """With veterans arriving every few minutes lately, a regular ticket's wait grows; a
     veteran's own does not."""
