@@ -23,15 +23,19 @@ Figures:
                               measured from the moment the Next request was sent (an upper
                               bound: it includes the request's own trip) (target p99 < 250 ms)
   server_rss_mb               the server process's peak resident memory during the load
-  burst_cpu_ms_*              CPU time per burst of the server, of this process (the 60 httpx
-                              counters) and of the subscriber processes: they all share the
+  burst_cpu_ms_*              CPU time per burst of the server, of this process (the 60 staff
+                              connections) and of the subscriber processes: they all share the
                               machine, so on a 2-core machine the clients' CPU competes with
                               the server's and the round trips include it
   cpu_model / cpus / load_*   the machine, and its 1-minute load average before and after the
                               run (other work on the machine makes every figure worse)
-Every Next is one commit with synchronous=FULL (a disk flush each, a few ms on a virtual disk):
-60 Nexts at one instant wait for 60 flushes one after the other, whatever the server does.
---no-fsync (diagnostic only) shows the server's own share without them.
+  writer_*                    the server's queue writes: changes and commits (group commit:
+                              Nexts that meet share one commit), COMMIT p50/p99/max, WAL size
+Every commit is flushed to disk (synchronous=FULL); Nexts that arrive together share one commit.
+--no-fsync (diagnostic only) shows the server's own share without the flushes.
+The load generator is made cheap because it shares the server's two cores: subscribers are
+callback protocols on uvloop, Nexts go over bare keep-alive connections (httpx cost ~1 ms of
+CPU per request and queued a burst's requests in this process) — both still read every byte.
 Benchmarks print figures; nothing here passes or fails. Loopback only; it stops by itself.
 """
 
