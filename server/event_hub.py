@@ -334,6 +334,8 @@ class EventHub:
                     if len(batch) < BATCH:
                         break
             except NovbeError as exc:
+                if getattr(self.queue, "closed", False):
+                    return      # closed under a server still stopping: nothing to follow
                 log.warning("event hub cannot read events: %s", exc)
             except Exception:  # keep streaming whatever one bad read does
                 log.exception("event hub read failed")

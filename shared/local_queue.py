@@ -107,6 +107,10 @@ class LocalQueue:
         self._config = config
         self._competing = competing_services(config)  # once per config, not per call
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def close(self) -> None:
         """Close every connection — each only once the read or write in flight on it is done
         (another thread closing SQLite under a running statement crashes the process)."""

@@ -7,12 +7,23 @@ import asyncio
 import threading
 import time
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
 from server import offload
 
 pytestmark = pytest.mark.timeout(30)
+
+
+def run(main: Any) -> Any:
+    """Run a coroutine on a fresh event loop in its own thread (whatever loop this one has)."""
+    out: list[Any] = []
+    thread = threading.Thread(target=lambda: out.append(asyncio.run(main)))
+    thread.start()
+    thread.join(20)
+    assert out, "the coroutine did not finish"
+    return out[0]
 
 
 def request_with(lanes: offload.Lanes) -> SimpleNamespace:
@@ -42,7 +53,7 @@ def test_settled_waits_for_the_writes_in_flight() -> None:
         order.append("settled")
         await task
         return order
-    assert asyncio.run(main()) == ["written", "settled"]
+    assert run(main()) == ["written", "settled"]
 
 
 def test_settled_holds_events_back_only_so_long() -> None:
@@ -59,7 +70,7 @@ def test_settled_holds_events_back_only_so_long() -> None:
         release.set()
         await task
         return waited
-    assert asyncio.run(main()) < 5
+    assert run(main()) < 5
 
 
 def test_nothing_in_flight_means_no_wait_and_failures_count_down() -> None:
@@ -73,4 +84,4 @@ def test_nothing_in_flight_means_no_wait_and_failures_count_down() -> None:
             await offload.write(request_with(lanes), fail)
         await asyncio.wait_for(lanes.writes_settled(10), 1)
         return lanes.writing
-    assert asyncio.run(main()) == 0
+    assert run(main()) == 0
