@@ -1,7 +1,7 @@
 """The report facts: per ticket, per visit and per counter-day rows derived from the event log
 (shared.reports.fold), kept in a file of their own beside the queue's (`<queue>.reports`), so
-building them never takes the queue's write lock. They are a cache: delete the file and the
-next report rebuilds it from the events; each refresh folds again every service day that new
+building them never takes the queue's write lock. They are a cache: a missing file is rebuilt
+from the events by the next report, a damaged one is moved aside and rebuilt the same way; each refresh folds again every service day that new
 events (by event id) touched.
 
 Measured need (bench/reports.py): a year of the busiest centre is ≈ 2 million events;
@@ -10,6 +10,7 @@ aggregating them directly takes seconds, the facts below answer a year in well u
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 import time
@@ -18,11 +19,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from shared import store
 from shared.config import CentreConfig
+from shared.errors import DamagedDatabase
 from shared.reports import columns
 from shared.reports.dialect import SQLITE, Dialect
 from shared.reports.fold import DayFacts, DayFold, EventRow
 from shared.service_day import ServiceDays
+
+log = logging.getLogger(__name__)
 
 FACTS_SUFFIX = ".reports"
 SCHEMA_VERSION = "1"
@@ -82,14 +87,15 @@ class FactStore:
         self.queue_path = Path(queue_path)
         self.config = config
         self.path = Path(path) if path else facts_path(self.queue_path)
-        self.conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None,
-                                    check_same_thread=False)
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA synchronous = NORMAL")   # a cache: rebuilt if ever lost
         self._lock = threading.RLock()
+        try:
+            self.conn = self._connect()
+        except (sqlite3.DatabaseError, DamagedDatabase) as exc:
+            aside = self._set_aside()
+            log.warning("the report facts %s were damaged (%s); moved to %s and rebuilt from "
+                        "the queue's events", self.path, str(exc).split("\n", 1)[0], aside)
+            self.conn = self._connect()
         with self._lock:
-            for statement in (*SCHEMA, *columns.SCHEMA):
-                self.conn.execute(self.dialect.ddl(statement))
             targets = json.dumps(sorted(self._targets()))
             if self._meta("schema") not in (None, SCHEMA_VERSION) or \
                     self._meta("targets") not in (None, targets):
@@ -102,6 +108,33 @@ class FactStore:
         self._open_day: DayFold | None = None      # the day still going on, folded so far
         self._readers = threading.local()
         self._reader_conns: list[sqlite3.Connection] = []
+
+    def _connect(self) -> sqlite3.Connection:
+        """The facts file, checked and with its tables (a cache: made anew if missing)."""
+        if self.path.exists():
+            store.check_header(self.path)
+        conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None,
+                               check_same_thread=False)
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")   # a cache: rebuilt if ever lost
+            for statement in (*SCHEMA, *columns.SCHEMA):
+                conn.execute(self.dialect.ddl(statement))
+            conn.execute("SELECT count(*) FROM report_meta").fetchone()
+        except sqlite3.DatabaseError:
+            conn.close()
+            raise
+        return conn
+
+    def _set_aside(self) -> Path:
+        """Move a damaged facts file (and its WAL) aside, never deleting it: the facts are
+        rebuilt from the events, and the damaged copy stays for whoever wants to look."""
+        aside = self.path.with_name(f"{self.path.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
+        for suffix in ("", "-wal", "-shm"):
+            part = self.path.with_name(self.path.name + suffix)
+            if part.exists():
+                part.rename(aside.with_name(aside.name + suffix))
+        return aside
 
     def close(self) -> None:
         with self._lock:
