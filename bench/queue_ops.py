@@ -6,6 +6,8 @@
 
 Figures:
   issue_per_s            issues per second, one process (target >= 1,000/s)
+  threads_*              8 threads of one process issuing at once: issues/s, p50/p99, and
+                         writes per commit (group commit: writes that meet share one flush)
   mixed_*                issue + call_next alternating in 4 processes on one file: ops/s and
                          per-operation p50/p99 latency (target p99 < 10 ms)
   call_next_*            call_next latency with an empty history vs 1,000,000 past tickets
@@ -27,6 +29,7 @@ import sqlite3
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -74,6 +77,41 @@ def bench_issue(workdir: Path, n: int) -> dict:
     finally:
         q.close()
     return {"issue_n": n, "issue_per_s": round(n / elapsed, 1), "issue_mean_ms": ms(elapsed / n)}
+
+
+# ---- one process, several threads: group commit -----------------------------------------------
+def bench_threads(workdir: Path, threads: int, per_thread: int) -> dict:
+    """`threads` threads of one process issuing at once (a server taking kiosks' and counters'
+    requests): writes that meet share one commit, so fewer disk flushes than writes."""
+    cfg = load_config()
+    spread = [cat.services[0].id for cat in cfg.categories]
+    q = LocalQueue(workdir / "threads.sqlite", cfg, SystemClock())
+    q.issue(spread[0])
+    before = q.writer.figures()
+    latencies: list[list[float]] = [[] for _ in range(threads)]
+    gate = threading.Barrier(threads)
+
+    def work(k: int) -> None:
+        gate.wait()
+        for i in range(per_thread):
+            s = time.perf_counter()
+            q.issue(spread[(k + i * threads) % len(spread)])
+            latencies[k].append(time.perf_counter() - s)
+    workers = [threading.Thread(target=work, args=(k,)) for k in range(threads)]
+    start = time.perf_counter()
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    elapsed = time.perf_counter() - start
+    after = q.writer.figures()
+    q.close()
+    lat = [x for per in latencies for x in per]
+    changes = after["changes"] - before["changes"]
+    commits = after["commits"] - before["commits"]
+    return {"threads": threads, "threads_issue_per_s": round(len(lat) / elapsed, 1),
+            "threads_p50_ms": ms(percentile(lat, 50)), "threads_p99_ms": ms(percentile(lat, 99)),
+            "threads_writes_per_commit": round(changes / max(1, commits), 2)}
 
 
 # ---- four processes: issue + call_next ---------------------------------------------------------
@@ -221,6 +259,9 @@ def bench_history(workdir: Path, history: int, n: int) -> dict:
 ROWS = [
     ("issues / s, one process", "issue_per_s", ">= 1000"),
     ("issue, mean ms", "issue_mean_ms", ""),
+    ("issues / s, 8 threads of one process", "threads_issue_per_s", ""),
+    ("  p50 / p99 ms", ("threads_p50_ms", "threads_p99_ms"), ""),
+    ("  writes per commit (group commit)", "threads_writes_per_commit", ""),
     ("mixed ops / s, 4 processes", "mixed_ops_per_s", ""),
     ("mixed p50 ms", "mixed_p50_ms", ""),
     ("mixed p99 ms", "mixed_p99_ms", "< 10"),
@@ -247,6 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--issues", type=int, default=3000)
     parser.add_argument("--mixed-ops", type=int, default=2000, help="operations per process")
     parser.add_argument("--processes", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=8, help="threads issuing in one process")
     parser.add_argument("--history", type=int, default=1_000_000)
     parser.add_argument("--calls", type=int, default=500)
     parser.add_argument("--dir", help="where to put the database files (default: a temp dir)")
@@ -259,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
         result = {"python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
                   "cpus": os.cpu_count(), "synchronous": "FULL", "journal_mode": "WAL"}
         result |= bench_issue(workdir, args.issues)
+        result |= bench_threads(workdir, args.threads, max(1, args.issues // args.threads))
         result |= bench_mixed(workdir, args.processes, args.mixed_ops)
         result |= bench_history(workdir, args.history, args.calls)
 

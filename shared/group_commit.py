@@ -21,6 +21,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 
+from shared import store
 from shared.errors import QueueUnavailable
 
 MAX_GROUP = 64            # changes in one transaction at most
@@ -119,10 +120,7 @@ class GroupWriter:
                                    f"{self.timeout_s:g} s; try again")
 
     def _begin(self) -> _Group:
-        try:
-            self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise QueueUnavailable(f"the queue database is busy or unavailable: {exc}") from exc
+        store.begin_immediate(self.conn, self.timeout_s)
         self._group = _Group()
         return self._group
 
