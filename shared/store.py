@@ -27,7 +27,7 @@ __all__ = ["BUSY_TIMEOUT_MS", "backup", "backups_of", "check_header", "connect",
 log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 10_000
-FIRST_WAIT_S = 0.02        # a write waits this long in SQLite's busy handler, then polls
+FIRST_WAIT_S = 0.005       # a write waits this long in SQLite's busy handler, then polls
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -259,7 +259,7 @@ def begin_immediate(conn: sqlite3.Connection, timeout_s: float | None = None) ->
         timeout_s = conn.execute("PRAGMA busy_timeout").fetchone()[0] / 1000
     deadline = time.monotonic() + timeout_s
     saved = conn.execute("PRAGMA busy_timeout").fetchone()[0]
-    # SQLite's own waits first (tries at 0, 1, 3, 8, 18 ms), then ours every 0.5–1.5 ms
+    # SQLite's own waits first (tries at 0, 1, 3 ms), then ours every 0.5–1.5 ms
     conn.execute(f"PRAGMA busy_timeout = {int(min(FIRST_WAIT_S, timeout_s) * 1000)}")
     try:
         while True:
