@@ -12,15 +12,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from shared import store
+from shared import store, visits
 from shared.clock import Clock, SystemClock, to_epoch
 from shared.config import LANGUAGES, CentreConfig, competing_services
 from shared.day_change import roll_day, stored_day
 from shared.errors import (
     AlreadyRated,
     CentreClosed,
-    CounterChanged,
-    CounterNotHeld,
     DailyCapReached,
     DuplicateRequest,
     IllegalTransition,
@@ -33,7 +31,6 @@ from shared.fairness import joins_priority_at
 from shared.group_commit import GroupWriter
 from shared.model import (
     DEVICE_KINDS,
-    TRANSITIONS,
     CounterMode,
     CounterState,
     Event,
@@ -42,12 +39,15 @@ from shared.model import (
     Status,
     Ticket,
 )
+from shared.numbering import next_number
 from shared.queue_tx import (
     EVENT_COLUMNS,
     TICKET_COLUMNS,
     TicketRow,
     Tx,
     event_from_row,
+    find_ticket,
+    ticket_by_id,
     ticket_from_row,
 )
 from shared.service_day import service_day
@@ -61,11 +61,9 @@ from shared.waits import (
     printed_wait,
 )
 
-MAX_NUMBER = 999
 FINISH_OUTCOMES = (Outcome.SERVED, Outcome.UNRESOLVED, Outcome.REFERRED)
 COUNTER_EVENTS = {CounterMode.OPEN: "counter_opened", CounterMode.PAUSED: "counter_paused",
                   CounterMode.CLOSED: "counter_closed"}
-OPEN_SQL = "('waiting', 'called', 'serving')"
 T = TypeVar("T")
 
 
@@ -177,24 +175,7 @@ class LocalQueue:
             if conn.in_transaction:
                 conn.execute("COMMIT")
 
-    # ---- finding tickets ------------------------------------------------------------------
-    def _find(self, tx: Tx, ref: str) -> TicketRow:
-        """A ticket by its token, or today's ticket with this code (the open one first)."""
-        ref = str(ref).strip()
-        row = tx.ticket_row("token = ?", (ref,))
-        if row is None:
-            row = tx.ticket_row(f"service_day = ? AND code = ? ORDER BY status IN {OPEN_SQL} DESC, "
-                                "id DESC LIMIT 1", (tx.day.isoformat(), ref.upper()))
-        if row is None:
-            raise TicketNotFound(f"no ticket {ref!r} today")
-        return row
-
-    def _by_id(self, tx: Tx, tid: int) -> TicketRow:
-        row = tx.ticket_row("id = ?", (tid,))
-        if row is None:
-            raise TicketNotFound(f"no ticket with id {tid}")
-        return row
-
+    # ---- a ticket as the apps see it --------------------------------------------------------
     def _view(self, tx: Tx, row: TicketRow) -> Ticket:
         """The ticket as the apps see it; a waiting one with its people ahead and estimate."""
         ticket = ticket_from_row(row)
@@ -237,7 +218,7 @@ class LocalQueue:
             estimate = wait.minutes
             if check_hours:
                 self._check_hours(tx, estimate, svc.id)
-            number, code = self._next_number(tx, svc.prefix)
+            number, code = next_number(tx, svc.prefix)
             token = secrets.token_urlsafe(24)
             cur = tx.conn.execute(
                 "INSERT INTO tickets(code, prefix, number, service, issued_service, priority, "
@@ -245,29 +226,13 @@ class LocalQueue:
                 "queued_at, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?)",
                 (code, svc.prefix, number, svc.id, svc.id, prio.id if prio else None, rank,
                  language, source, token, today, tx.at, tx.at, request_id))
-            row = self._by_id(tx, int(cur.lastrowid or 0))
+            row = ticket_by_id(tx, int(cur.lastrowid or 0))
             tx.event("issued", row, source=source, priority=prio.id if prio else None,
                      language=language, ahead=ahead, estimate_min=estimate)
         ticket = ticket_from_row(row)
         ticket.ahead, ticket.estimated_wait_min = ahead, estimate
         ticket.wait_low_min, ticket.wait_high_min = wait.low, wait.high
         return ticket
-
-    def _next_number(self, tx: Tx, prefix: str) -> tuple[int, str]:
-        """The prefix's next number today, bumped in this transaction; past 999 it wraps, and
-        skips every number whose ticket is still open (two open tickets never share a code)."""
-        today = tx.day.isoformat()
-        for _ in range(MAX_NUMBER):
-            last = tx.value(
-                "INSERT INTO sequences(service_day, prefix, last) VALUES (?, ?, 1) "
-                "ON CONFLICT(service_day, prefix) DO UPDATE SET last = last + 1 RETURNING last",
-                (today, prefix))
-            number = (last - 1) % MAX_NUMBER + 1
-            code = f"{prefix}-{number:03d}"
-            if tx.one(f"SELECT 1 FROM tickets WHERE service_day = ? AND code = ? AND status IN {OPEN_SQL}",
-                      (today, code)) is None:
-                return number, code
-        raise DailyCapReached(f"all {MAX_NUMBER} numbers of prefix {prefix} are held by open tickets")
 
     def issued_for(self, request_id: str) -> Ticket:
         """Today's ticket issued for a kiosk's request id (a kiosk that gave up looks it up)."""
@@ -289,99 +254,27 @@ class LocalQueue:
             raise CentreClosed(f"{service}: the wait ({estimate_min} min) runs past closing time "
                                f"{closing:%H:%M}")
 
-    # ---- counter work ---------------------------------------------------------------------
-    def _counter(self, tx: Tx, counter: str) -> tuple[str, str | None, TicketRow | None]:
-        """The counter's mode, staff and current visitor (called or being served there)."""
-        row = tx.one("SELECT state, staff FROM counters WHERE id = ?", (counter,))
-        visitor = tx.ticket_row("counter = ? AND status IN ('called', 'serving')", (counter,))
-        return (row["state"], row["staff"], visitor) if row else (CounterMode.CLOSED, None, visitor)
-
-    @staticmethod
-    def _guard(counter: str, visitor: TicketRow | None, expect: str | None,
-               mode: str = CounterMode.OPEN, staff: str | None = None,
-               holder: str | None = None) -> None:
-        """The caller's guards, checked in the same transaction as the action. `holder`: the
-        signed-in staff member acting — the counter must be open (or paused) in their name,
-        not taken over or closed since. `expect`: the ticket code the caller sees at the
-        counter ("" for none): if another window acted first, nothing is done."""
-        if holder is not None and (mode == CounterMode.CLOSED or staff != holder):
-            if staff and mode != CounterMode.CLOSED:
-                raise CounterNotHeld(f"counter {counter} was taken over by {staff}")
-            raise CounterNotHeld(f"counter {counter} is closed; open it again to work there")
-        if expect is None:
-            return
-        current = visitor["code"] if visitor is not None else ""
-        if current != expect.strip().upper():
-            raise CounterChanged(f"counter {counter} has changed meanwhile (now: "
-                                 f"{current or 'no visitor'}); nothing was done")
-
-    @staticmethod
-    def _allow(action: str, row: TicketRow, where: str = "") -> None:
-        if row["status"] not in TRANSITIONS[action]:
-            verb = action.replace("_", "-")
-            raise IllegalTransition(f"cannot {verb} ticket {row['code']}{where}: it is {row['status']}")
-
-    def _set_counter(self, tx: Tx, counter: str, mode: CounterMode, staff: str | None) -> None:
-        tx.conn.execute(
-            "INSERT INTO counters(id, state, staff, updated_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(id) DO UPDATE SET state = excluded.state, staff = excluded.staff, "
-            "updated_at = excluded.updated_at", (counter, str(mode), staff, tx.at))
-
-    def _end_visit(self, tx: Tx, counter: str, staff: str | None, visitor: TicketRow | None) -> None:
-        """Next or a call ends the counter's current visit: a visit being served ends as
-        served; a visitor called but never started did not come (no-show)."""
-        if visitor is None:
-            return
-        if visitor["status"] == Status.SERVING:
-            self._finish_visit(tx, counter, staff, visitor, Outcome.SERVED)
-        else:
-            self._mark_no_show(tx, counter, staff, visitor, by="next")
-
-    def _finish_visit(self, tx: Tx, counter: str, staff: str | None, visitor: TicketRow,
-                      outcome: Outcome) -> None:
-        tx.conn.execute(
-            "UPDATE tickets SET status = 'done', outcome = ?, finished_at = ?, "
-            "started_at = coalesce(started_at, called_at) WHERE id = ?", (outcome, tx.at, visitor["id"]))
-        tx.event("finished", visitor, counter, staff, outcome=str(outcome))
-
-    def _mark_no_show(self, tx: Tx, counter: str, staff: str | None, visitor: TicketRow,
-                      **details: Any) -> None:
-        tx.conn.execute("UPDATE tickets SET status = 'no_show', finished_at = ? WHERE id = ?",
-                        (tx.at, visitor["id"]))
-        tx.event("no_show", visitor, counter, staff, **details)
-
-    def _call(self, tx: Tx, counter: str, mode: str, staff: str | None, row: TicketRow) -> None:
-        tx.conn.execute(
-            "UPDATE tickets SET status = 'called', called_at = ?, counter = ?, staff = ? WHERE id = ?",
-            (tx.at, counter, staff, row["id"]))
-        self._open_for(tx, counter, mode, staff)
-        tx.event("called", row, counter, staff)
-
-    def _open_for(self, tx: Tx, counter: str, mode: str, staff: str | None) -> None:
-        self._set_counter(tx, counter, CounterMode.OPEN, staff)
-        if mode != CounterMode.OPEN:
-            tx.event("counter_opened", None, counter, staff)
-
+    # ---- counter work (the visit's steps: shared/visits.py) -------------------------------
     def call_next(self, counter: str, staff: str | None = None, expect: str | None = None,
                   holder: str | None = None) -> Ticket:
         """End the counter's current visit, then call the next ticket it may serve."""
         c = self.config.counter(counter)
         marks = ",".join("?" * len(c.services))
         with self._tx() as tx:
-            mode, old_staff, visitor = self._counter(tx, c.id)
-            self._guard(c.id, visitor, expect, mode, old_staff, holder)
+            mode, old_staff, visitor = visits.counter_now(tx, c.id)
+            visits.guard(c.id, visitor, expect, mode, old_staff, holder)
             staff = staff or old_staff
-            self._end_visit(tx, c.id, staff, visitor)
+            visits.end_visit(tx, c.id, staff, visitor)
             row = tx.ticket_row(
                 f"status = 'waiting' AND service IN ({marks}) "
                 "ORDER BY priority_rank, queued_at, id LIMIT 1", c.services)
             if row is not None and row["priority_rank"] < NORMAL_RANK and self.config.fairness.enabled:
                 row = self._overdue_before(tx, c.services, row) or row
             if row is None:
-                self._open_for(tx, c.id, mode, staff)
+                visits.open_for(tx, c.id, mode, staff)
             else:
-                self._call(tx, c.id, mode, staff, row)
-                called = ticket_from_row(self._by_id(tx, row["id"]))
+                visits.call_ticket(tx, c.id, mode, staff, row)
+                called = ticket_from_row(ticket_by_id(tx, row["id"]))
         if row is None:
             raise NoTicketWaiting(f"nobody is waiting for counter {c.id}")
         return called
@@ -399,36 +292,36 @@ class LocalQueue:
         joined = [(joins_priority_at(r[1], self.config.service(r[0]).target_wait_min, multiple),
                    r[2]) for r in oldest]
         due = [j for j in joined if j[0] < first["queued_at"]]
-        return self._by_id(tx, min(due)[1]) if due else None
+        return ticket_by_id(tx, min(due)[1]) if due else None
 
     def call(self, counter: str, ticket: str, staff: str | None = None,
              expect: str | None = None, holder: str | None = None) -> Ticket:
         """Call one waiting ticket (by code or token) of a service this counter serves."""
         c = self.config.counter(counter)
         with self._tx() as tx:
-            row = self._find(tx, ticket)
-            mode, old_staff, visitor = self._counter(tx, c.id)
-            self._guard(c.id, visitor, expect, mode, old_staff, holder)
-            self._allow("call", row)
+            row = find_ticket(tx, ticket)
+            mode, old_staff, visitor = visits.counter_now(tx, c.id)
+            visits.guard(c.id, visitor, expect, mode, old_staff, holder)
+            visits.allow("call", row)
             if row["service"] not in c.services:
                 raise IllegalTransition(f"counter {c.id} does not serve {row['service']} "
                                         f"(ticket {row['code']})")
             staff = staff or old_staff
-            self._end_visit(tx, c.id, staff, visitor)
-            self._call(tx, c.id, mode, staff, row)
-            return ticket_from_row(self._by_id(tx, row["id"]))
+            visits.end_visit(tx, c.id, staff, visitor)
+            visits.call_ticket(tx, c.id, mode, staff, row)
+            return ticket_from_row(ticket_by_id(tx, row["id"]))
 
     def _at_counter(self, counter: str, action: str, expect: str | None, holder: str | None,
                     change: Callable[[Tx, str, str | None, TicketRow], None]) -> Ticket:
         c = self.config.counter(counter)
         with self._tx() as tx:
-            mode, staff, visitor = self._counter(tx, c.id)
-            self._guard(c.id, visitor, expect, mode, staff, holder)
+            mode, staff, visitor = visits.counter_now(tx, c.id)
+            visits.guard(c.id, visitor, expect, mode, staff, holder)
             if visitor is None:
                 raise IllegalTransition(f"counter {c.id} has no visitor at the moment")
-            self._allow(action, visitor, f" at counter {c.id}")
+            visits.allow(action, visitor, f" at counter {c.id}")
             change(tx, c.id, staff, visitor)
-            return self._view(tx, self._by_id(tx, visitor["id"]))
+            return self._view(tx, ticket_by_id(tx, visitor["id"]))
 
     def recall(self, counter: str, expect: str | None = None, holder: str | None = None) -> Ticket:
         def change(tx: Tx, cid: str, staff: str | None, t: TicketRow) -> None:
@@ -450,12 +343,12 @@ class LocalQueue:
         ended = Outcome(outcome)
 
         def change(tx: Tx, cid: str, staff: str | None, t: TicketRow) -> None:
-            self._finish_visit(tx, cid, staff, t, ended)
+            visits.finish_visit(tx, cid, staff, t, ended)
         return self._at_counter(counter, "finish", expect, holder, change)
 
     def no_show(self, counter: str, expect: str | None = None, holder: str | None = None) -> Ticket:
         def change(tx: Tx, cid: str, staff: str | None, t: TicketRow) -> None:
-            self._mark_no_show(tx, cid, staff, t)
+            visits.mark_no_show(tx, cid, staff, t)
         return self._at_counter(counter, "no_show", expect, holder, change)
 
     def transfer(self, counter: str, service: str, expect: str | None = None,
@@ -484,25 +377,25 @@ class LocalQueue:
 
     def cancel(self, ticket: str) -> Ticket:
         with self._tx() as tx:
-            row = self._find(tx, ticket)
-            self._allow("cancel", row)
+            row = find_ticket(tx, ticket)
+            visits.allow("cancel", row)
             tx.conn.execute("UPDATE tickets SET status = 'cancelled', finished_at = ? WHERE id = ?",
                             (tx.at, row["id"]))
             tx.event("cancelled", row, row["counter"], row["staff"])
-            return ticket_from_row(self._by_id(tx, row["id"]))
+            return ticket_from_row(ticket_by_id(tx, row["id"]))
 
     # ---- counters -------------------------------------------------------------------------
     def _mode(self, counter: str, mode: CounterMode, staff: str | None = None,
               keep_staff: bool = True, holder: str | None = None) -> CounterState:
         c = self.config.counter(counter)
         with self._tx() as tx:
-            old_mode, old_staff, visitor = self._counter(tx, c.id)
-            self._guard(c.id, visitor, None, old_mode, old_staff, holder)
+            old_mode, old_staff, visitor = visits.counter_now(tx, c.id)
+            visits.guard(c.id, visitor, None, old_mode, old_staff, holder)
             if mode == CounterMode.CLOSED and visitor is not None:
                 raise IllegalTransition(f"counter {c.id} still has ticket {visitor['code']}: "
                                         "finish, transfer or mark it as no-show first")
             new_staff = staff if staff is not None else (old_staff if keep_staff else None)
-            self._set_counter(tx, c.id, mode, new_staff)
+            visits.set_counter(tx, c.id, mode, new_staff)
             if old_mode != mode or new_staff != old_staff:
                 tx.event(COUNTER_EVENTS[mode], None, c.id, new_staff or old_staff)
             return counter_states(tx, [c.id])[0]
@@ -529,7 +422,7 @@ class LocalQueue:
             "ORDER BY priority_rank, queued_at, id LIMIT ?", (*services, limit))])
 
     def ticket(self, code: str) -> Ticket:
-        return self._read(lambda tx: self._view(tx, self._find(tx, code)))
+        return self._read(lambda tx: self._view(tx, find_ticket(tx, code)))
 
     def status(self, token: str) -> Ticket:
         def read(tx: Tx) -> Ticket:
@@ -553,7 +446,7 @@ class LocalQueue:
                 raise AlreadyRated(f"ticket {row['code']} has been rated already")
             tx.conn.execute("UPDATE tickets SET rating = ? WHERE id = ?", (score, row["id"]))
             tx.event("rated", row, row["counter"], row["staff"], score=score)
-            return ticket_from_row(self._by_id(tx, row["id"]))
+            return ticket_from_row(ticket_by_id(tx, row["id"]))
 
     def report_device(self, source: str, kind: str, message: str = "",
                       ticket_id: int | None = None) -> Event:

@@ -11,6 +11,7 @@ from typing import Any
 
 from shared.clock import from_epoch, to_datetime
 from shared.config import CentreConfig
+from shared.errors import TicketNotFound
 from shared.model import Event, Status, Ticket
 
 TICKET_COLUMNS = ("id, code, prefix, number, service, issued_service, priority, priority_rank, "
@@ -18,6 +19,7 @@ TICKET_COLUMNS = ("id, code, prefix, number, service, issued_service, priority, 
                   "started_at, finished_at, counter, staff, outcome, recalls, transfers, rating, "
                   "request_id")
 EVENT_COLUMNS = "id, at, kind, ticket_id, code, service, counter, staff, source, details"
+OPEN_SQL = "('waiting', 'called', 'serving')"
 
 
 @dataclass
@@ -60,6 +62,26 @@ class Tx:
 
 
 TicketRow = sqlite3.Row
+
+
+def find_ticket(tx: Tx, ref: str) -> TicketRow:
+    """A ticket by its token, or today's ticket with this code (the open one first)."""
+    ref = str(ref).strip()
+    row = tx.ticket_row("token = ?", (ref,))
+    if row is None:
+        row = tx.ticket_row(f"service_day = ? AND code = ? ORDER BY status IN {OPEN_SQL} DESC, "
+                            "id DESC LIMIT 1", (tx.day.isoformat(), ref.upper()))
+    if row is None:
+        raise TicketNotFound(f"no ticket {ref!r} today")
+    return row
+
+
+def ticket_by_id(tx: Tx, tid: int) -> TicketRow:
+    """A ticket's row by its id."""
+    row = tx.ticket_row("id = ?", (tid,))
+    if row is None:
+        raise TicketNotFound(f"no ticket with id {tid}")
+    return row
 
 
 def ticket_from_row(row: TicketRow) -> Ticket:
