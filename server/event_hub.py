@@ -240,14 +240,16 @@ class EventHub:
         waiters = self._begin_broadcast()
         subs = list(self._subs)
         cost = 0.0
-        for start in range(0, len(subs), SLICE):
-            if start:
-                await asyncio.sleep(0)
-            started = time.perf_counter()
-            for sub in subs[start:start + SLICE]:
-                self._offer(sub, frame, after, until)
-            cost += time.perf_counter() - started
-        self._end_broadcast(waiters)
+        try:
+            for start in range(0, len(subs), SLICE):
+                if start:
+                    await asyncio.sleep(0)
+                started = time.perf_counter()
+                for sub in subs[start:start + SLICE]:
+                    self._offer(sub, frame, after, until)
+                cost += time.perf_counter() - started
+        finally:                  # even if cancelled between slices: no waiter is left behind
+            self._end_broadcast(waiters)
         return cost
 
     def _begin_broadcast(self) -> list[asyncio.Future[None]]:
@@ -260,6 +262,8 @@ class EventHub:
     def _offer(self, sub: Subscription, frame: bytes | None, after: int, until: int) -> None:
         if sub.waiter is None or sub.waiter.done():  # busy or woken: it sees the news itself
             return
+        if after < until and sub.cursor >= until and not sub.ended:
+            return                 # it caught up by itself between two slices: still parked
         if (frame is not None and not sub.ended and sub.direct is not None
                 and sub.cursor == after and sub.direct(frame)):
             sub.cursor = until

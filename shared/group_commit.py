@@ -65,15 +65,23 @@ class GroupWriter:
         held = True
         try:
             group = self._group or self._begin()
-            self.conn.execute("SAVEPOINT change")
+            try:
+                self.conn.execute("SAVEPOINT change")
+            except sqlite3.Error as exc:
+                if not group.changes:
+                    self._end(group, exc)
+                raise
             try:
                 yield self.conn
+                self.conn.execute("RELEASE change")
             except BaseException:
                 self._undo(group)
-                if self._group is group and not self._more_coming(group):
+                # leave the group open only for changes already in it (they wait in _await,
+                # and commit it themselves should the next writer give up): an empty group
+                # would hold SQLite's write lock with nobody left to end it
+                if self._group is group and (not group.changes or not self._more_coming(group)):
                     self._commit(group)
                 raise
-            self.conn.execute("RELEASE change")
             group.changes += 1
             self.changes += 1
             if self._more_coming(group):

@@ -56,3 +56,15 @@ def test_damaged_facts_are_set_aside_and_rebuilt(local_queue: LocalQueue, clock:
     assert aside, "the damaged file is kept beside the new one"
     assert any("report facts" in r.getMessage() and "damaged" in r.getMessage()
                for r in caplog.records)
+
+
+def test_a_facts_file_that_cannot_be_opened_is_left_alone(local_queue: LocalQueue,
+                                                         config: CentreConfig) -> None:
+    """An error that is not the file's damage (here: the path is a directory) is raised as
+    it is, and nothing is moved aside."""
+    path = facts_path(local_queue.path)
+    path.mkdir()
+    with pytest.raises(OSError):
+        FactStore(local_queue.path, config)
+    assert path.is_dir()
+    assert not [p for p in path.parent.iterdir() if ".damaged-" in p.name]

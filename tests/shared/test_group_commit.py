@@ -190,3 +190,22 @@ def test_many_threads_lose_nothing(writer: GroupWriter, db: Path) -> None:
         assert run.error is None
     assert sorted(committed(db)) == sorted(f"{i}-{k}" for i in range(8) for k in range(50))
     assert writer.changes == 400 and writer.commits <= 400
+
+
+def test_a_failing_first_change_never_leaves_the_database_locked(writer: GroupWriter,
+                                                                db: Path) -> None:
+    """The first change of a group fails while another writer is counted as coming (one that
+    then gives up): the empty transaction is ended at once, so other processes can write."""
+    with writer._gate:
+        writer._wanting += 1
+    try:
+        with pytest.raises(ValueError):
+            insert(writer, "refused", fail=True)
+    finally:
+        with writer._gate:
+            writer._wanting -= 1
+    assert not writer.conn.in_transaction
+    other = sqlite3.connect(db, isolation_level=None, timeout=0.5)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("ROLLBACK")
+    other.close()
