@@ -34,7 +34,7 @@ RING_EVENTS = 4096         # events kept encoded for streams that are a little b
 DRAIN_SECONDS = 0.05       # the next broadcast waits for every stream to have written the last
                            # one, but never longer than this for a stream stuck on a slow socket
 SLICE = 100                # streams written to between two turns of the event loop
-SETTLE_SECONDS = 0.1       # a broadcast waits at most this long for the writes in flight
+SETTLE_SECONDS = 0.2       # a broadcast waits at most this long for the writes in flight
 KEEP_ALIVE = b": keep-alive\n\n"
 
 
