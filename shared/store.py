@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 BUSY_TIMEOUT_MS = 10_000
 FIRST_WAIT_S = 0.005       # a write waits this long in SQLite's busy handler, then polls
 SQLITE_MAGIC = b"SQLite format 3\x00"
+SQLITE_PARTS = ("", "-wal", "-shm")        # a database's files beside its name
 
 
 def connect(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS,
@@ -141,14 +142,30 @@ def backups_of(path: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)
 
 
+def is_busy(exc: sqlite3.Error) -> bool:
+    """Another connection holds the lock (SQLITE_BUSY / SQLITE_LOCKED)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    text = str(exc)
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+
+
+def is_corrupt(exc: sqlite3.Error) -> bool:
+    """The file itself is damaged (SQLITE_CORRUPT / SQLITE_NOTADB), not merely unreachable."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+    return any(word in str(exc) for word in ("malformed", "not a database", "corrupt"))
+
+
 def damaged(path: Path, exc: sqlite3.Error) -> NovbeError:
     """What an SQLite error met while working means to people: a damaged file (with its
     backups named), a busy one, or any other failure — one line each."""
     text = str(exc)
-    if isinstance(exc, sqlite3.OperationalError) and ("locked" in text or "busy" in text):
+    if is_busy(exc):
         return QueueUnavailable(f"the queue database {path} is busy: {text}")
-    if isinstance(exc, sqlite3.DatabaseError) and any(
-            word in text for word in ("malformed", "not a database", "corrupt", "disk I/O")):
+    if isinstance(exc, sqlite3.DatabaseError) and (is_corrupt(exc) or "disk I/O" in text):
         return _damaged(path, text)
     return QueueUnavailable(f"the queue database {path} failed: {text}")
 
@@ -236,11 +253,7 @@ def restore(source: Path, target: Path) -> Path | None:
                 finally:
                     live.conn.close()
                 return None
-            aside = target.with_name(f"{target.name}.{time.strftime('%Y%m%d-%H%M%S')}.damaged")
-            for suffix in ("", "-wal", "-shm"):
-                part = target.with_name(target.name + suffix)
-                if part.exists():
-                    part.rename(aside.with_name(aside.name + suffix))
+            aside = set_aside(target)
         else:
             aside = None
         copy_to(src, target)
@@ -249,16 +262,32 @@ def restore(source: Path, target: Path) -> Path | None:
         src.close()
 
 
+def set_aside(path: Path) -> Path:
+    """Move a damaged database (and its WAL and shared-memory files) aside as
+    `<name>.<time>.damaged`, never over an earlier copy and never deleting it; returns where."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.{stamp}.damaged")
+    n = 1
+    while any(aside.with_name(aside.name + sfx).exists() for sfx in SQLITE_PARTS):
+        n += 1
+        aside = path.with_name(f"{path.name}.{stamp}-{n}.damaged")
+    for suffix in SQLITE_PARTS:
+        part = path.with_name(path.name + suffix)
+        if part.exists():
+            part.rename(aside.with_name(aside.name + suffix))
+    return aside
+
+
 def begin_immediate(conn: sqlite3.Connection, timeout_s: float | None = None) -> None:
     """BEGIN IMMEDIATE within `timeout_s` (default: the connection's busy timeout). After
     SQLite's first few tries, it tries again every 0.05–0.3 ms: SQLite's own busy handler
     goes on to sleep 100 ms between tries, and a process in those sleeps loses every free moment
     to processes writing in a loop — seen as 9 s waits and "database is locked" with four
     processes on one file (bench/queue_ops.py)."""
-    if timeout_s is None:
-        timeout_s = conn.execute("PRAGMA busy_timeout").fetchone()[0] / 1000
-    deadline = time.monotonic() + timeout_s
     saved = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    if timeout_s is None:
+        timeout_s = saved / 1000
+    deadline = time.monotonic() + timeout_s
     # SQLite's own waits first (tries at 0, 1, 3 ms), then ours every 0.05–0.3 ms: a writer in
     # a loop leaves the lock free for ~0.1 ms between two writes, and a slower poll misses it
     conn.execute(f"PRAGMA busy_timeout = {int(min(FIRST_WAIT_S, timeout_s) * 1000)}")
@@ -268,20 +297,13 @@ def begin_immediate(conn: sqlite3.Connection, timeout_s: float | None = None) ->
                 conn.execute("BEGIN IMMEDIATE")
                 return
             except sqlite3.OperationalError as exc:
-                if not _is_busy(exc) or time.monotonic() >= deadline:
+                if not is_busy(exc) or time.monotonic() >= deadline:
                     raise QueueUnavailable(
                         f"the queue database is busy or unavailable: {exc}") from exc
             conn.execute("PRAGMA busy_timeout = 0")
             time.sleep(random.uniform(0.00005, 0.0003))
     finally:
         conn.execute(f"PRAGMA busy_timeout = {int(saved)}")
-
-
-def _is_busy(exc: sqlite3.OperationalError) -> bool:
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None:
-        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
-    return "locked" in str(exc) or "busy" in str(exc)
 
 
 @contextmanager

@@ -1,7 +1,7 @@
 """The report facts: per ticket, per visit and per counter-day rows derived from the event log
 (shared.reports.fold), kept in a file of their own beside the queue's (`<queue>.reports`), so
 building them never takes the queue's write lock. They are a cache: a missing file is rebuilt
-from the events by the next report, a damaged one is moved aside and rebuilt the same way; each refresh folds again every service day that new
+from the events by the next report, a damaged one is moved aside (store.set_aside) and rebuilt the same way; each refresh folds again every service day that new
 events (by event id) touched.
 
 Measured need (bench/reports.py): a year of the busiest centre is ≈ 2 million events;
@@ -91,9 +91,9 @@ class FactStore:
         try:
             self.conn = self._connect()
         except (sqlite3.DatabaseError, DamagedDatabase) as exc:
-            if not _is_damage(exc):
+            if isinstance(exc, sqlite3.Error) and not store.is_corrupt(exc):
                 raise       # a full disk, too many open files, a lock: not the file's fault
-            aside = self._set_aside()
+            aside = store.set_aside(self.path)
             log.warning("the report facts %s were damaged (%s); moved to %s and rebuilt from "
                         "the queue's events", self.path, str(exc).split("\n", 1)[0], aside)
             self.conn = self._connect()
@@ -127,21 +127,6 @@ class FactStore:
             conn.close()
             raise
         return conn
-
-    def _set_aside(self) -> Path:
-        """Move a damaged facts file (and its WAL) aside, never deleting it: the facts are
-        rebuilt from the events, and the damaged copy stays for whoever wants to look."""
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
-        n = 1
-        while any(aside.with_name(aside.name + sfx).exists() for sfx in ("", "-wal", "-shm")):
-            n += 1
-            aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{n}")
-        for suffix in ("", "-wal", "-shm"):
-            part = self.path.with_name(self.path.name + suffix)
-            if part.exists():
-                part.rename(aside.with_name(aside.name + suffix))
-        return aside
 
     def close(self) -> None:
         with self._lock:
@@ -331,16 +316,6 @@ class FactStore:
     def _write_targets(self) -> None:
         self.conn.execute("DELETE FROM report_targets")
         self._insert("report_targets", ("service", "target_s"), self._targets())
-
-
-def _is_damage(exc: Exception) -> bool:
-    """Is this the file's own damage (not SQLite's header, not a database, a malformed page)?"""
-    if isinstance(exc, DamagedDatabase):
-        return True
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None:
-        return code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
-    return not isinstance(exc, sqlite3.OperationalError)
 
 
 def _values(fact: Any) -> tuple[Any, ...]:

@@ -52,7 +52,7 @@ def test_damaged_facts_are_set_aside_and_rebuilt(local_queue: LocalQueue, clock:
         assert facts_of(again) == expected
     finally:
         again.close()
-    aside = [p for p in path.parent.iterdir() if p.name.startswith(path.name + ".damaged-")]
+    aside = list(path.parent.glob(path.name + ".*.damaged"))
     assert aside, "the damaged file is kept beside the new one"
     assert any("report facts" in r.getMessage() and "damaged" in r.getMessage()
                for r in caplog.records)
@@ -67,4 +67,4 @@ def test_a_facts_file_that_cannot_be_opened_is_left_alone(local_queue: LocalQueu
     with pytest.raises(OSError):
         FactStore(local_queue.path, config)
     assert path.is_dir()
-    assert not [p for p in path.parent.iterdir() if ".damaged-" in p.name]
+    assert not list(path.parent.glob("*.damaged"))
