@@ -67,18 +67,15 @@ def write_day(conn: sqlite3.Connection, day: str) -> None:
     """The day's rollups and columns, from its facts."""
     forget_day(conn, day)
     scope = Scope(day, day)
-    where, params = scope.where("t", "ticket")
-    names = ", ".join(n for n, _ in TICKET_SUMS)
-    for dim in ROLLUP_TICKET_DIMS:
-        conn.execute(f"INSERT INTO report_ticket_sums (service_day, dim, key, {names}) "
-                     f"SELECT ?, ?, * FROM ({ticket_sums_sql(TICKET_DIMENSIONS[dim], where)}) AS s",
-                     (day, dim, *params))
-    where, params = scope.where("v", "visit")
-    names = ", ".join(n for n, _ in VISIT_SUMS)
-    for dim in ROLLUP_VISIT_DIMS:
-        conn.execute(f"INSERT INTO report_visit_sums (service_day, dim, key, {names}) "
-                     f"SELECT ?, ?, * FROM ({visit_sums_sql(VISIT_DIMENSIONS[dim], where)}) AS s",
-                     (day, dim, *params))
+    for alias, kind, sums, dims, dimensions, sums_sql in (
+            ("t", "ticket", TICKET_SUMS, ROLLUP_TICKET_DIMS, TICKET_DIMENSIONS, ticket_sums_sql),
+            ("v", "visit", VISIT_SUMS, ROLLUP_VISIT_DIMS, VISIT_DIMENSIONS, visit_sums_sql)):
+        where, params = scope.where(alias, kind)
+        names = ", ".join(n for n, _ in sums)
+        for dim in dims:
+            conn.execute(f"INSERT INTO report_{kind}_sums (service_day, dim, key, {names}) "
+                         f"SELECT ?, ?, * FROM ({sums_sql(dimensions[dim], where)}) AS s",
+                         (day, dim, *params))
     words: dict[str, list[str]] = {w: [] for w in WORDS}
 
     def code(word: str, value: str | None) -> int:
