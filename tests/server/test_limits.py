@@ -47,6 +47,16 @@ def closed_by_server(sock: socket.socket, within: float = 15.0) -> bool:
         return False
 
 
+def exchange(live: LiveServer, request: bytes) -> bytes:
+    """Send raw bytes on a fresh connection; everything the server answers until it closes."""
+    sock = connect(live)
+    try:
+        sock.sendall(request)
+        return answer(sock)
+    finally:
+        sock.close()
+
+
 def answer(sock: socket.socket) -> bytes:
     """Everything the server sends until it closes the connection."""
     sock.settimeout(15)
@@ -127,21 +137,16 @@ def test_connections_are_capped_per_address(db_path: Path, config: CentreConfig,
 
 def test_oversized_headers_are_refused(quick: LiveServer):
     """Headers larger than the cap get 431 and the connection closes."""
-    sock = connect(quick)
-    sock.sendall(b"GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20_000 + b"\r\n\r\n")
-    data = answer(sock)
-    sock.close()
+    data = exchange(quick, b"GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20_000
+                    + b"\r\n\r\n")
     assert data.startswith(b"HTTP/1.1 431")
 
 
 def test_declared_body_over_the_cap_is_refused_unread(quick: LiveServer):
     """An anonymous POST announcing a 100 MB body gets 413 from its headers alone: the server
     answers without waiting for (or reading) a byte of the body."""
-    sock = connect(quick)
-    sock.sendall(b"POST /counter/login HTTP/1.1\r\nHost: x\r\nContent-Type: "
-                 b"application/x-www-form-urlencoded\r\nContent-Length: 100000000\r\n\r\n")
-    data = answer(sock)
-    sock.close()
+    data = exchange(quick, b"POST /counter/login HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                    b"application/x-www-form-urlencoded\r\nContent-Length: 100000000\r\n\r\n")
     assert data.startswith(b"HTTP/1.1 413")
     assert b'"error": "BodyTooLarge"' in data
 
@@ -178,10 +183,7 @@ def test_chunked_body_is_counted_as_it_streams(quick: LiveServer):
 
 def test_slow_body_is_cut(quick: LiveServer):
     """A body that trickles in slower than the deadline gets 408 and the connection closes."""
-    sock = connect(quick)
-    sock.sendall(b"POST /api/tickets HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                 b"Content-Length: 100\r\n\r\n{")
-    data = answer(sock)
-    sock.close()
+    data = exchange(quick, b"POST /api/tickets HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                    b"application/json\r\nContent-Length: 100\r\n\r\n{")
     assert data.startswith(b"HTTP/1.1 408")
     assert b'"error": "BodyTooSlow"' in data
