@@ -87,7 +87,7 @@ def bench_threads(workdir: Path, threads: int, per_thread: int) -> dict:
     spread = [cat.services[0].id for cat in cfg.categories]
     q = LocalQueue(workdir / "threads.sqlite", cfg, SystemClock())
     q.issue(spread[0])
-    before = q.writer.figures()
+    before = (q.writer.changes, q.writer.commits)
     latencies: list[list[float]] = [[] for _ in range(threads)]
     gate = threading.Barrier(threads)
 
@@ -104,11 +104,10 @@ def bench_threads(workdir: Path, threads: int, per_thread: int) -> dict:
     for w in workers:
         w.join()
     elapsed = time.perf_counter() - start
-    after = q.writer.figures()
+    after = (q.writer.changes, q.writer.commits)
     q.close()
     lat = [x for per in latencies for x in per]
-    changes = after["changes"] - before["changes"]
-    commits = after["commits"] - before["commits"]
+    changes, commits = after[0] - before[0], after[1] - before[1]
     return {"threads": threads, "threads_issue_per_s": round(len(lat) / elapsed, 1),
             "threads_p50_ms": ms(percentile(lat, 50)), "threads_p99_ms": ms(percentile(lat, 99)),
             "threads_writes_per_commit": round(changes / max(1, commits), 2)}

@@ -152,10 +152,18 @@ def serve_child(db: str, config_json: str, port: int, no_fsync: bool = False) ->
 
     def note_writer() -> None:     # uvicorn ends the process by its signal: note as we go
         while True:
-            (Path(db).parent / "writer.json").write_text(json.dumps(queue.writer.figures()))
+            (Path(db).parent / "writer.json").write_text(json.dumps(writer_figures(queue.writer)))
             time.sleep(0.5)
     threading.Thread(target=note_writer, daemon=True).start()
     serve(app, options)
+
+
+def writer_figures(writer: Any) -> dict[str, float]:
+    """The server's group writer so far: changes, commits and COMMIT times."""
+    times = list(writer.commit_seconds)
+    return {"commits": writer.commits, "changes": writer.changes,
+            **{f"commit_{name}_ms": round(percentile(times, p) * 1000, 2) if times else 0.0
+               for name, p in (("p50", 50), ("p99", 99), ("max", 100))}}
 
 
 def wal_size(db: Path) -> int:

@@ -98,15 +98,6 @@ class GroupWriter:
             if held:
                 self._lock.release()
 
-    def figures(self) -> dict[str, float]:
-        """Commits, changes and commit times so far (for the benches)."""
-        times = sorted(self.commit_seconds)
-
-        def ms(q: float) -> float:
-            return round(times[min(len(times) - 1, int(q * len(times)))] * 1000, 2) if times else 0.0
-        return {"commits": self.commits, "changes": self.changes,
-                "commit_p50_ms": ms(0.5), "commit_p99_ms": ms(0.99), "commit_max_ms": ms(1.0)}
-
     def close(self) -> None:
         """Commit any open group, then close the connection (waits for the change in flight)."""
         with self._lock:
