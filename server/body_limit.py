@@ -76,7 +76,8 @@ class BodyLimit:
         size = 0
         while True:
             try:
-                message = await asyncio.wait_for(receive(), max(0.0, deadline - loop.time()))
+                async with asyncio.timeout_at(deadline):
+                    message = await receive()
             except TimeoutError:
                 raise BodyRefused(408, "BodyTooSlow", "the request body did not arrive within "
                                   f"{self.limits.body_seconds:g} s") from None

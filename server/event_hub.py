@@ -20,6 +20,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
+from server.timeouts import wait_at_most
 from shared.errors import NovbeError
 from shared.model import Event
 from shared.queue import Queue
@@ -36,6 +37,7 @@ DRAIN_SECONDS = 0.05       # the next broadcast waits for every stream to have w
 SLICE = 100                # streams written to between two turns of the event loop
 SETTLE_SECONDS = 0.2       # a broadcast waits at most this long for the writes in flight
 KEEP_ALIVE = b": keep-alive\n\n"
+STOP_SECONDS = 5.0         # stop() waits at most this long for the hub's tasks to end
 
 
 def sse_event(event: Event) -> bytes:
@@ -282,8 +284,7 @@ class EventHub:
         loop as long again for everything else (requests) before the next: events that come
         meanwhile go out together, in one write per stream instead of one write each."""
         assert self._drained is not None
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._drained.wait(), DRAIN_SECONDS)
+        await wait_at_most(self._drained, DRAIN_SECONDS)
         if self._broadcast_cost > 0:
             await asyncio.sleep(min(self._broadcast_cost, DRAIN_SECONDS))
             self._broadcast_cost = 0.0
@@ -310,20 +311,23 @@ class EventHub:
         self._call_in_loop(self._close_all)
 
     async def stop(self) -> None:
+        """End every stream and the hub's tasks (waits at most STOP_SECONDS for them; a
+        cancel of stop() itself is never swallowed)."""
         self._close_all()
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        if not self._tasks:
+            return
+        _, pending = await asyncio.wait(self._tasks, timeout=STOP_SECONDS)
+        for task in pending:
+            log.error("event hub task %s did not stop", task.get_name())
 
     async def _run(self) -> None:
         assert self._wake is not None and self._loop is not None
         loop = self._loop
         last_sent = loop.time()
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll_seconds)
+        while not self.closed:
+            await wait_at_most(self._wake, self.poll_seconds)
             await self._drain()            # the previous broadcast is written: read at once
             if self.settle is not None:    # … once the writes in flight are answered
                 await self.settle(SETTLE_SECONDS)
@@ -351,9 +355,8 @@ class EventHub:
     async def _watch(self) -> None:
         """End the streams whose device token was revoked or whose staff session ended."""
         assert self._recheck is not None and self.live_credentials is not None
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._recheck.wait(), self.recheck_seconds)
+        while not self.closed:
+            await wait_at_most(self._recheck, self.recheck_seconds)
             self._recheck.clear()
             if not any(s.credential for s in self._subs):
                 continue

@@ -7,7 +7,6 @@ takes 128 MiB: a sign-in flood cannot take the server's memory either)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -15,6 +14,8 @@ from typing import Any, TypeVar
 from anyio import CapacityLimiter
 from anyio.to_thread import run_sync
 from fastapi import Request
+
+from server.timeouts import wait_at_most
 
 T = TypeVar("T")
 
@@ -44,8 +45,7 @@ class Lanes:
         """Return once no write is in flight, or after `at_most` seconds: the event hub waits
         for this, so a burst of Nexts is answered first and its events go out together."""
         if self.writing:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.settled.wait(), at_most)
+            await wait_at_most(self.settled, at_most)
 
 
 def lanes_of(request: Request) -> Lanes:
