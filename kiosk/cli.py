@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from shared.errors import QueueUnavailable
+from shared.exit_codes import FAILED, NOT_PRINTED
 from shared.model import Ticket
 
 # The printing modules (escpos and its capability database: ~0.15 s) are imported only by the
@@ -74,14 +75,14 @@ def _check_setup(config: Any) -> None:
 def _print(ctx: Any, ticket: Ticket, url: str, failed: str, done: str) -> int:
     """Print `ticket` to `url`: 0 when printed, the error's exit code if not (the ticket stays
     valid either way: it was committed before printing)."""
-    from kiosk.printing import PrinterError
+    from kiosk.printing import BadPrinterURL, PrinterError
     from kiosk.spooler import print_now
 
     try:
         print_now(ctx.queue, ctx.config, ticket, url, source="cli")
     except PrinterError as exc:
         print(f"novbe: ticket {ticket.code} {failed}: {exc}", file=sys.stderr)
-        return exc.exit_code
+        return FAILED if isinstance(exc, BadPrinterURL) else NOT_PRINTED
     ctx.note(f"{done} {ticket.code} → {url}")
     return 0
 

@@ -14,6 +14,7 @@ from typing import Any
 from shared.config import CentreConfig, load_config
 from shared.config_cache import load_config_cached
 from shared.errors import ConfigError, NovbeError
+from shared.exit_codes import FAILED, exit_code
 from shared.local_queue import LocalQueue
 from shared.logs import setup_logging
 from shared.model import Ticket
@@ -293,10 +294,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except NovbeError as exc:
         print(f"novbe: {exc}", file=sys.stderr)
-        return exc.exit_code
+        return exit_code(exc)
     except sqlite3.Error as exc:
         print(f"novbe: the queue database {ctx.db_path} failed: {exc}", file=sys.stderr)
-        return 2
+        return FAILED
     except KeyboardInterrupt:
         return 130
     finally:

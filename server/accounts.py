@@ -40,13 +40,9 @@ class AccountError(NovbeError):
 class NotAuthorised(NovbeError):
     """The request has no valid staff session or device token for what it asks."""
 
-    http_status = 401
-
 
 class Forbidden(NovbeError):
     """The signed-in staff member may not do this (another counter, a missing CSRF token…)."""
-
-    http_status = 403
 
 
 @dataclass

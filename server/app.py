@@ -37,6 +37,7 @@ from server import (
 from server.accounts import Accounts
 from server.body_limit import BodyLimit
 from server.docs import add_offline_docs
+from server.error_status import http_status
 from server.event_hub import POLL_SECONDS, EventHub
 from server.limits import Limits
 from server.offload import Lanes
@@ -109,10 +110,10 @@ async def _novbe_error(request: Request, exc: Exception) -> Response:
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else None
     if isinstance(exc, ConfigError):
         return JSONResponse({"error": "ConfigError", "message": str(exc),
-                             "problems": exc.problems}, status_code=exc.http_status)
+                             "problems": exc.problems}, status_code=http_status(exc))
     if wants_html(request):
         return pages_counter.error_page(request, exc, headers)
-    return _error(exc, exc.http_status, headers=headers)
+    return _error(exc, http_status(exc), headers=headers)
 
 
 def _finite(value: Any) -> Any:

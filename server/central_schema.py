@@ -42,8 +42,6 @@ class CentralError(NovbeError):
 class CentralUnavailable(CentralError):
     """The central PostgreSQL cannot be reached right now (down, network, credentials)."""
 
-    http_status = 503
-
 
 def tls_warning(url: str) -> str | None:
     """A warning when a URL to another machine does not insist on TLS (sslmode=require or

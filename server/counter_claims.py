@@ -17,8 +17,6 @@ _open_lock = threading.Lock()     # the holder check and the open go together
 class CounterHeld(NovbeError):
     """Another signed-in staff member has this counter open (take it over explicitly)."""
 
-    http_status = 409
-
     def __init__(self, counter: str, staff: str):
         self.counter, self.staff = counter, staff
         super().__init__(f"counter {counter} is open for {staff}, who is signed in; "

@@ -14,6 +14,7 @@ from server.accounts import Forbidden, NotAuthorised, Session
 from server.auth import SESSION_COOKIE, check_form_post, session_of
 from server.counter_claims import CounterHeld, taken_over_by
 from server.counter_claims import open_counter as claim_counter
+from server.error_status import http_status
 from server.sign_in import sign_in_page
 from server.views import ERROR_TEXTS, GENERIC_ERROR, MODE_TEXTS, console_view, service_name
 from server.web import language, render
@@ -45,7 +46,7 @@ def error_page(request: Request, exc: NovbeError, headers: dict[str, str] | None
     lang = language(request)
     msgid = ERROR_TEXTS.get(type(exc).__name__)
     message = tr(lang, msgid) if msgid else (str(exc) if lang == "en" else tr(lang, GENERIC_ERROR))
-    return render(request, "error.html", status_code=exc.http_status, headers=headers,
+    return render(request, "error.html", status_code=http_status(exc), headers=headers,
                   lang=lang, message=message)
 
 

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from server import offload
+from server.error_status import http_status
 from server.pages_manager import facts_of, manager_session, render_manager
 from server.web import language, render, wants_html
 from shared.clock import to_epoch
@@ -52,7 +53,7 @@ async def _checked(request: Request, *args: Any) -> Report:
         return await offload.read(request, _report, request, *args)
     except BadReportRequest as exc:
         if wants_html(request):          # a browser: the problem named in its language
-            raise ReportPage(render(request, "error.html", status_code=exc.http_status,
+            raise ReportPage(render(request, "error.html", status_code=http_status(exc),
                                     message=exc.text(language(request)))) from exc
         raise
 

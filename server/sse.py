@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
+from server.error_status import http_status
 from server.event_hub import BATCH, KEEP_ALIVE, sse_event
 from server.streams import OpenedStream, open_event_stream, open_phone_stream
 from shared.errors import NovbeError
@@ -47,7 +48,7 @@ class FastStreams:
                                            request.query_params.get("lang"))
         except NovbeError as exc:
             response = JSONResponse({"error": type(exc).__name__, "message": str(exc)},
-                                    status_code=exc.http_status)
+                                    status_code=http_status(exc))
             await response(scope, receive, send)
             return
         await follow_disconnect(stream(body, send), receive)

@@ -38,8 +38,6 @@ router = APIRouter()
 class BadStreamRequest(NovbeError):
     """A stream was asked for with a malformed resume point or language."""
 
-    http_status = 422
-
 
 def _sse(data: str, event: str | None = None) -> str:
     return (f"event: {event}\n" if event else "") + f"data: {data}\n\n"

@@ -35,8 +35,6 @@ MAX_KEYS = 10_000          # bounded memory: the oldest keys are forgotten first
 class TooManyAttempts(NovbeError):
     """Too many wrong passwords: sign-in is refused for a while."""
 
-    http_status = 429
-
     def __init__(self, retry_after: float):
         self.retry_after = max(1, int(retry_after + 0.999))
         super().__init__(f"too many wrong passwords; try again in {self.retry_after} s")

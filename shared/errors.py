@@ -1,11 +1,10 @@
-"""The named errors of the queue; each is caught at a UI/HTTP/CLI boundary and shown as is."""
+"""The named errors of the queue; each is caught at a UI/HTTP/CLI boundary and shown as is.
+They carry no HTTP status or exit code: each boundary maps them (server/error_status.py,
+shared/exit_codes.py)."""
 
 
 class NovbeError(Exception):
     """Base of every error Növbə raises on purpose; its text is shown to people."""
-
-    http_status = 400
-    exit_code = 2
 
 
 class ConfigError(NovbeError):
@@ -19,62 +18,41 @@ class ConfigError(NovbeError):
 class UnknownService(NovbeError):
     """No service (or category) with that id in the centre config."""
 
-    http_status = 404
-
 
 class UnknownCounter(NovbeError):
     """No counter with that id in the centre config."""
-
-    http_status = 404
 
 
 class UnknownPriority(NovbeError):
     """No priority class with that id in the centre config."""
 
-    http_status = 404
-
 
 class TicketNotFound(NovbeError):
     """No ticket with that token, code or id."""
-
-    http_status = 404
 
 
 class NoTicketWaiting(NovbeError):
     """Nobody is waiting for the services this counter serves."""
 
-    http_status = 409
-    exit_code = 3
-
 
 class IllegalTransition(NovbeError):
     """The ticket or counter is not in a state that allows this operation."""
-
-    http_status = 409
 
 
 class DailyCapReached(NovbeError):
     """The service has issued as many tickets today as its daily cap allows."""
 
-    http_status = 409
-
 
 class CentreClosed(NovbeError):
     """The centre is outside its opening hours, or the wait would run past closing."""
-
-    http_status = 409
 
 
 class AlreadyRated(NovbeError):
     """The visit of this ticket has been rated already."""
 
-    http_status = 409
-
 
 class QueueUnavailable(NovbeError):
     """The queue (database or server) cannot be reached right now."""
-
-    http_status = 503
 
 
 class DamagedDatabase(QueueUnavailable):
@@ -88,11 +66,7 @@ class CounterChanged(IllegalTransition):
 class DuplicateRequest(NovbeError):
     """A request id already names a different ticket request (another service or day)."""
 
-    http_status = 409
-
 
 class CounterNotHeld(NovbeError):
     """The counter is not (or no longer) open in this staff member's name: someone took it
     over or closed it."""
-
-    http_status = 403

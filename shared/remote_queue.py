@@ -33,9 +33,9 @@ _ERRORS: dict[str, type[NovbeError]] = {
 class RemoteError(NovbeError):
     """The server refused the request for a reason with no named exception here."""
 
-    def __init__(self, message: str, http_status: int = 400, name: str = ""):
+    def __init__(self, message: str, status: int = 400, name: str = ""):
         super().__init__(message)
-        self.http_status = http_status
+        self.status = status      # the HTTP status the server answered with
         self.name = name
 
 

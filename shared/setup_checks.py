@@ -25,8 +25,6 @@ def _example_url(port: int) -> str:
 class ShippedStaffPin(NovbeError):
     """The kiosk's staff PIN is still the one shipped with Növbə."""
 
-    exit_code = 2
-
 
 @dataclass(frozen=True)
 class SetupWarning:

@@ -86,3 +86,19 @@ def test_roles_do_not_import_each_other(role):
     bad = [f"{p.relative_to(ROOT)}:{line} imports {mod}" for p, line, mod in _imports(role)
            if mod in others]
     assert bad == []
+
+
+def test_errors_carry_no_http_status_or_exit_code():
+    """No named error defines an HTTP status or exit code: the server and CLIs map them."""
+    found = []
+    for package in ("shared", "server", "kiosk", "board", "novbe", "planning"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.ClassDef):
+                    for item in node.body:
+                        if isinstance(item, ast.Assign) and any(
+                                isinstance(t, ast.Name) and t.id in ("http_status", "exit_code")
+                                for t in item.targets):
+                            found.append(f"{path.relative_to(ROOT)}:{item.lineno} {node.name}")
+    assert not found, found

@@ -6,14 +6,10 @@ from shared.errors import NovbeError
 class PrinterError(NovbeError):
     """The ticket could not be printed."""
 
-    exit_code = 4
-
 
 class BadPrinterURL(PrinterError):
     """The printer URL is not one of usb://, tcp://, serial://, file://, cups://, win32://,
     preview://, dummy://, or its parts are wrong."""
-
-    exit_code = 2
 
 
 class PrinterUnavailable(PrinterError):

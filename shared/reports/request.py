@@ -21,8 +21,6 @@ GROUPINGS = ("service", "category", "counter", "staff", "priority", "hour")
 class BadReportRequest(NovbeError):
     """A report was asked for with a period or filter that cannot be answered."""
 
-    http_status = 422
-
     def __init__(self, msgid: str, **values: Any):
         self.msgid, self.values = msgid, values
         super().__init__(msgid.format(**values))
