@@ -63,8 +63,8 @@ def test_national_page_in_a_browser(tmp_path: Path, central: CentralDb,  # noqa:
             page.fill("input[name=password]", AGENCY[1])
             page.click("#sign-in")
             page.goto(f"{base}/national?from=2026-11-23&to=2026-11-24&lang=en")
-            rows = page.locator("#table-centres tbody tr")
-            assert [rows.nth(i).get_attribute("data-centre") for i in range(rows.count())] \
+            rows = page.locator("#table-centres table").first.locator("tbody tr")
+            assert [rows.nth(i).get_attribute("data-key") for i in range(rows.count())] \
                 == ["nord", "sud", "*"]
             assert page.locator("#chart-centres_within_target_pct svg").count() == 1
             assert page.locator("#chart-centres_wait svg").count() == 1
@@ -73,7 +73,7 @@ def test_national_page_in_a_browser(tmp_path: Path, central: CentralDb,  # noqa:
             page.select_option("#centres", "sud")
             page.click("#show-report")
             page.wait_for_url("**centres=sud**")
-            assert page.locator("#table-centres tbody tr").count() == 1
+            assert page.locator("#table-centres table").first.locator("tbody tr").count() == 1
             assert 0 < int(page.locator("#h-issued").inner_text()) < issued_all
             page.goto(f"{base}/national?from=2026-11-23&to=2026-11-24&lang=ru")
             assert "Общие отчёты по центрам" in page.locator("h1").inner_text()
