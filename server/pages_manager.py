@@ -5,8 +5,10 @@ them; counter staff get 403."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import threading
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
@@ -19,10 +21,12 @@ from server.sign_in import sign_in_page
 from server.web import language, render
 from shared.errors import QueueUnavailable
 from shared.i18n import tr
-from shared.reports.facts import FactStore
+from shared.reports.facts import FactStore, facts_damaged, set_damaged_aside
 from shared.reports.live import hall_view
+from shared.store import is_corrupt
 
 router = APIRouter(include_in_schema=False)
+T = TypeVar("T")
 
 Short = Annotated[str, Form(max_length=200)]
 # The manager's navigation: (id, URL, label msgid).
@@ -50,6 +54,26 @@ def facts_of(request: Request) -> FactStore:
                 store = FactStore(path, state.config)
                 state.report_facts = store
     return store
+
+
+def using_facts(request: Request, use: Callable[[FactStore], T]) -> T:
+    """`use(facts)`; if the facts turn out damaged on the way (a page no connection had read
+    before, or a file broken while the server runs), they are moved aside and rebuilt from the
+    events, and `use` runs once more — the report answers instead of a 503 until restart."""
+    facts = facts_of(request)
+    try:
+        return use(facts)
+    except sqlite3.DatabaseError as exc:
+        if not is_corrupt(exc):
+            raise
+        state = request.app.state
+        with _facts_lock:
+            if state.report_facts is facts:       # not already replaced by another request
+                if not facts_damaged(facts.path):
+                    raise                         # the damage is elsewhere (the queue file)
+                state.report_facts = None         # readers still inside finish on the old one
+                set_damaged_aside(facts.path, exc)
+        return use(facts_of(request))
 
 
 def manager_session(request: Request) -> Session:
@@ -92,12 +116,10 @@ async def live_data(request: Request) -> dict[str, Any]:
     manager_session(request)
     app = request.app
     lang = language(request)
-    facts = facts_of(request)
-
-    def read() -> dict[str, Any]:
+    def read(facts: FactStore) -> dict[str, Any]:
         snap = app.state.queue.snapshot()
         return hall_view(snap, facts, app.state.config, app.state.clock.now(), lang)
-    return await offload.read(request, read)
+    return await offload.read(request, using_facts, request, read)
 
 
 @router.post("/manager/login")

@@ -12,12 +12,13 @@ from fastapi.responses import JSONResponse
 
 from server import offload
 from server.error_status import http_status
-from server.pages_manager import facts_of, manager_session, render_manager
+from server.pages_manager import manager_session, render_manager, using_facts
 from server.web import language, render, wants_html
 from shared.clock import to_epoch
 from shared.i18n import tr
 from shared.reports.charts import report_charts
 from shared.reports.export import display, to_csv, to_json, to_xlsx
+from shared.reports.facts import FactStore
 from shared.reports.figures import known_values
 from shared.reports.report import Report, build_report
 from shared.reports.request import GROUPINGS, BadReportRequest, make_request
@@ -37,14 +38,16 @@ def _report(request: Request, first: str | None, last: str | None, by: str, serv
     config = app.state.config
     now = app.state.clock.now()
     today = service_day(now, config.tz, config.day_reset_hour)
-    facts = facts_of(request)
-    facts.refresh(to_epoch(now))
-    with facts.reading() as cur:
-        known = set(app.state.accounts.staff_names()) | known_values(cur, "staff")
-        req = make_request(config, first or today.replace(day=1), last or today, by,
-                           services=service, categories=category, priorities=priority,
-                           counters=counter, staff=staff, known_staff=known)
-        return build_report(cur, config, req, language(request))
+
+    def report(facts: FactStore) -> Report:
+        facts.refresh(to_epoch(now))
+        with facts.reading() as cur:
+            known = set(app.state.accounts.staff_names()) | known_values(cur, "staff")
+            req = make_request(config, first or today.replace(day=1), last or today, by,
+                               services=service, categories=category, priorities=priority,
+                               counters=counter, staff=staff, known_staff=known)
+            return build_report(cur, config, req, language(request))
+    return using_facts(request, report)
 
 
 async def _checked(request: Request, *args: Any) -> Report:

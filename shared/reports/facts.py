@@ -77,6 +77,30 @@ def open_queue_reader(queue_path: str | Path) -> sqlite3.Connection:
     return conn
 
 
+def facts_damaged(path: str | Path) -> bool:
+    """Whether a facts file fails SQLite's quick check or is no database at all (a damaged
+    page shows only to a connection that reads it, so "malformed" alone does not say which
+    file it was)."""
+    try:
+        conn = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True, timeout=10)
+    except sqlite3.Error:
+        return True
+    try:
+        return conn.execute("PRAGMA quick_check").fetchone()[0] != "ok"
+    except sqlite3.DatabaseError as exc:
+        return store.is_corrupt(exc)
+    finally:
+        conn.close()
+
+
+def set_damaged_aside(path: Path, exc: BaseException) -> Path:
+    """Move damaged facts aside (they are rebuilt from the events), saying so in the log."""
+    aside = store.set_aside(path)
+    log.warning("the report facts %s were damaged (%s); moved to %s and rebuilt from "
+                "the queue's events", path, str(exc).split("\n", 1)[0], aside)
+    return aside
+
+
 class FactStore:
     """The facts of one centre in SQLite, refreshed from its queue file's events."""
 
@@ -93,9 +117,7 @@ class FactStore:
         except (sqlite3.DatabaseError, DamagedDatabase) as exc:
             if isinstance(exc, sqlite3.Error) and not store.is_corrupt(exc):
                 raise       # a full disk, too many open files, a lock: not the file's fault
-            aside = store.set_aside(self.path)
-            log.warning("the report facts %s were damaged (%s); moved to %s and rebuilt from "
-                        "the queue's events", self.path, str(exc).split("\n", 1)[0], aside)
+            set_damaged_aside(self.path, exc)
             self.conn = self._connect()
         with self._lock:
             targets = json.dumps(sorted(self._targets()))

@@ -3,6 +3,7 @@ from the queue's events: the report comes out the same, and nothing is lost."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,51 @@ def test_a_facts_file_that_cannot_be_opened_is_left_alone(local_queue: LocalQueu
         FactStore(local_queue.path, config)
     assert path.is_dir()
     assert not list(path.parent.glob("*.damaged"))
+
+
+def test_facts_damaged_while_the_server_runs_are_rebuilt(server) -> None:
+    """Facts broken under a running server (pages overwritten, then another writer's commit
+    makes its connections read them again): the next report is the same as before, from
+    facts rebuilt from the events, and the damaged file is kept aside — no 503 until restart."""
+    from tests.reports.known_day import DAY
+    from tests.reports.test_routes import manager
+
+    build_known_day(server.queue, server.clock)
+    client = manager(server)
+    url = f"/manager/reports.json?from={DAY}&to={DAY}&lang=en"
+    before = client.get(url)
+    assert before.status_code == 200
+    path = facts_path(server.queue.path)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    with path.open("r+b") as f:                      # every page but the first
+        f.seek(4096)
+        f.write(b"\xa5" * (path.stat().st_size - 4096))
+    other.execute("CREATE TABLE touched (x)")        # page 1 only: the others are not read
+    other.close()
+
+    after = client.get(url)
+    assert after.status_code == 200, after.text
+    assert after.json()["tables"] == before.json()["tables"]
+    assert list(path.parent.glob(path.name + ".*.damaged")), "the damaged file is kept aside"
+    assert client.get("/manager/live.json?lang=en").status_code == 200
+
+
+def test_facts_damaged_tells_a_sound_file_from_a_broken_one(local_queue: LocalQueue,
+                                                            config: CentreConfig) -> None:
+    """A sound facts file passes (a "malformed" error then came from elsewhere: the facts are
+    kept); overwritten pages or a file of garbage do not."""
+    from shared.reports.facts import facts_damaged
+
+    facts = FactStore(local_queue.path, config)
+    facts.refresh()
+    facts.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    facts.close()
+    path = facts_path(local_queue.path)
+    assert not facts_damaged(path)
+    with path.open("r+b") as f:
+        f.seek(4096)
+        f.write(b"\xa5" * (path.stat().st_size - 4096))
+    assert facts_damaged(path)
+    overwrite(path)
+    assert facts_damaged(path)
