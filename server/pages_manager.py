@@ -118,7 +118,9 @@ async def live_data(request: Request) -> dict[str, Any]:
     lang = language(request)
     def read(facts: FactStore) -> dict[str, Any]:
         snap = app.state.queue.snapshot()
-        return hall_view(snap, facts, app.state.config, app.state.clock.now(), lang)
+        view = hall_view(snap, facts, app.state.config, app.state.clock.now(), lang)
+        view["central"] = central_line(app.state, lang)   # None: this centre ships nowhere
+        return view
     return await offload.read(request, using_facts, request, read)
 
 

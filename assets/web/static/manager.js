@@ -1,5 +1,5 @@
 // Növbə manager's live view: read /manager/live.json, then again after each batch of queue
-// events from the event stream (no reloads). No build step, no framework.
+// events from the event stream, and every 30 s (no reloads). No build step, no framework.
 (function () {
   "use strict";
   const root = document.getElementById("hall");
@@ -77,6 +77,8 @@
       if (c.idle) tr.classList.add("idle");
       counters.append(tr);
     }
+    const central = $("central-copy");
+    if (central && s.central) central.textContent = s.central;
     tick();
   }
 
@@ -109,4 +111,5 @@
   source.onerror = () => { $("live").textContent = T["Reconnecting…"]; $("live").dataset.state = "reconnecting"; };
   refresh();
   setInterval(tick, 1000);
+  setInterval(refresh, 30000);   // the central copy catches up without queue events
 })();
