@@ -3,6 +3,8 @@ staff; the manager's view shows it)."""
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -13,8 +15,10 @@ from server.api import ERRORS, as_reader
 from server.auth import Caller, any_caller
 from server.schemas import CentralStatusOut
 from server.shipping import central_lag
+from shared.errors import NovbeError
 from shared.i18n import tr
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api", responses=ERRORS)
 
 
@@ -46,7 +50,11 @@ def _age(seconds: float, lang: str) -> str:
 def central_line(state: Any, lang: str) -> str | None:
     """One line for the manager's view: how far behind the central copy is (None when this
     centre ships nowhere). Reads the queue file: call it off the event loop."""
-    lag = central_lag(state)
+    try:
+        lag = central_lag(state)
+    except (sqlite3.Error, NovbeError, OSError) as exc:   # the view goes on without the line
+        log.warning("cannot tell how far behind the central copy is: %s", exc)
+        return None
     if lag is None:
         return None
     head = tr(lang, "Central copy") + ": "

@@ -126,6 +126,7 @@ class EventHub:
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
+        self.closed = False
         self._wake = asyncio.Event()
         self._recheck = asyncio.Event()
         self._drained = asyncio.Event()
@@ -318,9 +319,13 @@ class EventHub:
             task.cancel()
         if not self._tasks:
             return
-        _, pending = await asyncio.wait(self._tasks, timeout=STOP_SECONDS)
+        done, pending = await asyncio.wait(self._tasks, timeout=STOP_SECONDS)
         for task in pending:
             log.error("event hub task %s did not stop", task.get_name())
+        for task in done:
+            if not task.cancelled() and task.exception() is not None:
+                log.error("event hub task %s had failed", task.get_name(),
+                          exc_info=task.exception())
 
     async def _run(self) -> None:
         assert self._wake is not None and self._loop is not None

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
@@ -27,6 +28,7 @@ from shared.store import is_corrupt
 
 router = APIRouter(include_in_schema=False)
 T = TypeVar("T")
+SOUND_SECONDS = 60.0   # how long a quick check that found the facts sound is trusted
 
 Short = Annotated[str, Form(max_length=200)]
 # The manager's navigation: (id, URL, label msgid).
@@ -62,18 +64,34 @@ def using_facts(request: Request, use: Callable[[FactStore], T]) -> T:
     events, and `use` runs once more — the report answers instead of a 503 until restart."""
     facts = facts_of(request)
     try:
-        return use(facts)
+        with facts.lease():
+            return use(facts)
     except sqlite3.DatabaseError as exc:
-        if not is_corrupt(exc):
+        if not (is_corrupt(exc) and _replaced_if_damaged(request.app.state, facts, exc)):
             raise
-        state = request.app.state
-        with _facts_lock:
-            if state.report_facts is facts:       # not already replaced by another request
-                if not facts_damaged(facts.path):
-                    raise                         # the damage is elsewhere (the queue file)
-                state.report_facts = None         # readers still inside finish on the old one
-                set_damaged_aside(facts.path, exc)
-        return use(facts_of(request))
+    del facts                         # out of the except: its traceback no longer holds it
+    fresh = facts_of(request)
+    with fresh.lease():
+        return use(fresh)
+
+
+def _replaced_if_damaged(state: Any, facts: FactStore, exc: Exception) -> bool:
+    """True when `facts` is no longer the server's store (set aside here as damaged, or by
+    another request already); False when the file is sound and the damage is elsewhere (the
+    queue file) — a sound answer is remembered for SOUND_SECONDS, so that a damaged queue
+    file does not cost a check of the facts on every request."""
+    with _facts_lock:
+        if state.report_facts is not facts:
+            return True
+        if time.monotonic() < facts.sound_until:
+            return False
+        if not facts_damaged(facts.path):
+            facts.sound_until = time.monotonic() + SOUND_SECONDS
+            return False
+        set_damaged_aside(facts.path, exc)      # first: if it cannot be moved, nothing changes
+        state.report_facts = None
+    facts.retire()                              # closed once the readers still on it are done
+    return True
 
 
 def manager_session(request: Request) -> Session:

@@ -132,6 +132,10 @@ class FactStore:
         self._open_day: DayFold | None = None      # the day still going on, folded so far
         self._readers = threading.local()
         self._reader_conns: list[sqlite3.Connection] = []
+        self._users_lock = threading.Lock()
+        self._users = 0
+        self._retired = False
+        self.sound_until = 0.0     # monotonic time until which a quick check found it sound
 
     def _connect(self) -> sqlite3.Connection:
         """The facts file, checked and with its tables (a cache: made anew if missing)."""
@@ -149,6 +153,29 @@ class FactStore:
             conn.close()
             raise
         return conn
+
+    @contextmanager
+    def lease(self) -> Iterator[FactStore]:
+        """Use the facts; a store retired meanwhile is closed when its last user is done."""
+        with self._users_lock:
+            self._users += 1
+        try:
+            yield self
+        finally:
+            with self._users_lock:
+                self._users -= 1
+                last = self._retired and not self._users
+            if last:
+                self.close()
+
+    def retire(self) -> None:
+        """No new users (a replacement took over): close now, or when the last one is done —
+        never under a statement another thread is running."""
+        with self._users_lock:
+            self._retired = True
+            idle = not self._users
+        if idle:
+            self.close()
 
     def close(self) -> None:
         with self._lock:

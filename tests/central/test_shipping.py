@@ -3,6 +3,7 @@ offline, and after each the central copy equal to the centres' own logs, row for
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -290,3 +291,12 @@ def test_a_centre_that_is_not_registered_is_refused(tmp_path: Path, central: Cen
     with pytest.raises(CentralRefused, match="pretender"):
         Shipper(db_path, wrong).ship_pending()
     assert central_rows(central.admin_url, "pretender") == []
+
+
+def test_the_central_line_is_left_out_when_it_cannot_be_read() -> None:
+    """A shipper whose status cannot be read (the queue file busy or gone) leaves the manager's
+    view without the central line instead of failing it."""
+    class Broken:
+        def status(self) -> None:
+            raise sqlite3.OperationalError("unable to open database file")
+    assert central_line(SimpleNamespace(shipper=Broken()), "en") is None

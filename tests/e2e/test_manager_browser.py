@@ -45,6 +45,8 @@ def test_manager_watches_the_hall_and_downloads_a_report(browser, server: LiveSe
     expect(boss.locator("#t-issued")).to_have_text("3")
     expect(boss.locator("#waiting-table tbody tr")).to_have_count(1)
     expect(boss.locator("#alerts li.alert")).to_contain_text("Kiosk 1")
+    assert boss.locator("#central-copy").evaluate(          # this centre ships nowhere
+        "e => getComputedStyle(e).display") == "none"
     boss.screenshot(path=artifacts / "manager-1-live.png", full_page=True)
 
     sign_in_at_counter(staff, server, "rauf", "1")        # another browser, counter staff

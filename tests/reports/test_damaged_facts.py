@@ -117,3 +117,39 @@ def test_facts_damaged_tells_a_sound_file_from_a_broken_one(local_queue: LocalQu
     assert facts_damaged(path)
     overwrite(path)
     assert facts_damaged(path)
+
+
+def test_a_retired_store_closes_when_its_last_reader_is_done(local_queue: LocalQueue,
+                                                             config: CentreConfig) -> None:
+    """A store replaced while a report still reads it stays open for that report, then is
+    closed (its connections to the damaged file do not linger)."""
+    facts = FactStore(local_queue.path, config)
+    with facts.lease():
+        facts.retire()
+        assert facts.conn.execute("SELECT 1").fetchone() == (1,)
+    with pytest.raises(sqlite3.ProgrammingError):
+        facts.conn.execute("SELECT 1")
+
+
+def test_damage_elsewhere_keeps_sound_facts_and_checks_them_once(
+        local_queue: LocalQueue, config: CentreConfig, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A "malformed" error while the facts are sound (the queue file is the damaged one) keeps
+    the facts in place, and a second such error within a minute does not check them again."""
+    from types import SimpleNamespace
+
+    from server import pages_manager
+
+    facts = FactStore(local_queue.path, config)
+    state = SimpleNamespace(report_facts=facts)
+    checks: list[Path] = []
+    real_check = pages_manager.facts_damaged
+    monkeypatch.setattr(pages_manager, "facts_damaged",
+                        lambda path: checks.append(path) or real_check(path))
+    damage = sqlite3.DatabaseError("database disk image is malformed")
+    try:
+        assert not pages_manager._replaced_if_damaged(state, facts, damage)
+        assert not pages_manager._replaced_if_damaged(state, facts, damage)
+        assert state.report_facts is facts and len(checks) == 1
+        assert not list(facts.path.parent.glob("*.damaged"))
+    finally:
+        facts.close()

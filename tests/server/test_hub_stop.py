@@ -42,3 +42,19 @@ def test_stop_ends_the_hub_even_when_a_poll_times_out_at_that_moment(local_queue
             assert all(task.done() for task in hub._tasks)
         return slow
     assert max(run(main())) < 2
+
+
+def test_a_hub_started_again_after_stop_follows_the_queue(local_queue: LocalQueue) -> None:
+    """start() after stop() opens the hub again: its tasks run and a new event wakes it."""
+    async def main() -> bool:
+        hub = EventHub(local_queue, poll_seconds=0.01)
+        await hub.start()
+        await hub.stop()
+        await hub.start()
+        await asyncio.sleep(0.05)
+        running = not any(task.done() for task in hub._tasks)
+        local_queue.issue(local_queue.config.counters[0].services[0])
+        await asyncio.wait_for(hub.changed(), 5)
+        await hub.stop()
+        return running
+    assert run(main())

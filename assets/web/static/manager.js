@@ -78,7 +78,8 @@
       counters.append(tr);
     }
     const central = $("central-copy");
-    if (central && s.central) central.textContent = s.central;
+    central.textContent = s.central || "";
+    central.hidden = !s.central;
     tick();
   }
 
@@ -89,12 +90,15 @@
     });
   }
 
+  let asked = 0;   // a reply to an earlier request that comes after a later one is dropped
   async function refresh() {
+    const mine = ++asked;
     try {
       const r = await fetch(`/manager/live.json?lang=${lang}`, { headers: { Accept: "application/json" }, cache: "no-store" });
       if (r.status === 401 || r.status === 403) { location.reload(); return; }
       if (!r.ok) throw new Error(String(r.status));
-      render(await r.json());
+      const data = await r.json();
+      if (mine === asked) render(data);
     } catch (e) {
       $("live").textContent = T["Reconnecting…"];
       $("live").dataset.state = "reconnecting";
