@@ -17,6 +17,7 @@ from server.central_app import create_central_app
 from tests.central.activity import two_busy_centres
 from tests.central.conftest import CentralDb, central, pg_cluster  # noqa: F401  (fixtures)
 from tests.conftest import ARTIFACTS
+from tests.e2e.a4 import tables_past_a4
 
 AGENCY = ("ministry", "agency-password-1")
 
@@ -70,6 +71,9 @@ def test_national_page_in_a_browser(tmp_path: Path, central: CentralDb,  # noqa:
             assert page.locator("#chart-centres_wait svg").count() == 1
             issued_all = int(page.locator("#h-issued").inner_text())
             page.screenshot(path=str(ARTIFACTS / "central-national-en.png"), full_page=True)
+            assert tables_past_a4(page) == []
+            page.pdf(path=str(ARTIFACTS / "central-national-a4.pdf"), format="A4",
+                     print_background=True)
             page.select_option("#centres", "sud")
             page.click("#show-report")
             page.wait_for_url("**centres=sud**")

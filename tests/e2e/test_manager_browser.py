@@ -12,6 +12,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
+from tests.e2e.a4 import tables_past_a4
 from tests.e2e.test_console_browser import sign_in_at_counter
 from tests.reports.known_day import DAY, JOB, build_known_day
 from tests.server.live import STAFF, LiveServer
@@ -94,6 +95,7 @@ def test_manager_watches_the_hall_and_downloads_a_report(browser, server: LiveSe
     staff_rows = {r[0]: r for r in wb["Per staff member"].iter_rows(min_row=2, values_only=True)}
     assert set(staff_rows) == {"aysel", "leyla", "rauf"}
 
+    assert tables_past_a4(boss) == []
     pdf = artifacts / "manager-report-a4.pdf"
     boss.pdf(path=str(pdf), format="A4", print_background=True)
     data = pdf.read_bytes()
