@@ -167,12 +167,6 @@ class CentreFold:
         self.counter_services = {c.id: c.services for c in self.config.counters}
         self.days = ServiceDays(self.config.tz, self.config.day_reset_hour)
 
-    def day_of(self, at: float) -> str:
-        return self.days.day_of(at)
-
-    def bounds(self, day: str) -> tuple[float, float]:
-        return self.days.bounds(day)
-
     def touched_days(self, after: int, top: int) -> set[str]:
         """The service days of the events after..top (a late event counts for its ticket's day)."""
         days: set[str] = set()
@@ -184,10 +178,10 @@ class CentreFold:
                         "AND id > %s AND id <= %s ORDER BY id", (self.centre_id, after, top))
             for at, kind, tid in cur:
                 if kind == "issued" and tid is not None:
-                    issued[tid] = day = self.day_of(at)
+                    issued[tid] = day = self.days.day_of(at)
                     days.add(day)
                 elif tid is None:
-                    days.add(self.day_of(at))
+                    days.add(self.days.day_of(at))
                 elif tid in issued:
                     days.add(issued[tid])
                 else:
@@ -200,13 +194,13 @@ class CentreFold:
                 found = self.conn.execute(
                     f"SELECT at FROM {SCHEMA}.events WHERE centre_id = %s AND ticket_id = %s "
                     "AND kind = 'issued'", (self.centre_id, tid)).fetchone()
-                row = (self.day_of(found[0]),) if found else None
+                row = (self.days.day_of(found[0]),) if found else None
             if row is not None:
                 days.add(row[0])
         return days
 
     def rebuild_day(self, day: str, now: float) -> None:
-        start, end = self.bounds(day)
+        start, end = self.days.bounds(day)
         rows = self.conn.execute(
             f"SELECT {EVENT_COLUMNS} FROM {SCHEMA}.events WHERE centre_id = %s AND at >= %s "
             "AND at < %s ORDER BY id", (self.centre_id, start, end)).fetchall()

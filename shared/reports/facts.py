@@ -1,8 +1,9 @@
 """The report facts: per ticket, per visit and per counter-day rows derived from the event log
 (shared.reports.fold), kept in a file of their own beside the queue's (`<queue>.reports`), so
 building them never takes the queue's write lock. They are a cache: a missing file is rebuilt
-from the events by the next report, a damaged one is moved aside (store.set_aside) and rebuilt the same way; each refresh folds again every service day that new
-events (by event id) touched.
+from the events by the next report, and a damaged one is moved aside (store.set_aside) and
+rebuilt the same way; each refresh folds again every service day that new events (by event id)
+touched.
 
 Measured need (bench/reports.py): a year of the busiest centre is ≈ 2 million events;
 aggregating them directly takes seconds, the facts below answer a year in well under one."""
@@ -219,14 +220,6 @@ class FactStore:
     def last_event_id(self) -> int:
         return int(self._meta("last_event_id") or 0)
 
-    # ---- days -------------------------------------------------------------------------------
-    def day_of(self, at: float) -> str:
-        """The service day of an epoch."""
-        return self.days.day_of(at)
-
-    def bounds(self, day: str) -> tuple[float, float]:
-        return self.days.bounds(day)
-
     # ---- refreshing -------------------------------------------------------------------------
     def refresh(self, now: float | None = None, today: str | None = None,
                 rollups: bool = True) -> list[str]:
@@ -281,10 +274,10 @@ class FactStore:
                 "SELECT id, at, kind, ticket_id FROM events WHERE id > ? AND id <= ? ORDER BY id",
                 (last, top)):
             if kind == "issued" and tid is not None:
-                issued_day[tid] = day = self.day_of(at)
+                issued_day[tid] = day = self.days.day_of(at)
                 days.add(day)
             elif tid is None:
-                days.add(self.day_of(at))
+                days.add(self.days.day_of(at))
             elif tid in issued_day:
                 days.add(issued_day[tid])
             else:
@@ -295,7 +288,7 @@ class FactStore:
             if row is None:
                 row = reader.execute("SELECT at FROM events WHERE ticket_id = ? AND kind = "
                                      "'issued'", (tid,)).fetchone()
-                row = (self.day_of(row[0]),) if row else None
+                row = (self.days.day_of(row[0]),) if row else None
             if row is not None:
                 days.add(row[0])
         self._set_meta("last_event_id", str(top))
@@ -304,7 +297,7 @@ class FactStore:
     def _rebuild_day(self, reader: sqlite3.Connection, day: str, now: float) -> None:
         """Fold the day again — or, for the day still going on, fold on from where the last
         refresh stopped (its fold is kept in memory) and rewrite only the tickets that changed."""
-        start, end = self.bounds(day)
+        start, end = self.days.bounds(day)
         fold = self._open_day if self._open_day is not None and self._open_day.day == day \
             and now < end else None
         if fold is not None:

@@ -24,7 +24,7 @@ def test_random_day_recounted_from_events(seed: int, local_queue: LocalQueue, cl
     """For a random simulated day, every figure the recount can make matches the report's."""
     run_random_day(local_queue, clock, seed, DAY, steps=450)
     refreshed(facts, clock)
-    start, end = facts.bounds(DAY)
+    start, end = facts.days.bounds(DAY)
     conn = sqlite3.connect(local_queue.path)
     try:
         want = recount_day(conn, start, end, {c.id: c.services for c in config.counters})
