@@ -291,7 +291,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _stdout_closed()
     except ConfigError as exc:
         print("novbe: the centre config is broken:\n  " + "\n  ".join(exc.problems), file=sys.stderr)
-        return 2
+        return FAILED
     except NovbeError as exc:
         print(f"novbe: {exc}", file=sys.stderr)
         return exit_code(exc)

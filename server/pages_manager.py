@@ -134,6 +134,7 @@ async def live_data(request: Request) -> dict[str, Any]:
     manager_session(request)
     app = request.app
     lang = language(request)
+
     def read(facts: FactStore) -> dict[str, Any]:
         snap = app.state.queue.snapshot()
         view = hall_view(snap, facts, app.state.config, app.state.clock.now(), lang)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from shared.errors import NoTicketWaiting, NovbeError
 
-OK = 0
 FAILED = 2              # bad input, a broken config, a database or server that failed
 NOBODY_WAITING = 3      # `novbe next`: nobody is waiting for this counter (scripts poll on it)
 NOT_PRINTED = 4         # the ticket is issued and kept, but the printer did not print it
