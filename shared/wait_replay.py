@@ -102,6 +102,9 @@ class QueueState:
     service_s: Mapping[str, Sequence[float]] = field(default_factory=dict)  # start → finish
     walk_ups_s: Sequence[float] = ()            # call → start of recent visits
     no_shows_s: Sequence[float] = ()            # call → no-show of recent no-shows
+    # the pooled visit-time shapes (VisitTimes.shape), worked out once: the queue passes the
+    # same dict to every state made from the same recent visits and configured minutes
+    shapes: dict[str, list[float]] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -134,10 +137,6 @@ class Longer:
 
 NOTHING_LONGER = Longer((), 0, 1.0, 0)
 
-# the pooled shapes of the last estimate, per kind: (the recent visits they come from, the
-# configured minutes, the sorted ratios)
-_SHAPES: dict[str, tuple[object, dict[str, float], list[float]]] = {}
-
 
 @dataclass(frozen=True)
 class RestParts:
@@ -168,33 +167,24 @@ class VisitTimes:
         self._mean: dict[str, float] = {}
         self._service_mean: dict[str, float] = {}
         self._rests: dict[str, RestParts] = {}
-        self._shapes: dict[str, list[float]] = {}
         self.service_numbers = {s: k for k, s in enumerate(sorted(state.service_min))}
 
     def shape(self, kind: str) -> list[float]:
         """Sorted ratios of recent durations to their service's mean, all services pooled:
         `service` (start → finish), `visit` (call → end), or as they are: `walk_up`, `no_show`.
-        Kept between estimates while the recent visits are the same (the queue reads them again
-        once a minute) and the configured minutes too."""
-        if kind in self._shapes:
-            return self._shapes[kind]
-        state = self.state
-        source: object = {"service": state.service_s, "visit": state.visits,
-                          "walk_up": state.walk_ups_s, "no_show": state.no_shows_s}[kind]
-        kept = _SHAPES.get(kind)
-        if kept is not None and kept[0] is source and kept[1] == state.service_min:
-            shape = kept[2]
-        else:
+        Kept in the state's `shapes`, which the queue shares between estimates while the recent
+        visits and the configured minutes stay the same."""
+        shapes = self.state.shapes
+        if kind not in shapes:
+            state = self.state
             if kind == "service":
                 ratios = [v / self.service_mean(s) for s, vs in state.service_s.items() for v in vs]
             elif kind == "visit":
                 ratios = [v / self.mean(s) for s, vs in state.visits.items() for v in vs]
             else:
                 ratios = list(state.walk_ups_s if kind == "walk_up" else state.no_shows_s)
-            shape = sorted(ratios)
-            _SHAPES[kind] = (source, dict(state.service_min), shape)
-        self._shapes[kind] = shape
-        return shape
+            shapes[kind] = sorted(ratios)
+        return shapes[kind]
 
     def longer(self, kind: str, scale: float, elapsed: float) -> Longer:
         ratios = self.shape(kind)

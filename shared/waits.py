@@ -78,6 +78,14 @@ class WaitInputs:
     def __init__(self) -> None:
         self.visits: tuple[float, RecentVisits] | None = None
         self.habits: tuple[date, dict[str, CounterHabit]] | None = None
+        self._shapes: tuple[dict[str, float], dict[str, list[float]]] = ({}, {})
+
+    def shapes(self, service_min: dict[str, float]) -> dict[str, list[float]]:
+        """Where the estimate keeps the visit-time shapes it pools from the recent visits:
+        emptied when those are read again or the configured minutes change."""
+        if self._shapes[0] != service_min:
+            self._shapes = (dict(service_min), {})
+        return self._shapes[1]
 
     def recent(self, tx: Tx) -> RecentVisits:
         """The recent visits (call → end, no-shows included), newest first."""
@@ -90,6 +98,7 @@ class WaitInputs:
             (tx.at - LOOKBACK_SECONDS, Outcome.DAY_END))
         visits = recent_visits([tuple(r) for r in rows], RECENT_VISITS)
         self.visits = (tx.at, visits)
+        self._shapes = ({}, {})
         return visits
 
     def counter_habits(self, tx: Tx) -> dict[str, CounterHabit]:
@@ -143,10 +152,11 @@ def queue_state(tx: Tx, inputs: WaitInputs) -> QueueState:
         "SELECT service, priority_rank, issued_at FROM tickets WHERE service_day = ? "
         "AND priority_rank < ? AND issued_at > ?", (tx.day.isoformat(), NORMAL_RANK, tx.at - 3600))
     recent = inputs.recent(tx)
+    service_min = {sid: s.service_min for sid, s in cfg.services.items()}
     return QueueState(
         now=tx.at, waiting=waiting, counters=counters, visits=recent.visits,
         service_s=recent.service, walk_ups_s=recent.walk_ups, no_shows_s=recent.no_shows,
-        service_min={sid: s.service_min for sid, s in cfg.services.items()},
+        service_min=service_min, shapes=inputs.shapes(service_min),
         recent_priority=[(r[0], r[1], r[2]) for r in priority], pause_min=cfg.waits.pause_min,
         normal_rank=NORMAL_RANK,
         fairness_multiple=cfg.fairness.wait_multiple if cfg.fairness.enabled else 0.0,
