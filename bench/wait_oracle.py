@@ -34,11 +34,11 @@ from dataclasses import dataclass
 from statistics import NormalDist
 
 from planning.scenario import Scenario
-from planning.simulator import DaySimulator, _secs
+from planning.simulator import DaySimulator, _secs, _visit_s
 from shared.config import PriorityClass
 from shared.model import Ticket
+from shared.waits import NORMAL_RANK
 
-NORMAL_RANK = 1000
 HORIZON_S = 8 * 3600.0
 _STD = NormalDist()
 
@@ -80,12 +80,6 @@ class Oracle:
         self.sigma = sc.spread
 
     # ---- laws of the day ------------------------------------------------------------------
-    def _lognormal(self, service: str) -> float:
-        mean = self.sc.service_min.get(service, 7.0)
-        if self.sigma <= 0:
-            return mean * 60
-        return self.rng.lognormvariate(math.log(mean) - self.sigma ** 2 / 2, self.sigma) * 60
-
     def _rest_lognormal(self, service: str, elapsed: float) -> float:
         """The rest of a service time that has lasted `elapsed` seconds (conditional draw)."""
         mean = self.sc.service_min.get(service, 7.0)
@@ -112,7 +106,7 @@ class Oracle:
         if t.leg == 0 and self.rng.random() < self.sc.no_show:
             return self.sc.no_show_wait_s, None
         target = self._transfer_target(t.service) if t.leg == 0 else None
-        return self._walk() + self._lognormal(t.service), target
+        return self._walk() + _visit_s(self.rng, self.sc, t.service), target
 
     def _in_progress(self, service: str, leg: int, called_for: float,
                      served_for: float | None) -> tuple[float, str | None]:
@@ -127,7 +121,7 @@ class Oracle:
         gone = p / (p + (1 - p) * still) if p + (1 - p) * still > 0 else 1.0
         if self.rng.random() < gone:
             return max(0.0, self.sc.no_show_wait_s - called_for), None
-        return max(0.0, self._walk(called_for) - called_for) + self._lognormal(service), target
+        return max(0.0, self._walk(called_for) - called_for) + _visit_s(self.rng, self.sc, service), target
 
     def _arrivals(self, now: float, rank: int) -> Iterator[tuple[float, int, str]]:
         """Future arrivals (time, rank, service) in time order, only those called before a
