@@ -33,17 +33,17 @@ from board.app import build_board  # noqa: E402
 from board.audio import RecordingSink  # noqa: E402
 from board.speech_worker import SpeechWorker  # noqa: E402
 from qtcommon.runner import InlineRunner  # noqa: E402
-from shared.clock import FakeClock  # noqa: E402
-from shared.config import load_config  # noqa: E402
-from shared.local_queue import LocalQueue  # noqa: E402
+from shared.config.centre import load_config  # noqa: E402
+from shared.core.clock import FakeClock  # noqa: E402
+from shared.core.local_queue import LocalQueue  # noqa: E402
 
 COUNTERS = [str(i) for i in range(1, 21)]
 
 WRITER = r"""
 import random, sys, time
-from shared.config import load_config
-from shared.errors import NoTicketWaiting
-from shared.local_queue import LocalQueue
+from shared.config.centre import load_config
+from shared.core.errors import NoTicketWaiting
+from shared.core.local_queue import LocalQueue
 q = LocalQueue(sys.argv[1], load_config())
 n = int(sys.argv[2]); counters = sys.argv[3].split(",")
 random.seed(7)

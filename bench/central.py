@@ -35,15 +35,15 @@ if str(ROOT) not in sys.path:
 
 import psycopg  # noqa: E402
 
-from server import central_schema  # noqa: E402
-from server.shipping import Shipper  # noqa: E402
-from server.shipping_process import ShipperProcess  # noqa: E402
-from shared import store  # noqa: E402
-from shared.central_settings import CentralSettings  # noqa: E402
-from shared.clock import FakeClock  # noqa: E402
-from shared.config import load_config  # noqa: E402
-from shared.errors import NoTicketWaiting  # noqa: E402
-from shared.local_queue import LocalQueue  # noqa: E402
+from central import schema as central_schema  # noqa: E402
+from server.shipping.process import ShipperProcess  # noqa: E402
+from server.shipping.shipper import Shipper  # noqa: E402
+from shared.config.central import CentralSettings  # noqa: E402
+from shared.config.centre import load_config  # noqa: E402
+from shared.core.clock import FakeClock  # noqa: E402
+from shared.core.errors import NoTicketWaiting  # noqa: E402
+from shared.core.local_queue import LocalQueue  # noqa: E402
+from shared.store import database as store  # noqa: E402
 from tests.central.pg_cluster import Cluster, make_cluster  # noqa: E402
 
 BUSIEST_PER_DAY = 1646
@@ -203,7 +203,7 @@ def bulk_national_facts(cluster: Cluster, name: str, centres: int, days: int,
     """A central database whose report facts hold `centres` centres × `days` service days ×
     `per_day` tickets (one visit each, 40 % rated), made with plain SQL (generate_series);
     returns the owner's URL."""
-    from shared.config_versions import canonical
+    from shared.config.versions import canonical
 
     with psycopg.connect(cluster.url(), autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
@@ -252,7 +252,7 @@ def bulk_national_facts(cluster: Cluster, name: str, centres: int, days: int,
                    'staff-' || k, 30000, (k * d) % 3000
             FROM generate_series(1, {centres}) c, generate_series(0, {days - 1}) d,
                  generate_series(1, 20) k""")
-    from server.central_facts import ensure_rollups, write_rollups
+    from central.facts import ensure_rollups, write_rollups
     with psycopg.connect(url) as conn:
         with conn.transaction():
             ensure_rollups(conn)
@@ -269,7 +269,7 @@ def bulk_national_facts(cluster: Cluster, name: str, centres: int, days: int,
 def bench_national(cluster: Cluster, centres: int, days: int, per_day: int,
                    runs: int) -> dict[str, Any]:
     """p50 of a one-year national report (every table) and of the centres side by side."""
-    from server.central_reports import central_reader, compare_centres, national_report
+    from central.reports import central_reader, compare_centres, national_report
     from shared.reports.request import make_request
 
     started = time.perf_counter()
@@ -297,8 +297,8 @@ def bench_national(cluster: Cluster, centres: int, days: int, per_day: int,
 
 def bench_fold(cluster: Cluster, workdir: Path, days: int) -> dict[str, Any]:
     """Folding shipped events into the central report facts (novbe central refresh)."""
-    from server.central_facts import refresh
-    from server.central_reports import central_reader
+    from central.facts import refresh
+    from central.reports import central_reader
 
     db_path = workdir / "fold.sqlite"
     n = bulk_events(db_path, days, BUSIEST_PER_DAY, seed=3)

@@ -6,7 +6,7 @@
 
 Each command runs N times as a fresh process (`python -m novbe …`) on a scratch database that
 already exists (so the figure is start-up, not creating the file) and with the validated centre
-config already cached in the data dir (as after any first command; shared.config_cache) — the
+config already cached in the data dir (as after any first command; shared.config.cache) — the
 "config not cached" row drops that cache before each run, so it validates the file with pydantic
 as a first start or a changed file does. The median and the best run are printed, with the CPU time (user + system) the process used — on a shared, loaded machine
 the wall time waits for a core, the CPU time much less. Figures only; nothing here passes or

@@ -40,9 +40,9 @@ def bench_tap_to_ticket(n: int) -> dict:
     from kiosk.printing import open_printer
     from kiosk.printing.simulator import NetworkPrinterSimulator
     from kiosk.render import render_ticket
-    from shared.clock import FakeClock
-    from shared.config import load_config
-    from shared.local_queue import LocalQueue
+    from shared.config.centre import load_config
+    from shared.core.clock import FakeClock
+    from shared.core.local_queue import LocalQueue
 
     config = load_config()
     services = list(config.services)
@@ -68,9 +68,9 @@ def bench_tap_to_ticket(n: int) -> dict:
 def bench_bytes() -> dict:
     from kiosk.raster import encode
     from kiosk.render import render_ticket
-    from shared.clock import FakeClock
-    from shared.config import load_config
-    from shared.local_queue import LocalQueue
+    from shared.config.centre import load_config
+    from shared.core.clock import FakeClock
+    from shared.core.local_queue import LocalQueue
 
     config = load_config()
     public = replace(config, public_url="http://192.168.100.200:8700")
@@ -105,8 +105,8 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ["NOVBE_DATA"] = sys.argv[3]
 from PySide6.QtWidgets import QApplication
 from PySide6.QtCore import QTimer
-from shared.config import load_config
-from shared.local_queue import LocalQueue
+from shared.config.centre import load_config
+from shared.core.local_queue import LocalQueue
 from kiosk.app import create_kiosk_window
 app = QApplication([])
 config = load_config()
@@ -148,9 +148,9 @@ os.environ["NOVBE_DATA"] = sys.argv[2]
 from PySide6.QtCore import Qt, QCoreApplication, QEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication
-from shared.clock import FakeClock
-from shared.config import load_config
-from shared.local_queue import LocalQueue
+from shared.core.clock import FakeClock
+from shared.config.centre import load_config
+from shared.core.local_queue import LocalQueue
 from kiosk.window import KioskWindow
 
 def rss_kb():

@@ -38,11 +38,11 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from shared import store  # noqa: E402
-from shared.clock import FakeClock, SystemClock  # noqa: E402
-from shared.config import load_config  # noqa: E402
-from shared.errors import NoTicketWaiting  # noqa: E402
-from shared.local_queue import LocalQueue  # noqa: E402
+from shared.config.centre import load_config  # noqa: E402
+from shared.core.clock import FakeClock, SystemClock  # noqa: E402
+from shared.core.errors import NoTicketWaiting  # noqa: E402
+from shared.core.local_queue import LocalQueue  # noqa: E402
+from shared.store import database as store  # noqa: E402
 
 SERVICES = ("employment.job-seeker", "employment.unemployment", "labour", "pensions.age",
             "benefits.child", "social-legal")

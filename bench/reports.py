@@ -39,16 +39,16 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from shared import store  # noqa: E402
-from shared.clock import FakeClock  # noqa: E402
-from shared.config import CentreConfig, load_config  # noqa: E402
-from shared.errors import NoTicketWaiting  # noqa: E402
-from shared.local_queue import LocalQueue  # noqa: E402
+from shared.config.centre import CentreConfig, load_config  # noqa: E402
+from shared.core.clock import FakeClock  # noqa: E402
+from shared.core.errors import NoTicketWaiting  # noqa: E402
+from shared.core.local_queue import LocalQueue  # noqa: E402
+from shared.core.service_day import day_start  # noqa: E402
 from shared.reports.facts import FactStore, facts_path  # noqa: E402
 from shared.reports.live import hall_view  # noqa: E402
 from shared.reports.report import build_report  # noqa: E402
 from shared.reports.request import make_request  # noqa: E402
-from shared.service_day import day_start  # noqa: E402
+from shared.store import database as store  # noqa: E402
 
 COUNTERS = [str(n) for n in range(1, 21)]
 TODAY = date(2026, 11, 30)          # a Monday; the history is the 250 working days before it

@@ -86,8 +86,8 @@ def percentile(values: list[float], p: float) -> float:
 
 def bench_config(counters: int) -> dict[str, Any]:
     """The DOST config with its counters repeated up to `counters` windows."""
-    from server.config_doc import config_to_dict
-    from shared.config import load_config
+    from server.api.config_doc import config_to_dict
+    from shared.config.centre import load_config
 
     data = config_to_dict(load_config())
     base = data["counter"]
@@ -134,13 +134,13 @@ def rss_mb(pid: int) -> float:
 
 # ---- the server process ---------------------------------------------------------------------
 def serve_child(db: str, config_json: str, port: int, no_fsync: bool = False) -> None:
-    """Run the server as `novbe serve` does (server.serving), over the bench's database and
+    """Run the server as `novbe serve` does (server.http.serving), over the bench's database and
     config; every client is on 127.0.0.1, so the per-address connection cap is off."""
     from server.app import create_app
-    from server.limits import Limits
-    from server.serving import ServeOptions, prepare, serve
-    from shared.config import parse_config
-    from shared.local_queue import LocalQueue
+    from server.http.limits import Limits
+    from server.http.serving import ServeOptions, prepare, serve
+    from shared.config.centre import parse_config
+    from shared.core.local_queue import LocalQueue
 
     config = parse_config(json.loads(Path(config_json).read_text()), config_json)
     queue = LocalQueue(db, config)
@@ -173,10 +173,10 @@ def wal_size(db: Path) -> int:
 
 def prepare(db: Path, config_data: dict[str, Any], counters: int, presses: int) -> str:
     """Tickets for every Next of the run, staff accounts, a device token."""
-    from server.accounts import Accounts, hash_password
-    from shared import store
-    from shared.config import parse_config
-    from shared.local_queue import LocalQueue
+    from server.auth.accounts import Accounts, hash_password
+    from shared.config.centre import parse_config
+    from shared.core.local_queue import LocalQueue
+    from shared.store import database as store
 
     config = parse_config(config_data)
     queue = LocalQueue(db, config)

@@ -35,9 +35,9 @@ from statistics import NormalDist
 
 from planning.scenario import Scenario
 from planning.simulator import DaySimulator, _secs, _visit_s
-from shared.config import PriorityClass
-from shared.model import Ticket
-from shared.waits import NORMAL_RANK
+from shared.config.centre import PriorityClass
+from shared.core.model import Ticket
+from shared.waits.reading import NORMAL_RANK
 
 HORIZON_S = 8 * 3600.0
 _STD = NormalDist()

@@ -27,8 +27,8 @@ from board.speech_worker import SpeechWorker
 from board.view import BoardWidget
 from qtcommon.qt import QtWorkerRunner
 from qtcommon.runner import Runner
-from shared.config import CentreConfig
-from shared.queue import Queue
+from shared.config.centre import CentreConfig
+from shared.core.queue import Queue
 
 log = logging.getLogger(__name__)
 

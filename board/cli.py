@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from board.errors import NoDisplay
-from shared.config import LANGUAGES, CentreConfig
+from shared.config.centre import LANGUAGES, CentreConfig
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def cmd_board(ctx: Any) -> int:
             os.environ.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
         raise NoDisplay("no screen: set DISPLAY (X11) or WAYLAND_DISPLAY, or QT_QPA_PLATFORM")
     if args.server:
-        from shared.remote_queue import connect_device  # httpx only when remote
+        from shared.client.remote_queue import connect_device  # httpx only when remote
 
         queue = connect_device(args.server, args.token, "board")
         config, fetch_config = remote_board_config(queue, lambda: ctx.config)
@@ -66,7 +66,7 @@ def remote_board_config(queue: Any, local_config: Callable[[], CentreConfig]
     """The config a remote board starts with: the server's, or — when the server cannot be
     reached (the board PC booted first after a power cut) — the local one (--config or the
     bundled file), with a function that fetches the server's once it answers."""
-    from shared.errors import QueueUnavailable
+    from shared.core.errors import QueueUnavailable
 
     try:
         return queue.config, None

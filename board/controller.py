@@ -4,7 +4,7 @@ queues announcements. A view (anything with `show_state(state)`) is injected and
 The Qt shell (board/app.py) calls `poll()` every `feed.interval_ms` and `tick()` every second,
 on the UI thread; tests call them directly. Neither ever waits for the queue: every read (the
 first snapshot, the feed's new events, a fresh snapshot) is handed to an injected Runner
-(board/runner.py) — a worker thread in the Qt shell, InlineRunner (at once) by default — and
+(qtcommon/runner.py) — a worker thread in the Qt shell, InlineRunner (at once) by default — and
 its result is applied when the runner calls back on the UI thread. At most one read is in
 flight; while the queue is unavailable the board keeps its last state, shows "reconnecting"
 and tries again after 1 s, 2 s, 4 s, 8 s, then every 10 s (at once when the feed wakes it)."""
@@ -27,13 +27,13 @@ from board.rotation import LanguageRotation
 from board.sound_health import SoundMonitor, SoundState
 from board.state import BoardState, CallView, WaitView
 from qtcommon.runner import InlineRunner, Runner
-from shared.alerts import alert_text
-from shared.clock import Clock, SystemClock
-from shared.config import CentreConfig
-from shared.errors import NovbeError, QueueUnavailable
+from shared.config.centre import CentreConfig
+from shared.core.alerts import alert_text
+from shared.core.clock import Clock, SystemClock
+from shared.core.errors import NovbeError, QueueUnavailable
+from shared.core.model import DEVICE_ALERT_KINDS, Alert, Event, Snapshot
+from shared.core.queue import Queue
 from shared.i18n import tr
-from shared.model import DEVICE_ALERT_KINDS, Alert, Event, Snapshot
-from shared.queue import Queue
 
 log = logging.getLogger(__name__)
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from board.audio import SilentSink
 from board.speech_worker import SpeechWorker
 from qtcommon.runner import InlineRunner
-from shared.config import CentreConfig
-from shared.errors import NoTicketWaiting
-from shared.queue import Queue
+from shared.config.centre import CentreConfig
+from shared.core.errors import NoTicketWaiting
+from shared.core.queue import Queue
 
 SIZES = ((1920, 1080), (3840, 2160), (1080, 1920))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.errors import NovbeError
+from shared.core.errors import NovbeError
 
 
 class SpeechError(NovbeError):

@@ -12,7 +12,7 @@ The interface the BoardController consumes (Qt-free; a feed never touches widget
             once instead of at its next tick.
         def poll(self) -> list[Event]
             Return the new events, oldest first, each once (never blocking for long). Raise
-            shared.errors.QueueUnavailable when the queue cannot be reached; the board then
+            shared.core.errors.QueueUnavailable when the queue cannot be reached; the board then
             keeps its last state, shows a "reconnecting" mark and simply polls again later —
             the feed must resume after the last event it returned (no gaps, no repeats).
         def close(self) -> None
@@ -22,11 +22,10 @@ LocalFeed (here) follows the SQLite file: every `interval_ms` (50 ms) it reads
 connection commits, costing microseconds — and only when it moved does it read
 `queue.events(after_id)`.
 
-A RemoteFeed (server side, to be added next to RemoteQueue) would follow the server's event
-stream (SSE with Last-Event-ID for resume) on a background thread, buffer events in a
-thread-safe deque, call `wakeup()`, and drain the deque in poll(); when the stream drops it
-raises QueueUnavailable from poll() until it has reconnected and caught up with
-`queue.events(after_id)`.
+A remote board follows the server's event stream instead (shared/client/event_stream.py's
+EventStreamFeed, handed out by `RemoteQueue.event_feed()`): SSE with Last-Event-ID for resume on
+a background thread; when the stream drops, poll() raises QueueUnavailable until it has
+reconnected and caught up with `queue.events(after_id)`.
 """
 
 from __future__ import annotations
@@ -38,9 +37,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from shared.errors import QueueUnavailable
-from shared.model import Event
-from shared.queue import Queue
+from shared.core.errors import QueueUnavailable
+from shared.core.model import Event
+from shared.core.queue import Queue
 
 log = logging.getLogger(__name__)
 
@@ -117,8 +116,8 @@ class LocalFeed:
 
 
 class PollingFeed:
-    """Asks any Queue (e.g. a RemoteQueue) for `events(after_id)` every `interval_ms`: the
-    fallback until a push RemoteFeed exists."""
+    """Asks any Queue (e.g. a RemoteQueue) for `events(after_id)` every `interval_ms`: a
+    queue that offers no event stream of its own."""
 
     def __init__(self, queue: Queue, interval_ms: int = 250):
         self.queue = queue

@@ -8,9 +8,9 @@ import sys
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.window import KioskWindow
-from shared.clock import Clock
-from shared.config import CentreConfig
-from shared.queue import Queue
+from shared.config.centre import CentreConfig
+from shared.core.clock import Clock
+from shared.core.queue import Queue
 
 WINDOWED_SIZE = (1280, 800)
 _open_windows: list[KioskWindow] = []  # windows shown into someone else's event loop

@@ -6,9 +6,9 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from shared.errors import QueueUnavailable
+from shared.core.errors import QueueUnavailable
+from shared.core.model import Ticket
 from shared.exit_codes import FAILED, NOT_PRINTED
-from shared.model import Ticket
 
 # The printing modules (escpos and its capability database: ~0.15 s) are imported only by the
 # commands that print, so `novbe status` and `novbe issue` start fast.
@@ -42,7 +42,7 @@ def cmd_kiosk(ctx: Any) -> int:
 
     args = ctx.args
     if args.server:
-        from shared.remote_queue import connect_device  # httpx only when remote
+        from shared.client.remote_queue import connect_device  # httpx only when remote
 
         queue = connect_device(args.server, args.token, "kiosk")
         try:
@@ -65,7 +65,7 @@ def cmd_kiosk(ctx: Any) -> int:
 
 def _check_setup(config: Any) -> None:
     """Refuse the shipped staff PIN; tell the admin why tickets will have no QR code."""
-    from shared.setup_checks import qr_warnings, refuse_shipped_pin
+    from shared.config.setup_checks import qr_warnings, refuse_shipped_pin
 
     refuse_shipped_pin(config)
     for warning in qr_warnings(config):

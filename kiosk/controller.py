@@ -27,19 +27,19 @@ from kiosk.screens import (
 from kiosk.spooler import PrintOutcome, PrintSpooler
 from qtcommon.runner import InlineRunner, Runner
 from qtcommon.timers import Timers
-from shared.clock import Clock, SystemClock
-from shared.config import WEEKDAYS, CentreConfig
-from shared.errors import (
+from shared.config.centre import WEEKDAYS, CentreConfig
+from shared.core.clock import Clock, SystemClock
+from shared.core.errors import (
     CentreClosed,
     DailyCapReached,
     NovbeError,
     QueueUnavailable,
     TicketNotFound,
 )
+from shared.core.model import Status, Ticket
+from shared.core.queue import Queue
 from shared.i18n import LANGUAGE_NAMES, ntr, tr
-from shared.model import Status, Ticket
-from shared.queue import Queue
-from shared.wait_text import wait_phrase
+from shared.waits.text import wait_phrase
 
 log = logging.getLogger(__name__)
 

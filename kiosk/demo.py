@@ -9,9 +9,9 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from shared.clock import Clock, SystemClock
-from shared.config import CentreConfig
-from shared.queue import Queue
+from shared.config.centre import CentreConfig
+from shared.core.clock import Clock, SystemClock
+from shared.core.queue import Queue
 
 # (language, category, service or None when the category has one, priority tile)
 VISITS = (

@@ -7,15 +7,15 @@ import qrcode
 from PIL import Image
 from qrcode.constants import ERROR_CORRECT_M
 
-from shared.config import CentreConfig
-from shared.model import Ticket
+from shared.config.centre import CentreConfig
+from shared.core.model import Ticket
 
 QUIET_ZONE_MODULES = 4
 
 
 def qr_payload(ticket: Ticket, config: CentreConfig) -> str | None:
     """`{public_url}/t/{token}`, the ticket's phone page; None when the centre has no public
-    URL (then the ticket has no QR code and no "scan" line: see shared/setup_checks.py)."""
+    URL (then the ticket has no QR code and no "scan" line: see shared/config/setup_checks.py)."""
     if not config.public_url or not ticket.token:
         return None
     return f"{config.public_url}/t/{ticket.token}"

@@ -16,10 +16,10 @@ from PIL import Image, ImageDraw, ImageFont
 
 from kiosk.fonts import pil_font
 from kiosk.qr import QUIET_ZONE_MODULES, qr_image, qr_matrix, qr_payload
-from shared.config import PAPER_WIDTHS, CentreConfig
+from shared.config.centre import PAPER_WIDTHS, CentreConfig
+from shared.core.model import Ticket
 from shared.i18n import ntr, tr
-from shared.model import Ticket
-from shared.wait_text import wait_phrase
+from shared.waits.text import wait_phrase
 
 LOGO = Path(__file__).resolve().parent.parent / "assets" / "images" / "logo.png"
 WHITE, BLACK = 1, 0

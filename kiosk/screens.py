@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from shared.model import Ticket
+from shared.core.model import Ticket
 
 
 @dataclass(frozen=True)

@@ -23,12 +23,12 @@ from kiosk.printing import (
     open_printer,
 )
 from kiosk.render import render_ticket
-from shared.clock import Clock, SystemClock
-from shared.config import CentreConfig
-from shared.errors import NovbeError, QueueUnavailable, TicketNotFound
-from shared.model import Status, Ticket
-from shared.queue import Queue
-from shared.service_day import service_day
+from shared.config.centre import CentreConfig
+from shared.core.clock import Clock, SystemClock
+from shared.core.errors import NovbeError, QueueUnavailable, TicketNotFound
+from shared.core.model import Status, Ticket
+from shared.core.queue import Queue
+from shared.core.service_day import service_day
 
 log = logging.getLogger(__name__)
 

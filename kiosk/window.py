@@ -14,9 +14,9 @@ from kiosk.pages import Metrics, build_page
 from kiosk.screens import Screen
 from kiosk.spooler import PrintSpooler
 from qtcommon.qt import QtTimers, ThreadRunner, UiRelay
-from shared.clock import Clock
-from shared.config import CentreConfig
-from shared.queue import Queue
+from shared.config.centre import CentreConfig
+from shared.core.clock import Clock
+from shared.core.queue import Queue
 
 log = logging.getLogger(__name__)
 DEFAULT_PRINT_RETRY_SECONDS = 5.0

@@ -11,13 +11,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from shared.config import CentreConfig, load_config
-from shared.config_cache import load_config_cached
-from shared.errors import ConfigError, NovbeError
+from shared.config.cache import load_config_cached
+from shared.config.centre import CentreConfig, load_config
+from shared.core.errors import ConfigError, NovbeError
+from shared.core.local_queue import LocalQueue
+from shared.core.model import Ticket
 from shared.exit_codes import FAILED, exit_code
-from shared.local_queue import LocalQueue
 from shared.logs import setup_logging
-from shared.model import Ticket
 from shared.paths import data_dir, default_config, default_db_path
 
 
@@ -99,7 +99,7 @@ def _cmd_services(ctx: Context) -> int:
 
 
 def _cmd_check_config(ctx: Context) -> int:
-    from shared.setup_checks import config_warnings
+    from shared.config.setup_checks import config_warnings
 
     cfg = load_config(ctx.args.file)
     ctx.out(f"{ctx.args.file}: OK — {len(cfg.categories)} categories, {len(cfg.services)} services, "
@@ -136,7 +136,7 @@ def _counter_cmd(op: str) -> Command:
 
 
 def _cmd_backup(ctx: Context) -> int:
-    from shared import store
+    from shared.store import database as store
 
     target = Path(ctx.args.file) if ctx.args.file else None
     if target is None:
@@ -150,7 +150,7 @@ def _cmd_backup(ctx: Context) -> int:
 
 
 def _cmd_restore(ctx: Context) -> int:
-    from shared import store
+    from shared.store import database as store
 
     aside = store.restore(Path(ctx.args.file), ctx.db_path)
     moved = f"; the damaged file was moved aside to {aside}" if aside else ""
@@ -190,7 +190,7 @@ def _load_roles() -> None:
         return
     import importlib
 
-    for module in ("kiosk.cli", "board.cli", "server.cli", "novbe.demo", "novbe.report_cli",
+    for module in ("kiosk.cli", "board.cli", "server.cli", "central.cli", "novbe.demo", "novbe.report_cli",
                    "planning.cli"):
         try:
             mod = importlib.import_module(module)

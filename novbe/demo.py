@@ -12,9 +12,9 @@ from datetime import time
 from pathlib import Path
 from typing import Any
 
-from shared.config import WEEKDAYS, CentreConfig, OpeningHours
-from shared.errors import NoTicketWaiting
-from shared.local_queue import LocalQueue
+from shared.config.centre import WEEKDAYS, CentreConfig, OpeningHours
+from shared.core.errors import NoTicketWaiting
+from shared.core.local_queue import LocalQueue
 from shared.paths import data_dir
 
 DEMO_STAFF = ("demo", "demo-2580")
@@ -95,8 +95,8 @@ def _headless(config: CentreConfig, db_path: Path, out: Path, ctx: Any) -> int:
 
 
 def _interactive(config: CentreConfig, db_path: Path, ctx: Any) -> int:
-    from server.accounts import ensure_staff
     from server.app import run_server_in_thread
+    from server.auth.accounts import ensure_staff
 
     server_queue = LocalQueue(db_path, config)
     seed(server_queue)

@@ -10,19 +10,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from shared.errors import NovbeError
+from shared.core.errors import NovbeError
+from shared.core.service_day import service_day
 from shared.reports.export import to_csv, to_json, to_text, to_xlsx
 from shared.reports.facts import FactStore
 from shared.reports.figures import known_values
 from shared.reports.report import Report, build_report
 from shared.reports.request import GROUPINGS, make_request
-from shared.service_day import service_day
 
 FORMATS = ("table", "csv", "xlsx", "json")
 
 
 def _staff_names(db_path: Path) -> set[str]:
-    from server.accounts import Accounts
+    from server.auth.accounts import Accounts
 
     accounts = Accounts(db_path)
     try:
@@ -36,7 +36,7 @@ def cmd_report(ctx: Any) -> int:
     if args.format == "xlsx" and not args.out:
         raise NovbeError("--format xlsx writes a workbook: name it with --out FILE")
     if args.central:
-        from server.central_cli import national_report_for
+        from central.cli import national_report_for
 
         return _write(ctx, national_report_for(args))
     return _write(ctx, _centre_report(ctx))

@@ -10,18 +10,18 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from shared.errors import NovbeError
+from shared.core.errors import NovbeError
 
 if TYPE_CHECKING:
     from planning.planner import PlanResult
     from planning.scenario import Scenario
-    from shared.config import CentreConfig
+    from shared.config.centre import CentreConfig
 
 
 def _scenario(ctx: Any) -> Scenario:
     from planning.learn import learn_scenario, parse_range
     from planning.scenario import dump_scenario, load_scenario
-    from shared.config import load_config
+    from shared.config.centre import load_config
 
     args = ctx.args
     if getattr(args, "learn_from", None):

@@ -14,10 +14,10 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from planning.scenario import Scenario, Shift
-from shared.clock import to_datetime
-from shared.config import WEEKDAYS, CentreConfig
-from shared.errors import NovbeError
-from shared.habits import learn_habits
+from shared.config.centre import WEEKDAYS, CentreConfig
+from shared.core.clock import to_datetime
+from shared.core.errors import NovbeError
+from shared.waits.habits import learn_habits
 
 
 def parse_range(text: str) -> tuple[date, date]:

@@ -16,7 +16,7 @@ from datetime import time
 from planning.report import DayReport, day_report
 from planning.scenario import Scenario, Shift
 from planning.simulator import simulate
-from shared.config import CentreConfig
+from shared.config.centre import CentreConfig
 
 
 @dataclass(frozen=True)

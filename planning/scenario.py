@@ -10,8 +10,8 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
-from shared.config import CentreConfig, load_config, parse_config
-from shared.errors import ConfigError, NovbeError
+from shared.config.centre import CentreConfig, load_config, parse_config
+from shared.core.errors import ConfigError, NovbeError
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "assets" / "scenarios"
 TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})$")

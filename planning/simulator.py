@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from planning.scenario import Scenario
-from shared.clock import FakeClock
-from shared.config import CentreConfig
-from shared.local_queue import LocalQueue
-from shared.model import Ticket
+from shared.config.centre import CentreConfig
+from shared.core.clock import FakeClock
+from shared.core.local_queue import LocalQueue
+from shared.core.model import Ticket
 
 
 @dataclass

@@ -23,32 +23,30 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from server import (
-    api,
-    central_api,
-    pages_counter,
-    pages_manager,
-    pages_phone,
-    pages_plan,
-    reports_routes,
-    shipping,
-    streams,
-)
-from server.accounts import Accounts
-from server.body_limit import BodyLimit
-from server.docs import add_offline_docs
-from server.error_status import http_status
-from server.event_hub import POLL_SECONDS, EventHub
-from server.limits import Limits
-from server.offload import Lanes
-from server.serving import ServeOptions, listening_socket, uvicorn_config
-from server.sse import FastStreams
-from server.throttle import SignInThrottle, TooManyAttempts
-from server.web import STATIC_DIR, wants_html
-from shared.clock import Clock, SystemClock
-from shared.config import CentreConfig
-from shared.errors import ConfigError, NovbeError
-from shared.queue import Queue
+from server.api import routes as api
+from server.api.error_status import http_status
+from server.auth.accounts import Accounts
+from server.auth.throttle import SignInThrottle, TooManyAttempts
+from server.events import streams
+from server.events.hub import POLL_SECONDS, EventHub
+from server.events.sse import FastStreams
+from server.http.body_limit import BodyLimit
+from server.http.limits import Limits
+from server.http.offload import Lanes
+from server.http.serving import ServeOptions, listening_socket, uvicorn_config
+from server.pages import counter as pages_counter
+from server.pages import manager as pages_manager
+from server.pages import phone as pages_phone
+from server.pages import plan as pages_plan
+from server.pages import reports as reports_routes
+from server.pages.docs import add_offline_docs
+from server.pages.web import STATIC_DIR, wants_html
+from server.shipping import process as shipping_process
+from server.shipping import status_api as central_api
+from shared.config.centre import CentreConfig
+from shared.core.clock import Clock, SystemClock
+from shared.core.errors import ConfigError, NovbeError
+from shared.core.queue import Queue
 
 log = logging.getLogger(__name__)
 
@@ -182,7 +180,7 @@ def create_app(queue: Queue, config: CentreConfig | None = None, *,
         app.state.lanes = Lanes.create()
         hub.settle = app.state.lanes.writes_settled
         await hub.start()
-        app.state.shipper = shipping.start_for(config, db_path or getattr(queue, "path", None))
+        app.state.shipper = shipping_process.start_for(config, db_path or getattr(queue, "path", None))
         app.state.ready.set()
         try:
             yield

@@ -7,9 +7,9 @@ import logging
 import sys
 from typing import Any
 
-from server.accounts import DEVICE_ROLES, STAFF_ROLES, AccountError, Accounts
-from server.limits import MAX_CONNECTIONS, MAX_PER_ADDRESS
-from shared.setup_checks import serve_warnings
+from server.auth.accounts import DEVICE_ROLES, STAFF_ROLES, AccountError, Accounts
+from server.http.limits import MAX_CONNECTIONS, MAX_PER_ADDRESS
+from shared.config.setup_checks import serve_warnings
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +35,8 @@ def _read_password(ctx: Any) -> str:
 
 def serve_options(args: Any) -> Any:
     """The ServeOptions `novbe serve`'s arguments ask for (refusing half a TLS pair)."""
-    from server.limits import Limits
-    from server.serving import ServeOptions
+    from server.http.limits import Limits
+    from server.http.serving import ServeOptions
 
     if bool(args.certfile) != bool(args.keyfile):
         raise AccountError("HTTPS needs both --certfile and --keyfile")
@@ -48,7 +48,7 @@ def serve_options(args: Any) -> Any:
 
 def cmd_serve(ctx: Any) -> int:
     from server.app import create_app
-    from server.serving import prepare, serve
+    from server.http.serving import prepare, serve
 
     options = prepare(serve_options(ctx.args))
     host, port = options.host, options.port
@@ -137,10 +137,7 @@ def cmd_device(ctx: Any) -> int:
 
 
 def register(subparsers: Any) -> None:
-    """Add serve, staff, device and central to the novbe command line."""
-    from server import central_cli
-
-    central_cli.register(subparsers)
+    """Add serve, staff and device to the novbe command line."""
     p = subparsers.add_parser("serve", help="run the server (counter console, phone page, API)",
                               description="Run the Növbə server over the queue database.")
     p.add_argument("--host", default="127.0.0.1",

@@ -3,10 +3,10 @@ these boundaries map them here."""
 
 from __future__ import annotations
 
-from shared.errors import NoTicketWaiting, NovbeError
+from shared.core.errors import NoTicketWaiting, NovbeError
 
 FAILED = 2              # bad input, a broken config, a database or server that failed
-NOBODY_WAITING = 3      # `novbe next`: nobody is waiting for this counter (scripts poll on it)
+NOBODY_WAITING = 3      # `novbe call`: nobody is waiting for this counter (scripts poll on it)
 NOT_PRINTED = 4         # the ticket is issued and kept, but the printer did not print it
 
 

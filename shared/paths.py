@@ -7,7 +7,7 @@ from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from shared.config import default_config_path
+from shared.config.centre import default_config_path
 
 
 def data_dir() -> Path:

@@ -11,9 +11,9 @@ from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
-from shared.clock import FakeClock  # noqa: E402
-from shared.config import CentreConfig, load_config  # noqa: E402
-from shared.local_queue import LocalQueue  # noqa: E402
+from shared.config.centre import CentreConfig, load_config  # noqa: E402
+from shared.core.clock import FakeClock  # noqa: E402
+from shared.core.local_queue import LocalQueue  # noqa: E402
 from tests.queue_impls import QUEUE_KINDS, make_queue  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"

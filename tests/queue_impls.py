@@ -10,9 +10,9 @@ from typing import Any
 
 import httpx
 
-from shared.clock import FakeClock
-from shared.config import CentreConfig
-from shared.local_queue import LocalQueue
+from shared.config.centre import CentreConfig
+from shared.core.clock import FakeClock
+from shared.core.local_queue import LocalQueue
 
 QUEUE_KINDS = ["local", "remote"]
 
@@ -88,9 +88,9 @@ class KioskAndCounterTokens(httpx.HTTPTransport):
 def remote_queue(db_path: Path, config: CentreConfig, clock: FakeClock) -> Iterator:
     """A RemoteQueue talking to a real uvicorn on 127.0.0.1 over a LocalQueue on db_path
     (sharing the test's FakeClock), with fresh kiosk and counter device tokens."""
-    from server.accounts import Accounts
     from server.app import run_server_in_thread
-    from shared.remote_queue import RemoteQueue
+    from server.auth.accounts import Accounts
+    from shared.client.remote_queue import RemoteQueue
 
     local = LocalQueue(db_path, config, clock)
     accounts = Accounts(db_path)

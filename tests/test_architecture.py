@@ -1,4 +1,4 @@
-"""The layout rules of DESIGN.md: roles depend on shared only, shared on no UI or web framework;
+"""The layout rules of docs/architecture.md: roles depend on shared only, shared on no UI or web framework;
 the import-linter contracts in pyproject.toml are kept and ruff is clean."""
 
 from __future__ import annotations

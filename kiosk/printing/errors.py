@@ -1,6 +1,6 @@
 """What can go wrong with a ticket printer, each with a message staff can act on."""
 
-from shared.errors import NovbeError
+from shared.core.errors import NovbeError
 
 
 class PrinterError(NovbeError):

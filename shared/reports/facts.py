@@ -20,13 +20,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from shared import store
-from shared.config import CentreConfig
-from shared.errors import DamagedDatabase
+from shared.config.centre import CentreConfig
+from shared.core.errors import DamagedDatabase
+from shared.core.service_day import ServiceDays
 from shared.reports import columns
 from shared.reports.dialect import SQLITE, Dialect
 from shared.reports.fold import DayFacts, DayFold, EventRow
-from shared.service_day import ServiceDays
+from shared.store import database as store
 
 log = logging.getLogger(__name__)
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from shared.alerts import alert_text
-from shared.clock import to_epoch
-from shared.config import CentreConfig
+from shared.config.centre import CentreConfig
+from shared.core.alerts import alert_text
+from shared.core.clock import to_epoch
+from shared.core.model import Snapshot
 from shared.i18n import tr
-from shared.model import Snapshot
 from shared.reports.facts import FactStore
 from shared.reports.figures import Scope, ticket_figures, visit_figures
 

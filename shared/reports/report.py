@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from shared.config import CentreConfig
-from shared.errors import NovbeError
+from shared.config.centre import CentreConfig
+from shared.core.errors import NovbeError
 from shared.i18n import tr
 from shared.reports.columns import FastFigures
 from shared.reports.dialect import SQLITE, Dialect

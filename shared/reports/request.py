@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from shared.config import CentreConfig
-from shared.errors import NovbeError
+from shared.config.centre import CentreConfig
+from shared.core.errors import NovbeError
 from shared.i18n import tr
 from shared.reports.figures import NO_PRIORITY, Scope
 

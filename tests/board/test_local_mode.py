@@ -10,9 +10,9 @@ from tests.conftest import MONDAY_10AM
 
 CALLER = """
 import sys
-from shared.clock import FakeClock
-from shared.config import load_config
-from shared.local_queue import LocalQueue
+from shared.core.clock import FakeClock
+from shared.config.centre import load_config
+from shared.core.local_queue import LocalQueue
 q = LocalQueue(sys.argv[1], load_config(), FakeClock(sys.argv[2]))
 t = q.call_next(sys.argv[3])
 print(t.code)
@@ -38,7 +38,7 @@ def test_zone_board_shows_only_its_counters(qtbot, db_path, config, clock) -> No
 
     from board.controller import BoardController
     from board.feed import LocalFeed
-    from shared.local_queue import LocalQueue
+    from shared.core.local_queue import LocalQueue
 
     counters = tuple(dataclasses.replace(c, zone="hall-2" if c.id in ("4", "5") else c.zone)
                      for c in config.counters)

@@ -8,7 +8,7 @@ from board.audio import RecordingSink
 from board.controller import RETRY_MAX_S, BoardController
 from board.feed import LocalFeed
 from qtcommon.runner import ManualRunner
-from shared.errors import QueueUnavailable
+from shared.core.errors import QueueUnavailable
 
 
 class Monotonic:
@@ -180,7 +180,7 @@ def test_provisional_config_is_replaced_once_the_server_answers(local_queue, con
     good read — unless the server's config lacks the board's zone, or cannot be used."""
     import dataclasses
 
-    from shared.errors import ConfigError
+    from shared.core.errors import ConfigError
 
     mono = Monotonic()
     flaky = Flaky(local_queue)

@@ -29,7 +29,7 @@ def test_screens_after_calls_recall_transfer_and_alert(qtbot, widget, local_queu
     assert st.highlighted
     assert any(c.recall for c in [st.newest, *st.recent])
     assert len(st.recent) == config_history(controller)
-    assert st.alerts == ["1 nömrəli kiosk: printerdə kağız bitib"]  # shared.alerts wording
+    assert st.alerts == ["1 nömrəli kiosk: printerdə kağız bitib"]  # shared.core.alerts wording
     assert st.time_text == "10:00" and st.date_text == "23 noyabr 2026, bazar ertəsi"
     assert sum(w.waiting for w in st.waiting) == sum(
         1 for t in local_queue.waiting())

@@ -12,10 +12,10 @@ from typing import Any
 
 import psycopg
 
-from shared.clock import FakeClock
-from shared.config import load_config
-from shared.errors import CentreClosed, NoTicketWaiting
-from shared.local_queue import LocalQueue
+from shared.config.centre import load_config
+from shared.core.clock import FakeClock
+from shared.core.errors import CentreClosed, NoTicketWaiting
+from shared.core.local_queue import LocalQueue
 
 SERVICES = ("employment.job-seeker", "labour", "pensions.age", "social-legal")
 COUNTERS = ("3", "4", "15", "20")
@@ -91,7 +91,7 @@ CENTRES = ("nord", "sud")
 def two_busy_centres(tmp_path: Path, central: Any) -> tuple[dict[str, Any], float]:
     """Two centres, two days of visitors each, shipped: {centre: (config, queue file)} and
     the fake clock's final instant."""
-    from server.shipping import Shipper
+    from server.shipping.shipper import Shipper
     from tests.central.conftest import centre_config_path
     from tests.conftest import MONDAY_10AM
 

@@ -13,7 +13,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from server import central_schema
+from central import schema as central_schema
 from tests.central.pg_cluster import Cluster, ClusterFailed, make_cluster
 
 CENTRE_PASSWORD = "centre-password-0123"
@@ -85,7 +85,7 @@ def central(pg_cluster: Cluster) -> Iterator[CentralDb]:
 
 def centre_config_path(tmp_path: Path, centre_id: str, url: str | None) -> Path:
     """The bundled DOST config as centre `centre_id`, shipping to `url` (None: nowhere)."""
-    from shared.config import default_config_path
+    from shared.config.centre import default_config_path
 
     text = default_config_path().read_text(encoding="utf-8")
     text = text.replace('id = "dost-abseron"', f'id = "{centre_id}"', 1)

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from server.central_reports import central_reader, compare_centres, national_report, pick_centres
-from server.central_schema import CentralError
+from central.reports import central_reader, compare_centres, national_report, pick_centres
+from central.schema import CentralError
 from shared.reports.facts import FactStore
 from shared.reports.percentile import percentile
 from shared.reports.report import Report, build_report
@@ -60,7 +60,7 @@ def test_one_centre_nationally_equals_its_own_report(tmp_path: Path, central: Ce
     request = make_request(config, "2026-11-23", "2026-11-24", "service", **filters)
     local, _ = _local(config, db_path, request, now)
     with central_reader(central.admin_url, refresh_facts=False) as conn:
-        from server.central_facts import refresh, rollups_ready
+        from central.facts import refresh, rollups_ready
         refresh(conn, now=now)
         conn.commit()
         assert rollups_ready(conn)
@@ -89,7 +89,7 @@ def test_two_centres_nationally_equal_their_reports_combined(tmp_path: Path,
         own[cid], w = _local(config, db_path, request, now)
         waits += w
     with central_reader(central.admin_url, refresh_facts=False) as conn:
-        from server.central_facts import refresh
+        from central.facts import refresh
         refresh(conn, now=now)
         conn.commit()
         chosen = pick_centres(conn, "all")
@@ -125,14 +125,14 @@ def test_unknown_centre_is_named(tmp_path: Path, central: CentralDb) -> None:
 
 def test_a_reader_reports_without_writing(tmp_path: Path, central: CentralDb) -> None:
     """A read-only report login gets the figures the owner refreshed, and cannot refresh."""
-    from server import central_schema
-    from server.central_facts import can_refresh
+    from central import schema as central_schema
+    from central.facts import can_refresh
 
     centres, now = two_busy_centres(tmp_path, central)
     config, _ = centres["sud"]
     request = make_request(config, "2026-11-23", "2026-11-24", "service")
     with central_reader(central.admin_url, refresh_facts=False) as conn:
-        from server.central_facts import refresh
+        from central.facts import refresh
         refresh(conn, now=now)
         conn.commit()
         by_owner = national_report(conn, request, CENTRES, "en").summary

@@ -9,18 +9,19 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from central import schema as central_schema
 from novbe.cli import main
-from server import central_schema
-from server.central_schema import CentralError, CentralUnavailable, tls_warning
-from shared.config import parse_config
-from shared.errors import ConfigError
+from server.shipping import link
+from server.shipping.link import CentralError, CentralUnavailable, tls_warning
+from shared.config.centre import parse_config
+from shared.core.errors import ConfigError
 from tests.central.conftest import CentralDb, centre_config_path
 from tests.central.pg_cluster import Cluster
 from tests.shared.helpers import dost_data
 
 
 def _ssl_in_use(url: str) -> bool:
-    with central_schema.connect(url) as conn:
+    with link.connect(url) as conn:
         row = conn.execute("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()").fetchone()
     return bool(row and row[0])
 
@@ -68,12 +69,12 @@ def test_add_centre_and_rotate_its_password(central: CentralDb, monkeypatch: pyt
     central.centres.append("shaki")
     assert "novbe_centre_shaki" in capsys.readouterr().out
     old = central.centre_url("shaki", "first-password-123")
-    assert central_schema.connect(old).execute("SELECT current_user").fetchone() == ("novbe_centre_shaki",)
+    assert link.connect(old).execute("SELECT current_user").fetchone() == ("novbe_centre_shaki",)
     monkeypatch.setattr("sys.stdin", io.StringIO("second-password-456\n"))
     assert main(["central", "passwd", central.admin_url, "shaki", "--password-stdin"]) == 0
     with pytest.raises(CentralUnavailable, match="password authentication failed"):
-        central_schema.connect(old)
-    central_schema.connect(central.centre_url("shaki", "second-password-456")).close()
+        link.connect(old)
+    link.connect(central.centre_url("shaki", "second-password-456")).close()
     monkeypatch.setattr("sys.stdin", io.StringIO("third-password-789\n"))
     assert main(["central", "add-centre", central.admin_url, "shaki", "--password-stdin"]) == 2
     assert "exists already" in capsys.readouterr().err
@@ -111,7 +112,7 @@ def test_tls_is_used_as_the_url_asks(central: CentralDb, tmp_path: Path) -> None
                     "-subj", "/CN=other", "-keyout", str(tmp_path / "k"), "-out", str(stranger)],
                    check=True, capture_output=True)
     with pytest.raises(CentralUnavailable, match="certificate verify failed"):
-        central_schema.connect(url + f"?sslmode=verify-full&sslrootcert={stranger}")
+        link.connect(url + f"?sslmode=verify-full&sslrootcert={stranger}")
 
 
 def test_tls_warning_for_plain_urls_across_the_network() -> None:

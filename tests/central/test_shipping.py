@@ -14,14 +14,14 @@ import httpx
 import psycopg
 import pytest
 
-from server import central_schema
+from central import schema as central_schema
 from server.app import run_server_in_thread
-from server.central_api import central_line
-from server.shipping import Shipper, ship_batch
-from shared.central_settings import CentralSettings
-from shared.clock import FakeClock
-from shared.config import load_config
-from shared.local_queue import LocalQueue
+from server.shipping.shipper import Shipper, ship_batch
+from server.shipping.status_api import central_line
+from shared.config.central import CentralSettings
+from shared.config.centre import load_config
+from shared.core.clock import FakeClock
+from shared.core.local_queue import LocalQueue
 from tests.central.activity import central_rows, local_rows, next_morning, visits
 from tests.central.conftest import CentralDb, centre_config_path
 from tests.conftest import MONDAY_10AM
@@ -59,7 +59,7 @@ def test_two_centres_ship_at_once_through_their_servers(tmp_path: Path, central:
     servers, queues = [], []
     for cid in ("north", "south"):
         queue, clock, db_path = centre(tmp_path, central, cid)
-        from server.accounts import Accounts
+        from server.auth.accounts import Accounts
         accounts = Accounts(db_path)
         accounts.add_staff("aysel", STAFF["aysel"])
         accounts.add_staff("boss", "boss-password-1", role="manager")
@@ -234,7 +234,7 @@ def test_a_centre_cannot_touch_another_centres_rows(tmp_path: Path, central: Cen
     """With centre A's credentials, adding, reading, changing or deleting centre B's rows is
     refused by PostgreSQL itself; A cannot change its own rows either; a reader reads all and
     writes nothing."""
-    from server.shipping import CentralRefused
+    from server.shipping.shipper import CentralRefused
 
     qa, ca, path_a = centre(tmp_path, central, "alpha")
     qb, cb, path_b = centre(tmp_path, central, "beta")
@@ -281,7 +281,7 @@ def test_a_centre_cannot_touch_another_centres_rows(tmp_path: Path, central: Cen
 def test_a_centre_that_is_not_registered_is_refused(tmp_path: Path, central: CentralDb) -> None:
     """A config naming a centre id its login does not own gets a clear refusal, not a copy
     filed under another centre."""
-    from server.shipping import CentralRefused
+    from server.shipping.shipper import CentralRefused
 
     url = central.add_centre("real")
     queue, clock, db_path = centre(tmp_path, central, "real", url=url)

@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 import uvicorn
 
-from server.accounts import Accounts
+from central.app import create_central_app
 from server.app import listening_socket
-from server.central_app import create_central_app
+from server.auth.accounts import Accounts
 from tests.central.activity import two_busy_centres
 from tests.central.conftest import CentralDb, central, pg_cluster  # noqa: F401  (fixtures)
 from tests.conftest import ARTIFACTS

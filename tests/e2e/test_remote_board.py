@@ -21,11 +21,11 @@ from board.audio import RecordingSink
 from board.cli import remote_board_config
 from board.demo import screenshot
 from board.feed import LocalFeed
-from server.accounts import Accounts
 from server.app import run_server_in_thread
-from shared.config import CentreConfig
-from shared.local_queue import LocalQueue
-from shared.remote_queue import RemoteQueue
+from server.auth.accounts import Accounts
+from shared.client.remote_queue import RemoteQueue
+from shared.config.centre import CentreConfig
+from shared.core.local_queue import LocalQueue
 
 JOB = "employment.job-seeker"
 

@@ -9,13 +9,12 @@ import pytest
 
 from board.controller import BoardController
 from board.feed import feed_for
-from board.remote_feed import RemoteFeed
 from kiosk.controller import KioskController
 from qtcommon.runner import InlineRunner
 from qtcommon.timers import ManualTimers
-from shared.errors import QueueUnavailable
-from shared.event_stream import EventStreamFeed
-from shared.remote_queue import RemoteQueue
+from shared.client.event_stream import EventStreamFeed
+from shared.client.remote_queue import RemoteQueue
+from shared.core.errors import QueueUnavailable
 from tests.server.live import LiveServer
 
 JOB = "employment.job-seeker"
@@ -124,8 +123,9 @@ def test_remote_board_feed_reconnects_and_resumes(server: LiveServer, remote: Re
         board.close()
 
 
-def test_remote_feed_is_the_boards_event_feed():
-    """board/remote_feed.RemoteFeed is the push feed RemoteQueue hands to boards."""
-    assert issubclass(RemoteFeed, EventStreamFeed)
+def test_remote_queue_hands_boards_the_push_feed():
+    """RemoteQueue hands a board the event-stream feed, which has the board's feed operations."""
+    feed = RemoteQueue("http://127.0.0.1:9", "t").event_feed()
+    assert isinstance(feed, EventStreamFeed)
     for name in ("start", "poll", "close", "interval_ms"):
-        assert hasattr(RemoteFeed("http://127.0.0.1:9", "t"), name)
+        assert hasattr(feed, name)

@@ -10,7 +10,7 @@ import pytest
 
 from kiosk.printing.simulator import NetworkPrinterSimulator as NetworkPrinter
 from kiosk.window import KioskWindow
-from shared.clock import FakeClock
+from shared.core.clock import FakeClock
 
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920), "tablet": (1280, 800)}
 

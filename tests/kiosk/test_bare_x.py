@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from shared.config import default_config_path
+from shared.config.centre import default_config_path
 
 ROOT = Path(__file__).resolve().parents[2]
 XVFB, XWININFO = shutil.which("Xvfb"), shutil.which("xwininfo")

@@ -11,7 +11,7 @@ from PIL import Image, ImageChops
 from kiosk.printing.simulator import closed_port_url
 from kiosk.raster import decode
 from kiosk.render import render_ticket
-from shared.local_queue import LocalQueue
+from shared.core.local_queue import LocalQueue
 
 
 def novbe(*args: str) -> subprocess.CompletedProcess:

@@ -16,8 +16,8 @@ from kiosk.printing.factory import open_printer
 from kiosk.render import render_ticket
 from kiosk.spooler import print_now
 from novbe.cli import main
-from server.config_doc import config_to_dict
-from shared.config import CentreConfig
+from server.api.config_doc import config_to_dict
+from shared.config.centre import CentreConfig
 from shared.paths import default_config
 
 EVIL_DAY = "../../../outside"
@@ -113,7 +113,7 @@ def test_preview_printer_never_writes_outside_its_folder(config, tmp_path):
 def render_ticket_image(config: CentreConfig) -> Any:
     from datetime import datetime
 
-    from shared.model import Status, Ticket
+    from shared.core.model import Status, Ticket
 
     ticket = Ticket(1, "A-001", "A", 1, "employment.job-seeker", None, "az", None, "t" * 32,
                     Status.WAITING, EVIL_DAY, datetime(2026, 11, 23, 6, tzinfo=UTC))

@@ -10,8 +10,8 @@ from PIL import ImageChops
 from kiosk.raster import decode
 from kiosk.render import render_ticket
 from kiosk.spooler import PrintSpooler
-from shared.clock import FakeClock
-from shared.errors import QueueUnavailable
+from shared.core.clock import FakeClock
+from shared.core.errors import QueueUnavailable
 
 COUNTER = "4"  # serves pensions.age in the DOST config
 

@@ -8,9 +8,9 @@ import tomllib
 import pytest
 from PySide6.QtCore import Qt
 
-from shared.config import default_config_path, parse_config
-from shared.errors import QueueUnavailable
-from shared.local_queue import LocalQueue
+from shared.config.centre import default_config_path, parse_config
+from shared.core.errors import QueueUnavailable
+from shared.core.local_queue import LocalQueue
 from tests.kiosk.conftest import SIZES, find_button, screenshot, tap
 
 

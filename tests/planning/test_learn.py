@@ -13,7 +13,7 @@ import pytest
 from planning.learn import learn_scenario, parse_range
 from planning.scenario import load_scenario
 from planning.simulator import simulate
-from shared.errors import NovbeError
+from shared.core.errors import NovbeError
 
 ROOT = Path(__file__).parents[2]
 

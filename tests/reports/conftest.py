@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from shared.clock import FakeClock
-from shared.config import CentreConfig
-from shared.local_queue import LocalQueue
+from shared.config.centre import CentreConfig
+from shared.core.clock import FakeClock
+from shared.core.local_queue import LocalQueue
 from shared.reports.facts import FactStore
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from shared.clock import FakeClock
-from shared.errors import NoTicketWaiting
-from shared.local_queue import LocalQueue
+from shared.core.clock import FakeClock
+from shared.core.errors import NoTicketWaiting
+from shared.core.local_queue import LocalQueue
 
 JOB = "employment.job-seeker"      # counters 1, 2, 3, 20; target 10 min
 PENSION = "pensions.age"           # counters 4, 5, 6, 20; target 10 min

@@ -9,9 +9,9 @@ import random
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from shared.clock import FakeClock
-from shared.errors import NovbeError
-from shared.local_queue import LocalQueue
+from shared.core.clock import FakeClock
+from shared.core.errors import NovbeError
+from shared.core.local_queue import LocalQueue
 
 SERVICES = ("employment.job-seeker", "employment.unemployment", "pensions.age",
             "pensions.disability")            # all with a 10-minute target

@@ -11,9 +11,9 @@ import pytest
 from openpyxl import load_workbook
 
 from novbe.cli import main
-from server.accounts import Accounts
-from shared.clock import FakeClock
-from shared.local_queue import LocalQueue
+from server.auth.accounts import Accounts
+from shared.core.clock import FakeClock
+from shared.core.local_queue import LocalQueue
 from tests.reports.known_day import DAY, build_known_day
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from shared.clock import FakeClock
-from shared.config import CentreConfig
-from shared.local_queue import LocalQueue
+from shared.config.centre import CentreConfig
+from shared.core.clock import FakeClock
+from shared.core.local_queue import LocalQueue
 from shared.reports.facts import FactStore, facts_path
 from tests.reports.known_day import build_known_day
 
@@ -137,7 +137,7 @@ def test_damage_elsewhere_keeps_sound_facts_and_checks_them_once(
     the facts in place, and a second such error within a minute does not check them again."""
     from types import SimpleNamespace
 
-    from server import pages_manager
+    from server.pages import manager as pages_manager
 
     facts = FactStore(local_queue.path, config)
     state = SimpleNamespace(report_facts=facts)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from shared.clock import FakeClock
-from shared.local_queue import LocalQueue
+from shared.core.clock import FakeClock
+from shared.core.local_queue import LocalQueue
 from shared.reports.columns import ROLLUP_TICKET_DIMS, ROLLUP_VISIT_DIMS, FastFigures
 from shared.reports.facts import FactStore
 from shared.reports.figures import Scope, ticket_figures, visit_figures

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from shared.clock import FakeClock
-from shared.config import CentreConfig
-from shared.local_queue import LocalQueue
+from shared.config.centre import CentreConfig
+from shared.core.clock import FakeClock
+from shared.core.local_queue import LocalQueue
 from shared.reports.facts import FactStore
 from shared.reports.figures import Scope, counter_figures, ticket_figures, visit_figures
 from shared.reports.report import build_report

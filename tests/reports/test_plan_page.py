@@ -85,7 +85,7 @@ def test_a_second_plan_while_one_runs_is_refused(server: LiveServer):
     client = manager(server)
     client.get("/manager/plan?lang=en")
     app = server.handle.app
-    from server.pages_plan import gate_of
+    from server.pages.plan import gate_of
 
     assert client.get("/manager/plan/progress.json").json() == {"running": False, "done": 0,
                                                                  "total": 0}

@@ -6,9 +6,9 @@ import sqlite3
 
 import pytest
 
-from shared.clock import FakeClock
-from shared.config import CentreConfig
-from shared.local_queue import LocalQueue
+from shared.config.centre import CentreConfig
+from shared.core.clock import FakeClock
+from shared.core.local_queue import LocalQueue
 from shared.reports.facts import FactStore
 from shared.reports.figures import Scope, counter_figures, ticket_figures, visit_figures
 from tests.reports.conftest import refreshed

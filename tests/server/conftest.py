@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from shared.clock import FakeClock
-from shared.config import CentreConfig
+from shared.config.centre import CentreConfig
+from shared.core.clock import FakeClock
 from tests.server.live import LiveServer, live_server
 
 

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import httpx
 
-from server.accounts import Accounts, hash_password
 from server.app import ServerHandle, run_server_in_thread
-from server.serving import ServeOptions
-from shared.clock import FakeClock
-from shared.config import CentreConfig
-from shared.local_queue import LocalQueue
+from server.auth.accounts import Accounts, hash_password
+from server.http.serving import ServeOptions
+from shared.config.centre import CentreConfig
+from shared.core.clock import FakeClock
+from shared.core.local_queue import LocalQueue
 
 STAFF = {"aysel": "aysel-secret-1", "rauf": "rauf-secret-22"}
 

@@ -8,8 +8,11 @@ import sqlite3
 import httpx
 import pytest
 
-from server import api, pages_counter, pages_phone, streams
+from server.api import routes as api
 from server.app import create_app
+from server.events import streams
+from server.pages import counter as pages_counter
+from server.pages import phone as pages_phone
 from tests.server.live import STAFF, LiveServer
 
 JOB = "employment.job-seeker"

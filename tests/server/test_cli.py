@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from novbe.cli import main
-from server.accounts import Accounts
+from server.auth.accounts import Accounts
 
 
 def run(db_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture,
@@ -60,8 +60,8 @@ def test_device_token_printed_once_and_revoked(db_path: Path, monkeypatch, capsy
 
 def test_ensure_staff_for_the_demo(db_path: Path, config):
     """ensure_staff creates the demo account, and resets its password if it was changed."""
-    from server.accounts import ensure_staff
-    from shared.local_queue import LocalQueue
+    from server.auth.accounts import ensure_staff
+    from shared.core.local_queue import LocalQueue
 
     queue = LocalQueue(db_path, config)
     ensure_staff(queue, "demo", "demo-2580")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from server.accounts import AccountError, Accounts
+from server.auth.accounts import AccountError, Accounts
 from tests.server.live import LiveServer
 
 JOB = "employment.job-seeker"
@@ -85,7 +85,7 @@ def test_staff_pin_only_for_kiosk_tokens(server: LiveServer):
 
 def test_tokens_made_before_roles_are_kiosk_tokens(tmp_path: Path):
     """Migration m003 gives device tokens added before roles existed the kiosk role."""
-    from shared import store
+    from shared.store import database as store
 
     path = tmp_path / "old.sqlite"
     old = sqlite3.connect(path)              # the schema of m001 + m002

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import inspect
 
-from server.error_status import STATUS, http_status
-from shared import errors
-from shared.remote_queue import RemoteError
+from server.api.error_status import STATUS, http_status
+from shared.client.remote_queue import RemoteError
+from shared.core import errors
 
 
 def test_each_error_gets_its_own_or_its_base_status():

@@ -7,7 +7,7 @@ from itertools import islice
 
 import httpx
 
-from shared.event_stream import EventStream, parse_sse
+from shared.client.event_stream import EventStream, parse_sse
 from tests.server.live import LiveServer
 
 JOB = "employment.job-seeker"

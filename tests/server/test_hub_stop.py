@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from server.event_hub import EventHub
-from shared.local_queue import LocalQueue
+from server.events.hub import EventHub
+from shared.core.local_queue import LocalQueue
 
 pytestmark = pytest.mark.timeout(90)
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from novbe.cli import main
-from server.accounts import Accounts
+from server.auth.accounts import Accounts
 from tests.server.live import LiveServer
 
 JOB = "employment.job-seeker"

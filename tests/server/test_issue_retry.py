@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import httpx
 
-from shared.remote_queue import RemoteQueue
-from shared.store import BUSY_TIMEOUT_MS
+from shared.client.remote_queue import RemoteQueue
+from shared.store.database import BUSY_TIMEOUT_MS
 from tests.server.live import LiveServer
 
 JOB = "employment.job-seeker"

@@ -11,10 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from server.limits import Limits
-from server.serving import ServeOptions
-from shared.clock import FakeClock
-from shared.config import CentreConfig
+from server.http.limits import Limits
+from server.http.serving import ServeOptions
+from shared.config.centre import CentreConfig
+from shared.core.clock import FakeClock
 from tests.server.live import LiveServer, live_server
 
 JOB = "employment.job-seeker"

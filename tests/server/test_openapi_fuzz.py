@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
-from shared.clock import FakeClock
-from shared.config import CentreConfig
+from shared.config.centre import CentreConfig
+from shared.core.clock import FakeClock
 from tests.conftest import MONDAY_10AM
 from tests.server.live import LiveServer, live_server
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import httpx
 
-from server.accounts import SCRYPT_MAXMEM
-from server.serving import ServeOptions
-from shared.clock import FakeClock
-from shared.config import CentreConfig
+from server.auth.accounts import SCRYPT_MAXMEM
+from server.http.serving import ServeOptions
+from shared.config.centre import CentreConfig
+from shared.core.clock import FakeClock
 from tests.server.live import STAFF, LiveServer, live_server
 
 

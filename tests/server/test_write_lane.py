@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from server import offload
+from server.http import offload
 
 pytestmark = pytest.mark.timeout(30)
 

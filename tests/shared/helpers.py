@@ -6,7 +6,7 @@ import copy
 import tomllib
 from typing import Any
 
-from shared.config import CentreConfig, default_config_path, parse_config
+from shared.config.centre import CentreConfig, default_config_path, parse_config
 
 # Services of the bundled DOST config the tests lean on.
 JOB = "employment.job-seeker"  # prefix A, counters 1, 2, 3, 20

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from shared.alerts import ALERT_MESSAGES, alert_text, source_name
+from shared.core.alerts import ALERT_MESSAGES, alert_text, source_name
+from shared.core.model import DEVICE_ALERT_KINDS, Alert
 from shared.i18n import LOCALE_DIR, Catalog
-from shared.model import DEVICE_ALERT_KINDS, Alert
 
 AT = datetime(2026, 11, 23, 6, 0, tzinfo=UTC)
 

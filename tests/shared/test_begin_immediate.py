@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from shared import store
-from shared.errors import QueueUnavailable
+from shared.core.errors import QueueUnavailable
+from shared.store import database as store
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.wait_replay import OPENING_DELAY_S
+from shared.waits.replay import OPENING_DELAY_S
 
 ROOT = Path(__file__).resolve().parents[2]
 TICKET_FIELDS = {"code", "service", "number", "status", "counter", "token", "ahead",
@@ -208,8 +208,8 @@ def _damage(kind: str, db: Path) -> None:
 def test_a_damaged_database_is_refused_in_one_line_naming_its_backups(novbe, kind):
     """init, issue, status and serve refuse a damaged file in one line (exit 2) that names
     the backups beside it; the file is left as it was."""
-    from shared.config import load_config
-    from shared.local_queue import LocalQueue
+    from shared.config.centre import load_config
+    from shared.core.local_queue import LocalQueue
 
     q = LocalQueue(novbe.db, load_config())
     for _ in range(30):

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from shared.config import default_config_path, load_config
-from shared.errors import ConfigError, UnknownCounter, UnknownPriority, UnknownService
+from shared.config.centre import default_config_path, load_config
+from shared.core.errors import ConfigError, UnknownCounter, UnknownPriority, UnknownService
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from shared import config_cache
-from shared.config import default_config_path, load_config
-from shared.config_cache import cache_file, load_config_cached
-from shared.errors import ConfigError
+from shared.config import cache as config_cache
+from shared.config.cache import cache_file, load_config_cached
+from shared.config.centre import default_config_path, load_config
+from shared.core.errors import ConfigError
 from tests.shared.test_config import GOOD
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # had to import pydantic (it validates only on a miss).
 LOAD = """
 import sys
-from shared.config_cache import load_config_cached
+from shared.config.cache import load_config_cached
 config = load_config_cached(sys.argv[1])
 print(repr(config))
 print("pydantic" in sys.modules)

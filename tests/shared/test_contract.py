@@ -1,11 +1,11 @@
-"""The queue contract of DESIGN.md, driven only through its operations (no SQL), so the same
+"""The queue contract (docs/architecture.md), driven only through its operations (no SQL), so the same
 suite holds for LocalQueue and for RemoteQueue over HTTP."""
 
 from __future__ import annotations
 
 import pytest
 
-from shared.errors import (
+from shared.core.errors import (
     AlreadyRated,
     CentreClosed,
     DailyCapReached,
@@ -17,8 +17,8 @@ from shared.errors import (
     UnknownPriority,
     UnknownService,
 )
-from shared.model import CounterMode, Status
-from shared.wait_replay import MIN_DRAWN, OPENING_DELAY_S
+from shared.core.model import CounterMode, Status
+from shared.waits.replay import MIN_DRAWN, OPENING_DELAY_S
 from tests.conftest import MONDAY_10AM
 from tests.shared.helpers import JOB, LABOUR, LEGAL, PENSION, UNEMPLOYMENT, config_variant, kinds
 

@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from shared.clock import FakeClock
-from shared.errors import (
+from shared.core.clock import FakeClock
+from shared.core.errors import (
     CounterChanged,
     DailyCapReached,
     DuplicateRequest,
     IllegalTransition,
     TicketNotFound,
 )
-from shared.local_queue import LocalQueue
-from shared.model import Status
+from shared.core.local_queue import LocalQueue
+from shared.core.model import Status
 from tests.shared.helpers import JOB, LABOUR, PENSION, config_variant, kinds
 from tests.shared.workers import MONDAY_10AM, console_worker, issue_with_request
 
@@ -219,7 +219,7 @@ def test_reads_do_not_wait_behind_a_held_write(tmp_path, config):
     within its short deadline with QueueUnavailable."""
     import sqlite3
 
-    from shared.errors import QueueUnavailable
+    from shared.core.errors import QueueUnavailable
 
     db = tmp_path / "held.sqlite"
     q = LocalQueue(db, config, FakeClock(MONDAY_10AM), write_timeout_s=0.3)
@@ -244,7 +244,7 @@ def test_the_old_history_is_replayed_into_event_facts(tmp_path, config):
 
     import sqlite_utils
 
-    from shared import store
+    from shared.store import database as store
 
     db = tmp_path / "old.sqlite"
     conn = sqlite3.connect(db, isolation_level=None)

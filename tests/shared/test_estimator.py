@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.estimator import estimate_wait_min, median_service_minutes
+from shared.waits.simple import estimate_wait_min, median_service_minutes
 
 
 def test_no_one_ahead_no_wait():

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from shared.clock import FakeClock
-from shared.config import parse_config
-from shared.fairness import is_overdue, limit_seconds
-from shared.local_queue import LocalQueue
+from shared.config.centre import parse_config
+from shared.core.clock import FakeClock
+from shared.core.fairness import is_overdue, limit_seconds
+from shared.core.local_queue import LocalQueue
 from tests.conftest import MONDAY_10AM
 from tests.shared.helpers import JOB, dost_data
 
@@ -121,7 +121,7 @@ def test_limit_is_the_multiple_of_the_target():
 
 def test_fairness_config_is_validated():
     """A bad fairness section is named with its key."""
-    from shared.errors import ConfigError
+    from shared.core.errors import ConfigError
 
     data = copy.deepcopy(dost_data())
     data["fairness"] = {"enabled": "yes", "wait_multiple": -1, "typo": 1}

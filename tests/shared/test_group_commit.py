@@ -1,4 +1,4 @@
-"""Group commit (shared/group_commit.py): writes that arrive together share one commit; none
+"""Group commit (shared/core/group_commit.py): writes that arrive together share one commit; none
 returns before it; a failing change leaves the others alone; a failing commit fails them all."""
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from shared.errors import QueueUnavailable
-from shared.group_commit import GroupWriter
+from shared.core.errors import QueueUnavailable
+from shared.core.group_commit import GroupWriter
 
 pytestmark = pytest.mark.timeout(60)
 

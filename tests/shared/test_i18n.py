@@ -7,8 +7,8 @@ import re
 import pytest
 from babel.messages.pofile import read_po
 
+from shared.core.model import Status
 from shared.i18n import LOCALE_DIR, Catalog, ntr, tr
-from shared.model import Status
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from shared.model import CounterState, Event, Snapshot, Ticket
+from shared.core.model import CounterState, Event, Snapshot, Ticket
 from tests.shared.helpers import JOB, PENSION
 
 

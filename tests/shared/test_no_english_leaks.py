@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from babel.messages.pofile import read_po
 
-from shared.config import load_config
+from shared.config.centre import load_config
 from shared.i18n import LOCALE_DIR, tr
 
 # Messages whose text is the same in every language on purpose. Keep this list short.

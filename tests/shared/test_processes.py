@@ -12,9 +12,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from shared.clock import FakeClock
-from shared.errors import NoTicketWaiting
-from shared.local_queue import LocalQueue
+from shared.core.clock import FakeClock
+from shared.core.errors import NoTicketWaiting
+from shared.core.local_queue import LocalQueue
 from tests.shared.workers import MONDAY_10AM, counter_worker
 
 ROOT = Path(__file__).resolve().parents[2]

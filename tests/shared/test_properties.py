@@ -13,12 +13,12 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from shared.clock import FakeClock
-from shared.config import load_config
-from shared.errors import NoTicketWaiting, NovbeError, QueueUnavailable
-from shared.local_queue import LocalQueue
-from shared.model import AT_COUNTER, Status
-from shared.service_day import service_day
+from shared.config.centre import load_config
+from shared.core.clock import FakeClock
+from shared.core.errors import NoTicketWaiting, NovbeError, QueueUnavailable
+from shared.core.local_queue import LocalQueue
+from shared.core.model import AT_COUNTER, Status
+from shared.core.service_day import service_day
 from tests.shared.helpers import JOB, LABOUR, LEGAL, PENSION, UNEMPLOYMENT
 
 CONFIG = load_config()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from shared.model import Status
-from shared.service_day import day_start, service_day
-from shared.wait_replay import MIN_DRAWN
+from shared.core.model import Status
+from shared.core.service_day import day_start, service_day
+from shared.waits.replay import MIN_DRAWN
 from tests.shared.helpers import JOB, PENSION, kinds
 
 BAKU = ZoneInfo("Asia/Baku")
@@ -186,7 +186,7 @@ def test_visits_closed_by_the_day_change_do_not_skew_the_estimate(local_queue, c
 
 def test_reset_hour_is_configurable(tmp_path, clock):
     """A centre with day_reset_hour = 0 starts numbering again at local midnight."""
-    from shared.local_queue import LocalQueue
+    from shared.core.local_queue import LocalQueue
     from tests.shared.helpers import config_variant
 
     q = LocalQueue(tmp_path / "midnight.sqlite", config_variant(reset_hour=0), clock)

@@ -9,8 +9,8 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from shared.config import default_config_path
-from shared.setup_checks import config_warnings, serve_warnings
+from shared.config.centre import default_config_path
+from shared.config.setup_checks import config_warnings, serve_warnings
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,9 +6,9 @@ import sqlite3
 
 import pytest
 
-from shared import store
-from shared.local_queue import LocalQueue
-from shared.model import Status
+from shared.core.local_queue import LocalQueue
+from shared.core.model import Status
+from shared.store import database as store
 from tests.shared.helpers import JOB, PENSION
 
 
@@ -137,7 +137,7 @@ def test_status_tokens_are_long_and_indexed_unique(local_queue):
 
 def test_unreadable_file_is_queue_unavailable(tmp_path):
     """A file that is not SQLite is reported as QueueUnavailable, not a traceback."""
-    from shared.errors import QueueUnavailable
+    from shared.core.errors import QueueUnavailable
 
     bad = tmp_path / "garbage.sqlite"
     bad.write_bytes(b"this is not a database" * 100)
@@ -147,7 +147,7 @@ def test_unreadable_file_is_queue_unavailable(tmp_path):
 
 def test_impossible_path_is_queue_unavailable(tmp_path):
     """A database path whose folder cannot be created is QueueUnavailable naming the path."""
-    from shared.errors import QueueUnavailable
+    from shared.core.errors import QueueUnavailable
 
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")

@@ -7,10 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from shared import store
-from shared.clock import FakeClock
-from shared.config import CentreConfig
-from shared.local_queue import LocalQueue
+from shared.config.centre import CentreConfig
+from shared.core.clock import FakeClock
+from shared.core.local_queue import LocalQueue
+from shared.store import database as store
 from tests.conftest import MONDAY_10AM
 
 OTHER = """

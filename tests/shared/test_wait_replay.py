@@ -1,4 +1,4 @@
-"""The wait estimate's contract (shared/wait_replay.py, issue 13): never negative; 0 only when a
+"""The wait estimate's contract (shared/waits/replay.py, issue 13): never negative; 0 only when a
 counter that serves the ticket is open and free; never shorter with more people ahead; a range
 only around the point. Its accuracy is measured by bench/waits.py, not here."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared.wait_replay import (
+from shared.waits.replay import (
     CounterNow,
     QueueState,
     WaitingTicket,

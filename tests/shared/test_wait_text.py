@@ -8,8 +8,8 @@ import dataclasses
 import pytest
 
 from kiosk.render import render_ticket, ticket_lines
-from server.views import phone_view
-from shared.wait_text import short_wait, wait_phrase
+from server.pages.views import phone_view
+from shared.waits.text import short_wait, wait_phrase
 
 RANGES = {"az": "10–15 dəqiqə", "ru": "10–15 минут", "en": "10–15 minutes"}
 POINTS = {"az": "təxminən 7 dəqiqə", "ru": "около 7 минут", "en": "about 7 minutes"}

@@ -13,10 +13,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from shared.clock import FakeClock
-from shared.config import load_config
-from shared.errors import NoTicketWaiting
-from shared.local_queue import LocalQueue
+from shared.config.centre import load_config
+from shared.core.clock import FakeClock
+from shared.core.errors import NoTicketWaiting
+from shared.core.local_queue import LocalQueue
 
 # Monday 23 November 2026, 10:00 in Baku: every process agrees on the service day.
 MONDAY_10AM = "2026-11-23T06:00:00+00:00"
@@ -47,7 +47,7 @@ def counter_worker(db: str, index: int, rounds: int, barrier: Any, out: str) -> 
 def console_worker(db: str, index: int, rounds: int, barrier: Any, out: str) -> None:
     """A staff console at counter 1: look at the counter, then press Next with the code seen
     (`expect`); record (seen, called) for every Next that went through."""
-    from shared.errors import CounterChanged
+    from shared.core.errors import CounterChanged
 
     barrier.wait()
     q = LocalQueue(db, load_config(), FakeClock(MONDAY_10AM))

@@ -1,0 +1,247 @@
+"""`novbe central …` — the central PostgreSQL of all centres: init, add-centre, passwd,
+add-reader, centres (for the agency's IT, with the owner's URL) and status, push (on a centre,
+with its [central] config)."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+import time
+from typing import Any
+
+from central import schema as central_schema
+from central.schema import role_for
+from server.shipping.link import CentralError, redact, tls_warning
+from server.shipping.shipper import Shipper
+from shared.config.central import CentralSettings
+
+
+def _password(ctx: Any, who: str) -> str:
+    if ctx.args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass(f"password for {who}: ")
+    if getpass.getpass("again: ") != password:
+        raise CentralError("the two passwords differ")
+    return password
+
+
+def _warn_tls(url: str) -> None:
+    warning = tls_warning(url)
+    if warning:
+        print(f"novbe: warning: {warning}", file=sys.stderr)
+
+
+def cmd_init(ctx: Any) -> int:
+    url = ctx.args.url
+    _warn_tls(url)
+    applied = central_schema.init(url, ctx.out)
+    ctx.out(f"central database ready: {redact(url)}"
+            + ("" if applied else " (already up to date)"))
+    return 0
+
+
+def cmd_add_centre(ctx: Any) -> int:
+    url, centre = ctx.args.url, ctx.args.centre_id
+    _warn_tls(url)
+    role = central_schema.add_centre(url, centre, _password(ctx, role_for(centre)))
+    ctx.out(f"centre {centre} added; it ships as the PostgreSQL role {role}. In its config:")
+    ctx.out(f'  [central]\n  url = "postgresql://{role}@HOST:5432/DATABASE?sslmode=verify-full'
+            f'&sslrootcert=/etc/novbe/central-ca.crt&passfile=/etc/novbe/central.pgpass"')
+    return 0
+
+
+def cmd_passwd(ctx: Any) -> int:
+    url, centre = ctx.args.url, ctx.args.centre_id
+    _warn_tls(url)
+    role = central_schema.set_centre_password(url, centre, _password(ctx, role_for(centre)))
+    ctx.out(f"password of {role} changed: the old one no longer works; put the new one in the "
+            "centre's passfile (its events wait locally until then)")
+    return 0
+
+
+def cmd_add_reader(ctx: Any) -> int:
+    url, name = ctx.args.url, ctx.args.name
+    _warn_tls(url)
+    central_schema.add_reader(url, name, _password(ctx, name))
+    ctx.out(f"reader {name} added: it may read every centre's rows and change none")
+    return 0
+
+
+def cmd_centres(ctx: Any) -> int:
+    for centre in central_schema.centres(ctx.args.url):
+        ctx.out(centre)
+    return 0
+
+
+def _settings(ctx: Any) -> CentralSettings:
+    settings = ctx.config.central
+    if settings is None:
+        raise CentralError(f"the centre config {ctx.config.source} has no [central] section "
+                           "(url = \"postgresql://…\"): this centre ships nowhere")
+    return settings
+
+
+def _age(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 172800:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} days"
+
+
+def cmd_status(ctx: Any) -> int:
+    settings = _settings(ctx)
+    shipper = Shipper(ctx.db_path, settings, ctx.config)
+    try:
+        status = shipper.status(ask_central=True)
+    finally:
+        shipper.close()
+    now = time.time()
+    if ctx.args.json:
+        ctx.out(json.dumps(status.to_json(now), ensure_ascii=False))
+        return 0 if status.reachable else 1
+    where = redact(settings.url)
+    if status.reachable:
+        ctx.out(f"centre {status.centre_id} → {where}: reachable")
+    else:
+        ctx.out(f"centre {status.centre_id} → {where}: NOT reachable ({status.last_error})")
+    if status.acknowledged_id is None:
+        ctx.out(f"  {status.local_last_id} events here; how many the central copy holds is "
+                "unknown (never shipped from this machine)")
+        return 1
+    known = "" if status.known_from == "central" else " (as last known on this machine)"
+    ctx.out(f"  central copy holds events up to #{status.acknowledged_id}{known}; "
+            f"newest here #{status.local_last_id}")
+    if status.pending:
+        ctx.out(f"  {status.pending} events not yet shipped, the oldest {_age(status.lag_seconds(now))} old")
+    else:
+        ctx.out("  up to date: nothing waiting to be shipped")
+    return 0 if status.reachable else 1
+
+
+def cmd_push(ctx: Any) -> int:
+    settings = _settings(ctx)
+    shipper = Shipper(ctx.db_path, settings, ctx.config)
+    try:
+        shipper.record_config()
+        started = time.perf_counter()
+        sent = shipper.ship_pending()
+        took = time.perf_counter() - started
+        status = shipper.status()
+    finally:
+        shipper.close()
+    ctx.out(f"shipped {sent} events to {redact(settings.url)} in {took:.1f} s; "
+            f"the central copy holds up to #{status.acknowledged_id}, "
+            f"{status.pending} waiting")
+    return 0
+
+
+def national_report_for(args: Any) -> Any:
+    """`novbe report --central URL --centres …`: the report over those centres, with the
+    centres side by side as its second table (id `centres`)."""
+    from datetime import datetime
+
+    from central.facts import centre_config
+    from central.reports import (
+        central_reader,
+        compare_centres,
+        national_report,
+        pick_centres,
+    )
+    from shared.reports.dialect import POSTGRES
+    from shared.reports.figures import known_values
+    from shared.reports.request import make_request
+
+    _warn_tls(args.central)
+    with central_reader(args.central) as conn:
+        chosen = pick_centres(conn, args.centres)
+        config = centre_config(conn, chosen[0])
+        today = datetime.now(config.tz).date()
+        known = known_values(conn, "staff", POSTGRES)
+        request = make_request(config, args.first or today.replace(day=1), args.last or today,
+                               args.by, services=args.service, categories=args.category,
+                               priorities=args.priority, counters=args.counter,
+                               staff=args.staff, known_staff=known)
+        report = national_report(conn, request, chosen, args.lang)
+        side = compare_centres(conn, request, chosen, args.lang, together=report.summary)
+        report.tables.insert(1, side.table)
+    return report
+
+
+def cmd_refresh(ctx: Any) -> int:
+    from central.facts import refresh
+    from central.reports import central_reader
+
+    _warn_tls(ctx.args.url)
+    with central_reader(ctx.args.url, refresh_facts=False) as conn:
+        started = time.perf_counter()
+        days = refresh(conn)
+        conn.commit()
+    ctx.out(f"report facts refreshed in {time.perf_counter() - started:.1f} s: "
+            + (", ".join(f"{c} {n} days" for c, n in days.items()) or "no centres"))
+    return 0
+
+
+def cmd_serve(ctx: Any) -> int:
+    import uvicorn
+
+    from central.app import create_central_app
+    from server.auth.accounts import Accounts
+
+    url = ctx.args.url
+    _warn_tls(url)
+    central_schema.centres(url)          # reachable and initialised, or a clear message now
+    accounts = Accounts(ctx.db_path)
+    if not accounts.staff_names():
+        raise CentralError(f"no agency users in {ctx.db_path}: add one with "
+                           f"novbe --db {ctx.db_path} staff add NAME --role manager")
+    app = create_central_app(url, accounts, secure_cookies=ctx.args.secure_cookies)
+    host, port = ctx.args.host, ctx.args.port
+    ctx.out(f"Növbə national reports on http://{host}:{port}/ over {redact(url)}")
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    """Add `novbe central …` to the command line."""
+    p = subparsers.add_parser(
+        "central", help="the central PostgreSQL of all centres (set-up, shipping status)",
+        description="The central PostgreSQL that holds every centre's event log.")
+    sub = p.add_subparsers(dest="central_action", required=True, metavar="ACTION")
+
+    def add(name: str, fn: Any, text: str) -> Any:
+        a = sub.add_parser(name, help=text, description=text)
+        a.set_defaults(func=fn)
+        return a
+
+    add("init", cmd_init, "create or migrate the central schema and its roles (run as the "
+        "database's owner)").add_argument("url", help="postgresql://OWNER@HOST/DB?sslmode=…")
+    for name, fn, text in (("add-centre", cmd_add_centre, "add a centre and its login role"),
+                           ("passwd", cmd_passwd, "give a centre's login a new password")):
+        a = add(name, fn, text)
+        a.add_argument("url", help="the owner's postgresql:// URL")
+        a.add_argument("centre_id")
+        a.add_argument("--password-stdin", action="store_true",
+                       help="read the password from the first line of stdin (no prompt)")
+    a = add("add-reader", cmd_add_reader, "add a read-only login for national reports")
+    a.add_argument("url", help="the owner's postgresql:// URL")
+    a.add_argument("name")
+    a.add_argument("--password-stdin", action="store_true",
+                   help="read the password from the first line of stdin (no prompt)")
+    add("centres", cmd_centres, "list the centres of the central database").add_argument("url")
+    add("status", cmd_status, "how far behind the central copy of this centre's events is "
+        "(exit 1 when the central database cannot be reached)").add_argument(
+        "--json", action="store_true")
+    add("push", cmd_push, "ship this centre's events to the central database now")
+    add("refresh", cmd_refresh, "fold newly shipped events into the national report facts "
+        "(as the owner; e.g. every few minutes from cron)").add_argument("url")
+    a = add("serve", cmd_serve, "the national reports page for signed-in agency users "
+            "(accounts: novbe --db FILE staff add NAME --role manager)")
+    a.add_argument("url", help="the central database (a reader's URL; the owner's also refreshes)")
+    a.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    a.add_argument("--port", type=int, default=8710, help="port (default 8710)")
+    a.add_argument("--secure-cookies", action="store_true",
+                   help="mark the session cookie Secure (behind an HTTPS proxy)")

@@ -1,0 +1,181 @@
+"""National reports: the reports of a centre (shared/reports/report.py, figures defined once in
+shared/reports/figures.py) computed over the central PostgreSQL for one centre, several or all
+of them, and the centres side by side (visitors, waits, % within target, satisfaction, truth of
+the printed wait) — the same functions, dialect POSTGRES, centre column `centre_id`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+from psycopg.adapt import Loader
+
+from central.facts import (
+    QmarkCursor,
+    can_refresh,
+    centre_config,
+    known_centres,
+    only_centres,
+    refresh,
+    rollups_ready,
+)
+from central.schema import SCHEMA, CentralError, connect
+from shared.config.centre import CentreConfig
+from shared.i18n import tr
+from shared.reports.columns import FastFigures
+from shared.reports.dialect import POSTGRES
+from shared.reports.figures import ticket_figures
+from shared.reports.report import Column, Report, Table, build_report
+from shared.reports.request import ReportRequest
+
+CENTRE_COLUMN = "centre_id"
+COMPARISON = [
+    ("issued", "Issued", "count"), ("served", "Served", "count"),
+    ("wait_mean_s", "Wait, mean", "seconds"), ("wait_median_s", "Wait, median", "seconds"),
+    ("wait_p90_s", "Wait, p90", "seconds"), ("within_target_pct", "Within target", "percent"),
+    ("rating_mean", "Mean score", "score"), ("satisfied_pct", "Satisfied (4–5)", "percent"),
+    ("estimate_abs_error_median_s", "Median absolute error", "seconds"),
+    ("estimate_within5_pct", "Within 5 min", "percent"),
+]
+
+
+class _Remembered:
+    """A cursor that answers a query it has run before from memory: one report asks some
+    figures twice (by service, by hour), and over a year of seven centres each ask is a scan."""
+
+    def __init__(self, conn: psycopg.Connection):
+        self.conn = conn
+        self.seen: dict[tuple[str, tuple[Any, ...]], list[Any]] = {}
+
+    def execute(self, sql: str, params: Any = ()) -> _Remembered._Rows:
+        key = (sql, tuple(params or ()))
+        if key not in self.seen:
+            self.seen[key] = list(self.conn.execute(sql, params).fetchall())
+        return self._Rows(self.seen[key])
+
+    @dataclass
+    class _Rows:
+        rows: list[Any]
+
+        def fetchall(self) -> list[Any]:
+            return self.rows
+
+
+class _Number(Loader):
+    """PostgreSQL's numeric (what SUM of bigint and AVG return) as the int or float SQLite
+    would give, so the shared figures' arithmetic is the same on both."""
+
+    def load(self, data: Any) -> int | float:
+        text = bytes(data).decode()
+        return int(text) if text.lstrip("-").isdigit() else float(text)
+
+
+@contextmanager
+def central_reader(url: str, refresh_facts: bool = True) -> Any:
+    """A connection for reports (search_path = novbe, so the figures' table names resolve);
+    the facts are refreshed first when this login may write them."""
+    conn = connect(url, app="novbe-national-reports")
+    conn.adapters.register_loader("numeric", _Number)
+    try:
+        conn.execute(f"SET search_path TO {SCHEMA}")
+        conn.commit()
+        if refresh_facts and can_refresh(conn):
+            refresh(conn)
+        conn.commit()
+        yield conn
+    finally:
+        conn.close()
+
+
+def pick_centres(conn: psycopg.Connection, wanted: str | Sequence[str]) -> tuple[str, ...]:
+    """`all`, or a list / comma-separated string of centre ids, each checked to exist."""
+    known = known_centres(conn)
+    if isinstance(wanted, str):
+        wanted = [] if wanted.strip() in ("", "all") else [w.strip() for w in wanted.split(",")]
+    chosen = tuple(dict.fromkeys(w for w in wanted if w)) or tuple(known)
+    unknown = [c for c in chosen if c not in known]
+    if unknown:
+        raise CentralError(f"unknown centre {unknown[0]!r} (known: {', '.join(known) or 'none'})")
+    if not chosen:
+        raise CentralError("the central database has no centres yet")
+    return chosen
+
+
+def centre_name(config: CentreConfig, lang: str) -> str:
+    return config.name(lang)
+
+
+def national_report(conn: psycopg.Connection, request: ReportRequest, centres: Sequence[str],
+                    lang: str = "az") -> Report:
+    """The centre report over these centres together (one centre: that centre's report)."""
+    centres = tuple(centres)
+    config = centre_config(conn, centres[0])   # names and order of services, counters…
+    if _fast(conn, request):
+        # Unfiltered: the daily rollups, read as a centre reads its own (only these centres'
+        # rows visible), so build_report takes the very path a centre's report takes.
+        with conn.transaction(force_rollback=True), only_centres(conn, centres):
+            report = build_report(QmarkCursor(conn), config, request, lang)
+    else:
+        centre: str | tuple[str, ...] = centres[0] if len(centres) == 1 else centres
+        report = build_report(_Remembered(conn), config, request, lang, dialect=POSTGRES,
+                              centre_column=CENTRE_COLUMN, centre=centre)  # type: ignore[arg-type]
+    if len(centres) > 1:
+        report.centre = tr(lang, "{n} centres", n=len(centres))
+        for table in report.tables:          # the "whole centre" rows are all the centres here
+            for row in table.rows:
+                if row.get("key") == "all":
+                    row["label"] = report.centre
+    return report
+
+
+def _fast(conn: psycopg.Connection, request: ReportRequest) -> bool:
+    """Whether the daily rollups can answer: an unfiltered request, rollups made."""
+    return not request.scope().filtered and rollups_ready(conn)
+
+
+@dataclass
+class Comparison:
+    """The centres side by side, and all of them together in the last row."""
+
+    table: Table
+    centres: tuple[str, ...]
+
+
+def compare_centres(conn: psycopg.Connection, request: ReportRequest, centres: Sequence[str],
+                    lang: str = "az", together: dict[str, Any] | None = None) -> Comparison:
+    """One row per centre, then the centres together: the agency's headline figures.
+    `together`: the national report's summary over the same centres, when already made."""
+    centres = tuple(centres)
+    columns = [Column("label", tr(lang, "Centre"), "text"),
+               *[Column(k, tr(lang, label), kind) for k, label, kind in COMPARISON]]
+    rows = []
+    groups: list[tuple[str, tuple[str, ...], str]] = [
+        (cid, (cid,), centre_name(centre_config(conn, cid), lang)) for cid in centres]
+    if len(centres) > 1:
+        groups.append(("*", centres, tr(lang, "All together")))
+    fast = _fast(conn, request)
+    for key, ids, name in groups:
+        if key == "*" and together is not None:
+            rows.append({**together, "key": key, "label": name})
+            continue
+        if fast:
+            with conn.transaction(force_rollback=True), only_centres(conn, ids):
+                figures = FastFigures(QmarkCursor(conn), request.scope()).tickets("all")
+        else:
+            centre = ids[0] if len(ids) == 1 else ids
+            figures = ticket_figures(conn, request.scope(CENTRE_COLUMN, centre),
+                                     "all", POSTGRES)
+        rows.append({"key": key, "label": name, **figures.get("all", {"issued": 0})})
+    title = tr(lang, "Centres side by side")
+    return Comparison(Table("centres", title, columns, rows), centres)
+
+
+def facts_as_of(conn: psycopg.Connection, centres: Sequence[str]) -> dict[str, datetime | None]:
+    """When each centre's report facts were last refreshed (None: never)."""
+    found = {r[0]: r[1] for r in conn.execute(
+        f"SELECT centre_id, refreshed_at FROM {SCHEMA}.report_progress")}
+    return {c: (found[c].astimezone(UTC) if c in found else None) for c in centres}

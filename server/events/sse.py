@@ -1,0 +1,139 @@
+"""FastStreams: an ASGI middleware that serves the two event streams itself — the same
+openers as server/events/streams.py, written straight to the connection. With a thousand phones and
+boards following, every layer between a batch and the socket is paid a thousand times."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Coroutine
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+
+from server.api.error_status import http_status
+from server.events.hub import BATCH, KEEP_ALIVE, sse_event
+from server.events.streams import OpenedStream, open_event_stream, open_phone_stream
+from shared.core.errors import NovbeError
+
+STREAM_HEADERS = [
+    (b"content-type", b"text/event-stream; charset=utf-8"),
+    (b"cache-control", b"no-store"),
+    (b"x-accel-buffering", b"no"),
+    (b"x-content-type-options", b"nosniff"),
+]
+
+
+class FastStreams:
+    """Serves GET /api/events/stream and GET /t/{token}/events; everything else passes on."""
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or scope["method"] != "GET" or not (
+                path == "/api/events/stream"
+                or (path.startswith("/t/") and path.endswith("/events") and path.count("/") == 3)):
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        try:
+            if path == "/api/events/stream":
+                opened = await open_event_stream(request, request.query_params.get("after_id"))
+                await follow_disconnect(serve_event_stream(opened, send), receive)
+                return
+            body = await open_phone_stream(request, path.split("/")[2],
+                                           request.query_params.get("lang"))
+        except NovbeError as exc:
+            response = JSONResponse({"error": type(exc).__name__, "message": str(exc)},
+                                    status_code=http_status(exc))
+            await response(scope, receive, send)
+            return
+        await follow_disconnect(stream(body, send), receive)
+
+
+async def serve_event_stream(opened: OpenedStream, send: Any) -> None:
+    """Write the queue's events to one stream: whatever the hub has after this stream's
+    cursor; then, caught up, idle — the hub itself writes each new batch to the socket (one
+    write of bytes shared by every stream, no wake-up of this task) — until the stream falls
+    behind, its client leaves, the hub closes or its credential is no longer live."""
+    hub, sub = opened.hub, opened.subscription
+    try:
+        await send({"type": "http.response.start", "status": 200, "headers": STREAM_HEADERS})
+        await send({"type": "http.response.body", "body": opened.greeting, "more_body": True})
+        direct = direct_writer(send)
+        beats = hub.beats
+        while not sub.ended:
+            newest = hub.last_id
+            data = hub.since(sub.cursor)
+            if data is None:                 # too far behind the ring: read the database
+                events = await asyncio.to_thread(opened.queue.events, sub.cursor, BATCH)
+                if not events:
+                    continue
+                data, newest = b"".join(sse_event(e) for e in events), events[-1].id
+            if data:
+                await send({"type": "http.response.body", "body": data, "more_body": True})
+                sub.cursor = max(sub.cursor, newest)
+            elif beats != hub.beats:
+                beats = hub.beats
+                await send({"type": "http.response.body", "body": KEEP_ALIVE, "more_body": True})
+            else:
+                await hub.idle(sub, direct)
+                beats = hub.beats            # the hub wrote any keep-alive meanwhile
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+    finally:
+        hub.unsubscribe(sub)
+
+
+def direct_writer(send: Any) -> Any:
+    """How the hub may write chunks straight to this stream's socket: uvicorn's connection
+    behind `send`, while it takes more (None under any other server: the task writes)."""
+    cycle = getattr(send, "__self__", None)
+    transport = getattr(cycle, "transport", None)
+    flow = getattr(cycle, "flow", None)
+    if transport is None or flow is None or not getattr(cycle, "chunked_encoding", False):
+        return None
+
+    def write(frame: bytes) -> bool:
+        if flow.write_paused or transport.is_closing():
+            return False
+        transport.write(frame)
+        return True
+    return write
+
+
+async def stream(body: AsyncIterator[str | bytes], send: Any) -> None:
+    """Send the chunks of an async iterator as they come (the phone's stream)."""
+    try:
+        await send({"type": "http.response.start", "status": 200, "headers": STREAM_HEADERS})
+        async for chunk in body:
+            data = chunk if isinstance(chunk, bytes) else chunk.encode()
+            await send({"type": "http.response.body", "body": data, "more_body": True})
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+    finally:
+        with contextlib.suppress(Exception):
+            await body.aclose()  # type: ignore[attr-defined]
+
+
+async def follow_disconnect(work: Coroutine[Any, Any, None], receive: Any) -> None:
+    """Run a stream's work; stop it when the client goes away (a normal end)."""
+    task = asyncio.current_task()
+    assert task is not None
+    left = asyncio.Event()
+
+    async def watch() -> None:
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        left.set()
+        task.cancel()
+    watcher = asyncio.create_task(watch())
+    try:
+        await work
+    except asyncio.CancelledError:
+        if not left.is_set():
+            raise
+        task.uncancel()        # the client left: a normal end, not a cancellation
+    finally:
+        watcher.cancel()

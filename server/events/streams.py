@@ -1,0 +1,206 @@
+"""Server-Sent Events: the queue's event stream (devices, staff consoles) resuming from
+Last-Event-ID, and a phone's own stream that sends only its ticket's status when it changes.
+
+The routes here document the streams in OpenAPI and serve them through FastAPI; in the running
+app server.events.sse.FastStreams serves the same two streams from the same openers below, without
+FastAPI's per-chunk layers (a thousand subscribers make every layer count)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Header, Query, Request
+from fastapi.responses import StreamingResponse
+
+from server.api.routes import Token
+from server.api.schemas import MAX_ID
+from server.auth.caller import Caller, any_caller, caller
+from server.events.hub import KEEP_ALIVE, EventHub, Subscription, sse_event
+from server.http import offload
+from server.pages.views import phone_view
+from shared.config.centre import CentreConfig, competing_services
+from shared.core.errors import NovbeError, TicketNotFound
+from shared.core.model import Event, Status, Ticket
+from shared.core.queue import Queue
+
+RETRY_MS = 2000
+SSE_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{8,100}$")
+LANGS = ("az", "ru", "en")
+
+router = APIRouter()
+
+
+class BadStreamRequest(NovbeError):
+    """A stream was asked for with a malformed resume point or language."""
+
+
+def _sse(data: str, event: str | None = None) -> str:
+    return (f"event: {event}\n" if event else "") + f"data: {data}\n\n"
+
+
+DIGITS = re.compile(r"^[0-9]{1,19}$")
+
+
+def resume_point(last_event_id: str | None, after_id: str | int | None) -> int | None:
+    """Where a stream resumes: Last-Event-ID, else ?after_id=, else None (from now). Only
+    plain ASCII digits count (no '²', no 5,000-digit numbers): anything else is a clear 422."""
+    if last_event_id is not None and last_event_id.strip():
+        text = last_event_id.strip()
+        if not DIGITS.match(text):
+            raise BadStreamRequest(f"Last-Event-ID must be an event id (whole number from 0 to "
+                                   f"{MAX_ID}), got {text[:40]!r}")
+        return min(int(text), MAX_ID)
+    if after_id is None or after_id == "":
+        return None
+    if isinstance(after_id, int) or DIGITS.match(str(after_id)):
+        value = int(after_id)
+        if value <= MAX_ID:
+            return value
+    raise BadStreamRequest(f"after_id must be a whole number from 0 to {MAX_ID}, "
+                           f"got {str(after_id)[:40]!r}")
+
+
+@dataclass
+class OpenedStream:
+    """A queue event stream whose caller has been checked: where it starts, and its place
+    among the hub's subscribers."""
+
+    hub: EventHub
+    queue: Queue
+    subscription: Subscription
+    start: int
+
+    @property
+    def greeting(self) -> bytes:
+        return f"retry: {RETRY_MS}\n: resuming after {self.start}\n\n".encode()
+
+
+async def open_event_stream(request: Request, after_id: str | int | None = None) -> OpenedStream:
+    """Check the caller (device or staff) and the resume point, off the event loop."""
+    hub: EventHub = request.app.state.hub
+    queue: Queue = request.app.state.queue
+    start = resume_point(request.headers.get("last-event-id"), after_id)
+
+    def check() -> tuple[Caller, int]:
+        who = caller(request)
+        return who, start if start is not None else queue.last_event_id()
+    who, first = await offload.read(request, check)
+    return OpenedStream(hub, queue, hub.subscribe(who.credential, first), first)
+
+
+_competing: dict[int, tuple[CentreConfig, dict[str, tuple[str, ...]]]] = {}
+
+
+def competing(config: CentreConfig, service: str) -> tuple[str, ...]:
+    """The services whose waiting tickets count in this service's "people ahead" (computed
+    once per config)."""
+    found = _competing.get(id(config))
+    if found is None or found[0] is not config:
+        found = _competing[id(config)] = (config, competing_services(config))
+    return found[1].get(service, (service,))
+
+
+def concerns(event: Event, ticket: Ticket, config: CentreConfig) -> bool:
+    """Whether an event may change what this ticket's phone shows: its own, or one of a
+    service its "people ahead" counts (those every counter serving it also serves)."""
+    if event.ticket_id == ticket.id:
+        return True
+    if ticket.status != Status.WAITING:
+        return False
+    counted = competing(config, ticket.service)
+    if any(s in counted for s in (event.service, event.details.get("from_service"),
+                                  event.details.get("to_service")) if s):
+        return True
+    if event.counter and event.kind.startswith("counter_"):
+        try:
+            return ticket.service in config.counter(event.counter).services
+        except NovbeError:
+            return False
+    return event.kind == "day_started"
+
+
+def settled(ticket: Ticket) -> bool:
+    """A ticket whose phone page will not change any more."""
+    return ticket.status in (Status.NO_SHOW, Status.CANCELLED, Status.EXPIRED) or (
+        ticket.status == Status.DONE and ticket.rating is not None)
+
+
+async def open_phone_stream(request: Request, token: str, lang: str | None
+                            ) -> AsyncIterator[str]:
+    """The ticket's status now, then whenever it changes (404 for an unknown token)."""
+    if not TOKEN_RE.match(token):
+        raise TicketNotFound("no ticket with this token")
+    lang = lang or "az"
+    if lang not in LANGS:
+        raise BadStreamRequest(f"lang must be one of {', '.join(LANGS)}, got {lang!r}")
+    hub: EventHub = request.app.state.hub
+    queue = request.app.state.queue
+    config = request.app.state.config
+    start, ticket = await offload.read(request, lambda: (queue.last_event_id(),
+                                                          queue.status(token)))
+
+    async def body() -> AsyncIterator[str]:
+        current = ticket
+        last = json.dumps(phone_view(current, config, lang), ensure_ascii=False)
+        yield f"retry: {RETRY_MS}\n" + _sse(last, "status")
+        if settled(current):
+            yield _sse("{}", "end")
+            return
+        async for batch in hub.follow(start):
+            if not batch:
+                yield ": keep-alive\n\n"
+                continue
+            if not any(concerns(e, current, config) for e in batch):
+                continue
+            current = await offload.read(request, queue.status, token)
+            now = json.dumps(phone_view(current, config, lang), ensure_ascii=False)
+            if now != last:
+                last = now
+                yield _sse(now, "status")
+            if settled(current):
+                yield _sse("{}", "end")   # nothing more will change: the page stops following
+                return
+    return body()
+
+
+@router.get("/api/events/stream", tags=["board"],
+            response_class=StreamingResponse,
+            responses={200: {"content": {"text/event-stream": {}}}})
+async def event_stream(request: Request, who: Annotated[Caller, Depends(any_caller)],
+                       after_id: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
+                       last_event_id: Annotated[str | None, Header(max_length=32)] = None
+                       ) -> StreamingResponse:
+    """Queue events as Server-Sent Events (`id:` is the event id; reconnecting with
+    Last-Event-ID, or ?after_id=, resumes after it). Without either, starts from now. The
+    stream ends when the caller's device token is revoked or staff session ends."""
+    opened = await open_event_stream(request, after_id)
+    return StreamingResponse(_texts(opened), media_type="text/event-stream",
+                             headers=SSE_HEADERS)
+
+
+async def _texts(opened: OpenedStream) -> AsyncIterator[bytes]:
+    """The stream as an iterator (the FastAPI route; the app serves it through FastStreams)."""
+    hub, sub = opened.hub, opened.subscription
+    yield opened.greeting
+    try:
+        async for batch in hub.follow(opened.start):
+            if sub.ended:
+                return
+            yield b"".join(sse_event(e) for e in batch) if batch else KEEP_ALIVE
+    finally:
+        hub.unsubscribe(sub)
+
+
+@router.get("/t/{token}/events", tags=["phone"], response_class=StreamingResponse,
+            responses={200: {"content": {"text/event-stream": {}}}})
+async def phone_stream(request: Request, token: Token,
+                       lang: Annotated[Literal["az", "ru", "en"], Query()] = "az"
+                       ) -> StreamingResponse:
+    """The ticket's status as Server-Sent Events (`event: status`): now, then on changes."""
+    body = await open_phone_stream(request, token, lang)
+    return StreamingResponse(body, media_type="text/event-stream", headers=SSE_HEADERS)

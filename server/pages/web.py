@@ -1,0 +1,58 @@
+"""What the HTML pages share: the Jinja2 templates, the static folder, the visitor's language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.templating import Jinja2Templates
+
+from shared.i18n import LANGUAGE_NAMES, ntr, tr
+
+WEB_DIR = Path(__file__).resolve().parents[2] / "assets" / "web"
+STATIC_DIR = WEB_DIR / "static"
+LANG_COOKIE = "novbe_lang"
+LANGUAGES = ("az", "ru", "en")
+
+templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
+
+
+def wants_html(request: Request) -> bool:
+    """A browser page (not the JSON API, not an event stream)."""
+    path = request.url.path
+    return not path.startswith("/api/") and not path.endswith("/events") and \
+        "text/html" in request.headers.get("accept", "")
+
+
+def language(request: Request) -> str:
+    """?lang=, else the language cookie, else the browser's first known language, else az."""
+    lang = request.query_params.get("lang")
+    if lang in LANGUAGES:
+        return lang
+    lang = request.cookies.get(LANG_COOKIE)
+    if lang in LANGUAGES:
+        return lang
+    for part in request.headers.get("accept-language", "").split(","):
+        code = part.split(";")[0].strip()[:2].lower()
+        if code in LANGUAGES:
+            return code
+    return "az"
+
+
+def render(request: Request, name: str, status_code: int = 200,
+           headers: dict[str, str] | None = None, **context: Any) -> Response:
+    """A page in the visitor's language; remembers a language chosen with ?lang=."""
+    lang = context.pop("lang", None) or language(request)
+    context.update(
+        request=request, lang=lang, languages=LANGUAGE_NAMES,
+        _=lambda msgid, **kw: tr(lang, msgid, **kw),
+        _n=lambda s, p, n, **kw: ntr(lang, s, p, n, **kw),
+    )
+    response = templates.TemplateResponse(request, name, context, status_code=status_code,
+                                          headers=headers)
+    if request.query_params.get("lang") in LANGUAGES:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="strict",
+                            httponly=True)
+    response.headers["Cache-Control"] = "no-store"
+    return response

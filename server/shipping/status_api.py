@@ -1,0 +1,67 @@
+"""GET /api/central/status: how far behind the central copy of the event log is (signed-in
+staff; the manager's view shows it)."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from server.api.routes import ERRORS, as_reader
+from server.api.schemas import CentralStatusOut
+from server.auth.accounts import Forbidden
+from server.auth.caller import Caller, any_caller
+from server.shipping.shipper import central_lag
+from shared.core.errors import NovbeError
+from shared.i18n import tr
+
+log = logging.getLogger(__name__)
+router = APIRouter(prefix="/api", responses=ERRORS)
+
+
+def staff_only(request: Request) -> Caller:
+    """Dependency: a signed-in staff member (devices have no business here)."""
+    who = any_caller(request)
+    if who.kind != "staff":
+        raise Forbidden("this needs a staff session")
+    return who
+
+
+@router.get("/central/status", tags=["central"], response_model=CentralStatusOut)
+async def central_status(request: Request) -> JSONResponse:
+    """Events not yet in the central PostgreSQL and the age of the oldest of them
+    (`{"shipping": false}` when this centre ships nowhere)."""
+    def read(who: Caller) -> dict[str, Any]:
+        lag = central_lag(request.app.state)
+        return {"shipping": False} if lag is None else {"shipping": True, **lag}
+    return await as_reader(request, read, allow=staff_only)
+
+
+def _age(seconds: float, lang: str) -> str:
+    minutes = int(seconds // 60)
+    if minutes < 120:
+        return f"{minutes} {tr(lang, 'min')}"
+    return f"{minutes // 60} h {minutes % 60:02d} {tr(lang, 'min')}"
+
+
+def central_line(state: Any, lang: str) -> str | None:
+    """One line for the manager's view: how far behind the central copy is (None when this
+    centre ships nowhere). Reads the queue file: call it off the event loop."""
+    try:
+        lag = central_lag(state)
+    except (sqlite3.Error, NovbeError, OSError) as exc:   # the view goes on without the line
+        log.warning("cannot tell how far behind the central copy is: %s", exc)
+        return None
+    if lag is None:
+        return None
+    head = tr(lang, "Central copy") + ": "
+    if lag["pending"]:
+        text = tr(lang, "{n} events not yet shipped, the oldest {age} old", n=lag["pending"],
+                  age=_age(lag["lag_seconds"], lang))
+        if lag["reachable"] is False:
+            text += " — " + tr(lang, "The central database cannot be reached")
+        return head + text
+    return head + tr(lang, "Up to date")

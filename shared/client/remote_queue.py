@@ -1,0 +1,250 @@
+"""RemoteQueue: the queue contract over the server's JSON API (kiosks, boards and counters on
+other machines of the centre). Errors come back as the same named exceptions; a server that
+cannot be reached raises QueueUnavailable.
+
+Writes wait longer than reads: the server may wait up to its SQLite busy timeout for the
+database, and a kiosk that gave up earlier would say "out of service" for a ticket that was
+issued after all. Issuing also carries a random request id and is retried once with it on a
+transport error: the server hands back the first try's ticket instead of a second one."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from typing import Any
+
+import httpx
+
+from shared.client.event_stream import EventStreamFeed
+from shared.config.centre import CentreConfig, parse_config
+from shared.core import errors
+from shared.core.errors import NovbeError, QueueUnavailable
+from shared.core.model import CounterState, Event, Snapshot, Ticket
+from shared.store.database import BUSY_TIMEOUT_MS
+
+DEFAULT_TIMEOUT = 5.0
+WRITE_TIMEOUT = BUSY_TIMEOUT_MS / 1000 + 5.0   # longer than the server may wait for SQLite
+_ERRORS: dict[str, type[NovbeError]] = {
+    name: cls for name, cls in vars(errors).items()
+    if isinstance(cls, type) and issubclass(cls, NovbeError)
+}
+
+
+class RemoteError(NovbeError):
+    """The server refused the request for a reason with no named exception here."""
+
+    def __init__(self, message: str, status: int = 400, name: str = ""):
+        super().__init__(message)
+        self.status = status      # the HTTP status the server answered with
+        self.name = name
+
+
+def error_from_response(response: httpx.Response) -> NovbeError:
+    """The named exception the server raised, rebuilt from its JSON error body."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    if not isinstance(body, dict):
+        body = {}
+    name = str(body.get("error", ""))
+    message = str(body.get("message") or body.get("detail") or response.reason_phrase
+                  or f"HTTP {response.status_code}")
+    if response.status_code >= 500 and name not in _ERRORS:
+        return QueueUnavailable(f"the queue server failed: {message}")
+    if name == "ConfigError":
+        return errors.ConfigError(list(body.get("problems") or [message]))
+    cls = _ERRORS.get(name)
+    if cls is not None:
+        return cls(message)
+    return RemoteError(message, response.status_code, name)
+
+
+class MissingDeviceToken(NovbeError):
+    """--server was given without the device's --token."""
+
+
+def connect_device(server: str, token: str | None, device: str) -> RemoteQueue:
+    """The queue of the centre's server for a kiosk or board started with --server/--token."""
+    if not token:
+        raise MissingDeviceToken(f"--server needs --token (the {device}'s device token, "
+                                 "from `novbe device add NAME` on the server)")
+    return RemoteQueue(server, token)
+
+
+class RemoteQueue:
+    """The queue on the centre's server, reached with a device token."""
+
+    def __init__(self, url: str, token: str, timeout: float = DEFAULT_TIMEOUT,
+                 transport: httpx.BaseTransport | None = None,
+                 write_timeout: float = WRITE_TIMEOUT):
+        self.url = url.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+        self.write_timeout = max(write_timeout, timeout)
+        self._client = httpx.Client(
+            base_url=self.url, timeout=timeout, transport=transport,
+            headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
+        self._config: CentreConfig | None = None
+        self._config_lock = threading.Lock()
+
+    # ---- plumbing -------------------------------------------------------------------------
+    def _request(self, method: str, path: str, json: Any = None,
+                 params: dict[str, Any] | None = None, retries: int = 0) -> Any:
+        timeout = (httpx.Timeout(self.write_timeout, connect=self.timeout) if method != "GET"
+                   else httpx.USE_CLIENT_DEFAULT)
+        try:
+            response = self._client.request(method, path, json=json, params=params,
+                                            timeout=timeout)
+        except httpx.TransportError as exc:
+            if retries > 0:        # only for requests safe to repeat (issue: same request id)
+                return self._request(method, path, json, params, retries - 1)
+            raise QueueUnavailable(f"the queue server {self.url} cannot be reached: {exc}") from exc
+        except RuntimeError as exc:  # the client was closed
+            raise QueueUnavailable(f"the connection to {self.url} is closed") from exc
+        if response.status_code >= 400:
+            raise error_from_response(response)
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise QueueUnavailable(f"the queue server {self.url} sent no JSON") from exc
+
+    def _ticket(self, method: str, path: str, json: Any = None) -> Ticket:
+        return Ticket.from_json(self._request(method, path, json))
+
+    @property
+    def config(self) -> CentreConfig:
+        """The centre config, as the server has it (fetched once)."""
+        with self._config_lock:
+            if self._config is None:
+                self._config = parse_config(self._request("GET", "/api/config"),
+                                            f"{self.url}/api/config")
+            return self._config
+
+    def close(self) -> None:
+        self._client.close()
+
+    def event_feed(self) -> EventStreamFeed:
+        """A push feed of this server's events for a board (board.feed.feed_for uses it)."""
+        return EventStreamFeed(self.url, self.token)
+
+    def __enter__(self) -> RemoteQueue:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ---- the contract ---------------------------------------------------------------------
+    def issue(self, service: str, priority: str | None = None, language: str = "az",
+              source: str | None = None, check_hours: bool = False,
+              request_id: str | None = None) -> Ticket:
+        body = {"service": service, "priority": priority, "language": language,
+                "source": source, "check_hours": check_hours,
+                "request_id": request_id or secrets.token_urlsafe(16)}
+        return Ticket.from_json(self._request("POST", "/api/tickets", body, retries=1))
+
+    def issued_for(self, request_id: str) -> Ticket:
+        return self._ticket("GET", f"/api/tickets/requests/{self._token(request_id)}")
+
+    def _at_counter(self, counter: str, action: str, expect: str | None,
+                    body: dict[str, Any] | None = None) -> Ticket:
+        body = dict(body or {})
+        if expect is not None:
+            body["expect"] = expect
+        return self._ticket("POST", f"/api/counters/{self._counter(counter)}/{action}", body or None)
+
+    def call_next(self, counter: str, staff: str | None = None, expect: str | None = None) -> Ticket:
+        return self._at_counter(counter, "next", expect, {"staff": staff})
+
+    def call(self, counter: str, ticket: str, staff: str | None = None,
+             expect: str | None = None) -> Ticket:
+        return self._at_counter(counter, "call", expect, {"ticket": str(ticket), "staff": staff})
+
+    def recall(self, counter: str, expect: str | None = None) -> Ticket:
+        return self._at_counter(counter, "recall", expect)
+
+    def start(self, counter: str, expect: str | None = None) -> Ticket:
+        return self._at_counter(counter, "start", expect)
+
+    def finish(self, counter: str, outcome: str = "served", expect: str | None = None) -> Ticket:
+        if outcome not in ("served", "unresolved", "referred"):
+            raise NovbeError(f"unknown outcome {outcome!r} (known: served, unresolved, referred)")
+        return self._at_counter(counter, "finish", expect, {"outcome": outcome})
+
+    def no_show(self, counter: str, expect: str | None = None) -> Ticket:
+        return self._at_counter(counter, "no-show", expect)
+
+    def transfer(self, counter: str, service: str, expect: str | None = None) -> Ticket:
+        return self._at_counter(counter, "transfer", expect, {"service": service})
+
+    def cancel(self, ticket: str) -> Ticket:
+        return self._ticket("POST", f"/api/tickets/{self._ticket_ref(ticket)}/cancel")
+
+    def open_counter(self, counter: str, staff: str | None = None) -> CounterState:
+        return CounterState.from_json(self._request(
+            "POST", f"/api/counters/{self._counter(counter)}/open", {"staff": staff}))
+
+    def pause_counter(self, counter: str) -> CounterState:
+        return CounterState.from_json(self._request(
+            "POST", f"/api/counters/{self._counter(counter)}/pause"))
+
+    def close_counter(self, counter: str) -> CounterState:
+        return CounterState.from_json(self._request(
+            "POST", f"/api/counters/{self._counter(counter)}/close"))
+
+    def counter_state(self, counter: str) -> CounterState:
+        return CounterState.from_json(self._request("GET",
+                                                    f"/api/counters/{self._counter(counter)}"))
+
+    def waiting(self, counter: str | None = None, limit: int = 200) -> list[Ticket]:
+        params: dict[str, Any] = {"limit": limit}
+        if counter is not None:
+            params["counter"] = str(counter)
+        return [Ticket.from_json(t) for t in self._request("GET", "/api/waiting", params=params)]
+
+    def ticket(self, code: str) -> Ticket:
+        return self._ticket("GET", f"/api/tickets/{self._ticket_ref(code)}")
+
+    def status(self, token: str) -> Ticket:
+        return self._ticket("GET", f"/api/status/{self._token(token)}")
+
+    def rate(self, token: str, score: int) -> Ticket:
+        if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
+            raise NovbeError(f"a rating is a whole number from 1 to 5, got {score!r}")
+        return self._ticket("POST", f"/api/status/{self._token(token)}/rate", {"score": score})
+
+    def report_device(self, source: str, kind: str, message: str = "",
+                      ticket_id: int | None = None) -> Event:
+        return Event.from_json(self._request("POST", "/api/devices/report", {
+            "source": source, "kind": kind, "message": message, "ticket_id": ticket_id}))
+
+    def snapshot(self, zone: str | None = None) -> Snapshot:
+        params = {"zone": zone} if zone is not None else None
+        return Snapshot.from_json(self._request("GET", "/api/snapshot", params=params))
+
+    def events(self, after_id: int = 0, limit: int = 500) -> list[Event]:
+        return [Event.from_json(e) for e in self._request(
+            "GET", "/api/events", params={"after_id": after_id, "limit": limit})]
+
+    def last_event_id(self) -> int:
+        return int(self._request("GET", "/api/events/last")["last_event_id"])
+
+    # ---- references in URLs ---------------------------------------------------------------
+    def _counter(self, counter: str) -> str:
+        """A counter id as a path segment; ids outside the config's alphabet are unknown."""
+        text = str(counter)
+        if not 1 <= len(text) <= 16 or not all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in text):
+            raise errors.UnknownCounter(f"unknown counter {counter!r}")
+        return text
+
+    def _ticket_ref(self, ref: str) -> str:
+        text = str(ref).strip()
+        if not 1 <= len(text) <= 100 or not all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in text):
+            raise errors.TicketNotFound(f"no ticket {ref!r} today")
+        return text
+
+    def _token(self, token: str) -> str:
+        text = str(token)
+        if not 8 <= len(text) <= 100 or not all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in text):
+            raise errors.TicketNotFound("no ticket with this token")
+        return text

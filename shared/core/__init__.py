@@ -1,0 +1,1 @@
+"""The queue core: tickets and events, the contract, LocalQueue's transactions, numbering, the day change, group commit, snapshots."""

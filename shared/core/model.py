@@ -1,0 +1,244 @@
+"""The things the queue hands out: tickets, events, counter states and the board's snapshot."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    """Where a ticket is in its life."""
+
+    WAITING = "waiting"
+    CALLED = "called"
+    SERVING = "serving"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+
+OPEN_STATUSES = (Status.WAITING, Status.CALLED, Status.SERVING)
+AT_COUNTER = (Status.CALLED, Status.SERVING)
+
+# The allowed transitions: action → the statuses a ticket may be in for it (the ticket life of
+# docs/architecture.md: waiting → called → serving → done | no_show | cancelled; transfer back to waiting).
+TRANSITIONS: dict[str, tuple[Status, ...]] = {
+    "call": (Status.WAITING,),
+    "recall": (Status.CALLED,),
+    "start": (Status.CALLED,),
+    "finish": AT_COUNTER,
+    "no_show": (Status.CALLED,),
+    "transfer": AT_COUNTER,
+    "cancel": (Status.WAITING, Status.CALLED),
+    "rate": (Status.DONE,),
+}
+
+
+class Outcome(StrEnum):
+    """How a visit ended at the counter."""
+
+    SERVED = "served"
+    UNRESOLVED = "unresolved"
+    REFERRED = "referred"
+    DAY_END = "day_end"
+
+
+class CounterMode(StrEnum):
+    """Whether a counter is taking visitors."""
+
+    OPEN = "open"
+    PAUSED = "paused"
+    CLOSED = "closed"
+
+
+# What a device reports about itself, by channel: the event kinds that raise its alert, and those
+# that clear it again (a kiosk's printer; a board's sound). One state per device and channel.
+DEVICE_CHANNELS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "printer": (("print_failed", "printer_paper_out", "printer_offline"), ("printer_ok", "printed")),
+    "sound": (("board_silent", "speech_missing"), ("board_ok",)),
+}
+DEVICE_ALERT_KINDS = tuple(k for alerts, _ in DEVICE_CHANNELS.values() for k in alerts)
+DEVICE_OK_KINDS = ("printer_ok", "board_ok")
+DEVICE_KINDS = tuple(k for alerts, oks in DEVICE_CHANNELS.values() for k in (*alerts, *oks))
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") if value else None
+
+
+@dataclass
+class Ticket:
+    """One visitor's place in the queue."""
+
+    id: int
+    code: str
+    prefix: str
+    number: int
+    service: str
+    priority: str | None
+    language: str
+    source: str | None
+    token: str
+    status: Status
+    service_day: str
+    issued_at: datetime
+    called_at: datetime | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    counter: str | None = None
+    outcome: str | None = None
+    recalls: int = 0
+    transfers: int = 0
+    rating: int | None = None
+    ahead: int = 0
+    estimated_wait_min: int = 0
+    wait_low_min: int = 0      # the printed range, when high > low ("10–15 min", issue 13)
+    wait_high_min: int = 0
+
+    def to_json(self, include_token: bool = False) -> dict[str, Any]:
+        """The ticket as JSON, without the phone page's secret token unless include_token (only
+        the issuing kiosk, the phone itself and the local CLI get it)."""
+        data = {
+            "id": self.id, "code": self.code, "prefix": self.prefix, "number": self.number,
+            "service": self.service, "priority": self.priority, "language": self.language,
+            "source": self.source, "token": self.token, "status": str(self.status),
+            "service_day": self.service_day, "issued_at": _iso(self.issued_at),
+            "called_at": _iso(self.called_at), "started_at": _iso(self.started_at),
+            "finished_at": _iso(self.finished_at), "counter": self.counter,
+            "outcome": self.outcome, "recalls": self.recalls, "transfers": self.transfers,
+            "rating": self.rating, "ahead": self.ahead,
+            "estimated_wait_min": self.estimated_wait_min,
+            "wait_low_min": self.wait_low_min, "wait_high_min": self.wait_high_min,
+        }   # by hand, not dataclasses.asdict: no deep copy of every field
+        if not include_token:
+            del data["token"]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Ticket:
+        data = dict(data)
+        data.setdefault("token", "")     # sent without its token: not this reader's secret
+        for key in ("issued_at", "called_at", "started_at", "finished_at"):
+            if data.get(key):
+                data[key] = datetime.fromisoformat(data[key])
+        data["status"] = Status(data["status"])
+        known = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass
+class Event:
+    """One change to the queue, as boards and reports read it."""
+
+    id: int
+    at: datetime
+    kind: str
+    ticket_id: int | None = None
+    code: str | None = None
+    service: str | None = None
+    counter: str | None = None
+    staff: str | None = None
+    source: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "at": _iso(self.at), "kind": self.kind,
+                "ticket_id": self.ticket_id, "code": self.code, "service": self.service,
+                "counter": self.counter, "staff": self.staff, "source": self.source,
+                "details": dict(self.details)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Event:
+        data = dict(data)
+        data["at"] = datetime.fromisoformat(data["at"])
+        known = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass
+class CounterState:
+    """A counter window as staff and the board see it."""
+
+    id: str
+    mode: CounterMode = CounterMode.CLOSED
+    staff: str | None = None
+    ticket: Ticket | None = None
+
+    def to_json(self, include_token: bool = False) -> dict[str, Any]:
+        return {"id": self.id, "mode": str(self.mode), "staff": self.staff,
+                "ticket": self.ticket.to_json(include_token) if self.ticket else None}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CounterState:
+        return cls(data["id"], CounterMode(data["mode"]), data.get("staff"),
+                   Ticket.from_json(data["ticket"]) if data.get("ticket") else None)
+
+
+@dataclass
+class Call:
+    """A number called to a counter, as the board shows it."""
+
+    event_id: int
+    at: datetime
+    code: str
+    counter: str
+    service: str
+    recall: bool = False
+
+
+@dataclass
+class ServiceLoad:
+    """How many wait for a service (or category) and for about how long."""
+
+    id: str
+    waiting: int
+    estimated_wait_min: int
+    oldest_wait_min: int = 0
+    wait_low_min: int = 0      # the range a new visitor would be shown, when high > low
+    wait_high_min: int = 0
+
+
+@dataclass
+class Alert:
+    """Something staff should see: a kiosk printer out of paper, offline…"""
+
+    source: str
+    kind: str
+    message: str
+    at: datetime
+
+
+@dataclass
+class Snapshot:
+    """Everything a board shows at one instant."""
+
+    service_day: str
+    last_event_id: int
+    calls: list[Call]
+    services: list[ServiceLoad]
+    categories: list[ServiceLoad]
+    counters: list[CounterState]
+    alerts: list[Alert]
+
+    def to_json(self, include_token: bool = False) -> dict[str, Any]:
+        data = asdict(self)
+        for call in data["calls"]:
+            call["at"] = _iso(call["at"])
+        for alert in data["alerts"]:
+            alert["at"] = _iso(alert["at"])
+        data["counters"] = [c.to_json(include_token) for c in self.counters]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Snapshot:
+        return cls(
+            service_day=data["service_day"], last_event_id=data["last_event_id"],
+            calls=[Call(**{**c, "at": datetime.fromisoformat(c["at"])}) for c in data["calls"]],
+            services=[ServiceLoad(**s) for s in data["services"]],
+            categories=[ServiceLoad(**s) for s in data["categories"]],
+            counters=[CounterState.from_json(c) for c in data["counters"]],
+            alerts=[Alert(**{**a, "at": datetime.fromisoformat(a["at"])}) for a in data["alerts"]],
+        )

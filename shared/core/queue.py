@@ -1,0 +1,91 @@
+"""The queue contract: every app talks to the queue through these operations, whether the queue
+is the local SQLite file (LocalQueue) or the centre's server (RemoteQueue)."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from shared.config.centre import CentreConfig
+from shared.core.model import CounterState, Event, Snapshot, Ticket
+
+
+class Queue(Protocol):
+    """The operations of the queue contract (docs/architecture.md)."""
+
+    config: CentreConfig
+
+    # Counter actions take `expect`: the ticket code the caller sees at the counter ("" for
+    # none); if the counter has moved on meanwhile, CounterChanged and nothing is done.
+    def issue(self, service: str, priority: str | None = None, language: str = "az",
+              source: str | None = None, check_hours: bool = False,
+              request_id: str | None = None) -> Ticket:
+        """Give a visitor a numbered ticket for a service; a retry with the same `request_id`
+        the same service day gets the same ticket."""
+
+    def issued_for(self, request_id: str) -> Ticket:
+        """Today's ticket issued for a request id (TicketNotFound if none was)."""
+
+    def call_next(self, counter: str, staff: str | None = None, expect: str | None = None) -> Ticket:
+        """End the counter's current visit, then call the next ticket it may serve."""
+
+    def call(self, counter: str, ticket: str, staff: str | None = None,
+             expect: str | None = None) -> Ticket:
+        """Call one waiting ticket (by code or token) of a service the counter serves."""
+
+    def recall(self, counter: str, expect: str | None = None) -> Ticket:
+        """Call the counter's current ticket once more."""
+
+    def start(self, counter: str, expect: str | None = None) -> Ticket:
+        """The called visitor has arrived: start serving."""
+
+    def finish(self, counter: str, outcome: str = "served", expect: str | None = None) -> Ticket:
+        """The visit at the counter is over."""
+
+    def no_show(self, counter: str, expect: str | None = None) -> Ticket:
+        """The called visitor did not come."""
+
+    def transfer(self, counter: str, service: str, expect: str | None = None) -> Ticket:
+        """Send the counter's visitor back to the queue of another service."""
+
+    def cancel(self, ticket: str) -> Ticket:
+        """Withdraw a ticket (by code or token) that is waiting or called."""
+
+    def open_counter(self, counter: str, staff: str | None = None) -> CounterState:
+        """A staff member opens the counter."""
+
+    def pause_counter(self, counter: str) -> CounterState:
+        """The counter stops calling for a while."""
+
+    def close_counter(self, counter: str) -> CounterState:
+        """The counter closes (it must have no visitor)."""
+
+    def counter_state(self, counter: str) -> CounterState:
+        """The counter's mode, staff and current ticket."""
+
+    def waiting(self, counter: str | None = None, limit: int = 200) -> list[Ticket]:
+        """Waiting tickets in calling order, for one counter's services or all."""
+
+    def ticket(self, code: str) -> Ticket:
+        """Today's ticket with this code (or any ticket with this token)."""
+
+    def status(self, token: str) -> Ticket:
+        """What a phone shows: the ticket with people ahead and estimated wait."""
+
+    def rate(self, token: str, score: int) -> Ticket:
+        """Store the visitor's 1–5 satisfaction rating, once per ticket."""
+
+    def report_device(self, source: str, kind: str, message: str = "",
+                      ticket_id: int | None = None) -> Event:
+        """A kiosk reports its printer: printed, print_failed, printer_paper_out, printer_ok…"""
+
+    def snapshot(self, zone: str | None = None) -> Snapshot:
+        """What a board shows now."""
+
+    def events(self, after_id: int = 0, limit: int = 500) -> list[Event]:
+        """The changes after an event id, oldest first."""
+
+    def last_event_id(self) -> int:
+        """The newest event's id (also a cheap "are you there?")."""
+
+    def close(self) -> None:
+        """Release the connection."""

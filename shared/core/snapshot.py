@@ -1,0 +1,75 @@
+"""What a board shows at one instant: recent calls, the load per service and category, the
+counters and the staff alerts — read in one snapshot of the queue's file."""
+
+from __future__ import annotations
+
+from shared.core.clock import from_epoch, to_epoch
+from shared.core.devices import open_alerts
+from shared.core.model import Call, CounterMode, CounterState, ServiceLoad, Snapshot
+from shared.core.queue_tx import TICKET_COLUMNS, Tx, ticket_from_row
+from shared.core.service_day import day_start
+from shared.waits.reading import NORMAL_RANK, WaitInputs, printed_wait, queue_state
+
+
+def read_snapshot(tx: Tx, competing: dict[str, tuple[str, ...]], zone: str | None = None,
+                  calls: int = 30, inputs: WaitInputs | None = None) -> Snapshot:
+    """The board's picture of the whole hall, or of one zone's counters and services."""
+    cfg = tx.config
+    inputs = inputs or WaitInputs()
+    counters = [c for c in cfg.counters if zone is None or c.zone == zone]
+    zone_services = {s for c in counters for s in c.services}
+    counter_ids = [c.id for c in counters]
+    start = to_epoch(day_start(tx.day, cfg.tz, cfg.day_reset_hour))
+    last_id = tx.value("SELECT coalesce(max(id), 0) FROM events")
+    # A zone's board shows the calls to its counters: filtered here, before the LIMIT, so a
+    # busy hall elsewhere cannot push them out. Today's events through the time index.
+    in_zone = f"AND counter IN ({','.join('?' * len(counter_ids))}) " if zone else ""
+    rows = tx.rows(
+        "SELECT id, at, kind, counter, code, service FROM events INDEXED BY idx_events_at "
+        f"WHERE at >= ? AND kind IN ('called', 'recalled') {in_zone}ORDER BY id DESC LIMIT ?",
+        (start, *(counter_ids if zone else ()), calls))
+    call_list = [Call(r["id"], from_epoch(r["at"]), r["code"], r["counter"], r["service"],  # type: ignore[arg-type]
+                      r["kind"] == "recalled") for r in rows]
+    waiting = {r[0]: (r[1], r[2]) for r in tx.rows(
+        "SELECT service, count(*), min(queued_at) FROM tickets WHERE status = 'waiting' "
+        "GROUP BY service")}
+    # Who a new visitor (no priority class) would have ahead, per service of the queue.
+    before_new = {r[0]: r[1] for r in tx.rows(
+        "SELECT service, count(*) FROM tickets WHERE status = 'waiting' "
+        "AND priority_rank <= ? GROUP BY service", (NORMAL_RANK,))}
+    services, by_cat = [], {}
+    state = queue_state(tx, inputs) if cfg.waits.estimator != "simple" else None
+    for cat in cfg.categories:
+        total, oldest, est, low, high = 0, None, 0, 0, 0
+        for svc in cat.services:
+            if svc.id not in zone_services:
+                continue
+            n, first = waiting.get(svc.id, (0, None))
+            # The wait a new visitor of this service would face (as issue() tells them);
+            # a category shows the longest of its services'.
+            ahead = sum(before_new.get(s, 0) for s in competing.get(svc.id, (svc.id,)))
+            w = printed_wait(tx, inputs, svc.id, NORMAL_RANK, tx.at, None, ahead, state, quick=True)
+            old = int((tx.at - first) // 60) if first else 0
+            services.append(ServiceLoad(svc.id, n, w.minutes, old, w.low, w.high))
+            total += n
+            if w.minutes >= est:
+                est, low, high = w.minutes, w.low, w.high
+            oldest = max(oldest or 0, old) if n else oldest
+        if any(s.id in zone_services for s in cat.services):
+            by_cat[cat.id] = ServiceLoad(cat.id, total, est, oldest or 0, low, high)
+    return Snapshot(tx.day.isoformat(), last_id, call_list[:calls], services,
+                    list(by_cat.values()), counter_states(tx, counter_ids), open_alerts(tx))
+
+
+def counter_states(tx: Tx, counter_ids: list[str]) -> list[CounterState]:
+    """The counters' modes, staff and current visitors (the ticket called or served there)."""
+    modes = {r["id"]: r for r in tx.rows("SELECT id, state, staff FROM counters")}
+    visitors = {r["counter"]: ticket_from_row(r) for r in tx.rows(
+        f"SELECT {TICKET_COLUMNS} FROM tickets INDEXED BY idx_tickets_at_counter "
+        "WHERE status IN ('called', 'serving') AND counter IS NOT NULL")}
+    out = []
+    for cid in counter_ids:
+        m = modes.get(cid)
+        out.append(CounterState(cid, CounterMode(m["state"]) if m else CounterMode.CLOSED,
+                                m["staff"] if m else None, visitors.get(cid)))
+    return out

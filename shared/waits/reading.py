@@ -1,0 +1,176 @@
+"""Who is ahead of a ticket and how long it will likely wait, read from the queue's file for
+the estimators (shared.waits.simple: the first, simple one; shared.waits.replay: the replay of the
+call order, issue 13). This module gathers their inputs; they hold the arithmetic."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from shared.core.clock import to_epoch
+from shared.core.model import Outcome, Status
+from shared.core.queue_tx import Tx
+from shared.core.service_day import day_start
+from shared.waits.habits import HABIT_DAYS, CounterHabit, learn_habits
+from shared.waits.replay import (
+    CounterNow,
+    QueueState,
+    RecentVisits,
+    WaitEstimate,
+    WaitingTicket,
+    recent_visits,
+)
+from shared.waits.replay import estimate as replay_estimate
+from shared.waits.simple import (
+    LOOKBACK_SECONDS,
+    RECENT_VISITS,
+    estimate_wait_min,
+    median_service_minutes,
+)
+
+NORMAL_RANK = 1000          # visitors of no priority class
+FRONT_RANK = 0              # transferred "to the front"
+AFTER_ALL = 2**63 - 1       # the id a ticket being issued will have: after every existing one
+
+
+def people_ahead(tx: Tx, competing: tuple[str, ...], rank: int, queued_at: float,
+                 ticket_id: int) -> int:
+    """People surely called before this ticket: waiting tickets ordered before it (priority
+    rank, queue time, id) of the services every counter serving its service also serves."""
+    marks = ",".join("?" * len(competing))
+    return int(tx.value(
+        f"SELECT count(*) FROM tickets WHERE status = 'waiting' AND service IN ({marks}) AND "
+        "(priority_rank < ? OR (priority_rank = ? AND (queued_at < ? OR (queued_at = ? AND id < ?))))",
+        (*competing, rank, rank, queued_at, queued_at, ticket_id)))
+
+
+def service_minutes(tx: Tx, service: str) -> float:
+    """The typical visit of a service lately (median of recent start → finish), or its
+    configured minutes while too few are known."""
+    rows = tx.rows(
+        "SELECT finished_at - started_at FROM tickets WHERE status = 'done' AND service = ? "
+        "AND finished_at > ? AND outcome IS NOT ? ORDER BY finished_at DESC LIMIT ?",
+        (service, tx.at - LOOKBACK_SECONDS, Outcome.DAY_END, RECENT_VISITS))
+    return median_service_minutes([r[0] for r in rows], tx.config.service(service).service_min)
+
+
+def open_counters(tx: Tx, service: str) -> tuple[int, int]:
+    """(open counters serving the service, counters configured to serve it)."""
+    serving = {c.id for c in tx.config.counters_serving(service)}
+    if not serving:
+        return 0, 0
+    rows = tx.rows("SELECT id FROM counters WHERE state = 'open'")
+    return sum(1 for r in rows if r[0] in serving), len(serving)
+
+
+def estimate_wait(tx: Tx, service: str, ahead: int) -> int:
+    """Whole minutes a visitor of `service` with `ahead` people before them will likely wait."""
+    if ahead <= 0:
+        return 0
+    return estimate_wait_min(ahead, service_minutes(tx, service), *open_counters(tx, service))
+
+
+# ---- the replay estimate's inputs (issue 13): shared/waits/replay.py does the arithmetic ------
+class WaitInputs:
+    """What the replay estimate reads that changes slowly, kept between transactions by the
+    queue: the recent visit times (read again once a minute) and the counters' habits (once a
+    service day)."""
+
+    def __init__(self) -> None:
+        self.visits: tuple[float, RecentVisits] | None = None
+        self.habits: tuple[date, dict[str, CounterHabit]] | None = None
+        self._shapes: tuple[dict[str, float], dict[str, list[float]]] = ({}, {})
+
+    def shapes(self, service_min: dict[str, float]) -> dict[str, list[float]]:
+        """Where the estimate keeps the visit-time shapes it pools from the recent visits:
+        emptied when those are read again or the configured minutes change."""
+        if self._shapes[0] != service_min:
+            self._shapes = (dict(service_min), {})
+        return self._shapes[1]
+
+    def recent(self, tx: Tx) -> RecentVisits:
+        """The recent visits (call → end, no-shows included), newest first."""
+        if self.visits and 0 <= tx.at - self.visits[0] < 60:
+            return self.visits[1]
+        rows = tx.rows(
+            "SELECT service, status, called_at, started_at, finished_at FROM tickets "
+            "WHERE status IN ('done', 'no_show') AND called_at IS NOT NULL AND finished_at > ? "
+            "AND outcome IS NOT ? ORDER BY finished_at DESC LIMIT 3000",
+            (tx.at - LOOKBACK_SECONDS, Outcome.DAY_END))
+        visits = recent_visits([tuple(r) for r in rows], RECENT_VISITS)
+        self.visits = (tx.at, visits)
+        self._shapes = ({}, {})
+        return visits
+
+    def counter_habits(self, tx: Tx) -> dict[str, CounterHabit]:
+        """When each counter usually opens and pauses, from its events of the HABIT_DAYS
+        service days before today."""
+        if self.habits and self.habits[0] == tx.day:
+            return self.habits[1]
+        cfg, today = tx.config, tx.day
+        starts = {today - timedelta(days=k): to_epoch(day_start(today - timedelta(days=k), cfg.tz,
+                                                                cfg.day_reset_hour))
+                  for k in range(HABIT_DAYS + 1)}
+        rows = tx.rows(
+            "SELECT at, counter, kind FROM events INDEXED BY idx_events_at WHERE at >= ? AND at < ? "
+            "AND kind IN ('counter_opened', 'counter_paused', 'counter_closed') ORDER BY id",
+            (starts[today - timedelta(days=HABIT_DAYS)], starts[today]))
+        ordered = sorted(starts.items(), key=lambda kv: kv[1])
+        events = []
+        for at, counter, kind in rows:
+            day, begin = next((d, b) for d, b in reversed(ordered) if b <= at)
+            events.append(((today - day).days, counter, kind, at - begin))
+        habits = learn_habits(events)
+        self.habits = (today, habits)
+        return habits
+
+
+def queue_state(tx: Tx, inputs: WaitInputs) -> QueueState:
+    """Everything the replay estimate reads, in this transaction."""
+    cfg = tx.config
+    waiting = [WaitingTicket(r[0], r[1], r[2], r[3]) for r in tx.rows(
+        "SELECT id, service, priority_rank, queued_at FROM tickets WHERE status = 'waiting' "
+        "ORDER BY priority_rank, queued_at, id")]
+    modes = {r[0]: (r[1], r[2]) for r in tx.rows("SELECT id, state, updated_at FROM counters")}
+    visits = {r[0]: r for r in tx.rows(
+        "SELECT counter, service, called_at, started_at, status FROM tickets "
+        "INDEXED BY idx_tickets_at_counter WHERE status IN ('called', 'serving') "
+        "AND counter IS NOT NULL")}
+    start = to_epoch(day_start(tx.day, cfg.tz, cfg.day_reset_hour))
+    habits = inputs.counter_habits(tx)
+    counters = []
+    for c in cfg.counters:
+        mode, since = modes.get(c.id, ("closed", None))
+        v = visits.get(c.id)
+        h = habits.get(c.id)
+        counters.append(CounterNow(
+            c.id, c.services, mode, visit_service=v[1] if v else None,
+            visit_since=v[2] if v else None, mode_since=since,
+            visit_started=v[3] if v and v[4] == Status.SERVING else None,
+            opens_at=start + h.opens_s if h and h.opens_s is not None else None,
+            pause=(start + h.pause_s[0], start + h.pause_s[1]) if h and h.pause_s else None))
+    priority = tx.rows(
+        "SELECT service, priority_rank, issued_at FROM tickets WHERE service_day = ? "
+        "AND priority_rank < ? AND issued_at > ?", (tx.day.isoformat(), NORMAL_RANK, tx.at - 3600))
+    recent = inputs.recent(tx)
+    service_min = {sid: s.service_min for sid, s in cfg.services.items()}
+    return QueueState(
+        now=tx.at, waiting=waiting, counters=counters, visits=recent.visits,
+        service_s=recent.service, walk_ups_s=recent.walk_ups, no_shows_s=recent.no_shows,
+        service_min=service_min, shapes=inputs.shapes(service_min),
+        recent_priority=[(r[0], r[1], r[2]) for r in priority], pause_min=cfg.waits.pause_min,
+        normal_rank=NORMAL_RANK,
+        fairness_multiple=cfg.fairness.wait_multiple if cfg.fairness.enabled else 0.0,
+        target_min={sid: s.target_wait_min for sid, s in cfg.services.items()})
+
+
+def printed_wait(tx: Tx, inputs: WaitInputs, service: str, rank: int, queued_at: float,
+                 ticket_id: int | None, ahead: int, state: QueueState | None = None,
+                 quick: bool = False) -> WaitEstimate:
+    """The wait printed for a ticket (`ticket_id` None: one issued now), by the configured
+    estimator: the replay (shared/waits/replay.py; `quick`: its one-replay form, for boards) or
+    the first, simple one."""
+    if tx.config.waits.estimator == "simple":
+        minutes = estimate_wait(tx, service, ahead)
+        return WaitEstimate(minutes, minutes, minutes)
+    return replay_estimate(state or queue_state(tx, inputs), service, rank, queued_at, ticket_id,
+                           quick)
