@@ -34,6 +34,7 @@ from server.http.body_limit import BodyLimit
 from server.http.limits import Limits
 from server.http.offload import Lanes
 from server.http.serving import ServeOptions, listening_socket, uvicorn_config
+from server.ops import metrics as ops_metrics
 from server.pages import counter as pages_counter
 from server.pages import manager as pages_manager
 from server.pages import phone as pages_phone
@@ -210,7 +211,10 @@ def create_app(queue: Queue, config: CentreConfig | None = None, *,
     app.add_exception_handler(UnicodeError, _bad_text)
     app.add_exception_handler(sqlite3.DatabaseError, _database_error)
 
+    app.state.metrics = ops_metrics.Metrics(app.state)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(ops_metrics.RequestTimer)
+    app.include_router(ops_metrics.router)
     app.include_router(api.router)
     app.include_router(central_api.router)
     app.include_router(streams.router)
