@@ -30,7 +30,8 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**17, 8, 1
 SCRYPT_MAXMEM = 2**28          # OpenSSL's default 32 MiB would refuse N=2^17
 WRITE_WAIT_MS = 2_000          # an account write that cannot get the database by then: 503
 DEVICE_ROLES = ("kiosk", "board", "counter")   # what a device token may do: see server.auth.caller
-STAFF_ROLES = ("counter", "manager")           # a manager also opens /manager and its reports
+STAFF_ROLES = ("counter", "manager", "it")     # a manager also opens /manager and its reports;
+                                               # IT opens the devices page (/manager/devices)
 
 
 class AccountError(NovbeError):

@@ -13,7 +13,17 @@ from pathlib import Path
 import pytest
 
 from kiosk.printing.simulator import NetworkPrinterSimulator, closed_port_url
-from novbe.doctor import FAIL, OK, WARN, Machine, check_backup, check_clock, check_printer, examine, verdict
+from novbe.doctor import (
+    FAIL,
+    OK,
+    WARN,
+    Machine,
+    check_backup,
+    check_clock,
+    check_printer,
+    examine,
+    verdict,
+)
 from shared.core.local_queue import LocalQueue
 from tests.server.live import LiveServer
 
