@@ -46,8 +46,8 @@ class HeartbeatBody(BaseModel):
     config_version: Annotated[str, Field(pattern=r"^[0-9a-f]{8,64}$")] | None = None
 
 
-@router.post("/api/devices/heartbeat", tags=["devices"], status_code=204)
-async def heartbeat(request: Request, body: HeartbeatBody) -> Response:
+@router.post("/api/devices/heartbeat", tags=["devices"])
+async def heartbeat(request: Request, body: HeartbeatBody) -> dict[str, bool]:
     """A remote device is there (its name and role come from its token, never from the body)."""
     def write() -> None:
         who = caller(request)
@@ -56,7 +56,7 @@ async def heartbeat(request: Request, body: HeartbeatBody) -> Response:
         state = body.model_dump(exclude={"version"}, exclude_none=True)
         request.app.state.queue.heartbeat(who.name, who.role or "device", body.version, state)
     await offload.write(request, write)
-    return Response(status_code=204)
+    return {"ok": True}
 
 
 def fleet_session(request: Request) -> Session:
