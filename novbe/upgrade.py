@@ -32,22 +32,18 @@ class UpgradeResult:
 
 
 def snapshot(db_path: Path) -> Path:
-    """A consistent copy of the file beside it, made without migrating it (the old schema)."""
+    """A byte-for-byte copy of the file beside it, the old schema untouched: the apps are
+    stopped, so the write-ahead log is folded in first and the file copied as it is."""
     from shared.store import database as store
 
-    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=30)
+    conn = sqlite3.connect(str(db_path), timeout=30)
     try:
-        stamp_db = _NoMigrate(conn)
-        return store.backup(stamp_db, db_path)  # type: ignore[arg-type]
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()
-
-
-class _NoMigrate:
-    """Just enough of sqlite_utils.Database for store.backup: the connection."""
-
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
+    target = store.backup_path(db_path)
+    shutil.copy2(db_path, target)
+    return target
 
 
 def put_back(backup: Path, db_path: Path) -> None:

@@ -95,6 +95,8 @@ def prune(venv: Path) -> None:
 def relocate(venv: Path, final: Path) -> None:
     """Point the venv's scripts at its installed path (a venv records its own path)."""
     old = str(venv)
+    cfg = venv / "pyvenv.cfg"
+    cfg.write_text(cfg.read_text().replace(old, str(final)))
     for script in (venv / "bin").iterdir():
         if script.is_symlink() or not script.is_file():
             continue
@@ -133,7 +135,6 @@ def lay_out(stage: Path, ver: str) -> None:
         "Maintainer: Növbə developers <novbe@localhost>\nSection: misc\nPriority: optional\n"
         f"Installed-Size: {size_kb}\nDepends: {', '.join(DEPENDS)}\n"
         f"Recommends: {', '.join(RECOMMENDS)}\n"
-        "Homepage: https://localhost/novbe\n"
         "Description: queue system for social-services centres\n"
         " Növbə runs a centre's queue: a touchscreen kiosk that prints tickets, a lobby board\n"
         " that calls numbers aloud, the counter console, the phone page and reports, and ships\n"

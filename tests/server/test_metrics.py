@@ -57,3 +57,20 @@ def test_metrics_refused_over_http_to_an_address_not_allowed(server: LiveServer)
     assert httpx.get(f"{server.url}/metrics").status_code == 403
     ok = httpx.get(f"{server.url}/metrics", headers={"Authorization": "Bearer s3cret"})
     assert ok.status_code == 200 and "novbe_waiting" in ok.text
+
+
+def test_the_grafana_dashboard_reads_only_metrics_the_server_exports(server: LiveServer):
+    """Every metric named in docs/grafana-dashboard.json is one /metrics exports (a renamed
+    metric would leave a panel empty)."""
+    import json
+    import re
+    from pathlib import Path
+
+    dash = json.loads((Path(__file__).resolve().parents[2] / "docs/grafana-dashboard.json").read_text())
+    exported = set(_families(httpx.get(f"{server.url}/metrics", timeout=10).text))
+    exported |= {"novbe_shipping_lag_seconds", "novbe_shipping_pending_events"}  # when shipping
+    for panel in dash["panels"]:
+        for target in panel["targets"]:
+            for name in re.findall(r"\bnovbe_[a-z_]+", target["expr"]):
+                base = re.sub(r"_(bucket|count|sum)$", "", name)
+                assert base in exported or name in exported, f"{panel['title']}: {name}"
