@@ -65,7 +65,6 @@ def build_venv(stage: Path, python: str, find_links: str | None) -> None:
     pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", "--no-warn-script-location"]
     if find_links:
         pip += ["--find-links", find_links]
-    run([*pip, "--upgrade", "pip"], "pip upgrade")
     run([*pip, str(ROOT)], "pip install novbe")
     prune(venv)
     relocate(venv, VENV)

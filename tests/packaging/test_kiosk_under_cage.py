@@ -23,6 +23,7 @@ pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="runs cage as an unpri
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1200)  # may be the test that builds the package
 def test_kiosk_fills_the_screen_under_cage(package: BuiltPackage, artifacts: Path):
     """cage shows the kiosk as its one application: a grim screenshot of the 1920×1080 output
     is the kiosk's start screen edge to edge (its background colour in every corner, text in

@@ -16,7 +16,8 @@ import pytest
 
 from tests.packaging.conftest import ROOT, BuiltPackage
 
-pytestmark = pytest.mark.slow
+# Slow: the first test builds the whole package (a venv with Qt): minutes on a busy machine.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1200)]
 UNITS = ("novbe-server.service", "novbe-kiosk.service", "novbe-board.service",
          "novbe-backup.service", "novbe-backup.timer", "novbe-central.service",
          "novbe-central-refresh.service", "novbe-central-refresh.timer")
