@@ -10,6 +10,7 @@ import qrcode
 import qrcode.image.svg
 
 from server.pages.views import phone_view
+from shared.collation import sorted_by_name
 from shared.config.centre import CentreConfig
 from shared.core.alerts import alert_text, source_name
 from shared.core.help_requests import REQUESTED
@@ -21,10 +22,10 @@ PRINTER_ALERTS = DEVICE_CHANNELS["printer"][0]
 
 
 def service_choices(config: CentreConfig, lang: str) -> list[dict[str, str]]:
-    """Every service with its category, in config order (the page sorts them with the
-    browser's collation for `lang`: Intl.Collator, ICU's Azerbaijani order)."""
-    return [{"id": s.id, "name": s.name(lang), "category": c.name(lang)}
-            for c in config.categories for s in c.services]
+    """Every service with its category, in `lang`'s alphabetical order (ICU collation)."""
+    return sorted_by_name(({"id": s.id, "name": s.name(lang), "category": c.name(lang)}
+                           for c in config.categories for s in c.services),
+                          lambda s: s["name"], lang)
 
 
 def assist_state(queue: LocalQueue, lang: str) -> dict[str, Any]:

@@ -32,7 +32,7 @@ ACTIONS = (  # (action, label msgid, keyboard key)
 JS_TEXTS = ("Live", "Reconnecting…", "Waited", "Being served", "Called", "No visitor at the counter",
             "Nobody is waiting", "Done", "Choose a service to transfer to", "Open",
             "Ticket {code} called", "Counter closed", "Counter {counter} was taken over by {staff}",
-            "Something is not right")
+            "Something is not right", "I'm going")
 
 
 def _redirect(url: str = "/counter") -> RedirectResponse:

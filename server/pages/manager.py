@@ -38,7 +38,7 @@ MANAGER_NAV: list[tuple[str, str, str]] = [
     ("plan", "/manager/plan", "Staffing plan"),
 ]
 JS_TEXTS = ("Live", "Reconnecting…", "Nobody is waiting", "No counter is idle while people wait",
-            "No alerts", "waiting", "min")
+            "No alerts", "waiting", "min", "I'm going")
 _facts_lock = threading.Lock()
 
 

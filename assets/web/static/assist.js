@@ -12,12 +12,9 @@
   let lastIssued = null;     // {code, print_at}: "printed" events for it are shown
   let asked = 0;
 
-  // ---- the service list: sorted by the language's own collation (ICU in the browser), filtered
-  const collator = new Intl.Collator(lang, { sensitivity: "base" });
+  // ---- the service list (in the language's alphabetical order, from the server): filtered
   const list = $("service-list");
   const choices = Array.from(list.querySelectorAll("label.choice"));
-  choices.sort((a, b) => collator.compare(a.dataset.name, b.dataset.name));
-  list.replaceChildren(...choices);
   const fold = (s) => s.toLocaleLowerCase(lang).normalize("NFD").replace(/[\u0300-\u036f]/g, "");
   choices.forEach((c) => { c.dataset.key = fold(`${c.dataset.name} ${c.dataset.category}`); });
 
@@ -49,6 +46,9 @@
     $("kiosk-label").hidden = !print;
   }
   $("priority").addEventListener("change", syncFields);
+  $("reason").addEventListener("input", () => { if ($("reason").value.trim()) fieldError(null, ""); });
+  $("kiosk").addEventListener("change", () => fieldError(null, ""));
+  list.addEventListener("change", () => fieldError(null, ""));
   document.querySelectorAll("input[name=delivery]").forEach((r) => r.addEventListener("change", syncFields));
   syncFields();
 
@@ -172,11 +172,7 @@
       li.className = "help";
       const text = document.createElement("span");
       text.textContent = h.text;
-      const button = document.createElement("button");
-      button.type = "button";
-      button.className = "big primary";
-      button.textContent = T["I'm going"];
-      button.addEventListener("click", () => acknowledge(h.source, button));
+      const button = window.novbeHelp.goButton(h.source, T["I'm going"], csrf, refresh);
       li.append(text, button);
       helpList.append(li);
     }
@@ -187,17 +183,6 @@
       helpList.append(li);
     }
     root.dataset.help = s.help.map((h) => h.source).join(" ");
-  }
-
-  async function acknowledge(source, button) {
-    button.disabled = true;
-    const r = await fetch("/api/help/acknowledge", {
-      method: "POST",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, Accept: "application/json" },
-      body: JSON.stringify({ source }),
-    }).catch(() => null);
-    if (!r || (!r.ok && r.status !== 409)) button.disabled = false;
-    refresh();
   }
 
   async function refresh() {

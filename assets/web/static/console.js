@@ -95,6 +95,11 @@
       p.className = "alert"; p.dataset.kind = a.kind;
       p.textContent = a.text;  // the device's own words (often English) are for IT:
       if (a.message) p.dataset.detail = a.message;  // in the page's source, not on the screen
+      if (window.novbeHelp.isHelp(a.kind)) {       // a visitor asks for help: someone goes
+        p.classList.add("alert-row");
+        p.dataset.source = a.source;
+        p.append(window.novbeHelp.goButton(a.source, T["I'm going"], csrf, refresh));
+      }
       alerts.append(p);
     }
     alerts.hidden = !s.alerts.length;
@@ -191,7 +196,7 @@
   function concerns(e) {
     const d = e.details || {};
     return e.counter === counter || services.has(e.service) || services.has(d.from_service) ||
-      services.has(d.to_service) || /^(printer_|print_failed|board_|speech_missing)/.test(e.kind) || e.kind === "day_started";
+      services.has(d.to_service) || /^(printer_|print_failed|board_|speech_missing|help_)/.test(e.kind) || e.kind === "day_started";
   }
 
   function follow() {
