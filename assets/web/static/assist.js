@@ -172,7 +172,7 @@
       li.className = "help";
       const text = document.createElement("span");
       text.textContent = h.text;
-      const button = window.novbeHelp.goButton(h.source, T["I'm going"], csrf, refresh);
+      const button = window.novbeAlerts.goButton(h.source, T["I'm going"], csrf, refresh);
       li.append(text, button);
       helpList.append(li);
     }

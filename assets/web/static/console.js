@@ -95,14 +95,15 @@
       p.className = "alert"; p.dataset.kind = a.kind;
       p.textContent = a.text;  // the device's own words (often English) are for IT:
       if (a.message) p.dataset.detail = a.message;  // in the page's source, not on the screen
-      if (window.novbeHelp.isHelp(a.kind)) {       // a visitor asks for help: someone goes
+      if (window.novbeAlerts.isHelp(a.kind)) {       // a visitor asks for help: someone goes
         p.classList.add("alert-row");
         p.dataset.source = a.source;
-        p.append(window.novbeHelp.goButton(a.source, T["I'm going"], csrf, refresh));
+        p.append(window.novbeAlerts.goButton(a.source, T["I'm going"], csrf, refresh));
       }
       alerts.append(p);
     }
     alerts.hidden = !s.alerts.length;
+    window.novbeAlerts.announce(s.alerts);
     const has = (st) => t && st.includes(t.status);
     const open = s.mode !== "closed";
     $("btn-recall").disabled = !has(["called"]);

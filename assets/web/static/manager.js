@@ -67,13 +67,14 @@
     for (const a of s.alerts) {
       const li = el("li", a.text + (a.message ? ` — ${a.message}` : ""), "alert");
       li.dataset.kind = a.kind;
-      if (window.novbeHelp.isHelp(a.kind)) {       // a visitor asks for help: someone goes
+      if (window.novbeAlerts.isHelp(a.kind)) {       // a visitor asks for help: someone goes
         li.classList.add("alert-row");
         li.dataset.source = a.source;
-        li.append(window.novbeHelp.goButton(a.source, T["I'm going"], csrf, refresh));
+        li.append(window.novbeAlerts.goButton(a.source, T["I'm going"], csrf, refresh));
       }
       alerts.append(li);
     }
+    window.novbeAlerts.announce(s.alerts);
 
     const counters = $("counters-table").tBodies[0];
     counters.replaceChildren();
