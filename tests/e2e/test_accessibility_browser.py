@@ -29,6 +29,11 @@ def blocking_violations(page: Page) -> list[str]:
             for v in results.response["violations"] if v["impact"] in BLOCKING]
 
 
+def fits_width(page: Page) -> bool:
+    """WCAG 1.4.10 Reflow: nothing wider than the viewport (no sideways scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
 def sign_in(page: Page, url: str, name: str, password: str) -> None:
     page.goto(url)
     page.fill("input[name=username]", name)
@@ -80,6 +85,7 @@ def test_every_page_passes_axe_wcag_21_aa(browser, busy_hall: LiveServer, artifa
     phone.goto(f"{server.url}/t/{ticket.token}")
     expect(phone.locator("#live")).to_have_attribute("data-state", "live")
     found["phone page"] = blocking_violations(phone)
+    assert fits_width(phone), "the phone page scrolls sideways at 390 px"
     phone.goto(f"{server.url}/t/no-such-ticket-token")
     found["phone page, unknown ticket"] = blocking_violations(phone)
 
@@ -89,6 +95,7 @@ def test_every_page_passes_axe_wcag_21_aa(browser, busy_hall: LiveServer, artifa
     sign_in(boss, f"{server.url}/manager?lang=az", "aysel", STAFF["aysel"])
     expect(boss.locator("#live")).to_have_attribute("data-state", "live")
     expect(boss.locator("#counters-table tbody tr").first).to_be_visible()
+    expect(boss.locator("#alerts li[data-kind=help_requested] button")).to_have_text("Gedirəm")
     found["manager: hall now"] = blocking_violations(boss)
     boss.goto(f"{server.url}/manager/reports?from={DAY}&to={DAY}&lang=az")
     found["manager: reports"] = blocking_violations(boss)
@@ -103,6 +110,8 @@ def test_every_page_passes_axe_wcag_21_aa(browser, busy_hall: LiveServer, artifa
     sign_in(desk, f"{server.url}/assist?lang=az", "nigar", "nigar-volunteer-1")
     expect(desk.locator("#help-list li[data-source=kiosk-2]")).to_be_visible()
     found["help desk"] = blocking_violations(desk)
+    desk.check("#delivery-print")
+    assert fits_width(desk), "the help desk scrolls sideways at 390 px"
     desk.click("#issue")                                       # no service: the error shown
     expect(desk.locator("#service-error")).not_to_be_empty()
     found["help desk, form error"] = blocking_violations(desk)
