@@ -112,6 +112,7 @@ def test_every_page_passes_axe_wcag_21_aa(browser, busy_hall: LiveServer, artifa
     found["help desk"] = blocking_violations(desk)
     desk.check("#delivery-print")
     assert fits_width(desk), "the help desk scrolls sideways at 390 px"
+    desk.check("#delivery-phone")
     desk.click("#issue")                                       # no service: the error shown
     expect(desk.locator("#service-error")).not_to_be_empty()
     found["help desk, form error"] = blocking_violations(desk)
