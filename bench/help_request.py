@@ -22,8 +22,8 @@ from typing import Any
 import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+BENCH = str(Path(__file__).resolve().parent)
+sys.path[:] = [str(ROOT)] + [p for p in sys.path if p not in (BENCH, str(ROOT))]  # not bench/server.py
 
 from server.app import run_server_in_thread  # noqa: E402
 from server.auth.accounts import Accounts  # noqa: E402
