@@ -159,6 +159,7 @@ def test_phone_alerts_at_third_in_line_and_when_called(browser, server: LiveServ
     expect(phone.locator("#awake")).not_to_be_empty()       # http://127.0.0.1 is a secure context
     awake = phone.locator("#awake").get_attribute("data-state")
     assert awake in ("on", "refused", "unsupported")
+    phone.screenshot(path=artifacts / "phone-waiting-az.png", full_page=True)
     phone.click("#alerts-on")                                 # the tap that unlocks sound
     expect(phone.locator("#alerts-state")).to_have_text("Səs və titrəmə açıqdır")
     title = phone.title()
