@@ -6,12 +6,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from server.api.routes import SIGNED, as_writer, queue_of
+from server.api.routes import ERRORS, SIGNED, as_writer, queue_of
 from server.api.schemas import Body, EventOut, Id
 from server.auth.accounts import Forbidden
 from server.auth.caller import Caller, caller
 
-router = APIRouter(prefix="/api", tags=["devices"])
+router = APIRouter(prefix="/api", tags=["devices"], responses=ERRORS)
 
 
 class AcknowledgeBody(Body):
