@@ -60,6 +60,8 @@ def assist_page(request: Request) -> Response:
     config = request.app.state.config
     texts = {m: tr(lang, m) for m in JS_TEXTS}
     texts.update({name: tr(lang, msgid) for name, msgid in ERROR_TEXTS.items()})
+    texts["DailyCapReached"] = tr(lang, "No more tickets for this service today. Please come "
+                                        "again tomorrow.")        # the kiosk's own words
     return render(request, "assist.html", lang=lang, session=session,
                   services=service_choices(config, lang),
                   priorities=[(p.id, p.name(lang)) for p in config.priorities],
