@@ -154,7 +154,8 @@ def tab_to(page: Page, value: str, by: str = "id") -> None:
 
 def test_console_works_by_keyboard_alone(browser, server: LiveServer, artifacts: Path):
     """Sign in, open a counter and serve a visitor with Tab, Space/Enter and the shortcut keys
-    only; every focused control shows a visible focus ring; status changes are announced."""
+    only; every focused control shows a visible focus ring; status changes are announced; the
+    one-letter shortcuts can be switched off."""
     code = server.queue.issue(JOB).code
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_default_timeout(10_000)
@@ -188,4 +189,16 @@ def test_console_works_by_keyboard_alone(browser, server: LiveServer, artifacts:
     expect(page.locator("#current-empty")).to_be_visible()
     page.screenshot(path=artifacts / "console-keyboard.png")
     assert server.queue.ticket(code).status == "done"
+
+    later = server.queue.issue(JOB).code                       # 2.1.4: shortcuts switched off
+    tab_to(page, "shortcuts")
+    page.keyboard.press("Space")
+    expect(page.locator("#console")).to_have_attribute("data-shortcuts", "off")
+    page.keyboard.press("n")
+    page.reload()                                              # the choice is kept
+    expect(page.locator("#shortcuts")).not_to_be_checked()
+    page.keyboard.press("n")              # a shortcut would have started its request by now:
+    assert page.evaluate("document.getElementById('console').dataset.busy || ''") == ""
+    expect(page.locator("#waiting-count")).to_have_text("1 waiting")
+    assert server.queue.ticket(later).status == "waiting"
     page.close()

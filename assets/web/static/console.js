@@ -185,8 +185,17 @@
   document.querySelectorAll("[data-action]").forEach((b) => b.addEventListener("click", () => act(b.dataset.action)));
   const keys = {};
   document.querySelectorAll("[data-key]").forEach((b) => { keys[b.dataset.key.toLowerCase()] = b.dataset.action; });
+  // WCAG 2.1.4: the one-letter shortcuts can be switched off (kept in this browser).
+  const shortcuts = $("shortcuts");
+  const syncShortcuts = () => { root.dataset.shortcuts = shortcuts.checked ? "on" : "off"; };
+  shortcuts.checked = localStorage.getItem("novbe.shortcuts") !== "off";
+  shortcuts.addEventListener("change", () => {
+    localStorage.setItem("novbe.shortcuts", shortcuts.checked ? "on" : "off");
+    syncShortcuts();
+  });
+  syncShortcuts();
   document.addEventListener("keydown", (e) => {
-    if (e.ctrlKey || e.altKey || e.metaKey || e.repeat) return;
+    if (!shortcuts.checked || e.ctrlKey || e.altKey || e.metaKey || e.repeat) return;
     const tag = (e.target && e.target.tagName) || "";
     if (["INPUT", "SELECT", "TEXTAREA"].includes(tag)) return;
     const action = keys[e.key.toLowerCase()];
