@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QVBoxLayout, QWidge
 
 from kiosk.controller import KioskController
 from kiosk.pages import Metrics, build_page
+from kiosk.print_requests import PrintRequests
 from kiosk.screens import Screen
 from kiosk.spooler import PrintSpooler
 from qtcommon.qt import QtTimers, ThreadRunner, UiRelay
@@ -70,7 +71,9 @@ class KioskWindow(QWidget):
         self.setMinimumSize(640, 480)
         QApplication.instance().installEventFilter(self)
         self.spooler.start()
+        self.print_requests = PrintRequests(queue, self.spooler, self.timers, self.runner, source)
         self.controller.start()
+        self.print_requests.start()
         self._beat_send = lambda state: queue.heartbeat(source, "kiosk", VERSION, state)
         self._beat_timer = QTimer(self)
         self._beat_timer.setInterval(HEARTBEAT_S * 1000)

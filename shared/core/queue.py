@@ -81,6 +81,10 @@ class Queue(Protocol):
     def heartbeat(self, source: str, role: str, version: str, state: dict[str, Any]) -> None:
         """A device says it is there, with its version, screen, printer, audio and config."""
 
+    def print_requests(self, source: str) -> list[Ticket]:
+        """Tickets issued for visitors at /assist that the kiosk `source` is to print and has
+        not printed yet, oldest first, with their tokens (shared/core/assisted.py)."""
+
     def snapshot(self, zone: str | None = None) -> Snapshot:
         """What a board shows now."""
 
