@@ -284,8 +284,11 @@ def refresh(conn: psycopg.Connection, centres: Iterable[str] | None = None,
         except Exception as exc:     # isolation: one centre's rows never stop the next centre
             if conn.broken or conn.closed:
                 raise
-            log.exception("central refresh: centre %s failed", centre)
             why = first_line(exc)
+            if isinstance(exc, CentralError):
+                log.warning("central refresh: centre %s: %s", centre, why)
+            else:
+                log.exception("central refresh: centre %s failed", centre)
             with conn.transaction():
                 conn.execute(f"INSERT INTO {SCHEMA}.report_progress (centre_id, last_event_id, "
                              "problem) VALUES (%s, 0, %s) ON CONFLICT (centre_id) DO UPDATE SET "

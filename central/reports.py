@@ -207,7 +207,8 @@ def compare_centres(conn: psycopg.Connection, request: ReportRequest, centres: S
             centre = ids[0] if len(ids) == 1 else ids
             figures = ticket_figures(conn, request.scope(CENTRE_COLUMN, centre),
                                      "all", POSTGRES)
-        rows.append({"key": key, "label": name, **figures.get("all", {"issued": 0})})
+        empty = {k: None for k, _, _ in COMPARISON} | {"issued": 0, "served": 0}
+        rows.append({"key": key, "label": name, **empty, **figures.get("all", {})})
     title = tr(lang, "Centres side by side")
     return Comparison(Table("centres", title, columns, rows), centres)
 
