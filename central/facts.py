@@ -336,8 +336,10 @@ def _aside_count(conn: psycopg.Connection, centre: str, generation: str) -> int:
 
 def forget_centre(conn: psycopg.Connection, centre: str) -> None:
     """Empty one centre's report facts and rollups (folded again by the next refresh)."""
-    for table in (*FACT_TABLES, *ROLLUP_TABLES):
-        conn.execute(f"DELETE FROM {SCHEMA}.{table} WHERE centre_id = %s", (centre,))
+    for table in (*FACT_TABLES, *ROLLUP_TABLES):   # the rollups exist after a first refresh
+        found = conn.execute("SELECT to_regclass(%s)", (f"{SCHEMA}.{table}",)).fetchone()
+        if found and found[0] is not None:
+            conn.execute(f"DELETE FROM {SCHEMA}.{table} WHERE centre_id = %s", (centre,))
     conn.execute(f"DELETE FROM {SCHEMA}.report_progress WHERE centre_id = %s", (centre,))
 
 

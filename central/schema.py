@@ -178,7 +178,7 @@ CREATE TABLE {SCHEMA}.ship_alerts (
     event_id bigint NOT NULL,
     problem text NOT NULL CHECK (problem IN ('differs', 'unplaced')),
     noted_at timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (centre_id, generation, event_id));
+    PRIMARY KEY (centre_id, generation, event_id, problem));
 -- Rows the fold would not count, with the reason (written by `novbe central refresh`).
 CREATE TABLE {SCHEMA}.set_aside (
     centre_id text NOT NULL, generation text NOT NULL,

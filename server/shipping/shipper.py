@@ -156,6 +156,10 @@ class Shipper:
                 where = placing.place(pg, local, *key)
                 self._differs = placing.alerts(pg, key).get("differs", 0)
             self._ack, self._unplaced = where.acknowledged, where.unplaced
+            saved = self.saved_state()        # rows this machine did not ship are sent again
+            if saved.get("generation") == self._generation and \
+                    isinstance(saved.get("acknowledged_id"), int):
+                self._ack = min(self._ack, saved["acknowledged_id"])   # …and compared
             self._versions_shipped.clear()
         return self._pg
 
