@@ -262,6 +262,10 @@ def _missing_right(url: str, exc: psycopg.Error) -> str:
 
 def _init(url: str, out: Callable[[str], None]) -> list[str]:
     with connect(url, app="novbe-central-init") as conn, conn.transaction():
+        rights = conn.execute("SELECT rolsuper OR rolcreaterole FROM pg_roles "
+                              "WHERE rolname = current_user").fetchone()
+        if not (rights and rights[0]):    # add-centre needs it too: say so now, change nothing
+            raise psycopg.errors.InsufficientPrivilege("permission denied to create role")
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
         conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(SCHEMA)))
         conn.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.migrations ("

@@ -171,9 +171,9 @@ def test_crafted_rows_are_set_aside_and_other_centres_report_as_before(
     assert main(["central", "status", central.admin_url]) == 1
     out = capsys.readouterr().out
     assert "nord: complete" in out and "sud: INCOMPLETE" in out and "aaa: INCOMPLETE" in out
+    first = int(_one(sud, "SELECT ticket_id FROM events WHERE kind = 'issued'")[0])
     for reason in ("after ticket 900001 was issued", "rating 1000", "rating -1000",
-                   "unknown service 'astrology'", "ticket %d issued again" % int(
-                       _one(sud, "SELECT ticket_id FROM events WHERE kind = 'issued'")[0]),
+                   "unknown service 'astrology'", f"ticket {first} issued again",
                    "not a finite number", "not between 2000 and 2100",
                    "details are not JSON", "unknown time zone", "missing key"):
         assert reason in out, reason
