@@ -8,6 +8,7 @@ import getpass
 import json
 import sys
 import time
+from datetime import UTC
 from typing import Any
 
 from central import schema as central_schema
@@ -149,15 +150,18 @@ def central_status(ctx: Any) -> int:
         ctx.out(json.dumps([h.to_json() for h in found], ensure_ascii=False))
         return 0 if all(h.complete for h in found) else 1
     for h in found:
-        when = h.refreshed_at.strftime("%Y-%m-%d %H:%M UTC") if h.refreshed_at else "never"
-        history = f"history {h.generation or '(from before generations)'}"
+        when = (h.refreshed_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+                if h.refreshed_at else "never")
         older = f", {h.generations - 1} older kept apart" if h.generations > 1 else ""
-        ctx.out(f"{h.centre_id}: {'complete' if h.complete else 'INCOMPLETE'} — {h.events} "
-                f"events of {history}{older}; refreshed {when}")
+        shipped = (f"{h.events} events of history {h.generation or '(from before generations)'}"
+                   f"{older}" if h.generations else "nothing shipped yet")
+        ctx.out(f"{h.centre_id}: {'complete' if h.complete else 'INCOMPLETE'} — {shipped}; "
+                f"refreshed {when}")
         if h.problem:
             ctx.out(f"  refresh failed: {h.problem}")
-        for label, n in sorted(h.set_aside.items()):
-            ctx.out(f"  set aside: {n} × {label}")
+        if h.set_aside:
+            ctx.out(f"  set aside: {h.set_aside.get('event', 0)} events, "
+                    f"{h.set_aside.get('config', 0)} config versions, each with its reason:")
         for what, ref, reason in h.set_aside_rows:
             ctx.out(f"    {what} {ref}: {reason}")
         for problem, n in sorted(h.alerts.items()):

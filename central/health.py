@@ -5,7 +5,7 @@ whether its figures are complete."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -89,7 +89,7 @@ class CentreHealth:
     generation: str
     generations: int               # histories the central copy holds for it
     events: int                    # rows of the current generation
-    set_aside: dict[str, int]      # reason's first words → rows, events and config versions
+    set_aside: dict[str, int]      # rows set aside by what: 'event', 'config'
     set_aside_rows: list[tuple[str, str, str]]   # (what, ref, reason), the first few
     alerts: dict[str, int]         # shipping alerts of the current generation by problem
     problem: str | None            # the last refresh of this centre failed: why
@@ -135,10 +135,9 @@ def health(conn: psycopg.Connection, centres: Iterable[str], shown: int = 20) ->
             f"SELECT what, ref, reason FROM {SCHEMA}.set_aside WHERE centre_id = %s AND "
             "generation = %s ORDER BY what, length(ref), ref", key).fetchall()
         aside: dict[str, int] = {}
-        for what, _, reason in rows:
-            label = f"{what}: {_reason_kind(reason)}"
-            aside[label] = aside.get(label, 0) + 1
-        alerts = dict(conn.execute(
+        for what, _, _ in rows:
+            aside[what] = aside.get(what, 0) + 1
+        alerts: dict[str, int] = dict(conn.execute(
             f"SELECT problem, count(*) FROM {SCHEMA}.ship_alerts WHERE centre_id = %s AND "
             "generation = %s GROUP BY problem", key).fetchall())
         progress = conn.execute(
@@ -151,18 +150,3 @@ def health(conn: psycopg.Connection, centres: Iterable[str], shown: int = 20) ->
                                 {str(k): int(v) for k, v in alerts.items()}, problem,
                                 progress[1] if progress else None))
     return out
-
-
-def incomplete(conn: psycopg.Connection, centres: Sequence[str]) -> dict[str, str]:
-    """The centres among these whose figures are not whole, with one line saying why."""
-    return {h.centre_id: h.summary() for h in health(conn, centres, shown=0) if not h.complete}
-
-
-def _reason_kind(reason: str) -> str:
-    """A reason without its particulars (ids, numbers, quoted values), to count alike ones."""
-    words = []
-    for word in reason.split():
-        if any(ch.isdigit() for ch in word) or word[:1] in "'\"#(":
-            break
-        words.append(word)
-    return " ".join(words) or reason[:40]

@@ -144,7 +144,7 @@ def mark_incomplete(report: Report, incomplete: dict[str, str], names: dict[str,
     are incomplete."""
     if incomplete:
         which = ", ".join(names.get(c, c) for c in incomplete)
-        report.centre = f"{report.centre} — {tr(lang, 'incomplete figures')}: {which}"
+        report.centre = f"{report.centre} ({tr(lang, 'incomplete figures')}: {which})"
 
 
 def national_report(conn: psycopg.Connection, request: ReportRequest, centres: Sequence[str],
@@ -161,6 +161,10 @@ def national_report(conn: psycopg.Connection, request: ReportRequest, centres: S
         centre: str | tuple[str, ...] = centres[0] if len(centres) == 1 else centres
         report = build_report(_Remembered(conn), config, request, lang, dialect=POSTGRES,
                               centre_column=CENTRE_COLUMN, centre=centre)  # type: ignore[arg-type]
+    summary = report.table("summary")
+    if not summary.rows:      # nothing in the period (a month just begun): a row of nothing
+        summary.rows.append({c.key: None for c in summary.columns} | {
+            "key": "all", "label": report.centre, "issued": 0, "served": 0})
     if len(centres) > 1:
         report.centre = tr(lang, "{n} centres", n=len(centres))
         for table in report.tables:          # the "whole centre" rows are all the centres here

@@ -58,6 +58,10 @@ def central_line(state: Any, lang: str) -> str | None:
     if lag is None:
         return None
     head = tr(lang, "Central copy") + ": "
+    odd = (lag.get("differs") or 0) + (lag.get("unplaced") or 0)
+    if odd:
+        return head + tr(lang, "Not up to date: {n} events held centrally differ from this "
+                         "centre's or cannot be placed (novbe central status)", n=odd)
     if lag["pending"]:
         text = tr(lang, "{n} events not yet shipped, the oldest {age} old", n=lag["pending"],
                   age=_age(lag["lag_seconds"], lang))
