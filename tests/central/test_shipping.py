@@ -308,3 +308,17 @@ def test_the_central_line_is_left_out_when_it_cannot_be_read() -> None:
         def status(self) -> None:
             raise sqlite3.OperationalError("unable to open database file")
     assert central_line(SimpleNamespace(shipper=Broken()), "en") is None
+
+
+def test_the_central_line_says_not_up_to_date_while_rows_differ() -> None:
+    """Nothing pending but rows held centrally that differ or cannot be placed: the manager's
+    line says "not up to date" (in az too), never "up to date"."""
+    from server.shipping.shipper import ShippingStatus
+
+    status = ShippingStatus("c", 40, 40, 0, None, True, None, None, "shipper", "ab", 1, 1)
+    state = SimpleNamespace(shipper=SimpleNamespace(status=lambda: status))
+    assert "Not up to date: 2 events" in (central_line(state, "en") or "")
+    assert "Aktual deyil" in (central_line(state, "az") or "")
+    fine = SimpleNamespace(shipper=SimpleNamespace(status=lambda: ShippingStatus(
+        "c", 40, 40, 0, None, True, None, None, "shipper")))
+    assert (central_line(fine, "en") or "").endswith("Up to date")
