@@ -379,24 +379,19 @@ class Shipper:
         self._wake.clear()
 
     def _wait_for_news(self) -> None:
-        """Sleep until there is something past the acknowledged id (checked each idle_poll_s:
-        one indexed max(id) on the shipper's own connection), or push() / stop()."""
+        """Sleep until there is something past the acknowledged id or the file's generation
+        changed (checked each idle_poll_s: one indexed max(id) and one one-row read on the
+        shipper's own connection), or push() / stop()."""
         while not self._stop.is_set():
             if self._wake.wait(self.idle_poll_s):
                 self._wake.clear()
                 return
             try:
-                last = self._local().execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
+                local = self._local()
+                last = local.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
+                if identity.generation(local) != self._generation:
+                    return             # reshipped or restored meanwhile: a new history to ship
             except sqlite3.Error:
                 return
             if last > (self._ack or 0):
                 return
-
-
-def central_lag(state: Any, now: float | None = None) -> dict[str, Any] | None:
-    """How far behind the central copy is, for the manager's view: None when this server ships
-    nowhere. Reads the queue file (one count): call it off the event loop."""
-    shipper = getattr(state, "shipper", None)
-    if shipper is None:
-        return None
-    return shipper.status().to_json(now)
