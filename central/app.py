@@ -14,13 +14,14 @@ from fastapi import FastAPI, Form, Query, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from central.health import centre_name
+from central.health import centre_name, health
 from central.reports import (
     Comparison,
     central_reader,
     compare_centres,
     facts_as_of,
-    incompleteness,
+    history_notes,
+    incomplete_lines,
     mark_incomplete,
     national_report,
     pick_centres,
@@ -160,9 +161,12 @@ def _national(url: str, lang: str, first: str | None, last: str | None, by: str,
         request = make_request(config, first or start, last or end, by)
         report = national_report(conn, request, chosen, lang)
         comparison = compare_centres(conn, request, chosen, lang, together=report.summary)
+        healths = health(conn, chosen, shown=0)
+        histories = history_notes(healths, lang)
         as_of = {c: (d.strftime("%Y-%m-%d %H:%M UTC") if d else "—")
+                 + (f" · {histories[c]}" if c in histories else "")
                  for c, d in facts_as_of(conn, chosen).items()}
-        incomplete = incompleteness(conn, chosen, lang)
+        incomplete = incomplete_lines(healths, lang)
         mark_incomplete(report, incomplete, dict(known), lang)
     return report, comparison, known, as_of, incomplete
 

@@ -22,7 +22,7 @@ from central.facts import (
     refresh,
     rollups_ready,
 )
-from central.health import centre_config, centre_name, health
+from central.health import CentreHealth, centre_config, centre_name, health
 from central.schema import SCHEMA, CentralError, connect
 from shared.config.centre import CentreConfig
 from shared.i18n import ntr, tr
@@ -120,8 +120,21 @@ def template_config(conn: psycopg.Connection, centres: Sequence[str]) -> CentreC
 def incompleteness(conn: psycopg.Connection, centres: Sequence[str],
                    lang: str) -> dict[str, str]:
     """The centres among these whose figures are not whole, each with why in a few words."""
+    return incomplete_lines(health(conn, centres, shown=0), lang)
+
+
+def history_notes(healths: Sequence[CentreHealth], lang: str) -> dict[str, str]:
+    """For each centre that has shipped more than one history (a restore): which one the
+    figures count."""
+    return {h.centre_id: tr(lang, "current history {id} ({n} older kept apart)",
+                            id=h.generation[:8] or "—", n=h.generations - 1)
+            for h in healths if h.generations > 1}
+
+
+def incomplete_lines(healths: Sequence[CentreHealth], lang: str) -> dict[str, str]:
+    """Why each of these centres' figures are not whole (the whole ones left out)."""
     out = {}
-    for h in health(conn, centres, shown=0):
+    for h in healths:
         if h.complete:
             continue
         parts = []

@@ -11,6 +11,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from central.app import _national
 from central.reports import central_reader, national_report
 from novbe.cli import main
 from shared.config.centre import load_config
@@ -84,6 +85,9 @@ def test_backup_20_restore_5_ships_the_new_history_apart(
                                  "FROM novbe.events WHERE centre_id = 'rest' GROUP BY 1"))
     assert kept == {old: 30, new: 15}
     assert _nationally_issued(central.admin_url, "rest") == 15
+    _, _, _, as_of, incomplete = _national(central.admin_url, "en", DAY, DAY, "service", "rest")
+    assert f"current history {new[:8]} (1 older kept apart)" in as_of["rest"]
+    assert incomplete == {}
     capsys.readouterr()
     assert main(["central", "status", central.admin_url]) == 0
     said = capsys.readouterr().out
