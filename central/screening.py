@@ -11,8 +11,11 @@ The bounds (docs/central.md says the same):
 - a ticket is issued once (a second `issued` of the same ticket is a duplicate) for a service
   of the config version in force at that event; a transfer goes to a known service;
 - every later event of a ticket falls from one minute before its issue (clocks step back a
-  little) to one day after it — so no wait, walk-up or visit is longer than a day — except a
-  rating, which may come up to 7 days later and is a whole number 1–5;
+  little) to 25 hours after it (a service day with a clock change) — so no wait, walk-up or
+  visit is longer than that; an expiry and a day-end finish are written when the day change
+  runs (after a weekend, days later), so for them it is the `ended_at` they carry that must
+  fall within those 25 hours; a rating may come any time after the issue and is a whole
+  number 1–5;
 - the printed estimate is 0–1,440 minutes and the people ahead 0–100,000."""
 
 from __future__ import annotations
@@ -36,8 +39,7 @@ OTHER_KINDS = frozenset({"counter_opened", "counter_paused", "counter_closed", "
                          *DEVICE_KINDS})
 AHEAD_OF_SERVER_S = 86_400        # an event may be dated this far after it arrived
 CLOCK_STEP_S = 60                 # a ticket's event may come this long before its issue
-TICKET_LIFE_S = 86_400            # …and this long after it (waits, visits: at most a day)
-RATING_WITHIN_S = 7 * 86_400      # a rating may come this long after the issue
+TICKET_LIFE_S = 25 * 3600         # …and this long after it: a service day, clock change too
 MAX_ESTIMATE_MIN = 1_440
 MAX_AHEAD = 100_000
 
@@ -183,7 +185,10 @@ def _ticket_event_problem(e: ShippedEvent, details: dict[str, Any],
                           known: frozenset[str]) -> str | None:
     if e.issue_at is None:
         return None                       # a ticket never issued: the fold ignores its events
-    within = RATING_WITHIN_S if e.kind == "rated" else TICKET_LIFE_S
+    # an expiry or a day-end finish is written when the day change runs: its ended_at counts
+    written_later = e.kind in ("rated", "expired") or (
+        e.kind == "finished" and details.get("outcome") == "day_end")
+    within = math.inf if written_later else TICKET_LIFE_S
     since = e.at - e.issue_at
     if not -CLOCK_STEP_S <= since <= within:
         return (f"{e.kind} {_span(since)} after ticket {e.ticket_id} was issued "
@@ -199,7 +204,7 @@ def _ticket_event_problem(e: ShippedEvent, details: dict[str, Any],
         except (ValueError, OverflowError, OSError):
             return f"ended_at {ended!r} is not a time"
         if not -CLOCK_STEP_S <= at - e.issue_at <= TICKET_LIFE_S:
-            return f"ended_at {ended!r} is not within a day of the issue"
+            return f"ended_at {ended!r} is not within {_span(TICKET_LIFE_S)} of the issue"
     return None
 
 

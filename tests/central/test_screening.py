@@ -10,7 +10,6 @@ import pytest
 
 from central.screening import (
     AHEAD_OF_SERVER_S,
-    RATING_WITHIN_S,
     TICKET_LIFE_S,
     ConfigRefused,
     ShippedEvent,
@@ -75,7 +74,16 @@ def _event(**kw: object) -> ShippedEvent:
     (_event(issue_at=NOW - TICKET_LIFE_S), None),
     (_event(issue_at=NOW - TICKET_LIFE_S - 1), "after ticket 5 was issued"),
     (_event(issue_at=NOW + 61), "after ticket 5 was issued"),
-    (_event(kind="rated", issue_at=NOW - RATING_WITHIN_S, details='{"score": 5}'), None),
+    (_event(kind="rated", issue_at=NOW - 40 * 86_400, details='{"score": 5}'), None),
+    (_event(kind="rated", issue_at=NOW + 61, details='{"score": 5}'), "after ticket 5"),
+    (_event(kind="expired", issue_at=NOW - 3 * 86_400,     # the day change after a weekend
+            details='{"ended_at": "2026-11-20T15:00:00+00:00"}'), None),
+    (_event(kind="expired", issue_at=NOW - 3 * 86_400,
+            details='{"ended_at": "2026-11-23T05:00:00+00:00"}'), "not within"),
+    (_event(kind="finished", issue_at=NOW - 3 * 86_400,
+            details='{"outcome": "day_end", "ended_at": "2026-11-20T15:00:00+00:00"}'), None),
+    (_event(kind="finished", issue_at=NOW - 3 * 86_400,
+            details='{"outcome": "served"}'), "after ticket 5 was issued"),
     (_event(kind="rated", details='{"score": 6}'), "rating 6"),
     (_event(kind="rated", details='{"score": true}'), "rating True"),
     (_event(kind="transferred", details='{"to_service": "astrology"}'), "transfer to unknown"),
