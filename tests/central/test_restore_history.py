@@ -93,6 +93,12 @@ def test_backup_20_restore_5_ships_the_new_history_apart(
     said = capsys.readouterr().out
     assert f"rest: complete — {len(local_rows(db_path))} events of history {new}, 1 older " \
            "kept apart" in said
+    assert main(["central", "drop-rows", central.admin_url, "rest", "--old-generations"]) == 0
+    assert "and 1 older histories" in capsys.readouterr().out
+    assert main(["central", "status", central.admin_url]) == 0
+    assert f"rest: complete — {len(local_rows(db_path))} events of history {new}; " \
+           in capsys.readouterr().out
+    assert _nationally_issued(central.admin_url, "rest") == 15
 
 
 def test_ids_the_centre_cannot_place_or_that_differ_are_alerts(
