@@ -5,12 +5,16 @@ and connecting with the URL's TLS settings honoured.
 Tables (schema `novbe`), every row carrying its centre:
   centres          one row per centre and the login role it ships with
   events           each centre's event log, the same columns as the centre's SQLite `events`
-                   (id is the centre's own event id), key (centre_id, id)
+                   (id is the centre's own event id) and the generation of the history it
+                   belongs to, key (centre_id, generation, id)
   config_versions  the centre's config as it was (names, targets, time zone) by hash, from
                    the first event it applies to
+  generations      each history a centre shipped; the one announced last is current
+  ship_alerts      rows a centre's shipper found different, or ids it could not place
+  set_aside        rows the refresh would not count, with the reason
 Row-level security: the role `novbe_centres` (every centre login is a member) sees and adds only
 rows whose centre_id is its own; `novbe_readers` reads every row; nobody but the owner updates
-or deletes anything."""
+or deletes anything. CHECK constraints refuse what no centre writes (c003)."""
 
 from __future__ import annotations
 

@@ -57,13 +57,6 @@ def local_pending(conn: sqlite3.Connection, after_id: int) -> tuple[int, int, fl
     return int(last), int(count), (float(first[0]) if first else None)
 
 
-def acknowledged(pg: psycopg.Connection, centre_id: str, generation: str = "") -> int:
-    """The newest event id the central database holds for this centre's history (0: none)."""
-    row = pg.execute(f"SELECT coalesce(max(id), 0) FROM {SCHEMA}.events WHERE centre_id = %s "
-                     "AND generation = %s", (centre_id, generation)).fetchone()
-    return int(row[0]) if row else 0
-
-
 def ship_batch(pg: psycopg.Connection, centre_id: str, generation: str,
                rows: list[tuple[Any, ...]], versions: list[config_versions.ConfigVersion]) -> int:
     """Insert one batch (and the config versions) of one history in one transaction; rows the
