@@ -144,7 +144,16 @@ def m007_central_config_versions(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m008_file_generation(db: sqlite_utils.Database) -> None:
+def m008_devices_seen(db: sqlite_utils.Database) -> None:
+    """Each device's last heartbeat (version, screen, printer, audio, config in use): one row
+    per device, updated in place; changes of presence are events (device_offline/online)."""
+    db.table("devices_seen").create({"source": str, "role": str, "version": str,
+                                     "last_seen": float, "state": str}, pk="source",
+                                    not_null={"role", "version", "last_seen"})
+
+
+@migrations()
+def m009_file_generation(db: sqlite_utils.Database) -> None:
     """The queue file's identity (issue 24): a generation that `novbe restore` and a copied file
     renew, so the facts cache and the central copy never mix two histories whose event ids
     repeat. A file that already has a history keeps the generation '' (as the central copy

@@ -68,9 +68,9 @@ def test_an_upgrade_ships_nothing_twice(tmp_path: Path, pg_cluster: Cluster,
     queue = LocalQueue(db_path, config, clock)
     visits(queue, clock, 15, seed=4)
     queue.close()
-    conn = sqlite3.connect(str(db_path))            # as a file from before m008
+    conn = sqlite3.connect(str(db_path))            # as a file from before m009
     conn.execute("DROP TABLE file_generation")
-    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm008_file_generation'")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm009_file_generation'")
     conn.commit()
     conn.close()
     shipped = local_rows(db_path)
@@ -79,7 +79,7 @@ def test_an_upgrade_ships_nothing_twice(tmp_path: Path, pg_cluster: Cluster,
         pg.commit()
     assert central_schema.init(old_central, lambda _: None) == ["c003_generations_and_checks"]
 
-    queue = LocalQueue(db_path, config, clock)         # the upgraded centre: m008 runs
+    queue = LocalQueue(db_path, config, clock)         # the upgraded centre: m009 runs
     assert file_generation(db_path) == ""
     visits(queue, clock, 10, seed=5)
     queue.close()

@@ -95,7 +95,7 @@ def test_a_file_with_a_history_from_before_generations_keeps_the_empty_one(
     queue.close()
     conn = sqlite3.connect(str(db_path))
     conn.execute("DROP TABLE file_generation")
-    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm008_file_generation'")
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm009_file_generation'")
     conn.commit()
     conn.close()
     backup = tmp_path / "old.bak"
