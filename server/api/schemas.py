@@ -227,3 +227,6 @@ class CentralStatusOut(Out):
     last_shipped_at: float | None = None
     known_from: str | None = None
     lag_seconds: float | None = None
+    generation: str | None = None     # the queue file's history being shipped
+    differs: int | None = None        # events held centrally that differ from this file's
+    unplaced: int | None = None       # ids held centrally beyond the newest event here
