@@ -46,7 +46,7 @@ from server.auth.caller import (
 from server.auth.counter_claims import open_counter as claim_counter
 from server.http import offload
 from shared.core.local_queue import LocalQueue
-from shared.core.model import DEVICE_CHANNELS
+from shared.core.model import reporting_role
 
 CounterId = Annotated[str, Path(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$")]
 TicketRef = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -297,16 +297,13 @@ async def report_device(request: Request, body: DeviceReportBody) -> JSONRespons
         allow=lambda r: reporter_of(r, body.kind))
 
 
-REPORTER_ROLE = {"printer": "kiosk", "sound": "board"}
-
-
 def reporter_of(request: Request, kind: str) -> Caller:
-    """The device allowed to report `kind`: a kiosk its printer, a board its sound."""
+    """The device allowed to report `kind` (shared.core.model.reporting_role): a kiosk its
+    printer, a board its sound — the same list a local device reports from."""
     who = caller(request)
-    channel = next((c for c, (alerts, oks) in DEVICE_CHANNELS.items() if kind in (*alerts, *oks)),
-                   "printer")
-    if who.kind != "device" or who.role != REPORTER_ROLE[channel]:
-        raise Forbidden(f"only {REPORTER_ROLE[channel]} tokens may report {kind}")
+    role = reporting_role(kind)
+    if who.kind != "device" or who.role != role:
+        raise Forbidden(f"only {role} tokens may report {kind}")
     return who
 
 

@@ -6,6 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from shared.core.model import DEVICE_KINDS
+
 
 def _plain_text(value: str) -> str:
     """Refuse text SQLite cannot store (lone surrogates) and control characters."""
@@ -25,6 +27,17 @@ Id = Annotated[str, Field(min_length=1, max_length=64, pattern=PLAIN),
 OptionalId = Annotated[str | None, Field(default=None, max_length=64, pattern=PLAIN),
                        AfterValidator(lambda v: v if v is None else _plain_text(v))]
 MAX_ID = 2**62
+
+
+def _device_kind(value: str) -> str:
+    if value not in DEVICE_KINDS:
+        raise ValueError(f"unknown device event {value!r} (known: {', '.join(DEVICE_KINDS)})")
+    return value
+
+
+# Derived from shared.core.model.DEVICE_CHANNELS: a kind added there is accepted here too.
+DeviceKind = Annotated[str, Field(max_length=64, json_schema_extra={"enum": list(DEVICE_KINDS)}),
+                       AfterValidator(_device_kind)]
 
 
 class Body(BaseModel):
@@ -83,8 +96,7 @@ class RateBody(Body):
 
 class DeviceReportBody(Body):
     source: Id
-    kind: Literal["printed", "print_failed", "printer_paper_out", "printer_offline",
-                  "printer_ok"]
+    kind: DeviceKind
     message: Annotated[str, Field(max_length=500, pattern=PLAIN),
                        AfterValidator(_plain_text)] = ""
     ticket_id: int | None = Field(default=None, ge=1, le=MAX_ID)

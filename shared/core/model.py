@@ -63,6 +63,23 @@ DEVICE_CHANNELS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 DEVICE_ALERT_KINDS = tuple(k for alerts, _ in DEVICE_CHANNELS.values() for k in alerts)
 DEVICE_OK_KINDS = ("printer_ok", "board_ok")
 DEVICE_KINDS = tuple(k for alerts, oks in DEVICE_CHANNELS.values() for k in (*alerts, *oks))
+# The device role that raises a channel's events: a board its sound; every other channel is a
+# kiosk's (its printer, a visitor's call for help). Local and remote devices share this list.
+BOARD_CHANNELS = frozenset({"sound"})
+
+
+def device_channel(kind: str) -> str | None:
+    """The channel a device event belongs to (None for a kind no device raises)."""
+    return next((c for c, (alerts, oks) in DEVICE_CHANNELS.items() if kind in (*alerts, *oks)),
+                None)
+
+
+def reporting_role(kind: str) -> str | None:
+    """The device role ("kiosk" or "board") that may raise a device event of `kind`."""
+    channel = device_channel(kind)
+    if channel is None:
+        return None
+    return "board" if channel in BOARD_CHANNELS else "kiosk"
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -17,7 +17,7 @@ from shared.core.errors import (
     UnknownPriority,
     UnknownService,
 )
-from shared.core.model import CounterMode, Status
+from shared.core.model import DEVICE_CHANNELS, CounterMode, Status, reporting_role
 from shared.waits.replay import MIN_DRAWN, OPENING_DELAY_S
 from tests.conftest import MONDAY_10AM
 from tests.shared.helpers import JOB, LABOUR, LEGAL, PENSION, UNEMPLOYMENT, config_variant, kinds
@@ -673,6 +673,23 @@ def test_device_reports_raise_and_clear_alerts(queue):
         queue.report_device("kiosk-1", "on_fire")
     with pytest.raises(TicketNotFound):
         queue.report_device("kiosk-1", "printed", ticket_id=999_999)
+
+
+@pytest.mark.parametrize("channel", sorted(DEVICE_CHANNELS))
+def test_every_device_event_in_the_list_can_be_raised(queue, channel):
+    """Every kind of DEVICE_CHANNELS is accepted (remote: with its role's token): its alerts
+    raise one alert per device and channel, its ok kinds clear it."""
+    alerts, oks = DEVICE_CHANNELS[channel]
+    source = f"{reporting_role(alerts[0])}-{channel}"
+    for kind in alerts:
+        event = queue.report_device(source, kind, f"{kind} here")
+        assert (event.kind, event.source) == (kind, source)
+        [alert] = queue.snapshot().alerts
+        assert (alert.source, alert.kind, alert.message) == (source, kind, f"{kind} here")
+    for kind in oks:
+        queue.report_device(source, alerts[0])
+        assert queue.report_device(source, kind).kind == kind
+        assert queue.snapshot().alerts == []
 
 
 # ---- other transfer policies -----------------------------------------------------------------------
