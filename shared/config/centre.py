@@ -135,6 +135,7 @@ class KioskSettings:
     tap_guard_ms: int = 800
     staff_pin: str = "2580"
     footer: Names = field(default_factory=dict)
+    printer_named: bool = False   # the file names [kiosk] printer (else the default above)
 
 
 @dataclass(frozen=True)
