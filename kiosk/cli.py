@@ -84,8 +84,8 @@ def cmd_kiosk(ctx: Any) -> int:
             return run_kiosk(queue, config, printer, args.windowed, source=args.kiosk_id)
         finally:
             queue.close()
-    printer = kiosk_printer(args.printer, ctx.config)
     _check_setup(ctx.config)
+    printer = kiosk_printer(args.printer, ctx.config)
     return run_kiosk(ctx.queue, ctx.config, printer, args.windowed, source=args.kiosk_id)
 
 

@@ -11,6 +11,7 @@ from PIL import Image, ImageChops
 from kiosk.printing.simulator import closed_port_url
 from kiosk.raster import decode
 from kiosk.render import render_ticket
+from shared.config.centre import default_config_path
 from shared.core.local_queue import LocalQueue
 
 
@@ -71,9 +72,12 @@ def test_kiosk_remote_mode_needs_a_token(db_path):
 def test_kiosk_refuses_the_implicit_preview_printer(db_path, tmp_path):
     """With no --printer and a config naming no printer, `novbe kiosk` (local or remote) refuses
     to start, saying how to name one: tickets never silently become PNG files."""
-    local = novbe("--db", str(db_path), "kiosk", "--windowed")
-    remote = novbe("--db", str(db_path), "kiosk", "--server", "http://127.0.0.1:9", "--token",
-                   "t" * 32, "--windowed")
+    own = tmp_path / "centre.toml"      # the shipped PIN changed, as any kiosk must
+    own.write_text(default_config_path().read_text(encoding="utf-8")
+                   .replace('staff_pin = "2580"', 'staff_pin = "7391"'), encoding="utf-8")
+    local = novbe("--config", str(own), "--db", str(db_path), "kiosk", "--windowed")
+    remote = novbe("--config", str(own), "--db", str(db_path), "kiosk", "--server",
+                   "http://127.0.0.1:9", "--token", "t" * 32, "--windowed")
     for result in (local, remote):
         assert result.returncode == 2, result.stderr
         assert "no printer named" in result.stderr and "--printer preview://" in result.stderr
