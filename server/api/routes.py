@@ -10,11 +10,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from server.api.config_doc import config_to_dict
+from server.api.config_doc import config_to_dict, config_version
 from server.api.schemas import (
     MAX_ID,
     CallBody,
     ConfigOut,
+    ConfigVersionOut,
     CounterAction,
     CounterStateOut,
     DeviceReportBody,
@@ -143,6 +144,15 @@ async def get_config(request: Request) -> JSONResponse:
     kiosk's staff PIN only for kiosk tokens."""
     return await as_reader(request, lambda who: config_to_dict(
         request.app.state.config, staff_pin=who.role == "kiosk"))
+
+
+@router.get("/config/version", tags=["meta"], response_model=ConfigVersionOut,
+            dependencies=SIGNED)
+async def get_config_version(request: Request) -> JSONResponse:
+    """The version of the centre config (a hash): remote kiosks and boards ask for it every
+    few seconds and read /api/config again when it changes — no restart, no stale hours."""
+    return await as_reader(request, lambda who: {
+        "version": config_version(request.app.state.config)})
 
 
 # ---- tickets -------------------------------------------------------------------------------

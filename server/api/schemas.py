@@ -204,6 +204,12 @@ class SnapshotOut(Out):
     alerts: list[AlertOut]
 
 
+class ConfigVersionOut(Out):
+    """The centre config's version: a hash that changes whenever the config does."""
+
+    version: str
+
+
 class ConfigOut(Out):
     """The centre config as a TOML-shaped table (shared.config.centre.parse_config reads it)."""
 
