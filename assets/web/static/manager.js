@@ -63,7 +63,11 @@
     const alerts = $("alerts");
     alerts.replaceChildren();
     if (!s.alerts.length) alerts.append(el("li", T["No alerts"], "empty"));
-    for (const a of s.alerts) alerts.append(el("li", a.text + (a.message ? ` — ${a.message}` : ""), "alert"));
+    for (const a of s.alerts) {     // the device's own words (often English) are for IT:
+      const li = el("li", a.text, "alert");   // in the page's source, not on the screen
+      if (a.message) li.dataset.detail = a.message;
+      alerts.append(li);
+    }
 
     const counters = $("counters-table").tBodies[0];
     counters.replaceChildren();
