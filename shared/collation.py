@@ -1,51 +1,29 @@
-"""Sorting names the way their readers expect, by the alphabet of the page's language:
-Azerbaijani A B C Ç D E Ə F G Ğ H X I İ J K Q L M N O Ö P R S Ş T U Ü V Y Z (Ç after C, Ə after
-E, X after H, İ after I, Q after K… — Python's code-point order puts Ç, Ə, İ, Ö, Ş, Ü after Z),
-Russian with Ё beside Е, English by letters whatever their case. Every list of names shown
-sorted goes through collation_key.
-
-A small key of our own rather than a library: PyICU has no wheel on PyPI (its source build
-needs a C++ compiler and ICU's headers on every server; it did not finish in 15 minutes here),
-Babel does not collate, and `locale.strxfrm` needs an az_AZ locale generated on the machine."""
+"""Sorting names the way readers of each language expect them: ICU's collation for the language
+(Azerbaijani: … E Ə F G Ğ H X I İ J K Q L … O Ö … S Ş … U Ü …), through PyICU. Browsers cannot
+be relied on for it (Chromium's ICU data has no Azerbaijani tailoring)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from functools import cache
+from typing import TypeVar
 
-ALPHABETS = {
-    "az": "abcçdeəfgğhxıijkqlmnoöprsştuüvyz",
-    "ru": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-    "en": "abcdefghijklmnopqrstuvwxyz",
-}
-_RANKS = {lang: {ch: i for i, ch in enumerate(letters)} for lang, letters in ALPHABETS.items()}
-_SAME = {"ru": {"ё": "е"}}   # letters that sort as another unless the names are otherwise equal
+import icu
+
+T = TypeVar("T")
 
 
-def _lower(text: str, lang: str) -> str:
-    if lang == "az":   # Azerbaijani casing: I ↔ ı, İ ↔ i
-        text = text.replace("I", "ı").replace("İ", "i")
-    return text.lower()
+@cache
+def _collator(lang: str) -> icu.Collator:
+    return icu.Collator.createInstance(icu.Locale(lang))
 
 
-def collation_key(lang: str) -> Callable[[str], tuple]:
-    """A sort key for texts in `lang` ("az", "ru", "en"): spaces, digits and signs first, then
-    the letters of the alphabet in its order, then any other letter; case and ё/е only break
-    ties."""
-    ranks = _RANKS.get(lang, _RANKS["en"])
-    same = _SAME.get(lang, {})
-
-    def rank(ch: str) -> tuple[int, int]:
-        ch = same.get(ch, ch)
-        if ch in ranks:
-            return (1, ranks[ch])
-        return (2, ord(ch)) if ch.isalpha() else (0, ord(ch))
-
-    def key(text: str) -> tuple:
-        low = _lower(text, lang)
-        return (tuple(rank(ch) for ch in low), low, text)
-    return key
+def sort_key(lang: str) -> Callable[[str], bytes]:
+    """A key function ordering text as `lang` orders it."""
+    return _collator(lang).getSortKey
 
 
-def sorted_names(names: list[str], lang: str) -> list[str]:
-    """`names` in the order of `lang`'s alphabet."""
-    return sorted(names, key=collation_key(lang))
+def sorted_by_name(items: Iterable[T], name: Callable[[T], str], lang: str) -> list[T]:
+    """`items` in `lang`'s alphabetical order of `name(item)`."""
+    key = sort_key(lang)
+    return sorted(items, key=lambda item: key(name(item)))

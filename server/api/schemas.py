@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from shared.core.model import DEVICE_KINDS
+from shared.core.model import REPORTED_KINDS
 
 
 def _plain_text(value: str) -> str:
@@ -30,13 +30,14 @@ MAX_ID = 2**62
 
 
 def _device_kind(value: str) -> str:
-    if value not in DEVICE_KINDS:
-        raise ValueError(f"unknown device event {value!r} (known: {', '.join(DEVICE_KINDS)})")
+    if value not in REPORTED_KINDS:
+        raise ValueError(f"unknown device event {value!r} (known: {', '.join(REPORTED_KINDS)})")
     return value
 
 
-# Derived from shared.core.model.DEVICE_CHANNELS: a kind added there is accepted here too.
-DeviceKind = Annotated[str, Field(max_length=64, json_schema_extra={"enum": list(DEVICE_KINDS)}),
+# Derived from shared.core.model's DEVICE_CHANNELS and CHANNEL_REPORTERS: a kind added there is
+# accepted here too.
+DeviceKind = Annotated[str, Field(max_length=64, json_schema_extra={"enum": list(REPORTED_KINDS)}),
                        AfterValidator(_device_kind)]
 
 
@@ -224,6 +225,7 @@ class ConfigOut(Out):
 
 class HealthOut(Out):
     ok: bool
+    version: str
 
 
 class LastEventOut(Out):

@@ -18,8 +18,8 @@ from server.auth.sign_in import sign_in_page
 from server.http import offload
 from server.pages.shortcuts import shortcut_keys, upper
 from server.pages.views import ERROR_TEXTS, GENERIC_ERROR, MODE_TEXTS, console_view, service_name
-from server.pages.web import language, render
-from shared.collation import collation_key
+from server.pages.web import language, refused, render
+from shared.collation import sort_key
 from shared.config.centre import CentreConfig
 from shared.core.errors import NovbeError
 from shared.i18n import tr
@@ -35,8 +35,8 @@ ACTIONS = (  # (action, label msgid), most used first: they choose their shortcu
 JS_TEXTS = ("Live", "Reconnecting…", "Waited", "Being served", "Called", "No visitor at the counter",
             "Nobody is waiting", "Choose a service to transfer to", "Open",
             "Ticket {code} called", "Counter closed", "Counter {counter} was taken over by {staff}",
-            "Something is not right", "{code}: service started", "{code}: visit finished",
-            "{code}: did not come", "{code}: sent to {service}",
+            "Something is not right", "I'm going", "{code}: service started",
+            "{code}: visit finished", "{code}: did not come", "{code}: sent to {service}",
             "Counter paused: nobody is called until you resume", "Counter open again")
 
 
@@ -52,7 +52,7 @@ def counter_label(config: CentreConfig, services: tuple[str, ...], lang: str) ->
     """What a counter serves, for the list to choose from: "All services", or its first three."""
     if set(services) >= set(config.services):
         return tr(lang, "All services")
-    names = sorted((service_name(config, s, lang) for s in services), key=collation_key(lang))
+    names = sorted((service_name(config, s, lang) for s in services), key=sort_key(lang))
     return ", ".join(names[:3]) + ("…" if len(names) > 3 else "")
 
 
@@ -103,12 +103,17 @@ def console(request: Request) -> Response:
     lang = language(request)
     if session is None:
         return render(request, "login.html", lang=lang, error=None)
+    role = request.app.state.accounts.role_of(session.staff)
+    if role == "volunteer":
+        return refused(request, session.staff, session.csrf, role, tr(lang, "Counter console"),
+                       tr(lang, "{name} is a volunteer: volunteers issue tickets and answer help "
+                                "requests on the help desk page.", name=session.staff))
     if session.counter is None:
         return _choose_page(request, session, lang)
     counter = config.counter(session.counter)
     texts = {msgid: tr(lang, msgid) for msgid in JS_TEXTS}
     texts.update({name: tr(lang, msgid) for name, msgid in ERROR_TEXTS.items()})
-    key = collation_key(lang)
+    key = sort_key(lang)
     services = sorted(((s.id, s.name(lang)) for s in config.services.values()
                        if s.id not in counter.services), key=lambda s: key(s[1]))
     return render(request, "console.html", lang=lang, session=session, counter=counter,

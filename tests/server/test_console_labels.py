@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.collation import sorted_names
+from shared.collation import sorted_by_name
 from tests.server.live import LiveServer
 
 ALL = {"az": "Bütün xidmətlər", "ru": "Все услуги", "en": "All services"}
@@ -23,4 +23,4 @@ def test_a_counter_serving_everything_is_labelled_so(server: LiveServer, lang: s
     shown = line.split(" — ", 1)[1].split("</option>")[0].rstrip("…").split(", ")
     names = [server.queue.config.service(s).name(lang)
              for s in server.queue.config.counter("3").services]
-    assert shown == sorted_names(names, lang)[:3] and line.endswith("…</option>")
+    assert shown == sorted_by_name(names, str, lang)[:3] and line.endswith("…</option>")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from shared.core.assisted import Assisted
 from shared.core.errors import (
     AlreadyRated,
     CentreClosed,
@@ -17,7 +18,8 @@ from shared.core.errors import (
     UnknownPriority,
     UnknownService,
 )
-from shared.core.model import DEVICE_CHANNELS, CounterMode, Status, reporting_role
+from shared.core.local_queue import LocalQueue
+from shared.core.model import CHANNEL_REPORTERS, DEVICE_CHANNELS, CounterMode, Status
 from shared.waits.replay import MIN_DRAWN, OPENING_DELAY_S
 from tests.conftest import MONDAY_10AM
 from tests.shared.helpers import JOB, LABOUR, LEGAL, PENSION, UNEMPLOYMENT, config_variant, kinds
@@ -675,12 +677,13 @@ def test_device_reports_raise_and_clear_alerts(queue):
         queue.report_device("kiosk-1", "printed", ticket_id=999_999)
 
 
-@pytest.mark.parametrize("channel", sorted(DEVICE_CHANNELS))
+@pytest.mark.parametrize("channel", sorted(CHANNEL_REPORTERS))
 def test_every_device_event_in_the_list_can_be_raised(queue, channel):
-    """Every kind of DEVICE_CHANNELS is accepted (remote: with its role's token): its alerts
-    raise one alert per device and channel, its ok kinds clear it."""
+    """Every kind a device reports (DEVICE_CHANNELS, by CHANNEL_REPORTERS) is accepted
+    (remote: with its role's token): its alerts raise one alert per device and channel, its ok
+    kinds clear it."""
     alerts, oks = DEVICE_CHANNELS[channel]
-    source = f"{reporting_role(alerts[0])}-{channel}"
+    source = f"{CHANNEL_REPORTERS[channel]}-{channel}"
     for kind in alerts:
         event = queue.report_device(source, kind, f"{kind} here")
         assert (event.kind, event.source) == (kind, source)
@@ -690,6 +693,29 @@ def test_every_device_event_in_the_list_can_be_raised(queue, channel):
         queue.report_device(source, alerts[0])
         assert queue.report_device(source, kind).kind == kind
         assert queue.snapshot().alerts == []
+
+
+def test_print_requests_reach_the_kiosk_they_name(queue, db_path, config, clock):
+    """A ticket issued at the help desk for kiosk-2's printer is that kiosk's print request
+    (with its token, for the QR code) until kiosk-2 reports it printed; a kiosk's own tickets
+    and a ticket shown as a QR code are nobody's print request."""
+    desk = LocalQueue(db_path, config, clock)      # the help desk writes on the server's file
+    try:
+        wanted = desk.issue(JOB, priority="veteran",
+                            assisted=Assisted("nigar", "veteran card seen", "kiosk-2"))
+        desk.issue(JOB, assisted=Assisted("nigar"))
+    finally:
+        desk.close()
+    queue.issue(JOB, source="kiosk-2")
+    [request] = queue.print_requests("kiosk-2")
+    assert (request.id, request.code, request.priority) == (wanted.id, wanted.code, "veteran")
+    assert request.token == wanted.token and request.source == "assist"
+    assert queue.print_requests("kiosk-1") == []
+    issued = [e for e in queue.events() if e.kind == "issued" and e.ticket_id == wanted.id]
+    assert (issued[0].staff, issued[0].source) == ("nigar", "assist")
+    assert issued[0].details["print_at"] == "kiosk-2"
+    queue.report_device("kiosk-2", "printed", ticket_id=request.id)
+    assert queue.print_requests("kiosk-2") == []
 
 
 # ---- other transfer policies -----------------------------------------------------------------------

@@ -5,6 +5,7 @@
   const root = document.getElementById("hall");
   if (!root) return;
   const lang = root.dataset.lang;
+  const csrf = (document.querySelector("input[name=csrf]") || {}).value || "";
   const T = JSON.parse(document.getElementById("texts").textContent);
   const $ = (id) => document.getElementById(id);
   const DASH = "—";
@@ -66,8 +67,15 @@
     for (const a of s.alerts) {     // the device's own words (often English) are for IT:
       const li = el("li", a.text, "alert");   // in the page's source, not on the screen
       if (a.message) li.dataset.detail = a.message;
+      li.dataset.kind = a.kind;
+      if (window.novbeAlerts.isHelp(a.kind)) {       // a visitor asks for help: someone goes
+        li.classList.add("alert-row");
+        li.dataset.source = a.source;
+        li.append(window.novbeAlerts.goButton(a.source, T["I'm going"], csrf, refresh));
+      }
       alerts.append(li);
     }
+    window.novbeAlerts.announce(s.alerts);
 
     const counters = $("counters-table").tBodies[0];
     counters.replaceChildren();
