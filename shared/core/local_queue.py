@@ -3,7 +3,6 @@ writer connection with every guard checked inside it; reads on their own connect
 
 from __future__ import annotations
 
-import secrets
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -12,25 +11,22 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from shared.config.centre import LANGUAGES, CentreConfig, competing_services
-from shared.core import visits
+from shared.config.centre import CentreConfig, competing_services
+from shared.core import devices, visits
 from shared.core.clock import Clock, SystemClock, to_epoch
 from shared.core.day_change import roll_day, stored_day
 from shared.core.errors import (
     AlreadyRated,
-    CentreClosed,
-    DailyCapReached,
-    DuplicateRequest,
     IllegalTransition,
     NoTicketWaiting,
     NovbeError,
     QueueUnavailable,
     TicketNotFound,
 )
-from shared.core.fairness import joins_priority_at
+from shared.core.fairness import overdue_before
 from shared.core.group_commit import GroupWriter
+from shared.core.issuing import IssueRequest, issue_in, wait_before
 from shared.core.model import (
-    DEVICE_KINDS,
     CounterMode,
     CounterState,
     Event,
@@ -39,7 +35,6 @@ from shared.core.model import (
     Status,
     Ticket,
 )
-from shared.core.numbering import next_number
 from shared.core.queue_tx import (
     EVENT_COLUMNS,
     TICKET_COLUMNS,
@@ -54,7 +49,6 @@ from shared.core.service_day import service_day
 from shared.core.snapshot import counter_states, read_snapshot
 from shared.store import database as store
 from shared.waits.reading import (
-    AFTER_ALL,
     FRONT_RANK,
     NORMAL_RANK,
     WaitInputs,
@@ -189,50 +183,25 @@ class LocalQueue:
             ticket.wait_low_min, ticket.wait_high_min = wait.low, wait.high
         return ticket
 
-    # ---- issuing --------------------------------------------------------------------------
+    # ---- issuing (shared/core/issuing.py) ----------------------------------------------------
     def issue(self, service: str, priority: str | None = None, language: str = "az",
               source: str | None = None, check_hours: bool = False,
               request_id: str | None = None) -> Ticket:
         """A numbered ticket for a service. With `request_id`, a retry of the same request on
-        the same service day returns the ticket the first attempt issued, never a second one."""
-        svc = self.config.service(service)
-        prio = self.config.priority(priority)
-        if language not in LANGUAGES:
-            raise NovbeError(f"unknown language {language!r} (known: {', '.join(LANGUAGES)})")
-        rank = prio.rank if prio else NORMAL_RANK
+        the same service day returns the ticket the first attempt issued, never a second one.
+        Its wait is worked out in a read before the write, never inside it."""
+        request = IssueRequest.of(self.config, service, priority, language, source,
+                                  check_hours, request_id)
+        competing = self._competing.get(request.service.id, (request.service.id,))
+        wait = self._read(lambda tx: wait_before(tx, self._wait_inputs, competing, request))
         with self._tx() as tx:
-            today = tx.day.isoformat()
-            if request_id is not None:
-                earlier = tx.ticket_row("service_day = ? AND request_id = ?", (today, request_id))
-                if earlier is not None:
-                    if earlier["issued_service"] != svc.id:
-                        raise DuplicateRequest(f"request {request_id} was for "
-                                               f"{earlier['issued_service']}, not {svc.id}")
-                    return self._view(tx, earlier)
-            if svc.daily_cap is not None:
-                issued = tx.value("SELECT count(*) FROM tickets WHERE service_day = ? AND "
-                                  "issued_service = ?", (today, svc.id))
-                if issued >= svc.daily_cap:
-                    raise DailyCapReached(f"{svc.id}: all {svc.daily_cap} tickets for today are issued")
-            ahead = people_ahead(tx, self._competing.get(svc.id, (svc.id,)), rank, tx.at, AFTER_ALL)
-            wait = printed_wait(tx, self._wait_inputs, svc.id, rank, tx.at, None, ahead)
-            estimate = wait.minutes
-            if check_hours:
-                self._check_hours(tx, estimate, svc.id)
-            number, code = next_number(tx, svc.prefix)
-            token = secrets.token_urlsafe(24)
-            cur = tx.conn.execute(
-                "INSERT INTO tickets(code, prefix, number, service, issued_service, priority, "
-                "priority_rank, language, source, token, status, service_day, issued_at, "
-                "queued_at, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?)",
-                (code, svc.prefix, number, svc.id, svc.id, prio.id if prio else None, rank,
-                 language, source, token, today, tx.at, tx.at, request_id))
-            row = ticket_by_id(tx, int(cur.lastrowid or 0))
-            tx.event("issued", row, source=source, priority=prio.id if prio else None,
-                     language=language, ahead=ahead, estimate_min=estimate)
-        ticket = ticket_from_row(row)
-        ticket.ahead, ticket.estimated_wait_min = ahead, estimate
-        ticket.wait_low_min, ticket.wait_high_min = wait.low, wait.high
+            issued = issue_in(tx, request, competing, wait)
+        if issued.earlier:
+            return self._read(lambda tx: self._view(tx, ticket_by_id(tx, issued.row["id"])))
+        ticket = ticket_from_row(issued.row)
+        assert issued.wait is not None
+        ticket.ahead, ticket.estimated_wait_min = issued.ahead, issued.wait.minutes
+        ticket.wait_low_min, ticket.wait_high_min = issued.wait.low, issued.wait.high
         return ticket
 
     def issued_for(self, request_id: str) -> Ticket:
@@ -244,16 +213,6 @@ class LocalQueue:
                 raise TicketNotFound(f"no ticket was issued today for request {request_id}")
             return self._view(tx, row)
         return self._read(read)
-
-    def _check_hours(self, tx: Tx, estimate_min: int, service: str) -> None:
-        local = tx.now.astimezone(self.config.tz)
-        hours = self.config.hours
-        if not hours.is_open(local):
-            raise CentreClosed("the centre is closed now")
-        closing = hours.closing_time(local)
-        if closing is not None and (closing - local).total_seconds() < estimate_min * 60:
-            raise CentreClosed(f"{service}: the wait ({estimate_min} min) runs past closing time "
-                               f"{closing:%H:%M}")
 
     # ---- counter work (the visit's steps: shared/core/visits.py) -------------------------------
     def call_next(self, counter: str, staff: str | None = None, expect: str | None = None,
@@ -270,7 +229,7 @@ class LocalQueue:
                 f"status = 'waiting' AND service IN ({marks}) "
                 "ORDER BY priority_rank, queued_at, id LIMIT 1", c.services)
             if row is not None and row["priority_rank"] < NORMAL_RANK and self.config.fairness.enabled:
-                row = self._overdue_before(tx, c.services, row) or row
+                row = overdue_before(tx, c.services, row) or row
             if row is None:
                 visits.open_for(tx, c.id, mode, staff)
             else:
@@ -279,21 +238,6 @@ class LocalQueue:
         if row is None:
             raise NoTicketWaiting(f"nobody is waiting for counter {c.id}")
         return called
-
-    def _overdue_before(self, tx: Tx, services: tuple[str, ...], first: TicketRow) -> TicketRow | None:
-        """The fairness rule (shared/core/fairness.py): of the oldest regular ticket of each of
-        `services`, the one that reached its limit first — if that was before the priority
-        ticket `first` came, it goes first."""
-        marks = ",".join("?" * len(services))
-        multiple = self.config.fairness.wait_multiple
-        oldest = tx.rows(
-            f"SELECT service, min(queued_at), id FROM tickets WHERE status = 'waiting' "
-            f"AND service IN ({marks}) AND priority_rank >= ? AND queued_at < ? GROUP BY service",
-            (*services, NORMAL_RANK, first["queued_at"]))
-        joined = [(joins_priority_at(r[1], self.config.service(r[0]).target_wait_min, multiple),
-                   r[2]) for r in oldest]
-        due = [j for j in joined if j[0] < first["queued_at"]]
-        return ticket_by_id(tx, min(due)[1]) if due else None
 
     def call(self, counter: str, ticket: str, staff: str | None = None,
              expect: str | None = None, holder: str | None = None) -> Ticket:
@@ -451,16 +395,8 @@ class LocalQueue:
 
     def report_device(self, source: str, kind: str, message: str = "",
                       ticket_id: int | None = None) -> Event:
-        if kind not in DEVICE_KINDS:
-            raise NovbeError(f"unknown device event {kind!r} (known: {', '.join(DEVICE_KINDS)})")
         with self._tx() as tx:
-            row = None
-            if ticket_id is not None:
-                row = tx.ticket_row("id = ?", (ticket_id,))
-                if row is None:
-                    raise TicketNotFound(f"no ticket with id {ticket_id}")
-            eid = tx.event(kind, row, source=source, message=message)
-            return event_from_row(tx.one(f"SELECT {EVENT_COLUMNS} FROM events WHERE id = ?", (eid,)))  # type: ignore[arg-type]
+            return devices.report(tx, source, kind, message, ticket_id)
 
     def events(self, after_id: int = 0, limit: int = 500) -> list[Event]:
         return self._read(lambda tx: [event_from_row(r) for r in tx.rows(

@@ -8,7 +8,7 @@ from shared.core.devices import open_alerts
 from shared.core.model import Call, CounterMode, CounterState, ServiceLoad, Snapshot
 from shared.core.queue_tx import TICKET_COLUMNS, Tx, ticket_from_row
 from shared.core.service_day import day_start
-from shared.waits.reading import NORMAL_RANK, WaitInputs, printed_wait, queue_state
+from shared.waits.reading import NORMAL_RANK, WaitInputs, newcomer_wait
 
 
 def read_snapshot(tx: Tx, competing: dict[str, tuple[str, ...]], zone: str | None = None,
@@ -38,7 +38,6 @@ def read_snapshot(tx: Tx, competing: dict[str, tuple[str, ...]], zone: str | Non
         "SELECT service, count(*) FROM tickets WHERE status = 'waiting' "
         "AND priority_rank <= ? GROUP BY service", (NORMAL_RANK,))}
     services, by_cat = [], {}
-    state = queue_state(tx, inputs) if cfg.waits.estimator != "simple" else None
     for cat in cfg.categories:
         total, oldest, est, low, high = 0, None, 0, 0, 0
         for svc in cat.services:
@@ -48,7 +47,7 @@ def read_snapshot(tx: Tx, competing: dict[str, tuple[str, ...]], zone: str | Non
             # The wait a new visitor of this service would face (as issue() tells them);
             # a category shows the longest of its services'.
             ahead = sum(before_new.get(s, 0) for s in competing.get(svc.id, (svc.id,)))
-            w = printed_wait(tx, inputs, svc.id, NORMAL_RANK, tx.at, None, ahead, state, quick=True)
+            w = newcomer_wait(tx, inputs, svc.id, ahead)
             old = int((tx.at - first) // 60) if first else 0
             services.append(ServiceLoad(svc.id, n, w.minutes, old, w.low, w.high))
             total += n

@@ -18,7 +18,8 @@ from shared.core.errors import (
     UnknownService,
 )
 from shared.core.model import CounterMode, Status
-from shared.waits.replay import MIN_DRAWN, OPENING_DELAY_S
+from shared.waits.replay import OPENING_DELAY_S
+from shared.waits.visit_times import MIN_DRAWN
 from tests.conftest import MONDAY_10AM
 from tests.shared.helpers import JOB, LABOUR, LEGAL, PENSION, UNEMPLOYMENT, config_variant, kinds
 
