@@ -33,8 +33,8 @@ from shared.waits.replay import (
     in_call_order,
     opening,
     priority_rates,
+    raw_spread,
     spread,
-    wait_spread,
     when_open,
 )
 from shared.waits.state import Entry, QueueState, WaitEstimate, WaitingTicket
@@ -138,14 +138,27 @@ class Newcomers:
                            for j in range(max(DRAWS, LONG_DRAWS))]
         return [self._expected, *self._drawn]
 
-    def spread(self, service: str, quick: bool = False) -> tuple[float, float | None, float | None]:
-        """As replay.wait_spread for a newcomer of `service` (rank normal, queued now)."""
+    def spread(self, service: str, quick: bool = False, now: float | None = None
+               ) -> tuple[float, float | None, float | None]:
+        """As replay.wait_spread for a newcomer of `service` (rank normal, queued now); at `now`
+        a little later than the state's, the same call time, `now - state.now` nearer."""
+        seconds, low, high = self._spread(service, quick)
+        if seconds <= 0:
+            return seconds, low, high
+        gone = max(0.0, (now if now is not None else self.state.now) - self.state.now)
+        if gone:
+            seconds = max(1.0, seconds - gone)
+            low = None if low is None else max(1.0, low - gone)
+            high = None if high is None else max(1.0, high - gone)
+        return max(seconds, SHORTEST_S), low, high
+
+    def _spread(self, service: str, quick: bool) -> tuple[float, float | None, float | None]:
         if not self.shared:
             if (service, quick) not in self._alone:
                 state = replace(self.state, waiting=sorted(
                     self.waiting, key=lambda t: (t.rank, t.queued_at, t.id)))
-                self._alone[service, quick] = wait_spread(state, service, state.normal_rank,
-                                                          quick=quick)
+                self._alone[service, quick] = raw_spread(state, service, state.normal_rank,
+                                                      None, None, quick)
             return self._alone[service, quick]
         if service not in self.served:
             return self._when_open(service), None, None
@@ -154,19 +167,16 @@ class Newcomers:
         if expected is None:
             return self._when_open(service), None, None
         seconds = expected.seconds
-        if seconds > 0 and not quick:
-            draws = DRAWS if expected.steps <= DRAW_STEPS else LONG_DRAWS
-            drawn = [r.wait(service) for r in self._runs(quick=False)[1:draws + 1]]
-            low_high = spread(seconds, quick, [d.seconds if d else None for d in drawn])
-        else:
-            low_high = spread(seconds, quick, [])
-        if low_high[0] <= 0:
-            return low_high
-        return max(low_high[0], SHORTEST_S), low_high[1], low_high[2]
+        if seconds <= 0 or quick:
+            return spread(seconds, quick, [])
+        draws = DRAWS if expected.steps <= DRAW_STEPS else LONG_DRAWS
+        drawn = [r.wait(service) for r in self._runs(quick=False)[1:draws + 1]]
+        return spread(seconds, quick, [d.seconds if d else None for d in drawn])
 
-    def estimate(self, service: str, quick: bool = False) -> WaitEstimate:
-        """The printed wait of a newcomer of `service`."""
-        return as_printed(*self.spread(service, quick))
+    def estimate(self, service: str, quick: bool = False, now: float | None = None
+                 ) -> WaitEstimate:
+        """The printed wait of a newcomer of `service` (at `now`: see spread)."""
+        return as_printed(*self.spread(service, quick, now))
 
     def _when_open(self, service: str) -> float:
         """replay._no_counter for a newcomer: over the counters expected to open."""

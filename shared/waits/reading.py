@@ -32,7 +32,7 @@ from shared.waits.state import (
 
 FRONT_RANK = 0              # transferred "to the front"
 AFTER_ALL = 2**63 - 1       # the id a ticket being issued will have: after every existing one
-FRESH_S = 1.0               # newcomer waits worked out this long ago still serve (minutes apart)
+FRESH_S = 5.0               # newcomer waits worked out this long ago still serve, that much nearer
 TAKE_IN = 64                # at most this many tickets issued since are taken in; more: replay
 
 
@@ -135,7 +135,7 @@ class WaitInputs:
         (shared/waits/newcomers.py): kept between reads while nothing but regular tickets has
         been issued since — those are taken in — and for at most FRESH_S."""
         with self._lock:
-            return self._newcomers_of(tx).estimate(service, quick)
+            return self._newcomers_of(tx).estimate(service, quick, tx.at)
 
     def _newcomers_of(self, tx: Tx) -> Newcomers:
         last = int(tx.value("SELECT coalesce(max(id), 0) FROM events"))

@@ -100,24 +100,26 @@ class Replay:
     counters: list[tuple[int, CounterNow]]                   # (index, counter) counted on
     rates: dict[str, float]
     newcomers: bool = False
-    live: dict[int, list[tuple[str, list[Entry], list[Entry]]]] = field(default_factory=dict)
+    # per counter: its services' (service, priority list, regular list, and their ids)
+    live: dict[int, list[tuple[str, list[Entry], list[Entry], int, int]]] = field(
+        default_factory=dict)
     rated: dict[int, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.counters_by_index = dict(self.counters)
         for i, c in self.counters:
-            self.live[i] = [(s, self.queues[s][0], self.queues[s][1]) for s in c.services
-                            if s in self.queues]
+            self.live[i] = [(s, self.queues[s][0], self.queues[s][1], id(self.queues[s][0]),
+                             id(self.queues[s][1])) for s in c.services if s in self.queues]
             self.rated[i] = [s for s in c.services if s in self.rates]
 
-    def _overdue(self, live: list[tuple[str, list, list]], heads: dict[int, int],
+    def _overdue(self, live: list[tuple[str, list, list, int, int]], heads: dict[int, int],
                  at: float) -> tuple[str, list[tuple[int, float, int | None]], float] | None:
         """The regular ticket that reached its fairness limit first among a counter's queues
         (and has by `at`): (its service, its list, when it joined the priority line), or None."""
         found = None
-        for s, _, regular in live:
-            if heads[id(regular)] < len(regular):
-                _, qa, _ = regular[heads[id(regular)]]
+        for s, _, regular, _, ir in live:
+            if heads[ir] < len(regular):
+                _, qa, _ = regular[heads[ir]]
                 joined = joins_priority_at(qa, self.state.target_min.get(s, 10.0),
                                            self.state.fairness_multiple)
                 if joined <= at and (found is None or joined < found[2]):
@@ -184,15 +186,20 @@ class Replay:
             best: tuple[int, float, float] | None = None
             best_queue: list | None = None
             best_service = ""
-            for s, prio, regular in live[i]:
-                q = prio if heads[id(prio)] < len(prio) else regular
-                h = heads[id(q)]
-                if h < len(q):
-                    r, qa, tid = q[h]
-                    key = (r, qa, float(tid)) if tid is not None else (
-                        r, math.inf if last else qa, math.inf)
-                    if best is None or key < best:
-                        best, best_queue, best_service = key, q, s
+            for s, prio, regular, ip, ir in live[i]:
+                h = heads[ip]
+                if h < len(prio):
+                    q = prio
+                else:
+                    h = heads[ir]
+                    if h >= len(regular):
+                        continue
+                    q = regular
+                r, qa, tid = q[h]
+                key = (r, qa, float(tid)) if tid is not None else (
+                    r, math.inf if last else qa, math.inf)
+                if best is None or key < best:
+                    best, best_queue, best_service = key, q, s
             if best is None or best_queue is None:
                 continue                # nothing left for this counter
             if overdue is not None and best[0] < state.normal_rank and overdue[2] < best[1]:
@@ -245,13 +252,13 @@ def wait_spread(state: QueueState, service: str, rank: int, queued_at: float | N
     its call, where the luck of one visit decides — DRAWS times with drawn visit times, taking
     the median (and the 20th and 80th percentiles for the range). A wait that is not 0 is at
     least SHORTEST_S (see the module)."""
-    seconds, low, high = _spread(state, service, rank, queued_at, ticket_id, quick)
+    seconds, low, high = raw_spread(state, service, rank, queued_at, ticket_id, quick)
     if seconds <= 0:
         return seconds, low, high
     return max(seconds, SHORTEST_S), low, high
 
 
-def _spread(state: QueueState, service: str, rank: int, queued_at: float | None,
+def raw_spread(state: QueueState, service: str, rank: int, queued_at: float | None,
             ticket_id: int | None, quick: bool) -> tuple[float, float | None, float | None]:
     replay = _prepare(state, service, rank, queued_at, ticket_id)
     if replay is None:
