@@ -85,6 +85,7 @@ class WaitInputs:
         self._shapes: tuple[dict[str, float], dict[str, list[float]]] = ({}, {})
         self._newcomers: tuple[tuple[object, date, float, int], Newcomers] | None = None
         self._lock = threading.Lock()     # readers of several threads share the newcomers
+        self._checked: tuple[Tx, Newcomers] | None = None   # in this read, already checked
 
     def shapes(self, service_min: dict[str, float]) -> dict[str, list[float]]:
         """Where the estimate keeps the visit-time shapes it pools from the recent visits:
@@ -138,6 +139,13 @@ class WaitInputs:
             return self._newcomers_of(tx).estimate(service, quick, tx.at)
 
     def _newcomers_of(self, tx: Tx) -> Newcomers:
+        if self._checked is not None and self._checked[0] is tx:
+            return self._checked[1]
+        newcomers = self._kept_or_new(tx)
+        self._checked = tx, newcomers
+        return newcomers
+
+    def _kept_or_new(self, tx: Tx) -> Newcomers:
         last = int(tx.value("SELECT coalesce(max(id), 0) FROM events"))
         if self._newcomers is not None:
             (config, day, at, seen), newcomers = self._newcomers
