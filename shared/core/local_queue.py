@@ -16,7 +16,6 @@ from shared.core import devices, visits
 from shared.core.clock import Clock, SystemClock, to_epoch
 from shared.core.day_change import roll_day, stored_day
 from shared.core.errors import (
-    AlreadyRated,
     IllegalTransition,
     NoTicketWaiting,
     NovbeError,
@@ -26,15 +25,7 @@ from shared.core.errors import (
 from shared.core.fairness import overdue_before
 from shared.core.group_commit import GroupWriter
 from shared.core.issuing import IssueRequest, issue_in, wait_before
-from shared.core.model import (
-    CounterMode,
-    CounterState,
-    Event,
-    Outcome,
-    Snapshot,
-    Status,
-    Ticket,
-)
+from shared.core.model import CounterMode, CounterState, Event, Outcome, Snapshot, Status, Ticket
 from shared.core.queue_tx import (
     EVENT_COLUMNS,
     TICKET_COLUMNS,
@@ -45,16 +36,11 @@ from shared.core.queue_tx import (
     ticket_by_id,
     ticket_from_row,
 )
+from shared.core.rating import check_score, rate_in
 from shared.core.service_day import service_day
 from shared.core.snapshot import counter_states, read_snapshot
 from shared.store import database as store
-from shared.waits.reading import (
-    FRONT_RANK,
-    NORMAL_RANK,
-    WaitInputs,
-    people_ahead,
-    printed_wait,
-)
+from shared.waits.reading import FRONT_RANK, NORMAL_RANK, WaitInputs, people_ahead, printed_wait
 
 FINISH_OUTCOMES = (Outcome.SERVED, Outcome.UNRESOLVED, Outcome.REFERRED)
 COUNTER_EVENTS = {CounterMode.OPEN: "counter_opened", CounterMode.PAUSED: "counter_paused",
@@ -378,20 +364,9 @@ class LocalQueue:
         return self._read(read)
 
     def rate(self, token: str, score: int) -> Ticket:
-        if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
-            raise NovbeError(f"a rating is a whole number from 1 to 5, got {score!r}")
+        score = check_score(score)
         with self._tx() as tx:
-            row = tx.ticket_row("token = ?", (str(token),))
-            if row is None:
-                raise TicketNotFound("no ticket with this token")
-            if row["status"] != Status.DONE:
-                raise IllegalTransition(f"ticket {row['code']} can be rated after the visit, "
-                                        f"it is {row['status']}")
-            if row["rating"] is not None:
-                raise AlreadyRated(f"ticket {row['code']} has been rated already")
-            tx.conn.execute("UPDATE tickets SET rating = ? WHERE id = ?", (score, row["id"]))
-            tx.event("rated", row, row["counter"], row["staff"], score=score)
-            return ticket_from_row(ticket_by_id(tx, row["id"]))
+            return rate_in(tx, token, score)
 
     def report_device(self, source: str, kind: str, message: str = "",
                       ticket_id: int | None = None) -> Event:

@@ -59,6 +59,8 @@ class Drawn:
         self._base = int(unit(seed, j) * (1 << 53))
         self._arrivals: dict[str, list[float]] = {}
         self._service_no = times.service_numbers
+        self._visits: dict[tuple[str, int], float] = {}   # drawn once: a replay resumed
+                                                          # draws the same visits again
 
     def _u(self, key: int, slot: int) -> float:
         return unit(self._base, key * 8 + slot)
@@ -86,11 +88,16 @@ class Drawn:
         return expected * (0.4 + 1.2 * u)
 
     def visit(self, service: str, key: int) -> float:
-        u = self._u(key, 3)
-        shape = self.times.shape("visit")
-        if len(shape) >= MIN_DRAWN:
-            return shape[int(u * len(shape))] * self.times.mean(service)
-        return self.times.mean(service) * (0.5 + u)
+        drawn = self._visits.get((service, key))
+        if drawn is None:
+            u = self._u(key, 3)
+            shape = self.times.shape("visit")
+            if len(shape) >= MIN_DRAWN:
+                drawn = shape[int(u * len(shape))] * self.times.mean(service)
+            else:
+                drawn = self.times.mean(service) * (0.5 + u)
+            self._visits[service, key] = drawn
+        return drawn
 
     def arrival(self, service: str, k: int) -> float:
         seen = self._arrivals.setdefault(service, [])

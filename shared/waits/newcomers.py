@@ -2,13 +2,12 @@
 up to date as tickets are issued — what a ticket prints and a board shows, at a cost that does
 not grow with the queue.
 
-One replay (shared/waits/replay.py) with a newcomer at the back of every service's regular
-queue gives every service's wait: a newcomer sorts after every real ticket, so until a counter
-takes one nothing differs from the replay for that service alone; when it takes one, the wait is
-noted and the counter goes on as if that newcomer were not there (a newcomer takes no time).
-The replay runs only as far as the services asked about, and the state just before each
-newcomer was taken is kept: a ticket issued for a service is a real ticket in that newcomer's
-place, so the replay resumes from there — the few calls between two newcomers, not the queue.
+One replay (shared/waits/replay.py) gives every service's wait: a newcomer comes after every
+real ticket, so the first counter serving a service to have nobody real left calls its newcomer;
+the replay notes the newcomers of all the services of each counter that runs out, at that time.
+It runs only as far as the services asked about, and keeps the replay as it was just before each
+note: a ticket issued since stands in its newcomer's place, so the replay resumes from the first
+note of a counter serving its service — the calls from there on, not the whole queue.
 
 With the fairness rule on, a newcomer past its limit would hold back priority visitors to come
 for the other services' newcomers too, which their own replays do not: then each service is
@@ -43,8 +42,8 @@ from shared.waits.visit_times import VisitTimes
 
 @dataclass
 class _Noted:
-    """A newcomer taken: their wait, the steps it took, the counter that took them and the
-    replay just before."""
+    """A counter that ran out of people to call: when (the wait of a newcomer of each of its
+    services not noted before), the steps it took, the counter and the replay just before."""
 
     seconds: float
     steps: int
@@ -59,8 +58,8 @@ class _Run:
     replay: Replay
     sampler: Expected | Drawn
     cursor: Cursor
-    order: list[str] = field(default_factory=list)      # services, in the order taken
-    noted: dict[str, _Noted] = field(default_factory=dict)
+    notes: list[_Noted] = field(default_factory=list)       # in the replay's order
+    noted: dict[str, _Noted] = field(default_factory=dict)  # service → its newcomer's note
     ended: bool = False
 
     @classmethod
@@ -68,37 +67,34 @@ class _Run:
         return cls(replay, sampler, replay.start(sampler))
 
     def wait(self, service: str) -> _Noted | None:
-        """The newcomer of `service` taken (None: no counter takes them)."""
+        """When the newcomer of `service` is called (None: no counter calls them)."""
         while service not in self.noted and not self.ended:
             found = self.replay.advance(self.cursor, self.sampler)
             if found is None:
                 self.ended = True
                 break
-            at, i, taken, queue = found
+            at, i = found
             before = self.cursor.copy()
             heapq.heappush(before.free, (at, i))
-            self.order.append(taken)
-            self.noted[taken] = _Noted(at - self.replay.state.now, self.cursor.steps, i, before)
-            self.cursor.heads[id(queue)] += 1           # the newcomer takes no time: the
-            self.cursor.steps -= 1                      # counter looks again, at once
-            heapq.heappush(self.cursor.free, (at, i))
+            note = _Noted(at - self.replay.state.now, self.cursor.steps, i, before)
+            self.notes.append(note)
+            for s in self.replay.counters_by_index[i].services:
+                self.noted.setdefault(s, note)
         return self.noted.get(service)
 
-    def rewind(self, service: str, regular: list[Entry]) -> None:
-        """Back to just before a real ticket at the back of `service`'s `regular` queue would
-        first have been called: the first newcomer taken by a counter serving `service` while
-        that queue had nobody real left — its own newcomer at the latest. What was noted from
-        there on is forgotten."""
-        back = len(regular) - 1                 # where its newcomer stands
-        for k, taken in enumerate(self.order):
-            noted = self.noted[taken]
-            if (noted.before.heads[id(regular)] == back
-                    and service in self.replay.counters_by_index[noted.counter].services):
-                for later in self.order[k:]:
-                    del self.noted[later]
-                del self.order[k:]
-                self.cursor, self.ended = noted.before, False
+    def rewind(self, service: str) -> None:
+        """Back to just before the first counter serving `service` ran out of people to call
+        (a ticket issued for it since would have been called there): later notes forgotten."""
+        for k, note in enumerate(self.notes):
+            if service in self.replay.counters_by_index[note.counter].services:
+                gone = {id(n) for n in self.notes[k:]}
+                self.noted = {s: n for s, n in self.noted.items() if id(n) not in gone}
+                del self.notes[k:]
+                self.cursor, self.ended = note.before, False
                 return
+
+    def cursors(self) -> list[Cursor]:
+        return [self.cursor, *(n.before for n in self.notes)]
 
 
 class Newcomers:
@@ -110,7 +106,7 @@ class Newcomers:
         self.waiting = list(state.waiting)        # and the tickets issued since
         self.times = VisitTimes(state)
         self.served = {s for _, c in counted_on(state) for s in c.services}
-        self.replay = self._replay(state, self.served)
+        self.replay = self._replay(state)
         self._expected: _Run | None = None
         self._drawn: list[_Run] | None = None
         self._opening: _Run | None = None
@@ -118,12 +114,10 @@ class Newcomers:
         self.shared = state.fairness_multiple <= 0       # one replay serves every service
         self._alone: dict[tuple[str, bool], tuple[float, float | None, float | None]] = {}
 
-    def _replay(self, state: QueueState, services: set[str]) -> Replay:
+    def _replay(self, state: QueueState) -> Replay:
         entries: dict[str, list[Entry]] = {}
         for t in self.waiting:
             entries.setdefault(t.service, []).append((t.rank, t.queued_at, t.id))
-        for s in services:
-            entries.setdefault(s, []).append((state.normal_rank, state.now, None))
         return Replay(state, in_call_order(state, entries), counted_on(state),
                       priority_rates(state, state.normal_rank), newcomers=True)
 
@@ -183,9 +177,7 @@ class Newcomers:
         if not closed_for(self.state, service):
             return when_open(None)
         if self._opening is None:
-            state = opening(self.state)
-            served = {s for _, c in counted_on(state) for s in c.services}
-            self._opening_replay = self._replay(state, served)
+            self._opening_replay = self._replay(opening(self.state))
             self._opening = _Run.of(self._opening_replay,
                                     Expected(self.times, self._opening_replay.rates))
         noted = self._opening.wait(service)
@@ -199,20 +191,25 @@ class Newcomers:
             return False
         self.waiting.append(ticket)
         self._alone.clear()
+        entry = (ticket.rank, ticket.queued_at, ticket.id)
         for replay, runs in ((self.replay, [self._expected, *(self._drawn or [])]),
                              (self._opening_replay, [self._opening])):
-            if replay is None:
-                continue
-            queues = replay.queues.get(ticket.service)
-            entry = (ticket.rank, ticket.queued_at, ticket.id)
-            if queues is None:          # no counter serves it: nobody would take it
-                continue
-            regular = queues[1]
-            if not regular or regular[-1][2] is not None:
-                regular.append(entry)   # no newcomer here: no counter counted on serves it
-                continue
-            for run in runs:
-                if run is not None:
-                    run.rewind(ticket.service, regular)
-            regular.insert(len(regular) - 1, entry)
+            if replay is not None:
+                _take_in(replay, [r for r in runs if r is not None], ticket.service, entry)
         return True
+
+
+def _take_in(replay: Replay, runs: list[_Run], service: str, entry: Entry) -> None:
+    """A ticket at the back of `service`'s regular queue, in the replay and its runs."""
+    for run in runs:
+        run.rewind(service)
+    if service not in replay.queues:          # its first: the counters serving it look at it
+        queues: tuple[list[Entry], list[Entry]] = ([], [])
+        replay.queues[service] = queues
+        for i, c in replay.counters:
+            if service in c.services:
+                replay.live[i].append((service, *queues, id(queues[0]), id(queues[1])))
+        for run in runs:
+            for cursor in run.cursors():
+                cursor.heads[id(queues[0])] = cursor.heads[id(queues[1])] = 0
+    replay.queues[service][1].append(entry)

@@ -83,16 +83,16 @@ class Cursor:
                       dict(self.next_at), self.steps)
 
 
-Pick = tuple[float, int, str, list[Entry]]   # a waited-for ticket called: when, by which counter,
-                                             # its service and its queue
+Pick = tuple[float, int]     # when, and which counter, calls the ticket waited for (newcomers:
+                             # has nobody left to call)
 
 
 @dataclass
 class Replay:
     """The call order to replay: queues per service, counters and when each is first free.
-    The tickets waited for have id None: one (the ticket asked about), or — `newcomers` — one
-    new visitor at the back of every service's regular queue, who sort after every real ticket
-    (shared/waits/newcomers.py)."""
+    The ticket asked about has id None; with `newcomers` there is none: the replay stops at
+    every counter that has nobody left to call, where a new visitor of each of its services
+    would be called (shared/waits/newcomers.py)."""
 
     state: QueueState
     # per service: its priority tickets, then its regular ones, each in call order
@@ -152,15 +152,15 @@ class Replay:
                       {s: sampler.arrival(s, 0) for s in self.rates})
 
     def advance(self, cursor: Cursor, sampler: Expected | Drawn) -> Pick | None:
-        """Replay the calls from `cursor` until a counter takes a ticket waited for (id None),
-        or None when no counter ever does. The cursor is left just after that counter was
-        taken from the heap, the ticket not yet counted as called."""
+        """Replay the calls from `cursor` until a counter takes the ticket waited for (id None)
+        or, with newcomers, has nobody left; None when that never happens. The cursor is left
+        just after that counter was taken from the heap."""
         state, now = self.state, self.state.now
         free, heads, pauses = cursor.free, cursor.heads, cursor.pauses
         taken, next_at = cursor.taken, cursor.next_at
         live, rated = self.live, self.rated
         fair = state.fairness_multiple > 0
-        last = self.newcomers       # newcomers sort after every real ticket, whatever its time
+        newcomers = self.newcomers
         while free and cursor.steps < MAX_STEPS:
             cursor.steps += 1
             at, i = heapq.heappop(free)
@@ -196,18 +196,19 @@ class Replay:
                         continue
                     q = regular
                 r, qa, tid = q[h]
-                key = (r, qa, float(tid)) if tid is not None else (
-                    r, math.inf if last else qa, math.inf)
+                key = (r, qa, math.inf if tid is None else float(tid))
                 if best is None or key < best:
                     best, best_queue, best_service = key, q, s
             if best is None or best_queue is None:
+                if newcomers:
+                    return at, i
                 continue                # nothing left for this counter
             if overdue is not None and best[0] < state.normal_rank and overdue[2] < best[1]:
                 # it reached its limit before this priority ticket came
                 best_service, best_queue, _ = overdue  # fairness: past its limit, first
             tid = best_queue[heads[id(best_queue)]][2]
             if tid is None:
-                return at, i, best_service, best_queue
+                return at, i
             heads[id(best_queue)] += 1
             heapq.heappush(free, (at + sampler.visit(best_service, tid), i))
         return None
