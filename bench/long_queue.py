@@ -28,10 +28,11 @@ def fill(db: Path, config: CentreConfig, waiting: int, counters: int = WORKING) 
         working = [c for c in config.counters if set(c.services) & set(SERVICES)][:counters]
         for c in working:
             q.open_counter(c.id, staff=f"staff-{c.id}")
-        for i in range(waiting + counters):
-            q.issue(SERVICES[i % len(SERVICES)], source="bench")
-        for c in working:
+        for c in working:           # each in a visit
+            q.issue(next(s for s in SERVICES if s in c.services), source="bench")
             q.call_next(c.id)
+        for i in range(waiting):
+            q.issue(SERVICES[i % len(SERVICES)], source="bench")
     finally:
         q.close()
 
