@@ -38,7 +38,7 @@ from shared.core.queue_tx import (
 )
 from shared.core.rating import check_score, rate_in
 from shared.core.service_day import service_day
-from shared.core.snapshot import counter_states, read_snapshot
+from shared.core.snapshot import HallCache, counter_states, read_snapshot
 from shared.store import database as store
 from shared.waits.reading import FRONT_RANK, NORMAL_RANK, WaitInputs, people_ahead, printed_wait
 
@@ -76,6 +76,7 @@ class LocalQueue:
         self._readers_lock = threading.Lock()
         self._closed = False
         self._wait_inputs = WaitInputs()   # the replay estimate's slowly changing inputs
+        self._halls = HallCache()          # the board's snapshot as of the newest event
 
     @property
     def config(self) -> CentreConfig:
@@ -383,7 +384,7 @@ class LocalQueue:
 
     def snapshot(self, zone: str | None = None, calls: int = 30) -> Snapshot:
         return self._read(lambda tx: read_snapshot(tx, self._competing, zone, calls,
-                                                   self._wait_inputs))
+                                                   self._wait_inputs, self._halls))
 
     def backup(self, target: str | Path) -> Path:
         """A consistent copy of the live file (SQLite's backup API; writers may go on)."""
@@ -391,4 +392,3 @@ class LocalQueue:
         with self._reader().using() as conn:
             store.copy_to(conn, target)
         return target
-
