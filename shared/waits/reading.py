@@ -86,6 +86,7 @@ class WaitInputs:
         self._newcomers: tuple[tuple[object, date, float, int], Newcomers] | None = None
         self._lock = threading.Lock()     # readers of several threads share the newcomers
         self._checked: tuple[Tx, Newcomers] | None = None   # in this read, already checked
+        self._replaying = False           # a read is replaying the queue afresh
 
     def shapes(self, service_min: dict[str, float]) -> dict[str, list[float]]:
         """Where the estimate keeps the visit-time shapes it pools from the recent visits:
@@ -134,28 +135,50 @@ class WaitInputs:
     def newcomer_wait(self, tx: Tx, service: str, quick: bool = False) -> WaitEstimate:
         """The replay's wait for a newcomer of no priority class of `service`, in this read
         (shared/waits/newcomers.py): kept between reads while nothing but regular tickets has
-        been issued since — those are taken in — and for at most FRESH_S."""
+        been issued since — those are taken in — and for at most FRESH_S. While one read
+        replays the queue afresh, the others take the wait from the replay before it."""
+        newcomers = self._newcomers_of(tx, service, quick)
         with self._lock:
-            return self._newcomers_of(tx).estimate(service, quick, tx.at)
+            return newcomers.estimate(service, quick, tx.at)
 
-    def _newcomers_of(self, tx: Tx) -> Newcomers:
+    def _newcomers_of(self, tx: Tx, service: str, quick: bool) -> Newcomers:
         if self._checked is not None and self._checked[0] is tx:
             return self._checked[1]
-        newcomers = self._kept_or_new(tx)
-        self._checked = tx, newcomers
+        last = int(tx.value("SELECT coalesce(max(id), 0) FROM events"))
+        with self._lock:
+            kept = self._kept(tx, last)
+            if kept is None and self._replaying and self._newcomers is not None:
+                (config, day, _, _), kept = self._newcomers
+                if config is not tx.config or day != tx.day:
+                    kept = None
+            if kept is not None:
+                self._checked = tx, kept
+                return kept
+            self._replaying = True
+        try:                        # replayed outside the lock: other reads go on meanwhile
+            newcomers = Newcomers(queue_state(tx, self))
+            newcomers.spread(service, quick)
+            if quick:
+                for other in tx.config.services:
+                    newcomers.spread(other, quick)
+        finally:
+            with self._lock:
+                self._replaying = False
+        with self._lock:
+            self._newcomers = (tx.config, tx.day, tx.at, last), newcomers
+            self._checked = tx, newcomers
         return newcomers
 
-    def _kept_or_new(self, tx: Tx) -> Newcomers:
-        last = int(tx.value("SELECT coalesce(max(id), 0) FROM events"))
-        if self._newcomers is not None:
-            (config, day, at, seen), newcomers = self._newcomers
-            if config is tx.config and day == tx.day and 0 <= tx.at - at < FRESH_S and (
-                    last == seen or _take_in(tx, newcomers, seen, last)):
-                self._newcomers = (config, day, at, last), newcomers
-                return newcomers
-        newcomers = Newcomers(queue_state(tx, self))
-        self._newcomers = (tx.config, tx.day, tx.at, last), newcomers
-        return newcomers
+    def _kept(self, tx: Tx, last: int) -> Newcomers | None:
+        """The kept newcomers, brought up to this read's event `last`, or None if not fit."""
+        if self._newcomers is None:
+            return None
+        (config, day, at, seen), newcomers = self._newcomers
+        if config is tx.config and day == tx.day and 0 <= tx.at - at < FRESH_S and (
+                last == seen or _take_in(tx, newcomers, seen, last)):
+            self._newcomers = (config, day, at, last), newcomers
+            return newcomers
+        return None
 
 
 def _take_in(tx: Tx, newcomers: Newcomers, seen: int, last: int) -> bool:
