@@ -157,10 +157,8 @@ class WaitInputs:
             self._replaying = True
         try:                        # replayed outside the lock: other reads go on meanwhile
             newcomers = Newcomers(queue_state(tx, self))
-            newcomers.spread(service, quick)
-            if quick:
-                for other in tx.config.services:
-                    newcomers.spread(other, quick)
+            for other in (service, *tx.config.services):   # every service, as asked
+                newcomers.spread(other, quick)
         finally:
             with self._lock:
                 self._replaying = False
