@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from shared.core.clock import Clock
-from shared.core.model import CounterState, Ticket
+from shared.core.model import CounterState, Event, Ticket
+from shared.core.presence import OFFLINE_AFTER_S, DeviceSeen
 from shared.core.queue import Queue
 
 
@@ -60,6 +61,18 @@ class ServedQueue(Queue, Protocol):
 
     def close_counter(self, counter: str, holder: str | None = None) -> CounterState:
         """As the contract, with the holder guard."""
+
+    def acknowledge_help(self, source: str, staff: str) -> Event:
+        """A staff member or volunteer goes to help at the device `source`."""
+
+    def kiosk_printers(self) -> list[str]:
+        """The kiosks that have reported a printer, by source id."""
+
+    def devices_seen(self) -> list[DeviceSeen]:
+        """Every device's last heartbeat (the fleet page)."""
+
+    def sweep_devices(self, after_s: float = OFFLINE_AFTER_S) -> list[str]:
+        """Raise the offline alert of every device silent for `after_s`."""
 
 
 if TYPE_CHECKING:

@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass
 
 from shared.config.centre import LANGUAGES, CentreConfig, PriorityClass, Service
+from shared.core.assisted import ASSIST_CHANNEL, Assisted, issue_details
 from shared.core.errors import CentreClosed, DailyCapReached, DuplicateRequest, NovbeError
 from shared.core.numbering import next_number
 from shared.core.queue_tx import TicketRow, Tx, ticket_by_id
@@ -33,15 +34,20 @@ class IssueRequest:
     source: str | None
     check_hours: bool
     request_id: str | None
+    assisted: Assisted | None = None     # issued for a visitor at /assist
 
     @classmethod
     def of(cls, config: CentreConfig, service: str, priority: str | None, language: str,
-           source: str | None, check_hours: bool, request_id: str | None) -> IssueRequest:
-        """The request, or the named error for an unknown service, priority or language."""
+           source: str | None, check_hours: bool, request_id: str | None,
+           assisted: Assisted | None = None) -> IssueRequest:
+        """The request, or the named error for an unknown service, priority or language; an
+        assisted one comes through the "assist" channel (shared/core/assisted.py)."""
         svc, prio = config.service(service), config.priority(priority)
         if language not in LANGUAGES:
             raise NovbeError(f"unknown language {language!r} (known: {', '.join(LANGUAGES)})")
-        return cls(svc, prio, language, source, check_hours, request_id)
+        if assisted is not None:
+            source = ASSIST_CHANNEL
+        return cls(svc, prio, language, source, check_hours, request_id, assisted)
 
     @property
     def rank(self) -> int:
@@ -103,8 +109,10 @@ def issue_in(tx: Tx, request: IssueRequest, competing: tuple[str, ...],
          request.language, request.source, secrets.token_urlsafe(24), today, tx.at, tx.at,
          request.request_id))
     row = ticket_by_id(tx, int(cur.lastrowid or 0))
-    tx.event("issued", row, source=request.source, priority=prio.id if prio else None,
-             language=request.language, ahead=ahead, estimate_min=wait.minutes)
+    assisted = request.assisted
+    tx.event("issued", row, staff=assisted.staff if assisted else None, source=request.source,
+             priority=prio.id if prio else None, language=request.language, ahead=ahead,
+             estimate_min=wait.minutes, **(issue_details(assisted) if assisted else {}))
     return Issued(row, False, ahead, wait)
 
 

@@ -12,18 +12,14 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from shared.config.centre import CentreConfig, competing_services
-from shared.core import devices, visits
+from shared.core import devices, errors, presence, visits
+from shared.core.assisted import Assisted, kiosk_printers, pending_prints
 from shared.core.clock import Clock, SystemClock, to_epoch
+from shared.core.counter_modes import set_mode
 from shared.core.day_change import roll_day, stored_day
-from shared.core.errors import (
-    IllegalTransition,
-    NoTicketWaiting,
-    NovbeError,
-    QueueUnavailable,
-    TicketNotFound,
-)
 from shared.core.fairness import overdue_before
 from shared.core.group_commit import GroupWriter
+from shared.core.help_requests import acknowledge
 from shared.core.issuing import IssueRequest, issue_in, wait_before
 from shared.core.model import CounterMode, CounterState, Event, Outcome, Snapshot, Status, Ticket
 from shared.core.queue_tx import (
@@ -39,12 +35,11 @@ from shared.core.queue_tx import (
 from shared.core.rating import check_score, rate_in
 from shared.core.service_day import service_day
 from shared.core.snapshot import HallCache, counter_states, read_snapshot
+from shared.core.transfers import transfer_in
 from shared.store import database as store
-from shared.waits.reading import FRONT_RANK, NORMAL_RANK, WaitInputs, people_ahead, printed_wait
+from shared.waits.reading import NORMAL_RANK, WaitInputs, people_ahead, printed_wait
 
 FINISH_OUTCOMES = (Outcome.SERVED, Outcome.UNRESOLVED, Outcome.REFERRED)
-COUNTER_EVENTS = {CounterMode.OPEN: "counter_opened", CounterMode.PAUSED: "counter_paused",
-                  CounterMode.CLOSED: "counter_closed"}
 T = TypeVar("T")
 
 
@@ -53,7 +48,7 @@ class LocalQueue:
 
     Writes go through one connection, one at a time, and those that arrive together share one
     commit; a write that cannot have the database within `write_timeout_s` fails at once with
-    QueueUnavailable instead of holding its caller.
+    errors.QueueUnavailable instead of holding its caller.
     Reads run on a connection of their own per thread and never wait behind a write."""
 
     def __init__(self, path: str | Path, config: CentreConfig, clock: Clock | None = None,
@@ -121,7 +116,7 @@ class LocalQueue:
         if reader is None:
             with self._readers_lock:
                 if self._closed:
-                    raise QueueUnavailable(f"the queue {self.path} is closed")
+                    raise errors.QueueUnavailable(f"the queue {self.path} is closed")
                 reader = store.ReadConnection(self.path, self.write_timeout_s, sqlite3.Row)
                 self._reader_list.append(reader)
             self._readers.reader = reader
@@ -173,12 +168,14 @@ class LocalQueue:
     # ---- issuing (shared/core/issuing.py) ----------------------------------------------------
     def issue(self, service: str, priority: str | None = None, language: str = "az",
               source: str | None = None, check_hours: bool = False,
-              request_id: str | None = None) -> Ticket:
+              request_id: str | None = None, assisted: Assisted | None = None) -> Ticket:
         """A numbered ticket for a service. With `request_id`, a retry of the same request on
         the same service day returns the ticket the first attempt issued, never a second one.
-        Its wait is worked out in a read before the write, never inside it."""
+        `assisted`: issued for a visitor by a staff member or volunteer (shared/core/assisted.py)
+        — the ticket's source and its event's are then the "assist" channel. Its wait is worked
+        out in a read before the write, never inside it."""
         request = IssueRequest.of(self.config, service, priority, language, source,
-                                  check_hours, request_id)
+                                  check_hours, request_id, assisted)
         competing = self._competing.get(request.service.id, (request.service.id,))
         wait = self._read(lambda tx: wait_before(tx, self._wait_inputs, competing, request))
         with self._tx() as tx:
@@ -197,7 +194,7 @@ class LocalQueue:
             row = tx.ticket_row("service_day = ? AND request_id = ?",
                                 (tx.day.isoformat(), str(request_id)))
             if row is None:
-                raise TicketNotFound(f"no ticket was issued today for request {request_id}")
+                raise errors.TicketNotFound(f"no ticket was issued today for request {request_id}")
             return self._view(tx, row)
         return self._read(read)
 
@@ -223,7 +220,7 @@ class LocalQueue:
                 visits.call_ticket(tx, c.id, mode, staff, row)
                 called = ticket_from_row(ticket_by_id(tx, row["id"]))
         if row is None:
-            raise NoTicketWaiting(f"nobody is waiting for counter {c.id}")
+            raise errors.NoTicketWaiting(f"nobody is waiting for counter {c.id}")
         return called
 
     def call(self, counter: str, ticket: str, staff: str | None = None,
@@ -236,7 +233,7 @@ class LocalQueue:
             visits.guard(c.id, visitor, expect, mode, old_staff, holder)
             visits.allow("call", row)
             if row["service"] not in c.services:
-                raise IllegalTransition(f"counter {c.id} does not serve {row['service']} "
+                raise errors.IllegalTransition(f"counter {c.id} does not serve {row['service']} "
                                         f"(ticket {row['code']})")
             staff = staff or old_staff
             visits.end_visit(tx, c.id, staff, visitor)
@@ -250,7 +247,7 @@ class LocalQueue:
             mode, staff, visitor = visits.counter_now(tx, c.id)
             visits.guard(c.id, visitor, expect, mode, staff, holder)
             if visitor is None:
-                raise IllegalTransition(f"counter {c.id} has no visitor at the moment")
+                raise errors.IllegalTransition(f"counter {c.id} has no visitor at the moment")
             visits.allow(action, visitor, f" at counter {c.id}")
             change(tx, c.id, staff, visitor)
             return self._view(tx, ticket_by_id(tx, visitor["id"]))
@@ -271,7 +268,7 @@ class LocalQueue:
     def finish(self, counter: str, outcome: str = "served", expect: str | None = None,
                holder: str | None = None) -> Ticket:
         if outcome not in FINISH_OUTCOMES:  # day_end is the day change's, not staff's
-            raise NovbeError(f"unknown outcome {outcome!r} (known: {', '.join(FINISH_OUTCOMES)})")
+            raise errors.NovbeError(f"unknown outcome {outcome!r} (known: {', '.join(FINISH_OUTCOMES)})")
         ended = Outcome(outcome)
 
         def change(tx: Tx, cid: str, staff: str | None, t: TicketRow) -> None:
@@ -287,24 +284,10 @@ class LocalQueue:
                  holder: str | None = None) -> Ticket:
         """Send the counter's visitor back to wait for another service: keeping their place,
         at the front (among transfers, in transfer order) or at the back, by config."""
-        target = self.config.service(service)
-        policy = self.config.transfer_policy
+        target, policy = self.config.service(service), self.config.transfer_policy
 
         def change(tx: Tx, cid: str, staff: str | None, t: TicketRow) -> None:
-            if target.id == t["service"]:
-                raise IllegalTransition(f"ticket {t['code']} is already for {target.id}")
-            sets = "status = 'waiting', service = ?, counter = NULL, staff = NULL, " \
-                   "called_at = NULL, started_at = NULL, transfers = transfers + 1"
-            params: list[Any] = [target.id]
-            if policy == "front":
-                sets += ", priority_rank = ?, queued_at = ?"
-                params += [FRONT_RANK, tx.at]
-            elif policy == "back":
-                sets += ", queued_at = ?"
-                params.append(tx.at)
-            tx.conn.execute(f"UPDATE tickets SET {sets} WHERE id = ?", (*params, t["id"]))
-            tx.event("transferred", t, cid, staff, from_service=t["service"],
-                     to_service=target.id, policy=policy)
+            transfer_in(tx, cid, staff, t, target, policy)
         return self._at_counter(counter, "transfer", expect, holder, change)
 
     def cancel(self, ticket: str) -> Ticket:
@@ -321,16 +304,7 @@ class LocalQueue:
               keep_staff: bool = True, holder: str | None = None) -> CounterState:
         c = self.config.counter(counter)
         with self._tx() as tx:
-            old_mode, old_staff, visitor = visits.counter_now(tx, c.id)
-            visits.guard(c.id, visitor, None, old_mode, old_staff, holder)
-            if mode == CounterMode.CLOSED and visitor is not None:
-                raise IllegalTransition(f"counter {c.id} still has ticket {visitor['code']}: "
-                                        "finish, transfer or mark it as no-show first")
-            new_staff = staff if staff is not None else (old_staff if keep_staff else None)
-            visits.set_counter(tx, c.id, mode, new_staff)
-            if old_mode != mode or new_staff != old_staff:
-                tx.event(COUNTER_EVENTS[mode], None, c.id, new_staff or old_staff)
-            return counter_states(tx, [c.id])[0]
+            return set_mode(tx, c, mode, staff, keep_staff, holder)
 
     def open_counter(self, counter: str, staff: str | None = None) -> CounterState:
         return self._mode(counter, CounterMode.OPEN, staff)
@@ -360,7 +334,7 @@ class LocalQueue:
         def read(tx: Tx) -> Ticket:
             row = tx.ticket_row("token = ?", (str(token),))
             if row is None:
-                raise TicketNotFound("no ticket with this token")
+                raise errors.TicketNotFound("no ticket with this token")
             return self._view(tx, row)
         return self._read(read)
 
@@ -373,6 +347,34 @@ class LocalQueue:
                       ticket_id: int | None = None) -> Event:
         with self._tx() as tx:
             return devices.report(tx, source, kind, message, ticket_id)
+
+    def heartbeat(self, source: str, role: str, version: str, state: dict[str, Any]) -> None:
+        with self._tx() as tx:
+            presence.record(tx, source, role, version, state, self.clock.now().timestamp())
+
+    def devices_seen(self) -> list[presence.DeviceSeen]:
+        """Every device's last heartbeat (the fleet page)."""
+        return self._read(presence.read_all)
+
+    def sweep_devices(self, after_s: float = presence.OFFLINE_AFTER_S) -> list[str]:
+        """Raise the offline alert of every device silent for `after_s` (the server's watch)."""
+        with self._tx() as tx:
+            return presence.sweep(tx, self.clock.now().timestamp(), after_s)
+
+    def acknowledge_help(self, source: str, staff: str) -> Event:
+        """A staff member or volunteer goes to help at the device `source` (shared/core/help_requests.py)."""
+        with self._tx() as tx:
+            eid = acknowledge(tx, source, staff)
+            return event_from_row(tx.one(f"SELECT {EVENT_COLUMNS} FROM events WHERE id = ?", (eid,)))  # type: ignore[arg-type]
+
+    def print_requests(self, source: str) -> list[Ticket]:
+        """Tickets issued for visitors at /assist to be printed by the kiosk `source` and not
+        printed yet (with their tokens: the kiosk prints their QR codes)."""
+        return self._read(lambda tx: [self._view(tx, r) for r in pending_prints(tx, source)])
+
+    def kiosk_printers(self) -> list[str]:
+        """The kiosks that have reported a printer, by source id."""
+        return self._read(kiosk_printers)
 
     def events(self, after_id: int = 0, limit: int = 500) -> list[Event]:
         return self._read(lambda tx: [event_from_row(r) for r in tx.rows(
