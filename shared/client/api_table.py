@@ -28,6 +28,7 @@ class Route:
 
 HEALTH = Route("GET", "/health")
 CONFIG = Route("GET", "/config")
+CONFIG_VERSION = Route("GET", "/config/version")
 ISSUE = Route("POST", "/tickets")
 ISSUED_FOR = Route("GET", "/tickets/requests/{request_id}")
 TICKET = Route("GET", "/tickets/{ref}")
