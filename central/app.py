@@ -6,7 +6,6 @@ same accounts, password hashing, sessions and sign-in throttle as a centre's ser
 from __future__ import annotations
 
 import asyncio
-import time
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -26,6 +25,7 @@ from central.reports import (
 from server.app import SecurityHeaders, _novbe_error
 from server.auth.accounts import Accounts, NotAuthorised, Session
 from server.auth.caller import SESSION_COOKIE, check_form_post, session_of
+from server.auth.sign_in import password_gate, sign_in_page
 from server.auth.throttle import SignInThrottle
 from server.pages.web import STATIC_DIR, language, render
 from shared.core.errors import NovbeError
@@ -47,6 +47,7 @@ def create_central_app(url: str, accounts: Accounts, *, secure_cookies: bool = F
     app.state.central_url = url
     app.state.accounts = accounts
     app.state.throttle = SignInThrottle()
+    app.state.password_gate = password_gate()
     app.state.secure_cookies = secure_cookies
     app.add_exception_handler(NovbeError, _novbe_error)
     app.add_middleware(SecurityHeaders)
@@ -59,28 +60,9 @@ def create_central_app(url: str, accounts: Accounts, *, secure_cookies: bool = F
         return RedirectResponse("/national", status_code=303)
 
     @app.post("/login", include_in_schema=False)
-    def login(request: Request, username: Short, password: Short) -> Response:
-        check_form_post(request, None, None)
-        throttle = request.app.state.throttle
-        client = request.client.host if request.client else "?"
-        attempt = throttle.begin(username, client)
-        try:
-            if attempt.delay:
-                time.sleep(attempt.delay)       # a sync route: this waits in its own thread
-            ok = accounts.check_password(username, password)
-        except BaseException:
-            throttle.cancel(attempt)
-            raise
-        if not ok:
-            throttle.failed(attempt)
-            return render(request, "central_login.html", status_code=401,
-                          error=tr(language(request), "Wrong name or password"))
-        throttle.succeeded(attempt)
-        sid, _ = accounts.start_session(username)
-        response = RedirectResponse("/national", status_code=303)
-        response.set_cookie(SESSION_COOKIE, sid, httponly=True, samesite="strict",
-                            secure=request.app.state.secure_cookies, path="/")
-        return response
+    async def login(request: Request, username: Short, password: Short) -> Response:
+        return await sign_in_page(request, username, password, "central_login.html",
+                                  "/national")
 
     @app.post("/logout", include_in_schema=False)
     def logout(request: Request, csrf: Short = "") -> Response:

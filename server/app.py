@@ -26,7 +26,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from server.api import routes as api
 from server.api.error_status import http_status
 from server.auth.accounts import Accounts
-from server.auth.throttle import SignInThrottle, TooManyAttempts
+from server.auth.sign_in import password_gate
+from server.auth.throttle import SignInThrottle
 from server.events import streams
 from server.events.hub import POLL_SECONDS, EventHub
 from server.events.sse import FastStreams
@@ -105,7 +106,8 @@ def _error(exc: Exception, status: int, name: str | None = None,
 
 async def _novbe_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, NovbeError)
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else None
+    retry_after = getattr(exc, "retry_after", None)      # TooManyAttempts, Busy
+    headers = {"Retry-After": str(retry_after)} if retry_after else None
     if isinstance(exc, ConfigError):
         return JSONResponse({"error": "ConfigError", "message": str(exc),
                              "problems": exc.problems}, status_code=http_status(exc))
@@ -200,6 +202,7 @@ def create_app(queue: Queue, config: CentreConfig | None = None, *,
     app.state.shipper = None   # set at start-up when the config has [central]
     app.state.clock = clock or getattr(queue, "clock", None) or SystemClock()
     app.state.throttle = SignInThrottle()
+    app.state.password_gate = password_gate()
     app.state.secure_cookies = secure_cookies
     app.state.ready = threading.Event()
 
