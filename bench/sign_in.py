@@ -7,10 +7,12 @@ passwords (3 in flight from each, ever-new names), on the centre's server.
 
 The server runs as `novbe serve` does (server.http.serving.serve, 127.0.0.1, a free port, a
 temporary database, the per-address connection cap as shipped) in its own process; the flood
-comes from 127.0.0.2 … 127.0.0.21 (loopback source addresses, all this machine), the colleague The flood first runs until every address has had five wrong passwords (the
-attack under way, as the issue measured it); then the colleague signs in --sign-ins times, one
-after another, each with a fresh connection. Figures: the colleague's sign-in seconds (each,
-median, worst), the flood's answers by status, the server's peak memory. Each scrypt check
+comes from 127.0.0.2 … 127.0.0.21 (loopback source addresses, all this machine), the colleague
+from 127.0.0.1. The colleague first signs in once with no flood (what one check costs on this
+machine now); the flood then runs until its addresses have had two wrong passwords each on
+average (the attack under way); then the colleague signs in --sign-ins times, one after
+another, each with a fresh connection. Figures: the colleague's sign-in seconds alone and under
+the flood (each, median, worst), the flood's answers by status, the server's peak memory. Each scrypt check
 takes about a second of a core here, and the flood's clients share the two cores. Benchmarks
 print figures; nothing passes or fails. Loopback only; it stops by itself."""
 
@@ -85,6 +87,11 @@ def run(addresses: int, sign_ins: int) -> dict:
             idle = rss_mb(child.pid)
             threading.Thread(target=watch, daemon=True).start()
             seconds: list[float] = []
+            with httpx.Client(base_url=url, timeout=60) as colleague:
+                started = time.perf_counter()
+                colleague.post("/counter/login", data={"username": "colleague",
+                                                       "password": PASSWORD})
+                alone = time.perf_counter() - started
             warm_started = time.monotonic()
             with SignInFlood(url, "/counter/login", flood_addresses(addresses)) as flood:
                 flood.wait_for(lambda: flood.answers["401"] >= addresses * WARM_FAILURES,
@@ -102,7 +109,7 @@ def run(addresses: int, sign_ins: int) -> dict:
             return {"cpu_model": cpu_model(), "cpus": os.cpu_count(),
                     "load_average_1min": round(os.getloadavg()[0], 2),
                     "addresses": addresses, "in_flight_per_address": 3,
-                    "warm_up_s": round(warm_s, 1),
+                    "warm_up_s": round(warm_s, 1), "sign_in_alone_s": round(alone, 2),
                     "sign_in_s": [round(s, 2) for s in seconds],
                     "sign_in_median_s": round(statistics.median(seconds), 2),
                     "sign_in_worst_s": round(max(seconds), 2), "sign_in_codes": codes,
@@ -135,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = [("machine", f"{f['cpu_model']}, {f['cpus']} CPUs; load average {f['load_average_1min']}"),
             ("flood", f"{f['addresses']} addresses × {f['in_flight_per_address']} in flight, "
                       f"wrong passwords; warmed up in {f['warm_up_s']} s"),
+            ("colleague's sign-in, no flood", f"{f['sign_in_alone_s']} s"),
             ("colleague's sign-in each (s)", ", ".join(map(str, f["sign_in_s"]))
              + f"  (answers {f['sign_in_codes']})"),
             ("colleague's sign-in median / worst", f"{f['sign_in_median_s']} / "

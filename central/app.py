@@ -5,7 +5,6 @@ same accounts, password hashing, sessions and sign-in throttle as a centre's ser
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -25,8 +24,9 @@ from central.reports import (
 from server.app import SecurityHeaders, _novbe_error
 from server.auth.accounts import Accounts, NotAuthorised, Session
 from server.auth.caller import SESSION_COOKIE, check_form_post, session_of
-from server.auth.sign_in import password_gate, sign_in_page
+from server.auth.sign_in import client_address, password_gate, sign_in_page
 from server.auth.throttle import SignInThrottle
+from server.pages.reports import report_gate
 from server.pages.web import STATIC_DIR, language, render
 from shared.core.errors import NovbeError
 from shared.i18n import tr
@@ -48,6 +48,7 @@ def create_central_app(url: str, accounts: Accounts, *, secure_cookies: bool = F
     app.state.accounts = accounts
     app.state.throttle = SignInThrottle()
     app.state.password_gate = password_gate()
+    app.state.report_gate = report_gate()
     app.state.secure_cookies = secure_cookies
     app.add_exception_handler(NovbeError, _novbe_error)
     app.add_middleware(SecurityHeaders)
@@ -83,7 +84,8 @@ def create_central_app(url: str, accounts: Accounts, *, secure_cookies: bool = F
             return RedirectResponse("/", status_code=303)
         session = _signed_in(request)
         lang = language(request)
-        result = await asyncio.to_thread(_national, url, lang, first, last, by, centres or "all")
+        result = await app.state.report_gate.run(client_address(request), _national, url, lang,
+                                                 first, last, by, centres or "all")
         report, comparison, known, as_of = result
         charts = _comparison_charts(comparison, lang) | report_charts(
             report, lambda m: tr(lang, m))
@@ -100,8 +102,8 @@ def create_central_app(url: str, accounts: Accounts, *, secure_cookies: bool = F
                             centres: Text = "all") -> Response:
         _signed_in(request)
         lang = language(request)
-        report, comparison, _, _ = await asyncio.to_thread(
-            _national, url, lang, first, last, by, centres or "all")
+        report, comparison, _, _ = await app.state.report_gate.run(
+            client_address(request), _national, url, lang, first, last, by, centres or "all")
         body = to_json(report)
         body["centres"] = [{k: v for k, v in row.items()} for row in comparison.table.rows]
         return JSONResponse(body, headers={"Cache-Control": "no-store"})

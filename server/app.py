@@ -34,6 +34,7 @@ from server.events.sse import FastStreams
 from server.http.body_limit import BodyLimit
 from server.http.limits import Limits
 from server.http.offload import Lanes
+from server.http.rate import PhoneLookupLimit
 from server.http.serving import ServeOptions, listening_socket, uvicorn_config
 from server.pages import counter as pages_counter
 from server.pages import manager as pages_manager
@@ -86,8 +87,9 @@ class SecurityHeaders:
 
 
 class NovbeApp(FastAPI):
-    """FastAPI with two layers outside its whole middleware stack: BodyLimit first (bodies
-    capped before anything reads them) and FastStreams (the event streams, written straight to
+    """FastAPI with three layers outside its whole middleware stack: PhoneLookupLimit first
+    (phone look-ups per address), BodyLimit (bodies capped before anything reads them) and
+    FastStreams (the event streams, written straight to
     the connection without a single FastAPI or Starlette layer per chunk)."""
 
     def __init__(self, limits: Limits, **kwargs: Any):
@@ -95,7 +97,8 @@ class NovbeApp(FastAPI):
         super().__init__(**kwargs)
 
     def build_middleware_stack(self) -> Any:
-        return BodyLimit(FastStreams(super().build_middleware_stack()), self.limits)
+        return PhoneLookupLimit(BodyLimit(FastStreams(super().build_middleware_stack()),
+                                          self.limits))
 
 
 def _error(exc: Exception, status: int, name: str | None = None,
@@ -203,6 +206,7 @@ def create_app(queue: Queue, config: CentreConfig | None = None, *,
     app.state.clock = clock or getattr(queue, "clock", None) or SystemClock()
     app.state.throttle = SignInThrottle()
     app.state.password_gate = password_gate()
+    app.state.report_gate = reports_routes.report_gate()
     app.state.secure_cookies = secure_cookies
     app.state.ready = threading.Event()
 

@@ -59,6 +59,7 @@ class FairGate:
         self.slots, self.per_key, self.max_wait = slots, per_key, max_wait
         self.reserved, self.suspect, self.max_waiting = reserved, suspect, max_waiting
         self.running = 0
+        self.peak = 0                # the most that ran at once (a figure for tests and ops)
         self._waiting: list[_Waiter] = []
         self._held: dict[str, int] = {}
         self._turns: OrderedDict[str, int] = OrderedDict()
@@ -130,6 +131,7 @@ class FairGate:
                 return
             heapq.heappop(self._waiting)
             self.running += 1
+            self.peak = max(self.peak, self.running)
             best.future.set_result(None)
 
     async def run(self, key: str, fn: Callable[..., T], *args: Any, rank: int = 0) -> T:
@@ -139,3 +141,17 @@ class FairGate:
             if self._threads is None:
                 self._threads = CapacityLimiter(self.slots)
             return await run_sync(fn, *args, limiter=self._threads)
+
+
+def release_memory() -> None:
+    """Hand freed heap back to the system after big work (an export builds its whole workbook
+    in memory; glibc keeps freed arenas otherwise, so the process stayed at its peak)."""
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    with contextlib.suppress(OSError, AttributeError):
+        if name:
+            ctypes.CDLL(name).malloc_trim(0)
