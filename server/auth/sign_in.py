@@ -5,9 +5,9 @@ central server's national page share.
 Each scrypt check takes 128 MiB and about a second of a core, so a server checks at most
 PASSWORD_SLOTS passwords at once, in the gate's own threads (server/http/fair_gate.py):
 addresses with fewer recent wrong passwords first, then whoever had fewest turns, one slot
-kept from addresses past FREE_FAILURES — a flood of wrong passwords from many addresses
-cannot hold a colleague's sign-in for more than a check or two (bench/sign_in.py measures
-it), nor the server's memory."""
+kept from addresses with SUSPECT_FAILURES or more — a flood of wrong passwords from many
+addresses cannot hold a colleague's sign-in for more than a check or two (bench/sign_in.py
+measures it), nor the server's memory."""
 
 from __future__ import annotations
 
@@ -17,13 +17,15 @@ from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
 from server.auth.caller import SESSION_COOKIE, check_form_post
-from server.auth.throttle import FREE_FAILURES, MAX_IN_FLIGHT
+from server.auth.throttle import MAX_IN_FLIGHT
 from server.http.fair_gate import FairGate
 from server.pages.web import language, render
 from shared.i18n import tr
 
 PASSWORD_SLOTS = 2          # password checks at once, per server
-PASSWORD_RESERVED = 1       # of them, kept from addresses past FREE_FAILURES
+PASSWORD_RESERVED = 1       # of them, kept from suspect addresses
+SUSPECT_FAILURES = 2        # recent wrong passwords that make an address a suspect (a
+                            # colleague's typo or two still ranks far ahead of a flood)
 PASSWORD_MAX_WAIT = 10.0    # seconds an attempt may wait for its check before 429
 
 
@@ -31,7 +33,7 @@ def password_gate() -> FairGate:
     """The gate a server's password checks pass through (one per app)."""
     return FairGate("sign-ins", PASSWORD_SLOTS, per_key=MAX_IN_FLIGHT,
                     max_wait=PASSWORD_MAX_WAIT, reserved=PASSWORD_RESERVED,
-                    suspect=FREE_FAILURES)
+                    suspect=SUSPECT_FAILURES)
 
 
 def client_address(request: Request) -> str:
