@@ -117,7 +117,7 @@ def run(addresses: int, sign_ins: int) -> dict:
                     "server_rss_idle_mb": round(idle, 1), "server_rss_peak_mb": round(peak[0], 1)}
         finally:
             done.set()
-            child.send_signal(signal.SIGINT)
+            child.send_signal(signal.SIGTERM)
             try:
                 child.wait(20)
             except subprocess.TimeoutExpired:

@@ -129,7 +129,7 @@ def run_one(tls: bool, folder: Path) -> dict:
     finally:
         for s in socks:
             s.close()
-        child.send_signal(signal.SIGINT)
+        child.send_signal(signal.SIGTERM)
         try:
             child.wait(20)
         except subprocess.TimeoutExpired:

@@ -7,9 +7,10 @@ goes to the waiter with the lowest rank, then to the key that has had the fewest
 it holds or waits for included), then to the earliest — so twenty addresses flooding the gate
 cannot keep a newcomer waiting behind their attempts: it goes next. Waiters ranked `suspect`
 or more may use all slots but `reserved` of them: a colleague signing in finds a free slot even
-while suspects keep the others busy. A key may hold `per_key` places (running or waiting) and
-nobody waits longer than `max_wait` seconds: beyond either, Busy (429 with Retry-After). One
-event loop: no lock is needed."""
+while suspects keep the others busy. A key may hold `per_key` places (running or waiting),
+nobody waits longer than `max_wait` seconds, and a full queue (`max_waiting`) makes room for a
+better-placed newcomer by turning its worst waiter away: whoever is refused gets Busy (429
+with Retry-After). Turns are counted within one busy spell. One event loop: no lock needed."""
 
 from __future__ import annotations
 
@@ -77,8 +78,10 @@ class FairGate:
     @contextlib.asynccontextmanager
     async def turn(self, key: str, rank: int = 0) -> AsyncIterator[None]:
         """Hold one slot for the body of the `async with`; Busy if none comes in time."""
-        if self._held.get(key, 0) >= self.per_key or self.waiting >= self.max_waiting:
+        if self._held.get(key, 0) >= self.per_key:
             raise Busy(self.what, self.max_wait / 2)
+        if self.waiting >= self.max_waiting:
+            self._make_room(rank, key)
         self._held[key] = self._held.get(key, 0) + 1
         try:
             await self._wait(rank, key)
@@ -91,6 +94,8 @@ class FairGate:
             finally:
                 self.running -= 1
                 self._hand_on()
+                if not self.running and not self.waiting:
+                    self._turns.clear()     # turns are counted within one busy spell
         finally:
             left = self._held[key] - 1
             if left:
@@ -110,14 +115,24 @@ class FairGate:
             async with asyncio.timeout(self.max_wait):
                 await waiter.future
         except BaseException as exc:
-            if waiter.future.done() and not waiter.future.cancelled():
+            future = waiter.future
+            if future.done() and not future.cancelled() and future.exception() is None:
                 self.running -= 1           # handed a slot just as we gave up: pass it on
                 self._hand_on()
             else:
-                waiter.future.cancel()
+                future.cancel()
             if isinstance(exc, TimeoutError):
                 raise Busy(self.what, self.max_wait / 2) from None
             raise
+
+    def _make_room(self, rank: int, key: str) -> None:
+        """The queue is full: the worst waiter makes room for a better newcomer (Busy for it),
+        else the newcomer is Busy — a full queue of suspects never shuts a colleague out."""
+        live = [w for w in self._waiting if not w.future.done()]
+        worst = max(live)
+        if (worst.rank, worst.turns) <= (rank, self._turns.get(key, 0) + self._held.get(key, 0)):
+            raise Busy(self.what, self.max_wait / 2)
+        worst.future.set_exception(Busy(self.what, self.max_wait / 2))
 
     def _hand_on(self) -> None:
         """Give free slots to the best waiters that may take them (lowest rank first: once

@@ -61,3 +61,25 @@ def test_waits_and_places_are_capped():
             assert gate.running == 1
         assert (gate.running, gate.waiting) == (0, 0)
     asyncio.run(scenario())
+
+
+def test_a_full_queue_of_suspects_makes_room_for_a_colleague():
+    """With the queue full of a flood's waiters, a colleague in good standing takes the worst
+    one's place (that one gets Busy) instead of being refused; another suspect is refused."""
+    async def scenario() -> None:
+        gate = FairGate("checks", 1, per_key=5, max_wait=30, max_waiting=3)
+        release = asyncio.Event()
+        tasks = [asyncio.create_task(_hold(gate, f"flood-{i}", 9, release, []))
+                 for i in range(4)]
+        await asyncio.sleep(0)
+        assert (gate.running, gate.waiting) == (1, 3)
+        with pytest.raises(Busy):
+            async with gate.turn("flood-x", 9):
+                pass
+        colleague = asyncio.create_task(_hold(gate, "colleague", 0, release, []))
+        await asyncio.sleep(0)
+        assert gate.waiting == 3
+        release.set()
+        results = await asyncio.gather(*tasks, colleague, return_exceptions=True)
+        assert [type(r).__name__ for r in results] == ["NoneType"] * 3 + ["Busy", "NoneType"]
+    asyncio.run(scenario())
