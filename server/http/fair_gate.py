@@ -1,4 +1,4 @@
-"""A few at a time, fairly: expensive work (a password check, an export, a plan run) admitted
+"""A few at a time, fairly: expensive work (password checks, reports and exports) admitted
 a few at a time per server, the waiting ones served by standing and then by whose turn it is.
 
 Each piece of work comes with a key (the client's address, or its session) and a rank (0: in

@@ -26,6 +26,12 @@ from typing import Any
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
+try:                                   # uvloop's TLS is compiled: used when the loop is uvloop
+    import uvloop
+    from uvloop.loop import SSLProtocol as UvloopTLS  # type: ignore[attr-defined]
+except ImportError:                    # pragma: no cover
+    UvloopTLS = None
+
 from server.http.limits import Limits, raise_open_file_limit
 
 log = logging.getLogger(__name__)
@@ -89,7 +95,8 @@ def guarded_protocol(limits: Limits, tls: ssl.SSLContext | None = None) -> Any:
     """What uvicorn makes a connection with: uvicorn's httptools protocol with a connection cap
     (in all and per address), a deadline for the request line and headers, and a cap on their
     size — all counted from the TCP accept. With `tls`, each accepted socket is first met by
-    asyncio's TLS protocol, wrapped so that it is counted and timed from the accept too (a
+    the loop's own TLS protocol (uvloop's compiled one, else asyncio's), subclassed so that it
+    is counted from the accept and its handshake has the header deadline (a
     socket that never says ClientHello holds neither the caps nor a file past the deadline);
     the HTTP protocol starts once the handshake is done, with what is left of the deadline."""
     count = _ConnectionCount()
@@ -101,7 +108,7 @@ def guarded_protocol(limits: Limits, tls: ssl.SSLContext | None = None) -> Any:
         _deadline: asyncio.TimerHandle | None = None
         _header_bytes = 0
         _awaiting_headers = False
-        under_tls: GuardedTLS | None = None
+        under_tls: Any = None      # the GuardedTLS protocol it sits in, over TLS
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             if self.under_tls is not None:      # counted at the accept by the TLS wrapper
@@ -175,56 +182,52 @@ def guarded_protocol(limits: Limits, tls: ssl.SSLContext | None = None) -> Any:
             if not self.transport.is_closing() and not self.pipeline:
                 self._await_headers(arm=False)  # idle: keep-alive's; then the same deadline
 
-    class GuardedTLS(SSLProtocol):
-        """asyncio's TLS protocol, counted from the accept: over the caps the socket is
-        dropped before any handshake; a handshake not done by the header deadline is aborted
-        (so the whole of handshake + request line + headers has the one deadline)."""
+    def guarded_tls(base: type) -> type:
+        """The loop's own TLS protocol (uvloop's, else asyncio's), counted from the accept:
+        over the caps the socket is dropped before any handshake; the handshake has the
+        header deadline (ssl_handshake_timeout), and the HTTP protocol, once it starts, what
+        is left of it."""
 
-        address = ""
-        accepted_at = 0.0
-        _admitted = False
-        _raw: asyncio.Transport | None = None
-        _handshake_deadline: asyncio.TimerHandle | None = None
+        class GuardedTLS(base):
+            address = ""
+            accepted_at = 0.0
+            _admitted = False
+            _raw: asyncio.Transport | None = None
 
-        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-            self.address = peer_address(transport)
-            self.accepted_at = self._loop.time()
-            self._raw = transport
-            if not count.admit(self.address, limits):
-                transport.abort()
-                return
-            self._admitted = True
-            self._handshake_deadline = self._loop.call_later(limits.header_seconds,
-                                                             self.abort)
-            super().connection_made(transport)
+            def connection_made(self, transport: asyncio.Transport) -> None:
+                self.address = peer_address(transport)
+                self.accepted_at = asyncio.get_running_loop().time()
+                self._raw = transport
+                if not count.admit(self.address, limits):
+                    transport.abort()
+                    return
+                self._admitted = True
+                super().connection_made(transport)
 
-        def _on_handshake_complete(self, handshake_exc: BaseException | None) -> None:
-            if self._handshake_deadline is not None:
-                self._handshake_deadline.cancel()     # the HTTP protocol times the rest
-                self._handshake_deadline = None
-            super()._on_handshake_complete(handshake_exc)
+            def abort(self) -> None:
+                if self._raw is not None and not self._raw.is_closing():
+                    self._raw.abort()
 
-        def abort(self) -> None:
-            if self._raw is not None and not self._raw.is_closing():
-                self._raw.abort()
+            def connection_lost(self, exc: BaseException | None) -> None:
+                if not self._admitted:
+                    return
+                self._admitted = False
+                count.release(self.address)
+                super().connection_lost(exc)
+        return GuardedTLS
 
-        def connection_lost(self, exc: BaseException | None) -> None:
-            if not self._admitted:
-                return
-            self._admitted = False
-            count.release(self.address)
-            if self._handshake_deadline is not None:
-                self._handshake_deadline.cancel()
-                self._handshake_deadline = None
-            super().connection_lost(exc)
+    tls_classes: dict[type, type] = {}
 
     def make(**kwargs: Any) -> asyncio.BaseProtocol:
         http = GuardedProtocol(**kwargs)
         if tls is None:
             return http
-        wrapper = GuardedTLS(asyncio.get_running_loop(), http, tls, None,  # type: ignore[arg-type]
-                             server_side=True,
-                             ssl_handshake_timeout=limits.header_seconds)  # type: ignore[arg-type]
+        loop = asyncio.get_running_loop()
+        base = UvloopTLS if UvloopTLS is not None and isinstance(loop, uvloop.Loop) \
+            else SSLProtocol
+        cls = tls_classes.get(base) or tls_classes.setdefault(base, guarded_tls(base))
+        wrapper = cls(loop, http, tls, None, server_side=True,
+                      ssl_handshake_timeout=limits.header_seconds)
         http.under_tls = wrapper
         return wrapper
 
