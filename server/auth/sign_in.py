@@ -24,8 +24,8 @@ from shared.i18n import tr
 
 PASSWORD_SLOTS = 2          # password checks at once, per server
 PASSWORD_RESERVED = 1       # of them, kept from suspect addresses
-SUSPECT_FAILURES = 2        # recent wrong passwords that make an address a suspect (a
-                            # colleague's typo or two still ranks far ahead of a flood)
+SUSPECT_FAILURES = 1        # recent wrong passwords that make an address a suspect (a
+                            # colleague after a typo still ranks far ahead of a flood)
 PASSWORD_MAX_WAIT = 10.0    # seconds an attempt may wait for its check before 429
 
 
