@@ -28,9 +28,9 @@ FLOODERS = 8
 
 
 def under_way(flood: SignInFlood, gate: FairGate) -> bool:
-    """Every flooding address was answered once, and the gate is full with more waiting."""
-    return (flood.answers["401"] >= FLOODERS and gate.running == PASSWORD_SLOTS
-            and gate.waiting >= FLOODERS)
+    """Every flooding address was answered once (so each is a suspect, kept to the one
+    unreserved check), and the flood keeps the gate busy with more waiting."""
+    return flood.answers["401"] >= FLOODERS and gate.running >= 1 and gate.waiting >= FLOODERS
 
 
 def test_centre_sign_in_holds_under_a_flood(server: LiveServer):
@@ -38,7 +38,7 @@ def test_centre_sign_in_holds_under_a_flood(server: LiveServer):
     15 s) and never more than two passwords are checked at once."""
     gate: FairGate = server.handle.app.state.password_gate
     with SignInFlood(server.url, "/counter/login", flood_addresses(FLOODERS)) as flood:
-        flood.wait_for(lambda: under_way(flood, gate))
+        flood.wait_for(lambda: under_way(flood, gate), seconds=180)
         with httpx.Client(base_url=server.url, timeout=REAL_SIGN_IN_S) as colleague:
             answer = colleague.post("/counter/login", data={"username": "aysel",
                                                             "password": STAFF["aysel"]})
@@ -75,7 +75,7 @@ def test_central_sign_in_holds_under_a_flood(tmp_path: Path):
     try:
         with national_server(accounts) as (url, gate), \
                 SignInFlood(url, "/login", flood_addresses(FLOODERS)) as flood:
-            flood.wait_for(lambda: under_way(flood, gate))
+            flood.wait_for(lambda: under_way(flood, gate), seconds=180)
             with httpx.Client(base_url=url, timeout=REAL_SIGN_IN_S) as user:
                 answer = user.post("/login", data={"username": "ministry",
                                                    "password": "agency-password-1"})
