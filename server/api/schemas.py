@@ -84,7 +84,7 @@ class RateBody(Body):
 class DeviceReportBody(Body):
     source: Id
     kind: Literal["printed", "print_failed", "printer_paper_out", "printer_offline",
-                  "printer_ok"]
+                  "printer_ok", "help_requested"]
     message: Annotated[str, Field(max_length=500, pattern=PLAIN),
                        AfterValidator(_plain_text)] = ""
     ticket_id: int | None = Field(default=None, ge=1, le=MAX_ID)
@@ -206,6 +206,7 @@ class ConfigOut(Out):
 
 class HealthOut(Out):
     ok: bool
+    version: str
 
 
 class LastEventOut(Out):
@@ -226,3 +227,6 @@ class CentralStatusOut(Out):
     last_shipped_at: float | None = None
     known_from: str | None = None
     lag_seconds: float | None = None
+    generation: str | None = None     # the queue file's history being shipped
+    differs: int | None = None        # events held centrally that differ from this file's
+    unplaced: int | None = None       # ids held centrally beyond the newest event here
