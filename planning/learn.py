@@ -34,12 +34,26 @@ def parse_range(text: str) -> tuple[date, date]:
     return first, last
 
 
+MAX_LEARN_DAYS = 366      # one SQL variable per day: a year at most
+
+
+class LearnRangeTooLong(NovbeError):
+    """The days to learn from span more than MAX_LEARN_DAYS."""
+
+    def __init__(self, first: date, last: date):
+        self.first, self.last, self.days = first, last, (last - first).days + 1
+        super().__init__(f"learn from at most {MAX_LEARN_DAYS} days at a time, not {self.days} "
+                         f"({first} to {last})")
+
+
 def learn_scenario(db_path: str | Path, centre: CentreConfig, first: date, last: date,
                    weekday: str | None = None) -> Scenario:
     """The average day between `first` and `last` (only `weekday`s, e.g. "mon", when given)."""
     path = Path(db_path)
     if not path.exists():
         raise NovbeError(f"no queue database at {path}")
+    if (last - first).days + 1 > MAX_LEARN_DAYS:
+        raise LearnRangeTooLong(first, last)
     if weekday is not None and weekday not in WEEKDAYS:
         raise NovbeError(f"unknown weekday {weekday!r} (known: {', '.join(WEEKDAYS)})")
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)

@@ -27,13 +27,15 @@ from server.api import help_routes
 from server.api import routes as api
 from server.api.error_status import http_status
 from server.auth.accounts import Accounts
-from server.auth.throttle import SignInThrottle, TooManyAttempts
+from server.auth.sign_in import password_gate
+from server.auth.throttle import SignInThrottle
 from server.events import streams
 from server.events.hub import POLL_SECONDS, EventHub
 from server.events.sse import FastStreams
 from server.http.body_limit import BodyLimit
 from server.http.limits import Limits
 from server.http.offload import Lanes
+from server.http.rate import PhoneLookupLimit
 from server.http.serving import ServeOptions, listening_socket, uvicorn_config
 from server.ops import fleet
 from server.ops import metrics as ops_metrics
@@ -91,8 +93,9 @@ class SecurityHeaders:
 
 
 class NovbeApp(FastAPI):
-    """FastAPI with two layers outside its whole middleware stack: BodyLimit first (bodies
-    capped before anything reads them) and FastStreams (the event streams, written straight to
+    """FastAPI with three layers outside its whole middleware stack: PhoneLookupLimit first
+    (phone look-ups per address), BodyLimit (bodies capped before anything reads them) and
+    FastStreams (the event streams, written straight to
     the connection without a single FastAPI or Starlette layer per chunk)."""
 
     def __init__(self, limits: Limits, **kwargs: Any):
@@ -100,7 +103,8 @@ class NovbeApp(FastAPI):
         super().__init__(**kwargs)
 
     def build_middleware_stack(self) -> Any:
-        return BodyLimit(FastStreams(super().build_middleware_stack()), self.limits)
+        return PhoneLookupLimit(BodyLimit(FastStreams(super().build_middleware_stack()),
+                                          self.limits))
 
 
 def _error(exc: Exception, status: int, name: str | None = None,
@@ -110,7 +114,8 @@ def _error(exc: Exception, status: int, name: str | None = None,
 
 async def _novbe_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, NovbeError)
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else None
+    retry_after = getattr(exc, "retry_after", None)      # TooManyAttempts, Busy
+    headers = {"Retry-After": str(retry_after)} if retry_after else None
     if isinstance(exc, ConfigError):
         return JSONResponse(error_body(exc), status_code=http_status(exc))
     if wants_html(request):
@@ -205,6 +210,8 @@ def create_app(queue: ServedQueue, config: CentreConfig | None = None, *,
     app.state.shipper = None   # set at start-up when the config has [central]
     app.state.clock = clock or queue.clock
     app.state.throttle = SignInThrottle()
+    app.state.password_gate = password_gate()
+    app.state.report_gate = reports_routes.report_gate()
     app.state.secure_cookies = secure_cookies
     app.state.ready = threading.Event()
 

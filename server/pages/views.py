@@ -24,6 +24,7 @@ ERROR_TEXTS = {
     "CounterChanged": "Changed elsewhere meanwhile (another tab or computer); nothing was done — look again",
     "TicketNotFound": "This ticket was not found. Open the link of your ticket again (scan its QR code).",
     "TooManyAttempts": "Too many attempts; wait a minute and try again",
+    "Busy": "The server is busy with other requests; try again in a moment",
 }
 GENERIC_ERROR = "Something went wrong. Please ask a staff member."
 MODE_TEXTS = {"open": "Open", "paused": "Paused", "closed": "Closed"}

@@ -1,6 +1,12 @@
 """A report written out: CSV (one table), an XLSX workbook (every table, one sheet each, with
 openpyxl), JSON, and a plain-text table for the terminal. Times are in minutes in CSV and
-XLSX (what spreadsheets add up), m:ss on screen; shares are percentages."""
+XLSX (what spreadsheets add up), m:ss on screen; shares are percentages.
+
+Names in a report come from centres' configs and events (a centre's service names, a staff
+name typed at a counter): no text cell may run as a formula when a spreadsheet opens it.
+Text that begins with `= + - @`, a tab or a carriage return is written as text — quoted with
+a leading `'` in CSV, a string cell with Excel's quote prefix in XLSX (OWASP's advice on CSV
+injection); numbers stay numbers."""
 
 from __future__ import annotations
 
@@ -44,6 +50,19 @@ def cell(value: Any, kind: str) -> Any:
     return value
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def could_run(value: Any) -> bool:
+    """Whether a spreadsheet could read this cell as a formula (text with a formula start)."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def as_text(value: Any) -> Any:
+    """A CSV cell that no spreadsheet runs: formula-like text quoted with a leading `'`."""
+    return "'" + value if could_run(value) else value
+
+
 def header(col: Column, lang: str) -> str:
     if col.kind in MINUTE_KINDS:
         return f"{col.label} ({tr(lang, 'min')})"
@@ -57,9 +76,9 @@ def to_csv(report: Report, table_id: str) -> str:
     table = report.table(table_id)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([header(c, report.lang) for c in table.columns])
+    writer.writerow([as_text(header(c, report.lang)) for c in table.columns])
     for row in table.rows:
-        writer.writerow(["" if (v := cell(row.get(c.key), c.kind)) is None else v
+        writer.writerow(["" if (v := cell(row.get(c.key), c.kind)) is None else as_text(v)
                          for c in table.columns])
     return out.getvalue()
 
@@ -75,18 +94,19 @@ def to_xlsx(report: Report) -> bytes:
     about = first if first is not None else wb.create_sheet()
     about.title = _sheet_title(tr(report.lang, "Report"), set())
     req = report.request
-    about.append([report.centre])
-    about.append([tr(report.lang, "Period"), req.first_day.isoformat(), req.last_day.isoformat()])
+    _append(about, [report.centre])
+    _append(about, [tr(report.lang, "Period"), req.first_day.isoformat(),
+                    req.last_day.isoformat()])
     about["A1"].font = Font(bold=True, size=14)
     used = {about.title}
     for table in report.tables:
         ws = wb.create_sheet(_sheet_title(table.title, used))
         used.add(ws.title)
-        ws.append([header(c, report.lang) for c in table.columns])
+        _append(ws, [header(c, report.lang) for c in table.columns])
         for c in ws[1]:
             c.font = Font(bold=True)
         for row in table.rows:
-            ws.append([cell(row.get(c.key), c.kind) for c in table.columns])
+            _append(ws, [cell(row.get(c.key), c.kind) for c in table.columns])
         for i, col in enumerate(table.columns, start=1):
             ws.column_dimensions[get_column_letter(i)].width = \
                 max(10, min(40, len(header(col, report.lang)) + 2))
@@ -94,6 +114,17 @@ def to_xlsx(report: Report) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def _append(ws: Any, values: list[Any]) -> None:
+    """One row of a worksheet; formula-like text stays a string cell (openpyxl would otherwise
+    store a str that begins with "=" as a formula), with the quote prefix so that editing the
+    cell in a spreadsheet keeps it text."""
+    ws.append(values)
+    for c in ws[ws.max_row]:
+        if could_run(c.value):
+            c.data_type = "s"
+            c.quotePrefix = True
 
 
 def _sheet_title(title: str, used: set[str]) -> str:
