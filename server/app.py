@@ -45,7 +45,7 @@ from server.shipping import process as shipping_process
 from server.shipping import status_api as central_api
 from shared.config.centre import CentreConfig
 from shared.core.clock import Clock, SystemClock
-from shared.core.errors import ConfigError, NovbeError
+from shared.core.errors import ConfigError, NoTicketWaiting, NovbeError
 from shared.core.queue import Queue
 
 log = logging.getLogger(__name__)
@@ -111,6 +111,9 @@ async def _novbe_error(request: Request, exc: Exception) -> Response:
                              "problems": exc.problems}, status_code=http_status(exc))
     if wants_html(request):
         return pages_counter.error_page(request, exc, headers)
+    if isinstance(exc, NoTicketWaiting) and exc.ended is not None:   # Next ended a visit first
+        return JSONResponse({"error": "NoTicketWaiting", "message": str(exc),
+                             "ended": exc.ended.to_json()}, status_code=http_status(exc))
     return _error(exc, http_status(exc), headers=headers)
 
 

@@ -73,6 +73,13 @@ class FinishBody(CounterAction):
     outcome: Literal["served", "unresolved", "referred"] = "served"
 
 
+class CorrectBody(Body):
+    """Put right the outcome recorded moments ago (within [visits] undo_s) for `ticket`."""
+
+    ticket: Id
+    outcome: Literal["served", "unresolved", "referred", "no_show"]
+
+
 class TransferBody(CounterAction):
     service: Id
 
@@ -93,6 +100,7 @@ class DeviceReportBody(Body):
 class ErrorBody(BaseModel):
     error: str
     message: str
+    ended: dict[str, Any] | None = None   # NoTicketWaiting: the visit Next ended before it
 
 
 Json = dict[str, Any]
@@ -103,8 +111,19 @@ class Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class VisitEndOut(Out):
+    """What a counter action recorded about the visit it ended: the ticket, how the visit ended
+    and how long it lasted (from Start, else from the call; null for "did not come")."""
+
+    ticket_id: int
+    code: str
+    outcome: Literal["served", "unresolved", "referred", "no_show"]
+    seconds: int | None
+
+
 class TicketOut(Out):
-    """A ticket as the API shows it (without the phone page's token)."""
+    """A ticket as the API shows it (without the phone page's token); `ended`: the visit the
+    action ended (Next's, Finish's, No-show's) and what it recorded."""
 
     id: int
     code: str
@@ -129,6 +148,8 @@ class TicketOut(Out):
     estimated_wait_min: int
     wait_low_min: int = 0     # the printed range ("10–15 min") when wait_high_min > wait_low_min
     wait_high_min: int = 0
+    recalled_at: str | None = None
+    ended: VisitEndOut | None = None
 
 
 class TicketWithToken(TicketOut):

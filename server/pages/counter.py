@@ -19,6 +19,7 @@ from server.http import offload
 from server.pages.views import ERROR_TEXTS, GENERIC_ERROR, MODE_TEXTS, console_view, service_name
 from server.pages.web import language, render
 from shared.core.errors import NovbeError
+from shared.core.outcome_text import FINISH_LABELS, OUTCOME_TEXTS
 from shared.i18n import tr
 
 router = APIRouter(include_in_schema=False)
@@ -29,10 +30,17 @@ ACTIONS = (  # (action, label msgid, keyboard key)
     ("finish", "Finish", "F"), ("no-show", "No-show", "X"), ("transfer", "Transfer", "T"),
     ("pause", "Pause", "P"), ("close", "Close", "C"),
 )
+# What Next would record now, said before it is pressed (the rule of shared/core/visits.py);
+# what it did record is said with shared/core/outcome_text.py's messages.
+NEXT_HINTS = {"walking": "Next will record {code} as did not come. In {time} it counts as at "
+                         "the window; press Start when they reach it.",
+              "at_window": "Next will record {code} as served. Nobody came? Press No-show.",
+              "serving": "Next will record {code} as served."}
 JS_TEXTS = ("Live", "Reconnecting…", "Waited", "Being served", "Called", "No visitor at the counter",
             "Nobody is waiting", "Done", "Choose a service to transfer to", "Open",
             "Ticket {code} called", "Counter closed", "Counter {counter} was taken over by {staff}",
-            "Something is not right")
+            "Something is not right", "corrected", "Undo: {code} was served",
+            "Undo: {code} did not come")
 
 
 def _redirect(url: str = "/counter") -> RedirectResponse:
@@ -88,11 +96,15 @@ def console(request: Request) -> Response:
     counter = config.counter(session.counter)
     texts = {msgid: tr(lang, msgid) for msgid in JS_TEXTS}
     texts.update({name: tr(lang, msgid) for name, msgid in ERROR_TEXTS.items()})
+    texts.update({f"outcome:{o}": tr(lang, msgid) for o, msgid in OUTCOME_TEXTS.items()})
+    texts.update({f"hint:{h}": tr(lang, msgid) for h, msgid in NEXT_HINTS.items()})
     services = sorted(((s.id, s.name(lang)) for s in config.services.values()),
                       key=lambda s: s[1])
     return render(request, "console.html", lang=lang, session=session, counter=counter,
                   actions=[(a, tr(lang, label), key) for a, label, key in ACTIONS],
-                  services=services, texts_json=json.dumps(texts, ensure_ascii=False).replace("<", "\\u003c"))
+                  services=services,
+                  outcomes=[(o, tr(lang, label)) for o, label in FINISH_LABELS.items()],
+                  texts_json=json.dumps(texts, ensure_ascii=False).replace("<", "\\u003c"))
 
 
 @router.post("/counter/login")

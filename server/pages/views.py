@@ -107,6 +107,7 @@ def _ticket_row(ticket: Ticket, config: CentreConfig, lang: str) -> dict[str, An
         "issued_at": _epoch(ticket.issued_at),
         "called_at": _epoch(ticket.called_at),
         "started_at": _epoch(ticket.started_at),
+        "recalled_at": _epoch(ticket.recalled_at),
         "transfers": ticket.transfers,
         "recalls": ticket.recalls,
     }
@@ -142,4 +143,6 @@ def console_view(queue: Queue, counter: str, now: datetime, lang: str) -> dict[s
         "waiting": [_ticket_row(t, config, lang) for t in waiting[:WAITING_SHOWN]],
         "alerts": alert_texts(snapshot, lang),
         "last_event_id": snapshot.last_event_id,
+        "walk_up_s": config.visits.walk_up_s,   # what Next will record (shared/core/visits.py)
+        "undo_s": config.visits.undo_s,
     }

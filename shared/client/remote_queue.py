@@ -19,7 +19,7 @@ from shared.client.event_stream import EventStreamFeed
 from shared.config.centre import CentreConfig, parse_config
 from shared.core import errors
 from shared.core.errors import NovbeError, QueueUnavailable
-from shared.core.model import CounterState, Event, Snapshot, Ticket
+from shared.core.model import FINISH_OUTCOMES, CounterState, Event, Snapshot, Ticket, VisitEnd
 from shared.store.database import BUSY_TIMEOUT_MS
 
 DEFAULT_TIMEOUT = 5.0
@@ -54,6 +54,8 @@ def error_from_response(response: httpx.Response) -> NovbeError:
         return QueueUnavailable(f"the queue server failed: {message}")
     if name == "ConfigError":
         return errors.ConfigError(list(body.get("problems") or [message]))
+    if name == "NoTicketWaiting" and isinstance(body.get("ended"), dict):
+        return errors.NoTicketWaiting(message, VisitEnd.from_json(body["ended"]))
     cls = _ERRORS.get(name)
     if cls is not None:
         return cls(message)
@@ -167,9 +169,14 @@ class RemoteQueue:
         return self._at_counter(counter, "start", expect)
 
     def finish(self, counter: str, outcome: str = "served", expect: str | None = None) -> Ticket:
-        if outcome not in ("served", "unresolved", "referred"):
-            raise NovbeError(f"unknown outcome {outcome!r} (known: served, unresolved, referred)")
+        if outcome not in FINISH_OUTCOMES:
+            raise NovbeError(f"unknown outcome {outcome!r} (known: {', '.join(FINISH_OUTCOMES)})")
         return self._at_counter(counter, "finish", expect, {"outcome": outcome})
+
+    def correct(self, counter: str, ticket: str, outcome: str) -> VisitEnd:
+        return VisitEnd.from_json(self._request(
+            "POST", f"/api/counters/{self._counter(counter)}/correct",
+            {"ticket": str(ticket), "outcome": outcome}))
 
     def no_show(self, counter: str, expect: str | None = None) -> Ticket:
         return self._at_counter(counter, "no-show", expect)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from shared.config.centre import LANGUAGES, CentreConfig, competing_services
-from shared.core import visits
+from shared.core import corrections, visits
 from shared.core.clock import Clock, SystemClock, to_epoch
 from shared.core.day_change import roll_day, stored_day
 from shared.core.errors import (
@@ -31,6 +31,7 @@ from shared.core.fairness import joins_priority_at
 from shared.core.group_commit import GroupWriter
 from shared.core.model import (
     DEVICE_KINDS,
+    FINISH_OUTCOMES,
     CounterMode,
     CounterState,
     Event,
@@ -38,6 +39,7 @@ from shared.core.model import (
     Snapshot,
     Status,
     Ticket,
+    VisitEnd,
 )
 from shared.core.numbering import next_number
 from shared.core.queue_tx import (
@@ -62,7 +64,6 @@ from shared.waits.reading import (
     printed_wait,
 )
 
-FINISH_OUTCOMES = (Outcome.SERVED, Outcome.UNRESOLVED, Outcome.REFERRED)
 COUNTER_EVENTS = {CounterMode.OPEN: "counter_opened", CounterMode.PAUSED: "counter_paused",
                   CounterMode.CLOSED: "counter_closed"}
 T = TypeVar("T")
@@ -265,7 +266,7 @@ class LocalQueue:
             mode, old_staff, visitor = visits.counter_now(tx, c.id)
             visits.guard(c.id, visitor, expect, mode, old_staff, holder)
             staff = staff or old_staff
-            visits.end_visit(tx, c.id, staff, visitor)
+            ended = visits.end_visit(tx, c.id, staff, visitor)
             row = tx.ticket_row(
                 f"status = 'waiting' AND service IN ({marks}) "
                 "ORDER BY priority_rank, queued_at, id LIMIT 1", c.services)
@@ -276,8 +277,9 @@ class LocalQueue:
             else:
                 visits.call_ticket(tx, c.id, mode, staff, row)
                 called = ticket_from_row(ticket_by_id(tx, row["id"]))
+                called.ended = ended
         if row is None:
-            raise NoTicketWaiting(f"nobody is waiting for counter {c.id}")
+            raise NoTicketWaiting(f"nobody is waiting for counter {c.id}", ended)
         return called
 
     def _overdue_before(self, tx: Tx, services: tuple[str, ...], first: TicketRow) -> TicketRow | None:
@@ -308,12 +310,14 @@ class LocalQueue:
                 raise IllegalTransition(f"counter {c.id} does not serve {row['service']} "
                                         f"(ticket {row['code']})")
             staff = staff or old_staff
-            visits.end_visit(tx, c.id, staff, visitor)
+            ended = visits.end_visit(tx, c.id, staff, visitor)
             visits.call_ticket(tx, c.id, mode, staff, row)
-            return ticket_from_row(ticket_by_id(tx, row["id"]))
+            called = ticket_from_row(ticket_by_id(tx, row["id"]))
+            called.ended = ended
+            return called
 
     def _at_counter(self, counter: str, action: str, expect: str | None, holder: str | None,
-                    change: Callable[[Tx, str, str | None, TicketRow], None]) -> Ticket:
+                    change: Callable[[Tx, str, str | None, TicketRow], VisitEnd | None]) -> Ticket:
         c = self.config.counter(counter)
         with self._tx() as tx:
             mode, staff, visitor = visits.counter_now(tx, c.id)
@@ -321,12 +325,15 @@ class LocalQueue:
             if visitor is None:
                 raise IllegalTransition(f"counter {c.id} has no visitor at the moment")
             visits.allow(action, visitor, f" at counter {c.id}")
-            change(tx, c.id, staff, visitor)
-            return self._view(tx, ticket_by_id(tx, visitor["id"]))
+            ended = change(tx, c.id, staff, visitor)
+            ticket = self._view(tx, ticket_by_id(tx, visitor["id"]))
+            ticket.ended = ended
+            return ticket
 
     def recall(self, counter: str, expect: str | None = None, holder: str | None = None) -> Ticket:
         def change(tx: Tx, cid: str, staff: str | None, t: TicketRow) -> None:
-            tx.conn.execute("UPDATE tickets SET recalls = recalls + 1 WHERE id = ?", (t["id"],))
+            tx.conn.execute("UPDATE tickets SET recalls = recalls + 1, recalled_at = ? WHERE id = ?",
+                            (tx.at, t["id"]))
             tx.event("recalled", t, cid, staff, recalls=(t["recalls"] or 0) + 1)
         return self._at_counter(counter, "recall", expect, holder, change)
 
@@ -343,14 +350,24 @@ class LocalQueue:
             raise NovbeError(f"unknown outcome {outcome!r} (known: {', '.join(FINISH_OUTCOMES)})")
         ended = Outcome(outcome)
 
-        def change(tx: Tx, cid: str, staff: str | None, t: TicketRow) -> None:
-            visits.finish_visit(tx, cid, staff, t, ended)
+        def change(tx: Tx, cid: str, staff: str | None, t: TicketRow) -> VisitEnd:
+            return visits.finish_visit(tx, cid, staff, t, ended)
         return self._at_counter(counter, "finish", expect, holder, change)
 
     def no_show(self, counter: str, expect: str | None = None, holder: str | None = None) -> Ticket:
-        def change(tx: Tx, cid: str, staff: str | None, t: TicketRow) -> None:
-            visits.mark_no_show(tx, cid, staff, t)
+        def change(tx: Tx, cid: str, staff: str | None, t: TicketRow) -> VisitEnd:
+            return visits.mark_no_show(tx, cid, staff, t)
         return self._at_counter(counter, "no_show", expect, holder, change)
+
+    def correct(self, counter: str, ticket: str, outcome: str,
+                holder: str | None = None) -> VisitEnd:
+        """Put right the outcome the counter recorded for a visit that ended moments ago
+        (within `[visits] undo_s`): served ↔ did not come, or another finish outcome."""
+        c = self.config.counter(counter)
+        with self._tx() as tx:
+            mode, staff, visitor = visits.counter_now(tx, c.id)
+            visits.guard(c.id, visitor, None, mode, staff, holder)
+            return corrections.correct(tx, c.id, staff, find_ticket(tx, ticket), outcome)
 
     def transfer(self, counter: str, service: str, expect: str | None = None,
                  holder: str | None = None) -> Ticket:

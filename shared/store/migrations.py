@@ -140,3 +140,10 @@ def m007_central_config_versions(db: sqlite_utils.Database) -> None:
     db.table("config_versions").create({"hash": str, "from_event_id": int, "recorded_at": float,
                                   "body": str}, pk=("hash", "from_event_id"),
                                  not_null={"from_event_id", "recorded_at", "body"})
+
+
+@migrations()
+def m008_recalled_at(db: sqlite_utils.Database) -> None:
+    """When a called ticket was last recalled: the walk-up that decides what Next records
+    counts from the last call or recall (README, the queue rules)."""
+    db.table("tickets").add_column("recalled_at", float)

@@ -616,7 +616,7 @@ class RecentVisits:
     """Recent visit times, as the estimate reads them."""
 
     visits: dict[str, list[float]]      # service → call → end (walk-up, service or no-show)
-    service: dict[str, list[float]]     # service → start → finish
+    service: dict[str, list[float]]     # service → start (else call, no Start) → finish
     walk_ups: list[float]               # call → start, all services
     no_shows: list[float]               # call → no-show, all services
 
@@ -638,8 +638,12 @@ def recent_visits(rows: Iterable[tuple[str, str, float, float | None, float]],
         if status == "no_show":
             if len(gone) < pooled:
                 gone.append(finished - called)
-        elif started is not None and started >= called:
-            sv = service.setdefault(sid, [])
+            continue
+        sv = service.setdefault(sid, [])
+        if started is None:             # nobody pressed Start: the visit runs from its call
+            if len(sv) < per_service:
+                sv.append(finished - called)
+        elif started >= called:
             if len(sv) < per_service and finished > started:
                 sv.append(finished - started)
             if len(walks) < pooled:
