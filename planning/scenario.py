@@ -79,6 +79,8 @@ class Scenario:
     source: str = "<scenario>"
     notes: str = ""
     listed: tuple[ListedVisitor, ...] = ()  # when given, exactly these visitors come
+    config_counters: int | None = None      # the centre config's own counters, when the
+                                            # scenario brings its own hall ([[counter]])
 
     @property
     def hours(self) -> list[int]:
@@ -123,6 +125,7 @@ class _Parser:
         self.source = source
         self.base = base
         self.problems: list[str] = []
+        self.config_counters: int | None = None
 
     def fail(self, key: str, what: str) -> None:
         self.problems.append(f"{self.source}: {key}: {what}")
@@ -168,6 +171,7 @@ class _Parser:
             return None
         if "counter" not in self.data:
             return centre
+        self.config_counters = len(centre.counters)
         raw = tomllib.loads(Path(centre.source).read_text(encoding="utf-8"))
         raw["counter"] = self.data["counter"]
         try:
@@ -254,8 +258,9 @@ class _Parser:
             visitors=visitors, arrivals=arrivals, mix=mix, priority=priority,
             service_min=service_min, spread=spread, walk_up_s=(float(walk[0]), float(walk[1])),
             no_show=no_show, no_show_wait_s=no_show_wait, start_pressed=start_pressed,
-            transfer=transfer, shifts=tuple(shifts), source=self.source, notes=str(table.get("notes", "")),
-            listed=tuple(listed))
+            transfer=transfer, shifts=tuple(shifts), source=self.source,
+            notes=str(table.get("notes", "")), listed=tuple(listed),
+            config_counters=self.config_counters)
 
     def listed(self, raw: Any, centre: CentreConfig | None) -> list[ListedVisitor]:
         if not isinstance(raw, list):
