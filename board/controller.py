@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 CALL_KINDS = ("called", "recalled")
 LABELS = ("Now calling", "Ticket", "Counter", "Recent calls", "Waiting", "No calls yet", "~{n} min",
+          "from {time}", "not open yet",
           "{low}–{high} min", "Reconnecting…", "For staff:")
 RETRY_FIRST_S, RETRY_MAX_S = 1.0, 10.0
 CLOSE_WAIT_S = 2.0  # close() waits this long at most for a read in flight
@@ -460,7 +461,8 @@ class BoardController:
             except Exception:  # noqa: BLE001 — a category unknown to this config is skipped
                 continue
             st.waiting.append(WaitView(cat.prefix, cat.name(lang), load.waiting, load.estimated_wait_min,
-                                       load.wait_low_min, load.wait_high_min))
+                                       load.wait_low_min, load.wait_high_min,
+                                       load.no_counter_open, load.opens_at))
         alerts = [a for a in snap.alerts if a.kind in DEVICE_ALERT_KINDS]
         own = self._own_alert()
         if own is not None:

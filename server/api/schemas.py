@@ -149,6 +149,8 @@ class TicketOut(Out):
     wait_low_min: int = 0     # the printed range ("10–15 min") when wait_high_min > wait_low_min
     wait_high_min: int = 0
     recalled_at: str | None = None
+    no_counter_open: bool = False     # no counter for its service open: no minutes promised
+    opens_at: str | None = None       # …and the centre opens at this time today
     ended: VisitEndOut | None = None
 
 
@@ -194,6 +196,8 @@ class LoadOut(Out):
     oldest_wait_min: int
     wait_low_min: int = 0
     wait_high_min: int = 0
+    no_counter_open: bool = False
+    opens_at: str | None = None
 
 
 class AlertOut(Out):

@@ -12,7 +12,8 @@ from shared.core.errors import NovbeError
 from shared.core.model import DEVICE_ALERT_KINDS, CounterState, Snapshot, Status, Ticket
 from shared.core.queue import Queue
 from shared.i18n import ntr, tr
-from shared.waits.text import wait_phrase
+from shared.waits.text import no_counter_phrase
+from shared.waits.text import wait_text as printed_wait_text
 
 WAITING_SHOWN = 12
 ERROR_TEXTS = {
@@ -58,11 +59,10 @@ def phone_view(ticket: Ticket, config: CentreConfig, lang: str) -> dict[str, Any
     # The values stand under their labels ("People ahead", "Estimated wait"): they do not say
     # again what the label says ("Qarşınızda: 1 nəfər", not "Qarşınızda: Qarşınızda 1 nəfər var").
     # Nobody ahead but every counter busy still has a wait (issue 13); a range reads as one.
-    if waiting and (ticket.ahead or ticket.estimated_wait_min):
+    if waiting and (ticket.ahead or ticket.estimated_wait_min or ticket.no_counter_open):
         ahead_text = (ntr(lang, "{n} person", "{n} people", ticket.ahead) if ticket.ahead
                       else tr(lang, "nobody"))
-        wait_text = wait_phrase(lang, max(1, ticket.estimated_wait_min), ticket.wait_low_min,
-                                ticket.wait_high_min)
+        wait_text = printed_wait_text(lang, ticket, least=1)
     elif waiting:
         ahead_text, wait_text = tr(lang, "nobody"), ""
     else:
@@ -73,6 +73,8 @@ def phone_view(ticket: Ticket, config: CentreConfig, lang: str) -> dict[str, Any
         headline = tr(lang, "You are being served at counter {counter}", counter=ticket.counter)
     elif ticket.status == Status.DONE:
         headline = tr(lang, "Your visit is over")
+    elif waiting and ticket.no_counter_open:
+        headline = no_counter_phrase(lang, ticket.opens_at)
     elif waiting and not ticket.ahead:
         headline = tr(lang, "You are next")
     elif waiting:

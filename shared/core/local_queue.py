@@ -188,6 +188,7 @@ class LocalQueue:
                                 row["queued_at"], ticket.id, ticket.ahead)
             ticket.estimated_wait_min = wait.minutes
             ticket.wait_low_min, ticket.wait_high_min = wait.low, wait.high
+            ticket.no_counter_open, ticket.opens_at = wait.no_counter_open, wait.opens_at
         return ticket
 
     # ---- issuing --------------------------------------------------------------------------
@@ -234,6 +235,7 @@ class LocalQueue:
         ticket = ticket_from_row(row)
         ticket.ahead, ticket.estimated_wait_min = ahead, estimate
         ticket.wait_low_min, ticket.wait_high_min = wait.low, wait.high
+        ticket.no_counter_open, ticket.opens_at = wait.no_counter_open, wait.opens_at
         return ticket
 
     def issued_for(self, request_id: str) -> Ticket:

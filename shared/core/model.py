@@ -123,6 +123,8 @@ class Ticket:
     wait_low_min: int = 0      # the printed range, when high > low ("10–15 min", issue 13)
     wait_high_min: int = 0
     recalled_at: datetime | None = None   # the last recall: the walk-up counts from it
+    no_counter_open: bool = False          # no counter for its service open: say so, no minutes
+    opens_at: str | None = None            # …and the centre opens at this time today ("09:00")
     ended: VisitEnd | None = None          # the visit the action that gave this ticket ended
 
     def to_json(self, include_token: bool = False) -> dict[str, Any]:
@@ -140,6 +142,7 @@ class Ticket:
             "estimated_wait_min": self.estimated_wait_min,
             "wait_low_min": self.wait_low_min, "wait_high_min": self.wait_high_min,
             "recalled_at": _iso(self.recalled_at),
+            "no_counter_open": self.no_counter_open, "opens_at": self.opens_at,
             "ended": self.ended.to_json() if self.ended else None,
         }   # by hand, not dataclasses.asdict: no deep copy of every field
         if not include_token:
@@ -230,6 +233,8 @@ class ServiceLoad:
     oldest_wait_min: int = 0
     wait_low_min: int = 0      # the range a new visitor would be shown, when high > low
     wait_high_min: int = 0
+    no_counter_open: bool = False   # no counter for it open: words, not minutes (shared/waits)
+    opens_at: str | None = None
 
 
 @dataclass

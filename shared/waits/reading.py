@@ -4,6 +4,7 @@ call order, issue 13). This module gathers their inputs; they hold the arithmeti
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from sqlite3 import Row
 
@@ -183,6 +184,24 @@ def printed_wait(tx: Tx, inputs: WaitInputs, service: str, rank: int, queued_at:
     the first, simple one."""
     if tx.config.waits.estimator == "simple":
         minutes = estimate_wait(tx, service, ahead)
-        return WaitEstimate(minutes, minutes, minutes)
-    return replay_estimate(state or queue_state(tx, inputs), service, rank, queued_at, ticket_id,
-                           quick)
+        wait = WaitEstimate(minutes, minutes, minutes)
+    else:
+        state = state or queue_state(tx, inputs)
+        wait = replay_estimate(state, service, rank, queued_at, ticket_id, quick)
+    return when_nobody_can_call(tx, service, wait, state)
+
+
+def when_nobody_can_call(tx: Tx, service: str, wait: WaitEstimate,
+                         state: QueueState | None = None) -> WaitEstimate:
+    """The estimate marked `no_counter_open` when no counter that serves `service` is open now
+    (closed or paused), with the time the centre opens when that is later today."""
+    if state is not None:
+        open_now = any(c.mode == "open" and service in c.services for c in state.counters)
+    else:
+        open_now = open_counters(tx, service)[0] > 0
+    if open_now:
+        return wait
+    local = tx.now.astimezone(tx.config.tz)
+    span = tx.config.hours.span(local.date())
+    opens = f"{span[0]:%H:%M}" if span is not None and local.time() < span[0] else None
+    return replace(wait, no_counter_open=True, opens_at=opens)

@@ -109,11 +109,17 @@ class QueueState:
 
 @dataclass(frozen=True)
 class WaitEstimate:
-    """The printed wait: a point and the range around it (equal when no range is needed)."""
+    """The printed wait: a point and the range around it (equal when no range is needed).
+    `no_counter_open`: no counter that serves the service is open now (none signed in yet, or
+    all paused) — the minutes are a guess nobody should be promised: ticket, kiosk, board and
+    phone say so in words instead (shared/waits/text.py), with `opens_at` ("09:00") when the
+    centre opens later today."""
 
     minutes: int
     low: int
     high: int
+    no_counter_open: bool = False
+    opens_at: str | None = None
 
     @property
     def is_range(self) -> bool:
