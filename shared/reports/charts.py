@@ -38,7 +38,8 @@ def minutes_text(minutes: float) -> str:
 def label_lines(text: str, chars: int = LABEL_CHARS) -> list[str]:
     """A label in at most two lines of `chars`, broken between words; what still does not fit
     ends with "…" after a whole word, never in the middle of one."""
-    words, lines = text.split(), []
+    words: list[str] = text.split()
+    lines: list[str] = []
     while words and len(lines) < 2:
         line = words.pop(0)
         if len(line) > chars:                    # one word longer than a line: nothing else to do
