@@ -86,6 +86,9 @@ def test_next_without_start_records_what_happened(browser, server: LiveServer, a
             _next(page)
             expect(page.locator("#message")).to_have_text(re.compile(r"^A-0\d\d: served, [67]:\d\d · Ticket"))
     rauf.screenshot(path=artifacts / "outcomes-5-console.png")
+    rauf.goto(f"{server.url}/counter?lang=az")             # the hint in Azerbaijani
+    expect(rauf.locator("#next-hint")).to_contain_text("«Növbəti»")
+    rauf.screenshot(path=artifacts / "outcomes-5-console-az.png")
 
     served = {code: server.queue.ticket(code) for code in codes[:8]}
     assert sorted(c for c, t in served.items() if t.status == "no_show") == [codes[3]]
