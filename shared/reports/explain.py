@@ -56,6 +56,11 @@ CHART_EXPLANATIONS: dict[str, str] = {
     "waits_by_hour": "Mean and median wait of the visitors who took their ticket in each hour.",
     "heatmap": "Tickets issued in each hour of each weekday; darker is busier.",
     "satisfaction": "Share of ratings of 4–5, day by day.",
+    # the national page's comparison of centres (central/app.py)
+    "centres_within_target_pct": "Each bar: the share of the centre's visitors called within "
+                                 "their service's target wait.",
+    "centres_satisfied_pct": "Each bar: the share of the centre's ratings that were 4 or 5.",
+    "centres_wait": "Each bar: the centre's average time from taking the ticket to the first call.",
 }
 
 
