@@ -113,3 +113,15 @@ def test_the_last_outcome_can_be_put_right_for_a_few_seconds(queue, clock):
     with pytest.raises(IllegalTransition):
         queue.correct("1", a.code, "no_show")              # too late
     assert queue.status(a.token).status == Status.DONE
+
+
+def test_the_walk_up_time_is_the_boundary(local_queue, clock):
+    """One second before the walk-up time Next files "did not come"; at it, served — the moment
+    the console's countdown reaches 0:00."""
+    a, b, _ = (local_queue.issue(JOB) for _ in range(3))
+    local_queue.call_next("1")
+    clock.advance(WALK_UP - 1)
+    assert local_queue.call_next("1").ended.outcome == "no_show"
+    clock.advance(WALK_UP)
+    assert local_queue.call_next("1").ended.outcome == "served"
+    assert [local_queue.status(t.token).status for t in (a, b)] == [Status.NO_SHOW, Status.DONE]
