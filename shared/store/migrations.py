@@ -143,7 +143,16 @@ def m007_central_config_versions(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m008_recalled_at(db: sqlite_utils.Database) -> None:
+def m008_devices_seen(db: sqlite_utils.Database) -> None:
+    """Each device's last heartbeat (version, screen, printer, audio, config in use): one row
+    per device, updated in place; changes of presence are events (device_offline/online)."""
+    db.table("devices_seen").create({"source": str, "role": str, "version": str,
+                                     "last_seen": float, "state": str}, pk="source",
+                                    not_null={"role", "version", "last_seen"})
+
+
+@migrations()
+def m009_recalled_at(db: sqlite_utils.Database) -> None:
     """When a called ticket was last recalled: the walk-up that decides what Next records
     counts from the last call or recall (README, the queue rules)."""
     db.table("tickets").add_column("recalled_at", float)
