@@ -41,7 +41,7 @@ from shared.core.errors import (
 from shared.core.model import Status, Ticket
 from shared.core.queue import Queue
 from shared.i18n import LANGUAGE_NAMES, ntr, tr
-from shared.waits.text import wait_phrase
+from shared.waits.text import wait_text
 
 log = logging.getLogger(__name__)
 
@@ -327,9 +327,8 @@ class KioskController:
         prio = self.config.priority(ticket.priority)
         ahead = (ntr(lang, "{n} person ahead", "{n} people ahead", ticket.ahead) if ticket.ahead
                  else tr(lang, "No one ahead of you"))
-        wait = (f"{tr(lang, 'Estimated wait')}: "
-                f"{wait_phrase(lang, ticket.estimated_wait_min, ticket.wait_low_min, ticket.wait_high_min)}"
-                if ticket.estimated_wait_min else "")
+        wait = (f"{tr(lang, 'Estimated wait')}: {wait_text(lang, ticket)}"
+                if ticket.estimated_wait_min or ticket.no_counter_open else "")
         message = {
             "printing": tr(lang, "Printing your ticket…"),
             "printed": tr(lang, "Please take your ticket"),

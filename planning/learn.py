@@ -108,10 +108,11 @@ class _Learner:
             if status == "no_show" and called_at is not None and finished is not None:
                 no_shows += 1
                 gone_waits.append(finished - called_at)
-            elif (status == "done" and started and finished and outcome != "day_end"
-                  and not moved and service):
-                services.setdefault(service, []).append(finished - started)
-                if called_at is not None and started >= called_at:
+            elif (status == "done" and (started or called_at) and finished
+                  and outcome != "day_end" and not moved and service):
+                # with no Start the visit runs from its call and its walk-up is unknown
+                services.setdefault(service, []).append(finished - (started or called_at))
+                if started and called_at is not None and started >= called_at:
                     walks.append(started - called_at)
         total = len(rows)
         service_min = {sid: s.service_min for sid, s in self.centre.services.items()}

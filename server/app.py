@@ -53,7 +53,7 @@ from server.shipping import status_api as central_api
 from shared.client.api_table import error_body
 from shared.config.centre import CentreConfig
 from shared.core.clock import Clock
-from shared.core.errors import ConfigError, NovbeError
+from shared.core.errors import ConfigError, NoTicketWaiting, NovbeError
 from shared.version import VERSION
 
 log = logging.getLogger(__name__)
@@ -120,6 +120,9 @@ async def _novbe_error(request: Request, exc: Exception) -> Response:
         return JSONResponse(error_body(exc), status_code=http_status(exc))
     if wants_html(request):
         return pages_counter.error_page(request, exc, headers)
+    if isinstance(exc, NoTicketWaiting) and exc.ended is not None:   # Next ended a visit first
+        return JSONResponse({"error": "NoTicketWaiting", "message": str(exc),
+                             "ended": exc.ended.to_json()}, status_code=http_status(exc))
     return _error(exc, http_status(exc), headers=headers)
 
 

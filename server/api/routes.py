@@ -16,6 +16,7 @@ from server.api.schemas import (
     CallBody,
     ConfigOut,
     ConfigVersionOut,
+    CorrectBody,
     CounterAction,
     CounterStateOut,
     DeviceReportBody,
@@ -32,6 +33,7 @@ from server.api.schemas import (
     TicketOut,
     TicketWithToken,
     TransferBody,
+    VisitEndOut,
 )
 from server.auth.accounts import Forbidden, NotAuthorised
 from server.auth.caller import (
@@ -260,6 +262,14 @@ async def finish(request: Request, counter: CounterId,
     outcome = (body or FinishBody()).outcome
     return await at_counter(request, counter, body,
                             lambda q, a: q.finish(counter, outcome, **a.guards))
+
+
+@route(api.CORRECT, tags=["counters"], response_model=VisitEndOut, dependencies=SIGNED)
+async def correct(request: Request, counter: CounterId, body: CorrectBody) -> JSONResponse:
+    """Put right the outcome recorded moments ago ([visits] undo_s) for a visit that ended at
+    this counter: served, unresolved, referred or no_show (did not come)."""
+    return await at_counter(request, counter, None,
+                            lambda q, a: q.correct(counter, body.ticket, body.outcome, a.holder))
 
 
 @route(api.TRANSFER, tags=["counters"], response_model=TicketOut, dependencies=SIGNED)

@@ -10,6 +10,7 @@ from typing import Any
 
 from shared.core import errors
 from shared.core.errors import ConfigError, NovbeError
+from shared.core.model import VisitEnd
 
 API = "/api"
 
@@ -42,6 +43,7 @@ START = Route("POST", "/counters/{counter}/start")
 FINISH = Route("POST", "/counters/{counter}/finish")
 NO_SHOW = Route("POST", "/counters/{counter}/no-show")
 TRANSFER = Route("POST", "/counters/{counter}/transfer")
+CORRECT = Route("POST", "/counters/{counter}/correct")
 OPEN = Route("POST", "/counters/{counter}/open")
 PAUSE = Route("POST", "/counters/{counter}/pause")
 CLOSE = Route("POST", "/counters/{counter}/close")
@@ -76,5 +78,7 @@ def named_error(body: dict[str, Any], fallback: str) -> NovbeError | None:
     message = str(body.get("message") or body.get("detail") or fallback)
     if name == "ConfigError":
         return ConfigError(list(body.get("problems") or [message]))
+    if name == "NoTicketWaiting" and isinstance(body.get("ended"), dict):
+        return errors.NoTicketWaiting(message, VisitEnd.from_json(body["ended"]))
     cls = ERRORS.get(name)
     return cls(message) if cls is not None else None

@@ -20,7 +20,7 @@ from shared.client.event_stream import EventStreamFeed
 from shared.config.centre import CentreConfig, parse_config
 from shared.core import errors
 from shared.core.errors import NovbeError, QueueUnavailable
-from shared.core.model import CounterState, Event, Snapshot, Ticket
+from shared.core.model import FINISH_OUTCOMES, CounterState, Event, Snapshot, Ticket, VisitEnd
 from shared.core.queue import Queue
 from shared.store.database import BUSY_TIMEOUT_MS
 
@@ -203,9 +203,14 @@ class RemoteQueue:
         return self._at_counter(counter, api.START, expect)
 
     def finish(self, counter: str, outcome: str = "served", expect: str | None = None) -> Ticket:
-        if outcome not in ("served", "unresolved", "referred"):
-            raise NovbeError(f"unknown outcome {outcome!r} (known: served, unresolved, referred)")
+        if outcome not in FINISH_OUTCOMES:
+            raise NovbeError(f"unknown outcome {outcome!r} (known: {', '.join(FINISH_OUTCOMES)})")
         return self._at_counter(counter, api.FINISH, expect, {"outcome": outcome})
+
+    def correct(self, counter: str, ticket: str, outcome: str) -> VisitEnd:
+        return VisitEnd.from_json(self._request(
+            api.CORRECT.method, api.CORRECT.url(counter=self._counter(counter)),
+            {"ticket": str(ticket), "outcome": outcome}))
 
     def no_show(self, counter: str, expect: str | None = None) -> Ticket:
         return self._at_counter(counter, api.NO_SHOW, expect)

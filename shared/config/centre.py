@@ -160,6 +160,17 @@ class WaitSettings:
 
 
 @dataclass(frozen=True)
+class VisitSettings:
+    """[visits] How a visit's outcome is read from what staff press (README, the queue rules):
+    a called visitor nobody marked as a no-show counts as at the window `walk_up_s` after the
+    last call or recall; Next (or a call) before then, with no Start, files "did not come".
+    The last outcome a console recorded can be changed for `undo_s` seconds after."""
+
+    walk_up_s: int = 60
+    undo_s: int = 20
+
+
+@dataclass(frozen=True)
 class FairnessSettings:
     """[fairness] The fairness rule (issue 13, shared/core/fairness.py): when enabled, a regular
     visitor waiting `wait_multiple` × their service's target wait joins the priority line then,
@@ -189,6 +200,7 @@ class CentreConfig:
     board: BoardSettings
     waits: WaitSettings = field(default_factory=WaitSettings)
     fairness: FairnessSettings = field(default_factory=FairnessSettings)
+    visits: VisitSettings = field(default_factory=VisitSettings)
     central: CentralSettings | None = None   # [central]: shipping to the national PostgreSQL
     services: dict[str, Service] = field(init=False, repr=False, compare=False)
     _by_id: dict[str, dict[str, Any]] = field(init=False, repr=False, compare=False)

@@ -44,6 +44,7 @@ from shared.config.centre import (
     OpeningHours,
     PriorityClass,
     Service,
+    VisitSettings,
     WaitSettings,
 )
 from shared.core.errors import ConfigError
@@ -325,7 +326,7 @@ class CategoryTable(_Table):
 
 # The dataclasses' defaults are the file's.
 _COUNTER, _KIOSK, _BOARD = Counter(id=""), KioskSettings(), BoardSettings()
-_WAITS, _FAIRNESS = WaitSettings(), FairnessSettings()
+_WAITS, _FAIRNESS, _VISITS = WaitSettings(), FairnessSettings(), VisitSettings()
 
 
 class PriorityTable(_Table):
@@ -402,6 +403,16 @@ class FairnessTable(_Table):
         return FairnessSettings(**dict(self))
 
 
+class VisitsTable(_Table):
+    """[visits]: how a visit's outcome is read from what staff press (README, the queue rules)."""
+
+    walk_up_s: Annotated[int, Field(ge=0, le=900, strict=True)] = _VISITS.walk_up_s
+    undo_s: Annotated[int, Field(ge=0, le=300, strict=True)] = _VISITS.undo_s
+
+    def settings(self) -> VisitSettings:
+        return VisitSettings(**dict(self))
+
+
 def _central_url(value: Any) -> Any:
     problem = url_problem(value)
     if problem:
@@ -440,6 +451,7 @@ class ConfigFile(_Table):
     board: BoardTable = BoardTable()
     waits: WaitsTable = WaitsTable()
     fairness: FairnessTable = FairnessTable()
+    visits: VisitsTable = VisitsTable()
     central: CentralTable | None = None
 
     def centre_config(self, source: str) -> CentreConfig:
@@ -454,7 +466,7 @@ class ConfigFile(_Table):
             counters=tuple(c.counter() for c in self.counter),
             kiosk=self.kiosk.settings(), board=self.board.settings(),
             waits=self.waits.settings(), fairness=self.fairness.settings(),
-            central=self.central.settings(centre.id) if self.central else None)
+            visits=self.visits.settings(), central=self.central.settings(centre.id) if self.central else None)
 
 
 # ---- saying what is wrong with a file -----------------------------------------

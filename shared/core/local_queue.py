@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from shared.config.centre import CentreConfig, competing_services
-from shared.core import devices, errors, presence, visits
+from shared.core import corrections, devices, errors, presence, visits
 from shared.core.assisted import Assisted, kiosk_printers, pending_prints
 from shared.core.clock import Clock, SystemClock, to_epoch
 from shared.core.counter_modes import set_mode
@@ -21,7 +21,17 @@ from shared.core.fairness import overdue_before
 from shared.core.group_commit import GroupWriter
 from shared.core.help_requests import acknowledge
 from shared.core.issuing import IssueRequest, issue_in, wait_before
-from shared.core.model import CounterMode, CounterState, Event, Outcome, Snapshot, Status, Ticket
+from shared.core.model import (
+    FINISH_OUTCOMES,
+    CounterMode,
+    CounterState,
+    Event,
+    Outcome,
+    Snapshot,
+    Status,
+    Ticket,
+    VisitEnd,
+)
 from shared.core.queue_tx import (
     EVENT_COLUMNS,
     TICKET_COLUMNS,
@@ -39,7 +49,6 @@ from shared.core.transfers import transfer_in
 from shared.store import database as store
 from shared.waits.reading import NORMAL_RANK, WaitInputs, people_ahead, printed_wait
 
-FINISH_OUTCOMES = (Outcome.SERVED, Outcome.UNRESOLVED, Outcome.REFERRED)
 T = TypeVar("T")
 
 
@@ -163,6 +172,7 @@ class LocalQueue:
                                 row["queued_at"], ticket.id, ticket.ahead)
             ticket.estimated_wait_min = wait.minutes
             ticket.wait_low_min, ticket.wait_high_min = wait.low, wait.high
+            ticket.no_counter_open, ticket.opens_at = wait.no_counter_open, wait.opens_at
         return ticket
 
     # ---- issuing (shared/core/issuing.py) ----------------------------------------------------
@@ -186,6 +196,7 @@ class LocalQueue:
         assert issued.wait is not None
         ticket.ahead, ticket.estimated_wait_min = issued.ahead, issued.wait.minutes
         ticket.wait_low_min, ticket.wait_high_min = issued.wait.low, issued.wait.high
+        ticket.no_counter_open, ticket.opens_at = issued.wait.no_counter_open, issued.wait.opens_at
         return ticket
 
     def issued_for(self, request_id: str) -> Ticket:
@@ -208,7 +219,7 @@ class LocalQueue:
             mode, old_staff, visitor = visits.counter_now(tx, c.id)
             visits.guard(c.id, visitor, expect, mode, old_staff, holder)
             staff = staff or old_staff
-            visits.end_visit(tx, c.id, staff, visitor)
+            ended = visits.end_visit(tx, c.id, staff, visitor)
             row = tx.ticket_row(
                 f"status = 'waiting' AND service IN ({marks}) "
                 "ORDER BY priority_rank, queued_at, id LIMIT 1", c.services)
@@ -219,8 +230,9 @@ class LocalQueue:
             else:
                 visits.call_ticket(tx, c.id, mode, staff, row)
                 called = ticket_from_row(ticket_by_id(tx, row["id"]))
+                called.ended = ended
         if row is None:
-            raise errors.NoTicketWaiting(f"nobody is waiting for counter {c.id}")
+            raise errors.NoTicketWaiting(f"nobody is waiting for counter {c.id}", ended)
         return called
 
     def call(self, counter: str, ticket: str, staff: str | None = None,
@@ -236,12 +248,14 @@ class LocalQueue:
                 raise errors.IllegalTransition(f"counter {c.id} does not serve {row['service']} "
                                         f"(ticket {row['code']})")
             staff = staff or old_staff
-            visits.end_visit(tx, c.id, staff, visitor)
+            ended = visits.end_visit(tx, c.id, staff, visitor)
             visits.call_ticket(tx, c.id, mode, staff, row)
-            return ticket_from_row(ticket_by_id(tx, row["id"]))
+            called = ticket_from_row(ticket_by_id(tx, row["id"]))
+            called.ended = ended
+            return called
 
     def _at_counter(self, counter: str, action: str, expect: str | None, holder: str | None,
-                    change: Callable[[Tx, str, str | None, TicketRow], None]) -> Ticket:
+                    change: Callable[[Tx, str, str | None, TicketRow], VisitEnd | None]) -> Ticket:
         c = self.config.counter(counter)
         with self._tx() as tx:
             mode, staff, visitor = visits.counter_now(tx, c.id)
@@ -249,12 +263,15 @@ class LocalQueue:
             if visitor is None:
                 raise errors.IllegalTransition(f"counter {c.id} has no visitor at the moment")
             visits.allow(action, visitor, f" at counter {c.id}")
-            change(tx, c.id, staff, visitor)
-            return self._view(tx, ticket_by_id(tx, visitor["id"]))
+            ended = change(tx, c.id, staff, visitor)
+            ticket = self._view(tx, ticket_by_id(tx, visitor["id"]))
+            ticket.ended = ended
+            return ticket
 
     def recall(self, counter: str, expect: str | None = None, holder: str | None = None) -> Ticket:
         def change(tx: Tx, cid: str, staff: str | None, t: TicketRow) -> None:
-            tx.conn.execute("UPDATE tickets SET recalls = recalls + 1 WHERE id = ?", (t["id"],))
+            tx.conn.execute("UPDATE tickets SET recalls = recalls + 1, recalled_at = ? WHERE id = ?",
+                            (tx.at, t["id"]))
             tx.event("recalled", t, cid, staff, recalls=(t["recalls"] or 0) + 1)
         return self._at_counter(counter, "recall", expect, holder, change)
 
@@ -271,14 +288,24 @@ class LocalQueue:
             raise errors.NovbeError(f"unknown outcome {outcome!r} (known: {', '.join(FINISH_OUTCOMES)})")
         ended = Outcome(outcome)
 
-        def change(tx: Tx, cid: str, staff: str | None, t: TicketRow) -> None:
-            visits.finish_visit(tx, cid, staff, t, ended)
+        def change(tx: Tx, cid: str, staff: str | None, t: TicketRow) -> VisitEnd:
+            return visits.finish_visit(tx, cid, staff, t, ended)
         return self._at_counter(counter, "finish", expect, holder, change)
 
     def no_show(self, counter: str, expect: str | None = None, holder: str | None = None) -> Ticket:
-        def change(tx: Tx, cid: str, staff: str | None, t: TicketRow) -> None:
-            visits.mark_no_show(tx, cid, staff, t)
+        def change(tx: Tx, cid: str, staff: str | None, t: TicketRow) -> VisitEnd:
+            return visits.mark_no_show(tx, cid, staff, t)
         return self._at_counter(counter, "no_show", expect, holder, change)
+
+    def correct(self, counter: str, ticket: str, outcome: str,
+                holder: str | None = None) -> VisitEnd:
+        """Put right the outcome the counter recorded for a visit that ended moments ago
+        (within `[visits] undo_s`): served ↔ did not come, or another finish outcome."""
+        c = self.config.counter(counter)
+        with self._tx() as tx:
+            mode, staff, visitor = visits.counter_now(tx, c.id)
+            visits.guard(c.id, visitor, None, mode, staff, holder)
+            return corrections.correct(tx, c.id, staff, find_ticket(tx, ticket), outcome)
 
     def transfer(self, counter: str, service: str, expect: str | None = None,
                  holder: str | None = None) -> Ticket:

@@ -93,6 +93,7 @@ def read_snapshot(tx: Tx, competing: dict[str, tuple[str, ...]], zone: str | Non
     services, by_cat = [], {}
     for cat in cfg.categories:
         total, oldest, est, low, high = 0, None, 0, 0, 0
+        closed: list[str | None] = []        # opening times of its services no counter calls
         for svc in cat.services:
             if svc.id not in zone_services:
                 continue
@@ -102,13 +103,19 @@ def read_snapshot(tx: Tx, competing: dict[str, tuple[str, ...]], zone: str | Non
             ahead = sum(hall.before_new.get(s, 0) for s in competing.get(svc.id, (svc.id,)))
             w = newcomer_wait(tx, inputs, svc.id, ahead)
             old = int((tx.at - first) // 60) if first else 0
-            services.append(ServiceLoad(svc.id, n, w.minutes, old, w.low, w.high))
+            services.append(ServiceLoad(svc.id, n, w.minutes, old, w.low, w.high,
+                                        w.no_counter_open, w.opens_at))
+            if w.no_counter_open:
+                closed.append(w.opens_at)
             total += n
             if w.minutes >= est:
                 est, low, high = w.minutes, w.low, w.high
             oldest = max(oldest or 0, old) if n else oldest
-        if any(s.id in zone_services for s in cat.services):
-            by_cat[cat.id] = ServiceLoad(cat.id, total, est, oldest or 0, low, high)
+        shown = [s for s in cat.services if s.id in zone_services]
+        if shown:                 # "no counter open" only when none of its services has one
+            nobody = len(closed) == len(shown)
+            by_cat[cat.id] = ServiceLoad(cat.id, total, est, oldest or 0, low, high, nobody,
+                                         min((t for t in closed if t), default=None) if nobody else None)
     return Snapshot(tx.day.isoformat(), hall.last_id, list(hall.calls), services,
                     list(by_cat.values()), list(hall.counters), list(hall.alerts))
 

@@ -5,13 +5,16 @@ call order, issue 13). This module gathers their inputs; they hold the arithmeti
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import date, timedelta
+from sqlite3 import Row
 
 from shared.core.clock import to_epoch
 from shared.core.fairness import NORMAL_RANK
 from shared.core.model import Outcome, Status
 from shared.core.queue_tx import Tx
 from shared.core.service_day import day_start
+from shared.core.visits import at_window
 from shared.waits.habits import HABIT_DAYS, CounterHabit, learn_habits
 from shared.waits.newcomers import Newcomers
 from shared.waits.replay import estimate as replay_estimate
@@ -48,10 +51,10 @@ def people_ahead(tx: Tx, competing: tuple[str, ...], rank: int, queued_at: float
 
 
 def service_minutes(tx: Tx, service: str) -> float:
-    """The typical visit of a service lately (median of recent start → finish), or its
-    configured minutes while too few are known."""
+    """The typical visit of a service lately (median of recent start → finish; from the call
+    when nobody pressed Start), or its configured minutes while too few are known."""
     rows = tx.rows(
-        "SELECT finished_at - started_at FROM tickets WHERE status = 'done' AND service = ? "
+        "SELECT finished_at - coalesce(started_at, called_at) FROM tickets WHERE status = 'done' AND service = ? "
         "AND finished_at > ? AND outcome IS NOT ? ORDER BY finished_at DESC LIMIT ?",
         (service, tx.at - LOOKBACK_SECONDS, Outcome.DAY_END, RECENT_VISITS))
     return median_service_minutes([r[0] for r in rows], tx.config.service(service).service_min)
@@ -193,6 +196,16 @@ def _take_in(tx: Tx, newcomers: Newcomers, seen: int, last: int) -> bool:
     return all(newcomers.issued(WaitingTicket(r[1], r[2], r[3], r[4])) for r in rows)
 
 
+def _visit_started(visit: Row, at: float, walk_up_s: float) -> float | None:
+    """When a counter's visit started as the queue's rule reads it (shared/core/visits.py):
+    at Start; with no Start, once the walk-up time has passed, from its call (as the reports
+    and the recent visits count it); None while the visitor may still be walking up."""
+    _counter, _service, called, started, status, recalled = visit
+    if status == Status.SERVING:
+        return started
+    return called if at_window(status, called, recalled, at, walk_up_s) else None
+
+
 def queue_state(tx: Tx, inputs: WaitInputs) -> QueueState:
     """Everything the replay estimate reads, in this transaction."""
     cfg = tx.config
@@ -201,7 +214,7 @@ def queue_state(tx: Tx, inputs: WaitInputs) -> QueueState:
         "ORDER BY priority_rank, queued_at, id")]
     modes = {r[0]: (r[1], r[2]) for r in tx.rows("SELECT id, state, updated_at FROM counters")}
     visits = {r[0]: r for r in tx.rows(
-        "SELECT counter, service, called_at, started_at, status FROM tickets "
+        "SELECT counter, service, called_at, started_at, status, recalled_at FROM tickets "
         "INDEXED BY idx_tickets_at_counter WHERE status IN ('called', 'serving') "
         "AND counter IS NOT NULL")}
     start = to_epoch(day_start(tx.day, cfg.tz, cfg.day_reset_hour))
@@ -214,7 +227,7 @@ def queue_state(tx: Tx, inputs: WaitInputs) -> QueueState:
         counters.append(CounterNow(
             c.id, c.services, mode, visit_service=v[1] if v else None,
             visit_since=v[2] if v else None, mode_since=since,
-            visit_started=v[3] if v and v[4] == Status.SERVING else None,
+            visit_started=_visit_started(v, tx.at, cfg.visits.walk_up_s) if v else None,
             opens_at=start + h.opens_s if h and h.opens_s is not None else None,
             pause=(start + h.pause_s[0], start + h.pause_s[1]) if h and h.pause_s else None))
     priority = tx.rows(
@@ -240,9 +253,11 @@ def printed_wait(tx: Tx, inputs: WaitInputs, service: str, rank: int, queued_at:
     the first, simple one."""
     if tx.config.waits.estimator == "simple":
         minutes = estimate_wait(tx, service, ahead)
-        return WaitEstimate(minutes, minutes, minutes)
-    return replay_estimate(state or queue_state(tx, inputs), service, rank, queued_at, ticket_id,
-                           quick)
+        wait = WaitEstimate(minutes, minutes, minutes)
+    else:
+        state = state or queue_state(tx, inputs)
+        wait = replay_estimate(state, service, rank, queued_at, ticket_id, quick)
+    return when_nobody_can_call(tx, service, wait, state)
 
 
 def newcomer_wait(tx: Tx, inputs: WaitInputs, service: str, ahead: int,
@@ -252,5 +267,21 @@ def newcomer_wait(tx: Tx, inputs: WaitInputs, service: str, ahead: int,
     hall serves every service; `quick`: its expected-times form, for boards) or the simple one."""
     if tx.config.waits.estimator == "simple":
         minutes = estimate_wait(tx, service, ahead)
-        return WaitEstimate(minutes, minutes, minutes)
-    return inputs.newcomer_wait(tx, service, quick)
+        return when_nobody_can_call(tx, service, WaitEstimate(minutes, minutes, minutes))
+    return when_nobody_can_call(tx, service, inputs.newcomer_wait(tx, service, quick))
+
+
+def when_nobody_can_call(tx: Tx, service: str, wait: WaitEstimate,
+                         state: QueueState | None = None) -> WaitEstimate:
+    """The estimate marked `no_counter_open` when no counter that serves `service` is open now
+    (closed or paused), with the time the centre opens when that is later today."""
+    if state is not None:
+        open_now = any(c.mode == "open" and service in c.services for c in state.counters)
+    else:
+        open_now = open_counters(tx, service)[0] > 0
+    if open_now:
+        return wait
+    local = tx.now.astimezone(tx.config.tz)
+    span = tx.config.hours.span(local.date())
+    opens = f"{span[0]:%H:%M}" if span is not None and local.time() < span[0] else None
+    return replace(wait, no_counter_open=True, opens_at=opens)

@@ -59,11 +59,17 @@ class QueueState:
 
 @dataclass(frozen=True)
 class WaitEstimate:
-    """The printed wait: a point and the range around it (equal when no range is needed)."""
+    """The printed wait: a point and the range around it (equal when no range is needed).
+    `no_counter_open`: no counter that serves the service is open now (none signed in yet, or
+    all paused) — the minutes are a guess nobody should be promised: ticket, kiosk, board and
+    phone say so in words instead (shared/waits/text.py), with `opens_at` ("09:00") when the
+    centre opens later today."""
 
     minutes: int
     low: int
     high: int
+    no_counter_open: bool = False
+    opens_at: str | None = None
 
     @property
     def is_range(self) -> bool:
@@ -76,7 +82,7 @@ class RecentVisits:
     """Recent visit times, as the estimate reads them."""
 
     visits: dict[str, list[float]]      # service → call → end (walk-up, service or no-show)
-    service: dict[str, list[float]]     # service → start → finish
+    service: dict[str, list[float]]     # service → start (else call, no Start) → finish
     walk_ups: list[float]               # call → start, all services
     no_shows: list[float]               # call → no-show, all services
 
@@ -98,8 +104,12 @@ def recent_visits(rows: Iterable[tuple[str, str, float, float | None, float]],
         if status == "no_show":
             if len(gone) < pooled:
                 gone.append(finished - called)
-        elif started is not None and started >= called:
-            sv = service.setdefault(sid, [])
+            continue
+        sv = service.setdefault(sid, [])
+        if started is None:             # nobody pressed Start: the visit runs from its call
+            if len(sv) < per_service:
+                sv.append(finished - called)
+        elif started >= called:
             if len(sv) < per_service and finished > started:
                 sv.append(finished - started)
             if len(walks) < pooled:
