@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from shared.core.clock import Clock
-from shared.core.model import CounterState, Event, Ticket
+from shared.core.model import CounterState, Event, Ticket, VisitEnd
 from shared.core.presence import OFFLINE_AFTER_S, DeviceSeen
 from shared.core.queue import Queue
 
@@ -51,6 +51,10 @@ class ServedQueue(Queue, Protocol):
     def no_show(self, counter: str, expect: str | None = None,
                 holder: str | None = None) -> Ticket:
         """As the contract, with the holder guard."""
+
+    def correct(self, counter: str, ticket: str, outcome: str,
+                holder: str | None = None) -> VisitEnd:
+        """Put right the outcome recorded moments ago, with the holder guard."""
 
     def transfer(self, counter: str, service: str, expect: str | None = None,
                  holder: str | None = None) -> Ticket:

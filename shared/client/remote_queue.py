@@ -209,8 +209,8 @@ class RemoteQueue:
 
     def correct(self, counter: str, ticket: str, outcome: str) -> VisitEnd:
         return VisitEnd.from_json(self._request(
-            api.CORRECT.method, api.CORRECT.url(counter=self._counter(counter)),
-            {"ticket": str(ticket), "outcome": outcome}))
+            api.CORRECT, {"ticket": str(ticket), "outcome": outcome},
+            counter=self._counter(counter)))
 
     def no_show(self, counter: str, expect: str | None = None) -> Ticket:
         return self._at_counter(counter, api.NO_SHOW, expect)
