@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QCursor, QGuiApplication, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QVBoxLayout, QWidget
 
+from kiosk.access import Voice
 from kiosk.controller import KioskController
-from kiosk.pages import Metrics, build_page
+from kiosk.keymap import key_press
+from kiosk.metrics import Metrics
+from kiosk.pages import build_page
 from kiosk.screens import Screen
+from kiosk.speaker import Speaker
 from kiosk.spooler import PrintSpooler
+from kiosk.widgets import cap_ratio
 from qtcommon.qt import QtTimers, ThreadRunner, UiRelay
 from shared.config.centre import CentreConfig
 from shared.core.clock import Clock
@@ -41,7 +46,8 @@ class KioskWindow(QWidget):
 
     def __init__(self, queue: Queue, config: CentreConfig, printer_url: str | None = None,
                  locked: bool = True, clock: Clock | None = None, source: str = "kiosk",
-                 print_retry_seconds: float = DEFAULT_PRINT_RETRY_SECONDS):
+                 print_retry_seconds: float = DEFAULT_PRINT_RETRY_SECONDS,
+                 voice: Voice | None = None):
         super().__init__()
         self.setObjectName("kiosk")
         self.setWindowTitle(f"Növbə — {config.name('az')}")
@@ -58,8 +64,11 @@ class KioskWindow(QWidget):
                                     notify=lambda outcome: self.relay.call(self._print_outcome, outcome),
                                     clock=clock,
                                     on_fault=lambda faulted: self.relay.call(self._printer_state, faulted))
+        # The voice is made when audio guidance is first used (the sink on the UI thread).
+        self.speaker = None if voice is not None else Speaker(self._audio_sink)
         self.controller = KioskController(self, queue, config, self.spooler, self.timers,
-                                          self.runner, clock, source)
+                                          self.runner, clock, source,
+                                          voice=voice if voice is not None else self.speaker)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self.corner = StaffCorner(self)
@@ -70,7 +79,7 @@ class KioskWindow(QWidget):
         self.controller.start()
 
     # ---- KioskView ----------------------------------------------------------------------------
-    def show(self, screen: Screen | None = None) -> None:  # type: ignore[override]
+    def show(self, screen: Screen | None = None) -> None:
         """With a screen: draw it (KioskView). Without: QWidget.show()."""
         if screen is None:
             super().show()
@@ -88,11 +97,17 @@ class KioskWindow(QWidget):
         self.close()
         self.exited.emit()
 
+    def _audio_sink(self):
+        from qtcommon.audio import QtAudioSink  # QtMultimedia only when audio is first used
+
+        return QtAudioSink(self)
+
     # ---- drawing ------------------------------------------------------------------------------
     def metrics(self) -> Metrics:
         screen = self.screen()
         dpi = screen.logicalDotsPerInch() if screen else 96.0
-        return Metrics(max(1, self.width()), max(1, self.height()), dpi)
+        large = self._screen is not None and self._screen.frame.large
+        return Metrics(max(1, self.width()), max(1, self.height()), dpi, large, cap_ratio())
 
     def _rebuild(self) -> None:
         if self._screen is None:
@@ -152,11 +167,18 @@ class KioskWindow(QWidget):
         mine = isinstance(watched, QWidget) and (watched is self or self.isAncestorOf(watched))
         if not mine:
             return False
+        if kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            press = key_press(event.key(), event.modifiers())
+            if press is not None:
+                if not event.isAutoRepeat():
+                    self.controller.key(press)  # the keypad: audio guidance, moving, choosing
+                return True
         if self.locked and kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease,
                                     QEvent.Type.ShortcutOverride, QEvent.Type.Shortcut):
-            return True  # no keyboard at a kiosk: Escape, Alt+F4, Ctrl+Q… do nothing
+            return True  # no keyboard way out of a kiosk: Alt+F4, Ctrl+Q… do nothing
         if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin) and watched is not self.corner:
-            self.controller.activity()
+            # after the tap is handled: a warning that goes must not rebuild the page under it
+            QTimer.singleShot(0, self.controller.activity)
             if self._screen is not None and self._screen.name == "closed":
                 self.controller.tap_closed()
         return False
@@ -184,3 +206,5 @@ class KioskWindow(QWidget):
                 while QApplication.overrideCursor() is not None:
                     QApplication.restoreOverrideCursor()
         self.spooler.stop()
+        if self.speaker is not None:
+            self.speaker.close()
