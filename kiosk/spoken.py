@@ -19,10 +19,10 @@ from kiosk.speaker import Phrase
 from shared.i18n import tr
 from shared.speech.numbers import number_words, spoken_code
 
-KEY_GUIDE = ("Keys: up and down, or a number, move between the choices; Enter chooses; Back goes "
-             "back; Help calls a staff member; plus and minus change the volume.")
+KEY_GUIDE = ("Move with up and down or a number, choose with Enter. Back goes back, Help calls "
+             "staff, plus and minus set the volume.")
 CALLED_BY_VOICE = "Your number will be called aloud and shown on the board."
-PRESS_FOR_LANGUAGE = "For this language, press {number}, then Enter."
+PRESS_FOR_LANGUAGE = "Press {number}, then Enter."
 AUDIO_ON = "Audio help is on."
 
 
@@ -66,7 +66,8 @@ def screen_phrases(screen: Screen, centre_lang: str) -> list[Phrase]:
                Phrase(_sentence(screen.service), lang)]
         out += [Phrase(_sentence(x), lang) for x in (screen.priority, screen.ahead, screen.wait) if x]
         out.append(Phrase(_sentence(screen.called_by_voice or tr(lang, CALLED_BY_VOICE)), lang))
-        out.append(Phrase(_sentence(screen.print_message), lang))
+        if screen.print_state != "printing":   # "take your ticket" follows when it is printed
+            out.append(Phrase(_sentence(screen.print_message), lang))
         if screen.qr_caption:
             out.append(Phrase(_sentence(screen.qr_caption), lang))
         out.append(choice(lang, 1, screen.done))

@@ -105,3 +105,36 @@ def test_volume_is_the_visitors_until_reset(tmp_path):
         assert [p.volume for p in sink.played] == [1.0, volume_of(DEFAULT_VOLUME_LEVEL)]
     finally:
         voice.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["az", "ru", "en"])
+def test_a_whole_keypad_visit_is_heard_in_each_language(local_queue, config, clock, tmp_path,
+                                                        artifacts, lang):
+    """Every phrase of a keypad visit (language screen to ticket) becomes a real espeak-ng WAV
+    that is not silent; the texts and their lengths are logged beside the screenshots."""
+    from kiosk.keypad import Key
+    from tests.kiosk.recording import make_controller, press
+
+    ctl, view, voice, _ = make_controller(local_queue, config, clock)
+    press(ctl, clock, Key.CHOOSE)
+    for target in (f"tile:{lang}", "tile:pensions", "tile:pensions.age", "tile:none"):
+        number = [n for n, _ in ctl.access.choices()].index(target) + 1
+        for d in str(number):
+            press(ctl, clock, Key.DIGIT, int(d), think=0.5)
+        press(ctl, clock, Key.CHOOSE)
+    assert ctl.screen.name == "ticket"
+    phrases = list(dict.fromkeys(p for s in voice.said for p in s.phrases))
+    speech = speaker(tmp_path, RecordingSink())
+    lines = []
+    try:
+        for phrase in phrases:
+            s = stats(speech.wav_for(phrase))
+            assert s.seconds > 0.3 and s.rms > 0.02, (phrase, s)
+            lines.append(f"{s.seconds:5.2f} s  [{phrase.lang}]  {phrase.text}")
+    finally:
+        speech.close()
+    out = artifacts / "kiosk-speech"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / f"visit-{lang}.log").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert {p.lang for p in phrases} == {"az", "ru", "en"}   # the first screen's own voices
