@@ -330,6 +330,8 @@ class Access:
         if self.focus is None or screen is None:
             if screen is not None:
                 self._say(self._phrases(screen), interrupt=True)
+                if screen.name in ("ticket", "message") and ctl.timers.active("home"):
+                    ctl._home_after()        # time to hear it once more
             return
         name = self.focus
         if name == "back":

@@ -64,6 +64,7 @@ class KioskController:
         self.issuing = False
         self.issued: deque[Ticket] = deque(maxlen=100)  # the latest, for staff and tests
         self._last_tap: datetime | None = None
+        self._home_factor = 1
         self.access = Access(self, voice)
         self.abandoned = AbandonedTickets(queue, self.runner)
         self.outage = OutageProbe(queue, config.languages, self.runner, timers, self.abandoned,
@@ -316,9 +317,14 @@ class KioskController:
         self._last_tap = self.clock.now()
         self.view.set_busy(False)
 
-    def _home_after(self, factor: int = 1) -> None:
+    def _home_after(self, factor: int | None = None) -> None:
+        """The ticket or message goes after a while (longer in audio mode, and again in full
+        when a key asks to hear it once more)."""
+        if factor is not None:
+            self._home_factor = factor
         audio = AUDIO_HOME_FACTOR if self.access.audio else 1
-        self.timers.start("home", self.config.kiosk.home_after_seconds * factor * audio, self.home)
+        self.timers.start("home", self.config.kiosk.home_after_seconds * self._home_factor * audio,
+                          self.home)
 
     def _issued(self, ticket: Ticket) -> None:
         self._end_issuing()
@@ -327,7 +333,7 @@ class KioskController:
             self.spooler.submit(ticket)
         self._show(self._ticket_screen(ticket, "printing" if self.spooler else "printed"))
         self.access.stop_idle()
-        self._home_after()
+        self._home_after(1)
 
     def _ticket_screen(self, ticket: Ticket, state: str) -> TicketScreen:
         return ticket_screen(self.config, ticket, state)
@@ -350,7 +356,7 @@ class KioskController:
         svc = self.config.service(self.service) if self.service else None
         self._show(MessageScreen(self.lang, kind, svc.name(self.lang) if svc else "", body,
                                  self._t("Done (leave the ticket screen)")))
-        self._home_after()
+        self._home_after(1)
 
     # ---- printer ----------------------------------------------------------------------------
     def print_outcome(self, outcome: PrintOutcome) -> None:
@@ -380,21 +386,12 @@ class KioskController:
         self.access.stop_idle()
         self.outage.begin()
 
-    def probe(self) -> None:
-        self.outage.probe()
-
     # ---- staff exit -------------------------------------------------------------------------
     def tap_staff_corner(self) -> None:
         self.staff.corner_tap()
 
-    def pin_unlocked(self) -> None:
-        self.staff.unlocked()
-
     def tap_pin_key(self, key: str) -> None:
         self.staff.key(key)
-
-    def submit_pin(self) -> None:
-        self.staff.submit()
 
     def tap_pin_cancel(self) -> None:
         self.home()

@@ -1,7 +1,7 @@
 """One page per screen model: layout only. Every tap goes straight to the controller.
 
-Every visitor screen ends with the bottom bar (🔊 audio help, Aa large text, Help) and shows the
-time-out warning above it; the tile the keypad is on has a ring. On a tall portrait screen the
+Every visitor screen ends with the bottom bar (🔊 audio help, Aa large text, Help); the tile the
+keypad is on has a ring. On a tall portrait screen the
 choices sit below the reach line (kiosk/metrics.py), the titles above it."""
 
 from __future__ import annotations
@@ -105,12 +105,7 @@ def _heading(m: Metrics, box: QVBoxLayout) -> QVBoxLayout:
 
 
 def _frame(f: Frame, ctl: KioskController, m: Metrics, box: QVBoxLayout) -> None:
-    """The time-out warning and the bottom bar."""
-    if f.warning:
-        warn = _text(f.warning, m, 4.2, bold=True, color=QColor("#000"), background=ALERT)
-        warn.setObjectName("timeout-warning")
-        warn.setFixedHeight(round(max(12 * m.u, m.min_text * 4.4)))
-        box.addWidget(warn)
+    """The bottom bar (the time-out warning is a banner the window lays over the page)."""
     buttons: list[tuple[str, Callable[[], None], str, bool]] = [
         (f.audio_label, ctl.tap_audio, "audio", f.audio), (f.large_label, ctl.tap_large, "large", f.large)]
     if f.help_label:

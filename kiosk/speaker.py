@@ -80,6 +80,8 @@ class Speaker:
     # ---- what the controller calls -------------------------------------------------------------
     def say(self, phrases: Sequence[Phrase], interrupt: bool = False) -> None:
         """Speak these instead of whatever is still queued (see the module's docstring)."""
+        if not phrases and self._thread is None:
+            return  # nothing was ever said: nothing to silence (and no player made for it)
         sink = self._ensure_started()
         with self._cond:
             self._generation += 1

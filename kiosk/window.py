@@ -4,9 +4,10 @@ frameless full screen, no keyboard exit, no cursor; staff leave by the hidden co
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QCursor, QGuiApplication, QKeyEvent, QResizeEvent
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QColor, QCursor, QGuiApplication, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QVBoxLayout, QWidget
 
 from kiosk.access import Voice
@@ -17,7 +18,7 @@ from kiosk.pages import build_page
 from kiosk.screens import Screen
 from kiosk.speaker import Speaker
 from kiosk.spooler import PrintSpooler
-from kiosk.widgets import cap_ratio
+from kiosk.widgets import ALERT, FitText, cap_ratio
 from qtcommon.qt import QtTimers, ThreadRunner, UiRelay
 from shared.config.centre import CentreConfig
 from shared.core.clock import Clock
@@ -56,6 +57,7 @@ class KioskWindow(QWidget):
         self._screen: Screen | None = None
         self._page: QWidget | None = None
         self._built_for = QSize()
+        self.warning: FitText | None = None
         self.relay = UiRelay(self)
         self.timers = QtTimers(self)
         self.runner = ThreadRunner(self.relay)
@@ -84,7 +86,10 @@ class KioskWindow(QWidget):
         if screen is None:
             super().show()
             return
-        self._screen = screen
+        old, self._screen = self._screen, screen
+        if old is not None and replace(old, frame=replace(old.frame, warning=screen.frame.warning)) == screen:
+            self._place_warning()   # only the countdown changed: the page (and a tap on it) stays
+            return
         self._rebuild()
 
     def set_busy(self, busy: bool) -> None:
@@ -122,7 +127,31 @@ class KioskWindow(QWidget):
             old.hide()
             old.deleteLater()
         self._page.setEnabled(not self.controller.issuing)
+        self._place_warning()
         self._place_corner()
+
+    def _place_warning(self) -> None:
+        """The time-out warning: a banner over the page, just above the bottom bar."""
+        text = self._screen.frame.warning if self._screen is not None else ""
+        if not text:
+            if self.warning is not None:
+                self.warning.hide()
+            return
+        m = self.metrics()
+        if self.warning is None:
+            self.warning = FitText(text, m.text(4.2), bold=True, color=QColor("#000"),
+                                   background=ALERT, min_px=m.min_text, parent=self)
+            self.warning.setObjectName("timeout-warning")
+            # a tap on the banner only keeps the place: it must not reach the button under it
+            self.warning.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, False)
+        self.warning.text, self.warning.max_px, self.warning.min_px = text, m.text(4.2), m.min_text
+        pad = round(2.5 * m.u)
+        height = round(max(12 * m.u, m.min_text * 4.4))
+        bottom = self.height() - pad - m.bar_height - round(1.6 * m.u)
+        self.warning.setGeometry(pad, bottom - height, self.width() - 2 * pad, height)
+        self.warning.show()
+        self.warning.raise_()
+        self.warning.update()
 
     def _place_corner(self) -> None:
         side = self.metrics().target
@@ -177,8 +206,7 @@ class KioskWindow(QWidget):
                                     QEvent.Type.ShortcutOverride, QEvent.Type.Shortcut):
             return True  # no keyboard way out of a kiosk: Alt+F4, Ctrl+Q… do nothing
         if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin) and watched is not self.corner:
-            # after the tap is handled: a warning that goes must not rebuild the page under it
-            QTimer.singleShot(0, self.controller.activity)
+            self.controller.activity()   # a warning that goes leaves the page (and this tap) alone
             if self._screen is not None and self._screen.name == "closed":
                 self.controller.tap_closed()
         return False

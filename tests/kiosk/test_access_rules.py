@@ -281,3 +281,22 @@ def test_pin_pad_is_in_the_centres_language_not_the_last_visitors(local_queue, c
         ctl.tap_pin_key(key)
     ctl.tap_pin_key("✓")
     assert view.exited
+
+
+def test_enter_on_the_ticket_reads_it_again_and_keeps_it_on_screen(local_queue, config, clock):
+    """In audio mode the ticket stays three times as long, and Enter reads it once more with
+    the full time again (a blind visitor may want the number twice)."""
+    from kiosk.timeouts import AUDIO_HOME_FACTOR
+
+    ctl, view, voice, timers = make_controller(local_queue, config, clock)
+    press(ctl, clock, Key.CHOOSE)
+    for target in ("tile:az", "tile:labour", "tile:none"):
+        go_by_digits(ctl, clock, target)
+    assert ctl.screen.name == "ticket"
+    assert timers.pending["home"][0] == config.kiosk.home_after_seconds * AUDIO_HOME_FACTOR
+    timers.stop("home")
+    timers.start("home", 1, ctl.home)                  # nearly gone…
+    said = len(voice.said)
+    press(ctl, clock, Key.CHOOSE)
+    assert len(voice.said) == said + 1 and voice.last.phrases[0].text.startswith("Sizin nömrəniz")
+    assert timers.pending["home"][0] == config.kiosk.home_after_seconds * AUDIO_HOME_FACTOR

@@ -7,7 +7,7 @@ import tomllib
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 
 from shared.config.centre import default_config_path, parse_config
 from shared.core.errors import QueueUnavailable
@@ -65,12 +65,15 @@ def test_idle_timeout_warns_then_returns_to_the_language_screen(qtbot, make_kios
     window = make_kiosk()
     _to_priorities(qtbot, window, clock)
     assert window.timers.interval("idle") == config.kiosk.idle_seconds
-    QApplication.processEvents()          # the last tap is handled
     window.timers.fire("idle")
     assert window.controller.screen.name == "priorities"
-    assert find_button(window, "tile:none") and window.current_page().findChild(
-        QWidget, "timeout-warning").isVisible()
+    assert find_button(window, "tile:none") and window.findChild(QWidget, "timeout-warning").isVisible()
     screenshot(window, artifacts, "timeout-warning")
+    banner = window.findChild(QWidget, "timeout-warning")
+    qtbot.mouseClick(banner, Qt.MouseButton.LeftButton)   # keeps the place, presses nothing under it
+    assert window.controller.screen.name == "priorities" and not banner.isVisible()
+    clock.advance(2)
+    window.timers.fire("idle")
     for _ in range(WARN_SECONDS):
         window.timers.fire("warn")
     assert window.controller.screen.name == "language"
