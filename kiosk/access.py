@@ -100,6 +100,7 @@ class Access:
         return "\n".join(dict.fromkeys(parts))
 
     def frame(self, screen: Screen) -> Frame:
+        """The bar, focus and warning around a screen (none around the staff PIN pad)."""
         if screen.name == "pin":
             return Frame()
         helpable = screen.name not in ("closed", "out_of_service") and not (
@@ -133,10 +134,10 @@ class Access:
     def print_news(self, text: str) -> None:
         """The printer answered while the ticket is read: said after what is queued."""
         if self.audio and self.voice is not None:
-            self.voice.add([Phrase(text, self.ctl.lang if self.ctl.screen is None
-                                   else getattr(self.ctl.screen, "lang", self.ctl.lang))])
+            self.voice.add([Phrase(text, getattr(self.ctl.screen, "lang", self.ctl.lang))])
 
     def next_visitor(self) -> None:
+        """Audio, large text, focus and volume back to their defaults."""
         self.audio = self.large = self.guided = False
         self.focus = self.before_help = None
         self._digit = None
@@ -179,15 +180,17 @@ class Access:
         """Audio mode: the first touch on a choice says it, the second chooses it."""
         if not self.audio or self.focus == name:
             return True
-        self._focus_on(name)
+        if not self._focus_on(name):
+            return True                      # not one of the numbered choices: it acts at once
         self.ctl.activity()
         return False
 
-    def _focus_on(self, name: str) -> None:
+    def _focus_on(self, name: str) -> bool:
+        """Focus a choice and say it with its number (False when it is no choice here)."""
         found = self.choices()
         index = next((i for i, (n, _) in enumerate(found) if n == name), None)
         if index is None:
-            return
+            return False
         self.focus = name
         self.ctl.redraw()
         label = found[index][1]
@@ -198,6 +201,7 @@ class Access:
                               lang)], interrupt=True)
         else:
             self._say([choice(self.ctl.lang, index + 1, label)], interrupt=True)
+        return True
 
     # ---- the bottom bar --------------------------------------------------------------------------
     def tap_audio(self) -> None:
