@@ -104,7 +104,7 @@ class Metrics:
 def columns(count: int, m: Metrics) -> int:
     """How many tile columns suit this many tiles on this screen shape."""
     if m.portrait:
-        return 2 if count > 6 else 1
+        return 2 if count > (8 if m.large else 6) else 1   # large text: a page is one column
     if count > 6:
         return 4 if count > 9 and m.width >= 1.7 * m.height else 3
     if count == 3:

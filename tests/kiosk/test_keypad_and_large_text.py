@@ -103,3 +103,40 @@ def test_every_screen_in_az_with_letters_measured_and_choices_in_reach(
         assert need == 25 if min(width, height) == 1080 else need > 0
         low = [(step, s.widget, s.cap_px) for step, s in smallest if s.cap_px < need]
         assert low == [], f"capital letters below {need} px: {low}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("size", ["portrait", "landscape"])
+def test_large_text_fits_every_menu_page_in_every_language(qtbot, make_kiosk, clock, config, size):
+    """Large text, az/ru/en: every page of categories, of every category's services and of the
+    priority classes — nothing clipped, no capital letter under the 0.7° figure."""
+    window = make_kiosk(SIZES[size], voice=RecordingVoice())
+    ctl = window.controller
+    need = min_cap_px(min(SIZES[size]))
+    bad = []
+
+    def check(tag: str) -> None:
+        QApplication.processEvents()
+        window.grab()
+        found, clipped = smallest_text(window), clipped_texts(window)
+        if clipped or found is None or found.cap_px < need:
+            bad.append((tag, clipped, found))
+
+    for lang in ("az", "ru", "en"):
+        ctl.home()
+        ctl.access.large, ctl.lang = True, lang
+        for page in (0, 1):
+            ctl.page = page
+            ctl._categories()
+            check(f"{lang} categories {page + 1}")
+        for cat in config.categories:
+            ctl.category, ctl.page = cat.id, 0
+            ctl._services()
+            for page in range(ctl.screen.pages):
+                ctl.page = page
+                ctl._services()
+                check(f"{lang} {cat.id} {page + 1}")
+        ctl.service, ctl.page = config.categories[0].services[0].id, 0
+        ctl._priorities()
+        check(f"{lang} priorities")
+    assert bad == []
