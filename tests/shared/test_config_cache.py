@@ -147,7 +147,7 @@ def test_changed_code_invalidates_the_cache(centre, tmp_path, monkeypatch):
     changes, the kept copy no longer stands for the file and it is validated again."""
     cache = tmp_path / "cache"
     schema = tmp_path / "config_schema.py"
-    schema.write_bytes(Path(config_cache.__file__).with_name("config_schema.py").read_bytes())
+    schema.write_bytes(Path(config_cache.__file__).with_name("schema.py").read_bytes())
     monkeypatch.setattr(config_cache, "SCHEMA_FILES", (schema,))
     load_config_cached(centre, cache)
     before = cache_file(str(centre), cache).read_bytes()
