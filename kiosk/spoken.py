@@ -78,16 +78,13 @@ def screen_phrases(screen: Screen, centre_lang: str) -> list[Phrase]:
         return [*out, choice(lang, 1, screen.done)]
     if isinstance(screen, OutOfServiceScreen):
         return [Phrase(f"{_sentence(title)} {_sentence(body)}", lang)
-                for title, body, lang in zip(screen.titles, screen.bodies, _langs(screen), strict=True)]
+                for title, body, lang in zip(screen.titles, screen.bodies, screen.languages, strict=True)]
     if isinstance(screen, ClosedScreen):
-        out = [Phrase(_sentence(title), lang) for title, lang in zip(screen.titles, _langs(screen), strict=True)]
+        out = [Phrase(_sentence(title), lang)
+               for title, lang in zip(screen.titles, screen.languages, strict=True)]
         first = " ".join(f"{_first(day)}: {_first(span)}." for day, span in screen.hours)
         return [*out, Phrase(f"{_first(screen.hours_title)}: {first}", centre_lang)]
     return []  # the staff PIN pad is not spoken
-
-
-def _langs(screen: OutOfServiceScreen | ClosedScreen) -> tuple[str, ...]:
-    return screen.languages
 
 
 def _first(text: str) -> str:

@@ -300,3 +300,15 @@ def test_enter_on_the_ticket_reads_it_again_and_keeps_it_on_screen(local_queue, 
     press(ctl, clock, Key.CHOOSE)
     assert len(voice.said) == said + 1 and voice.last.phrases[0].text.startswith("Sizin nömrəniz")
     assert timers.pending["home"][0] == config.kiosk.home_after_seconds * AUDIO_HOME_FACTOR
+
+
+def test_the_closed_screen_is_spoken_in_every_language(local_queue, config, clock):
+    """Outside opening hours a keypad key turns audio on and the closed screen is said: each
+    language's title in its own voice, then the week's hours in the centre's language."""
+    clock.advance(days=6)                                  # Sunday
+    ctl, view, voice, _ = make_controller(local_queue, config, clock)
+    assert ctl.screen.name == "closed"
+    press(ctl, clock, Key.DOWN)
+    langs = [p.lang for p in voice.last.phrases]
+    assert langs == [*config.languages, config.languages[0]]
+    assert ctl.screen.hours_title.split(" · ")[0] in voice.last.phrases[-1].text
