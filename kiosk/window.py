@@ -15,6 +15,7 @@ from kiosk.controller import KioskController
 from kiosk.keymap import key_press
 from kiosk.metrics import Metrics
 from kiosk.pages import build_page
+from kiosk.print_requests import PrintRequests
 from kiosk.screens import Screen
 from kiosk.speaker import Speaker
 from kiosk.spooler import PrintSpooler
@@ -78,7 +79,9 @@ class KioskWindow(QWidget):
         self.setMinimumSize(640, 480)
         QApplication.instance().installEventFilter(self)
         self.spooler.start()
+        self.print_requests = PrintRequests(queue, self.spooler, self.timers, self.runner, source)
         self.controller.start()
+        self.print_requests.start()
 
     # ---- KioskView ----------------------------------------------------------------------------
     def show(self, screen: Screen | None = None) -> None:
