@@ -73,3 +73,13 @@ def test_a_remote_kiosk_says_it_is_out_of_service_in_every_language(server: Live
     press(ctl, server.clock, Key.CHOOSE)              # the issue fails: out of service
     assert ctl.screen.name == "out_of_service"
     assert [p.lang for p in voice.last.phrases] == ["az", "ru", "en"]
+
+
+def test_a_remote_kiosks_help_key_reaches_the_server(server: LiveServer, remote: RemoteQueue):
+    """The keypad's Help on a remote kiosk raises the alert in the server's queue (what consoles
+    read) and the visitor is told help is coming."""
+    ctl, view, voice, _ = make_controller(remote, remote.config, server.clock, source="kiosk-2")
+    press(ctl, server.clock, Key.HELP)
+    assert ctl.screen.name == "message" and ctl.screen.kind == "help"
+    assert [(a.source, a.kind) for a in server.queue.snapshot().alerts] == [("kiosk-2", "help_requested")]
+    assert "Kömək gəlir" in voice.last.text
