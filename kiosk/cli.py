@@ -3,6 +3,7 @@ of `novbe issue SERVICE --print URL` (print_issued)."""
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -20,13 +21,15 @@ def register(sub: Any) -> None:
                        description="Run the ticket kiosk: full screen and locked down unless "
                                    "--windowed; staff exit with 5 taps in the top-left corner and "
                                    "the PIN from the config.")
-    p.add_argument("--printer", metavar="URL",
-                   help="printer URL (overrides [kiosk] printer): usb://VID:PID, tcp://HOST:9100, "
+    p.add_argument("--printer", metavar="URL", default=os.environ.get("NOVBE_PRINTER") or None,
+                   help="printer URL (env NOVBE_PRINTER; overrides [kiosk] printer): usb://VID:PID, tcp://HOST:9100, "
                         "serial:///dev/ttyUSB0?baudrate=9600, file:///dev/usb/lp0, cups://NAME, "
                         "win32://NAME, preview://FOLDER, dummy://")
     p.add_argument("--windowed", action="store_true", help="a normal window (development)")
-    p.add_argument("--server", metavar="URL", help="use the centre's server instead of --db")
-    p.add_argument("--token", metavar="T", help="the kiosk's device token for --server")
+    p.add_argument("--server", metavar="URL", default=os.environ.get("NOVBE_SERVER") or None,
+                   help="use the centre's server instead of --db (env NOVBE_SERVER)")
+    p.add_argument("--token", metavar="T", default=os.environ.get("NOVBE_TOKEN") or None,
+                   help="the kiosk's device token for --server (env NOVBE_TOKEN)")
     p.add_argument("--kiosk-id", default="kiosk", help="this kiosk's name in events (default: kiosk)")
     p.set_defaults(func=cmd_kiosk)
 

@@ -136,6 +136,7 @@ def _counter_cmd(op: str) -> Command:
 
 
 def _cmd_backup(ctx: Context) -> int:
+    from shared.store import backups
     from shared.store import database as store
 
     target = Path(ctx.args.file) if ctx.args.file else None
@@ -146,6 +147,12 @@ def _cmd_backup(ctx: Context) -> int:
             raise NovbeError(f"{target} exists already: name a new file")
         made = ctx.queue.backup(target)
     ctx.out(str(made))
+    if ctx.args.keep_days:
+        for gone in backups.prune(ctx.db_path, ctx.args.keep_days):
+            ctx.out(f"deleted {gone.name} (older than {ctx.args.keep_days} days)")
+    copy_to = ctx.args.copy_to or os.environ.get("NOVBE_BACKUP_DIR")
+    if copy_to:
+        ctx.out(f"copied to {backups.copy_off(made, copy_to)}")
     return 0
 
 
@@ -190,7 +197,8 @@ def _load_roles() -> None:
         return
     import importlib
 
-    for module in ("kiosk.cli", "board.cli", "server.cli", "central.cli", "novbe.demo", "novbe.report_cli",
+    for module in ("kiosk.cli", "board.cli", "server.cli", "central.cli", "novbe.demo",
+                   "novbe.report_cli", "novbe.ops_cli",
                    "planning.cli"):
         try:
             mod = importlib.import_module(module)
@@ -253,8 +261,13 @@ def build_parser(with_roles: bool = True) -> argparse.ArgumentParser:
     p.add_argument("service")
     p.add_argument("--json", action="store_true")
     p.add_argument("--expect", metavar="CODE", help=EXPECT_HELP)
-    add("backup", _cmd_backup, "copy the live queue database consistently (beside it, or to FILE)"
-        ).add_argument("file", nargs="?")
+    b = add("backup", _cmd_backup, "copy the live queue database consistently (beside it, or to "
+            "FILE)")
+    b.add_argument("file", nargs="?")
+    b.add_argument("--keep-days", type=int, metavar="N",
+                   help="delete backups beside the file older than N days (the newest is kept)")
+    b.add_argument("--copy-to", metavar="DIR|HOST:PATH",
+                   help="also copy the new backup there (env NOVBE_BACKUP_DIR; a host via rsync)")
     add("restore", _cmd_restore, "put a backup in place of the queue database (stop the apps "
         "first; a damaged file is moved aside, never deleted)").add_argument("file")
     add("status", _cmd_status, "waiting per service, current ticket per counter").add_argument("--json", action="store_true")

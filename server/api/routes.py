@@ -47,6 +47,7 @@ from server.auth.counter_claims import open_counter as claim_counter
 from server.http import offload
 from shared.core.local_queue import LocalQueue
 from shared.core.model import DEVICE_CHANNELS
+from shared.version import VERSION
 
 CounterId = Annotated[str, Path(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$")]
 TicketRef = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -134,8 +135,9 @@ async def at_counter(request: Request, counter: str, body: CounterAction | None,
 
 @router.get("/health", tags=["meta"], response_model=HealthOut)
 async def health() -> JSONResponse:
-    """Whether the server is up (no authentication, no queue data, no thread needed)."""
-    return answer({"ok": True})
+    """Whether the server is up and which version it runs (no authentication, no queue data, no
+    thread needed): devices and `novbe doctor` compare the version with their own."""
+    return answer({"ok": True, "version": VERSION})
 
 
 @router.get("/config", tags=["meta"], response_model=ConfigOut, dependencies=SIGNED)

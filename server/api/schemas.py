@@ -206,6 +206,7 @@ class ConfigOut(Out):
 
 class HealthOut(Out):
     ok: bool
+    version: str
 
 
 class LastEventOut(Out):

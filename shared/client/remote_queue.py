@@ -218,6 +218,10 @@ class RemoteQueue:
         return Event.from_json(self._request("POST", "/api/devices/report", {
             "source": source, "kind": kind, "message": message, "ticket_id": ticket_id}))
 
+    def heartbeat(self, source: str, role: str, version: str, state: dict[str, Any]) -> None:
+        """The server names the device from its token; `source` and `role` are its own."""
+        self._request("POST", "/api/devices/heartbeat", {"version": version, **state})
+
     def print_requests(self, source: str) -> list[Ticket]:
         text = str(source)
         if not 1 <= len(text) <= 64 or not all(ch.isascii() and (ch.isalnum() or ch in "-_.") for ch in text):

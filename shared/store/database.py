@@ -208,14 +208,20 @@ def migrate(db: sqlite_utils.Database, path: Path | None = None) -> list[str]:
     return pending
 
 
-def backup(db: sqlite_utils.Database, path: Path) -> Path:
-    """Copy the live database to a timestamped file beside it (SQLite's online backup)."""
+def backup_path(path: Path) -> Path:
+    """A new timestamped name beside the file for a backup of it (`novbe.sqlite.<time>.bak`)."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.{stamp}.bak")
     n = 1
     while target.exists():
         n += 1
         target = path.with_name(f"{path.name}.{stamp}-{n}.bak")
+    return target
+
+
+def backup(db: sqlite_utils.Database, path: Path) -> Path:
+    """Copy the live database to a timestamped file beside it (SQLite's online backup)."""
+    target = backup_path(path)
     copy_to(db.conn, target)
     log.info("backed up %s to %s", path, target)
     return target

@@ -140,3 +140,12 @@ def m007_central_config_versions(db: sqlite_utils.Database) -> None:
     db.table("config_versions").create({"hash": str, "from_event_id": int, "recorded_at": float,
                                   "body": str}, pk=("hash", "from_event_id"),
                                  not_null={"from_event_id", "recorded_at", "body"})
+
+
+@migrations()
+def m008_devices_seen(db: sqlite_utils.Database) -> None:
+    """Each device's last heartbeat (version, screen, printer, audio, config in use): one row
+    per device, updated in place; changes of presence are events (device_offline/online)."""
+    db.table("devices_seen").create({"source": str, "role": str, "version": str,
+                                     "last_seen": float, "state": str}, pk="source",
+                                    not_null={"role", "version", "last_seen"})
