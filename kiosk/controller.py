@@ -1,22 +1,20 @@
 """The kiosk's logic, without a screen: which screen to show, what a tap or a key does, when to
-go home.
-
-Widgets call the `tap_…` methods (and `key()` for the keypad) and draw what `view.show()` gets;
+go home. Widgets call the `tap_…` methods (and `key()` for the keypad) and draw what `view.show()` gets;
 tests drive the same methods with a recording view. One tap gives one ticket: taps are ignored
 while a ticket is being issued and for `tap_guard_ms` after the previous accepted tap (an
-elderly finger often lands twice). Audio guidance, the keypad, large text and help are in
-kiosk/access.py; the staff exit, the outage probe and the abandoned-ticket reconciler in
-modules of their own."""
+elderly finger often lands twice). Audio guidance, keypad, large text and help: kiosk/access.py;
+staff exit, outage probe, abandoned tickets and config following: modules of their own."""
 
 from __future__ import annotations
 
 import logging
 import secrets
 from collections import deque
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from kiosk import menus
+from kiosk import config_follow, menus
 from kiosk.access import Access, Voice, visitor_action
 from kiosk.keypad import KeyPress
 from kiosk.outage import OutageProbe
@@ -47,7 +45,8 @@ class KioskController:
 
     def __init__(self, view: KioskView, queue: Queue, config: CentreConfig,
                  spooler: PrintSpooler | None, timers: Timers, runner: Runner | None = None,
-                 clock: Clock | None = None, source: str = "kiosk", voice: Voice | None = None):
+                 clock: Clock | None = None, source: str = "kiosk", voice: Voice | None = None,
+                 follow_config: Callable[[], CentreConfig | None] | None = None):
         self.view = view
         self.queue = queue
         self.config = config
@@ -72,6 +71,9 @@ class KioskController:
                                   back=self.home)
         self.staff = StaffExit(view, config, self.clock, timers, show=self._show,
                                idle=self.idle_timeout, source=source)
+        follow = follow_config or getattr(queue, "fresh_config", None)  # a remote kiosk's server
+        self.config_follower = (None if follow is None else
+                                config_follow.ConfigFollower(follow, self.adopt_config, timers, self.runner))
 
     # ---- helpers ----------------------------------------------------------------------------
     def _show(self, screen: Screen) -> None:
@@ -90,9 +92,6 @@ class KioskController:
 
     def _showing(self, *names: str) -> bool:
         return self.screen is not None and self.screen.name in names
-
-    def _t(self, msgid: str, **kw: object) -> str:
-        return tr(self.lang, msgid, **kw)
 
     def _local_now(self) -> datetime:
         return self.clock.now().astimezone(self.config.tz)
@@ -118,6 +117,8 @@ class KioskController:
         """Show the first screen, and ask the queue whether it is there (remote kiosks start
         before their server does)."""
         self.home()
+        if self.config_follower is not None:
+            self.config_follower.start()
 
         def unreachable(exc: BaseException) -> None:
             if isinstance(exc, QueueUnavailable):
@@ -148,6 +149,10 @@ class KioskController:
     def _show_closed(self) -> None:
         self._show(menus.closed_screen(self.config))
         self.timers.start("reopen", REOPEN_CHECK_SECONDS, self.check_open)
+
+    def adopt_config(self, config: CentreConfig) -> None:
+        """The server's config changed: use it from now on (kiosk/config_follow.py)."""
+        config_follow.adopt(self, config)
 
     def check_open(self) -> None:
         """Closed screen: open again when the hours say so."""
@@ -283,8 +288,7 @@ class KioskController:
         if self._accept_tap():
             self.access.request_help()
 
-    def tap_closed(self) -> None:
-        """A tap on the closed screen looks at the clock again."""
+    def tap_closed(self) -> None:  # a tap on the closed screen looks at the clock again
         self.check_open()
 
     def idle_timeout(self) -> None:
@@ -331,18 +335,17 @@ class KioskController:
         self.issued.append(ticket)
         if self.spooler is not None:
             self.spooler.submit(ticket)
-        self._show(self._ticket_screen(ticket, "printing" if self.spooler else "printed"))
+        self._show(ticket_screen(self.config, ticket, "printing" if self.spooler else "printed"))
         self.access.stop_idle()
         self._home_after(1)
-
-    def _ticket_screen(self, ticket: Ticket, state: str) -> TicketScreen:
-        return ticket_screen(self.config, ticket, state)
 
     def _issue_failed(self, exc: BaseException) -> None:
         self._end_issuing()
         if isinstance(exc, QueueUnavailable):
             self.out_of_service()
             return
+        if isinstance(exc, CentreClosed) and self.config_follower is not None:
+            self.config_follower.check()     # refused by the server's hours: are they new?
         now = self._local_now()
         if isinstance(exc, CentreClosed) and not self.config.hours.is_open(now):
             self._show_closed()
@@ -355,10 +358,10 @@ class KioskController:
     def _message(self, kind: str, body: str) -> None:
         svc = self.config.service(self.service) if self.service else None
         self._show(MessageScreen(self.lang, kind, svc.name(self.lang) if svc else "", body,
-                                 self._t("Done (leave the ticket screen)")))
+                                 tr(self.lang, "Done (leave the ticket screen)")))
         self._home_after(1)
 
-    # ---- printer ----------------------------------------------------------------------------
+    # ---- printer, queue outage, staff exit -----------------------------------------------------
     def print_outcome(self, outcome: PrintOutcome) -> None:
         """The spooler finished (or failed) a ticket; update the ticket screen if it shows it."""
         screen = self.screen
@@ -366,7 +369,7 @@ class KioskController:
             return
         if outcome.ok and screen.print_state == "failed":
             return  # a reprint of a ticket still on screen: keep the photo message
-        self.screen = self._ticket_screen(screen.ticket, "printed" if outcome.ok else "failed")
+        self.screen = ticket_screen(self.config, screen.ticket, "printed" if outcome.ok else "failed")
         self.access.print_news(self.screen.print_message)
         self.redraw()
         if not outcome.ok:
@@ -380,18 +383,16 @@ class KioskController:
                 self.screen = screen
                 self.redraw()
 
-    # ---- queue outage -----------------------------------------------------------------------
     def out_of_service(self) -> None:
         """The queue cannot be reached: say so and ask again every few seconds."""
         self.access.stop_idle()
         self.outage.begin()
 
-    # ---- staff exit -------------------------------------------------------------------------
     def tap_staff_corner(self) -> None:
         self.staff.corner_tap()
 
     def tap_pin_key(self, key: str) -> None:
         self.staff.key(key)
 
-    def tap_pin_cancel(self) -> None:
+    def tap_pin_cancel(self) -> None:  # the PIN pad's Cancel: the next visitor's screen
         self.home()

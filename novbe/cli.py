@@ -120,16 +120,31 @@ def _cmd_issue(ctx: Context) -> int:
     return 0
 
 
+def _counter_queue(ctx: Context) -> Any:
+    """The queue a counter command acts on: the local file, or with --server the centre's
+    server as a counter PC (its device token acts only for the counters it names)."""
+    if not ctx.args.server:
+        return ctx.queue
+    from shared.client.remote_queue import connect_device  # httpx only when remote
+
+    return connect_device(ctx.args.server, ctx.args.token or os.environ.get("NOVBE_TOKEN"),
+                          "counter PC")
+
+
 def _counter_cmd(op: str) -> Command:
     def run(ctx: Context) -> int:
-        q = ctx.queue
+        q = _counter_queue(ctx)
         expect = ctx.args.expect
-        if op == "call":
-            ticket = q.call_next(ctx.args.counter, expect=expect)
-        elif op == "transfer":
-            ticket = q.transfer(ctx.args.counter, ctx.args.service, expect=expect)
-        else:
-            ticket = getattr(q, op)(ctx.args.counter, expect=expect)
+        try:
+            if op == "call":
+                ticket = q.call_next(ctx.args.counter, expect=expect)
+            elif op == "transfer":
+                ticket = q.transfer(ctx.args.counter, ctx.args.service, expect=expect)
+            else:
+                ticket = getattr(q, op)(ctx.args.counter, expect=expect)
+        finally:
+            if q is not ctx._queue:
+                q.close()
         ctx.print_ticket(ticket)
         return 0
     return run
@@ -225,6 +240,15 @@ def _command_of(argv: Sequence[str]) -> str | None:
     return None
 
 
+def _counter_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--expect", metavar="CODE", help=EXPECT_HELP)
+    p.add_argument("--server", metavar="URL",
+                   help="act on the centre's server (a counter PC) instead of --db")
+    p.add_argument("--token", metavar="T", help="the counter PC's device token for --server "
+                   "(`novbe device add NAME --role counter --counters 3,4`; env NOVBE_TOKEN)")
+
+
 def build_parser(with_roles: bool = True) -> argparse.ArgumentParser:
     """The whole command line; without the roles' commands (kiosk, board, serve, report…) for
     a command of this module, whose start-up then imports none of them."""
@@ -254,13 +278,11 @@ def build_parser(with_roles: bool = True) -> argparse.ArgumentParser:
                            ("no-show", "no_show", "the called visitor did not come")):
         p = add(name, _counter_cmd(op), help)
         p.add_argument("counter")
-        p.add_argument("--json", action="store_true")
-        p.add_argument("--expect", metavar="CODE", help=EXPECT_HELP)
+        _counter_options(p)
     p = add("transfer", _counter_cmd("transfer"), "send the counter's visitor to another service")
     p.add_argument("counter")
     p.add_argument("service")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--expect", metavar="CODE", help=EXPECT_HELP)
+    _counter_options(p)
     b = add("backup", _cmd_backup, "copy the live queue database consistently (beside it, or to "
             "FILE)")
     b.add_argument("file", nargs="?")

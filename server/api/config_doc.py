@@ -1,7 +1,10 @@
-"""The centre config as a TOML-shaped dict, so a RemoteQueue can rebuild it with parse_config."""
+"""The centre config as a TOML-shaped dict, so a RemoteQueue can rebuild it with parse_config,
+and its version: the hash remote kiosks and boards compare to follow a changed config."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import time
 from typing import Any
 
@@ -63,3 +66,16 @@ def config_to_dict(cfg: CentreConfig, staff_pin: bool = True) -> dict[str, Any]:
         "counter": [{"id": c.id, "name": dict(c.names), "services": list(c.services),
                      "zone": c.zone} for c in cfg.counters],
     }
+
+
+_versions: dict[int, tuple[CentreConfig, str]] = {}
+
+
+def config_version(cfg: CentreConfig) -> str:
+    """A short hash of everything a device reads of the config (computed once per config):
+    equal configs have equal versions; any change — hours, services, texts, the PIN — a new one."""
+    found = _versions.get(id(cfg))
+    if found is None or found[0] is not cfg:
+        body = json.dumps(config_to_dict(cfg), sort_keys=True, ensure_ascii=False)
+        found = _versions[id(cfg)] = (cfg, hashlib.sha256(body.encode()).hexdigest()[:16])
+    return found[1]

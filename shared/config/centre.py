@@ -25,6 +25,7 @@ ESTIMATORS = ("replay", "simple")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 
 Names = dict[str, str]
+CONFIG_CHECK_SECONDS = 10.0   # how often a running remote kiosk or board asks for the config's version
 
 
 def default_config_path() -> Path:
@@ -135,6 +136,7 @@ class KioskSettings:
     tap_guard_ms: int = 800
     staff_pin: str = "2580"
     footer: Names = field(default_factory=dict)
+    printer_named: bool = False   # the file names [kiosk] printer (else the default above)
 
 
 @dataclass(frozen=True)

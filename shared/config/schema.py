@@ -366,7 +366,7 @@ class KioskTable(_Table):
     footer: NamesTable = _KIOSK.footer
 
     def settings(self) -> KioskSettings:
-        return KioskSettings(**dict(self))
+        return KioskSettings(**dict(self), printer_named="printer" in self.model_fields_set)
 
 
 class BoardTable(_Table):
