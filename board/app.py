@@ -99,7 +99,6 @@ def build_board(queue: Queue, config: CentreConfig, zone: str | None = None,
     poll.start()
     tick.start()
     beat.start()
-    QTimer.singleShot(0, beat.timeout.emit)
     widget.destroyed.connect(lambda *_: controller.close())
 
     def stop_timers() -> None:

@@ -90,7 +90,6 @@ class KioskWindow(QWidget):
         self._beat_timer.setInterval(HEARTBEAT_S * 1000)
         self._beat_timer.timeout.connect(self._beat)
         self._beat_timer.start()
-        QTimer.singleShot(0, self._beat)
 
     def _device_state(self) -> dict[str, str]:
         """What the heartbeat tells IT: screen, printer and paper, the config in use."""
