@@ -151,7 +151,7 @@ def run_plan(request: Request, ask: PlanAsk, lang: str) -> dict[str, Any]:
 
     state = request.app.state
     if ask.scenario == LEARNED:
-        path = getattr(state.queue, "path", None)
+        path = state.queue.path
         if path is None:
             raise PlanInputError(tr(lang, "Learning needs the queue's own database file."), 409)
         assert ask.first is not None and ask.last is not None
