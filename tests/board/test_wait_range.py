@@ -4,8 +4,8 @@ is long (issue 13), and a point otherwise."""
 from __future__ import annotations
 
 from board.app import build_board
-from board.audio import RecordingSink
 from board.demo import screenshot
+from shared.speech.sinks import RecordingSink
 from tests.board.test_screens import caught_up
 
 
