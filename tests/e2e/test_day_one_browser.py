@@ -16,7 +16,9 @@ ENGLISH_WORDS = ("ticket", "token", "found", "cannot", "connect", "printer", "er
 
 def test_phone_page_speaks_its_tickets_language(browser, server: LiveServer, artifacts: Path):
     """A phone set to English opens a ru ticket: the page is in Russian (the language chosen at
-    the kiosk); its values do not repeat their labels; ?lang= still switches."""
+    the kiosk); its values do not repeat their labels; ?lang= still switches. (A pensions
+    counter is open: with none, the page says so instead of a wait.)"""
+    server.queue.open_counter("4")
     server.queue.issue(PENSION)
     ticket = server.queue.issue(PENSION, language="ru")
     context = browser.new_context(locale="en-GB", viewport={"width": 390, "height": 844},
