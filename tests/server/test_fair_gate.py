@@ -4,10 +4,18 @@ keys that already had turns, suspects kept off the reserved slot, waits capped w
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from server.http.fair_gate import Busy, FairGate
+
+
+def _run(scenario):
+    """Run the scenario on an event loop of its own thread: an earlier test of the same process
+    may have left this thread's loop running (asyncio.run() refuses then)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, scenario).result()
 
 
 async def _hold(gate: FairGate, key: str, rank: int, release: asyncio.Event,
@@ -38,7 +46,7 @@ def test_a_newcomer_goes_before_a_flood_and_suspects_keep_off_the_reserve():
         await asyncio.gather(*tasks)
         assert gate.peak == 2
         return order
-    assert asyncio.run(scenario()) == ["flood-a", "colleague", "flood-b", "flood-a"]
+    assert _run(scenario()) == ["flood-a", "colleague", "flood-b", "flood-a"]
 
 
 def test_waits_and_places_are_capped():
@@ -60,7 +68,7 @@ def test_waits_and_places_are_capped():
         async with gate.turn("b"):
             assert gate.running == 1
         assert (gate.running, gate.waiting) == (0, 0)
-    asyncio.run(scenario())
+    _run(scenario())
 
 
 def test_a_full_queue_of_suspects_makes_room_for_a_colleague():
@@ -82,4 +90,4 @@ def test_a_full_queue_of_suspects_makes_room_for_a_colleague():
         release.set()
         results = await asyncio.gather(*tasks, colleague, return_exceptions=True)
         assert [type(r).__name__ for r in results] == ["NoneType"] * 3 + ["Busy", "NoneType"]
-    asyncio.run(scenario())
+    _run(scenario())

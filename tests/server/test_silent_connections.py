@@ -5,7 +5,7 @@ address does not stop a real HTTPS sign-in."""
 
 from __future__ import annotations
 
-import select
+import selectors
 import shutil
 import socket
 import ssl
@@ -62,14 +62,21 @@ def dropped_within(socks: list[socket.socket], expected: int,
     (less than the header deadline: those still open are the ones it holds)."""
     dropped: set[socket.socket] = set()
     deadline = time.monotonic() + seconds
-    while len(dropped) < expected and (left := deadline - time.monotonic()) > 0:
-        readable, _, _ = select.select([s for s in socks if s not in dropped], [], [], left)
-        for sock in readable:
-            try:
-                if sock.recv(1) == b"":
-                    dropped.add(sock)
-            except ConnectionResetError:
-                dropped.add(sock)
+    # selectors (poll/epoll), not select(): after a long test run the descriptors pass 1024.
+    with selectors.DefaultSelector() as watch:
+        for sock in socks:
+            watch.register(sock, selectors.EVENT_READ)
+        while len(dropped) < expected and (left := deadline - time.monotonic()) > 0:
+            for key, _ in watch.select(left):
+                sock = key.fileobj
+                watch.unregister(sock)
+                try:
+                    if sock.recv(1) == b"":  # type: ignore[union-attr]
+                        dropped.add(sock)  # type: ignore[arg-type]
+                    else:
+                        watch.register(sock, selectors.EVENT_READ)
+                except ConnectionResetError:
+                    dropped.add(sock)  # type: ignore[arg-type]
     return dropped
 
 

@@ -30,6 +30,7 @@ def test_ticket_and_phone_show_the_range(local_queue, config, artifacts, lang):
     """A ticket whose estimate is a range prints it, and the phone page says the same."""
     ticket = local_queue.issue("pensions.age", language=lang)
     ranged = dataclasses.replace(ticket, ahead=6, estimated_wait_min=12, wait_low_min=10,
+                                 no_counter_open=False, opens_at=None,
                                  wait_high_min=15)
     assert ticket_lines(ranged, config)["wait"].endswith(RANGES[lang])
     img = render_ticket(ranged, config, 576)
@@ -44,6 +45,7 @@ def test_phone_shows_a_wait_with_nobody_ahead_when_counters_are_busy(local_queue
     """Nobody ahead but every counter busy: the phone shows the wait, not an empty one."""
     ticket = local_queue.issue("pensions.age", language="en")
     busy = dataclasses.replace(ticket, ahead=0, estimated_wait_min=4, wait_low_min=4,
+                               no_counter_open=False, opens_at=None,
                                wait_high_min=4)
     view = phone_view(busy, config, "en")
     assert view["wait_text"] == "about 4 minutes"
