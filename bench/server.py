@@ -86,10 +86,9 @@ def percentile(values: list[float], p: float) -> float:
 
 def bench_config(counters: int) -> dict[str, Any]:
     """The DOST config with its counters repeated up to `counters` windows."""
-    from server.api.config_doc import config_to_dict
-    from shared.config.centre import load_config
+    from shared.config.centre import config_document, load_config
 
-    data = config_to_dict(load_config())
+    data = config_document(load_config())
     base = data["counter"]
     data["counter"] = [{**base[i % len(base)], "id": str(i + 1), "name": {}}
                        for i in range(counters)]

@@ -123,19 +123,21 @@ def config_from_body(body: dict[str, Any], source: str = "central") -> CentreCon
     services: dict[str, list[Service]] = {}
     for s in body.get("services", []):
         services.setdefault(s["category"], []).append(Service(
-            s["id"], s["category"], s["prefix"], s["names"], float(s["service_min"]),
-            float(s["target_wait_min"])))
-    categories = tuple(Category(c["id"], c["prefix"], c["names"], tuple(services.get(c["id"], ())))
+            id=s["id"], category=s["category"], prefix=s["prefix"], names=s["names"],
+            service_min=float(s["service_min"]), target_wait_min=float(s["target_wait_min"])))
+    categories = tuple(Category(id=c["id"], prefix=c["prefix"], names=c["names"],
+                                services=tuple(services.get(c["id"], ())))
                        for c in body.get("categories", []))
     centre = body["centre"]
     return CentreConfig(
         source=source, centre_id=centre["id"], names=centre["names"], timezone=centre["timezone"],
         day_reset_hour=int(centre["day_reset_hour"]), public_url="", languages=("az", "ru", "en"),
-        transfer_policy="keep_place", hours=OpeningHours({}),
+        transfer_policy="keep_place", hours=OpeningHours.weekly({}),
         categories=categories,
-        priorities=tuple(PriorityClass(p["id"], int(p["rank"]), p["names"])
+        priorities=tuple(PriorityClass(id=p["id"], rank=int(p["rank"]), names=p["names"])
                          for p in body.get("priorities", [])),
-        counters=tuple(Counter(c["id"], c["names"], tuple(c["services"]), c.get("zone", "main"))
+        counters=tuple(Counter(id=c["id"], names=c["names"], services=tuple(c["services"]),
+                               zone=c.get("zone", "main"))
                        for c in body.get("counters", [])),
         kiosk=KioskSettings(), board=BoardSettings())
 

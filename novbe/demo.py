@@ -57,7 +57,7 @@ def seed(queue: LocalQueue) -> None:
 def always_open(config: CentreConfig) -> CentreConfig:
     """The demo's centre is open around the clock, so the kiosk issues whenever it is tried."""
     day = (time(0, 0), time(23, 59, 59))
-    return dataclasses.replace(config, hours=OpeningHours(dict.fromkeys(WEEKDAYS, day)))
+    return dataclasses.replace(config, hours=OpeningHours.weekly(dict.fromkeys(WEEKDAYS, day)))
 
 
 def run_demo(ctx: Any) -> int:

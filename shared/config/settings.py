@@ -1,0 +1,64 @@
+"""How the devices and the rules behave: the [kiosk], [board], [waits] and [fairness] tables of a
+centre config — validated pydantic dataclasses, frozen; their defaults are the file's."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+from pydantic.dataclasses import dataclass
+
+from shared.config.values import (
+    TABLE,
+    AtLeast1,
+    Estimator,
+    Flag,
+    Languages,
+    NamesTable,
+    PaperWidth,
+    Pin,
+    Printer,
+)
+
+
+@dataclass(frozen=True, kw_only=True, config=TABLE)
+class KioskSettings:
+    """[kiosk] How the lobby kiosk behaves."""
+
+    printer: Printer = "preview://tickets"
+    paper_width: PaperWidth = 576
+    home_after_seconds: AtLeast1 = 12
+    idle_seconds: Annotated[int, Field(ge=5, strict=True)] = 60
+    tap_guard_ms: Annotated[int, Field(ge=0, strict=True)] = 800
+    staff_pin: Pin = "2580"
+    footer: NamesTable = Field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True, config=TABLE)
+class BoardSettings:
+    """[board] How the lobby board behaves."""
+
+    speech_languages: Languages = ("az",)
+    ticker: NamesTable = Field(default_factory=dict)
+    history: AtLeast1 = 8
+    highlight_seconds: AtLeast1 = 8
+
+
+@dataclass(frozen=True, kw_only=True, config=TABLE)
+class WaitSettings:
+    """[waits] How printed waits are estimated (issue 13): `replay` (the call order replayed
+    over the counters, shared/waits/replay.py) or `simple` (people ahead × median visit / open
+    counters, the first one); a paused counter is expected back after `pause_min`."""
+
+    estimator: Estimator = "replay"
+    pause_min: Annotated[float, Field(ge=1, strict=True)] = 45.0
+
+
+@dataclass(frozen=True, kw_only=True, config=TABLE)
+class FairnessSettings:
+    """[fairness] The fairness rule (issue 13, shared/core/fairness.py): when enabled, a regular
+    visitor waiting `wait_multiple` × their service's target wait joins the priority line then,
+    called before the priority visitors who came after that moment."""
+
+    enabled: Flag = False
+    wait_multiple: Annotated[float, Field(gt=0, strict=True)] = 2.0
