@@ -27,6 +27,7 @@ from board.rotation import LanguageRotation
 from board.sound_health import SoundMonitor, SoundState
 from board.state import BoardState, CallView, WaitView
 from qtcommon.runner import InlineRunner, Runner
+from shared.backoff import Backoff
 from shared.config.centre import CentreConfig
 from shared.core.alerts import alert_text
 from shared.core.clock import Clock, SystemClock
@@ -117,7 +118,7 @@ class BoardController:
         self._feed_started = False
         self._reading = False
         self._retry_at: float | None = None  # no read before this (monotonic), while unavailable
-        self._retry_delay = RETRY_FIRST_S
+        self._backoff = Backoff(RETRY_FIRST_S, RETRY_MAX_S)
         self._wakes = 0  # bumped by the feed's wakeup (any thread)
         self._wakes_at_read = 0
         self._refreshes = 0
@@ -305,15 +306,14 @@ class BoardController:
         if not self.state.reconnecting:
             log.warning("board: queue unavailable, keeping the last state: %s", exc)
         self._set_reconnecting(True)
-        self._retry_at = self.monotonic() + self._retry_delay
-        self._retry_delay = min(self._retry_delay * 2, RETRY_MAX_S)
+        self._retry_at = self.monotonic() + self._backoff.failed()
 
     def _available(self) -> None:
         if self.state.reconnecting:
             log.warning("board: the queue answers again")
             self.state.reconnecting = False  # shown with the snapshot that follows
         self._retry_at = None
-        self._retry_delay = RETRY_FIRST_S
+        self._backoff.succeeded()
 
     def _adopt_config(self, config: CentreConfig) -> None:
         """The server's config has arrived: use it (unless it lacks this board's zone)."""

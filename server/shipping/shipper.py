@@ -9,7 +9,8 @@
   shipped locally, so nothing can be marked wrongly.
 - Never slows the queue: its own thread and its own read-only SQLite connection (WAL: readers
   never wait for the writer, nor the writer for them); it never touches the server's event loop.
-- When PostgreSQL is down it retries with back-off (1 s doubling to 60 s); the centre works on.
+- When PostgreSQL is down it retries with back-off (shared/backoff.py: 1 s doubling to 60 s);
+  the centre works on. The rows themselves: server/shipping/rows.py.
 
 The config versions (names and targets as they were, shared/config/versions.py) go with the
 events in the same transaction."""
@@ -30,7 +31,9 @@ from typing import Any
 
 import psycopg
 
-from server.shipping.link import SCHEMA, CentralUnavailable, connect, first_line, redact
+from server.shipping.link import CentralUnavailable, connect, first_line, redact
+from server.shipping.rows import EVENT_READ, acknowledged, local_pending, open_reader, ship_batch
+from shared.backoff import Backoff
 from shared.config import versions as config_versions
 from shared.config.central import CentralSettings
 from shared.config.centre import CentreConfig
@@ -48,25 +51,6 @@ IDLE_POLL_S = 1.0
 BACKOFF_FIRST_S = 1.0
 BACKOFF_MAX_S = 60.0
 STATEMENT_TIMEOUT_MS = 60_000
-
-EVENT_READ = ("SELECT id, at, kind, ticket_id, code, service, counter, staff, source, details "
-              "FROM events WHERE id > ? ORDER BY id LIMIT ?")
-EVENT_INSERT = f"""
-INSERT INTO {SCHEMA}.events (centre_id, id, at, kind, ticket_id, code, service, counter, staff,
-                             source, details)
-SELECT %s, * FROM unnest(%s::bigint[], %s::float8[], %s::text[], %s::bigint[], %s::text[],
-                         %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
-ON CONFLICT (centre_id, id) DO NOTHING
-"""
-CONFIG_INSERT = f"""
-INSERT INTO {SCHEMA}.config_versions (centre_id, hash, from_event_id, recorded_at, body)
-VALUES (%s, %s, %s, %s, %s::jsonb) ON CONFLICT DO NOTHING
-"""
-
-
-class CentralRefused(CentralUnavailable):
-    """The central database refused this centre's rows (wrong centre, no rights, no schema)."""
-
 
 @dataclass(frozen=True)
 class ShippingStatus:
@@ -90,49 +74,6 @@ class ShippingStatus:
         data = asdict(self)
         data["lag_seconds"] = round(self.lag_seconds(now if now is not None else time.time()), 1)
         return data
-
-
-def open_reader(db_path: str | Path) -> sqlite3.Connection:
-    """A connection of the shipper's own that only reads the queue file."""
-    conn = sqlite3.connect(str(db_path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-                           check_same_thread=False)
-    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    conn.execute("PRAGMA query_only = 1")
-    return conn
-
-
-def local_pending(conn: sqlite3.Connection, after_id: int) -> tuple[int, int, float | None]:
-    """(the newest event id, how many events follow after_id, when the first of them happened)."""
-    last = conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
-    count = conn.execute("SELECT count(*) FROM events WHERE id > ?", (after_id,)).fetchone()[0]
-    first = conn.execute("SELECT at FROM events WHERE id > ? ORDER BY id LIMIT 1",
-                         (after_id,)).fetchone()
-    return int(last), int(count), (float(first[0]) if first else None)
-
-
-def acknowledged(pg: psycopg.Connection, centre_id: str) -> int:
-    """The newest event id the central database holds for this centre (0: none yet)."""
-    row = pg.execute(f"SELECT coalesce(max(id), 0) FROM {SCHEMA}.events WHERE centre_id = %s",
-                     (centre_id,)).fetchone()
-    return int(row[0]) if row else 0
-
-
-def ship_batch(pg: psycopg.Connection, centre_id: str, rows: list[tuple[Any, ...]],
-               versions: list[config_versions.ConfigVersion]) -> None:
-    """Insert one batch (and the config versions) in one transaction; rows the central copy
-    holds already are left as they are."""
-    columns = list(zip(*rows, strict=True)) if rows else [()] * 10
-    try:
-        with pg.transaction():
-            for v in versions:
-                pg.execute(CONFIG_INSERT, (centre_id, v.hash, v.from_event_id, v.recorded_at,
-                                           v.body))
-            if rows:
-                pg.execute(EVENT_INSERT, (centre_id, *[list(c) for c in columns]))
-    except (psycopg.errors.InsufficientPrivilege, psycopg.errors.UndefinedTable,
-            psycopg.errors.ForeignKeyViolation) as exc:
-        raise CentralRefused(f"the central database refused centre {centre_id!r}'s rows: "
-                             f"{first_line(exc)}") from exc
 
 
 class Shipper:
@@ -361,7 +302,7 @@ class Shipper:
             self.close()
 
     def _loop(self) -> None:
-        backoff = BACKOFF_FIRST_S
+        backoff = Backoff(BACKOFF_FIRST_S, self.backoff_max_s)
         try:
             self.record_config()
         except sqlite3.Error as exc:
@@ -370,21 +311,19 @@ class Shipper:
             try:
                 self.ship_pending(duty=self.duty)
             except CentralUnavailable as exc:
-                log.warning("central copy: %s; retrying in %.0f s", exc, backoff)
-                self._sleep(backoff)
-                backoff = min(backoff * 2, self.backoff_max_s)
+                log.warning("central copy: %s; retrying in %.0f s", exc, backoff.current)
+                self._sleep(backoff.failed())
                 continue
             except sqlite3.Error as exc:
                 log.error("central copy: reading the queue file failed: %s", exc)
-                self._sleep(backoff)
+                self._sleep(backoff.current)  # the file, not PostgreSQL: no longer each time
                 continue
             except Exception:   # never let the thread die: the centre relies on it quietly
                 log.exception("central copy: unexpected failure")
                 self._drop_central()
-                self._sleep(backoff)
-                backoff = min(backoff * 2, self.backoff_max_s)
+                self._sleep(backoff.failed())
                 continue
-            backoff = BACKOFF_FIRST_S
+            backoff.succeeded()
             self._wait_for_news()
 
     def _sleep(self, seconds: float) -> None:

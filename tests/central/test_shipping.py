@@ -16,7 +16,8 @@ import pytest
 
 from central import schema as central_schema
 from server.app import run_server_in_thread
-from server.shipping.shipper import Shipper, ship_batch
+from server.shipping.rows import ship_batch
+from server.shipping.shipper import Shipper
 from server.shipping.status_api import central_line
 from shared.config.central import CentralSettings
 from shared.config.centre import load_config
@@ -26,6 +27,8 @@ from tests.central.activity import central_rows, local_rows, next_morning, visit
 from tests.central.conftest import CentralDb, centre_config_path
 from tests.conftest import MONDAY_10AM
 from tests.server.live import STAFF, StaffClient
+
+pytestmark = pytest.mark.slow  # browsers, processes or a PostgreSQL cluster
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 60, what: str = "") -> None:
@@ -234,7 +237,7 @@ def test_a_centre_cannot_touch_another_centres_rows(tmp_path: Path, central: Cen
     """With centre A's credentials, adding, reading, changing or deleting centre B's rows is
     refused by PostgreSQL itself; A cannot change its own rows either; a reader reads all and
     writes nothing."""
-    from server.shipping.shipper import CentralRefused
+    from server.shipping.rows import CentralRefused
 
     qa, ca, path_a = centre(tmp_path, central, "alpha")
     qb, cb, path_b = centre(tmp_path, central, "beta")
@@ -281,7 +284,7 @@ def test_a_centre_cannot_touch_another_centres_rows(tmp_path: Path, central: Cen
 def test_a_centre_that_is_not_registered_is_refused(tmp_path: Path, central: CentralDb) -> None:
     """A config naming a centre id its login does not own gets a clear refusal, not a copy
     filed under another centre."""
-    from server.shipping.shipper import CentralRefused
+    from server.shipping.rows import CentralRefused
 
     url = central.add_centre("real")
     queue, clock, db_path = centre(tmp_path, central, "real", url=url)
