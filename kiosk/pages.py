@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor
@@ -62,7 +64,7 @@ def columns(count: int, m: Metrics) -> int:
 
 def build_page(screen: Screen, ctl: KioskController, m: Metrics) -> QWidget:
     """The widget tree for one screen."""
-    builders = {
+    builders: dict[str, Callable[[Any, KioskController, Metrics], QWidget]] = {
         "language": _language, "categories": _menu, "services": _menu, "priorities": _menu,
         "ticket": _ticket, "message": _message, "closed": _closed, "out_of_service": _outage,
         "pin": _pin,
@@ -99,7 +101,7 @@ def _grid(tiles: list[Tile], m: Metrics) -> QGridLayout:
     grid.setSpacing(gap)
     cols = columns(len(tiles), m)
     for tile in tiles:
-        tile.group = tiles
+        tile.siblings = tiles
     for i, tile in enumerate(tiles):
         grid.addWidget(tile, i // cols, i % cols)
     rows = (len(tiles) + cols - 1) // cols

@@ -65,12 +65,14 @@ class KioskWindow(QWidget):
         self.corner = StaffCorner(self)
         self.corner.clicked.connect(self.controller.tap_staff_corner)
         self.setMinimumSize(640, 480)
-        QApplication.instance().installEventFilter(self)
+        app = QApplication.instance()
+        if app is not None:  # always, once a widget exists
+            app.installEventFilter(self)
         self.spooler.start()
         self.controller.start()
 
     # ---- KioskView ----------------------------------------------------------------------------
-    def show(self, screen: Screen | None = None) -> None:  # type: ignore[override]
+    def show(self, screen: Screen | None = None) -> None:
         """With a screen: draw it (KioskView). Without: QWidget.show()."""
         if screen is None:
             super().show()

@@ -10,7 +10,7 @@ import os
 import sys
 from datetime import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from shared.config.centre import WEEKDAYS, CentreConfig, OpeningHours
 from shared.core.errors import NoTicketWaiting
@@ -121,7 +121,7 @@ def _interactive(config: CentreConfig, db_path: Path, ctx: Any) -> int:
         from board.app import create_board_window
         from kiosk.app import create_kiosk_window
 
-        app = QApplication.instance() or QApplication(sys.argv[:1])
+        app = cast(QApplication | None, QApplication.instance()) or QApplication(sys.argv[:1])
         kiosk_queue = LocalQueue(db_path, config)
         board_queue = LocalQueue(db_path, config)
         kiosk = create_kiosk_window(kiosk_queue, config, f"preview://{preview}", windowed=True)

@@ -12,7 +12,9 @@ from shared.core.model import CounterState, Event, Snapshot, Ticket
 class Queue(Protocol):
     """The operations of the queue contract (docs/architecture.md)."""
 
-    config: CentreConfig
+    @property
+    def config(self) -> CentreConfig:
+        """The centre config the queue runs on (read-only here: RemoteQueue's is the server's)."""
 
     # Counter actions take `expect`: the ticket code the caller sees at the counter ("" for
     # none); if the counter has moved on meanwhile, CounterChanged and nothing is done.

@@ -27,6 +27,8 @@ from shared.client.remote_queue import RemoteQueue
 from shared.config.centre import CentreConfig
 from shared.core.local_queue import LocalQueue
 
+pytestmark = pytest.mark.slow  # browsers, processes or a PostgreSQL cluster
+
 JOB = "employment.job-seeker"
 
 
