@@ -13,6 +13,8 @@ from board.speech_worker import SpeechWorker
 from qtcommon.runner import InlineRunner
 from tests.server.live import live_server
 
+pytestmark = pytest.mark.slow  # a live server, the speech worker and audio
+
 
 @pytest.fixture
 def server(db_path, config, clock):

@@ -6,12 +6,15 @@ import os
 import subprocess
 import sys
 
+import pytest
 from PIL import Image, ImageChops
 
 from kiosk.printing.simulator import closed_port_url
 from kiosk.raster import decode
 from kiosk.render import render_ticket
 from shared.core.local_queue import LocalQueue
+
+pytestmark = pytest.mark.slow  # each test runs the CLI as its own process
 
 
 def novbe(*args: str) -> subprocess.CompletedProcess:
