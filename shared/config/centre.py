@@ -261,8 +261,8 @@ def _unknown_keys(data: dict[str, Any]) -> list[str]:
 
 def config_document(config: CentreConfig, device: bool = False, staff_pin: bool = True
                     ) -> dict[str, Any]:
-    """The config as its file's tables, JSON-ready, values left at their default left out:
-    parse_config reads it back into an equal config. For a remote `device` the [central] section is left out (the agency's database is
+    """The config as its file's tables, JSON-ready: parse_config reads it back into an equal
+    config. For a remote `device` the [central] section is left out (the agency's database is
     the server's business), and the kiosk's staff PIN unless `staff_pin`."""
     exclude: dict[str, Any] = {}
     if device:
@@ -270,5 +270,5 @@ def config_document(config: CentreConfig, device: bool = False, staff_pin: bool 
     if not staff_pin:
         exclude["kiosk"] = {"staff_pin"}
     document: dict[str, Any] = CONFIG.dump_python(config, mode="json", by_alias=True,
-                                                  exclude=exclude or None, exclude_defaults=True)
+                                                  exclude=exclude or None)
     return document

@@ -14,7 +14,7 @@ from shared.config.values import (
     Estimator,
     Flag,
     Languages,
-    NamesTable,
+    OptionalNames,
     PaperWidth,
     Pin,
     Printer,
@@ -31,7 +31,7 @@ class KioskSettings:
     idle_seconds: Annotated[int, Field(ge=5, strict=True)] = 60
     tap_guard_ms: Annotated[int, Field(ge=0, strict=True)] = 800
     staff_pin: Pin = "2580"
-    footer: NamesTable = Field(default_factory=dict)
+    footer: OptionalNames = Field(default_factory=dict)
 
 
 @dataclass(frozen=True, kw_only=True, config=TABLE)
@@ -39,7 +39,7 @@ class BoardSettings:
     """[board] How the lobby board behaves."""
 
     speech_languages: Languages = ("az",)
-    ticker: NamesTable = Field(default_factory=dict)
+    ticker: OptionalNames = Field(default_factory=dict)
     history: AtLeast1 = 8
     highlight_seconds: AtLeast1 = 8
 

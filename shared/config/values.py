@@ -118,6 +118,11 @@ def _names(value: Any, info: ValidationInfo) -> Names:
     return {k: v for k, v in value.items() if isinstance(v, str)}
 
 
+def _optional_names(value: Any, info: ValidationInfo) -> Names:
+    """Names that may be left out: an empty table is none; otherwise as _names."""
+    return {} if value == {} else _names(value, info)
+
+
 def _any_names(value: Any) -> Names:
     """A counter's names: anything, as text (a bare number names it in every language)."""
     if isinstance(value, dict):
@@ -139,6 +144,7 @@ Id = Annotated[str, check(is_id, "must be an id of lowercase letters, digits, '_
 Prefix = Annotated[str, check(lambda v: isinstance(v, str) and re.fullmatch(r"[A-Z]{1,2}", v),
                               "must be one or two capital Latin letters, got {got}")]
 NamesTable = Annotated[Names, PlainValidator(_names)]
+OptionalNames = Annotated[Names, PlainValidator(_optional_names)]  # a footer, a ticker: or none
 AnyNames = Annotated[Names, PlainValidator(_any_names)]
 Languages = Annotated[tuple[str, ...], check(
     lambda v: isinstance(v, list | tuple) and all(x in LANGUAGES for x in v),
