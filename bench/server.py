@@ -5,6 +5,8 @@
     .venv/bin/python bench/server.py --json     # prints one JSON object
     .venv/bin/python bench/server.py --quick    # 5 s, 100 subscribers, one burst (smoke test)
     .venv/bin/python bench/server.py --interval 10   # a gentler steady load
+    .venv/bin/python bench/server.py --help-request 10   # a kiosk's help request → console and
+                                                         # help desk in Chromium (one row)
 
 The server runs in its own process (uvicorn on 127.0.0.1, a free port, a temporary database);
 1,000 subscribers (bare sockets, cheap) run in SUBSCRIBER_PROCS client processes and the 60
@@ -594,6 +596,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="diagnostic: the server's queue commits without waiting for the "
                              "disk (synchronous=NORMAL), to see the server's own cost apart "
                              "from the flush every Next pays (never for a centre)")
+    parser.add_argument("--help-request", type=int, metavar="N",
+                        help="only the help-request row: N requests from a kiosk's token to a "
+                             "console and the help desk in Chromium (bench/help_request.py)")
     parser.add_argument("--serve-child", nargs=3, metavar=("DB", "CONFIG", "PORT"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -605,6 +610,17 @@ def main(argv: list[str] | None = None) -> int:
         import signal
 
         signal.alarm(DEADLINE_S)      # stops by itself, whatever happens
+    if args.help_request:
+        import importlib.util  # bench/help_request.py by its path: "server" is this file here
+
+        spec = importlib.util.spec_from_file_location(
+            "help_request", Path(__file__).resolve().parent / "help_request.py")
+        assert spec is not None and spec.loader is not None
+        help_request = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(help_request)
+        name, value = help_request.row(help_request.measure(args.help_request))
+        print(json.dumps({"help_request": value}) if args.json else f"{name}  {value}")
+        return 0
     if args.quick:
         figures = run(COUNTERS, 100, seconds=5, interval=args.interval, bursts=1,
                       no_fsync=args.no_fsync)

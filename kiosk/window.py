@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QVBoxLayout, QWidge
 
 from kiosk.controller import KioskController
 from kiosk.pages import Metrics, build_page
+from kiosk.print_requests import PrintRequests
 from kiosk.screens import Screen
 from kiosk.spooler import PrintSpooler
 from qtcommon.qt import QtTimers, ThreadRunner, UiRelay
@@ -69,7 +70,9 @@ class KioskWindow(QWidget):
         if app is not None:  # always, once a widget exists
             app.installEventFilter(self)
         self.spooler.start()
+        self.print_requests = PrintRequests(queue, self.spooler, self.timers, self.runner, source)
         self.controller.start()
+        self.print_requests.start()
 
     # ---- KioskView ----------------------------------------------------------------------------
     def show(self, screen: Screen | None = None) -> None:

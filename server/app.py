@@ -23,6 +23,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from server.api import help_routes
 from server.api import routes as api
 from server.api.error_status import http_status
 from server.auth.accounts import Accounts
@@ -34,6 +35,7 @@ from server.http.body_limit import BodyLimit
 from server.http.limits import Limits
 from server.http.offload import Lanes
 from server.http.serving import ServeOptions, listening_socket, uvicorn_config
+from server.pages import assist as pages_assist
 from server.pages import counter as pages_counter
 from server.pages import manager as pages_manager
 from server.pages import phone as pages_phone
@@ -212,6 +214,7 @@ def create_app(queue: Queue, config: CentreConfig | None = None, *,
 
     app.add_middleware(SecurityHeaders)
     app.include_router(api.router)
+    app.include_router(help_routes.router)
     app.include_router(central_api.router)
     app.include_router(streams.router)
     app.include_router(pages_counter.router)
@@ -219,6 +222,7 @@ def create_app(queue: Queue, config: CentreConfig | None = None, *,
     app.include_router(pages_manager.router)
     app.include_router(reports_routes.router)
     app.include_router(pages_plan.router)
+    app.include_router(pages_assist.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     add_offline_docs(app)
     return app

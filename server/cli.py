@@ -169,11 +169,14 @@ def register(subparsers: Any) -> None:
                        help="read the password from the first line of stdin (no prompt)")
         if action == "add":
             a.add_argument("--role", choices=STAFF_ROLES, default="counter",
-                           help="counter (default) or manager (the manager's view and reports)")
+                           help="counter (default), manager (the manager's view and reports) or "
+                                "volunteer (only the /assist page: tickets for visitors, help "
+                                "requests)")
     a = sub.add_parser("role", help="change a staff member's role",
-                       description="Make a staff member a manager, or counter staff again.")
+                       description="Make a staff member a manager, a volunteer, or counter "
+                                   "staff again.")
     a.add_argument("name")
-    a.add_argument("role_name", metavar="ROLE", choices=STAFF_ROLES, help="counter or manager")
+    a.add_argument("role_name", metavar="ROLE", choices=STAFF_ROLES, help="counter, manager or volunteer")
     sub.add_parser("remove", help="remove a staff account").add_argument("name")
     sub.add_parser("list", help="list staff accounts")
     p.set_defaults(func=cmd_staff)

@@ -10,6 +10,7 @@ from server.events.streams import BadStreamRequest
 from server.shipping.link import CentralUnavailable
 from shared.client.remote_queue import RemoteError
 from shared.core import errors
+from shared.core.assisted import AssistRefused
 from shared.reports.request import BadReportRequest
 
 BAD_REQUEST = 400
@@ -28,6 +29,7 @@ STATUS: dict[type[Exception], int] = {
     errors.CounterNotHeld: 403,
     errors.QueueUnavailable: 503,
     BadReportRequest: 422,
+    AssistRefused: 422,
     BadStreamRequest: 422,
     NotAuthorised: 401,
     Forbidden: 403,

@@ -51,6 +51,7 @@ from shared.core.model import DEVICE_CHANNELS
 CounterId = Annotated[str, Path(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$")]
 TicketRef = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
 Token = Annotated[str, Path(min_length=8, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
+KioskId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
 Json = dict[str, Any]
 
 ERRORS: dict[int | str, dict[str, Any]] = {
@@ -297,7 +298,7 @@ async def report_device(request: Request, body: DeviceReportBody) -> JSONRespons
         allow=lambda r: reporter_of(r, body.kind))
 
 
-REPORTER_ROLE = {"printer": "kiosk", "sound": "board"}
+REPORTER_ROLE = {"printer": "kiosk", "sound": "board", "help": "kiosk"}
 
 
 def reporter_of(request: Request, kind: str) -> Caller:
@@ -308,6 +309,16 @@ def reporter_of(request: Request, kind: str) -> Caller:
     if who.kind != "device" or who.role != REPORTER_ROLE[channel]:
         raise Forbidden(f"only {REPORTER_ROLE[channel]} tokens may report {kind}")
     return who
+
+
+@router.get("/print-requests/{source}", tags=["devices"], response_model=list[TicketWithToken],
+            dependencies=SIGNED)
+async def print_requests(request: Request, source: KioskId) -> JSONResponse:
+    """The tickets issued at /assist for the kiosk `source` to print, not printed yet (kiosk
+    tokens only: the answer has each ticket's token, for its QR code)."""
+    return await as_reader(request, lambda who: [
+        t.to_json(include_token=True) for t in queue_of(request).print_requests(source)],
+        allow=device_only)
 
 
 @router.get("/snapshot", tags=["board"], response_model=SnapshotOut, dependencies=SIGNED)

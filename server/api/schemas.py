@@ -84,7 +84,7 @@ class RateBody(Body):
 class DeviceReportBody(Body):
     source: Id
     kind: Literal["printed", "print_failed", "printer_paper_out", "printer_offline",
-                  "printer_ok"]
+                  "printer_ok", "help_requested"]
     message: Annotated[str, Field(max_length=500, pattern=PLAIN),
                        AfterValidator(_plain_text)] = ""
     ticket_id: int | None = Field(default=None, ge=1, le=MAX_ID)

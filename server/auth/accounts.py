@@ -30,7 +30,8 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**17, 8, 1
 SCRYPT_MAXMEM = 2**28          # OpenSSL's default 32 MiB would refuse N=2^17
 WRITE_WAIT_MS = 2_000          # an account write that cannot get the database by then: 503
 DEVICE_ROLES = ("kiosk", "board", "counter")   # what a device token may do: see server.auth.caller
-STAFF_ROLES = ("counter", "manager")           # a manager also opens /manager and its reports
+STAFF_ROLES = ("counter", "manager", "volunteer")   # a manager also opens /manager and its
+# reports; a volunteer only the /assist page (issues tickets for visitors, answers help requests)
 
 
 class AccountError(NovbeError):
@@ -178,7 +179,7 @@ class Accounts:
                     "VALUES (?, ?, ?, ?, ?)", (name, hash_password(password), now, now, role))
 
     def set_role(self, name: str, role: str) -> None:
-        """Make a staff member a manager or counter staff again."""
+        """Make a staff member a manager, a volunteer or counter staff again."""
         _check_role(role)
         if not self._write("UPDATE staff SET role = ?, updated_at = ? WHERE name = ?",
                            (role, time.time(), name)):

@@ -45,6 +45,9 @@ def open_counter(queue: Queue, accounts: Accounts, counter: str, staff: str | No
     """Open the counter for `staff` (refused with CounterHeld if another signed-in staff member
     holds it, unless `takeover`); a staff session then acts for this counter."""
     queue.config.counter(counter)
+    if staff is not None and accounts.role_of(staff) == "volunteer":
+        raise Forbidden(f"{staff} is a volunteer: volunteers issue tickets and answer help "
+                        "requests at /assist, they do not open counters")
     with _open_lock:
         held_by = holder(queue, accounts, counter, staff)
         if held_by is not None and not takeover:

@@ -17,7 +17,7 @@ from server.auth.counter_claims import open_counter as claim_counter
 from server.auth.sign_in import sign_in_page
 from server.http import offload
 from server.pages.views import ERROR_TEXTS, GENERIC_ERROR, MODE_TEXTS, console_view, service_name
-from server.pages.web import language, render
+from server.pages.web import language, refused, render
 from shared.core.errors import NovbeError
 from shared.i18n import tr
 
@@ -32,7 +32,7 @@ ACTIONS = (  # (action, label msgid, keyboard key)
 JS_TEXTS = ("Live", "Reconnecting…", "Waited", "Being served", "Called", "No visitor at the counter",
             "Nobody is waiting", "Done", "Choose a service to transfer to", "Open",
             "Ticket {code} called", "Counter closed", "Counter {counter} was taken over by {staff}",
-            "Something is not right")
+            "Something is not right", "I'm going")
 
 
 def _redirect(url: str = "/counter") -> RedirectResponse:
@@ -83,6 +83,11 @@ def console(request: Request) -> Response:
     lang = language(request)
     if session is None:
         return render(request, "login.html", lang=lang, error=None)
+    role = request.app.state.accounts.role_of(session.staff)
+    if role == "volunteer":
+        return refused(request, session.staff, session.csrf, role, tr(lang, "Counter console"),
+                       tr(lang, "{name} is a volunteer: volunteers issue tickets and answer help "
+                                "requests on the help desk page.", name=session.staff))
     if session.counter is None:
         return _choose_page(request, session, lang)
     counter = config.counter(session.counter)

@@ -18,7 +18,7 @@ from server.auth.accounts import Forbidden, NotAuthorised, Session
 from server.auth.caller import SESSION_COOKIE, check_form_post, session_of
 from server.auth.sign_in import sign_in_page
 from server.http import offload
-from server.pages.web import language, render
+from server.pages.web import language, refused, render
 from server.shipping.status_api import central_line
 from shared.core.errors import QueueUnavailable
 from shared.i18n import tr
@@ -38,7 +38,7 @@ MANAGER_NAV: list[tuple[str, str, str]] = [
     ("plan", "/manager/plan", "Staffing plan"),
 ]
 JS_TEXTS = ("Live", "Reconnecting…", "Nobody is waiting", "No counter is idle while people wait",
-            "No alerts", "waiting", "min")
+            "No alerts", "waiting", "min", "I'm going")
 _facts_lock = threading.Lock()
 
 
@@ -118,9 +118,11 @@ def live_page(request: Request) -> Response:
     lang = language(request)
     if session is None:
         return render(request, "manager_login.html", lang=lang, error=None)
-    if request.app.state.accounts.role_of(session.staff) != "manager":
-        return render(request, "manager_refused.html", status_code=403, lang=lang,
-                      session=session)
+    role = request.app.state.accounts.role_of(session.staff)
+    if role != "manager":
+        return refused(request, session.staff, session.csrf, role, tr(lang, "Manager's view"),
+                       tr(lang, "{name} is not a manager: the manager's view and reports are "
+                                "for managers only.", name=session.staff))
     session = manager_session(request)
     texts = {m: tr(lang, m) for m in JS_TEXTS}
     return render_manager(request, "manager.html", session, "live",

@@ -17,7 +17,11 @@ from shared.core.errors import TicketNotFound
 from shared.i18n import tr
 
 router = APIRouter(include_in_schema=False)
-JS_TEXTS = ("Live", "Reconnecting…", "Thank you for your rating!", "Could not send the rating")
+JS_TEXTS = ("Live", "Reconnecting…", "Thank you for your rating!", "Could not send the rating",
+            "Sound and vibration are on", "The screen stays on while this page is open.",
+            "Keep this page open with the screen on: a locked phone cannot alert you here.",
+            "You are 3rd in line: please come closer to the counters", "Your turn is soon",
+            "It's your turn!")
 
 
 @router.get("/t/{token}")

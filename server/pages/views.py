@@ -91,6 +91,7 @@ def phone_view(ticket: Ticket, config: CentreConfig, lang: str) -> dict[str, Any
         "wait_text": wait_text,
         "counter": ticket.counter if at_counter else None,
         "counter_text": tr(lang, "Counter {counter}", counter=ticket.counter) if at_counter else "",
+        "calls": 1 + ticket.recalls if ticket.status == Status.CALLED else 0,   # each call alerts
         "can_rate": ticket.status == Status.DONE and ticket.rating is None,
         "rating": ticket.rating,
     }

@@ -56,3 +56,20 @@ def render(request: Request, name: str, status_code: int = 200,
                             httponly=True)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+# Where each staff role works: (URL, label msgid) — the page a refused staff member is sent to.
+ROLE_HOME = {"counter": ("/counter", "Counter console"), "manager": ("/manager", "Manager's view"),
+             "volunteer": ("/assist", "Help desk")}
+
+
+def refused(request: Request, staff: str, csrf: str, role: str | None, heading: str,
+            message: str) -> Response:
+    """403: a signed-in staff member on a page their role does not open — why (`message`,
+    already in the reader's language), a link to their own page, and a way to sign out."""
+    lang = language(request)
+    url, label = ROLE_HOME.get(role or "counter", ROLE_HOME["counter"])
+    return render(request, "refused.html", status_code=403, lang=lang,
+                  session={"staff": staff, "csrf": csrf}, heading=heading, message=message,
+                  elsewhere_url=url, elsewhere=tr(lang, label),
+                  sign_out_url="/counter/logout")

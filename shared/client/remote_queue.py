@@ -218,6 +218,12 @@ class RemoteQueue:
         return Event.from_json(self._request("POST", "/api/devices/report", {
             "source": source, "kind": kind, "message": message, "ticket_id": ticket_id}))
 
+    def print_requests(self, source: str) -> list[Ticket]:
+        text = str(source)
+        if not 1 <= len(text) <= 64 or not all(ch.isascii() and (ch.isalnum() or ch in "-_.") for ch in text):
+            raise NovbeError(f"a kiosk id is 1–64 letters, digits, '-', '_' or '.'; got {source!r}")
+        return [Ticket.from_json(t) for t in self._request("GET", f"/api/print-requests/{text}")]
+
     def snapshot(self, zone: str | None = None) -> Snapshot:
         params = {"zone": zone} if zone is not None else None
         return Snapshot.from_json(self._request("GET", "/api/snapshot", params=params))

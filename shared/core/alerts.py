@@ -18,6 +18,7 @@ ALERT_MESSAGES = {
     "printer_offline": "The printer of {source} is offline",
     "board_silent": "{source} is silent: no sound device, calls are not heard",
     "speech_missing": "{source} only chimes: calls are not spoken",
+    "help_requested": "A visitor needs help at {source}",
 }
 UNKNOWN_ALERT = "{source} needs a staff member's attention"
 DEVICE_WORDS = {  # device id prefix → (name alone, numbered name, named name)

@@ -14,6 +14,13 @@ from typing import Any, TypeVar
 
 from shared.config.centre import LANGUAGES, CentreConfig, competing_services
 from shared.core import visits
+from shared.core.assisted import (
+    ASSIST_CHANNEL,
+    Assisted,
+    issue_details,
+    kiosk_printers,
+    pending_prints,
+)
 from shared.core.clock import Clock, SystemClock, to_epoch
 from shared.core.day_change import roll_day, stored_day
 from shared.core.errors import (
@@ -29,6 +36,7 @@ from shared.core.errors import (
 )
 from shared.core.fairness import joins_priority_at
 from shared.core.group_commit import GroupWriter
+from shared.core.help_requests import acknowledge
 from shared.core.model import (
     DEVICE_KINDS,
     CounterMode,
@@ -192,9 +200,13 @@ class LocalQueue:
     # ---- issuing --------------------------------------------------------------------------
     def issue(self, service: str, priority: str | None = None, language: str = "az",
               source: str | None = None, check_hours: bool = False,
-              request_id: str | None = None) -> Ticket:
+              request_id: str | None = None, assisted: Assisted | None = None) -> Ticket:
         """A numbered ticket for a service. With `request_id`, a retry of the same request on
-        the same service day returns the ticket the first attempt issued, never a second one."""
+        the same service day returns the ticket the first attempt issued, never a second one.
+        `assisted`: issued for a visitor by a staff member or volunteer (shared/core/assisted.py)
+        — the ticket's source and its event's are then the "assist" channel."""
+        if assisted is not None:
+            source = ASSIST_CHANNEL
         svc = self.config.service(service)
         prio = self.config.priority(priority)
         if language not in LANGUAGES:
@@ -228,8 +240,10 @@ class LocalQueue:
                 (code, svc.prefix, number, svc.id, svc.id, prio.id if prio else None, rank,
                  language, source, token, today, tx.at, tx.at, request_id))
             row = ticket_by_id(tx, int(cur.lastrowid or 0))
-            tx.event("issued", row, source=source, priority=prio.id if prio else None,
-                     language=language, ahead=ahead, estimate_min=estimate)
+            extra = issue_details(assisted) if assisted is not None else {}
+            tx.event("issued", row, staff=assisted.staff if assisted else None, source=source,
+                     priority=prio.id if prio else None, language=language, ahead=ahead,
+                     estimate_min=estimate, **extra)
         ticket = ticket_from_row(row)
         ticket.ahead, ticket.estimated_wait_min = ahead, estimate
         ticket.wait_low_min, ticket.wait_high_min = wait.low, wait.high
@@ -461,6 +475,21 @@ class LocalQueue:
                     raise TicketNotFound(f"no ticket with id {ticket_id}")
             eid = tx.event(kind, row, source=source, message=message)
             return event_from_row(tx.one(f"SELECT {EVENT_COLUMNS} FROM events WHERE id = ?", (eid,)))  # type: ignore[arg-type]
+
+    def acknowledge_help(self, source: str, staff: str) -> Event:
+        """A staff member or volunteer goes to help at the device `source` (shared/core/help_requests.py)."""
+        with self._tx() as tx:
+            eid = acknowledge(tx, source, staff)
+            return event_from_row(tx.one(f"SELECT {EVENT_COLUMNS} FROM events WHERE id = ?", (eid,)))  # type: ignore[arg-type]
+
+    def print_requests(self, source: str) -> list[Ticket]:
+        """Tickets issued for visitors at /assist to be printed by the kiosk `source` and not
+        printed yet (with their tokens: the kiosk prints their QR codes)."""
+        return self._read(lambda tx: [self._view(tx, r) for r in pending_prints(tx, source)])
+
+    def kiosk_printers(self) -> list[str]:
+        """The kiosks that have reported a printer, by source id."""
+        return self._read(kiosk_printers)
 
     def events(self, after_id: int = 0, limit: int = 500) -> list[Event]:
         return self._read(lambda tx: [event_from_row(r) for r in tx.rows(

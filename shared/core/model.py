@@ -59,6 +59,7 @@ class CounterMode(StrEnum):
 DEVICE_CHANNELS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "printer": (("print_failed", "printer_paper_out", "printer_offline"), ("printer_ok", "printed")),
     "sound": (("board_silent", "speech_missing"), ("board_ok",)),
+    "help": (("help_requested",), ("help_acknowledged",)),
 }
 DEVICE_ALERT_KINDS = tuple(k for alerts, _ in DEVICE_CHANNELS.values() for k in alerts)
 DEVICE_OK_KINDS = ("printer_ok", "board_ok")

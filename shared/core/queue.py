@@ -80,6 +80,10 @@ class Queue(Protocol):
                       ticket_id: int | None = None) -> Event:
         """A kiosk reports its printer: printed, print_failed, printer_paper_out, printer_ok…"""
 
+    def print_requests(self, source: str) -> list[Ticket]:
+        """Tickets issued for visitors at /assist that the kiosk `source` is to print and has
+        not printed yet, oldest first, with their tokens (shared/core/assisted.py)."""
+
     def snapshot(self, zone: str | None = None) -> Snapshot:
         """What a board shows now."""
 

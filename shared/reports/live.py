@@ -60,7 +60,8 @@ def hall_view(snapshot: Snapshot, facts: FactStore, config: CentreConfig, now: d
     return {
         "service_day": day, "now": at, "last_event_id": snapshot.last_event_id,
         "services": services, "categories": categories, "counters": counters, "idle": idle,
-        "alerts": [{"kind": a.kind, "text": alert_text(lang, a), "message": a.message}
+        "alerts": [{"kind": a.kind, "source": a.source, "text": alert_text(lang, a),
+                    "message": a.message, "at": a.at.timestamp()}
                    for a in snapshot.alerts],
         "today": {
             "issued": today.get("issued", 0), "served": today.get("served", 0),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from shared.core.assisted import Assisted
 from shared.core.errors import (
     AlreadyRated,
     CentreClosed,
@@ -17,6 +18,7 @@ from shared.core.errors import (
     UnknownPriority,
     UnknownService,
 )
+from shared.core.local_queue import LocalQueue
 from shared.core.model import CounterMode, Status
 from shared.waits.replay import MIN_DRAWN, OPENING_DELAY_S
 from tests.conftest import MONDAY_10AM
@@ -673,6 +675,29 @@ def test_device_reports_raise_and_clear_alerts(queue):
         queue.report_device("kiosk-1", "on_fire")
     with pytest.raises(TicketNotFound):
         queue.report_device("kiosk-1", "printed", ticket_id=999_999)
+
+
+def test_print_requests_reach_the_kiosk_they_name(queue, db_path, config, clock):
+    """A ticket issued at the help desk for kiosk-2's printer is that kiosk's print request
+    (with its token, for the QR code) until kiosk-2 reports it printed; a kiosk's own tickets
+    and a ticket shown as a QR code are nobody's print request."""
+    desk = LocalQueue(db_path, config, clock)      # the help desk writes on the server's file
+    try:
+        wanted = desk.issue(JOB, priority="veteran",
+                            assisted=Assisted("nigar", "veteran card seen", "kiosk-2"))
+        desk.issue(JOB, assisted=Assisted("nigar"))
+    finally:
+        desk.close()
+    queue.issue(JOB, source="kiosk-2")
+    [request] = queue.print_requests("kiosk-2")
+    assert (request.id, request.code, request.priority) == (wanted.id, wanted.code, "veteran")
+    assert request.token == wanted.token and request.source == "assist"
+    assert queue.print_requests("kiosk-1") == []
+    issued = [e for e in queue.events() if e.kind == "issued" and e.ticket_id == wanted.id]
+    assert (issued[0].staff, issued[0].source) == ("nigar", "assist")
+    assert issued[0].details["print_at"] == "kiosk-2"
+    queue.report_device("kiosk-2", "printed", ticket_id=request.id)
+    assert queue.print_requests("kiosk-2") == []
 
 
 # ---- other transfer policies -----------------------------------------------------------------------

@@ -95,9 +95,15 @@
       p.className = "alert"; p.dataset.kind = a.kind;
       p.textContent = a.text;  // the device's own words (often English) are for IT:
       if (a.message) p.dataset.detail = a.message;  // in the page's source, not on the screen
+      if (window.novbeAlerts.isHelp(a.kind)) {       // a visitor asks for help: someone goes
+        p.classList.add("alert-row");
+        p.dataset.source = a.source;
+        p.append(window.novbeAlerts.goButton(a.source, T["I'm going"], csrf, refresh));
+      }
       alerts.append(p);
     }
     alerts.hidden = !s.alerts.length;
+    window.novbeAlerts.announce(s.alerts);
     const has = (st) => t && st.includes(t.status);
     const open = s.mode !== "closed";
     $("btn-recall").disabled = !has(["called"]);
@@ -179,8 +185,17 @@
   document.querySelectorAll("[data-action]").forEach((b) => b.addEventListener("click", () => act(b.dataset.action)));
   const keys = {};
   document.querySelectorAll("[data-key]").forEach((b) => { keys[b.dataset.key.toLowerCase()] = b.dataset.action; });
+  // WCAG 2.1.4: the one-letter shortcuts can be switched off (kept in this browser).
+  const shortcuts = $("shortcuts");
+  const syncShortcuts = () => { root.dataset.shortcuts = shortcuts.checked ? "on" : "off"; };
+  shortcuts.checked = localStorage.getItem("novbe.shortcuts") !== "off";
+  shortcuts.addEventListener("change", () => {
+    localStorage.setItem("novbe.shortcuts", shortcuts.checked ? "on" : "off");
+    syncShortcuts();
+  });
+  syncShortcuts();
   document.addEventListener("keydown", (e) => {
-    if (e.ctrlKey || e.altKey || e.metaKey || e.repeat) return;
+    if (!shortcuts.checked || e.ctrlKey || e.altKey || e.metaKey || e.repeat) return;
     const tag = (e.target && e.target.tagName) || "";
     if (["INPUT", "SELECT", "TEXTAREA"].includes(tag)) return;
     const action = keys[e.key.toLowerCase()];
@@ -191,7 +206,7 @@
   function concerns(e) {
     const d = e.details || {};
     return e.counter === counter || services.has(e.service) || services.has(d.from_service) ||
-      services.has(d.to_service) || /^(printer_|print_failed|board_|speech_missing)/.test(e.kind) || e.kind === "day_started";
+      services.has(d.to_service) || /^(printer_|print_failed|board_|speech_missing|help_)/.test(e.kind) || e.kind === "day_started";
   }
 
   function follow() {

@@ -5,6 +5,7 @@
   const root = document.getElementById("hall");
   if (!root) return;
   const lang = root.dataset.lang;
+  const csrf = (document.querySelector("input[name=csrf]") || {}).value || "";
   const T = JSON.parse(document.getElementById("texts").textContent);
   const $ = (id) => document.getElementById(id);
   const DASH = "—";
@@ -63,7 +64,17 @@
     const alerts = $("alerts");
     alerts.replaceChildren();
     if (!s.alerts.length) alerts.append(el("li", T["No alerts"], "empty"));
-    for (const a of s.alerts) alerts.append(el("li", a.text + (a.message ? ` — ${a.message}` : ""), "alert"));
+    for (const a of s.alerts) {
+      const li = el("li", a.text + (a.message ? ` — ${a.message}` : ""), "alert");
+      li.dataset.kind = a.kind;
+      if (window.novbeAlerts.isHelp(a.kind)) {       // a visitor asks for help: someone goes
+        li.classList.add("alert-row");
+        li.dataset.source = a.source;
+        li.append(window.novbeAlerts.goButton(a.source, T["I'm going"], csrf, refresh));
+      }
+      alerts.append(li);
+    }
+    window.novbeAlerts.announce(s.alerts);
 
     const counters = $("counters-table").tBodies[0];
     counters.replaceChildren();
