@@ -21,6 +21,7 @@ Figures:
   server_cpu_ms_per_next      the server's CPU time per Next, its fan-out included (steady;
                               burst_server_cpu_ms_per_next: in the bursts)
   fanout_p50_ms / _p99_ms     call committed → received by ALL subscribers, per called event
+  metrics_p50_ms / _p99_ms    a Prometheus scrape of /metrics with every stream still open
                               of the steady load (burst_fanout_*: of the bursts);
                               measured from the moment the Next request was sent (an upper
                               bound: it includes the request's own trip) (target p99 < 250 ms)
@@ -455,6 +456,21 @@ async def _sample_rss(pid: int, out: list[float]) -> None:
         await asyncio.sleep(0.5)
 
 
+METRICS_SCRAPES = 50
+
+
+def scrape_times(url: str, n: int) -> list[float]:
+    """Milliseconds for each of `n` Prometheus scrapes of /metrics, one after another."""
+    times = []
+    with httpx.Client(base_url=url, timeout=10) as client:
+        for _ in range(n):
+            started = time.perf_counter()
+            answer = client.get("/metrics")
+            answer.raise_for_status()
+            times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
 def run(counters: int, subscribers: int, seconds: float, interval: float,
         bursts: int, no_fsync: bool = False) -> dict[str, Any]:
     raise_fd_limit()
@@ -504,6 +520,7 @@ def run(counters: int, subscribers: int, seconds: float, interval: float,
         result = run_loop(_drive(url, counters, seconds, interval, bursts, server.pid,
                                     [p.pid for p in procs if p.pid is not None]))
         time.sleep(1.0)                # the last round's events reach every subscriber
+        metrics_ms = scrape_times(url, METRICS_SCRAPES)   # every stream still open
         stop.set()
         seen: dict[int, list] = {}
         for _ in procs:
@@ -540,6 +557,8 @@ def run(counters: int, subscribers: int, seconds: float, interval: float,
             "counters": counters, "subscribers": subscribers, "seconds_of_load": seconds,
             "next_interval_s": interval, "bursts": bursts,
             "next_requests": len(lat), "next_refused": result["refused"],
+            "metrics_p50_ms": round(percentile_of(metrics_ms, 0.5), 2),
+            "metrics_p99_ms": round(percentile_of(metrics_ms, 0.99), 2),
             "next_p50_ms": round(statistics.median(lat), 2),
             "next_p99_ms": round(percentile_of(lat, 0.99), 2),
             "next_max_ms": round(max(lat), 2),
@@ -657,6 +676,9 @@ def main(argv: list[str] | None = None) -> int:
          f"{f['burst_cpu_ms_server']} / {f['burst_cpu_ms_counters']} / "
          f"{f['burst_cpu_ms_subscribers']} ms  (the clients run on the same cores)"),
         ("  server CPU per Next in a burst", f"{f['burst_server_cpu_ms_per_next']} ms"),
+        ("/metrics scrape p50 / p99",
+         f"{f['metrics_p50_ms']} / {f['metrics_p99_ms']} ms  (target < 50 ms; every stream "
+         "open, after the load)"),
         ("server RSS idle / connected / peak",
          f"{f['server_rss_idle_mb']} / {f['server_rss_connected_mb']} / "
          f"{f['server_rss_mb']} MB"),

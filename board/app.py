@@ -27,8 +27,11 @@ from board.speech_worker import SpeechWorker
 from board.view import BoardWidget
 from qtcommon.qt import QtWorkerRunner
 from qtcommon.runner import Runner
+from shared.config import versions as config_versions
 from shared.config.centre import CentreConfig
+from shared.core.presence import HEARTBEAT_S
 from shared.core.queue import Queue
+from shared.version import VERSION
 
 log = logging.getLogger(__name__)
 
@@ -87,18 +90,39 @@ def build_board(queue: Queue, config: CentreConfig, zone: str | None = None,
     tick = QTimer(widget)
     tick.setInterval(TICK_MS)
     tick.timeout.connect(_guarded("tick", controller.tick))
-    widget.timers = (poll, tick)  # type: ignore[attr-defined]
+    beat = QTimer(widget)
+    beat.setInterval(HEARTBEAT_S * 1000)
+    beat.timeout.connect(_guarded("heartbeat", lambda: _heartbeat(widget, queue, controller,
+                                                                   runner, monitor)))
+    widget.timers = (poll, tick, beat)  # type: ignore[attr-defined]
     controller.start(wakeup=wake.fired.emit)
     poll.start()
     tick.start()
+    beat.start()
+    QTimer.singleShot(0, beat.timeout.emit)
     widget.destroyed.connect(lambda *_: controller.close())
 
     def stop_timers() -> None:
-        for timer in (poll, tick):
+        for timer in (poll, tick, beat):
             with contextlib.suppress(RuntimeError):  # already deleted with the widget
                 timer.stop()
     controller.on_close = stop_timers
     return widget
+
+
+AUDIO_STATES = {"board_ok": "ok", "board_silent": "silent", "speech_missing": "speech_missing"}
+
+
+def _heartbeat(widget: QWidget, queue: Queue, controller: BoardController, runner: Runner,
+               monitor: SoundMonitor) -> None:
+    """Tell the server (or the file) this board is there: screen, audio, the config in use."""
+    size = widget.size()
+    config_hash, _ = config_versions.canonical(controller.config)
+    state = {"screen": f"{size.width()}x{size.height()}",
+             "audio": AUDIO_STATES.get(monitor.state.kind, "unknown"),
+             "config_version": config_hash[:12]}
+    runner.run(lambda: queue.heartbeat(controller.source, "board", VERSION, state),
+               lambda _: None, lambda exc: log.debug("heartbeat not sent: %s", exc))
 
 
 def create_board_window(queue: Queue, config: CentreConfig, zone: str | None = None,

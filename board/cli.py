@@ -21,8 +21,10 @@ def register(sub: Any) -> None:
                        description="Run the lobby display board (full screen unless --windowed).")
     p.add_argument("--windowed", action="store_true", help="a window instead of full screen")
     p.add_argument("--zone", help="show only the counters of this zone (see [[counter]] zone)")
-    p.add_argument("--server", metavar="URL", help="follow the centre's server instead of --db")
-    p.add_argument("--token", metavar="T", help="the board's device token for --server")
+    p.add_argument("--server", metavar="URL", default=os.environ.get("NOVBE_SERVER") or None,
+                   help="follow the centre's server instead of --db (env NOVBE_SERVER)")
+    p.add_argument("--token", metavar="T", default=os.environ.get("NOVBE_TOKEN") or None,
+                   help="the board's device token for --server (env NOVBE_TOKEN)")
     p.add_argument("--board-id", help="this board's name in staff alerts (default: board, or "
                                       "board-ZONE with --zone)")
     p.set_defaults(func=cmd_board)

@@ -21,27 +21,25 @@ from typing import Protocol
 
 from board.announcer import Announcer
 from board.calendar_names import date_text, time_text
+from board.call_languages import CALL_KINDS, CallLanguages
 from board.errors import UnknownZone
 from board.feed import EventFeed
+from board.picture import draw_alerts, draw_calls, draw_waits, dress
+from board.read_scheduler import RETRY_MAX_S as RETRY_MAX_S  # re-exported: the retry limit
+from board.read_scheduler import ReadScheduler
 from board.rotation import LanguageRotation
-from board.sound_health import SoundMonitor, SoundState
-from board.state import BoardState, CallView, WaitView
+from board.sound_health import SoundMonitor
+from board.sound_report import SoundReporter
+from board.state import BoardState
 from qtcommon.runner import InlineRunner, Runner
-from shared.backoff import Backoff
-from shared.config.centre import CentreConfig
-from shared.core.alerts import alert_text
+from shared.config.centre import CONFIG_CHECK_SECONDS, CentreConfig
 from shared.core.clock import Clock, SystemClock
-from shared.core.errors import NovbeError, QueueUnavailable
-from shared.core.model import DEVICE_ALERT_KINDS, Alert, Event, Snapshot
+from shared.core.errors import QueueUnavailable
+from shared.core.model import DEVICE_ALERT_KINDS, Event, Snapshot
 from shared.core.queue import Queue
-from shared.i18n import tr
 
 log = logging.getLogger(__name__)
 
-CALL_KINDS = ("called", "recalled")
-LABELS = ("Now calling", "Ticket", "Counter", "Recent calls", "Waiting", "No calls yet", "~{n} min",
-          "{low}–{high} min", "Reconnecting…", "For staff:")
-RETRY_FIRST_S, RETRY_MAX_S = 1.0, 10.0
 CLOSE_WAIT_S = 2.0  # close() waits this long at most for a read in flight
 
 
@@ -78,7 +76,9 @@ class BoardController:
 
     `fetch_config`, when given, is called (off the UI thread) until it answers: a board whose
     server was unreachable at start shows with a local config and takes the server's when it
-    answers. Without `lang` the screen's language rotates (board/rotation.py). `sound` (a
+    answers. `follow_config` (default: the queue's `fresh_config`, a RemoteQueue's) is asked
+    with a read every CONFIG_CHECK_SECONDS and when the queue answers again: a changed server
+    config is taken while running. Without `lang` the screen's language rotates (board/rotation.py). `sound` (a
     SoundMonitor the audio sink and the announcer report to) turns a silent board into a device
     report of `source` — an alert on this board's staff line and on every counter console."""
 
@@ -87,7 +87,8 @@ class BoardController:
                  zone: str | None = None, lang: str | None = None, clock: Clock | None = None,
                  monotonic: Callable[[], float] = time.monotonic, runner: Runner | None = None,
                  fetch_config: Callable[[], CentreConfig] | None = None,
-                 sound: SoundMonitor | None = None, source: str | None = None):
+                 sound: SoundMonitor | None = None, source: str | None = None,
+                 follow_config: Callable[[], CentreConfig | None] | None = None):
         self.queue = queue
         self.config = config
         self.feed = feed
@@ -101,31 +102,29 @@ class BoardController:
         self.monotonic = monotonic
         self.runner: Runner = runner or InlineRunner()
         self.fetch_config = fetch_config
+        self.follow_config = follow_config or getattr(queue, "fresh_config", None)
+        self._config_due = monotonic() + CONFIG_CHECK_SECONDS
+        self._reconnects = 0   # the feed's reconnections seen
         self.source = source or (f"board-{zone}" if zone else "board")
         self.sound = sound
-        self.sound_state: SoundState | None = None  # the last state reported (or being reported)
-        self._sound_unsent: SoundState | None = None  # to report again once the queue answers
+        self.sound_report = (SoundReporter(queue, self.runner, sound, self.source)
+                             if sound is not None else None)
+        self.scheduler = ReadScheduler(self.runner, monotonic)
         self._started = monotonic()
         self.rotation = LanguageRotation(config.languages)
         self.state = BoardState(self.lang)
         self._dress()
         self.snapshot: Snapshot | None = None
         self.updates = 0  # how many times the state was rebuilt from the queue
-        self.reads = 0  # how many reads were handed to the runner
         self.last_event_id = 0
         self._fresh: dict[int, float] = {}  # call event id → monotonic time its highlight ends
         self._stale = False  # the snapshot must be read again
         self._feed_started = False
-        self._reading = False
-        self._retry_at: float | None = None  # no read before this (monotonic), while unavailable
-        self._backoff = Backoff(RETRY_FIRST_S, RETRY_MAX_S)
-        self._wakes = 0  # bumped by the feed's wakeup (any thread)
-        self._wakes_at_read = 0
         self._refreshes = 0
         self._wakeup: Callable[[], None] | None = None
         self._closed = False
         self.on_close: Callable[[], object] | None = None  # the Qt shell stops its timers here
-        self._ticket_languages: dict[int, str] = {}  # ticket id → language, from "issued" events
+        self.call_languages = CallLanguages(queue)
 
     # ---- life ------------------------------------------------------------------------------
     def start(self, wakeup: Callable[[], None] | None = None) -> None:
@@ -155,23 +154,25 @@ class BoardController:
     @property
     def reading(self) -> bool:
         """A read of the queue is in flight."""
-        return self._reading
+        return self.scheduler.reading
+
+    @property
+    def reads(self) -> int:
+        """How many reads were handed to the runner."""
+        return self.scheduler.reads
 
     # ---- following the queue ---------------------------------------------------------------
     def poll(self) -> list[Event]:
         """Start the next read unless one is in flight or the retry time has not come. Returns
         the events applied during this call (all of them with InlineRunner; [] when the read
         runs on another thread). Never raises for an unreachable queue."""
-        if self._closed or self._reading:
-            return []
-        if (self._retry_at is not None and self.monotonic() < self._retry_at
-                and self._wakes == self._wakes_at_read):
+        if self._closed or not self.scheduler.due():
             return []
         return self._read()
 
     def _feed_wakeup(self) -> None:
         """The feed's wakeup (any thread): news from the feed ends the retry wait."""
-        self._wakes += 1
+        self.scheduler.wake()
         if self._wakeup is not None:
             self._wakeup()
 
@@ -192,26 +193,29 @@ class BoardController:
 
     def _submit(self, kind: str) -> list[Event]:
         applied: list[Event] = []
-        want_config = self.fetch_config is not None
+        reconnects = getattr(self.feed, "reconnects", 0)
+        if reconnects != self._reconnects:   # the stream is back: the server may have restarted
+            self._reconnects, self._config_due = reconnects, 0.0
+        config_fn: Callable[[], CentreConfig | None] | None = self.fetch_config
+        if config_fn is None and self.follow_config and self.monotonic() >= self._config_due:
+            config_fn = self.follow_config
+            self._config_due = self.monotonic() + CONFIG_CHECK_SECONDS
 
         asked = self._refreshes
 
         def done(result: _Read) -> None:
             applied.extend(self._done(result, asked))
 
-        self._reading = True
-        self._wakes_at_read = self._wakes
-        self.reads += 1
-        self.runner.run(lambda: self._work(kind, want_config), done, self._failed)
+        self.scheduler.submit(lambda: self._work(kind, config_fn), done, self._failed)
         return applied
 
-    def _work(self, kind: str, want_config: bool) -> _Read:
+    def _work(self, kind: str, config_fn: Callable[[], CentreConfig | None] | None) -> _Read:
         """One read, on the runner's thread: touches the queue and the feed, never the state."""
         out = _Read(kind)
         try:
-            if want_config and self.fetch_config is not None:
+            if config_fn is not None:
                 try:
-                    out.config = self.fetch_config()
+                    out.config = config_fn()
                 except QueueUnavailable:
                     raise
                 except Exception as exc:  # noqa: BLE001 — a bad server config: keep the local one
@@ -221,43 +225,19 @@ class BoardController:
                 self.feed.start(out.snapshot.last_event_id, self._feed_wakeup)
             elif kind == "events":
                 out.events = self.feed.poll()
-                out.languages = self._call_languages(out.events)
+                out.languages = self.call_languages.of(out.events, self._in_zone)
             else:
                 out.snapshot = self.queue.snapshot(self.zone)
         except QueueUnavailable as exc:
             out.problem = exc
         return out
 
-    def _call_languages(self, events: list[Event]) -> dict[int, str]:
-        """The ticket's language of each call among `events` (on the runner's thread): from the
-        "issued" event when the board saw it, else asked of the queue (a ticket issued before
-        the board started)."""
-        out: dict[int, str] = {}
-        for ev in events:
-            if ev.kind == "issued" and ev.ticket_id is not None and ev.details.get("language"):
-                self._ticket_languages[ev.ticket_id] = str(ev.details["language"])
-            elif ev.kind in CALL_KINDS and ev.code and self._in_zone(ev):
-                lang = self._ticket_languages.get(ev.ticket_id or -1)
-                if lang is None:
-                    try:
-                        lang = self.queue.ticket(ev.code).language
-                    except NovbeError as exc:  # QueueUnavailable included: announced in az only
-                        log.warning("board: the language of %s is unknown (%s)", ev.code, exc)
-                        continue
-                    if ev.ticket_id is not None:
-                        self._ticket_languages[ev.ticket_id] = lang
-                out[ev.id] = lang
-        if len(self._ticket_languages) > 5000:  # a long day: keep memory flat
-            self._ticket_languages.clear()
-        return out
-
     def _done(self, result: _Read, asked: int) -> list[Event]:
         """A read's result, on the UI thread (`asked`: the refreshes asked for before it)."""
-        self._reading = False
         if self._closed:
             return []
-        if result.config_problem is not None and self.fetch_config is not None:
-            log.error("board: cannot use the server's config, keeping the local one: %s",
+        if result.config_problem is not None:
+            log.error("board: cannot use the server's config, keeping the one in use: %s",
                       result.config_problem)
             self.fetch_config = None
         if result.config is not None:
@@ -271,6 +251,8 @@ class BoardController:
         if result.problem is not None:
             self._unavailable(result.problem)
             return events
+        if self.state.reconnecting:
+            self._config_due = 0.0   # back: the server may have restarted with another config
         if result.snapshot is not None:
             self._stale = self._refreshes != asked  # a refresh asked for meanwhile still waits
             self._available()
@@ -284,7 +266,6 @@ class BoardController:
 
     def _failed(self, exc: BaseException) -> None:
         """A read raised something unexpected: log it and retry as for an unavailable queue."""
-        self._reading = False
         if self._closed:
             return
         if not self.state.reconnecting:  # the traceback once, not at every retry
@@ -306,20 +287,21 @@ class BoardController:
         if not self.state.reconnecting:
             log.warning("board: queue unavailable, keeping the last state: %s", exc)
         self._set_reconnecting(True)
-        self._retry_at = self.monotonic() + self._backoff.failed()
+        self.scheduler.back_off()
 
     def _available(self) -> None:
         if self.state.reconnecting:
             log.warning("board: the queue answers again")
             self.state.reconnecting = False  # shown with the snapshot that follows
-        self._retry_at = None
-        self._backoff.succeeded()
+        self.scheduler.recovered()
 
     def _adopt_config(self, config: CentreConfig) -> None:
-        """The server's config has arrived: use it (unless it lacks this board's zone)."""
-        self.fetch_config = None
+        """The server's config has arrived, or changed: use it (unless it lacks this board's
+        zone)."""
+        first, self.fetch_config = self.fetch_config is not None, None
         if dataclasses.replace(config, source=self.config.source) == self.config:
-            log.warning("board: the server answered; its config is the local one")
+            if first:
+                log.warning("board: the server answered; its config is the local one")
             return
         try:
             counters = zone_counters(config, self.zone)
@@ -332,7 +314,8 @@ class BoardController:
             self.lang = self.state.lang = config.languages[0]
         if self.announcer is not None:
             self.announcer.languages = tuple(config.board.speech_languages)
-        log.warning("board: the server answered; now using its config instead of the local one")
+        log.warning("board: the server answered; now using its config instead of the local one"
+                    if first else "board: the server's config changed; following it")
         self._dress()
         if self.snapshot is not None:
             self._apply(self.snapshot)
@@ -378,48 +361,14 @@ class BoardController:
 
     # ---- the board's own sound -------------------------------------------------------------
     def _check_sound(self) -> bool:
-        """A new sound state (heard / silent / chime only) is reported to the queue as this
-        board's device state; returns True when the staff line changes."""
-        if self.sound is None or self.snapshot is None:
+        """A new sound state is reported to the queue (board/sound_report.py); True when the
+        staff line changes."""
+        if self.sound_report is None or self.snapshot is None:
             return False  # after the first snapshot: the board's reads come first
-        state = self.sound.take_change()
-        if state is None:
-            if self._sound_unsent is not None and not self.state.reconnecting:
-                self._report_sound(self._sound_unsent)
+        if not self.sound_report.check(self.snapshot.alerts, self.state.reconnecting):
             return False
-        first = self.sound_state is None
-        self.sound_state = state
-        if state.kind != "board_ok":
-            log.warning("board %s: %s (%s)", self.source, state.kind, state.message)
-        elif first and not any(a.source == self.source for a in self.snapshot.alerts):
-            return False  # heard from the start, and no old alert to clear: nothing to report
-        else:
-            log.warning("board %s: calls are heard again", self.source)
-        self._report_sound(state)
-        if self.snapshot is not None:
-            self._apply(self.snapshot, show=False)
+        self._apply(self.snapshot, show=False)
         return True
-
-    def _report_sound(self, state: SoundState) -> None:
-        self._sound_unsent = None
-
-        def failed(exc: BaseException) -> None:
-            if isinstance(exc, QueueUnavailable):
-                self._sound_unsent = state  # sent again when the queue answers
-            else:
-                log.error("board %s: cannot report %s to the queue: %s", self.source,
-                          state.kind, exc)
-
-        self.runner.run(lambda: self.queue.report_device(self.source, state.kind, state.message),
-                        lambda _: None, failed)
-
-    def _own_alert(self) -> Alert | None:
-        """This board's sound alert as it knows it itself (shown even while the queue has not
-        got it yet, or cannot be reached)."""
-        st = self.sound_state
-        if st is None or st.kind not in DEVICE_ALERT_KINDS:
-            return None
-        return Alert(self.source, st.kind, st.message, self.clock.now())
 
     # ---- building the state ----------------------------------------------------------------
     def _set_reconnecting(self, value: bool) -> None:
@@ -428,47 +377,17 @@ class BoardController:
             self._show()
 
     def _dress(self) -> None:
-        """What the board shows before any read: centre name, zone, ticker, headings."""
-        cfg, lang, st = self.config, self.lang, self.state
-        st.centre_name = cfg.name(lang)
-        st.zone_name = self.zone or ""
-        st.ticker = cfg.board.ticker.get(lang) or cfg.board.ticker.get("az", "")
-        st.labels = {k: tr(lang, k) for k in LABELS}
+        dress(self.state, self.config, self.lang, self.zone)
 
     def _apply(self, snap: Snapshot, show: bool = True) -> None:
         self.snapshot = snap
-        cfg, lang = self.config, self.lang
-        st = self.state
         self._dress()
-        seen: set[str] = set()
-        calls: list[CallView] = []
-        for c in snap.calls:  # newest first; a ticket is shown once, at its latest call
-            if c.code in seen or c.counter not in self.counters:
-                continue
-            seen.add(c.code)
-            calls.append(CallView(c.code, c.counter, c.event_id, c.recall, c.event_id in self._fresh))
-            if len(calls) > cfg.board.history:
-                break
-        st.newest = calls[0] if calls else None
-        st.highlighted = bool(st.newest and st.newest.fresh)
-        st.recent = calls[1:cfg.board.history + 1]
-        st.history_rows = cfg.board.history
-        st.waiting = []
-        for load in snap.categories:
-            try:
-                cat = cfg.category(load.id)
-            except Exception:  # noqa: BLE001 — a category unknown to this config is skipped
-                continue
-            st.waiting.append(WaitView(cat.prefix, cat.name(lang), load.waiting, load.estimated_wait_min,
-                                       load.wait_low_min, load.wait_high_min))
+        draw_calls(self.state, snap, self.config, self.counters, self._fresh)
+        draw_waits(self.state, snap, self.config, self.lang)
         alerts = [a for a in snap.alerts if a.kind in DEVICE_ALERT_KINDS]
-        own = self._own_alert()
-        if own is not None:
-            if not any(a.source == self.source for a in alerts):
-                alerts.append(own)  # not in the queue yet (or the queue is out of reach)
-        elif self.sound_state is not None:  # heard again: its old alert is being cleared
-            alerts = [a for a in alerts if a.source != self.source]
-        st.alerts = [alert_text(lang, a) for a in alerts]
+        if self.sound_report is not None:
+            alerts = self.sound_report.staff_alerts(alerts, self.clock.now())
+        draw_alerts(self.state, alerts, self.lang)
         self.updates += 1
         if show:
             self._show()

@@ -44,5 +44,6 @@ class BoardState:
     history_rows: int = 8  # rows kept for `recent`, so a short history does not grow huge
     waiting: list[WaitView] = field(default_factory=list)
     alerts: list[str] = field(default_factory=list)
+    alerts_heading: str = ""  # "3 alerts", leading the staff line when they take pages
     reconnecting: bool = False
     labels: dict[str, str] = field(default_factory=dict)  # headings in the board's language

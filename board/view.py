@@ -4,7 +4,8 @@ All sizes come from board/layout.py, so the board fills any screen; text is shru
 it would not fit its box, and never below the layout's `min_text` (the board's sizing rule,
 board/layout.py): a text that still does not fit is cut with "…" and counted in `elided`. The
 newest call blinks (1 Hz, inverse colours) while highlighted. Staff alerts are on the staff line,
-marked as being for staff, at the smallest allowed size."""
+marked as being for staff, at the smallest allowed size, each whole: more than fit are shown
+page by page (board/staff_line.py)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from PySide6.QtGui import QColor, QFont, QFontDatabase, QFontMetricsF, QPainter,
 from PySide6.QtWidgets import QWidget
 
 from board.layout import Layout, Rect, board_layout
+from board.staff_line import PAGE_SECONDS, staff_pages
 from board.state import BoardState, CallView
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "assets" / "fonts"
@@ -77,6 +79,11 @@ class BoardWidget(QWidget):
         self._blink.setInterval(BLINK_MS)
         self._blink.timeout.connect(self._toggle_blink)
         self._family = board_font_family()
+        self.staff_pages: list[str] = []  # the staff line's pages at the last paint
+        self.staff_page = 0               # the page shown: turned every PAGE_SECONDS
+        self._turn = QTimer(self)
+        self._turn.setInterval(int(PAGE_SECONDS * 1000))
+        self._turn.timeout.connect(self._turn_page)
 
     def show_state(self, state: BoardState) -> None:
         self.state = state
@@ -87,6 +94,14 @@ class BoardWidget(QWidget):
             self._blink.stop()
             self.blink_on = True
         self.update()
+
+    def _turn_page(self) -> None:
+        """The staff line's next page (the timer stops once all alerts fit on one)."""
+        if len(self.staff_pages) <= 1:
+            self._turn.stop()
+            return
+        self.staff_page += 1
+        self.update(*[int(v) for v in self._layout().alerts])
 
     def _toggle_blink(self) -> None:
         self.blink_on = not self.blink_on
@@ -309,15 +324,26 @@ class BoardWidget(QWidget):
         """The staff line: "For staff:" then the alerts, at the smallest allowed size (staff
         read it up close; the consoles show the same alerts in full)."""
         if not st.alerts:
+            self.staff_pages = []
             return
         x, y, w, h = lay.alerts
         p.fillRect(QRectF(x, y, w, h), ALERT_BG)
         label = st.labels.get("For staff:", "For staff:")
-        text = f"{label} " + "  ·  ".join(st.alerts)
-        px = lay.min_text
+        px, width = lay.min_text, w - 2 * lay.pad
+        two_lines = h >= 3 * px
+
+        def fits(text: str) -> bool:
+            lines = self._wrap(text, px, width) if two_lines else [text]
+            return all(self._advance(line, px) <= width for line in lines)
+
+        pages = staff_pages(label, st.alerts_heading, st.alerts, fits)
+        self.staff_pages = pages
+        if len(pages) > 1 and not self._turn.isActive():
+            self._turn.start()
+        text = pages[self.staff_page % len(pages)]
         lines = [text]
-        if self._advance(text, px) > w - 2 * lay.pad and h >= 3 * px:
-            lines = self._wrap(text, px, w - 2 * lay.pad)
+        if self._advance(text, px) > width and two_lines:
+            lines = self._wrap(text, px, width)
         line_h = h / len(lines)
         for i, line in enumerate(lines[:2]):
             self._text(p, (x + lay.pad, y + i * line_h, w - 2 * lay.pad, line_h), line, px,

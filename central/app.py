@@ -14,14 +14,18 @@ from fastapi import FastAPI, Form, Query, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from central.facts import centre_config
+from central.health import centre_name, health
 from central.reports import (
     Comparison,
     central_reader,
     compare_centres,
     facts_as_of,
+    history_notes,
+    incomplete_lines,
+    mark_incomplete,
     national_report,
     pick_centres,
+    template_config,
 )
 from server.app import SecurityHeaders, _novbe_error
 from server.auth.accounts import Accounts, NotAuthorised, Session
@@ -102,12 +106,13 @@ def create_central_app(url: str, accounts: Accounts, *, secure_cookies: bool = F
         session = _signed_in(request)
         lang = language(request)
         result = await asyncio.to_thread(_national, url, lang, first, last, by, centres or "all")
-        report, comparison, known, as_of = result
+        report, comparison, known, as_of, incomplete = result
         charts = _comparison_charts(comparison, lang) | report_charts(
             report, lambda m: tr(lang, m))
         return render(request, "central_reports.html", lang=lang, session=session,
                       report=report, comparison=comparison, charts=charts, display=display,
                       known=known, chosen=comparison.centres, as_of=as_of,
+                      incomplete=[(dict(known).get(c, c), why) for c, why in incomplete.items()],
                       groupings=[(g, tr(lang, _BY_LABELS[g])) for g in GROUPINGS])
 
     @app.get("/national.json", include_in_schema=False)
@@ -118,10 +123,11 @@ def create_central_app(url: str, accounts: Accounts, *, secure_cookies: bool = F
                             centres: Text = "all") -> Response:
         _signed_in(request)
         lang = language(request)
-        report, comparison, _, _ = await asyncio.to_thread(
+        report, comparison, _, _, incomplete = await asyncio.to_thread(
             _national, url, lang, first, last, by, centres or "all")
         body = to_json(report)
         body["centres"] = [{k: v for k, v in row.items()} for row in comparison.table.rows]
+        body["incomplete"] = incomplete
         return JSONResponse(body, headers={"Cache-Control": "no-store"})
 
     return app
@@ -144,19 +150,25 @@ def default_period(today: date) -> tuple[date, date]:
 
 
 def _national(url: str, lang: str, first: str | None, last: str | None, by: str,
-              centres: str) -> tuple[Report, Comparison, list[tuple[str, str]], dict[str, Any]]:
+              centres: str) -> tuple[Report, Comparison, list[tuple[str, str]], dict[str, Any],
+                                     dict[str, str]]:
     with central_reader(url) as conn:
         chosen = pick_centres(conn, centres)
-        known = [(c, centre_config(conn, c).name(lang)) for c in pick_centres(conn, "all")]
-        config = centre_config(conn, chosen[0])
+        known = [(c, centre_name(conn, c, lang)) for c in pick_centres(conn, "all")]
+        config = template_config(conn, chosen)
         today = datetime.now(config.tz).date()
         start, end = default_period(today)
         request = make_request(config, first or start, last or end, by)
         report = national_report(conn, request, chosen, lang)
         comparison = compare_centres(conn, request, chosen, lang, together=report.summary)
+        healths = health(conn, chosen, shown=0)
+        histories = history_notes(healths, lang)
         as_of = {c: (d.strftime("%Y-%m-%d %H:%M UTC") if d else "—")
+                 + (f" · {histories[c]}" if c in histories else "")
                  for c, d in facts_as_of(conn, chosen).items()}
-    return report, comparison, known, as_of
+        incomplete = incomplete_lines(healths, lang)
+        mark_incomplete(report, incomplete, dict(known), lang)
+    return report, comparison, known, as_of, incomplete
 
 
 def _comparison_charts(comparison: Comparison, lang: str) -> dict[str, tuple[str, str]]:

@@ -1,6 +1,6 @@
 """`novbe central …` — the central PostgreSQL of all centres: init, add-centre, passwd,
-add-reader, centres (for the agency's IT, with the owner's URL) and status, push (on a centre,
-with its [central] config)."""
+add-reader, centres, refresh, drop-rows and status URL (for the agency's IT, with the owner's
+URL) and status, push, reship (on a centre, with its [central] config)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import getpass
 import json
 import sys
 import time
+from datetime import UTC
 from typing import Any
 
 from central import schema as central_schema
@@ -93,6 +94,8 @@ def _age(seconds: float) -> str:
 
 
 def cmd_status(ctx: Any) -> int:
+    if ctx.args.url:
+        return central_status(ctx)
     settings = _settings(ctx)
     shipper = Shipper(ctx.db_path, settings, ctx.config)
     try:
@@ -100,9 +103,10 @@ def cmd_status(ctx: Any) -> int:
     finally:
         shipper.close()
     now = time.time()
+    whole = status.reachable and status.up_to_date
     if ctx.args.json:
         ctx.out(json.dumps(status.to_json(now), ensure_ascii=False))
-        return 0 if status.reachable else 1
+        return 0 if whole else 1
     where = redact(settings.url)
     if status.reachable:
         ctx.out(f"centre {status.centre_id} → {where}: reachable")
@@ -113,13 +117,88 @@ def cmd_status(ctx: Any) -> int:
                 "unknown (never shipped from this machine)")
         return 1
     known = "" if status.known_from == "central" else " (as last known on this machine)"
-    ctx.out(f"  central copy holds events up to #{status.acknowledged_id}{known}; "
+    history = f" of this file's history {status.generation}" if status.generation else ""
+    ctx.out(f"  central copy holds events up to #{status.acknowledged_id}{history}{known}; "
             f"newest here #{status.local_last_id}")
     if status.pending:
         ctx.out(f"  {status.pending} events not yet shipped, the oldest {_age(status.lag_seconds(now))} old")
-    else:
+    if status.differs:
+        ctx.out(f"  NOT up to date: {status.differs} events the central copy holds differ from "
+                "this file's (left as they are there)")
+    if status.unplaced:
+        ctx.out(f"  NOT up to date: the central copy holds {status.unplaced} events beyond the "
+                f"newest one here, which this file never wrote")
+    if status.differs or status.unplaced:
+        ctx.out("  the central owner can drop them (novbe central drop-rows URL "
+                f"{status.centre_id} --events …), or ship this file's whole history anew "
+                "as a new generation: novbe central reship")
+    elif not status.pending:
         ctx.out("  up to date: nothing waiting to be shipped")
-    return 0 if status.reachable else 1
+    return 0 if whole else 1
+
+
+def central_status(ctx: Any) -> int:
+    """`novbe central status URL`: every centre's central copy as the owner sees it."""
+    from central.facts import known_centres
+    from central.health import health
+    from central.reports import central_reader
+
+    _warn_tls(ctx.args.url)
+    with central_reader(ctx.args.url, refresh_facts=False) as conn:
+        found = health(conn, known_centres(conn))
+    if ctx.args.json:
+        ctx.out(json.dumps([h.to_json() for h in found], ensure_ascii=False))
+        return 0 if all(h.complete for h in found) else 1
+    for h in found:
+        when = (h.refreshed_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+                if h.refreshed_at else "never")
+        older = f", {h.generations - 1} older kept apart" if h.generations > 1 else ""
+        shipped = (f"{h.events} events of history {h.generation or '(from before generations)'}"
+                   f"{older}" if h.generations else "nothing shipped yet")
+        ctx.out(f"{h.centre_id}: {'complete' if h.complete else 'INCOMPLETE'} — {shipped}; "
+                f"refreshed {when}")
+        if h.problem:
+            ctx.out(f"  refresh failed: {h.problem}")
+        if h.set_aside:
+            ctx.out(f"  set aside: {h.set_aside.get('event', 0)} events, "
+                    f"{h.set_aside.get('config', 0)} config versions, each with its reason:")
+        for what, ref, reason in h.set_aside_rows:
+            ctx.out(f"    {what} {ref}: {reason}")
+        for problem, n in sorted(h.alerts.items()):
+            said = ("differ from the centre's own" if problem == "differs"
+                    else "lie beyond the centre's newest event")
+            ctx.out(f"  shipping alert: {n} events here {said}")
+        if not h.complete:
+            ctx.out(f"  to drop them: novbe central drop-rows URL {h.centre_id} --set-aside "
+                    "[--events IDS]")
+    if not found:
+        ctx.out("no centres yet")
+    return 0 if all(h.complete for h in found) else 1
+
+
+def cmd_drop_rows(ctx: Any) -> int:
+    from central.upkeep import drop_rows, parse_ids
+
+    a = ctx.args
+    _warn_tls(a.url)
+    spans = parse_ids(a.events) if a.events else []
+    dropped = drop_rows(a.url, a.centre_id, set_aside=a.set_aside, events=spans,
+                        old_generations=a.old_generations)
+    ctx.out(f"dropped {dropped.events} events, {dropped.configs} config versions and "
+            f"{dropped.generations} older histories of centre {a.centre_id}; its figures are "
+            "folded again by the next refresh, and the centre ships its own rows again when it "
+            "next connects (novbe central push on the centre: now)")
+    return 0
+
+
+def cmd_reship(ctx: Any) -> int:
+    from shared.store import identity
+
+    _settings(ctx)                    # a centre that ships nowhere is told so first
+    generation = identity.renew(ctx.queue.db.conn, ctx.db_path)
+    ctx.out(f"this file's history ships anew as generation {generation} (the central copy keeps "
+            "the old one apart); a running server's shipper takes it up by itself")
+    return cmd_push(ctx)
 
 
 def cmd_push(ctx: Any) -> int:
@@ -144,12 +223,15 @@ def national_report_for(args: Any) -> Any:
     centres side by side as its second table (id `centres`)."""
     from datetime import datetime
 
-    from central.facts import centre_config
+    from central.health import centre_name
     from central.reports import (
         central_reader,
         compare_centres,
+        incompleteness,
+        mark_incomplete,
         national_report,
         pick_centres,
+        template_config,
     )
     from shared.reports.dialect import POSTGRES
     from shared.reports.figures import known_values
@@ -158,7 +240,7 @@ def national_report_for(args: Any) -> Any:
     _warn_tls(args.central)
     with central_reader(args.central) as conn:
         chosen = pick_centres(conn, args.centres)
-        config = centre_config(conn, chosen[0])
+        config = template_config(conn, chosen)
         today = datetime.now(config.tz).date()
         known = known_values(conn, "staff", POSTGRES)
         request = make_request(config, args.first or today.replace(day=1), args.last or today,
@@ -168,6 +250,8 @@ def national_report_for(args: Any) -> Any:
         report = national_report(conn, request, chosen, args.lang)
         side = compare_centres(conn, request, chosen, args.lang, together=report.summary)
         report.tables.insert(1, side.table)
+        names = {c: centre_name(conn, c, args.lang) for c in chosen}
+        mark_incomplete(report, incompleteness(conn, chosen, args.lang), names, args.lang)
     return report
 
 
@@ -178,11 +262,18 @@ def cmd_refresh(ctx: Any) -> int:
     _warn_tls(ctx.args.url)
     with central_reader(ctx.args.url, refresh_facts=False) as conn:
         started = time.perf_counter()
-        days = refresh(conn)
+        done = refresh(conn)
         conn.commit()
     ctx.out(f"report facts refreshed in {time.perf_counter() - started:.1f} s: "
-            + (", ".join(f"{c} {n} days" for c, n in days.items()) or "no centres"))
-    return 0
+            + (", ".join(f"{c} {r.days} days" for c, r in done.items()
+                         if r.problem is None) or "no centres"))
+    for centre, r in done.items():
+        if r.problem is not None:
+            ctx.out(f"  {centre}: FAILED, its figures are as before: {r.problem}")
+        elif r.set_aside:
+            ctx.out(f"  {centre}: {r.set_aside} rows set aside, its figures are incomplete "
+                    "(novbe central status URL)")
+    return 1 if any(r.problem for r in done.values()) else 0
 
 
 def cmd_serve(ctx: Any) -> int:
@@ -232,9 +323,23 @@ def register(subparsers: Any) -> None:
     a.add_argument("--password-stdin", action="store_true",
                    help="read the password from the first line of stdin (no prompt)")
     add("centres", cmd_centres, "list the centres of the central database").add_argument("url")
-    add("status", cmd_status, "how far behind the central copy of this centre's events is "
-        "(exit 1 when the central database cannot be reached)").add_argument(
-        "--json", action="store_true")
+    a = add("status", cmd_status, "on a centre: how far behind the central copy of its events "
+            "is; with the owner's URL: every centre's copy, rows set aside and alerts (exit 1 "
+            "when not reachable or not whole)")
+    a.add_argument("url", nargs="?", help="the central database (the owner's or a reader's URL)")
+    a.add_argument("--json", action="store_true")
+    a = add("drop-rows", cmd_drop_rows, "drop a centre's rows that cannot be counted (as the "
+            "owner); the centre ships its own again")
+    a.add_argument("url", help="the owner's postgresql:// URL")
+    a.add_argument("centre_id")
+    a.add_argument("--set-aside", action="store_true",
+                   help="the rows its current history has set aside (see central status URL)")
+    a.add_argument("--events", metavar="IDS", help="these event ids of its current history, "
+                   "e.g. 5,7,100-120 (those its shipper could not place or found different)")
+    a.add_argument("--old-generations", action="store_true",
+                   help="every history of the centre but the current one")
+    add("reship", cmd_reship, "on a centre: ship this file's whole history anew as a new "
+        "generation (the central copy keeps the old one apart)")
     add("push", cmd_push, "ship this centre's events to the central database now")
     add("refresh", cmd_refresh, "fold newly shipped events into the national report facts "
         "(as the owner; e.g. every few minutes from cron)").add_argument("url")

@@ -6,30 +6,30 @@ over them unchanged (dialect POSTGRES, centre column `centre_id`).
 
 Refreshing is incremental, like a centre's fact store: the service days that events newer than
 the last folded one touched are folded again. It needs the owner's rights (the facts are a
-derived cache; readers only read them)."""
+derived cache; readers only read them).
+
+Only the centre's current generation is folded (a restored centre's new history; the old one
+stays in `events`, apart). Every new event is screened first (central/screening.py): one that
+cannot be counted is set aside with its reason (`novbe.set_aside`) and left out of the fold.
+Each centre is refreshed in a transaction of its own and a failure is recorded for that centre
+(`report_progress.problem`) — the next centre refreshes all the same."""
 
 from __future__ import annotations
 
-import json
+import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import psycopg
 from psycopg import sql
 
+from central.health import ConfigChoice, config_choice, current_generation
 from central.schema import READERS_ROLE, SCHEMA, CentralError
-from shared.config.centre import (
-    BoardSettings,
-    Category,
-    CentreConfig,
-    Counter,
-    KioskSettings,
-    OpeningHours,
-    PriorityClass,
-    Service,
-)
+from central.screening import ShippedEvent, event_problem
+from server.shipping.link import first_line
 from shared.core.service_day import ServiceDays
 from shared.reports import columns as rollups
 from shared.reports.facts import COUNTER_FIELDS, TICKET_FIELDS, VISIT_FIELDS
@@ -40,6 +40,16 @@ EVENT_COLUMNS = "id, at, kind, ticket_id, service, counter, staff, details"
 FACT_TABLES = ("report_tickets", "report_visits", "report_counters", "report_targets")
 ROLLUP_TABLES = ("report_ticket_sums", "report_visit_sums", "report_day_columns")
 CENTRE_SETTING = "novbe.centre"     # the centre whose rollups a refresh is writing
+SCREEN = f"""
+SELECT e.id, e.at, e.kind, e.ticket_id, e.service, e.details,
+       extract(epoch FROM e.shipped_at)::float8, i.id, i.at
+FROM {SCHEMA}.events e LEFT JOIN LATERAL (
+    SELECT f.id, f.at FROM {SCHEMA}.events f
+    WHERE e.ticket_id IS NOT NULL AND f.centre_id = e.centre_id AND f.generation = e.generation
+      AND f.ticket_id = e.ticket_id AND f.kind = 'issued' ORDER BY f.id LIMIT 1) i ON true
+WHERE e.centre_id = %s AND e.generation = %s AND e.id > %s AND e.id <= %s ORDER BY e.id"""
+
+log = logging.getLogger(__name__)
 
 
 class QmarkCursor:
@@ -117,57 +127,59 @@ def only_centres(conn: psycopg.Connection, centres: Iterable[str]) -> Iterator[N
             conn.execute(sql.SQL("DROP VIEW IF EXISTS pg_temp.{}").format(sql.Identifier(table)))
 
 
-def config_from_body(body: dict[str, Any], source: str = "central") -> CentreConfig:
-    """A centre's config rebuilt from the report body it shipped (names, targets, time zone,
-    categories, services, priority classes and counters; nothing a report does not read)."""
-    services: dict[str, list[Service]] = {}
-    for s in body.get("services", []):
-        services.setdefault(s["category"], []).append(Service(
-            id=s["id"], category=s["category"], prefix=s["prefix"], names=s["names"],
-            service_min=float(s["service_min"]), target_wait_min=float(s["target_wait_min"])))
-    categories = tuple(Category(id=c["id"], prefix=c["prefix"], names=c["names"],
-                                services=tuple(services.get(c["id"], ())))
-                       for c in body.get("categories", []))
-    centre = body["centre"]
-    return CentreConfig(
-        source=source, centre_id=centre["id"], names=centre["names"], timezone=centre["timezone"],
-        day_reset_hour=int(centre["day_reset_hour"]), public_url="", languages=("az", "ru", "en"),
-        transfer_policy="keep_place", hours=OpeningHours.weekly({}),
-        categories=categories,
-        priorities=tuple(PriorityClass(id=p["id"], rank=int(p["rank"]), names=p["names"])
-                         for p in body.get("priorities", [])),
-        counters=tuple(Counter(id=c["id"], names=c["names"], services=tuple(c["services"]),
-                               zone=c.get("zone", "main"))
-                       for c in body.get("counters", [])),
-        kiosk=KioskSettings(), board=BoardSettings())
-
-
-def centre_config(conn: psycopg.Connection, centre_id: str) -> CentreConfig:
-    """The centre's config as it shipped it last."""
-    row = conn.execute(f"SELECT body FROM {SCHEMA}.config_versions WHERE centre_id = %s "
-                       "ORDER BY from_event_id DESC, recorded_at DESC LIMIT 1",
-                       (centre_id,)).fetchone()
-    if row is None:
-        raise CentralError(f"centre {centre_id!r} has shipped no config yet: its report facts "
-                           "cannot be made (it ships its config with its first batch)")
-    body = row[0] if isinstance(row[0], dict) else json.loads(row[0])
-    return config_from_body(body, f"central:{centre_id}")
-
-
 def known_centres(conn: psycopg.Connection) -> list[str]:
     return [r[0] for r in conn.execute(f"SELECT centre_id FROM {SCHEMA}.centres ORDER BY 1")]
 
 
 class CentreFold:
-    """Folding one centre's shipped events into the central report facts."""
+    """Folding one centre's shipped events (of one generation) into the central report facts."""
 
-    def __init__(self, conn: psycopg.Connection, centre_id: str):
+    def __init__(self, conn: psycopg.Connection, centre_id: str, generation: str,
+                 choice: ConfigChoice):
+        if choice.config is None:
+            raise CentralError(f"centre {centre_id!r} has no usable config in its current "
+                               "history: its figures cannot be made")
         self.conn = conn
         self.centre_id = centre_id
-        self.config = centre_config(conn, centre_id)
+        self.generation = generation
+        self.key = (centre_id, generation)
+        self.choice = choice
+        self.config = choice.config
         self.categories = {s.id: s.category for s in self.config.services.values()}
         self.counter_services = {c.id: c.services for c in self.config.counters}
         self.days = ServiceDays(self.config.tz, self.config.day_reset_hour)
+        self.aside = {int(r[0]) for r in conn.execute(
+            f"SELECT ref FROM {SCHEMA}.set_aside WHERE centre_id = %s AND generation = %s AND "
+            "what = 'event'", self.key)}
+
+    def note_refused_configs(self) -> None:
+        """Set aside the config versions that do not parse (with the reason)."""
+        self._set_aside("config", self.choice.refused.items())
+
+    def screen(self, after: int, top: int) -> int:
+        """Check the events after..top; set aside those that cannot be counted. Returns how
+        many were set aside now."""
+        found = []
+        with self.conn.cursor(name="novbe_screen") as cur:
+            cur.itersize = 20_000
+            cur.execute(SCREEN, (*self.key, after, top))
+            for row in cur:
+                why = event_problem(ShippedEvent(*row), self.choice.versions)
+                if why is not None:
+                    found.append((str(row[0]), why))
+        self._set_aside("event", found)
+        self.aside.update(int(ref) for ref, _ in found)
+        return len(found)
+
+    def _set_aside(self, what: str, rows: Iterable[tuple[str, str]]) -> None:
+        rows = list(rows)
+        if rows:
+            with self.conn.cursor() as cur:
+                cur.executemany(
+                    f"INSERT INTO {SCHEMA}.set_aside (centre_id, generation, what, ref, reason) "
+                    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (centre_id, generation, what, ref) "
+                    "DO UPDATE SET reason = excluded.reason",
+                    [(*self.key, what, ref, why) for ref, why in rows])
 
     def touched_days(self, after: int, top: int) -> set[str]:
         """The service days of the events after..top (a late event counts for its ticket's day)."""
@@ -176,9 +188,12 @@ class CentreFold:
         unknown: set[int] = set()
         with self.conn.cursor(name="novbe_touched") as cur:
             cur.itersize = 20_000
-            cur.execute(f"SELECT at, kind, ticket_id FROM {SCHEMA}.events WHERE centre_id = %s "
-                        "AND id > %s AND id <= %s ORDER BY id", (self.centre_id, after, top))
-            for at, kind, tid in cur:
+            cur.execute(f"SELECT id, at, kind, ticket_id FROM {SCHEMA}.events WHERE "
+                        "centre_id = %s AND generation = %s AND id > %s AND id <= %s ORDER BY id",
+                        (*self.key, after, top))
+            for eid, at, kind, tid in cur:
+                if eid in self.aside:
+                    continue
                 if kind == "issued" and tid is not None:
                     issued[tid] = day = self.days.day_of(at)
                     days.add(day)
@@ -193,10 +208,11 @@ class CentreFold:
                 f"SELECT service_day FROM {SCHEMA}.report_tickets WHERE centre_id = %s AND "
                 "ticket_id = %s", (self.centre_id, tid)).fetchone()
             if row is None:
-                found = self.conn.execute(
-                    f"SELECT at FROM {SCHEMA}.events WHERE centre_id = %s AND ticket_id = %s "
-                    "AND kind = 'issued'", (self.centre_id, tid)).fetchone()
-                row = (self.days.day_of(found[0]),) if found else None
+                found = [r for r in self.conn.execute(
+                    f"SELECT id, at FROM {SCHEMA}.events WHERE centre_id = %s AND generation = %s "
+                    "AND ticket_id = %s AND kind = 'issued' ORDER BY id", (*self.key, tid))
+                    if r[0] not in self.aside]
+                row = (self.days.day_of(found[0][1]),) if found else None
             if row is not None:
                 days.add(row[0])
         return days
@@ -204,14 +220,16 @@ class CentreFold:
     def rebuild_day(self, day: str, now: float) -> None:
         start, end = self.days.bounds(day)
         rows = self.conn.execute(
-            f"SELECT {EVENT_COLUMNS} FROM {SCHEMA}.events WHERE centre_id = %s AND at >= %s "
-            "AND at < %s ORDER BY id", (self.centre_id, start, end)).fetchall()
+            f"SELECT {EVENT_COLUMNS} FROM {SCHEMA}.events WHERE centre_id = %s AND "
+            "generation = %s AND at >= %s AND at < %s ORDER BY id",
+            (*self.key, start, end)).fetchall()
+        rows = [r for r in rows if r[0] not in self.aside]
         issued = [r[3] for r in rows if r[2] == "issued" and r[3] is not None]
         if issued:   # ticket ids grow with time: the day's tickets are one id range
-            rows += self.conn.execute(
+            rows += [r for r in self.conn.execute(
                 f"SELECT {EVENT_COLUMNS} FROM {SCHEMA}.events WHERE centre_id = %s AND "
-                "ticket_id BETWEEN %s AND %s AND at >= %s",
-                (self.centre_id, min(issued), max(issued), end)).fetchall()
+                "generation = %s AND ticket_id BETWEEN %s AND %s AND at >= %s",
+                (*self.key, min(issued), max(issued), end)).fetchall() if r[0] not in self.aside]
         facts = fold_day(day, (EventRow.from_row(r) for r in rows), start=start, end=end,
                          until=now, tz=self.config.tz, categories=self.categories,
                          counter_services=self.counter_services)
@@ -242,39 +260,87 @@ def _values(fact: Any) -> tuple[Any, ...]:
     return tuple(fact.__dict__.values())
 
 
+@dataclass
+class CentreRefreshed:
+    """What one refresh did for one centre."""
+
+    days: int = 0              # service days folded again
+    set_aside: int = 0         # rows of its current history set aside (all so far)
+    problem: str | None = None  # why it could not be refreshed (the others were)
+
+
 def refresh(conn: psycopg.Connection, centres: Iterable[str] | None = None,
-            now: float | None = None) -> dict[str, int]:
-    """Fold every centre's (or these centres') new events into the report facts; returns the
-    number of service days folded again per centre. One transaction per centre."""
+            now: float | None = None) -> dict[str, CentreRefreshed]:
+    """Fold every centre's (or these centres') new events into the report facts, one
+    transaction per centre; a centre that fails is recorded as failed and the next one goes on."""
     now = datetime.now(UTC).timestamp() if now is None else now
-    out: dict[str, int] = {}
+    out: dict[str, CentreRefreshed] = {}
     with conn.transaction():
         ensure_rollups(conn)
     for centre in (list(centres) if centres is not None else known_centres(conn)):
-        with conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ("novbe-facts:" + centre,))
-            row = conn.execute(f"SELECT last_event_id FROM {SCHEMA}.report_progress WHERE "
-                               "centre_id = %s", (centre,)).fetchone()
-            after = int(row[0]) if row else 0
-            found = conn.execute(f"SELECT coalesce(max(id), 0) FROM {SCHEMA}.events WHERE "
-                                 "centre_id = %s", (centre,)).fetchone()
-            top = int(found[0]) if found else 0
-            if top == 0 or (top <= after and row is not None):
-                out[centre] = 0
-                continue
-            fold = CentreFold(conn, centre)
-            days = fold.touched_days(after, top)
-            fold.write_targets()
-            for day in sorted(days):
-                fold.rebuild_day(day, now)
-            write_rollups(conn, centre, sorted(days))
-
-            conn.execute(f"INSERT INTO {SCHEMA}.report_progress(centre_id, last_event_id) "
-                         "VALUES (%s, %s) ON CONFLICT (centre_id) DO UPDATE SET "
-                         "last_event_id = excluded.last_event_id, refreshed_at = now()",
-                         (centre, top))
-            out[centre] = len(days)
+        try:
+            with conn.transaction():
+                out[centre] = _refresh_centre(conn, centre, now)
+        except Exception as exc:     # isolation: one centre's rows never stop the next centre
+            if conn.broken or conn.closed:
+                raise
+            why = first_line(exc)
+            if isinstance(exc, CentralError):
+                log.warning("central refresh: centre %s: %s", centre, why)
+            else:
+                log.exception("central refresh: centre %s failed", centre)
+            with conn.transaction():
+                conn.execute(f"INSERT INTO {SCHEMA}.report_progress (centre_id, last_event_id, "
+                             "problem) VALUES (%s, 0, %s) ON CONFLICT (centre_id) DO UPDATE SET "
+                             "problem = excluded.problem, refreshed_at = now()", (centre, why))
+            out[centre] = CentreRefreshed(problem=why)
     return out
+
+
+def _refresh_centre(conn: psycopg.Connection, centre: str, now: float) -> CentreRefreshed:
+    conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ("novbe-facts:" + centre,))
+    generation = current_generation(conn, centre)
+    row = conn.execute(f"SELECT last_event_id, generation, problem FROM {SCHEMA}.report_progress "
+                       "WHERE centre_id = %s", (centre,)).fetchone()
+    same = row is not None and row[1] == generation and row[2] is None
+    if row is not None and not same:
+        forget_centre(conn, centre)   # a new history, or a failed refresh: folded from scratch
+    after = int(row[0]) if same and row else 0
+    found = conn.execute(f"SELECT coalesce(max(id), 0) FROM {SCHEMA}.events WHERE "
+                         "centre_id = %s AND generation = %s", (centre, generation)).fetchone()
+    top = int(found[0]) if found else 0
+    if top == 0 or (top <= after and same):
+        return CentreRefreshed(0, _aside_count(conn, centre, generation))
+    fold = CentreFold(conn, centre, generation, config_choice(conn, centre, generation))
+    fold.note_refused_configs()
+    fold.screen(after, top)
+    days = fold.touched_days(after, top)
+    fold.write_targets()
+    for day in sorted(days):
+        fold.rebuild_day(day, now)
+    write_rollups(conn, centre, sorted(days))
+    aside = _aside_count(conn, centre, generation)
+    conn.execute(f"INSERT INTO {SCHEMA}.report_progress (centre_id, last_event_id, generation, "
+                 "problem, set_aside) VALUES (%s, %s, %s, NULL, %s) ON CONFLICT (centre_id) DO "
+                 "UPDATE SET last_event_id = excluded.last_event_id, generation = "
+                 "excluded.generation, problem = NULL, set_aside = excluded.set_aside, "
+                 "refreshed_at = now()", (centre, top, generation, aside))
+    return CentreRefreshed(len(days), aside)
+
+
+def _aside_count(conn: psycopg.Connection, centre: str, generation: str) -> int:
+    row = conn.execute(f"SELECT count(*) FROM {SCHEMA}.set_aside WHERE centre_id = %s AND "
+                       "generation = %s", (centre, generation)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def forget_centre(conn: psycopg.Connection, centre: str) -> None:
+    """Empty one centre's report facts and rollups (folded again by the next refresh)."""
+    for table in (*FACT_TABLES, *ROLLUP_TABLES):   # the rollups exist after a first refresh
+        found = conn.execute("SELECT to_regclass(%s)", (f"{SCHEMA}.{table}",)).fetchone()
+        if found and found[0] is not None:
+            conn.execute(f"DELETE FROM {SCHEMA}.{table} WHERE centre_id = %s", (centre,))
+    conn.execute(f"DELETE FROM {SCHEMA}.report_progress WHERE centre_id = %s", (centre,))
 
 
 def write_rollups(conn: psycopg.Connection, centre: str, days: Iterable[str]) -> None:

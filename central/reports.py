@@ -17,15 +17,15 @@ from psycopg.adapt import Loader
 from central.facts import (
     QmarkCursor,
     can_refresh,
-    centre_config,
     known_centres,
     only_centres,
     refresh,
     rollups_ready,
 )
+from central.health import CentreHealth, centre_config, centre_name, health
 from central.schema import SCHEMA, CentralError, connect
 from shared.config.centre import CentreConfig
-from shared.i18n import tr
+from shared.i18n import ntr, tr
 from shared.reports.columns import FastFigures
 from shared.reports.dialect import POSTGRES
 from shared.reports.figures import ticket_figures
@@ -105,15 +105,66 @@ def pick_centres(conn: psycopg.Connection, wanted: str | Sequence[str]) -> tuple
     return chosen
 
 
-def centre_name(config: CentreConfig, lang: str) -> str:
-    return config.name(lang)
+def template_config(conn: psycopg.Connection, centres: Sequence[str]) -> CentreConfig:
+    """The config a report over these centres names services and counters by: the first of
+    them that has a usable one (a centre whose config versions were all refused has none)."""
+    for centre in centres:
+        try:
+            return centre_config(conn, centre)
+        except CentralError:
+            continue
+    raise CentralError(f"none of the centres {', '.join(centres)} has shipped a usable config "
+                       "(novbe central status URL says why)")
+
+
+def incompleteness(conn: psycopg.Connection, centres: Sequence[str],
+                   lang: str) -> dict[str, str]:
+    """The centres among these whose figures are not whole, each with why in a few words."""
+    return incomplete_lines(health(conn, centres, shown=0), lang)
+
+
+def history_notes(healths: Sequence[CentreHealth], lang: str) -> dict[str, str]:
+    """For each centre that has shipped more than one history (a restore): which one the
+    figures count."""
+    return {h.centre_id: tr(lang, "current history {id} ({n} older kept apart)",
+                            id=h.generation[:8] or "—", n=h.generations - 1)
+            for h in healths if h.generations > 1}
+
+
+def incomplete_lines(healths: Sequence[CentreHealth], lang: str) -> dict[str, str]:
+    """Why each of these centres' figures are not whole (the whole ones left out)."""
+    out = {}
+    for h in healths:
+        if h.complete:
+            continue
+        parts = []
+        if h.problem:
+            parts.append(tr(lang, "its last refresh failed"))
+        aside = sum(h.set_aside.values())
+        if aside:
+            parts.append(ntr(lang, "{n} row set aside", "{n} rows set aside", aside))
+        alerts = sum(h.alerts.values())
+        if alerts:
+            parts.append(ntr(lang, "{n} event differs from the centre's own",
+                             "{n} events differ from the centre's own", alerts))
+        out[h.centre_id] = "; ".join(parts)
+    return out
+
+
+def mark_incomplete(report: Report, incomplete: dict[str, str], names: dict[str, str],
+                    lang: str) -> None:
+    """Say in the report itself (page, table, CSV, XLSX, JSON name it) which centres' figures
+    are incomplete."""
+    if incomplete:
+        which = ", ".join(names.get(c, c) for c in incomplete)
+        report.centre = f"{report.centre} ({tr(lang, 'incomplete figures')}: {which})"
 
 
 def national_report(conn: psycopg.Connection, request: ReportRequest, centres: Sequence[str],
                     lang: str = "az") -> Report:
     """The centre report over these centres together (one centre: that centre's report)."""
     centres = tuple(centres)
-    config = centre_config(conn, centres[0])   # names and order of services, counters…
+    config = template_config(conn, centres)   # names and order of services, counters…
     if _fast(conn, request):
         # Unfiltered: the daily rollups, read as a centre reads its own (only these centres'
         # rows visible), so build_report takes the very path a centre's report takes.
@@ -123,6 +174,10 @@ def national_report(conn: psycopg.Connection, request: ReportRequest, centres: S
         centre: str | tuple[str, ...] = centres[0] if len(centres) == 1 else centres
         report = build_report(_Remembered(conn), config, request, lang, dialect=POSTGRES,
                               centre_column=CENTRE_COLUMN, centre=centre)  # type: ignore[arg-type]
+    summary = report.table("summary")
+    if not summary.rows:      # nothing in the period (a month just begun): a row of nothing
+        summary.rows.append({c.key: None for c in summary.columns} | {
+            "key": "all", "label": report.centre, "issued": 0, "served": 0})
     if len(centres) > 1:
         report.centre = tr(lang, "{n} centres", n=len(centres))
         for table in report.tables:          # the "whole centre" rows are all the centres here
@@ -154,7 +209,7 @@ def compare_centres(conn: psycopg.Connection, request: ReportRequest, centres: S
                *[Column(k, tr(lang, label), kind) for k, label, kind in COMPARISON]]
     rows = []
     groups: list[tuple[str, tuple[str, ...], str]] = [
-        (cid, (cid,), centre_name(centre_config(conn, cid), lang)) for cid in centres]
+        (cid, (cid,), centre_name(conn, cid, lang)) for cid in centres]
     if len(centres) > 1:
         groups.append(("*", centres, tr(lang, "All together")))
     fast = _fast(conn, request)
@@ -169,7 +224,8 @@ def compare_centres(conn: psycopg.Connection, request: ReportRequest, centres: S
             centre = ids[0] if len(ids) == 1 else ids
             figures = ticket_figures(conn, request.scope(CENTRE_COLUMN, centre),
                                      "all", POSTGRES)
-        rows.append({"key": key, "label": name, **figures.get("all", {"issued": 0})})
+        empty = {k: None for k, _, _ in COMPARISON} | {"issued": 0, "served": 0}
+        rows.append({"key": key, "label": name, **empty, **figures.get("all", {})})
     title = tr(lang, "Centres side by side")
     return Comparison(Table("centres", title, columns, rows), centres)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from typing import cast
 
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.window import KioskWindow
@@ -25,7 +26,8 @@ def create_kiosk_window(queue: Queue, config: CentreConfig, printer_url: str | N
     if QApplication.instance() is None:
         raise RuntimeError("create_kiosk_window needs a QApplication; use run_kiosk otherwise")
     window = KioskWindow(queue, config, printer_url, locked=not windowed, clock=clock, source=source)
-    window.resize(*WINDOWED_SIZE)
+    if windowed or QGuiApplication.platformName() != "wayland":
+        window.resize(*WINDOWED_SIZE)    # under Wayland the compositor gives the size
     return window
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 import logging
 import secrets
 from collections import deque
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from kiosk.config_follow import ConfigFollower
 from kiosk.qr import qr_payload
 from kiosk.runtime import KioskView
 from kiosk.screens import (
@@ -63,7 +65,8 @@ class KioskController:
 
     def __init__(self, view: KioskView, queue: Queue, config: CentreConfig,
                  spooler: PrintSpooler | None, timers: Timers, runner: Runner | None = None,
-                 clock: Clock | None = None, source: str = "kiosk"):
+                 clock: Clock | None = None, source: str = "kiosk",
+                 follow_config: Callable[[], CentreConfig | None] | None = None):
         self.view = view
         self.queue = queue
         self.config = config
@@ -85,6 +88,10 @@ class KioskController:
         self._pin_failures = 0       # wrong PINs since the last lock (or the right PIN)
         self._pin_locks = 0          # locks in a row, for the doubling
         self._pin_locked_until: datetime | None = None
+        # a remote kiosk follows its server's config (RemoteQueue.fresh_config) while running
+        follow = follow_config or getattr(queue, "fresh_config", None)
+        self.config_follower = (ConfigFollower(follow, self.adopt_config, timers, self.runner)
+                                if follow is not None else None)
 
     # ---- helpers ----------------------------------------------------------------------------
     def _show(self, screen: Screen) -> None:
@@ -119,6 +126,8 @@ class KioskController:
         """Show the first screen, and ask the queue whether it is there (remote kiosks start
         before their server does)."""
         self.home()
+        if self.config_follower is not None:
+            self.config_follower.start()
 
         def unreachable(exc: BaseException) -> None:
             if isinstance(exc, QueueUnavailable):
@@ -161,6 +170,35 @@ class KioskController:
             titles=tuple(tr(x, "The centre is closed") for x in langs),
             hours_title=every("Opening hours"), hours=hours))
         self.timers.start("reopen", REOPEN_CHECK_SECONDS, self.check_open)
+
+    def adopt_config(self, config: CentreConfig) -> None:
+        """The server's config changed: use it from now on. Outside the new hours the kiosk
+        closes at once (a visitor half-way through is told now, not after the last tap);
+        inside them a closed kiosk opens; the next screens use the new services and texts."""
+        if config == self.config:
+            return
+        log.warning("kiosk: the server's config changed; following it")
+        self.config = config
+        if self.spooler is not None:
+            self.spooler.config = config
+        if self.screen is None or self.issuing:
+            return
+        name = self.screen.name
+        choosing = name in ("categories", "services", "priorities")
+        if name in ("language", "closed") or (choosing and not (
+                config.hours.is_open(self._local_now()) and self._choice_exists())):
+            self.home()
+
+    def _choice_exists(self) -> bool:
+        """The visitor's category and service so far are still in the config."""
+        try:
+            if self.category:
+                self.config.category(self.category)
+            if self.service:
+                self.config.service(self.service)
+        except NovbeError:
+            return False
+        return True
 
     def check_open(self) -> None:
         """Closed screen: open again when the hours say so."""
@@ -316,6 +354,8 @@ class KioskController:
                                                "Please come again tomorrow."))
             return
         if isinstance(exc, CentreClosed):
+            if self.config_follower is not None:
+                self.config_follower.check()     # refused by the server's hours: are they new?
             now = self._local_now()
             if not self.config.hours.is_open(now):
                 self._show_closed()

@@ -80,6 +80,7 @@ class PrintSpooler:
         self._jobs: deque[Ticket] = deque()
         self._failed_once: set[int] = set()
         self._faulted = False
+        self.fault_kind: str | None = None  # the last fault's event kind, while faulted
         self._dropped_in_fault: list[str] = []  # "B-001 (done)", for the printer_ok message
         self.dropped: deque[tuple[Ticket, str]] = deque(maxlen=500)  # (ticket, why), latest last
         self._wake = threading.Condition()
@@ -112,6 +113,14 @@ class PrintSpooler:
     @property
     def faulted(self) -> bool:
         return self._faulted
+
+    def condition(self) -> dict[str, str]:
+        """The printer and its paper as the heartbeat tells them (from the last print)."""
+        if not self._faulted:
+            return {"printer": "ok", "paper": "ok"}
+        if self.fault_kind == "printer_paper_out":
+            return {"printer": "ok", "paper": "out"}
+        return {"printer": "offline", "paper": "unknown"}
 
     def stop(self, timeout: float = 5.0) -> None:
         with self._wake:
@@ -218,6 +227,7 @@ class PrintSpooler:
         log.info("%s", message)
         self._report("printer_ok", message, None)
         self._faulted = False        # after the report: whoever sees it cleared finds the event
+        self.fault_kind = None
         self.on_fault(False)
 
     def _print(self, ticket: Ticket) -> bool:
@@ -240,6 +250,7 @@ class PrintSpooler:
 
     def _failed(self, ticket: Ticket, exc: PrinterError) -> None:
         kind = fault_kind(exc)
+        self.fault_kind = kind
         if not self._faulted:
             self._faulted = True
             self.on_fault(True)

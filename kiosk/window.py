@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QCursor, QGuiApplication, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QVBoxLayout, QWidget
 
@@ -15,9 +15,12 @@ from kiosk.print_requests import PrintRequests
 from kiosk.screens import Screen
 from kiosk.spooler import PrintSpooler
 from qtcommon.qt import QtTimers, ThreadRunner, UiRelay
+from shared.config import versions as config_versions
 from shared.config.centre import CentreConfig
 from shared.core.clock import Clock
+from shared.core.presence import HEARTBEAT_S
 from shared.core.queue import Queue
+from shared.version import VERSION
 
 log = logging.getLogger(__name__)
 DEFAULT_PRINT_RETRY_SECONDS = 5.0
@@ -73,6 +76,25 @@ class KioskWindow(QWidget):
         self.print_requests = PrintRequests(queue, self.spooler, self.timers, self.runner, source)
         self.controller.start()
         self.print_requests.start()
+        self._beat_send = lambda state: queue.heartbeat(source, "kiosk", VERSION, state)
+        self._beat_timer = QTimer(self)
+        self._beat_timer.setInterval(HEARTBEAT_S * 1000)
+        self._beat_timer.timeout.connect(self._beat)
+        self._beat_timer.start()
+        QTimer.singleShot(0, self._beat)
+
+    def _device_state(self) -> dict[str, str]:
+        """What the heartbeat tells IT: screen, printer and paper, the config in use."""
+        size = self.size()
+        config_hash, _ = config_versions.canonical(self.controller.config)
+        return {"screen": f"{size.width()}x{size.height()}", **self.spooler.condition(),
+                "config_version": config_hash[:12]}
+
+    def _beat(self) -> None:
+        """One heartbeat off the UI thread (a failure shows as the device going offline)."""
+        state = self._device_state()
+        self.runner.run(lambda: self._beat_send(state), lambda _: None,
+                        lambda exc: log.debug("heartbeat not sent: %s", exc))
 
     # ---- KioskView ----------------------------------------------------------------------------
     def show(self, screen: Screen | None = None) -> None:
@@ -135,7 +157,9 @@ class KioskWindow(QWidget):
         self.setCursor(QCursor(Qt.CursorShape.BlankCursor))
         QApplication.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
         screen = self.screen() or QGuiApplication.primaryScreen()
-        if screen is not None:
+        # Under Wayland the compositor sizes the window (cage makes its one application full
+        # screen); a client-set geometry there can leave the first frame undrawn.
+        if screen is not None and QGuiApplication.platformName() != "wayland":
             # On a bare X session (xinit, no window manager) nobody acts on the full-screen
             # request: the window covers the screen itself, and follows it if it changes size.
             self.setGeometry(screen.geometry())
@@ -182,6 +206,7 @@ class KioskWindow(QWidget):
     def shutdown(self) -> None:
         """Stop timers and the printer thread (idempotent)."""
         self.timers.stop_all()
+        self._beat_timer.stop()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)

@@ -119,22 +119,38 @@ def _cmd_issue(ctx: Context) -> int:
     return 0
 
 
+def _counter_queue(ctx: Context) -> Any:
+    """The queue a counter command acts on: the local file, or with --server the centre's
+    server as a counter PC (its device token acts only for the counters it names)."""
+    if not ctx.args.server:
+        return ctx.queue
+    from shared.client.remote_queue import connect_device  # httpx only when remote
+
+    return connect_device(ctx.args.server, ctx.args.token or os.environ.get("NOVBE_TOKEN"),
+                          "counter PC")
+
+
 def _counter_cmd(op: str) -> Command:
     def run(ctx: Context) -> int:
-        q = ctx.queue
+        q = _counter_queue(ctx)
         expect = ctx.args.expect
-        if op == "call":
-            ticket = q.call_next(ctx.args.counter, expect=expect)
-        elif op == "transfer":
-            ticket = q.transfer(ctx.args.counter, ctx.args.service, expect=expect)
-        else:
-            ticket = getattr(q, op)(ctx.args.counter, expect=expect)
+        try:
+            if op == "call":
+                ticket = q.call_next(ctx.args.counter, expect=expect)
+            elif op == "transfer":
+                ticket = q.transfer(ctx.args.counter, ctx.args.service, expect=expect)
+            else:
+                ticket = getattr(q, op)(ctx.args.counter, expect=expect)
+        finally:
+            if q is not ctx._queue:
+                q.close()
         ctx.print_ticket(ticket)
         return 0
     return run
 
 
 def _cmd_backup(ctx: Context) -> int:
+    from shared.store import backups
     from shared.store import database as store
 
     target = Path(ctx.args.file) if ctx.args.file else None
@@ -145,6 +161,12 @@ def _cmd_backup(ctx: Context) -> int:
             raise NovbeError(f"{target} exists already: name a new file")
         made = ctx.queue.backup(target)
     ctx.out(str(made))
+    if ctx.args.keep_days:
+        for gone in backups.prune(ctx.db_path, ctx.args.keep_days):
+            ctx.out(f"deleted {gone.name} (older than {ctx.args.keep_days} days)")
+    copy_to = ctx.args.copy_to or os.environ.get("NOVBE_BACKUP_DIR")
+    if copy_to:
+        ctx.out(f"copied to {backups.copy_off(made, copy_to)}")
     return 0
 
 
@@ -189,7 +211,8 @@ def _load_roles() -> None:
         return
     import importlib
 
-    for module in ("kiosk.cli", "board.cli", "server.cli", "central.cli", "novbe.demo", "novbe.report_cli",
+    for module in ("kiosk.cli", "board.cli", "server.cli", "central.cli", "novbe.demo",
+                   "novbe.report_cli", "novbe.ops_cli",
                    "planning.cli"):
         try:
             mod = importlib.import_module(module)
@@ -214,6 +237,15 @@ def _command_of(argv: Sequence[str]) -> str | None:
         elif not word.startswith("-"):
             return word
     return None
+
+
+def _counter_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--expect", metavar="CODE", help=EXPECT_HELP)
+    p.add_argument("--server", metavar="URL",
+                   help="act on the centre's server (a counter PC) instead of --db")
+    p.add_argument("--token", metavar="T", help="the counter PC's device token for --server "
+                   "(`novbe device add NAME --role counter --counters 3,4`; env NOVBE_TOKEN)")
 
 
 def build_parser(with_roles: bool = True) -> argparse.ArgumentParser:
@@ -245,15 +277,18 @@ def build_parser(with_roles: bool = True) -> argparse.ArgumentParser:
                            ("no-show", "no_show", "the called visitor did not come")):
         p = add(name, _counter_cmd(op), help)
         p.add_argument("counter")
-        p.add_argument("--json", action="store_true")
-        p.add_argument("--expect", metavar="CODE", help=EXPECT_HELP)
+        _counter_options(p)
     p = add("transfer", _counter_cmd("transfer"), "send the counter's visitor to another service")
     p.add_argument("counter")
     p.add_argument("service")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--expect", metavar="CODE", help=EXPECT_HELP)
-    add("backup", _cmd_backup, "copy the live queue database consistently (beside it, or to FILE)"
-        ).add_argument("file", nargs="?")
+    _counter_options(p)
+    b = add("backup", _cmd_backup, "copy the live queue database consistently (beside it, or to "
+            "FILE)")
+    b.add_argument("file", nargs="?")
+    b.add_argument("--keep-days", type=int, metavar="N",
+                   help="delete backups beside the file older than N days (the newest is kept)")
+    b.add_argument("--copy-to", metavar="DIR|HOST:PATH",
+                   help="also copy the new backup there (env NOVBE_BACKUP_DIR; a host via rsync)")
     add("restore", _cmd_restore, "put a backup in place of the queue database (stop the apps "
         "first; a damaged file is moved aside, never deleted)").add_argument("file")
     add("status", _cmd_status, "waiting per service, current ticket per counter").add_argument("--json", action="store_true")

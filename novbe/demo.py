@@ -109,7 +109,8 @@ def _interactive(config: CentreConfig, db_path: Path, ctx: Any) -> int:
             f"{DEMO_MANAGER[1]!r})")
     ctx.out(f"API docs:        {server.url}/docs")
     preview = db_path.parent / "demo-tickets"
-    ctx.out(f"printed tickets: {preview}/ (PNG previews)")
+    ctx.out(f"printer:         preview://{preview} — the demo's tickets are PNG files there, "
+            "nothing is printed on paper (a real kiosk: novbe kiosk --printer URL)")
     try:
         if not _has_display():
             ctx.out("no screen here (no DISPLAY): kiosk and board need one. Serving the counter "

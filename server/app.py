@@ -35,6 +35,8 @@ from server.http.body_limit import BodyLimit
 from server.http.limits import Limits
 from server.http.offload import Lanes
 from server.http.serving import ServeOptions, listening_socket, uvicorn_config
+from server.ops import fleet
+from server.ops import metrics as ops_metrics
 from server.pages import assist as pages_assist
 from server.pages import counter as pages_counter
 from server.pages import manager as pages_manager
@@ -49,6 +51,7 @@ from shared.config.centre import CentreConfig
 from shared.core.clock import Clock, SystemClock
 from shared.core.errors import ConfigError, NovbeError
 from shared.core.queue import Queue
+from shared.version import VERSION
 
 log = logging.getLogger(__name__)
 
@@ -185,13 +188,14 @@ def create_app(queue: Queue, config: CentreConfig | None = None, *,
         app.state.shipper = shipping_process.start_for(config, db_path or getattr(queue, "path", None))
         app.state.ready.set()
         try:
-            yield
+            async with fleet.watching(app):
+                yield
         finally:
             await hub.stop()
             if app.state.shipper is not None:
                 await asyncio.to_thread(app.state.shipper.stop)
 
-    app = NovbeApp(limits, title="Növbə server", version="0.1.0", lifespan=lifespan,
+    app = NovbeApp(limits, title="Növbə server", version=VERSION, lifespan=lifespan,
                   docs_url=None, redoc_url=None,
                   description="The queue of a social-services centre over HTTP: counter "
                               "console, phone ticket page, JSON API and live events.")
@@ -212,7 +216,11 @@ def create_app(queue: Queue, config: CentreConfig | None = None, *,
     app.add_exception_handler(UnicodeError, _bad_text)
     app.add_exception_handler(sqlite3.DatabaseError, _database_error)
 
+    app.state.metrics = ops_metrics.Metrics(app.state)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(ops_metrics.RequestTimer)
+    app.include_router(ops_metrics.router)
+    app.include_router(fleet.router)
     app.include_router(api.router)
     app.include_router(help_routes.router)
     app.include_router(central_api.router)

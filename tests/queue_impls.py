@@ -13,6 +13,7 @@ import httpx
 from shared.config.centre import CentreConfig
 from shared.core.clock import FakeClock
 from shared.core.local_queue import LocalQueue
+from shared.core.model import reporting_role
 
 QUEUE_KINDS = ["local", "remote"]
 
@@ -33,14 +34,16 @@ def make_queue(kind: str, db_path: Path, config: CentreConfig, clock: FakeClock)
 
 
 class KioskAndCounterTokens(httpx.HTTPTransport):
-    """One RemoteQueue acting as a remote kiosk and a remote counter at once: the contract's
-    counter operations go with a counter device's token, everything else with a kiosk's. A
+    """One RemoteQueue acting as a remote kiosk, board and counter at once: the contract's
+    counter operations go with a counter device's token, device reports with the token of the
+    role that raises their kind (shared.core.model.reporting_role), everything else with a
+    kiosk's. A
     counter operation that names its staff member goes as that staff member, signed in with
     the counter open: the server takes the staff name only from the signed-in identity."""
 
-    def __init__(self, kiosk: str, counter: str, accounts: Any = None):
+    def __init__(self, kiosk: str, counter: str, accounts: Any = None, board: str = ""):
         super().__init__()
-        self.kiosk, self.counter, self.accounts = kiosk, counter, accounts
+        self.kiosk, self.counter, self.accounts, self.board = kiosk, counter, accounts, board
         self.sessions: dict[tuple[str, str], tuple[str, str]] = {}   # (staff, counter) → …
         self.staff_at: dict[str, str] = {}      # counter → the staff member signed in there
 
@@ -58,8 +61,17 @@ class KioskAndCounterTokens(httpx.HTTPTransport):
             request.headers["X-CSRF-Token"] = csrf
             request.headers.pop("Authorization", None)
         else:
-            request.headers["Authorization"] = f"Bearer {self.counter if at_counter else self.kiosk}"
+            request.headers["Authorization"] = f"Bearer {self._token_for(request, at_counter)}"
         return super().handle_request(request)
+
+    def _token_for(self, request: httpx.Request, at_counter: bool) -> str:
+        if at_counter:
+            return self.counter
+        if request.url.path == "/api/devices/report" and request.content:
+            kind = json.loads(request.content).get("kind")
+            if reporting_role(str(kind)) == "board" and self.board:
+                return self.board
+        return self.kiosk
 
     def _signed_in(self, url: httpx.URL, staff: str, counter: str, opening: bool
                    ) -> tuple[str, str]:
@@ -97,8 +109,10 @@ def remote_queue(db_path: Path, config: CentreConfig, clock: FakeClock) -> Itera
     kiosk = accounts.add_device("contract-kiosk")
     counter = accounts.add_device("contract-counter", role="counter",
                                   counters=[c.id for c in config.counters])
+    board = accounts.add_device("contract-board", role="board")
     handle = run_server_in_thread(local, config, accounts=accounts, clock=clock)
-    remote = RemoteQueue(handle.url, kiosk, transport=KioskAndCounterTokens(kiosk, counter, accounts))
+    remote = RemoteQueue(handle.url, kiosk,
+                         transport=KioskAndCounterTokens(kiosk, counter, accounts, board))
     try:
         yield remote
     finally:

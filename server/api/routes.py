@@ -10,10 +10,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
+from server.api.config_doc import config_version
 from server.api.schemas import (
     MAX_ID,
     CallBody,
     ConfigOut,
+    ConfigVersionOut,
     CounterAction,
     CounterStateOut,
     DeviceReportBody,
@@ -46,7 +48,8 @@ from server.auth.counter_claims import open_counter as claim_counter
 from server.http import offload
 from shared.config.centre import config_document
 from shared.core.local_queue import LocalQueue
-from shared.core.model import DEVICE_CHANNELS
+from shared.core.model import reporting_role
+from shared.version import VERSION
 
 CounterId = Annotated[str, Path(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$")]
 TicketRef = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
@@ -134,8 +137,9 @@ async def at_counter(request: Request, counter: str, body: CounterAction | None,
 
 @router.get("/health", tags=["meta"], response_model=HealthOut)
 async def health() -> JSONResponse:
-    """Whether the server is up (no authentication, no queue data, no thread needed)."""
-    return answer({"ok": True})
+    """Whether the server is up and which version it runs (no authentication, no queue data, no
+    thread needed): devices and `novbe doctor` compare the version with their own."""
+    return answer({"ok": True, "version": VERSION})
 
 
 @router.get("/config", tags=["meta"], response_model=ConfigOut, dependencies=SIGNED)
@@ -144,6 +148,15 @@ async def get_config(request: Request) -> JSONResponse:
     into an equal config); without [central], and the kiosk's staff PIN only for kiosk tokens."""
     return await as_reader(request, lambda who: config_document(
         request.app.state.config, device=True, staff_pin=who.role == "kiosk"))
+
+
+@router.get("/config/version", tags=["meta"], response_model=ConfigVersionOut,
+            dependencies=SIGNED)
+async def get_config_version(request: Request) -> JSONResponse:
+    """The version of the centre config (a hash): remote kiosks and boards ask for it every
+    few seconds and read /api/config again when it changes — no restart, no stale hours."""
+    return await as_reader(request, lambda who: {
+        "version": config_version(request.app.state.config)})
 
 
 # ---- tickets -------------------------------------------------------------------------------
@@ -298,16 +311,15 @@ async def report_device(request: Request, body: DeviceReportBody) -> JSONRespons
         allow=lambda r: reporter_of(r, body.kind))
 
 
-REPORTER_ROLE = {"printer": "kiosk", "sound": "board", "help": "kiosk"}
-
-
 def reporter_of(request: Request, kind: str) -> Caller:
-    """The device allowed to report `kind`: a kiosk its printer, a board its sound."""
+    """The device allowed to report `kind` (shared.core.model.reporting_role): a kiosk its
+    printer, a board its sound — the same list a local device reports from."""
     who = caller(request)
-    channel = next((c for c, (alerts, oks) in DEVICE_CHANNELS.items() if kind in (*alerts, *oks)),
-                   "printer")
-    if who.kind != "device" or who.role != REPORTER_ROLE[channel]:
-        raise Forbidden(f"only {REPORTER_ROLE[channel]} tokens may report {kind}")
+    role = reporting_role(kind)
+    if role is None:
+        raise Forbidden(f"no device reports {kind}: the server itself raises it")
+    if who.kind != "device" or who.role != role:
+        raise Forbidden(f"only {role} tokens may report {kind}")
     return who
 
 

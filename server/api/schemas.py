@@ -6,6 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from shared.core.model import REPORTED_KINDS
+
 
 def _plain_text(value: str) -> str:
     """Refuse text SQLite cannot store (lone surrogates) and control characters."""
@@ -25,6 +27,18 @@ Id = Annotated[str, Field(min_length=1, max_length=64, pattern=PLAIN),
 OptionalId = Annotated[str | None, Field(default=None, max_length=64, pattern=PLAIN),
                        AfterValidator(lambda v: v if v is None else _plain_text(v))]
 MAX_ID = 2**62
+
+
+def _device_kind(value: str) -> str:
+    if value not in REPORTED_KINDS:
+        raise ValueError(f"unknown device event {value!r} (known: {', '.join(REPORTED_KINDS)})")
+    return value
+
+
+# Derived from shared.core.model's DEVICE_CHANNELS and CHANNEL_REPORTERS: a kind added there is
+# accepted here too.
+DeviceKind = Annotated[str, Field(max_length=64, json_schema_extra={"enum": list(REPORTED_KINDS)}),
+                       AfterValidator(_device_kind)]
 
 
 class Body(BaseModel):
@@ -83,8 +97,7 @@ class RateBody(Body):
 
 class DeviceReportBody(Body):
     source: Id
-    kind: Literal["printed", "print_failed", "printer_paper_out", "printer_offline",
-                  "printer_ok", "help_requested"]
+    kind: DeviceKind
     message: Annotated[str, Field(max_length=500, pattern=PLAIN),
                        AfterValidator(_plain_text)] = ""
     ticket_id: int | None = Field(default=None, ge=1, le=MAX_ID)
@@ -192,6 +205,12 @@ class SnapshotOut(Out):
     alerts: list[AlertOut]
 
 
+class ConfigVersionOut(Out):
+    """The centre config's version: a hash that changes whenever the config does."""
+
+    version: str
+
+
 class ConfigOut(Out):
     """The centre config as its file's tables (shared.config.centre.parse_config reads it)."""
 
@@ -208,6 +227,7 @@ class ConfigOut(Out):
 
 class HealthOut(Out):
     ok: bool
+    version: str
 
 
 class LastEventOut(Out):
@@ -228,3 +248,6 @@ class CentralStatusOut(Out):
     last_shipped_at: float | None = None
     known_from: str | None = None
     lag_seconds: float | None = None
+    generation: str | None = None     # the queue file's history being shipped
+    differs: int | None = None        # events held centrally that differ from this file's
+    unplaced: int | None = None       # ids held centrally beyond the newest event here

@@ -19,6 +19,7 @@ import logging
 import socket
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import uvicorn
@@ -215,6 +216,18 @@ def settle_heap() -> None:
     gc.freeze()
 
 
+class StreamsFirstServer(uvicorn.Server):
+    """uvicorn's server that ends the open event streams the moment it is told to stop
+    (SIGTERM, Ctrl+C): a board's stream never ends by itself, so uvicorn's graceful shutdown
+    waited its 3 s for it and then cancelled it with an ERROR traceback in the log."""
+
+    def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+        hub = getattr(getattr(self.config.app, "state", None), "hub", None)
+        if hub is not None and not self.should_exit:
+            hub.close_streams()
+        super().handle_exit(sig, frame)
+
+
 def serve(app: Any, options: ServeOptions) -> None:
     """Run the app in this thread until interrupted (`novbe serve`, the bench's server)."""
     options = prepare(options)
@@ -223,4 +236,4 @@ def serve(app: Any, options: ServeOptions) -> None:
     config.load()            # uvicorn's own modules too, before the heap is settled
     settle_heap()
     log.info("%d objects set aside from garbage collection", gc.get_freeze_count())
-    uvicorn.Server(config).run(sockets=[sock])
+    StreamsFirstServer(config).run(sockets=[sock])

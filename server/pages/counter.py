@@ -16,23 +16,44 @@ from server.auth.counter_claims import CounterHeld, taken_over_by
 from server.auth.counter_claims import open_counter as claim_counter
 from server.auth.sign_in import sign_in_page
 from server.http import offload
+from server.pages.shortcuts import shortcut_keys, upper
 from server.pages.views import ERROR_TEXTS, GENERIC_ERROR, MODE_TEXTS, console_view, service_name
 from server.pages.web import language, refused, render
+from shared.collation import sort_key
+from shared.config.centre import CentreConfig
 from shared.core.errors import NovbeError
 from shared.i18n import tr
 
 router = APIRouter(include_in_schema=False)
 
 Short = Annotated[str, Form(max_length=200)]
-ACTIONS = (  # (action, label msgid, keyboard key)
-    ("next", "Next", "N"), ("recall", "Recall", "R"), ("start", "Start", "S"),
-    ("finish", "Finish", "F"), ("no-show", "No-show", "X"), ("transfer", "Transfer", "T"),
-    ("pause", "Pause", "P"), ("close", "Close", "C"),
+ACTIONS = (  # (action, label msgid), most used first: they choose their shortcut letters first
+    ("next", "Next"), ("recall", "Recall"), ("start", "Start"), ("finish", "Finish"),
+    ("no-show", "No-show"), ("transfer", "Transfer"), ("pause", "Pause"), ("open", "Resume"),
+    ("close", "Close"),
 )
 JS_TEXTS = ("Live", "Reconnecting…", "Waited", "Being served", "Called", "No visitor at the counter",
-            "Nobody is waiting", "Done", "Choose a service to transfer to", "Open",
+            "Nobody is waiting", "Choose a service to transfer to", "Open",
             "Ticket {code} called", "Counter closed", "Counter {counter} was taken over by {staff}",
-            "Something is not right", "I'm going")
+            "Something is not right", "I'm going", "{code}: service started",
+            "{code}: visit finished", "{code}: did not come", "{code}: sent to {service}",
+            "Counter paused: nobody is called until you resume", "Counter open again")
+
+
+def console_actions(lang: str) -> list[tuple[str, str, str, str]]:
+    """(action, label, key, key as shown) of each button, the keys from the labels in `lang`."""
+    labels = [tr(lang, msgid) for _, msgid in ACTIONS]
+    return [(action, label, key, upper(key, lang))
+            for (action, _), label, key in zip(ACTIONS, labels, shortcut_keys(labels, lang),
+                                               strict=True)]
+
+
+def counter_label(config: CentreConfig, services: tuple[str, ...], lang: str) -> str:
+    """What a counter serves, for the list to choose from: "All services", or its first three."""
+    if set(services) >= set(config.services):
+        return tr(lang, "All services")
+    names = sorted((service_name(config, s, lang) for s in services), key=sort_key(lang))
+    return ", ".join(names[:3]) + ("…" if len(names) > 3 else "")
 
 
 def _redirect(url: str = "/counter") -> RedirectResponse:
@@ -66,8 +87,7 @@ def _choose_page(request: Request, session: Session, lang: str, error: str | Non
     states = {c.id: c for c in request.app.state.queue.snapshot().counters}
     counters = []
     for c in config.counters:
-        label = ", ".join(service_name(config, s, lang) for s in c.services[:3]) + (
-            "…" if len(c.services) > 3 else "")
+        label = counter_label(config, c.services, lang)
         state = states.get(c.id)
         if state is not None and state.mode != "closed" and state.staff:
             label = f"[{tr(lang, MODE_TEXTS[str(state.mode)])}: {state.staff}] {label}"
@@ -93,10 +113,11 @@ def console(request: Request) -> Response:
     counter = config.counter(session.counter)
     texts = {msgid: tr(lang, msgid) for msgid in JS_TEXTS}
     texts.update({name: tr(lang, msgid) for name, msgid in ERROR_TEXTS.items()})
-    services = sorted(((s.id, s.name(lang)) for s in config.services.values()),
-                      key=lambda s: s[1])
+    key = sort_key(lang)
+    services = sorted(((s.id, s.name(lang)) for s in config.services.values()
+                       if s.id not in counter.services), key=lambda s: key(s[1]))
     return render(request, "console.html", lang=lang, session=session, counter=counter,
-                  actions=[(a, tr(lang, label), key) for a, label, key in ACTIONS],
+                  actions=console_actions(lang),
                   services=services, texts_json=json.dumps(texts, ensure_ascii=False).replace("<", "\\u003c"))
 
 

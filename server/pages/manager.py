@@ -36,6 +36,7 @@ MANAGER_NAV: list[tuple[str, str, str]] = [
     ("live", "/manager", "Hall now"),
     ("reports", "/manager/reports", "Reports"),
     ("plan", "/manager/plan", "Staffing plan"),
+    ("devices", "/manager/devices", "Devices"),
 ]
 JS_TEXTS = ("Live", "Reconnecting…", "Nobody is waiting", "No counter is idle while people wait",
             "No alerts", "waiting", "min", "I'm going")

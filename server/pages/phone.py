@@ -4,6 +4,7 @@ in the address is the only key: without it nothing is shown, and no page lists t
 from __future__ import annotations
 
 import json
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
@@ -24,10 +25,24 @@ JS_TEXTS = ("Live", "Reconnecting…", "Thank you for your rating!", "Could not 
             "It's your turn!")
 
 
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{8,100}$")    # the shape of routes.Token
+
+
+def missing_page(request: Request) -> Response:
+    """404 for a token that is short, made up or of another day: a page in the reader's
+    language (?lang=, cookie, the phone's languages; az first) with the other two a tap away."""
+    return render(request, "phone_missing.html", status_code=404)
+
+
 @router.get("/t/{token}")
-def phone_page(request: Request, token: Token) -> Response:
+def phone_page(request: Request, token: str) -> Response:
     """The ticket's page in the language the visitor chose at the kiosk (?lang= switches)."""
-    ticket = request.app.state.queue.status(token)
+    if not TOKEN.match(token):
+        return missing_page(request)
+    try:
+        ticket = request.app.state.queue.status(token)
+    except TicketNotFound:
+        return missing_page(request)
     asked = request.query_params.get("lang")
     lang = asked if asked in LANGUAGES else ticket.language
     view = phone_view(ticket, request.app.state.config, lang)
@@ -51,4 +66,4 @@ def rate_form(request: Request, token: Token,
 @router.get("/t/")
 def no_listing(request: Request) -> Response:
     """There is no list of tickets: a ticket is only reached through its own token."""
-    raise TicketNotFound("open the link on your ticket (scan its QR code)")
+    return missing_page(request)

@@ -14,6 +14,7 @@ from server.api.error_status import http_status
 from server.http import offload
 from server.pages.manager import manager_session, render_manager, using_facts
 from server.pages.web import language, render, wants_html
+from shared.collation import sort_key
 from shared.core.clock import to_epoch
 from shared.core.service_day import service_day
 from shared.i18n import tr
@@ -105,7 +106,7 @@ async def reports_page(request: Request, first: Annotated[str | None, Query(alia
         request, "manager_reports.html", session, "reports", report=report, charts=charts,
         display=display, query=query, groupings=[(g, tr(lang, _BY_LABELS[g])) for g in GROUPINGS],
         services=sorted(((s.id, s.name(lang)) for s in config.services.values()),
-                        key=lambda s: s[1]),
+                        key=lambda s: sort_key(lang)(s[1])),
         counters=[(c.id, c.id) for c in config.counters],
         priorities=[(p.id, p.name(lang)) for p in config.priorities],
         export_query="&".join(f"{k}={v}" for k, v in query.items()),

@@ -1,16 +1,22 @@
 """Shipping a centre's event log to the central PostgreSQL, in the background.
 
+- Ships the queue file's current history, its generation (shared/store/identity.py): a restored
+  or copied file ships its new history as a new generation, never colliding with the old one.
 - Resumes from what the central database acknowledged: the highest event id it holds for this
-  centre (read from PostgreSQL at each (re)connection, then advanced by each committed batch).
-- Idempotent: rows go in with ON CONFLICT (centre_id, id) DO NOTHING, so a batch delivered
-  twice (a retry after a lost acknowledgement, two shippers at once) changes nothing.
+  centre's generation up to the newest event here (read from PostgreSQL at each (re)connection,
+  then advanced by each committed batch); a gap below it (rows the owner dropped) is found by
+  counting and shipped again. Ids the central copy holds beyond the newest one here cannot be
+  placed: an alert (`ship_alerts`, the log, the status), and shipping goes on.
+- Idempotent: rows go in with ON CONFLICT (centre_id, generation, id) DO NOTHING, so a batch
+  delivered twice (a retry after a lost acknowledgement, two shippers at once) changes nothing —
+  and a row the central copy holds already is compared with the one here: one that differs is
+  an alert too, never hidden.
 - Never loses an event: SQLite hands out event ids in commit order under one writer, so
   "every id above the acknowledged one, in order" is exactly what is missing; nothing is marked
   shipped locally, so nothing can be marked wrongly.
 - Never slows the queue: its own thread and its own read-only SQLite connection (WAL: readers
   never wait for the writer, nor the writer for them); it never touches the server's event loop.
-- When PostgreSQL is down it retries with back-off (shared/backoff.py: 1 s doubling to 60 s);
-  the centre works on. The rows themselves: server/shipping/rows.py.
+- When PostgreSQL is down it retries with back-off (1 s doubling to 60 s); the centre works on.
 
 The config versions (names and targets as they were, shared/config/versions.py) go with the
 events in the same transaction."""
@@ -31,12 +37,21 @@ from typing import Any
 
 import psycopg
 
+from server.shipping import placing
+from server.shipping.batches import (
+    EVENT_READ,
+    GENERATION_INSERT,
+    local_pending,
+    open_reader,
+    refusals,
+    ship_batch,
+)
 from server.shipping.link import CentralUnavailable, connect, first_line, redact
-from server.shipping.rows import EVENT_READ, acknowledged, local_pending, open_reader, ship_batch
 from shared.backoff import Backoff
 from shared.config import versions as config_versions
 from shared.config.central import CentralSettings
 from shared.config.centre import CentreConfig
+from shared.store import identity
 from shared.store.database import BUSY_TIMEOUT_MS
 
 log = logging.getLogger(__name__)
@@ -65,6 +80,14 @@ class ShippingStatus:
     last_error: str | None
     last_shipped_at: float | None  # wall-clock time of the last acknowledged batch
     known_from: str             # "central" (asked now), "shipper" (live) or "last-known"
+    generation: str = ""        # the queue file's history being shipped
+    differs: int = 0            # events the central copy holds that differ from this file's
+    unplaced: int = 0           # ids it holds beyond the newest event here
+
+    @property
+    def up_to_date(self) -> bool:
+        """Nothing waiting and nothing the central copy holds otherwise than this file."""
+        return not self.pending and not self.differs and not self.unplaced
 
     def lag_seconds(self, now: float) -> float:
         """Age of the oldest event not yet shipped (0 when caught up)."""
@@ -97,6 +120,9 @@ class Shipper:
         self._pg: psycopg.Connection | None = None
         self._reader: sqlite3.Connection | None = None
         self._ack: int | None = None
+        self._generation = ""
+        self._differs = 0
+        self._unplaced = 0
         self._versions_shipped: set[tuple[str, int]] = set()
         self._reachable: bool | None = None
         self._last_error: str | None = None
@@ -123,8 +149,18 @@ class Shipper:
             pg.execute(f"SET statement_timeout = {STATEMENT_TIMEOUT_MS}")
             pg.commit()
             self._pg = pg
-            self._ack = acknowledged(pg, self.centre_id)
-            pg.commit()
+            local = self._local()
+            self._generation = identity.generation(local)
+            key = (self.centre_id, self._generation)
+            with refusals(self.centre_id), pg.transaction():
+                pg.execute(GENERATION_INSERT, key)
+                where = placing.place(pg, local, *key)
+                self._differs = placing.alerts(pg, key).get("differs", 0)
+            self._ack, self._unplaced = where.acknowledged, where.unplaced
+            saved = self.saved_state()        # rows this machine did not ship are sent again
+            if saved.get("generation") == self._generation and \
+                    isinstance(saved.get("acknowledged_id"), int):
+                self._ack = min(self._ack, saved["acknowledged_id"])   # …and compared
             self._versions_shipped.clear()
         return self._pg
 
@@ -176,6 +212,8 @@ class Shipper:
         return sent
 
     def _one_batch(self) -> int:
+        if self._pg is not None and identity.generation(self._local()) != self._generation:
+            self._drop_central()      # the file was restored meanwhile: a new history to ship
         pg = self._central()
         after = self._ack or 0
         rows = self._local().execute(EVENT_READ, (after, self.batch_size)).fetchall()
@@ -184,7 +222,7 @@ class Shipper:
         if not rows and not versions:
             self._succeeded(None)
             return 0
-        ship_batch(pg, self.centre_id, rows, versions)
+        self._differs += ship_batch(pg, self.centre_id, self._generation, rows, versions)
         self._versions_shipped.update((v.hash, v.from_event_id) for v in versions)
         self.batches += 1
         self._succeeded(rows[-1][0] if rows else None)
@@ -214,7 +252,9 @@ class Shipper:
             ack, saved_at = self.last_known_ack()
             shipped_at = shipped_at or saved_at
         data = {"centre_id": self.centre_id, "acknowledged_id": ack, "shipped_at": shipped_at,
-                "reachable": self._reachable, "last_error": self._last_error}
+                "reachable": self._reachable, "last_error": self._last_error,
+                "generation": self._generation, "differs": self._differs,
+                "unplaced": self._unplaced}
         tmp = self.state_path.with_name(self.state_path.name + ".tmp")
         with contextlib.suppress(OSError):
             tmp.write_text(json.dumps(data))
@@ -257,10 +297,17 @@ class Shipper:
         conn = open_reader(self.db_path)
         try:
             last, count, oldest = local_pending(conn, ack or 0)
+            generation = identity.generation(conn)
         finally:
             conn.close()
+        differs, unplaced = self._differs, self._unplaced
+        if source != "central":   # what the shipping process found last, for this history
+            saved = self.saved_state()
+            if saved.get("generation", "") == generation:
+                differs = max(differs, int(saved.get("differs") or 0))
+                unplaced = max(unplaced, int(saved.get("unplaced") or 0))
         return ShippingStatus(self.centre_id, last, ack, count, oldest, reachable, error,
-                              shipped_at, source)
+                              shipped_at, source, generation, differs, unplaced)
 
     # -- the background thread --------------------------------------------------------------
 
@@ -331,24 +378,19 @@ class Shipper:
         self._wake.clear()
 
     def _wait_for_news(self) -> None:
-        """Sleep until there is something past the acknowledged id (checked each idle_poll_s:
-        one indexed max(id) on the shipper's own connection), or push() / stop()."""
+        """Sleep until there is something past the acknowledged id or the file's generation
+        changed (checked each idle_poll_s: one indexed max(id) and one one-row read on the
+        shipper's own connection), or push() / stop()."""
         while not self._stop.is_set():
             if self._wake.wait(self.idle_poll_s):
                 self._wake.clear()
                 return
             try:
-                last = self._local().execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
+                local = self._local()
+                last = local.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
+                if identity.generation(local) != self._generation:
+                    return             # reshipped or restored meanwhile: a new history to ship
             except sqlite3.Error:
                 return
             if last > (self._ack or 0):
                 return
-
-
-def central_lag(state: Any, now: float | None = None) -> dict[str, Any] | None:
-    """How far behind the central copy is, for the manager's view: None when this server ships
-    nowhere. Reads the queue file (one count): call it off the event loop."""
-    shipper = getattr(state, "shipper", None)
-    if shipper is None:
-        return None
-    return shipper.status().to_json(now)

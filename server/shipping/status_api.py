@@ -14,7 +14,6 @@ from server.api.routes import ERRORS, as_reader
 from server.api.schemas import CentralStatusOut
 from server.auth.accounts import Forbidden
 from server.auth.caller import Caller, any_caller
-from server.shipping.shipper import central_lag
 from shared.core.errors import NovbeError
 from shared.i18n import tr
 
@@ -28,6 +27,15 @@ def staff_only(request: Request) -> Caller:
     if who.kind != "staff":
         raise Forbidden("this needs a staff session")
     return who
+
+
+def central_lag(state: Any, now: float | None = None) -> dict[str, Any] | None:
+    """How far behind the central copy is, for the manager's view: None when this server ships
+    nowhere. Reads the queue file (one count): call it off the event loop."""
+    shipper = getattr(state, "shipper", None)
+    if shipper is None:
+        return None
+    return shipper.status().to_json(now)
 
 
 @router.get("/central/status", tags=["central"], response_model=CentralStatusOut)
@@ -58,6 +66,10 @@ def central_line(state: Any, lang: str) -> str | None:
     if lag is None:
         return None
     head = tr(lang, "Central copy") + ": "
+    odd = (lag.get("differs") or 0) + (lag.get("unplaced") or 0)
+    if odd:
+        return head + tr(lang, "Not up to date: {n} events held centrally differ from this "
+                         "centre's or cannot be placed (novbe central status)", n=odd)
     if lag["pending"]:
         text = tr(lang, "{n} events not yet shipped, the oldest {age} old", n=lag["pending"],
                   age=_age(lag["lag_seconds"], lang))

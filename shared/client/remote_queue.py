@@ -86,6 +86,7 @@ class RemoteQueue:
             base_url=self.url, timeout=timeout, transport=transport,
             headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})
         self._config: CentreConfig | None = None
+        self._config_version: str | None = None
         self._config_lock = threading.Lock()
 
     # ---- plumbing -------------------------------------------------------------------------
@@ -114,12 +115,46 @@ class RemoteQueue:
 
     @property
     def config(self) -> CentreConfig:
-        """The centre config, as the server has it (fetched once)."""
+        """The centre config, as the server has it (fetched once; fresh_config follows it)."""
         with self._config_lock:
             if self._config is None:
-                self._config = parse_config(self._request("GET", "/api/config"),
-                                            f"{self.url}/api/config")
+                self._config_version = self._version_or_none()
+                self._config = self._fetch_config()
             return self._config
+
+    def _fetch_config(self) -> CentreConfig:
+        return parse_config(self._request("GET", "/api/config"), f"{self.url}/api/config")
+
+    def config_version(self) -> str:
+        """The version (a hash) of the server's config now."""
+        return str(self._request("GET", "/api/config/version")["version"])
+
+    def _version_or_none(self) -> str | None:
+        """The config's version, or None from a server that cannot tell (one older than
+        /api/config/version): its config is then read once, as before."""
+        try:
+            return self.config_version()
+        except (RemoteError, KeyError, TypeError):
+            return None
+
+    def fresh_config(self) -> CentreConfig | None:
+        """The server's config when it has changed since this queue last read it (the server
+        was restarted with new hours, services or texts), else None. One small request; the
+        config itself is read again only on a new version. A running remote kiosk or board
+        calls this every CONFIG_CHECK_SECONDS (shared.config.centre) to follow the server."""
+        version = self._version_or_none()
+        if version is None:
+            return None
+        with self._config_lock:
+            if self._config is not None and version == self._config_version:
+                return None
+            try:
+                config = self._fetch_config()
+            except errors.ConfigError:
+                self._config_version = version   # refused once (the caller says so), not at every check
+                raise
+            self._config, self._config_version = config, version
+            return config
 
     def close(self) -> None:
         self._client.close()
@@ -217,6 +252,10 @@ class RemoteQueue:
                       ticket_id: int | None = None) -> Event:
         return Event.from_json(self._request("POST", "/api/devices/report", {
             "source": source, "kind": kind, "message": message, "ticket_id": ticket_id}))
+
+    def heartbeat(self, source: str, role: str, version: str, state: dict[str, Any]) -> None:
+        """The server names the device from its token; `source` and `role` are its own."""
+        self._request("POST", "/api/devices/heartbeat", {"version": version, **state})
 
     def print_requests(self, source: str) -> list[Ticket]:
         text = str(source)

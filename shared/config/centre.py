@@ -52,12 +52,13 @@ from shared.core.errors import ConfigError, UnknownCounter, UnknownPriority, Unk
 
 __all__ = [
     "ESTIMATORS", "ID_RE", "LANGUAGES", "PAPER_WIDTHS", "PRINTER_SCHEMES", "TRANSFER_POLICIES",
-    "WEEKDAYS", "BoardSettings", "Category", "CentralSettings", "CentreConfig", "Counter",
+    "WEEKDAYS", "CONFIG_CHECK_SECONDS", "BoardSettings", "Category", "CentralSettings", "CentreConfig", "Counter",
     "FairnessSettings", "KioskSettings", "Names", "OpeningHours", "PriorityClass", "Service",
     "WaitSettings", "competing_services", "config_document", "default_config_path",
     "load_config", "parse_config", "parse_config_file", "read_config_file",
 ]
 
+CONFIG_CHECK_SECONDS = 10.0   # how often a running remote kiosk or board asks for the config's version
 # The [centre] table's keys, by the config's own name for each.
 CENTRE_KEYS = {"languages": "languages", "centre_id": "id", "names": "name",
                "timezone": "timezone", "day_reset_hour": "day_reset_hour",

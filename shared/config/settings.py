@@ -3,11 +3,18 @@ centre config — validated pydantic dataclasses, frozen; their defaults are the
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import (
+    Field,
+    SerializerFunctionWrapHandler,
+    ValidationInfo,
+    model_serializer,
+    model_validator,
+)
 from pydantic.dataclasses import dataclass
 
+from shared.config.seen import seen
 from shared.config.values import (
     TABLE,
     AtLeast1,
@@ -32,6 +39,24 @@ class KioskSettings:
     tap_guard_ms: Annotated[int, Field(ge=0, strict=True)] = 800
     staff_pin: Pin = "2580"
     footer: OptionalNames = Field(default_factory=dict)
+    # Whether the file names [kiosk] printer (else the default above): not a key of the file,
+    # read from it; the kiosk's CLI prints to a default printer only when named.
+    printer_named: Annotated[bool, Field(exclude=True)] = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _named(cls, data: Any, info: ValidationInfo) -> Any:
+        if isinstance(data, dict) and seen(info) is not None:   # read from a file
+            data = {k: v for k, v in data.items() if k != "printer_named"}
+            data["printer_named"] = "printer" in data
+        return data
+
+    @model_serializer(mode="wrap")
+    def _as_table(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        table: dict[str, Any] = handler(self)
+        if not self.printer_named:
+            table.pop("printer", None)   # written only when the file named it
+        return table
 
 
 @dataclass(frozen=True, kw_only=True, config=TABLE)

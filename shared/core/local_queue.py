@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from shared.config.centre import LANGUAGES, CentreConfig, competing_services
-from shared.core import visits
+from shared.core import presence, visits
 from shared.core.assisted import (
     ASSIST_CHANNEL,
     Assisted,
@@ -475,6 +475,19 @@ class LocalQueue:
                     raise TicketNotFound(f"no ticket with id {ticket_id}")
             eid = tx.event(kind, row, source=source, message=message)
             return event_from_row(tx.one(f"SELECT {EVENT_COLUMNS} FROM events WHERE id = ?", (eid,)))  # type: ignore[arg-type]
+
+    def heartbeat(self, source: str, role: str, version: str, state: dict[str, Any]) -> None:
+        with self._tx() as tx:
+            presence.record(tx, source, role, version, state, self.clock.now().timestamp())
+
+    def devices_seen(self) -> list[presence.DeviceSeen]:
+        """Every device's last heartbeat (the fleet page)."""
+        return self._read(presence.read_all)
+
+    def sweep_devices(self, after_s: float = presence.OFFLINE_AFTER_S) -> list[str]:
+        """Raise the offline alert of every device silent for `after_s` (the server's watch)."""
+        with self._tx() as tx:
+            return presence.sweep(tx, self.clock.now().timestamp(), after_s)
 
     def acknowledge_help(self, source: str, staff: str) -> Event:
         """A staff member or volunteer goes to help at the device `source` (shared/core/help_requests.py)."""

@@ -59,11 +59,31 @@ class CounterMode(StrEnum):
 DEVICE_CHANNELS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "printer": (("print_failed", "printer_paper_out", "printer_offline"), ("printer_ok", "printed")),
     "sound": (("board_silent", "speech_missing"), ("board_ok",)),
+    "presence": (("device_offline",), ("device_online",)),
     "help": (("help_requested",), ("help_acknowledged",)),
 }
 DEVICE_ALERT_KINDS = tuple(k for alerts, _ in DEVICE_CHANNELS.values() for k in alerts)
-DEVICE_OK_KINDS = ("printer_ok", "board_ok")
+DEVICE_OK_KINDS = ("printer_ok", "board_ok", "device_online")
 DEVICE_KINDS = tuple(k for alerts, oks in DEVICE_CHANNELS.values() for k in (*alerts, *oks))
+# Who reports each channel's events, locally or over the API with its token: a kiosk its printer
+# and its visitors' calls for help, a board its sound. Presence is the queue's own reading of
+# heartbeats (shared/core/presence.py): no device reports it. The API accepts exactly these kinds.
+CHANNEL_REPORTERS = {"printer": "kiosk", "sound": "board", "help": "kiosk"}
+REPORTED_KINDS = tuple(k for c, (alerts, oks) in DEVICE_CHANNELS.items()
+                       if c in CHANNEL_REPORTERS for k in (*alerts, *oks))
+
+
+def device_channel(kind: str) -> str | None:
+    """The channel a device event belongs to (None for a kind no device raises)."""
+    return next((c for c, (alerts, oks) in DEVICE_CHANNELS.items() if kind in (*alerts, *oks)),
+                None)
+
+
+def reporting_role(kind: str) -> str | None:
+    """The device role ("kiosk" or "board") that may raise a device event of `kind` (None: no
+    device does)."""
+    channel = device_channel(kind)
+    return CHANNEL_REPORTERS.get(channel) if channel is not None else None
 
 
 def _iso(value: datetime | None) -> str | None:

@@ -3,7 +3,7 @@ is the local SQLite file (LocalQueue) or the centre's server (RemoteQueue)."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 from shared.config.centre import CentreConfig
 from shared.core.model import CounterState, Event, Snapshot, Ticket
@@ -79,6 +79,9 @@ class Queue(Protocol):
     def report_device(self, source: str, kind: str, message: str = "",
                       ticket_id: int | None = None) -> Event:
         """A kiosk reports its printer: printed, print_failed, printer_paper_out, printer_ok…"""
+
+    def heartbeat(self, source: str, role: str, version: str, state: dict[str, Any]) -> None:
+        """A device says it is there, with its version, screen, printer, audio and config."""
 
     def print_requests(self, source: str) -> list[Ticket]:
         """Tickets issued for visitors at /assist that the kiosk `source` is to print and has

@@ -27,6 +27,7 @@ from shared.reports import columns
 from shared.reports.dialect import SQLITE, Dialect
 from shared.reports.fold import DayFacts, DayFold, EventRow
 from shared.store import database as store
+from shared.store import identity
 
 log = logging.getLogger(__name__)
 
@@ -233,6 +234,7 @@ class FactStore:
             try:
                 self.conn.execute("BEGIN IMMEDIATE")
                 try:
+                    self._same_history(reader)
                     days = self._touched_days(reader)
                     if today is not None:
                         days.add(today)
@@ -261,6 +263,24 @@ class FactStore:
             self._set_meta("schema", SCHEMA_VERSION)
             self.conn.execute("COMMIT")
         return self.refresh(now)
+
+    def _same_history(self, reader: sqlite3.Connection) -> None:
+        """Forget every fact when the queue file holds another history than the one they were
+        folded from (a restore or a copy: a new generation), or when the file's newest event is
+        older than the last one folded (a file swapped by other means)."""
+        current = identity.generation(reader)
+        top = reader.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
+        if self._meta("generation") == current and self.last_event_id() <= top:
+            return
+        if self._meta("last_event_id") is not None:
+            log.info("the queue file %s holds another history (generation %r, was %r): its "
+                     "report facts are folded again", self.queue_path, current,
+                     self._meta("generation"))
+        self._clear()
+        self._open_day = None
+        self._set_meta("schema", SCHEMA_VERSION)
+        self._set_meta("targets", json.dumps(sorted(self._targets())))
+        self._set_meta("generation", current)
 
     def _touched_days(self, reader: sqlite3.Connection) -> set[str]:
         last = self.last_event_id()

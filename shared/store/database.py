@@ -19,6 +19,7 @@ from typing import Any
 import sqlite_utils
 
 from shared.core.errors import DamagedDatabase, NovbeError, QueueUnavailable
+from shared.store import identity
 from shared.store.migrations import migrations
 
 __all__ = ["BUSY_TIMEOUT_MS", "backup", "backups_of", "check_header", "connect", "copy_to",
@@ -59,6 +60,7 @@ def connect(path: str | Path, busy_timeout_ms: int = BUSY_TIMEOUT_MS,
     if not read_only:
         try:
             migrate(db, path)
+            identity.check(conn, path)
         except sqlite3.DatabaseError as exc:
             conn.close()
             if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
@@ -208,14 +210,20 @@ def migrate(db: sqlite_utils.Database, path: Path | None = None) -> list[str]:
     return pending
 
 
-def backup(db: sqlite_utils.Database, path: Path) -> Path:
-    """Copy the live database to a timestamped file beside it (SQLite's online backup)."""
+def backup_path(path: Path) -> Path:
+    """A new timestamped name beside the file for a backup of it (`novbe.sqlite.<time>.bak`)."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.name}.{stamp}.bak")
     n = 1
     while target.exists():
         n += 1
         target = path.with_name(f"{path.name}.{stamp}-{n}.bak")
+    return target
+
+
+def backup(db: sqlite_utils.Database, path: Path) -> Path:
+    """Copy the live database to a timestamped file beside it (SQLite's online backup)."""
+    target = backup_path(path)
     copy_to(db.conn, target)
     log.info("backed up %s to %s", path, target)
     return target
@@ -234,7 +242,9 @@ def copy_to(conn: sqlite3.Connection, target: Path) -> None:
 def restore(source: Path, target: Path) -> Path | None:
     """Put the copy `source` in place of the queue database `target`. A sound target is
     overwritten through SQLite's backup API (under its write lock, so nothing half-copied is
-    ever read); a damaged one is first moved aside (returned), never deleted."""
+    ever read); a damaged one is first moved aside (returned), never deleted. The restored
+    file starts a new generation (shared/store/identity.py): its history from here on is
+    another one than the history it replaced."""
     source, target = Path(source), Path(target)
     if not source.is_file():
         raise QueueUnavailable(f"no backup file {source}")
@@ -250,6 +260,8 @@ def restore(source: Path, target: Path) -> Path | None:
             else:
                 try:
                     src.backup(live.conn)
+                    migrate(live, target)       # a backup made by an older version
+                    identity.renew(live.conn, target)
                 finally:
                     live.conn.close()
                 return None
@@ -257,6 +269,11 @@ def restore(source: Path, target: Path) -> Path | None:
         else:
             aside = None
         copy_to(src, target)
+        fresh = connect(target)
+        try:
+            identity.renew(fresh.conn, target)
+        finally:
+            fresh.conn.close()
         return aside
     finally:
         src.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 import sqlite_utils
@@ -140,3 +141,26 @@ def m007_central_config_versions(db: sqlite_utils.Database) -> None:
     db.table("config_versions").create({"hash": str, "from_event_id": int, "recorded_at": float,
                                   "body": str}, pk=("hash", "from_event_id"),
                                  not_null={"from_event_id", "recorded_at", "body"})
+
+
+@migrations()
+def m008_devices_seen(db: sqlite_utils.Database) -> None:
+    """Each device's last heartbeat (version, screen, printer, audio, config in use): one row
+    per device, updated in place; changes of presence are events (device_offline/online)."""
+    db.table("devices_seen").create({"source": str, "role": str, "version": str,
+                                     "last_seen": float, "state": str}, pk="source",
+                                    not_null={"role", "version", "last_seen"})
+
+
+@migrations()
+def m009_file_generation(db: sqlite_utils.Database) -> None:
+    """The queue file's identity (issue 24): a generation that `novbe restore` and a copied file
+    renew, so the facts cache and the central copy never mix two histories whose event ids
+    repeat. A file that already has a history keeps the generation '' (as the central copy
+    named what it shipped before); a new file gets a fresh one. The file's device and inode
+    are noted on first opening (shared/store/identity.py)."""
+    has_history = db.execute("SELECT 1 FROM events LIMIT 1").fetchone() is not None
+    db.execute("CREATE TABLE file_generation (only INTEGER PRIMARY KEY CHECK (only = 1), "
+               "generation TEXT NOT NULL, device INTEGER, inode INTEGER, since FLOAT)")
+    db.execute("INSERT INTO file_generation VALUES (1, ?, NULL, NULL, NULL)",
+               ("" if has_history else uuid.uuid4().hex,))

@@ -78,11 +78,24 @@ def local_rows(db_path: Path) -> list[tuple[Any, ...]]:
         conn.close()
 
 
+def file_generation(db_path: Path) -> str:
+    """The queue file's current generation (shared/store/identity.py)."""
+    from shared.store import identity
+
+    conn = sqlite3.connect(str(db_path))
+    try:
+        return identity.generation(conn)
+    finally:
+        conn.close()
+
+
 def central_rows(admin_url: str, centre_id: str) -> list[tuple[Any, ...]]:
-    """The central copy of one centre's event log, row for row."""
+    """The central copy of one centre's event log (its current history), row for row."""
     with psycopg.connect(admin_url) as conn:
         return [tuple(r) for r in conn.execute(
-            f"SELECT {COLUMNS} FROM novbe.events WHERE centre_id = %s ORDER BY id", (centre_id,))]
+            f"SELECT {COLUMNS} FROM novbe.events WHERE centre_id = %s AND generation = "
+            "(SELECT generation FROM novbe.generations WHERE centre_id = %s "
+            "ORDER BY announced_at DESC LIMIT 1) ORDER BY id", (centre_id, centre_id))]
 
 
 CENTRES = ("nord", "sud")

@@ -40,7 +40,8 @@ def test_init_creates_the_schema_once_and_is_safe_to_repeat(
             "ON n.oid = c.relnamespace WHERE nspname = 'novbe' AND relkind = 'r'")}
         roles = {r[0] for r in conn.execute("SELECT rolname FROM pg_roles WHERE rolname LIKE 'novbe%'")}
     assert {t: rls for t, rls in tables.items() if not t.startswith("report_")} == {
-        "centres": True, "events": True, "config_versions": True, "migrations": False}
+        "centres": True, "events": True, "config_versions": True, "migrations": False,
+        "generations": True, "ship_alerts": True, "set_aside": False}
     assert {"report_tickets", "report_visits", "report_counters", "report_targets"} <= set(tables)
     assert {"novbe_centres", "novbe_readers"} <= roles
 

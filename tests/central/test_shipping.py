@@ -16,19 +16,23 @@ import pytest
 
 from central import schema as central_schema
 from server.app import run_server_in_thread
-from server.shipping.rows import ship_batch
+from server.shipping.batches import ship_batch
 from server.shipping.shipper import Shipper
 from server.shipping.status_api import central_line
 from shared.config.central import CentralSettings
 from shared.config.centre import load_config
 from shared.core.clock import FakeClock
 from shared.core.local_queue import LocalQueue
-from tests.central.activity import central_rows, local_rows, next_morning, visits
+from tests.central.activity import (
+    central_rows,
+    file_generation,
+    local_rows,
+    next_morning,
+    visits,
+)
 from tests.central.conftest import CentralDb, centre_config_path
 from tests.conftest import MONDAY_10AM
 from tests.server.live import STAFF, StaffClient
-
-pytestmark = pytest.mark.slow  # browsers, processes or a PostgreSQL cluster
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 60, what: str = "") -> None:
@@ -153,10 +157,11 @@ def test_the_same_batch_delivered_twice_changes_nothing(tmp_path: Path, central:
     queue, clock, db_path = centre(tmp_path, central, "west")
     visits(queue, clock, 60, seed=5)
     rows = local_rows(db_path)
+    history = file_generation(db_path)
     with psycopg.connect(central.centre_url("west")) as pg:
-        ship_batch(pg, "west", rows[:100], [])
-        ship_batch(pg, "west", rows[:100], [])      # delivered twice
-        ship_batch(pg, "west", rows[50:150], [])    # overlapping
+        ship_batch(pg, "west", history, rows[:100], [])
+        ship_batch(pg, "west", history, rows[:100], [])      # delivered twice
+        ship_batch(pg, "west", history, rows[50:150], [])    # overlapping
     assert central_rows(central.admin_url, "west") == rows[:150]
     visits(queue, clock, 60, seed=6)
     settings = queue.config.central
@@ -237,7 +242,7 @@ def test_a_centre_cannot_touch_another_centres_rows(tmp_path: Path, central: Cen
     """With centre A's credentials, adding, reading, changing or deleting centre B's rows is
     refused by PostgreSQL itself; A cannot change its own rows either; a reader reads all and
     writes nothing."""
-    from server.shipping.rows import CentralRefused
+    from server.shipping.batches import CentralRefused
 
     qa, ca, path_a = centre(tmp_path, central, "alpha")
     qb, cb, path_b = centre(tmp_path, central, "beta")
@@ -250,7 +255,7 @@ def test_a_centre_cannot_touch_another_centres_rows(tmp_path: Path, central: Cen
     rows_a = local_rows(path_a)
     with psycopg.connect(central.centre_url("alpha")) as pg:
         with pytest.raises(CentralRefused, match="row-level security"):
-            ship_batch(pg, "beta", [(10_000, *rows_a[0][1:])], [])
+            ship_batch(pg, "beta", "", [(10_000, *rows_a[0][1:])], [])
         pg.rollback()
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
             pg.execute("INSERT INTO novbe.config_versions VALUES ('beta', 'x', 1, 0, '{}')")
@@ -284,7 +289,7 @@ def test_a_centre_cannot_touch_another_centres_rows(tmp_path: Path, central: Cen
 def test_a_centre_that_is_not_registered_is_refused(tmp_path: Path, central: CentralDb) -> None:
     """A config naming a centre id its login does not own gets a clear refusal, not a copy
     filed under another centre."""
-    from server.shipping.rows import CentralRefused
+    from server.shipping.batches import CentralRefused
 
     url = central.add_centre("real")
     queue, clock, db_path = centre(tmp_path, central, "real", url=url)
@@ -303,3 +308,17 @@ def test_the_central_line_is_left_out_when_it_cannot_be_read() -> None:
         def status(self) -> None:
             raise sqlite3.OperationalError("unable to open database file")
     assert central_line(SimpleNamespace(shipper=Broken()), "en") is None
+
+
+def test_the_central_line_says_not_up_to_date_while_rows_differ() -> None:
+    """Nothing pending but rows held centrally that differ or cannot be placed: the manager's
+    line says "not up to date" (in az too), never "up to date"."""
+    from server.shipping.shipper import ShippingStatus
+
+    status = ShippingStatus("c", 40, 40, 0, None, True, None, None, "shipper", "ab", 1, 1)
+    state = SimpleNamespace(shipper=SimpleNamespace(status=lambda: status))
+    assert "Not up to date: 2 events" in (central_line(state, "en") or "")
+    assert "Aktual deyil" in (central_line(state, "az") or "")
+    fine = SimpleNamespace(shipper=SimpleNamespace(status=lambda: ShippingStatus(
+        "c", 40, 40, 0, None, True, None, None, "shipper")))
+    assert (central_line(fine, "en") or "").endswith("Up to date")

@@ -176,3 +176,56 @@ def test_pages_reconnect_when_the_server_comes_back(browser, server: LiveServer,
     expect(phone.locator("#counter")).to_have_text("Counter 3")
     page.close()
     phone.close()
+
+
+def test_console_in_az_answers_in_words_with_az_shortcuts(browser, server: LiveServer,
+                                                        artifacts: Path):
+    """In az the shortcut letters come from the az labels and show on the buttons; each action
+    says what it did to which ticket; the transfer list leaves out this counter's own services,
+    is in az alphabet order and is cleared after use; Pause gives way to Resume."""
+    first, second = (server.queue.issue(JOB).code for _ in range(2))
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(10_000)
+    sign_in_at_counter(page, server, "aysel", "3", lang="az")
+    caps = {a: page.locator(f"#btn-{a} kbd").inner_text()
+            for a in ("next", "start", "finish", "no-show", "transfer", "pause", "close")}
+    assert caps == {"next": "N", "start": "B", "finish": "İ", "no-show": "G", "transfer": "Y",
+                    "pause": "F", "close": "A"}
+    options = page.locator("#transfer-service option").all_inner_texts()[1:]
+    own = {server.queue.config.service(s).name("az") for s in server.queue.config.counter("3").services}
+    assert options and not own & set(options)
+    order = "ABCÇDEƏFGĞHXIİJKQLMNOÖPRSŞTUÜVYZ"
+    assert [order.index(o[0]) for o in options] == sorted(order.index(o[0]) for o in options)
+
+    status = page.locator("#current-status")
+    page.keyboard.press("n")
+    expect(page.locator("#message")).to_have_text(f"{first} nömrəli bilet çağırıldı")
+    expect(status).to_have_attribute("data-status", "called")
+    page.keyboard.press("b")
+    expect(page.locator("#message")).to_have_text(f"{first}: xidmət başladı")
+    expect(status).to_have_attribute("data-status", "serving")
+    page.select_option("#transfer-service", PENSION)
+    page.locator("#btn-transfer").focus()
+    page.keyboard.press("y")
+    pension = server.queue.config.service(PENSION).name("az")
+    expect(page.locator("#message")).to_have_text(f"{first}: «{pension}» xidmətinə yönləndirildi")
+    expect(page.locator("#transfer-service")).to_have_value("")
+    expect(page.locator("#current-empty")).to_be_visible()
+    page.keyboard.press("n")
+    expect(page.locator("#current-code")).to_have_text(second)
+    expect(status).to_have_attribute("data-status", "called")
+    page.keyboard.press("g")
+    expect(page.locator("#message")).to_have_text(f"{second}: gəlmədi")
+    expect(page.locator("#current-empty")).to_be_visible()
+    page.keyboard.press("f")
+    expect(page.locator("#message")).to_have_text(
+        "Fasilə: «Davam et» basılana qədər heç kim çağırılmır")
+    expect(page.locator("#btn-pause")).to_be_hidden()
+    expect(page.locator("#btn-open")).to_contain_text("Davam et")
+    page.screenshot(path=artifacts / "console-az-paused.png")
+    page.click("#btn-open")
+    expect(page.locator("#mode")).to_have_attribute("data-mode", "open")
+    expect(page.locator("#message")).to_have_text("Pəncərə yenidən açıqdır")
+    expect(page.locator("#btn-pause")).to_be_visible()
+    page.screenshot(path=artifacts / "console-az-words.png")
+    page.close()

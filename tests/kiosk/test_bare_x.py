@@ -71,7 +71,8 @@ def test_kiosk_covers_a_bare_x_screen(bare_x, tmp_path, artifacts, request):
                       .replace('staff_pin = "2580"', 'staff_pin = "7391"'), encoding="utf-8")
     env = {**os.environ, "DISPLAY": bare_x, "QT_QPA_PLATFORM": "xcb", "NOVBE_DATA": str(tmp_path)}
     kiosk = subprocess.Popen([sys.executable, "-m", "novbe", "--db", str(tmp_path / "q.sqlite"),
-                              "--config", str(config), "kiosk"], cwd=ROOT, env=env,
+                              "--config", str(config), "kiosk",
+                              "--printer", f"preview://{tmp_path}/tickets"], cwd=ROOT, env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         def kiosk_window():

@@ -12,6 +12,7 @@ from PIL import Image, ImageChops
 from kiosk.printing.simulator import closed_port_url
 from kiosk.raster import decode
 from kiosk.render import render_ticket
+from shared.config.centre import default_config_path
 from shared.core.local_queue import LocalQueue
 
 pytestmark = pytest.mark.slow  # each test runs the CLI as its own process
@@ -69,3 +70,29 @@ def test_kiosk_remote_mode_needs_a_token(db_path):
     """`novbe kiosk --server URL` without --token says what is missing."""
     result = novbe("--db", str(db_path), "kiosk", "--server", "http://127.0.0.1:9", "--windowed")
     assert result.returncode != 0 and "--token" in result.stderr
+
+
+def test_kiosk_refuses_the_implicit_preview_printer(db_path, tmp_path):
+    """With no --printer and a config naming no printer, `novbe kiosk` (local or remote) refuses
+    to start, saying how to name one: tickets never silently become PNG files."""
+    own = tmp_path / "centre.toml"      # the shipped PIN changed, as any kiosk must
+    own.write_text(default_config_path().read_text(encoding="utf-8")
+                   .replace('staff_pin = "2580"', 'staff_pin = "7391"'), encoding="utf-8")
+    local = novbe("--config", str(own), "--db", str(db_path), "kiosk", "--windowed")
+    remote = novbe("--config", str(own), "--db", str(db_path), "kiosk", "--server",
+                   "http://127.0.0.1:9", "--token", "t" * 32, "--windowed")
+    for result in (local, remote):
+        assert result.returncode == 2, result.stderr
+        assert "no printer named" in result.stderr and "--printer preview://" in result.stderr
+    assert not list(tmp_path.rglob("*.png"))
+
+
+def test_a_named_preview_printer_is_said_out_loud(db_path, config, tmp_path):
+    """Told --printer preview://DIR, the CLI says the tickets become PNG files (here through
+    reprint, which shares the rule and needs no screen)."""
+    assert novbe("--db", str(db_path), "issue", "employment.vacancies").returncode == 0
+    refused = novbe("--db", str(db_path), "reprint", "A-001")
+    assert refused.returncode == 2 and "give --print URL" in refused.stderr
+    result = novbe("--db", str(db_path), "reprint", "A-001", "--print", f"preview://{tmp_path}/p")
+    assert result.returncode == 0, result.stderr
+    assert f"each ticket becomes a PNG file in {tmp_path}/p" in result.stderr

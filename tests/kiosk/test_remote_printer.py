@@ -68,7 +68,7 @@ def own_config(tmp_path: Path) -> Path:
     """This kiosk's own config file: the default one with a preview printer in tmp_path."""
     text = default_config().read_text(encoding="utf-8")
     path = tmp_path / "kiosk.toml"
-    path.write_text(text.replace('printer = "preview://tickets"',
+    path.write_text(text.replace('# printer = "usb://0416:5011"',
                                  f'printer = "preview://{tmp_path / "own"}"'), encoding="utf-8")
     return path
 

@@ -101,3 +101,29 @@ def test_tokens_made_before_roles_are_kiosk_tokens(tmp_path: Path):
     with pytest.raises(AccountError):
         accounts.add_device("x", role="admin")
     accounts.close()
+
+
+def test_a_remote_boards_silent_alert_reaches_a_console(server: LiveServer):
+    """A board on another PC that cannot be heard reports it with its own token, and the
+    counter console (a staff member signed in over HTTP) shows the alert; heard again, it goes."""
+    from shared.client.remote_queue import RemoteQueue
+
+    with RemoteQueue(server.url, server.board_token) as board:
+        board.report_device("board-hall", "board_silent", "no audio output device")
+        staff = server.staff_client("aysel", counter="3")
+        [alert] = staff.get("/counter/state?lang=en").json()["alerts"]
+        assert (alert["source"], alert["kind"]) == ("board-hall", "board_silent")
+        assert "silent" in alert["text"] and "hall" in alert["text"]
+        board.report_device("board-hall", "board_ok")
+        assert staff.get("/counter/state?lang=en").json()["alerts"] == []
+        staff.close()
+
+
+def test_a_kiosk_token_may_not_report_a_boards_sound(server: LiveServer):
+    """The role check follows the channel list: a kiosk cannot raise a board's sound alert,
+    and an unknown kind is refused naming the known ones."""
+    with server.device_client("kiosk") as kiosk:
+        assert kiosk.post("/api/devices/report",
+                          json={"source": "k", "kind": "board_silent"}).status_code == 403
+        refused = kiosk.post("/api/devices/report", json={"source": "k", "kind": "on_fire"})
+        assert refused.status_code == 422 and "board_silent" in refused.text

@@ -79,7 +79,7 @@ def test_serve_speaks_https_with_a_secure_cookie(https_server):
     same port gets no answer."""
     url, cert, _ = https_server
     with httpx.Client(base_url=url, verify=ssl.create_default_context(cafile=str(cert)), timeout=30) as client:
-        assert client.get("/api/health").json() == {"ok": True}
+        assert client.get("/api/health").json()["ok"] is True
         response = client.post("/counter/login", data={"username": "leyla",
                                                        "password": PASSWORD})
         assert response.status_code == 303
@@ -106,3 +106,46 @@ def test_half_a_tls_pair_is_refused(tmp_path: Path):
                            str(tmp_path / "c.pem")], cwd=ROOT, capture_output=True, text=True,
                           timeout=60)
     assert done.returncode != 0 and "--keyfile" in done.stderr
+
+
+def test_stopping_serve_with_a_board_stream_open_logs_no_traceback(tmp_path: Path):
+    """SIGTERM to `novbe serve` while a board follows the event stream: the stream ends at
+    once, the process ends by itself and its log has no ERROR and no traceback (uvicorn used to wait
+    out its graceful time and cancel the stream: CancelledError)."""
+    import signal
+
+    db = tmp_path / "queue.sqlite"
+    env = {**__import__("os").environ, "NOVBE_DATA": str(tmp_path / "data")}
+    added = subprocess.run([sys.executable, "-m", "novbe", "--db", str(db), "device", "add",
+                            "lobby", "--role", "board"], cwd=ROOT, env=env, text=True,
+                           capture_output=True, check=True, timeout=60)
+    token = added.stdout.split()[-1]
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "novbe", "--db", str(db), "serve",
+                             "--port", str(port)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            try:
+                httpx.get(f"{url}/api/health", timeout=2)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "novbe serve did not start"
+                time.sleep(0.2)
+        with httpx.Client(base_url=url, timeout=30) as board, board.stream(
+                "GET", "/api/events/stream", headers={"Authorization": f"Bearer {token}"}) as stream:
+            assert stream.status_code == 200
+            lines = stream.iter_lines()
+            assert next(lines).startswith("retry:")      # following: the stream is open
+            proc.send_signal(signal.SIGTERM)
+            rest = list(lines)                             # ends when the server ends it
+        assert proc.wait(30) in (0, -signal.SIGTERM)   # uvicorn re-raises the signal it caught
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    err = proc.stderr.read() if proc.stderr else ""
+    assert "ERROR" not in err and "Traceback" not in err and "CancelledError" not in err, err
+    assert all("error" not in line.lower() for line in rest)

@@ -19,7 +19,7 @@ from shared.core.errors import (
     UnknownService,
 )
 from shared.core.local_queue import LocalQueue
-from shared.core.model import CounterMode, Status
+from shared.core.model import CHANNEL_REPORTERS, DEVICE_CHANNELS, CounterMode, Status
 from shared.waits.replay import MIN_DRAWN, OPENING_DELAY_S
 from tests.conftest import MONDAY_10AM
 from tests.shared.helpers import JOB, LABOUR, LEGAL, PENSION, UNEMPLOYMENT, config_variant, kinds
@@ -675,6 +675,24 @@ def test_device_reports_raise_and_clear_alerts(queue):
         queue.report_device("kiosk-1", "on_fire")
     with pytest.raises(TicketNotFound):
         queue.report_device("kiosk-1", "printed", ticket_id=999_999)
+
+
+@pytest.mark.parametrize("channel", sorted(CHANNEL_REPORTERS))
+def test_every_device_event_in_the_list_can_be_raised(queue, channel):
+    """Every kind a device reports (DEVICE_CHANNELS, by CHANNEL_REPORTERS) is accepted
+    (remote: with its role's token): its alerts raise one alert per device and channel, its ok
+    kinds clear it."""
+    alerts, oks = DEVICE_CHANNELS[channel]
+    source = f"{CHANNEL_REPORTERS[channel]}-{channel}"
+    for kind in alerts:
+        event = queue.report_device(source, kind, f"{kind} here")
+        assert (event.kind, event.source) == (kind, source)
+        [alert] = queue.snapshot().alerts
+        assert (alert.source, alert.kind, alert.message) == (source, kind, f"{kind} here")
+    for kind in oks:
+        queue.report_device(source, alerts[0])
+        assert queue.report_device(source, kind).kind == kind
+        assert queue.snapshot().alerts == []
 
 
 def test_print_requests_reach_the_kiosk_they_name(queue, db_path, config, clock):

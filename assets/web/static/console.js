@@ -112,6 +112,10 @@
     $("btn-no-show").disabled = !has(["called"]);
     $("btn-transfer").disabled = !has(["called", "serving"]);
     $("btn-pause").disabled = s.mode !== "open";
+    $("btn-pause").hidden = s.mode === "paused";       // paused: Resume takes its place
+    $("btn-open").hidden = s.mode !== "paused";
+    $("btn-open").disabled = s.mode !== "paused";
+    if ($("transfer-service").options.length < 2) $("btn-transfer").disabled = true;
     $("btn-close").disabled = !open || !!t;
     if (s.taken_over_by) {           // another staff member took this counter over
       document.querySelectorAll("[data-action]").forEach((b) => { b.disabled = true; });
@@ -140,6 +144,24 @@
     refreshTimer = setTimeout(() => { refreshTimer = null; refresh(); }, 80);
   }
 
+  // What an action did, in words: the ticket and what became of it (never a bare "Done").
+  function done(action, data) {
+    const code = (text) => T[text].replace("{code}", data.code || "");
+    switch (action) {
+      case "next": case "recall": return code("Ticket {code} called");
+      case "start": return code("{code}: service started");
+      case "finish": return code("{code}: visit finished");
+      case "no-show": return code("{code}: did not come");
+      case "transfer": {
+        const option = $("transfer-service").selectedOptions[0];
+        return code("{code}: sent to {service}").replace("{service}", option ? option.textContent : data.service);
+      }
+      case "pause": return T["Counter paused: nobody is called until you resume"];
+      case "open": return T["Counter open again"];
+      default: return T["Counter closed"];
+    }
+  }
+
   async function act(action) {
     if (busy) return;
     const button = $(`btn-${action}`);
@@ -147,7 +169,7 @@
     if (button && button.disabled && action !== "next") return;
     // `expect`: the ticket this page shows — if another window acted first, the server
     // refuses (409 CounterChanged) instead of acting on a visitor nobody looked at.
-    let body = ["pause", "close"].includes(action) ? null : { expect: root.dataset.ticket || "" };
+    let body = ["pause", "close", "open"].includes(action) ? null : { expect: root.dataset.ticket || "" };
     if (action === "transfer") {
       const service = $("transfer-service").value;
       if (!service) { say(T["Choose a service to transfer to"], "error"); $("transfer-service").focus(); return; }
@@ -166,12 +188,9 @@
         // az / ru staff read a sentence of the catalog, never the server's English message
         const english = document.documentElement.lang === "en" ? data.message : "";
         say(T[data.error] || english || T["Something is not right"], "error");
-      } else if (action === "next" || action === "recall") {
-        say(T["Ticket {code} called"].replace("{code}", data.code), "ok");
-      } else if (action === "close") {
-        say(T["Counter closed"], "ok");
       } else {
-        say(T["Done"], "ok");
+        say(done(action, data), "ok");
+        if (action === "transfer") $("transfer-service").value = "";   // the next visitor chooses anew
       }
       await refresh();
     } catch (e) {
@@ -184,7 +203,7 @@
 
   document.querySelectorAll("[data-action]").forEach((b) => b.addEventListener("click", () => act(b.dataset.action)));
   const keys = {};
-  document.querySelectorAll("[data-key]").forEach((b) => { keys[b.dataset.key.toLowerCase()] = b.dataset.action; });
+  document.querySelectorAll("[data-key]").forEach((b) => { if (b.dataset.key) keys[b.dataset.key] = b.dataset.action; });
   // WCAG 2.1.4: the one-letter shortcuts can be switched off (kept in this browser).
   const shortcuts = $("shortcuts");
   const syncShortcuts = () => { root.dataset.shortcuts = shortcuts.checked ? "on" : "off"; };
@@ -198,7 +217,8 @@
     if (!shortcuts.checked || e.ctrlKey || e.altKey || e.metaKey || e.repeat) return;
     const tag = (e.target && e.target.tagName) || "";
     if (["INPUT", "SELECT", "TEXTAREA"].includes(tag)) return;
-    const action = keys[e.key.toLowerCase()];
+    const key = lang === "az" ? e.key.replace("İ", "i").replace("I", "ı") : e.key;
+    const action = keys[key.toLowerCase()];
     if (action) { e.preventDefault(); act(action); }
   });
 

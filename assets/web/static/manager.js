@@ -64,8 +64,9 @@
     const alerts = $("alerts");
     alerts.replaceChildren();
     if (!s.alerts.length) alerts.append(el("li", T["No alerts"], "empty"));
-    for (const a of s.alerts) {
-      const li = el("li", a.text + (a.message ? ` — ${a.message}` : ""), "alert");
+    for (const a of s.alerts) {     // the device's own words (often English) are for IT:
+      const li = el("li", a.text, "alert");   // in the page's source, not on the screen
+      if (a.message) li.dataset.detail = a.message;
       li.dataset.kind = a.kind;
       if (window.novbeAlerts.isHelp(a.kind)) {       // a visitor asks for help: someone goes
         li.classList.add("alert-row");

@@ -1,0 +1,75 @@
+"""The commands IT runs on a centre's machines: `novbe doctor [--role R]` (the machine's checks,
+one line each, and an exit code for monitoring: 0 all well, 1 something to look at, 2 the role
+cannot work) and `novbe upgrade-db` (the package's upgrade step: back up, migrate, check, or put
+the file back)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from novbe.doctor import ROLES, Machine, examine, verdict
+from novbe.upgrade import UpgradeFailed, upgrade_database
+from shared.exit_codes import FAILED
+
+
+def cmd_doctor(ctx: Any) -> int:
+    a = ctx.args
+    backup_dir = a.backup_dir or os.environ.get("NOVBE_BACKUP_DIR")
+    machine = Machine(
+        role=a.role, db=ctx.db_path, config=ctx.config_path,
+        server=a.server or os.environ.get("NOVBE_SERVER"),
+        token=a.token or os.environ.get("NOVBE_TOKEN"),
+        printer=a.printer or os.environ.get("NOVBE_PRINTER"),
+        backup_dir=Path(backup_dir) if backup_dir else None,
+        central_url=a.central_url or os.environ.get("NOVBE_CENTRAL_URL"))
+    found = examine(machine)
+    if a.json:
+        ctx.out(json.dumps({"role": a.role, "exit": verdict(found),
+                            "checks": [f.__dict__ for f in found]}, ensure_ascii=False))
+    else:
+        for f in found:
+            ctx.out(f.line())
+    return verdict(found)
+
+
+def cmd_upgrade_db(ctx: Any) -> int:
+    try:
+        done = upgrade_database(ctx.db_path, ctx.config_path)
+    except UpgradeFailed as exc:
+        ctx.out(f"upgrade failed: {exc}")
+        return FAILED
+    if done.backup is None:
+        ctx.out(f"no queue file at {ctx.db_path} yet: nothing to upgrade")
+    else:
+        ctx.out(f"upgraded {ctx.db_path}: {', '.join(done.applied) or 'no migration needed'}; "
+                f"backup {done.backup}")
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "doctor", help="check this machine for its role and say what is wrong",
+        description="Check this machine for its role (printer and paper, audio and voices, the "
+                    "server and the token, the clock, disk, database and last backup). Exit "
+                    "code: 0 all well, 1 something to look at, 2 the role cannot work.")
+    p.add_argument("--role", choices=ROLES,
+                   default=os.environ.get("NOVBE_ROLE") or "server",
+                   help="what this machine is (env NOVBE_ROLE, default server)")
+    p.add_argument("--server", metavar="URL", help="the centre's server (env NOVBE_SERVER)")
+    p.add_argument("--token", metavar="T", help="this device's token (env NOVBE_TOKEN)")
+    p.add_argument("--printer", metavar="URL", help="the kiosk's printer (env NOVBE_PRINTER)")
+    p.add_argument("--backup-dir", metavar="DIR", help="where backups are copied "
+                   "(env NOVBE_BACKUP_DIR)")
+    p.add_argument("--central-url", metavar="URL", help="the central PostgreSQL "
+                   "(env NOVBE_CENTRAL_URL)")
+    p.add_argument("--json", action="store_true", help="the findings as JSON")
+    p.set_defaults(func=cmd_doctor)
+    p = subparsers.add_parser(
+        "upgrade-db", help="the package's upgrade step: back up, migrate and check the queue "
+                           "file, or put it back as it was",
+        description="Back up the queue file, migrate it with this program and check it; if "
+                    "anything fails the backup is put back byte for byte (exit 2).")
+    p.set_defaults(func=cmd_upgrade_db)

@@ -1,0 +1,1 @@
+"""What IT watches: Prometheus metrics, and the fleet of devices."""

@@ -1,0 +1,147 @@
+"""The centre's devices on one page (/manager/devices, for managers and IT): every kiosk, board
+and counter PC — name, role, version, last seen, printer and paper, audio, screen, the config
+it runs against the current one. Devices send heartbeats on the link they hold
+(POST /api/devices/heartbeat with their token, or their queue file when local); the server's
+watch raises the offline alert of a device silent for a minute, on consoles and the manager's
+view like any device alert."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from server.auth.accounts import Forbidden, NotAuthorised, Session
+from server.auth.caller import caller, session_of
+from server.http import offload
+from server.pages.web import language
+from shared.config import versions as config_versions
+from shared.core.alerts import source_name
+from shared.core.presence import DeviceSeen
+from shared.i18n import tr
+from shared.version import VERSION, major_minor
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+WATCH_EVERY_S = 10.0
+FLEET_ROLES = ("manager", "it")
+
+Text = Annotated[str, Field(max_length=80, pattern=r"^[\w .:/+@()-]*$")]
+
+
+class HeartbeatBody(BaseModel):
+    """What a device says of itself every 20 s."""
+
+    model_config = ConfigDict(extra="forbid")
+    version: Text
+    screen: Annotated[str, Field(pattern=r"^\d{2,5}x\d{2,5}$")] | None = None
+    printer: Literal["ok", "offline", "unknown", "none"] | None = None
+    paper: Literal["ok", "low", "out", "unknown"] | None = None
+    audio: Literal["ok", "silent", "speech_missing", "unknown", "none"] | None = None
+    config_version: Annotated[str, Field(pattern=r"^[0-9a-f]{8,64}$")] | None = None
+
+
+@router.post("/api/devices/heartbeat", tags=["devices"])
+async def heartbeat(request: Request, body: HeartbeatBody) -> dict[str, bool]:
+    """A remote device is there (its name and role come from its token, never from the body)."""
+    def write() -> None:
+        who = caller(request)
+        if who.kind != "device":
+            raise Forbidden("heartbeats are for device tokens")
+        state = body.model_dump(exclude={"version"}, exclude_none=True)
+        request.app.state.queue.heartbeat(who.name, who.role or "device", body.version, state)
+    await offload.write(request, write)
+    return {"ok": True}
+
+
+def fleet_session(request: Request) -> Session:
+    """A signed-in manager or IT staff member."""
+    session = session_of(request)
+    if session is None:
+        raise NotAuthorised("sign in first")
+    if request.app.state.accounts.role_of(session.staff) not in FLEET_ROLES:
+        raise Forbidden(f"{session.staff} may not see the devices (managers and IT only)")
+    return session
+
+
+def _ago(seconds: float, lang: str) -> str:
+    if seconds < 90:
+        return tr(lang, "{n} s ago", n=max(0, int(seconds)))
+    if seconds < 5400:
+        return tr(lang, "{n} min ago", n=int(seconds // 60))
+    return tr(lang, "{n} h ago", n=int(seconds // 3600))
+
+
+def fleet_view(devices: list[DeviceSeen], current_config: str, now: datetime,
+               lang: str) -> list[dict[str, Any]]:
+    """Each device as the page shows it, problems first, in the reader's language."""
+    rows = []
+    for d in devices:
+        ours = major_minor(d.version) == major_minor(VERSION)
+        config = d.state.get("config_version")
+        current = None if not config else current_config.startswith(config)
+        problems = [not d.online, not ours, d.state.get("paper") == "out",
+                    d.state.get("printer") == "offline", d.state.get("audio") == "silent",
+                    current is False]
+        rows.append({
+            "source": d.source, "name": source_name(d.source, lang), "role": d.role,
+            "online": d.online, "seen": _ago(now.timestamp() - d.last_seen, lang),
+            "version": d.version, "version_ok": ours,
+            "printer": d.state.get("printer", "—"), "paper": d.state.get("paper", "—"),
+            "audio": d.state.get("audio", "—"), "screen": d.state.get("screen", "—"),
+            "config_current": current,
+            "config": "—" if current is None else tr(lang, "current" if current else "old"),
+            "problems": sum(problems),
+        })
+    return sorted(rows, key=lambda r: (-r["problems"], r["role"], r["source"]))
+
+
+@router.get("/manager/devices.json", include_in_schema=False)
+async def devices_data(request: Request) -> dict[str, Any]:
+    fleet_session(request)
+    state, lang = request.app.state, language(request)
+    seen = await offload.read(request, state.queue.devices_seen)
+    current, _ = config_versions.canonical(state.config)
+    return {"server_version": VERSION, "config_version": current[:12],
+            "devices": fleet_view(seen, current, state.clock.now(), lang)}
+
+
+@router.get("/manager/devices", include_in_schema=False)
+async def devices_page(request: Request) -> Response:
+    from server.pages.manager import render_manager
+
+    session = fleet_session(request)
+    data = await devices_data(request)
+    return render_manager(request, "manager_devices.html", session, "devices", **data)
+
+
+async def watch(app: Any) -> None:
+    """Every WATCH_EVERY_S: raise the offline alert of devices silent for a minute."""
+    while True:
+        await asyncio.sleep(WATCH_EVERY_S)
+        try:
+            gone = await asyncio.to_thread(app.state.queue.sweep_devices)
+        except Exception:  # the watch must outlive a busy or briefly unreachable file
+            log.exception("the device watch could not run")
+            continue
+        for source in gone:
+            log.warning("device %s went silent: offline alert raised", source)
+
+
+@contextlib.asynccontextmanager
+async def watching(app: Any) -> Any:
+    """The device watch for the server's lifetime (when its queue keeps heartbeats)."""
+    task = asyncio.create_task(watch(app), name="device-watch") \
+        if hasattr(app.state.queue, "sweep_devices") else None
+    try:
+        yield
+    finally:
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task

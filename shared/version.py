@@ -1,0 +1,21 @@
+"""Növbə's version, as installed (pyproject.toml's `version`): servers report it, devices and
+`novbe doctor` compare it."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    VERSION = version("novbe")
+except PackageNotFoundError:  # run from a source tree that was never installed
+    VERSION = "0+unknown"
+
+
+def major_minor(text: str) -> tuple[int, ...]:
+    """(major, minor) of a version string; () when it has none ("0+unknown" → (0,))."""
+    parts = []
+    for piece in text.split("+")[0].split(".")[:2]:
+        if not piece.isdigit():
+            break
+        parts.append(int(piece))
+    return tuple(parts)
