@@ -30,12 +30,12 @@ from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from board.app import build_board  # noqa: E402
-from board.audio import RecordingSink  # noqa: E402
-from board.speech_worker import SpeechWorker  # noqa: E402
 from qtcommon.runner import InlineRunner  # noqa: E402
 from shared.config.centre import load_config  # noqa: E402
 from shared.core.clock import FakeClock  # noqa: E402
 from shared.core.local_queue import LocalQueue  # noqa: E402
+from shared.speech.sinks import RecordingSink  # noqa: E402
+from shared.speech.worker import SpeechWorker  # noqa: E402
 
 COUNTERS = [str(i) for i in range(1, 21)]
 

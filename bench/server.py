@@ -5,6 +5,7 @@
     .venv/bin/python bench/server.py --json     # prints one JSON object
     .venv/bin/python bench/server.py --quick    # 5 s, 100 subscribers, one burst (smoke test)
     .venv/bin/python bench/server.py --interval 10   # a gentler steady load
+    .venv/bin/python bench/server.py --issues        # issuing over HTTP, empty vs long queue
     .venv/bin/python bench/server.py --help-request 10   # a kiosk's help request → console and
                                                          # help desk in Chromium (one row)
 
@@ -615,6 +616,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="diagnostic: the server's queue commits without waiting for the "
                              "disk (synchronous=NORMAL), to see the server's own cost apart "
                              "from the flush every Next pays (never for a centre)")
+    parser.add_argument("--issues", action="store_true",
+                        help="only issuing over HTTP, with nobody and with --waiting waiting "
+                             "(bench/issue_rates.py)")
+    parser.add_argument("--waiting", type=int, default=800, help="people waiting (--issues)")
+    parser.add_argument("--clients", type=int, default=8, help="kiosks issuing (--issues)")
     parser.add_argument("--help-request", type=int, metavar="N",
                         help="only the help-request row: N requests from a kiosk's token to a "
                              "console and the help desk in Chromium (bench/help_request.py)")
@@ -624,6 +630,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.serve_child:
         db, config_json, port = args.serve_child
         serve_child(db, config_json, int(port), args.no_fsync)
+        return 0
+    if args.issues:
+        from bench import issue_rates
+
+        rates = issue_rates.run(args.waiting, args.clients, issue_rates.ISSUE_S, __file__)
+        if args.json:
+            print(json.dumps(rates))
+        else:
+            issue_rates.print_rows(rates)
         return 0
     if hasattr(__import__("signal"), "alarm"):
         import signal

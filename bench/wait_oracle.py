@@ -34,7 +34,8 @@ from dataclasses import dataclass
 from statistics import NormalDist
 
 from planning.scenario import Scenario
-from planning.simulator import DaySimulator, _secs, _visit_s
+from planning.simulator import DaySimulator, _secs
+from planning.visitors import _visit_s
 from shared.config.centre import PriorityClass
 from shared.core.model import Ticket
 from shared.waits.reading import NORMAL_RANK

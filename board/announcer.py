@@ -19,13 +19,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from board.audio import AudioSink
 from board.chime import chime_path
-from board.errors import SpeechError
 from board.phrases import announcement_text
 from board.sound_health import SoundMonitor
-from board.speech_worker import SpeechWorker
-from board.wavfile import duration, join
+from shared.speech.errors import SpeechError
+from shared.speech.sinks import AudioSink
+from shared.speech.wavfile import duration, join
+from shared.speech.worker import SpeechWorker
 
 log = logging.getLogger(__name__)
 

@@ -19,11 +19,9 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from board.announcer import Announcer
-from board.audio import AudioSink
 from board.controller import BoardController
 from board.feed import EventFeed, feed_for
 from board.sound_health import SoundMonitor
-from board.speech_worker import SpeechWorker
 from board.view import BoardWidget
 from qtcommon.qt import QtWorkerRunner
 from qtcommon.runner import Runner
@@ -31,6 +29,8 @@ from shared.config import versions as config_versions
 from shared.config.centre import CentreConfig
 from shared.core.presence import HEARTBEAT_S
 from shared.core.queue import Queue
+from shared.speech.sinks import AudioSink
+from shared.speech.worker import SpeechWorker
 from shared.version import VERSION
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ def build_board(queue: Queue, config: CentreConfig, zone: str | None = None,
     widget = BoardWidget(parent)
     monitor = monitor or SoundMonitor()  # given with a sink that reports to it
     if sink is None:
-        from board.qt_audio import QtAudioSink
+        from qtcommon.audio import QtAudioSink
 
         sink = QtAudioSink(widget, monitor=monitor)
     worker = SpeechWorker() if speech is True else (speech or None)
@@ -99,7 +99,6 @@ def build_board(queue: Queue, config: CentreConfig, zone: str | None = None,
     poll.start()
     tick.start()
     beat.start()
-    QTimer.singleShot(0, beat.timeout.emit)
     widget.destroyed.connect(lambda *_: controller.close())
 
     def stop_timers() -> None:

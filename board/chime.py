@@ -10,7 +10,7 @@ import array
 import math
 from pathlib import Path
 
-from board.wavfile import RATE, write_mono
+from shared.speech.wavfile import RATE, write_mono
 
 CHIME_PATH = Path(__file__).resolve().parent.parent / "assets" / "sounds" / "chime.wav"
 

@@ -82,8 +82,8 @@ def remote_board_config(queue: Any, local_config: Callable[[], CentreConfig]
 def cmd_say(ctx: Any) -> int:
     """Render one announcement (chime + speech) to --wav; exit 1 if some speech is missing."""
     from board.announcer import render_announcement
-    from board.speech_worker import SpeechWorker
-    from board.wavfile import stats
+    from shared.speech.wavfile import stats
+    from shared.speech.worker import SpeechWorker
 
     args = ctx.args
     langs = args.lang or list(ctx.config.board.speech_languages)

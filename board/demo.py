@@ -6,12 +6,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from board.audio import SilentSink
-from board.speech_worker import SpeechWorker
 from qtcommon.runner import InlineRunner
 from shared.config.centre import CentreConfig
 from shared.core.errors import NoTicketWaiting
 from shared.core.queue import Queue
+from shared.speech.sinks import SilentSink
+from shared.speech.worker import SpeechWorker
 
 SIZES = ((1920, 1080), (3840, 2160), (1080, 1920))
 

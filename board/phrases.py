@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from board.numbers import letter_name, number_words, spoken_counter
 from shared.i18n import tr
+from shared.speech.numbers import letter_name, number_words, spoken_counter
 
 CALL_MSGID = "Ticket {letter} {number}, please go to counter {counter}."
 RECALL_MSGID = "Once more:"

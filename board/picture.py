@@ -12,7 +12,7 @@ from shared.core.model import Alert, Snapshot
 from shared.i18n import ntr, tr
 
 LABELS = ("Now calling", "Ticket", "Counter", "Recent calls", "Waiting", "No calls yet", "~{n} min",
-          "{low}–{high} min", "Reconnecting…", "For staff:")
+          "{low}–{high} min", "from {time}", "not open yet", "Reconnecting…", "For staff:")
 
 
 def dress(st: BoardState, cfg: CentreConfig, lang: str, zone: str | None) -> None:
@@ -50,7 +50,8 @@ def draw_waits(st: BoardState, snap: Snapshot, cfg: CentreConfig, lang: str) -> 
         except NovbeError:
             continue
         st.waiting.append(WaitView(cat.prefix, cat.name(lang), load.waiting, load.estimated_wait_min,
-                                   load.wait_low_min, load.wait_high_min))
+                                   load.wait_low_min, load.wait_high_min,
+                                   load.no_counter_open, load.opens_at))
 
 
 def draw_alerts(st: BoardState, alerts: list[Alert], lang: str) -> None:

@@ -26,6 +26,8 @@ class WaitView:
     estimated_wait_min: int
     wait_low_min: int = 0      # a range when high > low ("10–15 min")
     wait_high_min: int = 0
+    no_counter_open: bool = False   # words instead of minutes: "from 09:00" / "not open yet"
+    opens_at: str | None = None
 
 
 @dataclass

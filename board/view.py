@@ -311,12 +311,15 @@ class BoardWidget(QWidget):
             self._text2(p, (rx + letter_w + u, ry, name_w, rh), row.name, min(fits[i], common), TEXT)
             self._text(p, (rx + cw - num_w - est_w - u, ry, num_w, rh), str(row.waiting), rh * 0.55,
                        TEXT, True, Qt.AlignmentFlag.AlignRight)
-            if row.wait_high_min > row.wait_low_min:
+            if row.no_counter_open:      # nobody can call yet: words, never minutes
+                est_text = (st.labels.get("from {time}", "from {time}").format(time=row.opens_at)
+                            if row.opens_at else st.labels.get("not open yet", "not open yet"))
+            elif row.wait_high_min > row.wait_low_min:
                 est = st.labels.get("{low}–{high} min", "{low}–{high} min")
                 est_text = est.format(low=row.wait_low_min, high=row.wait_high_min)
             else:
                 est_text = st.labels.get("~{n} min", "~{n} min").format(n=row.estimated_wait_min)
-            est_text = est_text if row.waiting else "—"
+            est_text = est_text if row.waiting or row.no_counter_open else "—"
             self._text(p, (rx + cw - est_w - u * 0.6, ry, est_w, rh), est_text,
                        max(rh * 0.4, lay.min_text), MUTED, align=Qt.AlignmentFlag.AlignRight)
 

@@ -5,8 +5,6 @@ same accounts, password hashing, sessions and sign-in throttle as a centre's ser
 
 from __future__ import annotations
 
-import asyncio
-import time
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -30,7 +28,9 @@ from central.reports import (
 from server.app import SecurityHeaders, _novbe_error
 from server.auth.accounts import Accounts, NotAuthorised, Session
 from server.auth.caller import SESSION_COOKIE, check_form_post, session_of
+from server.auth.sign_in import client_address, password_gate, sign_in_page
 from server.auth.throttle import SignInThrottle
+from server.pages.reports import report_gate
 from server.pages.web import STATIC_DIR, language, render
 from shared.core.errors import NovbeError
 from shared.i18n import tr
@@ -51,6 +51,8 @@ def create_central_app(url: str, accounts: Accounts, *, secure_cookies: bool = F
     app.state.central_url = url
     app.state.accounts = accounts
     app.state.throttle = SignInThrottle()
+    app.state.password_gate = password_gate()
+    app.state.report_gate = report_gate()
     app.state.secure_cookies = secure_cookies
     app.add_exception_handler(NovbeError, _novbe_error)
     app.add_middleware(SecurityHeaders)
@@ -63,28 +65,9 @@ def create_central_app(url: str, accounts: Accounts, *, secure_cookies: bool = F
         return RedirectResponse("/national", status_code=303)
 
     @app.post("/login", include_in_schema=False)
-    def login(request: Request, username: Short, password: Short) -> Response:
-        check_form_post(request, None, None)
-        throttle = request.app.state.throttle
-        client = request.client.host if request.client else "?"
-        attempt = throttle.begin(username, client)
-        try:
-            if attempt.delay:
-                time.sleep(attempt.delay)       # a sync route: this waits in its own thread
-            ok = accounts.check_password(username, password)
-        except BaseException:
-            throttle.cancel(attempt)
-            raise
-        if not ok:
-            throttle.failed(attempt)
-            return render(request, "central_login.html", status_code=401,
-                          error=tr(language(request), "Wrong name or password"))
-        throttle.succeeded(attempt)
-        sid, _ = accounts.start_session(username)
-        response = RedirectResponse("/national", status_code=303)
-        response.set_cookie(SESSION_COOKIE, sid, httponly=True, samesite="strict",
-                            secure=request.app.state.secure_cookies, path="/")
-        return response
+    async def login(request: Request, username: Short, password: Short) -> Response:
+        return await sign_in_page(request, username, password, "central_login.html",
+                                  "/national")
 
     @app.post("/logout", include_in_schema=False)
     def logout(request: Request, csrf: Short = "") -> Response:
@@ -105,7 +88,8 @@ def create_central_app(url: str, accounts: Accounts, *, secure_cookies: bool = F
             return RedirectResponse("/", status_code=303)
         session = _signed_in(request)
         lang = language(request)
-        result = await asyncio.to_thread(_national, url, lang, first, last, by, centres or "all")
+        result = await app.state.report_gate.run(client_address(request), _national, url, lang,
+                                                 first, last, by, centres or "all")
         report, comparison, known, as_of, incomplete = result
         charts = _comparison_charts(comparison, lang) | report_charts(
             report, lambda m: tr(lang, m))
@@ -123,8 +107,8 @@ def create_central_app(url: str, accounts: Accounts, *, secure_cookies: bool = F
                             centres: Text = "all") -> Response:
         _signed_in(request)
         lang = language(request)
-        report, comparison, _, _, incomplete = await asyncio.to_thread(
-            _national, url, lang, first, last, by, centres or "all")
+        report, comparison, _, _, incomplete = await app.state.report_gate.run(
+            client_address(request), _national, url, lang, first, last, by, centres or "all")
         body = to_json(report)
         body["centres"] = [{k: v for k, v in row.items()} for row in comparison.table.rows]
         body["incomplete"] = incomplete

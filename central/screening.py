@@ -30,11 +30,12 @@ from typing import Any
 
 from central.schema import EARLIEST_AT, LATEST_AT
 from shared.config.centre import LANGUAGES, CentreConfig, parse_config
+from shared.core.corrections import CORRECTABLE
 from shared.core.errors import ConfigError
 from shared.core.model import DEVICE_KINDS
 
 TICKET_KINDS = frozenset({"issued", "called", "recalled", "started", "finished", "no_show",
-                          "transferred", "cancelled", "expired", "rated"})
+                          "outcome_corrected", "transferred", "cancelled", "expired", "rated"})
 OTHER_KINDS = frozenset({"counter_opened", "counter_paused", "counter_closed", "day_started",
                          *DEVICE_KINDS})
 AHEAD_OF_SERVER_S = 86_400        # an event may be dated this far after it arrived
@@ -195,6 +196,8 @@ def _ticket_event_problem(e: ShippedEvent, details: dict[str, Any],
                 f"(allowed: {_span(-CLOCK_STEP_S)} to {_span(within)})")
     if e.kind == "rated" and not _whole(details.get("score"), 1, 5):
         return f"rating {details.get('score')!r} is not a whole number 1–5"
+    if e.kind == "outcome_corrected" and details.get("outcome") not in CORRECTABLE:
+        return f"outcome corrected to unknown {details.get('outcome')!r}"
     if e.kind == "transferred" and details.get("to_service") not in known:
         return f"transfer to unknown service {details.get('to_service')!r}"
     ended = details.get("ended_at")

@@ -1,8 +1,9 @@
-"""The kiosk's logic, without a screen: which screen to show, what a tap does, when to go home.
-
-Widgets call the `tap_…` methods and draw what `view.show()` gets; tests drive the same methods
-through real taps. One tap gives one ticket: taps are ignored while a ticket is being issued and
-for `tap_guard_ms` after the previous accepted tap (an elderly finger often lands twice)."""
+"""The kiosk's logic, without a screen: which screen to show, what a tap or a key does, when to
+go home. Widgets call the `tap_…` methods (and `key()` for the keypad) and draw what `view.show()` gets;
+tests drive the same methods with a recording view. One tap gives one ticket: taps are ignored
+while a ticket is being issued and for `tap_guard_ms` after the previous accepted tap (an
+elderly finger often lands twice). Audio guidance, keypad, large text and help: kiosk/access.py;
+staff exit, outage probe, abandoned tickets and config following: modules of their own."""
 
 from __future__ import annotations
 
@@ -10,62 +11,41 @@ import logging
 import secrets
 from collections import deque
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from kiosk.config_follow import ConfigFollower
-from kiosk.qr import qr_payload
+from kiosk import config_follow, menus
+from kiosk.access import Access, Voice, visitor_action
+from kiosk.keypad import KeyPress
+from kiosk.outage import OutageProbe
+from kiosk.reconciler import AbandonedTickets
 from kiosk.runtime import KioskView
-from kiosk.screens import (
-    ClosedScreen,
-    LanguageScreen,
-    MenuScreen,
-    MessageScreen,
-    OutOfServiceScreen,
-    PinScreen,
-    Screen,
-    TicketScreen,
-    Tile,
-)
+from kiosk.screens import LanguageScreen, MenuScreen, MessageScreen, Screen, TicketScreen
 from kiosk.spooler import PrintOutcome, PrintSpooler
+from kiosk.staff_exit import StaffExit
+from kiosk.ticket_screen import refusal, ticket_screen
+from kiosk.timeouts import AUDIO_HOME_FACTOR
 from qtcommon.runner import InlineRunner, Runner
 from qtcommon.timers import Timers
-from shared.config.centre import WEEKDAYS, CentreConfig
+from shared.config.centre import CentreConfig
 from shared.core.clock import Clock, SystemClock
-from shared.core.errors import (
-    CentreClosed,
-    DailyCapReached,
-    NovbeError,
-    QueueUnavailable,
-    TicketNotFound,
-)
-from shared.core.model import Status, Ticket
+from shared.core.errors import CentreClosed, DailyCapReached, NovbeError, QueueUnavailable
+from shared.core.model import Ticket
 from shared.core.queue import Queue
-from shared.i18n import LANGUAGE_NAMES, ntr, tr
-from shared.waits.text import wait_phrase
+from shared.i18n import tr
 
 log = logging.getLogger(__name__)
 
-WEEKDAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-                                    "Saturday", "Sunday"), strict=True))
-PROBE_SECONDS = 4.0          # out of service: ask the queue again this often
 REOPEN_CHECK_SECONDS = 30.0  # closed: look at the clock again this often
-STAFF_TAPS = 5               # taps on the hidden corner that open the PIN pad
-STAFF_TAP_WINDOW = timedelta(seconds=3)
 FAULT_SCREEN_FACTOR = 3      # a ticket the printer failed stays this many times longer
-PIN_ATTEMPTS = 5             # wrong PINs in a row that lock the PIN pad
-PIN_LOCK = timedelta(seconds=60)       # the first lock; each further lock in a row doubles it
-PIN_LOCK_MAX = timedelta(minutes=15)
-CLOSED_SEPARATOR = " · "  # between the languages of one closed-screen text
-PRINTER_NOTICE = ("The printer is not working right now: your ticket will be shown on the screen. "
-                  "Please take a photo of it.")
 
 
 class KioskController:
-    """The kiosk's screens and rules; `view`, `timers` and `runner` are injected."""
+    """The kiosk's screens and rules; `view`, `timers`, `runner` and `voice` are injected."""
 
     def __init__(self, view: KioskView, queue: Queue, config: CentreConfig,
                  spooler: PrintSpooler | None, timers: Timers, runner: Runner | None = None,
-                 clock: Clock | None = None, source: str = "kiosk",
+                 clock: Clock | None = None, source: str = "kiosk", voice: Voice | None = None,
                  follow_config: Callable[[], CentreConfig | None] | None = None):
         self.view = view
         self.queue = queue
@@ -79,27 +59,39 @@ class KioskController:
         self.lang = config.languages[0]
         self.category: str | None = None
         self.service: str | None = None
+        self.page = 0
         self.issuing = False
         self.issued: deque[Ticket] = deque(maxlen=100)  # the latest, for staff and tests
-        self.abandoned: list[str] = []   # request ids of issues this kiosk gave up on
         self._last_tap: datetime | None = None
-        self._staff_taps: list[datetime] = []
-        self._pin = ""
-        self._pin_failures = 0       # wrong PINs since the last lock (or the right PIN)
-        self._pin_locks = 0          # locks in a row, for the doubling
-        self._pin_locked_until: datetime | None = None
-        # a remote kiosk follows its server's config (RemoteQueue.fresh_config) while running
-        follow = follow_config or getattr(queue, "fresh_config", None)
-        self.config_follower = (ConfigFollower(follow, self.adopt_config, timers, self.runner)
-                                if follow is not None else None)
+        self._home_factor = 1
+        self.access = Access(self, voice)
+        self.abandoned = AbandonedTickets(queue, self.runner)
+        self.outage = OutageProbe(queue, config.languages, self.runner, timers, self.abandoned,
+                                  show=self._show, showing=lambda: self._showing("out_of_service"),
+                                  back=self.home)
+        self.staff = StaffExit(view, config, self.clock, timers, show=self._show,
+                               idle=self.idle_timeout, source=source)
+        follow = follow_config or getattr(queue, "fresh_config", None)  # a remote kiosk's server
+        self.config_follower = (None if follow is None else
+                                config_follow.ConfigFollower(follow, self.adopt_config, timers, self.runner))
 
     # ---- helpers ----------------------------------------------------------------------------
     def _show(self, screen: Screen) -> None:
+        """Show a new screen (and, in audio mode, say it)."""
+        if screen.name != "pin":
+            self.staff.left()
         self.screen = screen
-        self.view.show(screen)
+        self.access.shown(screen)
+        self.redraw()
 
-    def _t(self, msgid: str, **kw: object) -> str:
-        return tr(self.lang, msgid, **kw)
+    def redraw(self) -> None:
+        """Draw the screen again with the current frame (focus, bar, warning)."""
+        if self.screen is not None:
+            self.screen = replace(self.screen, frame=self.access.frame(self.screen))
+            self.view.show(self.screen)
+
+    def _showing(self, *names: str) -> bool:
+        return self.screen is not None and self.screen.name in names
 
     def _local_now(self) -> datetime:
         return self.clock.now().astimezone(self.config.tz)
@@ -117,9 +109,8 @@ class KioskController:
         return True
 
     def activity(self) -> None:
-        """Someone touched the screen: restart the idle time-out (not on the home screen)."""
-        if self.screen is not None and self.screen.name not in ("language", "closed", "out_of_service"):
-            self.timers.start("idle", self.config.kiosk.idle_seconds, self.idle_timeout)
+        """Someone touched the screen or pressed a key: the idle time-out starts again."""
+        self.access.activity()
 
     # ---- screens ----------------------------------------------------------------------------
     def start(self) -> None:
@@ -135,101 +126,66 @@ class KioskController:
 
         self.runner.run(self.queue.last_event_id, lambda _: None, unreachable)
 
-    def home(self) -> None:
-        """Back to the language screen (or the closed screen outside hours)."""
-        for name in ("idle", "home", "probe"):
+    def home(self, next_visitor: bool = True) -> None:
+        """Back to the language screen (or the closed screen outside hours); for the next
+        visitor also audio, large text and volume back to their defaults."""
+        for name in ("idle", "home", "probe", "warn"):
             self.timers.stop(name)
         self.category = self.service = None
-        self._pin = ""
+        self.page = 0
+        if next_visitor:
+            self.lang = self.config.languages[0]
+            self.access.next_visitor()
         if not self.config.hours.is_open(self._local_now()):
             self._show_closed()
             return
         self.timers.stop("reopen")
         self._show(self._language_screen())
+        self.activity()
 
     def _language_screen(self) -> LanguageScreen:
-        langs = self.config.languages
-        faulted = self.spooler is not None and self.spooler.faulted
-        return LanguageScreen(
-            centre=self.config.name(langs[0]),
-            titles=tuple(tr(x, "Choose a language to take a ticket") for x in langs),
-            tiles=tuple(Tile(x, LANGUAGE_NAMES[x]) for x in langs),
-            printer_notices=tuple(tr(x, PRINTER_NOTICE) for x in langs) if faulted else ())
+        return menus.language_screen(self.config, self.spooler is not None and self.spooler.faulted)
 
     def _show_closed(self) -> None:
-        """Closed: nobody has chosen a language, so every text is in every language."""
-        langs = self.config.languages
-
-        def every(msgid: str) -> str:
-            return CLOSED_SEPARATOR.join(dict.fromkeys(tr(x, msgid) for x in langs))
-
-        hours = tuple((every(WEEKDAY_NAMES[day]), span or every("closed"))
-                      for day, span in self.config.hours.describe())
-        self._show(ClosedScreen(
-            centre=self.config.name(langs[0]),
-            titles=tuple(tr(x, "The centre is closed") for x in langs),
-            hours_title=every("Opening hours"), hours=hours))
+        self._show(menus.closed_screen(self.config))
         self.timers.start("reopen", REOPEN_CHECK_SECONDS, self.check_open)
 
     def adopt_config(self, config: CentreConfig) -> None:
-        """The server's config changed: use it from now on. Outside the new hours the kiosk
-        closes at once (a visitor half-way through is told now, not after the last tap);
-        inside them a closed kiosk opens; the next screens use the new services and texts."""
-        if config == self.config:
-            return
-        log.warning("kiosk: the server's config changed; following it")
-        self.config = config
-        if self.spooler is not None:
-            self.spooler.config = config
-        if self.screen is None or self.issuing:
-            return
-        name = self.screen.name
-        choosing = name in ("categories", "services", "priorities")
-        if name in ("language", "closed") or (choosing and not (
-                config.hours.is_open(self._local_now()) and self._choice_exists())):
-            self.home()
-
-    def _choice_exists(self) -> bool:
-        """The visitor's category and service so far are still in the config."""
-        try:
-            if self.category:
-                self.config.category(self.category)
-            if self.service:
-                self.config.service(self.service)
-        except NovbeError:
-            return False
-        return True
+        """The server's config changed: use it from now on (kiosk/config_follow.py)."""
+        config_follow.adopt(self, config)
 
     def check_open(self) -> None:
         """Closed screen: open again when the hours say so."""
-        if self.screen is not None and self.screen.name == "closed":
+        if self._showing("closed"):
             if self.config.hours.is_open(self._local_now()):
                 self.home()
             else:
                 self.timers.start("reopen", REOPEN_CHECK_SECONDS, self.check_open)
 
     def _categories(self) -> None:
-        tiles = tuple(Tile(c.id, c.name(self.lang), c.prefix, accent=c.id == "vem")
-                      for c in self.config.categories)
-        self._show(MenuScreen("categories", self.lang, self._t("What is your visit about?"), tiles,
-                              self._t("Back"), self._t("Start over")))
+        self._menu_shown(menus.categories(self.config, self.lang, self.access.large, self.page))
 
     def _services(self) -> None:
-        cat = self.config.category(self.category or "")
-        tiles = tuple(Tile(s.id, s.name(self.lang), s.prefix) for s in cat.services)
-        self._show(MenuScreen("services", self.lang, self._t("Choose a service"), tiles,
-                              self._t("Back"), self._t("Start over"), subtitle=cat.name(self.lang)))
+        self._menu_shown(menus.services(self.config, self.category or "", self.lang,
+                                        self.access.large, self.page))
 
     def _priorities(self) -> None:
-        tiles = (Tile("none", self._t("No — regular queue"), accent=True),
-                 *(Tile(p.id, p.name(self.lang)) for p in self.config.priorities))
-        svc = self.config.service(self.service or "")
-        self._show(MenuScreen("priorities", self.lang, self._t("Do you belong to one of these groups?"),
-                              tiles, self._t("Back"), self._t("Start over"), subtitle=svc.name(self.lang)))
+        self._menu_shown(menus.priorities(self.config, self.service or "", self.lang,
+                                          self.access.large, self.page))
+
+    def _menu_shown(self, screen: MenuScreen) -> None:
+        self.page = screen.page
+        self._show(screen)
+
+    def show_menu_again(self) -> None:
+        """The current menu again (its page, or large text, changed)."""
+        {"categories": self._categories, "services": self._services,
+         "priorities": self._priorities}[self.screen.name if self.screen else "categories"]()
 
     # ---- taps -------------------------------------------------------------------------------
+    @visitor_action
     def tap_language(self, lang: str) -> None:
-        if not self._accept_tap():
+        if not self.access.confirmed(f"tile:{lang}") or not self._accept_tap():
             return
         if not self.config.hours.is_open(self._local_now()):
             self._show_closed()
@@ -238,54 +194,106 @@ class KioskController:
         self._categories()
         self.activity()
 
+    @visitor_action
     def tap_category(self, category_id: str) -> None:
-        if not self._accept_tap():
+        if not self.access.confirmed(f"tile:{category_id}") or not self._accept_tap():
+            return
+        if category_id.startswith("page:"):
+            self._turn_page(category_id)
             return
         cat = self.config.category(category_id)
-        self.category = cat.id
+        self.category, self.page = cat.id, 0
         if len(cat.services) == 1:
             self._chose_service(cat.services[0].id)
         else:
             self._services()
 
+    @visitor_action
     def tap_service(self, service_id: str) -> None:
-        if not self._accept_tap():
+        if not self.access.confirmed(f"tile:{service_id}") or not self._accept_tap():
+            return
+        if service_id.startswith("page:"):
+            self._turn_page(service_id)
             return
         self._chose_service(service_id)
 
     def _chose_service(self, service_id: str) -> None:
-        self.service = self.config.service(service_id).id
+        self.service, self.page = self.config.service(service_id).id, 0
         if self.config.priorities:
             self._priorities()
         else:
             self._issue(None)
 
+    @visitor_action
     def tap_priority(self, priority_id: str) -> None:
-        if not self._accept_tap():
+        if not self.access.confirmed(f"tile:{priority_id}") or not self._accept_tap():
+            return
+        if priority_id.startswith("page:"):
+            self._turn_page(priority_id)
             return
         self._issue(None if priority_id == "none" else priority_id)
 
-    def tap_back(self) -> None:
-        if not self._accept_tap():
+    def _turn_page(self, which: str) -> None:
+        self.page += 1 if which == "page:next" else -1
+        self.show_menu_again()
+
+    @visitor_action
+    def tap_back(self, confirm: bool = True) -> None:
+        if (confirm and not self.access.confirmed("back")) or not self._accept_tap():
             return
         name = self.screen.name if self.screen else ""
+        self.page = 0
         if name == "priorities" and self.category and len(self.config.category(self.category).services) > 1:
             self._services()
         elif name in ("priorities", "services"):
             self._categories()
-        else:
+        elif name == "message" and self.access.returning_from_help():
+            return
+        elif name == "categories":
+            self.home(next_visitor=False)
+        elif name not in ("language", "closed", "out_of_service"):
             self.home()
 
+    @visitor_action
     def tap_home(self) -> None:
-        if self._accept_tap():
+        """"Start over" (the same visitor: audio and large text stay as they are)."""
+        if self.access.confirmed("home") and self._accept_tap():
+            self.home(next_visitor=False)
+
+    @visitor_action
+    def tap_done(self) -> None:
+        """Done on the ticket or a message: the next visitor (or back from the help message)."""
+        if not self.access.confirmed("done") or not self._accept_tap():
+            return
+        if not self.access.returning_from_help():
             self.home()
 
-    def tap_closed(self) -> None:
-        """A tap on the closed screen looks at the clock again."""
+    @visitor_action
+    def key(self, press: KeyPress) -> None:
+        """A keypad key (kiosk/keypad.py)."""
+        self.access.key(press)
+
+    @visitor_action
+    def tap_audio(self) -> None:
+        if self._accept_tap():
+            self.access.tap_audio()
+
+    @visitor_action
+    def tap_large(self) -> None:
+        if self._accept_tap():
+            self.access.tap_large()
+
+    @visitor_action
+    def tap_help(self) -> None:
+        if self._accept_tap():
+            self.access.request_help()
+
+    def tap_closed(self) -> None:  # a tap on the closed screen looks at the clock again
         self.check_open()
 
     def idle_timeout(self) -> None:
-        """Nobody touched the screen for idle_seconds: start over for the next visitor."""
+        """Nobody acted for the idle time and the warning ran out: start over for the next
+        visitor (the PIN pad goes at once)."""
         if self.screen is not None and self.screen.name != "out_of_service" and not self.issuing:
             self.home()
 
@@ -294,12 +302,13 @@ class KioskController:
         service = self.service or ""
         lang = self.lang
         self.issuing = True
+        self.access.stop_idle()
         self.view.set_busy(True)
         request_id = secrets.token_urlsafe(16)   # a retry of this tap gets the same ticket
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, QueueUnavailable):
-                self.abandoned.append(request_id)
+                self.abandoned.gave_up(request_id)
             self._issue_failed(exc)
 
         self.runner.run(
@@ -312,72 +321,47 @@ class KioskController:
         self._last_tap = self.clock.now()
         self.view.set_busy(False)
 
+    def _home_after(self, factor: int | None = None) -> None:
+        """The ticket or message goes after a while (longer in audio mode, and again in full
+        when a key asks to hear it once more)."""
+        if factor is not None:
+            self._home_factor = factor
+        audio = AUDIO_HOME_FACTOR if self.access.audio else 1
+        self.timers.start("home", self.config.kiosk.home_after_seconds * self._home_factor * audio,
+                          self.home)
+
     def _issued(self, ticket: Ticket) -> None:
         self._end_issuing()
         self.issued.append(ticket)
         if self.spooler is not None:
             self.spooler.submit(ticket)
-        self._show(self._ticket_screen(ticket, "printing" if self.spooler else "printed"))
-        self.timers.stop("idle")
-        self.timers.start("home", self.config.kiosk.home_after_seconds, self.home)
-
-    def _ticket_screen(self, ticket: Ticket, state: str) -> TicketScreen:
-        lang = ticket.language
-        svc = self.config.service(ticket.service)
-        prio = self.config.priority(ticket.priority)
-        ahead = (ntr(lang, "{n} person ahead", "{n} people ahead", ticket.ahead) if ticket.ahead
-                 else tr(lang, "No one ahead of you"))
-        wait = (f"{tr(lang, 'Estimated wait')}: "
-                f"{wait_phrase(lang, ticket.estimated_wait_min, ticket.wait_low_min, ticket.wait_high_min)}"
-                if ticket.estimated_wait_min else "")
-        message = {
-            "printing": tr(lang, "Printing your ticket…"),
-            "printed": tr(lang, "Please take your ticket"),
-            "failed": tr(lang, "The printer is not working. Please take a photo of this screen: "
-                               "your number is valid."),
-        }[state]
-        payload = qr_payload(ticket, self.config)
-        return TicketScreen(
-            lang=lang, ticket=ticket, code=ticket.code, service=svc.name(lang),
-            priority=prio.name(lang) if prio else "", your_number=tr(lang, "Your number"),
-            ahead=ahead, wait=wait, qr_payload=payload,
-            qr_caption=tr(lang, "Scan to follow your turn on your phone") if payload else "",
-            print_state=state, print_message=message, done=tr(lang, "Done (leave the ticket screen)"))
+        self._show(ticket_screen(self.config, ticket, "printing" if self.spooler else "printed"))
+        self.access.stop_idle()
+        self._home_after(1)
 
     def _issue_failed(self, exc: BaseException) -> None:
         self._end_issuing()
         if isinstance(exc, QueueUnavailable):
             self.out_of_service()
             return
-        if isinstance(exc, DailyCapReached):
-            self._message("daily_cap", self._t("No more tickets for this service today. "
-                                               "Please come again tomorrow."))
+        if isinstance(exc, CentreClosed) and self.config_follower is not None:
+            self.config_follower.check()     # refused by the server's hours: are they new?
+        now = self._local_now()
+        if isinstance(exc, CentreClosed) and not self.config.hours.is_open(now):
+            self._show_closed()
             return
-        if isinstance(exc, CentreClosed):
-            if self.config_follower is not None:
-                self.config_follower.check()     # refused by the server's hours: are they new?
-            now = self._local_now()
-            if not self.config.hours.is_open(now):
-                self._show_closed()
-                return
-            closing = self.config.hours.closing_time(now)
-            self._message("past_closing", self._t(
-                "The centre closes at {time}: this service can no longer be provided today. "
-                "Please come again tomorrow.", time=f"{closing:%H:%M}" if closing else ""))
-            return
-        if not isinstance(exc, NovbeError):
-            log.error("issuing a ticket failed", exc_info=exc)
-        else:
-            log.warning("issuing a ticket failed: %s", exc)
-        self._message("error", self._t("Something went wrong. Please ask a staff member."))
+        if not isinstance(exc, (DailyCapReached, CentreClosed)):
+            log.log(logging.WARNING if isinstance(exc, NovbeError) else logging.ERROR,
+                    "issuing a ticket failed: %s", exc, exc_info=not isinstance(exc, NovbeError))
+        self._message(*refusal(self.config, exc, self.lang, now))
 
     def _message(self, kind: str, body: str) -> None:
         svc = self.config.service(self.service) if self.service else None
         self._show(MessageScreen(self.lang, kind, svc.name(self.lang) if svc else "", body,
-                                 self._t("Done (leave the ticket screen)")))
-        self.timers.start("home", self.config.kiosk.home_after_seconds, self.home)
+                                 tr(self.lang, "Done (leave the ticket screen)")))
+        self._home_after(1)
 
-    # ---- printer ----------------------------------------------------------------------------
+    # ---- printer, queue outage, staff exit -----------------------------------------------------
     def print_outcome(self, outcome: PrintOutcome) -> None:
         """The spooler finished (or failed) a ticket; update the ticket screen if it shows it."""
         screen = self.screen
@@ -385,144 +369,30 @@ class KioskController:
             return
         if outcome.ok and screen.print_state == "failed":
             return  # a reprint of a ticket still on screen: keep the photo message
-        self._show(self._ticket_screen(screen.ticket, "printed" if outcome.ok else "failed"))
+        self.screen = ticket_screen(self.config, screen.ticket, "printed" if outcome.ok else "failed")
+        self.access.print_news(self.screen.print_message)
+        self.redraw()
         if not outcome.ok:
-            self.timers.start("home", self.config.kiosk.home_after_seconds * FAULT_SCREEN_FACTOR,
-                              self.home)
+            self._home_after(FAULT_SCREEN_FACTOR)
 
     def printer_state(self, faulted: bool) -> None:
         """The printer failed or is printing again: the language screen's notice follows."""
-        if self.screen is not None and self.screen.name == "language":
+        if self._showing("language"):
             screen = self._language_screen()
-            if screen != self.screen:
-                self._show(screen)
+            if replace(screen, frame=self.screen.frame) != self.screen:  # type: ignore[union-attr]
+                self.screen = screen
+                self.redraw()
 
-    # ---- queue outage -----------------------------------------------------------------------
     def out_of_service(self) -> None:
         """The queue cannot be reached: say so and ask again every few seconds."""
-        for name in ("idle", "home"):
-            self.timers.stop(name)
-        langs = self.config.languages
-        self._show(OutOfServiceScreen(
-            titles=tuple(tr(x, "Temporarily out of service") for x in langs),
-            bodies=tuple(tr(x, "Please wait a moment or ask a staff member for help.") for x in langs)))
-        self.timers.start("probe", PROBE_SECONDS, self.probe)
+        self.access.stop_idle()
+        self.outage.begin()
 
-    def probe(self) -> None:
-        """Is the queue back? (`last_event_id` is the cheapest question.)"""
-        def back(_: int) -> None:
-            if self.abandoned:
-                self._withdraw_abandoned()
-            if self.screen is not None and self.screen.name == "out_of_service":
-                self.home()
-
-        def still_down(exc: BaseException) -> None:
-            if not isinstance(exc, QueueUnavailable):
-                log.warning("queue probe: %s", exc)
-            self.timers.start("probe", PROBE_SECONDS, self.probe)
-
-        self.runner.run(self.queue.last_event_id, back, still_down)
-
-    def _withdraw_abandoned(self) -> None:
-        """Tickets this kiosk gave up on (it said "out of service") that the queue issued after
-        all are cancelled, so the board never calls a number nobody holds."""
-        pending = list(self.abandoned)
-        self.abandoned.clear()
-
-        def withdraw() -> list[str]:
-            gone = []
-            for rid in pending:
-                try:
-                    ticket = self.queue.issued_for(rid)
-                except TicketNotFound:
-                    continue
-                if ticket.status in (Status.WAITING, Status.CALLED):
-                    gone.append(self.queue.cancel(ticket.token or ticket.code).code)
-            return gone
-
-        def done(codes: list[str]) -> None:
-            if codes:
-                log.warning("cancelled %s: issued after this kiosk had given up on them",
-                            ", ".join(codes))
-
-        def failed(exc: BaseException) -> None:
-            self.abandoned.extend(pending)            # try again when the queue answers next
-            log.warning("could not look up abandoned tickets yet: %s", exc)
-
-        self.runner.run(withdraw, done, failed)
-
-    # ---- staff exit -------------------------------------------------------------------------
     def tap_staff_corner(self) -> None:
-        """The hidden corner: STAFF_TAPS taps, each within a few seconds, open the PIN pad."""
-        now = self.clock.now()
-        self._staff_taps = [t for t in self._staff_taps if now - t < STAFF_TAP_WINDOW] + [now]
-        if len(self._staff_taps) >= STAFF_TAPS:
-            self._staff_taps = []
-            self._pin = ""
-            self._show_pin()
-
-    def _pin_locked(self) -> bool:
-        until = self._pin_locked_until
-        return until is not None and self.clock.now() < until
-
-    def _show_pin(self, error: str = "") -> None:
-        locked = self._pin_locked()
-        if locked and self._pin_locked_until is not None:
-            until = self._pin_locked_until.astimezone(self.config.tz)
-            error = self._t("Too many wrong PINs. The keypad is locked until {time}.",
-                            time=f"{until:%H:%M:%S}")
-        self._show(PinScreen(self._t("Staff PIN"), len(self._pin), error, self._t("Exit"),
-                             self._t("Cancel"), locked=locked))
-        self.timers.start("idle", self.config.kiosk.idle_seconds, self.idle_timeout)
-
-    def pin_unlocked(self) -> None:
-        """The PIN pad's lock ran out: show the keypad again if it is on screen."""
-        if self._pin_locked():  # early (a timer is not a clock): wait for the rest
-            left = (self._pin_locked_until - self.clock.now()).total_seconds()  # type: ignore[operator]
-            self.timers.start("pin_lock", max(left, 0.5), self.pin_unlocked)
-            return
-        if self.screen is not None and self.screen.name == "pin":
-            self._show_pin()
+        self.staff.corner_tap()
 
     def tap_pin_key(self, key: str) -> None:
-        if self._pin_locked():
-            self._pin = ""
-            self._show_pin()
-            return
-        if key == "⌫":
-            self._pin = self._pin[:-1]
-        elif key == "✓":
-            self.submit_pin()
-            return
-        elif key.isdigit() and len(self._pin) < 8:
-            self._pin += key
-        self._show_pin()
+        self.staff.key(key)
 
-    def submit_pin(self) -> None:
-        if self._pin_locked():
-            self._pin = ""
-            self._show_pin()
-            return
-        if self._pin == self.config.kiosk.staff_pin:
-            self._pin = ""
-            self._pin_failures = self._pin_locks = 0
-            log.info("staff left the kiosk with the PIN")
-            self.view.exit_kiosk()
-            return
-        self._pin = ""
-        self._pin_failures += 1
-        if self._pin_failures < PIN_ATTEMPTS:
-            self._show_pin(self._t("Wrong PIN"))
-            return
-        lock = min(PIN_LOCK * 2 ** self._pin_locks, PIN_LOCK_MAX)
-        self._pin_failures = 0
-        self._pin_locks += 1
-        self._pin_locked_until = self.clock.now() + lock
-        # the queue's device events are printer events only, so the lock goes to the log
-        log.warning("%s: %d wrong staff PINs in a row; the PIN pad is locked for %d s",
-                    self.source, PIN_ATTEMPTS, lock.total_seconds())
-        self.timers.start("pin_lock", lock.total_seconds(), self.pin_unlocked)
-        self._show_pin()
-
-    def tap_pin_cancel(self) -> None:
+    def tap_pin_cancel(self) -> None:  # the PIN pad's Cancel: the next visitor's screen
         self.home()

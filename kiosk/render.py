@@ -19,7 +19,7 @@ from kiosk.qr import QUIET_ZONE_MODULES, qr_image, qr_matrix, qr_payload
 from shared.config.centre import PAPER_WIDTHS, CentreConfig
 from shared.core.model import Ticket
 from shared.i18n import ntr, tr
-from shared.waits.text import wait_phrase
+from shared.waits.text import wait_text
 
 LOGO = Path(__file__).resolve().parent.parent / "assets" / "images" / "logo.png"
 WHITE, BLACK = 1, 0
@@ -57,7 +57,7 @@ def ticket_lines(ticket: Ticket, config: CentreConfig) -> dict[str, str]:
         ahead = ntr(lang, "{n} person ahead", "{n} people ahead", ticket.ahead)
     else:
         ahead = tr(lang, "No one ahead of you")
-    wait = wait_phrase(lang, ticket.estimated_wait_min, ticket.wait_low_min, ticket.wait_high_min)
+    wait = wait_text(lang, ticket)
     return {
         "centre": config.name(lang),
         "your_number": tr(lang, "Your number"),
@@ -98,7 +98,7 @@ def render_ticket(ticket: Ticket, config: CentreConfig, width: int | None = None
         *_text(t["issued"], s, size=s.font(24)), s.px(14),
         *_text(t["ahead"], s, size=s.font(28), bold=True), s.px(4),
     ]
-    if ticket.estimated_wait_min > 0:
+    if ticket.estimated_wait_min > 0 or ticket.no_counter_open:
         blocks += [*_text(t["wait"], s, size=s.font(24), max_lines=2)]
     blocks += [s.px(14)]
     payload = qr_payload(ticket, config)

@@ -15,6 +15,25 @@ class Tile:
     label: str
     badge: str = ""
     accent: bool = False
+    widget: str = ""  # the widget's name when it is not "tile:<id>" (the ticket's "done")
+
+    @property
+    def name(self) -> str:
+        return self.widget or f"tile:{self.id}"
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What every visitor screen carries around its content: the bottom bar (audio help, large
+    text, help), which tile the keypad's focus is on, and the warning before a time-out."""
+
+    audio: bool = False          # audio guidance is on
+    large: bool = False          # large text: bigger letters, fewer tiles per page
+    focus: str | None = None     # the widget name of the choice the keypad (or a first touch) is on
+    audio_label: str = ""
+    large_label: str = ""
+    help_label: str = ""         # "" hides the help button (nobody can be called)
+    warning: str = ""            # "Starting over in 20 s…" while a time-out counts down
 
 
 @dataclass(frozen=True)
@@ -27,6 +46,7 @@ class LanguageScreen:
     titles: tuple[str, ...]
     tiles: tuple[Tile, ...]
     printer_notices: tuple[str, ...] = ()
+    frame: Frame = Frame()
 
 
 @dataclass(frozen=True)
@@ -40,6 +60,9 @@ class MenuScreen:
     back: str
     home: str
     subtitle: str = ""
+    page: int = 0                # large text shows the tiles a page at a time
+    pages: int = 1
+    frame: Frame = Frame()
 
 
 @dataclass(frozen=True)
@@ -60,6 +83,12 @@ class TicketScreen:
     print_state: str  # printing | printed | failed
     print_message: str
     done: str
+    called_by_voice: str = ""    # "Your number will be called aloud and shown on the board."
+    frame: Frame = Frame()
+
+    @property
+    def tiles(self) -> tuple[Tile, ...]:
+        return (Tile("done", self.done, accent=True, widget="done"),)
 
 
 @dataclass(frozen=True)
@@ -68,10 +97,15 @@ class MessageScreen:
 
     name = "message"
     lang: str
-    kind: str  # daily_cap | past_closing | error
+    kind: str  # daily_cap | past_closing | error | help | help_failed
     title: str
     body: str
     done: str
+    frame: Frame = Frame()
+
+    @property
+    def tiles(self) -> tuple[Tile, ...]:
+        return (Tile("done", self.done, widget="done"),)
 
 
 @dataclass(frozen=True)
@@ -83,6 +117,9 @@ class ClosedScreen:
     titles: tuple[str, ...]
     hours_title: str
     hours: tuple[tuple[str, str], ...]
+    languages: tuple[str, ...] = ()   # of the titles, in order
+    frame: Frame = Frame()
+    tiles: tuple[Tile, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -92,6 +129,9 @@ class OutOfServiceScreen:
     name = "out_of_service"
     titles: tuple[str, ...]
     bodies: tuple[str, ...]
+    languages: tuple[str, ...] = ()   # of the titles and bodies, in order
+    frame: Frame = Frame()
+    tiles: tuple[Tile, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,6 +146,8 @@ class PinScreen:
     cancel_label: str = ""
     locked: bool = False
     keys: tuple[str, ...] = field(default=("1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "✓"))
+    frame: Frame = Frame()
+    tiles: tuple[Tile, ...] = ()
 
 
 Screen = LanguageScreen | MenuScreen | TicketScreen | MessageScreen | ClosedScreen | OutOfServiceScreen | PinScreen

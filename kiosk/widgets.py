@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from PySide6.QtCore import QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QPainter,
     QPen,
     QPixmap,
+    QPolygonF,
 )
 from PySide6.QtWidgets import QAbstractButton, QSizePolicy, QWidget
 
@@ -29,7 +30,9 @@ TILE_INK = QColor("#000000")
 ACCENT = QColor("#ffd200")       # yellow tiles and buttons, black text
 ALERT = QColor("#ffd200")
 MUTED = QColor("#c9d6e8")
+FOCUS = QColor("#ff7a00")       # the focus ring: orange on navy, seen beside white and yellow tiles
 WRAP = Qt.TextFlag.TextWordWrap
+SPEAKER = "🔊"
 
 
 @cache
@@ -43,6 +46,13 @@ def family() -> str:
     return name
 
 
+@cache
+def cap_ratio() -> float:
+    """The bundled bold font's capital height as a share of its pixel size (DejaVu: 0.729)."""
+    f = font(200, bold=True)
+    return QFontMetrics(f).capHeight() / 200
+
+
 def font(px: float, bold: bool = False) -> QFont:
     f = QFont(family())
     f.setPixelSize(max(8, int(px)))
@@ -50,18 +60,24 @@ def font(px: float, bold: bool = False) -> QFont:
     return f
 
 
+def fits(text: str, rect: QRect, f: QFont, flags: int) -> bool:
+    """Whether the word-wrapped text fits the rectangle in this font, no word broken."""
+    fm = QFontMetrics(f)
+    box = fm.boundingRect(rect, flags, text)
+    words_fit = all(fm.horizontalAdvance(w) <= rect.width() for w in breakable_words(text))
+    return box.width() <= rect.width() and box.height() <= rect.height() and words_fit
+
+
 def fitted_font(text: str, rect: QRect, max_px: float, bold: bool = False, min_px: float = 12,
                 flags: int = int(Qt.AlignmentFlag.AlignCenter) | int(WRAP)) -> QFont:
-    """The largest font (≤ max_px) whose word-wrapped text fits the rectangle, no word broken."""
+    """The largest font (≤ max_px, ≥ min_px) whose word-wrapped text fits the rectangle, no
+    word broken (min_px when none does: the layout must make room, and tests check it)."""
     lo, hi = int(min_px), int(max(min_px, max_px))
     best = font(lo, bold)
     while lo <= hi:
         mid = (lo + hi) // 2
         f = font(mid, bold)
-        fm = QFontMetrics(f)
-        box = fm.boundingRect(rect, flags, text)
-        words_fit = all(fm.horizontalAdvance(w) <= rect.width() for w in breakable_words(text))
-        if box.width() <= rect.width() and box.height() <= rect.height() and words_fit:
+        if fits(text, rect, f, flags):
             best, lo = f, mid + 1
         else:
             hi = mid - 1
@@ -78,10 +94,12 @@ class FitText(QWidget):
 
     def __init__(self, text: str, max_px: float, bold: bool = False, color: QColor = INK,
                  align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignCenter, parent: QWidget | None = None,
-                 background: QColor | None = None):
+                 background: QColor | None = None, min_px: float = 12):
         super().__init__(parent)
         self.text, self.max_px, self.bold, self.color = text, max_px, bold, color
-        self.align, self.background = align, background
+        self.align, self.background, self.min_px = align, background, min_px
+        self.painted_px = 0   # the pixel size last drawn (measured by tests and the benchmark)
+        self.clipped = False  # the text did not fit at that size
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
 
@@ -89,11 +107,11 @@ class FitText(QWidget):
         return QSize(100, int(self.max_px * 1.4))
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(50, int(self.max_px * 0.9))
+        return QSize(50, int(max(self.max_px * 0.9, self.min_px * 1.2)))
 
     def fitted(self) -> QFont:
         inner = self.rect().adjusted(4, 2, -4, -2)
-        return fitted_font(self.text, inner, self.max_px, self.bold,
+        return fitted_font(self.text, inner, self.max_px, self.bold, min_px=self.min_px,
                            flags=int(self.align) | int(WRAP))
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt)
@@ -101,7 +119,11 @@ class FitText(QWidget):
         if self.background is not None:
             p.fillRect(self.rect(), self.background)
         p.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        p.setFont(self.fitted())
+        f = self.fitted()
+        self.painted_px = f.pixelSize() if self.text.strip() else 0
+        self.clipped = not fits(self.text, self.rect().adjusted(4, 2, -4, -2), f,
+                                int(self.align) | int(WRAP))
+        p.setFont(f)
         p.setPen(self.color)
         p.drawText(self.rect().adjusted(4, 2, -4, -2), int(self.align) | int(WRAP), self.text)
         p.end()
@@ -111,10 +133,14 @@ class Tile(QAbstractButton):
     """A big touch tile: optional badge (the ticket prefix) and a label that always fits."""
 
     def __init__(self, text: str, badge: str = "", max_px: float = 40, min_height: int = 60,
-                 accent: bool = False, parent: QWidget | None = None):
+                 accent: bool = False, parent: QWidget | None = None, min_px: float = 12,
+                 focused: bool = False):
         super().__init__(parent)
         self.setText(text)
-        self.badge, self.max_px, self.accent = badge, max_px, accent
+        self.badge, self.max_px, self.accent, self.min_px = badge, max_px, accent, min_px
+        self.focused = focused  # the keypad's (or a first touch's) choice: a thick ring
+        self.painted_px = 0
+        self.clipped = False
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setMinimumHeight(min_height)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -132,18 +158,56 @@ class Tile(QAbstractButton):
     def fitted_px(self) -> int:
         """The largest pixel size at which this tile's own label fits."""
         if self._fit_cache is None or self._fit_cache[0] != self.size():
-            f = fitted_font(self.text(), self.label_rect(), self.max_px, bold=True, flags=self._align())
+            f = fitted_font(self.label(), self.label_rect(), self.max_px, bold=True,
+                            min_px=self.min_px, flags=self._align())
             self._fit_cache = (self.size(), f.pixelSize())
         return self._fit_cache[1]
 
+    def ring(self) -> int:
+        """Room kept round the tile for the focus ring (so focus never moves the layout)."""
+        return max(4, min(10, self.height() // 14))
+
+    def label(self) -> str:
+        """The text drawn: without a leading 🔊, which is drawn as a speaker (the bundled font
+        has no emoji)."""
+        return self.text().removeprefix(SPEAKER).strip() if self.speaker() else self.text()
+
+    def speaker(self) -> bool:
+        return self.text().startswith(SPEAKER)
+
     def label_rect(self) -> QRect:
-        r = self.rect().adjusted(14, 10, -14, -10)
+        k = self.ring()
+        r = self.rect().adjusted(14 + k, 8 + k, -14 - k, -8 - k)
+        if self.speaker():
+            r.setLeft(r.left() + self.icon_size() + 10)
         if self.badge:
             r.setLeft(r.left() + self.badge_size() + 14)
         return r
 
+    def icon_size(self) -> int:
+        return int(min((self.height() - 2 * self.ring()) * 0.55, self.max_px * 1.4))
+
+    def _draw_speaker(self, p: QPainter) -> None:
+        """A loudspeaker with two sound waves, left of the label."""
+        size = self.icon_size()
+        x0 = self.ring() + 16
+        y0 = (self.height() - size) / 2
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(TILE_INK)
+        body = QPolygonF([QPointF(x0, y0 + size * 0.35), QPointF(x0 + size * 0.22, y0 + size * 0.35),
+                          QPointF(x0 + size * 0.5, y0 + size * 0.08), QPointF(x0 + size * 0.5, y0 + size * 0.92),
+                          QPointF(x0 + size * 0.22, y0 + size * 0.65), QPointF(x0, y0 + size * 0.65)])
+        p.drawPolygon(body)
+        pen = QPen(TILE_INK, max(2.0, size * 0.08))
+        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+        p.setPen(pen)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        for r in (0.22, 0.4):
+            arc = QRectF(x0 + size * 0.5 - size * r, y0 + size * 0.5 - size * r, 2 * size * r, 2 * size * r)
+            p.drawArc(arc, -45 * 16, 90 * 16)
+
     def badge_size(self) -> int:
-        return int(min(self.height() * 0.62, self.max_px * 2.1))
+        return int(min((self.height() - 2 * self.ring()) * 0.62, self.max_px * 2.1))
 
     def label_font(self) -> QFont:
         px = min((t.fitted_px() for t in self.siblings if t.isVisible()), default=self.fitted_px())
@@ -158,12 +222,19 @@ class Tile(QAbstractButton):
             fill = fill.darker(125)
         if not self.isEnabled():
             fill = QColor("#8a94a3")
+        k = self.ring()
+        if self.focused:
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(FOCUS)
+            p.drawRoundedRect(QRectF(self.rect()), 22, 22)
+            p.setBrush(BACKGROUND)
+            p.drawRoundedRect(QRectF(self.rect()).adjusted(k / 2, k / 2, -k / 2, -k / 2), 20, 20)
         p.setPen(QPen(QColor("#000000"), 3))
         p.setBrush(fill)
-        p.drawRoundedRect(QRectF(self.rect()).adjusted(2, 2, -2, -2), 18, 18)
+        p.drawRoundedRect(QRectF(self.rect()).adjusted(k + 2, k + 2, -k - 2, -k - 2), 18, 18)
         if self.badge:
             size = self.badge_size()
-            box = QRect(16, (self.height() - size) // 2, size, size)
+            box = QRect(16 + k, (self.height() - size) // 2, size, size)
             p.setBrush(BACKGROUND)
             p.setPen(Qt.PenStyle.NoPen)
             p.drawRoundedRect(QRectF(box), size / 5, size / 5)
@@ -171,8 +242,13 @@ class Tile(QAbstractButton):
             p.setFont(font(size * 0.6, bold=True))
             p.drawText(box, int(Qt.AlignmentFlag.AlignCenter), self.badge)
         p.setPen(TILE_INK)
-        p.setFont(self.label_font())
-        p.drawText(self.label_rect(), self._align(), self.text())
+        label_font = self.label_font()
+        self.painted_px = label_font.pixelSize()
+        self.clipped = not fits(self.label(), self.label_rect(), label_font, self._align())
+        p.setFont(label_font)
+        p.drawText(self.label_rect(), self._align(), self.label())
+        if self.speaker():
+            self._draw_speaker(p)
         p.end()
 
 

@@ -4,16 +4,22 @@ frameless full screen, no keyboard exit, no cursor; staff leave by the hidden co
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QCursor, QGuiApplication, QKeyEvent, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QColor, QCursor, QGuiApplication, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QVBoxLayout, QWidget
 
+from kiosk.access import Voice
 from kiosk.controller import KioskController
-from kiosk.pages import Metrics, build_page
+from kiosk.keymap import key_press
+from kiosk.metrics import Metrics
+from kiosk.pages import build_page
 from kiosk.print_requests import PrintRequests
 from kiosk.screens import Screen
+from kiosk.speaker import Speaker
 from kiosk.spooler import PrintSpooler
+from kiosk.widgets import ALERT, FitText, cap_ratio
 from qtcommon.qt import QtTimers, ThreadRunner, UiRelay
 from shared.config import versions as config_versions
 from shared.config.centre import CentreConfig
@@ -45,7 +51,8 @@ class KioskWindow(QWidget):
 
     def __init__(self, queue: Queue, config: CentreConfig, printer_url: str | None = None,
                  locked: bool = True, clock: Clock | None = None, source: str = "kiosk",
-                 print_retry_seconds: float = DEFAULT_PRINT_RETRY_SECONDS):
+                 print_retry_seconds: float = DEFAULT_PRINT_RETRY_SECONDS,
+                 voice: Voice | None = None):
         super().__init__()
         self.setObjectName("kiosk")
         self.setWindowTitle(f"Növbə — {config.name('az')}")
@@ -54,6 +61,7 @@ class KioskWindow(QWidget):
         self._screen: Screen | None = None
         self._page: QWidget | None = None
         self._built_for = QSize()
+        self.warning: FitText | None = None
         self.relay = UiRelay(self)
         self.timers = QtTimers(self)
         self.runner = ThreadRunner(self.relay)
@@ -62,8 +70,11 @@ class KioskWindow(QWidget):
                                     notify=lambda outcome: self.relay.call(self._print_outcome, outcome),
                                     clock=clock,
                                     on_fault=lambda faulted: self.relay.call(self._printer_state, faulted))
+        # The voice is made when audio guidance is first used (the sink on the UI thread).
+        self.speaker = None if voice is not None else Speaker(self._audio_sink)
         self.controller = KioskController(self, queue, config, self.spooler, self.timers,
-                                          self.runner, clock, source)
+                                          self.runner, clock, source,
+                                          voice=voice if voice is not None else self.speaker)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
         self.corner = StaffCorner(self)
@@ -81,7 +92,6 @@ class KioskWindow(QWidget):
         self._beat_timer.setInterval(HEARTBEAT_S * 1000)
         self._beat_timer.timeout.connect(self._beat)
         self._beat_timer.start()
-        QTimer.singleShot(0, self._beat)
 
     def _device_state(self) -> dict[str, str]:
         """What the heartbeat tells IT: screen, printer and paper, the config in use."""
@@ -102,7 +112,10 @@ class KioskWindow(QWidget):
         if screen is None:
             super().show()
             return
-        self._screen = screen
+        old, self._screen = self._screen, screen
+        if old is not None and replace(old, frame=replace(old.frame, warning=screen.frame.warning)) == screen:
+            self._place_warning()   # only the countdown changed: the page (and a tap on it) stays
+            return
         self._rebuild()
 
     def set_busy(self, busy: bool) -> None:
@@ -115,11 +128,17 @@ class KioskWindow(QWidget):
         self.close()
         self.exited.emit()
 
+    def _audio_sink(self):
+        from qtcommon.audio import QtAudioSink  # QtMultimedia only when audio is first used
+
+        return QtAudioSink(self)
+
     # ---- drawing ------------------------------------------------------------------------------
     def metrics(self) -> Metrics:
         screen = self.screen()
         dpi = screen.logicalDotsPerInch() if screen else 96.0
-        return Metrics(max(1, self.width()), max(1, self.height()), dpi)
+        large = self._screen is not None and self._screen.frame.large
+        return Metrics(max(1, self.width()), max(1, self.height()), dpi, large, cap_ratio())
 
     def _rebuild(self) -> None:
         if self._screen is None:
@@ -134,7 +153,31 @@ class KioskWindow(QWidget):
             old.hide()
             old.deleteLater()
         self._page.setEnabled(not self.controller.issuing)
+        self._place_warning()
         self._place_corner()
+
+    def _place_warning(self) -> None:
+        """The time-out warning: a banner over the page, just above the bottom bar."""
+        text = self._screen.frame.warning if self._screen is not None else ""
+        if not text:
+            if self.warning is not None:
+                self.warning.hide()
+            return
+        m = self.metrics()
+        if self.warning is None:
+            self.warning = FitText(text, m.text(4.2), bold=True, color=QColor("#000"),
+                                   background=ALERT, min_px=m.min_text, parent=self)
+            self.warning.setObjectName("timeout-warning")
+            # a tap on the banner only keeps the place: it must not reach the button under it
+            self.warning.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, False)
+        self.warning.text, self.warning.max_px, self.warning.min_px = text, m.text(4.2), m.min_text
+        pad = round(2.5 * m.u)
+        height = round(max(12 * m.u, m.min_text * 4.4))
+        bottom = self.height() - pad - m.bar_height - round(1.6 * m.u)
+        self.warning.setGeometry(pad, bottom - height, self.width() - 2 * pad, height)
+        self.warning.show()
+        self.warning.raise_()
+        self.warning.update()
 
     def _place_corner(self) -> None:
         side = self.metrics().target
@@ -181,11 +224,17 @@ class KioskWindow(QWidget):
         mine = isinstance(watched, QWidget) and (watched is self or self.isAncestorOf(watched))
         if not mine:
             return False
+        if kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            press = key_press(event.key(), event.modifiers())
+            if press is not None:
+                if not event.isAutoRepeat():
+                    self.controller.key(press)  # the keypad: audio guidance, moving, choosing
+                return True
         if self.locked and kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease,
                                     QEvent.Type.ShortcutOverride, QEvent.Type.Shortcut):
-            return True  # no keyboard at a kiosk: Escape, Alt+F4, Ctrl+Q… do nothing
+            return True  # no keyboard way out of a kiosk: Alt+F4, Ctrl+Q… do nothing
         if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin) and watched is not self.corner:
-            self.controller.activity()
+            self.controller.activity()   # a warning that goes leaves the page (and this tap) alone
             if self._screen is not None and self._screen.name == "closed":
                 self.controller.tap_closed()
         return False
@@ -214,3 +263,5 @@ class KioskWindow(QWidget):
                 while QApplication.overrideCursor() is not None:
                     QApplication.restoreOverrideCursor()
         self.spooler.stop()
+        if self.speaker is not None:
+            self.speaker.close()

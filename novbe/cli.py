@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 
 from shared.config.centre import CentreConfig, load_config
-from shared.core.errors import ConfigError, NovbeError
+from shared.core.errors import ConfigError, NoTicketWaiting, NovbeError
 from shared.core.local_queue import LocalQueue
-from shared.core.model import Ticket
+from shared.core.model import FINISH_OUTCOMES, Ticket
+from shared.core.outcome_text import recorded
 from shared.exit_codes import FAILED, exit_code
 from shared.logs import setup_logging
 from shared.paths import data_dir, default_config, default_db_path
@@ -139,14 +140,35 @@ def _counter_cmd(op: str) -> Command:
                 ticket = q.call_next(ctx.args.counter, expect=expect)
             elif op == "transfer":
                 ticket = q.transfer(ctx.args.counter, ctx.args.service, expect=expect)
+            elif op == "finish":
+                ticket = q.finish(ctx.args.counter, ctx.args.outcome, expect=expect)
             else:
                 ticket = getattr(q, op)(ctx.args.counter, expect=expect)
+        except NoTicketWaiting as exc:      # Next ended a visit, then found nobody: say both
+            if exc.ended is not None:
+                ctx.out(json.dumps({"ended": exc.ended.to_json()}) if ctx.args.json
+                        else recorded("en", exc.ended))
+            raise
         finally:
             if q is not ctx._queue:
                 q.close()
-        ctx.print_ticket(ticket)
+        if ticket.ended is not None and not ctx.args.json:
+            ctx.out(recorded("en", ticket.ended))
+        if op not in ("finish", "no_show") or ctx.args.json:
+            ctx.print_ticket(ticket)
         return 0
     return run
+
+
+def _cmd_correct(ctx: Context) -> int:
+    q = _counter_queue(ctx)
+    try:
+        ended = q.correct(ctx.args.counter, ctx.args.ticket, ctx.args.outcome)
+    finally:
+        if q is not ctx._queue:
+            q.close()
+    ctx.out(json.dumps(ended.to_json()) if ctx.args.json else recorded("en", ended))
+    return 0
 
 
 def _cmd_backup(ctx: Context) -> int:
@@ -270,7 +292,8 @@ def build_parser(with_roles: bool = True) -> argparse.ArgumentParser:
     p.add_argument("--lang", default="az", choices=["az", "ru", "en"])
     p.add_argument("--json", action="store_true")
     p.add_argument("--print", dest="print_url", metavar="URL", help="print the ticket to this printer URL")
-    for name, op, help in (("call", "call", "end the current visit and call the next ticket"),
+    for name, op, help in (("call", "call", "end the current visit (saying what it recorded) "
+                                            "and call the next ticket"),
                            ("recall", "recall", "call the counter's ticket again"),
                            ("start", "start", "start serving the called visitor"),
                            ("finish", "finish", "finish the counter's visit"),
@@ -278,6 +301,16 @@ def build_parser(with_roles: bool = True) -> argparse.ArgumentParser:
         p = add(name, _counter_cmd(op), help)
         p.add_argument("counter")
         _counter_options(p)
+        if op == "finish":
+            p.add_argument("--outcome", default="served", choices=[str(o) for o in FINISH_OUTCOMES],
+                           help="how the visit ended: served (default), unresolved (the matter "
+                                "was not resolved) or referred (sent to another agency)")
+    p = add("correct", _cmd_correct, "put right the outcome recorded moments ago ([visits] "
+            "undo_s) for a visit that ended at the counter")
+    p.add_argument("counter")
+    p.add_argument("ticket", help="the ticket's code")
+    p.add_argument("outcome", choices=[*(str(o) for o in FINISH_OUTCOMES), "no_show"])
+    _counter_options(p)
     p = add("transfer", _counter_cmd("transfer"), "send the counter's visitor to another service")
     p.add_argument("counter")
     p.add_argument("service")
@@ -310,7 +343,7 @@ def _stdout_closed() -> int:
 
 
 CORE_COMMANDS = ("init", "services", "check-config", "issue", "call", "recall", "start", "finish",
-                 "no-show", "transfer", "backup", "restore", "status")
+                 "correct", "no-show", "transfer", "backup", "restore", "status")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -100,8 +100,8 @@ def _interactive(config: CentreConfig, db_path: Path, ctx: Any) -> int:
 
     server_queue = LocalQueue(db_path, config)
     seed(server_queue)
-    ensure_staff(server_queue, *DEMO_STAFF)
-    ensure_staff(server_queue, *DEMO_MANAGER, role="manager")
+    ensure_staff(server_queue.path, *DEMO_STAFF)
+    ensure_staff(server_queue.path, *DEMO_MANAGER, role="manager")
     server = run_server_in_thread(server_queue, config, "127.0.0.1", ctx.args.port)
     ctx.out(f"demo database:   {db_path}")
     ctx.out(f"counter console: {server.url}/counter   (staff {DEMO_STAFF[0]!r}, password {DEMO_STAFF[1]!r})")

@@ -236,8 +236,8 @@ def check_audio(m: Machine) -> Finding:
 
 
 def check_voices(m: Machine) -> Finding:
-    from board.errors import SpeechError
-    from board.speech import EspeakCliEngine
+    from shared.speech.engines import EspeakCliEngine
+    from shared.speech.errors import SpeechError
 
     try:
         engine = EspeakCliEngine()

@@ -12,7 +12,7 @@ from typing import Any
 
 from shared.core.errors import NovbeError
 from shared.core.service_day import service_day
-from shared.reports.export import to_csv, to_json, to_text, to_xlsx
+from shared.reports.export import TERMINAL_WIDTH, to_csv, to_json, to_text, to_xlsx
 from shared.reports.facts import FactStore
 from shared.reports.figures import known_values
 from shared.reports.report import Report, build_report
@@ -79,7 +79,8 @@ def _write(ctx: Any, report: Report) -> int:
     else:
         tables = [t.id for t in report.tables] if args.table == "all" else ["summary", table]
         head = f"{report.centre} — {req.first_day} … {req.last_day}\n\n"
-        text = head + "\n".join(to_text(report, t) for t in tables)
+        width = None if args.wide else TERMINAL_WIDTH
+        text = head + "\n".join(to_text(report, t, width) for t in tables)
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8-sig" if args.format == "csv" else "utf-8")
         ctx.out(f"wrote {args.out}")
@@ -105,6 +106,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--table", metavar="ID",
                    help="which table for csv/table (default: by the grouping; 'all' in table "
                         "format prints every table)")
+    p.add_argument("--wide", action="store_true",
+                   help=f"table format: every column on one line per row (by default tables "
+                        f"fit {TERMINAL_WIDTH} columns: wide ones in pieces repeating the "
+                        "row labels)")
     p.add_argument("--lang", choices=("az", "ru", "en"), default="az", help="language (default az)")
     for name, what in (("service", "service id"), ("category", "category id"),
                        ("priority", "priority class id, or 'none'"), ("counter", "counter id"),

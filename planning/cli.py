@@ -95,6 +95,9 @@ def cmd_plan(ctx: Any) -> int:
     if args.json:
         ctx.out(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=1))
         return 0
+    note = hall_note(scenario)
+    if note:
+        ctx.out(note)
     ctx.out(render_plans(results, args.target / 100))
     if args.svg:
         ctx.out(f"chart written to {args.svg}")
@@ -124,15 +127,41 @@ def render_plans(results: list[PlanResult], target: float) -> str:
     unreachable = results[0].unreachable if results else []
     for r in results:
         r.unreachable = unreachable
-        verdict = "meets" if r.meets(target) else "MISSES"
-        lines.append(f"{r.label}: {r.plan.counter_hours} counter-hours, {r.within_target:.1%} "
-                     f"of visitors within target — {verdict} {target:.0%} every hour"
-                     + (" that can" if unreachable else ""))
-    if unreachable:
-        lines.append("even with every counter open, "
-                     + ", ".join(f"{h:02d}:00" for h in unreachable)
-                     + " miss the target: more counters (or staff for longer visits) are needed")
+        lines.append(plan_sentence(r, target))
     return "\n".join(lines)
+
+
+def plan_sentence(r: PlanResult, target: float) -> str:
+    """What a plan meets and what it cannot, plainly: hours meeting the target, hours missing
+    it (those no staffing can save named apart, with their shares), the day's share."""
+    hours = sorted(r.by_hour)
+    cannot = [h for h in r.unreachable if h in r.by_hour]
+    missed = [h for h in hours if r.by_hour[h] < target and h not in cannot]
+    met = len(hours) - len(cannot) - len(missed)
+
+    def named(hs: list[int]) -> str:
+        return ", ".join(f"{h:02d}:00 ({r.by_hour[h]:.0%})" for h in hs)
+
+    most = max(r.plan.counters.values(), default=0)
+    text = [f"{r.label}: {target:.0%} of visitors called within their target wait in {met} of "
+            f"{len(hours)} hours"]
+    if missed:
+        text.append(f"; {named(missed)} fall short with this plan")
+    if cannot:
+        text.append(f"; {named(cannot)} cannot reach it even with all {len(r.plan.order)} "
+                    "counters open — more counters or shorter visits are needed then")
+    text.append(f". Over the day {r.within_target:.1%} of visitors are called within target; "
+                f"{r.plan.counter_hours} counter-hours, at most {most} counters at once.")
+    return "".join(text)
+
+
+def hall_note(scenario: Scenario) -> str | None:
+    """Said before a plan whose scenario brings its own hall of counters."""
+    if scenario.config_counters is None:
+        return None
+    return (f"The scenario {scenario.name!r} brings its own hall: {len(scenario.centre.counters)} "
+            f"counters (the centre config has {scenario.config_counters}); the plan is for "
+            "that hall.")
 
 
 def register(sub: Any) -> None:
@@ -162,7 +191,7 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("plan", help="find the fewest counters per hour that meet a target",
-                       description="Search the fewest counters open per hour for TARGET %% of "
+                       description="Search the fewest counters open per hour for TARGET % of "
                        "visitors to be called within their service's target wait, by simulation; "
                        "compare with changed plans (e.g. --change 13:-3).")
     common(p)

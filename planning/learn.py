@@ -35,12 +35,26 @@ def parse_range(text: str) -> tuple[date, date]:
     return first, last
 
 
+MAX_LEARN_DAYS = 366      # one SQL variable per day: a year at most
+
+
+class LearnRangeTooLong(NovbeError):
+    """The days to learn from span more than MAX_LEARN_DAYS."""
+
+    def __init__(self, first: date, last: date):
+        self.first, self.last, self.days = first, last, (last - first).days + 1
+        super().__init__(f"learn from at most {MAX_LEARN_DAYS} days at a time, not {self.days} "
+                         f"({first} to {last})")
+
+
 def learn_scenario(db_path: str | Path, centre: CentreConfig, first: date, last: date,
                    weekday: str | None = None) -> Scenario:
     """The average day between `first` and `last` (only `weekday`s, e.g. "mon", when given)."""
     path = Path(db_path)
     if not path.exists():
         raise NovbeError(f"no queue database at {path}")
+    if (last - first).days + 1 > MAX_LEARN_DAYS:
+        raise LearnRangeTooLong(first, last)
     if weekday is not None and weekday not in WEEKDAYS:
         raise NovbeError(f"unknown weekday {weekday!r} (known: {', '.join(WEEKDAYS)})")
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -95,10 +109,11 @@ class _Learner:
             if status == "no_show" and called_at is not None and finished is not None:
                 no_shows += 1
                 gone_waits.append(finished - called_at)
-            elif (status == "done" and started and finished and outcome != "day_end"
-                  and not moved and service):
-                services.setdefault(service, []).append(finished - started)
-                if called_at is not None and started >= called_at:
+            elif (status == "done" and (started or called_at) and finished
+                  and outcome != "day_end" and not moved and service):
+                # with no Start the visit runs from its call and its walk-up is unknown
+                services.setdefault(service, []).append(finished - (started or called_at))
+                if started and called_at is not None and started >= called_at:
                     walks.append(started - called_at)
         total = len(rows)
         service_min = {sid: s.service_min for sid, s in self.centre.services.items()}

@@ -66,6 +66,7 @@ class DayReport:
     accuracy: Accuracy
     run_seconds: float
     events: int
+    misrecorded: int = 0      # visits the queue filed otherwise than they went (served ↔ no-show)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
@@ -137,7 +138,9 @@ def day_report(result: DayResult) -> DayReport:
         utilisation=busy_s / open_s if open_s else 0.0,
         by_counter={c.id: (c.busy_s / c.open_s if c.open_s else 0.0) for c in result.counters
                     if c.open_s},
-        accuracy=accuracy(records), run_seconds=result.run_seconds, events=result.events)
+        accuracy=accuracy(records), run_seconds=result.run_seconds, events=result.events,
+        misrecorded=sum(1 for r in records if r.called is not None
+                        and r.no_show != r.recorded_no_show))
 
 
 def render_text(report: DayReport) -> str:
@@ -146,8 +149,8 @@ def render_text(report: DayReport) -> str:
     lines = [
         f"scenario {report.scenario}, seed {report.seed}: {report.visitors} visitors, "
         f"{report.called} called, {report.not_called} never called, {report.no_shows} no-shows, "
-        f"{report.transfers} transfers — simulated in {report.run_seconds:.1f} s "
-        f"({report.events} events)",
+        f"{report.transfers} transfers, {report.misrecorded} filed otherwise than they went "
+        f"— simulated in {report.run_seconds:.1f} s ({report.events} events)",
         f"wait: mean {w.mean:.1f} min, p90 {w.p90:.1f}, max {w.max:.1f}; "
         f"{w.within_target:.1%} within target; counters busy {report.utilisation:.0%} of open time",
         f"estimate: median |error| {a.median_abs_error:.1f} min, p90 {a.p90_abs_error:.1f}, "

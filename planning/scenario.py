@@ -72,11 +72,15 @@ class Scenario:
     walk_up_s: tuple[float, float] = (15.0, 60.0)
     no_show: float = 0.05
     no_show_wait_s: float = 120.0           # how long staff wait (and recall) before no-show
+    start_pressed: float = 1.0              # share of visits staff press Start for (the rest
+                                            # end with Next alone: the queue's walk-up rule)
     transfer: float = 0.02
     shifts: tuple[Shift, ...] = ()
     source: str = "<scenario>"
     notes: str = ""
     listed: tuple[ListedVisitor, ...] = ()  # when given, exactly these visitors come
+    config_counters: int | None = None      # the centre config's own counters, when the
+                                            # scenario brings its own hall ([[counter]])
 
     @property
     def hours(self) -> list[int]:
@@ -121,6 +125,7 @@ class _Parser:
         self.source = source
         self.base = base
         self.problems: list[str] = []
+        self.config_counters: int | None = None
 
     def fail(self, key: str, what: str) -> None:
         self.problems.append(f"{self.source}: {key}: {what}")
@@ -166,6 +171,7 @@ class _Parser:
             return None
         if "counter" not in self.data:
             return centre
+        self.config_counters = len(centre.counters)
         raw = tomllib.loads(Path(centre.source).read_text(encoding="utf-8"))
         raw["counter"] = self.data["counter"]
         try:
@@ -200,6 +206,7 @@ class _Parser:
             walk = [15, 60]
         no_show = self.number(table, "no_show", "scenario.no_show", 0.05, hi=1)
         no_show_wait = self.number(table, "no_show_wait_s", "scenario.no_show_wait_s", 120)
+        start_pressed = self.number(table, "start_pressed", "scenario.start_pressed", 1.0, hi=1)
         transfer = self.number(table, "transfer", "scenario.transfer", 0.02, hi=1)
 
         arrivals: dict[int, float] = {}
@@ -250,9 +257,10 @@ class _Parser:
             name=str(table.get("name", Path(self.source).stem)), centre=centre, day=day,
             visitors=visitors, arrivals=arrivals, mix=mix, priority=priority,
             service_min=service_min, spread=spread, walk_up_s=(float(walk[0]), float(walk[1])),
-            no_show=no_show, no_show_wait_s=no_show_wait, transfer=transfer,
-            shifts=tuple(shifts), source=self.source, notes=str(table.get("notes", "")),
-            listed=tuple(listed))
+            no_show=no_show, no_show_wait_s=no_show_wait, start_pressed=start_pressed,
+            transfer=transfer, shifts=tuple(shifts), source=self.source,
+            notes=str(table.get("notes", "")), listed=tuple(listed),
+            config_counters=self.config_counters)
 
     def listed(self, raw: Any, centre: CentreConfig | None) -> list[ListedVisitor]:
         if not isinstance(raw, list):
@@ -347,6 +355,7 @@ def dump_scenario(scenario: Scenario) -> str:
         f"walk_up_s = [{scenario.walk_up_s[0]:.0f}, {scenario.walk_up_s[1]:.0f}]",
         f"no_show = {scenario.no_show:.4f}",
         f"no_show_wait_s = {scenario.no_show_wait_s:.0f}",
+        f"start_pressed = {scenario.start_pressed:.2f}",
         f"transfer = {scenario.transfer:.4f}",
         "", "[arrivals]",
         *(f"\"{h:02d}\" = {share:.4f}" for h, share in sorted(scenario.arrivals.items())),

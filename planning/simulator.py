@@ -5,7 +5,10 @@ Visitors arrive as a non-homogeneous Poisson process (a constant rate within eac
 take a ticket for a service drawn from the mix (some with a priority class), and are called by
 the counters exactly as the queue orders them. A visit is a walk-up (call → start) and a
 lognormal service time around the service's minutes; some visitors never come (staff wait, then
-mark a no-show), some are transferred to another service once. Counters open (some late), pause
+press No-show), some are transferred to another service once. Staff press Start for a share of
+visits (`start_pressed`); the others end with Next alone, and the queue's rule (a visitor is at
+the window once the walk-up time has passed) decides what is recorded — the result counts the
+visits it recorded otherwise than they happened. Counters open (some late), pause
 for lunch after their current visit and close at the end of their shift, serving out whoever is
 still waiting for them. Everything random is drawn from streams seeded by the seed alone, so a
 seed gives the same day whatever the estimator or the staffing."""
@@ -13,7 +16,6 @@ seed gives the same day whatever the estimator or the staffing."""
 from __future__ import annotations
 
 import heapq
-import math
 import random
 import shutil
 import tempfile
@@ -25,23 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from planning.scenario import Scenario
+from planning.visitors import draw_visitors
 from shared.config.centre import CentreConfig
 from shared.core.clock import FakeClock
+from shared.core.errors import NoTicketWaiting
 from shared.core.local_queue import LocalQueue
-from shared.core.model import Ticket
-
-
-@dataclass
-class Visitor:
-    """One visitor of the simulated day, fully drawn before the day is played."""
-
-    arrival: float               # seconds after local midnight
-    service: str
-    priority: str | None
-    no_show: bool
-    walk_up_s: float
-    visit_s: tuple[float, float]  # service time of the first visit and (if transferred) the second
-    transfer_to: str | None
+from shared.core.model import Ticket, VisitEnd
 
 
 @dataclass
@@ -58,6 +49,7 @@ class TicketRecord:
     called: float | None = None
     no_show: bool = False
     transferred: bool = False
+    recorded_no_show: bool = False   # what the queue filed: differs from no_show if misread
 
     @property
     def wait_min(self) -> float | None:
@@ -85,54 +77,6 @@ class DayResult:
     counters: list[CounterRecord]
     run_seconds: float
     events: int
-
-
-def draw_visitors(scenario: Scenario, seed: int | str) -> list[Visitor]:
-    """The day's visitors: arrival times hour by hour (Poisson), then each one's attributes, each
-    from its own seeded stream — or exactly the scenario's listed visitors when it lists them."""
-    if scenario.listed:
-        return [Visitor(v.at, v.service, v.priority, False, scenario.walk_up_s[0],
-                        ((v.minutes or scenario.service_min.get(v.service, 7.0)) * 60,) * 2, None)
-                for v in scenario.listed]
-    arrivals_rng = random.Random(f"{seed}:arrivals")
-    rng = random.Random(f"{seed}:visitors")
-    total_share = sum(scenario.arrivals.values()) or 1.0
-    times: list[float] = []
-    for hour in scenario.hours:
-        rate = scenario.visitors * scenario.arrivals[hour] / total_share / 3600
-        t = hour * 3600.0
-        while rate > 0:
-            t += arrivals_rng.expovariate(rate)
-            if t >= (hour + 1) * 3600:
-                break
-            times.append(t)
-    services = list(scenario.mix)
-    weights = [scenario.mix[s] for s in services]
-    prios = list(scenario.priority)
-    prio_cum = [sum(scenario.priority[p] for p in prios[:i + 1]) for i in range(len(prios))]
-    out = []
-    for t in times:
-        service = rng.choices(services, weights)[0]
-        u = rng.random()
-        priority = next((p for p, c in zip(prios, prio_cum, strict=True) if u < c), None)
-        no_show = rng.random() < scenario.no_show
-        walk = rng.uniform(*scenario.walk_up_s)
-        transfer = rng.random() < scenario.transfer
-        target = rng.choices(services, weights)[0] if transfer else None
-        if target == service:
-            target = None
-        visits = (_visit_s(rng, scenario, service), _visit_s(rng, scenario, target or service))
-        out.append(Visitor(t, service, priority, no_show, walk, visits, target))
-    return out
-
-
-def _visit_s(rng: random.Random, scenario: Scenario, service: str) -> float:
-    """A lognormal visit time whose mean is the service's minutes."""
-    mean = scenario.service_min.get(service, 7.0)
-    sigma = scenario.spread
-    if sigma <= 0:
-        return mean * 60
-    return rng.lognormvariate(math.log(mean) - sigma * sigma / 2, sigma) * 60
 
 
 @dataclass
@@ -212,6 +156,8 @@ class DaySimulator:
         self.by_ticket: dict[int, int] = {}       # ticket id → record index
         self.leg: dict[int, int] = {}             # ticket id → visit number (0, 1 after transfer)
         self.waiting: dict[str, int] = {}         # service → tickets waiting (mirror of the queue)
+        self.unstarted: set[int] = set()          # at a counter whose staff will not press Start
+        self.start_rng = random.Random(f"{seed}:start")   # its own stream: the day stays the same
         cfg = self.centre
         self.counters = {c.id: _Counter(c.id, c.services) for c in cfg.counters}
         self.tallies = {c.id: CounterRecord(c.id) for c in cfg.counters}
@@ -262,7 +208,7 @@ class DaySimulator:
             elif c.closing:
                 self._set_mode(c, "closed")
 
-    def _call(self, c: _Counter) -> None:
+    def _call(self, c: _Counter) -> VisitEnd | None:
         self._tally(c)
         ticket = self.queue.call_next(c.id)
         self.waiting[ticket.service] -= 1
@@ -275,8 +221,33 @@ class DaySimulator:
         if self.leg[ticket.id] == 0 and v.no_show:
             rec.no_show = True
             self._schedule(self.now + self.scenario.no_show_wait_s, "gone", c.id)
-        else:
+        elif self.start_rng.random() < self.scenario.start_pressed:
             self._schedule(self.now + v.walk_up_s, "start", c.id)
+        else:                                  # nobody presses Start: Next ends the visit
+            self.unstarted.add(ticket.id)
+            self._schedule(self.now + v.walk_up_s + v.visit_s[self.leg[ticket.id]], "end", c.id)
+        return ticket.ended
+
+    def _by_next(self, c: _Counter) -> None:
+        """Staff who never press Start end the visit with Next alone (Finish before a pause):
+        the queue's walk-up rule files it."""
+        tid = c.visitor
+        assert tid is not None
+        self.unstarted.discard(tid)
+        if c.pending is not None:
+            ended = self.queue.finish(c.id).ended
+            self._free(c)
+        elif any(self.waiting.get(s) for s in c.services):
+            self._tally(c)
+            c.visitor, c.idle_since = None, self.now
+            ended = self._call(c)
+        else:
+            try:
+                ended = self.queue.call_next(c.id).ended
+            except NoTicketWaiting as nobody:    # nobody waits: Next ends the visit, says so
+                ended = nobody.ended
+            self._free(c)
+        self.records[self.by_ticket[tid]].recorded_no_show = bool(ended and ended.outcome == "no_show")
 
     def _on_start(self, cid: str) -> None:
         ticket = self.queue.start(cid)
@@ -289,6 +260,10 @@ class DaySimulator:
         assert tid is not None
         rec = self.records[self.by_ticket[tid]]
         v = self.visitors[rec.visitor]
+        if tid in self.unstarted and not (self.leg[tid] == 0 and v.transfer_to):
+            self._by_next(c)
+            return
+        self.unstarted.discard(tid)
         if self.leg[tid] == 0 and v.transfer_to:
             self.queue.transfer(cid, v.transfer_to)
             self.leg[tid] = 1
@@ -299,7 +274,10 @@ class DaySimulator:
         self._free(c)
 
     def _on_gone(self, cid: str) -> None:
+        tid = self.counters[cid].visitor
         self.queue.no_show(cid)
+        if tid is not None:
+            self.records[self.by_ticket[tid]].recorded_no_show = True
         self._free(self.counters[cid])
 
     def _free(self, c: _Counter) -> None:

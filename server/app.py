@@ -27,13 +27,15 @@ from server.api import help_routes
 from server.api import routes as api
 from server.api.error_status import http_status
 from server.auth.accounts import Accounts
-from server.auth.throttle import SignInThrottle, TooManyAttempts
+from server.auth.sign_in import password_gate
+from server.auth.throttle import SignInThrottle
 from server.events import streams
 from server.events.hub import POLL_SECONDS, EventHub
 from server.events.sse import FastStreams
 from server.http.body_limit import BodyLimit
 from server.http.limits import Limits
 from server.http.offload import Lanes
+from server.http.rate import PhoneLookupLimit
 from server.http.serving import ServeOptions, listening_socket, uvicorn_config
 from server.ops import fleet
 from server.ops import metrics as ops_metrics
@@ -45,12 +47,13 @@ from server.pages import plan as pages_plan
 from server.pages import reports as reports_routes
 from server.pages.docs import add_offline_docs
 from server.pages.web import STATIC_DIR, wants_html
+from server.served_queue import ServedQueue
 from server.shipping import process as shipping_process
 from server.shipping import status_api as central_api
+from shared.client.api_table import error_body
 from shared.config.centre import CentreConfig
-from shared.core.clock import Clock, SystemClock
-from shared.core.errors import ConfigError, NovbeError
-from shared.core.queue import Queue
+from shared.core.clock import Clock
+from shared.core.errors import ConfigError, NoTicketWaiting, NovbeError
 from shared.version import VERSION
 
 log = logging.getLogger(__name__)
@@ -90,8 +93,9 @@ class SecurityHeaders:
 
 
 class NovbeApp(FastAPI):
-    """FastAPI with two layers outside its whole middleware stack: BodyLimit first (bodies
-    capped before anything reads them) and FastStreams (the event streams, written straight to
+    """FastAPI with three layers outside its whole middleware stack: PhoneLookupLimit first
+    (phone look-ups per address), BodyLimit (bodies capped before anything reads them) and
+    FastStreams (the event streams, written straight to
     the connection without a single FastAPI or Starlette layer per chunk)."""
 
     def __init__(self, limits: Limits, **kwargs: Any):
@@ -99,23 +103,26 @@ class NovbeApp(FastAPI):
         super().__init__(**kwargs)
 
     def build_middleware_stack(self) -> Any:
-        return BodyLimit(FastStreams(super().build_middleware_stack()), self.limits)
+        return PhoneLookupLimit(BodyLimit(FastStreams(super().build_middleware_stack()),
+                                          self.limits))
 
 
 def _error(exc: Exception, status: int, name: str | None = None,
            headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": name or type(exc).__name__, "message": str(exc)},
-                        status_code=status, headers=headers)
+    return JSONResponse(error_body(exc, name), status_code=status, headers=headers)
 
 
 async def _novbe_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, NovbeError)
-    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyAttempts) else None
+    retry_after = getattr(exc, "retry_after", None)      # TooManyAttempts, Busy
+    headers = {"Retry-After": str(retry_after)} if retry_after else None
     if isinstance(exc, ConfigError):
-        return JSONResponse({"error": "ConfigError", "message": str(exc),
-                             "problems": exc.problems}, status_code=http_status(exc))
+        return JSONResponse(error_body(exc), status_code=http_status(exc))
     if wants_html(request):
         return pages_counter.error_page(request, exc, headers)
+    if isinstance(exc, NoTicketWaiting) and exc.ended is not None:   # Next ended a visit first
+        return JSONResponse({"error": "NoTicketWaiting", "message": str(exc),
+                             "ended": exc.ended.to_json()}, status_code=http_status(exc))
     return _error(exc, http_status(exc), headers=headers)
 
 
@@ -165,7 +172,7 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
     return _error(Exception("the queue database is unavailable"), 503, "QueueUnavailable")
 
 
-def create_app(queue: Queue, config: CentreConfig | None = None, *,
+def create_app(queue: ServedQueue, config: CentreConfig | None = None, *,
                accounts: Accounts | None = None, db_path: str | Path | None = None,
                clock: Clock | None = None, secure_cookies: bool = False,
                poll_seconds: float | None = None, limits: Limits | None = None) -> FastAPI:
@@ -173,7 +180,7 @@ def create_app(queue: Queue, config: CentreConfig | None = None, *,
     limits = limits or Limits()
     config = config or queue.config
     if accounts is None:
-        path = db_path or getattr(queue, "path", None)
+        path = db_path or queue.path
         if path is None:
             raise ValueError("create_app needs accounts or db_path for a queue without a file")
         accounts = Accounts(path)
@@ -185,7 +192,7 @@ def create_app(queue: Queue, config: CentreConfig | None = None, *,
         app.state.lanes = Lanes.create()
         hub.settle = app.state.lanes.writes_settled
         await hub.start()
-        app.state.shipper = shipping_process.start_for(config, db_path or getattr(queue, "path", None))
+        app.state.shipper = shipping_process.start_for(config, db_path or queue.path)
         app.state.ready.set()
         try:
             async with fleet.watching(app):
@@ -204,8 +211,10 @@ def create_app(queue: Queue, config: CentreConfig | None = None, *,
     app.state.accounts = accounts
     app.state.hub = hub
     app.state.shipper = None   # set at start-up when the config has [central]
-    app.state.clock = clock or getattr(queue, "clock", None) or SystemClock()
+    app.state.clock = clock or queue.clock
     app.state.throttle = SignInThrottle()
+    app.state.password_gate = password_gate()
+    app.state.report_gate = reports_routes.report_gate()
     app.state.secure_cookies = secure_cookies
     app.state.ready = threading.Event()
 
@@ -268,7 +277,7 @@ class ServerHandle:
             self.sock.close()
 
 
-def run_server_in_thread(queue: Queue, config: CentreConfig | None = None,
+def run_server_in_thread(queue: ServedQueue, config: CentreConfig | None = None,
                          host: str = "127.0.0.1", port: int = 0, *,
                          app: FastAPI | None = None, options: ServeOptions | None = None,
                          **app_options: Any) -> ServerHandle:

@@ -7,6 +7,7 @@ from server.auth.accounts import Forbidden, NotAuthorised
 from server.auth.counter_claims import CounterHeld
 from server.auth.throttle import TooManyAttempts
 from server.events.streams import BadStreamRequest
+from server.http.fair_gate import Busy
 from server.shipping.link import CentralUnavailable
 from shared.client.remote_queue import RemoteError
 from shared.core import errors
@@ -35,6 +36,7 @@ STATUS: dict[type[Exception], int] = {
     Forbidden: 403,
     CounterHeld: 409,
     TooManyAttempts: 429,
+    Busy: 429,
     CentralUnavailable: 503,
 }
 

@@ -16,6 +16,7 @@ from server.api.schemas import (
     CallBody,
     ConfigOut,
     ConfigVersionOut,
+    CorrectBody,
     CounterAction,
     CounterStateOut,
     DeviceReportBody,
@@ -32,6 +33,7 @@ from server.api.schemas import (
     TicketOut,
     TicketWithToken,
     TransferBody,
+    VisitEndOut,
 )
 from server.auth.accounts import Forbidden, NotAuthorised
 from server.auth.caller import (
@@ -46,8 +48,9 @@ from server.auth.caller import (
 )
 from server.auth.counter_claims import open_counter as claim_counter
 from server.http import offload
+from server.served_queue import ServedQueue
+from shared.client import api_table as api
 from shared.config.centre import config_document
-from shared.core.local_queue import LocalQueue
 from shared.core.model import reporting_role
 from shared.version import VERSION
 
@@ -60,10 +63,15 @@ Json = dict[str, Any]
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody} for code in (400, 401, 403, 404, 409, 429, 503)}
 
-router = APIRouter(prefix="/api", responses=ERRORS)
+router = APIRouter(prefix=api.API, responses=ERRORS)
 
 
-def queue_of(request: Request) -> LocalQueue:
+def route(r: api.Route, **options: Any) -> Callable[[Any], Any]:
+    """Declare a route of the API table (shared/client/api_table.py: RemoteQueue's too)."""
+    return router.api_route(r.path, methods=[r.method], **options)
+
+
+def queue_of(request: Request) -> ServedQueue:
     """The server's queue: the centre's own SQLite file."""
     return request.app.state.queue
 
@@ -125,24 +133,26 @@ def holder_of(who: Caller) -> str | None:
 
 
 async def at_counter(request: Request, counter: str, body: CounterAction | None,
-                     act: Callable[[LocalQueue, Act], Any]) -> JSONResponse:
-    """A counter action: the caller's right to this counter, the staff name from its identity,
-    and the action with its guards — one thread hop, one queue transaction."""
+                     act: Callable[[ServedQueue, Act], Any],
+                     asked_staff: str | None = None) -> JSONResponse:
+    """A counter action: the caller's right to this counter, the staff name from its identity
+    (`asked_staff`: the name the body gave), and the action with its guards — one thread hop,
+    one queue transaction."""
     def run(who: Caller) -> Any:
-        staff = staff_name(who, getattr(body, "staff", None))
+        staff = staff_name(who, asked_staff)
         expect = body.expect if body is not None else None
         return act(queue_of(request), Act(staff, expect, holder_of(who))).to_json()
     return await as_writer(request, run, allow=lambda r: for_counter(r, counter))
 
 
-@router.get("/health", tags=["meta"], response_model=HealthOut)
+@route(api.HEALTH, tags=["meta"], response_model=HealthOut)
 async def health() -> JSONResponse:
     """Whether the server is up and which version it runs (no authentication, no queue data, no
     thread needed): devices and `novbe doctor` compare the version with their own."""
     return answer({"ok": True, "version": VERSION})
 
 
-@router.get("/config", tags=["meta"], response_model=ConfigOut, dependencies=SIGNED)
+@route(api.CONFIG, tags=["meta"], response_model=ConfigOut, dependencies=SIGNED)
 async def get_config(request: Request) -> JSONResponse:
     """The centre config as its file's tables (shared.config.centre.parse_config reads it back
     into an equal config); without [central], and the kiosk's staff PIN only for kiosk tokens."""
@@ -150,7 +160,7 @@ async def get_config(request: Request) -> JSONResponse:
         request.app.state.config, device=True, staff_pin=who.role == "kiosk"))
 
 
-@router.get("/config/version", tags=["meta"], response_model=ConfigVersionOut,
+@route(api.CONFIG_VERSION, tags=["meta"], response_model=ConfigVersionOut,
             dependencies=SIGNED)
 async def get_config_version(request: Request) -> JSONResponse:
     """The version of the centre config (a hash): remote kiosks and boards ask for it every
@@ -160,7 +170,7 @@ async def get_config_version(request: Request) -> JSONResponse:
 
 
 # ---- tickets -------------------------------------------------------------------------------
-@router.post("/tickets", tags=["tickets"], response_model=TicketWithToken, dependencies=SIGNED)
+@route(api.ISSUE, tags=["tickets"], response_model=TicketWithToken, dependencies=SIGNED)
 async def issue(request: Request, body: IssueBody) -> JSONResponse:
     """Issue a ticket for a service (kiosks). The answer has the ticket's token (for its QR
     code); a retry with the same `request_id` returns the same ticket."""
@@ -170,7 +180,7 @@ async def issue(request: Request, body: IssueBody) -> JSONResponse:
         request_id=body.request_id).to_json(include_token=True), allow=device_only)
 
 
-@router.get("/tickets/requests/{request_id}", tags=["tickets"], response_model=TicketWithToken,
+@route(api.ISSUED_FOR, tags=["tickets"], response_model=TicketWithToken,
             dependencies=SIGNED)
 async def issued_for(request: Request, request_id: Token) -> JSONResponse:
     """Today's ticket issued for a kiosk's request id: a kiosk that gave up on an answer
@@ -179,20 +189,20 @@ async def issued_for(request: Request, request_id: Token) -> JSONResponse:
         include_token=True), allow=device_only)
 
 
-@router.get("/tickets/{ref}", tags=["tickets"], response_model=TicketOut, dependencies=SIGNED)
+@route(api.TICKET, tags=["tickets"], response_model=TicketOut, dependencies=SIGNED)
 async def get_ticket(request: Request, ref: TicketRef) -> JSONResponse:
     """Today's ticket with this code, or the ticket with this token."""
     return await as_reader(request, lambda who: queue_of(request).ticket(ref).to_json())
 
 
-@router.post("/tickets/{ref}/cancel", tags=["tickets"], response_model=TicketOut, dependencies=SIGNED)
+@route(api.CANCEL, tags=["tickets"], response_model=TicketOut, dependencies=SIGNED)
 async def cancel(request: Request, ref: TicketRef) -> JSONResponse:
     """Withdraw a waiting or called ticket."""
     return await as_writer(request, lambda who: queue_of(request).cancel(ref).to_json(),
                            allow=device_only)
 
 
-@router.get("/waiting", tags=["tickets"], response_model=list[TicketOut], dependencies=SIGNED)
+@route(api.WAITING, tags=["tickets"], response_model=list[TicketOut], dependencies=SIGNED)
 async def waiting(request: Request,
                   counter: Annotated[str | None, Query(max_length=16)] = None,
                   limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> JSONResponse:
@@ -202,44 +212,51 @@ async def waiting(request: Request,
 
 
 # ---- counters ------------------------------------------------------------------------------
-@router.get("/counters/{counter}", tags=["counters"], response_model=CounterStateOut, dependencies=SIGNED)
+@route(api.COUNTER, tags=["counters"], response_model=CounterStateOut, dependencies=SIGNED)
 async def counter_state(request: Request, counter: CounterId) -> JSONResponse:
     """The counter's mode, staff and current ticket."""
     return await as_reader(request, lambda who: queue_of(request).counter_state(counter).to_json())
 
 
-@router.post("/counters/{counter}/next", tags=["counters"], response_model=TicketOut, dependencies=SIGNED)
+@route(api.CALL_NEXT, tags=["counters"], response_model=TicketOut, dependencies=SIGNED)
 async def call_next(request: Request, counter: CounterId,
                     body: StaffBody | None = None) -> JSONResponse:
     """End the counter's visit and call the next ticket it may serve."""
     return await at_counter(request, counter, body,
-                            lambda q, a: q.call_next(counter, staff=a.staff, **a.guards))
+                            lambda q, a: q.call_next(counter, staff=a.staff, **a.guards),
+                            body.staff if body else None)
 
 
-@router.post("/counters/{counter}/call", tags=["counters"], response_model=TicketOut, dependencies=SIGNED)
+@route(api.CALL, tags=["counters"], response_model=TicketOut, dependencies=SIGNED)
 async def call(request: Request, counter: CounterId, body: CallBody) -> JSONResponse:
     """Call one waiting ticket (by code or token) to the counter."""
     return await at_counter(request, counter, body,
-                            lambda q, a: q.call(counter, body.ticket, staff=a.staff, **a.guards))
+                            lambda q, a: q.call(counter, body.ticket, staff=a.staff, **a.guards),
+                            body.staff)
 
 
-def _simple(op: str, doc: str) -> None:
-    async def route(request: Request, counter: CounterId,
-                    body: CounterAction | None = None) -> JSONResponse:
-        return await at_counter(request, counter, body,
-                                lambda q, a: getattr(q, op)(counter, **a.guards))
-    route.__name__ = op
-    route.__doc__ = doc
-    router.post(f"/counters/{{counter}}/{op.replace('_', '-')}", tags=["counters"],
-                response_model=TicketOut, dependencies=SIGNED)(route)
+@route(api.RECALL, tags=["counters"], response_model=TicketOut, dependencies=SIGNED)
+async def recall(request: Request, counter: CounterId,
+                 body: CounterAction | None = None) -> JSONResponse:
+    """Call the counter's current ticket once more."""
+    return await at_counter(request, counter, body, lambda q, a: q.recall(counter, **a.guards))
 
 
-_simple("recall", "Call the counter's current ticket once more.")
-_simple("start", "The called visitor has arrived: start serving.")
-_simple("no_show", "The called visitor did not come.")
+@route(api.START, tags=["counters"], response_model=TicketOut, dependencies=SIGNED)
+async def start(request: Request, counter: CounterId,
+                body: CounterAction | None = None) -> JSONResponse:
+    """The called visitor has arrived: start serving."""
+    return await at_counter(request, counter, body, lambda q, a: q.start(counter, **a.guards))
 
 
-@router.post("/counters/{counter}/finish", tags=["counters"], response_model=TicketOut, dependencies=SIGNED)
+@route(api.NO_SHOW, tags=["counters"], response_model=TicketOut, dependencies=SIGNED)
+async def no_show(request: Request, counter: CounterId,
+                  body: CounterAction | None = None) -> JSONResponse:
+    """The called visitor did not come."""
+    return await at_counter(request, counter, body, lambda q, a: q.no_show(counter, **a.guards))
+
+
+@route(api.FINISH, tags=["counters"], response_model=TicketOut, dependencies=SIGNED)
 async def finish(request: Request, counter: CounterId,
                  body: FinishBody | None = None) -> JSONResponse:
     """The visit at the counter is over."""
@@ -248,14 +265,22 @@ async def finish(request: Request, counter: CounterId,
                             lambda q, a: q.finish(counter, outcome, **a.guards))
 
 
-@router.post("/counters/{counter}/transfer", tags=["counters"], response_model=TicketOut, dependencies=SIGNED)
+@route(api.CORRECT, tags=["counters"], response_model=VisitEndOut, dependencies=SIGNED)
+async def correct(request: Request, counter: CounterId, body: CorrectBody) -> JSONResponse:
+    """Put right the outcome recorded moments ago ([visits] undo_s) for a visit that ended at
+    this counter: served, unresolved, referred or no_show (did not come)."""
+    return await at_counter(request, counter, None,
+                            lambda q, a: q.correct(counter, body.ticket, body.outcome, a.holder))
+
+
+@route(api.TRANSFER, tags=["counters"], response_model=TicketOut, dependencies=SIGNED)
 async def transfer(request: Request, counter: CounterId, body: TransferBody) -> JSONResponse:
     """Send the counter's visitor back to the queue of another service."""
     return await at_counter(request, counter, body,
                             lambda q, a: q.transfer(counter, body.service, **a.guards))
 
 
-@router.post("/counters/{counter}/open", tags=["counters"], response_model=CounterStateOut, dependencies=SIGNED)
+@route(api.OPEN, tags=["counters"], response_model=CounterStateOut, dependencies=SIGNED)
 async def open_counter(request: Request, counter: CounterId,
                        body: OpenBody | None = None) -> JSONResponse:
     """Open the counter; a staff member's session then acts for this counter. A counter another
@@ -268,14 +293,14 @@ async def open_counter(request: Request, counter: CounterId,
     return await as_writer(request, run, allow=lambda r: counter_opener(r, counter))
 
 
-@router.post("/counters/{counter}/pause", tags=["counters"], response_model=CounterStateOut, dependencies=SIGNED)
+@route(api.PAUSE, tags=["counters"], response_model=CounterStateOut, dependencies=SIGNED)
 async def pause_counter(request: Request, counter: CounterId) -> JSONResponse:
     """The counter stops calling for a while."""
     return await as_writer(request, lambda who: queue_of(request).pause_counter(
         counter, holder=holder_of(who)).to_json(), allow=lambda r: for_counter(r, counter))
 
 
-@router.post("/counters/{counter}/close", tags=["counters"], response_model=CounterStateOut, dependencies=SIGNED)
+@route(api.CLOSE, tags=["counters"], response_model=CounterStateOut, dependencies=SIGNED)
 async def close_counter(request: Request, counter: CounterId) -> JSONResponse:
     """The counter closes (it must have no visitor)."""
     return await as_writer(request, lambda who: queue_of(request).close_counter(
@@ -287,14 +312,14 @@ def _anyone(request: Request) -> Caller:
     return Caller("phone", "phone")
 
 
-@router.get("/status/{token}", tags=["phone"], response_model=TicketWithToken)
+@route(api.STATUS, tags=["phone"], response_model=TicketWithToken)
 async def status(request: Request, token: Token) -> JSONResponse:
     """What a phone shows: the ticket with people ahead and the estimated wait."""
     return await as_reader(request, lambda who: queue_of(request).status(token).to_json(
         include_token=True), allow=_anyone)   # the caller holds the token
 
 
-@router.post("/status/{token}/rate", tags=["phone"], response_model=TicketWithToken)
+@route(api.RATE, tags=["phone"], response_model=TicketWithToken)
 async def rate(request: Request, token: Token, body: RateBody) -> JSONResponse:
     """Store the visitor's 1–5 rating of the visit, once per ticket."""
     return await as_writer(request, lambda who: queue_of(request).rate(token, body.score).to_json(
@@ -302,7 +327,7 @@ async def rate(request: Request, token: Token, body: RateBody) -> JSONResponse:
 
 
 # ---- devices, boards, reports -------------------------------------------------------------
-@router.post("/devices/report", tags=["devices"], response_model=EventOut, dependencies=SIGNED)
+@route(api.DEVICE_REPORT, tags=["devices"], response_model=EventOut, dependencies=SIGNED)
 async def report_device(request: Request, body: DeviceReportBody) -> JSONResponse:
     """A kiosk reports its printer (printed, print_failed, printer_paper_out, printer_ok…); a
     board its sound (board_silent, speech_missing, board_ok)."""
@@ -323,7 +348,7 @@ def reporter_of(request: Request, kind: str) -> Caller:
     return who
 
 
-@router.get("/print-requests/{source}", tags=["devices"], response_model=list[TicketWithToken],
+@route(api.PRINT_REQUESTS, tags=["devices"], response_model=list[TicketWithToken],
             dependencies=SIGNED)
 async def print_requests(request: Request, source: KioskId) -> JSONResponse:
     """The tickets issued at /assist for the kiosk `source` to print, not printed yet (kiosk
@@ -333,14 +358,14 @@ async def print_requests(request: Request, source: KioskId) -> JSONResponse:
         allow=device_only)
 
 
-@router.get("/snapshot", tags=["board"], response_model=SnapshotOut, dependencies=SIGNED)
+@route(api.SNAPSHOT, tags=["board"], response_model=SnapshotOut, dependencies=SIGNED)
 async def snapshot(request: Request,
                    zone: Annotated[str | None, Query(max_length=64)] = None) -> JSONResponse:
     """What a board shows now."""
     return await as_reader(request, lambda who: queue_of(request).snapshot(zone).to_json())
 
 
-@router.get("/events", tags=["board"], response_model=list[EventOut], dependencies=SIGNED)
+@route(api.EVENTS, tags=["board"], response_model=list[EventOut], dependencies=SIGNED)
 async def events(request: Request,
                  after_id: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
                  limit: Annotated[int, Query(ge=1, le=1000)] = 500) -> JSONResponse:
@@ -349,7 +374,7 @@ async def events(request: Request,
         e.to_json() for e in queue_of(request).events(after_id, limit)])
 
 
-@router.get("/events/last", tags=["board"], response_model=LastEventOut, dependencies=SIGNED)
+@route(api.LAST_EVENT, tags=["board"], response_model=LastEventOut, dependencies=SIGNED)
 async def last_event(request: Request) -> JSONResponse:
     """The newest event's id."""
     return await as_reader(request, lambda who: {

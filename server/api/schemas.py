@@ -87,6 +87,13 @@ class FinishBody(CounterAction):
     outcome: Literal["served", "unresolved", "referred"] = "served"
 
 
+class CorrectBody(Body):
+    """Put right the outcome recorded moments ago (within [visits] undo_s) for `ticket`."""
+
+    ticket: Id
+    outcome: Literal["served", "unresolved", "referred", "no_show"]
+
+
 class TransferBody(CounterAction):
     service: Id
 
@@ -106,6 +113,7 @@ class DeviceReportBody(Body):
 class ErrorBody(BaseModel):
     error: str
     message: str
+    ended: dict[str, Any] | None = None   # NoTicketWaiting: the visit Next ended before it
 
 
 Json = dict[str, Any]
@@ -116,8 +124,19 @@ class Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class VisitEndOut(Out):
+    """What a counter action recorded about the visit it ended: the ticket, how the visit ended
+    and how long it lasted (from Start, else from the call; null for "did not come")."""
+
+    ticket_id: int
+    code: str
+    outcome: Literal["served", "unresolved", "referred", "no_show"]
+    seconds: int | None
+
+
 class TicketOut(Out):
-    """A ticket as the API shows it (without the phone page's token)."""
+    """A ticket as the API shows it (without the phone page's token); `ended`: the visit the
+    action ended (Next's, Finish's, No-show's) and what it recorded."""
 
     id: int
     code: str
@@ -142,6 +161,10 @@ class TicketOut(Out):
     estimated_wait_min: int
     wait_low_min: int = 0     # the printed range ("10–15 min") when wait_high_min > wait_low_min
     wait_high_min: int = 0
+    recalled_at: str | None = None
+    no_counter_open: bool = False     # no counter for its service open: no minutes promised
+    opens_at: str | None = None       # …and the centre opens at this time today
+    ended: VisitEndOut | None = None
 
 
 class TicketWithToken(TicketOut):
@@ -186,6 +209,8 @@ class LoadOut(Out):
     oldest_wait_min: int
     wait_low_min: int = 0
     wait_high_min: int = 0
+    no_counter_open: bool = False
+    opens_at: str | None = None
 
 
 class AlertOut(Out):

@@ -374,10 +374,10 @@ class Accounts:
         return frozenset(r[0] for r in rows)
 
 
-def ensure_staff(db: str | Path | Any, name: str, password: str, role: str = "counter") -> None:
-    """Make sure a staff account exists with this password and role (for the demo); `db` is
-    the database path or a LocalQueue (its `.path`)."""
-    accounts = Accounts(getattr(db, "path", db))
+def ensure_staff(db: str | Path, name: str, password: str, role: str = "counter") -> None:
+    """Make sure a staff account exists with this password and role (for the demo), in the
+    queue's database file `db`."""
+    accounts = Accounts(db)
     try:
         if name in accounts.staff_names():
             if not accounts.check_password(name, password):

@@ -9,7 +9,9 @@ Three keys per attempt, each with its own rule:
   before its password is checked, so spraying many names from one address, or one name from
   many addresses, costs the attacker time while a colleague's sign-in takes seconds at most;
 - at most MAX_IN_FLIGHT attempts per address are checked at once (parallel guesses do not
-  multiply the rate; the slow password check is paid for one at a time).
+  multiply the rate; the slow password check is paid for one at a time);
+- an attempt's `standing` is how many wrong passwords its address sent lately: the password
+  gate (server/auth/sign_in.py) checks the attempts of addresses with fewer first.
 Failures are forgotten FORGET_SECONDS after the last one; a success clears its name@addr key."""
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ class Attempt:
     address: str
     name: str
     delay: float
+    standing: int = 0          # recent failures of the address
 
 
 class SignInThrottle:
@@ -85,10 +88,10 @@ class SignInThrottle:
                 raise TooManyAttempts(1.0)
             for key in (attempt.address, attempt.pair):
                 self._in_flight[key] = self._in_flight.get(key, 0) + 1
-            over = max(self._record(attempt.address, now).failures,
-                       self._record(attempt.name, now).failures) - SLOW_AFTER
+            by_address = self._record(attempt.address, now).failures
+            over = max(by_address, self._record(attempt.name, now).failures) - SLOW_AFTER
         delay = 0.0 if over < 0 else min(MAX_DELAY, FIRST_DELAY * 2 ** over)
-        return Attempt(attempt.pair, attempt.address, attempt.name, delay)
+        return Attempt(attempt.pair, attempt.address, attempt.name, delay, by_address)
 
     def _record(self, key: str, now: float) -> _Record:
         record = self._records.get(key)

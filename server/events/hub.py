@@ -21,9 +21,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
 from server.http.timeouts import wait_at_most
+from server.served_queue import ServedQueue
 from shared.core.errors import NovbeError
 from shared.core.model import Event
-from shared.core.queue import Queue
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ class Subscription:
 class EventHub:
     """Reads new events once and wakes the streams; streams resume from an event id."""
 
-    def __init__(self, queue: Queue, poll_seconds: float = POLL_SECONDS,
+    def __init__(self, queue: ServedQueue, poll_seconds: float = POLL_SECONDS,
                  heartbeat_seconds: float = HEARTBEAT_SECONDS,
                  live_credentials: Callable[[], frozenset[str]] | None = None,
                  recheck_seconds: float = RECHECK_SECONDS):
@@ -347,7 +347,7 @@ class EventHub:
                     if len(batch) < BATCH:
                         break
             except NovbeError as exc:
-                if getattr(self.queue, "closed", False):
+                if self.queue.closed:
                     return      # closed under a server still stopping: nothing to follow
                 log.warning("event hub cannot read events: %s", exc)
             except Exception:  # keep streaming whatever one bad read does

@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from server.api.error_status import http_status
 from server.events.hub import BATCH, KEEP_ALIVE, sse_event
 from server.events.streams import OpenedStream, open_event_stream, open_phone_stream
+from shared.client.api_table import EVENT_STREAM, error_body
 from shared.core.errors import NovbeError
 
 STREAM_HEADERS = [
@@ -23,6 +24,9 @@ STREAM_HEADERS = [
     (b"x-accel-buffering", b"no"),
     (b"x-content-type-options", b"nosniff"),
 ]
+
+
+STREAM_PATH = EVENT_STREAM.url()
 
 
 class FastStreams:
@@ -34,21 +38,20 @@ class FastStreams:
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         path = scope.get("path", "")
         if scope["type"] != "http" or scope["method"] != "GET" or not (
-                path == "/api/events/stream"
+                path == STREAM_PATH
                 or (path.startswith("/t/") and path.endswith("/events") and path.count("/") == 3)):
             await self.app(scope, receive, send)
             return
         request = Request(scope, receive)
         try:
-            if path == "/api/events/stream":
+            if path == STREAM_PATH:
                 opened = await open_event_stream(request, request.query_params.get("after_id"))
                 await follow_disconnect(serve_event_stream(opened, send), receive)
                 return
             body = await open_phone_stream(request, path.split("/")[2],
                                            request.query_params.get("lang"))
         except NovbeError as exc:
-            response = JSONResponse({"error": type(exc).__name__, "message": str(exc)},
-                                    status_code=http_status(exc))
+            response = JSONResponse(error_body(exc), status_code=http_status(exc))
             await response(scope, receive, send)
             return
         await follow_disconnect(stream(body, send), receive)

@@ -22,6 +22,7 @@ from server.auth.caller import Caller, any_caller, caller
 from server.events.hub import KEEP_ALIVE, EventHub, Subscription, sse_event
 from server.http import offload
 from server.pages.views import phone_view
+from shared.client.api_table import EVENT_STREAM
 from shared.config.centre import CentreConfig, competing_services
 from shared.core.errors import NovbeError, TicketNotFound
 from shared.core.model import Event, Status, Ticket
@@ -168,7 +169,7 @@ async def open_phone_stream(request: Request, token: str, lang: str | None
     return body()
 
 
-@router.get("/api/events/stream", tags=["board"],
+@router.get(EVENT_STREAM.url(), tags=["board"],
             response_class=StreamingResponse,
             responses={200: {"content": {"text/event-stream": {}}}})
 async def event_stream(request: Request, who: Annotated[Caller, Depends(any_caller)],

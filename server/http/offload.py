@@ -1,8 +1,8 @@
 """Work that may wait for the database, off the event loop, in separate lanes: a queue write
 stuck behind another process's lock can hold only the few write threads, never the threads
 that reads, session look-ups and password checks use — so boards, phones and /api/health
-keep answering while writers wait. Password checks get their own two threads (each scrypt
-takes 128 MiB: a sign-in flood cannot take the server's memory either)."""
+keep answering while writers wait. Password checks, exports and plan runs have their own
+gates and threads (server/http/fair_gate.py)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,6 @@ T = TypeVar("T")
 
 READ_THREADS = 24
 WRITE_THREADS = 6      # SQLite takes one writer at a time: more threads would only wait
-PASSWORD_THREADS = 2
 
 
 @dataclass
@@ -30,14 +29,12 @@ class Lanes:
 
     read: CapacityLimiter
     write: CapacityLimiter
-    password: CapacityLimiter
     writing: int = 0                                   # writes in flight
     settled: asyncio.Event = field(default_factory=asyncio.Event)   # set while none is
 
     @classmethod
     def create(cls) -> Lanes:
-        lanes = cls(CapacityLimiter(READ_THREADS), CapacityLimiter(WRITE_THREADS),
-                    CapacityLimiter(PASSWORD_THREADS))
+        lanes = cls(CapacityLimiter(READ_THREADS), CapacityLimiter(WRITE_THREADS))
         lanes.settled.set()
         return lanes
 
@@ -68,8 +65,3 @@ async def write(request: Request, fn: Callable[..., T], *args: Any) -> T:
         lanes.writing -= 1
         if not lanes.writing:
             lanes.settled.set()
-
-
-async def password(request: Request, fn: Callable[..., T], *args: Any) -> T:
-    """Run a password check (scrypt) in its own small lane."""
-    return await run_sync(fn, *args, limiter=lanes_of(request).password)

@@ -17,6 +17,8 @@ import gc
 import json
 import logging
 import socket
+import ssl
+from asyncio.sslproto import SSLProtocol
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -24,6 +26,12 @@ from typing import Any
 
 import uvicorn
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+try:                                   # uvloop's TLS is compiled: used when the loop is uvloop
+    import uvloop
+    from uvloop.loop import SSLProtocol as UvloopTLS  # type: ignore[attr-defined]
+except ImportError:                    # pragma: no cover
+    UvloopTLS = None
 
 from server.http.limits import Limits, raise_open_file_limit
 
@@ -84,46 +92,60 @@ class _ConnectionCount:
             self.by_address.pop(address, None)
 
 
-def guarded_protocol(limits: Limits) -> type[asyncio.Protocol]:
-    """uvicorn's httptools protocol with a connection cap (in all and per address), a deadline
-    for the request line and headers, and a cap on their size."""
+def guarded_protocol(limits: Limits, tls: ssl.SSLContext | None = None) -> Any:
+    """What uvicorn makes a connection with: uvicorn's httptools protocol with a connection cap
+    (in all and per address), a deadline for the request line and headers, and a cap on their
+    size — all counted from the TCP accept. With `tls`, each accepted socket is first met by
+    the loop's own TLS protocol (uvloop's compiled one, else asyncio's), subclassed so that it
+    is counted from the accept and its handshake has the header deadline (a
+    socket that never says ClientHello holds neither the caps nor a file past the deadline);
+    the HTTP protocol starts once the handshake is done, with what is left of the deadline."""
     count = _ConnectionCount()
 
     class GuardedProtocol(HttpToolsProtocol):
-        _admitted = False
+        _admitted = False          # counted by this protocol (plain HTTP)
         _address = ""
+        _accepted_at = 0.0         # loop time of the TCP accept
         _deadline: asyncio.TimerHandle | None = None
         _header_bytes = 0
         _awaiting_headers = False
+        under_tls: Any = None      # the GuardedTLS protocol it sits in, over TLS
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-            peer = transport.get_extra_info("peername")
-            self._address = str(peer[0]) if isinstance(peer, tuple) and peer else "?"
-            if not count.admit(self._address, limits):
-                self.transport = transport
-                transport.abort()           # refused before anything is read
-                return
-            self._admitted = True
+            if self.under_tls is not None:      # counted at the accept by the TLS wrapper
+                self._address, self._accepted_at = (self.under_tls.address,
+                                                    self.under_tls.accepted_at)
+            else:
+                self._address = peer_address(transport)
+                self._accepted_at = self.loop.time()
+                if not count.admit(self._address, limits):
+                    self.transport = transport
+                    transport.abort()           # refused before anything is read
+                    return
+                self._admitted = True
             super().connection_made(transport)
-            self._await_headers()
+            self._await_headers(since=self._accepted_at)
 
         def connection_lost(self, exc: Exception | None) -> None:
-            if not self._admitted:
-                return
-            self._admitted = False
-            count.release(self._address)
+            if self._admitted:
+                self._admitted = False
+                count.release(self._address)
+            elif self.under_tls is None:
+                return                          # refused: nothing was started
             self._cancel_deadline()
             super().connection_lost(exc)
 
-        def _await_headers(self, arm: bool = True) -> None:
+        def _await_headers(self, arm: bool = True, since: float | None = None) -> None:
             """A new request may start: its line and headers must be in within the deadline
-            from now (`arm`), or — on a kept-alive connection, where the keep-alive timer
-            covers the idle time — from its first byte."""
+            from `since` (default now) when `arm`, or — on a kept-alive connection, where the
+            keep-alive timer covers the idle time — from its first byte."""
             self._awaiting_headers = True
             self._header_bytes = 0
             self._cancel_deadline()
             if arm:
-                self._deadline = self.loop.call_later(limits.header_seconds, self._too_slow)
+                start = self.loop.time() if since is None else since
+                self._deadline = self.loop.call_at(start + limits.header_seconds,
+                                                   self._too_slow)
 
         def _cancel_deadline(self) -> None:
             if self._deadline is not None:
@@ -134,6 +156,8 @@ def guarded_protocol(limits: Limits) -> type[asyncio.Protocol]:
             self._deadline = None
             if self._awaiting_headers and not self.transport.is_closing():
                 self.transport.close()      # no answer: a slow client gets nothing back
+                if self.under_tls is not None:
+                    self.under_tls.abort()  # no polite TLS close for a client this slow
 
         def data_received(self, data: bytes) -> None:
             if self._awaiting_headers:
@@ -159,29 +183,84 @@ def guarded_protocol(limits: Limits) -> type[asyncio.Protocol]:
             if not self.transport.is_closing() and not self.pipeline:
                 self._await_headers(arm=False)  # idle: keep-alive's; then the same deadline
 
-    GuardedProtocol.count = count  # type: ignore[attr-defined]
-    return GuardedProtocol
+    def guarded_tls(base: type) -> type:
+        """The loop's own TLS protocol (uvloop's, else asyncio's), counted from the accept:
+        over the caps the socket is dropped before any handshake; the handshake has the
+        header deadline (ssl_handshake_timeout), and the HTTP protocol, once it starts, what
+        is left of it."""
+
+        class GuardedTLS(base):
+            address = ""
+            accepted_at = 0.0
+            _admitted = False
+            _raw: asyncio.Transport | None = None
+
+            def connection_made(self, transport: asyncio.Transport) -> None:
+                self.address = peer_address(transport)
+                self.accepted_at = asyncio.get_running_loop().time()
+                self._raw = transport
+                if not count.admit(self.address, limits):
+                    transport.abort()
+                    return
+                self._admitted = True
+                super().connection_made(transport)
+
+            def abort(self) -> None:
+                if self._raw is not None and not self._raw.is_closing():
+                    self._raw.abort()
+
+            def connection_lost(self, exc: BaseException | None) -> None:
+                if not self._admitted:
+                    return
+                self._admitted = False
+                count.release(self.address)
+                super().connection_lost(exc)
+        return GuardedTLS
+
+    tls_classes: dict[type, type] = {}
+
+    def make(**kwargs: Any) -> asyncio.BaseProtocol:
+        http = GuardedProtocol(**kwargs)
+        if tls is None:
+            return http
+        loop = asyncio.get_running_loop()
+        base = UvloopTLS if UvloopTLS is not None and isinstance(loop, uvloop.Loop) \
+            else SSLProtocol
+        cls = tls_classes.get(base) or tls_classes.setdefault(base, guarded_tls(base))
+        wrapper = cls(loop, http, tls, None, server_side=True,
+                      ssl_handshake_timeout=limits.header_seconds)
+        http.under_tls = wrapper
+        return wrapper
+
+    make.count = count  # type: ignore[attr-defined]
+    return make
+
+
+def peer_address(transport: asyncio.BaseTransport) -> str:
+    """The client's address of a connection ("?" when the transport does not say)."""
+    peer = transport.get_extra_info("peername")
+    return str(peer[0]) if isinstance(peer, tuple) and peer else "?"
 
 
 def uvicorn_config(app: Any, options: ServeOptions) -> uvicorn.Config:
     """The uvicorn Config for the app under these options (the caller binds the socket)."""
     limits = options.limits
-    tls: dict[str, Any] = {}
+    tls: ssl.SSLContext | None = None
     if options.certfile or options.keyfile:
         if not (options.certfile and options.keyfile):
             raise ValueError("HTTPS needs both --certfile and --keyfile")
         for path in (options.certfile, options.keyfile):
             if not Path(path).is_file():
                 raise ValueError(f"no such file: {path}")
-        tls = {"ssl_certfile": str(options.certfile), "ssl_keyfile": str(options.keyfile)}
-    return uvicorn.Config(
-        app, http=guarded_protocol(limits), lifespan="on", log_level="warning",
+        tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        tls.load_cert_chain(str(options.certfile), str(options.keyfile))
+    return uvicorn.Config(       # TLS is ours (the protocol wraps it), not uvicorn's
+        app, http=guarded_protocol(limits, tls), lifespan="on", log_level="warning",
         access_log=False, timeout_graceful_shutdown=3,
         timeout_keep_alive=max(1, round(limits.keep_alive_seconds)),
         backlog=options.backlog, server_header=False,
         proxy_headers=options.forwarded_allow_ips is not None,
-        forwarded_allow_ips=options.forwarded_allow_ips or "",
-        **tls)
+        forwarded_allow_ips=options.forwarded_allow_ips or "")
 
 
 def listening_socket(host: str, port: int, backlog: int = 2048) -> socket.socket:

@@ -16,10 +16,12 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from server.api.routes import ERRORS
 from server.auth.accounts import Forbidden, NotAuthorised, Session
 from server.auth.caller import caller, session_of
 from server.http import offload
 from server.pages.web import language
+from shared.client.api_table import HEARTBEAT
 from shared.config import versions as config_versions
 from shared.core.alerts import source_name
 from shared.core.presence import DeviceSeen
@@ -46,7 +48,7 @@ class HeartbeatBody(BaseModel):
     config_version: Annotated[str, Field(pattern=r"^[0-9a-f]{8,64}$")] | None = None
 
 
-@router.post("/api/devices/heartbeat", tags=["devices"])
+@router.post(HEARTBEAT.url(), tags=["devices"], responses=ERRORS)
 async def heartbeat(request: Request, body: HeartbeatBody) -> dict[str, bool]:
     """A remote device is there (its name and role come from its token, never from the body)."""
     def write() -> None:

@@ -22,6 +22,7 @@ from server.pages.web import language, refused, render
 from shared.collation import sort_key
 from shared.config.centre import CentreConfig
 from shared.core.errors import NovbeError
+from shared.core.outcome_text import FINISH_LABELS, OUTCOME_TEXTS
 from shared.i18n import tr
 
 router = APIRouter(include_in_schema=False)
@@ -32,12 +33,19 @@ ACTIONS = (  # (action, label msgid), most used first: they choose their shortcu
     ("no-show", "No-show"), ("transfer", "Transfer"), ("pause", "Pause"), ("open", "Resume"),
     ("close", "Close"),
 )
+# What Next would record now, said before it is pressed (the rule of shared/core/visits.py);
+# what it did record is said with shared/core/outcome_text.py's messages.
+NEXT_HINTS = {"walking": "Next will record {code} as did not come. In {time} it counts as at "
+                         "the window; press Start when they reach it.",
+              "at_window": "Next will record {code} as served. Nobody came? Press No-show.",
+              "serving": "Next will record {code} as served."}
 JS_TEXTS = ("Live", "Reconnecting…", "Waited", "Being served", "Called", "No visitor at the counter",
             "Nobody is waiting", "Choose a service to transfer to", "Open",
             "Ticket {code} called", "Counter closed", "Counter {counter} was taken over by {staff}",
             "Something is not right", "I'm going", "{code}: service started",
             "{code}: visit finished", "{code}: did not come", "{code}: sent to {service}",
-            "Counter paused: nobody is called until you resume", "Counter open again")
+            "Counter paused: nobody is called until you resume", "Counter open again",
+            "corrected", "Undo: {code} was served", "Undo: {code} did not come")
 
 
 def console_actions(lang: str) -> list[tuple[str, str, str, str]]:
@@ -113,12 +121,15 @@ def console(request: Request) -> Response:
     counter = config.counter(session.counter)
     texts = {msgid: tr(lang, msgid) for msgid in JS_TEXTS}
     texts.update({name: tr(lang, msgid) for name, msgid in ERROR_TEXTS.items()})
+    texts.update({f"outcome:{o}": tr(lang, msgid) for o, msgid in OUTCOME_TEXTS.items()})
+    texts.update({f"hint:{h}": tr(lang, msgid) for h, msgid in NEXT_HINTS.items()})
     key = sort_key(lang)
     services = sorted(((s.id, s.name(lang)) for s in config.services.values()
                        if s.id not in counter.services), key=lambda s: key(s[1]))
     return render(request, "console.html", lang=lang, session=session, counter=counter,
-                  actions=console_actions(lang),
-                  services=services, texts_json=json.dumps(texts, ensure_ascii=False).replace("<", "\\u003c"))
+                  actions=console_actions(lang), services=services,
+                  outcomes=[(o, tr(lang, label)) for o, label in FINISH_LABELS.items()],
+                  texts_json=json.dumps(texts, ensure_ascii=False).replace("<", "\u003c"))
 
 
 @router.post("/counter/login")

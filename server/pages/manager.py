@@ -51,7 +51,7 @@ def facts_of(request: Request) -> FactStore:
         with _facts_lock:
             store = getattr(state, "report_facts", None)
             if store is None:
-                path = getattr(state.queue, "path", None)
+                path = state.queue.path
                 if path is None:
                     raise QueueUnavailable("reports need the queue's own database file")
                 store = FactStore(path, state.config)

@@ -3,19 +3,25 @@ shipped scenario, or one learned from this centre's own history), a target share
 target wait and, optionally, a change to compare ("close 3 counters 13:00–14:00"); the planner
 runs in a worker thread (one plan at a time: a second is refused, not queued) and the page shows
 the chart of counters open per hour beside the predicted waits, the counter-hours and the share
-reached, and the two plans side by side. Bad input is a 4xx page naming the problem."""
+reached, and the two plans side by side. Bad input is a 4xx page naming the problem; a learned
+day spans at most a year. A run whose page went away (the manager closed the tab, the browser
+gave up) is stopped at its next step instead of working on for a minute for nobody."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import re
 import threading
-from dataclasses import dataclass
+from collections.abc import Coroutine
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 from xml.sax.saxutils import escape
 
 from fastapi import APIRouter, Query, Request, Response
 
+from planning.learn import MAX_LEARN_DAYS
 from server.http import offload
 from server.pages.manager import manager_session, render_manager
 from server.pages.web import language
@@ -23,6 +29,7 @@ from shared.core.errors import NovbeError
 from shared.i18n import ntr, tr
 
 router = APIRouter(include_in_schema=False)
+T = TypeVar("T")
 
 Field = Annotated[str, Query(max_length=40)]
 SHIPPED = {"normal": "A normal day (about 400 visitors)",
@@ -83,6 +90,10 @@ def check_form(form: PlanForm, lang: str) -> PlanAsk:
         if last < first:
             raise PlanInputError(tr(lang, "The last day ({last}) is before the first ({first}).",
                                     first=first.isoformat(), last=last.isoformat()))
+        if (days := (last - first).days + 1) > MAX_LEARN_DAYS:
+            raise PlanInputError(tr(lang, "Learn from at most {most} days at a time, not {days} "
+                                          "({first} to {last}).", most=MAX_LEARN_DAYS,
+                                    days=days, first=first.isoformat(), last=last.isoformat()))
     try:
         target = float(form.target.replace(",", "."))
     except ValueError:
@@ -108,15 +119,23 @@ def check_form(form: PlanForm, lang: str) -> PlanAsk:
     return PlanAsk(form.scenario, first, last, target / 100, change)
 
 
+class PlanAbandoned(Exception):
+    """Nobody waits for the plan any more: the run stops at its next step."""
+
+
 @dataclass
 class PlanProgress:
     """How far the running plan is: hours worked out of the day's hours (read by the page)."""
 
     total: int
     done: int = 0
+    stop: threading.Event = field(default_factory=threading.Event)
 
     def step(self, _message: str) -> None:
-        """find_plan's progress callback: one call per hour settled (then per correction)."""
+        """find_plan's progress callback: one call per hour settled (then per correction);
+        PlanAbandoned once the page that asked has gone."""
+        if self.stop.is_set():
+            raise PlanAbandoned("the page that asked for the plan has gone")
         self.done = min(self.done + 1, self.total)
 
 
@@ -141,8 +160,10 @@ def _change_label(lang: str, change: tuple[int, int, int]) -> str:
                begin=f"{begin:02d}", end=f"{end:02d}")
 
 
-def run_plan(request: Request, ask: PlanAsk, lang: str) -> dict[str, Any]:
-    """Load or learn the day, find the plan, evaluate the change (in a worker thread)."""
+def run_plan(request: Request, ask: PlanAsk, lang: str,
+             stop: threading.Event | None = None) -> dict[str, Any]:
+    """Load or learn the day, find the plan, evaluate the change (in a worker thread; it
+    stops with PlanAbandoned at its next step once `stop` is set)."""
     from planning.chart import plan_chart_svg
     from planning.cli import typical_target
     from planning.learn import learn_scenario
@@ -151,7 +172,7 @@ def run_plan(request: Request, ask: PlanAsk, lang: str) -> dict[str, Any]:
 
     state = request.app.state
     if ask.scenario == LEARNED:
-        path = getattr(state.queue, "path", None)
+        path = state.queue.path
         if path is None:
             raise PlanInputError(tr(lang, "Learning needs the queue's own database file."), 409)
         assert ask.first is not None and ask.last is not None
@@ -169,7 +190,7 @@ def run_plan(request: Request, ask: PlanAsk, lang: str) -> dict[str, Any]:
                                           "planned day ({first}:00–{last}:00).",
                                     begin=f"{begin:02d}", end=f"{end:02d}",
                                     first=f"{hours[0]:02d}", last=f"{hours[-1] + 1:02d}")) from None
-    progress = PlanProgress(total=len(hours))
+    progress = PlanProgress(total=len(hours), stop=stop or threading.Event())
     state.plan_progress = progress
     best = find_plan(scenario, ask.target, progress=progress.step)
     progress.done = progress.total
@@ -228,6 +249,32 @@ def plan_progress(request: Request) -> dict[str, Any]:
             "total": progress.total if progress else 0}
 
 
+async def _client_gone(request: Request) -> None:
+    """Return once the client has disconnected (a GET's body is empty: what comes next on its
+    receive channel is the disconnect)."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
+
+
+async def while_connected(request: Request, stop: threading.Event,
+                          work: Coroutine[Any, Any, T]) -> T:
+    """The work's result; if the client goes first, `stop` is set and PlanAbandoned raised once
+    the work has ended (so the one-plan gate is released only when its thread is free)."""
+    task = asyncio.ensure_future(work)
+    gone = asyncio.ensure_future(_client_gone(request))
+    try:
+        await asyncio.wait({task, gone}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        gone.cancel()
+        if not task.done():
+            stop.set()
+    if task.done():
+        return task.result()
+    with contextlib.suppress(PlanAbandoned):
+        await task
+    raise PlanAbandoned("the page that asked for the plan has gone")
+
+
 @router.get("/manager/plan")
 async def plan_page(request: Request, scenario: Field = "", first: Field = "", last: Field = "",
                     target: Field = "90", change_kind: Field = "close", change_n: Field = "",
@@ -249,9 +296,13 @@ async def plan_page(request: Request, scenario: Field = "", first: Field = "", l
             lang, "Another staffing plan is being worked out right now. Try again when it is "
                   "done (a busy day takes about a minute)."))
     request.app.state.plan_progress = None        # not the last run's count
+    stop = threading.Event()
     try:
         # The read lane: a plan holds one of its many threads, never a counter action's writer.
-        outcome = await offload.read(request, run_plan, request, ask, lang)
+        outcome = await while_connected(request, stop, offload.read(
+            request, run_plan, request, ask, lang, stop))
+    except PlanAbandoned:
+        return Response(status_code=204)          # nobody reads it
     except PlanInputError as exc:
         return _page(request, session, form, exc.status, exc.message)
     except NovbeError as exc:          # e.g. nothing to learn from in those dates

@@ -4,14 +4,16 @@ a message naming the problem."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from server.api.error_status import http_status
-from server.http import offload
+from server.auth.sign_in import client_address
+from server.http.fair_gate import FairGate, release_memory
 from server.pages.manager import manager_session, render_manager, using_facts
 from server.pages.web import language, render, wants_html
 from shared.collation import sort_key
@@ -26,9 +28,12 @@ from shared.reports.report import Report, build_report
 from shared.reports.request import GROUPINGS, BadReportRequest, make_request
 
 router = APIRouter(include_in_schema=False)
+T = TypeVar("T")
 
 Text = Annotated[str | None, Query(max_length=100)]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+REPORT_SLOTS = 2             # reports and exports built at once, per server
+REPORT_MAX_WAIT = 20.0       # seconds one may wait for its turn before 429
 
 
 def _report(request: Request, first: str | None, last: str | None, by: str, service: str | None,
@@ -51,15 +56,36 @@ def _report(request: Request, first: str | None, last: str | None, by: str, serv
     return using_facts(request, report)
 
 
+def report_gate() -> FairGate:
+    """The gate reports and exports pass through: REPORT_SLOTS built at once per server, a
+    client two at a time, others wait up to REPORT_MAX_WAIT s, then 429 with Retry-After."""
+    return FairGate("reports", REPORT_SLOTS, per_key=2, max_wait=REPORT_MAX_WAIT)
+
+
 async def _checked(request: Request, *args: Any) -> Report:
+    return await _gated(request, _report, *args)
+
+
+async def _gated(request: Request, build: Callable[..., T], *args: Any) -> T:
+    """Build in a turn of the report gate; bad input answered as a page to a browser."""
     manager_session(request)
     try:
-        return await offload.read(request, _report, request, *args)
+        return await request.app.state.report_gate.run(client_address(request), build,
+                                                       request, *args)
     except BadReportRequest as exc:
         if wants_html(request):          # a browser: the problem named in its language
             raise ReportPage(render(request, "error.html", status_code=http_status(exc),
                                     message=exc.text(language(request)))) from exc
         raise
+
+
+def _workbook(request: Request, *args: Any) -> tuple[str, bytes]:
+    """The report as a workbook (file name, bytes) in the same turn; memory handed back after."""
+    try:
+        report = _report(request, *args)
+        return _filename(report, "xlsx"), to_xlsx(report)
+    finally:
+        release_memory()
 
 
 class ReportPage(Exception):
@@ -142,10 +168,10 @@ async def reports_xlsx(request: Request, first: Annotated[str | None, Query(alia
                        service: Text = None, category: Text = None, priority: Text = None,
                        counter: Text = None, staff: Text = None) -> Response:
     """Every table of the report, one worksheet each."""
-    report = await _checked(request, first, last, by, service, category, priority, counter, staff)
-    body = await offload.read(request, to_xlsx, report)
+    name, body = await _gated(request, _workbook, first, last, by, service, category, priority,
+                              counter, staff)
     return Response(body, media_type=XLSX, headers={
-        "Content-Disposition": f'attachment; filename="{_filename(report, "xlsx")}"',
+        "Content-Disposition": f'attachment; filename="{name}"',
         "Cache-Control": "no-store"})
 
 

@@ -12,7 +12,8 @@ from shared.core.errors import NovbeError
 from shared.core.model import DEVICE_ALERT_KINDS, CounterState, Snapshot, Status, Ticket
 from shared.core.queue import Queue
 from shared.i18n import ntr, tr
-from shared.waits.text import wait_phrase
+from shared.waits.text import no_counter_phrase
+from shared.waits.text import wait_text as printed_wait_text
 
 WAITING_SHOWN = 12
 ERROR_TEXTS = {
@@ -24,6 +25,7 @@ ERROR_TEXTS = {
     "CounterChanged": "Changed elsewhere meanwhile (another tab or computer); nothing was done — look again",
     "TicketNotFound": "This ticket was not found. Open the link of your ticket again (scan its QR code).",
     "TooManyAttempts": "Too many attempts; wait a minute and try again",
+    "Busy": "The server is busy with other requests; try again in a moment",
 }
 GENERIC_ERROR = "Something went wrong. Please ask a staff member."
 MODE_TEXTS = {"open": "Open", "paused": "Paused", "closed": "Closed"}
@@ -58,11 +60,10 @@ def phone_view(ticket: Ticket, config: CentreConfig, lang: str) -> dict[str, Any
     # The values stand under their labels ("People ahead", "Estimated wait"): they do not say
     # again what the label says ("Qarşınızda: 1 nəfər", not "Qarşınızda: Qarşınızda 1 nəfər var").
     # Nobody ahead but every counter busy still has a wait (issue 13); a range reads as one.
-    if waiting and (ticket.ahead or ticket.estimated_wait_min):
+    if waiting and (ticket.ahead or ticket.estimated_wait_min or ticket.no_counter_open):
         ahead_text = (ntr(lang, "{n} person", "{n} people", ticket.ahead) if ticket.ahead
                       else tr(lang, "nobody"))
-        wait_text = wait_phrase(lang, max(1, ticket.estimated_wait_min), ticket.wait_low_min,
-                                ticket.wait_high_min)
+        wait_text = printed_wait_text(lang, ticket, least=1)
     elif waiting:
         ahead_text, wait_text = tr(lang, "nobody"), ""
     else:
@@ -73,6 +74,8 @@ def phone_view(ticket: Ticket, config: CentreConfig, lang: str) -> dict[str, Any
         headline = tr(lang, "You are being served at counter {counter}", counter=ticket.counter)
     elif ticket.status == Status.DONE:
         headline = tr(lang, "Your visit is over")
+    elif waiting and ticket.no_counter_open:
+        headline = no_counter_phrase(lang, ticket.opens_at)
     elif waiting and not ticket.ahead:
         headline = tr(lang, "You are next")
     elif waiting:
@@ -108,6 +111,7 @@ def _ticket_row(ticket: Ticket, config: CentreConfig, lang: str) -> dict[str, An
         "issued_at": _epoch(ticket.issued_at),
         "called_at": _epoch(ticket.called_at),
         "started_at": _epoch(ticket.started_at),
+        "recalled_at": _epoch(ticket.recalled_at),
         "transfers": ticket.transfers,
         "recalls": ticket.recalls,
     }
@@ -143,4 +147,6 @@ def console_view(queue: Queue, counter: str, now: datetime, lang: str) -> dict[s
         "waiting": [_ticket_row(t, config, lang) for t in waiting[:WAITING_SHOWN]],
         "alerts": alert_texts(snapshot, lang),
         "last_event_id": snapshot.last_event_id,
+        "walk_up_s": config.visits.walk_up_s,   # what Next will record (shared/core/visits.py)
+        "undo_s": config.visits.undo_s,
     }

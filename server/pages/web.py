@@ -9,6 +9,7 @@ from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
 
 from shared.i18n import LANGUAGE_NAMES, ntr, tr
+from shared.reports.explain import CHART_EXPLANATIONS, EXPLANATIONS, legend
 
 WEB_DIR = Path(__file__).resolve().parents[2] / "assets" / "web"
 STATIC_DIR = WEB_DIR / "static"
@@ -16,6 +17,9 @@ LANG_COOKIE = "novbe_lang"
 LANGUAGES = ("az", "ru", "en")
 
 templates = Jinja2Templates(directory=str(WEB_DIR / "templates"))
+# what each report figure and chart means (the "?" beside it, the printed legend)
+templates.env.globals.update(explanations=EXPLANATIONS, chart_explanations=CHART_EXPLANATIONS,
+                             figure_legend=legend)
 
 
 def wants_html(request: Request) -> bool:

@@ -12,12 +12,13 @@ from collections.abc import Callable, Iterator
 import httpx
 
 from shared.backoff import Backoff
+from shared.client.api_table import EVENT_STREAM
 from shared.core.errors import QueueUnavailable
 from shared.core.model import Event
 
 log = logging.getLogger(__name__)
 
-STREAM_PATH = "/api/events/stream"
+STREAM_PATH = EVENT_STREAM.url()
 RETRY_FIRST, RETRY_MAX = 0.2, 5.0
 
 

@@ -11,23 +11,21 @@ from __future__ import annotations
 
 import secrets
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from shared.client import api_table as api
 from shared.client.event_stream import EventStreamFeed
 from shared.config.centre import CentreConfig, parse_config
 from shared.core import errors
 from shared.core.errors import NovbeError, QueueUnavailable
-from shared.core.model import CounterState, Event, Snapshot, Ticket
+from shared.core.model import FINISH_OUTCOMES, CounterState, Event, Snapshot, Ticket, VisitEnd
+from shared.core.queue import Queue
 from shared.store.database import BUSY_TIMEOUT_MS
 
 DEFAULT_TIMEOUT = 5.0
 WRITE_TIMEOUT = BUSY_TIMEOUT_MS / 1000 + 5.0   # longer than the server may wait for SQLite
-_ERRORS: dict[str, type[NovbeError]] = {
-    name: cls for name, cls in vars(errors).items()
-    if isinstance(cls, type) and issubclass(cls, NovbeError)
-}
 
 
 class RemoteError(NovbeError):
@@ -50,13 +48,11 @@ def error_from_response(response: httpx.Response) -> NovbeError:
     name = str(body.get("error", ""))
     message = str(body.get("message") or body.get("detail") or response.reason_phrase
                   or f"HTTP {response.status_code}")
-    if response.status_code >= 500 and name not in _ERRORS:
+    named = api.named_error(body, message)
+    if named is not None:
+        return named
+    if response.status_code >= 500:
         return QueueUnavailable(f"the queue server failed: {message}")
-    if name == "ConfigError":
-        return errors.ConfigError(list(body.get("problems") or [message]))
-    cls = _ERRORS.get(name)
-    if cls is not None:
-        return cls(message)
     return RemoteError(message, response.status_code, name)
 
 
@@ -90,8 +86,13 @@ class RemoteQueue:
         self._config_lock = threading.Lock()
 
     # ---- plumbing -------------------------------------------------------------------------
-    def _request(self, method: str, path: str, json: Any = None,
-                 params: dict[str, Any] | None = None, retries: int = 0) -> Any:
+    def _request(self, route: api.Route, json: Any = None, *,
+                 params: dict[str, Any] | None = None, retries: int = 0, **parts: str) -> Any:
+        """The route's answer (its path filled in with `parts`), or the named error."""
+        return self._send(route.method, route.url(**parts), json, params, retries)
+
+    def _send(self, method: str, path: str, json: Any, params: dict[str, Any] | None,
+              retries: int) -> Any:
         timeout = (httpx.Timeout(self.write_timeout, connect=self.timeout) if method != "GET"
                    else httpx.USE_CLIENT_DEFAULT)
         try:
@@ -99,7 +100,7 @@ class RemoteQueue:
                                             timeout=timeout)
         except httpx.TransportError as exc:
             if retries > 0:        # only for requests safe to repeat (issue: same request id)
-                return self._request(method, path, json, params, retries - 1)
+                return self._send(method, path, json, params, retries - 1)
             raise QueueUnavailable(f"the queue server {self.url} cannot be reached: {exc}") from exc
         except RuntimeError as exc:  # the client was closed
             raise QueueUnavailable(f"the connection to {self.url} is closed") from exc
@@ -110,8 +111,8 @@ class RemoteQueue:
         except ValueError as exc:
             raise QueueUnavailable(f"the queue server {self.url} sent no JSON") from exc
 
-    def _ticket(self, method: str, path: str, json: Any = None) -> Ticket:
-        return Ticket.from_json(self._request(method, path, json))
+    def _ticket(self, route: api.Route, json: Any = None, **parts: str) -> Ticket:
+        return Ticket.from_json(self._send(route.method, route.url(**parts), json, None, 0))
 
     @property
     def config(self) -> CentreConfig:
@@ -123,11 +124,11 @@ class RemoteQueue:
             return self._config
 
     def _fetch_config(self) -> CentreConfig:
-        return parse_config(self._request("GET", "/api/config"), f"{self.url}/api/config")
+        return parse_config(self._request(api.CONFIG), f"{self.url}{api.CONFIG.url()}")
 
     def config_version(self) -> str:
         """The version (a hash) of the server's config now."""
-        return str(self._request("GET", "/api/config/version")["version"])
+        return str(self._request(api.CONFIG_VERSION)["version"])
 
     def _version_or_none(self) -> str | None:
         """The config's version, or None from a server that cannot tell (one older than
@@ -176,103 +177,105 @@ class RemoteQueue:
         body = {"service": service, "priority": priority, "language": language,
                 "source": source, "check_hours": check_hours,
                 "request_id": request_id or secrets.token_urlsafe(16)}
-        return Ticket.from_json(self._request("POST", "/api/tickets", body, retries=1))
+        return Ticket.from_json(self._request(api.ISSUE, body, retries=1))
 
     def issued_for(self, request_id: str) -> Ticket:
-        return self._ticket("GET", f"/api/tickets/requests/{self._token(request_id)}")
+        return self._ticket(api.ISSUED_FOR, request_id=self._token(request_id))
 
-    def _at_counter(self, counter: str, action: str, expect: str | None,
+    def _at_counter(self, counter: str, route: api.Route, expect: str | None,
                     body: dict[str, Any] | None = None) -> Ticket:
         body = dict(body or {})
         if expect is not None:
             body["expect"] = expect
-        return self._ticket("POST", f"/api/counters/{self._counter(counter)}/{action}", body or None)
+        return self._ticket(route, body or None, counter=self._counter(counter))
 
     def call_next(self, counter: str, staff: str | None = None, expect: str | None = None) -> Ticket:
-        return self._at_counter(counter, "next", expect, {"staff": staff})
+        return self._at_counter(counter, api.CALL_NEXT, expect, {"staff": staff})
 
     def call(self, counter: str, ticket: str, staff: str | None = None,
              expect: str | None = None) -> Ticket:
-        return self._at_counter(counter, "call", expect, {"ticket": str(ticket), "staff": staff})
+        return self._at_counter(counter, api.CALL, expect, {"ticket": str(ticket), "staff": staff})
 
     def recall(self, counter: str, expect: str | None = None) -> Ticket:
-        return self._at_counter(counter, "recall", expect)
+        return self._at_counter(counter, api.RECALL, expect)
 
     def start(self, counter: str, expect: str | None = None) -> Ticket:
-        return self._at_counter(counter, "start", expect)
+        return self._at_counter(counter, api.START, expect)
 
     def finish(self, counter: str, outcome: str = "served", expect: str | None = None) -> Ticket:
-        if outcome not in ("served", "unresolved", "referred"):
-            raise NovbeError(f"unknown outcome {outcome!r} (known: served, unresolved, referred)")
-        return self._at_counter(counter, "finish", expect, {"outcome": outcome})
+        if outcome not in FINISH_OUTCOMES:
+            raise NovbeError(f"unknown outcome {outcome!r} (known: {', '.join(FINISH_OUTCOMES)})")
+        return self._at_counter(counter, api.FINISH, expect, {"outcome": outcome})
+
+    def correct(self, counter: str, ticket: str, outcome: str) -> VisitEnd:
+        return VisitEnd.from_json(self._request(
+            api.CORRECT, {"ticket": str(ticket), "outcome": outcome},
+            counter=self._counter(counter)))
 
     def no_show(self, counter: str, expect: str | None = None) -> Ticket:
-        return self._at_counter(counter, "no-show", expect)
+        return self._at_counter(counter, api.NO_SHOW, expect)
 
     def transfer(self, counter: str, service: str, expect: str | None = None) -> Ticket:
-        return self._at_counter(counter, "transfer", expect, {"service": service})
+        return self._at_counter(counter, api.TRANSFER, expect, {"service": service})
 
     def cancel(self, ticket: str) -> Ticket:
-        return self._ticket("POST", f"/api/tickets/{self._ticket_ref(ticket)}/cancel")
+        return self._ticket(api.CANCEL, ref=self._ticket_ref(ticket))
 
     def open_counter(self, counter: str, staff: str | None = None) -> CounterState:
-        return CounterState.from_json(self._request(
-            "POST", f"/api/counters/{self._counter(counter)}/open", {"staff": staff}))
+        return CounterState.from_json(self._request(api.OPEN, {"staff": staff},
+                                                    counter=self._counter(counter)))
 
     def pause_counter(self, counter: str) -> CounterState:
-        return CounterState.from_json(self._request(
-            "POST", f"/api/counters/{self._counter(counter)}/pause"))
+        return CounterState.from_json(self._request(api.PAUSE, counter=self._counter(counter)))
 
     def close_counter(self, counter: str) -> CounterState:
-        return CounterState.from_json(self._request(
-            "POST", f"/api/counters/{self._counter(counter)}/close"))
+        return CounterState.from_json(self._request(api.CLOSE, counter=self._counter(counter)))
 
     def counter_state(self, counter: str) -> CounterState:
-        return CounterState.from_json(self._request("GET",
-                                                    f"/api/counters/{self._counter(counter)}"))
+        return CounterState.from_json(self._request(api.COUNTER, counter=self._counter(counter)))
 
     def waiting(self, counter: str | None = None, limit: int = 200) -> list[Ticket]:
         params: dict[str, Any] = {"limit": limit}
         if counter is not None:
             params["counter"] = str(counter)
-        return [Ticket.from_json(t) for t in self._request("GET", "/api/waiting", params=params)]
+        return [Ticket.from_json(t) for t in self._request(api.WAITING, params=params)]
 
     def ticket(self, code: str) -> Ticket:
-        return self._ticket("GET", f"/api/tickets/{self._ticket_ref(code)}")
+        return self._ticket(api.TICKET, ref=self._ticket_ref(code))
 
     def status(self, token: str) -> Ticket:
-        return self._ticket("GET", f"/api/status/{self._token(token)}")
+        return self._ticket(api.STATUS, token=self._token(token))
 
     def rate(self, token: str, score: int) -> Ticket:
         if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
             raise NovbeError(f"a rating is a whole number from 1 to 5, got {score!r}")
-        return self._ticket("POST", f"/api/status/{self._token(token)}/rate", {"score": score})
+        return self._ticket(api.RATE, {"score": score}, token=self._token(token))
 
     def report_device(self, source: str, kind: str, message: str = "",
                       ticket_id: int | None = None) -> Event:
-        return Event.from_json(self._request("POST", "/api/devices/report", {
+        return Event.from_json(self._request(api.DEVICE_REPORT, {
             "source": source, "kind": kind, "message": message, "ticket_id": ticket_id}))
 
     def heartbeat(self, source: str, role: str, version: str, state: dict[str, Any]) -> None:
         """The server names the device from its token; `source` and `role` are its own."""
-        self._request("POST", "/api/devices/heartbeat", {"version": version, **state})
+        self._request(api.HEARTBEAT, {"version": version, **state})
 
     def print_requests(self, source: str) -> list[Ticket]:
         text = str(source)
         if not 1 <= len(text) <= 64 or not all(ch.isascii() and (ch.isalnum() or ch in "-_.") for ch in text):
             raise NovbeError(f"a kiosk id is 1–64 letters, digits, '-', '_' or '.'; got {source!r}")
-        return [Ticket.from_json(t) for t in self._request("GET", f"/api/print-requests/{text}")]
+        return [Ticket.from_json(t) for t in self._request(api.PRINT_REQUESTS, source=text)]
 
     def snapshot(self, zone: str | None = None) -> Snapshot:
         params = {"zone": zone} if zone is not None else None
-        return Snapshot.from_json(self._request("GET", "/api/snapshot", params=params))
+        return Snapshot.from_json(self._request(api.SNAPSHOT, params=params))
 
     def events(self, after_id: int = 0, limit: int = 500) -> list[Event]:
         return [Event.from_json(e) for e in self._request(
-            "GET", "/api/events", params={"after_id": after_id, "limit": limit})]
+            api.EVENTS, params={"after_id": after_id, "limit": limit})]
 
     def last_event_id(self) -> int:
-        return int(self._request("GET", "/api/events/last")["last_event_id"])
+        return int(self._request(api.LAST_EVENT)["last_event_id"])
 
     # ---- references in URLs ---------------------------------------------------------------
     def _counter(self, counter: str) -> str:
@@ -293,3 +296,7 @@ class RemoteQueue:
         if not 8 <= len(text) <= 100 or not all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in text):
             raise errors.TicketNotFound("no ticket with this token")
         return text
+
+
+if TYPE_CHECKING:
+    _A_QUEUE: type[Queue] = RemoteQueue      # mypy checks RemoteQueue against the contract

@@ -28,7 +28,13 @@ from shared.config.counters import Counter, OpeningHours
 from shared.config.problems import problem_lines
 from shared.config.seen import Seen, seen_by
 from shared.config.services import Category, PriorityClass, Service
-from shared.config.settings import BoardSettings, FairnessSettings, KioskSettings, WaitSettings
+from shared.config.settings import (
+    BoardSettings,
+    FairnessSettings,
+    KioskSettings,
+    VisitSettings,
+    WaitSettings,
+)
 from shared.config.values import (
     ESTIMATORS,
     ID_RE,
@@ -54,7 +60,7 @@ __all__ = [
     "ESTIMATORS", "ID_RE", "LANGUAGES", "PAPER_WIDTHS", "PRINTER_SCHEMES", "TRANSFER_POLICIES",
     "WEEKDAYS", "CONFIG_CHECK_SECONDS", "BoardSettings", "Category", "CentralSettings", "CentreConfig", "Counter",
     "FairnessSettings", "KioskSettings", "Names", "OpeningHours", "PriorityClass", "Service",
-    "WaitSettings", "competing_services", "config_document", "default_config_path",
+    "VisitSettings", "WaitSettings", "competing_services", "config_document", "default_config_path",
     "load_config", "parse_config", "parse_config_file", "read_config_file",
 ]
 
@@ -127,6 +133,7 @@ class CentreConfig:
     board: BoardSettings = BoardSettings()
     waits: WaitSettings = WaitSettings()
     fairness: FairnessSettings = FairnessSettings()
+    visits: VisitSettings = VisitSettings()
     central: Annotated[CentralSettings | None, BeforeValidator(_central)] = None  # shipping
 
     @model_serializer(mode="wrap")

@@ -87,3 +87,14 @@ class FairnessSettings:
 
     enabled: Flag = False
     wait_multiple: Annotated[float, Field(gt=0, strict=True)] = 2.0
+
+
+@dataclass(frozen=True, kw_only=True, config=TABLE)
+class VisitSettings:
+    """[visits] How a visit's outcome is read from what staff press (README, the queue rules):
+    a called visitor nobody marked as a no-show counts as at the window `walk_up_s` after the
+    last call or recall; Next (or a call) before then, with no Start, files "did not come".
+    The last outcome a console recorded can be changed for `undo_s` seconds after."""
+
+    walk_up_s: Annotated[int, Field(ge=0, le=900, strict=True)] = 60
+    undo_s: Annotated[int, Field(ge=0, le=300, strict=True)] = 20

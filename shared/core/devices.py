@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 
 from shared.core.clock import from_epoch
-from shared.core.model import DEVICE_CHANNELS, Alert
-from shared.core.queue_tx import Tx
+from shared.core.errors import NovbeError, TicketNotFound
+from shared.core.model import DEVICE_CHANNELS, DEVICE_KINDS, Alert, Event
+from shared.core.queue_tx import EVENT_COLUMNS, Tx, event_from_row
 
 
 def open_alerts(tx: Tx) -> list[Alert]:
@@ -28,3 +29,19 @@ def open_alerts(tx: Tx) -> list[Alert]:
             found.append(Alert(r["source"], r["kind"], details.get("message", ""),
                                from_epoch(r["at"])))  # type: ignore[arg-type]
     return sorted(found, key=lambda a: a.at)
+
+
+def report(tx: Tx, source: str, kind: str, message: str = "", ticket_id: int | None = None
+           ) -> Event:
+    """Record what a device reports (a kiosk its printer, a board its sound) as an event."""
+    if kind not in DEVICE_KINDS:
+        raise NovbeError(f"unknown device event {kind!r} (known: {', '.join(DEVICE_KINDS)})")
+    row = None
+    if ticket_id is not None:
+        row = tx.ticket_row("id = ?", (ticket_id,))
+        if row is None:
+            raise TicketNotFound(f"no ticket with id {ticket_id}")
+    eid = tx.event(kind, row, source=source, message=message)
+    found = tx.one(f"SELECT {EVENT_COLUMNS} FROM events WHERE id = ?", (eid,))
+    assert found is not None
+    return event_from_row(found)

@@ -2,6 +2,13 @@
 They carry no HTTP status or exit code: each boundary maps them (server/api/error_status.py,
 shared/exit_codes.py)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from shared.core.model import VisitEnd
+
 
 class NovbeError(Exception):
     """Base of every error Növbə raises on purpose; its text is shown to people."""
@@ -32,7 +39,12 @@ class TicketNotFound(NovbeError):
 
 
 class NoTicketWaiting(NovbeError):
-    """Nobody is waiting for the services this counter serves."""
+    """Nobody is waiting for the services this counter serves. `ended`: the visit the same Next
+    ended before finding nobody (a shared.core.model.VisitEnd), so its outcome is still said."""
+
+    def __init__(self, message: str, ended: VisitEnd | None = None):
+        super().__init__(message)
+        self.ended = ended
 
 
 class IllegalTransition(NovbeError):

@@ -3,7 +3,6 @@ writer connection with every guard checked inside it; reads on their own connect
 
 from __future__ import annotations
 
-import secrets
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
@@ -12,33 +11,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from shared.config.centre import LANGUAGES, CentreConfig, competing_services
-from shared.core import presence, visits
-from shared.core.assisted import (
-    ASSIST_CHANNEL,
-    Assisted,
-    issue_details,
-    kiosk_printers,
-    pending_prints,
-)
+from shared.config.centre import CentreConfig, competing_services
+from shared.core import corrections, devices, errors, presence, visits
+from shared.core.assisted import Assisted, kiosk_printers, pending_prints
 from shared.core.clock import Clock, SystemClock, to_epoch
+from shared.core.counter_modes import set_mode
 from shared.core.day_change import roll_day, stored_day
-from shared.core.errors import (
-    AlreadyRated,
-    CentreClosed,
-    DailyCapReached,
-    DuplicateRequest,
-    IllegalTransition,
-    NoTicketWaiting,
-    NovbeError,
-    QueueUnavailable,
-    TicketNotFound,
-)
-from shared.core.fairness import joins_priority_at
+from shared.core.fairness import overdue_before
 from shared.core.group_commit import GroupWriter
 from shared.core.help_requests import acknowledge
+from shared.core.issuing import IssueRequest, issue_in, wait_before
 from shared.core.model import (
-    DEVICE_KINDS,
+    FINISH_OUTCOMES,
     CounterMode,
     CounterState,
     Event,
@@ -46,8 +30,8 @@ from shared.core.model import (
     Snapshot,
     Status,
     Ticket,
+    VisitEnd,
 )
-from shared.core.numbering import next_number
 from shared.core.queue_tx import (
     EVENT_COLUMNS,
     TICKET_COLUMNS,
@@ -58,21 +42,13 @@ from shared.core.queue_tx import (
     ticket_by_id,
     ticket_from_row,
 )
+from shared.core.rating import check_score, rate_in
 from shared.core.service_day import service_day
-from shared.core.snapshot import counter_states, read_snapshot
+from shared.core.snapshot import HallCache, counter_states, read_snapshot
+from shared.core.transfers import transfer_in
 from shared.store import database as store
-from shared.waits.reading import (
-    AFTER_ALL,
-    FRONT_RANK,
-    NORMAL_RANK,
-    WaitInputs,
-    people_ahead,
-    printed_wait,
-)
+from shared.waits.reading import NORMAL_RANK, WaitInputs, people_ahead, printed_wait
 
-FINISH_OUTCOMES = (Outcome.SERVED, Outcome.UNRESOLVED, Outcome.REFERRED)
-COUNTER_EVENTS = {CounterMode.OPEN: "counter_opened", CounterMode.PAUSED: "counter_paused",
-                  CounterMode.CLOSED: "counter_closed"}
 T = TypeVar("T")
 
 
@@ -81,7 +57,7 @@ class LocalQueue:
 
     Writes go through one connection, one at a time, and those that arrive together share one
     commit; a write that cannot have the database within `write_timeout_s` fails at once with
-    QueueUnavailable instead of holding its caller.
+    errors.QueueUnavailable instead of holding its caller.
     Reads run on a connection of their own per thread and never wait behind a write."""
 
     def __init__(self, path: str | Path, config: CentreConfig, clock: Clock | None = None,
@@ -104,6 +80,7 @@ class LocalQueue:
         self._readers_lock = threading.Lock()
         self._closed = False
         self._wait_inputs = WaitInputs()   # the replay estimate's slowly changing inputs
+        self._halls = HallCache()          # the board's snapshot as of the newest event
 
     @property
     def config(self) -> CentreConfig:
@@ -148,7 +125,7 @@ class LocalQueue:
         if reader is None:
             with self._readers_lock:
                 if self._closed:
-                    raise QueueUnavailable(f"the queue {self.path} is closed")
+                    raise errors.QueueUnavailable(f"the queue {self.path} is closed")
                 reader = store.ReadConnection(self.path, self.write_timeout_s, sqlite3.Row)
                 self._reader_list.append(reader)
             self._readers.reader = reader
@@ -195,58 +172,31 @@ class LocalQueue:
                                 row["queued_at"], ticket.id, ticket.ahead)
             ticket.estimated_wait_min = wait.minutes
             ticket.wait_low_min, ticket.wait_high_min = wait.low, wait.high
+            ticket.no_counter_open, ticket.opens_at = wait.no_counter_open, wait.opens_at
         return ticket
 
-    # ---- issuing --------------------------------------------------------------------------
+    # ---- issuing (shared/core/issuing.py) ----------------------------------------------------
     def issue(self, service: str, priority: str | None = None, language: str = "az",
               source: str | None = None, check_hours: bool = False,
               request_id: str | None = None, assisted: Assisted | None = None) -> Ticket:
         """A numbered ticket for a service. With `request_id`, a retry of the same request on
         the same service day returns the ticket the first attempt issued, never a second one.
         `assisted`: issued for a visitor by a staff member or volunteer (shared/core/assisted.py)
-        — the ticket's source and its event's are then the "assist" channel."""
-        if assisted is not None:
-            source = ASSIST_CHANNEL
-        svc = self.config.service(service)
-        prio = self.config.priority(priority)
-        if language not in LANGUAGES:
-            raise NovbeError(f"unknown language {language!r} (known: {', '.join(LANGUAGES)})")
-        rank = prio.rank if prio else NORMAL_RANK
+        — the ticket's source and its event's are then the "assist" channel. Its wait is worked
+        out in a read before the write, never inside it."""
+        request = IssueRequest.of(self.config, service, priority, language, source,
+                                  check_hours, request_id, assisted)
+        competing = self._competing.get(request.service.id, (request.service.id,))
+        wait = self._read(lambda tx: wait_before(tx, self._wait_inputs, competing, request))
         with self._tx() as tx:
-            today = tx.day.isoformat()
-            if request_id is not None:
-                earlier = tx.ticket_row("service_day = ? AND request_id = ?", (today, request_id))
-                if earlier is not None:
-                    if earlier["issued_service"] != svc.id:
-                        raise DuplicateRequest(f"request {request_id} was for "
-                                               f"{earlier['issued_service']}, not {svc.id}")
-                    return self._view(tx, earlier)
-            if svc.daily_cap is not None:
-                issued = tx.value("SELECT count(*) FROM tickets WHERE service_day = ? AND "
-                                  "issued_service = ?", (today, svc.id))
-                if issued >= svc.daily_cap:
-                    raise DailyCapReached(f"{svc.id}: all {svc.daily_cap} tickets for today are issued")
-            ahead = people_ahead(tx, self._competing.get(svc.id, (svc.id,)), rank, tx.at, AFTER_ALL)
-            wait = printed_wait(tx, self._wait_inputs, svc.id, rank, tx.at, None, ahead)
-            estimate = wait.minutes
-            if check_hours:
-                self._check_hours(tx, estimate, svc.id)
-            number, code = next_number(tx, svc.prefix)
-            token = secrets.token_urlsafe(24)
-            cur = tx.conn.execute(
-                "INSERT INTO tickets(code, prefix, number, service, issued_service, priority, "
-                "priority_rank, language, source, token, status, service_day, issued_at, "
-                "queued_at, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?)",
-                (code, svc.prefix, number, svc.id, svc.id, prio.id if prio else None, rank,
-                 language, source, token, today, tx.at, tx.at, request_id))
-            row = ticket_by_id(tx, int(cur.lastrowid or 0))
-            extra = issue_details(assisted) if assisted is not None else {}
-            tx.event("issued", row, staff=assisted.staff if assisted else None, source=source,
-                     priority=prio.id if prio else None, language=language, ahead=ahead,
-                     estimate_min=estimate, **extra)
-        ticket = ticket_from_row(row)
-        ticket.ahead, ticket.estimated_wait_min = ahead, estimate
-        ticket.wait_low_min, ticket.wait_high_min = wait.low, wait.high
+            issued = issue_in(tx, request, competing, wait)
+        if issued.earlier:
+            return self._read(lambda tx: self._view(tx, ticket_by_id(tx, issued.row["id"])))
+        ticket = ticket_from_row(issued.row)
+        assert issued.wait is not None
+        ticket.ahead, ticket.estimated_wait_min = issued.ahead, issued.wait.minutes
+        ticket.wait_low_min, ticket.wait_high_min = issued.wait.low, issued.wait.high
+        ticket.no_counter_open, ticket.opens_at = issued.wait.no_counter_open, issued.wait.opens_at
         return ticket
 
     def issued_for(self, request_id: str) -> Ticket:
@@ -255,19 +205,9 @@ class LocalQueue:
             row = tx.ticket_row("service_day = ? AND request_id = ?",
                                 (tx.day.isoformat(), str(request_id)))
             if row is None:
-                raise TicketNotFound(f"no ticket was issued today for request {request_id}")
+                raise errors.TicketNotFound(f"no ticket was issued today for request {request_id}")
             return self._view(tx, row)
         return self._read(read)
-
-    def _check_hours(self, tx: Tx, estimate_min: int, service: str) -> None:
-        local = tx.now.astimezone(self.config.tz)
-        hours = self.config.hours
-        if not hours.is_open(local):
-            raise CentreClosed("the centre is closed now")
-        closing = hours.closing_time(local)
-        if closing is not None and (closing - local).total_seconds() < estimate_min * 60:
-            raise CentreClosed(f"{service}: the wait ({estimate_min} min) runs past closing time "
-                               f"{closing:%H:%M}")
 
     # ---- counter work (the visit's steps: shared/core/visits.py) -------------------------------
     def call_next(self, counter: str, staff: str | None = None, expect: str | None = None,
@@ -279,35 +219,21 @@ class LocalQueue:
             mode, old_staff, visitor = visits.counter_now(tx, c.id)
             visits.guard(c.id, visitor, expect, mode, old_staff, holder)
             staff = staff or old_staff
-            visits.end_visit(tx, c.id, staff, visitor)
+            ended = visits.end_visit(tx, c.id, staff, visitor)
             row = tx.ticket_row(
                 f"status = 'waiting' AND service IN ({marks}) "
                 "ORDER BY priority_rank, queued_at, id LIMIT 1", c.services)
             if row is not None and row["priority_rank"] < NORMAL_RANK and self.config.fairness.enabled:
-                row = self._overdue_before(tx, c.services, row) or row
+                row = overdue_before(tx, c.services, row) or row
             if row is None:
                 visits.open_for(tx, c.id, mode, staff)
             else:
                 visits.call_ticket(tx, c.id, mode, staff, row)
                 called = ticket_from_row(ticket_by_id(tx, row["id"]))
+                called.ended = ended
         if row is None:
-            raise NoTicketWaiting(f"nobody is waiting for counter {c.id}")
+            raise errors.NoTicketWaiting(f"nobody is waiting for counter {c.id}", ended)
         return called
-
-    def _overdue_before(self, tx: Tx, services: tuple[str, ...], first: TicketRow) -> TicketRow | None:
-        """The fairness rule (shared/core/fairness.py): of the oldest regular ticket of each of
-        `services`, the one that reached its limit first — if that was before the priority
-        ticket `first` came, it goes first."""
-        marks = ",".join("?" * len(services))
-        multiple = self.config.fairness.wait_multiple
-        oldest = tx.rows(
-            f"SELECT service, min(queued_at), id FROM tickets WHERE status = 'waiting' "
-            f"AND service IN ({marks}) AND priority_rank >= ? AND queued_at < ? GROUP BY service",
-            (*services, NORMAL_RANK, first["queued_at"]))
-        joined = [(joins_priority_at(r[1], self.config.service(r[0]).target_wait_min, multiple),
-                   r[2]) for r in oldest]
-        due = [j for j in joined if j[0] < first["queued_at"]]
-        return ticket_by_id(tx, min(due)[1]) if due else None
 
     def call(self, counter: str, ticket: str, staff: str | None = None,
              expect: str | None = None, holder: str | None = None) -> Ticket:
@@ -319,28 +245,33 @@ class LocalQueue:
             visits.guard(c.id, visitor, expect, mode, old_staff, holder)
             visits.allow("call", row)
             if row["service"] not in c.services:
-                raise IllegalTransition(f"counter {c.id} does not serve {row['service']} "
+                raise errors.IllegalTransition(f"counter {c.id} does not serve {row['service']} "
                                         f"(ticket {row['code']})")
             staff = staff or old_staff
-            visits.end_visit(tx, c.id, staff, visitor)
+            ended = visits.end_visit(tx, c.id, staff, visitor)
             visits.call_ticket(tx, c.id, mode, staff, row)
-            return ticket_from_row(ticket_by_id(tx, row["id"]))
+            called = ticket_from_row(ticket_by_id(tx, row["id"]))
+            called.ended = ended
+            return called
 
     def _at_counter(self, counter: str, action: str, expect: str | None, holder: str | None,
-                    change: Callable[[Tx, str, str | None, TicketRow], None]) -> Ticket:
+                    change: Callable[[Tx, str, str | None, TicketRow], VisitEnd | None]) -> Ticket:
         c = self.config.counter(counter)
         with self._tx() as tx:
             mode, staff, visitor = visits.counter_now(tx, c.id)
             visits.guard(c.id, visitor, expect, mode, staff, holder)
             if visitor is None:
-                raise IllegalTransition(f"counter {c.id} has no visitor at the moment")
+                raise errors.IllegalTransition(f"counter {c.id} has no visitor at the moment")
             visits.allow(action, visitor, f" at counter {c.id}")
-            change(tx, c.id, staff, visitor)
-            return self._view(tx, ticket_by_id(tx, visitor["id"]))
+            ended = change(tx, c.id, staff, visitor)
+            ticket = self._view(tx, ticket_by_id(tx, visitor["id"]))
+            ticket.ended = ended
+            return ticket
 
     def recall(self, counter: str, expect: str | None = None, holder: str | None = None) -> Ticket:
         def change(tx: Tx, cid: str, staff: str | None, t: TicketRow) -> None:
-            tx.conn.execute("UPDATE tickets SET recalls = recalls + 1 WHERE id = ?", (t["id"],))
+            tx.conn.execute("UPDATE tickets SET recalls = recalls + 1, recalled_at = ? WHERE id = ?",
+                            (tx.at, t["id"]))
             tx.event("recalled", t, cid, staff, recalls=(t["recalls"] or 0) + 1)
         return self._at_counter(counter, "recall", expect, holder, change)
 
@@ -354,40 +285,36 @@ class LocalQueue:
     def finish(self, counter: str, outcome: str = "served", expect: str | None = None,
                holder: str | None = None) -> Ticket:
         if outcome not in FINISH_OUTCOMES:  # day_end is the day change's, not staff's
-            raise NovbeError(f"unknown outcome {outcome!r} (known: {', '.join(FINISH_OUTCOMES)})")
+            raise errors.NovbeError(f"unknown outcome {outcome!r} (known: {', '.join(FINISH_OUTCOMES)})")
         ended = Outcome(outcome)
 
-        def change(tx: Tx, cid: str, staff: str | None, t: TicketRow) -> None:
-            visits.finish_visit(tx, cid, staff, t, ended)
+        def change(tx: Tx, cid: str, staff: str | None, t: TicketRow) -> VisitEnd:
+            return visits.finish_visit(tx, cid, staff, t, ended)
         return self._at_counter(counter, "finish", expect, holder, change)
 
     def no_show(self, counter: str, expect: str | None = None, holder: str | None = None) -> Ticket:
-        def change(tx: Tx, cid: str, staff: str | None, t: TicketRow) -> None:
-            visits.mark_no_show(tx, cid, staff, t)
+        def change(tx: Tx, cid: str, staff: str | None, t: TicketRow) -> VisitEnd:
+            return visits.mark_no_show(tx, cid, staff, t)
         return self._at_counter(counter, "no_show", expect, holder, change)
+
+    def correct(self, counter: str, ticket: str, outcome: str,
+                holder: str | None = None) -> VisitEnd:
+        """Put right the outcome the counter recorded for a visit that ended moments ago
+        (within `[visits] undo_s`): served ↔ did not come, or another finish outcome."""
+        c = self.config.counter(counter)
+        with self._tx() as tx:
+            mode, staff, visitor = visits.counter_now(tx, c.id)
+            visits.guard(c.id, visitor, None, mode, staff, holder)
+            return corrections.correct(tx, c.id, staff, find_ticket(tx, ticket), outcome)
 
     def transfer(self, counter: str, service: str, expect: str | None = None,
                  holder: str | None = None) -> Ticket:
         """Send the counter's visitor back to wait for another service: keeping their place,
         at the front (among transfers, in transfer order) or at the back, by config."""
-        target = self.config.service(service)
-        policy = self.config.transfer_policy
+        target, policy = self.config.service(service), self.config.transfer_policy
 
         def change(tx: Tx, cid: str, staff: str | None, t: TicketRow) -> None:
-            if target.id == t["service"]:
-                raise IllegalTransition(f"ticket {t['code']} is already for {target.id}")
-            sets = "status = 'waiting', service = ?, counter = NULL, staff = NULL, " \
-                   "called_at = NULL, started_at = NULL, transfers = transfers + 1"
-            params: list[Any] = [target.id]
-            if policy == "front":
-                sets += ", priority_rank = ?, queued_at = ?"
-                params += [FRONT_RANK, tx.at]
-            elif policy == "back":
-                sets += ", queued_at = ?"
-                params.append(tx.at)
-            tx.conn.execute(f"UPDATE tickets SET {sets} WHERE id = ?", (*params, t["id"]))
-            tx.event("transferred", t, cid, staff, from_service=t["service"],
-                     to_service=target.id, policy=policy)
+            transfer_in(tx, cid, staff, t, target, policy)
         return self._at_counter(counter, "transfer", expect, holder, change)
 
     def cancel(self, ticket: str) -> Ticket:
@@ -404,16 +331,7 @@ class LocalQueue:
               keep_staff: bool = True, holder: str | None = None) -> CounterState:
         c = self.config.counter(counter)
         with self._tx() as tx:
-            old_mode, old_staff, visitor = visits.counter_now(tx, c.id)
-            visits.guard(c.id, visitor, None, old_mode, old_staff, holder)
-            if mode == CounterMode.CLOSED and visitor is not None:
-                raise IllegalTransition(f"counter {c.id} still has ticket {visitor['code']}: "
-                                        "finish, transfer or mark it as no-show first")
-            new_staff = staff if staff is not None else (old_staff if keep_staff else None)
-            visits.set_counter(tx, c.id, mode, new_staff)
-            if old_mode != mode or new_staff != old_staff:
-                tx.event(COUNTER_EVENTS[mode], None, c.id, new_staff or old_staff)
-            return counter_states(tx, [c.id])[0]
+            return set_mode(tx, c, mode, staff, keep_staff, holder)
 
     def open_counter(self, counter: str, staff: str | None = None) -> CounterState:
         return self._mode(counter, CounterMode.OPEN, staff)
@@ -443,38 +361,19 @@ class LocalQueue:
         def read(tx: Tx) -> Ticket:
             row = tx.ticket_row("token = ?", (str(token),))
             if row is None:
-                raise TicketNotFound("no ticket with this token")
+                raise errors.TicketNotFound("no ticket with this token")
             return self._view(tx, row)
         return self._read(read)
 
     def rate(self, token: str, score: int) -> Ticket:
-        if not isinstance(score, int) or isinstance(score, bool) or not 1 <= score <= 5:
-            raise NovbeError(f"a rating is a whole number from 1 to 5, got {score!r}")
+        score = check_score(score)
         with self._tx() as tx:
-            row = tx.ticket_row("token = ?", (str(token),))
-            if row is None:
-                raise TicketNotFound("no ticket with this token")
-            if row["status"] != Status.DONE:
-                raise IllegalTransition(f"ticket {row['code']} can be rated after the visit, "
-                                        f"it is {row['status']}")
-            if row["rating"] is not None:
-                raise AlreadyRated(f"ticket {row['code']} has been rated already")
-            tx.conn.execute("UPDATE tickets SET rating = ? WHERE id = ?", (score, row["id"]))
-            tx.event("rated", row, row["counter"], row["staff"], score=score)
-            return ticket_from_row(ticket_by_id(tx, row["id"]))
+            return rate_in(tx, token, score)
 
     def report_device(self, source: str, kind: str, message: str = "",
                       ticket_id: int | None = None) -> Event:
-        if kind not in DEVICE_KINDS:
-            raise NovbeError(f"unknown device event {kind!r} (known: {', '.join(DEVICE_KINDS)})")
         with self._tx() as tx:
-            row = None
-            if ticket_id is not None:
-                row = tx.ticket_row("id = ?", (ticket_id,))
-                if row is None:
-                    raise TicketNotFound(f"no ticket with id {ticket_id}")
-            eid = tx.event(kind, row, source=source, message=message)
-            return event_from_row(tx.one(f"SELECT {EVENT_COLUMNS} FROM events WHERE id = ?", (eid,)))  # type: ignore[arg-type]
+            return devices.report(tx, source, kind, message, ticket_id)
 
     def heartbeat(self, source: str, role: str, version: str, state: dict[str, Any]) -> None:
         with self._tx() as tx:
@@ -514,7 +413,7 @@ class LocalQueue:
 
     def snapshot(self, zone: str | None = None, calls: int = 30) -> Snapshot:
         return self._read(lambda tx: read_snapshot(tx, self._competing, zone, calls,
-                                                   self._wait_inputs))
+                                                   self._wait_inputs, self._halls))
 
     def backup(self, target: str | Path) -> Path:
         """A consistent copy of the live file (SQLite's backup API; writers may go on)."""
@@ -522,4 +421,3 @@ class LocalQueue:
         with self._reader().using() as conn:
             store.copy_to(conn, target)
         return target
-

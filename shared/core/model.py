@@ -46,6 +46,9 @@ class Outcome(StrEnum):
     DAY_END = "day_end"
 
 
+FINISH_OUTCOMES = (Outcome.SERVED, Outcome.UNRESOLVED, Outcome.REFERRED)  # what staff record
+
+
 class CounterMode(StrEnum):
     """Whether a counter is taking visitors."""
 
@@ -91,6 +94,28 @@ def _iso(value: datetime | None) -> str | None:
 
 
 @dataclass
+class VisitEnd:
+    """What a counter action recorded about the visit it ended: the ticket, how the visit ended
+    (served, unresolved, referred or no_show) and how long it lasted (start — or call, when
+    nobody pressed Start — to end; None for a visitor who did not come)."""
+
+    ticket_id: int
+    code: str
+    outcome: str
+    seconds: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ticket_id": self.ticket_id, "code": self.code, "outcome": self.outcome,
+                "seconds": self.seconds}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> VisitEnd:
+        seconds = data.get("seconds")
+        return cls(int(data["ticket_id"]), str(data["code"]), str(data["outcome"]),
+                   None if seconds is None else int(seconds))
+
+
+@dataclass
 class Ticket:
     """One visitor's place in the queue."""
 
@@ -118,6 +143,10 @@ class Ticket:
     estimated_wait_min: int = 0
     wait_low_min: int = 0      # the printed range, when high > low ("10–15 min", issue 13)
     wait_high_min: int = 0
+    recalled_at: datetime | None = None   # the last recall: the walk-up counts from it
+    no_counter_open: bool = False          # no counter for its service open: say so, no minutes
+    opens_at: str | None = None            # …and the centre opens at this time today ("09:00")
+    ended: VisitEnd | None = None          # the visit the action that gave this ticket ended
 
     def to_json(self, include_token: bool = False) -> dict[str, Any]:
         """The ticket as JSON, without the phone page's secret token unless include_token (only
@@ -133,6 +162,9 @@ class Ticket:
             "rating": self.rating, "ahead": self.ahead,
             "estimated_wait_min": self.estimated_wait_min,
             "wait_low_min": self.wait_low_min, "wait_high_min": self.wait_high_min,
+            "recalled_at": _iso(self.recalled_at),
+            "no_counter_open": self.no_counter_open, "opens_at": self.opens_at,
+            "ended": self.ended.to_json() if self.ended else None,
         }   # by hand, not dataclasses.asdict: no deep copy of every field
         if not include_token:
             del data["token"]
@@ -142,10 +174,12 @@ class Ticket:
     def from_json(cls, data: dict[str, Any]) -> Ticket:
         data = dict(data)
         data.setdefault("token", "")     # sent without its token: not this reader's secret
-        for key in ("issued_at", "called_at", "started_at", "finished_at"):
+        for key in ("issued_at", "called_at", "started_at", "finished_at", "recalled_at"):
             if data.get(key):
                 data[key] = datetime.fromisoformat(data[key])
         data["status"] = Status(data["status"])
+        if data.get("ended"):
+            data["ended"] = VisitEnd.from_json(data["ended"])
         known = cls.__dataclass_fields__
         return cls(**{k: v for k, v in data.items() if k in known})
 
@@ -220,6 +254,8 @@ class ServiceLoad:
     oldest_wait_min: int = 0
     wait_low_min: int = 0      # the range a new visitor would be shown, when high > low
     wait_high_min: int = 0
+    no_counter_open: bool = False   # no counter for it open: words, not minutes (shared/waits)
+    opens_at: str | None = None
 
 
 @dataclass

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from shared.config.centre import CentreConfig
-from shared.core.model import CounterState, Event, Snapshot, Ticket
+from shared.core.model import CounterState, Event, Snapshot, Ticket, VisitEnd
 
 
 class Queue(Protocol):
@@ -14,7 +14,7 @@ class Queue(Protocol):
 
     @property
     def config(self) -> CentreConfig:
-        """The centre config the queue runs on (read-only here: RemoteQueue's is the server's)."""
+        """The centre config the queue works by."""
 
     # Counter actions take `expect`: the ticket code the caller sees at the counter ("" for
     # none); if the counter has moved on meanwhile, CounterChanged and nothing is done.
@@ -28,7 +28,8 @@ class Queue(Protocol):
         """Today's ticket issued for a request id (TicketNotFound if none was)."""
 
     def call_next(self, counter: str, staff: str | None = None, expect: str | None = None) -> Ticket:
-        """End the counter's current visit, then call the next ticket it may serve."""
+        """End the counter's current visit, then call the next ticket it may serve; the ticket's
+        `ended` says what was recorded for the visit ended (NoTicketWaiting carries it too)."""
 
     def call(self, counter: str, ticket: str, staff: str | None = None,
              expect: str | None = None) -> Ticket:
@@ -45,6 +46,10 @@ class Queue(Protocol):
 
     def no_show(self, counter: str, expect: str | None = None) -> Ticket:
         """The called visitor did not come."""
+
+    def correct(self, counter: str, ticket: str, outcome: str) -> VisitEnd:
+        """Put right the outcome recorded moments ago ([visits] undo_s) for a visit that ended
+        at the counter: served, unresolved, referred or no_show."""
 
     def transfer(self, counter: str, service: str, expect: str | None = None) -> Ticket:
         """Send the counter's visitor back to the queue of another service."""

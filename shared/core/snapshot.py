@@ -1,26 +1,66 @@
 """What a board shows at one instant: recent calls, the load per service and category, the
-counters and the staff alerts — read in one snapshot of the queue's file."""
+counters and the staff alerts — read in one snapshot of the queue's file, and kept per event
+(HallCache) so that a long queue costs a board's read little."""
 
 from __future__ import annotations
 
+import threading
+from dataclasses import dataclass
+
 from shared.core.clock import from_epoch, to_epoch
 from shared.core.devices import open_alerts
-from shared.core.model import Call, CounterMode, CounterState, ServiceLoad, Snapshot
+from shared.core.model import Alert, Call, CounterMode, CounterState, ServiceLoad, Snapshot
 from shared.core.queue_tx import TICKET_COLUMNS, Tx, ticket_from_row
 from shared.core.service_day import day_start
-from shared.waits.reading import NORMAL_RANK, WaitInputs, printed_wait, queue_state
+from shared.waits.reading import NORMAL_RANK, WaitInputs, newcomer_wait
 
 
-def read_snapshot(tx: Tx, competing: dict[str, tuple[str, ...]], zone: str | None = None,
-                  calls: int = 30, inputs: WaitInputs | None = None) -> Snapshot:
-    """The board's picture of the whole hall, or of one zone's counters and services."""
+@dataclass(frozen=True)
+class Hall:
+    """What the events tell of the hall (or a zone of it) as of one event id: recent calls,
+    waiting per service (count, oldest queue time), the people a newcomer would have ahead per
+    service, the counters and the open alerts. Only the time-dependent rest is worked out per
+    read."""
+
+    last_id: int
+    calls: list[Call]
+    waiting: dict[str, tuple[int, float]]
+    before_new: dict[str, int]
+    counters: list[CounterState]
+    alerts: list[Alert]
+
+
+class HallCache:
+    """The latest Hall per zone, kept while no event has been added (any change adds one), the
+    config and the service day the same: a board that reads on every event reads the file
+    once per event, however many boards and phones follow."""
+
+    KEEP = 16                       # zones × call counts kept
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._halls: dict[tuple[int, str, str | None, int], tuple[object, Hall]] = {}
+
+    def hall(self, tx: Tx, zone: str | None, calls: int) -> Hall:
+        last_id = int(tx.value("SELECT coalesce(max(id), 0) FROM events"))
+        key = (id(tx.config), tx.day.isoformat(), zone, calls)
+        with self._lock:
+            config, kept = self._halls.get(key, (None, None))
+            if kept is not None and config is tx.config and kept.last_id == last_id:
+                return kept
+        hall = read_hall(tx, last_id, zone, calls)
+        with self._lock:
+            if len(self._halls) >= self.KEEP:
+                self._halls.clear()
+            self._halls[key] = (tx.config, hall)
+        return hall
+
+
+def read_hall(tx: Tx, last_id: int, zone: str | None, calls: int) -> Hall:
+    """The Hall, read in this transaction (whose newest event is `last_id`)."""
     cfg = tx.config
-    inputs = inputs or WaitInputs()
-    counters = [c for c in cfg.counters if zone is None or c.zone == zone]
-    zone_services = {s for c in counters for s in c.services}
-    counter_ids = [c.id for c in counters]
+    counter_ids = [c.id for c in cfg.counters if zone is None or c.zone == zone]
     start = to_epoch(day_start(tx.day, cfg.tz, cfg.day_reset_hour))
-    last_id = tx.value("SELECT coalesce(max(id), 0) FROM events")
     # A zone's board shows the calls to its counters: filtered here, before the LIMIT, so a
     # busy hall elsewhere cannot push them out. Today's events through the time index.
     in_zone = f"AND counter IN ({','.join('?' * len(counter_ids))}) " if zone else ""
@@ -37,28 +77,47 @@ def read_snapshot(tx: Tx, competing: dict[str, tuple[str, ...]], zone: str | Non
     before_new = {r[0]: r[1] for r in tx.rows(
         "SELECT service, count(*) FROM tickets WHERE status = 'waiting' "
         "AND priority_rank <= ? GROUP BY service", (NORMAL_RANK,))}
+    return Hall(last_id, call_list[:calls], waiting, before_new,
+                counter_states(tx, counter_ids), open_alerts(tx))
+
+
+def read_snapshot(tx: Tx, competing: dict[str, tuple[str, ...]], zone: str | None = None,
+                  calls: int = 30, inputs: WaitInputs | None = None,
+                  halls: HallCache | None = None) -> Snapshot:
+    """The board's picture of the whole hall, or of one zone's counters and services."""
+    cfg = tx.config
+    inputs = inputs or WaitInputs()
+    hall = (halls or HallCache()).hall(tx, zone, calls)
+    zone_services = {s for c in cfg.counters if zone is None or c.zone == zone
+                     for s in c.services}
     services, by_cat = [], {}
-    state = queue_state(tx, inputs) if cfg.waits.estimator != "simple" else None
     for cat in cfg.categories:
         total, oldest, est, low, high = 0, None, 0, 0, 0
+        closed: list[str | None] = []        # opening times of its services no counter calls
         for svc in cat.services:
             if svc.id not in zone_services:
                 continue
-            n, first = waiting.get(svc.id, (0, None))
+            n, first = hall.waiting.get(svc.id, (0, None))
             # The wait a new visitor of this service would face (as issue() tells them);
             # a category shows the longest of its services'.
-            ahead = sum(before_new.get(s, 0) for s in competing.get(svc.id, (svc.id,)))
-            w = printed_wait(tx, inputs, svc.id, NORMAL_RANK, tx.at, None, ahead, state, quick=True)
+            ahead = sum(hall.before_new.get(s, 0) for s in competing.get(svc.id, (svc.id,)))
+            w = newcomer_wait(tx, inputs, svc.id, ahead)
             old = int((tx.at - first) // 60) if first else 0
-            services.append(ServiceLoad(svc.id, n, w.minutes, old, w.low, w.high))
+            services.append(ServiceLoad(svc.id, n, w.minutes, old, w.low, w.high,
+                                        w.no_counter_open, w.opens_at))
+            if w.no_counter_open:
+                closed.append(w.opens_at)
             total += n
             if w.minutes >= est:
                 est, low, high = w.minutes, w.low, w.high
             oldest = max(oldest or 0, old) if n else oldest
-        if any(s.id in zone_services for s in cat.services):
-            by_cat[cat.id] = ServiceLoad(cat.id, total, est, oldest or 0, low, high)
-    return Snapshot(tx.day.isoformat(), last_id, call_list[:calls], services,
-                    list(by_cat.values()), counter_states(tx, counter_ids), open_alerts(tx))
+        shown = [s for s in cat.services if s.id in zone_services]
+        if shown:                 # "no counter open" only when none of its services has one
+            nobody = len(closed) == len(shown)
+            by_cat[cat.id] = ServiceLoad(cat.id, total, est, oldest or 0, low, high, nobody,
+                                         min((t for t in closed if t), default=None) if nobody else None)
+    return Snapshot(tx.day.isoformat(), hall.last_id, list(hall.calls), services,
+                    list(by_cat.values()), list(hall.counters), list(hall.alerts))
 
 
 def counter_states(tx: Tx, counter_ids: list[str]) -> list[CounterState]:

@@ -1,14 +1,32 @@
 """A counter's visits, inside one queue transaction: the counter as it is now, the caller's
-guards (checked in the same transaction as the change), and each step a visit goes through —
-called, finished, no-show — with its event."""
+guards (checked in the same transaction as the change), each step a visit goes through —
+called, finished, no-show — with its event, and the rule that reads what happened from what
+staff pressed (README, the queue rules): Start is optional; a called visitor nobody marked as
+a no-show is at the window once the walk-up time has passed since the last call or recall."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from shared.core.errors import CounterChanged, CounterNotHeld, IllegalTransition
-from shared.core.model import TRANSITIONS, CounterMode, Outcome, Status
+from shared.core.model import TRANSITIONS, CounterMode, Outcome, Status, VisitEnd
 from shared.core.queue_tx import TicketRow, Tx
+
+NO_SHOW = "no_show"
+
+
+def summoned_at(called_at: float, recalled_at: float | None) -> float:
+    """When the visitor was last asked to come: the call, or the last recall after it."""
+    return max(called_at, recalled_at or called_at)
+
+
+def at_window(status: str, called_at: float, recalled_at: float | None, at: float,
+              walk_up_s: float) -> bool:
+    """Whether a visit counts as started at `at`: Start was pressed, or the walk-up time has
+    passed since the last call or recall (nobody pressed No-show: the visitor came)."""
+    if status == Status.SERVING:
+        return True
+    return at - summoned_at(called_at, recalled_at) >= walk_up_s
 
 
 def counter_now(tx: Tx, counter: str) -> tuple[str, str | None, TicketRow | None]:
@@ -52,32 +70,41 @@ def set_counter(tx: Tx, counter: str, mode: CounterMode, staff: str | None) -> N
         "updated_at = excluded.updated_at", (counter, str(mode), staff, tx.at))
 
 
-def end_visit(tx: Tx, counter: str, staff: str | None, visitor: TicketRow | None) -> None:
-    """Next or a call ends the counter's current visit: a visit being served ends as
-    served; a visitor called but never started did not come (no-show)."""
+def end_visit(tx: Tx, counter: str, staff: str | None,
+              visitor: TicketRow | None) -> VisitEnd | None:
+    """Next or a call ends the counter's current visit: served once the visitor is at the
+    window (started, or the walk-up time passed); "did not come" when Next comes sooner."""
     if visitor is None:
-        return
-    if visitor["status"] == Status.SERVING:
-        finish_visit(tx, counter, staff, visitor, Outcome.SERVED)
-    else:
-        mark_no_show(tx, counter, staff, visitor, by="next")
+        return None
+    if at_window(visitor["status"], visitor["called_at"], visitor["recalled_at"], tx.at,
+                 tx.config.visits.walk_up_s):
+        return finish_visit(tx, counter, staff, visitor, Outcome.SERVED, by="next")
+    return mark_no_show(tx, counter, staff, visitor, by="next")
+
+
+def visit_seconds(visitor: TicketRow, at: float) -> int:
+    """How long a visit lasted: from its Start, or from its call when nobody pressed Start."""
+    began = visitor["started_at"] if visitor["started_at"] is not None else visitor["called_at"]
+    return max(0, round(at - began))
 
 
 def finish_visit(tx: Tx, counter: str, staff: str | None, visitor: TicketRow,
-                 outcome: Outcome) -> None:
-    """The visit ends with this outcome (a visit never started counts as started when called)."""
-    tx.conn.execute(
-        "UPDATE tickets SET status = 'done', outcome = ?, finished_at = ?, "
-        "started_at = coalesce(started_at, called_at) WHERE id = ?", (outcome, tx.at, visitor["id"]))
-    tx.event("finished", visitor, counter, staff, outcome=str(outcome))
+                 outcome: Outcome, **details: Any) -> VisitEnd:
+    """The visit ends with this outcome (with no Start its time runs from the call; its
+    walk-up is unknown, so started_at stays empty)."""
+    tx.conn.execute("UPDATE tickets SET status = 'done', outcome = ?, finished_at = ? "
+                    "WHERE id = ?", (outcome, tx.at, visitor["id"]))
+    tx.event("finished", visitor, counter, staff, outcome=str(outcome), **details)
+    return VisitEnd(visitor["id"], visitor["code"], str(outcome), visit_seconds(visitor, tx.at))
 
 
 def mark_no_show(tx: Tx, counter: str, staff: str | None, visitor: TicketRow,
-                 **details: Any) -> None:
+                 **details: Any) -> VisitEnd:
     """The visitor called did not come."""
     tx.conn.execute("UPDATE tickets SET status = 'no_show', finished_at = ? WHERE id = ?",
                     (tx.at, visitor["id"]))
     tx.event("no_show", visitor, counter, staff, **details)
+    return VisitEnd(visitor["id"], visitor["code"], NO_SHOW, None)
 
 
 def call_ticket(tx: Tx, counter: str, mode: str, staff: str | None, row: TicketRow) -> None:

@@ -5,12 +5,54 @@ colours come from the page's stylesheet through class names, with printable fall
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any
 
 FONT = 12
 ROW = 22
+ROW_TWO_LINES = 34
+LABEL_CHARS = 34             # what fits the bars' label column at FONT
+MINUTE_STEPS = (0.25, 0.5, 1, 2, 5, 10, 15, 20, 30, 60, 120)   # readable steps of a minutes axis
+PLAIN_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000)
+
+
+def axis_ticks(maximum: float, steps: Sequence[float] = PLAIN_STEPS, most: int = 4) -> list[float]:
+    """The ticks of an axis from 0: the smallest readable step giving at most `most` ticks above
+    zero, up to the first tick at or above `maximum` (the axis ends there)."""
+    if maximum <= 0:
+        return [0.0, float(steps[0])]
+    step = next((s for s in steps if math.ceil(maximum / s - 1e-9) <= most), None)
+    if step is None:
+        step = steps[-1] * math.ceil(maximum / (steps[-1] * most))
+    return [i * step for i in range(max(1, math.ceil(maximum / step - 1e-9)) + 1)]
+
+
+def minutes_text(minutes: float) -> str:
+    """A minutes value as the report writes times: 1:30, 0:15, 12:00."""
+    total = int(round(minutes * 60))
+    return f"{total // 60}:{total % 60:02d}"
+
+
+def label_lines(text: str, chars: int = LABEL_CHARS) -> list[str]:
+    """A label in at most two lines of `chars`, broken between words; what still does not fit
+    ends with "…" after a whole word, never in the middle of one."""
+    words: list[str] = text.split()
+    lines: list[str] = []
+    while words and len(lines) < 2:
+        line = words.pop(0)
+        if len(line) > chars:                    # one word longer than a line: nothing else to do
+            line = line[:chars - 1] + "…"
+        while words and len(line) + 1 + len(words[0]) <= chars:
+            line += " " + words.pop(0)
+        lines.append(line)
+    if words:
+        last = lines[-1]
+        while len(last) + 1 > chars and " " in last:
+            last = last.rsplit(" ", 1)[0]
+        lines[-1] = last.rstrip(" ,;") + "…"
+    return lines
 
 
 def _text(x: float, y: float, text: str, anchor: str = "start", cls: str = "lbl") -> str:
@@ -26,21 +68,27 @@ def _svg(width: int, height: int, title: str, body: list[str]) -> str:
 
 def bars(title: str, items: Sequence[tuple[str, float | None, str]], maximum: float,
          target: float | None = None, target_label: str = "", width: int = 640) -> str:
-    """One horizontal bar per item (label, value, shown text); a dashed target line."""
+    """One horizontal bar per item (label — in two lines when long, broken between words —
+    value, shown text); a dashed target line."""
     label_w, right = 230, 70
     plot = width - label_w - right
-    height = ROW * len(items) + 30
+    labels = [label_lines(label) for label, _, _ in items]
+    row = ROW_TWO_LINES if any(len(lines) > 1 for lines in labels) else ROW
+    height = row * len(items) + 30
     body = []
     scale = plot / maximum if maximum else 0
-    for i, (label, value, shown) in enumerate(items):
-        y = 8 + i * ROW
-        body.append(_text(label_w - 6, y + 14, label[:34], "end"))
+    for i, (_, value, shown) in enumerate(items):
+        y = 8 + i * row
+        middle = y + row / 2 + 4
+        for k, text in enumerate(labels[i]):
+            body.append(_text(label_w - 6, middle + (k - (len(labels[i]) - 1) / 2) * (FONT + 1),
+                              text, "end"))
         if value is not None:
             w = max(1.0, value * scale)
             good = target is None or value >= target
-            body.append(f'<rect x="{label_w}" y="{y + 3}" width="{w:.1f}" height="{ROW - 7}" '
-                        f'class="{"bar" if good else "bar low"}" fill="#0b5cad"/>')
-            body.append(_text(label_w + w + 4, y + 14, shown))
+            body.append(f'<rect x="{label_w}" y="{middle - 11:.1f}" width="{w:.1f}" '
+                        f'height="{ROW - 7}" class="{"bar" if good else "bar low"}" fill="#0b5cad"/>')
+            body.append(_text(label_w + w + 4, middle, shown))
     if target is not None and maximum:
         x = label_w + target * scale
         body.append(f'<line x1="{x:.1f}" y1="4" x2="{x:.1f}" y2="{height - 20}" class="target" '
@@ -50,22 +98,25 @@ def bars(title: str, items: Sequence[tuple[str, float | None, str]], maximum: fl
 
 
 def columns(title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]],
-            unit: str, width: int = 640, height: int = 240) -> str:
-    """Grouped vertical columns (e.g. mean and median wait per hour), with a legend."""
+            unit: str, width: int = 640, height: int = 240, minutes: bool = False) -> str:
+    """Grouped vertical columns (e.g. mean and median wait per hour), with a legend; the value
+    axis has ticks at readable values (with `minutes`, 0:30, 1:00, 1:30… in m:ss), each drawn
+    where its value is."""
     left, bottom, top = 44, 34, 26
     plot_w, plot_h = width - left - 10, height - bottom - top
     values = [v for _, vs in series for v in vs if v is not None]
-    maximum = max(values) if values else 0
-    maximum = maximum or 1
+    ticks = axis_ticks(max(values, default=0), MINUTE_STEPS if minutes else PLAIN_STEPS)
+    maximum = ticks[-1]
+    tick_text: Callable[[float], str] = minutes_text if minutes else (lambda v: f"{v:g}")
     slot = plot_w / max(1, len(labels))
     bar_w = max(2.0, slot * 0.8 / max(1, len(series)))
     body = [f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 10}" y2="{top + plot_h}" '
             'class="axis" stroke="#5b6776"/>']
-    for frac in (0.5, 1.0):
-        y = top + plot_h - frac * plot_h
+    for tick in ticks[1:]:
+        y = top + plot_h - plot_h * tick / maximum
         body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - 10}" y2="{y:.1f}" class="grid" '
                     'stroke="#d9dee5"/>')
-        body.append(_text(left - 4, y + 4, f"{maximum * frac:.0f}", "end"))
+        body.append(_text(left - 4, y + 4, tick_text(tick), "end", "lbl tick"))
     body.append(_text(left - 4, top - 10, unit, "end"))
     for i, label in enumerate(labels):
         x0 = left + i * slot + slot * 0.1
@@ -118,17 +169,19 @@ def line(title: str, labels: Sequence[str], values: Sequence[float | None], maxi
     """One line over time (e.g. the share of satisfied visitors per day), with its points."""
     left, bottom, top = 44, 34, 16
     plot_w, plot_h = width - left - 14, height - bottom - top
+    ticks = axis_ticks(maximum)
+    maximum = ticks[-1]
     n = len(labels)
     step = plot_w / max(1, n - 1)
     points = [(left + i * step, top + plot_h - plot_h * v / (maximum or 1))
               for i, v in enumerate(values) if v is not None]
     body = [f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 14}" y2="{top + plot_h}" '
             'class="axis" stroke="#5b6776"/>']
-    for frac in (0.5, 1.0):
-        y = top + plot_h - frac * plot_h
+    for tick in ticks[1:]:
+        y = top + plot_h - plot_h * tick / maximum
         body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - 14}" y2="{y:.1f}" '
                     'class="grid" stroke="#d9dee5"/>')
-        body.append(_text(left - 4, y + 4, f"{maximum * frac:.0f}{unit}", "end"))
+        body.append(_text(left - 4, y + 4, f"{tick:g}{unit}", "end", "lbl tick"))
     if len(points) > 1:
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
         body.append(f'<polyline points="{path}" fill="none" stroke="#1f7a3a" stroke-width="2" '
@@ -163,7 +216,7 @@ def report_charts(report: Any, t: Any) -> dict[str, tuple[str, str]]:
             [(t("Wait, mean"), [None if r["wait_mean_s"] is None else r["wait_mean_s"] / 60
                                 for r in hours]),
              (t("Wait, median"), [None if r["wait_median_s"] is None else r["wait_median_s"] / 60
-                                  for r in hours])], t("min"))
+                                  for r in hours])], t("min"), minutes=True)
     heat = report.table("heatmap").rows
     if heat:
         hours_seen = sorted({r["hour_index"] for r in heat})

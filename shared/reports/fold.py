@@ -20,7 +20,9 @@ What each fact means (the figures in shared.reports.figures are sums and percent
   referred, day_end), no_show, transferred, cancelled or expired. walkup_s: call → start
   (None if never started); service_s: start → end for a visit finished or transferred after
   it started; a visit finished without Start runs from its call (as the queue itself counts
-  it); day_end visits have no service time.
+  it); day_end visits have no service time. What ended a visit is what the queue recorded
+  (its rule of Start, walk-up and No-show: shared/core/visits.py); an `outcome_corrected`
+  event (a console's Undo moments later) changes the outcome of the visit that ended last.
 - A counter is open between counter_opened and counter_paused/closed (paused is not open); a
   counter still open when the day ends closes at the day's end. It is idle while someone
   waited when it is open, has no visitor called or being served, and at least one ticket waits
@@ -152,6 +154,7 @@ class DayFold:
         self.tickets: dict[int, TicketFact] = {}
         self.visits: list[VisitFact] = []
         self.at_counter: dict[int, VisitFact] = {}       # ticket → its open visit
+        self.last_ended: dict[int, VisitFact] = {}       # ticket → its visit that ended last
         self.calls: dict[int, int] = defaultdict(int)
         self.waiting: dict[int, tuple[str, float]] = {}  # ticket → (service, since)
         self.wait_spans: dict[str, list[Span]] = defaultdict(list)
@@ -185,11 +188,26 @@ class DayFold:
         if v is None:
             return
         v.ended_at, v.end = at, end
-        if timed:
-            began = v.started_at if v.started_at is not None else v.called_at
-            if end != "transferred" or v.started_at is not None:
-                v.service_s = _secs(at - began)
+        self.last_ended[tid] = v
+        self.time_visit(v, timed)
         self.busy[v.counter].append((v.called_at, self.clip(at)))
+
+    @staticmethod
+    def time_visit(v: VisitFact, timed: bool) -> None:
+        """A visit's service time: start → end, or call → end when nobody pressed Start."""
+        v.service_s = None
+        if timed and v.ended_at is not None and (v.end != "transferred" or v.started_at is not None):
+            began = v.started_at if v.started_at is not None else v.called_at
+            v.service_s = _secs(v.ended_at - began)
+
+    def correct(self, tid: int, t: TicketFact, outcome: str) -> None:
+        """A console put right the outcome it recorded for the visit that ended last."""
+        v = self.last_ended.get(tid)
+        if v is None or v.end not in (*FINISHED, "no_show"):
+            return
+        v.end = outcome
+        self.time_visit(v, outcome != "no_show")
+        t.outcome = outcome
 
     def ticket_event(self, e: EventRow, t: TicketFact) -> None:
         tid, kind = t.ticket_id, e.kind
@@ -228,6 +246,8 @@ class DayFold:
             self.stop_waiting(tid, at)
             self.end_visit(tid, at, kind, timed=False)
             t.outcome, t.ended_at = kind, at
+        elif kind == "outcome_corrected":
+            self.correct(tid, t, str(e.details.get("outcome", "")))
         elif kind == "rated":
             score = e.details.get("score")
             if isinstance(score, int):

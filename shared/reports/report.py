@@ -27,9 +27,9 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 # (key, label msgid, kind) — kind: text | count | seconds | percent | score | signed
 OUTCOME_COLUMNS = [
     ("issued", "Tickets issued", "count"), ("served", "Served", "count"),
-    ("unresolved", "Unresolved", "count"), ("referred", "Referred", "count"),
+    ("unresolved", "Not resolved", "count"), ("referred", "Referred to another agency", "count"),
     ("no_show", "No-shows", "count"), ("cancelled", "Cancelled", "count"),
-    ("expired", "Expired", "count"), ("transferred", "Transferred tickets", "count"),
+    ("expired", "Expired", "count"), ("transferred", "Transferred to another service", "count"),
 ]
 WAIT_COLUMNS = [
     ("wait_mean_s", "Wait, mean", "seconds"), ("wait_median_s", "Wait, median", "seconds"),
@@ -97,6 +97,10 @@ class Report:
                 return t
         raise NovbeError(f"no table {table_id!r} in this report (tables: "
                          f"{', '.join(t.id for t in self.tables)})")
+
+    def columns_shown(self) -> list[tuple[str, str]]:
+        """(key, label) of every figure column of every table, in order (repeats included)."""
+        return [(c.key, c.label) for t in self.tables for c in t.columns if c.kind != "text"]
 
     @property
     def summary(self) -> dict[str, Any]:

@@ -164,3 +164,10 @@ def m009_file_generation(db: sqlite_utils.Database) -> None:
                "generation TEXT NOT NULL, device INTEGER, inode INTEGER, since FLOAT)")
     db.execute("INSERT INTO file_generation VALUES (1, ?, NULL, NULL, NULL)",
                ("" if has_history else uuid.uuid4().hex,))
+
+
+@migrations()
+def m010_recalled_at(db: sqlite_utils.Database) -> None:
+    """When a called ticket was last recalled: the walk-up that decides what Next records
+    counts from the last call or recall (README, the queue rules)."""
+    db.table("tickets").add_column("recalled_at", float)

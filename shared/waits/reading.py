@@ -4,21 +4,19 @@ call order, issue 13). This module gathers their inputs; they hold the arithmeti
 
 from __future__ import annotations
 
+import threading
+from dataclasses import replace
 from datetime import date, timedelta
+from sqlite3 import Row
 
 from shared.core.clock import to_epoch
+from shared.core.fairness import NORMAL_RANK
 from shared.core.model import Outcome, Status
 from shared.core.queue_tx import Tx
 from shared.core.service_day import day_start
+from shared.core.visits import at_window
 from shared.waits.habits import HABIT_DAYS, CounterHabit, learn_habits
-from shared.waits.replay import (
-    CounterNow,
-    QueueState,
-    RecentVisits,
-    WaitEstimate,
-    WaitingTicket,
-    recent_visits,
-)
+from shared.waits.newcomers import Newcomers
 from shared.waits.replay import estimate as replay_estimate
 from shared.waits.simple import (
     LOOKBACK_SECONDS,
@@ -26,10 +24,19 @@ from shared.waits.simple import (
     estimate_wait_min,
     median_service_minutes,
 )
+from shared.waits.state import (
+    CounterNow,
+    QueueState,
+    RecentVisits,
+    WaitEstimate,
+    WaitingTicket,
+    recent_visits,
+)
 
-NORMAL_RANK = 1000          # visitors of no priority class
 FRONT_RANK = 0              # transferred "to the front"
 AFTER_ALL = 2**63 - 1       # the id a ticket being issued will have: after every existing one
+FRESH_S = 5.0               # newcomer waits worked out this long ago still serve, that much nearer
+TAKE_IN = 64                # at most this many tickets issued since are taken in; more: replay
 
 
 def people_ahead(tx: Tx, competing: tuple[str, ...], rank: int, queued_at: float,
@@ -44,10 +51,10 @@ def people_ahead(tx: Tx, competing: tuple[str, ...], rank: int, queued_at: float
 
 
 def service_minutes(tx: Tx, service: str) -> float:
-    """The typical visit of a service lately (median of recent start → finish), or its
-    configured minutes while too few are known."""
+    """The typical visit of a service lately (median of recent start → finish; from the call
+    when nobody pressed Start), or its configured minutes while too few are known."""
     rows = tx.rows(
-        "SELECT finished_at - started_at FROM tickets WHERE status = 'done' AND service = ? "
+        "SELECT finished_at - coalesce(started_at, called_at) FROM tickets WHERE status = 'done' AND service = ? "
         "AND finished_at > ? AND outcome IS NOT ? ORDER BY finished_at DESC LIMIT ?",
         (service, tx.at - LOOKBACK_SECONDS, Outcome.DAY_END, RECENT_VISITS))
     return median_service_minutes([r[0] for r in rows], tx.config.service(service).service_min)
@@ -79,6 +86,10 @@ class WaitInputs:
         self.visits: tuple[float, RecentVisits] | None = None
         self.habits: tuple[date, dict[str, CounterHabit]] | None = None
         self._shapes: tuple[dict[str, float], dict[str, list[float]]] = ({}, {})
+        self._newcomers: tuple[tuple[object, date, float, int], Newcomers] | None = None
+        self._lock = threading.Lock()     # readers of several threads share the newcomers
+        self._checked: tuple[Tx, Newcomers] | None = None   # in this read, already checked
+        self._replaying = False           # a read is replaying the queue afresh
 
     def shapes(self, service_min: dict[str, float]) -> dict[str, list[float]]:
         """Where the estimate keeps the visit-time shapes it pools from the recent visits:
@@ -124,6 +135,77 @@ class WaitInputs:
         return habits
 
 
+    def newcomer_wait(self, tx: Tx, service: str, quick: bool = False) -> WaitEstimate:
+        """The replay's wait for a newcomer of no priority class of `service`, in this read
+        (shared/waits/newcomers.py): kept between reads while nothing but regular tickets has
+        been issued since — those are taken in — and for at most FRESH_S. While one read
+        replays the queue afresh, the others take the wait from the replay before it."""
+        newcomers = self._newcomers_of(tx, service, quick)
+        with self._lock:
+            return newcomers.estimate(service, quick, tx.at)
+
+    def _newcomers_of(self, tx: Tx, service: str, quick: bool) -> Newcomers:
+        if self._checked is not None and self._checked[0] is tx:
+            return self._checked[1]
+        last = int(tx.value("SELECT coalesce(max(id), 0) FROM events"))
+        with self._lock:
+            kept = self._kept(tx, last)
+            if kept is None and self._replaying and self._newcomers is not None:
+                (config, day, _, _), kept = self._newcomers
+                if config is not tx.config or day != tx.day:
+                    kept = None
+            if kept is not None:
+                self._checked = tx, kept
+                return kept
+            self._replaying = True
+        try:                        # replayed outside the lock: other reads go on meanwhile
+            newcomers = Newcomers(queue_state(tx, self))
+            for other in (service, *tx.config.services):   # every service, as asked
+                newcomers.spread(other, quick)
+        finally:
+            with self._lock:
+                self._replaying = False
+        with self._lock:
+            self._newcomers = (tx.config, tx.day, tx.at, last), newcomers
+            self._checked = tx, newcomers
+        return newcomers
+
+    def _kept(self, tx: Tx, last: int) -> Newcomers | None:
+        """The kept newcomers, brought up to this read's event `last`, or None if not fit."""
+        if self._newcomers is None:
+            return None
+        (config, day, at, seen), newcomers = self._newcomers
+        if config is tx.config and day == tx.day and 0 <= tx.at - at < FRESH_S and (
+                last == seen or _take_in(tx, newcomers, seen, last)):
+            self._newcomers = (config, day, at, last), newcomers
+            return newcomers
+        return None
+
+
+def _take_in(tx: Tx, newcomers: Newcomers, seen: int, last: int) -> bool:
+    """Take the tickets issued after event `seen` into `newcomers`; False when something else
+    happened since (a call, a transfer, a priority ticket…): then a new replay is due."""
+    if last < seen or last - seen > TAKE_IN:
+        return False
+    rows = tx.rows(
+        "SELECT e.kind, t.id, t.service, t.priority_rank, t.queued_at, t.status "
+        "FROM events e LEFT JOIN tickets t ON t.id = e.ticket_id WHERE e.id > ? ORDER BY e.id",
+        (seen,))
+    if any(r[0] != "issued" or r[5] != Status.WAITING or r[3] != NORMAL_RANK for r in rows):
+        return False
+    return all(newcomers.issued(WaitingTicket(r[1], r[2], r[3], r[4])) for r in rows)
+
+
+def _visit_started(visit: Row, at: float, walk_up_s: float) -> float | None:
+    """When a counter's visit started as the queue's rule reads it (shared/core/visits.py):
+    at Start; with no Start, once the walk-up time has passed, from its call (as the reports
+    and the recent visits count it); None while the visitor may still be walking up."""
+    _counter, _service, called, started, status, recalled = visit
+    if status == Status.SERVING:
+        return started
+    return called if at_window(status, called, recalled, at, walk_up_s) else None
+
+
 def queue_state(tx: Tx, inputs: WaitInputs) -> QueueState:
     """Everything the replay estimate reads, in this transaction."""
     cfg = tx.config
@@ -132,7 +214,7 @@ def queue_state(tx: Tx, inputs: WaitInputs) -> QueueState:
         "ORDER BY priority_rank, queued_at, id")]
     modes = {r[0]: (r[1], r[2]) for r in tx.rows("SELECT id, state, updated_at FROM counters")}
     visits = {r[0]: r for r in tx.rows(
-        "SELECT counter, service, called_at, started_at, status FROM tickets "
+        "SELECT counter, service, called_at, started_at, status, recalled_at FROM tickets "
         "INDEXED BY idx_tickets_at_counter WHERE status IN ('called', 'serving') "
         "AND counter IS NOT NULL")}
     start = to_epoch(day_start(tx.day, cfg.tz, cfg.day_reset_hour))
@@ -145,7 +227,7 @@ def queue_state(tx: Tx, inputs: WaitInputs) -> QueueState:
         counters.append(CounterNow(
             c.id, c.services, mode, visit_service=v[1] if v else None,
             visit_since=v[2] if v else None, mode_since=since,
-            visit_started=v[3] if v and v[4] == Status.SERVING else None,
+            visit_started=_visit_started(v, tx.at, cfg.visits.walk_up_s) if v else None,
             opens_at=start + h.opens_s if h and h.opens_s is not None else None,
             pause=(start + h.pause_s[0], start + h.pause_s[1]) if h and h.pause_s else None))
     priority = tx.rows(
@@ -171,6 +253,35 @@ def printed_wait(tx: Tx, inputs: WaitInputs, service: str, rank: int, queued_at:
     the first, simple one."""
     if tx.config.waits.estimator == "simple":
         minutes = estimate_wait(tx, service, ahead)
-        return WaitEstimate(minutes, minutes, minutes)
-    return replay_estimate(state or queue_state(tx, inputs), service, rank, queued_at, ticket_id,
-                           quick)
+        wait = WaitEstimate(minutes, minutes, minutes)
+    else:
+        state = state or queue_state(tx, inputs)
+        wait = replay_estimate(state, service, rank, queued_at, ticket_id, quick)
+    return when_nobody_can_call(tx, service, wait, state)
+
+
+def newcomer_wait(tx: Tx, inputs: WaitInputs, service: str, ahead: int,
+                  quick: bool = True) -> WaitEstimate:
+    """The wait a new visitor of no priority class of `service`, with `ahead` people before
+    them, would be told, by the configured estimator: the replay's (one replay of the whole
+    hall serves every service; `quick`: its expected-times form, for boards) or the simple one."""
+    if tx.config.waits.estimator == "simple":
+        minutes = estimate_wait(tx, service, ahead)
+        return when_nobody_can_call(tx, service, WaitEstimate(minutes, minutes, minutes))
+    return when_nobody_can_call(tx, service, inputs.newcomer_wait(tx, service, quick))
+
+
+def when_nobody_can_call(tx: Tx, service: str, wait: WaitEstimate,
+                         state: QueueState | None = None) -> WaitEstimate:
+    """The estimate marked `no_counter_open` when no counter that serves `service` is open now
+    (closed or paused), with the time the centre opens when that is later today."""
+    if state is not None:
+        open_now = any(c.mode == "open" and service in c.services for c in state.counters)
+    else:
+        open_now = open_counters(tx, service)[0] > 0
+    if open_now:
+        return wait
+    local = tx.now.astimezone(tx.config.tz)
+    span = tx.config.hours.span(local.date())
+    opens = f"{span[0]:%H:%M}" if span is not None and local.time() < span[0] else None
+    return replace(wait, no_counter_open=True, opens_at=opens)

@@ -30,18 +30,16 @@ normal day this is the choice an estimator that knows the day's true laws makes 
 
 from __future__ import annotations
 
-import bisect
 import heapq
 import math
-from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from shared.core.fairness import joins_priority_at
+from shared.waits.draws import Drawn, Expected
+from shared.waits.state import CounterNow, Entry, QueueState, WaitEstimate
+from shared.waits.visit_times import VisitTimes
 
-WALK_UP_S = 45.0              # prior for call → start when nothing is measured yet
-PRIOR_WEIGHT = 4.0            # the configured minutes count as this many measured visits
 RECENT_WINDOW_S = 3600.0      # priority arrivals are counted over the last hour
-MIN_REMAINING_S = 30.0        # a visit in progress needs at least this much longer
 RANGE_FROM_MIN = 10           # from this point on, a range is printed rather than a point
 LATE_OPEN_S = 20 * 60         # a counter still closed this long after it usually opens is not coming
 SOON_OPEN_S = 60 * 60         # a closed counter that usually opens within this is counted on
@@ -52,234 +50,11 @@ MAX_STEPS = 20000             # a replay stops here (a queue that never empties)
 DRAWS = 15                    # replays with drawn times (their median is the estimate)
 DRAW_STEPS = 12               # a replay longer than this …
 LONG_DRAWS = 15               # … is drawn this many times
-MIN_DRAWN = 5                 # recent visits needed to draw from them
 OPENING_DELAY_S = 300.0       # a closed counter, when none serving the service is open, opens within this
 SHORTEST_S = 120.0            # a wait that is not 0 prints as at least this (see below)
 
 
-Entry = tuple[int, float, int | None]   # a waiting ticket in the replay: rank, queue time, id
-
-
-@dataclass(frozen=True)
-class WaitingTicket:
-    """A ticket waiting to be called, as the queue orders them."""
-
-    id: int
-    service: str
-    rank: int                 # priority rank: lower is called first
-    queued_at: float          # epoch seconds
-
-
-@dataclass(frozen=True)
-class CounterNow:
-    """A counter as it is now."""
-
-    id: str
-    services: tuple[str, ...]
-    mode: str                 # open | paused | closed
-    visit_service: str | None = None   # the service of the visitor at the counter, if any
-    visit_since: float | None = None   # when that visitor was called (epoch)
-    visit_started: float | None = None  # when their visit started (epoch), None while called
-    mode_since: float | None = None    # when the counter was paused (epoch)
-    opens_at: float | None = None      # when it usually opens today (epoch), from its habits
-    pause: tuple[float, float] | None = None  # its usual pause today (epoch start, end)
-
-
-@dataclass(frozen=True)
-class QueueState:
-    """Everything the estimate reads, gathered by the queue in one read."""
-
-    now: float
-    waiting: Sequence[WaitingTicket]            # in call order
-    counters: Sequence[CounterNow]
-    visits: Mapping[str, Sequence[float]]       # service → recent visit seconds (call → end)
-    service_min: dict[str, float]               # service → configured minutes (the prior)
-    recent_priority: Sequence[tuple[str, int, float]] = ()  # (service, rank, issued_at)
-    pause_min: float = 45.0                     # how long a pause usually lasts
-    normal_rank: int = 1000
-    fairness_multiple: float = 0.0              # > 0: the fairness rule with this multiple
-    target_min: dict[str, float] = field(default_factory=dict)
-    service_s: Mapping[str, Sequence[float]] = field(default_factory=dict)  # start → finish
-    walk_ups_s: Sequence[float] = ()            # call → start of recent visits
-    no_shows_s: Sequence[float] = ()            # call → no-show of recent no-shows
-    # the pooled visit-time shapes (VisitTimes.shape), worked out once: the queue passes the
-    # same dict to every state made from the same recent visits and configured minutes
-    shapes: dict[str, list[float]] = field(default_factory=dict, compare=False, repr=False)
-
-
-@dataclass(frozen=True)
-class WaitEstimate:
-    """The printed wait: a point and the range around it (equal when no range is needed)."""
-
-    minutes: int
-    low: int
-    high: int
-
-    @property
-    def is_range(self) -> bool:
-        return self.high > self.low
-
-
-@dataclass(frozen=True)
-class Longer:
-    """Recent durations longer than a visit in progress has lasted, to draw its rest from: the
-    `count` sorted `ratios` from `lo` on, times `scale` seconds."""
-
-    ratios: Sequence[float]
-    lo: int
-    scale: float
-    count: int
-
-    def pick(self, u: float) -> float:
-        """The duration at quantile `u` (0 ≤ u < 1) of the longer ones."""
-        return self.ratios[self.lo + int(u * self.count)] * self.scale
-
-
-NOTHING_LONGER = Longer((), 0, 1.0, 0)
-
-
-@dataclass(frozen=True)
-class RestParts:
-    """The rest of a visit in progress, ready to draw: the recent durations longer than it has
-    lasted and the expected rest (of the service once started; of the walk-up while called,
-    with the chance and rest of a no-show)."""
-
-    kind: str                       # plain | serving | called
-    elapsed: float
-    longer: Longer
-    expected: float
-    no_show_chance: float = 0.0
-    longer_no_show: Longer = NOTHING_LONGER
-    expected_no_show: float = 0.0
-
-
-class VisitTimes:
-    """Mean visit time and the expected rest of a visit in progress, per service.
-
-    Visit times of one service are few (a small service sees a dozen visits a day), so their
-    shape is learned from all services at once: every recent duration divided by its service's
-    mean, pooled. A service's draws are that pooled shape times its own mean (its recent visits,
-    shrunk towards its configured minutes); the rest of a visit in progress is drawn from the
-    pooled durations longer than it has lasted. Walk-ups and no-shows are pooled as they are."""
-
-    def __init__(self, state: QueueState):
-        self.state = state
-        self._mean: dict[str, float] = {}
-        self._service_mean: dict[str, float] = {}
-        self._rests: dict[str, RestParts] = {}
-        self.service_numbers = {s: k for k, s in enumerate(sorted(state.service_min))}
-
-    def shape(self, kind: str) -> list[float]:
-        """Sorted ratios of recent durations to their service's mean, all services pooled:
-        `service` (start → finish), `visit` (call → end), or as they are: `walk_up`, `no_show`.
-        Kept in the state's `shapes`, which the queue shares between estimates while the recent
-        visits and the configured minutes stay the same."""
-        shapes = self.state.shapes
-        if kind not in shapes:
-            state = self.state
-            if kind == "service":
-                ratios = [v / self.service_mean(s) for s, vs in state.service_s.items() for v in vs]
-            elif kind == "visit":
-                ratios = [v / self.mean(s) for s, vs in state.visits.items() for v in vs]
-            else:
-                ratios = list(state.walk_ups_s if kind == "walk_up" else state.no_shows_s)
-            shapes[kind] = sorted(ratios)
-        return shapes[kind]
-
-    def longer(self, kind: str, scale: float, elapsed: float) -> Longer:
-        ratios = self.shape(kind)
-        lo = bisect.bisect_right(ratios, elapsed / scale)
-        return Longer(ratios, lo, scale, len(ratios) - lo)
-
-    def rest_parts(self, c: CounterNow, now: float) -> RestParts:
-        """What drawing the rest of counter `c`'s visit needs, worked out once per estimate."""
-        if c.id in self._rests:
-            return self._rests[c.id]
-        state, service = self.state, c.visit_service or ""
-        since = c.visit_since if c.visit_since is not None else now
-        called_for = max(0.0, now - since)
-        if not state.service_s.get(service) and not state.walk_ups_s:
-            parts = RestParts("plain", called_for,
-                              self.longer("visit", self.mean(service), called_for),
-                              self.remaining(service, called_for))
-        elif c.visit_started is not None:
-            elapsed = max(0.0, now - c.visit_started)
-            samples = state.service_s.get(service, ())
-            parts = RestParts("serving", elapsed,
-                              self.longer("service", self.service_mean(service), elapsed),
-                              _excess(samples, elapsed, self.service_mean(service)))
-        else:
-            parts = RestParts(
-                "called", called_for, self.longer("walk_up", 1.0, called_for),
-                _excess(state.walk_ups_s, called_for, WALK_UP_S),
-                self.no_show_chance(called_for),
-                self.longer("no_show", 1.0, called_for),
-                _excess(state.no_shows_s, called_for, 120.0))
-        self._rests[c.id] = parts
-        return parts
-
-    def mean(self, service: str) -> float:
-        if service not in self._mean:
-            prior = self.state.service_min.get(service, 7.0) * 60 + WALK_UP_S
-            samples = self.state.visits.get(service, ())
-            self._mean[service] = (sum(samples) + PRIOR_WEIGHT * prior) / (len(samples) + PRIOR_WEIGHT)
-        return self._mean[service]
-
-    def samples(self, service: str) -> Sequence[float]:
-        return self.state.visits.get(service, ())
-
-    def remaining(self, service: str, elapsed: float) -> float:
-        """Expected seconds a visit that has lasted `elapsed` (since the call) still needs."""
-        return _excess(self.state.visits.get(service, ()), elapsed, self.mean(service))
-
-    def no_show_chance(self, called_for: float) -> float:
-        """How likely a visitor called `called_for` seconds ago and not yet at the window is a
-        no-show: the recent no-show share, weighed against the walk-ups that take that long."""
-        walks, gone = self.state.walk_ups_s, self.state.no_shows_s
-        if not walks and not gone:
-            return 0.0
-        share = len(gone) / (len(gone) + len(walks))
-        still_walking = (sum(1 for w in walks if w > called_for) + 0.5) / (len(walks) + 1)
-        return share / (share + (1 - share) * still_walking)
-
-    def service_mean(self, service: str) -> float:
-        if service not in self._service_mean:
-            samples = self.state.service_s.get(service, ())
-            prior = self.state.service_min.get(service, 7.0) * 60
-            self._service_mean[service] = ((sum(samples) + PRIOR_WEIGHT * prior)
-                                           / (len(samples) + PRIOR_WEIGHT))
-        return self._service_mean[service]
-
-    def rest_of(self, c: CounterNow, now: float) -> float:
-        """Expected seconds the visit at counter `c` still needs: the rest of its service once
-        started; while called, the rest of a no-show wait or of the walk-up and the service."""
-        service = c.visit_service or ""
-        since = c.visit_since if c.visit_since is not None else now
-        if not self.state.service_s.get(service) and not self.state.walk_ups_s:
-            return self.remaining(service, max(0.0, now - since))
-        if c.visit_started is not None:
-            return max(MIN_REMAINING_S, _excess(self.state.service_s.get(service, ()),
-                                                 max(0.0, now - c.visit_started),
-                                                 self.service_mean(service)))
-        called_for = max(0.0, now - since)
-        gone = self.no_show_chance(called_for)
-        no_show_rest = _excess(self.state.no_shows_s, called_for, 120.0)
-        walk_rest = _excess(self.state.walk_ups_s, called_for, WALK_UP_S)
-        return max(MIN_REMAINING_S, gone * no_show_rest
-                   + (1 - gone) * (walk_rest + self.service_mean(service)))
-
-
-def _excess(samples: Sequence[float], elapsed: float, mean: float) -> float:
-    """Expected rest of a duration that has lasted `elapsed`: the mean excess of the samples
-    longer than that, shrunk towards a tail guess when few are."""
-    longer = [v - elapsed for v in samples if v > elapsed]
-    tail = max(mean - elapsed, mean * 0.35, 1.0)
-    if longer:
-        return (sum(longer) + 2 * tail) / (len(longer) + 2)
-    return tail
-
-
-def _priority_rates(state: QueueState, rank: int) -> dict[str, float]:
+def priority_rates(state: QueueState, rank: int) -> dict[str, float]:
     """Arrivals per second, per service, of priority visitors who would be called before a
     ticket of `rank`, at the rate of the last hour."""
     rates: dict[str, float] = {}
@@ -290,141 +65,79 @@ def _priority_rates(state: QueueState, rank: int) -> dict[str, float]:
     return rates
 
 
-class _Expected:
-    """Replays with expected times: the mean visit, the expected rest of a visit in progress,
-    priority visitors arriving evenly at their rate."""
 
-    def __init__(self, times: VisitTimes, rates: dict[str, float]):
-        self.times = times
-        self.rates = rates
+@dataclass
+class Cursor:
+    """Where a replay stands: when each counter is next free, how far each queue has been
+    called, the pauses still to come, the priority visitors to come taken so far, steps taken."""
 
-    def rest_of(self, c: CounterNow, now: float, key: int) -> float:
-        return self.times.rest_of(c, now)
+    free: list[tuple[float, int]]
+    heads: dict[int, int]
+    pauses: dict[int, tuple[float, float]]
+    taken: dict[str, int]
+    next_at: dict[str, float]
+    steps: int = 0
 
-    def visit(self, service: str, key: int) -> float:
-        return self.times.mean(service)
-
-    def virtual_key(self, service: str, k: int) -> int:
-        return 0
-
-    def arrival(self, service: str, k: int) -> float:
-        """Seconds from now until the k-th (0-based) priority visitor of `service`."""
-        return (k + 0.5) / self.rates[service]
+    def copy(self) -> Cursor:
+        return Cursor(list(self.free), dict(self.heads), dict(self.pauses), dict(self.taken),
+                      dict(self.next_at), self.steps)
 
 
-_MASK = (1 << 64) - 1
-
-
-def _unit(*keys: int) -> float:
-    """A uniform number in [0, 1) fixed by integer keys (splitmix64 over them): the same draw for
-    the same visitor in every replay, whoever else is in the queue."""
-    x = 0x9E3779B97F4A7C15
-    for k in keys:
-        x = (x ^ (k & _MASK)) * 0xBF58476D1CE4E5B9 & _MASK
-        x = (x ^ (x >> 31)) * 0x94D049BB133111EB & _MASK
-        x ^= x >> 29
-    return (x >> 11) / float(1 << 53)
-
-
-class _Drawn:
-    """Replays with drawn times: recent visits of the service drawn at random (the ones longer
-    than a visit in progress has lasted, for its rest), priority arrivals as a Poisson stream.
-    Draw `j` gives each ticket, counter and arrival its own fixed numbers, so one more person
-    ahead never makes anyone else's draw shorter."""
-
-    def __init__(self, times: VisitTimes, rates: dict[str, float], seed: int, j: int):
-        self.times = times
-        self.rates = rates
-        self.seed, self.j = seed, j
-        self._base = int(_unit(seed, j) * (1 << 53))
-        self._arrivals: dict[str, list[float]] = {}
-        self._service_no = times.service_numbers
-
-    def _u(self, key: int, slot: int) -> float:
-        return _unit(self._base, key * 8 + slot)
-
-    def _draw_service(self, service: str, u: float) -> float:
-        shape = self.times.shape("service")
-        if len(shape) >= MIN_DRAWN:
-            return shape[int(u * len(shape))] * self.times.service_mean(service)
-        return self.times.service_mean(service) * (0.5 + u)
-
-    def rest_of(self, c: CounterNow, now: float, key: int) -> float:
-        p = self.times.rest_parts(c, now)
-        key = -1_000_000 - key
-        if p.kind != "called":
-            return self._pick_rest(p.longer, p.elapsed, p.expected, self._u(key, 0))
-        if self._u(key, 1) < p.no_show_chance:
-            return self._pick_rest(p.longer_no_show, p.elapsed, p.expected_no_show,
-                                   self._u(key, 0))
-        walk = self._pick_rest(p.longer, p.elapsed, p.expected, self._u(key, 0))
-        return walk + self._draw_service(c.visit_service or "", self._u(key, 2))
-
-    def _pick_rest(self, longer: Longer, elapsed: float, expected: float, u: float) -> float:
-        if longer.count >= MIN_DRAWN:
-            return max(MIN_REMAINING_S / 2, longer.pick(u) - elapsed)
-        return expected * (0.4 + 1.2 * u)
-
-    def visit(self, service: str, key: int) -> float:
-        u = self._u(key, 3)
-        shape = self.times.shape("visit")
-        if len(shape) >= MIN_DRAWN:
-            return shape[int(u * len(shape))] * self.times.mean(service)
-        return self.times.mean(service) * (0.5 + u)
-
-    def arrival(self, service: str, k: int) -> float:
-        seen = self._arrivals.setdefault(service, [])
-        base = -2_000_000 - 10_000 * self._service_no.get(service, 0)
-        while len(seen) <= k:
-            u = self._u(base - len(seen), 4)
-            seen.append((seen[-1] if seen else 0.0) - math.log(1.0 - u) / self.rates[service])
-        return seen[k]
-
-    def virtual_key(self, service: str, k: int) -> int:
-        return -3_000_000 - 10_000 * self._service_no.get(service, 0) - k
+Pick = tuple[float, int]     # when, and which counter, calls the ticket waited for (newcomers:
+                             # has nobody left to call)
 
 
 @dataclass
-class _Replay:
-    """The call order to replay: queues per service, counters and when each is first free."""
+class Replay:
+    """The call order to replay: queues per service, counters and when each is first free.
+    The ticket asked about has id None; with `newcomers` there is none: the replay stops at
+    every counter that has nobody left to call, where a new visitor of each of its services
+    would be called (shared/waits/newcomers.py)."""
 
     state: QueueState
-    # per service: its priority tickets, then its regular ones, each in call order; the
-    # ticket asked about has id None
+    # per service: its priority tickets, then its regular ones, each in call order
     queues: dict[str, tuple[list[Entry], list[Entry]]]
     counters: list[tuple[int, CounterNow]]                   # (index, counter) counted on
     rates: dict[str, float]
-    live: dict[int, list[tuple[str, list[Entry], list[Entry]]]] = field(default_factory=dict)
+    newcomers: bool = False
+    # per counter: its services' (service, priority list, regular list, and their ids)
+    live: dict[int, list[tuple[str, list[Entry], list[Entry], int, int]]] = field(
+        default_factory=dict)
     rated: dict[int, list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self.counters_by_index = dict(self.counters)
         for i, c in self.counters:
-            self.live[i] = [(s, self.queues[s][0], self.queues[s][1]) for s in c.services
-                            if s in self.queues]
+            self.live[i] = [(s, self.queues[s][0], self.queues[s][1], id(self.queues[s][0]),
+                             id(self.queues[s][1])) for s in c.services if s in self.queues]
             self.rated[i] = [s for s in c.services if s in self.rates]
 
-    def _overdue(self, live: list[tuple[str, list, list]], heads: dict[int, int],
+    def _overdue(self, live: list[tuple[str, list, list, int, int]], heads: dict[int, int],
                  at: float) -> tuple[str, list[tuple[int, float, int | None]], float] | None:
         """The regular ticket that reached its fairness limit first among a counter's queues
         (and has by `at`): (its service, its list, when it joined the priority line), or None."""
         found = None
-        for s, _, regular in live:
-            if heads[id(regular)] < len(regular):
-                _, qa, _ = regular[heads[id(regular)]]
+        for s, _, regular, _, ir in live:
+            if heads[ir] < len(regular):
+                _, qa, _ = regular[heads[ir]]
                 joined = joins_priority_at(qa, self.state.target_min.get(s, 10.0),
                                            self.state.fairness_multiple)
                 if joined <= at and (found is None or joined < found[2]):
                     found = (s, regular, joined)
         return found
 
-    def run(self, sampler: _Expected | _Drawn) -> tuple[float | None, int]:
+    def run(self, sampler: Expected | Drawn) -> tuple[float | None, int]:
         """(seconds until the ticket is called or None if no counter calls it, steps taken)."""
+        cursor = self.start(sampler)
+        found = self.advance(cursor, sampler)
+        return (None if found is None else found[0] - self.state.now), cursor.steps
+
+    def start(self, sampler: Expected | Drawn) -> Cursor:
+        """The replay's starting point: each counter free when its visit is likely over."""
         state, now = self.state, self.state.now
         lists = [q for qs in self.queues.values() for q in qs]
-        heads = dict.fromkeys(map(id, lists), 0)
         free: list[tuple[float, int]] = []
         pauses: dict[int, tuple[float, float]] = {}
-        live, rated = self.live, self.rated
         for i, c in self.counters:
             at = now
             if c.visit_service is not None:
@@ -434,12 +147,22 @@ class _Replay:
             if c.pause and c.mode == "open" and c.pause[1] > now and c.pause[0] > now - LATE_PAUSE_S:
                 pauses[i] = c.pause
         heapq.heapify(free)
-        taken = dict.fromkeys(self.rates, 0)     # priority visitors to come, taken so far
-        next_at = {s: sampler.arrival(s, 0) for s in self.rates}
+        return Cursor(free, dict.fromkeys(map(id, lists), 0), pauses,
+                      dict.fromkeys(self.rates, 0),   # priority visitors to come, taken so far
+                      {s: sampler.arrival(s, 0) for s in self.rates})
+
+    def advance(self, cursor: Cursor, sampler: Expected | Drawn) -> Pick | None:
+        """Replay the calls from `cursor` until a counter takes the ticket waited for (id None)
+        or, with newcomers, has nobody left; None when that never happens. The cursor is left
+        just after that counter was taken from the heap."""
+        state, now = self.state, self.state.now
+        free, heads, pauses = cursor.free, cursor.heads, cursor.pauses
+        taken, next_at = cursor.taken, cursor.next_at
+        live, rated = self.live, self.rated
         fair = state.fairness_multiple > 0
-        steps = 0
-        while free and steps < MAX_STEPS:
-            steps += 1
+        newcomers = self.newcomers
+        while free and cursor.steps < MAX_STEPS:
+            cursor.steps += 1
             at, i = heapq.heappop(free)
             pause = pauses.get(i)
             if pause and pause[0] <= at < pause[1]:
@@ -463,25 +186,32 @@ class _Replay:
             best: tuple[int, float, float] | None = None
             best_queue: list | None = None
             best_service = ""
-            for s, prio, regular in live[i]:
-                q = prio if heads[id(prio)] < len(prio) else regular
-                h = heads[id(q)]
-                if h < len(q):
-                    r, qa, tid = q[h]
-                    key = (r, qa, math.inf if tid is None else float(tid))
-                    if best is None or key < best:
-                        best, best_queue, best_service = key, q, s
+            for s, prio, regular, ip, ir in live[i]:
+                h = heads[ip]
+                if h < len(prio):
+                    q = prio
+                else:
+                    h = heads[ir]
+                    if h >= len(regular):
+                        continue
+                    q = regular
+                r, qa, tid = q[h]
+                key = (r, qa, math.inf if tid is None else float(tid))
+                if best is None or key < best:
+                    best, best_queue, best_service = key, q, s
             if best is None or best_queue is None:
+                if newcomers:
+                    return at, i
                 continue                # nothing left for this counter
             if overdue is not None and best[0] < state.normal_rank and overdue[2] < best[1]:
                 # it reached its limit before this priority ticket came
                 best_service, best_queue, _ = overdue  # fairness: past its limit, first
             tid = best_queue[heads[id(best_queue)]][2]
-            heads[id(best_queue)] += 1
             if tid is None:
-                return at - now, steps
+                return at, i
+            heads[id(best_queue)] += 1
             heapq.heappush(free, (at + sampler.visit(best_service, tid), i))
-        return None, steps
+        return None
 
 
 def estimate(state: QueueState, service: str, rank: int, queued_at: float | None = None,
@@ -523,39 +253,47 @@ def wait_spread(state: QueueState, service: str, rank: int, queued_at: float | N
     its call, where the luck of one visit decides — DRAWS times with drawn visit times, taking
     the median (and the 20th and 80th percentiles for the range). A wait that is not 0 is at
     least SHORTEST_S (see the module)."""
-    seconds, low, high = _spread(state, service, rank, queued_at, ticket_id, quick)
+    seconds, low, high = raw_spread(state, service, rank, queued_at, ticket_id, quick)
     if seconds <= 0:
         return seconds, low, high
     return max(seconds, SHORTEST_S), low, high
 
 
-def _spread(state: QueueState, service: str, rank: int, queued_at: float | None,
+def raw_spread(state: QueueState, service: str, rank: int, queued_at: float | None,
             ticket_id: int | None, quick: bool) -> tuple[float, float | None, float | None]:
     replay = _prepare(state, service, rank, queued_at, ticket_id)
     if replay is None:
         return _no_counter(state, service, rank, queued_at, ticket_id), None, None
     times = VisitTimes(state)
-    seconds, steps = replay.run(_Expected(times, replay.rates))
+    seconds, steps = replay.run(Expected(times, replay.rates))
     if seconds is None:
         return _no_counter(state, service, rank, queued_at, ticket_id), None, None
+    if seconds <= 0 or quick:
+        return spread(seconds, quick, [])
+    seed = int(state.now)
+    draws = DRAWS if steps <= DRAW_STEPS else LONG_DRAWS
+    return spread(seconds, quick, [replay.run(Drawn(times, replay.rates, seed, j))[0]
+                                   for j in range(draws)])
+
+
+def spread(seconds: float, quick: bool, drawn: list[float | None]
+           ) -> tuple[float, float | None, float | None]:
+    """(likely seconds, low, high) from the replay with expected times (`seconds`, found) and
+    those with drawn times: their median and 20th and 80th percentiles."""
     if seconds <= 0:
         return seconds, None, None
     if quick:
         return seconds, seconds * QUICK_RANGE[0], seconds * QUICK_RANGE[1]
-    seed = int(state.now)
-    draws = DRAWS if steps <= DRAW_STEPS else LONG_DRAWS
-    drawn = sorted(r for r in (replay.run(_Drawn(times, replay.rates, seed, j))[0]
-                               for j in range(draws)) if r is not None)
-    if not drawn:
+    found = sorted(r for r in drawn if r is not None)
+    if not found:
         return seconds, None, None
-    pick = lambda q: drawn[min(len(drawn) - 1, int(q * len(drawn)))]  # noqa: E731
+    pick = lambda q: found[min(len(found) - 1, int(q * len(found)))]  # noqa: E731
     return max(pick(0.5), 1.0), pick(0.2), pick(0.8)
 
 
 def _prepare(state: QueueState, service: str, rank: int, queued_at: float | None,
-             ticket_id: int | None) -> _Replay | None:
+             ticket_id: int | None) -> Replay | None:
     """The replay's starting point, or None when no counter that serves `service` is counted on."""
-    now = state.now
     entries: dict[str, list[Entry]] = {}
     mine_seen = False
     for t in state.waiting:
@@ -563,15 +301,29 @@ def _prepare(state: QueueState, service: str, rank: int, queued_at: float | None
         mine_seen = mine_seen or mine
         entries.setdefault(t.service, []).append((t.rank, t.queued_at, None if mine else t.id))
     if not mine_seen:
-        entries.setdefault(service, []).append((rank, queued_at if queued_at is not None else now, None))
+        entries.setdefault(service, []).append(
+            (rank, queued_at if queued_at is not None else state.now, None))
+    counters = counted_on(state)
+    if not any(service in c.services for _, c in counters):
+        return None
+    return Replay(state, in_call_order(state, entries), counters, priority_rates(state, rank))
+
+
+def in_call_order(state: QueueState, entries: dict[str, list[Entry]]
+                  ) -> dict[str, tuple[list[Entry], list[Entry]]]:
+    """Each service's tickets as (its priority ones, its regular ones), each in call order (a
+    ticket waited for, id None, last among equals)."""
     queues: dict[str, tuple[list[Entry], list[Entry]]] = {}
     for s, q in entries.items():
         q.sort(key=lambda e: (e[0], e[1], math.inf if e[2] is None else e[2]))
-        queues[s] = ([e for e in q if e[0] < state.normal_rank], [e for e in q if e[0] >= state.normal_rank])
-    counters = [(i, c) for i, c in enumerate(state.counters) if _available(state, c) is not None]
-    if not any(service in c.services for _, c in counters):
-        return None
-    return _Replay(state, queues, counters, _priority_rates(state, rank))
+        queues[s] = ([e for e in q if e[0] < state.normal_rank],
+                     [e for e in q if e[0] >= state.normal_rank])
+    return queues
+
+
+def counted_on(state: QueueState) -> list[tuple[int, CounterNow]]:
+    """The counters the replay counts on, with their index in the state."""
+    return [(i, c) for i, c in enumerate(state.counters) if _available(state, c) is not None]
 
 
 def _available(state: QueueState, c: CounterNow) -> float | None:
@@ -598,50 +350,28 @@ def _no_counter(state: QueueState, service: str, rank: int, queued_at: float | N
     """No counter that serves the service is open (before sign-in, all at lunch, closed): the
     counters configured for it are expected to open within OPENING_DELAY_S (the paused ones when
     their pause ends) and the call order is replayed over them. Never "no wait"."""
-    if any(c.mode == "closed" and service in c.services for c in state.counters):
-        opening = [c if c.mode != "closed" else
-                   replace(c, mode="paused", pause=None,
-                           mode_since=state.now + OPENING_DELAY_S - state.pause_min * 60)
-                   for c in state.counters]
-        replay = _prepare(replace(state, counters=opening), service, rank, queued_at, ticket_id)
-        found = replay.run(_Expected(VisitTimes(state), replay.rates))[0] if replay else None
-        seconds = found if found is not None else OPENING_DELAY_S
-    else:
-        seconds = OPENING_DELAY_S
-    return max(60.0, seconds)
+    if closed_for(state, service):
+        replay = _prepare(opening(state), service, rank, queued_at, ticket_id)
+        found = replay.run(Expected(VisitTimes(state), replay.rates))[0] if replay else None
+        return when_open(found)
+    return when_open(None)
 
 
-@dataclass(frozen=True)
-class RecentVisits:
-    """Recent visit times, as the estimate reads them."""
-
-    visits: dict[str, list[float]]      # service → call → end (walk-up, service or no-show)
-    service: dict[str, list[float]]     # service → start → finish
-    walk_ups: list[float]               # call → start, all services
-    no_shows: list[float]               # call → no-show, all services
+def closed_for(state: QueueState, service: str) -> bool:
+    """Whether a closed counter serves the service (expected to open when none is)."""
+    return any(c.mode == "closed" and service in c.services for c in state.counters)
 
 
-def recent_visits(rows: Iterable[tuple[str, str, float, float | None, float]],
-                  per_service: int = 30, pooled: int = 200) -> RecentVisits:
-    """RecentVisits from (service, status, called_at, started_at, finished_at) rows, newest
-    first: `per_service` visits of each service, `pooled` walk-ups and no-shows."""
-    visits: dict[str, list[float]] = {}
-    service: dict[str, list[float]] = {}
-    walks: list[float] = []
-    gone: list[float] = []
-    for sid, status, called, started, finished in rows:
-        if finished is None or called is None or finished <= called:
-            continue
-        v = visits.setdefault(sid, [])
-        if len(v) < per_service:
-            v.append(finished - called)
-        if status == "no_show":
-            if len(gone) < pooled:
-                gone.append(finished - called)
-        elif started is not None and started >= called:
-            sv = service.setdefault(sid, [])
-            if len(sv) < per_service and finished > started:
-                sv.append(finished - started)
-            if len(walks) < pooled:
-                walks.append(started - called)
-    return RecentVisits(visits, service, walks, gone)
+def opening(state: QueueState) -> QueueState:
+    """The state with every closed counter opening within OPENING_DELAY_S."""
+    return replace(state, counters=[
+        c if c.mode != "closed" else
+        replace(c, mode="paused", pause=None,
+                mode_since=state.now + OPENING_DELAY_S - state.pause_min * 60)
+        for c in state.counters])
+
+
+def when_open(found: float | None) -> float:
+    """The wait while no counter serving the service is open: the replay over the opening
+    counters (`found`), else OPENING_DELAY_S; at least a minute."""
+    return max(60.0, found if found is not None else OPENING_DELAY_S)

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 import pytest
 
 from board.announcer import Announcer
-from board.audio import RecordingSink
 from board.controller import BoardController
 from board.feed import LocalFeed
-from board.speech_worker import SpeechWorker
+from shared.speech.sinks import RecordingSink
+from shared.speech.worker import SpeechWorker
 
 
 @pytest.fixture

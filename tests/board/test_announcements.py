@@ -6,11 +6,11 @@ import logging
 import threading
 
 from board.announcer import Announcer
-from board.audio import RecordingSink
 from board.chime import chime_path
 from board.controller import BoardController
 from board.feed import LocalFeed
-from board.wavfile import duration
+from shared.speech.sinks import RecordingSink
+from shared.speech.wavfile import duration
 
 COUNTERS = ("1", "4", "7", "11", "18")
 SERVICES = ("employment.job-seeker", "pensions.age", "benefits.targeted", "disability.assessment",

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from board.announcer import Announcer
-from board.audio import RecordingSink
 from board.chime import chime_path
 from board.controller import BoardController
 from board.feed import LocalFeed
+from shared.speech.sinks import RecordingSink
 
 
 class _Monotonic:
@@ -44,7 +44,7 @@ def test_highlight_lasts_highlight_seconds(local_queue, config, tmp_path) -> Non
 def test_qt_audio_sink_reports_the_end(qtbot) -> None:
     """QtAudioSink reports each WAV as played (through the audio device, or — with none — after
     the WAV's duration), so the FIFO moves on."""
-    from board.qt_audio import QtAudioSink
+    from qtcommon.audio import QtAudioSink
 
     sink = QtAudioSink()
     finished: list[str] = []

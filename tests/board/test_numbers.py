@@ -7,8 +7,8 @@ from datetime import datetime
 import pytest
 
 from board.calendar_names import date_text
-from board.numbers import NumberOutOfRange, az_words, en_words, letter_name, ru_words
 from board.phrases import announcement_text, split_code
+from shared.speech.numbers import NumberOutOfRange, az_words, en_words, letter_name, ru_words
 
 
 @pytest.mark.parametrize(("n", "az", "ru", "en"), [

@@ -4,11 +4,11 @@ pause while the queue is unavailable, and never at the cost of an announcement."
 from __future__ import annotations
 
 from board.announcer import Announcer
-from board.audio import RecordingSink
 from board.controller import RETRY_MAX_S, BoardController
 from board.feed import LocalFeed
 from qtcommon.runner import ManualRunner
 from shared.core.errors import QueueUnavailable
+from shared.speech.sinks import RecordingSink
 
 
 class Monotonic:

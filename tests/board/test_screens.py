@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from board.app import build_board
-from board.audio import RecordingSink
 from board.demo import SIZES, screenshot, scripted_sequence
+from shared.speech.sinks import RecordingSink
 
 
 @pytest.fixture

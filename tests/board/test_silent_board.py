@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 
 from board.app import build_board
-from board.audio import RecordingSink
-from board.qt_audio import QtAudioSink
 from board.sound_health import SoundMonitor
-from board.speech_worker import SpeechWorker
+from qtcommon.audio import QtAudioSink
 from qtcommon.runner import InlineRunner
+from shared.speech.sinks import RecordingSink
+from shared.speech.worker import SpeechWorker
 from tests.server.live import live_server
 
 pytestmark = pytest.mark.slow  # a live server, the speech worker and audio
@@ -80,7 +80,7 @@ def test_missing_voice_is_a_chime_only_alert(qtbot, server, config, tmp_path):
     the board reports speech_missing, shown as "only chimes" on the console."""
     class NoVoices(SpeechWorker):
         def render(self, text, lang, out):  # the engine of a PC without espeak-ng's voices
-            from board.errors import VoiceMissing
+            from shared.speech.errors import VoiceMissing
             raise VoiceMissing(f"no voice for {lang!r}")
 
     monitor = SoundMonitor()

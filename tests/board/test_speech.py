@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from board.announcer import Announcer, render_announcement
-from board.audio import RecordingSink
-from board.errors import SpeechEngineFailed, SpeechEngineHung, VoiceMissing
 from board.phrases import announcement_text
-from board.speech import EspeakCliEngine, Pyttsx3Engine
-from board.speech_worker import SpeechWorker
-from board.wavfile import stats
+from shared.speech.engines import EspeakCliEngine, Pyttsx3Engine
+from shared.speech.errors import SpeechEngineFailed, SpeechEngineHung, VoiceMissing
+from shared.speech.sinks import RecordingSink
+from shared.speech.wavfile import stats
+from shared.speech.worker import SpeechWorker
 
 
 @pytest.mark.parametrize("engine", [Pyttsx3Engine, EspeakCliEngine])

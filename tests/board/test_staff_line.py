@@ -4,9 +4,9 @@ the count ("5 alerts (1/3): …") that the board turns — never an alert cut wi
 from __future__ import annotations
 
 from board.app import build_board
-from board.audio import RecordingSink
 from board.staff_line import staff_pages
 from qtcommon.runner import InlineRunner
+from shared.speech.sinks import RecordingSink
 
 
 def test_pages_hold_every_alert_once_and_fit():

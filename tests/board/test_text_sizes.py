@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 
 from board.app import build_board
-from board.audio import RecordingSink
 from board.demo import scripted_sequence
 from board.layout import MIN_TEXT_FRACTION
 from qtcommon.runner import InlineRunner
+from shared.speech.sinks import RecordingSink
 
 SIZES = ((1920, 1080), (3840, 2160), (1080, 1920))
 

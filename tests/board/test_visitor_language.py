@@ -4,13 +4,13 @@ chose at the kiosk when it differs; and its screen takes turns in every language
 from __future__ import annotations
 
 from board.announcer import PAUSE_AFTER_CHIME, PAUSE_BETWEEN_LANGUAGES, TAIL, Announcer
-from board.audio import RecordingSink
 from board.chime import chime_path
 from board.controller import BoardController
 from board.feed import LocalFeed
 from board.phrases import announcement_text
 from board.rotation import DWELL_FIRST_S, DWELL_OTHER_S
-from board.wavfile import duration
+from shared.speech.sinks import RecordingSink
+from shared.speech.wavfile import duration
 
 
 def _board(local_queue, config, announcer=None, monotonic=None) -> BoardController:

@@ -17,7 +17,6 @@ from PySide6.QtCore import QTimer
 
 from board.announcer import Announcer
 from board.app import build_board
-from board.audio import RecordingSink
 from board.cli import remote_board_config
 from board.demo import screenshot
 from board.feed import LocalFeed
@@ -26,6 +25,7 @@ from server.auth.accounts import Accounts
 from shared.client.remote_queue import RemoteQueue
 from shared.config.centre import CentreConfig
 from shared.core.local_queue import LocalQueue
+from shared.speech.sinks import RecordingSink
 
 pytestmark = pytest.mark.slow  # browsers, processes or a PostgreSQL cluster
 
@@ -158,7 +158,7 @@ def test_queued_announcements_play_while_a_read_hangs(qtbot, local_queue, config
                                                       tmp_path) -> None:
     """Announcements already queued play to their end through the Qt audio sink (which runs on
     the UI thread) while the board's read of the queue hangs."""
-    from board.qt_audio import QtAudioSink
+    from qtcommon.audio import QtAudioSink
 
     outage = Outage(local_queue, unresponsive)
     sink = QtAudioSink()

@@ -28,10 +28,11 @@ def make_kiosk(qtbot, local_queue, config, clock, tmp_path) -> Iterator[Callable
     windows: list[KioskWindow] = []
 
     def make(size: tuple[int, int] = SIZES["landscape"], printer: str | None = None,
-             queue=None, cfg=None, retry: float = 0.2) -> KioskWindow:
+             queue=None, cfg=None, retry: float = 0.2, voice=None) -> KioskWindow:
         window = KioskWindow(queue or local_queue, cfg or config,
                              printer or f"preview://{tmp_path / 'tickets'}", locked=True,
-                             clock=clock, source="kiosk-test", print_retry_seconds=retry)
+                             clock=clock, source="kiosk-test", print_retry_seconds=retry,
+                             voice=voice)
         qtbot.addWidget(window)
         window.resize(*size)
         window.show()

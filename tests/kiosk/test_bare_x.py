@@ -94,3 +94,77 @@ def test_kiosk_covers_a_bare_x_screen(bare_x, tmp_path, artifacts, request):
     finally:
         kiosk.send_signal(signal.SIGTERM)
         kiosk.wait(10)
+
+
+KEYPAD_RUN = r"""
+import sys
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QApplication
+from shared.config.centre import load_config
+from shared.core.clock import FakeClock
+from shared.core.local_queue import LocalQueue
+from kiosk.window import KioskWindow
+
+class Voice:  # what is said is checked elsewhere (real espeak-ng): here, the screens
+    level = 3
+    def __init__(self): self.said = []
+    def say(self, phrases, interrupt=False): self.said.append([p.text for p in phrases])
+    def add(self, phrases): self.said.append([p.text for p in phrases])
+    def set_level(self, level): self.level = level
+    def reset_volume(self): self.level = 3
+
+app = QApplication(sys.argv[:1])
+config = load_config()
+clock = FakeClock("2026-11-23T06:00:00+00:00")
+queue = LocalQueue(sys.argv[1], config, clock)
+voice = Voice()
+w = KioskWindow(queue, config, "dummy://", locked=True, clock=clock, source="kiosk-2", voice=voice)
+w.lock_down()
+out = sys.argv[2]
+
+def shot(name):
+    app.processEvents()
+    QGuiApplication.primaryScreen().grabWindow(0).save(f"{out}-{name}.png")
+
+def key(k):
+    QTest.keyClick(w.current_page(), k); clock.advance(1); app.processEvents()
+
+def run():
+    key(Qt.Key.Key_Down)                 # the first key: audio help
+    key(Qt.Key.Key_1)                    # Azərbaycanca, focused
+    shot("1-language-focus")
+    key(Qt.Key.Key_Return)
+    QTest.mouseClick(w.current_page().findChild(QAbstractButton, "large"), Qt.MouseButton.LeftButton)
+    clock.advance(1); app.processEvents()
+    key(Qt.Key.Key_2)
+    shot("2-categories-large-focus")
+    print(w.controller.screen.name, w.controller.access.audio, w.controller.access.large,
+          w.isFullScreen(), len([s for s in voice.said if s]), flush=True)
+    w.exit_kiosk()
+    app.quit()
+
+QTimer.singleShot(500, run)
+app.exec()
+"""
+
+
+@pytest.mark.parametrize("bare_x", [(1080, 1920)], indirect=True, ids=["1080x1920"])
+def test_keypad_and_large_text_full_screen_on_a_bare_x_screen(bare_x, tmp_path, artifacts):
+    """The locked-down kiosk full screen on Xvfb takes keypad keys (audio help, a digit, Enter)
+    and the Aa button; the whole X screen is saved at each step."""
+    env = {**os.environ, "DISPLAY": bare_x, "QT_QPA_PLATFORM": "xcb", "NOVBE_DATA": str(tmp_path)}
+    prefix = artifacts / "kiosk" / "bare-x-1080x1920-keypad"
+    prefix.parent.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run([sys.executable, "-c", KEYPAD_RUN, str(tmp_path / "q.sqlite"), str(prefix)],
+                          cwd=ROOT, env={**env, "PYTHONPATH": str(ROOT)}, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    screen, audio, large, full, spoken = done.stdout.split()
+    assert (screen, audio, large, full) == ("categories", "True", "True", "True"), done.stdout
+    assert int(spoken) >= 4   # language screen, the focus, categories, the focus again
+    for step in ("1-language-focus", "2-categories-large-focus"):
+        with Image.open(f"{prefix}-{step}.png") as img:
+            assert img.size == (1080, 1920)
+            assert img.convert("RGB").getpixel((2, 2)) == KIOSK_BACKGROUND

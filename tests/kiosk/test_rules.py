@@ -7,11 +7,13 @@ import tomllib
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWidget
 
 from shared.config.centre import default_config_path, parse_config
 from shared.core.errors import QueueUnavailable
 from shared.core.local_queue import LocalQueue
 from tests.kiosk.conftest import SIZES, find_button, screenshot, tap
+from tests.kiosk.recording import RecordingVoice
 
 
 def _to_priorities(qtbot, window, clock, lang="az"):
@@ -54,12 +56,26 @@ def test_second_tap_of_a_double_tap_does_not_choose_on_the_next_screen(qtbot, ma
     assert window.controller.screen.name == "priorities"
 
 
-def test_idle_timeout_returns_to_the_language_screen(qtbot, make_kiosk, clock, config):
-    """Nobody touches the screen for idle_seconds: the kiosk starts over."""
+def test_idle_timeout_warns_then_returns_to_the_language_screen(qtbot, make_kiosk, clock, config,
+                                                                artifacts):
+    """Nobody touches the screen for idle_seconds: a warning counts down on screen, then the
+    kiosk starts over."""
+    from kiosk.timeouts import WARN_SECONDS
+
     window = make_kiosk()
     _to_priorities(qtbot, window, clock)
     assert window.timers.interval("idle") == config.kiosk.idle_seconds
     window.timers.fire("idle")
+    assert window.controller.screen.name == "priorities"
+    assert find_button(window, "tile:none") and window.findChild(QWidget, "timeout-warning").isVisible()
+    screenshot(window, artifacts, "timeout-warning")
+    banner = window.findChild(QWidget, "timeout-warning")
+    qtbot.mouseClick(banner, Qt.MouseButton.LeftButton)   # keeps the place, presses nothing under it
+    assert window.controller.screen.name == "priorities" and not banner.isVisible()
+    clock.advance(2)
+    window.timers.fire("idle")
+    for _ in range(WARN_SECONDS):
+        window.timers.fire("warn")
     assert window.controller.screen.name == "language"
     assert not window.timers.active("idle")
 
@@ -142,21 +158,34 @@ def test_past_closing_estimate_says_so(qtbot, make_kiosk, clock, local_queue, ar
 
 
 @pytest.mark.parametrize("key,modifier", [
-    (Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
     (Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier),
     (Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier),
     (Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier),
-    (Qt.Key.Key_Space, Qt.KeyboardModifier.NoModifier),
+    (Qt.Key.Key_Return, Qt.KeyboardModifier.AltModifier),
+    (Qt.Key.Key_F12, Qt.KeyboardModifier.NoModifier),
 ])
 def test_keyboard_cannot_leave_or_act(qtbot, make_kiosk, clock, key, modifier):
-    """Escape, Alt+F4, Ctrl+Q… do nothing, and a close request is refused."""
+    """Alt+F4, Ctrl+Q, keys held with Ctrl/Alt and keys that are no keypad key do nothing, and
+    a close request is refused."""
     window = make_kiosk()
     tap(qtbot, window, "tile:az", clock)
     qtbot.keyClick(window, key, modifier)
     qtbot.keyClick(window.current_page(), key, modifier)
     window.close()
     assert window.isVisible()
-    assert window.controller.screen.name == "categories"
+    assert window.controller.screen.name == "categories" and not window.controller.access.audio
+
+
+def test_escape_is_the_keypads_back_and_never_leaves(qtbot, make_kiosk, clock):
+    """Escape is a keypad key (Back): it turns audio help on, then goes back — the window stays."""
+    window = make_kiosk(voice=RecordingVoice())
+    tap(qtbot, window, "tile:az", clock)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    assert window.controller.access.audio and window.controller.screen.name == "categories"
+    clock.advance(1)
+    qtbot.keyClick(window.current_page(), Qt.Key.Key_Escape)
+    window.close()
+    assert window.isVisible() and window.controller.screen.name == "language"
 
 
 def test_locked_window_is_frameless_full_screen_without_cursor(qtbot, make_kiosk):
@@ -187,11 +216,11 @@ def test_staff_leave_with_hidden_corner_and_pin(qtbot, make_kiosk, clock, config
 
 
 def test_four_corner_taps_do_nothing(qtbot, make_kiosk, clock):
-    """Fewer taps than needed, or too slow, never open the PIN pad."""
+    """Fewer taps than needed, or a pause over 3 s between two of them, never open the PIN pad."""
     window = make_kiosk()
     for _ in range(4):
         qtbot.mouseClick(find_button(window, "staff-corner"), Qt.MouseButton.LeftButton)
-        clock.advance(2)
+    clock.advance(3.5)
     qtbot.mouseClick(find_button(window, "staff-corner"), Qt.MouseButton.LeftButton)
     assert window.controller.screen.name == "language"
 
@@ -258,7 +287,7 @@ def test_a_ticket_issued_after_the_kiosk_gave_up_is_withdrawn(qtbot, make_kiosk,
     queue.down = False
     window.timers.fire("probe")
     qtbot.waitUntil(lambda: local_queue.ticket(phantom.code).status == "cancelled")
-    assert local_queue.waiting() == [] and window.controller.abandoned == []
+    assert local_queue.waiting() == [] and window.controller.abandoned.pending == []
     qtbot.waitUntil(lambda: window.controller.screen.name == "language")
 
 
@@ -294,7 +323,7 @@ def test_pin_pad_locks_after_five_wrong_pins(qtbot, make_kiosk, clock, config, a
     for attempt in range(4):
         _enter_pin(qtbot, window, clock, "1111")
         assert ctl.screen.error == "Yanlış PİN kod" and not ctl.screen.locked, attempt
-    with caplog.at_level("WARNING", logger="kiosk.controller"):
+    with caplog.at_level("WARNING", logger="kiosk.staff_exit"):
         _enter_pin(qtbot, window, clock, "1111")
     assert ctl.screen.locked and "10:01:00" in ctl.screen.error  # 10:00:00 + 60 s, Baku time
     assert "locked for 60 s" in caplog.text

@@ -3,15 +3,18 @@ changed plan is compared beside it; the chart is a plain SVG document."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
 from planning.chart import plan_chart_svg
+from planning.cli import hall_note, plan_sentence
 from planning.planner import Plan, evaluate, find_plan, parse_change, shifts_of, staffing_order
 from planning.report import day_report
-from planning.scenario import parse_scenario
+from planning.scenario import load_scenario, parse_scenario
 from planning.simulator import simulate
 from tests.conftest import ARTIFACTS
 
@@ -108,3 +111,21 @@ def test_hours_no_staffing_can_save_are_named_not_hidden():
     assert 10 in result.unreachable and result.plan.counters[10] == 6
     assert result.meets(0.9)
     assert result.to_json()["unreachable_hours"] == result.unreachable
+    said = plan_sentence(result, 0.9)       # plainly what is met and what cannot be
+    cannot = ", ".join(f"{h:02d}:00 ({result.by_hour[h]:.0%})" for h in result.unreachable)
+    met = 3 - len(result.unreachable)
+    assert said.startswith(f"plan for 90%: 90% of visitors called within their target wait in "
+                           f"{met} of 3 hours; {cannot} cannot reach it even with all 6 counters")
+    assert "that can" not in said
+
+
+def test_plan_says_when_the_scenario_brings_its_own_hall():
+    """busy brings 36 counters to a centre configured with 20: the plan says so first; the
+    bundled normal scenario uses the centre's own; `plan --help` shows no literal "%%"."""
+    busy = load_scenario("busy")
+    assert hall_note(busy) == ("The scenario 'busy' brings its own hall: 36 counters (the "
+                               "centre config has 20); the plan is for that hall.")
+    assert hall_note(load_scenario("normal")) is None
+    done = subprocess.run([sys.executable, "-m", "novbe", "plan", "--help"], capture_output=True,
+                          text=True, timeout=60, cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0 and "TARGET % of" in done.stdout and "%%" not in done.stdout

@@ -67,6 +67,23 @@ def test_one_counter_day_gives_the_waits_worked_out_by_hand(tmp_path):
     assert report.by_counter["1"] == pytest.approx(29 / 180)
 
 
+def test_staff_who_never_press_start_get_the_same_day_filed_as_it_went(tmp_path):
+    """With start_pressed = 0 every visit ends with Next alone: the same waits as the day worked
+    out by hand, every visit filed as served — but a 30-second visit, shorter than the walk-up
+    time, is filed as "did not come", and the report counts it."""
+    path = tmp_path / "next-only.toml"
+    path.write_text(ONE_COUNTER.replace("transfer = 0", "transfer = 0\nstart_pressed = 0"),
+                    encoding="utf-8")
+    result = simulate(load_scenario(path), seed=1, history_days=0)
+    assert [round(t.wait_min, 6) for t in result.tickets] == [0, 12, 19, 4]
+    assert day_report(result).misrecorded == 0
+    quick = ONE_COUNTER.replace("transfer = 0", "transfer = 0\nstart_pressed = 0").replace(
+        "minutes = 4", "minutes = 0.5")
+    path.write_text(quick, encoding="utf-8")
+    report = day_report(simulate(load_scenario(path), seed=1, history_days=0))
+    assert report.misrecorded == 1 and report.no_shows == 0
+
+
 def test_the_first_ticket_is_printed_no_wait_only_when_the_counter_is_free(tmp_path):
     """A is issued with the counter open and free: "no wait"; B, with the counter busy, never."""
     path = tmp_path / "one.toml"

@@ -1,6 +1,6 @@
 """A random day of the centre, driven through the real queue on the fake clock (whole seconds):
 arrivals, priority visitors, counters opening, pausing and changing hands, calls, no-shows,
-transfers, cancellations, ratings — and the next morning's first write ending it."""
+Next with no Start (and its Undo), transfers, cancellations, ratings — and the next morning's first write ending it."""
 
 from __future__ import annotations
 
@@ -82,7 +82,7 @@ def _step(q: LocalQueue, rng: random.Random, tokens: list[str]) -> None:
         elif r < 0.85:
             q.recall(counter)
         elif r < 0.9:
-            q.call_next(counter)          # Next on a visitor never started: a no-show
+            _next(q, rng, counter)                # no Start: the walk-up rule files it
         else:
             q.finish(counter)
     else:
@@ -92,4 +92,11 @@ def _step(q: LocalQueue, rng: random.Random, tokens: list[str]) -> None:
         elif r < 0.6:
             q.transfer(counter, rng.choice(SERVICES))
         elif r < 0.8:
-            q.call_next(counter)          # Next while serving: the visit ends as served
+            _next(q, rng, counter)                # Next while serving: the visit ends as served
+
+
+def _next(q: LocalQueue, rng: random.Random, counter: str) -> None:
+    """Next; now and then the console's Undo puts the outcome it recorded right at once."""
+    ended = q.call_next(counter).ended
+    if ended is not None and rng.random() < 0.3:
+        q.correct(counter, ended.code, "served" if ended.outcome == "no_show" else "no_show")

@@ -16,7 +16,11 @@ calls AS (SELECT ticket_id, MIN(at) AS first_call FROM events WHERE kind = 'call
           GROUP BY ticket_id),
 ends AS (
   SELECT ticket_id,
-         CASE WHEN kind = 'finished' THEN json_extract(details, '$.outcome') ELSE kind END AS outcome,
+         coalesce((SELECT json_extract(k.details, '$.outcome') FROM events k
+                   WHERE k.ticket_id = events.ticket_id AND k.kind = 'outcome_corrected'
+                   AND k.id > events.id ORDER BY k.id DESC LIMIT 1),
+                  CASE WHEN kind = 'finished' THEN json_extract(details, '$.outcome') ELSE kind END)
+           AS outcome,
          CASE WHEN json_extract(details, '$.ended_at') IS NOT NULL
               THEN CAST(strftime('%s', json_extract(details, '$.ended_at')) AS REAL)
               ELSE at END AS ended
@@ -51,7 +55,11 @@ e AS (SELECT c.*, (SELECT MIN(x.id) FROM events x WHERE x.ticket_id = c.ticket_i
 SELECT e.counter, e.staff, e.called,
        (SELECT MIN(s.at) FROM events s WHERE s.ticket_id = e.ticket_id AND s.kind = 'started'
         AND s.id > e.id AND (e.end_id IS NULL OR s.id < e.end_id)) AS started,
-       x.kind AS end_kind, json_extract(x.details, '$.outcome') AS outcome, x.at AS ended
+       x.kind AS end_kind, json_extract(x.details, '$.outcome') AS outcome, x.at AS ended,
+       CASE WHEN x.kind IN ('finished', 'no_show') THEN     -- a ticket's last visit only
+       (SELECT json_extract(k.details, '$.outcome') FROM events k WHERE k.ticket_id = e.ticket_id
+        AND k.kind = 'outcome_corrected' AND k.id > e.end_id ORDER BY k.id DESC LIMIT 1)
+       END AS fixed
 FROM e LEFT JOIN events x ON x.id = e.end_id
 """
 
@@ -131,7 +139,7 @@ def recount_day(conn: sqlite3.Connection, start: float, end: float,
 
 
 def _visits(conn: sqlite3.Connection, p: dict[str, float]) -> dict[str, Any]:
-    visits = conn.execute(VISITS, p).fetchall()
+    visits = [_corrected(r) for r in conn.execute(VISITS, p).fetchall()]
     walk = [r[3] - r[2] for r in visits if r[3] is not None]
     service = [(r[6] - (r[3] if r[3] is not None else r[2])) for r in visits
                if (r[4] == "finished" and r[5] != "day_end") or (r[4] == "transferred" and r[3])]
@@ -142,6 +150,15 @@ def _visits(conn: sqlite3.Connection, p: dict[str, float]) -> dict[str, Any]:
     return {"calls": len(visits), "walkup_mean_s": sum(walk) / len(walk) if walk else None,
             "walkups": sorted(walk), "service_times": sorted(service),
             "visits_per_counter": per_counter}
+
+
+def _corrected(row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A visit whose outcome a console put right ends as corrected: a no-show, or finished."""
+    fixed = row[7]
+    if fixed is None:
+        return row[:7]
+    kind, outcome = ("no_show", None) if fixed == "no_show" else ("finished", fixed)
+    return (*row[:4], kind, outcome, row[6])
 
 
 def _counters(conn: sqlite3.Connection, p: dict[str, float],

@@ -81,6 +81,25 @@ def test_report_json_table_and_xlsx(known_db: Path, tmp_path: Path, capsys):
     assert rauf[header.index("Time open (min)")] == 60.0
 
 
+@pytest.mark.parametrize("lang", ["az", "ru", "en"])
+@pytest.mark.parametrize("by", ["service", "staff", "hour"])
+def test_report_tables_fit_100_columns_unless_wide(known_db: Path, capsys, lang: str, by: str):
+    """`novbe report` fits a 100-column terminal: the summary as a list of figures, a wide table
+    in pieces that each repeat the rows' labels, headers broken between words (was 558
+    characters wide); every figure still there. `--wide` puts a row on one line."""
+    code, out, _ = run(known_db, capsys, "report", "--from", DAY, "--to", DAY, "--by", by,
+                       "--lang", lang, "--table", "all")
+    assert code == 0
+    assert max(len(line) for line in out.splitlines()) <= 100
+    code, wide, _ = run(known_db, capsys, "report", "--from", DAY, "--to", DAY, "--by", by,
+                        "--lang", lang, "--wide")
+    assert code == 0 and max(len(line) for line in wide.splitlines()) > 100
+    code, narrow, _ = run(known_db, capsys, "report", "--from", DAY, "--to", DAY, "--by", by,
+                          "--lang", lang)
+    figures = [w for w in wide.split() if any(ch.isdigit() for ch in w)]
+    assert set(figures) == {w for w in narrow.split() if any(ch.isdigit() for ch in w)}
+
+
 @pytest.mark.parametrize(("argv", "says"), [
     (("--from", "2026-11-30", "--to", "2026-11-01"), "starts (2026-11-30) after it ends"),
     (("--from", "2025-01-01", "--to", "2026-11-30"), "at most 366 days"),

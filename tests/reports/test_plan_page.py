@@ -67,6 +67,8 @@ def test_bad_input_is_named_on_the_page(server: LiveServer):
         "/manager/plan?scenario=learned&first=2026-01-01&last=2026-01-02&lang=en":
             "no tickets from 2026-01-01 to 2026-01-02",
         "/manager/plan?scenario=learned&first=yesterday&lang=en": "give the first and last day",
+        "/manager/plan?scenario=learned&first=0001-01-01&last=9999-12-31&lang=en":
+            "Learn from at most 366 days at a time, not 3652059",
     }
     for path, message in cases.items():
         r = client.get(path)

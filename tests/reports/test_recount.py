@@ -28,11 +28,14 @@ def test_random_day_recounted_from_events(seed: int, local_queue: LocalQueue, cl
     conn = sqlite3.connect(local_queue.path)
     try:
         want = recount_day(conn, start, end, {c.id: c.services for c in config.counters})
+        corrected = conn.execute("SELECT count(*) FROM events WHERE kind = 'outcome_corrected'"
+                                 ).fetchone()[0]
     finally:
         conn.close()
     scope = Scope(DAY, DAY)
     got = ticket_figures(facts.conn, scope)["all"]
     assert want["issued"] > 100 and want["expired"] + want["cancelled"] > 0
+    assert corrected > 0               # some outcomes were put right with Undo, and counted so
     for key in ("issued", "served", "unresolved", "referred", "no_show", "cancelled", "expired",
                 "transferred", "called", "wait_max_s", "within_target", "target_base",
                 "ratings", "satisfied", "finished", "estimates"):

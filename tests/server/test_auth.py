@@ -193,7 +193,7 @@ def test_serve_binds_loopback_by_default():
 def test_create_app_needs_somewhere_for_accounts(config):
     """A queue without a file needs an explicit accounts store."""
     class NoFile:
-        pass
+        path = None
     queue = NoFile()
     queue.config = config
     with pytest.raises(ValueError):

@@ -64,7 +64,7 @@ def test_ensure_staff_for_the_demo(db_path: Path, config):
     from shared.core.local_queue import LocalQueue
 
     queue = LocalQueue(db_path, config)
-    ensure_staff(queue, "demo", "demo-2580")
+    ensure_staff(queue.path, "demo", "demo-2580")
     accounts = Accounts(db_path)
     assert accounts.check_password("demo", "demo-2580")
     accounts.set_password("demo", "something-else")

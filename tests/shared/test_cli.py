@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import datetime
@@ -68,7 +69,8 @@ def test_issue_without_json_prints_one_readable_line(novbe):
 
 
 def test_call_exits_0_then_3_when_nobody_waits(novbe):
-    """`call` calls the next ticket (exit 0); with nobody waiting it says so and exits 3."""
+    """`call` calls the next ticket (exit 0); with nobody waiting it says so and exits 3, after
+    saying what it recorded for the visit it ended."""
     novbe("issue", "pensions.age")
     done = novbe("call", "4", "--json")
     assert done.returncode == 0, done.stderr
@@ -76,7 +78,7 @@ def test_call_exits_0_then_3_when_nobody_waits(novbe):
     assert (t["code"], t["status"], t["counter"]) == ("B-001", "called", "4")
     empty = novbe("call", "4")
     assert empty.returncode == 3
-    assert empty.stdout == ""
+    assert empty.stdout == "B-001: did not come\n"     # what it recorded before finding nobody
     assert "4" in one_line(empty.stderr) and "nobody is waiting" in empty.stderr
 
 
@@ -94,6 +96,34 @@ def test_counter_commands_walk_a_visit(novbe):
     novbe("call", "1")
     moved = json.loads(novbe("transfer", "1", "labour", "--json").stdout)
     assert (moved["code"], moved["service"], moved["status"]) == ("A-003", "labour", "waiting")
+
+
+def test_counter_commands_say_what_they_recorded(novbe, tmp_path):
+    """`call` names what it recorded for the visit it ended (also when nobody waits next);
+    `finish --outcome` records unresolved / referred; `correct` puts an outcome right."""
+    for _ in range(4):
+        novbe("issue", "employment.job-seeker")
+    novbe("call", "1")
+    quick = novbe("call", "1")                 # at once: within the walk-up time, no Start
+    assert quick.returncode == 0, quick.stderr
+    assert quick.stdout.splitlines()[0] == "A-001: did not come"
+    fixed = novbe("correct", "1", "A-001", "served")
+    assert fixed.returncode == 0, fixed.stderr
+    assert re.fullmatch(r"A-001: served, \d+:\d\d", one_line(fixed.stdout))
+    config = tmp_path / "no-walk-up.toml"       # walk_up_s = 0: Next never files a no-show
+    config.write_text((ROOT / "assets/config/dost.toml").read_text(encoding="utf-8")
+                      .replace("walk_up_s = 60", "walk_up_s = 0"), encoding="utf-8")
+    served = novbe("--config", str(config), "call", "1")
+    assert re.fullmatch(r"A-002: served, \d+:\d\d", served.stdout.splitlines()[0])
+    referred = novbe("finish", "1", "--outcome", "referred")
+    assert referred.returncode == 0, referred.stderr
+    assert re.fullmatch(r"A-003: referred to another agency, \d+:\d\d", one_line(referred.stdout))
+    assert json.loads(novbe("status", "--json").stdout) is not None
+    novbe("call", "1")
+    last = novbe("--config", str(config), "call", "1")
+    assert last.returncode == 3 and re.fullmatch(r"A-004: served, \d+:\d\d", one_line(last.stdout))
+    bad = novbe("finish", "1", "--outcome", "happy")
+    assert bad.returncode == 2 and "invalid choice" in bad.stderr
 
 
 def test_finish_without_a_visitor_exits_2(novbe):

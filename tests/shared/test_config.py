@@ -254,3 +254,23 @@ def test_services_inherit_their_category_numbers(tmp_path):
     age, labour = cfg.service("pensions.age"), cfg.service("labour")
     assert (age.service_min, age.target_wait_min, age.daily_cap) == (12, 10, 5)
     assert (labour.service_min, labour.target_wait_min, labour.daily_cap) == (7, 10, None)
+
+
+@pytest.mark.parametrize("visits, expected", [
+    ("walk_up_s = -5", "visits.walk_up_s: must be at least 0, got -5"),
+    ("walk_up_s = \"60\"", "visits.walk_up_s: must be a whole number, got '60'"),
+    ("undo_s = 1000", "visits.undo_s: must be at most 300, got 1000"),
+    ("walkup_s = 60", "visits.walkup_s: unknown key"),
+], ids=["negative", "text", "too-long-undo", "misspelt"])
+def test_visits_settings_are_checked(tmp_path, visits, expected):
+    """[visits] (what Next records, the Undo window): each bad value is named at its key."""
+    path = write(tmp_path, GOOD + f"\n[visits]\n{visits}\n")
+    assert problems(path) == [f"{path}: {expected}"]
+
+
+def test_visits_settings_default_to_the_bundled_file():
+    """The bundled config writes the defaults out: 60 s walk-up, 20 s to undo an outcome."""
+    from shared.config.centre import load_config
+
+    visits = load_config().visits
+    assert (visits.walk_up_s, visits.undo_s) == (60, 20)

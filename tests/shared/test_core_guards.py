@@ -19,7 +19,7 @@ from shared.core.errors import (
 )
 from shared.core.local_queue import LocalQueue
 from shared.core.model import Status
-from tests.shared.helpers import JOB, LABOUR, PENSION, config_variant, kinds
+from tests.shared.helpers import JOB, LABOUR, PENSION, config_variant
 from tests.shared.workers import MONDAY_10AM, console_worker, issue_with_request
 
 CONSOLES = 3
@@ -176,18 +176,6 @@ def test_transfers_to_the_front_keep_their_transfer_order(tmp_path, config):
     q.transfer("1", PENSION)                    # transferred second, though issued earlier
     assert [t.id for t in q.waiting("4")][:2] == [late.id, early.id]
     q.close()
-
-
-def test_next_on_a_visitor_who_never_came_is_a_no_show(queue, clock):
-    """Next while the called visitor was never started records a no-show, not a served visit."""
-    a, b = queue.issue(JOB), queue.issue(JOB)
-    queue.call_next("1")
-    clock.advance(120)
-    before = queue.last_event_id()
-    assert queue.call_next("1").id == b.id
-    gone = queue.status(a.token)
-    assert gone.status == Status.NO_SHOW and gone.started_at is None and gone.outcome is None
-    assert kinds(queue.events(before)) == ["no_show", "called"]
 
 
 def test_clock_stepping_back_over_the_reset_hour_keeps_the_day(tmp_path, config):

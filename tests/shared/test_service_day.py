@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from shared.core.model import Status
 from shared.core.service_day import day_start, service_day
-from shared.waits.replay import MIN_DRAWN
+from shared.waits.visit_times import MIN_DRAWN
 from tests.shared.helpers import JOB, PENSION, kinds
 
 BAKU = ZoneInfo("Asia/Baku")

@@ -7,14 +7,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shared.waits.replay import (
-    CounterNow,
-    QueueState,
-    WaitingTicket,
-    as_printed,
-    estimate,
-    recent_visits,
-)
+from shared.waits.replay import as_printed, estimate
+from shared.waits.state import CounterNow, QueueState, WaitingTicket, recent_visits
 
 SERVICES = ("a", "b", "c")
 NOW = 1_000_000.0

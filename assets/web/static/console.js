@@ -14,6 +14,8 @@
   let clockOffset = 0;          // server time − browser time, seconds
   let busy = false;
   let refreshTimer = null;
+  let undo = null;              // {code, outcome, until}: the last outcome, correctable until
+  let undoAsked = false;        // Undo pressed while an action was still finishing
 
   function fmt(seconds) {
     if (seconds === null || seconds === undefined || isNaN(seconds)) return "—";
@@ -30,14 +32,45 @@
     m.dataset.kind = kind || "info";
   }
 
+  // The queue's rule (README, the queue rules): Start is optional; a called visitor counts as at
+  // the window once walk_up_s has passed since the last call or recall. Said before Next.
+  function atWindowAt(t) {
+    return Math.max(t.called_at, t.recalled_at || 0) + state.walk_up_s;
+  }
+  function nextHint(t) {
+    if (t.status === "serving") return T["hint:serving"].replace("{code}", t.code);
+    const left = atWindowAt(t) - now();
+    if (left > 0) return T["hint:walking"].replace("{code}", t.code).replace("{time}", fmt(left));
+    return T["hint:at_window"].replace("{code}", t.code);
+  }
+  function recorded(ended) {
+    const text = T[`outcome:${ended.outcome}`] || T["outcome:served"];
+    return text.replace("{code}", ended.code).replace("{time}", fmt(ended.seconds));
+  }
+  function renderUndo() {
+    const b = $("btn-undo");
+    if (!undo || now() > undo.until) { b.hidden = true; undo = null; return; }
+    const key = undo.outcome === "no_show" ? "Undo: {code} was served" : "Undo: {code} did not come";
+    b.textContent = `${T[key].replace("{code}", undo.code)} (${fmt(undo.until - now())})`;
+    b.hidden = false;
+  }
+  function offerUndo(ended) {
+    undo = ended && state && state.undo_s ? { ...ended, until: now() + state.undo_s } : null;
+    renderUndo();
+  }
+
   function renderTimes() {
     if (!state) return;
     const t = state.ticket;
     if (t) {
       const waitedUntil = t.called_at || now();
       $("current-waited").textContent = fmt(waitedUntil - t.issued_at);
-      $("current-serving").textContent = t.started_at ? fmt(now() - t.started_at) : "—";
+      const began = t.started_at || (now() >= atWindowAt(t) ? t.called_at : null);
+      $("current-serving").textContent = began ? fmt(now() - began) : "—";
+      $("next-hint").textContent = nextHint(t);
+      $("next-hint").dataset.records = t.status === "serving" || now() >= atWindowAt(t) ? "served" : "no_show";
     }
+    renderUndo();
     $("waiting-oldest").textContent = state.oldest_issued_at ? fmt(now() - state.oldest_issued_at) : "—";
     document.querySelectorAll("#waiting-list [data-issued]").forEach((el) => {
       el.textContent = fmt(now() - Number(el.dataset.issued));
@@ -170,6 +203,7 @@
     // `expect`: the ticket this page shows — if another window acted first, the server
     // refuses (409 CounterChanged) instead of acting on a visitor nobody looked at.
     let body = ["pause", "close", "open"].includes(action) ? null : { expect: root.dataset.ticket || "" };
+    if (action === "finish") body.outcome = $("finish-outcome").value;
     if (action === "transfer") {
       const service = $("transfer-service").value;
       if (!service) { say(T["Choose a service to transfer to"], "error"); $("transfer-service").focus(); return; }
@@ -184,10 +218,17 @@
         body: body ? JSON.stringify(body) : null,
       });
       const data = await r.json().catch(() => ({}));
+      // what the action recorded about the visit it ended comes first ("B-007: served, 6:12")
+      const ended = data.ended ? recorded(data.ended) + " · " : "";
+      offerUndo(data.ended);
       if (!r.ok) {
         // az / ru staff read a sentence of the catalog, never the server's English message
         const english = document.documentElement.lang === "en" ? data.message : "";
-        say(T[data.error] || english || T["Something is not right"], "error");
+        say(ended + (T[data.error] || english || T["Something is not right"]), data.ended ? "ok" : "error");
+      } else if (action === "next") {
+        say(ended + done(action, data), "ok");
+      } else if (data.ended) {
+        say(recorded(data.ended), "ok");
       } else {
         say(done(action, data), "ok");
         if (action === "transfer") $("transfer-service").value = "";   // the next visitor chooses anew
@@ -198,8 +239,37 @@
     } finally {
       busy = false;
       root.dataset.busy = "";
+      if (undoAsked) { undoAsked = false; correct(); }
     }
   }
+
+  async function correct() {      // Undo: the outcome just recorded, put right inside its window
+    if (busy) { undoAsked = true; return; }
+    if (!undo) return;
+    const outcome = undo.outcome === "no_show" ? "served" : "no_show";
+    busy = true;
+    try {
+      const r = await fetch(`/api/counters/${encodeURIComponent(counter)}/correct`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, Accept: "application/json" },
+        body: JSON.stringify({ ticket: undo.code, outcome }),
+      });
+      const data = await r.json().catch(() => ({}));
+      undo = null;
+      renderUndo();
+      if (!r.ok) {
+        const english = document.documentElement.lang === "en" ? data.message : "";
+        say(T[data.error] || english || T["Something is not right"], "error");
+      } else {
+        say(`${recorded(data)} (${T["corrected"]})`, "ok");
+      }
+    } catch (e) {
+      say(T["QueueUnavailable"], "error");
+    } finally {
+      busy = false;
+    }
+  }
+  $("btn-undo").addEventListener("click", correct);
 
   document.querySelectorAll("[data-action]").forEach((b) => b.addEventListener("click", () => act(b.dataset.action)));
   const keys = {};

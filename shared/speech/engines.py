@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any, Protocol
 
-from board.errors import SpeechEngineFailed, SpeechEngineHung, VoiceMissing
+from shared.speech.errors import SpeechEngineFailed, SpeechEngineHung, VoiceMissing
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 
-from board.errors import SpeechEngineFailed, SpeechEngineHung, SpeechError
-from board.speech import EspeakCliEngine, Pyttsx3Engine, SpeechEngine
+from shared.speech.engines import EspeakCliEngine, Pyttsx3Engine, SpeechEngine
+from shared.speech.errors import SpeechEngineFailed, SpeechEngineHung, SpeechError
 
 log = logging.getLogger(__name__)
 

@@ -1,23 +1,39 @@
-"""QtAudioSink: plays announcement WAVs through QtMultimedia (QMediaPlayer + QAudioOutput).
+"""QtAudioSink: plays WAVs (the board's announcements, the kiosk's guidance) through
+QtMultimedia (QMediaPlayer + QAudioOutput).
 
 `play()` may be called from any thread: the request is carried to the GUI thread by a queued
 signal. `done()` is called when the player reaches the end of the media — or, when no audio
-device exists or the player fails, after the WAV's own duration (so the FIFO keeps its pace and
-the log names the cause)."""
+device exists or the player fails, after the WAV's own duration (so a FIFO keeps its pace and
+the log names the cause). `stop()` ends the WAV playing now (the kiosk, when the visitor acts)
+and `set_volume()` changes the loudness, from any thread too."""
 
 from __future__ import annotations
 
 import logging
+import wave
 from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer, QUrl, Signal, Slot
 from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
 
-from board.sound_health import SoundMonitor
-from board.wavfile import duration
-
 log = logging.getLogger(__name__)
+
+
+class SoundMonitor(Protocol):
+    """Told whether sound can be heard (None) or why not (the board's sound health)."""
+
+    def sound(self, problem: str | None) -> None: ...
+
+
+def duration(path: Path) -> float:
+    """Seconds of audio in a WAV file (0 when it cannot be read)."""
+    try:
+        with wave.open(str(path), "rb") as w:
+            return w.getnframes() / float(w.getframerate())
+    except (OSError, wave.Error, EOFError):
+        return 0.0
 
 
 NO_DEVICE = "no audio output device"
@@ -30,6 +46,8 @@ class QtAudioSink(QObject):
     the audio outputs (QMediaDevices.audioOutputs; a test hands a machine without any)."""
 
     _request = Signal(str, object, str)
+    _stop = Signal()
+    _volume = Signal(float)
 
     def __init__(self, parent: QObject | None = None, volume: float = 1.0,
                  monitor: SoundMonitor | None = None,
@@ -51,6 +69,8 @@ class QtAudioSink(QObject):
         self._fallback.setSingleShot(True)
         self._fallback.timeout.connect(self._finish)
         self._request.connect(self._start)
+        self._stop.connect(self._stop_now)
+        self._volume.connect(self._output.setVolume)
         self._warned = False
         self.check()
 
@@ -63,6 +83,20 @@ class QtAudioSink(QObject):
 
     def play(self, wav: Path, done: Callable[[], None], label: str = "") -> None:
         self._request.emit(str(wav), done, label)
+
+    def stop(self) -> None:
+        """End the WAV playing now; its `done()` is called."""
+        self._stop.emit()
+
+    def set_volume(self, volume: float) -> None:
+        """Loudness from 0.0 to 1.0."""
+        self._volume.emit(max(0.0, min(1.0, volume)))
+
+    @Slot()
+    def _stop_now(self) -> None:
+        self._fallback.stop()
+        self._player.stop()
+        self._finish()
 
     @Slot(str, object, str)
     def _start(self, wav: str, done: Callable[[], None], label: str) -> None:

@@ -1,0 +1,61 @@
+"""A queue file with many people waiting and counters at work, for the benchmarks of issuing and
+reading a long queue (bench/queue_ops.py, bench/server.py); and a raw-SQLite issue to compare
+with: the same rows and event in one BEGIN IMMEDIATE, nothing else."""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from shared.config.centre import CentreConfig
+from shared.core.local_queue import LocalQueue
+
+SERVICES = ("employment.job-seeker", "employment.unemployment", "labour", "pensions.age",
+            "benefits.child", "social-legal")
+WORKING = 10            # counters open, each with a visitor called
+
+
+def fill(db: Path, config: CentreConfig, waiting: int, counters: int = WORKING) -> None:
+    """Open `counters` counters, give each a visitor, then issue `waiting` tickets (the cheap
+    estimator and no flush while filling: only the result counts)."""
+    quick = replace(config, waits=replace(config.waits, estimator="simple"))
+    q = LocalQueue(db, quick)
+    try:
+        q.db.conn.execute("PRAGMA synchronous = OFF")
+        working = [c for c in config.counters if set(c.services) & set(SERVICES)][:counters]
+        for c in working:
+            q.open_counter(c.id, staff=f"staff-{c.id}")
+        for c in working:           # each in a visit
+            q.issue(next(s for s in SERVICES if s in c.services), source="bench")
+            q.call_next(c.id)
+        for i in range(waiting):
+            q.issue(SERVICES[i % len(SERVICES)], source="bench")
+    finally:
+        q.close()
+
+
+def raw_issue(conn: sqlite3.Connection, k: int) -> None:
+    """One ticket and its event in one BEGIN IMMEDIATE, as plain SQL (no numbering, no guard,
+    no estimate): the floor an issue cannot go below on this disk."""
+    now = time.time()
+    conn.execute("BEGIN IMMEDIATE")
+    cur = conn.execute(
+        "INSERT INTO tickets(code, prefix, number, service, issued_service, priority_rank, "
+        "language, source, token, status, service_day, issued_at, queued_at) "
+        "VALUES (?, 'Z', ?, 'raw', 'raw', 1000, 'az', 'bench', ?, 'done', '2000-01-01', ?, ?)",
+        (f"Z-{k:06d}", k, secrets.token_urlsafe(24), now, now))
+    conn.execute("INSERT INTO events(at, kind, ticket_id, code, service, source) "
+                 "VALUES (?, 'issued', ?, ?, 'raw', 'bench')", (now, cur.lastrowid, f"Z-{k:06d}"))
+    conn.execute("COMMIT")
+
+
+def raw_connection(db: Path) -> sqlite3.Connection:
+    """A plain connection as the queue opens its file (WAL, synchronous=FULL)."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA busy_timeout = 5000")
+    return conn
