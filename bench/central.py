@@ -43,6 +43,7 @@ from shared.config.centre import load_config  # noqa: E402
 from shared.core.clock import FakeClock  # noqa: E402
 from shared.core.errors import NoTicketWaiting  # noqa: E402
 from shared.core.local_queue import LocalQueue  # noqa: E402
+from shared.percentile import percentile_of  # noqa: E402
 from shared.store import database as store  # noqa: E402
 from tests.central.pg_cluster import Cluster, make_cluster  # noqa: E402
 
@@ -53,10 +54,6 @@ PASSWORD = "bench-centre-password"
 MONDAY_10AM = "2026-11-23T06:00:00+00:00"
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
-    return ordered[k]
 
 
 def ms(seconds: float) -> float:
@@ -186,8 +183,8 @@ def bench_call_next(cluster: Cluster, workdir: Path, calls: int, backlog_days: i
                 queue.close()
     out: dict[str, Any] = {}
     for label, values in latencies.items():
-        out[f"call_next_{label}_p50_ms"] = ms(percentile(values, 50))
-        out[f"call_next_{label}_p99_ms"] = ms(percentile(values, 99))
+        out[f"call_next_{label}_p50_ms"] = ms(percentile_of(values, 0.5))
+        out[f"call_next_{label}_p99_ms"] = ms(percentile_of(values, 0.99))
     out["call_next_calls_each"] = len(latencies["without"])
     out["call_next_backlog_events"] = backlog
     out["call_next_shipped_meanwhile_min"] = min(shipped_meanwhile)
@@ -290,9 +287,9 @@ def bench_national(cluster: Cluster, centres: int, days: int, per_day: int,
         tickets = report.summary["issued"]
     return {"national_centres": centres, "national_tickets": tickets,
             "national_facts_and_rollups_made_s": round(made, 1),
-            "national_year_report_p50_s": round(percentile(reports, 50), 3),
+            "national_year_report_p50_s": round(percentile_of(reports, 0.5), 3),
             "national_year_report_max_s": round(max(reports), 3),
-            "national_side_by_side_p50_s": round(percentile(sides, 50), 3)}
+            "national_side_by_side_p50_s": round(percentile_of(sides, 0.5), 3)}
 
 
 def bench_fold(cluster: Cluster, workdir: Path, days: int) -> dict[str, Any]:

@@ -5,12 +5,11 @@
     .venv/bin/python bench/cli_startup.py --imports  # also the slowest imports of `novbe status`
 
 Each command runs N times as a fresh process (`python -m novbe …`) on a scratch database that
-already exists (so the figure is start-up, not creating the file) and with the validated centre
-config already cached in the data dir (as after any first command; shared.config.cache) — the
-"config not cached" row drops that cache before each run, so it validates the file with pydantic
-as a first start or a changed file does. The median and the best run are printed, with the CPU time (user + system) the process used — on a shared, loaded machine
-the wall time waits for a core, the CPU time much less. Figures only; nothing here passes or
-fails."""
+already exists (so the figure is start-up, not creating the file); every run reads and validates
+the centre config file (shared/config/centre.py: pydantic's import and building the config's
+validators are most of that). The median and the best run are printed, with the CPU time (user +
+system) the process used — on a shared, loaded machine the wall time waits for a core, the CPU
+time much less. Figures only; nothing here passes or fails."""
 
 from __future__ import annotations
 
@@ -19,7 +18,6 @@ import json
 import os
 import re
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -35,9 +33,7 @@ COMMANDS = {
     "issue": ["issue", "pensions.age"],
     "issue --json": ["issue", "pensions.age", "--json"],
     "--help": ["--help"],
-    "status, config not cached": ["status"],
 }
-UNCACHED = {"status, config not cached"}
 
 
 def _env(data: Path) -> dict[str, str]:
@@ -51,11 +47,8 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_once(args: list[str], env: dict[str, str], uncached: bool = False) -> tuple[float, float]:
-    """(wall seconds, CPU seconds) of one `python -m novbe ARGS` process; `uncached`: without
-    the config cache (dropped before the clock starts)."""
-    if uncached:
-        shutil.rmtree(Path(env["NOVBE_DATA"]) / "cache", ignore_errors=True)
+def run_once(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one `python -m novbe ARGS` process."""
     cpu, start = _children_cpu(), time.perf_counter()
     subprocess.run([sys.executable, "-m", "novbe", *args], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -96,8 +89,8 @@ def main() -> int:
                        stdout=subprocess.DEVNULL)
         results = {}
         for name, argv in COMMANDS.items():
-            run_once(argv, env)  # warm the OS file cache (and the config cache)
-            runs = [run_once(argv, env, name in UNCACHED) for _ in range(args.runs)]
+            run_once(argv, env)  # warm the OS file cache
+            runs = [run_once(argv, env) for _ in range(args.runs)]
             times, cpus = [r[0] for r in runs], [r[1] for r in runs]
             results[name] = {"median_s": round(statistics.median(times), 3),
                              "best_s": round(min(times), 3),

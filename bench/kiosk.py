@@ -31,15 +31,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from shared.percentile import percentile_of  # noqa: E402
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 MONDAY_9AM = "2026-11-23T05:00:00+00:00"
 
 
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    k = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
-    return ordered[k]
 
 
 def bench_tap_to_ticket(n: int) -> dict:
@@ -67,7 +66,7 @@ def bench_tap_to_ticket(n: int) -> dict:
             times.append((time.perf_counter() - start) * 1000)
         queue.close()
     printer.close()
-    return {"n": n, "p50_ms": round(percentile(times, 50), 1), "p99_ms": round(percentile(times, 99), 1),
+    return {"n": n, "p50_ms": round(percentile_of(times, 0.5), 1), "p99_ms": round(percentile_of(times, 0.99), 1),
             "max_ms": round(max(times), 1), "printer_jobs": printer.job_count}
 
 

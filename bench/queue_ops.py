@@ -48,6 +48,7 @@ from shared.config.centre import load_config  # noqa: E402
 from shared.core.clock import FakeClock, SystemClock  # noqa: E402
 from shared.core.errors import NoTicketWaiting  # noqa: E402
 from shared.core.local_queue import LocalQueue  # noqa: E402
+from shared.percentile import percentile_of  # noqa: E402
 from shared.store import database as store  # noqa: E402
 
 SERVICES = ("employment.job-seeker", "employment.unemployment", "labour", "pensions.age",
@@ -56,11 +57,6 @@ MIXED_COUNTERS = ("1", "2", "3", "20")
 MIXED_SERVICES = ("employment.job-seeker", "employment.unemployment", "labour")
 
 
-def percentile(values: list[float], p: float) -> float:
-    """The p-th percentile (0–100) by nearest rank."""
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
-    return ordered[k]
 
 
 def ms(seconds: float) -> float:
@@ -115,7 +111,7 @@ def bench_threads(workdir: Path, threads: int, per_thread: int) -> dict:
     lat = [x for per in latencies for x in per]
     changes, commits = after[0] - before[0], after[1] - before[1]
     return {"threads": threads, "threads_issue_per_s": round(len(lat) / elapsed, 1),
-            "threads_p50_ms": ms(percentile(lat, 50)), "threads_p99_ms": ms(percentile(lat, 99)),
+            "threads_p50_ms": ms(percentile_of(lat, 0.5)), "threads_p99_ms": ms(percentile_of(lat, 0.99)),
             "threads_writes_per_commit": round(changes / max(1, commits), 2)}
 
 
@@ -158,8 +154,8 @@ def bench_mixed(workdir: Path, processes: int, ops: int) -> dict:
     wall = max(r["end"] for r in results) - min(r["start"] for r in results)
     return {"mixed_processes": processes, "mixed_ops": len(lat),
             "mixed_ops_per_s": round(len(lat) / wall, 1),
-            "mixed_p50_ms": ms(percentile(lat, 50)), "mixed_p99_ms": ms(percentile(lat, 99)),
-            "mixed_p999_ms": ms(percentile(lat, 99.9)), "mixed_max_ms": ms(max(lat)),
+            "mixed_p50_ms": ms(percentile_of(lat, 0.5)), "mixed_p99_ms": ms(percentile_of(lat, 0.99)),
+            "mixed_p999_ms": ms(percentile_of(lat, 0.999)), "mixed_max_ms": ms(max(lat)),
             "mixed_over_100ms": sum(x > 0.1 for x in lat)}
 
 
@@ -253,8 +249,8 @@ def bench_history(workdir: Path, history: int, n: int) -> dict:
         out[f"{op}_empty_p50_ms"] = ms(statistics.median(empty[op]))
         out[f"{op}_1m_p50_ms"] = ms(statistics.median(big[op]))
         if op == "call_next":
-            out["call_next_empty_p99_ms"] = ms(percentile(empty[op], 99))
-            out["call_next_1m_p99_ms"] = ms(percentile(big[op], 99))
+            out["call_next_empty_p99_ms"] = ms(percentile_of(empty[op], 0.99))
+            out["call_next_1m_p99_ms"] = ms(percentile_of(big[op], 0.99))
     out["open_empty_ms"] = ms(empty["open"][0])
     out["open_1m_ms"] = ms(big["open"][0])
     out["call_next_ratio_p50"] = round(out["call_next_1m_p50_ms"] / out["call_next_empty_p50_ms"], 2)

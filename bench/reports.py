@@ -44,6 +44,7 @@ from shared.core.clock import FakeClock  # noqa: E402
 from shared.core.errors import NoTicketWaiting  # noqa: E402
 from shared.core.local_queue import LocalQueue  # noqa: E402
 from shared.core.service_day import day_start  # noqa: E402
+from shared.percentile import percentile_of  # noqa: E402
 from shared.reports.facts import FactStore, facts_path  # noqa: E402
 from shared.reports.live import hall_view  # noqa: E402
 from shared.reports.report import build_report  # noqa: E402
@@ -54,11 +55,6 @@ COUNTERS = [str(n) for n in range(1, 21)]
 TODAY = date(2026, 11, 30)          # a Monday; the history is the 250 working days before it
 
 
-def percentile(values: list[float], p: float) -> float:
-    """The p-th percentile (0–100) by nearest rank."""
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
-    return ordered[k]
 
 
 def _cpu_model() -> str:
@@ -254,9 +250,9 @@ def main() -> None:
 
     day = timed(one, one, args.runs * 2)
     year = timed(first, last, args.runs)
-    out.update(day_report_p50_ms=ms(percentile(day, 50)), day_report_p99_ms=ms(percentile(day, 99)),
-               year_report_p50_ms=ms(percentile(year, 50)),
-               year_report_p99_ms=ms(percentile(year, 99)))
+    out.update(day_report_p50_ms=ms(percentile_of(day, 0.5)), day_report_p99_ms=ms(percentile_of(day, 0.99)),
+               year_report_p50_ms=ms(percentile_of(year, 0.5)),
+               year_report_p99_ms=ms(percentile_of(year, 0.99)))
 
     q = LocalQueue(path, config, clock, verify=False)
     live = []
@@ -266,8 +262,8 @@ def main() -> None:
         s = time.perf_counter()
         hall_view(q.snapshot(), facts, config, clock.now(), "en")
         live.append(time.perf_counter() - s)
-    out.update(live_refresh_p50_ms=ms(percentile(live, 50)),
-               live_refresh_p99_ms=ms(percentile(live, 99)))
+    out.update(live_refresh_p50_ms=ms(percentile_of(live, 0.5)),
+               live_refresh_p99_ms=ms(percentile_of(live, 0.99)))
 
     alone = call_next_latencies(q, clock, 300)
     stop, count = multiprocessing.Event(), multiprocessing.Value("i", 0)
@@ -278,10 +274,10 @@ def main() -> None:
     busy = call_next_latencies(q, clock, 300)
     stop.set()
     worker.join(60)
-    out.update(call_next_alone_p50_ms=ms(percentile(alone, 50)),
-               call_next_alone_p99_ms=ms(percentile(alone, 99)),
-               call_next_during_year_report_p50_ms=ms(percentile(busy, 50)),
-               call_next_during_year_report_p99_ms=ms(percentile(busy, 99)),
+    out.update(call_next_alone_p50_ms=ms(percentile_of(alone, 0.5)),
+               call_next_alone_p99_ms=ms(percentile_of(alone, 0.99)),
+               call_next_during_year_report_p50_ms=ms(percentile_of(busy, 0.5)),
+               call_next_during_year_report_p99_ms=ms(percentile_of(busy, 0.99)),
                year_reports_during=count.value)
     out["machine"]["load_after"] = os.getloadavg()[0]  # type: ignore[index]
     out["facts_file_mb"] = round(facts.path.stat().st_size / 1e6, 1)

@@ -68,6 +68,8 @@ if str(ROOT) not in sys.path:
 
 import httpx  # noqa: E402
 
+from shared.percentile import percentile_of  # noqa: E402
+
 COUNTERS = 60
 SUBSCRIBERS = 1000
 SUBSCRIBER_PROCS = 2
@@ -79,21 +81,13 @@ PASSWORD = "bench-password-1"
 DEADLINE_S = 120          # the whole run stops by itself after this, whatever happens
 
 
-def percentile(values: list[float], p: float) -> float:
-    """The p-th percentile (0–100) by nearest rank."""
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    rank = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
-    return ordered[rank]
 
 
 def bench_config(counters: int) -> dict[str, Any]:
     """The DOST config with its counters repeated up to `counters` windows."""
-    from server.api.config_doc import config_to_dict
-    from shared.config.centre import load_config
+    from shared.config.centre import config_document, load_config
 
-    data = config_to_dict(load_config())
+    data = config_document(load_config())
     base = data["counter"]
     data["counter"] = [{**base[i % len(base)], "id": str(i + 1), "name": {}}
                        for i in range(counters)]
@@ -166,7 +160,7 @@ def writer_figures(writer: Any) -> dict[str, float]:
     """The server's group writer so far: changes, commits and COMMIT times."""
     times = list(writer.commit_seconds)
     return {"commits": writer.commits, "changes": writer.changes,
-            **{f"commit_{name}_ms": round(percentile(times, p) * 1000, 2) if times else 0.0
+            **{f"commit_{name}_ms": round(percentile_of(times, p / 100) * 1000, 2) if times else 0.0
                for name, p in (("p50", 50), ("p99", 99), ("max", 100))}}
 
 
@@ -564,19 +558,19 @@ def run(counters: int, subscribers: int, seconds: float, interval: float,
             "counters": counters, "subscribers": subscribers, "seconds_of_load": seconds,
             "next_interval_s": interval, "bursts": bursts,
             "next_requests": len(lat), "next_refused": result["refused"],
-            "metrics_p50_ms": round(percentile(metrics_ms, 50), 2),
-            "metrics_p99_ms": round(percentile(metrics_ms, 99), 2),
+            "metrics_p50_ms": round(percentile_of(metrics_ms, 0.5), 2),
+            "metrics_p99_ms": round(percentile_of(metrics_ms, 0.99), 2),
             "next_p50_ms": round(statistics.median(lat), 2),
-            "next_p99_ms": round(percentile(lat, 99), 2),
+            "next_p99_ms": round(percentile_of(lat, 0.99), 2),
             "next_max_ms": round(max(lat), 2),
-            "burst_next_p50_ms": round(percentile(burst, 50), 2),
-            "burst_next_p99_ms": round(percentile(burst, 99), 2),
+            "burst_next_p50_ms": round(percentile_of(burst, 0.5), 2),
+            "burst_next_p99_ms": round(percentile_of(burst, 0.99), 2),
             "fanout_events": len(fanout), "fanout_incomplete": incomplete,
-            "fanout_p50_ms": round(percentile(fanout, 50), 2),
-            "fanout_p99_ms": round(percentile(fanout, 99), 2),
+            "fanout_p50_ms": round(percentile_of(fanout, 0.5), 2),
+            "fanout_p99_ms": round(percentile_of(fanout, 0.99), 2),
             "fanout_max_ms": round(max(fanout), 2) if fanout else float("nan"),
-            "burst_fanout_p50_ms": round(percentile(burst_fanout, 50), 2),
-            "burst_fanout_p99_ms": round(percentile(burst_fanout, 99), 2),
+            "burst_fanout_p50_ms": round(percentile_of(burst_fanout, 0.5), 2),
+            "burst_fanout_p99_ms": round(percentile_of(burst_fanout, 0.99), 2),
             "server_rss_idle_mb": round(idle_rss, 1),
             "server_rss_connected_mb": round(connected_rss, 1),
             "server_rss_mb": round(max(result["rss"]), 1),

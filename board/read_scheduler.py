@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from qtcommon.runner import Runner
+from shared.backoff import Backoff
 
 RETRY_FIRST_S, RETRY_MAX_S = 1.0, 10.0
 
@@ -21,7 +22,7 @@ class ReadScheduler:
         self.reading = False     # a read is in flight
         self.reads = 0           # how many reads were handed to the runner
         self._retry_at: float | None = None   # no read before this (monotonic), while unavailable
-        self._retry_delay = RETRY_FIRST_S
+        self._backoff = Backoff(RETRY_FIRST_S, RETRY_MAX_S)
         self._wakes = 0          # bumped by the feed's wakeup (any thread)
         self._wakes_at_read = 0
 
@@ -55,10 +56,9 @@ class ReadScheduler:
 
     def back_off(self) -> None:
         """The queue is unavailable: wait before the next read, twice as long each time."""
-        self._retry_at = self.monotonic() + self._retry_delay
-        self._retry_delay = min(self._retry_delay * 2, RETRY_MAX_S)
+        self._retry_at = self.monotonic() + self._backoff.failed()
 
     def recovered(self) -> None:
         """The queue answers: reads are due at once again."""
         self._retry_at = None
-        self._retry_delay = RETRY_FIRST_S
+        self._backoff.succeeded()

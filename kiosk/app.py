@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import sys
+from typing import cast
 
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
@@ -36,9 +37,9 @@ def run_kiosk(queue: Queue, config: CentreConfig, printer_url: str | None = None
 
     Without a QApplication: creates one and blocks in its event loop; returns its exit code.
     With one already running (the demo): shows the window and returns 0 at once."""
-    app = QApplication.instance()
+    app = cast(QApplication | None, QApplication.instance())
     owns = app is None
-    if owns:
+    if app is None:
         app = QApplication(sys.argv[:1])
         app.setApplicationName("Növbə kiosk")
     window = create_kiosk_window(queue, config, printer_url, windowed, source=source)

@@ -71,6 +71,7 @@ def headless_visits(queue: Queue, config: CentreConfig, out_dir: Path) -> list[P
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QAbstractButton, QApplication
 
+    from kiosk.screens import TicketScreen
     from kiosk.window import KioskWindow
 
     out_dir = Path(out_dir)
@@ -92,12 +93,20 @@ def headless_visits(queue: Queue, config: CentreConfig, out_dir: Path) -> list[P
             window.grab().save(str(path))
             written.append(path)
 
+        def now_showing() -> str:
+            screen = window.controller.screen
+            return screen.name if screen is not None else ""
+
+        def printing() -> bool:
+            screen = window.controller.screen
+            return isinstance(screen, TicketScreen) and screen.print_state == "printing"
+
         def tap(name: str) -> None:
             page = window.current_page()
             button = page.findChild(QAbstractButton, name) if page is not None else None
             if button is None:
                 raise RuntimeError(f"the demo visit found no {name!r} on the "
-                                   f"{window.controller.screen.name} screen")
+                                   f"{now_showing()} screen")
             QTest.mouseClick(button, Qt.MouseButton.LeftButton)
             clock.think()
 
@@ -105,7 +114,7 @@ def headless_visits(queue: Queue, config: CentreConfig, out_dir: Path) -> list[P
             prefix = f"{n}-{lang}"
             window.controller.home()
             shot(f"{prefix}-1-language")
-            if window.controller.screen.name == "closed":
+            if now_showing() == "closed":
                 break  # outside opening hours: the closed screen is what a visitor would see
             tap(f"tile:{lang}")
             shot(f"{prefix}-2-categories")
@@ -113,14 +122,13 @@ def headless_visits(queue: Queue, config: CentreConfig, out_dir: Path) -> list[P
             if service:
                 shot(f"{prefix}-3-services")
                 tap(f"tile:{service}")
-            if window.controller.screen.name == "priorities":
+            if now_showing() == "priorities":
                 shot(f"{prefix}-4-priorities")
                 tap(f"tile:{priority}")
             _wait_until(lambda: not window.controller.issuing)
-            screen = window.controller.screen
-            if screen.name == "ticket":
-                _wait_until(lambda: window.controller.screen.print_state != "printing")
-            shot(f"{prefix}-5-{window.controller.screen.name}")
+            if now_showing() == "ticket":
+                _wait_until(lambda: not printing())
+            shot(f"{prefix}-5-{now_showing()}")
             clock.think(window.controller.config.kiosk.home_after_seconds)
         _wait_until(lambda: not window.spooler.pending())
     finally:

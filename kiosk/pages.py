@@ -77,7 +77,7 @@ def _grid(tiles: list[Tile], m: Metrics) -> QGridLayout:
     grid.setSpacing(gap)
     cols = columns(len(tiles), m)
     for tile in tiles:
-        tile.group = tiles
+        tile.siblings = tiles
     for i, tile in enumerate(tiles):
         grid.addWidget(tile, i // cols, i % cols)
     rows = (len(tiles) + cols - 1) // cols
@@ -125,7 +125,7 @@ def _frame(f: Frame, ctl: KioskController, m: Metrics, box: QVBoxLayout) -> None
         row.addWidget(b)
         group.append(b)
     for b in group:
-        b.group = group   # one letter size for the whole bar
+        b.siblings = group   # one letter size for the whole bar
     box.addLayout(row)
 
 
@@ -170,7 +170,7 @@ def _nav(ctl: KioskController, m: Metrics, back: str, home: str, focus: str | No
         row.addWidget(b)
         group.append(b)
     for b in group:
-        b.group = group
+        b.siblings = group
     return row
 
 

@@ -204,7 +204,7 @@ def _code(code: str, s: Scale) -> Image.Image:
     """The big ticket code, as large as fits 80 % of the paper, cropped to its ink."""
     font, _ = fit_text(code, int(s.width * 0.8), s.px(150), bold=True)
     left, top, right, bottom = font.getbbox(code)
-    img = Image.new("1", (right - left, bottom - top), WHITE)
+    img = Image.new("1", (int(right - left), int(bottom - top)), WHITE)
     ImageDraw.Draw(img).text((-left, -top), code, font=font, fill=BLACK)
     return img
 

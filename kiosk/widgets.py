@@ -144,7 +144,7 @@ class Tile(QAbstractButton):
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setMinimumHeight(min_height)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.group: list[Tile] = []  # tiles of one grid share one font size, the largest all fit
+        self.siblings: list[Tile] = []  # one grid's tiles share one font size, the largest all fit
         self._fit_cache: tuple[QSize, int] | None = None
 
     def sizeHint(self) -> QSize:
@@ -210,7 +210,7 @@ class Tile(QAbstractButton):
         return int(min((self.height() - 2 * self.ring()) * 0.62, self.max_px * 2.1))
 
     def label_font(self) -> QFont:
-        px = min((t.fitted_px() for t in self.group if t.isVisible()), default=self.fitted_px())
+        px = min((t.fitted_px() for t in self.siblings if t.isVisible()), default=self.fitted_px())
         return font(min(px, self.fitted_px()), bold=True)
 
     def paintEvent(self, event) -> None:  # noqa: N802 (Qt)

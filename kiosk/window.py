@@ -80,7 +80,9 @@ class KioskWindow(QWidget):
         self.corner = StaffCorner(self)
         self.corner.clicked.connect(self.controller.tap_staff_corner)
         self.setMinimumSize(640, 480)
-        QApplication.instance().installEventFilter(self)
+        app = QApplication.instance()
+        if app is not None:  # always, once a widget exists
+            app.installEventFilter(self)
         self.spooler.start()
         self.print_requests = PrintRequests(queue, self.spooler, self.timers, self.runner, source)
         self.controller.start()

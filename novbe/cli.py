@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from shared.config.cache import load_config_cached
 from shared.config.centre import CentreConfig, load_config
 from shared.core.errors import ConfigError, NoTicketWaiting, NovbeError
 from shared.core.local_queue import LocalQueue
@@ -44,8 +43,8 @@ class Context:
 
     @property
     def config(self) -> CentreConfig:
-        if self._config is None:  # validated once per file and code, then kept (config_cache)
-            self._config = load_config_cached(self.config_path)
+        if self._config is None:
+            self._config = load_config(self.config_path)
         return self._config
 
     @property

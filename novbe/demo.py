@@ -10,7 +10,7 @@ import os
 import sys
 from datetime import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from shared.config.centre import WEEKDAYS, CentreConfig, OpeningHours
 from shared.core.errors import NoTicketWaiting
@@ -57,7 +57,7 @@ def seed(queue: LocalQueue) -> None:
 def always_open(config: CentreConfig) -> CentreConfig:
     """The demo's centre is open around the clock, so the kiosk issues whenever it is tried."""
     day = (time(0, 0), time(23, 59, 59))
-    return dataclasses.replace(config, hours=OpeningHours(dict.fromkeys(WEEKDAYS, day)))
+    return dataclasses.replace(config, hours=OpeningHours.weekly(dict.fromkeys(WEEKDAYS, day)))
 
 
 def run_demo(ctx: Any) -> int:
@@ -122,7 +122,7 @@ def _interactive(config: CentreConfig, db_path: Path, ctx: Any) -> int:
         from board.app import create_board_window
         from kiosk.app import create_kiosk_window
 
-        app = QApplication.instance() or QApplication(sys.argv[:1])
+        app = cast(QApplication | None, QApplication.instance()) or QApplication(sys.argv[:1])
         kiosk_queue = LocalQueue(db_path, config)
         board_queue = LocalQueue(db_path, config)
         kiosk = create_kiosk_window(kiosk_queue, config, f"preview://{preview}", windowed=True)

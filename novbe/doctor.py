@@ -262,7 +262,8 @@ def check_central(m: Machine) -> Finding:
         return Finding(FAIL, "central database", "no URL (--central-url or NOVBE_CENTRAL_URL)")
     try:
         with connect(m.central_url) as conn:
-            centres = conn.execute("SELECT count(*) FROM novbe.centres").fetchone()[0]
+            row = conn.execute("SELECT count(*) FROM novbe.centres").fetchone()
+            centres = row[0] if row else 0
     except CentralError as exc:
         return Finding(FAIL, "central database", str(exc))
     except Exception as exc:  # a missing schema, a refused query: said, not raised

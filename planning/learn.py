@@ -17,6 +17,7 @@ from planning.scenario import Scenario, Shift
 from shared.config.centre import WEEKDAYS, CentreConfig
 from shared.core.clock import to_datetime
 from shared.core.errors import NovbeError
+from shared.percentile import percentile_of
 from shared.waits.habits import learn_habits
 
 
@@ -174,8 +175,7 @@ class _Learner:
 
 
 def _quantile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+    return percentile_of(values, q) or 0.0
 
 
 def _clock(seconds: float) -> time:

@@ -3,24 +3,21 @@ utilisation, and how far the printed estimate fell from the real wait."""
 
 from __future__ import annotations
 
-import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from planning.simulator import DayResult, TicketRecord
+from shared.percentile import percentile_of
 
 NO_WAIT_LATE_MIN = 5.0
 
 
 def percentile(values: Sequence[float], q: float) -> float:
-    """The q-th percentile (0–100), nearest-rank; 0 for no values."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    rank = max(1, math.ceil(q / 100 * len(ordered)))
-    return ordered[rank - 1]
+    """The q-th percentile (0–100) as every figure of Növbə takes it (shared/percentile.py:
+    linear interpolation, as the reports' p90); 0 for no values."""
+    return percentile_of(values, q / 100) or 0.0
 
 
 @dataclass

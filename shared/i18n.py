@@ -1,7 +1,8 @@
 """One message catalog for every surface (kiosk, ticket, board, speech, counter, phone page).
 
 Catalogs are gettext .po files in assets/locale/<lang>/*.po (one file per surface, merged into
-one catalog per language), read with Babel; message ids are the English texts."""
+one catalog per language), read with Babel; message ids are the English texts. Which plural
+form a number takes is Babel's rule for the language (CLDR), not each file's header."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
 log = logging.getLogger(__name__)
@@ -25,12 +27,10 @@ class Catalog:
     def __init__(self, lang: str, locale_dir: Path = LOCALE_DIR):
         self.lang = lang
         self.messages: dict[str, str | tuple[str, ...]] = {}
-        self.plural = gettext.c2py("(n != 1)")
+        self.plural = gettext.c2py(get_plural(lang).plural_expr)
         for po in sorted((locale_dir / lang).glob("*.po")):
             with po.open("rb") as fh:
-                cat = read_po(fh, locale=None if lang == "az" else lang)
-            if cat.plural_expr:
-                self.plural = gettext.c2py(cat.plural_expr)
+                cat = read_po(fh, locale=lang)
             for msg in cat:
                 if not msg.id or msg.fuzzy:
                     continue

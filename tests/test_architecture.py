@@ -1,18 +1,28 @@
-"""The layout rules of docs/architecture.md: roles depend on shared only, shared on no UI or web framework;
-the import-linter contracts in pyproject.toml are kept and ruff is clean."""
+"""The layout rules of docs/architecture.md: roles depend on shared only, shared on no UI or web
+framework; the import-linter contracts in pyproject.toml are kept, ruff and mypy are clean over
+every product package, no import circle exists and no product module passes 400 lines. A check
+tool that is missing fails the run: a check that cannot run has not passed."""
 
 from __future__ import annotations
 
 import ast
+import graphlib
 import subprocess
 import sys
 from pathlib import Path
 
+import grimp
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 ROLES = ("kiosk", "board", "server")
+PRODUCT = ("kiosk", "board", "novbe", "planning", "central", "server", "shared", "qtcommon")
+MAX_LINES = 400
+# Modules over MAX_LINES that another branch of issue 19 is splitting by concern right now
+# (house-contract: LocalQueue's parts).
+# TEMPORARY: the lead empties this list when those branches merge; nothing may be added to it.
+OVER_400_WHILE_BEING_SPLIT = {"shared/core/local_queue.py"}
 SHARED_FORBIDDEN = ("kiosk", "board", "server", "novbe", "qtcommon", "planning", "PySide6", "fastapi",
                     "uvicorn", "starlette")
 PLANNING_FORBIDDEN = ("kiosk", "board", "server", "novbe", "qtcommon", "PySide6", "fastapi", "uvicorn",
@@ -22,7 +32,8 @@ PLANNING_FORBIDDEN = ("kiosk", "board", "server", "novbe", "qtcommon", "PySide6"
 def _tool(name: str) -> str:
     path = BIN / name
     if not path.exists():
-        pytest.skip(f"{name} is not installed next to {sys.executable}")
+        pytest.fail(f"{name} is not installed next to {sys.executable}: the check cannot run "
+                    "(./run setup installs it)")
     return str(path)
 
 
@@ -54,14 +65,38 @@ def test_ruff_is_clean():
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-TYPED = ("shared", "server", "qtcommon", "planning")
-
-
+@pytest.mark.slow
 def test_mypy_is_clean():
-    """`mypy` finds nothing in the packages held to it (the queue core and the planning package)."""
-    done = subprocess.run([_tool("mypy"), *TYPED], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)
+    """`mypy` finds nothing in any product package."""
+    done = subprocess.run([_tool("mypy"), *PRODUCT], cwd=ROOT, capture_output=True, text=True,
+                          timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_no_import_circle_among_product_modules():
+    """No product module imports itself through others, even from inside a function (the
+    import graph is grimp's, the one import-linter builds; type-checking imports left out)."""
+    graph = grimp.build_graph(*PRODUCT, exclude_type_checking_imports=True, cache_dir=None)
+    imports = {m: graph.find_modules_directly_imported_by(m) for m in graph.modules}
+    try:
+        graphlib.TopologicalSorter(imports).prepare()
+    except graphlib.CycleError as circle:
+        pytest.fail("import circle: " + " → ".join(circle.args[1]))
+
+
+def test_no_product_module_passes_400_lines():
+    """Every product module stays within 400 lines (split by concern when it grows), except
+    the few listed as being split right now."""
+    over = {}
+    for package in PRODUCT:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            lines = len(path.read_text(encoding="utf-8").splitlines())
+            if lines > MAX_LINES:
+                over[path.relative_to(ROOT).as_posix()] = lines
+    assert {k: v for k, v in over.items() if k not in OVER_400_WHILE_BEING_SPLIT} == {}
+    still_over = {m for m in OVER_400_WHILE_BEING_SPLIT if m in over or not (ROOT / m).exists()}
+    assert still_over == OVER_400_WHILE_BEING_SPLIT, (
+        "a module on the temporary list is within 400 lines now: take it off the list")
 
 
 def test_shared_imports_no_role_and_no_framework():

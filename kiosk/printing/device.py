@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from abc import ABC, abstractmethod
 
+from escpos.constants import RT_STATUS_ONLINE, RT_STATUS_PAPER
 from PIL import Image
 
 from kiosk.printing.errors import PaperOut, PrinterError, PrinterTimeout, PrinterUnavailable
-from kiosk.printing.status import ASK_PAPER, ASK_PRINTER, PrinterStatus, status_from_bytes
+from kiosk.printing.status import PrinterStatus, status_from_bytes
 from kiosk.printing.url import PrinterURL
 from kiosk.raster import encode
 
@@ -33,7 +34,13 @@ class PrinterDevice(ABC):
 
 
 class EscposDevice(PrinterDevice):
-    """A printer spoken to in ESC/POS through a python-escpos printer object (its `_raw`)."""
+    """A printer spoken to in ESC/POS through a python-escpos printer object.
+
+    Its status is asked with python-escpos' public `query_status` (DLE EOT 1 and 4). Not with
+    `is_online()` / `paper_status()`: those read a printer that does not answer as "offline"
+    and "plenty of paper", where a kiosk must say "no answer" and not print. The ticket's bytes
+    (our own `GS v 0` raster, kiosk/raster.py) go out through `_raw`: python-escpos 3.1 has no
+    public call that sends bytes as they are."""
 
     can_ask = False  # whether the transport carries the printer's answers back
     keep_open = False  # keep the connection between tickets (serial lines)
@@ -55,8 +62,7 @@ class EscposDevice(PrinterDevice):
     def _ask(self, query: bytes) -> int:
         printer = self._connection()
         try:
-            printer._raw(query)
-            answer = printer._read()
+            answer = printer.query_status(query)
         except TimeoutError as exc:
             raise PrinterTimeout(f"{self.url}: no answer to the status query") from exc
         except OSError as exc:
@@ -69,7 +75,7 @@ class EscposDevice(PrinterDevice):
         if not self.ask_status:
             return None
         try:
-            return status_from_bytes(self._ask(ASK_PRINTER), self._ask(ASK_PAPER))
+            return status_from_bytes(self._ask(RT_STATUS_ONLINE), self._ask(RT_STATUS_PAPER))
         except PrinterError:
             self.close()
             raise

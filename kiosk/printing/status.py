@@ -1,4 +1,5 @@
-"""The printer's real-time status (`DLE EOT n`) and what each answer byte means."""
+"""The printer's real-time status (`DLE EOT n`, asked with python-escpos' query_status) and what
+each answer byte means."""
 
 from __future__ import annotations
 
@@ -6,10 +7,8 @@ from dataclasses import dataclass
 
 from kiosk.printing.errors import PaperOut, PrinterOffline
 
-DLE_EOT = b"\x10\x04"
-ASK_PRINTER = DLE_EOT + b"\x01"   # bit 3 set: offline
-ASK_OFFLINE_CAUSE = DLE_EOT + b"\x02"  # bit 2: cover open, bit 5: paper end stop, bit 6: error
-ASK_PAPER = DLE_EOT + b"\x04"     # bits 2-3: paper near end, bits 5-6: paper end
+# The answers (Epson's real-time status, bits 1 and 4 always set): to DLE EOT 1, bit 3 set means
+# offline; to DLE EOT 4, bits 2-3 paper near its end, bits 5-6 paper out.
 
 
 @dataclass(frozen=True)

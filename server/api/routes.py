@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from server.api.config_doc import config_to_dict, config_version
+from server.api.config_doc import config_version
 from server.api.schemas import (
     MAX_ID,
     CallBody,
@@ -50,6 +50,7 @@ from server.auth.counter_claims import open_counter as claim_counter
 from server.http import offload
 from server.served_queue import ServedQueue
 from shared.client import api_table as api
+from shared.config.centre import config_document
 from shared.core.model import reporting_role
 from shared.version import VERSION
 
@@ -153,10 +154,10 @@ async def health() -> JSONResponse:
 
 @route(api.CONFIG, tags=["meta"], response_model=ConfigOut, dependencies=SIGNED)
 async def get_config(request: Request) -> JSONResponse:
-    """The centre config as a TOML-shaped table (shared.config.centre.parse_config reads it); the
-    kiosk's staff PIN only for kiosk tokens."""
-    return await as_reader(request, lambda who: config_to_dict(
-        request.app.state.config, staff_pin=who.role == "kiosk"))
+    """The centre config as its file's tables (shared.config.centre.parse_config reads it back
+    into an equal config); without [central], and the kiosk's staff PIN only for kiosk tokens."""
+    return await as_reader(request, lambda who: config_document(
+        request.app.state.config, device=True, staff_pin=who.role == "kiosk"))
 
 
 @route(api.CONFIG_VERSION, tags=["meta"], response_model=ConfigVersionOut,

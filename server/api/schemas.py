@@ -237,7 +237,7 @@ class ConfigVersionOut(Out):
 
 
 class ConfigOut(Out):
-    """The centre config as a TOML-shaped table (shared.config.centre.parse_config reads it)."""
+    """The centre config as its file's tables (shared.config.centre.parse_config reads it)."""
 
     centre: dict[str, Any]
     hours: dict[str, Any]
@@ -246,6 +246,8 @@ class ConfigOut(Out):
     priority: list[dict[str, Any]]
     category: list[dict[str, Any]]
     counter: list[dict[str, Any]]
+    waits: dict[str, Any]
+    fairness: dict[str, Any]
 
 
 class HealthOut(Out):

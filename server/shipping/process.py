@@ -15,7 +15,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from server.shipping.shipper import Shipper, ShippingStatus, redact
+from server.shipping.link import redact
+from server.shipping.shipper import Shipper, ShippingStatus
 from shared.config.central import CentralSettings
 from shared.config.centre import CentreConfig
 

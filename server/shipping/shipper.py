@@ -47,6 +47,7 @@ from server.shipping.batches import (
     ship_batch,
 )
 from server.shipping.link import CentralUnavailable, connect, first_line, redact
+from shared.backoff import Backoff
 from shared.config import versions as config_versions
 from shared.config.central import CentralSettings
 from shared.config.centre import CentreConfig
@@ -348,7 +349,7 @@ class Shipper:
             self.close()
 
     def _loop(self) -> None:
-        backoff = BACKOFF_FIRST_S
+        backoff = Backoff(BACKOFF_FIRST_S, self.backoff_max_s)
         try:
             self.record_config()
         except sqlite3.Error as exc:
@@ -357,21 +358,19 @@ class Shipper:
             try:
                 self.ship_pending(duty=self.duty)
             except CentralUnavailable as exc:
-                log.warning("central copy: %s; retrying in %.0f s", exc, backoff)
-                self._sleep(backoff)
-                backoff = min(backoff * 2, self.backoff_max_s)
+                log.warning("central copy: %s; retrying in %.0f s", exc, backoff.current)
+                self._sleep(backoff.failed())
                 continue
             except sqlite3.Error as exc:
                 log.error("central copy: reading the queue file failed: %s", exc)
-                self._sleep(backoff)
+                self._sleep(backoff.current)  # the file, not PostgreSQL: no longer each time
                 continue
             except Exception:   # never let the thread die: the centre relies on it quietly
                 log.exception("central copy: unexpected failure")
                 self._drop_central()
-                self._sleep(backoff)
-                backoff = min(backoff * 2, self.backoff_max_s)
+                self._sleep(backoff.failed())
                 continue
-            backoff = BACKOFF_FIRST_S
+            backoff.succeeded()
             self._wait_for_news()
 
     def _sleep(self, seconds: float) -> None:

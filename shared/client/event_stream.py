@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 
 import httpx
 
+from shared.backoff import Backoff
 from shared.client.api_table import EVENT_STREAM
 from shared.core.errors import QueueUnavailable
 from shared.core.model import Event
@@ -121,7 +122,7 @@ class EventStreamFeed:
         self._stream: EventStream | None = None
         self._thread: threading.Thread | None = None
         self._wakeup: Callable[[], None] | None = None
-        self._delay = RETRY_FIRST
+        self._backoff = Backoff(RETRY_FIRST, RETRY_MAX)
 
     def start(self, after_id: int, wakeup: Callable[[], None] | None = None) -> None:
         self.after_id = self._received = after_id
@@ -142,7 +143,7 @@ class EventStreamFeed:
                 self.reconnects += 1
             self._problem = None
             self.connected = True
-            self._delay = RETRY_FIRST
+            self._backoff.succeeded()
         self._wake()
 
     def _run(self) -> None:
@@ -161,9 +162,10 @@ class EventStreamFeed:
                     self._problem = str(exc)
                     self.connected = False
                 self._wake()
-            if self._stop.wait(self._delay):
+            with self._lock:
+                wait = self._backoff.failed()
+            if self._stop.wait(wait):
                 break
-            self._delay = min(self._delay * 2, RETRY_MAX)
 
     def poll(self) -> list[Event]:
         with self._lock:

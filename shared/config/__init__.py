@@ -1,1 +1,1 @@
-"""The centre config: reading and validating the file, its cached copy, the versions reports use, deployment advice."""
+"""The centre config: one validated, frozen model read from the file and sent to devices, the versions reports use, deployment advice."""

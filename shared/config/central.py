@@ -4,26 +4,46 @@
     url = "postgresql://novbe_centre_dost-abseron@central.example.az/novbe?sslmode=verify-full"
     centre_id = "dost-abseron"      # optional: defaults to [centre] id
 
-The password is best kept out of the file (libpq's ~/.pgpass or `passfile=` in the URL)."""
+The password is best kept out of the file (libpq's ~/.pgpass or `passfile=` in the URL).
+CentralSettings is a validated pydantic dataclass, frozen, like the rest of the config."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import parse_qs, urlsplit
+
+from pydantic import PlainValidator
+from pydantic.dataclasses import dataclass
+
+from shared.config.values import TABLE
 
 CENTRE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,39}$")
 URL_SCHEMES = ("postgresql", "postgres")
 SSL_MODES = ("disable", "allow", "prefer", "require", "verify-ca", "verify-full")
 
 
-@dataclass(frozen=True)
-class CentralSettings:
-    """The central PostgreSQL this centre ships to, and the centre's id there."""
+def _url(value: Any) -> str:
+    problem = url_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return str(value)
 
-    url: str
-    centre_id: str
+
+def _centre_id(value: Any) -> str:
+    if not isinstance(value, str) or not CENTRE_ID_RE.match(value):
+        raise ValueError("must be an id of lowercase letters, digits, '_', '-', '.' "
+                         f"(at most 40), got {value!r}")
+    return value
+
+
+@dataclass(frozen=True, config=TABLE)
+class CentralSettings:
+    """The central PostgreSQL this centre ships to, and the centre's id there (in the file,
+    [centre] id unless set)."""
+
+    url: Annotated[str, PlainValidator(_url)]
+    centre_id: Annotated[str, PlainValidator(_centre_id)]
 
 
 def url_problem(url: Any) -> str | None:

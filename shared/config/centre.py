@@ -1,31 +1,76 @@
-"""The centre config as the rest of Növbə sees it: categories, services, priority classes,
-counters, hours — frozen dataclasses looked up by id. Reading a TOML file checks it with pydantic
-(shared.config.schema, imported only then), listing every problem at once as "file: key: what";
-this module itself imports no pydantic, so a program that gets its config another way (a cached
-copy: shared.config.cache) starts without it."""
+"""The centre config: one validated, frozen pydantic model that is what the rest of Növbə reads
+(categories, services, priority classes, counters, hours, settings — looked up by id), what a
+file is read into (every problem listed at once as "file: key: what") and what the server sends
+its remote devices, read back by the same model (config_document → parse_config)."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
+from pydantic import (
+    AfterValidator,
+    AliasPath,
+    BeforeValidator,
+    Field,
+    SerializerFunctionWrapHandler,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    model_serializer,
+)
+from pydantic.dataclasses import dataclass
+
 from shared.config.central import CentralSettings
+from shared.config.counters import Counter, OpeningHours
+from shared.config.problems import problem_lines
+from shared.config.seen import Seen, seen_by
+from shared.config.services import Category, PriorityClass, Service
+from shared.config.settings import (
+    BoardSettings,
+    FairnessSettings,
+    KioskSettings,
+    VisitSettings,
+    WaitSettings,
+)
+from shared.config.values import (
+    ESTIMATORS,
+    ID_RE,
+    LANGUAGES,
+    PAPER_WIDTHS,
+    PRINTER_SCHEMES,
+    TABLE,
+    TRANSFER_POLICIES,
+    WEEKDAYS,
+    Hour,
+    Id,
+    Languages,
+    Names,
+    NamesTable,
+    TimeZone,
+    Transfer,
+    Url,
+    in_language,
+)
 from shared.core.errors import ConfigError, UnknownCounter, UnknownPriority, UnknownService
 
-LANGUAGES = ("az", "ru", "en")
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-TRANSFER_POLICIES = ("keep_place", "front", "back")
-PRINTER_SCHEMES = ("usb", "tcp", "serial", "file", "cups", "win32", "preview", "dummy")
-PAPER_WIDTHS = (384, 512, 576)
-ESTIMATORS = ("replay", "simple")
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+__all__ = [
+    "ESTIMATORS", "ID_RE", "LANGUAGES", "PAPER_WIDTHS", "PRINTER_SCHEMES", "TRANSFER_POLICIES",
+    "WEEKDAYS", "CONFIG_CHECK_SECONDS", "BoardSettings", "Category", "CentralSettings", "CentreConfig", "Counter",
+    "FairnessSettings", "KioskSettings", "Names", "OpeningHours", "PriorityClass", "Service",
+    "VisitSettings", "WaitSettings", "competing_services", "config_document", "default_config_path",
+    "load_config", "parse_config", "parse_config_file", "read_config_file",
+]
 
-Names = dict[str, str]
 CONFIG_CHECK_SECONDS = 10.0   # how often a running remote kiosk or board asks for the config's version
+# The [centre] table's keys, by the config's own name for each.
+CENTRE_KEYS = {"languages": "languages", "centre_id": "id", "names": "name",
+               "timezone": "timezone", "day_reset_hour": "day_reset_hour",
+               "public_url": "public_url", "transfer_policy": "transfer"}
+# The lists of tables, by the config's own name for each.
+LISTS = {"categories": "category", "priorities": "priority", "counters": "counter"}
 
 
 def default_config_path() -> Path:
@@ -33,191 +78,87 @@ def default_config_path() -> Path:
     return Path(__file__).resolve().parents[2] / "assets" / "config" / "dost.toml"
 
 
-def _in(names: Names, lang: str, fallback: str) -> str:
-    return names.get(lang) or names.get("az") or fallback
+def _centre(key: str) -> Any:
+    """A value of the [centre] table."""
+    return Field(validation_alias=AliasPath("centre", CENTRE_KEYS[key]))
 
 
-# ---- the centre, as the rest of Növbə sees it --------------------------------------------------
-# Frozen dataclasses, checked only when read from a file (shared.config.schema); built in code
-# (dataclasses.replace), nothing checks them. The defaults below are the file's defaults too.
-@dataclass(frozen=True)
-class Service:
-    """Something a visitor can take a ticket for."""
-
-    id: str
-    category: str
-    prefix: str
-    names: Names
-    service_min: float
-    target_wait_min: float
-    daily_cap: int | None = None
-
-    def name(self, lang: str) -> str:
-        return _in(self.names, lang, self.id)
+def _section(name: str, needed: bool = False) -> Any:
+    """A list of [[name]] tables (at least one when `needed`)."""
+    def tables(value: Any) -> Any:
+        if needed and not (isinstance(value, list | tuple) and value):
+            raise ValueError(f"at least one [[{name}]] is needed")
+        if not isinstance(value, list | tuple):
+            raise ValueError(f"must be a list of [[{name}]] tables")
+        return value
+    return BeforeValidator(tables)
 
 
-@dataclass(frozen=True)
-class Category:
-    """A tile on the kiosk: a group of services sharing a ticket prefix."""
-
-    id: str
-    prefix: str
-    names: Names
-    services: tuple[Service, ...]
-
-    def name(self, lang: str) -> str:
-        return _in(self.names, lang, self.id)
+def _list(field: str) -> Any:
+    return Field(validation_alias=LISTS[field], serialization_alias=LISTS[field],
+                 validate_default=True)
 
 
-@dataclass(frozen=True)
-class PriorityClass:
-    """A class of visitor served before the others (lower rank first)."""
-
-    id: str
-    rank: int  # 1–999: before the visitors of no class (1000), after transfers to the front (0)
-    names: Names
-
-    def name(self, lang: str) -> str:
-        return _in(self.names, lang, self.id)
+def _central(value: Any, info: ValidationInfo) -> Any:
+    """[central] centre_id defaults to [centre] id."""
+    if isinstance(value, dict) and "centre_id" not in value:
+        if "centre_id" not in info.data:
+            return None  # the centre's own id is broken, and reported
+        return {**value, "centre_id": info.data["centre_id"]}
+    return value
 
 
-@dataclass(frozen=True)
-class Counter:
-    """A staff window, with the services it serves."""
-
-    id: str
-    names: Names = field(default_factory=dict)
-    services: tuple[str, ...] = ()
-    zone: str = "main"
-
-    def name(self, lang: str) -> str:
-        return self.names.get(lang) or self.id
-
-
-@dataclass(frozen=True)
-class OpeningHours:
-    """Weekly opening hours in the centre's local time, with closed dates."""
-
-    week: dict[str, tuple[time, time] | None]
-    closed_dates: frozenset[date] = frozenset()
-
-    def span(self, day: date) -> tuple[time, time] | None:
-        if day in self.closed_dates:
-            return None
-        return self.week.get(WEEKDAYS[day.weekday()])
-
-    def is_open(self, local: datetime) -> bool:
-        span = self.span(local.date())
-        return span is not None and span[0] <= local.time() < span[1]
-
-    def closing_time(self, local: datetime) -> datetime | None:
-        span = self.span(local.date())
-        if span is None:
-            return None
-        return datetime.combine(local.date(), span[1], local.tzinfo)
-
-    def describe(self) -> list[tuple[str, str]]:
-        """(weekday, "09:00–18:00" or "") pairs for a closed screen."""
-        out = []
-        for day in WEEKDAYS:
-            span = self.week.get(day)
-            out.append((day, f"{span[0]:%H:%M}–{span[1]:%H:%M}" if span else ""))
-        return out
-
-
-@dataclass(frozen=True)
-class KioskSettings:
-    """How the lobby kiosk behaves."""
-
-    printer: str = "preview://tickets"
-    paper_width: int = 576
-    home_after_seconds: int = 12
-    idle_seconds: int = 60
-    tap_guard_ms: int = 800
-    staff_pin: str = "2580"
-    footer: Names = field(default_factory=dict)
-    printer_named: bool = False   # the file names [kiosk] printer (else the default above)
-
-
-@dataclass(frozen=True)
-class BoardSettings:
-    """How the lobby board behaves."""
-
-    speech_languages: tuple[str, ...] = ("az",)
-    ticker: Names = field(default_factory=dict)
-    history: int = 8
-    highlight_seconds: int = 8
-
-
-@dataclass(frozen=True)
-class WaitSettings:
-    """[waits] How printed waits are estimated (issue 13): `replay` (the call order replayed
-    over the counters, shared/waits/replay.py) or `simple` (people ahead × median visit / open
-    counters, the first one); a paused counter is expected back after `pause_min`."""
-
-    estimator: str = "replay"
-    pause_min: float = 45.0
-
-
-@dataclass(frozen=True)
-class VisitSettings:
-    """[visits] How a visit's outcome is read from what staff press (README, the queue rules):
-    a called visitor nobody marked as a no-show counts as at the window `walk_up_s` after the
-    last call or recall; Next (or a call) before then, with no Start, files "did not come".
-    The last outcome a console recorded can be changed for `undo_s` seconds after."""
-
-    walk_up_s: int = 60
-    undo_s: int = 20
-
-
-@dataclass(frozen=True)
-class FairnessSettings:
-    """[fairness] The fairness rule (issue 13, shared/core/fairness.py): when enabled, a regular
-    visitor waiting `wait_multiple` × their service's target wait joins the priority line then,
-    called before the priority visitors who came after that moment."""
-
-    enabled: bool = False
-    wait_multiple: float = 2.0
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True, config=TABLE)
 class CentreConfig:
-    """Everything a centre configures, validated; things are looked up by id in dicts."""
+    """Everything a centre configures, validated; things are looked up by id. Fields are
+    validated in this order, so each table is checked against those above it."""
 
-    source: str
-    centre_id: str
-    names: Names
-    timezone: str
-    day_reset_hour: int
-    public_url: str
-    languages: tuple[str, ...]
-    transfer_policy: str
-    hours: OpeningHours
-    categories: tuple[Category, ...]
-    priorities: tuple[PriorityClass, ...]
-    counters: tuple[Counter, ...]
-    kiosk: KioskSettings
-    board: BoardSettings
-    waits: WaitSettings = field(default_factory=WaitSettings)
-    fairness: FairnessSettings = field(default_factory=FairnessSettings)
-    visits: VisitSettings = field(default_factory=VisitSettings)
-    central: CentralSettings | None = None   # [central]: shipping to the national PostgreSQL
-    services: dict[str, Service] = field(init=False, repr=False, compare=False)
-    _by_id: dict[str, dict[str, Any]] = field(init=False, repr=False, compare=False)
+    source: Annotated[str, Field(exclude=True)] = "<config>"
+    languages: Annotated[Languages, _centre("languages"),
+                         seen_by(lambda read, v, _: read.centre_languages(v))] = LANGUAGES
+    centre_id: Annotated[Id, _centre("centre_id")] = "centre"
+    names: Annotated[NamesTable, _centre("names")]
+    timezone: Annotated[TimeZone, _centre("timezone")] = "Asia/Baku"
+    day_reset_hour: Annotated[Hour, _centre("day_reset_hour")] = 3
+    public_url: Annotated[Url, _centre("public_url")] = ""
+    transfer_policy: Annotated[Transfer, _centre("transfer_policy")] = "keep_place"
+    hours: OpeningHours = OpeningHours()
+    categories: Annotated[tuple[Category, ...], _section("category", needed=True),
+                          _list("categories")] = ()
+    priorities: Annotated[tuple[PriorityClass, ...], _section("priority"), _list("priorities"),
+                          AfterValidator(lambda ps: tuple(sorted(ps, key=lambda p: p.rank)))] = ()
+    counters: Annotated[tuple[Counter, ...], _section("counter", needed=True),
+                        _list("counters")] = ()
+    kiosk: KioskSettings = KioskSettings()
+    board: BoardSettings = BoardSettings()
+    waits: WaitSettings = WaitSettings()
+    fairness: FairnessSettings = FairnessSettings()
+    visits: VisitSettings = VisitSettings()
+    central: Annotated[CentralSettings | None, BeforeValidator(_central)] = None  # shipping
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "services", {s.id: s for c in self.categories for s in c.services})
-        object.__setattr__(self, "_by_id", {
-            "category": {c.id: c for c in self.categories},
-            "priority class": {p.id: p for p in self.priorities},
-            "counter": {c.id: c for c in self.counters}})
+    @model_serializer(mode="wrap")
+    def _as_file(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Written as the file is: the [centre] values in their table."""
+        flat: dict[str, Any] = handler(self)
+        centre = {key: flat.pop(field) for field, key in CENTRE_KEYS.items() if field in flat}
+        return {"centre": centre, **flat}
+
+    @cached_property
+    def services(self) -> dict[str, Service]:
+        return {s.id: s for c in self.categories for s in c.services}
+
+    @cached_property
+    def _by_id(self) -> dict[str, dict[str, Any]]:
+        return {"category": {c.id: c for c in self.categories},
+                "priority class": {p.id: p for p in self.priorities},
+                "counter": {c.id: c for c in self.counters}}
 
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
     def name(self, lang: str) -> str:
-        return _in(self.names, lang, self.centre_id)
+        return in_language(self.names, lang, self.centre_id)
 
     def service(self, service_id: str) -> Service:
         try:
@@ -232,18 +173,24 @@ class CentreConfig:
             raise unknown(f"unknown {kind} {key!r}") from None
 
     def category(self, category_id: str) -> Category:
-        return self._find("category", category_id, UnknownService)
+        found: Category = self._find("category", category_id, UnknownService)
+        return found
 
     def priority(self, priority_id: str | None) -> PriorityClass | None:
         if not priority_id or priority_id == "none":
             return None
-        return self._find("priority class", priority_id, UnknownPriority)
+        found: PriorityClass = self._find("priority class", priority_id, UnknownPriority)
+        return found
 
-    def counter(self, counter_id: str) -> Counter:
-        return self._find("counter", str(counter_id), UnknownCounter)
+    def counter(self, counter_id: str | int) -> Counter:
+        found: Counter = self._find("counter", str(counter_id), UnknownCounter)
+        return found
 
     def counters_serving(self, service_id: str) -> list[Counter]:
         return [c for c in self.counters if service_id in c.services]
+
+
+CONFIG = TypeAdapter(CentreConfig)
 
 
 def competing_services(config: CentreConfig) -> dict[str, tuple[str, ...]]:
@@ -259,7 +206,7 @@ def competing_services(config: CentreConfig) -> dict[str, tuple[str, ...]]:
     return out
 
 
-# ---- reading a file ----------------------------------------------------------------------------
+# ---- reading a file, and the copy a remote device reads ----------------------------------------
 def load_config(path: str | Path | None = None) -> CentreConfig:
     """Read and validate a centre config (the bundled one by default); raise ConfigError listing
     every problem."""
@@ -291,8 +238,45 @@ def parse_config_file(raw: bytes, source: str) -> CentreConfig:
 
 
 def parse_config(data: dict[str, Any], source: str = "<config>") -> CentreConfig:
-    """Validate a config dict (as read from TOML); raise ConfigError listing every problem, each
-    as "source: key: what". Pydantic is imported here, on first use, not with this module."""
-    from shared.config.schema import validate
+    """Validate a config as its file's tables (read from TOML, or a config_document); raise
+    ConfigError listing every problem, each as "source: key: what": the values', then keys the
+    [centre] table does not know, then every service no counter serves."""
+    if not isinstance(data, dict):
+        raise ConfigError([f"{source}: must be a table of sections, got {type(data).__name__}"])
+    read, config, problems = Seen(languages=LANGUAGES), None, []
+    try:
+        config = CONFIG.validate_python({**data, "source": source}, context=read,
+                                        by_alias=True, by_name=False)
+    except ValidationError as exc:
+        problems = problem_lines(exc, data, LISTS)
+    problems += _unknown_keys(data)
+    problems += [f"{key}: no counter serves it" for key in read.unserved()]
+    if config is None or problems:
+        raise ConfigError([f"{source}: {problem}" for problem in problems])
+    return config
 
-    return validate(data, source)
+
+def _unknown_keys(data: dict[str, Any]) -> list[str]:
+    """What the model's own check cannot see: keys of [centre] (read into the config's top
+    level) and a `source` section (the config's own record of where it came from)."""
+    centre = data.get("centre")
+    found = ["source: unknown section"] if "source" in data else []
+    if "centre" in data and not isinstance(centre, dict):
+        return [*found, f"centre: must be a table, got {type(centre).__name__}"]
+    known = set(CENTRE_KEYS.values())
+    return found + [f"centre.{key}: unknown key" for key in (centre or {}) if key not in known]
+
+
+def config_document(config: CentreConfig, device: bool = False, staff_pin: bool = True
+                    ) -> dict[str, Any]:
+    """The config as its file's tables, JSON-ready: parse_config reads it back into an equal
+    config. For a remote `device` the [central] section is left out (the agency's database is
+    the server's business), and the kiosk's staff PIN unless `staff_pin`."""
+    exclude: dict[str, Any] = {}
+    if device:
+        exclude["central"] = True
+    if not staff_pin:
+        exclude["kiosk"] = {"staff_pin"}
+    document: dict[str, Any] = CONFIG.dump_python(config, mode="json", by_alias=True,
+                                                  exclude=exclude or None)
+    return document

@@ -4,7 +4,7 @@
 
 Both are derived from the facts when a day is folded again, and give the very figures the
 direct queries give (tests/reports/test_fast_path.py compares them): the sums are the same SQL
-per day, the percentiles the same definition (shared.reports.percentile) over the same values.
+per day, the percentiles the same definition (shared.percentile) over the same values.
 They serve unfiltered reports of the local SQLite file; a filtered report, or the central
 PostgreSQL copy, reads the facts directly."""
 
@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from shared.percentile import percentile_sorted
 from shared.reports.figures import (
     INTEGER_KEYS,
     MAXIMA,
@@ -32,7 +33,6 @@ from shared.reports.figures import (
     ticket_sums_sql,
     visit_sums_sql,
 )
-from shared.reports.percentile import percentile_sorted
 
 ROLLUP_TICKET_DIMS = ("all", "service", "category", "priority", "hour", "weekday_hour", "day")
 ROLLUP_VISIT_DIMS = ("all", "service", "category", "priority", "hour", "counter", "staff", "day")

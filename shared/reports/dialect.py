@@ -1,7 +1,7 @@
 """The one seam between SQLite and PostgreSQL in the reports: how parameters are written and
 which column types hold an epoch. Every figure's SQL is written once, with `?` parameters and
 only standard SQL (CASE, COUNT, SUM, AVG, MAX, ABS, GROUP BY ordinals, EXISTS); the time zone,
-JSON and percentiles are done in Python (shared.reports.fold, shared.reports.percentile), so the
+JSON and percentiles are done in Python (shared.reports.fold, shared.percentile), so the
 same text runs on both."""
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Every report figure, defined once: portable SQL over the fact tables (shared.reports.facts)
-plus percentiles from histograms (shared.reports.percentile). The same functions serve the
+plus percentiles from histograms (shared.percentile). The same functions serve the
 live view (today), the reports (any period), the exports and the CLI; the central copy runs
 them on PostgreSQL over the same tables with a centre column (Scope.centre_column).
 
@@ -30,8 +30,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from shared.percentile import percentile
 from shared.reports.dialect import SQLITE, Dialect
-from shared.reports.percentile import percentile
 
 NO_PRIORITY = "none"
 FINISHED = ("served", "unresolved", "referred")

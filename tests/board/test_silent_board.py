@@ -13,6 +13,8 @@ from shared.speech.sinks import RecordingSink
 from shared.speech.worker import SpeechWorker
 from tests.server.live import live_server
 
+pytestmark = pytest.mark.slow  # a live server, the speech worker and audio
+
 
 @pytest.fixture
 def server(db_path, config, clock):

@@ -16,6 +16,7 @@ SIZES = ((1920, 1080), (3840, 2160), (1080, 1920))
 
 
 @pytest.mark.parametrize("lang", ["az", "ru", "en"])
+@pytest.mark.slow
 def test_no_board_text_is_below_the_floor_or_cut(qtbot, local_queue, config, artifacts, lang):
     """A busy board (calls, a recall, a transfer, every category waiting, two staff alerts):
     every text drawn is at least 1/40 of the shorter side and none is cut with "…"."""

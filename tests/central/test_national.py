@@ -11,12 +11,14 @@ import pytest
 
 from central.reports import central_reader, compare_centres, national_report, pick_centres
 from central.schema import CentralError
+from shared.percentile import percentile
 from shared.reports.facts import FactStore
-from shared.reports.percentile import percentile
 from shared.reports.report import Report, build_report
 from shared.reports.request import make_request
 from tests.central.activity import CENTRES, two_busy_centres
 from tests.central.conftest import CentralDb
+
+pytestmark = pytest.mark.slow  # browsers, processes or a PostgreSQL cluster
 
 ADDITIVE = ("issued", "served", "unresolved", "referred", "no_show", "cancelled", "expired",
             "transferred", "called", "ratings", "satisfied", "finished", "estimates",

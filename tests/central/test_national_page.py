@@ -11,6 +11,8 @@ from novbe.cli import main
 from tests.central.activity import two_busy_centres
 from tests.central.conftest import CentralDb
 
+pytestmark = pytest.mark.slow  # browsers, processes or a PostgreSQL cluster
+
 PERIOD = ["--from", "2026-11-23", "--to", "2026-11-24"]
 AGENCY = ("ministry", "agency-password-1")
 

@@ -19,6 +19,8 @@ from tests.central.conftest import CentralDb, centre_config_path
 from tests.central.pg_cluster import Cluster
 from tests.shared.helpers import dost_data
 
+pytestmark = pytest.mark.slow  # browsers, processes or a PostgreSQL cluster
+
 
 def _ssl_in_use(url: str) -> bool:
     with link.connect(url) as conn:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.server.live import LiveServer
+
+pytestmark = pytest.mark.slow  # browsers, processes or a PostgreSQL cluster
 
 
 def _outside(server: LiveServer, url: str) -> bool:

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+import pytest
 import uvicorn
 
 from central.app import create_central_app
@@ -18,6 +19,8 @@ from tests.central.activity import two_busy_centres
 from tests.central.conftest import CentralDb, central, pg_cluster  # noqa: F401  (fixtures)
 from tests.conftest import ARTIFACTS
 from tests.e2e.a4 import tables_past_a4
+
+pytestmark = pytest.mark.slow  # browsers, processes or a PostgreSQL cluster
 
 AGENCY = ("ministry", "agency-password-1")
 

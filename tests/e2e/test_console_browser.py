@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.server.live import STAFF, LiveServer
+
+pytestmark = pytest.mark.slow  # browsers, processes or a PostgreSQL cluster
 
 JOB = "employment.job-seeker"
 PENSION = "pensions.age"

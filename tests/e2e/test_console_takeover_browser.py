@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.test_console_browser import sign_in_at_counter
 from tests.server.live import STAFF, LiveServer
+
+pytestmark = pytest.mark.slow  # browsers, processes or a PostgreSQL cluster
 
 JOB = "employment.job-seeker"
 

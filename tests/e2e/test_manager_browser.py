@@ -9,6 +9,7 @@ import io
 import re
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
@@ -16,6 +17,8 @@ from tests.e2e.a4 import tables_past_a4
 from tests.e2e.test_console_browser import sign_in_at_counter
 from tests.reports.known_day import DAY, JOB, build_known_day
 from tests.server.live import STAFF, LiveServer
+
+pytestmark = pytest.mark.slow  # browsers, processes or a PostgreSQL cluster
 
 
 def sign_in_as_manager(page: Page, server: LiveServer, lang: str = "en") -> None:

@@ -7,11 +7,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.test_manager_browser import sign_in_as_manager
 from tests.reports.known_day import DAY, build_known_day
 from tests.server.live import LiveServer
+
+pytestmark = pytest.mark.slow  # browsers, processes or a PostgreSQL cluster
 
 
 def test_manager_plans_a_learned_day_and_compares_a_change(browser, server: LiveServer,

@@ -27,6 +27,8 @@ from shared.config.centre import CentreConfig
 from shared.core.local_queue import LocalQueue
 from shared.speech.sinks import RecordingSink
 
+pytestmark = pytest.mark.slow  # browsers, processes or a PostgreSQL cluster
+
 JOB = "employment.job-seeker"
 
 

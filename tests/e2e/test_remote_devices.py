@@ -17,6 +17,8 @@ from shared.client.remote_queue import RemoteQueue
 from shared.core.errors import QueueUnavailable
 from tests.server.live import LiveServer
 
+pytestmark = pytest.mark.slow  # browsers, processes or a PostgreSQL cluster
+
 JOB = "employment.job-seeker"
 
 

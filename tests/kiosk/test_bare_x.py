@@ -20,8 +20,9 @@ from shared.config.centre import default_config_path
 
 ROOT = Path(__file__).resolve().parents[2]
 XVFB, XWININFO = shutil.which("Xvfb"), shutil.which("xwininfo")
-pytestmark = pytest.mark.skipif(XVFB is None or XWININFO is None,
-                                reason="Xvfb and xwininfo (Debian xvfb, x11-utils) are needed")
+pytestmark = [pytest.mark.skipif(XVFB is None or XWININFO is None,
+                                 reason="Xvfb and xwininfo (Debian xvfb, x11-utils) are needed"),
+              pytest.mark.slow]  # an X server per screen size
 KIOSK_BACKGROUND = (0x0B, 0x1F, 0x3A)  # kiosk.widgets.BACKGROUND
 GRAB = ("import sys\nfrom PySide6.QtGui import QGuiApplication\n"
         "app = QGuiApplication(sys.argv[:1])\n"

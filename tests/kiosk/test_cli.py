@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from PIL import Image, ImageChops
 
 from kiosk.printing.simulator import closed_port_url
@@ -13,6 +14,8 @@ from kiosk.raster import decode
 from kiosk.render import render_ticket
 from shared.config.centre import default_config_path
 from shared.core.local_queue import LocalQueue
+
+pytestmark = pytest.mark.slow  # each test runs the CLI as its own process
 
 
 def novbe(*args: str) -> subprocess.CompletedProcess:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from PIL import Image
 
 from kiosk.app import create_kiosk_window
 from kiosk.demo import headless_visits
 
 
+@pytest.mark.slow
 def test_headless_visits_write_every_screen_and_ticket(qapp, local_queue, config, tmp_path, artifacts):
     """One visit per language: screenshots of each screen and a ticket PNG per visit."""
     out = artifacts / "demo"

@@ -4,6 +4,7 @@ device, as allowed; serial/CUPS/win32 without their drivers say what to install)
 from __future__ import annotations
 
 import pytest
+from escpos.escpos import Escpos
 
 from kiosk.printing import BadPrinterURL, PrinterUnavailable, open_printer
 from kiosk.printing.dummy import DummyPrinter
@@ -56,11 +57,13 @@ def test_transports_without_their_driver_say_what_to_install(local_queue, config
         open_printer(url).print_ticket(render_ticket(ticket, config))
 
 
-class FakeUsbDevice:
-    """Stands in for python-escpos' Usb printer (no USB hardware in CI): records bytes and
-    answers DLE EOT from its 'IN endpoint'."""
+class FakeUsbDevice(Escpos):
+    """Stands in for python-escpos' Usb printer (no USB hardware in CI): a python-escpos printer
+    whose device records bytes and answers DLE EOT from its 'IN endpoint' — so the status is
+    asked through the library's own query_status."""
 
     def __init__(self, paper: int = PAPER_OK):
+        super().__init__()
         self.sent = bytearray()
         self.paper = paper
         self._answer = b""

@@ -16,8 +16,7 @@ from kiosk.printing.factory import open_printer
 from kiosk.render import render_ticket
 from kiosk.spooler import print_now
 from novbe.cli import main
-from server.api.config_doc import config_to_dict
-from shared.config.centre import CentreConfig
+from shared.config.centre import CentreConfig, config_document
 from shared.paths import default_config
 
 EVIL_DAY = "../../../outside"
@@ -26,7 +25,7 @@ EVIL_DAY = "../../../outside"
 def hostile_server(config: CentreConfig, evil_file: Path) -> tuple[ThreadingHTTPServer, str]:
     """A server on 127.0.0.1 that sends a file:// printer in its config and a service_day that
     climbs out of any folder."""
-    table = config_to_dict(config)
+    table = config_document(config, device=True)
     table["kiosk"]["printer"] = f"file://{evil_file}"
     table["kiosk"]["staff_pin"] = "4711"       # not the shipped PIN: the kiosk starts
     ticket = {"id": 1, "code": "A-001", "prefix": "A", "number": 1,
