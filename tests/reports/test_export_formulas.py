@@ -10,8 +10,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from server.api.config_doc import config_to_dict
-from shared.config.centre import CentreConfig, parse_config
+from shared.config.centre import CentreConfig, config_document, parse_config
 from shared.core.clock import FakeClock
 from shared.core.local_queue import LocalQueue
 from shared.reports.export import to_csv, to_xlsx
@@ -28,7 +27,7 @@ EVIL = (LINK, STAFF, CENTRE, "+1", "\tTab", "\rCR")
 
 def crafted(config: CentreConfig) -> CentreConfig:
     """The DOST config with the job-seekers' service and the centre named like formulas."""
-    data = config_to_dict(config)
+    data = config_document(config)
     data["centre"]["name"] = {"az": CENTRE, "ru": CENTRE, "en": CENTRE}
     for cat in data["category"]:
         for svc in cat.get("service", []):
