@@ -1,0 +1,2 @@
+"""Appointments: bookings of a slot at a centre, made by the national desk, the reception or a
+portal, checked in at the kiosk (docs/architecture.md, "Bookings")."""

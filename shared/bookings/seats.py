@@ -1,0 +1,42 @@
+"""How a slot's capacity is shared so that no slot is booked beyond it, whatever link is cut:
+the national desk books its share on the central database, the centre its own share on its file;
+at the national cut-off the central database stops booking the slot, and once the centre has read
+the final national list after the cut-off, the national seats left free become the centre's."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SlotSeats:
+    """One slot's seats: `capacity` in all, of which `national` for the national desk."""
+
+    capacity: int
+    national: int
+
+    @property
+    def local(self) -> int:
+        """The seats the centre's own desk books before the cut-off."""
+        return self.capacity - self.national
+
+
+def split(capacity: int, national_share: float) -> SlotSeats:
+    """A slot's seats with `national_share` (0–1) of them, rounded up, for the national desk."""
+    if capacity < 0 or not 0.0 <= national_share <= 1.0:
+        raise ValueError(f"capacity {capacity} and national share {national_share} out of range")
+    return SlotSeats(capacity, min(capacity, math.ceil(capacity * national_share)))
+
+
+def local_free(seats: SlotSeats, local_booked: int, national_booked: int,
+               national_final: bool) -> int:
+    """Seats the centre may still book: its own share, plus the national seats left free once
+    the national list for the slot is final (read after the cut-off)."""
+    own = seats.local + (seats.national - national_booked if national_final else 0)
+    return max(0, own - local_booked)
+
+
+def national_free(seats: SlotSeats, national_booked: int, past_cutoff: bool) -> int:
+    """Seats the national desk may still book: none after the cut-off."""
+    return 0 if past_cutoff else max(0, seats.national - national_booked)
