@@ -147,9 +147,13 @@ class BookingLedger:
     def check_in(self, code: str, now: float | None = None, walk_in_if_early: bool = False,
                  by: str | None = None) -> CheckIn:
         """Check a visitor in by their code (or what a scanner read), at the queue's clock
-        unless `now` (epoch seconds) is given; `by`: the kiosk or staff member."""
+        unless `now` (epoch seconds) is given; `by`: the kiosk or staff member. The booking
+        comes back without the visitor's name and phone."""
         with self.queue._tx() as tx:
-            return check_in_in(tx, code, tx.at if now is None else now, walk_in_if_early, by)
+            result = check_in_in(tx, code, tx.at if now is None else now, walk_in_if_early, by)
+        if result.booking is not None:          # a kiosk has no use for a name or a phone
+            result.booking = result.booking.erased()
+        return result
 
     def expire_no_shows(self, now: float | None = None) -> int:
         """Turn every booking not checked in by the end of its late window into a no-show."""
