@@ -17,6 +17,7 @@ from planning.scenario import Scenario
 from planning.simulator import DayResult, DaySimulator, TicketRecord
 from planning.visitors import Visitor
 from shared.bookings.checkin import CheckInOutcome
+from shared.bookings.errors import BookingRefused
 from shared.bookings.slots import slot_starts
 from shared.config.bookings import BookingSettings, SlotCapacity
 from shared.config.centre import CentreConfig
@@ -58,13 +59,15 @@ class BookedDayResult:
     booked_visitors: set[int] = field(default_factory=set)
 
 
-def bookable_centre(centre: CentreConfig, seats: int) -> CentreConfig:
-    """The centre with every service bookable during opening hours, `seats` a slot, all of them
-    the centre's own (the simulation plays the centre's side only)."""
+def bookable_centre(centre: CentreConfig, seats: int,
+                    capacity: tuple[SlotCapacity, ...] | None = None) -> CentreConfig:
+    """The centre with every service bookable during opening hours, `seats` a slot (or the
+    given `capacity`), all of them the centre's own (the simulation plays the centre's side)."""
     return replace(centre, bookings=BookingSettings(
         slot_min=30, national_share=0.0, early_min=centre.bookings.early_min,
         late_min=centre.bookings.late_min,
-        capacity=(SlotCapacity(service="*", hours=(time(0), time(23, 59, 59)), seats=seats),)))
+        capacity=capacity if capacity is not None else (
+            SlotCapacity(service="*", hours=(time(0), time(23, 59, 59)), seats=seats),)))
 
 
 class BookedDaySimulator(DaySimulator):
@@ -73,9 +76,10 @@ class BookedDaySimulator(DaySimulator):
 
     def __init__(self, scenario: Scenario, seed: int = 1, habits: BookingHabits = BookingHabits(),
                  as_walk_ins: bool = False, centre: CentreConfig | None = None,
-                 history_days: int = 1):
+                 history_days: int = 1, capacity: tuple[SlotCapacity, ...] | None = None):
         base = centre or scenario.centre
-        super().__init__(scenario, seed, bookable_centre(base, habits.seats), history_days)
+        super().__init__(scenario, seed, bookable_centre(base, habits.seats, capacity),
+                         history_days)
         self.habits, self.as_walk_ins = habits, as_walk_ins
         self.result = BookedDayResult(DayResult(scenario, seed, [], [], 0.0, 0))
 
@@ -124,7 +128,14 @@ class BookedDaySimulator(DaySimulator):
                     self._schedule(b.arrival, "arrive", i)
             else:
                 slot_at = self._at(b.slot).timestamp()
-                self._codes[i] = ledger.book_local(v.service, slot_at, "az", "sim").code
+                try:
+                    self._codes[i] = ledger.book_local(v.service, slot_at, "az", "sim").code
+                except BookingRefused:       # no seat (full, none then): walks in instead
+                    self.result.booked.remove(b)
+                    self.result.booked_visitors.discard(i)
+                    if b.arrival is not None:
+                        self._schedule(b.arrival, "arrive", i)
+                    continue
                 if b.arrival is not None:
                     self._schedule(b.arrival, "checkin", i)
         if self._booked and not self.as_walk_ins:
@@ -156,11 +167,22 @@ class BookedDaySimulator(DaySimulator):
 
 
 def simulate_booked(scenario: Scenario, seed: int, habits: BookingHabits = BookingHabits(),
-                    as_walk_ins: bool = False, centre: CentreConfig | None = None
-                    ) -> BookedDayResult:
+                    as_walk_ins: bool = False, centre: CentreConfig | None = None,
+                    capacity: tuple[SlotCapacity, ...] | None = None) -> BookedDayResult:
     """Play one day of `scenario` for `seed` with `habits`' share of visitors booked (or, with
-    `as_walk_ins`, arriving as walk-ins at the same moments)."""
-    return BookedDaySimulator(scenario, seed, habits, as_walk_ins, centre).run_booked()
+    `as_walk_ins`, arriving as walk-ins at the same moments); `capacity`: the slots' seats
+    (default: `habits.seats` a slot for every service)."""
+    return BookedDaySimulator(scenario, seed, habits, as_walk_ins, centre,
+                              capacity=capacity).run_booked()
+
+
+def walk_ins_within_target(result: BookedDayResult) -> float:
+    """The share of called walk-ins (visitors who did not book) called within their service's
+    target wait."""
+    centre = result.day.scenario.centre
+    called = [r for r in walk_in_records(result) if r.wait_min is not None]
+    within = sum(1 for r in called if (r.wait_min or 0.0) <= centre.service(r.service).target_wait_min)
+    return within / len(called) if called else 1.0
 
 
 def walk_in_records(result: BookedDayResult) -> list[TicketRecord]:

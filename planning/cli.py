@@ -75,6 +75,8 @@ def cmd_plan(ctx: Any) -> int:
     scenario = _scenario(ctx)
     seeds = _seeds(args)
     say = (lambda _m: None) if args.json else (lambda m: ctx.out(f"  searching: {m}"))
+    if args.bookings is not None:
+        return _plan_slots(ctx, scenario, seeds, say)
     best = find_plan(scenario, args.target / 100, seeds, progress=say)
     results = [best]
     for text in args.change or []:
@@ -101,6 +103,28 @@ def cmd_plan(ctx: Any) -> int:
     ctx.out(render_plans(results, args.target / 100))
     if args.svg:
         ctx.out(f"chart written to {args.svg}")
+    return 0
+
+
+def _plan_slots(ctx: Any, scenario: Scenario, seeds: list[int], say: Any) -> int:
+    """`novbe plan --bookings SHARE`: bookable seats per service and half-hour that keep the
+    walk-ins within target with the scenario's own staffing (planning/slot_plan.py)."""
+    from planning.slot_plan import plan_slots, render_slot_plan
+
+    args = ctx.args
+    if not 0 < args.bookings < 1:
+        raise NovbeError(f"--bookings is the share of visitors who book, between 0 and 1, "
+                         f"got {args.bookings}")
+    plan = plan_slots(scenario, args.bookings, args.target / 100, seeds, progress=say)
+    if args.json:
+        ctx.out(json.dumps({"factor": plan.factor, "met": plan.met, "booked": plan.booked,
+                            "walk_ins_within_target": round(plan.walk_ins_within, 4),
+                            "called_within_5_of_slot": round(plan.called_within_5, 4),
+                            "seats": [{"service": s, "half_hour": h, "seats": n}
+                                      for (s, h), n in sorted(plan.seats.items()) if n]},
+                           ensure_ascii=False, indent=1))
+        return 0
+    ctx.out(render_slot_plan(plan, lambda s: scenario.centre.service(s).name("en")))
     return 0
 
 
@@ -200,4 +224,8 @@ def register(sub: Any) -> None:
                    help="also simulate the plan changed: 13:-3 = three counters fewer at 13:00, "
                         "12-14:-3 = at 12:00 and 13:00 (repeatable)")
     p.add_argument("--svg", metavar="FILE", help="write the chart of the plans here")
+    p.add_argument("--bookings", type=float, metavar="SHARE",
+                   help="instead: how many bookable seats per service and half-hour keep "
+                        "walk-ins within --target when SHARE (0–1) of visitors book, with the "
+                        "scenario's own staffing; prints [[bookings.capacity]] tables")
     p.set_defaults(func=cmd_plan)
