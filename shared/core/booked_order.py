@@ -10,6 +10,9 @@ from shared.core.queue_tx import TICKET_COLUMNS, TicketRow, Tx
 # Due bookings (slot_at set and reached) first within a rank, by slot; then walk-ins by arrival.
 _DUE_FIRST = ("(slot_at IS NULL OR slot_at <= :now) ORDER BY priority_rank, slot_at IS NULL, "
               "slot_at, queued_at, id LIMIT 1")
+# The whole line in the order next_waiting calls it (consoles and `novbe waiting` show it).
+CALL_ORDER = ("coalesce(slot_at > :now, 0), priority_rank, slot_at IS NULL, slot_at, queued_at, "
+              "id")
 
 
 def next_waiting(tx: Tx, services: tuple[str, ...]) -> TicketRow | None:

@@ -54,3 +54,14 @@ def test_priority_classes_stay_ahead(booking_queue, ledger, clock):
     vet = booking_queue.issue(PENSION, priority="veteran").code
     clock.set("2026-11-23T07:00:00+00:00")
     assert [booking_queue.call_next(COUNTER).code for _ in range(2)] == [vet, code]
+
+
+def test_the_waiting_list_shows_the_call_order(booking_queue, ledger, clock):
+    """The console's waiting list: the due booking first, walk-ins, then a booking not yet due."""
+    booking_queue.open_counter(COUNTER, "emil")
+    due = checked_in(ledger, clock, "2026-11-23 11:00", "2026-11-23T06:50:00+00:00")
+    clock.set("2026-11-23T06:00:00+00:00")
+    later = checked_in(ledger, clock, "2026-11-23 11:30", "2026-11-23T07:05:00+00:00")
+    walk = booking_queue.issue(PENSION).code
+    assert [t.code for t in booking_queue.waiting(COUNTER)] == [due, walk, later]
+    assert [booking_queue.call_next(COUNTER).code for _ in range(3)] == [due, walk, later]

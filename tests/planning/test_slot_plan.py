@@ -69,3 +69,21 @@ def test_a_slot_plan_meets_the_targets_and_reads_as_config(tmp_path):
                                          f"{c.hours[1]:%H:%M}", "seats": c.seats}
                                         for c in capacity_of(plan.seats)]
     assert parse_config(document).bookings.enabled
+
+
+def test_novbe_simulate_with_bookings_prints_the_figures(tmp_path):
+    """`novbe simulate --bookings 0.33 --json`: the day's report and the appointment figures."""
+    import json
+    import subprocess
+    import sys
+
+    path = tmp_path / "small.toml"
+    path.write_text(SMALL, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "novbe", "simulate", "--scenario", str(path),
+                           "--bookings", "0.33", "--json"], capture_output=True, text=True,
+                          timeout=120, check=True)
+    (day,) = json.loads(done.stdout)
+    assert day["booked"] > 0 and 0 <= day["called_within_5_of_slot"] <= 1 and "day" in day
+    bad = subprocess.run([sys.executable, "-m", "novbe", "simulate", "--scenario", str(path),
+                          "--bookings", "2"], capture_output=True, text=True, timeout=120)
+    assert bad.returncode != 0 and "--bookings is the share of visitors who book" in bad.stderr
