@@ -251,17 +251,18 @@ BOOKING_KEYS = 2**40        # draw keys of bookings not checked in (apart from t
 
 
 def booked_visitors(tx: Tx, waiting: list[Row]) -> list[tuple[float, str, int | None]]:
-    """The booked visitors the replay calls at their slot: the checked-in ones (waiting tickets
-    with a slot) and those booked for a slot from the late window's start to BOOKED_AHEAD_S
-    ahead who have not checked in yet — each expected to come."""
-    booked: list[tuple[float, str, int | None]] = [(r[4], r[1], r[0]) for r in waiting
+    """The booked visitors the replay calls when due (their slot less the call-ahead): the
+    checked-in ones (waiting tickets with a slot) and those booked for a slot from the late
+    window's start to BOOKED_AHEAD_S ahead who have not checked in yet — each expected to come."""
+    ahead = tx.config.bookings.call_ahead_min * 60          # due this long before the slot
+    booked: list[tuple[float, str, int | None]] = [(r[4] - ahead, r[1], r[0]) for r in waiting
                                                    if r[4] is not None]
     late = tx.config.bookings.late_min * 60
     for k, r in enumerate(tx.rows(
             "SELECT slot_start, service FROM bookings INDEXED BY idx_bookings_open "
             "WHERE status = 'booked' AND slot_start >= ? AND slot_start < ?",
             (tx.at - late, tx.at + BOOKED_AHEAD_S))):
-        booked.append((r[0], r[1], BOOKING_KEYS + k))
+        booked.append((r[0] - ahead, r[1], BOOKING_KEYS + k))
     return booked
 
 

@@ -8,8 +8,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 Entry = tuple[int, float, int | None]   # a waiting ticket in the replay: rank, queue time, id
-# A booked visitor the replay calls at their slot ahead of walk-ins (shared/core/booked_order.py):
-# (slot start, service, ticket id — or a key of its own for a booking not checked in yet).
+# A booked visitor the replay calls when due, ahead of walk-ins (shared/core/booked_order.py):
+# (due: the slot's start less the call-ahead, service, ticket id — or a key of its own for a
+# booking not checked in yet).
 Booked = tuple[float, str, int | None]
 
 
