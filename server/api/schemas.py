@@ -249,6 +249,8 @@ class ConfigOut(Out):
     counter: list[dict[str, Any]]
     waits: dict[str, Any]
     fairness: dict[str, Any]
+    visits: dict[str, Any]
+    bookings: dict[str, Any]
 
 
 class HealthOut(Out):
