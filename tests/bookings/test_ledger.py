@@ -167,3 +167,16 @@ def test_slots_around_the_day_reset_belong_to_their_service_day():
     assert baku("2026-11-24 03:00") in tuesday and baku("2026-11-23 03:00") == monday[0]
     assert len(monday) == 48 and not set(monday) & set(tuesday)
     assert slot_day(config, baku("2026-11-24 02:59")) == MONDAY
+
+
+def test_names_and_phones_are_erased_after_the_configured_days(ledger, clock: FakeClock):
+    """30 days after the slot the name and phone go; the booking stays (for reports)."""
+    b = ledger.book_local(PENSION, baku("2026-11-23 11:00"), "az", "r", name="Aysel",
+                          phone="+994501234567")
+    clock.advance(days=30)
+    assert ledger.erase_personal_data() == 0
+    clock.advance(hours=2)
+    assert ledger.erase_personal_data() == 1
+    kept = ledger.find(b.code)
+    assert (kept.name, kept.phone) == (None, None) and kept.id == b.id and kept.service == PENSION
+    assert ledger.erase_personal_data() == 0
