@@ -5,6 +5,7 @@ call order, issue 13). This module gathers their inputs; they hold the arithmeti
 from __future__ import annotations
 
 import threading
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import date, timedelta
 from sqlite3 import Row
@@ -261,22 +262,30 @@ def printed_wait(tx: Tx, inputs: WaitInputs, service: str, rank: int, queued_at:
 
 
 def newcomer_wait(tx: Tx, inputs: WaitInputs, service: str, ahead: int,
-                  quick: bool = True) -> WaitEstimate:
+                  quick: bool = True, open_ids: Collection[str] | None = None) -> WaitEstimate:
     """The wait a new visitor of no priority class of `service`, with `ahead` people before
     them, would be told, by the configured estimator: the replay's (one replay of the whole
-    hall serves every service; `quick`: its expected-times form, for boards) or the simple one."""
+    hall serves every service; `quick`: its expected-times form, for boards) or the simple one.
+    `open_ids`: the counters open now, when the caller already knows them (the board's hall)."""
     if tx.config.waits.estimator == "simple":
         minutes = estimate_wait(tx, service, ahead)
-        return when_nobody_can_call(tx, service, WaitEstimate(minutes, minutes, minutes))
-    return when_nobody_can_call(tx, service, inputs.newcomer_wait(tx, service, quick))
+        wait = WaitEstimate(minutes, minutes, minutes)
+    else:
+        wait = inputs.newcomer_wait(tx, service, quick)
+    return when_nobody_can_call(tx, service, wait, open_ids=open_ids)
 
 
 def when_nobody_can_call(tx: Tx, service: str, wait: WaitEstimate,
-                         state: QueueState | None = None) -> WaitEstimate:
+                         state: QueueState | None = None,
+                         open_ids: Collection[str] | None = None) -> WaitEstimate:
     """The estimate marked `no_counter_open` when no counter that serves `service` is open now
-    (closed or paused), with the time the centre opens when that is later today."""
+    (closed or paused), with the time the centre opens when that is later today. Whether one
+    is open is read from the replay's `state` or the counters `open_ids` when given, else from
+    the file."""
     if state is not None:
         open_now = any(c.mode == "open" and service in c.services for c in state.counters)
+    elif open_ids is not None:
+        open_now = any(c.id in open_ids for c in tx.config.counters_serving(service))
     else:
         open_now = open_counters(tx, service)[0] > 0
     if open_now:
