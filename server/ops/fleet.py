@@ -137,13 +137,12 @@ async def watch(app: Any) -> None:
 
 @contextlib.asynccontextmanager
 async def watching(app: Any) -> Any:
-    """The device watch for the server's lifetime (when its queue keeps heartbeats)."""
-    task = asyncio.create_task(watch(app), name="device-watch") \
-        if hasattr(app.state.queue, "sweep_devices") else None
+    """The device watch for the server's lifetime (ServedQueue.sweep_devices: every served
+    queue keeps heartbeats)."""
+    task = asyncio.create_task(watch(app), name="device-watch")
     try:
         yield
     finally:
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
