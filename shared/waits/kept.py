@@ -157,9 +157,11 @@ class KeptNewcomers:
         if kept is None or kept.config is not tx.config or kept.day != tx.day:
             return None
         limit = STALE_S if self.background is not None else FRESH_S
-        if not 0 <= tx.at - kept.at < limit:
+        if not -FRESH_S < tx.at - kept.at < limit:     # a little newer than this read: fine
             return None
-        if last != kept.seen and not catch_up(tx, kept.newcomers, kept.seen, last):
+        if last <= kept.seen:       # other reads (or the worker) brought it further already
+            return kept
+        if not catch_up(tx, kept.newcomers, kept.seen, last):
             return None
         kept.seen = last
         return kept
@@ -170,7 +172,7 @@ def catch_up(tx: Tx, newcomers: Newcomers, seen: int, last: int) -> bool:
     service arrived (Newcomers.arrived); calls and visits are left to the time passing. False
     when the counters able to call changed or the day began, or more than CATCH_UP events have
     happened: then a fresh replay is due."""
-    if last < seen or last - seen > CATCH_UP:
+    if last - seen > CATCH_UP:
         return False
     rows = tx.rows("SELECT kind, service, json_extract(details, '$.to_service') FROM events "
                    "WHERE id > ? ORDER BY id", (seen,))
