@@ -16,7 +16,7 @@ from kiosk.controller import KioskController
 from qtcommon.runner import InlineRunner
 from qtcommon.timers import ManualTimers
 from shared.client.remote_queue import RemoteQueue
-from shared.config.centre import CentreConfig
+from shared.config.centre import CentreConfig, OpeningHours
 from shared.core.local_queue import LocalQueue
 from tests.e2e.test_remote_devices import RecordingView
 from tests.server.live import LiveServer
@@ -26,8 +26,8 @@ from tests.server.live import LiveServer
 
 def monday(config: CentreConfig, opens: int) -> CentreConfig:
     """The config with Monday's hours starting at `opens` o'clock."""
-    return dataclasses.replace(config, hours=dataclasses.replace(config.hours,
-                                                                 mon=(time(opens), time(18))))
+    week = {**config.hours.week, "mon": (time(opens), time(18))}
+    return dataclasses.replace(config, hours=OpeningHours.weekly(week, config.hours.closed_dates))
 
 
 def restart_with(server: LiveServer, config: CentreConfig) -> None:
