@@ -116,10 +116,9 @@ def _heartbeat(widget: QWidget, queue: Queue, controller: BoardController, runne
                monitor: SoundMonitor) -> None:
     """Tell the server (or the file) this board is there: screen, audio, the config in use."""
     size = widget.size()
-    config_hash, _ = config_versions.canonical(controller.config)
     state = {"screen": f"{size.width()}x{size.height()}",
              "audio": AUDIO_STATES.get(monitor.state.kind, "unknown"),
-             "config_version": config_hash[:12]}
+             "config_version": config_versions.device_version(controller.config, "board")}
     runner.run(lambda: queue.heartbeat(controller.source, "board", VERSION, state),
                lambda _: None, lambda exc: log.debug("heartbeat not sent: %s", exc))
 

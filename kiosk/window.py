@@ -96,9 +96,8 @@ class KioskWindow(QWidget):
     def _device_state(self) -> dict[str, str]:
         """What the heartbeat tells IT: screen, printer and paper, the config in use."""
         size = self.size()
-        config_hash, _ = config_versions.canonical(self.controller.config)
         return {"screen": f"{size.width()}x{size.height()}", **self.spooler.condition(),
-                "config_version": config_hash[:12]}
+                "config_version": config_versions.device_version(self.controller.config, "kiosk")}
 
     def _beat(self) -> None:
         """One heartbeat off the UI thread (a failure shows as the device going offline)."""
