@@ -92,6 +92,7 @@ class KioskWindow(QWidget):
         self._beat_timer.setInterval(HEARTBEAT_S * 1000)
         self._beat_timer.timeout.connect(self._beat)
         self._beat_timer.start()
+        self._beat()      # the server's version is known from the start
 
     def _device_state(self) -> dict[str, str]:
         """What the heartbeat tells IT: screen, printer and paper, the config in use."""
@@ -102,7 +103,7 @@ class KioskWindow(QWidget):
     def _beat(self) -> None:
         """One heartbeat off the UI thread (a failure shows as the device going offline)."""
         state = self._device_state()
-        self.runner.run(lambda: self._beat_send(state), lambda _: None,
+        self.runner.run(lambda: self._beat_send(state), self.controller.outage.server_version,
                         lambda exc: log.debug("heartbeat not sent: %s", exc))
 
     # ---- KioskView ----------------------------------------------------------------------------

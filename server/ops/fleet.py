@@ -27,7 +27,7 @@ from shared.config.centre import CentreConfig
 from shared.core.alerts import source_name
 from shared.core.presence import DeviceSeen
 from shared.i18n import tr
-from shared.version import VERSION, major_minor
+from shared.version import VERSION, supports
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -49,9 +49,19 @@ class HeartbeatBody(BaseModel):
     config_version: Annotated[str, Field(pattern=r"^[0-9a-f]{8,64}$")] | None = None
 
 
+class HeartbeatOut(BaseModel):
+    """The server's answer to a heartbeat: its version, and whether it supports the device's
+    (a device it does not support says so on its staff line and stops serving visitors)."""
+
+    ok: bool
+    version: str
+    supported: bool
+
+
 @router.post(HEARTBEAT.url(), tags=["devices"], responses=ERRORS)
-async def heartbeat(request: Request, body: HeartbeatBody) -> dict[str, bool]:
-    """A remote device is there (its name and role come from its token, never from the body)."""
+async def heartbeat(request: Request, body: HeartbeatBody) -> HeartbeatOut:
+    """A remote device is there (its name and role come from its token, never from the body);
+    the answer says the server's version and whether it supports the device's."""
     def write() -> None:
         who = caller(request)
         if who.kind != "device":
@@ -59,7 +69,7 @@ async def heartbeat(request: Request, body: HeartbeatBody) -> dict[str, bool]:
         state = body.model_dump(exclude={"version"}, exclude_none=True)
         request.app.state.queue.heartbeat(who.name, who.role or "device", body.version, state)
     await offload.write(request, write)
-    return {"ok": True}
+    return HeartbeatOut(ok=True, version=VERSION, supported=supports(VERSION, body.version))
 
 
 def fleet_session(request: Request) -> Session:
@@ -87,7 +97,7 @@ def fleet_view(devices: list[DeviceSeen], config: CentreConfig, now: datetime,
     (shared.config.versions.device_version on both sides)."""
     rows = []
     for d in devices:
-        ours = major_minor(d.version) == major_minor(VERSION)
+        ours = supports(VERSION, d.version)
         in_use = d.state.get("config_version")
         current = None if not in_use else \
             config_versions.device_version(config, d.role).startswith(in_use)

@@ -47,6 +47,7 @@ from shared.core.service_day import service_day
 from shared.core.snapshot import HallCache, counter_states, read_snapshot
 from shared.core.transfers import transfer_in
 from shared.store import database as store
+from shared.version import VERSION
 from shared.waits.kept import BehindReads
 from shared.waits.reading import NORMAL_RANK, WaitInputs, people_ahead, printed_wait
 
@@ -386,9 +387,10 @@ class LocalQueue:
         with self._tx() as tx:
             return devices.report(tx, source, kind, message, ticket_id)
 
-    def heartbeat(self, source: str, role: str, version: str, state: dict[str, Any]) -> None:
+    def heartbeat(self, source: str, role: str, version: str, state: dict[str, Any]) -> str:
         with self._tx() as tx:
             presence.record(tx, source, role, version, state, self.clock.now().timestamp())
+        return VERSION
 
     def devices_seen(self) -> list[presence.DeviceSeen]:
         """Every device's last heartbeat (the fleet page)."""

@@ -43,9 +43,11 @@ def test_heartbeats_over_http_fill_the_devices_page(server: LiveServer):
         "version": VERSION, "screen": "1080x1920", "printer": "ok", "paper": "out",
         "config_version": "0123456789ab"})
     assert answer.status_code == 200, answer.text
+    assert answer.json() == {"ok": True, "version": VERSION, "supported": True}
     board = server.device_client("board")
-    assert board.post("/api/devices/heartbeat", json={
-        "version": "0.1.0", "screen": "1920x1080", "audio": "silent"}).status_code == 200
+    answer = board.post("/api/devices/heartbeat", json={
+        "version": "0.1.0", "screen": "1920x1080", "audio": "silent"})
+    assert answer.json() == {"ok": True, "version": VERSION, "supported": False}
     assert kiosk.post("/api/devices/heartbeat", json={"version": "1", "source": "x"}
                       ).status_code == 422
     assert kiosk.post("/api/devices/heartbeat", json={"version": "1", "paper": "plenty"}
@@ -76,7 +78,8 @@ def test_only_managers_and_it_see_the_devices(server: LiveServer):
 def test_heartbeat_is_part_of_the_queue_contract(queue, db_path: Path, config, clock):
     """Both paths (the file, the server's API with a kiosk token) keep a device's heartbeat in
     the queue file: one row, its state as sent."""
-    queue.heartbeat("kiosk", "kiosk", VERSION, {"screen": "1080x1920", "printer": "ok"})
+    assert queue.heartbeat("kiosk", "kiosk", VERSION, {"screen": "1080x1920",
+                                                       "printer": "ok"}) == VERSION
     seen = LocalQueue(db_path, config, clock).devices_seen()
     assert len(seen) == 1 and seen[0].role == "kiosk"
     assert seen[0].state == {"screen": "1080x1920", "printer": "ok"}
