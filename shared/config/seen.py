@@ -35,6 +35,7 @@ class Seen:
     priorities: set[str] = field(default_factory=lambda: {"none"})  # "none" means no class
     counters: set[str] = field(default_factory=set)
     served: set[str] = field(default_factory=set)
+    profiles: dict[str, set[str]] = field(default_factory=dict)  # profile → its services
 
     @staticmethod
     def new(ident: str, taken: set[str], what: str = "duplicate id") -> str:
@@ -71,7 +72,13 @@ class Seen:
 
     def counter_services(self, wanted: Any) -> tuple[str, ...]:
         """A category id, or "*" for all, stands for its services; each one named must exist."""
-        if not isinstance(wanted, list | tuple) or not wanted:
+        return self.expand_services(wanted, mark_served=True)
+
+    def expand_services(self, wanted: Any, allow_empty: bool = False,
+                        verb: str = "serves", mark_served: bool = False) -> tuple[str, ...]:
+        """Service ids from a list of service or category ids ("*": every service); each one
+        named must exist."""
+        if not isinstance(wanted, list | tuple) or not (wanted or allow_empty):
             raise ValueError("must list at least one service or category id")
         services, unknown = [], []
         for s in wanted:
@@ -81,10 +88,30 @@ class Seen:
                 services += self.services_of(s) if s in self.services else [s]
             else:
                 unknown.append(s)
-        self.served.update(services)
+        if mark_served:
+            self.served.update(services)
         if unknown:
-            raise problems([((), f"serves unknown service {s!r}") for s in unknown])
+            raise problems([((), f"{verb} unknown service {s!r}") for s in unknown])
         return tuple(dict.fromkeys(services))
+
+    def profile_id(self, pid: str) -> str:
+        self.profiles[self.new(pid, set(self.profiles))] = set()
+        return pid
+
+    def profile_services(self, pid: str, services: tuple[str, ...]) -> None:
+        if pid in self.profiles:
+            self.profiles[pid].update(services)
+
+    def counter_profile(self, pid: str, services: tuple[str, ...]) -> str:
+        """A profile a counter names must exist and share a service with the counter."""
+        if pid == "":
+            return pid
+        if pid not in self.profiles:
+            known = ", ".join(sorted(self.profiles)) or "none defined"
+            raise ValueError(f"unknown profile {pid!r} (known: {known})")
+        if services and not self.profiles[pid] & set(services):
+            raise ValueError(f"profile {pid!r} lists none of this counter's services")
+        return pid
 
     def unserved(self) -> list[str]:
         """The key of every service no counter serves (once counters are read): its tickets
