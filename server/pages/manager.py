@@ -39,7 +39,10 @@ MANAGER_NAV: list[tuple[str, str, str]] = [
     ("devices", "/manager/devices", "Devices"),
 ]
 JS_TEXTS = ("Live", "Reconnecting…", "Nobody is waiting", "No counter is idle while people wait",
-            "No alerts", "waiting", "min", "I'm going")
+            "No alerts", "waiting", "min", "I'm going", "No switch is scheduled",
+            "Profile {name} from the next Next", "{name} at counter {counter}, {start}–{end}",
+            "Call off", "Something is not right", "That work profile cannot run at this counter",
+            "Give a start and an end time", "Only a manager may do this")
 _facts_lock = threading.Lock()
 
 
@@ -140,7 +143,8 @@ async def live_data(request: Request) -> dict[str, Any]:
 
     def read(facts: FactStore) -> dict[str, Any]:
         snap = app.state.queue.snapshot()
-        view = hall_view(snap, facts, app.state.config, app.state.clock.now(), lang)
+        view = hall_view(snap, facts, app.state.config, app.state.clock.now(), lang,
+                         app.state.queue.profiles_now())
         view["central"] = central_line(app.state, lang)   # None: this centre ships nowhere
         return view
     return await offload.read(request, using_facts, request, read)

@@ -6,7 +6,8 @@ ends, at the first call it governs)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from shared.config.centre import CentreConfig
 from shared.config.profiles import AT_SLOT, BACKUP, PRIMARY
@@ -27,6 +28,14 @@ class ProfileNow:
     by: str
     until: float | None = None
 
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ProfileNow:
+        return cls(str(data["counter"]), str(data["profile"]), str(data["by"]),
+                   None if data.get("until") is None else float(data["until"]))
+
 
 @dataclass(frozen=True)
 class ScheduledSwitch:
@@ -38,6 +47,14 @@ class ScheduledSwitch:
     starts_at: float
     ends_at: float
     staff: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ScheduledSwitch:
+        return cls(int(data["id"]), str(data["counter"]), str(data["profile"]),
+                   float(data["starts_at"]), float(data["ends_at"]), data.get("staff"))
 
 
 def call_rules(config: CentreConfig, counter: str, profile: str | None = None) -> CallRules:

@@ -30,7 +30,8 @@ class ProfileOps:
 
     def switch_profile(self, counter: str, profile: str, staff: str | None = None,
                        manager: bool = False, holder: str | None = None) -> ProfileNow:
-        """Switch a counter's work profile from its next Next (staff: among the counter's)."""
+        """Switch a counter's work profile from its next Next (staff: among the counter's;
+        `holder`: the staff member acting must hold the counter)."""
         self.config.counter(counter)
         with self._tx() as tx:
             if holder is not None:

@@ -81,19 +81,85 @@
     counters.replaceChildren();
     for (const c of s.counters) {
       const v = c.visit;
+      const p = c.profile;
       const tr = row([[c.id, ""], [c.mode_text, "mode"], [c.staff || DASH, ""], [c.serves, "serves"],
+        [p ? (p.by === "default" ? p.name : `${p.name} (${p.by_text})`) : DASH, "profile"],
         [v ? `${v.code} · ${v.status_text}` : DASH, "visit"], ["", "num running"], [c.waiting_for_it, "num"]]);
       tr.dataset.counter = c.id;
       tr.dataset.mode = c.mode;
+      tr.dataset.profile = p ? p.id : "";
       if (v) { tr.dataset.visit = v.code; tr.dataset.since = String(s.now - (v.running_s || 0)); }
       if (c.idle) tr.classList.add("idle");
       counters.append(tr);
     }
+    renderProfiles(s);
     const central = $("central-copy");
     central.textContent = s.central || "";
     central.hidden = !s.central;
     tick();
   }
+
+  // ---- work profiles: switch now, schedule, call off, preview ----------------------------------
+  function renderProfiles(s) {
+    const pc = $("pf-counter");
+    if (pc.options.length !== s.counters.length) {
+      pc.replaceChildren(...s.counters.map((c) => new Option(c.id, c.id)));
+      fillChoices();
+    }
+    const list = $("scheduled");
+    list.replaceChildren();
+    if (!s.scheduled.length) list.append(el("li", T["No switch is scheduled"], "empty"));
+    for (const w of s.scheduled) {
+      const li = el("li", T["{name} at counter {counter}, {start}–{end}"].replace("{name}", w.name)
+        .replace("{counter}", w.counter).replace("{start}", w.from).replace("{end}", w.until));
+      li.dataset.switch = w.id;
+      const off = el("button", T["Call off"]);
+      off.type = "button";
+      off.addEventListener("click", () => post(`/api/profiles/schedule/${w.id}/cancel`, {}));
+      li.append(" ", off);
+      list.append(li);
+    }
+  }
+  function fillChoices() {
+    const c = (state.counters || []).find((x) => x.id === $("pf-counter").value);
+    if (!c) return;
+    $("pf-profile").replaceChildren(...c.profile_choices.map((o) => new Option(o.name, o.id)));
+    if (c.profile) $("pf-profile").value = c.profile.id;
+  }
+  function profileSay(text, kind) {
+    $("pf-message").textContent = text;
+    $("pf-message").dataset.kind = kind || "";
+  }
+  async function post(url, body) {
+    const r = await fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, Accept: "application/json" },
+      body: JSON.stringify(body),
+    });
+    const data = await r.json().catch(() => ({}));
+    if (!r.ok) {
+      const texts = { UnknownProfile: "That work profile cannot run at this counter", Forbidden: "Only a manager may do this" };
+      profileSay(T[texts[data.error]] || T["Something is not right"], "error");
+      return null;
+    }
+    refresh();
+    return data;
+  }
+  function at(hhmm) {          // a time of today in the centre's time zone, as epoch seconds
+    const [h, m] = hhmm.split(":").map(Number);
+    return state.day_start + h * 3600 + m * 60;
+  }
+  $("pf-counter").addEventListener("change", fillChoices);
+  $("pf-switch").addEventListener("click", async () => {
+    const name = $("pf-profile").selectedOptions[0].textContent;
+    if (await post(`/api/counters/${encodeURIComponent($("pf-counter").value)}/profile`, { profile: $("pf-profile").value }))
+      profileSay(T["Profile {name} from the next Next"].replace("{name}", name), "ok");
+  });
+  $("pf-schedule").addEventListener("click", async () => {
+    if (!$("pf-from").value || !$("pf-until").value) { profileSay(T["Give a start and an end time"], "error"); return; }
+    await post("/api/profiles/schedule", { counter: $("pf-counter").value, profile: $("pf-profile").value,
+      starts_at: at($("pf-from").value), ends_at: at($("pf-until").value) });
+  });
 
   function tick() {
     const now = Date.now() / 1000 + clockOffset;

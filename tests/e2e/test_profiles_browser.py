@@ -1,0 +1,60 @@
+"""Work profiles in Debian's Chromium against a live server: the manager switches counter 6 to
+"Pensions first" on the manager's view; the console of counter 6 in a second browser shows it
+and its next Next calls by it (the backup insurance ticket waits behind a newer pensions one)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.test_console_browser import sign_in_at_counter
+from tests.e2e.test_manager_browser import sign_in_as_manager
+from tests.server.live import LiveServer
+
+pytestmark = pytest.mark.slow  # browsers, processes or a PostgreSQL cluster
+
+
+def test_a_manager_switch_takes_effect_at_the_next_next(browser, server: LiveServer,
+                                                        artifacts: Path):
+    """Switched on the manager's page, the profile shows on the other browser's console and
+    decides its next Next: pensions first, the older insurance ticket (backup) waits."""
+    server.accounts.set_role("aysel", "manager")
+    insurance = server.queue.issue("insurance.record", source="kiosk-1").code
+    server.clock.advance(minutes=1)
+    pension = server.queue.issue("pensions.age", source="kiosk-1").code
+
+    boss_ctx = browser.new_context(viewport={"width": 1366, "height": 1100})
+    staff_ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    boss, staff = boss_ctx.new_page(), staff_ctx.new_page()
+    boss.set_default_timeout(15_000)
+    staff.set_default_timeout(15_000)
+    sign_in_at_counter(staff, server, "rauf", "6")
+    expect(staff.locator("#profile-name")).to_have_text("All its services")
+
+    sign_in_as_manager(boss, server)
+    boss.select_option("#pf-counter", "6")
+    boss.select_option("#pf-profile", "pensions-first")
+    boss.click("#pf-switch")
+    expect(boss.locator("#pf-message")).to_have_text("Profile Pensions first from the next Next")
+    row = boss.locator('#counters-table tr[data-counter="6"]')
+    expect(row).to_have_attribute("data-profile", "pensions-first")
+    expect(row.locator("td.profile")).to_have_text("Pensions first (set by the manager)")
+    boss.screenshot(path=artifacts / "profiles-1-manager-switch.png", full_page=True)
+
+    expect(staff.locator("#profile-name")).to_have_text("Pensions first")   # the event stream
+    expect(staff.locator("#profile-why")).to_have_text("(set by the manager)")
+    staff.click("#btn-next")
+    expect(staff.locator("#current-code")).to_have_text(pension)
+    staff.screenshot(path=artifacts / "profiles-2-console-next.png", full_page=True)
+    called = [e for e in server.queue.events() if e.kind == "called"]
+    assert called[-1].code == pension and called[-1].details["profile"] == "pensions-first"
+    assert [t.code for t in server.queue.waiting("6")] == [insurance]
+
+    staff.select_option("#profile-choice", "lunch-cover")   # staff choose among theirs
+    staff.click("#btn-profile")
+    expect(staff.locator("#profile-name")).to_have_text("Lunch cover")
+    expect(row.locator("td.profile")).to_have_text("Lunch cover (chosen at the counter)")
+    boss_ctx.close()
+    staff_ctx.close()
