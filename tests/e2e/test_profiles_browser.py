@@ -52,6 +52,15 @@ def test_a_manager_switch_takes_effect_at_the_next_next(browser, server: LiveSer
     assert called[-1].code == pension and called[-1].details["profile"] == "pensions-first"
     assert [t.code for t in server.queue.waiting("6")] == [insurance]
 
+    boss.select_option("#pf-profile", "two-to-one")          # what would 2:1 do? (no change)
+    boss.click("#pf-preview")
+    table = boss.locator("#preview-table")
+    expect(table.locator('tr[data-figure="within"] td')).to_have_count(3)
+    expect(table.locator("th").nth(2)).to_have_text("With 2 regular : 1 priority at counter 6")
+    expect(row).to_have_attribute("data-profile", "pensions-first")   # a preview changes nothing
+    boss.locator("#profiles-h").scroll_into_view_if_needed()
+    boss.screenshot(path=artifacts / "profiles-3-preview.png", full_page=True)
+
     staff.select_option("#profile-choice", "lunch-cover")   # staff choose among theirs
     staff.click("#btn-profile")
     expect(staff.locator("#profile-name")).to_have_text("Lunch cover")

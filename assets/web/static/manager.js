@@ -161,6 +161,51 @@
       starts_at: at($("pf-from").value), ends_at: at($("pf-until").value) });
   });
 
+  $("pf-preview").addEventListener("click", async () => {
+    const box = $("preview");
+    box.hidden = false;
+    box.textContent = T["Simulating the rest of today…"];
+    const r = await fetch("/manager/preview?lang=" + lang, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, Accept: "application/json" },
+      body: JSON.stringify({ counter: $("pf-counter").value, profile: $("pf-profile").value }),
+    });
+    const p = await r.json().catch(() => ({}));
+    if (!r.ok) { box.hidden = true; profileSay(T["That work profile cannot run at this counter"], "error"); return; }
+    renderPreview(p);
+  });
+  function renderPreview(p) {
+    const box = $("preview");
+    const withIt = T["With {name} at counter {counter}"].replace("{name}", p.profile_name).replace("{counter}", p.counter);
+    const table = document.createElement("table");
+    table.className = "data";
+    table.id = "preview-table";
+    const head = table.createTHead().insertRow();
+    for (const h of ["", T["As it runs now"], withIt]) head.append(el("th", h));
+    const body = table.createTBody();
+    const mins = (v) => (v === null || v === undefined) ? DASH : `${v} ${T["min"]}`;
+    const better = (a, b, lower) => (a === null || b === null || a === b) ? "" : ((lower ? b < a : b > a) ? "better" : "");
+    const lines = [
+      [T["Within target"], pct(p.now.within_target_pct), pct(p.changed.within_target_pct), better(p.now.within_target_pct, p.changed.within_target_pct, false), "within"],
+      [T["Predicted mean wait"], mins(p.now.wait_mean_min), mins(p.changed.wait_mean_min), better(p.now.wait_mean_min, p.changed.wait_mean_min, true), "wait"],
+      [T["Not called by closing"], p.now.not_called, p.changed.not_called, better(p.now.not_called, p.changed.not_called, true), "uncalled"],
+      [T["Idle while someone waited"], mins(p.now.idle_waiting_min), mins(p.changed.idle_waiting_min), better(p.now.idle_waiting_min, p.changed.idle_waiting_min, true), "idle"],
+    ];
+    for (const [label, a, b, cls, key] of lines) {
+      const tr = row([[label, ""], [a, "num"], [b, "num " + cls]]);
+      tr.dataset.figure = key;
+      body.append(tr);
+    }
+    for (const sv of p.services) {
+      const tr = row([[`${sv.name} (${sv.waiting} ${T["waiting"]})`, ""], [mins(sv.now_min), "num"], [mins(sv.changed_min), "num " + better(sv.now_min, sv.changed_min, true)]]);
+      tr.dataset.service = sv.service;
+      body.append(tr);
+    }
+    box.replaceChildren(el("h3", T["The rest of today, simulated"]), table,
+      el("p", T["{waiting} waiting now and {arrivals} expected at today's rate; simulated in {seconds} s."]
+        .replace("{waiting}", p.waiting).replace("{arrivals}", p.arrivals).replace("{seconds}", p.seconds.toFixed(2)), "note"));
+  }
+
   function tick() {
     const now = Date.now() / 1000 + clockOffset;
     document.querySelectorAll("#counters-table tr[data-since]").forEach((tr) => {
