@@ -7,12 +7,14 @@ day (tests/planning/test_rest_of_day.py)."""
 
 from __future__ import annotations
 
+import bisect
 import heapq
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from shared.core.call_order import CallRules, Candidate, Fairness, choose
+from shared.core.call_order import BACKUP, CallRules, Candidate, Fairness, choose
+from shared.core.fairness import NORMAL_RANK
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,9 @@ class DayStart:
     ends_at: float
     fairness: Fairness = Fairness()
     targets_min: Mapping[str, float] = field(default_factory=dict)
+    # when given, each counter takes visitors only within its spans (shifts less pauses); a
+    # visit running at a span's end is finished first
+    spans: Mapping[str, tuple[tuple[float, float], ...]] | None = None
 
 
 class Calls(Protocol):
@@ -62,27 +67,42 @@ class Calls(Protocol):
 
 
 class MemoryCalls:
-    """The call order in memory over the waiting tickets, the counters' rules at each time and
-    their quota turns."""
+    """The call order in memory, the counters' rules at each time and their quota turns. Like
+    call_next it gives the call order only the tickets its choice can be among: per service
+    the first priority and the first regular ticket, and, for a backup service, the best
+    priority ticket past its limit (tests/shared/test_call_order.py checks the same reading)."""
 
     def __init__(self, start: DayStart, rules_at: RulesAt):
-        self.waiting = {v.id: Candidate(v.id, v.service, v.rank, v.at) for v in start.waiting}
+        self.queues: dict[str, tuple[list[tuple[int, float, int]], list[tuple[int, float, int]]]] = {}
+        for v in start.waiting:
+            self.arrive(v, v.at)
         self.rules_at, self.fairness = rules_at, start.fairness
         self.turns: dict[str, list[str]] = {}
 
     def arrive(self, visit: Visit, at: float) -> None:
-        self.waiting[visit.id] = Candidate(visit.id, visit.service, visit.rank, at)
+        prio, regular = self.queues.setdefault(visit.service, ([], []))
+        bisect.insort(prio if visit.rank < NORMAL_RANK else regular, (visit.rank, at, visit.id))
 
     def next(self, counter: str, at: float) -> int | None:
         rules = self.rules_at(counter, at)
+        candidates = []
+        for service, level in rules.levels.items():
+            prio, regular = self.queues.get(service, ((), ()))
+            heads = [*prio[:1], *regular[:1]]
+            if level == BACKUP and len(prio) > 1:
+                limit = at - rules.backup_after * rules.target_min.get(service, 10.0) * 60
+                heads += [next((e for e in prio if e[1] <= limit), prio[0])]
+            candidates += [Candidate(tid, service, rank, queued) for rank, queued, tid in heads]
         turns = self.turns.setdefault(counter, [])
-        choice = choose(self.waiting.values(), rules, turns, at, self.fairness)
+        choice = choose(candidates, rules, turns, at, self.fairness)
         if choice is None:
             return None
         if choice.turn is not None:
             turns.append(choice.turn)
-        del self.waiting[int(choice.ticket.id or 0)]
-        return choice.ticket.id
+        t = choice.ticket
+        prio, regular = self.queues[t.service]
+        (prio if t.is_priority else regular).remove((t.rank, t.queued_at, int(t.id or 0)))
+        return t.id
 
 
 @dataclass
@@ -129,9 +149,19 @@ def play(start: DayStart, calls: Calls, served: Callable[[str, float], set[str]]
     waiting = {v.id: v.service for v in start.waiting}
     idle: dict[str, float] = {}
     idle_waiting = 0.0
+    spans = start.spans or {}
+
+    def open_from(counter: str, at: float) -> float | None:
+        """When the counter next takes visitors from `at` (None: not again today)."""
+        if counter not in spans:
+            return at
+        return next((max(a, at) for a, b in spans[counter] if at < b), None)
+
     for c in start.counters:
         if c.free_at is not None:
             push(max(c.free_at, start.now), "free", c.id)
+        for _, end in spans.get(c.id, ()):
+            push(end, "close", c.id)
     for v in start.arrivals:
         push(v.at, "arrive", v)
     last = start.now
@@ -147,7 +177,19 @@ def play(start: DayStart, calls: Calls, served: Callable[[str, float], set[str]]
             assert isinstance(data, Visit)
             calls.arrive(data, at)
             waiting[data.id] = data.service
+        elif kind == "close":               # an idle counter leaves; a busy one on its free
+            if idle.pop(str(data), None) is not None:
+                back = open_from(str(data), at)
+                if back is not None and back > at:
+                    push(back, "free", data)
+            continue
         else:
+            back = open_from(str(data), at)
+            if back is None:
+                continue
+            if back > at:
+                push(back, "free", data)
+                continue
             idle[str(data)] = at
         for cid in sorted(idle, key=lambda k: (idle[k], k)):
             tid = calls.next(cid, at)

@@ -5,7 +5,6 @@ its remote devices, read back by the same model (config_document → parse_confi
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
@@ -199,14 +198,13 @@ class CentreConfig:
 
     def profile(self, counter_id: str, profile_id: str | None = None) -> Profile:
         """The profile `profile_id` as counter `counter_id` runs it (its default profile when
-        None; "" is every service it serves primary): only the counter's services count."""
+        None; "" is every service it serves primary; "own" in a profile: its services)."""
         c = self.counter(counter_id)
         pid = c.profile if profile_id is None else profile_id
         if pid == "":
             return everything_primary(c.services)
         found: Profile = self._find("profile", pid, UnknownProfile)
-        return replace(found, primary=tuple(s for s in found.primary if s in c.services),
-                       backup=tuple(s for s in found.backup if s in c.services))
+        return found.for_counter(c.services)
 
     def counters_serving(self, service_id: str) -> list[Counter]:
         return [c for c in self.counters if service_id in c.services]

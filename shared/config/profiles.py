@@ -1,18 +1,20 @@
 """Work profiles: who a counter calls — each service primary, backup (called when no primary
 ticket waits, or once a backup ticket has waited `backup_after` × its target) or not served; the
 priority rule (priority first, or a quota such as 2 regular : 1 priority when both wait); how
-booked visitors are taken. Validated pydantic dataclasses, frozen, read from and written as the
+booked visitors are taken. A profile may name services beyond a counter's own (a pensions
+window helping the child-benefit queue), and "own" for the services of the counter running it. Validated pydantic dataclasses, frozen, read from and written as the
 file's [[profile]] tables; a counter names its default profile and those staff may choose."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Annotated, Any
 
 from pydantic import Field, PlainSerializer, PlainValidator, ValidationInfo
 from pydantic.dataclasses import dataclass
 
-from shared.config.seen import Seen, seen, seen_by
+from shared.config.seen import OWN, Seen, seen, seen_by
 from shared.config.values import TABLE, NamesTable, in_language, is_id, name_field
 
 PRIMARY, BACKUP, NOT_SERVED = "primary", "backup", "not_served"
@@ -30,7 +32,7 @@ def _services(wanted: Any, info: ValidationInfo) -> tuple[str, ...]:
     read = seen(info)
     if read is not None:
         services = read.expand_services(wanted, allow_empty=info.field_name == "backup",
-                                        verb="lists")
+                                        verb="lists", own=True)
         read.profile_services(info.data.get("id", ""), services)
         return services
     if not isinstance(wanted, list | tuple):
@@ -96,6 +98,15 @@ class Profile:
         """(regular, priority) calls per round while both wait, or None: priority first."""
         m = QUOTA_RE.fullmatch(self.priority)
         return None if m is None else (int(m[1]), int(m[2]))
+
+    def for_counter(self, services: tuple[str, ...]) -> Profile:
+        """This profile at a counter serving `services` ("own" replaced by them; a service
+        both primary and backup there is primary)."""
+        own = lambda ids: tuple(dict.fromkeys(  # noqa: E731
+            s for x in ids for s in (services if x == OWN else (x,))))
+        primary = own(self.primary)
+        return replace(self, primary=primary,
+                       backup=tuple(s for s in own(self.backup) if s not in primary))
 
     def level(self, service: str) -> str:
         if service in self.primary:

@@ -12,6 +12,7 @@ from pydantic import AfterValidator, ValidationError, ValidationInfo
 from pydantic_core import InitErrorDetails
 
 Found = list[tuple[tuple[str | int, ...], str]]
+OWN = "own"     # in a work profile: the services of the counter that runs it
 
 
 def problems(found: Found) -> ValidationError:
@@ -75,15 +76,19 @@ class Seen:
         return self.expand_services(wanted, mark_served=True)
 
     def expand_services(self, wanted: Any, allow_empty: bool = False,
-                        verb: str = "serves", mark_served: bool = False) -> tuple[str, ...]:
+                        verb: str = "serves", mark_served: bool = False,
+                        own: bool = False) -> tuple[str, ...]:
         """Service ids from a list of service or category ids ("*": every service); each one
-        named must exist."""
+        named must exist. With `own`, the word "own" stays: the services of the counter that
+        runs the profile."""
         if not isinstance(wanted, list | tuple) or not (wanted or allow_empty):
             raise ValueError("must list at least one service or category id")
         services, unknown = [], []
         for s in wanted:
             if s == "*":
                 services += self.services_of(*self.services)
+            elif own and s == OWN:
+                services.append(OWN)
             elif isinstance(s, str) and (s in self.services or s in self.ids):
                 services += self.services_of(s) if s in self.services else [s]
             else:
@@ -109,7 +114,7 @@ class Seen:
         if pid not in self.profiles:
             known = ", ".join(sorted(self.profiles)) or "none defined"
             raise ValueError(f"unknown profile {pid!r} (known: {known})")
-        if services and not self.profiles[pid] & set(services):
+        if services and OWN not in self.profiles[pid] and not self.profiles[pid] & set(services):
             raise ValueError(f"profile {pid!r} lists none of this counter's services")
         return pid
 

@@ -21,6 +21,13 @@ def has_slots(conn: sqlite3.Connection) -> bool:
     return any(r[1] == "slot_at" for r in conn.execute("PRAGMA table_info(tickets)"))
 
 
+def serves_now(tx: Tx, counter: str) -> set[str]:
+    """The services the counter may call now: its own and those of the profile it runs."""
+    now = counter_profiles.profile_now(tx, counter)
+    return {*tx.config.counter(counter).services,
+            *counter_profiles.call_rules(tx.config, counter, now.profile).levels}
+
+
 def call_next_in(tx: Tx, counter: str, mode: str, staff: str | None,
                  slots: bool) -> tuple[TicketRow | None, Choice | None]:
     """Call the ticket the counter's profile picks (None when it may call nobody)."""

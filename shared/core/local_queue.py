@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from shared.config.centre import CentreConfig, competing_services
 from shared.core import corrections, devices, errors, presence, visits
 from shared.core.assisted import Assisted, kiosk_printers, pending_prints
-from shared.core.calling import call_next_in, has_slots
+from shared.core.calling import call_next_in, has_slots, serves_now
 from shared.core.clock import Clock, SystemClock, to_epoch
 from shared.core.counter_modes import set_mode
 from shared.core.day_change import roll_day, stored_day
@@ -240,7 +240,7 @@ class LocalQueue(ProfileOps):
             mode, old_staff, visitor = visits.counter_now(tx, c.id)
             visits.guard(c.id, visitor, expect, mode, old_staff, holder)
             visits.allow("call", row)
-            if row["service"] not in c.services:
+            if row["service"] not in serves_now(tx, c.id):
                 raise errors.IllegalTransition(f"counter {c.id} does not serve {row['service']} "
                                         f"(ticket {row['code']})")
             staff = staff or old_staff
