@@ -12,7 +12,13 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from server.api.routes import ERRORS, SIGNED, as_reader, as_writer, queue_of
-from server.api.schemas import Body
+from server.api.schemas import (
+    Body,
+    CancelledOut,
+    ProfileNowOut,
+    ProfilesOut,
+    ScheduledSwitchOut,
+)
 from server.auth.accounts import Forbidden
 from server.auth.caller import Caller, caller, for_counter
 from shared.client import api_table as api
@@ -64,14 +70,14 @@ def profiles_json(request: Request) -> dict[str, Any]:
             "scheduled": [s.to_json() for s in planned], "day_start": to_epoch(midnight)}
 
 
-@route(api.PROFILES, dependencies=SIGNED)
+@route(api.PROFILES, dependencies=SIGNED, response_model=ProfilesOut)
 async def profiles(request: Request) -> JSONResponse:
     """Every counter's work profile now (and why: default, staff, manager, schedule), the
     profiles staff may choose at each, and the scheduled switches not yet over."""
     return await as_reader(request, lambda who: profiles_json(request))
 
 
-@route(api.SWITCH_PROFILE, dependencies=SIGNED)
+@route(api.SWITCH_PROFILE, dependencies=SIGNED, response_model=ProfileNowOut)
 async def switch_profile(request: Request, counter: CounterId, body: SwitchBody) -> JSONResponse:
     """Switch the counter's profile from its next Next (422 UnknownProfile: not one it may
     run). A manager may switch any counter; staff the counter they hold, among its profiles."""
@@ -85,7 +91,7 @@ async def switch_profile(request: Request, counter: CounterId, body: SwitchBody)
     return await as_writer(request, run)
 
 
-@route(api.SCHEDULE_PROFILE, dependencies=SIGNED)
+@route(api.SCHEDULE_PROFILE, dependencies=SIGNED, response_model=ScheduledSwitchOut)
 async def schedule_profile(request: Request, body: ScheduleBody) -> JSONResponse:
     """A manager's switch for a time ("lunch cover 12:30–14:00"): from the counter's first
     Next after `starts_at` until `ends_at` (epoch seconds)."""
@@ -94,7 +100,7 @@ async def schedule_profile(request: Request, body: ScheduleBody) -> JSONResponse
         allow=manager_only)
 
 
-@route(api.CANCEL_SCHEDULED, dependencies=SIGNED)
+@route(api.CANCEL_SCHEDULED, dependencies=SIGNED, response_model=CancelledOut)
 async def cancel_scheduled(request: Request,
                            switch: Annotated[int, Path(ge=1, le=2**53)]) -> JSONResponse:
     """Call a scheduled switch off (404-like 422 when there is none)."""
