@@ -57,9 +57,24 @@ class ScheduledSwitch:
                    float(data["starts_at"]), float(data["ends_at"]), data.get("staff"))
 
 
+_RULES: dict[int, tuple[CentreConfig, dict[tuple[str, str | None], CallRules]]] = {}
+
+
 def call_rules(config: CentreConfig, counter: str, profile: str | None = None) -> CallRules:
     """The call order's reading of the profile `profile` (the counter's default when None) at
-    `counter`."""
+    `counter` — worked out once per config (a Next reads it every time)."""
+    entry = _RULES.get(id(config))
+    if entry is None or entry[0] is not config:
+        if len(_RULES) > 16:
+            _RULES.clear()
+        entry = _RULES[id(config)] = (config, {})
+    found = entry[1].get((counter, profile))
+    if found is None:
+        found = entry[1][counter, profile] = _rules(config, counter, profile)
+    return found
+
+
+def _rules(config: CentreConfig, counter: str, profile: str | None) -> CallRules:
     p = config.profile(counter, profile)
     levels = {**dict.fromkeys(p.backup, BACKUP), **dict.fromkeys(p.primary, PRIMARY)}
     return CallRules(levels=levels, backup_after=p.backup_after, quota=p.quota,
@@ -85,14 +100,16 @@ def check_allowed(config: CentreConfig, counter: str, profile: str, manager: boo
         raise UnknownProfile(f"profile {profile!r} serves none of counter {c.id}'s services")
 
 
-def profile_now(tx: Tx, counter: str) -> ProfileNow:
-    """The profile counter `counter` calls by at the transaction's instant."""
+def profile_now(tx: Tx, counter: str, row: Any = False) -> ProfileNow:
+    """The profile counter `counter` calls by at the transaction's instant (`row`: its
+    counter_profiles row when already read)."""
     sched = tx.one("SELECT profile, ends_at FROM profile_schedule WHERE counter = ? AND "
                    "ends_at > ? AND starts_at <= ? AND cancelled = 0 ORDER BY id DESC LIMIT 1",
                    (counter, tx.at, tx.at))
     if sched is not None:
         return ProfileNow(counter, sched["profile"], BY_SCHEDULE, sched["ends_at"])
-    row = tx.one("SELECT profile, staff FROM counter_profiles WHERE counter = ?", (counter,))
+    if row is False:
+        row = tx.one("SELECT profile, staff FROM counter_profiles WHERE counter = ?", (counter,))
     if row is not None and row["profile"] is not None:
         by = BY_MANAGER if row["staff"] and row["staff"].startswith("manager:") else BY_STAFF
         return ProfileNow(counter, row["profile"], by)
@@ -175,8 +192,9 @@ def scheduled(tx: Tx, counter: str | None = None) -> list[ScheduledSwitch]:
 def applying(tx: Tx, counter: str, staff: str | None) -> tuple[ProfileNow, list[str]]:
     """At a Next: the profile it calls by and the counter's recent quota turns; when that
     profile is not the one its last Next ran, a `profile_changed` event first."""
-    now = profile_now(tx, counter)
-    row = tx.one("SELECT applied, turns FROM counter_profiles WHERE counter = ?", (counter,))
+    row = tx.one("SELECT profile, staff, applied, turns FROM counter_profiles WHERE counter = ?",
+                 (counter,))
+    now = profile_now(tx, counter, row)
     applied = row["applied"] if row is not None else None
     if applied is None and now.by == BY_DEFAULT:
         applied = now.profile            # never switched: nothing to tell
