@@ -1,6 +1,7 @@
 """Work profiles in Debian's Chromium against a live server: the manager switches counter 6 to
 "Pensions first" on the manager's view; the console of counter 6 in a second browser shows it
-and its next Next calls by it (the backup insurance ticket waits behind a newer pensions one)."""
+and its next Next calls by it (the backup insurance ticket waits behind a newer pensions one);
+the manager previews another profile, schedules lunch cover and calls it off; staff choose."""
 
 from __future__ import annotations
 
@@ -60,6 +61,18 @@ def test_a_manager_switch_takes_effect_at_the_next_next(browser, server: LiveSer
     expect(row).to_have_attribute("data-profile", "pensions-first")   # a preview changes nothing
     boss.locator("#profiles-h").scroll_into_view_if_needed()
     boss.screenshot(path=artifacts / "profiles-3-preview.png", full_page=True)
+
+    boss.select_option("#pf-profile", "lunch-cover")         # lunch cover 12:30–14:00
+    boss.fill("#pf-from", "12:30")
+    boss.fill("#pf-until", "14:00")
+    boss.click("#pf-schedule")
+    planned = boss.locator("#scheduled li[data-switch]")
+    expect(planned).to_have_text("Lunch cover at counter 6, 12:30–14:00 Call off")
+    assert [(s.profile, s.counter) for s in server.queue.profiles_now()[1]] == [
+        ("lunch-cover", "6")]
+    boss.screenshot(path=artifacts / "profiles-4-scheduled.png", full_page=True)
+    planned.locator("button").click()
+    expect(boss.locator("#scheduled li.empty")).to_have_text("No switch is scheduled")
 
     staff.select_option("#profile-choice", "lunch-cover")   # staff choose among theirs
     staff.click("#btn-profile")
