@@ -201,8 +201,9 @@ def _table(table_id: str, title: str, by: str, data: dict[Any, dict[str, Any]],
 
 def build_report(cur: Cursor, config: CentreConfig, request: ReportRequest, lang: str = "az",
                  dialect: Dialect = SQLITE, centre_column: str | None = None,
-                 centre: str | None = None) -> Report:
-    """Every table of the report over the request's period, in `lang`."""
+                 centre: str | None = None, profiles: bool = False) -> Report:
+    """Every table of the report over the request's period, in `lang`; with `profiles` the
+    work-profile tables too (from the centre's own facts cache: the central copy has none)."""
     scope = request.scope(centre_column, centre)
     label = Labeller(config, lang)
     fast = FastFigures(cur, scope) if not scope.filtered and not centre_column and \
@@ -263,7 +264,7 @@ def build_report(cur: Cursor, config: CentreConfig, request: ReportRequest, lang
                          t("Printed wait against the real wait, by service"), "service",
                          tickets("service"), _columns(lang, "service", ESTIMATE_COLUMNS),
                          label, config))
-    if centre_column is None and dialect is SQLITE:   # the centre's own facts only
+    if profiles:
         tables += _profile_tables(cur, config, scope, label, lang)
     return Report(request, lang, config.name(lang), tables)
 

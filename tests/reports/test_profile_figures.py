@@ -31,7 +31,7 @@ def test_calls_by_level_within_target_by_profile_and_idle_by_hour(
     clock.advance(minutes=2)
     day = clock.now().astimezone(config.tz).date()
     report = build_report(refreshed(facts, clock).conn, config, make_request(config, day, day),
-                          "en")
+                          "en", profiles=True)
 
     levels = {r["key"]: r for r in report.table("profile_levels").rows}
     assert (levels["6"]["calls_primary"], levels["6"]["calls_backup"],
