@@ -78,5 +78,15 @@ def test_a_manager_switch_takes_effect_at_the_next_next(browser, server: LiveSer
     staff.click("#btn-profile")
     expect(staff.locator("#profile-name")).to_have_text("Lunch cover")
     expect(row.locator("td.profile")).to_have_text("Lunch cover (chosen at the counter)")
+    staff.click("#btn-next")                   # the insurance ticket: primary in lunch cover
+    day = server.clock.now().astimezone(server.queue.config.tz).date().isoformat()
+    boss.goto(f"{server.url}/manager/reports?from={day}&to={day}&by=counter&lang=en")
+    levels = boss.locator("#table-profile_levels")
+    expect(levels.locator('tr[data-key="6"] td').nth(1)).to_have_text("2")      # primary
+    expect(levels.locator('tr[data-key="6"] td').nth(2)).to_have_text("0")      # backup
+    expect(boss.locator("#table-profile_within")).to_contain_text("Pensions first")
+    expect(boss.locator("#table-idle_hours")).to_be_visible()
+    levels.scroll_into_view_if_needed()
+    boss.screenshot(path=artifacts / "profiles-5-report.png", full_page=True)
     boss_ctx.close()
     staff_ctx.close()
