@@ -34,8 +34,10 @@ import heapq
 import math
 from dataclasses import dataclass, field, replace
 
+from shared.core.call_order import Fairness
 from shared.core.fairness import joins_priority_at
 from shared.waits.draws import Drawn, Expected
+from shared.waits.profile_calls import by_profile
 from shared.waits.state import CounterNow, Entry, QueueState, WaitEstimate
 from shared.waits.visit_times import VisitTimes
 
@@ -77,10 +79,12 @@ class Cursor:
     taken: dict[str, int]
     next_at: dict[str, float]
     steps: int = 0
+    turns: dict[int, list[str]] = field(default_factory=dict)   # quota turns, per counter
 
     def copy(self) -> Cursor:
         return Cursor(list(self.free), dict(self.heads), dict(self.pauses), dict(self.taken),
-                      dict(self.next_at), self.steps)
+                      dict(self.next_at), self.steps,
+                      {i: list(t) for i, t in self.turns.items()})
 
 
 Pick = tuple[float, int]     # when, and which counter, calls the ticket waited for (newcomers:
@@ -107,6 +111,10 @@ class Replay:
 
     def __post_init__(self) -> None:
         self.counters_by_index = dict(self.counters)
+        # counters whose work profile is more than every service primary, priority first: the
+        # call order itself decides there (shared/core/call_order.py)
+        self.rules = {i: c.rules for i, c in self.counters if c.rules is not None}
+        self.fairness = Fairness(self.state.fairness_multiple, self.state.target_min)
         for i, c in self.counters:
             self.live[i] = [(s, self.queues[s][0], self.queues[s][1], id(self.queues[s][0]),
                              id(self.queues[s][1])) for s in c.services if s in self.queues]
@@ -168,6 +176,21 @@ class Replay:
             if pause and pause[0] <= at < pause[1]:
                 del pauses[i]           # goes to lunch after this visit, back when it usually is
                 heapq.heappush(free, (pause[1], i))
+                continue
+            rules = self.rules.get(i)
+            if rules is not None:           # its profile decides (no virtual visitors here)
+                picked = by_profile(self.live[i], rules, heads, at,
+                                    cursor.turns.setdefault(i, []), self.fairness)
+                if picked is None:
+                    if newcomers:
+                        return at, i
+                    continue
+                service, queue = picked
+                tid = queue[heads[id(queue)]][2]
+                if tid is None:
+                    return at, i
+                heads[id(queue)] += 1
+                heapq.heappush(free, (at + sampler.visit(service, tid), i))
                 continue
             overdue = self._overdue(live[i], heads, at) if fair else None
             # A priority visitor likely to have come by now for a service of this counter goes
