@@ -59,7 +59,7 @@ def _centre_report(ctx: Any) -> Report:
                            args.by, services=args.service, categories=args.category,
                            priorities=args.priority, counters=args.counter, staff=args.staff,
                            known_staff=known)
-        report = build_report(facts.conn, config, req, args.lang)
+        report = build_report(facts.conn, config, req, args.lang, profiles=True)
     finally:
         facts.close()
     return with_bookings(report, ctx.db_path, config)          # appointments

@@ -122,13 +122,24 @@ def cmd_plan(ctx: Any) -> int:
     if args.save:
         Path(args.save).write_text(dump_scenario(scenario.with_shifts(shifts_of(best.plan))),
                                    encoding="utf-8")
+    recommended = None
+    if args.profiles:                 # at the plan's own counter-hours
+        from planning.profile_plan import recommend
+        recommended = recommend(scenario.with_shifts(shifts_of(best.plan)), seeds,
+                                args.profile_budget, progress=say)
     if args.json:
-        ctx.out(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=1))
+        plans = [r.to_json() for r in results]
+        ctx.out(json.dumps({"plans": plans, "profiles": recommended.to_json()} if recommended
+                           else plans, ensure_ascii=False, indent=1))
         return 0
     note = hall_note(scenario)
     if note:
         ctx.out(note)
     ctx.out(render_plans(results, args.target / 100))
+    if recommended is not None:
+        from planning.profile_plan import render_recommendation
+        ctx.out("")
+        ctx.out(render_recommendation(recommended, scenario.centre))
     if args.svg:
         ctx.out(f"chart written to {args.svg}")
     return 0
@@ -259,4 +270,9 @@ def register(sub: Any) -> None:
                    help="instead: how many bookable seats per service and half-hour keep "
                         "walk-ins within --target when SHARE (0–1) of visitors book, with the "
                         "scenario's own staffing; prints [[bookings.capacity]] tables")
+    p.add_argument("--profiles", action="store_true",
+                   help="also recommend each counter's work profile per hour, at the plan's "
+                        "counter-hours")
+    p.add_argument("--profile-budget", type=int, default=150, metavar="N",
+                   help="with --profiles: profile plans tried at most (default 150)")
     p.set_defaults(func=cmd_plan)

@@ -211,7 +211,10 @@ class DaySimulator:
         idle = [c for c in self.counters.values() if c.mode == "open" and c.visitor is None]
         for c in sorted(idle, key=lambda c: c.idle_since):
             if any(self.waiting.get(s) for s in c.services):
-                self._call(c)
+                try:
+                    self._call(c)
+                except NoTicketWaiting:      # its work profile serves none of those waiting
+                    continue
             elif c.closing:
                 self._set_mode(c, "closed")
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from shared.bookings.ledger import BookingLedger
 from shared.core.clock import Clock
+from shared.core.counter_profiles import ProfileNow
 from shared.core.model import CounterState, Event, Ticket, VisitEnd
 from shared.core.presence import OFFLINE_AFTER_S, DeviceSeen
 from shared.core.queue import Queue
@@ -69,6 +70,10 @@ class ServedQueue(Queue, Protocol):
         """As the contract, with the holder guard."""
 
     def close_counter(self, counter: str, holder: str | None = None) -> CounterState:
+        """As the contract, with the holder guard."""
+
+    def switch_profile(self, counter: str, profile: str, staff: str | None = None,
+                       manager: bool = False, holder: str | None = None) -> ProfileNow:
         """As the contract, with the holder guard."""
 
     def acknowledge_help(self, source: str, staff: str) -> Event:

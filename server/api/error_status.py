@@ -21,6 +21,7 @@ STATUS: dict[type[Exception], int] = {
     errors.UnknownService: 404,
     errors.UnknownCounter: 404,
     errors.UnknownPriority: 404,
+    errors.UnknownProfile: 422,
     errors.TicketNotFound: 404,
     errors.NoTicketWaiting: 409,
     errors.IllegalTransition: 409,

@@ -246,11 +246,42 @@ class ConfigOut(Out):
     board: dict[str, Any]
     priority: list[dict[str, Any]]
     category: list[dict[str, Any]]
+    profile: list[dict[str, Any]]
     counter: list[dict[str, Any]]
     waits: dict[str, Any]
     fairness: dict[str, Any]
     visits: dict[str, Any]
     bookings: dict[str, Any]
+
+
+class ProfileNowOut(Out):
+    """A counter's work profile now: why it runs (default, staff, manager, schedule) and, for
+    a scheduled one, until when (epoch seconds)."""
+
+    counter: str
+    profile: str
+    by: str
+    until: float | None = None
+
+
+class ScheduledSwitchOut(Out):
+    id: int
+    counter: str
+    profile: str
+    starts_at: float
+    ends_at: float
+    staff: str | None = None
+
+
+class ProfilesOut(Out):
+    counters: dict[str, ProfileNowOut]
+    choices: dict[str, list[str]]
+    scheduled: list[ScheduledSwitchOut]
+    day_start: float
+
+
+class CancelledOut(Out):
+    cancelled: int
 
 
 class HealthOut(Out):

@@ -45,7 +45,8 @@ JS_TEXTS = ("Live", "Reconnecting…", "Waited", "Being served", "Called", "No v
             "Something is not right", "I'm going", "{code}: service started",
             "{code}: visit finished", "{code}: did not come", "{code}: sent to {service}",
             "Counter paused: nobody is called until you resume", "Counter open again",
-            "corrected", "Undo: {code} was served", "Undo: {code} did not come")
+            "corrected", "Undo: {code} was served", "Undo: {code} did not come",
+            "Profile {name} from the next Next")
 
 
 def console_actions(lang: str) -> list[tuple[str, str, str, str]]:

@@ -12,13 +12,16 @@ from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Form, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
 
+from planning.preview import preview, read_live
 from server.auth.accounts import Forbidden, NotAuthorised, Session
-from server.auth.caller import session_of
+from server.auth.caller import caller, session_of
 from server.auth.sign_in import sign_in_page, sign_out_page
 from server.http import offload
 from server.pages.web import language, refused, render
 from server.shipping.status_api import central_line
+from shared.core.counter_profiles import check_allowed
 from shared.core.errors import QueueUnavailable
 from shared.i18n import tr
 from shared.reports.facts import FactStore, facts_damaged, set_damaged_aside
@@ -38,7 +41,15 @@ MANAGER_NAV: list[tuple[str, str, str]] = [
     ("devices", "/manager/devices", "Devices"),
 ]
 JS_TEXTS = ("Live", "Reconnecting…", "Nobody is waiting", "No counter is idle while people wait",
-            "No alerts", "waiting", "min", "I'm going")
+            "No alerts", "waiting", "min", "I'm going", "No switch is scheduled",
+            "Profile {name} from the next Next", "{name} at counter {counter}, {start}–{end}",
+            "Call off", "Something is not right", "That work profile cannot run at this counter",
+            "Give a start and an end time", "Only a manager may do this",
+            "Simulating the rest of today…", "With {name} at counter {counter}", "As it runs now",
+            "Within target", "Predicted mean wait", "Not called by closing",
+            "Idle while someone waited", "The rest of today, simulated",
+            "{waiting} waiting now and {arrivals} expected at today's rate; simulated in "
+            "{seconds} s.")
 _facts_lock = threading.Lock()
 
 
@@ -139,10 +150,34 @@ async def live_data(request: Request) -> dict[str, Any]:
 
     def read(facts: FactStore) -> dict[str, Any]:
         snap = app.state.queue.snapshot()
-        view = hall_view(snap, facts, app.state.config, app.state.clock.now(), lang)
+        view = hall_view(snap, facts, app.state.config, app.state.clock.now(), lang,
+                         app.state.queue.profiles_now())
         view["central"] = central_line(app.state, lang)   # None: this centre ships nowhere
         return view
     return await offload.read(request, using_facts, request, read)
+
+
+class PreviewBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    counter: Annotated[str, Field(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$")]
+    profile: Annotated[str, Field(max_length=64, pattern=r"^([a-z0-9][a-z0-9_.-]*)?$")]
+
+
+@router.post("/manager/preview")
+async def preview_change(request: Request, body: PreviewBody) -> dict[str, Any]:
+    """"What if this counter switched to this profile now?": the rest of today played from the
+    live state with and without the change (planning/preview.py), side by side."""
+    manager_session(request)
+    caller(request)                                   # same origin and the page's CSRF token
+    app = request.app
+    config = app.state.config
+    check_allowed(config, body.counter, body.profile, manager=True)
+
+    def run() -> dict[str, Any]:
+        state = read_live(app.state.queue.path, config, app.state.clock.now(),
+                          app.state.queue.profiles_now())
+        return preview(state, body.counter, body.profile).to_json(config, language(request))
+    return await offload.read(request, run)
 
 
 @router.post("/manager/login")

@@ -58,6 +58,7 @@ class PlanForm:
     change_n: str = ""
     change_from: str = ""
     change_to: str = ""
+    profiles: str = ""              # "1": also recommend each counter's work profile per hour
 
     @property
     def wants_change(self) -> bool:
@@ -73,6 +74,7 @@ class PlanAsk:
     last: date | None
     target: float                   # 0–1
     change: tuple[int, int, int] | None   # (first hour, hour after the last, delta)
+    profiles: bool = False
 
 
 def check_form(form: PlanForm, lang: str) -> PlanAsk:
@@ -116,7 +118,7 @@ def check_form(form: PlanForm, lang: str) -> PlanAsk:
         if form.change_kind not in ("close", "open"):
             raise PlanInputError(tr(lang, "The change either closes or opens counters."))
         change = (begin, end, -n if form.change_kind == "close" else n)
-    return PlanAsk(form.scenario, first, last, target / 100, change)
+    return PlanAsk(form.scenario, first, last, target / 100, change, form.profiles == "1")
 
 
 class PlanAbandoned(Exception):
@@ -167,7 +169,7 @@ def run_plan(request: Request, ask: PlanAsk, lang: str,
     from planning.chart import plan_chart_svg
     from planning.cli import typical_target
     from planning.learn import learn_scenario
-    from planning.planner import evaluate, find_plan, parse_change
+    from planning.planner import evaluate, find_plan, parse_change, shifts_of
     from planning.scenario import load_scenario
 
     state = request.app.state
@@ -204,9 +206,36 @@ def run_plan(request: Request, ask: PlanAsk, lang: str,
     target_wait = typical_target(scenario)
     svg = plan_chart_svg(results, target_wait,
                          tr(lang, "Counters open per hour and the predicted wait (p90)"))
+    profiles = recommended_profiles(scenario.with_shifts(shifts_of(best.plan)), lang, stop) \
+        if ask.profiles else None
     return {"results": results, "svg": localise_chart(svg, lang), "target_wait": target_wait,
             "visitors": round(scenario.visitors), "hours": hours,
-            "unreachable": [f"{h:02d}:00" for h in best.unreachable]}
+            "unreachable": [f"{h:02d}:00" for h in best.unreachable], "profiles": profiles}
+
+
+def recommended_profiles(scenario: Any, lang: str, stop: threading.Event | None,
+                         budget: int = 60) -> dict[str, Any]:
+    """Which work profile each staffed counter should run per hour, at the plan's own
+    counter-hours (planning/profile_plan.py), as the page shows it: counters with the same
+    day grouped, and the day's figures with and without."""
+    from planning.profile_plan import recommend
+    from shared.core.profile_text import profile_name
+
+    def step(_message: str) -> None:
+        if stop is not None and stop.is_set():
+            raise PlanAbandoned("the page that asked for the plan has gone")
+    rec = recommend(scenario, (1,), budget, progress=step)
+    config = scenario.centre
+    hours = sorted({h for plan in rec.plan.values() for h in plan})
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for c in config.counters:
+        row = tuple(profile_name(config, rec.plan.get(c.id, {}).get(h, c.profile), lang)
+                    if h in rec.plan.get(c.id, {}) else "" for h in hours)
+        if any(row):
+            groups.setdefault(row, []).append(c.id)
+    return {"hours": [f"{h:02d}:00" for h in hours],
+            "rows": [(", ".join(cs), row) for row, cs in groups.items()],
+            "alike": rec.alike, "recommended": rec.recommended}
 
 
 def localise_chart(svg: str, lang: str) -> str:
@@ -278,12 +307,13 @@ async def while_connected(request: Request, stop: threading.Event,
 @router.get("/manager/plan")
 async def plan_page(request: Request, scenario: Field = "", first: Field = "", last: Field = "",
                     target: Field = "90", change_kind: Field = "close", change_n: Field = "",
-                    change_from: Field = "13", change_to: Field = "14") -> Response:
+                    change_from: Field = "13", change_to: Field = "14",
+                    profiles: Field = "") -> Response:
     """The form; with a scenario chosen, the plan it finds (one run at a time)."""
     session = manager_session(request)
     lang = language(request)
     form = PlanForm(scenario or "normal", first, last, target, change_kind, change_n,
-                    change_from, change_to)
+                    change_from, change_to, profiles)
     if not scenario:
         return _page(request, session, form)
     try:

@@ -53,7 +53,7 @@ def _report(request: Request, first: str | None, last: str | None, by: str, serv
             req = make_request(config, first or today.replace(day=1), last or today, by,
                                services=service, categories=category, priorities=priority,
                                counters=counter, staff=staff, known_staff=known)
-            built = build_report(cur, config, req, language(request))
+            built = build_report(cur, config, req, language(request), profiles=True)
         return with_bookings(built, app.state.queue.path, config)   # appointments
     return using_facts(request, report)
 

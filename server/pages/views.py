@@ -10,6 +10,7 @@ from shared.config.centre import CentreConfig
 from shared.core.alerts import alert_text
 from shared.core.errors import NovbeError
 from shared.core.model import DEVICE_ALERT_KINDS, CounterState, Snapshot, Status, Ticket
+from shared.core.profile_text import choices, profile_line
 from shared.core.queue import Queue
 from shared.i18n import ntr, tr
 from shared.waits.text import no_counter_phrase
@@ -26,6 +27,7 @@ ERROR_TEXTS = {
     "TicketNotFound": "This ticket was not found. Open the link of your ticket again (scan its QR code).",
     "TooManyAttempts": "Too many attempts; wait a minute and try again",
     "Busy": "The server is busy with other requests; try again in a moment",
+    "UnknownProfile": "That work profile cannot run at this counter",
 }
 GENERIC_ERROR = "Something went wrong. Please ask a staff member."
 MODE_TEXTS = {"open": "Open", "paused": "Paused", "closed": "Closed"}
@@ -133,6 +135,7 @@ def console_view(queue: Queue, counter: str, now: datetime, lang: str) -> dict[s
     state: CounterState = queue.counter_state(counter)
     waiting = queue.waiting(counter, limit=1000)
     snapshot = queue.snapshot()
+    profiles, _ = queue.profiles_now()
     return {
         "now": now.timestamp(),
         "counter": counter,
@@ -149,4 +152,6 @@ def console_view(queue: Queue, counter: str, now: datetime, lang: str) -> dict[s
         "last_event_id": snapshot.last_event_id,
         "walk_up_s": config.visits.walk_up_s,   # what Next will record (shared/core/visits.py)
         "undo_s": config.visits.undo_s,
+        "profile": profile_line(config, profiles[counter], lang),   # its work profile now
+        "profile_choices": choices(config, counter, lang, manager=False),
     }

@@ -20,6 +20,7 @@ from shared.client import api_table as api
 from shared.client.event_stream import EventStreamFeed
 from shared.config.centre import CentreConfig, parse_config
 from shared.core import errors
+from shared.core.counter_profiles import ProfileNow, ScheduledSwitch
 from shared.core.errors import NovbeError, QueueUnavailable
 from shared.core.model import FINISH_OUTCOMES, CounterState, Event, Snapshot, Ticket, VisitEnd
 from shared.core.queue import Queue
@@ -239,6 +240,26 @@ class RemoteQueue:
 
     def counter_state(self, counter: str) -> CounterState:
         return CounterState.from_json(self._request(api.COUNTER, counter=self._counter(counter)))
+
+    def switch_profile(self, counter: str, profile: str, staff: str | None = None,
+                       manager: bool = False) -> ProfileNow:
+        """(`manager`: the server decides from the caller's role.)"""
+        return ProfileNow.from_json(self._request(api.SWITCH_PROFILE, {"profile": profile},
+                                                  counter=self._counter(counter)))
+
+    def schedule_profile(self, counter: str, profile: str, starts_at: float, ends_at: float,
+                         staff: str | None = None) -> ScheduledSwitch:
+        return ScheduledSwitch.from_json(self._request(api.SCHEDULE_PROFILE, {
+            "counter": str(counter), "profile": profile, "starts_at": starts_at,
+            "ends_at": ends_at}))
+
+    def cancel_profile_schedule(self, switch_id: int, staff: str | None = None) -> None:
+        self._request(api.CANCEL_SCHEDULED, {}, switch=str(int(switch_id)))
+
+    def profiles_now(self) -> tuple[dict[str, ProfileNow], list[ScheduledSwitch]]:
+        data = self._request(api.PROFILES)
+        return ({c: ProfileNow.from_json(p) for c, p in data["counters"].items()},
+                [ScheduledSwitch.from_json(s) for s in data["scheduled"]])
 
     def waiting(self, counter: str | None = None, limit: int = 200) -> list[Ticket]:
         params: dict[str, Any] = {"limit": limit}

@@ -27,6 +27,7 @@ from shared.config.bookings import BookingSettings
 from shared.config.central import CentralSettings
 from shared.config.counters import Counter, OpeningHours
 from shared.config.problems import problem_lines
+from shared.config.profiles import Profile, everything_primary
 from shared.config.seen import Seen, seen_by
 from shared.config.services import Category, PriorityClass, Service
 from shared.config.settings import (
@@ -55,12 +56,18 @@ from shared.config.values import (
     Url,
     in_language,
 )
-from shared.core.errors import ConfigError, UnknownCounter, UnknownPriority, UnknownService
+from shared.core.errors import (
+    ConfigError,
+    UnknownCounter,
+    UnknownPriority,
+    UnknownProfile,
+    UnknownService,
+)
 
 __all__ = [
     "ESTIMATORS", "ID_RE", "LANGUAGES", "PAPER_WIDTHS", "PRINTER_SCHEMES", "TRANSFER_POLICIES",
     "WEEKDAYS", "CONFIG_CHECK_SECONDS", "BoardSettings", "BookingSettings", "Category", "CentralSettings", "CentreConfig", "Counter",
-    "FairnessSettings", "KioskSettings", "Names", "OpeningHours", "PriorityClass", "Service",
+    "FairnessSettings", "KioskSettings", "Names", "OpeningHours", "PriorityClass", "Profile", "Service",
     "VisitSettings", "WaitSettings", "competing_services", "config_document", "default_config_path",
     "load_config", "parse_config", "parse_config_file", "read_config_file",
 ]
@@ -71,7 +78,8 @@ CENTRE_KEYS = {"languages": "languages", "centre_id": "id", "names": "name",
                "timezone": "timezone", "day_reset_hour": "day_reset_hour",
                "public_url": "public_url", "transfer_policy": "transfer"}
 # The lists of tables, by the config's own name for each.
-LISTS = {"categories": "category", "priorities": "priority", "counters": "counter"}
+LISTS = {"categories": "category", "priorities": "priority", "profiles": "profile",
+         "counters": "counter"}
 
 
 def default_config_path() -> Path:
@@ -128,6 +136,7 @@ class CentreConfig:
                           _list("categories")] = ()
     priorities: Annotated[tuple[PriorityClass, ...], _section("priority"), _list("priorities"),
                           AfterValidator(lambda ps: tuple(sorted(ps, key=lambda p: p.rank)))] = ()
+    profiles: Annotated[tuple[Profile, ...], _section("profile"), _list("profiles")] = ()
     counters: Annotated[tuple[Counter, ...], _section("counter", needed=True),
                         _list("counters")] = ()
     kiosk: KioskSettings = KioskSettings()
@@ -153,7 +162,8 @@ class CentreConfig:
     def _by_id(self) -> dict[str, dict[str, Any]]:
         return {"category": {c.id: c for c in self.categories},
                 "priority class": {p.id: p for p in self.priorities},
-                "counter": {c.id: c for c in self.counters}}
+                "counter": {c.id: c for c in self.counters},
+                "profile": {p.id: p for p in self.profiles}}
 
     @property
     def tz(self) -> ZoneInfo:
@@ -187,6 +197,16 @@ class CentreConfig:
     def counter(self, counter_id: str | int) -> Counter:
         found: Counter = self._find("counter", str(counter_id), UnknownCounter)
         return found
+
+    def profile(self, counter_id: str, profile_id: str | None = None) -> Profile:
+        """The profile `profile_id` as counter `counter_id` runs it (its default profile when
+        None; "" is every service it serves primary; "own" in a profile: its services)."""
+        c = self.counter(counter_id)
+        pid = c.profile if profile_id is None else profile_id
+        if pid == "":
+            return everything_primary(c.services)
+        found: Profile = self._find("profile", pid, UnknownProfile)
+        return found.for_counter(c.services)
 
     def counters_serving(self, service_id: str) -> list[Counter]:
         return [c for c in self.counters if service_id in c.services]

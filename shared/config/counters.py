@@ -33,6 +33,18 @@ def _served(wanted: Any, info: ValidationInfo) -> tuple[str, ...]:
     return tuple(str(s) for s in wanted)
 
 
+def _profile_name(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError(f"must be a profile id, got {value!r}")
+    return value
+
+
+def _profile_names(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple) or not all(isinstance(p, str) for p in value):
+        raise ValueError(f"must be a list of profile ids, got {value!r}")
+    return tuple(value)
+
+
 @dataclass(frozen=True, kw_only=True, config=TABLE)
 class Counter:
     """A staff window, with the services it serves (its number is its id)."""
@@ -44,9 +56,21 @@ class Counter:
     services: Annotated[tuple[str, ...], Field(validate_default=True), PlainValidator(_served),
                         PlainSerializer(list)] = ()
     zone: Annotated[str, BeforeValidator(str)] = "main"
+    # its default work profile ("": every service it serves primary, priority first) and the
+    # others staff may choose at it (shared/config/profiles.py)
+    profile: Annotated[str, BeforeValidator(_profile_name), seen_by(
+        lambda read, pid, info: read.counter_profile(pid, info.data.get("services", ())))] = ""
+    profiles: Annotated[tuple[str, ...], BeforeValidator(_profile_names), seen_by(
+        lambda read, pids, info: tuple(read.counter_profile(p, info.data.get("services", ()))
+                                       for p in pids)), PlainSerializer(list)] = ()
 
     def name(self, lang: str) -> str:
         return self.names.get(lang) or self.id
+
+    @property
+    def profile_choices(self) -> tuple[str, ...]:
+        """The profiles staff may run at this counter: its default first."""
+        return tuple(dict.fromkeys((self.profile, *self.profiles)))
 
 
 WORKDAY = (time(9), time(18))

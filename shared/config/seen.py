@@ -12,6 +12,7 @@ from pydantic import AfterValidator, ValidationError, ValidationInfo
 from pydantic_core import InitErrorDetails
 
 Found = list[tuple[tuple[str | int, ...], str]]
+OWN = "own"     # in a work profile: the services of the counter that runs it
 
 
 def problems(found: Found) -> ValidationError:
@@ -35,6 +36,7 @@ class Seen:
     priorities: set[str] = field(default_factory=lambda: {"none"})  # "none" means no class
     counters: set[str] = field(default_factory=set)
     served: set[str] = field(default_factory=set)
+    profiles: dict[str, set[str]] = field(default_factory=dict)  # profile → its services
 
     @staticmethod
     def new(ident: str, taken: set[str], what: str = "duplicate id") -> str:
@@ -71,20 +73,50 @@ class Seen:
 
     def counter_services(self, wanted: Any) -> tuple[str, ...]:
         """A category id, or "*" for all, stands for its services; each one named must exist."""
-        if not isinstance(wanted, list | tuple) or not wanted:
+        return self.expand_services(wanted, mark_served=True)
+
+    def expand_services(self, wanted: Any, allow_empty: bool = False,
+                        verb: str = "serves", mark_served: bool = False,
+                        own: bool = False) -> tuple[str, ...]:
+        """Service ids from a list of service or category ids ("*": every service); each one
+        named must exist. With `own`, the word "own" stays: the services of the counter that
+        runs the profile."""
+        if not isinstance(wanted, list | tuple) or not (wanted or allow_empty):
             raise ValueError("must list at least one service or category id")
         services, unknown = [], []
         for s in wanted:
             if s == "*":
                 services += self.services_of(*self.services)
+            elif own and s == OWN:
+                services.append(OWN)
             elif isinstance(s, str) and (s in self.services or s in self.ids):
                 services += self.services_of(s) if s in self.services else [s]
             else:
                 unknown.append(s)
-        self.served.update(services)
+        if mark_served:
+            self.served.update(services)
         if unknown:
-            raise problems([((), f"serves unknown service {s!r}") for s in unknown])
+            raise problems([((), f"{verb} unknown service {s!r}") for s in unknown])
         return tuple(dict.fromkeys(services))
+
+    def profile_id(self, pid: str) -> str:
+        self.profiles[self.new(pid, set(self.profiles))] = set()
+        return pid
+
+    def profile_services(self, pid: str, services: tuple[str, ...]) -> None:
+        if pid in self.profiles:
+            self.profiles[pid].update(services)
+
+    def counter_profile(self, pid: str, services: tuple[str, ...]) -> str:
+        """A profile a counter names must exist and share a service with the counter."""
+        if pid == "":
+            return pid
+        if pid not in self.profiles:
+            known = ", ".join(sorted(self.profiles)) or "none defined"
+            raise ValueError(f"unknown profile {pid!r} (known: {known})")
+        if services and OWN not in self.profiles[pid] and not self.profiles[pid] & set(services):
+            raise ValueError(f"profile {pid!r} lists none of this counter's services")
+        return pid
 
     def unserved(self) -> list[str]:
         """The key of every service no counter serves (once counters are read): its tickets

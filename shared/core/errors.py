@@ -30,6 +30,10 @@ class UnknownCounter(NovbeError):
     """No counter with that id in the centre config."""
 
 
+class UnknownProfile(NovbeError):
+    """No work profile with that id in the centre config, or not one this counter may run."""
+
+
 class UnknownPriority(NovbeError):
     """No priority class with that id in the centre config."""
 

@@ -8,8 +8,6 @@ visitor is never passed by more regular visitors than reached their limit before
 
 from __future__ import annotations
 
-from shared.core.queue_tx import TicketRow, Tx, ticket_by_id
-
 NORMAL_RANK = 1000          # the rank of visitors of no priority class
 
 
@@ -35,19 +33,3 @@ def passes(regular_queued_at: float, target_wait_min: float, multiple: float,
     `priority_queued_at`: it reached its limit before that ticket came."""
     return multiple > 0 and joins_priority_at(regular_queued_at, target_wait_min,
                                               multiple) < priority_queued_at
-
-
-def overdue_before(tx: Tx, services: tuple[str, ...], first: TicketRow) -> TicketRow | None:
-    """The fairness rule (shared/core/fairness.py): of the oldest regular ticket of each of
-    `services`, the one that reached its limit first — if that was before the priority
-    ticket `first` came, it goes first."""
-    marks = ",".join("?" * len(services))
-    multiple = tx.config.fairness.wait_multiple
-    oldest = tx.rows(
-        f"SELECT service, min(queued_at), id FROM tickets WHERE status = 'waiting' "
-        f"AND service IN ({marks}) AND priority_rank >= ? AND queued_at < ? GROUP BY service",
-        (*services, NORMAL_RANK, first["queued_at"]))
-    joined = [(joins_priority_at(r[1], tx.config.service(r[0]).target_wait_min, multiple),
-               r[2]) for r in oldest]
-    due = [j for j in joined if j[0] < first["queued_at"]]
-    return ticket_by_id(tx, min(due)[1]) if due else None

@@ -16,11 +16,11 @@ from shared.bookings.ledger import BookingLedger
 from shared.config.centre import CentreConfig, competing_services
 from shared.core import corrections, devices, errors, presence, visits
 from shared.core.assisted import Assisted, kiosk_printers, pending_prints
-from shared.core.booked_order import CALL_ORDER, due_by, next_waiting
+from shared.core.booked_order import CALL_ORDER, due_by
+from shared.core.calling import call_next_in, has_slots, serves_now
 from shared.core.clock import Clock, SystemClock, to_epoch
 from shared.core.counter_modes import set_mode
 from shared.core.day_change import roll_day, stored_day
-from shared.core.fairness import overdue_before
 from shared.core.group_commit import GroupWriter
 from shared.core.help_requests import acknowledge
 from shared.core.issuing import IssueRequest, issue_in, wait_before
@@ -35,6 +35,7 @@ from shared.core.model import (
     Ticket,
     VisitEnd,
 )
+from shared.core.profile_ops import ProfileOps
 from shared.core.queue_tx import (
     EVENT_COLUMNS,
     TICKET_COLUMNS,
@@ -52,12 +53,12 @@ from shared.core.transfers import transfer_in
 from shared.store import database as store
 from shared.version import VERSION
 from shared.waits.kept import BehindReads
-from shared.waits.reading import NORMAL_RANK, WaitInputs, people_ahead, printed_wait
+from shared.waits.reading import WaitInputs, people_ahead, printed_wait
 
 T = TypeVar("T")
 
 
-class LocalQueue:
+class LocalQueue(ProfileOps):
     """The queue in one SQLite file; safe to share between threads and processes.
 
     Writes go through one connection, one at a time, and those that arrive together share one
@@ -82,6 +83,7 @@ class LocalQueue:
         if verify:
             store.quick_check(self.db, self.path)
         self.db.conn.row_factory = sqlite3.Row
+        self._slots = has_slots(self.db.conn)   # bookings' slots, once appointments exist
         self.writer = GroupWriter(self.db.conn, write_timeout_s,
                                    lambda exc: store.damaged(self.path, exc))
         self._readers = threading.local()
@@ -240,13 +242,10 @@ class LocalQueue:
             visits.guard(c.id, visitor, expect, mode, old_staff, holder)
             staff = staff or old_staff
             ended = visits.end_visit(tx, c.id, staff, visitor)
-            row = next_waiting(tx, c.services)     # booked visitors at their slot first
-            if row is not None and row["priority_rank"] < NORMAL_RANK and self.config.fairness.enabled:
-                row = overdue_before(tx, c.services, row) or row
+            row, _ = call_next_in(tx, c.id, mode, staff, self._slots)
             if row is None:
                 visits.open_for(tx, c.id, mode, staff)
             else:
-                visits.call_ticket(tx, c.id, mode, staff, row)
                 called = ticket_from_row(ticket_by_id(tx, row["id"]))
                 called.ended = ended
         if row is None:
@@ -262,7 +261,7 @@ class LocalQueue:
             mode, old_staff, visitor = visits.counter_now(tx, c.id)
             visits.guard(c.id, visitor, expect, mode, old_staff, holder)
             visits.allow("call", row)
-            if row["service"] not in c.services:
+            if row["service"] not in serves_now(tx, c.id):
                 raise errors.IllegalTransition(f"counter {c.id} does not serve {row['service']} "
                                         f"(ticket {row['code']})")
             staff = staff or old_staff

@@ -7,6 +7,7 @@ from typing import Any, Protocol
 
 from shared.bookings.checkin import CheckIn
 from shared.config.centre import CentreConfig
+from shared.core.counter_profiles import ProfileNow, ScheduledSwitch
 from shared.core.model import CounterState, Event, Snapshot, Ticket, VisitEnd
 
 
@@ -75,6 +76,21 @@ class Queue(Protocol):
 
     def counter_state(self, counter: str) -> CounterState:
         """The counter's mode, staff and current ticket."""
+
+    def switch_profile(self, counter: str, profile: str, staff: str | None = None,
+                       manager: bool = False) -> ProfileNow:
+        """Switch the counter's work profile from its next Next: staff among the counter's
+        profiles, a `manager` to any sharing a service with it (UnknownProfile otherwise)."""
+
+    def schedule_profile(self, counter: str, profile: str, starts_at: float, ends_at: float,
+                         staff: str | None = None) -> ScheduledSwitch:
+        """A manager's switch of the counter's profile from `starts_at` until `ends_at`."""
+
+    def cancel_profile_schedule(self, switch_id: int, staff: str | None = None) -> None:
+        """Call a scheduled switch off."""
+
+    def profiles_now(self) -> tuple[dict[str, ProfileNow], list[ScheduledSwitch]]:
+        """Every counter's work profile now, and the scheduled switches not yet over."""
 
     def waiting(self, counter: str | None = None, limit: int = 200) -> list[Ticket]:
         """Waiting tickets in calling order, for one counter's services or all."""

@@ -107,13 +107,15 @@ def mark_no_show(tx: Tx, counter: str, staff: str | None, visitor: TicketRow,
     return VisitEnd(visitor["id"], visitor["code"], NO_SHOW, None)
 
 
-def call_ticket(tx: Tx, counter: str, mode: str, staff: str | None, row: TicketRow) -> None:
-    """Call the ticket to the counter (opening it if it was not open)."""
+def call_ticket(tx: Tx, counter: str, mode: str, staff: str | None, row: TicketRow,
+                **details: Any) -> None:
+    """Call the ticket to the counter (opening it if it was not open); `details`: the work
+    profile and level a Next called it by."""
     tx.conn.execute(
         "UPDATE tickets SET status = 'called', called_at = ?, counter = ?, staff = ? WHERE id = ?",
         (tx.at, counter, staff, row["id"]))
     open_for(tx, counter, mode, staff)
-    tx.event("called", row, counter, staff)
+    tx.event("called", row, counter, staff, **details)
 
 
 def open_for(tx: Tx, counter: str, mode: str, staff: str | None) -> None:

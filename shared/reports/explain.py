@@ -66,6 +66,13 @@ EXPLANATIONS: dict[str, str] = {
                "national and local together, as the config stands now).",
     "used": "Seats whose booked visitor came (on time or late).",
     "used_pct": "Seats used as a share of seats offered.",
+    # the work-profile figures (shared/reports/profile_figures.py)
+    "calls_primary": "Calls Next made at the primary level of the counter's work profile.",
+    "calls_backup": "Calls Next made at the backup level: no primary ticket waited, or a "
+                    "backup ticket had waited past its limit.",
+    "calls_direct": "Tickets called by their code rather than by Next.",
+    **{f"idle_h{h:02d}": "Minutes the counter was open and free in this hour while someone "
+                         "waited for a service it serves." for h in range(24)},
 }
 CHART_EXPLANATIONS: dict[str, str] = {
     "within_target": "Each bar: the share of that service's visitors called within its target "

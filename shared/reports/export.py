@@ -26,6 +26,8 @@ SHEET_NAMES = {
     "heatmap": "Arrivals by hour, weekday", "by_hour_waits": "Waits by hour of day",
     "satisfaction": "Satisfaction by day", "estimates_hour": "Printed vs real wait, by hour",
     "estimates_service": "Printed vs real, by service",
+    "profile_levels": "Calls by profile level", "profile_within": "Within target by profile",
+    "idle_hours": "Idle while waiting, by hour",
     **{f"by_{by}": title for by, title in BY_TITLES.items()},
 }
 

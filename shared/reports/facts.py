@@ -32,7 +32,7 @@ from shared.store import identity
 log = logging.getLogger(__name__)
 
 FACTS_SUFFIX = ".reports"
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"     # 2: the work-profile facts (profile calls, idle by hour)
 
 TICKET_FIELDS = ("ticket_id", "service_day", "issued_at", "hour", "weekday", "service",
                  "category", "priority", "estimate_min", "ahead", "called_at", "wait_s",
@@ -42,6 +42,8 @@ VISIT_FIELDS = ("ticket_id", "seq", "service_day", "service", "category", "prior
                 "staff", "hour", "called_at", "started_at", "ended_at", "end_kind", "walkup_s",
                 "service_s")
 COUNTER_FIELDS = ("service_day", "counter", "staff", "open_s", "idle_waiting_s")
+PROFILE_CALL_FIELDS = ("ticket_id", "seq", "service_day", "counter", "profile", "level")
+IDLE_HOUR_FIELDS = ("service_day", "counter", "hour", "idle_waiting_s")
 
 SCHEMA = (
     """CREATE TABLE IF NOT EXISTS report_tickets (ticket_id INTEGER PRIMARY KEY,
@@ -58,6 +60,13 @@ SCHEMA = (
     """CREATE TABLE IF NOT EXISTS report_counters (service_day TEXT NOT NULL, counter TEXT NOT NULL,
         staff TEXT, open_s INTEGER, idle_waiting_s INTEGER)""",
     "CREATE INDEX IF NOT EXISTS idx_report_counters_day ON report_counters(service_day)",
+    """CREATE TABLE IF NOT EXISTS report_profile_calls (ticket_id INTEGER NOT NULL,
+        seq INTEGER NOT NULL, service_day TEXT NOT NULL, counter TEXT, profile TEXT,
+        level TEXT, PRIMARY KEY (ticket_id, seq))""",
+    "CREATE INDEX IF NOT EXISTS idx_report_profile_calls_day ON report_profile_calls(service_day)",
+    """CREATE TABLE IF NOT EXISTS report_idle_hours (service_day TEXT NOT NULL,
+        counter TEXT NOT NULL, hour INTEGER NOT NULL, idle_waiting_s INTEGER)""",
+    "CREATE INDEX IF NOT EXISTS idx_report_idle_hours_day ON report_idle_hours(service_day)",
     "CREATE TABLE IF NOT EXISTS report_targets (service TEXT PRIMARY KEY, target_s INTEGER)",
     "CREATE TABLE IF NOT EXISTS report_meta (key TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE IF NOT EXISTS report_pending (service_day TEXT PRIMARY KEY)",
@@ -215,7 +224,8 @@ class FactStore:
 
     def _clear(self) -> None:
         for table in ("report_tickets", "report_visits", "report_counters", "report_meta",
-                      "report_pending", *columns.TABLES):
+                      "report_pending", "report_profile_calls", "report_idle_hours",
+                      *columns.TABLES):
             self.conn.execute(f"DELETE FROM {table}")
 
     def last_event_id(self) -> int:
@@ -348,23 +358,27 @@ class FactStore:
         """The day's facts into their tables: all of them, or those of some tickets (and the
         day's counters, always)."""
         if tickets is None:
-            for table in ("report_tickets", "report_visits"):
+            for table in ("report_tickets", "report_visits", "report_profile_calls"):
                 self.conn.execute(f"DELETE FROM {table} WHERE service_day = ?", (day,))
-            chosen_t, chosen_v = facts.tickets, facts.visits
+            chosen_t, chosen_v, chosen_p = facts.tickets, facts.visits, facts.profile_calls
         else:
             ids = sorted(tickets)
             for i in range(0, len(ids), 500):
                 part = ids[i:i + 500]
                 marks = ",".join("?" * len(part))
-                for table in ("report_tickets", "report_visits"):
+                for table in ("report_tickets", "report_visits", "report_profile_calls"):
                     self.conn.execute(f"DELETE FROM {table} WHERE ticket_id IN ({marks})", part)
             chosen_t = [t for t in facts.tickets if t.ticket_id in tickets]
             chosen_v = [v for v in facts.visits if v.ticket_id in tickets]
-        self.conn.execute("DELETE FROM report_counters WHERE service_day = ?", (day,))
+            chosen_p = [p for p in facts.profile_calls if p.ticket_id in tickets]
+        for table in ("report_counters", "report_idle_hours"):
+            self.conn.execute(f"DELETE FROM {table} WHERE service_day = ?", (day,))
         self._insert("report_tickets", TICKET_FIELDS,
                      [(*_values(t), t.estimate_error_s) for t in chosen_t])
         self._insert("report_visits", VISIT_FIELDS, [_values(v) for v in chosen_v])
         self._insert("report_counters", COUNTER_FIELDS, [_values(c) for c in facts.counters])
+        self._insert("report_profile_calls", PROFILE_CALL_FIELDS, [_values(p) for p in chosen_p])
+        self._insert("report_idle_hours", IDLE_HOUR_FIELDS, [_values(h) for h in facts.idle_hours])
 
     def _insert(self, table: str, fields: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
         if rows:

@@ -40,6 +40,8 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from shared.reports.spans import Span, by_hour, open_spans, overlap, subtract, union
+
 FINISHED = ("served", "unresolved", "referred")
 
 
@@ -123,13 +125,35 @@ class CounterFact:
 
 
 @dataclass
+class ProfileCall:
+    """The work profile and level a Next called a visit by (none: called by its code)."""
+
+    ticket_id: int
+    seq: int
+    service_day: str
+    counter: str
+    profile: str | None
+    level: str | None
+
+
+@dataclass
+class IdleHour:
+    """A counter's idle-while-someone-waited seconds within one local hour."""
+
+    service_day: str
+    counter: str
+    hour: int
+    idle_waiting_s: int
+
+
+@dataclass
 class DayFacts:
     tickets: list[TicketFact] = field(default_factory=list)
     visits: list[VisitFact] = field(default_factory=list)
     counters: list[CounterFact] = field(default_factory=list)
-
-
-Span = tuple[float, float]
+    # read by the centre's own reports (the profile figures); the central copy keeps none
+    profile_calls: list[ProfileCall] = field(default_factory=list)
+    idle_hours: list[IdleHour] = field(default_factory=list)
 
 
 def _secs(value: float) -> int:
@@ -153,6 +177,7 @@ class DayFold:
         self.counter_services = counter_services
         self.tickets: dict[int, TicketFact] = {}
         self.visits: list[VisitFact] = []
+        self.profile_calls: list[ProfileCall] = []
         self.at_counter: dict[int, VisitFact] = {}       # ticket → its open visit
         self.last_ended: dict[int, VisitFact] = {}       # ticket → its visit that ended last
         self.calls: dict[int, int] = defaultdict(int)
@@ -222,6 +247,9 @@ class DayFold:
                           t.priority, e.counter or "", e.staff, local.hour, e.at)
             self.visits.append(v)
             self.at_counter[tid] = v
+            self.profile_calls.append(ProfileCall(tid, v.seq, self.day, v.counter,
+                                                  e.details.get("profile"),
+                                                  e.details.get("level")))
         elif kind == "started":
             current = self.at_counter.get(tid)
             if current is not None and current.started_at is None:
@@ -263,6 +291,10 @@ class DayFold:
 
     def counter_facts(self, until: float) -> list[CounterFact]:
         """Time open and idle per counter and staff member, spans still open ending `until`."""
+        return self._counters(until)[0]
+
+    def _counters(self, until: float) -> tuple[list[CounterFact], list[IdleHour]]:
+        """The counter facts, and each counter's idle-while-someone-waited time per hour."""
         wait_spans = {svc: list(spans) for svc, spans in self.wait_spans.items()}
         for service, since in self.waiting.values():          # still waiting now (today)
             wait_spans.setdefault(service, []).append((since, until))
@@ -270,17 +302,22 @@ class DayFold:
         for v in self.at_counter.values():                     # still at a counter now
             busy.setdefault(v.counter, []).append((v.called_at, until))
         out: dict[tuple[str, str | None], CounterFact] = {}
+        hours: dict[tuple[str, int], float] = defaultdict(float)
         for counter, changes in self.modes.items():
-            free = _subtract(_open_spans(changes, until), _union(busy.get(counter, [])))
-            waited = _union([s for svc in self.counter_services.get(counter, ())
+            free = subtract(open_spans(changes, until), union(busy.get(counter, [])))
+            waited = union([s for svc in self.counter_services.get(counter, ())
                              for s in wait_spans.get(svc, [])])
             for (a, b), staff in free:
                 fact = out.setdefault((counter, staff), CounterFact(self.day, counter, staff))
-                fact.idle_waiting_s += _secs(_overlap((a, b), waited))
-            for (a, b), staff in _open_spans(changes, until):
+                fact.idle_waiting_s += _secs(overlap((a, b), waited))
+                for x, y in waited:
+                    for hour, seconds in by_hour(max(a, x), min(b, y), self.tz):
+                        hours[counter, hour] += seconds
+            for (a, b), staff in open_spans(changes, until):
                 fact = out.setdefault((counter, staff), CounterFact(self.day, counter, staff))
                 fact.open_s += _secs(b - a)
-        return sorted(out.values(), key=lambda f: (f.counter, f.staff or ""))
+        idle = [IdleHour(self.day, c, h, _secs(v)) for (c, h), v in sorted(hours.items()) if v >= 1]
+        return sorted(out.values(), key=lambda f: (f.counter, f.staff or "")), idle
 
     def feed(self, events: Iterable[EventRow]) -> None:
         """Fold these events (in id order, after those fed before)."""
@@ -303,62 +340,13 @@ class DayFold:
 
     def facts(self, until: float) -> DayFacts:
         """The day's facts as folded so far (open spans end `until`); the fold goes on."""
+        counters, idle = self._counters(min(until, self.end))
         return DayFacts(sorted(self.tickets.values(), key=lambda t: t.ticket_id),
-                        list(self.visits), self.counter_facts(min(until, self.end)))
+                        list(self.visits), counters, list(self.profile_calls), idle)
 
 
 def _weekday(day: str) -> int:
     return datetime.fromisoformat(day).weekday()
-
-
-def _open_spans(changes: list[tuple[float, str, str | None]],
-                until: float) -> list[tuple[Span, str | None]]:
-    spans: list[tuple[Span, str | None]] = []
-    since: float | None = None
-    staff: str | None = None
-    for at, state, who in sorted(changes, key=lambda c: c[0]):
-        if since is not None and at > since:
-            spans.append(((since, at), staff))
-        if state == "open":
-            since, staff = at, who
-        else:
-            since = None
-    if since is not None and until > since:
-        spans.append(((since, until), staff))
-    return spans
-
-
-def _union(spans: list[Span]) -> list[Span]:
-    merged: list[list[float]] = []
-    for a, b in sorted(spans):
-        if b <= a:
-            continue
-        if merged and a <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
-        else:
-            merged.append([a, b])
-    return [(a, b) for a, b in merged]
-
-
-def _subtract(spans: list[tuple[Span, str | None]],
-              holes: list[Span]) -> list[tuple[Span, str | None]]:
-    out: list[tuple[Span, str | None]] = []
-    for (a, b), staff in spans:
-        cursor = a
-        for h0, h1 in holes:
-            if h1 <= cursor or h0 >= b:
-                continue
-            if h0 > cursor:
-                out.append(((cursor, h0), staff))
-            cursor = max(cursor, h1)
-        if cursor < b:
-            out.append(((cursor, b), staff))
-    return out
-
-
-def _overlap(span: Span, merged: list[Span]) -> float:
-    a, b = span
-    return sum(max(0.0, min(b, y) - max(a, x)) for x, y in merged)
 
 
 def fold_day(day: str, events: Iterable[EventRow], *, start: float, end: float, until: float,

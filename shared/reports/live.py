@@ -10,15 +10,20 @@ from typing import Any
 from shared.config.centre import CentreConfig
 from shared.core.alerts import alert_text
 from shared.core.clock import to_epoch
+from shared.core.counter_profiles import ProfileNow, ScheduledSwitch
 from shared.core.model import Snapshot
+from shared.core.profile_text import choices, profile_line, scheduled_line
 from shared.i18n import tr
 from shared.reports.facts import FactStore
 from shared.reports.figures import Scope, ticket_figures, visit_figures
 
 
 def hall_view(snapshot: Snapshot, facts: FactStore, config: CentreConfig, now: datetime,
-              lang: str) -> dict[str, Any]:
-    """Everything the live page shows, as JSON-ready data."""
+              lang: str, profiles: tuple[dict[str, ProfileNow], list[ScheduledSwitch]] | None = None
+              ) -> dict[str, Any]:
+    """Everything the live page shows, as JSON-ready data; `profiles`: every counter's work
+    profile now and the scheduled switches (the queue's profiles_now)."""
+    running, planned = profiles or ({}, [])
     at = to_epoch(now)
     facts.refresh(at, rollups=False)       # today's facts are enough here
     day = snapshot.service_day
@@ -53,13 +58,18 @@ def hall_view(snapshot: Snapshot, facts: FactStore, config: CentreConfig, now: d
                                       "closed": "Closed"}[str(c.mode)]),
                "staff": c.staff, "serves": _serves(config, cfg.services, lang),
                "visit": visit, "waiting_for_it": people,
-               "idle": str(c.mode) == "open" and c.ticket is None and people > 0}
+               "idle": str(c.mode) == "open" and c.ticket is None and people > 0,
+               "profile": profile_line(config, running[c.id], lang) if c.id in running else None,
+               "profile_choices": choices(config, c.id, lang, manager=True)}
         counters.append(row)
         if row["idle"]:
             idle.append({"id": c.id, "staff": c.staff, "waiting_for_it": people})
     return {
         "service_day": day, "now": at, "last_event_id": snapshot.last_event_id,
         "services": services, "categories": categories, "counters": counters, "idle": idle,
+        "scheduled": [scheduled_line(config, s, lang) for s in planned],
+        "day_start": to_epoch(now.astimezone(config.tz).replace(hour=0, minute=0, second=0,
+                                                                 microsecond=0)),
         "alerts": [{"kind": a.kind, "source": a.source, "text": alert_text(lang, a),
                     "message": a.message, "at": a.at.timestamp()}
                    for a in snapshot.alerts],

@@ -10,15 +10,23 @@ from typing import Any
 
 from shared.config.centre import CentreConfig
 from shared.core.errors import NovbeError
+from shared.core.profile_text import profile_name
 from shared.i18n import tr
 from shared.reports.columns import FastFigures
 from shared.reports.dialect import SQLITE, Dialect
 from shared.reports.figures import (
     NO_PRIORITY,
     Cursor,
+    Scope,
     counter_figures,
     ticket_figures,
     visit_figures,
+)
+from shared.reports.profile_figures import (
+    CALLED_BY_CODE,
+    idle_by_hour,
+    level_figures,
+    within_by_profile,
 )
 from shared.reports.request import ReportRequest
 
@@ -60,7 +68,14 @@ STAFF_COLUMNS = [
 ]
 BY_TITLES = {"service": "By service", "category": "By category", "counter": "By counter",
              "staff": "By staff member", "priority": "By priority class", "hour": "By hour of day"}
-KEY_TITLES = {"service": "Service", "category": "Category", "counter": "Counter",
+PROFILE_LEVEL_COLUMNS = [
+    ("calls_primary", "Calls, primary level", "count"),
+    ("calls_backup", "Calls, backup level", "count"),
+    ("calls_direct", "Calls by a ticket's code", "count"),
+]
+PROFILE_WITHIN_COLUMNS = [("called", "Called tickets", "count"),
+                          ("within_target_pct", "Within target", "percent")]
+KEY_TITLES = {"profile": "Work profile", "service": "Service", "category": "Category", "counter": "Counter",
               "staff": "Staff member", "priority": "Priority class", "hour": "Hour",
               "day": "Day", "weekday": "Weekday", "all": "Centre"}
 
@@ -132,6 +147,9 @@ class Labeller:
             return tr(lang, "Counter {counter}", counter=key)
         if by == "hour":
             return f"{int(key):02d}:00"
+        if by == "profile":
+            return tr(lang, "Called by its code") if key == CALLED_BY_CODE else \
+                profile_name(cfg, key, lang)
         if by == "weekday":
             return tr(lang, WEEKDAYS[int(key)])
         if by == "all":
@@ -183,8 +201,9 @@ def _table(table_id: str, title: str, by: str, data: dict[Any, dict[str, Any]],
 
 def build_report(cur: Cursor, config: CentreConfig, request: ReportRequest, lang: str = "az",
                  dialect: Dialect = SQLITE, centre_column: str | None = None,
-                 centre: str | None = None) -> Report:
-    """Every table of the report over the request's period, in `lang`."""
+                 centre: str | None = None, profiles: bool = False) -> Report:
+    """Every table of the report over the request's period, in `lang`; with `profiles` the
+    work-profile tables too (from the centre's own facts cache: the central copy has none)."""
     scope = request.scope(centre_column, centre)
     label = Labeller(config, lang)
     fast = FastFigures(cur, scope) if not scope.filtered and not centre_column and \
@@ -245,7 +264,28 @@ def build_report(cur: Cursor, config: CentreConfig, request: ReportRequest, lang
                          t("Printed wait against the real wait, by service"), "service",
                          tickets("service"), _columns(lang, "service", ESTIMATE_COLUMNS),
                          label, config))
+    if profiles:
+        tables += _profile_tables(cur, config, scope, label, lang)
     return Report(request, lang, config.name(lang), tables)
+
+
+def _profile_tables(cur: Cursor, config: CentreConfig, scope: Scope, label: Labeller,
+                    lang: str) -> list[Table]:
+    """The work-profile figures (shared/reports/profile_figures.py)."""
+    idle = idle_by_hour(cur, scope)
+    hours = sorted({k for row in idle.values() for k in row})
+    idle_cols = [Column("label", tr(lang, "Counter"), "text")] + [
+        Column(k, f"{k[-2:]}:00", "seconds") for k in hours]
+    return [
+        _table("profile_levels", tr(lang, "Calls by profile level"), "counter",
+               level_figures(cur, scope), _columns(lang, "counter", PROFILE_LEVEL_COLUMNS),
+               label, config),
+        _table("profile_within", tr(lang, "Within target by work profile"), "profile",
+               within_by_profile(cur, scope), _columns(lang, "profile", PROFILE_WITHIN_COLUMNS),
+               label, config),
+        _table("idle_hours", tr(lang, "Idle while someone waited, by counter and hour"),
+               "counter", idle, idle_cols, label, config),
+    ]
 
 
 def _heatmap(data: dict[Any, dict[str, Any]], lang: str) -> Table:

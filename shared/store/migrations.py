@@ -193,3 +193,16 @@ def m011_bookings(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_bookings_slot ON bookings(service, slot_start)")
     db.execute("CREATE INDEX idx_bookings_open ON bookings(slot_start) WHERE status = 'booked'")
     db.table("tickets").add_column("slot_at", float)
+
+
+@migrations()
+def m012_counter_profiles(db: sqlite_utils.Database) -> None:
+    """Work profiles (issue 22): the profile a counter was switched to (by staff or the
+    manager), the one its last call ran (`applied`, so a scheduled switch is told once) and its
+    recent quota turns; the manager's scheduled switches ("lunch cover 12:30–14:00")."""
+    db.execute("CREATE TABLE counter_profiles (counter TEXT PRIMARY KEY, profile TEXT, "
+               "since FLOAT, staff TEXT, applied TEXT, turns TEXT NOT NULL DEFAULT '')")
+    db.execute("CREATE TABLE profile_schedule (id INTEGER PRIMARY KEY, counter TEXT NOT NULL, "
+               "profile TEXT NOT NULL, starts_at FLOAT NOT NULL, ends_at FLOAT NOT NULL, "
+               "staff TEXT, made_at FLOAT NOT NULL, cancelled INTEGER NOT NULL DEFAULT 0)")
+    db.execute("CREATE INDEX idx_profile_schedule_counter ON profile_schedule(counter, ends_at)")

@@ -29,3 +29,17 @@ def next_booked(booked: Sequence[Booked], mine: list[int], taken: set[int], at: 
         if k not in taken:
             return k if not due or booked[k][0] <= at else None
     return None
+
+
+def booked_turn(booked: Sequence[Booked], mine: list[int], taken: set[int], at: float,
+                priority_first: bool | None, newcomers: bool) -> int | None:
+    """The booked visitor a counter calls at `at`, if any: none while a priority visitor is
+    first (`priority_first`; None: nobody else waits); a due one before walk-ins; one not yet
+    due only when nobody else waits (never in the newcomers' replay: a newcomer is a walk-in,
+    waiting now)."""
+    if not mine or priority_first:
+        return None
+    k = next_booked(booked, mine, taken, at, due=True)
+    if k is None and priority_first is None and not newcomers:
+        k = next_booked(booked, mine, taken, at, due=False)
+    return k

@@ -4,8 +4,8 @@ issue and a board's read answer from, at a cost that does not grow with the queu
 One replay of the whole queue is kept. A read after it catches up with the events since: a
 ticket issued or transferred into a service is an arrival (Newcomers.arrived adds its share of
 work); calls and visits are left to the time passing (the wait that much nearer). A counter
-opening, pausing or closing, a new day, another config or more than CATCH_UP events since make
-the kept replay unfit: the read replays afresh; so does a newcomer of a service only a few
+opening, pausing or closing, a work profile switched or scheduled, a new day, another config or
+more than CATCH_UP events since make the kept replay unfit: the read replays afresh; so does a newcomer of a service only a few
 calls away when tickets arrived since for its counters (Newcomers.outdated).
 
 A kept replay older than FRESH_S is due for a fresh one. With a `background` runner (the queue's
@@ -35,7 +35,10 @@ log = logging.getLogger(__name__)
 FRESH_S = 5.0         # a replay this old is due for a fresh one
 STALE_S = 30.0        # … and, while one is made in the background, serves at most this long
 CATCH_UP = 512        # at most this many events since are caught up with; more: replay
-CAPACITY_KINDS = frozenset({"counter_opened", "counter_paused", "counter_closed", "day_started"})
+# (a work profile switched or scheduled changes which counters call each service)
+CAPACITY_KINDS = frozenset({"counter_opened", "counter_paused", "counter_closed", "day_started",
+                            "profile_changed", "profile_scheduled",
+                            "profile_schedule_cancelled"})
 
 Background = Callable[[Callable[[Tx], None]], None]   # runs a function in a read elsewhere
 

@@ -17,7 +17,8 @@ raw-SQLite issue at 1,500 waiting).
 
 With the fairness rule on, a newcomer past its limit would hold back priority visitors to come
 for the other services' newcomers too, which their own replays do not: then each service is
-replayed on its own (still once per state, not per read)."""
+replayed on its own (still once per state, not per read); so too while a counter runs a work
+profile with backup services or a quota (its newcomer may go before real tickets)."""
 
 from __future__ import annotations
 
@@ -107,7 +108,9 @@ class Newcomers:
         self._drawn: list[_Run] | None = None
         self._opening: _Run | None = None
         self._opening_replay: Replay | None = None
-        self.shared = state.fairness_multiple <= 0       # one replay serves every service
+        # one replay serves every service — unless the fairness rule or a counter's work profile
+        # (its backup services, its quota) may call a newcomer before real tickets
+        self.shared = state.fairness_multiple <= 0 and all(c.rules is None for c in state.counters)
         self._alone: dict[tuple[str, bool], tuple[float, float | None, float | None]] = {}
 
     def arrived(self, service: str) -> None:

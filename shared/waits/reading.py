@@ -9,7 +9,9 @@ from dataclasses import replace
 from datetime import date, timedelta
 from sqlite3 import Row
 
+from shared.core.call_order import PRIMARY
 from shared.core.clock import to_epoch
+from shared.core.counter_profiles import call_rules, profiles_now
 from shared.core.fairness import NORMAL_RANK
 from shared.core.model import Outcome, Status
 from shared.core.queue_tx import Tx
@@ -160,13 +162,17 @@ def queue_state(tx: Tx, inputs: WaitInputs) -> QueueState:
         "AND counter IS NOT NULL")}
     start = to_epoch(day_start(tx.day, cfg.tz, cfg.day_reset_hour))
     habits = inputs.counter_habits(tx)
+    profiles = profiles_now(tx)
     counters = []
     for c in cfg.counters:
         mode, since = modes.get(c.id, ("closed", None))
         v = visits.get(c.id)
         h = habits.get(c.id)
+        rules = call_rules(cfg, c.id, profiles[c.id].profile)   # its work profile now
+        plain = rules.quota is None and all(lv == PRIMARY for lv in rules.levels.values())
         counters.append(CounterNow(
-            c.id, c.services, mode, visit_service=v[1] if v else None,
+            c.id, tuple(rules.levels), mode, rules=None if plain else rules,
+            visit_service=v[1] if v else None,
             visit_since=v[2] if v else None, mode_since=since,
             visit_started=_visit_started(v, tx.at, cfg.visits.walk_up_s) if v else None,
             opens_at=start + h.opens_s if h and h.opens_s is not None else None,

@@ -32,11 +32,14 @@ from __future__ import annotations
 
 import heapq
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
+from shared.core.call_order import Fairness
 from shared.core.fairness import joins_priority_at
-from shared.waits.booked import by_counter, in_slot_order, next_booked
+from shared.waits.booked import booked_turn, by_counter, in_slot_order
+from shared.waits.closed import closed_for, opening, when_open
 from shared.waits.draws import Drawn, Expected
+from shared.waits.profile_calls import by_profile
 from shared.waits.state import Booked, CounterNow, Entry, QueueState, WaitEstimate
 from shared.waits.visit_times import VisitTimes
 
@@ -51,7 +54,6 @@ MAX_STEPS = 20000             # a replay stops here (a queue that never empties)
 DRAWS = 15                    # replays with drawn times (their median is the estimate)
 DRAW_STEPS = 12               # a replay longer than this …
 LONG_DRAWS = 15               # … is drawn this many times
-OPENING_DELAY_S = 300.0       # a closed counter, when none serving the service is open, opens within this
 SHORTEST_S = 120.0            # a wait that is not 0 prints as at least this (see below)
 
 
@@ -78,11 +80,13 @@ class Cursor:
     taken: dict[str, int]
     next_at: dict[str, float]
     steps: int = 0
+    turns: dict[int, list[str]] = field(default_factory=dict)   # quota turns, per counter
     booked_taken: set[int] = field(default_factory=set)   # booked visitors called, by index
 
     def copy(self) -> Cursor:
         return Cursor(list(self.free), dict(self.heads), dict(self.pauses), dict(self.taken),
-                      dict(self.next_at), self.steps, set(self.booked_taken))
+                      dict(self.next_at), self.steps,
+                      {i: list(t) for i, t in self.turns.items()}, set(self.booked_taken))
 
 
 Pick = tuple[float, int]     # when, and which counter, calls the ticket waited for (newcomers:
@@ -110,6 +114,10 @@ class Replay:
 
     def __post_init__(self) -> None:
         self.counters_by_index = dict(self.counters)
+        # counters whose work profile is more than every service primary, priority first: the
+        # call order itself decides there (shared/core/call_order.py)
+        self.rules = {i: c.rules for i, c in self.counters if c.rules is not None}
+        self.fairness = Fairness(self.state.fairness_multiple, self.state.target_min)
         self.booked = in_slot_order(self.booked)
         self.booked_for = by_counter(self.booked, self.counters)
         for i, c in self.counters:
@@ -174,6 +182,21 @@ class Replay:
                 del pauses[i]           # goes to lunch after this visit, back when it usually is
                 heapq.heappush(free, (pause[1], i))
                 continue
+            rules = self.rules.get(i)
+            if rules is not None:           # its profile decides (no virtual visitors here)
+                picked = by_profile(self.live[i], rules, heads, at,
+                                    cursor.turns.setdefault(i, []), self.fairness)
+                if picked is None:
+                    if newcomers:
+                        return at, i
+                    continue
+                service, queue = picked
+                tid = queue[heads[id(queue)]][2]
+                if tid is None:
+                    return at, i
+                heads[id(queue)] += 1
+                heapq.heappush(free, (at + sampler.visit(service, tid), i))
+                continue
             overdue = self._overdue(live[i], heads, at) if fair else None
             # A priority visitor likely to have come by now for a service of this counter goes
             # first (only those who would be called before the ticket have a rate).
@@ -204,12 +227,8 @@ class Replay:
                 key = (r, qa, math.inf if tid is None else float(tid))
                 if best is None or key < best:
                     best, best_queue, best_service = key, q, s
-            bk = None           # a booked visitor due goes before walk-ins (booked.py)
-            if self.booked_for[i] and (best is None or best[0] >= state.normal_rank):
-                mine, done = self.booked_for[i], cursor.booked_taken
-                bk = next_booked(self.booked, mine, done, at, due=True)
-                if bk is None and best is None and not newcomers:
-                    bk = next_booked(self.booked, mine, done, at, due=False)
+            bk = booked_turn(self.booked, self.booked_for[i], cursor.booked_taken, at,
+                             None if best is None else best[0] < state.normal_rank, newcomers)
             if bk is not None:
                 cursor.booked_taken.add(bk)
                 _, booked_service, booked_key = self.booked[bk]
@@ -377,23 +396,3 @@ def _no_counter(state: QueueState, service: str, rank: int, queued_at: float | N
         found = replay.run(Expected(VisitTimes(state), replay.rates))[0] if replay else None
         return when_open(found)
     return when_open(None)
-
-
-def closed_for(state: QueueState, service: str) -> bool:
-    """Whether a closed counter serves the service (expected to open when none is)."""
-    return any(c.mode == "closed" and service in c.services for c in state.counters)
-
-
-def opening(state: QueueState) -> QueueState:
-    """The state with every closed counter opening within OPENING_DELAY_S."""
-    return replace(state, counters=[
-        c if c.mode != "closed" else
-        replace(c, mode="paused", pause=None,
-                mode_since=state.now + OPENING_DELAY_S - state.pause_min * 60)
-        for c in state.counters])
-
-
-def when_open(found: float | None) -> float:
-    """The wait while no counter serving the service is open: the replay over the opening
-    counters (`found`), else OPENING_DELAY_S; at least a minute."""
-    return max(60.0, found if found is not None else OPENING_DELAY_S)

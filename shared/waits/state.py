@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from shared.core.call_order import CallRules
+
 Entry = tuple[int, float, int | None]   # a waiting ticket in the replay: rank, queue time, id
 # A booked visitor the replay calls when due, ahead of walk-ins (shared/core/booked_order.py):
 # (due: the slot's start less the call-ahead, service, ticket id — or a key of its own for a
@@ -37,6 +39,8 @@ class CounterNow:
     mode_since: float | None = None    # when the counter was paused (epoch)
     opens_at: float | None = None      # when it usually opens today (epoch), from its habits
     pause: tuple[float, float] | None = None  # its usual pause today (epoch start, end)
+    # its work profile as the call order reads it; None: every service primary, priority first
+    rules: CallRules | None = None
 
 
 @dataclass(frozen=True)

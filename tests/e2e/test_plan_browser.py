@@ -74,4 +74,10 @@ def test_manager_plans_a_learned_day_and_compares_a_change(browser, server: Live
     expect(page.locator("#plan-table thead")).to_contain_text("Закрыть 2 окна 09:00–10:00")
     expect(page.locator("#plan-chart svg")).to_contain_text("открыто окон")
     page.screenshot(path=artifacts / "plan-4-ru.png", full_page=True)
+
+    page.goto(page.url.replace("lang=ru", "lang=en") + "&profiles=1")   # with work profiles
+    expect(page.locator("#profile-plan table tbody tr").first).to_be_visible()
+    expect(page.locator("#profile-plan")).to_contain_text("At the same counter-hours")
+    page.locator("#profile-plan").scroll_into_view_if_needed()
+    page.screenshot(path=artifacts / "plan-5-profiles.png", full_page=True)
     ctx.close()

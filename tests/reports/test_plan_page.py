@@ -100,3 +100,15 @@ def test_a_second_plan_while_one_runs_is_refused(server: LiveServer):
     assert client.get("/manager/plan/progress.json").json() == {"running": False, "done": 2,
                                                                  "total": 2}   # 09:00, 10:00
     assert server.staff_client("rauf").get("/manager/plan/progress.json").status_code == 403
+
+
+def test_the_plan_page_recommends_work_profiles(server: LiveServer):
+    """Asked for profiles too, the page shows a recommendation at the plan's own counter-hours
+    with the day's within-target share without and with it."""
+    build_known_day(server.queue, server.clock)
+    r = manager(server).get(f"{LEARNED}&target=90&profiles=1")
+    assert r.status_code == 200, text(r)
+    page = text(r)
+    assert 'id="profile-plan"' in r.text and "Recommended work profiles" in page
+    assert re.search(r"At the same counter-hours: within target [\d.]+ % → [\d.]+ %", page)
+    assert 'id="want-profiles" checked' in r.text

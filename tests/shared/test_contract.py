@@ -16,6 +16,7 @@ from shared.core.errors import (
     TicketNotFound,
     UnknownCounter,
     UnknownPriority,
+    UnknownProfile,
     UnknownService,
 )
 from shared.core.local_queue import LocalQueue
@@ -447,6 +448,23 @@ def test_paused_counter_that_calls_is_open_again(queue):
     queue.call_next("1")
     assert queue.counter_state("1").mode == CounterMode.OPEN
     assert kinds(queue.events(before)) == ["counter_opened", "called"]
+
+
+def test_a_counter_switches_its_work_profile_from_its_next_next(queue):
+    """A switch among the counter's profiles is an event, shows in profiles_now and decides
+    the next Next (pensions first: a newer pension before an older insurance ticket); one the
+    counter may not run is refused with UnknownProfile."""
+    queue.open_counter("6")
+    insurance = queue.issue("insurance.record").code
+    pension = queue.issue("pensions.age").code
+    before = queue.last_event_id()
+    assert queue.switch_profile("6", "pensions-first").profile == "pensions-first"
+    assert kinds(queue.events(before)) == ["profile_changed"]
+    assert queue.profiles_now()[0]["6"].profile == "pensions-first"
+    assert queue.call_next("6").code == pension
+    assert queue.call_next("6").code == insurance
+    with pytest.raises(UnknownProfile):
+        queue.switch_profile("6", "benefits-first")
 
 
 def test_close_refused_while_a_visitor_is_at_the_counter(queue):

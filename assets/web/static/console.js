@@ -77,9 +77,42 @@
     });
   }
 
+  function renderProfile(p, offered) {
+    $("profile-name").textContent = p.name;
+    $("profile-why").textContent = `(${p.by_text})`;
+    const changed = root.dataset.profile !== p.id;
+    root.dataset.profile = p.id;
+    const choice = $("profile-choice");
+    if (!choice) return;
+    if (choice.options.length !== offered.length) {
+      choice.replaceChildren(...offered.map((o) => new Option(o.name, o.id)));
+      choice.value = p.id;
+    } else if (changed && document.activeElement !== choice) {
+      choice.value = p.id;
+    }
+  }
+
+  async function switchProfile() {
+    const choice = $("profile-choice");
+    const r = await fetch(`/api/counters/${encodeURIComponent(counter)}/profile`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, Accept: "application/json" },
+      body: JSON.stringify({ profile: choice.value }),
+    });
+    const data = await r.json().catch(() => ({}));
+    if (!r.ok) {
+      const english = document.documentElement.lang === "en" ? data.message : "";
+      say(T[data.error] || english || T["Something is not right"], "error");
+      return;
+    }
+    say(T["Profile {name} from the next Next"].replace("{name}", choice.selectedOptions[0].textContent), "ok");
+    refresh();
+  }
+
   function render(s) {
     state = s;
     clockOffset = s.now - Date.now() / 1000;
+    renderProfile(s.profile, s.profile_choices);
     const mode = $("mode");
     mode.textContent = s.mode_text;
     mode.dataset.mode = s.mode;
@@ -270,6 +303,7 @@
     }
   }
   $("btn-undo").addEventListener("click", correct);
+  if ($("btn-profile")) $("btn-profile").addEventListener("click", switchProfile);
 
   document.querySelectorAll("[data-action]").forEach((b) => b.addEventListener("click", () => act(b.dataset.action)));
   const keys = {};

@@ -1,0 +1,219 @@
+"""Which work profile a counter runs, inside one queue transaction: a manager's scheduled switch
+while its time lasts, else the profile staff or the manager switched it to, else the counter's
+default. A switch takes effect at the counter's next Next; each change of the profile a counter
+calls by is a `profile_changed` event (when switched, and when a scheduled switch begins or
+ends, at the first call it governs)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from shared.config.centre import CentreConfig
+from shared.config.profiles import AT_SLOT, BACKUP, PRIMARY
+from shared.core.call_order import CallRules, Fairness
+from shared.core.errors import UnknownProfile
+from shared.core.queue_tx import Tx
+
+BY_STAFF, BY_MANAGER, BY_SCHEDULE, BY_DEFAULT = "staff", "manager", "schedule", "default"
+
+
+@dataclass(frozen=True)
+class ProfileNow:
+    """The profile a counter runs now, why (default, staff, manager, schedule) and, for a
+    scheduled one, until when (epoch)."""
+
+    counter: str
+    profile: str
+    by: str
+    until: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ProfileNow:
+        return cls(str(data["counter"]), str(data["profile"]), str(data["by"]),
+                   None if data.get("until") is None else float(data["until"]))
+
+
+@dataclass(frozen=True)
+class ScheduledSwitch:
+    """A manager's switch for a time: counter, profile, from and until (epoch)."""
+
+    id: int
+    counter: str
+    profile: str
+    starts_at: float
+    ends_at: float
+    staff: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ScheduledSwitch:
+        return cls(int(data["id"]), str(data["counter"]), str(data["profile"]),
+                   float(data["starts_at"]), float(data["ends_at"]), data.get("staff"))
+
+
+_RULES: dict[int, tuple[CentreConfig, dict[tuple[str, str | None], CallRules]]] = {}
+
+
+def call_rules(config: CentreConfig, counter: str, profile: str | None = None) -> CallRules:
+    """The call order's reading of the profile `profile` (the counter's default when None) at
+    `counter` — worked out once per config (a Next reads it every time)."""
+    entry = _RULES.get(id(config))
+    if entry is None or entry[0] is not config:
+        if len(_RULES) > 16:
+            _RULES.clear()
+        entry = _RULES[id(config)] = (config, {})
+    found = entry[1].get((counter, profile))
+    if found is None:
+        found = entry[1][counter, profile] = _rules(config, counter, profile)
+    return found
+
+
+def _rules(config: CentreConfig, counter: str, profile: str | None) -> CallRules:
+    p = config.profile(counter, profile)
+    levels = {**dict.fromkeys(p.backup, BACKUP), **dict.fromkeys(p.primary, PRIMARY)}
+    return CallRules(levels=levels, backup_after=p.backup_after, quota=p.quota,
+                     at_slot=p.booked == AT_SLOT, name=p.id,
+                     target_min={s: config.service(s).target_wait_min for s in levels})
+
+
+def fairness_of(config: CentreConfig) -> Fairness:
+    """The fairness rule as the call order reads it (multiple 0: off)."""
+    return Fairness(config.fairness.wait_multiple if config.fairness.enabled else 0.0,
+                    {s.id: s.target_wait_min for s in config.services.values()})
+
+
+def check_allowed(config: CentreConfig, counter: str, profile: str, manager: bool) -> None:
+    """Staff may choose among the counter's profiles; a manager any profile sharing a service
+    with the counter."""
+    c = config.counter(counter)
+    if not manager and profile not in c.profile_choices:
+        raise UnknownProfile(f"counter {c.id} may not run profile {profile!r} (its profiles: "
+                             f"{', '.join(p or 'default' for p in c.profile_choices)})")
+    p = config.profile(c.id, profile)
+    if not (*p.primary, *p.backup):
+        raise UnknownProfile(f"profile {profile!r} serves none of counter {c.id}'s services")
+
+
+def profile_now(tx: Tx, counter: str, row: Any = False) -> ProfileNow:
+    """The profile counter `counter` calls by at the transaction's instant (`row`: its
+    counter_profiles row when already read)."""
+    sched = tx.one("SELECT profile, ends_at FROM profile_schedule WHERE counter = ? AND "
+                   "ends_at > ? AND starts_at <= ? AND cancelled = 0 ORDER BY id DESC LIMIT 1",
+                   (counter, tx.at, tx.at))
+    if sched is not None:
+        return ProfileNow(counter, sched["profile"], BY_SCHEDULE, sched["ends_at"])
+    if row is False:
+        row = tx.one("SELECT profile, staff FROM counter_profiles WHERE counter = ?", (counter,))
+    if row is not None and row["profile"] is not None:
+        by = BY_MANAGER if row["staff"] and row["staff"].startswith("manager:") else BY_STAFF
+        return ProfileNow(counter, row["profile"], by)
+    return ProfileNow(counter, tx.config.counter(counter).profile, BY_DEFAULT)
+
+
+def profiles_now(tx: Tx) -> dict[str, ProfileNow]:
+    """Every counter's profile now (one read of each table)."""
+    scheduled = {r["counter"]: r for r in tx.rows(
+        "SELECT counter, profile, ends_at FROM profile_schedule WHERE ends_at > ? AND "
+        "starts_at <= ? AND cancelled = 0 ORDER BY id", (tx.at, tx.at))}
+    chosen = {r["counter"]: r for r in tx.rows(
+        "SELECT counter, profile, staff FROM counter_profiles WHERE profile IS NOT NULL")}
+    out = {}
+    for c in tx.config.counters:
+        if c.id in scheduled:
+            out[c.id] = ProfileNow(c.id, scheduled[c.id]["profile"], BY_SCHEDULE,
+                                   scheduled[c.id]["ends_at"])
+        elif c.id in chosen:
+            staff = chosen[c.id]["staff"] or ""
+            out[c.id] = ProfileNow(c.id, chosen[c.id]["profile"],
+                                   BY_MANAGER if staff.startswith("manager:") else BY_STAFF)
+        else:
+            out[c.id] = ProfileNow(c.id, c.profile, BY_DEFAULT)
+    return out
+
+
+def switch(tx: Tx, counter: str, profile: str, staff: str | None, manager: bool) -> ProfileNow:
+    """Switch the counter to `profile` from its next Next; the event says who and from what
+    (a scheduled switch running now still governs until it ends)."""
+    check_allowed(tx.config, counter, profile, manager)
+    before = profile_now(tx, counter)
+    who = f"manager:{staff or ''}" if manager else staff
+    tx.conn.execute(
+        "INSERT INTO counter_profiles(counter, profile, since, staff, applied) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT(counter) DO UPDATE SET profile = excluded.profile, "
+        "since = excluded.since, staff = excluded.staff, applied = excluded.applied, turns = ''",
+        (counter, profile, tx.at, who, profile))
+    tx.event("profile_changed", None, counter, staff, profile=profile, previous=before.profile,
+             by=BY_MANAGER if manager else BY_STAFF)
+    return profile_now(tx, counter)
+
+
+def schedule(tx: Tx, counter: str, profile: str, starts_at: float, ends_at: float,
+             staff: str | None) -> ScheduledSwitch:
+    """A manager's switch for a time (from its first Next after `starts_at` until `ends_at`)."""
+    check_allowed(tx.config, counter, profile, manager=True)
+    if ends_at <= starts_at:
+        raise UnknownProfile("a scheduled switch must end after it starts")
+    if ends_at <= tx.at:
+        raise UnknownProfile("a scheduled switch must end in the future")
+    cur = tx.conn.execute(
+        "INSERT INTO profile_schedule(counter, profile, starts_at, ends_at, staff, made_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)", (counter, profile, starts_at, ends_at, staff, tx.at))
+    tx.event("profile_scheduled", None, counter, staff, profile=profile, starts_at=starts_at,
+             ends_at=ends_at)
+    return ScheduledSwitch(int(cur.lastrowid or 0), counter, profile, starts_at, ends_at, staff)
+
+
+def cancel_schedule(tx: Tx, switch_id: int, staff: str | None) -> None:
+    """Call off a scheduled switch (it ends now if it had begun)."""
+    row = tx.one("SELECT counter, profile FROM profile_schedule WHERE id = ? AND cancelled = 0",
+                 (switch_id,))
+    if row is None:
+        raise UnknownProfile(f"no scheduled switch {switch_id}")
+    tx.conn.execute("UPDATE profile_schedule SET cancelled = 1 WHERE id = ?", (switch_id,))
+    tx.event("profile_schedule_cancelled", None, row["counter"], staff, profile=row["profile"],
+             switch=switch_id)
+
+
+def scheduled(tx: Tx, counter: str | None = None) -> list[ScheduledSwitch]:
+    """The scheduled switches not yet over, earliest first."""
+    rows = tx.rows("SELECT id, counter, profile, starts_at, ends_at, staff FROM profile_schedule "
+                   "WHERE ends_at > ? AND cancelled = 0 AND (? IS NULL OR counter = ?) "
+                   "ORDER BY starts_at, id", (tx.at, counter, counter))
+    return [ScheduledSwitch(r["id"], r["counter"], r["profile"], r["starts_at"], r["ends_at"],
+                            r["staff"]) for r in rows]
+
+
+def applying(tx: Tx, counter: str, staff: str | None) -> tuple[ProfileNow, list[str]]:
+    """At a Next: the profile it calls by and the counter's recent quota turns; when that
+    profile is not the one its last Next ran, a `profile_changed` event first."""
+    row = tx.one("SELECT profile, staff, applied, turns FROM counter_profiles WHERE counter = ?",
+                 (counter,))
+    now = profile_now(tx, counter, row)
+    applied = row["applied"] if row is not None else None
+    if applied is None and now.by == BY_DEFAULT:
+        applied = now.profile            # never switched: nothing to tell
+    if applied != now.profile:
+        tx.event("profile_changed", None, counter, staff, profile=now.profile,
+                 previous=applied if applied is not None else "", by=now.by, until=now.until)
+        tx.conn.execute(
+            "INSERT INTO counter_profiles(counter, applied, turns) VALUES (?, ?, '') "
+            "ON CONFLICT(counter) DO UPDATE SET applied = excluded.applied, turns = ''",
+            (counter, now.profile))
+        return now, []
+    turns = row["turns"].split(",") if row is not None and row["turns"] else []
+    return now, turns
+
+
+def note_turn(tx: Tx, counter: str, turns: list[str], turn: str | None, keep: int) -> None:
+    """Remember the quota turn a call took (the last `keep` are what the quota reads)."""
+    if turn is None or keep <= 0:
+        return
+    kept = ",".join([*turns, turn][-keep:])
+    tx.conn.execute("INSERT INTO counter_profiles(counter, turns) VALUES (?, ?) "
+                    "ON CONFLICT(counter) DO UPDATE SET turns = excluded.turns", (counter, kept))
