@@ -23,7 +23,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from server.api import help_routes, profile_routes
+from server.api import booking_routes, help_routes, profile_routes
 from server.api import routes as api
 from server.api.error_status import http_status
 from server.auth.accounts import Accounts
@@ -40,6 +40,7 @@ from server.ops import fleet
 from server.ops import metrics as ops_metrics
 from server.pages import assist as pages_assist
 from server.pages import counter as pages_counter
+from server.pages import desk as pages_desk
 from server.pages import manager as pages_manager
 from server.pages import phone as pages_phone
 from server.pages import plan as pages_plan
@@ -237,6 +238,7 @@ def create_app(queue: ServedQueue, config: CentreConfig | None = None, *,
     app.include_router(fleet.router)
     app.include_router(api.router)
     app.include_router(help_routes.router)
+    app.include_router(booking_routes.router)
     app.include_router(profile_routes.router)
     app.include_router(central_api.router)
     app.include_router(pages_counter.router)
@@ -245,6 +247,7 @@ def create_app(queue: ServedQueue, config: CentreConfig | None = None, *,
     app.include_router(reports_routes.router)
     app.include_router(pages_plan.router)
     app.include_router(pages_assist.router)
+    app.include_router(pages_desk.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     add_offline_docs(app)
     return app

@@ -49,18 +49,21 @@ def candidates_for(tx: Tx, levels: Mapping[str, str], target_min: Mapping[str, f
     services together, the first in queue order and the first regular one (with the fairness
     rule, each service's oldest regular one); of each backup service, its first, its first
     regular and its best priority ticket past the backup limit; with bookings, each service's
-    best due booking (and best regular one) and its earliest booking not yet due."""
+    best due booking (and best regular one) and its earliest booking not yet due. A booking is
+    due from `[bookings] call_ahead_min` before its slot: its candidate's slot_at is that moment."""
     primary = tuple(s for s, lv in levels.items() if lv != BACKUP)
     backup = tuple(s for s, lv in levels.items() if lv == BACKUP)
     cols = f"id, service, priority_rank, queued_at, {'slot_at' if slots else 'NULL'} AS slot_at"
     found: dict[int, Candidate] = {}
+    ahead = tx.config.bookings.call_ahead_min * 60 if slots else 0.0   # a booking is due then
+    due_at = tx.at + ahead
 
     def take(where: str, params: tuple, order: str = "priority_rank, queued_at, id",
              limit: str = "LIMIT 1") -> None:
         for r in tx.rows(f"SELECT {cols} FROM tickets WHERE {WAITING} AND {where} "
                          f"ORDER BY {order} {limit}", params):
-            found[r["id"]] = Candidate(r["id"], r["service"], r["priority_rank"],
-                                       r["queued_at"], r["slot_at"])
+            found[r["id"]] = Candidate(r["id"], r["service"], r["priority_rank"], r["queued_at"],
+                                       None if r["slot_at"] is None else r["slot_at"] - ahead)
 
     for group in ([primary] if primary else []) + [(s,) for s in backup]:
         marks = ",".join("?" * len(group))
@@ -78,7 +81,7 @@ def candidates_for(tx: Tx, levels: Mapping[str, str], target_min: Mapping[str, f
         if slots:
             for s in group:
                 due = "service = ? AND slot_at IS NOT NULL AND slot_at <= ?"
-                take(due, (s, tx.at), "priority_rank, slot_at, id")
-                take(f"{due} AND priority_rank >= {NORMAL_RANK}", (s, tx.at), "slot_at, id")
-                take("service = ? AND slot_at > ?", (s, tx.at), "priority_rank, slot_at, id")
+                take(due, (s, due_at), "priority_rank, slot_at, id")
+                take(f"{due} AND priority_rank >= {NORMAL_RANK}", (s, due_at), "slot_at, id")
+                take("service = ? AND slot_at > ?", (s, due_at), "priority_rank, slot_at, id")
     return list(found.values())

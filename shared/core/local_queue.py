@@ -11,9 +11,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+from shared.bookings.checkin import CheckIn
+from shared.bookings.ledger import BookingLedger
 from shared.config.centre import CentreConfig, competing_services
 from shared.core import corrections, devices, errors, presence, visits
 from shared.core.assisted import Assisted, kiosk_printers, pending_prints
+from shared.core.booked_order import CALL_ORDER, due_by
 from shared.core.calling import call_next_in, has_slots, serves_now
 from shared.core.clock import Clock, SystemClock, to_epoch
 from shared.core.counter_modes import set_mode
@@ -93,6 +96,7 @@ class LocalQueue(ProfileOps):
             replay_behind = isinstance(self.clock, SystemClock)
         self._behind = BehindReads(self._read) if replay_behind else None
         self._wait_inputs.kept.background = self._behind
+        self.bookings = BookingLedger(self)   # appointments, in this file's transactions
 
     @property
     def config(self) -> CentreConfig:
@@ -212,6 +216,11 @@ class LocalQueue(ProfileOps):
         ticket.wait_low_min, ticket.wait_high_min = issued.wait.low, issued.wait.high
         ticket.no_counter_open, ticket.opens_at = issued.wait.no_counter_open, issued.wait.opens_at
         return ticket
+
+    def check_in(self, code: str, walk_in_if_early: bool = False,
+                 source: str | None = None) -> CheckIn:
+        """A booked visitor checks in by code (shared/bookings/checkin.py)."""
+        return self.bookings.check_in(code, None, walk_in_if_early, source)
 
     def issued_for(self, request_id: str) -> Ticket:
         """Today's ticket issued for a kiosk's request id (a kiosk that gave up looks it up)."""
@@ -357,10 +366,11 @@ class LocalQueue(ProfileOps):
     # ---- reading --------------------------------------------------------------------------
     def waiting(self, counter: str | None = None, limit: int = 200) -> list[Ticket]:
         services = self.config.counter(counter).services if counter else tuple(self.config.services)
-        marks = ",".join("?" * len(services))
+        names = {f"s{i}": s for i, s in enumerate(services)}   # in the call order (booked_order)
         return self._read(lambda tx: [ticket_from_row(r) for r in tx.rows(
-            f"SELECT {TICKET_COLUMNS} FROM tickets WHERE status = 'waiting' AND service IN ({marks}) "
-            "ORDER BY priority_rank, queued_at, id LIMIT ?", (*services, limit))])
+            f"SELECT {TICKET_COLUMNS} FROM tickets WHERE status = 'waiting' AND service IN "
+            f"({','.join(':' + k for k in names)}) ORDER BY {CALL_ORDER} LIMIT :limit",
+            {**names, "due": due_by(tx), "limit": limit})])
 
     def ticket(self, code: str) -> Ticket:
         return self._read(lambda tx: self._view(tx, find_ticket(tx, code)))

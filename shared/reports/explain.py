@@ -49,6 +49,23 @@ EXPLANATIONS: dict[str, str] = {
     "open_s": "Time the counter was open (paused time not counted).",
     "idle_waiting_s": "Time the counter was open and free while someone waited for a service it "
                       "serves.",
+    # appointments (shared/reports/bookings.py)
+    "bookings": "Appointments whose slot falls in the period, made by the 142 call centre, "
+                "the reception desk or the portal.",
+    "kept": "Booked visitors who checked in within their window: called at their slot.",
+    "late": "Booked visitors who came after their window and took a walk-in ticket.",
+    "no_show_b": "Appointments nobody checked in for by the end of the late window.",
+    "cancelled_b": "Appointments cancelled before their slot (their seat was offered again).",
+    "punctual_median_s": "Half of the visitors checked in on time were called less than this "
+                         "after their slot's start (below zero: before it).",
+    "punctual_p90_s": "9 in 10 visitors checked in on time were called less than this after "
+                      "their slot's start.",
+    "within5_slot_pct": "Share of visitors checked in on time who were called at most 5 minutes "
+                        "after their slot's start.",
+    "offered": "Seats the config offered for booking in the period (every slot's capacity, "
+               "national and local together, as the config stands now).",
+    "used": "Seats whose booked visitor came (on time or late).",
+    "used_pct": "Seats used as a share of seats offered.",
     # the work-profile figures (shared/reports/profile_figures.py)
     "calls_primary": "Calls Next made at the primary level of the counter's work profile.",
     "calls_backup": "Calls Next made at the backup level: no primary ticket waited, or a "

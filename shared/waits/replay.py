@@ -32,13 +32,15 @@ from __future__ import annotations
 
 import heapq
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from shared.core.call_order import Fairness
 from shared.core.fairness import joins_priority_at
+from shared.waits.booked import booked_turn, by_counter, in_slot_order
+from shared.waits.closed import closed_for, opening, when_open
 from shared.waits.draws import Drawn, Expected
 from shared.waits.profile_calls import by_profile
-from shared.waits.state import CounterNow, Entry, QueueState, WaitEstimate
+from shared.waits.state import Booked, CounterNow, Entry, QueueState, WaitEstimate
 from shared.waits.visit_times import VisitTimes
 
 RECENT_WINDOW_S = 3600.0      # priority arrivals are counted over the last hour
@@ -52,7 +54,6 @@ MAX_STEPS = 20000             # a replay stops here (a queue that never empties)
 DRAWS = 15                    # replays with drawn times (their median is the estimate)
 DRAW_STEPS = 12               # a replay longer than this …
 LONG_DRAWS = 15               # … is drawn this many times
-OPENING_DELAY_S = 300.0       # a closed counter, when none serving the service is open, opens within this
 SHORTEST_S = 120.0            # a wait that is not 0 prints as at least this (see below)
 
 
@@ -80,11 +81,12 @@ class Cursor:
     next_at: dict[str, float]
     steps: int = 0
     turns: dict[int, list[str]] = field(default_factory=dict)   # quota turns, per counter
+    booked_taken: set[int] = field(default_factory=set)   # booked visitors called, by index
 
     def copy(self) -> Cursor:
         return Cursor(list(self.free), dict(self.heads), dict(self.pauses), dict(self.taken),
                       dict(self.next_at), self.steps,
-                      {i: list(t) for i, t in self.turns.items()})
+                      {i: list(t) for i, t in self.turns.items()}, set(self.booked_taken))
 
 
 Pick = tuple[float, int]     # when, and which counter, calls the ticket waited for (newcomers:
@@ -108,6 +110,7 @@ class Replay:
     live: dict[int, list[tuple[str, list[Entry], list[Entry], int, int]]] = field(
         default_factory=dict)
     rated: dict[int, list[str]] = field(default_factory=dict)
+    booked: list[Booked] = field(default_factory=list)      # shared/waits/booked.py
 
     def __post_init__(self) -> None:
         self.counters_by_index = dict(self.counters)
@@ -115,6 +118,8 @@ class Replay:
         # call order itself decides there (shared/core/call_order.py)
         self.rules = {i: c.rules for i, c in self.counters if c.rules is not None}
         self.fairness = Fairness(self.state.fairness_multiple, self.state.target_min)
+        self.booked = in_slot_order(self.booked)
+        self.booked_for = by_counter(self.booked, self.counters)
         for i, c in self.counters:
             self.live[i] = [(s, self.queues[s][0], self.queues[s][1], id(self.queues[s][0]),
                              id(self.queues[s][1])) for s in c.services if s in self.queues]
@@ -222,6 +227,15 @@ class Replay:
                 key = (r, qa, math.inf if tid is None else float(tid))
                 if best is None or key < best:
                     best, best_queue, best_service = key, q, s
+            bk = booked_turn(self.booked, self.booked_for[i], cursor.booked_taken, at,
+                             None if best is None else best[0] < state.normal_rank, newcomers)
+            if bk is not None:
+                cursor.booked_taken.add(bk)
+                _, booked_service, booked_key = self.booked[bk]
+                if booked_key is None:
+                    return at, i
+                heapq.heappush(free, (at + sampler.visit(booked_service, booked_key), i))
+                continue
             if best is None or best_queue is None:
                 if newcomers:
                     return at, i
@@ -323,13 +337,17 @@ def _prepare(state: QueueState, service: str, rank: int, queued_at: float | None
         mine = ticket_id is not None and t.id == ticket_id
         mine_seen = mine_seen or mine
         entries.setdefault(t.service, []).append((t.rank, t.queued_at, None if mine else t.id))
+    booked = [(at, s, None if ticket_id is not None and tid == ticket_id else tid)
+              for at, s, tid in state.booked]
+    mine_seen = mine_seen or any(b[2] is None for b in booked)
     if not mine_seen:
         entries.setdefault(service, []).append(
             (rank, queued_at if queued_at is not None else state.now, None))
     counters = counted_on(state)
     if not any(service in c.services for _, c in counters):
         return None
-    return Replay(state, in_call_order(state, entries), counters, priority_rates(state, rank))
+    return Replay(state, in_call_order(state, entries), counters, priority_rates(state, rank),
+                  booked=booked)
 
 
 def in_call_order(state: QueueState, entries: dict[str, list[Entry]]
@@ -378,23 +396,3 @@ def _no_counter(state: QueueState, service: str, rank: int, queued_at: float | N
         found = replay.run(Expected(VisitTimes(state), replay.rates))[0] if replay else None
         return when_open(found)
     return when_open(None)
-
-
-def closed_for(state: QueueState, service: str) -> bool:
-    """Whether a closed counter serves the service (expected to open when none is)."""
-    return any(c.mode == "closed" and service in c.services for c in state.counters)
-
-
-def opening(state: QueueState) -> QueueState:
-    """The state with every closed counter opening within OPENING_DELAY_S."""
-    return replace(state, counters=[
-        c if c.mode != "closed" else
-        replace(c, mode="paused", pause=None,
-                mode_since=state.now + OPENING_DELAY_S - state.pause_min * 60)
-        for c in state.counters])
-
-
-def when_open(found: float | None) -> float:
-    """The wait while no counter serving the service is open: the replay over the opening
-    counters (`found`), else OPENING_DELAY_S; at least a minute."""
-    return max(60.0, found if found is not None else OPENING_DELAY_S)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from shared.waits.replay import OPENING_DELAY_S
+from shared.waits.closed import OPENING_DELAY_S
 
 ROOT = Path(__file__).resolve().parents[2]
 TICKET_FIELDS = {"code", "service", "number", "status", "counter", "token", "ahead",

@@ -21,7 +21,7 @@ from shared.core.errors import (
 )
 from shared.core.local_queue import LocalQueue
 from shared.core.model import CHANNEL_REPORTERS, DEVICE_CHANNELS, CounterMode, Status
-from shared.waits.replay import OPENING_DELAY_S
+from shared.waits.closed import OPENING_DELAY_S
 from shared.waits.visit_times import MIN_DRAWN
 from tests.conftest import MONDAY_10AM
 from tests.shared.helpers import JOB, LABOUR, LEGAL, PENSION, UNEMPLOYMENT, config_variant, kinds
