@@ -23,6 +23,7 @@ from pydantic import (
 )
 from pydantic.dataclasses import dataclass
 
+from shared.config.bookings import BookingSettings
 from shared.config.central import CentralSettings
 from shared.config.counters import Counter, OpeningHours
 from shared.config.problems import problem_lines
@@ -58,7 +59,7 @@ from shared.core.errors import ConfigError, UnknownCounter, UnknownPriority, Unk
 
 __all__ = [
     "ESTIMATORS", "ID_RE", "LANGUAGES", "PAPER_WIDTHS", "PRINTER_SCHEMES", "TRANSFER_POLICIES",
-    "WEEKDAYS", "CONFIG_CHECK_SECONDS", "BoardSettings", "Category", "CentralSettings", "CentreConfig", "Counter",
+    "WEEKDAYS", "CONFIG_CHECK_SECONDS", "BoardSettings", "BookingSettings", "Category", "CentralSettings", "CentreConfig", "Counter",
     "FairnessSettings", "KioskSettings", "Names", "OpeningHours", "PriorityClass", "Service",
     "VisitSettings", "WaitSettings", "competing_services", "config_document", "default_config_path",
     "load_config", "parse_config", "parse_config_file", "read_config_file",
@@ -134,6 +135,7 @@ class CentreConfig:
     waits: WaitSettings = WaitSettings()
     fairness: FairnessSettings = FairnessSettings()
     visits: VisitSettings = VisitSettings()
+    bookings: BookingSettings = BookingSettings()
     central: Annotated[CentralSettings | None, BeforeValidator(_central)] = None  # shipping
 
     @model_serializer(mode="wrap")
