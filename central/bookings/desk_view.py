@@ -12,6 +12,7 @@ import psycopg
 from central.bookings.errors import DeskRefused
 from central.bookings.offer import SlotOffer, day_offer, offered_config
 from server.shipping.link import SCHEMA
+from shared.bookings.model import Booking
 from shared.config.centre import CentreConfig
 from shared.core.service_day import service_day
 from shared.i18n import tr
@@ -102,10 +103,21 @@ def slot_row(config: CentreConfig, offer: SlotOffer, now: float, lang: str) -> S
         state, said = "full", tr(lang, "Full")
     else:
         state, said = "open", tr(lang, "{n} free", n=offer.national_free)
-    return SlotRow(offer.slot_start, clock(config, offer.slot_start, now), offer.national_free,
+    hhmm = datetime.fromtimestamp(offer.slot_start, config.tz).strftime("%H:%M")
+    return SlotRow(offer.slot_start, hhmm, offer.national_free,
                    offer.seats.national, offer.local_free,
                    None if offer.local_as_of is None else clock(config, offer.local_as_of, now),
                    state, said)
+
+
+def describe(conn: psycopg.Connection, booking: Booking, lang: str) -> str:
+    """What was booked, in words: the service, the slot's local date and time, the centre."""
+    config = offered_config(conn, booking.centre)
+    when = datetime.fromtimestamp(booking.slot_start, config.tz).strftime("%Y-%m-%d %H:%M")
+    service = config.services[booking.service].name(lang) \
+        if booking.service in config.services else booking.service
+    return tr(lang, "{service}, {time}, {centre}", service=service, time=when,
+              centre=config.name(lang))
 
 
 def clock(config: CentreConfig, at: float, now: float) -> str:

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from central.bookings import desk
-from central.bookings.desk_view import desk_view
+from central.bookings.desk_view import describe, desk_view
 from central.bookings.errors import DeskRefused
 from central.bookings.pool import BookingPool
 from server.auth.accounts import Forbidden, NotAuthorised, Session
@@ -103,6 +103,9 @@ def _show(request: Request, pool: BookingPool, session: Session, centre: str | N
         status = 422
     with pool.connection() as conn:
         view = desk_view(conn, lang, centre, service, chosen_day)
+        for key in ("booked", "found"):
+            if extra.get(key) is not None:
+                extra[f"{key}_said"] = describe(conn, extra[key], lang)
     extra.setdefault("typed", {})
     return render(request, "booking_desk.html", status_code=status, lang=lang, session=session,
                   view=view, request_id=uuid.uuid4().hex,
