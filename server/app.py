@@ -23,7 +23,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from server.api import help_routes
+from server.api import booking_routes, help_routes
 from server.api import routes as api
 from server.api.error_status import http_status
 from server.auth.accounts import Accounts
@@ -232,6 +232,7 @@ def create_app(queue: ServedQueue, config: CentreConfig | None = None, *,
     app.include_router(fleet.router)
     app.include_router(api.router)
     app.include_router(help_routes.router)
+    app.include_router(booking_routes.router)
     app.include_router(central_api.router)
     app.include_router(streams.router)
     app.include_router(pages_counter.router)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from shared.bookings.ledger import BookingLedger
 from shared.core.clock import Clock
 from shared.core.model import CounterState, Event, Ticket, VisitEnd
 from shared.core.presence import OFFLINE_AFTER_S, DeviceSeen
@@ -21,6 +22,10 @@ class ServedQueue(Queue, Protocol):
     def path(self) -> Path | None:
         """The queue's file (accounts, report facts and the planner's learning live beside);
         None for a queue without one."""
+
+    @property
+    def bookings(self) -> BookingLedger:
+        """The centre's bookings in the same file (the desk page, the no-show tick)."""
 
     @property
     def clock(self) -> Clock:

@@ -9,6 +9,7 @@ from server.auth.throttle import TooManyAttempts
 from server.events.streams import BadStreamRequest
 from server.http.fair_gate import Busy
 from server.shipping.link import CentralUnavailable
+from shared.bookings import errors as bookings
 from shared.client.remote_queue import RemoteError
 from shared.core import errors
 from shared.core.assisted import AssistRefused
@@ -29,6 +30,10 @@ STATUS: dict[type[Exception], int] = {
     errors.DuplicateRequest: 409,
     errors.CounterNotHeld: 403,
     errors.QueueUnavailable: 503,
+    bookings.BookingNotFound: 404,
+    bookings.BookingRefused: 409,
+    bookings.BookingNotOpen: 409,
+    bookings.BookingConflict: 409,
     BadReportRequest: 422,
     AssistRefused: 422,
     BadStreamRequest: 422,

@@ -165,6 +165,7 @@ class TicketOut(Out):
     no_counter_open: bool = False     # no counter for its service open: no minutes promised
     opens_at: str | None = None       # …and the centre opens at this time today
     ended: VisitEndOut | None = None
+    slot_at: str | None = None        # a booked visitor's slot start (None: a walk-in)
 
 
 class TicketWithToken(TicketOut):

@@ -133,6 +133,23 @@ async def watch(app: Any) -> None:
             continue
         for source in gone:
             log.warning("device %s went silent: offline alert raised", source)
+        try:
+            await asyncio.to_thread(expire_no_shows, app)
+        except Exception:
+            log.exception("bookings past their late window could not be marked as no-shows")
+
+
+def expire_no_shows(app: Any) -> int:
+    """Bookings not checked in by the end of their late window become no-shows (an event each),
+    on the same tick as the device watch."""
+    ledger = getattr(app.state.queue, "bookings", None)
+    if ledger is None:
+        return 0
+    count: int = ledger.expire_no_shows()
+    if count:
+        app.state.hub.poke()
+        log.info("%d booking(s) marked as no-shows", count)
+    return count
 
 
 @contextlib.asynccontextmanager

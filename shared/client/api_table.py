@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from shared.bookings import errors as booking_errors
 from shared.core import errors
 from shared.core.errors import ConfigError, NovbeError
 from shared.core.model import VisitEnd
@@ -52,6 +53,7 @@ RATE = Route("POST", "/status/{token}/rate")
 DEVICE_REPORT = Route("POST", "/devices/report")
 HEARTBEAT = Route("POST", "/devices/heartbeat")
 PRINT_REQUESTS = Route("GET", "/print-requests/{source}")
+CHECK_IN = Route("POST", "/bookings/check-in")
 SNAPSHOT = Route("GET", "/snapshot")
 EVENTS = Route("GET", "/events")
 LAST_EVENT = Route("GET", "/events/last")
@@ -59,7 +61,7 @@ EVENT_STREAM = Route("GET", "/events/stream")
 
 # The named errors a server may answer with, by the name its error body carries.
 ERRORS: dict[str, type[NovbeError]] = {
-    name: cls for name, cls in vars(errors).items()
+    name: cls for module in (errors, booking_errors) for name, cls in vars(module).items()
     if isinstance(cls, type) and issubclass(cls, NovbeError)
 }
 
@@ -69,6 +71,8 @@ def error_body(exc: Exception, name: str | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {"error": name or type(exc).__name__, "message": str(exc)}
     if isinstance(exc, ConfigError):
         body["problems"] = exc.problems
+    if isinstance(exc, booking_errors.BookingRefused):
+        body["reason"] = exc.reason
     return body
 
 
@@ -80,5 +84,7 @@ def named_error(body: dict[str, Any], fallback: str) -> NovbeError | None:
         return ConfigError(list(body.get("problems") or [message]))
     if name == "NoTicketWaiting" and isinstance(body.get("ended"), dict):
         return errors.NoTicketWaiting(message, VisitEnd.from_json(body["ended"]))
+    if name == "BookingRefused":
+        return booking_errors.BookingRefused(message, str(body.get("reason") or "refused"))
     cls = ERRORS.get(name)
     return cls(message) if cls is not None else None

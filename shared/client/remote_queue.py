@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from shared.bookings.checkin import CheckIn
 from shared.client import api_table as api
 from shared.client.event_stream import EventStreamFeed
 from shared.config.centre import CentreConfig, parse_config
@@ -181,6 +182,11 @@ class RemoteQueue:
 
     def issued_for(self, request_id: str) -> Ticket:
         return self._ticket(api.ISSUED_FOR, request_id=self._token(request_id))
+
+    def check_in(self, code: str, walk_in_if_early: bool = False,
+                 source: str | None = None) -> CheckIn:
+        body = {"code": str(code)[:200], "walk_in_if_early": walk_in_if_early}
+        return CheckIn.from_json(self._request(api.CHECK_IN, body, retries=1))
 
     def _at_counter(self, counter: str, route: api.Route, expect: str | None,
                     body: dict[str, Any] | None = None) -> Ticket:

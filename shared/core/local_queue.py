@@ -11,9 +11,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+from shared.bookings.checkin import CheckIn
+from shared.bookings.ledger import BookingLedger
 from shared.config.centre import CentreConfig, competing_services
 from shared.core import corrections, devices, errors, presence, visits
 from shared.core.assisted import Assisted, kiosk_printers, pending_prints
+from shared.core.booked_order import next_waiting
 from shared.core.clock import Clock, SystemClock, to_epoch
 from shared.core.counter_modes import set_mode
 from shared.core.day_change import roll_day, stored_day
@@ -81,6 +84,7 @@ class LocalQueue:
         self._closed = False
         self._wait_inputs = WaitInputs()   # the replay estimate's slowly changing inputs
         self._halls = HallCache()          # the board's snapshot as of the newest event
+        self.bookings = BookingLedger(self)   # appointments, in this file's transactions
 
     @property
     def config(self) -> CentreConfig:
@@ -199,6 +203,11 @@ class LocalQueue:
         ticket.no_counter_open, ticket.opens_at = issued.wait.no_counter_open, issued.wait.opens_at
         return ticket
 
+    def check_in(self, code: str, walk_in_if_early: bool = False,
+                 source: str | None = None) -> CheckIn:
+        """A booked visitor checks in by code (shared/bookings/checkin.py)."""
+        return self.bookings.check_in(code, None, walk_in_if_early, source)
+
     def issued_for(self, request_id: str) -> Ticket:
         """Today's ticket issued for a kiosk's request id (a kiosk that gave up looks it up)."""
         def read(tx: Tx) -> Ticket:
@@ -214,15 +223,12 @@ class LocalQueue:
                   holder: str | None = None) -> Ticket:
         """End the counter's current visit, then call the next ticket it may serve."""
         c = self.config.counter(counter)
-        marks = ",".join("?" * len(c.services))
         with self._tx() as tx:
             mode, old_staff, visitor = visits.counter_now(tx, c.id)
             visits.guard(c.id, visitor, expect, mode, old_staff, holder)
             staff = staff or old_staff
             ended = visits.end_visit(tx, c.id, staff, visitor)
-            row = tx.ticket_row(
-                f"status = 'waiting' AND service IN ({marks}) "
-                "ORDER BY priority_rank, queued_at, id LIMIT 1", c.services)
+            row = next_waiting(tx, c.services)     # booked visitors at their slot first
             if row is not None and row["priority_rank"] < NORMAL_RANK and self.config.fairness.enabled:
                 row = overdue_before(tx, c.services, row) or row
             if row is None:

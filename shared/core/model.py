@@ -147,6 +147,7 @@ class Ticket:
     no_counter_open: bool = False          # no counter for its service open: say so, no minutes
     opens_at: str | None = None            # …and the centre opens at this time today ("09:00")
     ended: VisitEnd | None = None          # the visit the action that gave this ticket ended
+    slot_at: datetime | None = None        # a booked visitor's slot start (None: a walk-in)
 
     def to_json(self, include_token: bool = False) -> dict[str, Any]:
         """The ticket as JSON, without the phone page's secret token unless include_token (only
@@ -165,6 +166,7 @@ class Ticket:
             "recalled_at": _iso(self.recalled_at),
             "no_counter_open": self.no_counter_open, "opens_at": self.opens_at,
             "ended": self.ended.to_json() if self.ended else None,
+            "slot_at": _iso(self.slot_at),
         }   # by hand, not dataclasses.asdict: no deep copy of every field
         if not include_token:
             del data["token"]
@@ -174,7 +176,8 @@ class Ticket:
     def from_json(cls, data: dict[str, Any]) -> Ticket:
         data = dict(data)
         data.setdefault("token", "")     # sent without its token: not this reader's secret
-        for key in ("issued_at", "called_at", "started_at", "finished_at", "recalled_at"):
+        for key in ("issued_at", "called_at", "started_at", "finished_at", "recalled_at",
+                    "slot_at"):
             if data.get(key):
                 data[key] = datetime.fromisoformat(data[key])
         data["status"] = Status(data["status"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
+from shared.bookings.checkin import CheckIn
 from shared.config.centre import CentreConfig
 from shared.core.model import CounterState, Event, Snapshot, Ticket, VisitEnd
 
@@ -26,6 +27,12 @@ class Queue(Protocol):
 
     def issued_for(self, request_id: str) -> Ticket:
         """Today's ticket issued for a request id (TicketNotFound if none was)."""
+
+    def check_in(self, code: str, walk_in_if_early: bool = False,
+                 source: str | None = None) -> CheckIn:
+        """A booked visitor checks in by code or scanned payload: checked in with a ticket for
+        the slot, too early (when to come back; or a walk-in ticket if they prefer), too late (a
+        walk-in ticket), or unknown / cancelled (shared/bookings/checkin.py)."""
 
     def call_next(self, counter: str, staff: str | None = None, expect: str | None = None) -> Ticket:
         """End the counter's current visit, then call the next ticket it may serve; the ticket's

@@ -17,7 +17,7 @@ from shared.core.model import Event, Status, Ticket
 TICKET_COLUMNS = ("id, code, prefix, number, service, issued_service, priority, priority_rank, "
                   "language, source, token, status, service_day, issued_at, queued_at, called_at, "
                   "started_at, finished_at, counter, staff, outcome, recalls, transfers, rating, "
-                  "request_id, recalled_at")
+                  "request_id, recalled_at, slot_at")
 EVENT_COLUMNS = "id, at, kind, ticket_id, code, service, counter, staff, source, details"
 OPEN_SQL = "('waiting', 'called', 'serving')"
 
@@ -94,7 +94,8 @@ def ticket_from_row(row: TicketRow) -> Ticket:
         called_at=from_epoch(row["called_at"]), started_at=from_epoch(row["started_at"]),
         finished_at=from_epoch(row["finished_at"]), counter=row["counter"],
         outcome=row["outcome"], recalls=row["recalls"] or 0, transfers=row["transfers"] or 0,
-        rating=row["rating"], recalled_at=from_epoch(row["recalled_at"]))
+        rating=row["rating"], recalled_at=from_epoch(row["recalled_at"]),
+        slot_at=from_epoch(row["slot_at"]))
 
 
 def event_from_row(row: sqlite3.Row) -> Event:

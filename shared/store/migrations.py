@@ -171,3 +171,25 @@ def m010_recalled_at(db: sqlite_utils.Database) -> None:
     """When a called ticket was last recalled: the walk-up that decides what Next records
     counts from the last call or recall (README, the queue rules)."""
     db.table("tickets").add_column("recalled_at", float)
+
+
+@migrations()
+def m011_bookings(db: sqlite_utils.Database) -> None:
+    """Appointments (issue 20): one row per booking, never deleted (history kept; names and
+    phones erased after the slot), its code unique among the open bookings of the centre and
+    its request id unique (a replayed request returns the same booking); a ticket given at
+    check-in keeps its slot's start (`tickets.slot_at`, NULL for walk-ins) for the call order."""
+    db.execute("""CREATE TABLE bookings (
+        id TEXT PRIMARY KEY, centre TEXT NOT NULL, service TEXT NOT NULL,
+        slot_start FLOAT NOT NULL, code TEXT NOT NULL, lang TEXT NOT NULL,
+        channel TEXT NOT NULL, made_by TEXT NOT NULL, status TEXT NOT NULL,
+        name TEXT, phone TEXT, created_at FLOAT NOT NULL, updated_at FLOAT NOT NULL,
+        ticket TEXT, ticket_id INTEGER REFERENCES tickets(id), request_id TEXT)""")
+    db.execute("CREATE UNIQUE INDEX idx_bookings_open_code ON bookings(centre, code) "
+               "WHERE status = 'booked'")
+    db.execute("CREATE INDEX idx_bookings_code ON bookings(code)")
+    db.execute("CREATE UNIQUE INDEX idx_bookings_request ON bookings(request_id) "
+               "WHERE request_id IS NOT NULL")
+    db.execute("CREATE INDEX idx_bookings_slot ON bookings(service, slot_start)")
+    db.execute("CREATE INDEX idx_bookings_open ON bookings(slot_start) WHERE status = 'booked'")
+    db.table("tickets").add_column("slot_at", float)

@@ -1,0 +1,215 @@
+"""The centre's bookings ledger over the queue's SQLite file: booking at reception, placing the
+national desk's bookings, cancelling, checking in (a check-in and its ticket one write), free
+slots and no-shows — each change one transaction of the queue, with its event."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from datetime import date
+from typing import Protocol, TypeVar
+
+from shared.bookings import rows
+from shared.bookings.checkin import CheckIn, check_in_in
+from shared.bookings.errors import (
+    BookingConflict,
+    BookingNotFound,
+    BookingNotOpen,
+    BookingRefused,
+    SlotFull,
+)
+from shared.bookings.model import Booking, BookingStatus, Channel, new_code, normal_code
+from shared.bookings.seats import local_free
+from shared.bookings.slots import national_cutoff, seats, slot_day, slot_starts
+from shared.bookings.window import closes_at
+from shared.config.centre import LANGUAGES, CentreConfig
+from shared.core.clock import Clock
+from shared.core.errors import DuplicateRequest, NovbeError
+from shared.core.queue_tx import Tx
+from shared.core.service_day import day_start
+
+T = TypeVar("T")
+
+
+class QueueFile(Protocol):
+    """What the ledger needs of the queue: its config, clock, and its write and read
+    transactions (LocalQueue's own, so a check-in and its ticket are one write)."""
+
+    @property
+    def config(self) -> CentreConfig: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    def _tx(self) -> AbstractContextManager[Tx]: ...
+
+    def _read(self, fn: Callable[[Tx], T]) -> T: ...
+
+
+class BookingLedger:
+    """The bookings of the centre whose queue file this is."""
+
+    def __init__(self, queue: QueueFile):
+        self.queue = queue
+
+    @property
+    def config(self) -> CentreConfig:
+        return self.queue.config
+
+    # ---- booking ---------------------------------------------------------------------------
+    def book_local(self, service: str, slot_start: float, lang: str, made_by: str,
+                   name: str | None = None, phone: str | None = None,
+                   request_id: str | None = None) -> Booking:
+        """Book a seat of the centre's own share (reception). Refused: an unknown service or
+        language, a closed day, a time that is no slot, a slot already begun, a full slot; a
+        replayed `request_id` returns the booking the first attempt made."""
+        config = self.config
+        config.service(service)                      # UnknownService
+        if lang not in LANGUAGES:
+            raise NovbeError(f"unknown language {lang!r} (known: {', '.join(LANGUAGES)})")
+        slot_start = float(slot_start)
+        with self.queue._tx() as tx:
+            if request_id is not None:
+                earlier = tx.one("SELECT id, service, slot_start FROM bookings "
+                                 "WHERE request_id = ?", (request_id,))
+                if earlier is not None:
+                    if (earlier["service"], earlier["slot_start"]) != (service, slot_start):
+                        raise DuplicateRequest(f"request {request_id} booked {earlier['service']} "
+                                               "at another slot")
+                    return rows.select(tx, "id = ?", (earlier["id"],))[0]
+            self._check_slot(tx, service, slot_start)
+            if self._free(tx, service, slot_start) <= 0:
+                raise SlotFull(f"{service}: the slot at {_local(config, slot_start)} is full")
+            booking = Booking(id=str(uuid.uuid4()), centre=config.centre_id, service=service,
+                              slot_start=slot_start, code=_fresh_code(tx), lang=lang,
+                              channel=Channel.RECEPTION, made_by=made_by,
+                              name=_blank_none(name), phone=_blank_none(phone),
+                              created_at=tx.at, updated_at=tx.at)
+            rows.insert(tx, booking, request_id)
+            return booking
+
+    def _check_slot(self, tx: Tx, service: str, slot_start: float) -> None:
+        config, day = self.config, slot_day(self.config, slot_start)
+        starts = slot_starts(config, day)
+        if not starts:
+            raise BookingRefused(f"the centre is closed on {day.isoformat()}", "closed_day")
+        if slot_start not in starts:
+            raise BookingRefused(f"{_local(config, slot_start)} is not the start of a "
+                                 f"{config.bookings.slot_min}-minute slot", "not_a_slot")
+        if slot_start <= tx.at:
+            raise BookingRefused(f"the slot at {_local(config, slot_start)} has begun already",
+                                 "past_slot")
+        if seats(config, service, slot_start).capacity == 0:
+            raise BookingRefused(f"{service} takes no bookings at {_local(config, slot_start)}",
+                                 "no_capacity")
+
+    def _free(self, tx: Tx, service: str, slot_start: float) -> int:
+        local, national = rows.seats_taken(tx, service, slot_start)
+        final = rows.final_through(tx) >= national_cutoff(self.config, slot_start)
+        return local_free(seats(self.config, service, slot_start), local, national, final)
+
+    def merge_national(self, bookings: Iterable[Booking], final_through: float) -> int:
+        """Place bookings read from the central database (idempotent by id): new ones are
+        added, a cancellation there cancels an open one here; the centre's own progress
+        (checked in, no-show) is never undone. Every slot whose national cut-off is at or
+        before `final_through` has its national list final: its unused national seats become
+        the centre's. Returns how many bookings changed here."""
+        changed = 0
+        with self.queue._tx() as tx:
+            for b in bookings:
+                have = rows.select(tx, "id = ?", (b.id,))
+                if not have:
+                    clash = rows.by_code(tx, b.code)
+                    if clash is not None and clash.status == BookingStatus.BOOKED:
+                        raise BookingConflict(f"national booking {b.id}: code {b.code} is held by "
+                                              f"open booking {clash.id}")
+                    rows.insert(tx, b)
+                    if b.status != BookingStatus.BOOKED:
+                        rows.change(tx, b, b.status, b.made_by)
+                    changed += 1
+                elif have[0].status == BookingStatus.BOOKED and b.status == BookingStatus.CANCELLED:
+                    rows.change(tx, have[0], BookingStatus.CANCELLED, b.made_by)
+                    changed += 1
+            rows.set_final_through(tx, float(final_through))
+        return changed
+
+    # ---- changing one ----------------------------------------------------------------------
+    def cancel(self, code: str, by: str) -> Booking:
+        """Cancel an open booking: its seat is free again."""
+        with self.queue._tx() as tx:
+            booking = _by_code(tx, code)
+            if booking.status != BookingStatus.BOOKED:
+                raise BookingNotOpen(f"booking {booking.code} is {booking.status.value}, "
+                                     "not booked")
+            return rows.change(tx, booking, BookingStatus.CANCELLED, by)
+
+    def check_in(self, code: str, now: float | None = None, walk_in_if_early: bool = False,
+                 by: str | None = None) -> CheckIn:
+        """Check a visitor in by their code (or what a scanner read), at the queue's clock
+        unless `now` (epoch seconds) is given; `by`: the kiosk or staff member. The booking
+        comes back without the visitor's name and phone."""
+        with self.queue._tx() as tx:
+            result = check_in_in(tx, code, tx.at if now is None else now, walk_in_if_early, by)
+        if result.booking is not None:          # a kiosk has no use for a name or a phone
+            result.booking = result.booking.erased()
+        return result
+
+    def expire_no_shows(self, now: float | None = None) -> int:
+        """Turn every booking not checked in by the end of its late window into a no-show."""
+        with self.queue._tx() as tx:
+            at = tx.at if now is None else now
+            late = self.config.bookings.late_min * 60
+            due = rows.select(tx, "status = 'booked' AND slot_start < ?", (at - late,))
+            for b in due:
+                rows.change(tx, b, BookingStatus.NO_SHOW, None,
+                            window_closed_at=closes_at(b.slot_start, self.config.bookings))
+            return len(due)
+
+    # ---- reading ---------------------------------------------------------------------------
+    def find(self, code: str) -> Booking:
+        """The booking with this code (BookingNotFound if none)."""
+        return self.queue._read(lambda tx: _by_code(tx, code))
+
+    def day_bookings(self, day: date) -> list[Booking]:
+        """Every booking of a service day, by slot."""
+        start = day_start(day, self.config.tz, self.config.day_reset_hour).timestamp()
+        end = day_start(date.fromordinal(day.toordinal() + 1), self.config.tz,
+                        self.config.day_reset_hour).timestamp()
+        return self.queue._read(lambda tx: rows.select(
+            tx, "slot_start >= ? AND slot_start < ?", (start, end)))
+
+    def free_slots(self, service: str, day: date) -> list[tuple[float, int]]:
+        """Each slot of the day the service takes bookings in, with the seats the centre may
+        still book (0 once begun)."""
+        self.config.service(service)
+        bookable = [s for s in slot_starts(self.config, day)
+                    if seats(self.config, service, s).capacity > 0]
+
+        def read(tx: Tx) -> list[tuple[float, int]]:
+            return [(s, 0 if s <= tx.at else self._free(tx, service, s)) for s in bookable]
+        return self.queue._read(read)
+
+
+def _by_code(tx: Tx, code: str) -> Booking:
+    booking = rows.by_code(tx, normal_code(code))
+    if booking is None:
+        raise BookingNotFound(f"no booking with code {normal_code(code)!r}")
+    return booking
+
+
+def _fresh_code(tx: Tx) -> str:
+    """A code no open booking holds (22⁶ codes: a clash is rare; drawn again if so)."""
+    while True:
+        code = new_code()
+        if tx.value("SELECT 1 FROM bookings WHERE code = ? AND status = 'booked'", (code,)) is None:
+            return code
+
+
+def _blank_none(value: str | None) -> str | None:
+    return value.strip() or None if value else None
+
+
+def _local(config: CentreConfig, at: float) -> str:
+    from datetime import datetime
+    return f"{datetime.fromtimestamp(at, config.tz):%Y-%m-%d %H:%M}"
