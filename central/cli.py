@@ -134,7 +134,25 @@ def cmd_status(ctx: Any) -> int:
                 "as a new generation: novbe central reship")
     elif not status.pending:
         ctx.out("  up to date: nothing waiting to be shipped")
+    if ctx.config.bookings.enabled:
+        ctx.out("  " + bookings_line(ctx.db_path, now))
     return 0 if whole else 1
+
+
+def bookings_line(db_path: Any, now: float) -> str:
+    """When the bookings link last pulled the national list (and whether it can now)."""
+    from server.shipping.bookings_link import read_state, state_path_for
+
+    state = read_state(state_path_for(db_path))
+    if state.pulled_at is None:
+        said = "bookings: the national list was never pulled on this machine"
+    else:
+        said = f"bookings: national list last pulled {_age(now - state.pulled_at)} ago"
+    if state.reachable is False:
+        said += f"; NOT reachable now ({state.last_error})"
+    if state.conflicts:
+        said += f"; {state.conflicts} national bookings could not be placed (code held here)"
+    return said
 
 
 def central_status(ctx: Any) -> int:

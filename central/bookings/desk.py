@@ -13,8 +13,7 @@ import psycopg
 
 from central.bookings.errors import DeskRefused, NotFound
 from central.bookings.offer import check_slot, local_time, offered_config
-from central.bookings.schema import PULL_LOCK
-from server.shipping.link import SCHEMA
+from server.shipping.link import PULL_LOCK, SCHEMA
 from shared.bookings.model import Booking, BookingStatus, Channel, new_code, normal_code
 
 BOOKING_FIELDS = ("id, centre_id, service, slot_start, code, lang, channel, made_by, status, "
@@ -109,7 +108,7 @@ def _book(conn: psycopg.Connection, req: BookingRequest, name: str | None,
         raise DeskRefused("slot_full", time=when) from None
     booking_id = str(uuid.uuid4())
     for _ in range(CODE_TRIES):
-        code = new_code()
+        code = new_code(national=True)
         try:
             with conn.transaction():
                 conn.execute(

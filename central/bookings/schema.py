@@ -5,17 +5,14 @@ each centre last pulled its list (docs/architecture.md, "Bookings")."""
 
 from __future__ import annotations
 
-from server.shipping.link import SCHEMA
+from server.shipping.link import PULL_LOCK, SCHEMA
 
 CENTRES_ROLE = "novbe_centres"
 READERS_ROLE = "novbe_readers"
 BOOKERS_ROLE = "novbe_bookers"   # the call centre's page and the portals' API (a login in it)
 STATUSES = "('booked', 'cancelled', 'checked_in', 'no_show', 'late_walk_in')"
 CODE_RE = "^[34679ACDEFGHJKMNPQRTWXY]{6}$"
-# pg_advisory_xact_lock key (with hashtext(centre)): writers of a centre's bookings hold it
-# shared, its link's pull holds it alone — so a pull sees every write begun before it, and every
-# write after it reads a later clock (the cut-off's proof, docs/architecture.md "Bookings").
-PULL_LOCK = 0x6E6F6262
+
 
 
 def _own() -> str:
@@ -87,11 +84,13 @@ CREATE TABLE {SCHEMA}.local_seats (
     free integer NOT NULL CHECK (free >= 0 AND free <= 1000),
     as_of double precision NOT NULL,
     PRIMARY KEY (centre_id, service, slot_start));
--- When each centre last pulled its national list, and through which cut-off it is final.
+-- When each centre last pulled its national list (the database's clock), through which
+-- cut-off that list is final, and when it last pushed its free seats (the centre's clock).
 CREATE TABLE {SCHEMA}.booking_pulls (
     centre_id text PRIMARY KEY REFERENCES {SCHEMA}.centres,
     pulled_at double precision NOT NULL,
-    final_through double precision NOT NULL);
+    final_through double precision NOT NULL,
+    pushed_at double precision);
 -- A portal's token (its SHA-256 only), and the centres it may book at (NULL: every centre).
 CREATE TABLE {SCHEMA}.portals (
     name text PRIMARY KEY CHECK (name ~ '^[a-z0-9][a-z0-9_.-]{{0,39}}$'),

@@ -30,9 +30,11 @@ def booking_centre(tmp_path: Path, central: CentralDb, centre_id: str, *, seats:
     """The centre added to central, its queue file made and its config shipped."""
     url = central.add_centre(centre_id)
     path = centre_config_path(tmp_path, centre_id, url)
-    if bookings:
-        path.write_text(path.read_text(encoding="utf-8")
-                        + bookings_section(seats, share, cutoff_hours), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    head, _, rest = text.partition("\n[bookings]\n")      # the shipped file's own section out
+    central_part = rest[rest.index("\n[central]\n"):] if "\n[central]\n" in rest else ""
+    text = head + central_part + (bookings_section(seats, share, cutoff_hours) if bookings else "")
+    path.write_text(text, encoding="utf-8")
     config = load_config(path)
     db_path = tmp_path / f"{centre_id}.sqlite"
     LocalQueue(db_path, config, FakeClock(datetime.now(config.tz))).close()
