@@ -1,5 +1,5 @@
 """`novbe central …` — the central PostgreSQL of all centres: init, add-centre, passwd,
-add-reader, centres, refresh, drop-rows and status URL (for the agency's IT, with the owner's
+add-reader, add-portal, centres, refresh, drop-rows and status URL (for the agency's IT, with the owner's
 URL) and status, push, reship (on a centre, with its [central] config)."""
 
 from __future__ import annotations
@@ -66,6 +66,19 @@ def cmd_add_reader(ctx: Any) -> int:
     _warn_tls(url)
     central_schema.add_reader(url, name, _password(ctx, name))
     ctx.out(f"reader {name} added: it may read every centre's rows and change none")
+    return 0
+
+
+def cmd_add_portal(ctx: Any) -> int:
+    from central.bookings.portals import add_portal
+
+    url, name = ctx.args.url, ctx.args.name
+    _warn_tls(url)
+    centres = [c for c in (ctx.args.centres or "").split(",") if c] or None
+    token = add_portal(url, name, centres)
+    ctx.out(f"portal {name} may book, cancel and read free national seats at "
+            f"{', '.join(centres) if centres else 'every centre'}; its token (shown once):")
+    ctx.out(token)
     return 0
 
 
@@ -340,6 +353,11 @@ def register(subparsers: Any) -> None:
     a.add_argument("name")
     a.add_argument("--password-stdin", action="store_true",
                    help="read the password from the first line of stdin (no prompt)")
+    a = add("add-portal", cmd_add_portal, "give a booking portal a token for the bookings API "
+            "(a new token replaces the portal's old one)")
+    a.add_argument("url", help="the owner's postgresql:// URL")
+    a.add_argument("name")
+    a.add_argument("--centres", metavar="IDS", help="only these centres, e.g. nord,sud")
     add("centres", cmd_centres, "list the centres of the central database").add_argument("url")
     a = add("status", cmd_status, "on a centre: how far behind the central copy of its events "
             "is; with the owner's URL: every centre's copy, rows set aside and alerts (exit 1 "

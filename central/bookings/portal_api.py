@@ -5,8 +5,6 @@ only those its token names. Bodies are validated by pydantic; a retried request 
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -20,6 +18,7 @@ from central.bookings.desk_view import db_now
 from central.bookings.errors import DeskRefused, NotFound
 from central.bookings.offer import day_offer, offered_config
 from central.bookings.pool import BookingPool
+from central.bookings.portals import token_hash
 from server.auth.accounts import NotAuthorised
 from server.auth.caller import bearer_token
 from server.shipping.link import SCHEMA
@@ -80,33 +79,30 @@ REFUSED: dict[int | str, dict[str, Any]] = {409: {"model": Refusal}, 404: {"mode
            403: {"model": Refusal}, 422: {"description": "the body is not valid"}}
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+Who = tuple[str, tuple[str, ...] | None]
 
 
-def new_token() -> str:
-    """A portal's token, shown once when the portal is added."""
-    return secrets.token_urlsafe(32)
+def portal(request: Request) -> Who:
+    """Dependency: the portal behind the bearer token (its name, the centres it may book)."""
+    token = bearer_token(request)
+    if token is None:
+        raise NotAuthorised("a portal's bearer token is needed")
+    with request.app.state.booking_pool.connection() as conn:
+        row = conn.execute(f"SELECT name, centres FROM {SCHEMA}.portals WHERE "
+                           "token_sha256 = %s", (token_hash(token),)).fetchone()
+    if row is None:
+        raise NotAuthorised("unknown or revoked portal token")
+    return str(row[0]), (tuple(row[1]) if row[1] is not None else None)
+
+
+Portal = Annotated[Who, Depends(portal)]
 
 
 def portal_router(pool: BookingPool) -> APIRouter:
     """The API's routes over `pool`."""
     router = APIRouter(prefix="/api/v1", tags=["bookings"])
 
-    def portal(request: Request) -> tuple[str, tuple[str, ...] | None]:
-        token = bearer_token(request)
-        if token is None:
-            raise NotAuthorised("a portal's bearer token is needed")
-        with pool.connection() as conn:
-            row = conn.execute(f"SELECT name, centres FROM {SCHEMA}.portals WHERE "
-                               "token_sha256 = %s", (token_hash(token),)).fetchone()
-        if row is None:
-            raise NotAuthorised("unknown or revoked portal token")
-        return str(row[0]), (tuple(row[1]) if row[1] is not None else None)
-
-    Portal = Annotated[tuple[str, tuple[str, ...] | None], Depends(portal)]
-
-    def allowed(who: tuple[str, tuple[str, ...] | None], centre: str) -> None:
+    def allowed(who: Who, centre: str) -> None:
         if who[1] is not None and centre not in who[1]:
             raise DeskRefused("not_your_centre", centre=centre)
 
