@@ -291,10 +291,15 @@ def cmd_refresh(ctx: Any) -> int:
     from central.reports import central_reader
 
     _warn_tls(ctx.args.url)
+    from central.bookings.erasure import erase_due
+
     with central_reader(ctx.args.url, refresh_facts=False) as conn:
         started = time.perf_counter()
         done = refresh(conn)
+        erased = erase_due(conn, time.time())
         conn.commit()
+    if erased:
+        ctx.out(f"names and phone numbers of {erased} bookings past their keeping time erased")
     ctx.out(f"report facts refreshed in {time.perf_counter() - started:.1f} s: "
             + (", ".join(f"{c} {r.days} days" for c, r in done.items()
                          if r.problem is None) or "no centres"))
