@@ -87,6 +87,8 @@ class Access:
 
     # ---- the frame around each screen --------------------------------------------------------
     def _lang(self, screen: Screen) -> str | None:
+        if getattr(screen, "every_language", False):
+            return None                      # the bar in every language, as on the first screen
         return getattr(screen, "lang", None)
 
     def _label(self, screen: Screen, msgid: str) -> str:
@@ -130,6 +132,11 @@ class Access:
     def _say(self, phrases: Sequence[Phrase], interrupt: bool = False) -> None:
         if self.voice is not None:
             self.voice.say(phrases, interrupt=interrupt)
+
+    def say_now(self, phrases: Sequence[Phrase]) -> None:
+        """Say this at once (the visitor's own key), in audio mode."""
+        if self.audio:
+            self._say(phrases, interrupt=True)
 
     def print_news(self, text: str) -> None:
         """The printer answered while the ticket is read: said after what is queued."""
@@ -197,6 +204,8 @@ class Access:
         screen = self.ctl.screen
         if screen is not None and screen.name == "language":
             lang = name.removeprefix("tile:")
+            if lang not in self.ctl.config.languages:   # "I have an appointment"
+                lang = self.ctl.config.languages[0]
             self._say([Phrase(f"{label}: {tr(lang, PRESS_FOR_LANGUAGE, number=number_words(lang, index + 1))}",
                               lang)], interrupt=True)
         else:
@@ -331,6 +340,9 @@ class Access:
         """Enter: the focused choice (or, with none, the screen once more)."""
         ctl = self.ctl
         screen = ctl.screen
+        if self.focus is None and screen is not None and screen.name == "code":
+            ctl.appointments.submit()            # Enter with no tile focused: check the code
+            return
         if self.focus is None or screen is None:
             if screen is not None:
                 self._say(self._phrases(screen), interrupt=True)
@@ -346,6 +358,8 @@ class Access:
             ctl.tap_done()
         else:
             tap = {"language": ctl.tap_language, "categories": ctl.tap_category,
-                   "services": ctl.tap_service, "priorities": ctl.tap_priority}.get(screen.name)
+                   "services": ctl.tap_service, "priorities": ctl.tap_priority,
+                   "code": ctl.appointments.tap_tile,
+                   "message": ctl.appointments.tap_tile}.get(screen.name)
             if tap is not None:
                 tap(name.removeprefix("tile:"))

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from kiosk import config_follow, menus
 from kiosk.access import Access, Voice, visitor_action
+from kiosk.appointments import Appointments
 from kiosk.keypad import KeyPress
 from kiosk.outage import OutageProbe
 from kiosk.reconciler import AbandonedTickets
@@ -65,12 +66,15 @@ class KioskController:
         self._last_tap: datetime | None = None
         self._home_factor = 1
         self.access = Access(self, voice)
+        self.appointments = Appointments(self)       # "I have an appointment": check-in
         self.abandoned = AbandonedTickets(queue, self.runner)
         self.outage = OutageProbe(queue, config.languages, self.runner, timers, self.abandoned,
                                   show=self._show, showing=lambda: self._showing("out_of_service"),
                                   back=self.home)
         self.staff = StaffExit(view, config, self.clock, timers, show=self._show,
                                idle=self.idle_timeout, source=source)
+        # the hidden corner and the PIN pad (its Cancel: the next visitor's screen)
+        self.tap_staff_corner, self.tap_pin_key, self.tap_pin_cancel = self.staff.corner_tap, self.staff.key, self.home
         follow = follow_config or getattr(queue, "fresh_config", None)  # a remote kiosk's server
         self.config_follower = (None if follow is None else
                                 config_follow.ConfigFollower(follow, self.adopt_config, timers, self.runner))
@@ -189,10 +193,12 @@ class KioskController:
             return
         if not self.config.hours.is_open(self._local_now()):
             self._show_closed()
-            return
-        self.lang = lang
-        self._categories()
-        self.activity()
+        elif lang == menus.APPOINTMENT:
+            self.appointments.open(None)
+        else:
+            self.lang = lang
+            self._categories()
+            self.activity()
 
     @visitor_action
     def tap_category(self, category_id: str) -> None:
@@ -335,7 +341,8 @@ class KioskController:
         self.issued.append(ticket)
         if self.spooler is not None:
             self.spooler.submit(ticket)
-        self._show(ticket_screen(self.config, ticket, "printing" if self.spooler else "printed"))
+        self._show(ticket_screen(self.config, ticket, "printing" if self.spooler else "printed",
+                                 self.appointments.screen_for(ticket.id)))
         self.access.stop_idle()
         self._home_after(1)
 
@@ -369,7 +376,8 @@ class KioskController:
             return
         if outcome.ok and screen.print_state == "failed":
             return  # a reprint of a ticket still on screen: keep the photo message
-        self.screen = ticket_screen(self.config, screen.ticket, "printed" if outcome.ok else "failed")
+        self.screen = ticket_screen(self.config, screen.ticket, "printed" if outcome.ok else "failed",
+                                    screen.booking_note)
         self.access.print_news(self.screen.print_message)
         self.redraw()
         if not outcome.ok:
@@ -387,12 +395,3 @@ class KioskController:
         """The queue cannot be reached: say so and ask again every few seconds."""
         self.access.stop_idle()
         self.outage.begin()
-
-    def tap_staff_corner(self) -> None:
-        self.staff.corner_tap()
-
-    def tap_pin_key(self, key: str) -> None:
-        self.staff.key(key)
-
-    def tap_pin_cancel(self) -> None:  # the PIN pad's Cancel: the next visitor's screen
-        self.home()

@@ -13,15 +13,19 @@ WEEKDAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday"
 CLOSED_SEPARATOR = " · "  # between the languages of one closed-screen text
 PRINTER_NOTICE = ("The printer is not working right now: your ticket will be shown on the screen. "
                   "Please take a photo of it.")
+APPOINTMENT = "appointment"  # the tile of a visitor who booked (kiosk/appointments.py)
+APPOINTMENT_LABEL = "I have an appointment"
 LARGE_PAGE = 6               # large text: at most this many choices on a page (plus paging tiles)
 
 
 def language_screen(config: CentreConfig, printer_faulted: bool) -> LanguageScreen:
     langs = config.languages
+    booked = (Tile(APPOINTMENT, "\n".join(dict.fromkeys(tr(x, APPOINTMENT_LABEL) for x in langs)),
+                   accent=True),) if config.bookings.enabled else ()
     return LanguageScreen(
         centre=config.name(langs[0]),
         titles=tuple(tr(x, "Choose a language to take a ticket") for x in langs),
-        tiles=tuple(Tile(x, LANGUAGE_NAMES[x]) for x in langs),
+        tiles=tuple(Tile(x, LANGUAGE_NAMES[x]) for x in langs) + booked,
         printer_notices=tuple(tr(x, PRINTER_NOTICE) for x in langs) if printer_faulted else ())
 
 

@@ -12,6 +12,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QBoxLayout, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from kiosk.code_page import code_page
 from kiosk.controller import KioskController
 from kiosk.metrics import Metrics, columns
 from kiosk.screens import (
@@ -35,7 +36,7 @@ def build_page(screen: Screen, ctl: KioskController, m: Metrics) -> QWidget:
     builders: dict[str, Callable[..., None]] = {
         "language": _language, "categories": _menu, "services": _menu, "priorities": _menu,
         "ticket": _ticket, "message": _message, "closed": _closed, "out_of_service": _outage,
-        "pin": _pin,
+        "pin": _pin, "code": lambda s, c, m, b: code_page(s, c, m, b, _tile),
     }
     page, box = _page(m)
     builders[screen.name](screen, ctl, m, box)
@@ -183,6 +184,10 @@ def _ticket(s: TicketScreen, ctl: KioskController, m: Metrics, box: QVBoxLayout)
     code.setObjectName("ticket-code")
     text_col.addWidget(code, 7)
     text_col.addWidget(_text(s.service, m, 4.6, bold=True), 3)
+    if s.booking_note:
+        note = _text(s.booking_note, m, 3.6, bold=True, color=QColor("#000"), background=ALERT)
+        note.setObjectName("booking-note")
+        text_col.addWidget(note, 3)
     if s.priority:
         text_col.addWidget(_text(s.priority, m, 3.6, bold=True, color=QColor("#000"),
                                  background=INK), 2)
@@ -243,6 +248,11 @@ def _message(s: MessageScreen, ctl: KioskController, m: Metrics, box: QVBoxLayou
     body = _text(s.body, m, 6.5, bold=True, color=QColor("#000"), background=ACCENT)
     body.setObjectName(f"message-{s.kind}")
     box.addWidget(body, 8)
+    for t in s.extra:
+        extra = _tile(t.label, lambda _=False, x=t.id: ctl.appointments.tap_tile(x), t.name, m,
+                      4.4, accent=t.accent, focus=s.frame.focus)
+        extra.setFixedHeight(m.bar_height)
+        box.addWidget(extra)
     _done(s.done, ctl, m, box, accent=False, focus=s.frame.focus)
 
 

@@ -64,6 +64,8 @@ def ticket_lines(ticket: Ticket, config: CentreConfig) -> dict[str, str]:
         "code": ticket.code,
         "service": svc.name(lang),
         "priority": prio.name(lang) if prio else "",
+        "appointment": tr(lang, "Appointment at {time}", time=f"{ticket.slot_at.astimezone(config.tz):%H:%M}")
+        if ticket.slot_at else "",
         "issued": _when(local),
         "ahead": ahead,
         "wait": f"{tr(lang, 'Estimated wait')}: {wait}",
@@ -94,6 +96,8 @@ def render_ticket(ticket: Ticket, config: CentreConfig, width: int | None = None
     ]
     if t["priority"]:
         blocks += [_inverted(t["priority"], s), s.px(8)]
+    if t["appointment"]:          # a booked visitor: called at this time
+        blocks += [_inverted(t["appointment"], s), s.px(8)]
     blocks += [
         *_text(t["issued"], s, size=s.font(24)), s.px(14),
         *_text(t["ahead"], s, size=s.font(28), bold=True), s.px(4),

@@ -84,6 +84,7 @@ class TicketScreen:
     print_message: str
     done: str
     called_by_voice: str = ""    # "Your number will be called aloud and shown on the board."
+    booking_note: str = ""       # a booked visitor's: "Your appointment: 11:00 …" or too late
     frame: Frame = Frame()
 
     @property
@@ -97,15 +98,38 @@ class MessageScreen:
 
     name = "message"
     lang: str
-    kind: str  # daily_cap | past_closing | error | help | help_failed
+    kind: str  # daily_cap | past_closing | error | help | help_failed | early | cancelled
     title: str
     body: str
     done: str
     frame: Frame = Frame()
+    extra: tuple[Tile, ...] = ()   # choices before Done (too early: "Take a walk-in ticket")
 
     @property
     def tiles(self) -> tuple[Tile, ...]:
-        return (Tile("done", self.done, widget="done"),)
+        return (*self.extra, Tile("done", self.done, widget="done"))
+
+
+@dataclass(frozen=True)
+class CodeScreen:
+    """"I have an appointment": the booking code typed on a large keypad of the code's letters
+    and digits, or read by the scanner; `error` says what went wrong with the last code."""
+
+    name = "code"
+    lang: str
+    title: str
+    hint: str
+    typed: str
+    length: int
+    keys: tuple[Tile, ...]       # one per letter or digit of the code alphabet, ⌫ and ✓
+    cancel: str
+    error: str = ""
+    every_language: bool = False   # opened from the first screen: no language chosen yet
+    frame: Frame = Frame()
+
+    @property
+    def tiles(self) -> tuple[Tile, ...]:
+        return (*self.keys, Tile("cancel", self.cancel, widget="cancel"))
 
 
 @dataclass(frozen=True)
@@ -150,4 +174,5 @@ class PinScreen:
     tiles: tuple[Tile, ...] = ()
 
 
-Screen = LanguageScreen | MenuScreen | TicketScreen | MessageScreen | ClosedScreen | OutOfServiceScreen | PinScreen
+Screen = (LanguageScreen | MenuScreen | TicketScreen | MessageScreen | ClosedScreen
+          | OutOfServiceScreen | PinScreen | CodeScreen)

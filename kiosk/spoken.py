@@ -6,8 +6,10 @@ what is shown, in every language, without a screen or a voice."""
 
 from __future__ import annotations
 
+from kiosk.menus import APPOINTMENT_LABEL
 from kiosk.screens import (
     ClosedScreen,
+    CodeScreen,
     LanguageScreen,
     MenuScreen,
     MessageScreen,
@@ -48,10 +50,16 @@ def screen_phrases(screen: Screen, centre_lang: str) -> list[Phrase]:
     """Everything the screen shows, as it is said."""
     if isinstance(screen, LanguageScreen):
         out = [Phrase(_sentence(screen.centre), centre_lang)]
-        for i, (tile, title) in enumerate(zip(screen.tiles, screen.titles, strict=True), 1):
+        languages = screen.tiles[:len(screen.titles)]
+        booked = len(screen.tiles) > len(languages)       # "I have an appointment" follows
+        for i, (tile, title) in enumerate(zip(languages, screen.titles, strict=True), 1):
             lang = tile.id
+            appointment = (f" {tr(lang, APPOINTMENT_LABEL)}: " + tr(
+                lang, PRESS_FOR_LANGUAGE, number=number_words(lang, len(languages) + 1))
+                if booked else "")
             out.append(Phrase(f"{_sentence(title)} {tile.label}: "
-                              f"{tr(lang, PRESS_FOR_LANGUAGE, number=number_words(lang, i))}", lang))
+                              f"{tr(lang, PRESS_FOR_LANGUAGE, number=number_words(lang, i))}"
+                              + appointment, lang))
         return out
     if isinstance(screen, MenuScreen):
         lang = screen.lang
@@ -64,7 +72,8 @@ def screen_phrases(screen: Screen, centre_lang: str) -> list[Phrase]:
         lang, t = screen.lang, screen.ticket
         out = [Phrase(f"{screen.your_number}: {spoken_code(lang, t.prefix, t.number)}.", lang),
                Phrase(_sentence(screen.service), lang)]
-        out += [Phrase(_sentence(x), lang) for x in (screen.priority, screen.ahead, screen.wait) if x]
+        out += [Phrase(_sentence(x), lang)
+                for x in (screen.booking_note, screen.priority, screen.ahead, screen.wait) if x]
         out.append(Phrase(_sentence(screen.called_by_voice or tr(lang, CALLED_BY_VOICE)), lang))
         if screen.print_state != "printing":   # "take your ticket" follows when it is printed
             out.append(Phrase(_sentence(screen.print_message), lang))
@@ -75,7 +84,14 @@ def screen_phrases(screen: Screen, centre_lang: str) -> list[Phrase]:
     if isinstance(screen, MessageScreen):
         lang = screen.lang
         out = [Phrase(_sentence(x), lang) for x in (screen.title, screen.body) if x]
-        return [*out, choice(lang, 1, screen.done)]
+        return [*out, *(choice(lang, i, t.label) for i, t in enumerate(screen.tiles, 1))]
+    if isinstance(screen, CodeScreen):
+        lang = screen.lang
+        out = [Phrase(_sentence(x.replace("\n", " ")), lang)
+               for x in (screen.error, screen.title, screen.hint) if x]
+        if screen.typed:
+            out.append(Phrase(_sentence(" ".join(screen.typed)), lang))
+        return out      # the keys are said one by one as the keypad's focus moves on them
     if isinstance(screen, OutOfServiceScreen):
         return [Phrase(f"{_sentence(title)} {_sentence(body)}", lang)
                 for title, body, lang in zip(screen.titles, screen.bodies, screen.languages, strict=True)]

@@ -15,8 +15,10 @@ from shared.i18n import ntr, tr
 from shared.waits.text import wait_text
 
 
-def ticket_screen(config: CentreConfig, ticket: Ticket, state: str) -> TicketScreen:
-    """The ticket screen in the ticket's language; `state` is printing | printed | failed."""
+def ticket_screen(config: CentreConfig, ticket: Ticket, state: str,
+                  booking_note: str = "") -> TicketScreen:
+    """The ticket screen in the ticket's language; `state` is printing | printed | failed;
+    `booking_note`: a booked visitor's line (kiosk/appointments.py)."""
     lang = ticket.language
     svc = config.service(ticket.service)
     prio = config.priority(ticket.priority)
@@ -37,7 +39,7 @@ def ticket_screen(config: CentreConfig, ticket: Ticket, state: str) -> TicketScr
         ahead=ahead, wait=wait, qr_payload=payload,
         qr_caption=tr(lang, "Scan to follow your turn on your phone") if payload else "",
         print_state=state, print_message=message, done=tr(lang, "Done (leave the ticket screen)"),
-        called_by_voice=tr(lang, CALLED_BY_VOICE))
+        called_by_voice=tr(lang, CALLED_BY_VOICE), booking_note=booking_note)
 
 
 def refusal(config: CentreConfig, exc: BaseException, lang: str, now: datetime) -> tuple[str, str]:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QVBoxLayout, QWidge
 
 from kiosk.access import Voice
 from kiosk.controller import KioskController
-from kiosk.keymap import key_press
+from kiosk.keymap import BLOCKED, key_press
 from kiosk.metrics import Metrics
 from kiosk.pages import build_page
 from kiosk.print_requests import PrintRequests
@@ -224,6 +224,8 @@ class KioskWindow(QWidget):
         mine = isinstance(watched, QWidget) and (watched is self or self.isAncestorOf(watched))
         if not mine:
             return False
+        if kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and self._code_key(event):
+            return True          # a booking code typed or scanned (kiosk/appointments.py)
         if kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             press = key_press(event.key(), event.modifiers())
             if press is not None:
@@ -238,6 +240,15 @@ class KioskWindow(QWidget):
             if self._screen is not None and self._screen.name == "closed":
                 self.controller.tap_closed()
         return False
+
+    def _code_key(self, event: QKeyEvent) -> bool:
+        """A key of a booking code: text from a scanner or keyboard, Enter, Backspace."""
+        if event.modifiers() & BLOCKED:
+            return False
+        key = event.key()
+        enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        return self.controller.appointments.typed_key(
+            "" if enter else event.text(), enter=enter, erase=key == Qt.Key.Key_Backspace)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt)
         if self.locked:

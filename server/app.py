@@ -41,6 +41,7 @@ from server.ops import fleet
 from server.ops import metrics as ops_metrics
 from server.pages import assist as pages_assist
 from server.pages import counter as pages_counter
+from server.pages import desk as pages_desk
 from server.pages import manager as pages_manager
 from server.pages import phone as pages_phone
 from server.pages import plan as pages_plan
@@ -246,6 +247,7 @@ def create_app(queue: ServedQueue, config: CentreConfig | None = None, *,
     app.include_router(reports_routes.router)
     app.include_router(pages_plan.router)
     app.include_router(pages_assist.router)
+    app.include_router(pages_desk.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     add_offline_docs(app)
     return app

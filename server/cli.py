@@ -169,14 +169,15 @@ def register(subparsers: Any) -> None:
                        help="read the password from the first line of stdin (no prompt)")
         if action == "add":
             a.add_argument("--role", choices=STAFF_ROLES, default="counter",
-                           help="counter (default), manager (the manager's view and reports) or "
+                           help="counter (default), manager (the manager's view and reports), "
                                 "volunteer (only the /assist page: tickets for visitors, help "
-                                "requests)")
+                                "requests), it (the devices page) or reception (the booking "
+                                "desk /desk)")
     a = sub.add_parser("role", help="change a staff member's role",
                        description="Make a staff member a manager, a volunteer, or counter "
                                    "staff again.")
     a.add_argument("name")
-    a.add_argument("role_name", metavar="ROLE", choices=STAFF_ROLES, help="counter, manager or volunteer")
+    a.add_argument("role_name", metavar="ROLE", choices=STAFF_ROLES, help="counter, manager, volunteer, it or reception")
     sub.add_parser("remove", help="remove a staff account").add_argument("name")
     sub.add_parser("list", help="list staff accounts")
     p.set_defaults(func=cmd_staff)

@@ -64,7 +64,7 @@ def render(request: Request, name: str, status_code: int = 200,
 
 # Where each staff role works: (URL, label msgid) — the page a refused staff member is sent to.
 ROLE_HOME = {"counter": ("/counter", "Counter console"), "manager": ("/manager", "Manager's view"),
-             "volunteer": ("/assist", "Help desk")}
+             "volunteer": ("/assist", "Help desk"), "reception": ("/desk", "Booking desk")}
 
 
 def refused(request: Request, staff: str, csrf: str, role: str | None, heading: str,

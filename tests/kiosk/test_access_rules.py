@@ -69,7 +69,7 @@ def test_what_is_said_is_what_is_shown(local_queue, config, clock, lang):
     def check():
         screen = ctl.screen
         said = " ".join(p.text for p in screen_phrases(screen, config.languages[0]))
-        shown = [t.label for t in screen.tiles]
+        shown = [line for t in screen.tiles for line in t.label.split("\n")]  # a line a language
         for attr in ("title", "subtitle", "back", "home", "service", "priority", "ahead", "wait",
                      "print_message", "your_number", "done", "body"):
             shown.append(getattr(screen, attr, ""))

@@ -1,0 +1,123 @@
+"""The booking desk in Debian's Chromium against a live server: reception books a free slot
+(the printout with its code and QR code), the slot's seats go down, a full slot cannot be
+chosen, a wrong phone number is named, a visitor is checked in and a booking cancelled — in
+az, ru and en, with no serious axe-core violation; screenshots for people to look at."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from server.auth.accounts import hash_password
+from shared.bookings.model import BookingStatus, is_code
+from tests.bookings.conftest import baku
+from tests.e2e.test_accessibility_browser import blocking_violations, fits_width, sign_in
+from tests.server.live import LiveServer
+
+RECEPTION, RECEPTION_PW = "sevda", "sevda-reception-1"
+PENSION = "pensions.age"
+
+
+def add_reception(server: LiveServer) -> None:
+    with server.accounts.db.conn:
+        server.accounts.db.conn.execute(
+            "INSERT INTO staff(name, password_hash, created_at, updated_at, role) "
+            "VALUES (?, ?, 0, 0, 'reception')", (RECEPTION, hash_password(RECEPTION_PW)))
+
+
+def open_desk(page: Page, server: LiveServer, lang: str) -> None:
+    sign_in(page, f"{server.url}/desk?lang={lang}", RECEPTION, RECEPTION_PW)
+    expect(page.locator("h1.page-title")).to_be_visible()
+
+
+@pytest.mark.slow
+def test_reception_books_prints_checks_in_and_cancels(browser, server: LiveServer, artifacts: Path):
+    """Book 11:00 for a visitor (Russian, with name and phone): the printout shows the code and
+    its QR code; the 11:00 slot is then full; a bad phone is refused by name; check-in at the
+    desk gives the slot's ticket; a second booking is cancelled."""
+    add_reception(server)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(10_000)
+    open_desk(page, server, "en")
+    page.select_option("#service", PENSION)
+    page.click("#show-slots")
+    slot = page.locator("label.slot", has_text="11:00")
+    expect(slot).to_contain_text("1 / 2")
+    assert blocking_violations(page) == []
+    page.screenshot(path=str(artifacts / "desk-en.png"), full_page=True)
+    slot.locator("input").check()
+    page.fill("#visitor-phone", "call me")
+    page.click("#book")
+    expect(page.locator("#desk-error")).to_contain_text("A phone number has digits only")
+    page.locator("label.slot", has_text="11:00").locator("input").check()
+    page.fill("#visitor-name", "Olga Petrova")
+    page.fill("#visitor-phone", "+994 50 123 45 67")
+    page.check("input[name=language][value=ru]")
+    page.click("#book")
+    code = page.locator("#booking-code").inner_text().strip()
+    assert is_code(code)
+    expect(page.locator(".printout .qr svg")).to_be_visible()
+    assert blocking_violations(page) == []
+    page.screenshot(path=str(artifacts / "desk-printout-en.png"), full_page=True)
+    booking = server.queue.bookings.find(code)
+    assert booking.lang == "ru" and booking.name == "Olga Petrova" and booking.made_by == RECEPTION
+    expect(page.locator(".printout h1")).to_have_text("Ваша запись")      # the visitor's language
+    page.click("#back-to-desk")
+    expect(page.locator("label.slot", has_text="11:00").locator("input")).to_be_disabled()
+    row = page.locator(f"tr[data-code='{code}']")
+    expect(row).to_contain_text("Olga Petrova")
+    server.clock.set("2026-11-23T06:50:00+00:00")           # 10:50: within the window
+    page.fill("#check-in-code", code.lower())
+    page.click("#check-in")
+    expect(page.locator("#desk-notice")).to_contain_text("Checked in: ticket B-")
+    assert server.queue.bookings.find(code).status == BookingStatus.CHECKED_IN
+    page.locator("label.slot", has_text="14:00").locator("input").check()
+    page.click("#book")
+    second = page.locator("#booking-code").inner_text().strip()
+    page.click("#back-to-desk")
+    page.click(f"tr[data-code='{second}'] button.danger")
+    expect(page.locator("#desk-notice")).to_contain_text(f"Booking {second} cancelled.")
+    assert server.queue.bookings.find(second).status == BookingStatus.CANCELLED
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["az", "ru"])
+def test_the_desk_in_each_language_passes_axe(browser, server: LiveServer, artifacts: Path, lang):
+    """The desk with a day's bookings reads in Azerbaijani and Russian, fits a narrow window,
+    and has no serious axe-core violation."""
+    add_reception(server)
+
+    server.queue.bookings.book_local(PENSION, baku("2026-11-23 12:00"), lang, RECEPTION,
+                                     name="Leyla", phone="+994501112233")
+    page = browser.new_page(viewport={"width": 700, "height": 900})
+    open_desk(page, server, lang)
+    page.goto(f"{server.url}/desk?service={PENSION}&day=2026-11-23")
+    expect(page.locator("table.bookings")).to_contain_text("Leyla")
+    assert blocking_violations(page) == []
+    assert fits_width(page)
+    page.screenshot(path=str(artifacts / f"desk-{lang}.png"), full_page=True)
+
+
+@pytest.mark.slow
+def test_counter_console_checks_a_visitor_in_by_code(browser, server: LiveServer, artifacts: Path):
+    """At the counter console a code typed in the check-in box gives the visitor the slot's
+    ticket, said in a sentence; an unknown code is said so; the console stays axe-clean."""
+    from tests.e2e.test_console_browser import sign_in_at_counter
+
+    booking = server.queue.bookings.book_local(PENSION, baku("2026-11-23 11:00"), "az", "r")
+    server.clock.set("2026-11-23T06:45:00+00:00")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(10_000)
+    sign_in_at_counter(page, server, "aysel", "4")
+    page.fill("#check-in-code", "QQQQQQ")
+    page.click("#check-in")
+    expect(page.locator("#check-in-result")).to_have_text("No booking has this code.")
+    page.fill("#check-in-code", "")
+    page.locator("#check-in-code").press_sequentially(f"NOVBE:{booking.code}")  # keys: no shortcut fires
+    page.click("#check-in")
+    expect(page.locator("#check-in-result")).to_contain_text("Checked in: ticket B-001, called at 11:00.")
+    assert server.queue.counter_state("4").ticket is None          # Next was not pressed
+    assert blocking_violations(page) == []
+    page.screenshot(path=str(artifacts / "console-check-in-en.png"), full_page=True)
