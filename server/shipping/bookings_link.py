@@ -167,12 +167,15 @@ class BookingLink:
                  for start, free in self.ledger.free_slots(s.id, day)]
         pg = self._central()
         with pg.transaction():
-            pg.execute(f"DELETE FROM {SCHEMA}.local_seats WHERE centre_id = %s", (self.centre_id,))
             with pg.cursor() as cur:
                 cur.executemany(f"INSERT INTO {SCHEMA}.local_seats (centre_id, service, "
-                                "slot_start, free, as_of) VALUES (%s, %s, %s, %s, %s)",
+                                "slot_start, free, as_of) VALUES (%s, %s, %s, %s, %s) "
+                                "ON CONFLICT (centre_id, service, slot_start) DO UPDATE SET "
+                                "free = EXCLUDED.free, as_of = EXCLUDED.as_of",
                                 [(self.centre_id, s, start, min(free, 1000), now)
                                  for s, start, free in seats])
+            pg.execute(f"DELETE FROM {SCHEMA}.local_seats WHERE centre_id = %s AND as_of < %s",
+                       (self.centre_id, now))           # slots no longer offered, days past
             pg.execute(f"UPDATE {SCHEMA}.booking_pulls SET pushed_at = %s WHERE centre_id = %s",
                        (now, self.centre_id))
 

@@ -1,0 +1,93 @@
+"""Benchmark of appointments (issue 20).
+
+    .venv/bin/python bench/appointments.py            # prints a table
+    .venv/bin/python bench/appointments.py --json     # prints one JSON object
+    .venv/bin/python bench/appointments.py --quick    # smaller runs, for a smoke test
+
+Starts a throwaway PostgreSQL (Debian's binaries, as in the tests) and measures:
+  race: double_bookings, lost_bookings   100 booking requests at once for one slot of 10 seats,
+        race_request_p50_ms/_p99_ms      half to the national desk's API (`novbe central
+                                         serve`), half to the centre's reception desk (`novbe
+                                         serve`), every tenth sent twice, the centre's link cut
+                                         and restored twice (tests/central/booking_race.py);
+                                         the times include queueing behind the other 99
+        booking_request_p50_ms/_p99_ms   then 100 requests one at a time, alternately to each
+                                         desk: what one booking costs
+Each section is a function of its own (SECTIONS); the simulated busy day with bookings is the
+centre side's to add there. Benchmarks print figures; nothing here passes or fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import psycopg  # noqa: E402
+from psycopg import sql  # noqa: E402
+
+from central import schema as central_schema  # noqa: E402
+from tests.central.booking_race import race  # noqa: E402
+from tests.central.conftest import CentralDb  # noqa: E402
+from tests.central.pg_cluster import Cluster, make_cluster  # noqa: E402
+
+
+def fresh_central(cluster: Cluster, name: str) -> CentralDb:
+    """A new initialised central database on the cluster."""
+    with psycopg.connect(cluster.url(), autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    db = CentralDb(cluster, name)
+    central_schema.init(db.admin_url, lambda _: None)
+    return db
+
+
+def race_section(cluster: Cluster, quick: bool) -> dict[str, Any]:
+    """The bookings race: 0 double and 0 lost bookings expected; request times."""
+    with tempfile.TemporaryDirectory(prefix="novbe-race-") as tmp:
+        found = race(Path(tmp), fresh_central(cluster, "race"),
+                     requests=40 if quick else 100, seats=10, cuts=2,
+                     steady=20 if quick else 100)
+    return found.figures()
+
+
+SECTIONS: dict[str, Callable[[Cluster, bool], dict[str, Any]]] = {
+    "race": race_section,
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--quick", action="store_true", help="smaller runs (a smoke test)")
+    parser.add_argument("--only", choices=sorted(SECTIONS), action="append",
+                        help="run only these sections")
+    args = parser.parse_args()
+    cluster = make_cluster()
+    out: dict[str, Any] = {}
+    try:
+        for name, section in SECTIONS.items():
+            if args.only and name not in args.only:
+                continue
+            figures = section(cluster, args.quick)
+            out.update(figures if name == "race" else {f"{name}_{k}": v
+                                                       for k, v in figures.items()})
+    finally:
+        cluster.destroy()
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False))
+    else:
+        for key, value in out.items():
+            print(f"{key:34} {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
