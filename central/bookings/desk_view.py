@@ -10,7 +10,7 @@ from datetime import date, datetime
 import psycopg
 
 from central.bookings.errors import DeskRefused
-from central.bookings.offer import SlotOffer, day_offer, offered_config
+from central.bookings.offer import SlotOffer, day_offer, offered_config, sends_sms
 from server.shipping.link import SCHEMA
 from shared.bookings.model import Booking
 from shared.config.centre import CentreConfig
@@ -44,6 +44,7 @@ class DeskView:
     slots: list[SlotRow] | None = None
     refusal: str | None = None
     pulled_at: str | None = None
+    sms: bool = True
 
 
 def db_now(conn: psycopg.Connection) -> float:
@@ -86,6 +87,7 @@ def desk_view(conn: psycopg.Connection, lang: str, centre: str | None, service: 
     view.day = day or service_day(datetime.fromtimestamp(now, config.tz), config.tz,
                                   config.day_reset_hour)
     view.pulled_at = last_pull(conn, config)
+    view.sms = sends_sms(conn, centre)
     try:
         offers = day_offer(conn, config, view.service, view.day, now, lang)
     except DeskRefused as exc:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import psycopg
 
@@ -39,18 +40,30 @@ def offered_config(conn: psycopg.Connection, centre: str) -> CentreConfig:
                          (centre,)).fetchone()
     if known is None:
         raise NotFound("unknown_centre", centre=centre)
-    row = conn.execute(f"SELECT body FROM {SCHEMA}.config_versions WHERE centre_id = %s AND "
-                       "generation = %s ORDER BY from_event_id DESC, recorded_at DESC LIMIT 1",
-                       (centre, current_generation(conn, centre))).fetchone()
-    if row is None:
+    body = latest_body(conn, centre)
+    if body is None:
         raise DeskRefused("no_bookings", centre=centre)
     try:
-        config = parse_body(row[0], f"central:{centre}")
+        config = parse_body(body, f"central:{centre}")
     except ConfigRefused:
         raise DeskRefused("no_bookings", centre=centre) from None
     if not config.bookings.enabled:
         raise DeskRefused("no_bookings", centre=config.name("en"))
     return config
+
+
+def latest_body(conn: psycopg.Connection, centre: str) -> Any:
+    """The centre's newest shipped config body of its current history (None: none yet)."""
+    row = conn.execute(f"SELECT body FROM {SCHEMA}.config_versions WHERE centre_id = %s AND "
+                       "generation = %s ORDER BY from_event_id DESC, recorded_at DESC LIMIT 1",
+                       (centre, current_generation(conn, centre))).fetchone()
+    return None if row is None else row[0]
+
+
+def sends_sms(conn: psycopg.Connection, centre: str) -> bool:
+    """Whether the centre said, with its config, that it sends SMS reminders."""
+    body = latest_body(conn, centre)
+    return isinstance(body, dict) and body.get("sms_reminders") is True
 
 
 def check_slot(config: CentreConfig, service: str, slot_start: float, lang: str = "en"

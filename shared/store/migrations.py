@@ -193,3 +193,17 @@ def m011_bookings(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX idx_bookings_slot ON bookings(service, slot_start)")
     db.execute("CREATE INDEX idx_bookings_open ON bookings(slot_start) WHERE status = 'booked'")
     db.table("tickets").add_column("slot_at", float)
+
+
+@migrations()
+def m012_sms_outbox(db: sqlite_utils.Database) -> None:
+    """Booking reminders by SMS (issue 20): one row per booking and kind (on booking, the day
+    before, an hour before) with its text in the booking's language, when it is due and its
+    delivery state; the phone and text are erased with the booking's personal data."""
+    db.execute("""CREATE TABLE sms_outbox (
+        id INTEGER PRIMARY KEY, booking_id TEXT NOT NULL, kind TEXT NOT NULL,
+        phone TEXT NOT NULL, body TEXT NOT NULL, due_at FLOAT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,
+        next_try_at FLOAT NOT NULL DEFAULT 0, last_error TEXT, sent_at FLOAT,
+        UNIQUE (booking_id, kind))""")
+    db.execute("CREATE INDEX idx_sms_due ON sms_outbox(state, next_try_at)")

@@ -58,6 +58,7 @@ def test_booking_desk_in_a_browser(tmp_path: Path, central: CentralDb,  # noqa: 
             assert row.locator("th").inner_text().strip() == "09:00"
             ten_row = page.locator("#slots tbody tr", has=page.locator(f"input[value='{ten}']"))
             assert "2 free as of" in ten_row.inner_text()
+            assert "no gateway configured" in page.locator("#no-sms").inner_text()
             page.check(f"input[name=slot][value='{ten}']")
             page.fill("#visitor-phone", "+994 50 123 45 67")
             page.select_option("#visitor-lang", "ru")
