@@ -13,6 +13,9 @@ Starts a throwaway PostgreSQL (Debian's binaries, as in the tests) and measures:
                                          the times include queueing behind the other 99
         booking_request_p50_ms/_p99_ms   then 100 requests one at a time, alternately to each
                                          desk: what one booking costs
+  national_report_*                      the national report's bookings tables over a year of
+                                         1,000 bookings a day (365,000 bookings, ~660,000
+                                         events): seconds to fold them
 Each section is a function of its own (SECTIONS); the simulated busy day with bookings is the
 centre side's to add there. Benchmarks print figures; nothing here passes or fails.
 """
@@ -58,8 +61,64 @@ def race_section(cluster: Cluster, quick: bool) -> dict[str, Any]:
     return found.figures()
 
 
+def national_report_section(cluster: Cluster, quick: bool) -> dict[str, Any]:
+    """The national report's bookings tables over a year of `per_day` bookings a day (their
+    events written as a centre ships them, bulk-copied): seconds to fold them."""
+    import random
+    import time
+    import uuid
+    from datetime import date, timedelta
+
+    from central.bookings.report import bookings_tables
+    from shared.bookings.slots import slot_starts
+    from shared.reports.request import make_request
+    from tests.central.booking_centre import SERVICE, booking_centre
+
+    per_day = 200 if quick else 1000
+    db = fresh_central(cluster, "report")
+    rnd = random.Random(20)
+    with tempfile.TemporaryDirectory(prefix="novbe-report-") as tmp:
+        config, _ = booking_centre(Path(tmp), db, "year", seats=100, share=0.5)
+    first = date(2025, 12, 1)
+    last = first + timedelta(days=364)
+    ends = (["booking_checked_in"] * 70 + ["booking_no_show"] * 8 + ["booking_late_walk_in"] * 4
+            + ["booking_cancelled"] * 8 + [None] * 10)
+    rows, eid, day, made = [], 0, first, 0
+    while day <= last:
+        starts = slot_starts(config, day)
+        for n in range(per_day if starts else 0):
+            slot = starts[n % len(starts)]
+            booking, channel = str(uuid.uuid4()), rnd.choice(("call_centre", "reception", "api"))
+            details = f'{{"booking": "{booking}", "booking_code": "X", "slot_start": {slot}}}'
+            eid += 1
+            rows.append((eid, slot - rnd.uniform(3600, 20 * 86400), "booking_made", SERVICE,
+                         channel, details))
+            end = rnd.choice(ends)
+            if end is not None:
+                eid += 1
+                rows.append((eid, slot + 600, end, SERVICE, channel, details))
+            made += 1
+        day += timedelta(days=1)
+    with db.admin() as conn:
+        generation = conn.execute("SELECT generation FROM novbe.generations WHERE centre_id = "
+                                  "'year'").fetchone()[0]
+        with conn.cursor().copy("COPY novbe.events (centre_id, generation, id, at, kind, "
+                                "service, source, details) FROM STDIN") as copy:
+            for r in rows:
+                copy.write_row(("year", generation, *r))
+        conn.execute("ANALYZE novbe.events")
+        request = make_request(config, first, last, "service")
+        started = time.perf_counter()
+        tables = bookings_tables(conn, request, ["year"], "en")
+        took = time.perf_counter() - started
+    made_row = next(r for r in tables[0].rows if r["key"] == "all")
+    return {"bookings": made, "events": len(rows), "seconds": round(took, 2),
+            "bookings_counted": made_row["bookings_made"]}
+
+
 SECTIONS: dict[str, Callable[[Cluster, bool], dict[str, Any]]] = {
     "race": race_section,
+    "national_report": national_report_section,
 }
 
 

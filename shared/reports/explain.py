@@ -49,6 +49,18 @@ EXPLANATIONS: dict[str, str] = {
     "open_s": "Time the counter was open (paused time not counted).",
     "idle_waiting_s": "Time the counter was open and free while someone waited for a service it "
                       "serves.",
+    # bookings (the national report: central/bookings/report.py)
+    "bookings_made": "Bookings made for slots in the period, by the channel that made them.",
+    "bookings_kept": "Bookings whose visitor checked in within the check-in window.",
+    "bookings_late": "Bookings whose visitor came after the window and was given a walk-in "
+                     "ticket.",
+    "bookings_no_show": "Bookings nobody checked in by the end of the late window.",
+    "bookings_cancelled": "Bookings cancelled at a desk, by a portal or by the national desk.",
+    "bookings_open": "Bookings still waiting for their slot.",
+    "seats_offered": "Every seat of every bookable slot of the period's open days, national "
+                     "and local together, as the centre's config offers them.",
+    "seats_booked": "Seats taken by bookings not cancelled.",
+    "seats_used_pct": "Share of the seats offered that were booked.",
 }
 CHART_EXPLANATIONS: dict[str, str] = {
     "within_target": "Each bar: the share of that service's visitors called within its target "
