@@ -12,6 +12,7 @@ from datetime import UTC
 from typing import Any
 
 from central import schema as central_schema
+from central.bookings.portals import cmd_add_portal
 from central.schema import role_for
 from server.shipping.link import CentralError, redact, tls_warning
 from server.shipping.shipper import Shipper
@@ -66,19 +67,6 @@ def cmd_add_reader(ctx: Any) -> int:
     _warn_tls(url)
     central_schema.add_reader(url, name, _password(ctx, name))
     ctx.out(f"reader {name} added: it may read every centre's rows and change none")
-    return 0
-
-
-def cmd_add_portal(ctx: Any) -> int:
-    from central.bookings.portals import add_portal
-
-    url, name = ctx.args.url, ctx.args.name
-    _warn_tls(url)
-    centres = [c for c in (ctx.args.centres or "").split(",") if c] or None
-    token = add_portal(url, name, centres)
-    ctx.out(f"portal {name} may book, cancel and read free national seats at "
-            f"{', '.join(centres) if centres else 'every centre'}; its token (shown once):")
-    ctx.out(token)
     return 0
 
 
@@ -148,24 +136,9 @@ def cmd_status(ctx: Any) -> int:
     elif not status.pending:
         ctx.out("  up to date: nothing waiting to be shipped")
     if ctx.config.bookings.enabled:
-        ctx.out("  " + bookings_line(ctx.db_path, now))
+        from server.shipping.bookings_link import status_line
+        ctx.out("  " + status_line(ctx.db_path, now))
     return 0 if whole else 1
-
-
-def bookings_line(db_path: Any, now: float) -> str:
-    """When the bookings link last pulled the national list (and whether it can now)."""
-    from server.shipping.bookings_link import read_state, state_path_for
-
-    state = read_state(state_path_for(db_path))
-    if state.pulled_at is None:
-        said = "bookings: the national list was never pulled on this machine"
-    else:
-        said = f"bookings: national list last pulled {_age(now - state.pulled_at)} ago"
-    if state.reachable is False:
-        said += f"; NOT reachable now ({state.last_error})"
-    if state.conflicts:
-        said += f"; {state.conflicts} national bookings could not be placed (code held here)"
-    return said
 
 
 def central_status(ctx: Any) -> int:
@@ -175,8 +148,11 @@ def central_status(ctx: Any) -> int:
     from central.reports import central_reader
 
     _warn_tls(ctx.args.url)
+    from central.bookings.desk_view import pull_lines
+
     with central_reader(ctx.args.url, refresh_facts=False) as conn:
         found = health(conn, known_centres(conn))
+        pulls = pull_lines(conn, time.time())
     if ctx.args.json:
         ctx.out(json.dumps([h.to_json() for h in found], ensure_ascii=False))
         return 0 if all(h.complete for h in found) else 1
@@ -188,6 +164,8 @@ def central_status(ctx: Any) -> int:
                    f"{older}" if h.generations else "nothing shipped yet")
         ctx.out(f"{h.centre_id}: {'complete' if h.complete else 'INCOMPLETE'} — {shipped}; "
                 f"refreshed {when}")
+        if h.centre_id in pulls:
+            ctx.out(f"  {pulls[h.centre_id]}")
         if h.problem:
             ctx.out(f"  refresh failed: {h.problem}")
         if h.set_aside:

@@ -133,3 +133,14 @@ def last_pull(conn: psycopg.Connection, config: CentreConfig) -> str | None:
     row = conn.execute(f"SELECT pulled_at FROM {SCHEMA}.booking_pulls WHERE centre_id = %s",
                        (config.centre_id,)).fetchone()
     return None if row is None else clock(config, float(row[0]), db_now(conn))
+
+
+def pull_lines(conn: psycopg.Connection, now: float) -> dict[str, str]:
+    """Per centre that takes national bookings: when its link last pulled and pushed."""
+    out = {}
+    for centre, pulled, pushed in conn.execute(
+            f"SELECT centre_id, pulled_at, pushed_at FROM {SCHEMA}.booking_pulls").fetchall():
+        pushed_said = "never" if pushed is None else f"{(now - float(pushed)) / 60:.0f} min ago"
+        out[centre] = (f"bookings: national list last pulled {(now - float(pulled)) / 60:.0f} "
+                       f"min ago, free seats last pushed {pushed_said}")
+    return out

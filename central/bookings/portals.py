@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
 from central.schema import needs_owner_rights
-from server.shipping.link import SCHEMA, CentralError, connect
+from server.shipping.link import SCHEMA, CentralError, connect, tls_warning
 
 
 def token_hash(token: str) -> str:
@@ -37,3 +38,17 @@ def add_portal(url: str, name: str, centres: list[str] | None = None) -> str:
                                    f"'.' (at most 40), got {name!r}") from None
             raise
     return token
+
+
+def cmd_add_portal(ctx: Any) -> int:
+    """`novbe central add-portal URL NAME [--centres IDS]`: prints the portal's new token."""
+    url, name = ctx.args.url, ctx.args.name
+    warning = tls_warning(url)
+    if warning:
+        ctx.out(f"warning: {warning}")
+    centres = [c for c in (ctx.args.centres or "").split(",") if c] or None
+    token = add_portal(url, name, centres)
+    ctx.out(f"portal {name} may book, cancel and read free national seats at "
+            f"{', '.join(centres) if centres else 'every centre'}; its token (shown once):")
+    ctx.out(token)
+    return 0

@@ -275,3 +275,21 @@ def start_for(queue: Any, db_path: str | Path | None) -> BookingLink | None:
     log.info("bookings of %s linked to %s", config.central.centre_id,
              redact(config.central.url))
     return BookingLink(ledger, config.central, state_path_for(db_path)).start()
+
+
+def status_line(db_path: str | Path, now: float) -> str:
+    """When the bookings link last pulled the national list, and whether it can now (for
+    `novbe central status` on the centre)."""
+    state = read_state(state_path_for(db_path))
+    if state.pulled_at is None:
+        said = "bookings: the national list was never pulled on this machine"
+    else:
+        ago = now - state.pulled_at
+        said = "bookings: national list last pulled " + (
+            f"{ago:.0f} s" if ago < 120 else f"{ago / 60:.0f} min" if ago < 7200
+            else f"{ago / 3600:.1f} h") + " ago"
+    if state.reachable is False:
+        said += f"; NOT reachable now ({state.last_error})"
+    if state.conflicts:
+        said += f"; {state.conflicts} national bookings could not be placed (code held here)"
+    return said

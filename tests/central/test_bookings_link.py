@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from central.bookings import desk
-from central.cli import bookings_line
-from server.shipping.bookings_link import BookingLink, read_state, state_path_for
+from novbe.cli import main
+from server.shipping.bookings_link import BookingLink, read_state, state_path_for, status_line
 from server.shipping.link import CentralUnavailable
 from server.shipping.shipper import Shipper
 from shared.bookings.model import BookingStatus, Channel
@@ -44,7 +44,8 @@ def _queue(config, db_path: Path) -> tuple[LocalQueue, FakeClock]:  # type: igno
     return LocalQueue(db_path, config, clock), clock
 
 
-def test_pull_merge_push_and_a_check_in_back(tmp_path: Path, central: CentralDb) -> None:
+def test_pull_merge_push_and_a_check_in_back(tmp_path: Path, central: CentralDb,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
     """Two national bookings reach the centre with name and phone; its free seats are pushed
     (local share less its own booking); the visitor checks in at the centre and the national
     row says so once the events are shipped; a national cancellation reaches the centre."""
@@ -80,6 +81,11 @@ def test_pull_merge_push_and_a_check_in_back(tmp_path: Path, central: CentralDb)
                                "id = %s", (first.id,)).fetchone()
         assert row == ("checked_in", True)
         assert read_state(state_path_for(db_path)).reachable is True
+        capsys.readouterr()
+        main(["central", "status", central.admin_url])
+        assert "nord: " in (said := capsys.readouterr().out)
+        assert "bookings: national list last pulled 0 min ago, free seats last pushed 0 min" \
+            in said
     finally:
         link.stop()
         queue.close()
@@ -126,7 +132,7 @@ def test_with_the_link_cut_the_centre_goes_on(tmp_path: Path, central: CentralDb
             broken.sync()
         state = read_state(state_path_for(db_path))
         assert state.reachable is False and state.pulled_at is not None
-        line = bookings_line(db_path, state.pulled_at + 120)
+        line = status_line(db_path, state.pulled_at + 120)
         assert "last pulled 2 min ago; NOT reachable now" in line
         local = queue.bookings.book_local(SERVICE, start, "az", "reception-1")
         clock.set(datetime.fromtimestamp(start - 60, config.tz))
