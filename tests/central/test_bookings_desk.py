@@ -147,6 +147,14 @@ def test_the_centres_check_in_reaches_the_national_row(tmp_path: Path,
                                "WHERE booking_id = %s ORDER BY seq", (booking.id,)).fetchall()
     assert row == ("checked_in", "P-007")
     assert changes == [("booked", "central", None), ("checked_in", "centre", 1)]
+    with central.admin() as conn:
+        other = desk.book(conn, _req("nord", start))
+    assert _booked(central, "nord", start) == (2, 1)
+    with psycopg.connect(central.centre_url("nord"), autocommit=True) as conn:
+        conn.execute("INSERT INTO novbe.events (centre_id, generation, id, at, kind, staff, "
+                     "source, details) VALUES ('nord', '', 3, %s, 'booking_cancelled', 'desk', "
+                     "'call_centre', %s)", (start - 86_400, json.dumps({"booking": other.id})))
+    assert _booked(central, "nord", start) == (1, 0)     # cancelled at the centre: seat free
 
 
 def test_a_centre_reads_only_its_own_bookings(tmp_path: Path, central: CentralDb) -> None:
