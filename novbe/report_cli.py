@@ -12,6 +12,7 @@ from typing import Any
 
 from shared.core.errors import NovbeError
 from shared.core.service_day import service_day
+from shared.reports.bookings import with_bookings
 from shared.reports.export import TERMINAL_WIDTH, to_csv, to_json, to_text, to_xlsx
 from shared.reports.facts import FactStore
 from shared.reports.figures import known_values
@@ -61,7 +62,7 @@ def _centre_report(ctx: Any) -> Report:
         report = build_report(facts.conn, config, req, args.lang)
     finally:
         facts.close()
-    return report
+    return with_bookings(report, ctx.db_path, config)          # appointments
 
 
 def _write(ctx: Any, report: Report) -> int:

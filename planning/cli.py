@@ -55,12 +55,40 @@ def cmd_simulate(ctx: Any) -> int:
     args = ctx.args
     scenario = _scenario(ctx)
     centre = _centre(scenario, args)
+    if args.bookings is not None:
+        return _simulate_booked(ctx, scenario, centre)
     reports = [day_report(simulate(scenario, seed, centre, history_days=args.history_days))
                for seed in _seeds(args)]
     if args.json:
         ctx.out(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=1))
     else:
         ctx.out("\n\n".join(render_text(r) for r in reports))
+    return 0
+
+
+def _simulate_booked(ctx: Any, scenario: Scenario, centre: CentreConfig) -> int:
+    """`novbe simulate --bookings SHARE`: the day with SHARE of its regular visitors booked
+    (arriving early or late by a drawn margin, some never) beside the same day without."""
+    from planning.booked_day import BookingHabits, appointment_figures, simulate_booked
+    from planning.report import day_report, render_text
+
+    args = ctx.args
+    if not 0 < args.bookings < 1:
+        raise NovbeError(f"--bookings is the share of visitors who book, between 0 and 1, "
+                         f"got {args.bookings}")
+    habits = BookingHabits(share=args.bookings)
+    out: list[Any] = []
+    for seed in _seeds(args):
+        booked = simulate_booked(scenario, seed, habits, centre=centre)
+        twin = simulate_booked(scenario, seed, habits, as_walk_ins=True, centre=centre)
+        figures = appointment_figures(booked, twin)
+        if args.json:
+            out.append({"seed": seed, **figures, "day": day_report(booked.day).to_json()})
+        else:
+            out.append(render_text(day_report(booked.day)) + "\n" + "\n".join(
+                f"  {key}: {value:.3f}" if isinstance(value, float) else f"  {key}: {value}"
+                for key, value in figures.items()))
+    ctx.out(json.dumps(out, ensure_ascii=False, indent=1) if args.json else "\n\n".join(out))
     return 0
 
 
@@ -75,6 +103,8 @@ def cmd_plan(ctx: Any) -> int:
     scenario = _scenario(ctx)
     seeds = _seeds(args)
     say = (lambda _m: None) if args.json else (lambda m: ctx.out(f"  searching: {m}"))
+    if args.bookings is not None:
+        return _plan_slots(ctx, scenario, seeds, say)
     best = find_plan(scenario, args.target / 100, seeds, progress=say)
     results = [best]
     for text in args.change or []:
@@ -101,6 +131,28 @@ def cmd_plan(ctx: Any) -> int:
     ctx.out(render_plans(results, args.target / 100))
     if args.svg:
         ctx.out(f"chart written to {args.svg}")
+    return 0
+
+
+def _plan_slots(ctx: Any, scenario: Scenario, seeds: list[int], say: Any) -> int:
+    """`novbe plan --bookings SHARE`: bookable seats per service and half-hour that keep the
+    walk-ins within target with the scenario's own staffing (planning/slot_plan.py)."""
+    from planning.slot_plan import plan_slots, render_slot_plan
+
+    args = ctx.args
+    if not 0 < args.bookings < 1:
+        raise NovbeError(f"--bookings is the share of visitors who book, between 0 and 1, "
+                         f"got {args.bookings}")
+    plan = plan_slots(scenario, args.bookings, args.target / 100, seeds, progress=say)
+    if args.json:
+        ctx.out(json.dumps({"factor": plan.factor, "met": plan.met, "booked": plan.booked,
+                            "walk_ins_within_target": round(plan.walk_ins_within, 4),
+                            "called_within_5_of_slot": round(plan.called_within_5, 4),
+                            "seats": [{"service": s, "half_hour": h, "seats": n}
+                                      for (s, h), n in sorted(plan.seats.items()) if n]},
+                           ensure_ascii=False, indent=1))
+        return 0
+    ctx.out(render_slot_plan(plan, lambda s: scenario.centre.service(s).name("en")))
     return 0
 
 
@@ -188,6 +240,9 @@ def register(sub: Any) -> None:
     p.add_argument("--fairness", choices=["on", "off"], help="override the config's")
     p.add_argument("--history-days", type=int, default=1,
                    help="days simulated first for the queue to learn from (default 1)")
+    p.add_argument("--bookings", type=float, metavar="SHARE",
+                   help="book SHARE (0–1) of the regular visitors ahead (some come early or "
+                        "late, some never) and compare with the same day without bookings")
     p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("plan", help="find the fewest counters per hour that meet a target",
@@ -200,4 +255,8 @@ def register(sub: Any) -> None:
                    help="also simulate the plan changed: 13:-3 = three counters fewer at 13:00, "
                         "12-14:-3 = at 12:00 and 13:00 (repeatable)")
     p.add_argument("--svg", metavar="FILE", help="write the chart of the plans here")
+    p.add_argument("--bookings", type=float, metavar="SHARE",
+                   help="instead: how many bookable seats per service and half-hour keep "
+                        "walk-ins within --target when SHARE (0–1) of visitors book, with the "
+                        "scenario's own staffing; prints [[bookings.capacity]] tables")
     p.set_defaults(func=cmd_plan)

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from planning.scenario import Scenario
-from planning.visitors import draw_visitors
+from planning.visitors import Visitor, draw_visitors
 from shared.config.centre import CentreConfig
 from shared.core.clock import FakeClock
 from shared.core.errors import NoTicketWaiting
@@ -151,7 +151,7 @@ class DaySimulator:
         self.now = 0.0
         self._heap: list[tuple[float, int, str, Any]] = []
         self._seq = 0
-        self.visitors = draw_visitors(self.scenario, seed)
+        self.visitors = self._draw(seed)
         self.records: list[TicketRecord] = []
         self.by_ticket: dict[int, int] = {}       # ticket id → record index
         self.leg: dict[int, int] = {}             # ticket id → visit number (0, 1 after transfer)
@@ -170,8 +170,7 @@ class DaySimulator:
                     self._schedule(_secs(begin), "lunch", cid)
                     self._schedule(_secs(end), "back", cid)
                 self._schedule(_secs(shift.close), "close", cid)
-        for i, v in enumerate(self.visitors):
-            self._schedule(v.arrival, "arrive", i)
+        self._schedule_arrivals()
         events = 0
         while self._heap:
             t, _, kind, data = heapq.heappop(self._heap)
@@ -185,6 +184,14 @@ class DaySimulator:
                          0.0, events)
 
     # ---- visitors -------------------------------------------------------------------------
+    def _draw(self, seed: int | str) -> list[Visitor]:
+        """The day's visitors (planning/booked_day.py books some of them)."""
+        return draw_visitors(self.scenario, seed)
+
+    def _schedule_arrivals(self) -> None:
+        for i, v in enumerate(self.visitors):
+            self._schedule(v.arrival, "arrive", i)
+
     def _on_arrive(self, i: int) -> None:
         v = self.visitors[i]
         ticket = self.queue.issue(v.service, priority=v.priority, source="sim")

@@ -1,8 +1,9 @@
-"""The national report's bookings tables, folded from the booking events every centre ships
-(every booking — the national desk's once its centre has merged it, the reception's at once —
-has its `booking_made` event and one per change; no name, no phone): bookings by centre and
-channel, how they ended (kept, late, no-show, cancelled, still open), and the seats each centre
-offered against those booked. Slots count in the period by their service day."""
+"""The national report's appointments table: each centre's bookings, by channel, folded from
+the booking events every centre ships (the national desk's bookings once their centre merged
+them, the reception's at once; never a name or a phone) into the facts a centre's own report
+reads (shared/reports/bookings.py) — so kept, late, no-show, cancelled, punctuality (called −
+slot), the share called within 5 minutes and the seats offered and used are the same figures,
+defined once, on both sides. Slots count in the period by their service day."""
 
 from __future__ import annotations
 
@@ -16,81 +17,87 @@ from central.bookings.errors import DeskRefused
 from central.bookings.offer import offered_config
 from central.health import centre_name, current_generation
 from server.shipping.link import SCHEMA
-from shared.bookings import slots
 from shared.config.centre import CentreConfig
 from shared.core.service_day import day_start
 from shared.i18n import tr
+from shared.reports.bookings import (
+    BOOKING_COLUMNS,
+    CAPACITY_COLUMNS,
+    CHANNEL_LABELS,
+    CHANNELS,
+    BookingFact,
+    figures,
+    offered_seats,
+)
 from shared.reports.report import Column, Table
 from shared.reports.request import ReportRequest
 
 EARLIEST_EVENT_DAYS = 400        # a booking is made at most this long before its slot
-CHANNELS = {"call_centre": "142 call centre", "reception": "Reception", "api": "Portal"}
-OUTCOMES = (("bookings_made", "Booked"), ("bookings_kept", "Kept"),
-            ("bookings_late", "Came late"), ("bookings_no_show", "Did not come"),
-            ("bookings_cancelled", "Cancelled"), ("bookings_open", "Still booked"))
+STATUS_OF = {"booking_made": "booked", "booking_cancelled": "cancelled",
+             "booking_checked_in": "checked_in", "booking_no_show": "no_show",
+             "booking_late_walk_in": "late_walk_in"}
 FOLD = f"""
 WITH b AS (
-    SELECT e.id AS eid, e.kind, e.source, (e.details::jsonb ->> 'booking') AS booking,
+    SELECT e.id AS eid, e.kind, e.source, e.service, e.ticket_id,
+           (e.details::jsonb ->> 'booking') AS booking,
            (e.details::jsonb ->> 'slot_start')::float8 AS slot
     FROM {SCHEMA}.events e
     WHERE e.centre_id = %(centre)s AND e.generation = %(generation)s
       AND e.kind IN ('booking_made', 'booking_cancelled', 'booking_checked_in',
                      'booking_no_show', 'booking_late_walk_in')
       AND e.at >= %(made_from)s AND e.at < %(until)s),
-made AS (SELECT DISTINCT ON (booking) booking, source AS channel, slot FROM b
+made AS (SELECT DISTINCT ON (booking) booking, service, source AS channel, slot FROM b
          WHERE kind = 'booking_made' AND slot >= %(since)s AND slot < %(until)s
          ORDER BY booking, eid),
-last AS (SELECT DISTINCT ON (booking) booking, kind FROM b ORDER BY booking, eid DESC)
-SELECT m.channel, count(*),
-       count(*) FILTER (WHERE l.kind = 'booking_checked_in'),
-       count(*) FILTER (WHERE l.kind = 'booking_late_walk_in'),
-       count(*) FILTER (WHERE l.kind = 'booking_no_show'),
-       count(*) FILTER (WHERE l.kind = 'booking_cancelled'),
-       count(*) FILTER (WHERE l.kind = 'booking_made')
-FROM made m JOIN last l USING (booking) GROUP BY m.channel ORDER BY m.channel
+last AS (SELECT DISTINCT ON (booking) booking, kind, ticket_id FROM b ORDER BY booking, eid DESC)
+SELECT m.service, m.channel, l.kind, m.slot,
+       CASE WHEN l.kind = 'booking_checked_in' THEN
+           (SELECT min(c.at) FROM {SCHEMA}.events c WHERE c.centre_id = %(centre)s
+            AND c.generation = %(generation)s AND c.ticket_id = l.ticket_id
+            AND c.kind = 'called') END
+FROM made m JOIN last l USING (booking)
 """
 
 
 def bookings_tables(conn: psycopg.Connection, request: ReportRequest, centres: Sequence[str],
                     lang: str) -> list[Table]:
-    """The two bookings tables over these centres ([] when none of them takes bookings)."""
-    outcome_rows: list[dict[str, Any]] = []
-    capacity_rows: list[dict[str, Any]] = []
-    total = {key: 0 for key, _ in OUTCOMES}
+    """Appointments by centre and channel ([] when none of these centres takes bookings)."""
+    rows: list[dict[str, Any]] = []
+    everything: list[BookingFact] = []
+    offered_all = 0
     for centre in centres:
         try:
             config = offered_config(conn, centre)
         except DeskRefused:
             continue
-        name = centre_name(conn, centre, lang)
-        per_channel = _fold(conn, config, request)
-        for channel, figures in per_channel.items():
-            outcome_rows.append({"key": f"{centre}:{channel}", "label": f"{name} — "
-                                 f"{tr(lang, CHANNELS.get(channel, channel))}", **figures})
-            for key in total:
-                total[key] += figures[key]
-        offered = seats_offered(config, request)
-        used = sum(f["bookings_made"] - f["bookings_cancelled"] for f in per_channel.values())
-        capacity_rows.append({"key": centre, "label": name, "seats_offered": offered,
-                              "seats_booked": used,
-                              "seats_used_pct": round(100 * used / offered, 1) if offered else None})
-    if not capacity_rows:
+        facts = booking_facts(conn, config, request)
+        offered = sum(offered_seats(config, request.first_day, request.last_day).values())
+        rows.append(_row(centre, centre_name(conn, centre, lang), facts, offered))
+        rows += [{"key": f"{centre}:{channel}", "label": "— " + tr(lang, CHANNEL_LABELS[channel]),
+                  **figures(group)} for channel in CHANNELS
+                 if (group := [f for f in facts if f.channel == channel])]
+        everything += facts
+        offered_all += offered
+    if not rows:
         return []
-    outcome_rows.append({"key": "all", "label": tr(lang, "All together"), **total})
-    outcome_columns = [Column("label", tr(lang, "Centre and channel"), "text"),
-                       *[Column(k, tr(lang, label), "count") for k, label in OUTCOMES]]
-    capacity_columns = [Column("label", tr(lang, "Centre"), "text"),
-                        Column("seats_offered", tr(lang, "Seats offered"), "count"),
-                        Column("seats_booked", tr(lang, "Seats booked"), "count"),
-                        Column("seats_used_pct", tr(lang, "Seats used"), "percent")]
-    return [Table("bookings", tr(lang, "Bookings by centre and channel"), outcome_columns,
-                  outcome_rows),
-            Table("booking_capacity", tr(lang, "Booking seats offered and used"),
-                  capacity_columns, capacity_rows)]
+    if len(centres) > 1:
+        rows.append(_row("all", tr(lang, "All together"), everything, offered_all))
+    columns = [Column("label", tr(lang, "Centre and channel"), "text"),
+               *[Column(k, tr(lang, t), kind) for k, t, kind in BOOKING_COLUMNS + CAPACITY_COLUMNS]]
+    return [Table("bookings_centres", tr(lang, "Appointments by centre and channel"), columns,
+                  rows)]
 
 
-def _fold(conn: psycopg.Connection, config: CentreConfig,
-          request: ReportRequest) -> dict[str, dict[str, int]]:
+def _row(key: str, label: str, facts: list[BookingFact], offered: int) -> dict[str, Any]:
+    row = {"key": key, "label": label, **figures(facts)}
+    used = row["kept"] + row["late"]
+    return row | {"offered": offered, "used": used,
+                  "used_pct": 100.0 * used / offered if offered else None}
+
+
+def booking_facts(conn: psycopg.Connection, config: CentreConfig,
+                  request: ReportRequest) -> list[BookingFact]:
+    """The centre's bookings whose slot falls in the period, as its shipped events tell them."""
     since = day_start(request.first_day, config.tz, config.day_reset_hour).timestamp()
     until = day_start(request.last_day + timedelta(days=1), config.tz,
                       config.day_reset_hour).timestamp()
@@ -98,16 +105,6 @@ def _fold(conn: psycopg.Connection, config: CentreConfig,
                                "made_from": since - EARLIEST_EVENT_DAYS * 86_400,
                                "generation": current_generation(conn, config.centre_id)}
                         ).fetchall()
-    return {str(r[0]): dict(zip((k for k, _ in OUTCOMES), map(int, r[1:]), strict=True))
-            for r in rows}
-
-
-def seats_offered(config: CentreConfig, request: ReportRequest) -> int:
-    """Every seat of every bookable slot of every service over the period's open days."""
-    services = list(config.services)
-    offered, day = 0, request.first_day
-    while day <= request.last_day:
-        for start in slots.slot_starts(config, day):
-            offered += sum(slots.capacity(config, s, start) for s in services)
-        day += timedelta(days=1)
-    return offered
+    return [BookingFact(str(service), str(channel), STATUS_OF[kind], float(slot),
+                        None if called is None else float(called))
+            for service, channel, kind, slot, called in rows]

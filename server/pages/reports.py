@@ -20,6 +20,7 @@ from shared.collation import sort_key
 from shared.core.clock import to_epoch
 from shared.core.service_day import service_day
 from shared.i18n import tr
+from shared.reports.bookings import with_bookings
 from shared.reports.charts import report_charts
 from shared.reports.export import display, to_csv, to_json, to_xlsx
 from shared.reports.facts import FactStore
@@ -52,7 +53,8 @@ def _report(request: Request, first: str | None, last: str | None, by: str, serv
             req = make_request(config, first or today.replace(day=1), last or today, by,
                                services=service, categories=category, priorities=priority,
                                counters=counter, staff=staff, known_staff=known)
-            return build_report(cur, config, req, language(request))
+            built = build_report(cur, config, req, language(request))
+        return with_bookings(built, app.state.queue.path, config)   # appointments
     return using_facts(request, report)
 
 

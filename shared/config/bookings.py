@@ -47,14 +47,18 @@ class SlotCapacity:
 class BookingSettings:
     """[bookings] Slots of `slot_min` minutes; `national_share` (0–1) of each slot's seats for the
     national desk, which stops booking `national_cutoff_hours` before the slot; a visitor checks
-    in from `early_min` before the slot to `late_min` after it; names and phones are erased
-    `erase_after_days` after the slot. No capacity: the centre takes no bookings."""
+    in from `early_min` before the slot to `late_min` after it, and once checked in is called
+    ahead of walk-ins from `call_ahead_min` before the slot's start (a counter that frees a
+    little early takes them rather than start a walk-in's visit that would make them wait);
+    names and phones are erased `erase_after_days` after the slot. No capacity: the centre
+    takes no bookings."""
 
     slot_min: Annotated[int, Field(ge=5, le=240, strict=True)] = 30
     national_share: Annotated[float, Field(ge=0, le=1)] = 0.5
     national_cutoff_hours: Annotated[float, Field(ge=0, le=336)] = 24.0
     early_min: Annotated[int, Field(ge=0, le=240, strict=True)] = 30
     late_min: Annotated[int, Field(ge=0, le=240, strict=True)] = 15
+    call_ahead_min: Annotated[int, Field(ge=0, le=30, strict=True)] = 5
     erase_after_days: Annotated[int, Field(ge=1, le=3650, strict=True)] = 30
     capacity: tuple[SlotCapacity, ...] = ()
 

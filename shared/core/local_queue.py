@@ -16,7 +16,7 @@ from shared.bookings.ledger import BookingLedger
 from shared.config.centre import CentreConfig, competing_services
 from shared.core import corrections, devices, errors, presence, visits
 from shared.core.assisted import Assisted, kiosk_printers, pending_prints
-from shared.core.booked_order import next_waiting
+from shared.core.booked_order import CALL_ORDER, due_by, next_waiting
 from shared.core.clock import Clock, SystemClock, to_epoch
 from shared.core.counter_modes import set_mode
 from shared.core.day_change import roll_day, stored_day
@@ -355,10 +355,11 @@ class LocalQueue:
     # ---- reading --------------------------------------------------------------------------
     def waiting(self, counter: str | None = None, limit: int = 200) -> list[Ticket]:
         services = self.config.counter(counter).services if counter else tuple(self.config.services)
-        marks = ",".join("?" * len(services))
+        names = {f"s{i}": s for i, s in enumerate(services)}   # in the call order (booked_order)
         return self._read(lambda tx: [ticket_from_row(r) for r in tx.rows(
-            f"SELECT {TICKET_COLUMNS} FROM tickets WHERE status = 'waiting' AND service IN ({marks}) "
-            "ORDER BY priority_rank, queued_at, id LIMIT ?", (*services, limit))])
+            f"SELECT {TICKET_COLUMNS} FROM tickets WHERE status = 'waiting' AND service IN "
+            f"({','.join(':' + k for k in names)}) ORDER BY {CALL_ORDER} LIMIT :limit",
+            {**names, "due": due_by(tx), "limit": limit})])
 
     def ticket(self, code: str) -> Ticket:
         return self._read(lambda tx: self._view(tx, find_ticket(tx, code)))

@@ -49,18 +49,23 @@ EXPLANATIONS: dict[str, str] = {
     "open_s": "Time the counter was open (paused time not counted).",
     "idle_waiting_s": "Time the counter was open and free while someone waited for a service it "
                       "serves.",
-    # bookings (the national report: central/bookings/report.py)
-    "bookings_made": "Bookings made for slots in the period, by the channel that made them.",
-    "bookings_kept": "Bookings whose visitor checked in within the check-in window.",
-    "bookings_late": "Bookings whose visitor came after the window and was given a walk-in "
-                     "ticket.",
-    "bookings_no_show": "Bookings nobody checked in by the end of the late window.",
-    "bookings_cancelled": "Bookings cancelled at a desk, by a portal or by the national desk.",
-    "bookings_open": "Bookings still waiting for their slot.",
-    "seats_offered": "Every seat of every bookable slot of the period's open days, national "
-                     "and local together, as the centre's config offers them.",
-    "seats_booked": "Seats taken by bookings not cancelled.",
-    "seats_used_pct": "Share of the seats offered that were booked.",
+    # appointments (shared/reports/bookings.py)
+    "bookings": "Appointments whose slot falls in the period, made by the 142 call centre, "
+                "the reception desk or the portal.",
+    "kept": "Booked visitors who checked in within their window: called at their slot.",
+    "late": "Booked visitors who came after their window and took a walk-in ticket.",
+    "no_show_b": "Appointments nobody checked in for by the end of the late window.",
+    "cancelled_b": "Appointments cancelled before their slot (their seat was offered again).",
+    "punctual_median_s": "Half of the visitors checked in on time were called less than this "
+                         "after their slot's start (below zero: before it).",
+    "punctual_p90_s": "9 in 10 visitors checked in on time were called less than this after "
+                      "their slot's start.",
+    "within5_slot_pct": "Share of visitors checked in on time who were called at most 5 minutes "
+                        "after their slot's start.",
+    "offered": "Seats the config offered for booking in the period (every slot's capacity, "
+               "national and local together, as the config stands now).",
+    "used": "Seats whose booked visitor came (on time or late).",
+    "used_pct": "Seats used as a share of seats offered.",
 }
 CHART_EXPLANATIONS: dict[str, str] = {
     "within_target": "Each bar: the share of that service's visitors called within its target "

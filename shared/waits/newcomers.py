@@ -119,7 +119,8 @@ class Newcomers:
         for t in self.waiting:
             entries.setdefault(t.service, []).append((t.rank, t.queued_at, t.id))
         return Replay(state, in_call_order(state, entries), counted_on(state),
-                      priority_rates(state, state.normal_rank), newcomers=True)
+                      priority_rates(state, state.normal_rank), newcomers=True,
+                      booked=list(state.booked))
 
     def _runs(self, quick: bool) -> list[_Run]:
         if self._expected is None:

@@ -209,9 +209,9 @@ def _visit_started(visit: Row, at: float, walk_up_s: float) -> float | None:
 def queue_state(tx: Tx, inputs: WaitInputs) -> QueueState:
     """Everything the replay estimate reads, in this transaction."""
     cfg = tx.config
-    waiting = [WaitingTicket(r[0], r[1], r[2], r[3]) for r in tx.rows(
-        "SELECT id, service, priority_rank, queued_at FROM tickets WHERE status = 'waiting' "
-        "ORDER BY priority_rank, queued_at, id")]
+    rows = tx.rows("SELECT id, service, priority_rank, queued_at, slot_at FROM tickets "
+                   "WHERE status = 'waiting' ORDER BY priority_rank, queued_at, id")
+    waiting = [WaitingTicket(r[0], r[1], r[2], r[3]) for r in rows if r[4] is None]
     modes = {r[0]: (r[1], r[2]) for r in tx.rows("SELECT id, state, updated_at FROM counters")}
     visits = {r[0]: r for r in tx.rows(
         "SELECT counter, service, called_at, started_at, status, recalled_at FROM tickets "
@@ -240,9 +240,30 @@ def queue_state(tx: Tx, inputs: WaitInputs) -> QueueState:
         service_s=recent.service, walk_ups_s=recent.walk_ups, no_shows_s=recent.no_shows,
         service_min=service_min, shapes=inputs.shapes(service_min),
         recent_priority=[(r[0], r[1], r[2]) for r in priority], pause_min=cfg.waits.pause_min,
+        booked=booked_visitors(tx, rows),
         normal_rank=NORMAL_RANK,
         fairness_multiple=cfg.fairness.wait_multiple if cfg.fairness.enabled else 0.0,
         target_min={sid: s.target_wait_min for sid, s in cfg.services.items()})
+
+
+BOOKED_AHEAD_S = 3 * 3600   # bookings not checked in yet are counted this far ahead
+BOOKING_KEYS = 2**40        # draw keys of bookings not checked in (apart from ticket ids)
+
+
+def booked_visitors(tx: Tx, waiting: list[Row]) -> list[tuple[float, str, int | None]]:
+    """The booked visitors the replay calls when due (their slot less the call-ahead): the
+    checked-in ones (waiting tickets with a slot) and those booked for a slot from the late
+    window's start to BOOKED_AHEAD_S ahead who have not checked in yet — each expected to come."""
+    ahead = tx.config.bookings.call_ahead_min * 60          # due this long before the slot
+    booked: list[tuple[float, str, int | None]] = [(r[4] - ahead, r[1], r[0]) for r in waiting
+                                                   if r[4] is not None]
+    late = tx.config.bookings.late_min * 60
+    for k, r in enumerate(tx.rows(
+            "SELECT slot_start, service FROM bookings INDEXED BY idx_bookings_open "
+            "WHERE status = 'booked' AND slot_start >= ? AND slot_start < ?",
+            (tx.at - late, tx.at + BOOKED_AHEAD_S))):
+        booked.append((r[0] - ahead, r[1], BOOKING_KEYS + k))
+    return booked
 
 
 def printed_wait(tx: Tx, inputs: WaitInputs, service: str, rank: int, queued_at: float,

@@ -35,8 +35,9 @@ import math
 from dataclasses import dataclass, field, replace
 
 from shared.core.fairness import joins_priority_at
+from shared.waits.booked import by_counter, in_slot_order, next_booked
 from shared.waits.draws import Drawn, Expected
-from shared.waits.state import CounterNow, Entry, QueueState, WaitEstimate
+from shared.waits.state import Booked, CounterNow, Entry, QueueState, WaitEstimate
 from shared.waits.visit_times import VisitTimes
 
 RECENT_WINDOW_S = 3600.0      # priority arrivals are counted over the last hour
@@ -77,10 +78,11 @@ class Cursor:
     taken: dict[str, int]
     next_at: dict[str, float]
     steps: int = 0
+    booked_taken: set[int] = field(default_factory=set)   # booked visitors called, by index
 
     def copy(self) -> Cursor:
         return Cursor(list(self.free), dict(self.heads), dict(self.pauses), dict(self.taken),
-                      dict(self.next_at), self.steps)
+                      dict(self.next_at), self.steps, set(self.booked_taken))
 
 
 Pick = tuple[float, int]     # when, and which counter, calls the ticket waited for (newcomers:
@@ -104,9 +106,12 @@ class Replay:
     live: dict[int, list[tuple[str, list[Entry], list[Entry], int, int]]] = field(
         default_factory=dict)
     rated: dict[int, list[str]] = field(default_factory=dict)
+    booked: list[Booked] = field(default_factory=list)      # shared/waits/booked.py
 
     def __post_init__(self) -> None:
         self.counters_by_index = dict(self.counters)
+        self.booked = in_slot_order(self.booked)
+        self.booked_for = by_counter(self.booked, self.counters)
         for i, c in self.counters:
             self.live[i] = [(s, self.queues[s][0], self.queues[s][1], id(self.queues[s][0]),
                              id(self.queues[s][1])) for s in c.services if s in self.queues]
@@ -199,6 +204,19 @@ class Replay:
                 key = (r, qa, math.inf if tid is None else float(tid))
                 if best is None or key < best:
                     best, best_queue, best_service = key, q, s
+            bk = None           # a booked visitor due goes before walk-ins (booked.py)
+            if self.booked_for[i] and (best is None or best[0] >= state.normal_rank):
+                mine, done = self.booked_for[i], cursor.booked_taken
+                bk = next_booked(self.booked, mine, done, at, due=True)
+                if bk is None and best is None and not newcomers:
+                    bk = next_booked(self.booked, mine, done, at, due=False)
+            if bk is not None:
+                cursor.booked_taken.add(bk)
+                _, booked_service, booked_key = self.booked[bk]
+                if booked_key is None:
+                    return at, i
+                heapq.heappush(free, (at + sampler.visit(booked_service, booked_key), i))
+                continue
             if best is None or best_queue is None:
                 if newcomers:
                     return at, i
@@ -300,13 +318,17 @@ def _prepare(state: QueueState, service: str, rank: int, queued_at: float | None
         mine = ticket_id is not None and t.id == ticket_id
         mine_seen = mine_seen or mine
         entries.setdefault(t.service, []).append((t.rank, t.queued_at, None if mine else t.id))
+    booked = [(at, s, None if ticket_id is not None and tid == ticket_id else tid)
+              for at, s, tid in state.booked]
+    mine_seen = mine_seen or any(b[2] is None for b in booked)
     if not mine_seen:
         entries.setdefault(service, []).append(
             (rank, queued_at if queued_at is not None else state.now, None))
     counters = counted_on(state)
     if not any(service in c.services for _, c in counters):
         return None
-    return Replay(state, in_call_order(state, entries), counters, priority_rates(state, rank))
+    return Replay(state, in_call_order(state, entries), counters, priority_rates(state, rank),
+                  booked=booked)
 
 
 def in_call_order(state: QueueState, entries: dict[str, list[Entry]]

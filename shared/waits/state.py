@@ -8,6 +8,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 Entry = tuple[int, float, int | None]   # a waiting ticket in the replay: rank, queue time, id
+# A booked visitor the replay calls when due, ahead of walk-ins (shared/core/booked_order.py):
+# (due: the slot's start less the call-ahead, service, ticket id — or a key of its own for a
+# booking not checked in yet).
+Booked = tuple[float, str, int | None]
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,8 @@ class QueueState:
     service_s: Mapping[str, Sequence[float]] = field(default_factory=dict)  # start → finish
     walk_ups_s: Sequence[float] = ()            # call → start of recent visits
     no_shows_s: Sequence[float] = ()            # call → no-show of recent no-shows
+    # booked visitors: checked in (their tickets, not in `waiting`) or due to come, by slot
+    booked: Sequence[Booked] = ()
     # the pooled visit-time shapes (VisitTimes.shape), worked out once: the queue passes the
     # same dict to every state made from the same recent visits and configured minutes
     shapes: dict[str, list[float]] = field(default_factory=dict, compare=False, repr=False)

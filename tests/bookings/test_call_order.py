@@ -17,14 +17,15 @@ def checked_in(ledger, clock: FakeClock, slot: str, at: str) -> str:
 
 
 def test_a_due_booking_is_called_before_earlier_walk_ins(booking_queue, ledger, clock):
-    """Two walk-ins wait; the 11:00 booking checked in at 10:50 is called first at 11:00."""
+    """Two walk-ins wait; the 11:00 booking checked in at 10:50 is called before them from 10:55
+    (`call_ahead_min` = 5), not at 10:54."""
     booking_queue.open_counter(COUNTER, "emil")
     w1 = booking_queue.issue(PENSION).code
     code = checked_in(ledger, clock, "2026-11-23 11:00", "2026-11-23T06:50:00+00:00")
     w2 = booking_queue.issue(PENSION).code
-    clock.set("2026-11-23T06:55:00+00:00")            # 10:55: not due yet
+    clock.set("2026-11-23T06:54:00+00:00")            # 10:54: not due yet
     assert booking_queue.call_next(COUNTER).code == w1
-    clock.set("2026-11-23T07:00:00+00:00")            # 11:00: due
+    clock.set("2026-11-23T06:55:00+00:00")            # 10:55: due (called 5 min ahead)
     assert booking_queue.call_next(COUNTER).code == code
     assert booking_queue.call_next(COUNTER).code == w2
 
@@ -54,3 +55,14 @@ def test_priority_classes_stay_ahead(booking_queue, ledger, clock):
     vet = booking_queue.issue(PENSION, priority="veteran").code
     clock.set("2026-11-23T07:00:00+00:00")
     assert [booking_queue.call_next(COUNTER).code for _ in range(2)] == [vet, code]
+
+
+def test_the_waiting_list_shows_the_call_order(booking_queue, ledger, clock):
+    """The console's waiting list: the due booking first, walk-ins, then a booking not yet due."""
+    booking_queue.open_counter(COUNTER, "emil")
+    due = checked_in(ledger, clock, "2026-11-23 11:00", "2026-11-23T06:50:00+00:00")
+    clock.set("2026-11-23T06:00:00+00:00")
+    later = checked_in(ledger, clock, "2026-11-23 11:30", "2026-11-23T07:05:00+00:00")
+    walk = booking_queue.issue(PENSION).code
+    assert [t.code for t in booking_queue.waiting(COUNTER)] == [due, walk, later]
+    assert [booking_queue.call_next(COUNTER).code for _ in range(3)] == [due, walk, later]

@@ -1,6 +1,6 @@
-"""The national report's bookings tables over a real PostgreSQL, folded from the events the
-centre ships: by centre and channel, kept / late / no-show / cancelled / open, and the seats
-offered against those booked — each figure with its explanation."""
+"""The national report's appointments table over a real PostgreSQL, folded from the events the
+centre ships into the facts a centre's own report reads: by centre and channel, kept / late /
+no-show / cancelled, and the seats offered against those used — each figure explained."""
 
 from __future__ import annotations
 
@@ -61,16 +61,13 @@ def test_bookings_by_channel_and_how_they_ended(tmp_path: Path, central: Central
     assert main(["report", "--central", central.admin_url, "--centres", "nord", "--from",
                  str(day), "--to", str(day), "--format", "json", "--lang", "en"]) == 0
     tables = {t["id"]: t for t in json.loads(capsys.readouterr().out)["tables"]}
-    rows = {r["key"]: r for r in tables["bookings"]["rows"]}
-    pick = ("bookings_made", "bookings_kept", "bookings_late", "bookings_no_show",
-            "bookings_cancelled", "bookings_open")
-    assert [rows["nord:call_centre"][k] for k in pick] == [2, 1, 0, 0, 1, 0]
-    assert [rows["nord:reception"][k] for k in pick] == [2, 0, 0, 1, 0, 1]
-    assert rows["all"]["bookings_made"] == 4
+    rows = {r["key"]: r for r in tables["bookings_centres"]["rows"]}
+    pick = ("bookings", "kept", "late", "no_show_b", "cancelled_b", "held")
+    assert [rows["nord:call_centre"][k] for k in pick] == [2, 1, 0, 0, 1, 1]
+    assert [rows["nord:reception"][k] for k in pick] == [2, 0, 0, 1, 0, 2]
     pensions = [s for s in config.services.values() if s.category == "pensions"]
-    capacity = tables["booking_capacity"]["rows"][0]
-    assert capacity["seats_offered"] == 16 * 4 * len(pensions)
-    assert capacity["seats_booked"] == 3
-    for table in ("bookings", "booking_capacity"):
-        for column in tables[table]["columns"][1:]:
-            assert column["key"] in EXPLANATIONS
+    centre = rows["nord"]
+    assert (centre["bookings"], centre["offered"], centre["used"]) == \
+        (4, 16 * 4 * len(pensions), 1)
+    for column in tables["bookings_centres"]["columns"][1:]:
+        assert column["key"] in EXPLANATIONS

@@ -1,0 +1,59 @@
+"""The day simulator with appointments: booked visitors check in through the real queue and are
+called at their slot ahead of walk-ins; the same day plays with them as walk-ins; the figures
+bench/appointments.py prints come from both."""
+
+from __future__ import annotations
+
+from planning.booked_day import BookingHabits, appointment_figures, simulate_booked
+from planning.scenario import load_scenario
+
+BUSY_COUNTER = """
+[scenario]
+name = "one busy counter"
+date = "2026-11-23"
+spread = 0
+walk_up_s = [0, 0]
+no_show = 0
+transfer = 0
+
+[[counter]]
+id = "1"
+services = ["*"]
+
+[[shift]]
+counters = ["1"]
+open = "09:00"
+close = "13:00"
+"""
+VISITOR = '[[visitor]]\nat = "{at}"\nservice = "pensions.age"\nminutes = 10\n'
+HABITS = BookingHabits(share=0.4, early_mean_min=5, spread_min=0, no_show=0, seats=3)
+
+
+def scenario(tmp_path):
+    """A visitor every 8 minutes from 09:00 to 11:56, visits of 10 minutes: a queue builds."""
+    times = [f"{9 + m // 60:02d}:{m % 60:02d}" for m in range(0, 180, 8)]
+    path = tmp_path / "busy.toml"
+    path.write_text(BUSY_COUNTER + "".join(VISITOR.format(at=t) for t in times), encoding="utf-8")
+    return load_scenario(path)
+
+
+def test_booked_visitors_are_called_at_their_slot_ahead_of_the_queue(tmp_path):
+    """Every booked visitor checks in (5 min early) and the first of each slot is called at most
+    one visit (10 min) after the slot's start, though walk-ins queue for longer; the walk-in
+    twin day has the same non-booked visitors."""
+    sc = scenario(tmp_path)
+    booked = simulate_booked(sc, 3, HABITS)
+    twin = simulate_booked(sc, 3, HABITS, as_walk_ins=True)
+    assert booked.booked and all(b.outcome == "checked_in" for b in booked.booked)
+    assert booked.booked_visitors == twin.booked_visitors
+    first_of_slot: dict[float, float] = {}
+    for b in booked.booked:
+        assert b.called is not None
+        first_of_slot[b.slot] = min(first_of_slot.get(b.slot, b.called), b.called)
+    assert all(called - slot <= 600 for slot, called in first_of_slot.items())
+    walk_in_waits = [r.wait_min for r in booked.day.tickets
+                     if r.visitor not in booked.booked_visitors and r.wait_min is not None]
+    assert max(walk_in_waits) > 10
+    figures = appointment_figures(booked, twin)
+    assert 0 <= figures["called_within_5_of_slot"] <= 1
+    assert figures["booked"] == len(booked.booked)
