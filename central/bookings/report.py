@@ -37,25 +37,25 @@ STATUS_OF = {"booking_made": "booked", "booking_cancelled": "cancelled",
              "booking_checked_in": "checked_in", "booking_no_show": "no_show",
              "booking_late_walk_in": "late_walk_in"}
 FOLD = f"""
-WITH b AS (
-    SELECT e.id AS eid, e.kind, e.source, e.service, e.ticket_id,
-           (e.details::jsonb ->> 'booking') AS booking,
-           (e.details::jsonb ->> 'slot_start')::float8 AS slot
+WITH raw AS MATERIALIZED (
+    SELECT e.id AS eid, e.kind, e.source, e.service, e.ticket_id, e.details::jsonb AS d
     FROM {SCHEMA}.events e
     WHERE e.centre_id = %(centre)s AND e.generation = %(generation)s
       AND e.kind IN ('booking_made', 'booking_cancelled', 'booking_checked_in',
                      'booking_no_show', 'booking_late_walk_in')
       AND e.at >= %(made_from)s AND e.at < %(until)s),
+b AS (SELECT eid, kind, source, service, ticket_id, d ->> 'booking' AS booking,
+             (d ->> 'slot_start')::float8 AS slot FROM raw),
 made AS (SELECT DISTINCT ON (booking) booking, service, source AS channel, slot FROM b
          WHERE kind = 'booking_made' AND slot >= %(since)s AND slot < %(until)s
          ORDER BY booking, eid),
-last AS (SELECT DISTINCT ON (booking) booking, kind, ticket_id FROM b ORDER BY booking, eid DESC)
-SELECT m.service, m.channel, l.kind, m.slot,
-       CASE WHEN l.kind = 'booking_checked_in' THEN
-           (SELECT min(c.at) FROM {SCHEMA}.events c WHERE c.centre_id = %(centre)s
-            AND c.generation = %(generation)s AND c.ticket_id = l.ticket_id
-            AND c.kind = 'called') END
+last AS (SELECT DISTINCT ON (booking) booking, kind, ticket_id FROM b ORDER BY booking, eid DESC),
+called AS (SELECT ticket_id, min(at) AS at FROM {SCHEMA}.events
+           WHERE centre_id = %(centre)s AND generation = %(generation)s AND kind = 'called'
+             AND at >= %(since)s AND at < %(until)s GROUP BY ticket_id)
+SELECT m.service, m.channel, l.kind, m.slot, c.at
 FROM made m JOIN last l USING (booking)
+LEFT JOIN called c ON l.kind = 'booking_checked_in' AND c.ticket_id = l.ticket_id
 """
 
 
@@ -101,6 +101,7 @@ def booking_facts(conn: psycopg.Connection, config: CentreConfig,
     since = day_start(request.first_day, config.tz, config.day_reset_hour).timestamp()
     until = day_start(request.last_day + timedelta(days=1), config.tz,
                       config.day_reset_hour).timestamp()
+    conn.execute("SET work_mem = '64MB'")        # a year's bookings sorted in memory
     rows = conn.execute(FOLD, {"centre": config.centre_id, "since": since, "until": until,
                                "made_from": since - EARLIEST_EVENT_DAYS * 86_400,
                                "generation": current_generation(conn, config.centre_id)}
