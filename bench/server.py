@@ -100,6 +100,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def stop_child(child: subprocess.Popen[bytes]) -> None:
+    """Stop a server the bench started: SIGTERM, then SIGKILL if it has not left in 20 s."""
+    child.terminate()
+    try:
+        child.wait(20)
+    except subprocess.TimeoutExpired:
+        child.kill()
+
+
 def raise_fd_limit() -> None:
     with contextlib.suppress(Exception):
         import resource

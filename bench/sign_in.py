@@ -37,7 +37,7 @@ if str(ROOT) not in sys.path:
 
 import httpx  # noqa: E402
 
-from bench.server import cpu_model, free_port, rss_mb  # noqa: E402
+from bench.server import cpu_model, free_port, rss_mb, stop_child  # noqa: E402
 from tests.server.flood import SignInFlood, flood_addresses  # noqa: E402
 
 PASSWORD = "bench-password-1"
@@ -121,11 +121,7 @@ def run(addresses: int, sign_ins: int) -> dict:
                     "server_rss_idle_mb": round(idle, 1), "server_rss_peak_mb": round(peak[0], 1)}
         finally:
             done.set()
-            child.send_signal(signal.SIGTERM)
-            try:
-                child.wait(20)
-            except subprocess.TimeoutExpired:
-                child.kill()
+            stop_child(child)
 
 
 def main(argv: list[str] | None = None) -> int:

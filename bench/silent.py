@@ -35,7 +35,7 @@ if str(ROOT) not in sys.path:
 
 import httpx  # noqa: E402
 
-from bench.server import free_port, raise_fd_limit, rss_mb  # noqa: E402
+from bench.server import free_port, raise_fd_limit, rss_mb, stop_child  # noqa: E402
 
 SILENT = 1100
 WATCH_S = 75.0          # give up watching the silent sockets after this
@@ -129,11 +129,7 @@ def run_one(tls: bool, folder: Path) -> dict:
     finally:
         for s in socks:
             s.close()
-        child.send_signal(signal.SIGTERM)
-        try:
-            child.wait(20)
-        except subprocess.TimeoutExpired:
-            child.kill()
+        stop_child(child)
 
 
 def main(argv: list[str] | None = None) -> int:

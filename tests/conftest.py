@@ -22,6 +22,34 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 MONDAY_10AM = "2026-11-23T06:00:00+00:00"
 
 
+# What leaves a test out of `./run tests --fast` (the edit-test loop; CI runs every test): the
+# real parts that take seconds to start — a server on uvicorn, Chromium, a PostgreSQL cluster,
+# the built package, processes per test — besides tests marked slow by hand.
+SLOW_FIXTURES = frozenset({"server", "browser", "pg_cluster", "central", "package"})
+SLOW_FOLDERS = frozenset({"e2e", "packaging", "central", "planning"})
+SLOW_MODULES = frozenset({"test_cli.py", "test_cli_json.py", "test_processes.py",
+                          "test_core_guards.py", "test_serve_command.py", "test_sign_in.py",
+                          "test_stuck_database.py", "test_properties.py", "test_bare_x.py",
+                          "test_run_script.py", "test_architecture.py", "test_portable_sql.py",
+                          "test_openapi_fuzz.py", "test_silent_connections.py",
+                          "test_qt_binding.py", "test_local_mode.py"})
+
+
+def _slow(item: pytest.Item) -> bool:
+    path = Path(str(item.fspath))
+    params = getattr(item, "callspec", None)
+    return (bool(SLOW_FIXTURES & set(getattr(item, "fixturenames", ())))
+            or path.parent.name in SLOW_FOLDERS or path.name in SLOW_MODULES
+            or (params is not None and params.params.get("queue") == "remote"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that drive slow real parts `slow` (see SLOW_FIXTURES)."""
+    for item in items:
+        if _slow(item):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """No test writes into the real user data dir."""

@@ -249,6 +249,7 @@ class ConfigOut(Out):
     counter: list[dict[str, Any]]
     waits: dict[str, Any]
     fairness: dict[str, Any]
+    visits: dict[str, Any]
 
 
 class HealthOut(Out):

@@ -1,6 +1,6 @@
-"""Signing a staff member in from a page's form: the throttle, the password check at the
-password gate, the session cookie — one piece the counter console, the manager's view and the
-central server's national page share.
+"""Signing a staff member in and out from a page's form: the throttle, the password check at
+the password gate, the session cookie — one piece the counter console, the manager's view, the
+assist page and the central server's national page share.
 
 Each scrypt check takes 128 MiB and about a second of a core, so a server checks at most
 PASSWORD_SLOTS passwords at once, in the gate's own threads (server/http/fair_gate.py):
@@ -16,6 +16,7 @@ import asyncio
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 
+from server.auth.accounts import Session
 from server.auth.caller import SESSION_COOKIE, check_form_post
 from server.auth.throttle import MAX_IN_FLIGHT
 from server.http.fair_gate import FairGate
@@ -70,4 +71,15 @@ async def sign_in_page(request: Request, username: str, password: str, login_tem
     response = RedirectResponse(then, status_code=303)
     response.set_cookie(SESSION_COOKIE, sid, httponly=True, samesite="strict",
                         secure=request.app.state.secure_cookies, path="/")
+    return response
+
+
+def sign_out_page(request: Request, session: Session, csrf: str, then: str) -> Response:
+    """End the signed-in `session` (a form post with its CSRF token), then on to `then`; the
+    session's open event streams end now too."""
+    check_form_post(request, session, csrf)
+    request.app.state.accounts.end_session(session)
+    request.app.state.hub.recheck()
+    response = RedirectResponse(then, status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
     return response

@@ -9,13 +9,13 @@ import json
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Request, Response
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from server.api.schemas import Body
 from server.auth.accounts import NotAuthorised, Session
-from server.auth.caller import SESSION_COOKIE, caller, check_form_post, session_of
-from server.auth.sign_in import sign_in_page
+from server.auth.caller import caller, session_of
+from server.auth.sign_in import sign_in_page, sign_out_page
 from server.http import offload
 from server.pages.assist_view import assist_state, issued_view, service_choices
 from server.pages.views import ERROR_TEXTS
@@ -76,13 +76,7 @@ async def login(request: Request, username: Short, password: Short) -> Response:
 
 @router.post("/assist/logout")
 def logout(request: Request, csrf: Short = "") -> Response:
-    session = _session(request)
-    check_form_post(request, session, csrf)
-    request.app.state.accounts.end_session(session)
-    request.app.state.hub.recheck()
-    response = RedirectResponse("/assist", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
-    return response
+    return sign_out_page(request, _session(request), csrf, "/assist")
 
 
 @router.get("/assist/state.json")

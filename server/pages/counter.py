@@ -11,10 +11,10 @@ from fastapi.responses import RedirectResponse
 
 from server.api.error_status import http_status
 from server.auth.accounts import Forbidden, NotAuthorised, Session
-from server.auth.caller import SESSION_COOKIE, check_form_post, session_of
+from server.auth.caller import check_form_post, session_of
 from server.auth.counter_claims import CounterHeld, taken_over_by
 from server.auth.counter_claims import open_counter as claim_counter
-from server.auth.sign_in import sign_in_page
+from server.auth.sign_in import sign_in_page, sign_out_page
 from server.http import offload
 from server.pages.shortcuts import shortcut_keys, upper
 from server.pages.views import ERROR_TEXTS, GENERIC_ERROR, MODE_TEXTS, console_view, service_name
@@ -167,12 +167,7 @@ def leave_counter(request: Request, session: SignedIn, csrf: Short = "") -> Resp
 
 @router.post("/counter/logout")
 def logout(request: Request, session: SignedIn, csrf: Short = "") -> Response:
-    check_form_post(request, session, csrf)
-    request.app.state.accounts.end_session(session)
-    request.app.state.hub.recheck()      # the session's open streams end now
-    response = _redirect()
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
-    return response
+    return sign_out_page(request, session, csrf, "/counter")
 
 
 @router.get("/counter/state")

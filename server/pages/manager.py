@@ -12,11 +12,10 @@ from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Form, Request, Response
-from fastapi.responses import RedirectResponse
 
 from server.auth.accounts import Forbidden, NotAuthorised, Session
-from server.auth.caller import SESSION_COOKIE, check_form_post, session_of
-from server.auth.sign_in import sign_in_page
+from server.auth.caller import session_of
+from server.auth.sign_in import sign_in_page, sign_out_page
 from server.http import offload
 from server.pages.web import language, refused, render
 from server.shipping.status_api import central_line
@@ -154,9 +153,4 @@ async def login(request: Request, username: Short, password: Short) -> Response:
 
 @router.post("/manager/logout")
 def logout(request: Request, csrf: Short = "") -> Response:
-    session = manager_session(request)
-    check_form_post(request, session, csrf)
-    request.app.state.accounts.end_session(session)
-    response = RedirectResponse("/manager", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
-    return response
+    return sign_out_page(request, manager_session(request), csrf, "/manager")

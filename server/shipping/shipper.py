@@ -349,7 +349,7 @@ class Shipper:
             self.close()
 
     def _loop(self) -> None:
-        backoff = Backoff(BACKOFF_FIRST_S, self.backoff_max_s)
+        backoff = Backoff(min(BACKOFF_FIRST_S, self.backoff_max_s), self.backoff_max_s)
         try:
             self.record_config()
         except sqlite3.Error as exc:

@@ -9,11 +9,13 @@ id beyond the file (the report facts cache, the central copy) keys it by generat
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sqlite3
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -36,8 +38,7 @@ def check(conn: sqlite3.Connection, path: Path) -> str:
     row = conn.execute("SELECT generation, device, inode FROM file_generation").fetchone()
     if row is not None and (row[1], row[2]) == (st.st_dev, st.st_ino):
         return str(row[0])
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with _immediate(conn):
         row = conn.execute("SELECT generation, device, inode FROM file_generation").fetchone()
         current = str(row[0]) if row else ""
         if row is None or row[1] is not None and (row[1], row[2]) != (st.st_dev, st.st_ino):
@@ -46,11 +47,6 @@ def check(conn: sqlite3.Connection, path: Path) -> str:
                         "another disk): its history continues as a new generation %s",
                         path, current)
         _write(conn, current, st)
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
     return current
 
 
@@ -58,15 +54,22 @@ def renew(conn: sqlite3.Connection, path: Path) -> str:
     """Start a new generation (after a restore: the file's history is another one now)."""
     st = os.stat(path)
     current = uuid.uuid4().hex
+    with _immediate(conn):
+        _write(conn, current, st)
+    return current
+
+
+@contextlib.contextmanager
+def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction on a connection in autocommit mode: committed, or rolled back."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        _write(conn, current, st)
+        yield
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
-    return current
 
 
 def _write(conn: sqlite3.Connection, current: str, st: os.stat_result) -> None:

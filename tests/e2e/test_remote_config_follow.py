@@ -27,7 +27,7 @@ from tests.server.live import LiveServer
 def monday(config: CentreConfig, opens: int) -> CentreConfig:
     """The config with Monday's hours starting at `opens` o'clock."""
     week = {**config.hours.week, "mon": (time(opens), time(18))}
-    return dataclasses.replace(config, hours=OpeningHours(week, config.hours.closed_dates))
+    return dataclasses.replace(config, hours=OpeningHours.weekly(week, config.hours.closed_dates))
 
 
 def restart_with(server: LiveServer, config: CentreConfig) -> None:
