@@ -5,6 +5,9 @@ same accounts, password hashing, sessions and sign-in throttle as a centre's ser
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -52,8 +55,13 @@ Text = Annotated[str | None, Query(max_length=400)]
 def create_central_app(url: str, accounts: Accounts, *, secure_cookies: bool = False) -> FastAPI:
     """The national reports over the central database at `url` (a reader's, or the owner's,
     which also refreshes the report facts before each report)."""
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await asyncio.to_thread(app.state.booking_pool.close)   # its connections, its threads
+
     app = FastAPI(title="Növbə national reports and bookings", docs_url=None, redoc_url=None,
-                  openapi_url="/api/openapi.json")
+                  openapi_url="/api/openapi.json", lifespan=lifespan)
     app.state.central_url = url
     app.state.accounts = accounts
     app.state.throttle = SignInThrottle()
