@@ -1,6 +1,7 @@
 """`novbe central serve`: the agency's national reports as a page — the centres side by side
 and the report over one, several or all centres, with charts drawn on the server (offline), in
-az/ru/en. Agency users sign in with accounts kept in the central server's own small file (the
+az/ru/en — the 142 call centre's booking desk (central/bookings/page.py, role booking) and the
+portals' booking API (central/bookings/portal_api.py). Agency users sign in with accounts kept in the central server's own small file (the
 same accounts, password hashing, sessions and sign-in throttle as a centre's server)."""
 
 from __future__ import annotations

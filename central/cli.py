@@ -362,8 +362,9 @@ def register(subparsers: Any) -> None:
     add("push", cmd_push, "ship this centre's events to the central database now")
     add("refresh", cmd_refresh, "fold newly shipped events into the national report facts "
         "(as the owner; e.g. every few minutes from cron)").add_argument("url")
-    a = add("serve", cmd_serve, "the national reports page for signed-in agency users "
-            "(accounts: novbe --db FILE staff add NAME --role manager)")
+    a = add("serve", cmd_serve, "the national reports page and the 142 booking desk for "
+            "signed-in agency users (accounts: novbe --db FILE staff add NAME --role manager "
+            "or --role booking), and the portals' booking API")
     a.add_argument("url", help="the central database (a reader's URL; the owner's also refreshes)")
     a.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     a.add_argument("--port", type=int, default=8710, help="port (default 8710)")
