@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from central.bookings.portals import add_portal
+from novbe.cli import main
 from server.auth.accounts import Accounts
 from tests.central.booking_centre import SERVICE, booking_centre, open_day, slot_at
 from tests.central.conftest import CentralDb
@@ -60,3 +61,18 @@ def test_portal_books_once_within_its_centres(tmp_path: Path, central: CentralDb
     with central.admin() as conn:
         assert conn.execute("SELECT count(*), min(channel), min(made_by) FROM novbe.bookings"
                             ).fetchone() == (1, "api", "portal:e-gov")
+
+
+def test_add_portal_from_the_command_line(tmp_path: Path, central: CentralDb,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """`novbe central add-portal URL NAME --centres …` prints a token once; an unknown centre
+    is refused naming it (exit 2), and nothing is added."""
+    booking_centre(tmp_path, central, "nord")
+    assert main(["central", "add-portal", central.admin_url, "gov", "--centres", "nord"]) == 0
+    out = capsys.readouterr().out
+    assert "portal gov may book" in out and len(out.strip().splitlines()[-1]) >= 40
+    assert main(["central", "add-portal", central.admin_url, "gov2", "--centres", "mars"]) == 2
+    assert "unknown centre 'mars'" in capsys.readouterr().err
+    with central.admin() as conn:
+        assert conn.execute("SELECT name, centres FROM novbe.portals").fetchall() == \
+            [("gov", ["nord"])]
