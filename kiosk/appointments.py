@@ -8,7 +8,7 @@ an unknown or cancelled code."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 
 from kiosk.screens import CodeScreen, MessageScreen, Tile
@@ -28,7 +28,7 @@ HINT = "Type the code from your SMS or printout, or hold its QR code under the s
 MAX_TYPED = 200                  # a scanner's payload (a URL) is longer than the code
 
 
-def booking_note(lang: str, slot_at: datetime | None, late: bool, tz: object) -> str:
+def booking_note(lang: str, slot_at: datetime | None, late: bool, tz: tzinfo) -> str:
     """The line a booked visitor's ticket screen adds."""
     if late:
         return tr(lang, "You came after your appointment time: this is a walk-in ticket. "
@@ -36,7 +36,7 @@ def booking_note(lang: str, slot_at: datetime | None, late: bool, tz: object) ->
     if slot_at is None:
         return ""
     return tr(lang, "Your appointment: {time}. You will be called at your time.",
-              time=f"{slot_at.astimezone(tz):%H:%M}")  # type: ignore[arg-type]
+              time=f"{slot_at.astimezone(tz):%H:%M}")
 
 
 class Appointments:
@@ -226,7 +226,7 @@ class Appointments:
             lang, "Something went wrong. Please ask a staff member."), tr(lang, "Done (leave the ticket screen)")))
         ctl._home_after(1)
 
-    def screen_for(self, ticket_id: int) -> str:
+    def note_for(self, ticket_id: int) -> str:
         """The booking note of a ticket this kiosk checked in ("" for any other)."""
         return self.notes.get(ticket_id, "")
 

@@ -342,7 +342,7 @@ class KioskController:
         if self.spooler is not None:
             self.spooler.submit(ticket)
         self._show(ticket_screen(self.config, ticket, "printing" if self.spooler else "printed",
-                                 self.appointments.screen_for(ticket.id)))
+                                 self.appointments.note_for(ticket.id)))
         self.access.stop_idle()
         self._home_after(1)
 

@@ -141,7 +141,7 @@ def _language(s: LanguageScreen, ctl: KioskController, m: Metrics, box: QVBoxLay
         notice.setObjectName("printer-notice")
         (top if m.reach_top else box).addWidget(notice, 4 if m.portrait else 3)
     tiles = [_tile(t.label, lambda _=False, x=t.id: ctl.tap_language(x), t.name, m, 6.5,
-                   focus=s.frame.focus) for t in s.tiles]
+                   accent=t.accent, focus=s.frame.focus) for t in s.tiles]
     box.addLayout(_grid(tiles, m), 8 if m.portrait else 6)
 
 

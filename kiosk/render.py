@@ -102,8 +102,8 @@ def render_ticket(ticket: Ticket, config: CentreConfig, width: int | None = None
         *_text(t["issued"], s, size=s.font(24)), s.px(14),
         *_text(t["ahead"], s, size=s.font(28), bold=True), s.px(4),
     ]
-    if ticket.estimated_wait_min > 0 or ticket.no_counter_open:
-        blocks += [*_text(t["wait"], s, size=s.font(24), max_lines=2)]
+    if (ticket.estimated_wait_min > 0 or ticket.no_counter_open) and not ticket.slot_at:
+        blocks += [*_text(t["wait"], s, size=s.font(24), max_lines=2)]   # booked: its time
     blocks += [s.px(14)]
     payload = qr_payload(ticket, config)
     if payload is not None:  # no QR code and no "scan" line that would lead nowhere

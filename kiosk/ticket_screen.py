@@ -25,7 +25,8 @@ def ticket_screen(config: CentreConfig, ticket: Ticket, state: str,
     ahead = (ntr(lang, "{n} person ahead", "{n} people ahead", ticket.ahead) if ticket.ahead
              else tr(lang, "No one ahead of you"))
     wait = (f"{tr(lang, 'Estimated wait')}: {wait_text(lang, ticket)}"
-            if ticket.estimated_wait_min or ticket.no_counter_open else "")
+            if (ticket.estimated_wait_min or ticket.no_counter_open) and not ticket.slot_at
+            else "")                       # a booked visitor is told their time instead
     message = {
         "printing": tr(lang, "Printing your ticket…"),
         "printed": tr(lang, "Please take your ticket"),

@@ -250,6 +250,7 @@ class ConfigOut(Out):
     waits: dict[str, Any]
     fairness: dict[str, Any]
     visits: dict[str, Any]
+    bookings: dict[str, Any]
 
 
 class HealthOut(Out):

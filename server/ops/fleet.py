@@ -146,7 +146,8 @@ async def watch(app: Any) -> None:
 
 def expire_no_shows(app: Any) -> int:
     """Bookings not checked in by the end of their late window become no-shows (an event each),
-    on the same tick as the device watch."""
+    and names and phones past `[bookings] erase_after_days` are erased — on the same tick as the
+    device watch."""
     ledger = getattr(app.state.queue, "bookings", None)
     if ledger is None:
         return 0
@@ -154,6 +155,9 @@ def expire_no_shows(app: Any) -> int:
     if count:
         app.state.hub.poke()
         log.info("%d booking(s) marked as no-shows", count)
+    erased = ledger.erase_personal_data()
+    if erased:
+        log.info("names and phones of %d past booking(s) erased", erased)
     return count
 
 

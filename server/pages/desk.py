@@ -17,8 +17,8 @@ from pydantic import Field
 
 from server.api.schemas import Body
 from server.auth.accounts import Forbidden, NotAuthorised, Session
-from server.auth.caller import SESSION_COOKIE, caller, check_form_post, session_of
-from server.auth.sign_in import sign_in_page
+from server.auth.caller import caller, check_form_post, session_of
+from server.auth.sign_in import sign_in_page, sign_out_page
 from server.http import offload
 from server.pages.desk_view import (
     bookable_services,
@@ -123,12 +123,7 @@ async def login(request: Request, username: Short, password: Short) -> Response:
 
 @router.post("/desk/logout")
 def logout(request: Request, csrf: Short = "") -> Response:
-    session = desk_session(request)
-    check_form_post(request, session, csrf)
-    request.app.state.accounts.end_session(session)
-    response = RedirectResponse("/desk", status_code=303)
-    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
-    return response
+    return sign_out_page(request, desk_session(request), csrf, "/desk")
 
 
 def _back(service: str, day: str, **more: str) -> RedirectResponse:

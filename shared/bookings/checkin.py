@@ -5,12 +5,11 @@ transaction as the booking's change and its event."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
 from shared.bookings import rows
-from shared.bookings.model import Booking, BookingStatus, normal_code
+from shared.bookings.model import Booking, BookingStatus, Channel, normal_code
 from shared.bookings.window import Arrival, arrival, opens_at
 from shared.config.centre import competing_services
 from shared.core.issuing import IssueRequest, issue_in
@@ -56,7 +55,7 @@ class CheckIn:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> CheckIn:
-        from shared.bookings.model import Channel
+        """The outcome as RemoteQueue receives it."""
         b = data.get("booking")
         booking = None if not b else Booking(**{**b, "channel": Channel(b["channel"]),
                                                 "status": BookingStatus(b["status"])})
@@ -118,7 +117,3 @@ def _issue(tx: Tx, booking: Booking, slot_at: float | None, by: str | None) -> T
     ticket.ahead, ticket.estimated_wait_min = issued.ahead, issued.wait.minutes
     return ticket
 
-
-def slot_time(slot_start: float, config_tz: Any) -> str:
-    """A slot's local time as printed ("09:30")."""
-    return f"{datetime.fromtimestamp(slot_start, config_tz):%H:%M}"

@@ -166,6 +166,17 @@ class BookingLedger:
                             window_closed_at=closes_at(b.slot_start, self.config.bookings))
             return len(due)
 
+    def erase_personal_data(self, now: float | None = None) -> int:
+        """Erase the names and phones of bookings whose slot is `[bookings] erase_after_days`
+        past (the rest of each booking is kept for reports); how many were erased."""
+        with self.queue._tx() as tx:
+            at = tx.at if now is None else now
+            cur = tx.conn.execute(
+                "UPDATE bookings SET name = NULL, phone = NULL WHERE slot_start < ? AND "
+                "(name IS NOT NULL OR phone IS NOT NULL)",
+                (at - self.config.bookings.erase_after_days * 86400,))
+            return int(cur.rowcount or 0)
+
     # ---- reading ---------------------------------------------------------------------------
     def find(self, code: str) -> Booking:
         """The booking with this code (BookingNotFound if none)."""

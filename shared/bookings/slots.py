@@ -13,18 +13,20 @@ from shared.core.service_day import service_day
 
 def slot_starts(config: CentreConfig, day: date) -> list[float]:
     """Every slot start of the service day `day` (none on a closed day): from opening time,
-    `slot_min` apart, each slot ending by closing time."""
-    span = config.hours.span(day)
-    if span is None:
-        return []
+    `slot_min` apart, each slot ending by closing time — of its own date from the reset hour
+    on, and of the next date before it (a centre open past midnight)."""
     tz, step = config.tz, timedelta(minutes=config.bookings.slot_min)
-    start = datetime.combine(day, span[0], tz)
-    closing = datetime.combine(day, span[1], tz)
     out = []
-    while start + step <= closing + timedelta(seconds=1):   # 24:00 is written 23:59:59
-        if service_day(start, tz, config.day_reset_hour) == day:
-            out.append(start.timestamp())
-        start += step
+    for date_ in (day, day + timedelta(days=1)):
+        span = config.hours.span(date_)
+        if span is None:
+            continue
+        start = datetime.combine(date_, span[0], tz)
+        closing = datetime.combine(date_, span[1], tz)
+        while start + step <= closing + timedelta(seconds=1):   # 24:00 is written 23:59:59
+            if service_day(start, tz, config.day_reset_hour) == day:
+                out.append(start.timestamp())
+            start += step
     return out
 
 

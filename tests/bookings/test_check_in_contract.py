@@ -11,7 +11,8 @@ from tests.bookings.conftest import PENSION, baku
 from tests.queue_impls import QUEUE_KINDS, make_queue
 
 
-@pytest.mark.parametrize("kind", QUEUE_KINDS)
+@pytest.mark.parametrize("kind", [pytest.param(k, marks=pytest.mark.slow) if k == "remote" else k
+                                  for k in QUEUE_KINDS])      # remote: a real uvicorn
 def test_check_in_over_either_queue(kind, db_path, config, clock):
     """Unknown, too early, then checked in with the slot's ticket, then the same ticket again."""
     with make_queue(kind, db_path, config, clock) as queue:

@@ -3,6 +3,7 @@ merging the national list, no-shows, and the events every change leaves."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -146,3 +147,36 @@ def test_bookings_survive_reopening_the_file(booking_queue: LocalQueue, config, 
         assert again.bookings.find(b.code) == b
     finally:
         again.close()
+
+
+def test_slots_around_the_day_reset_belong_to_their_service_day():
+    """A centre open round the clock: the 02:30 slot of Tuesday's date is Monday's service day,
+    the 03:00 slot Tuesday's; every slot belongs to exactly one service day."""
+    from datetime import time
+
+    from shared.bookings.slots import slot_day, slot_starts
+    from shared.config.counters import OpeningHours
+    from tests.shared.helpers import config_variant
+
+    base = config_variant()
+    always = OpeningHours.weekly({d: (time(0), time(23, 59, 59))
+                                  for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")})
+    config = replace(base, hours=always)
+    monday, tuesday = slot_starts(config, MONDAY), slot_starts(config, date(2026, 11, 24))
+    assert baku("2026-11-24 02:30") in monday and baku("2026-11-24 02:30") not in tuesday
+    assert baku("2026-11-24 03:00") in tuesday and baku("2026-11-23 03:00") == monday[0]
+    assert len(monday) == 48 and not set(monday) & set(tuesday)
+    assert slot_day(config, baku("2026-11-24 02:59")) == MONDAY
+
+
+def test_names_and_phones_are_erased_after_the_configured_days(ledger, clock: FakeClock):
+    """30 days after the slot the name and phone go; the booking stays (for reports)."""
+    b = ledger.book_local(PENSION, baku("2026-11-23 11:00"), "az", "r", name="Aysel",
+                          phone="+994501234567")
+    clock.advance(days=30)
+    assert ledger.erase_personal_data() == 0
+    clock.advance(hours=2)
+    assert ledger.erase_personal_data() == 1
+    kept = ledger.find(b.code)
+    assert (kept.name, kept.phone) == (None, None) and kept.id == b.id and kept.service == PENSION
+    assert ledger.erase_personal_data() == 0

@@ -138,3 +138,19 @@ def test_the_same_code_twice_gives_the_same_ticket(kiosk, booking, clock, local_
         clock.advance(2)
     tickets = {s.ticket.code for s in view.shown if s.name == "ticket"}
     assert len(tickets) == 1
+
+
+def test_the_printed_ticket_carries_the_booked_time(local_queue, config, clock, booking, artifacts):
+    """The paper ticket of a checked-in visitor says "Запись на 11:00" (its language) in a band
+    like the priority class's; a walk-in's has no such line. Saved for people to look at."""
+    from kiosk.render import render_ticket, ticket_lines
+
+    clock.set("2026-11-23T06:45:00+00:00")
+    ticket = local_queue.check_in(booking.code).ticket
+    assert ticket_lines(ticket, config)["appointment"] == "Запись на 11:00"
+    walk_in = local_queue.issue(PENSION)
+    assert ticket_lines(walk_in, config)["appointment"] == ""
+    image = render_ticket(ticket, config)
+    assert image.height > render_ticket(walk_in, config).height
+    (artifacts / "appointments").mkdir(exist_ok=True)
+    image.save(artifacts / "appointments" / "ticket-booked.png")
