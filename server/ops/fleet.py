@@ -21,7 +21,6 @@ from server.auth.accounts import Forbidden, NotAuthorised, Session
 from server.auth.caller import caller, session_of
 from server.http import offload
 from server.pages.web import language
-from shared.bookings import erasure
 from shared.client.api_table import HEARTBEAT
 from shared.config import versions as config_versions
 from shared.core.alerts import source_name
@@ -138,10 +137,6 @@ async def watch(app: Any) -> None:
             await asyncio.to_thread(expire_no_shows, app)
         except Exception:
             log.exception("bookings past their late window could not be marked as no-shows")
-        try:
-            await asyncio.to_thread(erase_personal_data, app)
-        except Exception:
-            log.exception("names and phones past their keeping time could not be erased")
 
 
 def expire_no_shows(app: Any) -> int:
@@ -158,17 +153,6 @@ def expire_no_shows(app: Any) -> int:
     erased = ledger.erase_personal_data()
     if erased:
         log.info("names and phones of %d past booking(s) erased", erased)
-    return count
-
-
-def erase_personal_data(app: Any) -> int:
-    """Names and phones of bookings past `erase_after_days` erased (shared/bookings/erasure.py),
-    on the same tick."""
-    if getattr(app.state.queue, "bookings", None) is None:
-        return 0
-    count = erasure.erase_due(app.state.queue)
-    if count:
-        log.info("names and phones of %d booking(s) erased", count)
     return count
 
 

@@ -1,13 +1,11 @@
 """Personal data kept only as long as needed: a booking's name and phone number are erased
-`erase_after_days` after its slot on the centre's file (with the phone numbers of its SMS
-reminders); the rest of the booking stays for reports. Central erases its copy the same way
-(central/bookings/erasure.py)."""
+`erase_after_days` after its slot on the centre's file (with the phone numbers and texts of its
+SMS reminders; the ledger's erase_personal_data, on the server's watch tick); the rest of the
+booking stays for reports. Central erases its copy the same way (central/bookings/erasure.py)."""
 
 from __future__ import annotations
 
 from typing import Any
-
-DAY_S = 86_400
 
 
 def erase_before(slot_before: float, tx: Any) -> int:
@@ -21,11 +19,3 @@ def erase_before(slot_before: float, tx: Any) -> int:
                         "booking_id IN (SELECT id FROM bookings WHERE slot_start < ?)",
                         (slot_before,))
     return int(cur.rowcount or 0)
-
-
-def erase_due(queue: Any, now: float | None = None) -> int:
-    """Erase what is past the centre's `erase_after_days` (one short write of the queue)."""
-    days = queue.config.bookings.erase_after_days
-    with queue._tx() as tx:
-        at = tx.at if now is None else now
-        return erase_before(at - days * DAY_S, tx)

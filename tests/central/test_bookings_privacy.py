@@ -15,7 +15,6 @@ from central.bookings.erasure import erase_due as erase_central
 from novbe.cli import main
 from server.shipping.bookings_link import BookingLink, state_path_for
 from server.shipping.shipper import Shipper
-from shared.bookings.erasure import erase_due as erase_centre
 from shared.bookings.model import Channel
 from shared.core.clock import FakeClock
 from shared.core.local_queue import LocalQueue
@@ -70,14 +69,14 @@ def test_planted_phones_and_names_go_nowhere_and_are_erased(
             for secret in ("1112233", "7778899", "Gülnarə", "Xəlilova"):
                 assert secret not in text
         later = start + 31 * 86_400
-        assert erase_centre(queue, later) == 2
+        assert queue.bookings.erase_personal_data(later) == 2
         with central.admin() as conn:
             assert erase_central(conn, later) == 1
             held = conn.execute("SELECT name, phone, erased_at IS NOT NULL FROM novbe.bookings"
                                 ).fetchall()
         assert held == [(None, None, True)]
         assert {(b.name, b.phone) for b in queue.bookings.day_bookings(day)} == {(None, None)}
-        assert erase_centre(queue, later) == 0
+        assert queue.bookings.erase_personal_data(later) == 0
     finally:
         link.stop()
         queue.close()

@@ -43,6 +43,9 @@ def test_three_reminders_in_the_bookings_language(tmp_path: Path, config: Centre
             assert sender.round() == 1
             clock.advance(minutes=10)
             assert sender.round() == 0
+            assert queue.bookings.erase_personal_data(slot + 31 * 86_400) == 1
+            kept = queue._read(lambda tx: tx.rows("SELECT phone, body, state FROM sms_outbox"))
+            assert [tuple(r) for r in kept] == [("", "", "sent")] * 3   # delivery state stays
         finally:
             sender.stop()
             queue.close()
