@@ -6,6 +6,7 @@
     .venv/bin/python bench/server.py --quick    # 5 s, 100 subscribers, one burst (smoke test)
     .venv/bin/python bench/server.py --interval 10   # a gentler steady load
     .venv/bin/python bench/server.py --issues        # issuing over HTTP, empty vs long queue
+    .venv/bin/python bench/server.py --deadline 600  # a loaded machine: stop after 10 min, not 2
     .venv/bin/python bench/server.py --help-request 10   # a kiosk's help request → console and
                                                          # help desk in Chromium (one row)
 
@@ -78,7 +79,7 @@ INTERVAL_S = 3.0         # each counter presses Next every 3 s: 20 Next/s in all
                          # the busiest recorded DOST day (1,646 visitors in ~9 h)
 BURSTS = 3               # then all 60 counters press Next at the same instant, 3 times
 PASSWORD = "bench-password-1"
-DEADLINE_S = 120          # the whole run stops by itself after this, whatever happens
+DEADLINE_S = 120          # the whole run stops by itself after this (--deadline), whatever happens
 
 
 
@@ -633,6 +634,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--help-request", type=int, metavar="N",
                         help="only the help-request row: N requests from a kiosk's token to a "
                              "console and the help desk in Chromium (bench/help_request.py)")
+    parser.add_argument("--deadline", type=float, default=DEADLINE_S,
+                        help=f"seconds after which the run stops by itself, whatever happens "
+                             f"(default {DEADLINE_S}; longer on a loaded machine; 0: never)")
     parser.add_argument("--serve-child", nargs=3, metavar=("DB", "CONFIG", "PORT"),
                         help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -652,7 +656,7 @@ def main(argv: list[str] | None = None) -> int:
     if hasattr(__import__("signal"), "alarm"):
         import signal
 
-        signal.alarm(DEADLINE_S)      # stops by itself, whatever happens
+        signal.alarm(max(0, round(args.deadline)))    # stops by itself (0: no alarm)
     if args.help_request:
         import importlib.util  # bench/help_request.py by its path: "server" is this file here
 

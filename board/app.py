@@ -116,12 +116,14 @@ def _heartbeat(widget: QWidget, queue: Queue, controller: BoardController, runne
                monitor: SoundMonitor) -> None:
     """Tell the server (or the file) this board is there: screen, audio, the config in use."""
     size = widget.size()
-    config_hash, _ = config_versions.canonical(controller.config)
     state = {"screen": f"{size.width()}x{size.height()}",
              "audio": AUDIO_STATES.get(monitor.state.kind, "unknown"),
-             "config_version": config_hash[:12]}
+             "config_version": config_versions.device_version(controller.config, "board")}
+    def answered(server_version: str) -> None:
+        if controller.version_check.heard(server_version):
+            controller.refresh()        # the staff line shows or drops the version alert
     runner.run(lambda: queue.heartbeat(controller.source, "board", VERSION, state),
-               lambda _: None, lambda exc: log.debug("heartbeat not sent: %s", exc))
+               answered, lambda exc: log.debug("heartbeat not sent: %s", exc))
 
 
 def create_board_window(queue: Queue, config: CentreConfig, zone: str | None = None,

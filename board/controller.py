@@ -31,6 +31,7 @@ from board.rotation import LanguageRotation
 from board.sound_health import SoundMonitor
 from board.sound_report import SoundReporter
 from board.state import BoardState
+from board.version_check import VersionCheck
 from qtcommon.runner import InlineRunner, Runner
 from shared.config.centre import CONFIG_CHECK_SECONDS, CentreConfig
 from shared.core.clock import Clock, SystemClock
@@ -109,6 +110,8 @@ class BoardController:
         self.sound = sound
         self.sound_report = (SoundReporter(queue, self.runner, sound, self.source)
                              if sound is not None else None)
+        self.version_check = VersionCheck(self.source)
+        self._own_alerts = [o.staff_alerts for o in (self.sound_report, self.version_check) if o]
         self.scheduler = ReadScheduler(self.runner, monotonic)
         self._started = monotonic()
         self.rotation = LanguageRotation(config.languages)
@@ -385,8 +388,8 @@ class BoardController:
         draw_calls(self.state, snap, self.config, self.counters, self._fresh)
         draw_waits(self.state, snap, self.config, self.lang)
         alerts = [a for a in snap.alerts if a.kind in DEVICE_ALERT_KINDS]
-        if self.sound_report is not None:
-            alerts = self.sound_report.staff_alerts(alerts, self.clock.now())
+        for own in self._own_alerts:
+            alerts = own(alerts, self.clock.now())
         draw_alerts(self.state, alerts, self.lang)
         self.updates += 1
         if show:

@@ -92,18 +92,18 @@ class KioskWindow(QWidget):
         self._beat_timer.setInterval(HEARTBEAT_S * 1000)
         self._beat_timer.timeout.connect(self._beat)
         self._beat_timer.start()
+        self._beat()      # the server's version is known from the start
 
     def _device_state(self) -> dict[str, str]:
         """What the heartbeat tells IT: screen, printer and paper, the config in use."""
         size = self.size()
-        config_hash, _ = config_versions.canonical(self.controller.config)
         return {"screen": f"{size.width()}x{size.height()}", **self.spooler.condition(),
-                "config_version": config_hash[:12]}
+                "config_version": config_versions.device_version(self.controller.config, "kiosk")}
 
     def _beat(self) -> None:
         """One heartbeat off the UI thread (a failure shows as the device going offline)."""
         state = self._device_state()
-        self.runner.run(lambda: self._beat_send(state), lambda _: None,
+        self.runner.run(lambda: self._beat_send(state), self.controller.outage.server_version,
                         lambda exc: log.debug("heartbeat not sent: %s", exc))
 
     # ---- KioskView ----------------------------------------------------------------------------

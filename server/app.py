@@ -29,9 +29,8 @@ from server.api.error_status import http_status
 from server.auth.accounts import Accounts
 from server.auth.sign_in import password_gate
 from server.auth.throttle import SignInThrottle
-from server.events import streams
 from server.events.hub import POLL_SECONDS, EventHub
-from server.events.sse import FastStreams
+from server.events.sse import STREAM_DOCS, FastStreams
 from server.http.body_limit import BodyLimit
 from server.http.limits import Limits
 from server.http.offload import Lanes
@@ -108,6 +107,12 @@ class NovbeApp(FastAPI):
     def build_middleware_stack(self) -> Any:
         return PhoneLookupLimit(BodyLimit(FastStreams(super().build_middleware_stack()),
                                           self.limits))
+
+    def openapi(self) -> dict[str, Any]:
+        """The API's OpenAPI document, the event streams FastStreams serves included."""
+        if self.openapi_schema is None:
+            super().openapi()["paths"].update(STREAM_DOCS)
+        return super().openapi()
 
 
 def _error(exc: Exception, status: int, name: str | None = None,
@@ -245,7 +250,6 @@ def create_app(queue: ServedQueue, config: CentreConfig | None = None, *,
     app.include_router(help_routes.router)
     app.include_router(booking_routes.router)
     app.include_router(central_api.router)
-    app.include_router(streams.router)
     app.include_router(pages_counter.router)
     app.include_router(pages_phone.router)
     app.include_router(pages_manager.router)

@@ -10,7 +10,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from server.api.config_doc import config_version
 from server.api.schemas import (
     MAX_ID,
     CallBody,
@@ -51,6 +50,7 @@ from server.http import offload
 from server.served_queue import ServedQueue
 from shared.client import api_table as api
 from shared.config.centre import config_document
+from shared.config.versions import device_version, reads_staff_pin
 from shared.core.model import reporting_role
 from shared.version import VERSION
 
@@ -158,7 +158,7 @@ async def get_config(request: Request) -> JSONResponse:
     into an equal config); without [central] or [sms], and the kiosk's staff PIN only for kiosk
     tokens."""
     return await as_reader(request, lambda who: config_document(
-        request.app.state.config, device=True, staff_pin=who.role == "kiosk"))
+        request.app.state.config, device=True, staff_pin=reads_staff_pin(who.role)))
 
 
 @route(api.CONFIG_VERSION, tags=["meta"], response_model=ConfigVersionOut,
@@ -167,7 +167,7 @@ async def get_config_version(request: Request) -> JSONResponse:
     """The version of the centre config (a hash): remote kiosks and boards ask for it every
     few seconds and read /api/config again when it changes — no restart, no stale hours."""
     return await as_reader(request, lambda who: {
-        "version": config_version(request.app.state.config)})
+        "version": device_version(request.app.state.config, who.role)})
 
 
 # ---- tickets -------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
-"""FastStreams: an ASGI middleware that serves the two event streams itself — the same
-openers as server/events/streams.py, written straight to the connection. With a thousand phones and
-boards following, every layer between a batch and the socket is paid a thousand times."""
+"""FastStreams: the one server of the two event streams (GET /api/events/stream and
+GET /t/{token}/events), an ASGI layer in front of the app that opens them with
+server/events/streams.py and writes them straight to the connection. With a thousand phones
+and boards following, every layer between a batch and the socket is paid a thousand times, so
+no FastAPI route serves them; STREAM_DOCS describes them in the API's OpenAPI document."""
 
 from __future__ import annotations
 
@@ -13,8 +15,15 @@ from fastapi import Request
 from fastapi.responses import JSONResponse
 
 from server.api.error_status import http_status
+from server.api.schemas import MAX_ID
 from server.events.hub import BATCH, KEEP_ALIVE, sse_event
-from server.events.streams import OpenedStream, open_event_stream, open_phone_stream
+from server.events.streams import (
+    LANGS,
+    RETRY_MS,
+    OpenedStream,
+    open_event_stream,
+    open_phone_stream,
+)
 from shared.client.api_table import EVENT_STREAM, error_body
 from shared.core.errors import NovbeError
 
@@ -27,6 +36,38 @@ STREAM_HEADERS = [
 
 
 STREAM_PATH = EVENT_STREAM.url()
+PHONE_PATH = "/t/{token}/events"
+_REFUSED = {"description": "Refused: the error body names what is wrong",
+            "content": {"application/json": {"schema": {
+                "type": "object", "required": ["error", "message"],
+                "properties": {"error": {"type": "string"}, "message": {"type": "string"}}}}}}
+_EVENTS = {"description": f"Server-Sent Events (`retry: {RETRY_MS}` first)",
+           "content": {"text/event-stream": {"schema": {"type": "string"}}}}
+
+STREAM_DOCS: dict[str, Any] = {
+    STREAM_PATH: {"get": {
+        "tags": ["board"], "summary": "Event stream", "operationId": "event_stream",
+        "description": "Queue events as Server-Sent Events (`id:` is the event id; reconnecting "
+                       "with Last-Event-ID, or ?after_id=, resumes after it). Without either, "
+                       "starts from now. The stream ends when the caller's device token is "
+                       "revoked or staff session ends.",
+        "parameters": [
+            {"name": "after_id", "in": "query", "required": False,
+             "schema": {"type": "integer", "minimum": 0, "maximum": MAX_ID}},
+            {"name": "last-event-id", "in": "header", "required": False,
+             "schema": {"type": "string", "pattern": "^[0-9]{1,19}$"}}],
+        "responses": {"200": _EVENTS, "401": _REFUSED, "403": _REFUSED, "422": _REFUSED}}},
+    PHONE_PATH: {"get": {
+        "tags": ["phone"], "summary": "Phone stream", "operationId": "phone_stream",
+        "description": "The ticket's status as Server-Sent Events (`event: status`): now, then "
+                       "on changes; `event: end` once it will not change any more.",
+        "parameters": [
+            {"name": "token", "in": "path", "required": True,
+             "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,100}$"}},
+            {"name": "lang", "in": "query", "required": False,
+             "schema": {"type": "string", "enum": list(LANGS), "default": "az"}}],
+        "responses": {"200": _EVENTS, "404": _REFUSED, "422": _REFUSED}}},
+}
 
 
 class FastStreams:

@@ -1,9 +1,7 @@
-"""Server-Sent Events: the queue's event stream (devices, staff consoles) resuming from
-Last-Event-ID, and a phone's own stream that sends only its ticket's status when it changes.
-
-The routes here document the streams in OpenAPI and serve them through FastAPI; in the running
-app server.events.sse.FastStreams serves the same two streams from the same openers below, without
-FastAPI's per-chunk layers (a thousand subscribers make every layer count)."""
+"""Opening the two Server-Sent Event streams: the queue's event stream (devices, staff
+consoles) resuming from Last-Event-ID, and a phone's own stream that sends only its ticket's
+status when it changes. Each opener checks the caller and the request and says what to send;
+server/events/sse.py serves both (the one place they are served)."""
 
 from __future__ import annotations
 
@@ -11,29 +9,22 @@ import json
 import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi import Request
 
-from server.api.routes import Token
 from server.api.schemas import MAX_ID
-from server.auth.caller import Caller, any_caller, caller
-from server.events.hub import KEEP_ALIVE, EventHub, Subscription, sse_event
+from server.auth.caller import Caller, caller
+from server.events.hub import EventHub, Subscription
 from server.http import offload
 from server.pages.views import phone_view
-from shared.client.api_table import EVENT_STREAM
 from shared.config.centre import CentreConfig, competing_services
 from shared.core.errors import NovbeError, TicketNotFound
 from shared.core.model import Event, Status, Ticket
 from shared.core.queue import Queue
 
 RETRY_MS = 2000
-SSE_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{8,100}$")
 LANGS = ("az", "ru", "en")
-
-router = APIRouter()
 
 
 class BadStreamRequest(NovbeError):
@@ -167,41 +158,3 @@ async def open_phone_stream(request: Request, token: str, lang: str | None
                 yield _sse("{}", "end")   # nothing more will change: the page stops following
                 return
     return body()
-
-
-@router.get(EVENT_STREAM.url(), tags=["board"],
-            response_class=StreamingResponse,
-            responses={200: {"content": {"text/event-stream": {}}}})
-async def event_stream(request: Request, who: Annotated[Caller, Depends(any_caller)],
-                       after_id: Annotated[int | None, Query(ge=0, le=MAX_ID)] = None,
-                       last_event_id: Annotated[str | None, Header(max_length=32)] = None
-                       ) -> StreamingResponse:
-    """Queue events as Server-Sent Events (`id:` is the event id; reconnecting with
-    Last-Event-ID, or ?after_id=, resumes after it). Without either, starts from now. The
-    stream ends when the caller's device token is revoked or staff session ends."""
-    opened = await open_event_stream(request, after_id)
-    return StreamingResponse(_texts(opened), media_type="text/event-stream",
-                             headers=SSE_HEADERS)
-
-
-async def _texts(opened: OpenedStream) -> AsyncIterator[bytes]:
-    """The stream as an iterator (the FastAPI route; the app serves it through FastStreams)."""
-    hub, sub = opened.hub, opened.subscription
-    yield opened.greeting
-    try:
-        async for batch in hub.follow(opened.start):
-            if sub.ended:
-                return
-            yield b"".join(sse_event(e) for e in batch) if batch else KEEP_ALIVE
-    finally:
-        hub.unsubscribe(sub)
-
-
-@router.get("/t/{token}/events", tags=["phone"], response_class=StreamingResponse,
-            responses={200: {"content": {"text/event-stream": {}}}})
-async def phone_stream(request: Request, token: Token,
-                       lang: Annotated[Literal["az", "ru", "en"], Query()] = "az"
-                       ) -> StreamingResponse:
-    """The ticket's status as Server-Sent Events (`event: status`): now, then on changes."""
-    body = await open_phone_stream(request, token, lang)
-    return StreamingResponse(body, media_type="text/event-stream", headers=SSE_HEADERS)

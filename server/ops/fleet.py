@@ -23,10 +23,11 @@ from server.http import offload
 from server.pages.web import language
 from shared.client.api_table import HEARTBEAT
 from shared.config import versions as config_versions
+from shared.config.centre import CentreConfig
 from shared.core.alerts import source_name
 from shared.core.presence import DeviceSeen
 from shared.i18n import tr
-from shared.version import VERSION, major_minor
+from shared.version import VERSION, supports
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -48,9 +49,19 @@ class HeartbeatBody(BaseModel):
     config_version: Annotated[str, Field(pattern=r"^[0-9a-f]{8,64}$")] | None = None
 
 
+class HeartbeatOut(BaseModel):
+    """The server's answer to a heartbeat: its version, and whether it supports the device's
+    (a device it does not support says so on its staff line and stops serving visitors)."""
+
+    ok: bool
+    version: str
+    supported: bool
+
+
 @router.post(HEARTBEAT.url(), tags=["devices"], responses=ERRORS)
-async def heartbeat(request: Request, body: HeartbeatBody) -> dict[str, bool]:
-    """A remote device is there (its name and role come from its token, never from the body)."""
+async def heartbeat(request: Request, body: HeartbeatBody) -> HeartbeatOut:
+    """A remote device is there (its name and role come from its token, never from the body);
+    the answer says the server's version and whether it supports the device's."""
     def write() -> None:
         who = caller(request)
         if who.kind != "device":
@@ -58,7 +69,7 @@ async def heartbeat(request: Request, body: HeartbeatBody) -> dict[str, bool]:
         state = body.model_dump(exclude={"version"}, exclude_none=True)
         request.app.state.queue.heartbeat(who.name, who.role or "device", body.version, state)
     await offload.write(request, write)
-    return {"ok": True}
+    return HeartbeatOut(ok=True, version=VERSION, supported=supports(VERSION, body.version))
 
 
 def fleet_session(request: Request) -> Session:
@@ -79,14 +90,17 @@ def _ago(seconds: float, lang: str) -> str:
     return tr(lang, "{n} h ago", n=int(seconds // 3600))
 
 
-def fleet_view(devices: list[DeviceSeen], current_config: str, now: datetime,
+def fleet_view(devices: list[DeviceSeen], config: CentreConfig, now: datetime,
                lang: str) -> list[dict[str, Any]]:
-    """Each device as the page shows it, problems first, in the reader's language."""
+    """Each device as the page shows it, problems first, in the reader's language. A device's
+    config is current when the version it runs is the one the server serves its role now
+    (shared.config.versions.device_version on both sides)."""
     rows = []
     for d in devices:
-        ours = major_minor(d.version) == major_minor(VERSION)
-        config = d.state.get("config_version")
-        current = None if not config else current_config.startswith(config)
+        ours = supports(VERSION, d.version)
+        in_use = d.state.get("config_version")
+        current = None if not in_use else \
+            config_versions.device_version(config, d.role).startswith(in_use)
         problems = [not d.online, not ours, d.state.get("paper") == "out",
                     d.state.get("printer") == "offline", d.state.get("audio") == "silent",
                     current is False]
@@ -108,9 +122,9 @@ async def devices_data(request: Request) -> dict[str, Any]:
     fleet_session(request)
     state, lang = request.app.state, language(request)
     seen = await offload.read(request, state.queue.devices_seen)
-    current, _ = config_versions.canonical(state.config)
-    return {"server_version": VERSION, "config_version": current[:12],
-            "devices": fleet_view(seen, current, state.clock.now(), lang)}
+    return {"server_version": VERSION,
+            "config_version": config_versions.device_version(state.config, None),
+            "devices": fleet_view(seen, state.config, state.clock.now(), lang)}
 
 
 @router.get("/manager/devices", include_in_schema=False)
@@ -158,13 +172,12 @@ def expire_no_shows(app: Any) -> int:
 
 @contextlib.asynccontextmanager
 async def watching(app: Any) -> Any:
-    """The device watch for the server's lifetime (when its queue keeps heartbeats)."""
-    task = asyncio.create_task(watch(app), name="device-watch") \
-        if hasattr(app.state.queue, "sweep_devices") else None
+    """The device watch for the server's lifetime (ServedQueue.sweep_devices: every served
+    queue keeps heartbeats)."""
+    task = asyncio.create_task(watch(app), name="device-watch")
     try:
         yield
     finally:
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

@@ -1,5 +1,6 @@
-"""Following the server's queue events (Server-Sent Events) with httpx, resuming after the last
-event id seen — what a remote board reads instead of polling its own database."""
+"""Following the server's queue events (Server-Sent Events, read by httpx-sse), resuming after
+the last event id seen and reconnecting with back-off — what a remote board reads instead of
+polling its own database."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 
 import httpx
+from httpx_sse import EventSource, SSEError
 
 from shared.backoff import Backoff
 from shared.client.api_table import EVENT_STREAM
@@ -20,30 +22,6 @@ log = logging.getLogger(__name__)
 
 STREAM_PATH = EVENT_STREAM.url()
 RETRY_FIRST, RETRY_MAX = 0.2, 5.0
-
-
-def parse_sse(lines: Iterator[str]) -> Iterator[tuple[str | None, str, str]]:
-    """(id, event type, data) for each event of an SSE line stream; comments are skipped."""
-    event_id: str | None = None
-    kind = "message"
-    data: list[str] = []
-    for raw in lines:
-        line = raw.rstrip("\r\n")
-        if not line:
-            if data:
-                yield event_id, kind, "\n".join(data)
-            event_id, kind, data = None, "message", []
-            continue
-        if line.startswith(":"):
-            continue
-        field, _, value = line.partition(":")
-        value = value[1:] if value.startswith(" ") else value
-        if field == "id":
-            event_id = value
-        elif field == "event":
-            kind = value
-        elif field == "data":
-            data.append(value)
 
 
 class EventStream:
@@ -74,7 +52,8 @@ class EventStream:
         return self._closed.is_set()
 
     def __iter__(self) -> Iterator[Event]:
-        headers = {"Authorization": f"Bearer {self.token}", "Accept": "text/event-stream"}
+        headers = {"Authorization": f"Bearer {self.token}", "Accept": "text/event-stream",
+                   "Cache-Control": "no-store"}
         if self.last_id is not None:
             headers["Last-Event-ID"] = str(self.last_id)
         self._client = httpx.Client(base_url=self.url, timeout=self._timeout)
@@ -85,13 +64,16 @@ class EventStream:
                     raise QueueUnavailable(
                         f"the event stream of {self.url} answered {response.status_code}: "
                         f"{response.text[:200]}")
+                events = EventSource(response).iter_sse()
                 if self.on_open is not None:
                     self.on_open()
-                for event_id, _kind, data in parse_sse(response.iter_lines()):
-                    event = Event.from_json(json.loads(data))
-                    self.last_id = event.id if event_id is None else int(event_id)
+                for sse in events:
+                    if not sse.data:            # the greeting's retry, a keep-alive
+                        continue
+                    event = Event.from_json(json.loads(sse.data))
+                    self.last_id = int(sse.id) if sse.id else event.id
                     yield event
-        except (httpx.HTTPError, RuntimeError, ValueError) as exc:
+        except (httpx.HTTPError, SSEError, RuntimeError, ValueError) as exc:
             if not self.closed:
                 raise QueueUnavailable(f"the event stream of {self.url} broke: {exc}") from exc
         finally:

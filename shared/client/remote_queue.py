@@ -262,9 +262,12 @@ class RemoteQueue:
         return Event.from_json(self._request(api.DEVICE_REPORT, {
             "source": source, "kind": kind, "message": message, "ticket_id": ticket_id}))
 
-    def heartbeat(self, source: str, role: str, version: str, state: dict[str, Any]) -> None:
-        """The server names the device from its token; `source` and `role` are its own."""
-        self._request(api.HEARTBEAT, {"version": version, **state})
+    def heartbeat(self, source: str, role: str, version: str, state: dict[str, Any]) -> str:
+        """The server names the device from its token; `source` and `role` are its own. The
+        answer: the server's version ("0+unknown" from a server too old to say)."""
+        answer = self._request(api.HEARTBEAT, {"version": version, **state})
+        return str(answer.get("version", "0+unknown")) if isinstance(answer, dict) \
+            else "0+unknown"
 
     def print_requests(self, source: str) -> list[Ticket]:
         text = str(source)

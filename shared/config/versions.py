@@ -1,6 +1,9 @@
-"""The centre's config as reports need it (names, targets, time zone), as a canonical JSON body
-keyed by its hash; each version is recorded once in the queue file, from the first event it
-applies to, so the central copy can name services and counters as they were."""
+"""The config's versions. For reports: the centre's config as reports need it (names, targets,
+time zone), as a canonical JSON body keyed by its hash; each version is recorded once in the
+queue file, from the first event it applies to, so the central copy can name services and
+counters as they were. For devices: the version of everything a device of a role reads
+(device_version) — the server serves it, a device reports it in its heartbeat, the fleet page
+compares the two."""
 
 from __future__ import annotations
 
@@ -11,6 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from shared.config.centre import CentreConfig, config_document
+
+PIN_READERS = frozenset({"kiosk"})   # the roles sent the kiosk's staff PIN
+_devices: dict[tuple[int, bool], tuple[CentreConfig, str]] = {}
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,25 @@ def canonical(config: CentreConfig) -> tuple[str, str]:
     body = json.dumps(report_body(config), ensure_ascii=False, sort_keys=True,
                       separators=(",", ":"))
     return hashlib.sha256(body.encode()).hexdigest(), body
+
+
+def reads_staff_pin(role: str | None) -> bool:
+    """Whether a device of `role` is sent the kiosk's staff PIN with its config."""
+    return role in PIN_READERS
+
+
+def device_version(config: CentreConfig, role: str | None) -> str:
+    """A short hash of the config document a device of `role` reads (without [central]; the
+    staff PIN for kiosks only): the server's config and a device's copy of it give the same
+    version, and any change a device would see — hours, services, texts, a kiosk's PIN — gives
+    a new one. Computed once per config and role."""
+    pin = reads_staff_pin(role)
+    found = _devices.get((id(config), pin))
+    if found is None or found[0] is not config:
+        body = json.dumps(config_document(config, device=True, staff_pin=pin), sort_keys=True,
+                          ensure_ascii=False, separators=(",", ":"))
+        found = _devices[(id(config), pin)] = (config, hashlib.sha256(body.encode()).hexdigest()[:16])
+    return found[1]
 
 
 def record(conn: sqlite3.Connection, config: CentreConfig, at: float) -> ConfigVersion:

@@ -20,7 +20,12 @@ ALERT_MESSAGES = {
     "speech_missing": "{source} only chimes: calls are not spoken",
     "device_offline": "{source} is offline: not heard from for a minute",
     "help_requested": "A visitor needs help at {source}",
+    "version_unsupported": "{source} runs a version the server does not support: update it",
 }
+# Alerts a device shows on its own staff line without the queue: a server that does not
+# support the device's version (board/version_check.py).
+VERSION_UNSUPPORTED = "version_unsupported"
+OWN_ALERT_KINDS = (VERSION_UNSUPPORTED,)
 UNKNOWN_ALERT = "{source} needs a staff member's attention"
 DEVICE_WORDS = {  # device id prefix → (name alone, numbered name, named name)
     "kiosk": ("Kiosk", "Kiosk {n}", "Kiosk “{name}”"),

@@ -1,7 +1,8 @@
 """Issuing a ticket: the wait it prints, worked out from a read before the write, then — inside
 the issue's one write transaction — a kiosk's retry, the daily cap, opening hours, the number,
-the row and its event. The write never waits for the replay estimate: a newcomer's wait is kept
-up to date per issue (shared/waits/newcomers.py), a priority ticket's is replayed in the read."""
+the row and its event. The write never waits for the replay estimate: a newcomer's wait comes
+from the replay the queue keeps between reads (shared/waits/kept.py), a priority ticket's is
+replayed in the read."""
 
 from __future__ import annotations
 

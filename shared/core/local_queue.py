@@ -50,6 +50,8 @@ from shared.core.service_day import service_day
 from shared.core.snapshot import HallCache, counter_states, read_snapshot
 from shared.core.transfers import transfer_in
 from shared.store import database as store
+from shared.version import VERSION
+from shared.waits.kept import BehindReads
 from shared.waits.reading import NORMAL_RANK, WaitInputs, people_ahead, printed_wait
 
 T = TypeVar("T")
@@ -64,10 +66,14 @@ class LocalQueue:
     Reads run on a connection of their own per thread and never wait behind a write."""
 
     def __init__(self, path: str | Path, config: CentreConfig, clock: Clock | None = None,
-                 write_timeout_s: float = store.BUSY_TIMEOUT_MS / 1000, verify: bool = True):
+                 write_timeout_s: float = store.BUSY_TIMEOUT_MS / 1000, verify: bool = True,
+                 replay_behind: bool | None = None):
         """`verify`: run SQLite's quick_check over the whole file first (the apps that stay
         open do; a short CLI command skips it — about a second on a year of a busy centre —
-        and relies on the header check and on damage met while working, both refused)."""
+        and relies on the header check and on damage met while working, both refused).
+        `replay_behind`: the waits' fresh replays run on a worker thread of the queue's own
+        while reads answer from the kept one (shared/waits/kept.py); by default on the real
+        clock only — on a fake one (tests, the day simulator) the read replays, repeatably."""
         self.path = Path(path)
         self.config = config
         self.clock = clock or SystemClock()
@@ -85,6 +91,10 @@ class LocalQueue:
         self._wait_inputs = WaitInputs()   # the replay estimate's slowly changing inputs
         self._halls = HallCache()          # the board's snapshot as of the newest event
         self.bookings = BookingLedger(self)   # appointments, in this file's transactions
+        if replay_behind is None:
+            replay_behind = isinstance(self.clock, SystemClock)
+        self._behind = BehindReads(self._read) if replay_behind else None
+        self._wait_inputs.kept.background = self._behind
 
     @property
     def config(self) -> CentreConfig:
@@ -102,6 +112,8 @@ class LocalQueue:
     def close(self) -> None:
         """Close every connection — each only once the read or write in flight on it is done
         (another thread closing SQLite under a running statement crashes the process)."""
+        if self._behind is not None:          # a replay under way finishes on its reader
+            self._behind.close()
         with self._readers_lock:
             self._closed = True
             readers, self._reader_list = self._reader_list, []
@@ -382,9 +394,10 @@ class LocalQueue:
         with self._tx() as tx:
             return devices.report(tx, source, kind, message, ticket_id)
 
-    def heartbeat(self, source: str, role: str, version: str, state: dict[str, Any]) -> None:
+    def heartbeat(self, source: str, role: str, version: str, state: dict[str, Any]) -> str:
         with self._tx() as tx:
             presence.record(tx, source, role, version, state, self.clock.now().timestamp())
+        return VERSION
 
     def devices_seen(self) -> list[presence.DeviceSeen]:
         """Every device's last heartbeat (the fleet page)."""

@@ -92,8 +92,9 @@ class Queue(Protocol):
                       ticket_id: int | None = None) -> Event:
         """A kiosk reports its printer: printed, print_failed, printer_paper_out, printer_ok…"""
 
-    def heartbeat(self, source: str, role: str, version: str, state: dict[str, Any]) -> None:
-        """A device says it is there, with its version, screen, printer, audio and config."""
+    def heartbeat(self, source: str, role: str, version: str, state: dict[str, Any]) -> str:
+        """A device says it is there, with its version, screen, printer, audio and config;
+        the answer is the version of the queue it talks to (the server's, for a remote one)."""
 
     def print_requests(self, source: str) -> list[Ticket]:
         """Tickets issued for visitors at /assist that the kiosk `source` is to print and has

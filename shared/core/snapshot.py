@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from sqlite3 import Row
 
 from shared.core.clock import from_epoch, to_epoch
 from shared.core.devices import open_alerts
@@ -19,14 +20,15 @@ from shared.waits.reading import NORMAL_RANK, WaitInputs, newcomer_wait
 class Hall:
     """What the events tell of the hall (or a zone of it) as of one event id: recent calls,
     waiting per service (count, oldest queue time), the people a newcomer would have ahead per
-    service, the counters and the open alerts. Only the time-dependent rest is worked out per
-    read."""
+    service, the counters (those of the zone, and which of the whole hall's are open) and the
+    open alerts. Only the time-dependent rest is worked out per read."""
 
     last_id: int
     calls: list[Call]
     waiting: dict[str, tuple[int, float]]
     before_new: dict[str, int]
     counters: list[CounterState]
+    open_ids: frozenset[str]
     alerts: list[Alert]
 
 
@@ -77,8 +79,10 @@ def read_hall(tx: Tx, last_id: int, zone: str | None, calls: int) -> Hall:
     before_new = {r[0]: r[1] for r in tx.rows(
         "SELECT service, count(*) FROM tickets WHERE status = 'waiting' "
         "AND priority_rank <= ? GROUP BY service", (NORMAL_RANK,))}
+    modes = counter_modes(tx)
+    open_ids = frozenset(cid for cid, m in modes.items() if m["state"] == CounterMode.OPEN)
     return Hall(last_id, call_list[:calls], waiting, before_new,
-                counter_states(tx, counter_ids), open_alerts(tx))
+                counter_states(tx, counter_ids, modes), open_ids, open_alerts(tx))
 
 
 def read_snapshot(tx: Tx, competing: dict[str, tuple[str, ...]], zone: str | None = None,
@@ -101,7 +105,7 @@ def read_snapshot(tx: Tx, competing: dict[str, tuple[str, ...]], zone: str | Non
             # The wait a new visitor of this service would face (as issue() tells them);
             # a category shows the longest of its services'.
             ahead = sum(hall.before_new.get(s, 0) for s in competing.get(svc.id, (svc.id,)))
-            w = newcomer_wait(tx, inputs, svc.id, ahead)
+            w = newcomer_wait(tx, inputs, svc.id, ahead, open_ids=hall.open_ids)
             old = int((tx.at - first) // 60) if first else 0
             services.append(ServiceLoad(svc.id, n, w.minutes, old, w.low, w.high,
                                         w.no_counter_open, w.opens_at))
@@ -120,9 +124,16 @@ def read_snapshot(tx: Tx, competing: dict[str, tuple[str, ...]], zone: str | Non
                     list(by_cat.values()), list(hall.counters), list(hall.alerts))
 
 
-def counter_states(tx: Tx, counter_ids: list[str]) -> list[CounterState]:
-    """The counters' modes, staff and current visitors (the ticket called or served there)."""
-    modes = {r["id"]: r for r in tx.rows("SELECT id, state, staff FROM counters")}
+def counter_modes(tx: Tx) -> dict[str, Row]:
+    """Every counter's row of mode and staff, by id (a counter never opened has none)."""
+    return {r["id"]: r for r in tx.rows("SELECT id, state, staff FROM counters")}
+
+
+def counter_states(tx: Tx, counter_ids: list[str],
+                   modes: dict[str, Row] | None = None) -> list[CounterState]:
+    """The counters' modes, staff and current visitors (the ticket called or served there);
+    `modes`: counter_modes when already read in this transaction."""
+    modes = counter_modes(tx) if modes is None else modes
     visitors = {r["counter"]: ticket_from_row(r) for r in tx.rows(
         f"SELECT {TICKET_COLUMNS} FROM tickets INDEXED BY idx_tickets_at_counter "
         "WHERE status IN ('called', 'serving') AND counter IS NOT NULL")}

@@ -1,13 +1,19 @@
-"""What a visitor of no priority class arriving now would wait, for every service at once, kept
-up to date as tickets are issued — what a ticket prints and a board shows, at a cost that does
-not grow with the queue.
+"""What a visitor of no priority class arriving now would wait, for every service at once —
+what a ticket prints and a board shows, at a cost that does not grow with the queue.
 
 One replay (shared/waits/replay.py) gives every service's wait: a newcomer comes after every
 real ticket, so the first counter serving a service to have nobody real left calls its newcomer;
 the replay notes the newcomers of all the services of each counter that runs out, at that time.
-It runs only as far as the services asked about, and keeps the replay as it was just before each
-note: a ticket issued since stands in its newcomer's place, so the replay resumes from the first
-note of a counter serving its service — the calls from there on, not the whole queue.
+
+The queue keeps one such replay for a few seconds (shared/waits/reading.py). Tickets that arrive
+meanwhile (issued, or transferred into a service) are not replayed: each adds its service's
+mean visit to the work of the counters that serve it, shared between them, and the newcomer of
+a service waits for the part of that work falling on its own counters (`arrived`, `extra_s`) —
+the replay's first-order change, worked out in constant time. A newcomer at most EXACT_STEPS
+calls away is replayed again instead (`outdated`): a short wait is where a share of work says
+least (a counter found free), and that replay is short. Replaying them instead cost a
+stretch of the replay per ticket that grew with the queue (bench/queue_ops.py: 0.07–0.22 of a
+raw-SQLite issue at 1,500 waiting).
 
 With the fairness rule on, a newcomer past its limit would hold back priority visitors to come
 for the other services' newcomers too, which their own replays do not: then each service is
@@ -16,7 +22,7 @@ replayed on its own (still once per state, not per read)."""
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from shared.waits.draws import Drawn, Expected
 from shared.waits.replay import (
@@ -36,8 +42,10 @@ from shared.waits.replay import (
     spread,
     when_open,
 )
-from shared.waits.state import Entry, QueueState, WaitEstimate, WaitingTicket
+from shared.waits.state import Entry, QueueState, WaitEstimate
 from shared.waits.visit_times import VisitTimes
+
+EXACT_STEPS = 24      # a newcomer this few calls away is replayed again after an arrival
 
 
 @dataclass
@@ -82,30 +90,18 @@ class _Run:
                 self.noted.setdefault(s, note)
         return self.noted.get(service)
 
-    def rewind(self, service: str) -> None:
-        """Back to just before the first counter serving `service` ran out of people to call
-        (a ticket issued for it since would have been called there): later notes forgotten."""
-        for k, note in enumerate(self.notes):
-            if service in self.replay.counters_by_index[note.counter].services:
-                gone = {id(n) for n in self.notes[k:]}
-                self.noted = {s: n for s, n in self.noted.items() if id(n) not in gone}
-                del self.notes[k:]
-                self.cursor, self.ended = note.before, False
-                return
-
-    def cursors(self) -> list[Cursor]:
-        return [self.cursor, *(n.before for n in self.notes)]
-
 
 class Newcomers:
-    """Every service's wait for a newcomer of no priority class, from one QueueState; `issued`
-    brings it up to date for a ticket issued meanwhile, without replaying from the start."""
+    """Every service's wait for a newcomer of no priority class, from one QueueState; `arrived`
+    adds the first-order change of a ticket that arrived since, without replaying."""
 
     def __init__(self, state: QueueState):
         self.state = state
-        self.waiting = list(state.waiting)        # and the tickets issued since
         self.times = VisitTimes(state)
-        self.served = {s for _, c in counted_on(state) for s in c.services}
+        self._serving = _serving(state)          # service → the counted counters serving it
+        self.served = set(self._serving)
+        self._opening_serving: dict[str, frozenset[str]] | None = None
+        self.arrivals: dict[str, int] = {}       # tickets arrived since, per service
         self.replay = self._replay(state)
         self._expected: _Run | None = None
         self._drawn: list[_Run] | None = None
@@ -114,9 +110,49 @@ class Newcomers:
         self.shared = state.fairness_multiple <= 0       # one replay serves every service
         self._alone: dict[tuple[str, bool], tuple[float, float | None, float | None]] = {}
 
+    def arrived(self, service: str) -> None:
+        """A ticket of `service` arrived since the state was read (issued, or transferred into
+        it; of any priority class: a newcomer comes after it either way)."""
+        self.arrivals[service] = self.arrivals.get(service, 0) + 1
+
+    def outdated(self, service: str, quick: bool = False) -> bool:
+        """Whether tickets arrived since for the counters of `service` and its newcomer is at
+        most EXACT_STEPS calls of the replay away: a share of work is no measure of a wait
+        that short (one of them may take a counter found free), and replaying it again is
+        short too, whatever the queue's length."""
+        if self.extra_s(service) <= 0:
+            return False
+        seconds = self._spread(service, quick)[0]         # the runs advanced as far as needed
+        if not self.shared:                               # no runs: only a counter found free
+            return seconds <= 0
+        run = self._expected if service in self.served else self._opening
+        note = run.noted.get(service) if run is not None else None
+        return note is not None and note.steps <= EXACT_STEPS
+
+    def extra_s(self, service: str) -> float:
+        """Seconds the tickets arrived since add to a newcomer of `service`: each brings its
+        service's mean visit to the counters serving it, shared evenly between them; the part
+        falling on the counters serving `service` is shared between those."""
+        if not self.arrivals:
+            return 0.0
+        serving = self._serving
+        if service not in serving:          # no counter open: those expected to open
+            if self._opening_serving is None:
+                self._opening_serving = _serving(opening(self.state))
+            serving = self._opening_serving
+        mine = serving.get(service)
+        if not mine:
+            return 0.0
+        extra = 0.0
+        for other, n in self.arrivals.items():
+            theirs = serving.get(other)
+            if theirs and mine & theirs:
+                extra += n * self.times.mean(other) * len(mine & theirs) / (len(theirs) * len(mine))
+        return extra
+
     def _replay(self, state: QueueState) -> Replay:
         entries: dict[str, list[Entry]] = {}
-        for t in self.waiting:
+        for t in state.waiting:
             entries.setdefault(t.service, []).append((t.rank, t.queued_at, t.id))
         return Replay(state, in_call_order(state, entries), counted_on(state),
                       priority_rates(state, state.normal_rank), newcomers=True,
@@ -138,6 +174,11 @@ class Newcomers:
         """As replay.wait_spread for a newcomer of `service` (rank normal, queued now); at `now`
         a little later than the state's, the same call time, `now - state.now` nearer."""
         seconds, low, high = self._spread(service, quick)
+        extra = self.extra_s(service)
+        if extra > 0:     # never "no wait" once someone may have taken the free counter
+            seconds += extra
+            low = None if low is None else low + extra
+            high = None if high is None else high + extra
         if seconds <= 0:
             return seconds, low, high
         gone = max(0.0, (now if now is not None else self.state.now) - self.state.now)
@@ -150,10 +191,9 @@ class Newcomers:
     def _spread(self, service: str, quick: bool) -> tuple[float, float | None, float | None]:
         if not self.shared:
             if (service, quick) not in self._alone:
-                state = replace(self.state, waiting=sorted(
-                    self.waiting, key=lambda t: (t.rank, t.queued_at, t.id)))
-                self._alone[service, quick] = raw_spread(state, service, state.normal_rank,
-                                                      None, None, quick)
+                self._alone[service, quick] = raw_spread(self.state, service,
+                                                         self.state.normal_rank, None, None,
+                                                         quick)
             return self._alone[service, quick]
         if service not in self.served:
             return self._when_open(service), None, None
@@ -184,33 +224,11 @@ class Newcomers:
         noted = self._opening.wait(service)
         return when_open(noted.seconds if noted else None)
 
-    def issued(self, ticket: WaitingTicket) -> bool:
-        """Take in a ticket of no priority class issued since (it stands where its service's
-        newcomer stood; the next newcomer comes after it). False when it cannot be taken in
-        so (a priority ticket): then make a new Newcomers from a fresh state."""
-        if ticket.rank != self.state.normal_rank:
-            return False
-        self.waiting.append(ticket)
-        self._alone.clear()
-        entry = (ticket.rank, ticket.queued_at, ticket.id)
-        for replay, runs in ((self.replay, [self._expected, *(self._drawn or [])]),
-                             (self._opening_replay, [self._opening])):
-            if replay is not None:
-                _take_in(replay, [r for r in runs if r is not None], ticket.service, entry)
-        return True
 
-
-def _take_in(replay: Replay, runs: list[_Run], service: str, entry: Entry) -> None:
-    """A ticket at the back of `service`'s regular queue, in the replay and its runs."""
-    for run in runs:
-        run.rewind(service)
-    if service not in replay.queues:          # its first: the counters serving it look at it
-        queues: tuple[list[Entry], list[Entry]] = ([], [])
-        replay.queues[service] = queues
-        for i, c in replay.counters:
-            if service in c.services:
-                replay.live[i].append((service, *queues, id(queues[0]), id(queues[1])))
-        for run in runs:
-            for cursor in run.cursors():
-                cursor.heads[id(queues[0])] = cursor.heads[id(queues[1])] = 0
-    replay.queues[service][1].append(entry)
+def _serving(state: QueueState) -> dict[str, frozenset[str]]:
+    """Per service, the ids of the counters the replay counts on that serve it."""
+    serving: dict[str, frozenset[str]] = {}
+    for _, c in counted_on(state):
+        for service in c.services:
+            serving[service] = serving.get(service, frozenset()) | {c.id}
+    return serving

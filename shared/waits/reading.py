@@ -4,7 +4,7 @@ call order, issue 13). This module gathers their inputs; they hold the arithmeti
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import date, timedelta
 from sqlite3 import Row
@@ -16,6 +16,7 @@ from shared.core.queue_tx import Tx
 from shared.core.service_day import day_start
 from shared.core.visits import at_window
 from shared.waits.habits import HABIT_DAYS, CounterHabit, learn_habits
+from shared.waits.kept import KeptNewcomers
 from shared.waits.newcomers import Newcomers
 from shared.waits.replay import estimate as replay_estimate
 from shared.waits.simple import (
@@ -35,8 +36,6 @@ from shared.waits.state import (
 
 FRONT_RANK = 0              # transferred "to the front"
 AFTER_ALL = 2**63 - 1       # the id a ticket being issued will have: after every existing one
-FRESH_S = 5.0               # newcomer waits worked out this long ago still serve, that much nearer
-TAKE_IN = 64                # at most this many tickets issued since are taken in; more: replay
 
 
 def people_ahead(tx: Tx, competing: tuple[str, ...], rank: int, queued_at: float,
@@ -86,10 +85,7 @@ class WaitInputs:
         self.visits: tuple[float, RecentVisits] | None = None
         self.habits: tuple[date, dict[str, CounterHabit]] | None = None
         self._shapes: tuple[dict[str, float], dict[str, list[float]]] = ({}, {})
-        self._newcomers: tuple[tuple[object, date, float, int], Newcomers] | None = None
-        self._lock = threading.Lock()     # readers of several threads share the newcomers
-        self._checked: tuple[Tx, Newcomers] | None = None   # in this read, already checked
-        self._replaying = False           # a read is replaying the queue afresh
+        self.kept = KeptNewcomers(lambda tx: Newcomers(queue_state(tx, self)))
 
     def shapes(self, service_min: dict[str, float]) -> dict[str, list[float]]:
         """Where the estimate keeps the visit-time shapes it pools from the recent visits:
@@ -136,64 +132,9 @@ class WaitInputs:
 
 
     def newcomer_wait(self, tx: Tx, service: str, quick: bool = False) -> WaitEstimate:
-        """The replay's wait for a newcomer of no priority class of `service`, in this read
-        (shared/waits/newcomers.py): kept between reads while nothing but regular tickets has
-        been issued since — those are taken in — and for at most FRESH_S. While one read
-        replays the queue afresh, the others take the wait from the replay before it."""
-        newcomers = self._newcomers_of(tx, service, quick)
-        with self._lock:
-            return newcomers.estimate(service, quick, tx.at)
-
-    def _newcomers_of(self, tx: Tx, service: str, quick: bool) -> Newcomers:
-        if self._checked is not None and self._checked[0] is tx:
-            return self._checked[1]
-        last = int(tx.value("SELECT coalesce(max(id), 0) FROM events"))
-        with self._lock:
-            kept = self._kept(tx, last)
-            if kept is None and self._replaying and self._newcomers is not None:
-                (config, day, _, _), kept = self._newcomers
-                if config is not tx.config or day != tx.day:
-                    kept = None
-            if kept is not None:
-                self._checked = tx, kept
-                return kept
-            self._replaying = True
-        try:                        # replayed outside the lock: other reads go on meanwhile
-            newcomers = Newcomers(queue_state(tx, self))
-            for other in (service, *tx.config.services):   # every service, as asked
-                newcomers.spread(other, quick)
-        finally:
-            with self._lock:
-                self._replaying = False
-        with self._lock:
-            self._newcomers = (tx.config, tx.day, tx.at, last), newcomers
-            self._checked = tx, newcomers
-        return newcomers
-
-    def _kept(self, tx: Tx, last: int) -> Newcomers | None:
-        """The kept newcomers, brought up to this read's event `last`, or None if not fit."""
-        if self._newcomers is None:
-            return None
-        (config, day, at, seen), newcomers = self._newcomers
-        if config is tx.config and day == tx.day and 0 <= tx.at - at < FRESH_S and (
-                last == seen or _take_in(tx, newcomers, seen, last)):
-            self._newcomers = (config, day, at, last), newcomers
-            return newcomers
-        return None
-
-
-def _take_in(tx: Tx, newcomers: Newcomers, seen: int, last: int) -> bool:
-    """Take the tickets issued after event `seen` into `newcomers`; False when something else
-    happened since (a call, a transfer, a priority ticket…): then a new replay is due."""
-    if last < seen or last - seen > TAKE_IN:
-        return False
-    rows = tx.rows(
-        "SELECT e.kind, t.id, t.service, t.priority_rank, t.queued_at, t.status "
-        "FROM events e LEFT JOIN tickets t ON t.id = e.ticket_id WHERE e.id > ? ORDER BY e.id",
-        (seen,))
-    if any(r[0] != "issued" or r[5] != Status.WAITING or r[3] != NORMAL_RANK for r in rows):
-        return False
-    return all(newcomers.issued(WaitingTicket(r[1], r[2], r[3], r[4])) for r in rows)
+        """The replay's wait for a newcomer of no priority class of `service`, in this read,
+        from the replay kept between reads (shared/waits/kept.py)."""
+        return self.kept.estimate(tx, service, quick)
 
 
 def _visit_started(visit: Row, at: float, walk_up_s: float) -> float | None:
@@ -282,22 +223,30 @@ def printed_wait(tx: Tx, inputs: WaitInputs, service: str, rank: int, queued_at:
 
 
 def newcomer_wait(tx: Tx, inputs: WaitInputs, service: str, ahead: int,
-                  quick: bool = True) -> WaitEstimate:
+                  quick: bool = True, open_ids: Collection[str] | None = None) -> WaitEstimate:
     """The wait a new visitor of no priority class of `service`, with `ahead` people before
     them, would be told, by the configured estimator: the replay's (one replay of the whole
-    hall serves every service; `quick`: its expected-times form, for boards) or the simple one."""
+    hall serves every service; `quick`: its expected-times form, for boards) or the simple one.
+    `open_ids`: the counters open now, when the caller already knows them (the board's hall)."""
     if tx.config.waits.estimator == "simple":
         minutes = estimate_wait(tx, service, ahead)
-        return when_nobody_can_call(tx, service, WaitEstimate(minutes, minutes, minutes))
-    return when_nobody_can_call(tx, service, inputs.newcomer_wait(tx, service, quick))
+        wait = WaitEstimate(minutes, minutes, minutes)
+    else:
+        wait = inputs.newcomer_wait(tx, service, quick)
+    return when_nobody_can_call(tx, service, wait, open_ids=open_ids)
 
 
 def when_nobody_can_call(tx: Tx, service: str, wait: WaitEstimate,
-                         state: QueueState | None = None) -> WaitEstimate:
+                         state: QueueState | None = None,
+                         open_ids: Collection[str] | None = None) -> WaitEstimate:
     """The estimate marked `no_counter_open` when no counter that serves `service` is open now
-    (closed or paused), with the time the centre opens when that is later today."""
+    (closed or paused), with the time the centre opens when that is later today. Whether one
+    is open is read from the replay's `state` or the counters `open_ids` when given, else from
+    the file."""
     if state is not None:
         open_now = any(c.mode == "open" and service in c.services for c in state.counters)
+    elif open_ids is not None:
+        open_now = any(c.id in open_ids for c in tx.config.counters_serving(service))
     else:
         open_now = open_counters(tx, service)[0] > 0
     if open_now:

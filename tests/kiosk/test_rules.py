@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QWidget
 from shared.config.centre import default_config_path, parse_config
 from shared.core.errors import QueueUnavailable
 from shared.core.local_queue import LocalQueue
+from shared.version import VERSION
 from tests.kiosk.conftest import SIZES, find_button, screenshot, tap
 from tests.kiosk.recording import RecordingVoice
 
@@ -364,3 +365,20 @@ def test_pin_lock_doubles_when_the_wrong_pins_go_on(qtbot, make_kiosk, clock):
     for _ in range(5):
         _enter_pin(qtbot, window, clock, "0000")
     assert window.controller.screen.locked and window.timers.interval("pin_lock") == 120
+
+
+def test_a_server_that_does_not_support_the_kiosk_puts_it_out_of_service(
+        qtbot, make_kiosk, local_queue, monkeypatch, artifacts):
+    """The heartbeat's answer names a version the kiosk's is not supported by: the kiosk is out
+    of service at once, with a line for staff naming both versions (no probe brings it back);
+    an answer from a server that supports it brings the language screen back."""
+    monkeypatch.setattr("kiosk.outage.VERSION", "0.1.0")     # this kiosk is older than the file
+    window = make_kiosk()
+    qtbot.waitUntil(lambda: window.controller.screen.name == "out_of_service")
+    screen = window.controller.screen
+    assert f"bu kiosk 0.1.0 versiyasında işləyir; server {VERSION}" in screen.bodies[0]
+    assert "Update this kiosk." in screen.bodies[-1]
+    assert not window.timers.active("probe")
+    screenshot(window, artifacts, "out-of-service-version")
+    window.controller.outage.server_version("0.1.4")          # a server of its own version
+    qtbot.waitUntil(lambda: window.controller.screen.name == "language")

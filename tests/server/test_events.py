@@ -6,11 +6,19 @@ import json
 from itertools import islice
 
 import httpx
+from httpx_sse import EventSource
 
-from shared.client.event_stream import EventStream, parse_sse
+from server.events.streams import RETRY_MS
+from shared.client.event_stream import EventStream
 from tests.server.live import LiveServer
 
 JOB = "employment.job-seeker"
+
+
+def parse_sse(response: httpx.Response):
+    """(id, event type, data) of each event with data of a stream, as httpx-sse reads them."""
+    return ((sse.id or None, sse.event, sse.data)
+            for sse in EventSource(response).iter_sse() if sse.data)
 
 
 def test_stream_resumes_after_last_event_id(server: LiveServer):
@@ -50,11 +58,10 @@ def test_stream_without_resume_point_starts_now(server: LiveServer):
     with httpx.Client(base_url=server.url, timeout=10) as client, \
             client.stream("GET", "/api/events/stream", headers=headers) as response:
         assert response.headers["content-type"].startswith("text/event-stream")
-        lines = response.iter_lines()
-        assert next(lines).startswith("retry:")        # the greeting is sent at once
+        read = EventSource(response).iter_sse()
+        assert next(read).retry == RETRY_MS            # the greeting is sent at once
         server.queue.issue(JOB, priority="veteran")
-        client_events = parse_sse(lines)
-        _, _, data = next(client_events)
+        data = next(sse for sse in read if sse.data).data
     assert json.loads(data)["details"]["priority"] == "veteran"
 
 
@@ -64,7 +71,7 @@ def test_phone_stream_sends_its_ticket_only(server: LiveServer):
     mine = server.queue.issue(JOB)
     with httpx.Client(base_url=server.url, timeout=10) as phone, \
             phone.stream("GET", f"/t/{mine.token}/events", params={"lang": "ru"}) as response:
-        events = parse_sse(response.iter_lines())
+        events = parse_sse(response)
         _, kind, data = next(events)
         assert kind == "status" and json.loads(data)["ahead"] == 1
         server.queue.call_next("1")
@@ -83,7 +90,7 @@ def test_phone_stream_follows_the_competing_services_it_counts(server: LiveServe
     server.queue.open_counter("1", staff="aysel")   # no counter event while the phone follows
     with httpx.Client(base_url=server.url, timeout=10) as phone, \
             phone.stream("GET", f"/t/{mine.token}/events", params={"lang": "en"}) as response:
-        events = parse_sse(response.iter_lines())
+        events = parse_sse(response)
         assert json.loads(next(events)[2])["ahead"] == 1
         server.queue.call_next("1")              # calls the unemployment ticket
         _, kind, data = next(events)
@@ -102,10 +109,23 @@ def test_phone_stream_ends_once_the_ticket_is_settled(server: LiveServer):
     server.queue.call_next("1")
     with httpx.Client(base_url=server.url, timeout=10) as phone, \
             phone.stream("GET", f"/t/{mine.token}/events", params={"lang": "en"}) as response:
-        events = parse_sse(response.iter_lines())
+        events = parse_sse(response)
         assert next(events)[1] == "status"
         server.queue.no_show("1")
         _, kind, data = next(events)
         assert kind == "status" and json.loads(data)["status"] == "no_show"
         assert next(events)[1] == "end"
         assert list(events) == []          # the server closed the stream
+
+
+def test_the_streams_are_served_once_and_documented(server: LiveServer):
+    """No FastAPI route serves the two streams (FastStreams alone does), and the API's OpenAPI
+    document still describes both."""
+    from server.events.sse import PHONE_PATH, STREAM_PATH
+
+    app = server.handle.app
+    assert not [r for r in app.routes if getattr(r, "path", None) in (STREAM_PATH, PHONE_PATH)]
+    with httpx.Client(base_url=server.url, timeout=10) as client:
+        paths = client.get("/openapi.json").json()["paths"]
+    assert "text/event-stream" in paths[STREAM_PATH]["get"]["responses"]["200"]["content"]
+    assert {p["name"] for p in paths[PHONE_PATH]["get"]["parameters"]} == {"token", "lang"}

@@ -43,9 +43,11 @@ def test_heartbeats_over_http_fill_the_devices_page(server: LiveServer):
         "version": VERSION, "screen": "1080x1920", "printer": "ok", "paper": "out",
         "config_version": "0123456789ab"})
     assert answer.status_code == 200, answer.text
+    assert answer.json() == {"ok": True, "version": VERSION, "supported": True}
     board = server.device_client("board")
-    assert board.post("/api/devices/heartbeat", json={
-        "version": "0.1.0", "screen": "1920x1080", "audio": "silent"}).status_code == 200
+    answer = board.post("/api/devices/heartbeat", json={
+        "version": "0.1.0", "screen": "1920x1080", "audio": "silent"})
+    assert answer.json() == {"ok": True, "version": VERSION, "supported": False}
     assert kiosk.post("/api/devices/heartbeat", json={"version": "1", "source": "x"}
                       ).status_code == 422
     assert kiosk.post("/api/devices/heartbeat", json={"version": "1", "paper": "plenty"}
@@ -76,8 +78,44 @@ def test_only_managers_and_it_see_the_devices(server: LiveServer):
 def test_heartbeat_is_part_of_the_queue_contract(queue, db_path: Path, config, clock):
     """Both paths (the file, the server's API with a kiosk token) keep a device's heartbeat in
     the queue file: one row, its state as sent."""
-    queue.heartbeat("kiosk", "kiosk", VERSION, {"screen": "1080x1920", "printer": "ok"})
+    assert queue.heartbeat("kiosk", "kiosk", VERSION, {"screen": "1080x1920",
+                                                       "printer": "ok"}) == VERSION
     seen = LocalQueue(db_path, config, clock).devices_seen()
     assert len(seen) == 1 and seen[0].role == "kiosk"
     assert seen[0].state == {"screen": "1080x1920", "printer": "ok"}
     assert seen[0].version == VERSION
+
+
+def test_the_devices_page_compares_the_version_a_device_runs_with_the_one_it_is_served(
+        server: LiveServer, config):
+    """One version serves the config-follow check and the fleet page: a remote kiosk (sent the
+    PIN) and board (not sent it) report the version of their own copies, equal to what
+    /api/config/version tells their role, and read "current"; a copy of other hours reads
+    "old"."""
+    import dataclasses
+    from datetime import time
+
+    from shared.client.remote_queue import RemoteQueue
+    from shared.config.versions import device_version
+
+    server.accounts.set_role("aysel", "manager")
+    manager = server.staff_client("aysel")
+    for role, token in (("kiosk", server.device_token), ("board", server.board_token)):
+        remote = RemoteQueue(server.url, token)
+        try:
+            copy = remote.config
+            assert device_version(copy, role) == remote.config_version()
+            assert device_version(copy, role) == device_version(config, role)
+            server.device_client(role).post("/api/devices/heartbeat", json={
+                "version": VERSION, "config_version": device_version(copy, role)})
+        finally:
+            remote.close()
+    rows = {d["source"]: d for d in manager.get("/manager/devices.json").json()["devices"]}
+    assert rows["test-device"]["config_current"] is True
+    assert rows["test-board"]["config_current"] is True
+    other = dataclasses.replace(config, hours=dataclasses.replace(config.hours, mon=(time(8), time(17))))
+    assert device_version(other, "board") != device_version(config, "board")
+    server.device_client("board").post("/api/devices/heartbeat", json={
+        "version": VERSION, "config_version": device_version(other, "board")})
+    rows = {d["source"]: d for d in manager.get("/manager/devices.json").json()["devices"]}
+    assert rows["test-board"]["config_current"] is False

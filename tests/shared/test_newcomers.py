@@ -1,16 +1,17 @@
 """Every service's newcomer wait from one replay (shared/waits/newcomers.py) is the wait the
-replay gives for that service alone, before and after tickets are issued into it."""
+replay gives for that service alone; tickets arrived since add their share of work to it."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shared.waits.newcomers import Newcomers
-from shared.waits.replay import wait_spread
-from shared.waits.state import WaitingTicket
+from shared.waits.replay import counted_on, opening, wait_spread
+from shared.waits.state import CounterNow
 from tests.shared.test_wait_replay import (
     NORMAL,
     NOW,
@@ -40,49 +41,56 @@ def test_one_replay_gives_every_services_wait(counters, waiting, visits, priorit
 
 @settings(max_examples=200, deadline=None)
 @given(counters_strategy(), waiting_strategy(), visits_strategy(), priority_strategy,
-       st.lists(st.sampled_from(SERVICES), min_size=1, max_size=6),
-       st.lists(st.sampled_from(SERVICES), max_size=3))
-def test_issued_tickets_are_taken_in_without_replaying(counters, waiting, visits, priority,
-                                                       issued, asked_between):
-    """Issuing regular tickets one by one (each asked about after, other services asked in
-    between) gives the same waits as a replay from scratch over the queue with them."""
+       st.lists(st.sampled_from(SERVICES), min_size=1, max_size=6), st.booleans())
+def test_arrivals_since_never_shorten_a_wait_and_touch_only_their_counters(
+        counters, waiting, visits, priority, arrivals, quick):
+    """Tickets arrived since the replay (Newcomers.arrived) make no newcomer's wait shorter,
+    and leave the waits of services no counter of theirs serves (of those counted on, or with
+    none, of those expected to open) as the replay gave them."""
     state = state_of(counters, waiting, visits, priority)
     newcomers = Newcomers(state)
-    tickets = list(state.waiting)
-    for n, service in enumerate(issued):
-        for other in asked_between:
-            newcomers.spread(other)
-        ticket = WaitingTicket(1000 + n, service, NORMAL, NOW)
-        assert newcomers.issued(ticket)
-        tickets.append(ticket)
-        now = replace(state, waiting=sorted(tickets, key=lambda t: (t.rank, t.queued_at, t.id)),
-                      shapes={})
-        for asked in (service, *SERVICES):
-            assert newcomers.spread(asked) == wait_spread(now, asked, NORMAL), (n, asked)
+    before = {s: newcomers.spread(s, quick)[0] for s in SERVICES}
+    for service in arrivals:
+        newcomers.arrived(service)
+    for asked in SERVICES:
+        after = newcomers.spread(asked, quick)[0]
+        assert after >= before[asked], asked
+        counted = [c for _, c in counted_on(state)]     # or, with none, those to open
+        if not any(asked in c.services for c in counted):
+            counted = [c for _, c in counted_on(opening(state))]
+        shared = any(asked in c.services and set(arrivals) & set(c.services) for c in counted)
+        if not shared:
+            assert after == before[asked], asked
 
 
-def test_a_priority_ticket_is_not_taken_in():
-    """A priority ticket changes the order ahead of everyone: it asks for a fresh replay."""
-    state = state_of([], [], {})
-    assert not Newcomers(state).issued(WaitingTicket(1, "a", 1, NOW))
+def test_an_arrival_adds_its_visit_shared_between_the_counters_serving_it():
+    """Two counters serve "a" (the second also "b"): an "a" ticket's visit is shared between
+    them, so a newcomer of "a" (either counter) and one of "b" (the second, which takes half
+    of that work) each wait half a visit more; "c", which no counter serves, nothing."""
+    both = [CounterNow("1", ("a",), "open"), CounterNow("2", ("a", "b"), "open")]
+    state = state_of(both, [("a", NORMAL, 60), ("a", NORMAL, 50), ("b", NORMAL, 40)], {})
+    newcomers = Newcomers(state)
+    newcomers.arrived("a")
+    mean = newcomers.times.mean("a")
+    assert newcomers.extra_s("a") == pytest.approx(mean / 2)
+    assert newcomers.extra_s("b") == pytest.approx(mean / 2)
+    assert newcomers.extra_s("c") == 0.0
 
 
 @settings(max_examples=60, deadline=None)
 @given(counters_strategy(), waiting_strategy(), visits_strategy(), priority_strategy,
        st.lists(st.sampled_from(SERVICES), max_size=3))
 def test_with_the_fairness_rule_each_service_is_replayed_on_its_own(counters, waiting, visits,
-                                                                    priority, issued):
-    """With the fairness rule on, every newcomer wait is still the replay's for that service,
-    also after tickets are issued."""
+                                                                    priority, arrivals):
+    """With the fairness rule on, every newcomer wait is the replay's for that service; the
+    arrivals since add to it as without the rule."""
     state = replace(state_of(counters, waiting, visits, priority), fairness_multiple=1.5,
                     target_min={"a": 5.0, "b": 20.0, "c": 10.0})
     newcomers = Newcomers(state)
-    tickets = list(state.waiting)
-    for n, service in enumerate(issued):
-        newcomers.spread(service)
-        ticket = WaitingTicket(1000 + n, service, NORMAL, NOW)
-        assert newcomers.issued(ticket)
-        tickets.append(ticket)
-    now = replace(state, waiting=sorted(tickets, key=lambda t: (t.rank, t.queued_at, t.id)))
     for asked in SERVICES:
-        assert newcomers.spread(asked) == wait_spread(now, asked, NORMAL)
+        assert newcomers.spread(asked) == wait_spread(state, asked, NORMAL)
+    for service in arrivals:
+        newcomers.arrived(service)
+    for asked in SERVICES:
+        alone = wait_spread(state, asked, NORMAL)[0]
+        assert newcomers.spread(asked)[0] >= alone

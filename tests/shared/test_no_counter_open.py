@@ -60,3 +60,36 @@ def test_the_board_says_not_open_for_a_category_nobody_can_call(local_queue, con
     assert not pensions.no_counter_open
     data = local_queue.snapshot().to_json()
     assert next(c for c in data["categories"] if c["id"] == "employment")["no_counter_open"]
+
+
+def test_a_zone_board_knows_open_counters_from_the_hall_without_asking_per_service(tmp_path):
+    """A zone's board reads "open" for a service a counter of another zone calls, and works it
+    out from the hall's counters: no read of the open counters per service."""
+    from shared.core.snapshot import read_snapshot
+    from tests.shared.helpers import config_variant
+
+    cfg = config_variant(zones={"20": "hall2"})     # counter 20 serves A, H, B and K
+    q = LocalQueue(tmp_path / "q.sqlite", cfg, FakeClock("2026-11-23T06:00:00+00:00"))
+    try:
+        q.open_counter("1", "aysel")                  # main hall, serves the job-seekers
+        q.issue(JOB)
+        statements: list[str] = []
+
+        def traced(tx):
+            tx.conn.set_trace_callback(statements.append)
+            try:
+                return read_snapshot(tx, q._competing, "hall2")
+            finally:
+                tx.conn.set_trace_callback(None)
+
+        snap = q._read(traced)
+        job = next(s for s in snap.services if s.id == JOB)
+        assert not job.no_counter_open
+        assert all(not s.no_counter_open for s in snap.services
+                   if any(c.id == "1" for c in cfg.counters_serving(s.id)))
+        assert next(s for s in snap.services if s.id == "pensions.age").no_counter_open
+        counter_reads = [s for s in statements if "FROM counters" in s]
+        assert not [s for s in counter_reads if "state = 'open'" in s], counter_reads
+        assert len(counter_reads) <= 2, counter_reads   # the hall's, the replay's own
+    finally:
+        q.close()
