@@ -90,7 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"all  {out['booked']:>6} {out['called_within_5_of_slot']:>14.1%} "
           f"{out['walk_in_p90_min']:>9.1f} m {out['walk_in_p90_as_walk_ins_min']:>9.1f} m "
           f"{out['printed_within_5']:>10.1%}   p90 ratio {out['walk_in_p90_ratio']}")
-    for key in ("double_bookings", "lost_bookings", "booking_request_p50_ms",
+    for key in ("race_requests", "race_booked", "double_bookings", "lost_bookings",
+                "booking_request_p50_ms",
                 "booking_request_p99_ms", "race_request_p50_ms", "race_request_p99_ms",
                 "national_report_bookings", "national_report_seconds"):
         if key in out:

@@ -1,7 +1,8 @@
 """The national side of bench/appointments.py (issue 20), run by it unless --no-national.
 
 Starts a throwaway PostgreSQL (Debian's binaries, as in the tests) and measures:
-  race: double_bookings, lost_bookings   100 booking requests at once for one slot of 10 seats,
+  race: double_bookings, lost_bookings   100 booking requests at once for one slot of 10 seats
+        (race_requests, race_booked…),   (race_requests, race_booked, race_booked_national),
         race_request_p50_ms/_p99_ms      half to the national desk's API (`novbe central
                                          serve`), half to the centre's reception desk (`novbe
                                          serve`), every tenth sent twice, the centre's link cut
@@ -9,9 +10,9 @@ Starts a throwaway PostgreSQL (Debian's binaries, as in the tests) and measures:
                                          the times include queueing behind the other 99
         booking_request_p50_ms/_p99_ms   then 100 requests one at a time, alternately to each
                                          desk: what one booking costs
-  national_report_*                      the national report's bookings tables over a year of
-                                         1,000 bookings a day (365,000 bookings, ~660,000
-                                         events): seconds to fold them
+  national_report_*                      the national report's appointments table over a year
+                                         of 1,000 bookings a day on every open day (256,000
+                                         bookings, ~486,000 events): seconds to fold them
 Each section is a function of its own (SECTIONS). Prints nothing itself; passes or fails
 nothing.
 """

@@ -64,10 +64,10 @@ class RaceResult:
     def figures(self) -> dict[str, Any]:
         times = [a.seconds * 1000 for a in self.answers]
         steady = [t * 1000 for t in self.steady] or [0.0]
-        return {"requests": len(self.answers), "capacity": self.capacity,
-                "booked": self.booked_here, "booked_national": self.booked_central,
+        return {"race_requests": len(self.answers), "race_capacity": self.capacity,
+                "race_booked": self.booked_here, "race_booked_national": self.booked_central,
                 "double_bookings": self.double_bookings, "lost_bookings": self.lost_bookings,
-                "link_cuts": self.cuts,
+                "race_link_cuts": self.cuts,
                 "race_request_p50_ms": round(percentile_of(times, 0.5), 1),
                 "race_request_p99_ms": round(percentile_of(times, 0.99), 1),
                 "booking_request_p50_ms": round(percentile_of(steady, 0.5), 1),

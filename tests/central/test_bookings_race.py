@@ -21,6 +21,6 @@ def test_a_hundred_at_once_for_ten_seats_with_the_link_cut_twice(tmp_path: Path,
     found = race(tmp_path, central, requests=100, seats=10, cuts=2)
     figures = found.figures()
     assert figures["double_bookings"] == 0 and figures["lost_bookings"] == 0, figures
-    assert figures["booked"] == 10 and figures["booked_national"] == 5, figures
-    assert figures["link_cuts"] == 2
+    assert figures["race_booked"] == 10 and figures["race_booked_national"] == 5, figures
+    assert figures["race_link_cuts"] == 2
     assert sum(1 for a in found.answers if a.code) == 10
