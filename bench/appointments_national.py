@@ -1,8 +1,8 @@
 """The national side of bench/appointments.py (issue 20), run by it unless --no-national.
 
 Starts a throwaway PostgreSQL (Debian's binaries, as in the tests) and measures:
-  race: double_bookings, lost_bookings   100 booking requests at once for one slot of 10 seats
-        (race_requests, race_booked…),   (race_requests, race_booked, race_booked_national),
+  race: double_bookings, lost_bookings,  100 booking requests at once for one slot of 10 seats
+        race_booked, race_booked_national (race_requests, race_capacity, race_link_cuts),
         race_request_p50_ms/_p99_ms      half to the national desk's API (`novbe central
                                          serve`), half to the centre's reception desk (`novbe
                                          serve`), every tenth sent twice, the centre's link cut
