@@ -45,6 +45,7 @@ class BookedVisit:
     service: str
     slot: float                     # seconds after local midnight
     arrival: float | None           # None: never came
+    meant: float = 0.0              # when they would have come without a booking
     outcome: str = "no_show"        # a CheckInOutcome value, or no_show
     ticket_id: int | None = None
     called: float | None = None
@@ -110,7 +111,7 @@ class BookedDaySimulator(DaySimulator):
                 continue                 # no slot then (before opening, at closing): walks in
             early = rng.gauss(self.habits.early_mean_min, self.habits.spread_min) * 60
             came = None if rng.random() < self.habits.no_show else max(0.0, slot - early)
-            self._booked[i] = BookedVisit(i, v.service, slot, came)
+            self._booked[i] = BookedVisit(i, v.service, slot, came, v.arrival)
             visitors[i] = replace(v, no_show=False, arrival=came if came is not None else v.arrival)
         self.result.booked = list(self._booked.values())
         self.result.booked_visitors = set(self._booked)
@@ -130,11 +131,10 @@ class BookedDaySimulator(DaySimulator):
                 slot_at = self._at(b.slot).timestamp()
                 try:
                     self._codes[i] = ledger.book_local(v.service, slot_at, "az", "sim").code
-                except BookingRefused:       # no seat (full, none then): walks in instead
-                    self.result.booked.remove(b)
+                except BookingRefused:       # no seat (full, none then): walks in instead,
+                    self.result.booked.remove(b)     # when they meant to come
                     self.result.booked_visitors.discard(i)
-                    if b.arrival is not None:
-                        self._schedule(b.arrival, "arrive", i)
+                    self._schedule(b.meant, "arrive", i)
                     continue
                 if b.arrival is not None:
                     self._schedule(b.arrival, "checkin", i)

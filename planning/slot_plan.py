@@ -24,6 +24,8 @@ from shared.config.values import span_text
 
 FACTORS = (1.0, 0.75, 0.5, 0.25)     # shares of the wanted seats tried, largest first
 ON_TIME_TARGET = 0.95                # booked visitors called within 5 minutes of the slot
+SLACK = 0.02                         # staffing that misses the target without bookings: the
+                                     # walk-ins may lose at most this much of their share
 
 HalfHour = tuple[str, int]           # (service, half-hours since local midnight)
 
@@ -38,6 +40,8 @@ class SlotPlan:
     called_within_5: float
     booked: int
     met: bool
+    without_bookings: float = 1.0    # walk-ins within target on the same days with no bookings
+    short_staffed: bool = False      # the staffing misses the target even with no bookings
 
     def capacity(self) -> tuple[SlotCapacity, ...]:
         return capacity_of(self.seats)
@@ -74,8 +78,16 @@ def plan_slots(scenario: Scenario, share: float, target: float, seeds: Sequence[
                progress: Callable[[str], None] = lambda _m: None) -> SlotPlan:
     """The largest offer among FACTORS × the wanted seats with which, over `seeds`, the walk-ins
     are called within target for `target` (0–1) of them and ON_TIME_TARGET of booked visitors
-    within 5 minutes of their slot; the smallest tried (met=False) when none does."""
+    within 5 minutes of their slot; the smallest tried (met=False) when none does. When the
+    staffing misses `target` even with no bookings, the walk-ins may lose at most SLACK of the
+    share they reach without bookings."""
     wanted = wanted_seats(scenario, share)
+    alone = statistics.fmean(walk_ins_within_target(simulate_booked(
+        scenario, seed, BookingHabits(share=0.0))) for seed in seeds)
+    progress(f"without bookings: walk-ins within target {alone:.1%}")
+    short = alone < target
+    if short:                   # the staffing misses it anyway: bookings may not make it worse
+        target = alone - SLACK
     plan: SlotPlan | None = None
     for factor in FACTORS:
         seats = {k: math.floor(v * factor + 0.5) for k, v in wanted.items()}
@@ -87,7 +99,7 @@ def plan_slots(scenario: Scenario, share: float, target: float, seeds: Sequence[
             on_time.append(appointment_figures(day, day)["called_within_5_of_slot"])
             booked += len(day.booked)
         plan = SlotPlan(seats, factor, statistics.fmean(within), statistics.fmean(on_time),
-                        booked, False)
+                        booked, False, alone, short)
         progress(f"{factor:.0%} of the wanted seats: walk-ins within target "
                  f"{plan.walk_ins_within:.1%}, booked called on time {plan.called_within_5:.1%}")
         if plan.walk_ins_within >= target and plan.called_within_5 >= ON_TIME_TARGET:
@@ -102,8 +114,13 @@ def render_slot_plan(plan: SlotPlan, names: Callable[[str], str]) -> str:
     [[bookings.capacity]] tables to put in the centre config."""
     lines = [f"Bookable seats: {plan.factor:.0%} of the bookings the day would bring "
              f"({'meets' if plan.met else 'does NOT meet'} the targets): walk-ins within target "
-             f"{plan.walk_ins_within:.1%}, booked visitors called within 5 min of their slot "
-             f"{plan.called_within_5:.1%} ({plan.booked} bookings over the seeds)."]
+             f"{plan.walk_ins_within:.1%} ({plan.without_bookings:.1%} without bookings), booked "
+             f"visitors called within 5 min of their slot {plan.called_within_5:.1%} "
+             f"({plan.booked} bookings over the seeds)."]
+    if plan.short_staffed:
+        lines.append(f"  The staffing misses the target even without bookings: the offer may "
+                     f"cost walk-ins at most {SLACK:.0%} of their share; `novbe plan` without "
+                     "--bookings gives the counters each hour needs.")
     by_service: dict[str, list[tuple[int, int]]] = {}
     for (s, half), n in sorted(plan.seats.items()):
         if n > 0:
