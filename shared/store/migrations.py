@@ -196,7 +196,7 @@ def m011_bookings(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m012_sms_outbox(db: sqlite_utils.Database) -> None:
+def m013_sms_outbox(db: sqlite_utils.Database) -> None:
     """Booking reminders by SMS (issue 20): one row per booking and kind (on booking, the day
     before, an hour before) with its text in the booking's language, when it is due and its
     delivery state; the phone and text are erased with the booking's personal data."""
