@@ -63,12 +63,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seats", type=int, default=40, help="seats a slot per service")
     ap.add_argument("--no-show", type=float, default=0.08)
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--no-national", action="store_true",
+                    help="leave out the national side (a throwaway PostgreSQL: the bookings "
+                         "race and the national report over a year)")
+    ap.add_argument("--quick-national", action="store_true",
+                    help="smaller national runs (a smoke test)")
     args = ap.parse_args(argv)
     habits = BookingHabits(share=args.share, seats=args.seats, no_show=args.no_show)
     rows = [seed_figures(args.scenario, seed, habits) for seed in range(1, args.seeds + 1)]
     out = {"scenario": args.scenario, "share": round(args.share, 3), "seats": args.seats,
            "machine": f"{platform.machine()}, {platform.python_version()}",
            "seeds": rows, **summary(rows)}
+    if not args.no_national:
+        from appointments_national import national_figures  # bench/appointments_national.py
+
+        out |= national_figures(quick=args.quick_national)
     if args.json:
         print(json.dumps(out, indent=1))
         return 0
@@ -81,6 +90,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"all  {out['booked']:>6} {out['called_within_5_of_slot']:>14.1%} "
           f"{out['walk_in_p90_min']:>9.1f} m {out['walk_in_p90_as_walk_ins_min']:>9.1f} m "
           f"{out['printed_within_5']:>10.1%}   p90 ratio {out['walk_in_p90_ratio']}")
+    for key in ("race_requests", "race_booked", "double_bookings", "lost_bookings",
+                "booking_request_p50_ms",
+                "booking_request_p99_ms", "race_request_p50_ms", "race_request_p99_ms",
+                "national_report_bookings", "national_report_seconds"):
+        if key in out:
+            print(f"{key:30} {out[key]}")
     return 0
 
 

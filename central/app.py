@@ -1,10 +1,14 @@
 """`novbe central serve`: the agency's national reports as a page — the centres side by side
 and the report over one, several or all centres, with charts drawn on the server (offline), in
-az/ru/en. Agency users sign in with accounts kept in the central server's own small file (the
+az/ru/en — the 142 call centre's booking desk (central/bookings/page.py, role booking) and the
+portals' booking API (central/bookings/portal_api.py). Agency users sign in with accounts kept in the central server's own small file (the
 same accounts, password hashing, sessions and sign-in throttle as a centre's server)."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -12,6 +16,10 @@ from fastapi import FastAPI, Form, Query, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
+from central.bookings.errors import DeskRefused
+from central.bookings.page import desk_router
+from central.bookings.pool import booking_pool
+from central.bookings.portal_api import portal_router, refusal_response
 from central.health import centre_name, health
 from central.reports import (
     Comparison,
@@ -26,10 +34,12 @@ from central.reports import (
     template_config,
 )
 from server.app import SecurityHeaders, _novbe_error
-from server.auth.accounts import Accounts, NotAuthorised, Session
+from server.auth.accounts import Accounts, Forbidden, NotAuthorised, Session
 from server.auth.caller import SESSION_COOKIE, check_form_post, session_of
 from server.auth.sign_in import client_address, password_gate, sign_in_page
 from server.auth.throttle import SignInThrottle
+from server.http.body_limit import BodyLimit
+from server.http.limits import Limits
 from server.pages.reports import report_gate
 from server.pages.web import STATIC_DIR, language, render
 from shared.core.errors import NovbeError
@@ -46,8 +56,13 @@ Text = Annotated[str | None, Query(max_length=400)]
 def create_central_app(url: str, accounts: Accounts, *, secure_cookies: bool = False) -> FastAPI:
     """The national reports over the central database at `url` (a reader's, or the owner's,
     which also refreshes the report facts before each report)."""
-    app = FastAPI(title="Növbə national reports", docs_url=None, redoc_url=None,
-                  openapi_url=None)
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await asyncio.to_thread(app.state.booking_pool.close)   # its connections, its threads
+
+    app = FastAPI(title="Növbə national reports and bookings", docs_url=None, redoc_url=None,
+                  openapi_url="/api/openapi.json", lifespan=lifespan)
     app.state.central_url = url
     app.state.accounts = accounts
     app.state.throttle = SignInThrottle()
@@ -55,19 +70,26 @@ def create_central_app(url: str, accounts: Accounts, *, secure_cookies: bool = F
     app.state.report_gate = report_gate()
     app.state.secure_cookies = secure_cookies
     app.add_exception_handler(NovbeError, _novbe_error)
+    app.add_exception_handler(DeskRefused, _refused)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(BodyLimit, limits=Limits())
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    app.state.booking_pool = booking_pool(url)
+    app.include_router(desk_router(app.state.booking_pool))
+    app.include_router(portal_router(app.state.booking_pool))
 
     @app.get("/", include_in_schema=False)
     async def home(request: Request) -> Response:
-        if session_of(request) is None:
+        session = session_of(request)
+        if session is None:
             return render(request, "central_login.html", error=None)
-        return RedirectResponse("/national", status_code=303)
+        desk = accounts.role_of(session.staff) == "booking"
+        return RedirectResponse("/booking" if desk else "/national", status_code=303)
 
     @app.post("/login", include_in_schema=False)
     async def login(request: Request, username: Short, password: Short) -> Response:
-        return await sign_in_page(request, username, password, "central_login.html",
-                                  "/national")
+        return await sign_in_page(request, username, password, "central_login.html", "/")
 
     @app.post("/logout", include_in_schema=False)
     def logout(request: Request, csrf: Short = "") -> Response:
@@ -86,7 +108,7 @@ def create_central_app(url: str, accounts: Accounts, *, secure_cookies: bool = F
                        centres: Text = "all") -> Response:
         if session_of(request) is None:
             return RedirectResponse("/", status_code=303)
-        session = _signed_in(request)
+        session = _reader(request)
         lang = language(request)
         result = await app.state.report_gate.run(client_address(request), _national, url, lang,
                                                  first, last, by, centres or "all")
@@ -105,7 +127,7 @@ def create_central_app(url: str, accounts: Accounts, *, secure_cookies: bool = F
                             last: Annotated[str | None, Query(alias="to", max_length=20)] = None,
                             by: Annotated[str, Query(max_length=20)] = "service",
                             centres: Text = "all") -> Response:
-        _signed_in(request)
+        _reader(request)
         lang = language(request)
         report, comparison, _, _, incomplete = await app.state.report_gate.run(
             client_address(request), _national, url, lang, first, last, by, centres or "all")
@@ -125,6 +147,19 @@ def _signed_in(request: Request) -> Session:
     session = session_of(request)
     if session is None:
         raise NotAuthorised("sign in first")
+    return session
+
+
+async def _refused(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DeskRefused)
+    return refusal_response(exc, language(request))
+
+
+def _reader(request: Request) -> Session:
+    """A signed-in agency user who reads national reports (the booking desk's role does not)."""
+    session = _signed_in(request)
+    if request.app.state.accounts.role_of(session.staff) == "booking":
+        raise Forbidden("national reports are not for the booking desk's role")
     return session
 
 

@@ -1,5 +1,5 @@
 """`novbe central …` — the central PostgreSQL of all centres: init, add-centre, passwd,
-add-reader, centres, refresh, drop-rows and status URL (for the agency's IT, with the owner's
+add-reader, add-portal, centres, refresh, drop-rows and status URL (for the agency's IT, with the owner's
 URL) and status, push, reship (on a centre, with its [central] config)."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from datetime import UTC
 from typing import Any
 
 from central import schema as central_schema
+from central.bookings.portals import cmd_add_portal
 from central.schema import role_for
 from server.shipping.link import CentralError, redact, tls_warning
 from server.shipping.shipper import Shipper
@@ -134,6 +135,9 @@ def cmd_status(ctx: Any) -> int:
                 "as a new generation: novbe central reship")
     elif not status.pending:
         ctx.out("  up to date: nothing waiting to be shipped")
+    if ctx.config.bookings.enabled:
+        from server.shipping.bookings_link import status_line
+        ctx.out("  " + status_line(ctx.db_path, now))
     return 0 if whole else 1
 
 
@@ -144,8 +148,11 @@ def central_status(ctx: Any) -> int:
     from central.reports import central_reader
 
     _warn_tls(ctx.args.url)
+    from central.bookings.desk_view import pull_lines
+
     with central_reader(ctx.args.url, refresh_facts=False) as conn:
         found = health(conn, known_centres(conn))
+        pulls = pull_lines(conn, time.time())
     if ctx.args.json:
         ctx.out(json.dumps([h.to_json() for h in found], ensure_ascii=False))
         return 0 if all(h.complete for h in found) else 1
@@ -157,6 +164,8 @@ def central_status(ctx: Any) -> int:
                    f"{older}" if h.generations else "nothing shipped yet")
         ctx.out(f"{h.centre_id}: {'complete' if h.complete else 'INCOMPLETE'} — {shipped}; "
                 f"refreshed {when}")
+        if h.centre_id in pulls:
+            ctx.out(f"  {pulls[h.centre_id]}")
         if h.problem:
             ctx.out(f"  refresh failed: {h.problem}")
         if h.set_aside:
@@ -260,10 +269,15 @@ def cmd_refresh(ctx: Any) -> int:
     from central.reports import central_reader
 
     _warn_tls(ctx.args.url)
+    from central.bookings.erasure import erase_due
+
     with central_reader(ctx.args.url, refresh_facts=False) as conn:
         started = time.perf_counter()
         done = refresh(conn)
+        erased = erase_due(conn, time.time())
         conn.commit()
+    if erased:
+        ctx.out(f"names and phone numbers of {erased} bookings past their keeping time erased")
     ctx.out(f"report facts refreshed in {time.perf_counter() - started:.1f} s: "
             + (", ".join(f"{c} {r.days} days" for c, r in done.items()
                          if r.problem is None) or "no centres"))
@@ -322,6 +336,11 @@ def register(subparsers: Any) -> None:
     a.add_argument("name")
     a.add_argument("--password-stdin", action="store_true",
                    help="read the password from the first line of stdin (no prompt)")
+    a = add("add-portal", cmd_add_portal, "give a booking portal a token for the bookings API "
+            "(a new token replaces the portal's old one)")
+    a.add_argument("url", help="the owner's postgresql:// URL")
+    a.add_argument("name")
+    a.add_argument("--centres", metavar="IDS", help="only these centres, e.g. nord,sud")
     add("centres", cmd_centres, "list the centres of the central database").add_argument("url")
     a = add("status", cmd_status, "on a centre: how far behind the central copy of its events "
             "is; with the owner's URL: every centre's copy, rows set aside and alerts (exit 1 "
@@ -343,8 +362,9 @@ def register(subparsers: Any) -> None:
     add("push", cmd_push, "ship this centre's events to the central database now")
     add("refresh", cmd_refresh, "fold newly shipped events into the national report facts "
         "(as the owner; e.g. every few minutes from cron)").add_argument("url")
-    a = add("serve", cmd_serve, "the national reports page for signed-in agency users "
-            "(accounts: novbe --db FILE staff add NAME --role manager)")
+    a = add("serve", cmd_serve, "the national reports page and the 142 booking desk for "
+            "signed-in agency users (accounts: novbe --db FILE staff add NAME --role manager "
+            "or --role booking), and the portals' booking API")
     a.add_argument("url", help="the central database (a reader's URL; the owner's also refreshes)")
     a.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     a.add_argument("--port", type=int, default=8710, help="port (default 8710)")

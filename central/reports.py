@@ -14,6 +14,7 @@ from typing import Any
 import psycopg
 from psycopg.adapt import Loader
 
+from central.bookings.report import bookings_tables
 from central.facts import (
     QmarkCursor,
     can_refresh,
@@ -178,6 +179,7 @@ def national_report(conn: psycopg.Connection, request: ReportRequest, centres: S
     if not summary.rows:      # nothing in the period (a month just begun): a row of nothing
         summary.rows.append({c.key: None for c in summary.columns} | {
             "key": "all", "label": report.centre, "issued": 0, "served": 0})
+    report.tables += bookings_tables(conn, request, centres, lang)
     if len(centres) > 1:
         report.centre = tr(lang, "{n} centres", n=len(centres))
         for table in report.tables:          # the "whole centre" rows are all the centres here

@@ -28,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 import psycopg
 from psycopg import sql
 
+from central.bookings.schema import MIGRATIONS as BOOKING_MIGRATIONS
 from server.shipping.link import (
     SCHEMA,
     CentralError,
@@ -231,6 +232,7 @@ CREATE POLICY add_own_rows ON {SCHEMA}.ship_alerts FOR INSERT TO {CENTRES_ROLE}
 CREATE POLICY read_all ON {SCHEMA}.generations FOR SELECT TO {READERS_ROLE} USING (true);
 CREATE POLICY read_all ON {SCHEMA}.ship_alerts FOR SELECT TO {READERS_ROLE} USING (true);
 """),
+    *BOOKING_MIGRATIONS,
 ]
 
 

@@ -78,6 +78,9 @@ def config_data(body: Mapping[str, Any]) -> dict[str, Any]:
                         for p in body.get("priorities", [])]
     data["counter"] = [{"id": c["id"], "name": c["names"], "services": list(c["services"]),
                         "zone": c.get("zone", "main")} for c in body.get("counters", [])]
+    for section in ("hours", "bookings"):       # a centre that takes bookings ships both
+        if section in body:
+            data[section] = body[section]
     return data
 
 

@@ -48,8 +48,10 @@ from server.pages import reports as reports_routes
 from server.pages.docs import add_offline_docs
 from server.pages.web import STATIC_DIR, wants_html
 from server.served_queue import ServedQueue
+from server.shipping import bookings_link
 from server.shipping import process as shipping_process
 from server.shipping import status_api as central_api
+from server.sms import sender as sms_sender
 from shared.client.api_table import error_body
 from shared.config.centre import CentreConfig
 from shared.core.clock import Clock
@@ -199,6 +201,8 @@ def create_app(queue: ServedQueue, config: CentreConfig | None = None, *,
         hub.settle = app.state.lanes.writes_settled
         await hub.start()
         app.state.shipper = shipping_process.start_for(config, db_path or queue.path)
+        app.state.booking_link = bookings_link.start_for(queue, db_path or queue.path)
+        app.state.sms = sms_sender.start_for(queue)
         app.state.ready.set()
         try:
             async with fleet.watching(app):
@@ -207,6 +211,10 @@ def create_app(queue: ServedQueue, config: CentreConfig | None = None, *,
             await hub.stop()
             if app.state.shipper is not None:
                 await asyncio.to_thread(app.state.shipper.stop)
+            if app.state.booking_link is not None:
+                await asyncio.to_thread(app.state.booking_link.stop)
+            if app.state.sms is not None:
+                await asyncio.to_thread(app.state.sms.stop)
 
     app = NovbeApp(limits, title="Növbə server", version=VERSION, lifespan=lifespan,
                   docs_url=None, redoc_url=None,
@@ -217,6 +225,8 @@ def create_app(queue: ServedQueue, config: CentreConfig | None = None, *,
     app.state.accounts = accounts
     app.state.hub = hub
     app.state.shipper = None   # set at start-up when the config has [central]
+    app.state.booking_link = None   # …and [bookings]
+    app.state.sms = None            # [sms] and [bookings]: reminders sent
     app.state.clock = clock or queue.clock
     app.state.throttle = SignInThrottle()
     app.state.password_gate = password_gate()

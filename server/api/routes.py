@@ -155,7 +155,8 @@ async def health() -> JSONResponse:
 @route(api.CONFIG, tags=["meta"], response_model=ConfigOut, dependencies=SIGNED)
 async def get_config(request: Request) -> JSONResponse:
     """The centre config as its file's tables (shared.config.centre.parse_config reads it back
-    into an equal config); without [central], and the kiosk's staff PIN only for kiosk tokens."""
+    into an equal config); without [central] or [sms], and the kiosk's staff PIN only for kiosk
+    tokens."""
     return await as_reader(request, lambda who: config_document(
         request.app.state.config, device=True, staff_pin=reads_staff_pin(who.role)))
 

@@ -30,10 +30,11 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**17, 8, 1
 SCRYPT_MAXMEM = 2**28          # OpenSSL's default 32 MiB would refuse N=2^17
 WRITE_WAIT_MS = 2_000          # an account write that cannot get the database by then: 503
 DEVICE_ROLES = ("kiosk", "board", "counter")   # what a device token may do: see server.auth.caller
-STAFF_ROLES = ("counter", "manager", "volunteer", "it", "reception")   # a manager also opens
-# /manager and its reports; a volunteer only the /assist page (issues tickets for visitors,
-# answers help requests); IT the devices page (/manager/devices); reception the booking desk
-# (/desk, which managers may use too)
+STAFF_ROLES = ("counter", "manager", "volunteer", "it", "reception", "booking")   # a manager
+# also opens /manager and its reports; a volunteer only the /assist page (issues tickets for
+# visitors, answers help requests); IT the devices page (/manager/devices); reception the
+# booking desk (/desk, which managers may use too); booking (on `novbe central serve`) the 142
+# call centre's booking desk
 
 
 class AccountError(NovbeError):

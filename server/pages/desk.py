@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request, Response
@@ -29,6 +29,7 @@ from server.pages.desk_view import (
     slots_view,
 )
 from server.pages.web import language, refused, render
+from server.sms.sender import delivery_counts
 from shared.bookings.errors import BookingNotFound, BookingNotOpen, BookingRefused
 from shared.bookings.model import normal_code
 from shared.bookings.slots import slot_day
@@ -83,7 +84,18 @@ def _desk(request: Request, session: Session, service: str, day: str, status_cod
                   closed=closed_day(state.config, when), bookings=bookings, error=error,
                   notice=notice, form=form or {}, request_id=secrets.token_urlsafe(16),
                   enabled=state.config.bookings.enabled,
-                  erase_days=state.config.bookings.erase_after_days)
+                  erase_days=state.config.bookings.erase_after_days,
+                  sms_line=sms_line(state.queue, state.config, lang))
+
+
+def sms_line(queue: Any, config: Any, lang: str) -> str:
+    """Whether reminders go out by SMS here, and how their delivery stands."""
+    if config.sms is None:
+        return tr(lang, "This centre sends no SMS reminders (no gateway configured).")
+    counts = delivery_counts(queue)
+    return tr(lang, "SMS reminders: {sent} sent, {pending} waiting, {failed} not delivered.",
+              sent=counts.get("sent", 0), pending=counts.get("pending", 0),
+              failed=counts.get("failed", 0))
 
 
 @router.get("/desk")

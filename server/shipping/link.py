@@ -15,6 +15,11 @@ from shared.core.errors import NovbeError
 SCHEMA = "novbe"
 CONNECT_TIMEOUT_S = 5
 LOCAL_HOSTS = ("", "localhost", "127.0.0.1", "::1")
+# pg_advisory_xact_lock key (with hashtext(centre)) over a centre's national bookings: every
+# write holds it shared, the centre's bookings link holds it alone while it pulls — so a pull
+# sees every write begun before it, and every later write reads a later clock (the cut-off's
+# proof, docs/architecture.md "Bookings").
+PULL_LOCK = 0x6E6F6262
 
 
 class CentralError(NovbeError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import time
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -75,5 +76,20 @@ def central_line(state: Any, lang: str) -> str | None:
                   age=_age(lag["lag_seconds"], lang))
         if lag["reachable"] is False:
             text += " — " + tr(lang, "The central database cannot be reached")
-        return head + text
-    return head + tr(lang, "Up to date")
+        return head + text + _bookings_pulled(state, lang)
+    return head + tr(lang, "Up to date") + _bookings_pulled(state, lang)
+
+
+def _bookings_pulled(state: Any, lang: str) -> str:
+    """"; bookings pulled 3 min ago" when this centre's bookings link runs."""
+    link = getattr(state, "booking_link", None)
+    if link is None:
+        return ""
+    pulled = link.state.pulled_at
+    if pulled is None:
+        return "; " + tr(lang, "the national bookings were never pulled")
+    text = "; " + tr(lang, "national bookings pulled {age} ago", age=_age(time.time() - pulled,
+                                                                            lang))
+    if link.state.reachable is False:
+        text += " — " + tr(lang, "The central database cannot be reached")
+    return text

@@ -12,6 +12,7 @@ from typing import Protocol, TypeVar
 
 from shared.bookings import rows
 from shared.bookings.checkin import CheckIn, check_in_in
+from shared.bookings.erasure import erase_before
 from shared.bookings.errors import (
     BookingConflict,
     BookingNotFound,
@@ -171,11 +172,7 @@ class BookingLedger:
         past (the rest of each booking is kept for reports); how many were erased."""
         with self.queue._tx() as tx:
             at = tx.at if now is None else now
-            cur = tx.conn.execute(
-                "UPDATE bookings SET name = NULL, phone = NULL WHERE slot_start < ? AND "
-                "(name IS NOT NULL OR phone IS NOT NULL)",
-                (at - self.config.bookings.erase_after_days * 86400,))
-            return int(cur.rowcount or 0)
+            return erase_before(at - self.config.bookings.erase_after_days * 86400, tx)
 
     # ---- reading ---------------------------------------------------------------------------
     def find(self, code: str) -> Booking:

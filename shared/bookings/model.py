@@ -10,6 +10,10 @@ from enum import StrEnum
 # 1/I/L, 2/Z, 5/S, 8/B, U/V. Six of them give 22⁶ ≈ 1.1e8 codes.
 CODE_ALPHABET = "34679ACDEFGHJKMNPQRTWXY"
 CODE_LENGTH = 6
+# The national desk's codes begin with a digit, the centre's own with a letter: a code made on
+# the central database never meets one made on the centre's file (each side checks only its own).
+NATIONAL_FIRST = "34679"
+LOCAL_FIRST = "ACDEFGHJKMNPQRTWXY"
 
 
 class BookingStatus(StrEnum):
@@ -64,9 +68,11 @@ class Booking:
         return replace(self, name=None, phone=None)
 
 
-def new_code() -> str:
-    """A fresh booking code: CODE_LENGTH characters of CODE_ALPHABET, from a secure source."""
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+def new_code(national: bool = False) -> str:
+    """A fresh booking code: CODE_LENGTH characters of CODE_ALPHABET from a secure source, the
+    first a digit for the national desk, a letter for the centre's own desk."""
+    first = secrets.choice(NATIONAL_FIRST if national else LOCAL_FIRST)
+    return first + "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH - 1))
 
 
 def normal_code(typed: str) -> str:

@@ -37,6 +37,7 @@ from shared.config.settings import (
     VisitSettings,
     WaitSettings,
 )
+from shared.config.sms import SmsSettings
 from shared.config.values import (
     ESTIMATORS,
     ID_RE,
@@ -146,6 +147,7 @@ class CentreConfig:
     visits: VisitSettings = VisitSettings()
     bookings: BookingSettings = BookingSettings()
     central: Annotated[CentralSettings | None, BeforeValidator(_central)] = None  # shipping
+    sms: SmsSettings | None = None     # booking reminders' gateway (none: no SMS)
 
     @model_serializer(mode="wrap")
     def _as_file(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
@@ -297,6 +299,7 @@ def config_document(config: CentreConfig, device: bool = False, staff_pin: bool 
     exclude: dict[str, Any] = {}
     if device:
         exclude["central"] = True
+        exclude["sms"] = True            # the gateway's headers may hold its key
     if not staff_pin:
         exclude["kiosk"] = {"staff_pin"}
     document: dict[str, Any] = CONFIG.dump_python(config, mode="json", by_alias=True,

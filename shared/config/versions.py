@@ -31,8 +31,10 @@ class ConfigVersion:
 
 def report_body(config: CentreConfig) -> dict[str, Any]:
     """What reports read from a config: the centre, categories, services (with their target
-    and usual service time), priority classes and counters, each with its names."""
-    return {
+    and usual service time), priority classes and counters, each with its names; and for a
+    centre that takes bookings, its opening hours and `[bookings]` section, which say what the
+    national desk may book there (a centre without bookings ships the same body as before)."""
+    body: dict[str, Any] = {
         "centre": {"id": config.centre_id, "names": config.names, "timezone": config.timezone,
                    "day_reset_hour": config.day_reset_hour},
         "categories": [{"id": c.id, "prefix": c.prefix, "names": c.names}
@@ -44,6 +46,12 @@ def report_body(config: CentreConfig) -> dict[str, Any]:
         "counters": [{"id": c.id, "names": c.names, "services": list(c.services), "zone": c.zone}
                      for c in config.counters],
     }
+    if config.bookings.enabled:
+        document = config_document(config)
+        body["hours"] = document["hours"]
+        body["bookings"] = document["bookings"]
+        body["sms_reminders"] = config.sms is not None     # the national desk says so
+    return body
 
 
 def canonical(config: CentreConfig) -> tuple[str, str]:

@@ -206,3 +206,17 @@ def m012_counter_profiles(db: sqlite_utils.Database) -> None:
                "profile TEXT NOT NULL, starts_at FLOAT NOT NULL, ends_at FLOAT NOT NULL, "
                "staff TEXT, made_at FLOAT NOT NULL, cancelled INTEGER NOT NULL DEFAULT 0)")
     db.execute("CREATE INDEX idx_profile_schedule_counter ON profile_schedule(counter, ends_at)")
+
+
+@migrations()
+def m013_sms_outbox(db: sqlite_utils.Database) -> None:
+    """Booking reminders by SMS (issue 20): one row per booking and kind (on booking, the day
+    before, an hour before) with its text in the booking's language, when it is due and its
+    delivery state; the phone and text are erased with the booking's personal data."""
+    db.execute("""CREATE TABLE sms_outbox (
+        id INTEGER PRIMARY KEY, booking_id TEXT NOT NULL, kind TEXT NOT NULL,
+        phone TEXT NOT NULL, body TEXT NOT NULL, due_at FLOAT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,
+        next_try_at FLOAT NOT NULL DEFAULT 0, last_error TEXT, sent_at FLOAT,
+        UNIQUE (booking_id, kind))""")
+    db.execute("CREATE INDEX idx_sms_due ON sms_outbox(state, next_try_at)")

@@ -67,7 +67,9 @@ def test_one_centre_nationally_equals_its_own_report(tmp_path: Path, central: Ce
         conn.commit()
         assert rollups_ready(conn)
         remote = national_report(conn, request, ("nord",), "en")
-    assert [t.id for t in remote.tables] == [t.id for t in local.tables]
+    national_only = ("bookings_centres",)     # central/bookings/report.py
+    assert [t.id for t in remote.tables if t.id not in national_only] == \
+        [t.id for t in local.tables]
     for table in local.tables:
         mine, theirs = _figures(local, table.id), _figures(remote, table.id)
         assert mine.keys() == theirs.keys(), table.id

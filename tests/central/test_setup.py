@@ -41,9 +41,11 @@ def test_init_creates_the_schema_once_and_is_safe_to_repeat(
         roles = {r[0] for r in conn.execute("SELECT rolname FROM pg_roles WHERE rolname LIKE 'novbe%'")}
     assert {t: rls for t, rls in tables.items() if not t.startswith("report_")} == {
         "centres": True, "events": True, "config_versions": True, "migrations": False,
-        "generations": True, "ship_alerts": True, "set_aside": False}
+        "generations": True, "ship_alerts": True, "set_aside": False,
+        "bookings": True, "booking_changes": True, "booking_seats": True, "local_seats": True,
+        "booking_pulls": True, "portals": True}
     assert {"report_tickets", "report_visits", "report_counters", "report_targets"} <= set(tables)
-    assert {"novbe_centres", "novbe_readers"} <= roles
+    assert {"novbe_centres", "novbe_readers", "novbe_bookers"} <= roles
 
 
 def test_init_on_a_fresh_database_from_the_command_line(

@@ -1,0 +1,191 @@
+"""The national desk's transactions on the central PostgreSQL: book a slot's national seat (never
+beyond the national share, never after the cut-off, once per request id), find and cancel by
+code. Every write of a centre's bookings holds that centre's pull lock shared (schema.py)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+
+from central.bookings.errors import DeskRefused, NotFound
+from central.bookings.offer import check_slot, local_time, offered_config
+from server.shipping.link import PULL_LOCK, SCHEMA
+from shared.bookings.model import Booking, BookingStatus, Channel, new_code, normal_code
+
+BOOKING_FIELDS = ("id, centre_id, service, slot_start, code, lang, channel, made_by, status, "
+                  "name, phone, created_at, updated_at, ticket")
+PHONE_RE = re.compile(r"\+?[0-9]{7,15}")
+LANGS = ("az", "ru", "en")
+CODE_TRIES = 8
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    """What the desk or a portal asks for; `request_key` makes a retried request book once."""
+
+    centre: str
+    service: str
+    slot_start: float
+    lang: str
+    channel: Channel
+    made_by: str
+    name: str | None = None
+    phone: str | None = None
+    request_key: str | None = None
+
+
+def clean_phone(typed: str | None) -> str | None:
+    """A phone number as typed (spaces, dashes, brackets allowed) in digits, or DeskRefused."""
+    if typed is None or not typed.strip():
+        return None
+    phone = re.sub(r"[\s\-().]", "", typed)
+    if not PHONE_RE.fullmatch(phone):
+        raise DeskRefused("bad_phone")
+    return phone
+
+
+def clean_name(typed: str | None) -> str | None:
+    """A name as typed, trimmed; at most 120 characters."""
+    name = " ".join((typed or "").split())
+    if len(name) > 120:
+        raise DeskRefused("bad_name")
+    return name or None
+
+
+def hold_centre(conn: psycopg.Connection, centre: str) -> float:
+    """Take the centre's pull lock shared for this transaction; the database's clock after it."""
+    conn.execute("SELECT pg_advisory_xact_lock_shared(%s, hashtext(%s))", (PULL_LOCK, centre))
+    row = conn.execute("SELECT extract(epoch FROM clock_timestamp())::float8").fetchone()
+    assert row is not None
+    return float(row[0])
+
+
+def book(conn: psycopg.Connection, req: BookingRequest) -> Booking:
+    """Book one national seat of the slot; the same request again returns the same booking."""
+    if req.lang not in LANGS:
+        raise DeskRefused("bad_language")
+    name, phone = clean_name(req.name), clean_phone(req.phone)
+    if req.request_key:
+        done = _by_request(conn, req)
+        if done is not None:
+            return done
+    try:
+        with conn.transaction():
+            return _book(conn, req, name, phone)
+    except psycopg.errors.UniqueViolation as exc:
+        if req.request_key and "request_key" in str(exc):   # the same request, at once
+            done = _by_request(conn, req)
+            if done is not None:
+                return done
+        raise
+
+
+def _book(conn: psycopg.Connection, req: BookingRequest, name: str | None,
+          phone: str | None) -> Booking:
+    now = hold_centre(conn, req.centre)
+    config = offered_config(conn, req.centre)
+    seats, cutoff = check_slot(config, req.service, req.slot_start, req.lang)
+    when = local_time(config, req.slot_start)
+    if now >= cutoff:
+        raise DeskRefused("past_cutoff", time=when)
+    if seats.capacity == 0:
+        raise DeskRefused("no_seats", time=when)
+    if seats.national == 0:
+        raise DeskRefused("slot_full", time=when)
+    try:
+        with conn.transaction():
+            conn.execute(
+                f"INSERT INTO {SCHEMA}.booking_seats AS s (centre_id, service, slot_start, "
+                "national, booked, cutoff_at) VALUES (%s, %s, %s, %s, 1, %s) "
+                "ON CONFLICT (centre_id, service, slot_start) DO UPDATE SET booked = s.booked + 1,"
+                " national = EXCLUDED.national, cutoff_at = EXCLUDED.cutoff_at",
+                (req.centre, req.service, req.slot_start, seats.national, cutoff))
+    except psycopg.errors.CheckViolation:
+        raise DeskRefused("slot_full", time=when) from None
+    booking_id = str(uuid.uuid4())
+    for _ in range(CODE_TRIES):
+        code = new_code(national=True)
+        try:
+            with conn.transaction():
+                conn.execute(
+                    f"INSERT INTO {SCHEMA}.bookings ({BOOKING_FIELDS}, request_key) VALUES "
+                    "(%s, %s, %s, %s, %s, %s, %s, %s, 'booked', %s, %s, %s, %s, NULL, %s)",
+                    (booking_id, req.centre, req.service, req.slot_start, code, req.lang,
+                     req.channel.value, req.made_by, name, phone, now, now, req.request_key))
+            break
+        except psycopg.errors.UniqueViolation as exc:
+            if "bookings_open_code" not in str(exc):
+                raise
+    else:   # eight open codes taken in a row: 1e8 codes, so this is no chance
+        raise RuntimeError("no free booking code after 8 tries")
+    _history(conn, booking_id, now, BookingStatus.BOOKED, req.made_by)
+    return Booking(booking_id, req.centre, req.service, req.slot_start, code, req.lang,
+                   req.channel, req.made_by, BookingStatus.BOOKED, name, phone, now, now)
+
+
+def _by_request(conn: psycopg.Connection, req: BookingRequest) -> Booking | None:
+    row = conn.execute(f"SELECT {BOOKING_FIELDS} FROM {SCHEMA}.bookings WHERE request_key = %s",
+                       (req.request_key,)).fetchone()
+    conn.commit()
+    if row is None:
+        return None
+    found = from_row(row)
+    if (found.centre, found.service, found.slot_start) != (req.centre, req.service,
+                                                           req.slot_start):
+        raise DeskRefused("request_reused")
+    return found
+
+
+def find(conn: psycopg.Connection, centre: str, typed_code: str) -> Booking:
+    """The centre's booking with this code (the open one first, else the newest)."""
+    code = normal_code(typed_code)
+    row = conn.execute(
+        f"SELECT {BOOKING_FIELDS} FROM {SCHEMA}.bookings WHERE centre_id = %s AND code = %s "
+        "ORDER BY status = 'booked' DESC, created_at DESC LIMIT 1", (centre, code)).fetchone()
+    conn.commit()
+    if row is None:
+        raise NotFound("unknown_code", code=code, centre=centre)
+    return from_row(row)
+
+
+def cancel(conn: psycopg.Connection, centre: str, typed_code: str, by: str) -> Booking:
+    """Cancel the open booking with this code: its national seat is free again at once."""
+    code = normal_code(typed_code)
+    with conn.transaction():
+        now = hold_centre(conn, centre)
+        row = conn.execute(
+            f"SELECT {BOOKING_FIELDS} FROM {SCHEMA}.bookings WHERE centre_id = %s AND code = %s "
+            "ORDER BY status = 'booked' DESC, created_at DESC LIMIT 1 FOR UPDATE",
+            (centre, code)).fetchone()
+        if row is None:
+            raise NotFound("unknown_code", code=code, centre=centre)
+        booking = from_row(row)
+        if booking.status != BookingStatus.BOOKED:
+            raise DeskRefused("not_open", code=code, status=booking.status.value)
+        conn.execute(f"UPDATE {SCHEMA}.bookings SET status = 'cancelled', updated_at = %s, "
+                     f"changed = nextval('{SCHEMA}.booking_changed') WHERE id = %s",
+                     (now, booking.id))
+        conn.execute(f"UPDATE {SCHEMA}.booking_seats SET booked = booked - 1 WHERE centre_id = %s"
+                     " AND service = %s AND slot_start = %s AND booked > 0",
+                     (centre, booking.service, booking.slot_start))
+        _history(conn, booking.id, now, BookingStatus.CANCELLED, by)
+    return booking.with_status(BookingStatus.CANCELLED, now)
+
+
+def _history(conn: psycopg.Connection, booking_id: str, at: float, status: BookingStatus,
+             by: str) -> None:
+    conn.execute(f"INSERT INTO {SCHEMA}.booking_changes (booking_id, at, status, by_whom, source)"
+                 " VALUES (%s, %s, %s, %s, 'central')", (booking_id, at, status.value, by))
+
+
+def from_row(row: tuple[Any, ...]) -> Booking:
+    """A booking from a row of BOOKING_FIELDS."""
+    (bid, centre, service, slot_start, code, lang, channel, made_by, status, name, phone,
+     created, updated, ticket) = row
+    return Booking(str(bid), centre, service, float(slot_start), code, lang, Channel(channel),
+                   made_by, BookingStatus(status), name, phone, float(created), float(updated),
+                   ticket)

@@ -1,0 +1,1 @@
+"""SMS reminders of bookings through the configured gateway (docs/architecture.md, "Bookings")."""

@@ -1,0 +1,70 @@
+"""A centre that takes bookings, shipping its config to the test's central database through the
+real shipper, and the slots the tests book (a working day ahead, never a closed one)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from server.shipping.shipper import Shipper
+from shared.bookings.slots import slot_starts
+from shared.config.centre import CentreConfig, load_config
+from shared.core.clock import FakeClock
+from shared.core.local_queue import LocalQueue
+from tests.central.conftest import CentralDb, centre_config_path
+
+SERVICE = "pensions.age"
+
+
+def bookings_section(seats: int = 4, share: float = 0.5, cutoff_hours: float = 2.0) -> str:
+    """A `[bookings]` section: `seats` per half-hour for the pensions category, 09:00–17:00."""
+    return (f"\n[bookings]\nslot_min = 30\nnational_share = {share}\n"
+            f"national_cutoff_hours = {cutoff_hours}\n"
+            f'[[bookings.capacity]]\nservice = "pensions"\nhours = "09:00-17:00"\n'
+            f"seats = {seats}\n")
+
+
+def booking_centre(tmp_path: Path, central: CentralDb, centre_id: str, *, seats: int = 4,
+                   share: float = 0.5, cutoff_hours: float = 2.0, bookings: bool = True
+                   ) -> tuple[CentreConfig, Path]:
+    """The centre added to central, its queue file made and its config shipped."""
+    url = central.add_centre(centre_id)
+    path = centre_config_path(tmp_path, centre_id, url)
+    text = path.read_text(encoding="utf-8")
+    head, _, rest = text.partition("\n[bookings]\n")      # the shipped file's own section out
+    central_part = rest[rest.index("\n[central]\n"):] if "\n[central]\n" in rest else ""
+    text = head + central_part + (bookings_section(seats, share, cutoff_hours) if bookings else "")
+    path.write_text(text, encoding="utf-8")
+    config = load_config(path)
+    db_path = tmp_path / f"{centre_id}.sqlite"
+    LocalQueue(db_path, config, FakeClock(datetime.now(config.tz))).close()
+    assert config.central is not None
+    shipper = Shipper(db_path, config.central, config)
+    try:
+        shipper.record_config()
+        shipper.ship_pending()
+    finally:
+        shipper.close()
+    return config, db_path
+
+
+def open_day(config: CentreConfig, after_days: int = 2) -> date:
+    """The first day at least `after_days` ahead on which the centre is open."""
+    day = datetime.now(config.tz).date() + timedelta(days=after_days)
+    while not slot_starts(config, day):
+        day += timedelta(days=1)
+    return day
+
+
+def closed_day(config: CentreConfig) -> date:
+    """A day ahead on which the centre is closed (a weekend)."""
+    day = datetime.now(config.tz).date() + timedelta(days=1)
+    while slot_starts(config, day):
+        day += timedelta(days=1)
+    return day
+
+
+def slot_at(config: CentreConfig, day: date, hhmm: str = "10:00") -> float:
+    """The slot starting at local `hhmm` on `day` (epoch seconds)."""
+    hour, minute = map(int, hhmm.split(":"))
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=config.tz).timestamp()

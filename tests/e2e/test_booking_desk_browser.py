@@ -1,0 +1,89 @@
+"""The 142 call centre's booking desk (`novbe central serve`, role "booking") in Debian's
+Chromium over a real PostgreSQL: pick a centre, service and day, see free seats on both sides,
+book and read the code, find and cancel it; refusals in plain words; axe-core clean."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from playwright.sync_api import Page
+
+from server.auth.accounts import Accounts
+from tests.central.booking_centre import SERVICE, booking_centre, closed_day, open_day, slot_at
+from tests.central.conftest import CentralDb, central, pg_cluster  # noqa: F401  (fixtures)
+from tests.conftest import ARTIFACTS
+from tests.e2e.test_accessibility_browser import blocking_violations, fits_width, sign_in
+from tests.e2e.test_central_page import national_server
+
+pytestmark = pytest.mark.slow  # browsers, processes or a PostgreSQL cluster
+
+DESK = ("leyla", "desk-password-142")
+
+
+def _show(page: Page, centre: str, day: str) -> None:
+    page.select_option("#centre", centre)
+    page.click("#show-slots")
+    page.select_option("#service", SERVICE)
+    page.fill("#day", day)
+    page.click("#show-slots")
+
+
+def test_booking_desk_in_a_browser(tmp_path: Path, central: CentralDb,  # noqa: F811
+                                   browser) -> None:
+    """A desk operator books the last national seats of a slot, sees it full, finds the
+    booking by code and cancels it; a closed day is refused; the page passes axe in az."""
+    config, _ = booking_centre(tmp_path, central, "nord", seats=4, share=0.5)
+    booking_centre(tmp_path, central, "west", bookings=False)
+    day = open_day(config)
+    ten = slot_at(config, day)
+    with central.admin() as conn:       # the centre's link pushed its own free seats
+        conn.execute("INSERT INTO novbe.local_seats VALUES ('nord', %s, %s, 2, %s)",
+                     (SERVICE, ten, time.time()))
+    accounts = Accounts(tmp_path / "agency.sqlite")
+    accounts.add_staff(*DESK, role="booking")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with national_server(central.admin_url, accounts) as base:
+        assert httpx.get(f"{base}/booking", follow_redirects=False).status_code == 303
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        try:
+            sign_in(page, f"{base}/?lang=en", *DESK)
+            assert page.url.endswith("/booking")
+            assert [o for o in page.locator("#centre option").all_inner_texts() if o != "—"] \
+                == ["DOST Centre — Nord"]
+            _show(page, "nord", day.isoformat())
+            row = page.locator("#slots tbody tr").first
+            assert row.locator("th").inner_text().strip() == "09:00"
+            ten_row = page.locator("#slots tbody tr", has=page.locator(f"input[value='{ten}']"))
+            assert "2 free as of" in ten_row.inner_text()
+            assert "no gateway configured" in page.locator("#no-sms").inner_text()
+            page.check(f"input[name=slot][value='{ten}']")
+            page.fill("#visitor-phone", "+994 50 123 45 67")
+            page.select_option("#visitor-lang", "ru")
+            page.click("#book")
+            code = page.locator("#booked-code").inner_text()
+            assert page.locator("#booked-what").inner_text() == \
+                f"Old-age labour pension, {day.isoformat()} 10:00, DOST Centre — Nord"
+            assert len(code) == 6
+            assert blocking_violations(page) == [] and fits_width(page)
+            page.screenshot(path=str(ARTIFACTS / "booking-desk-en.png"), full_page=True)
+            page.check(f"input[name=slot][value='{ten}']")
+            page.click("#book")
+            assert page.locator(f"input[name=slot][value='{ten}']").count() == 0
+            assert "Full" in page.locator("#slots tbody tr").nth(2).inner_text()
+            page.fill("#find-code", code.lower())
+            page.click("#find")
+            page.click("#cancel")
+            assert code in page.locator("#notice").inner_text()
+            assert "10:00" in page.locator("#found-what").inner_text()
+            page.goto(f"{base}/booking?centre=nord&service={SERVICE}"
+                      f"&day={closed_day(config).isoformat()}&lang=az")
+            assert "bağlıdır" in page.locator("#view-refusal").inner_text()
+            assert blocking_violations(page) == []
+            page.goto(f"{base}/booking?centre=nord&service={SERVICE}&day={day}&lang=ru")
+            page.screenshot(path=str(ARTIFACTS / "booking-desk-ru.png"), full_page=True)
+            assert blocking_violations(page) == []
+        finally:
+            page.close()
