@@ -25,7 +25,7 @@ from server.shipping.link import (
     SCHEMA,
     CentralUnavailable,
     connect,
-    first_line,
+    reaching_central,
     redact,
 )
 from shared.backoff import Backoff
@@ -85,18 +85,11 @@ class BookingLink:
         """Pull and merge every national change, then push the free seats; returns how many
         bookings changed here. CentralUnavailable when the central database cannot be had."""
         with self._lock:
-            try:
+            url = redact(self.settings.url)
+            with reaching_central(lambda why: f"bookings link to {url}: {why}", self._close,
+                                  self._failed):
                 changed = self._pull_all()
                 self._push()
-            except psycopg.Error as exc:
-                self._close()
-                self._failed(first_line(exc))
-                raise CentralUnavailable(f"bookings link to {redact(self.settings.url)}: "
-                                         f"{first_line(exc)}") from exc
-            except CentralUnavailable as exc:
-                self._close()
-                self._failed(str(exc))
-                raise
             self.state.reachable, self.state.last_error = True, None
             self.state.pulled_at = self.wall_clock()
             self._save()

@@ -4,7 +4,9 @@ opens it; the central program (central/) reuses it."""
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Callable, Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import psycopg
@@ -64,3 +66,21 @@ def redact(url: str) -> str:
 
 def first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+@contextlib.contextmanager
+def reaching_central(failure: Callable[[str], str], drop: Callable[[], None],
+                     failed: Callable[[str], None]) -> Iterator[None]:
+    """One step against the central database: on a database error or a link that cannot be
+    had, `drop` the connection, note the failure (`failed`) and raise CentralUnavailable with
+    `failure(what went wrong)` as its message."""
+    try:
+        yield
+    except psycopg.Error as exc:
+        drop()
+        failed(first_line(exc))
+        raise CentralUnavailable(failure(first_line(exc))) from exc
+    except CentralUnavailable as exc:
+        drop()
+        failed(str(exc))
+        raise

@@ -46,7 +46,13 @@ from server.shipping.batches import (
     refusals,
     ship_batch,
 )
-from server.shipping.link import CentralUnavailable, connect, first_line, redact
+from server.shipping.link import (
+    CentralUnavailable,
+    connect,
+    first_line,
+    reaching_central,
+    redact,
+)
 from shared.backoff import Backoff
 from shared.config import versions as config_versions
 from shared.config.central import CentralSettings
@@ -190,19 +196,14 @@ class Shipper:
         sent = 0
         with self._lock:
             done = 0
+            url = redact(self.settings.url)
+
+            def failure(why: str) -> str:
+                return f"shipping to {url} failed: {why}"
             while max_batches is None or done < max_batches:
                 started = time.perf_counter()
-                try:
+                with reaching_central(failure, self._drop_central, self._failed):
                     n = self._one_batch()
-                except psycopg.Error as exc:
-                    self._drop_central()
-                    self._failed(first_line(exc))
-                    raise CentralUnavailable(f"shipping to {redact(self.settings.url)} failed: "
-                                             f"{first_line(exc)}") from exc
-                except CentralUnavailable as exc:
-                    self._drop_central()
-                    self._failed(str(exc))
-                    raise
                 sent += n
                 done += 1
                 if n < self.batch_size or self._stop.is_set():
