@@ -135,7 +135,7 @@ def bench_read(workdir: Path, history: int, n: int) -> dict:
             with q._tx() as tx:                     # the read inside call_next's transaction
                 rules = counter_profiles.call_rules(config, "20", profile)
                 found = calling.candidates_for(tx, rules.levels, rules.target_min,
-                                               rules.backup_after, False)
+                                               rules.backup_after)
                 choose(found, rules, [], tx.at, counter_profiles.fairness_of(config))
             lat.append(time.perf_counter() - s)
     finally:

@@ -5,7 +5,6 @@ the profile and the level it was called at."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping
 
 from shared.core import counter_profiles, visits
@@ -16,11 +15,6 @@ from shared.core.queue_tx import TicketRow, Tx, ticket_by_id
 WAITING = "status = 'waiting'"
 
 
-def has_slots(conn: sqlite3.Connection) -> bool:
-    """Whether the file's tickets carry a booking's slot (`tickets.slot_at`, appointments)."""
-    return any(r[1] == "slot_at" for r in conn.execute("PRAGMA table_info(tickets)"))
-
-
 def serves_now(tx: Tx, counter: str) -> set[str]:
     """The services the counter may call now: its own and those of the profile it runs."""
     now = counter_profiles.profile_now(tx, counter)
@@ -28,12 +22,12 @@ def serves_now(tx: Tx, counter: str) -> set[str]:
             *counter_profiles.call_rules(tx.config, counter, now.profile).levels}
 
 
-def call_next_in(tx: Tx, counter: str, mode: str, staff: str | None,
-                 slots: bool) -> tuple[TicketRow | None, Choice | None]:
+def call_next_in(tx: Tx, counter: str, mode: str,
+                 staff: str | None) -> tuple[TicketRow | None, Choice | None]:
     """Call the ticket the counter's profile picks (None when it may call nobody)."""
     now, turns = counter_profiles.applying(tx, counter, staff)
     rules = counter_profiles.call_rules(tx.config, counter, now.profile)
-    candidates = candidates_for(tx, rules.levels, rules.target_min, rules.backup_after, slots)
+    candidates = candidates_for(tx, rules.levels, rules.target_min, rules.backup_after)
     choice = choose(candidates, rules, turns, tx.at, counter_profiles.fairness_of(tx.config))
     if choice is None:
         return None, None
@@ -44,18 +38,18 @@ def call_next_in(tx: Tx, counter: str, mode: str, staff: str | None,
 
 
 def candidates_for(tx: Tx, levels: Mapping[str, str], target_min: Mapping[str, float],
-                   backup_after: float, slots: bool) -> list[Candidate]:
+                   backup_after: float) -> list[Candidate]:
     """The waiting tickets among which the call order's choice surely is: of the primary
     services together, the first in queue order and the first regular one (with the fairness
     rule, each service's oldest regular one); of each backup service, its first, its first
-    regular and its best priority ticket past the backup limit; with bookings, each service's
+    regular and its best priority ticket past the backup limit; of bookings, each service's
     best due booking (and best regular one) and its earliest booking not yet due. A booking is
     due from `[bookings] call_ahead_min` before its slot: its candidate's slot_at is that moment."""
     primary = tuple(s for s, lv in levels.items() if lv != BACKUP)
     backup = tuple(s for s, lv in levels.items() if lv == BACKUP)
-    cols = f"id, service, priority_rank, queued_at, {'slot_at' if slots else 'NULL'} AS slot_at"
+    cols = "id, service, priority_rank, queued_at, slot_at"
     found: dict[int, Candidate] = {}
-    ahead = tx.config.bookings.call_ahead_min * 60 if slots else 0.0   # a booking is due then
+    ahead = tx.config.bookings.call_ahead_min * 60   # a booking is due from then
     due_at = tx.at + ahead
 
     def take(where: str, params: tuple, order: str = "priority_rank, queued_at, id",
@@ -67,7 +61,7 @@ def candidates_for(tx: Tx, levels: Mapping[str, str], target_min: Mapping[str, f
 
     for group in ([primary] if primary else []) + [(s,) for s in backup]:
         marks = ",".join("?" * len(group))
-        for walk_in in (("", " AND slot_at IS NULL") if slots else ("",)):
+        for walk_in in ("", " AND slot_at IS NULL"):
             take(f"service IN ({marks}){walk_in}", group)
             take(f"service IN ({marks}) AND priority_rank >= {NORMAL_RANK}{walk_in}", group)
         if tx.config.fairness.enabled:
@@ -78,10 +72,9 @@ def candidates_for(tx: Tx, levels: Mapping[str, str], target_min: Mapping[str, f
             limit_at = tx.at - backup_after * target_min.get(group[0], 10.0) * 60
             take(f"service = ? AND priority_rank < {NORMAL_RANK} AND queued_at <= ?",
                  (group[0], limit_at))
-        if slots:
-            for s in group:
-                due = "service = ? AND slot_at IS NOT NULL AND slot_at <= ?"
-                take(due, (s, due_at), "priority_rank, slot_at, id")
-                take(f"{due} AND priority_rank >= {NORMAL_RANK}", (s, due_at), "slot_at, id")
-                take("service = ? AND slot_at > ?", (s, due_at), "priority_rank, slot_at, id")
+        for s in group:
+            due = "service = ? AND slot_at IS NOT NULL AND slot_at <= ?"
+            take(due, (s, due_at), "priority_rank, slot_at, id")
+            take(f"{due} AND priority_rank >= {NORMAL_RANK}", (s, due_at), "slot_at, id")
+            take("service = ? AND slot_at > ?", (s, due_at), "priority_rank, slot_at, id")
     return list(found.values())

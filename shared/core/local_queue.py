@@ -17,7 +17,7 @@ from shared.config.centre import CentreConfig, competing_services
 from shared.core import corrections, devices, errors, presence, visits
 from shared.core.assisted import Assisted, kiosk_printers, pending_prints
 from shared.core.booked_order import CALL_ORDER, due_by
-from shared.core.calling import call_next_in, has_slots, serves_now
+from shared.core.calling import call_next_in, serves_now
 from shared.core.clock import Clock, SystemClock, to_epoch
 from shared.core.counter_modes import set_mode
 from shared.core.day_change import roll_day, stored_day
@@ -83,7 +83,6 @@ class LocalQueue(ProfileOps):
         if verify:
             store.quick_check(self.db, self.path)
         self.db.conn.row_factory = sqlite3.Row
-        self._slots = has_slots(self.db.conn)   # bookings' slots, once appointments exist
         self.writer = GroupWriter(self.db.conn, write_timeout_s,
                                    lambda exc: store.damaged(self.path, exc))
         self._readers = threading.local()
@@ -242,7 +241,7 @@ class LocalQueue(ProfileOps):
             visits.guard(c.id, visitor, expect, mode, old_staff, holder)
             staff = staff or old_staff
             ended = visits.end_visit(tx, c.id, staff, visitor)
-            row, _ = call_next_in(tx, c.id, mode, staff, self._slots)
+            row, _ = call_next_in(tx, c.id, mode, staff)
             if row is None:
                 visits.open_for(tx, c.id, mode, staff)
             else:
