@@ -1,7 +1,10 @@
 """FQM (Free Queue Manager, github mrf345/FQM) as bench/fqm_side_by_side.py runs it: its own
 redis-server, a SQLite file seeded with one office, one task and `waiting` people waiting, and
 gunicorn with one sync worker per core (as its Docker entrypoint does); and its kiosk and
-counter as HTTP clients (the touch screen's ticket form, an operator's "pull" of the next).
+counter as HTTP clients, by either of its two ways in: its REST API with a token (POST
+/api/v1/tickets/, GET /api/v1/tickets/pull — as Növbə's kiosk and counter devices use its API)
+or its web pages (the touch screen's ticket form /serial/<task>, an operator signed in pulling
+/pull/<task>/<office>).
 
 FQM's Docker set-up names its redis host `redis` (a compose service); the gunicorn config
 written here points FQM's Redis client at the bench's own redis-server on 127.0.0.1 instead —
@@ -11,6 +14,7 @@ the kiosk): its printed mode needs a USB printer and fails without one."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import secrets
@@ -74,8 +78,10 @@ with app.app_context():
                              name=f"Visitor {i}", n=True)
         ticket.timestamp = start + timedelta(seconds=i)
         db.session.add(ticket)
+    token = data.AuthTokens("bench-kiosk", "the bench's API token")
+    db.session.add(token)
     db.session.commit()
-    print(office.id, task.id)
+    print(office.id, task.id, token.token)
 '''
 
 USER, PASSWORD = "Admin", "admin"       # FQM's default account
@@ -164,6 +170,55 @@ class Browser:
         return answer.status
 
 
+class Api:
+    """FQM's REST API (/api/v1) with an API token, JSON in and out (Connection: close)."""
+
+    def __init__(self, host: str, port: int, token: str):
+        self.host, self.port, self.token = host, port, token
+
+    async def send(self, method: str, path: str, payload: dict[str, Any] | None = None
+                   ) -> tuple[int, Any]:
+        body = json.dumps(payload).encode() if payload is not None else b""
+        head = (f"{method} {path} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\n"
+                f"Connection: close\r\nAuthorization: Token {self.token}\r\n"
+                f"Accept: application/json\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n")
+        answer = await exchange(self.host, self.port, head.encode() + body)
+        return answer.status, json.loads(answer.body or b"null")
+
+
+class ApiKiosk(Api):
+    """A kiosk issuing through FQM's REST API: POST /api/v1/tickets/ (a registered ticket)."""
+
+    def __init__(self, host: str, port: int, token: str, task: int, office: int, k: int):
+        super().__init__(host, port, token)
+        self.task, self.office, self.k, self.n = task, office, k, 0
+
+    async def open(self) -> None:
+        status, _ = await self.send("GET", "/api/v1/tasks/")
+        if status != 200:
+            raise RuntimeError(f"FQM's API refused the bench's token ({status})")
+
+    async def issue(self) -> bool:
+        self.n += 1
+        status, _ = await self.send("POST", "/api/v1/tickets/", {
+            "task_id": self.task, "office_id": self.office, "n": True,
+            "name": f"Kiosk {self.k} {self.n}"})
+        return status == 200
+
+
+class ApiOperator(Api):
+    """A counter calling through FQM's REST API: GET /api/v1/tickets/pull at its office."""
+
+    def __init__(self, host: str, port: int, token: str, office: int):
+        super().__init__(host, port, token)
+        self.office = office
+
+    async def call_next(self) -> bool:
+        status, _ = await self.send("GET", f"/api/v1/tickets/pull?office_id={self.office}")
+        return status == 200
+
+
 class Kiosk(Browser):
     """FQM's touch screen: its ticket form for one task, filled and sent."""
 
@@ -217,6 +272,7 @@ class FqmServer:
         self.port = free_port()
         self.procs: list[subprocess.Popen[bytes]] = []
         self.office = self.task = 0
+        self.token = ""
 
     def env(self, redis_port: int) -> dict[str, str]:
         return {**os.environ, "DOCKER": "True", "GUNICORN": "True",
@@ -248,7 +304,8 @@ class FqmServer:
                               text=True, timeout=120)
         if done.returncode:
             raise RuntimeError(f"FQM's database could not be seeded:\n{done.stderr[-2000:]}")
-        self.office, self.task = map(int, done.stdout.split()[-2:])
+        office, task, self.token = done.stdout.split()[-3:]
+        self.office, self.task = int(office), int(task)
         workers = str(os.cpu_count() or 1)
         log = self.tmp / "fqm.log"              # FQM's own output: its start-up notes
         with log.open("wb") as out:

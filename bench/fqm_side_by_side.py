@@ -20,8 +20,11 @@ Each cell (kiosks × waiting) runs on a fresh server and file for each: Növbə 
 does (bench/server.py's --serve-child: uvicorn, one process, synchronous=FULL), FQM as its
 Docker entrypoint does (gunicorn, one sync worker per core, SQLite, redis; bench/fqm.py). The
 kiosks issue as fast as each server answers; Növbə's over keep-alive connections with a device
-token (bench/issue_rates.py's Post), FQM's by its touch screen's form (a connection per request:
-its sync workers close each). Nobody follows FQM's redirect after a ticket.
+token (bench/issue_rates.py's Post). FQM is reached both ways it offers, each its own server:
+"fqm-api", its REST API with a token (POST /api/v1/tickets/, GET /api/v1/tickets/pull) — the
+like-for-like of Növbə's device API — and "fqm-web", its touch screen's form (/serial/<task>)
+and an operator signed in pulling (/pull/<task>/<office>); a connection per request (its sync
+workers close each); nobody follows the web pages' redirects.
 
 Figures, per server and cell (pooled over the rounds):
   issue_per_s, issue_p50_ms / _p99_ms    tickets issued per second, the kiosks' round trips
@@ -62,6 +65,7 @@ CALLS = 40               # a counter's Nexts alone, after the issuing, in each c
 ROUNDS = 3
 CLIENTS = (1, 8)
 WAITING = (15, 800)
+WAYS = ("api", "web")
 SERVER_SCRIPT = ROOT / "bench" / "server.py"
 
 
@@ -161,20 +165,27 @@ class NovbeServer:
 
 
 class FqmSide:
-    """FQM (bench/fqm.py) behind the same few calls as NovbeServer."""
+    """FQM (bench/fqm.py) behind the same few calls as NovbeServer, by one of its two ways in:
+    "api" (its REST API with a token) or "web" (the touch screen's form, a signed-in operator)."""
 
-    def __init__(self, source: Path, tmp: Path, waiting: int):
+    def __init__(self, source: Path, tmp: Path, waiting: int, way: str):
         self.server = fqm.FqmServer(source, tmp, waiting)
+        self.way = way
 
     def start(self) -> None:
         self.server.start()
 
-    def kiosk(self, k: int) -> fqm.Kiosk:
-        return fqm.Kiosk("127.0.0.1", self.server.port, self.server.task, k)
+    def kiosk(self, k: int) -> fqm.ApiKiosk | fqm.Kiosk:
+        s = self.server
+        if self.way == "api":
+            return fqm.ApiKiosk("127.0.0.1", s.port, s.token, s.task, s.office, k)
+        return fqm.Kiosk("127.0.0.1", s.port, s.task, k)
 
-    async def counter(self) -> fqm.Operator:
-        operator = fqm.Operator("127.0.0.1", self.server.port, self.server.task,
-                                self.server.office)
+    async def counter(self) -> fqm.ApiOperator | fqm.Operator:
+        s = self.server
+        if self.way == "api":
+            return fqm.ApiOperator("127.0.0.1", s.port, s.token, s.office)
+        operator = fqm.Operator("127.0.0.1", s.port, s.task, s.office)
         await operator.sign_in()
         return operator
 
@@ -233,12 +244,17 @@ async def measure(side: Any, clients: int, seconds: float, calls: int) -> dict[s
             "call": alone, "cpu_s": cpu}
 
 
-def one_cell(name: str, source: Path, clients: int, waiting: int, seconds: float,
+def one_cell(name: str, source: Path | None, clients: int, waiting: int, seconds: float,
              calls: int) -> dict[str, Any]:
     """One server (fresh file, fresh process) for one cell."""
     tmp = Path(tempfile.mkdtemp(prefix=f"novbe-bench-{name}-"))
-    side: NovbeServer | FqmSide = (NovbeServer(tmp, waiting) if name == "novbe"
-                                   else FqmSide(source, tmp, waiting))
+    side: NovbeServer | FqmSide
+    if name == "novbe":
+        side = NovbeServer(tmp, waiting)
+    elif source is None:
+        raise ValueError(f"{name}: FQM's source folder is needed")
+    else:
+        side = FqmSide(source, tmp, waiting, name.split("-", 1)[1])
     side.start()
     try:
         figures = asyncio.run(measure(side, clients, seconds, calls))
@@ -272,13 +288,14 @@ def pooled(runs: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def run(source: Path, rounds: int, seconds: float, calls: int, clients: tuple[int, ...],
-        waiting: tuple[int, ...]) -> dict[str, Any]:
-    """Every cell for both servers, `rounds` times, the order alternating each round."""
+        waiting: tuple[int, ...], ways: tuple[str, ...]) -> dict[str, Any]:
+    """Every cell for every server, `rounds` times; which server goes first turns each round."""
     started = time.monotonic()
     loads = [os.getloadavg()[0]]
+    sides = ["novbe", *(f"fqm-{way}" for way in ways)]
     raw: dict[tuple[str, int, int], list[dict[str, Any]]] = {}
     for r in range(rounds):
-        order = ("novbe", "fqm") if r % 2 == 0 else ("fqm", "novbe")
+        order = sides[r % len(sides):] + sides[:r % len(sides)]
         for w in waiting:
             for c in clients:
                 for name in order:
@@ -288,14 +305,15 @@ def run(source: Path, rounds: int, seconds: float, calls: int, clients: tuple[in
     cells = []
     for w in waiting:
         for c in clients:
-            novbe, other = pooled(raw[("novbe", c, w)]), pooled(raw[("fqm", c, w)])
-            cells.append({
-                "clients": c, "waiting": w, "novbe": novbe, "fqm": other,
-                "issue_ratio": round(novbe["issue_per_s"] / max(other["issue_per_s"], 0.01), 2),
-                "call_ratio": (round(other["call_p50_ms"] / novbe["call_p50_ms"], 1)
-                               if novbe["call_p50_ms"] and other["call_p50_ms"] else None)})
-    return {"rounds": rounds, "seconds": seconds, "calls": calls, "cells": cells,
-            "load_average_1min": [round(x, 2) for x in loads],
+            figures = {name: pooled(raw[(name, c, w)]) for name in sides}
+            novbe = figures["novbe"]
+            cells.append({"clients": c, "waiting": w, **figures, "ratios": {
+                name: {"issue": round(novbe["issue_per_s"] / max(f["issue_per_s"], 0.01), 2),
+                       "call_p50": (round(f["call_p50_ms"] / novbe["call_p50_ms"], 1)
+                                    if novbe["call_p50_ms"] and f["call_p50_ms"] else None)}
+                for name, f in figures.items() if name != "novbe"}})
+    return {"rounds": rounds, "seconds": seconds, "calls": calls, "sides": sides,
+            "cells": cells, "load_average_1min": [round(x, 2) for x in loads],
             "cpu_model": cpu_model(), "cpus": os.cpu_count(),
             "python": platform.python_version(), "fqm_workers": os.cpu_count(),
             "wall_s": round(time.monotonic() - started, 1)}
@@ -305,23 +323,24 @@ def print_table(f: dict[str, Any]) -> None:
     print(f"NÖVBƏ vs FQM: {f['rounds']} interleaved rounds, {f['seconds']} s of issuing per "
           f"cell, a counter calling every {CALL_EVERY_S} s meanwhile, then {f['calls']} Nexts "
           f"alone; {f['cpu_model']}, {f['cpus']} CPUs, Python {f['python']}; FQM on gunicorn "
-          f"-w {f['fqm_workers']}; load average (1 min) per round "
+          f"-w {f['fqm_workers']} (fqm-api: its REST API; fqm-web: its touch-screen form and "
+          f"operator page); load average (1 min) per round "
           f"{' → '.join(str(x) for x in f['load_average_1min'])}; {f['wall_s']} s")
-    head = (f"{'kiosks':>6} {'waiting':>7}  {'server':<6} {'issues/s':>9} {'p50/p99 ms':>15} "
-            f"{'Next under load':>17} {'Next alone':>15} {'dup':>5} {'CPU ms/issue':>12}")
-    print(head)
+    print(f"{'kiosks':>6} {'waiting':>7}  {'server':<9} {'issues/s':>9} {'p50 / p99 ms':>17} "
+          f"{'Next under load':>17} {'Next alone':>17} {'dup':>5} {'CPU ms/issue':>12}")
     for cell in f["cells"]:
-        for name in ("novbe", "fqm"):
+        for name in f["sides"]:
             s = cell[name]
-            print(f"{cell['clients']:>6} {cell['waiting']:>7}  {name:<6} {s['issue_per_s']:>9} "
-                  f"{_pair(s['issue_p50_ms'], s['issue_p99_ms']):>15} "
+            print(f"{cell['clients']:>6} {cell['waiting']:>7}  {name:<9} {s['issue_per_s']:>9} "
+                  f"{_pair(s['issue_p50_ms'], s['issue_p99_ms']):>17} "
                   f"{_pair(s['call_load_p50_ms'], s['call_load_p99_ms']):>17} "
-                  f"{_pair(s['call_p50_ms'], s['call_p99_ms']):>15} {s['duplicates']:>5} "
+                  f"{_pair(s['call_p50_ms'], s['call_p99_ms']):>17} {s['duplicates']:>5} "
                   f"{s['server_cpu_ms_per_issue']:>12}")
-        print(f"{'':>16}Növbə / FQM: issues {cell['issue_ratio']}× (rounds: Növbə "
-              f"{cell['novbe']['issue_per_s_rounds']}, FQM {cell['fqm']['issue_per_s_rounds']}"
-              f"); Next alone {cell['call_ratio']}× faster (p50); tickets in the files "
-              f"{cell['novbe']['tickets']} / {cell['fqm']['tickets']}")
+        for name, ratio in cell["ratios"].items():
+            print(f"{'':>17}Növbə / {name}: issues {ratio['issue']}×, Next alone "
+                  f"{ratio['call_p50']}× faster (p50); issue rate per round: Növbə "
+                  f"{cell['novbe']['issue_per_s_rounds']}, {name} "
+                  f"{cell[name]['issue_per_s_rounds']}")
 
 
 def _pair(a: float | None, b: float | None) -> str:
@@ -344,6 +363,9 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"Nexts alone per cell (default {CALLS})")
     parser.add_argument("--clients", type=_ints, default=CLIENTS,
                         help="kiosks issuing at once, comma-separated (default 1,8)")
+    parser.add_argument("--ways", type=lambda t: tuple(t.split(",")), default=WAYS,
+                        help="FQM's ways in: api (its REST API), web (its touch-screen form "
+                             "and operator page); comma-separated (default api,web)")
     parser.add_argument("--waiting", type=_ints, default=WAITING,
                         help="people waiting at the start, comma-separated (default 15,800)")
     args = parser.parse_args(argv)
@@ -352,7 +374,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"FQM side by side skipped: {lacking}. See this script's docstring for how to "
               "get FQM.", file=sys.stderr)
         return 0
-    figures = run(args.fqm, args.rounds, args.seconds, args.calls, args.clients, args.waiting)
+    unknown = set(args.ways) - set(WAYS)
+    if unknown:
+        parser.error(f"--ways: unknown {', '.join(sorted(unknown))} (known: {', '.join(WAYS)})")
+    figures = run(args.fqm, args.rounds, args.seconds, args.calls, args.clients, args.waiting,
+                  args.ways)
     if args.json:
         print(json.dumps(figures))
     else:

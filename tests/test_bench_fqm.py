@@ -1,0 +1,45 @@
+"""The FQM side-by-side bench: it stops with a clear message without FQM, pools its rounds
+rightly, and measures a real Növbə server (FQM itself is not in the repository)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bench import fqm_side_by_side, long_queue
+
+
+def test_without_fqm_the_bench_says_what_is_missing(capsys: pytest.CaptureFixture[str],
+                                                    tmp_path: Path) -> None:
+    """No --fqm, or a folder without FQM's source: a message naming what is missing, exit 0."""
+    assert fqm_side_by_side.main([]) == 0
+    assert "skipped: no --fqm given" in capsys.readouterr().err
+    assert fqm_side_by_side.main(["--fqm", str(tmp_path)]) == 0
+    assert f"{tmp_path} holds no FQM source" in capsys.readouterr().err
+
+
+def test_rounds_pool_into_one_rate_and_percentiles() -> None:
+    """Two rounds' issues and seconds add up into one rate; each round keeps its own rate."""
+    runs = [{"issued": [1.0, 3.0], "issue_s": 2.0, "refused": 1, "call_load": [10.0],
+             "call": [5.0, 7.0], "cpu_s": 0.004, "tickets": 20, "duplicates": 0},
+            {"issued": [2.0, 2.0, 2.0, 2.0], "issue_s": 2.0, "refused": 0, "call_load": [],
+             "call": [6.0], "cpu_s": 0.002, "tickets": 22, "duplicates": 2}]
+    f = fqm_side_by_side.pooled(runs)
+    assert f["issues"] == 6 and f["issue_per_s"] == 1.5
+    assert f["issue_per_s_rounds"] == [1.0, 2.0]
+    assert f["issue_p50_ms"] == 2.0 and f["call_p50_ms"] == 6.0
+    assert f["duplicates"] == 2 and f["refused"] == 1 and f["tickets"] == 42
+    assert f["server_cpu_ms_per_issue"] == 1.0
+
+
+@pytest.mark.slow
+def test_a_novbe_cell_issues_and_calls_over_http() -> None:
+    """A real Növbə server starting at 15 waiting: two kiosks issue, a counter calls, and every
+    ticket in the file has a number of its own."""
+    cell = fqm_side_by_side.one_cell("novbe", None, clients=2, waiting=15, seconds=0.5,
+                                     calls=3)
+    assert cell["issued"] and cell["refused"] == 0
+    assert len(cell["call"]) == 3 and cell["call_load"]
+    assert cell["tickets"] == 15 + long_queue.WORKING + len(cell["issued"])
+    assert cell["duplicates"] == 0
