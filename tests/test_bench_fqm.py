@@ -43,3 +43,26 @@ def test_a_novbe_cell_issues_and_calls_over_http() -> None:
     assert len(cell["call"]) == 3 and cell["call_load"]
     assert cell["tickets"] == 15 + long_queue.WORKING + len(cell["issued"])
     assert cell["duplicates"] == 0
+
+
+def test_a_profile_counts_busy_samples_by_function(tmp_path: Path) -> None:
+    """py-spy's raw stacks: waiting leaves are set apart, the rest summed own and inclusive."""
+    from bench import server_profile
+
+    raw = tmp_path / "stacks.txt"
+    raw.write_text(
+        'thread (1): "MainThread";main (server.py:10);issue (routes.py:5);advance (replay.py:9) 6\n'
+        'thread (1): "MainThread";main (server.py:10);issue (routes.py:5) 2\n'
+        'thread (2): "w";run (thread.py:3);Condition.wait (threading.py:327) 5\n')
+    busy, waiting, own, inclusive = server_profile.shares(raw)
+    assert (busy, waiting) == (8, 5)
+    assert own["advance (replay.py)"] == 6 and own["issue (routes.py)"] == 2
+    assert inclusive["issue (routes.py)"] == 8 and inclusive["main (server.py)"] == 8
+
+
+def test_without_py_spy_the_profile_says_so(capsys: pytest.CaptureFixture[str]) -> None:
+    """No py-spy: the profile names what is missing and how to get it, exit 0."""
+    from bench import server_profile
+
+    assert server_profile.main(["--py-spy", ""]) == 0
+    assert "no py-spy on PATH (pip install py-spy" in capsys.readouterr().err
