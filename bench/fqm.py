@@ -14,6 +14,7 @@ the kiosk): its printed mode needs a USB printer and fails without one."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import os
 import re
@@ -23,6 +24,7 @@ import socket
 import sqlite3
 import subprocess
 import time
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +87,7 @@ with app.app_context():
 '''
 
 USER, PASSWORD = "Admin", "admin"       # FQM's default account
+NOBODY_LEFT = "no tickets left to pull"  # FQM's flash when a pull finds nobody waiting
 
 
 def fqm_python(fqm: Path) -> Path:
@@ -254,7 +257,20 @@ class Operator(Browser):
             raise RuntimeError(f"FQM refused the sign-in of {USER} ({status})")
 
     async def call_next(self) -> bool:
-        return await self.send("GET", self.path) == 302
+        """One pull; True when it called someone. FQM redirects either way and says which in a
+        flash message that the session cookie carries (the bench does not follow the redirect,
+        which would show and drop it)."""
+        before = self.session_text().count(NOBODY_LEFT)
+        status = await self.send("GET", self.path)
+        return status == 302 and self.session_text().count(NOBODY_LEFT) == before
+
+    def session_text(self) -> str:
+        """Flask's session cookie, decoded (it is signed, not encrypted): its flash messages."""
+        cookie = self.cookies.get("session", "")
+        payload = cookie.lstrip(".").split(".", 1)[0]
+        data = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+        return (zlib.decompress(data) if cookie.startswith(".") else data).decode(
+            errors="replace")
 
 
 def free_port() -> int:

@@ -12,7 +12,7 @@ Getting FQM (Flask + gunicorn; it is not part of Növbə and not in pyproject):
     git clone https://github.com/mrf345/FQM /work/fqm      # (or any copy of its source)
     python3.11 -m venv /work/fqm/.venv
     /work/fqm/.venv/bin/pip install -r /work/fqm/requirements/docker.txt   # as its Dockerfile
-    apt-get install redis-server                           # its Docker set-up runs redis
+    apt-get install redis-server libusb-1.0-0              # its Docker set-up's redis, libusb
 No pin beyond FQM's own was needed on Python 3.11 (its Dockerfile's Python). Without --fqm, or
 with an incomplete one, the bench says what is missing and stops (exit 0).
 
@@ -30,6 +30,8 @@ Figures, per server and cell (pooled over the rounds):
   issue_per_s, issue_p50_ms / _p99_ms    tickets issued per second, the kiosks' round trips
   call_load_p50_ms / _p99_ms             the counter's Next while the kiosks issue
   call_p50_ms / _p99_ms                  a counter's Next alone, CALLS one after another
+  calls_nobody                           Nexts that called nobody (the queue ran dry) or were
+                                         refused: left out of the latencies above
   duplicates                             tickets whose number another ticket already has
   server_cpu_ms_per_issue                the server's CPU (all its processes) per ticket
 and the ratio Növbə / FQM of the issue rates and of the Next latencies (FQM's p50 / Növbə's).
@@ -42,6 +44,7 @@ import asyncio
 import json
 import os
 import platform
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -61,6 +64,7 @@ from shared.percentile import percentile_of  # noqa: E402
 
 CALL_EVERY_S = issue_rates.CALL_EVERY_S   # the counter's pace while the kiosks issue
 ISSUE_S = 6.0            # seconds of issuing in each cell
+WARM_UP = 4              # issues (and one Next) before the clock starts: a centre's server is warm
 CALLS = 40               # a counter's Nexts alone, after the issuing, in each cell
 ROUNDS = 3
 CLIENTS = (1, 8)
@@ -209,15 +213,19 @@ async def timed(action: Callable[[], Awaitable[bool]], out: list[float]) -> bool
 
 
 async def measure(side: Any, clients: int, seconds: float, calls: int) -> dict[str, Any]:
-    """`clients` kiosks issue for `seconds` while a counter calls every CALL_EVERY_S; then the
-    counter calls `calls` times alone."""
+    """After a warm-up, `clients` kiosks issue for `seconds` while a counter calls every
+    CALL_EVERY_S; then the counter calls `calls` times alone."""
     kiosks: list[Kiosk] = [side.kiosk(k) for k in range(clients)]
     for kiosk in kiosks:
         await kiosk.open()           # Növbə's connection; FQM's form and its CSRF token
     counter: Counter = await side.counter()
+    for _ in range(WARM_UP):       # first requests pay a process's lazy set-up: not measured
+        await kiosks[0].issue()
+    await counter.call_next()
     issued: list[float] = []
     call_load: list[float] = []
     refused = [0]
+    no_call = [0]                  # Nexts that called nobody (or were refused): not timed
     end = time.monotonic() + seconds
 
     async def kiosk_loop(kiosk: Kiosk) -> None:
@@ -228,7 +236,8 @@ async def measure(side: Any, clients: int, seconds: float, calls: int) -> dict[s
     async def counter_loop() -> None:
         while time.monotonic() < end:
             due = time.monotonic() + CALL_EVERY_S
-            await timed(counter.call_next, call_load)
+            if not await timed(counter.call_next, call_load):
+                no_call[0] += 1
             await asyncio.sleep(max(0.0, due - time.monotonic()))
 
     pids = side.pids()
@@ -239,9 +248,10 @@ async def measure(side: Any, clients: int, seconds: float, calls: int) -> dict[s
     cpu = sum(cpu_seconds(p) for p in pids) - cpu0
     alone: list[float] = []
     for _ in range(calls):
-        await timed(counter.call_next, alone)
+        if not await timed(counter.call_next, alone):
+            no_call[0] += 1
     return {"issued": issued, "issue_s": wall, "refused": refused[0], "call_load": call_load,
-            "call": alone, "cpu_s": cpu}
+            "call": alone, "no_call": no_call[0], "cpu_s": cpu}
 
 
 def one_cell(name: str, source: Path | None, clients: int, waiting: int, seconds: float,
@@ -279,7 +289,7 @@ def pooled(runs: list[dict[str, Any]]) -> dict[str, Any]:
             "issue_p50_ms": ms(issued, 0.5), "issue_p99_ms": ms(issued, 0.99),
             "refused": sum(r["refused"] for r in runs),
             "call_load_p50_ms": ms(call_load, 0.5), "call_load_p99_ms": ms(call_load, 0.99),
-            "calls_alone": len(call),
+            "calls_alone": len(call), "calls_nobody": sum(r["no_call"] for r in runs),
             "call_p50_ms": ms(call, 0.5), "call_p99_ms": ms(call, 0.99),
             "duplicates": sum(r["duplicates"] for r in runs),
             "tickets": sum(r["tickets"] for r in runs),
@@ -335,7 +345,8 @@ def print_table(f: dict[str, Any]) -> None:
                   f"{_pair(s['issue_p50_ms'], s['issue_p99_ms']):>17} "
                   f"{_pair(s['call_load_p50_ms'], s['call_load_p99_ms']):>17} "
                   f"{_pair(s['call_p50_ms'], s['call_p99_ms']):>17} {s['duplicates']:>5} "
-                  f"{s['server_cpu_ms_per_issue']:>12}")
+                  f"{s['server_cpu_ms_per_issue']:>12}"
+                  + (f"  ({s['calls_nobody']} Nexts called nobody)" if s["calls_nobody"] else ""))
         for name, ratio in cell["ratios"].items():
             print(f"{'':>17}Növbə / {name}: issues {ratio['issue']}×, Next alone "
                   f"{ratio['call_p50']}× faster (p50); issue rate per round: Növbə "
@@ -374,6 +385,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"FQM side by side skipped: {lacking}. See this script's docstring for how to "
               "get FQM.", file=sys.stderr)
         return 0
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))   # stop the servers on the way out
     unknown = set(args.ways) - set(WAYS)
     if unknown:
         parser.error(f"--ways: unknown {', '.join(sorted(unknown))} (known: {', '.join(WAYS)})")
