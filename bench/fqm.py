@@ -348,14 +348,20 @@ class FqmServer:
                 proc.kill()
 
     def tickets(self) -> dict[str, Any]:
-        """Tickets in the file: how many, how many called, and duplicate numbers."""
+        """Tickets in the file: how many, how many called; duplicates: tickets given a number
+        another ticket still held (not yet pulled); reused: numbers given twice at all."""
         with sqlite3.connect(self.db) as conn:
             total, distinct = conn.execute(
                 "SELECT COUNT(*), COUNT(DISTINCT number) FROM serials WHERE number != 100"
             ).fetchone()
+            duplicates = conn.execute(
+                "SELECT COUNT(DISTINCT b.id) FROM serials a JOIN serials b ON "
+                "a.number = b.number AND a.id < b.id WHERE a.number != 100 "
+                "AND b.timestamp < COALESCE(a.pdt, '9999-12-31')").fetchone()[0]
             called = conn.execute("SELECT COUNT(*) FROM serials WHERE number != 100 AND p = 1"
                                   ).fetchone()[0]
-        return {"tickets": total, "called": called, "duplicates": total - distinct}
+        return {"tickets": total, "called": called, "duplicates": duplicates,
+                "reused": total - distinct}
 
 
 def wait_for_port(port: int, seconds: float, proc: subprocess.Popen[bytes], what: str) -> None:

@@ -32,7 +32,8 @@ Figures, per server and cell (pooled over the rounds):
   call_p50_ms / _p99_ms                  a counter's Next alone, CALLS one after another
   calls_nobody                           Nexts that called nobody (the queue ran dry) or were
                                          refused: left out of the latencies above
-  duplicates                             tickets whose number another ticket already has
+  duplicates                             tickets given a number another ticket still held
+                                         (Növbə: not yet finished; FQM: not yet pulled)
   server_cpu_ms_per_issue                the server's CPU (all its processes) per ticket
 and the ratio Növbə / FQM of the issue rates and of the Next latencies (FQM's p50 / Növbə's).
 Benchmarks print figures; nothing here passes or fails. Loopback only."""
@@ -161,11 +162,18 @@ class NovbeServer:
             stop_child(self.child)
 
     def tickets(self) -> dict[str, Any]:
+        """Tickets in the file; duplicates: tickets given a code while another ticket of that
+        day still held it (not yet finished); reused: codes given again once free (a prefix's
+        numbers wrap after 999 — by design, never while the code is in use)."""
         with sqlite3.connect(self.db) as conn:
             total, distinct = conn.execute(
                 "SELECT COUNT(*), COUNT(DISTINCT service_day || ' ' || code) FROM tickets"
             ).fetchone()
-        return {"tickets": total, "duplicates": total - distinct}
+            duplicates = conn.execute(
+                "SELECT COUNT(DISTINCT b.id) FROM tickets a JOIN tickets b ON "
+                "a.service_day = b.service_day AND a.code = b.code AND a.id < b.id "
+                "WHERE b.issued_at < COALESCE(a.finished_at, 1e18)").fetchone()[0]
+        return {"tickets": total, "duplicates": duplicates, "reused": total - distinct}
 
 
 class FqmSide:
@@ -292,6 +300,7 @@ def pooled(runs: list[dict[str, Any]]) -> dict[str, Any]:
             "calls_alone": len(call), "calls_nobody": sum(r["no_call"] for r in runs),
             "call_p50_ms": ms(call, 0.5), "call_p99_ms": ms(call, 0.99),
             "duplicates": sum(r["duplicates"] for r in runs),
+            "reused": sum(r["reused"] for r in runs),
             "tickets": sum(r["tickets"] for r in runs),
             "server_cpu_ms_per_issue": round(sum(r["cpu_s"] for r in runs) * 1000
                                              / max(1, len(issued)), 2)}

@@ -22,15 +22,15 @@ def test_without_fqm_the_bench_says_what_is_missing(capsys: pytest.CaptureFixtur
 def test_rounds_pool_into_one_rate_and_percentiles() -> None:
     """Two rounds' issues and seconds add up into one rate; each round keeps its own rate."""
     runs = [{"issued": [1.0, 3.0], "issue_s": 2.0, "refused": 1, "call_load": [10.0],
-             "call": [5.0, 7.0], "no_call": 1, "cpu_s": 0.004, "tickets": 20, "duplicates": 0},
+             "call": [5.0, 7.0], "no_call": 1, "cpu_s": 0.004, "tickets": 20, "duplicates": 0, "reused": 0},
             {"issued": [2.0, 2.0, 2.0, 2.0], "issue_s": 2.0, "refused": 0, "call_load": [],
-             "call": [6.0], "no_call": 0, "cpu_s": 0.002, "tickets": 22, "duplicates": 2}]
+             "call": [6.0], "no_call": 0, "cpu_s": 0.002, "tickets": 22, "duplicates": 2, "reused": 3}]
     f = fqm_side_by_side.pooled(runs)
     assert f["issues"] == 6 and f["issue_per_s"] == 1.5
     assert f["issue_per_s_rounds"] == [1.0, 2.0]
     assert f["issue_p50_ms"] == 2.0 and f["call_p50_ms"] == 6.0
     assert f["duplicates"] == 2 and f["refused"] == 1 and f["tickets"] == 42
-    assert f["calls_alone"] == 3 and f["calls_nobody"] == 1
+    assert f["calls_alone"] == 3 and f["calls_nobody"] == 1 and f["reused"] == 3
     assert f["server_cpu_ms_per_issue"] == 1.0
 
 
