@@ -355,7 +355,9 @@ def print_table(f: dict[str, Any]) -> None:
                   f"{_pair(s['call_load_p50_ms'], s['call_load_p99_ms']):>17} "
                   f"{_pair(s['call_p50_ms'], s['call_p99_ms']):>17} {s['duplicates']:>5} "
                   f"{s['server_cpu_ms_per_issue']:>12}"
-                  + (f"  ({s['calls_nobody']} Nexts called nobody)" if s["calls_nobody"] else ""))
+                  + (f"  ({s['calls_nobody']} Nexts called nobody)" if s["calls_nobody"] else "")
+                  + (f"  ({s['reused']} numbers given again once free)"
+                     if s["reused"] > s["duplicates"] else ""))
         for name, ratio in cell["ratios"].items():
             print(f"{'':>17}Növbə / {name}: issues {ratio['issue']}×, Next alone "
                   f"{ratio['call_p50']}× faster (p50); issue rate per round: Növbə "
