@@ -4,7 +4,6 @@ code. Every write of a centre's bookings holds that centre's pull lock shared (s
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -15,10 +14,10 @@ from central.bookings.errors import DeskRefused, NotFound
 from central.bookings.offer import check_slot, local_time, offered_config
 from server.shipping.link import PULL_LOCK, SCHEMA
 from shared.bookings.model import Booking, BookingStatus, Channel, new_code, normal_code
+from shared.bookings.phone import BadPhone, normal_phone
 
 BOOKING_FIELDS = ("id, centre_id, service, slot_start, code, lang, channel, made_by, status, "
                   "name, phone, created_at, updated_at, ticket")
-PHONE_RE = re.compile(r"\+?[0-9]{7,15}")
 LANGS = ("az", "ru", "en")
 CODE_TRIES = 8
 
@@ -39,13 +38,11 @@ class BookingRequest:
 
 
 def clean_phone(typed: str | None) -> str | None:
-    """A phone number as typed (spaces, dashes, brackets allowed) in digits, or DeskRefused."""
-    if typed is None or not typed.strip():
-        return None
-    phone = re.sub(r"[\s\-().]", "", typed)
-    if not PHONE_RE.fullmatch(phone):
-        raise DeskRefused("bad_phone")
-    return phone
+    """A phone number as typed in E.164 form (shared/bookings/phone.py), or DeskRefused."""
+    try:
+        return normal_phone(typed)
+    except BadPhone:
+        raise DeskRefused("bad_phone") from None
 
 
 def clean_name(typed: str | None) -> str | None:

@@ -21,6 +21,7 @@ from shared.bookings.errors import (
     SlotFull,
 )
 from shared.bookings.model import Booking, BookingStatus, Channel, new_code, normal_code
+from shared.bookings.phone import normal_phone
 from shared.bookings.seats import local_free
 from shared.bookings.slots import national_cutoff, seats, slot_day, slot_starts
 from shared.bookings.window import closes_at
@@ -63,13 +64,14 @@ class BookingLedger:
                    name: str | None = None, phone: str | None = None,
                    request_id: str | None = None) -> Booking:
         """Book a seat of the centre's own share (reception). Refused: an unknown service or
-        language, a closed day, a time that is no slot, a slot already begun, a full slot; a
+        language, a phone number that is none (BadPhone), a closed day, a time that is no slot, a slot already begun, a full slot; a
         replayed `request_id` returns the booking the first attempt made."""
         config = self.config
         config.service(service)                      # UnknownService
         if lang not in LANGUAGES:
             raise NovbeError(f"unknown language {lang!r} (known: {', '.join(LANGUAGES)})")
         slot_start = float(slot_start)
+        phone = normal_phone(phone)                  # BadPhone
         with self.queue._tx() as tx:
             if request_id is not None:
                 earlier = tx.one("SELECT id, service, slot_start FROM bookings "
@@ -85,7 +87,7 @@ class BookingLedger:
             booking = Booking(id=str(uuid.uuid4()), centre=config.centre_id, service=service,
                               slot_start=slot_start, code=_fresh_code(tx), lang=lang,
                               channel=Channel.RECEPTION, made_by=made_by,
-                              name=_blank_none(name), phone=_blank_none(phone),
+                              name=_blank_none(name), phone=phone,
                               created_at=tx.at, updated_at=tx.at)
             rows.insert(tx, booking, request_id)
             return booking
@@ -221,3 +223,4 @@ def _blank_none(value: str | None) -> str | None:
 def _local(config: CentreConfig, at: float) -> str:
     from datetime import datetime
     return f"{datetime.fromtimestamp(at, config.tz):%Y-%m-%d %H:%M}"
+
