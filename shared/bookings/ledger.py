@@ -12,7 +12,7 @@ from typing import Protocol, TypeVar
 
 from shared.bookings import rows
 from shared.bookings.checkin import CheckIn, check_in_in
-from shared.bookings.erasure import erase_before
+from shared.bookings.erasure import erase_before, erase_booking
 from shared.bookings.errors import (
     BookingConflict,
     BookingNotFound,
@@ -115,7 +115,8 @@ class BookingLedger:
     def merge_national(self, bookings: Iterable[Booking], final_through: float) -> int:
         """Place bookings read from the central database (idempotent by id): new ones are
         added, a cancellation there cancels an open one here; the centre's own progress
-        (checked in, no-show) is never undone. Every slot whose national cut-off is at or
+        (checked in, no-show) is never undone; a name and phone erased there (the national
+        copy's erasure) are erased here too, with the booking's SMS texts. Every slot whose national cut-off is at or
         before `final_through` has its national list final: its unused national seats become
         the centre's. Returns how many bookings changed here."""
         changed = 0
@@ -131,8 +132,12 @@ class BookingLedger:
                     if b.status != BookingStatus.BOOKED:
                         rows.change(tx, b, b.status, b.made_by)
                     changed += 1
-                elif have[0].status == BookingStatus.BOOKED and b.status == BookingStatus.CANCELLED:
+                    continue
+                if have[0].status == BookingStatus.BOOKED and b.status == BookingStatus.CANCELLED:
                     rows.change(tx, have[0], BookingStatus.CANCELLED, b.made_by)
+                    changed += 1
+                if erased_there(have[0], b):
+                    erase_booking(tx, b.id)
                     changed += 1
             rows.set_final_through(tx, float(final_through))
         return changed
@@ -224,3 +229,9 @@ def _local(config: CentreConfig, at: float) -> str:
     from datetime import datetime
     return f"{datetime.fromtimestamp(at, config.tz):%Y-%m-%d %H:%M}"
 
+
+def erased_there(here: Booking, national: Booking) -> bool:
+    """Whether the national copy no longer holds a name or phone this file still does (the
+    national desk never changes them otherwise: only its erasure empties them)."""
+    return (here.name is not None and national.name is None) or (
+        here.phone is not None and national.phone is None)

@@ -180,3 +180,29 @@ def test_names_and_phones_are_erased_after_the_configured_days(ledger, clock: Fa
     kept = ledger.find(b.code)
     assert (kept.name, kept.phone) == (None, None) and kept.id == b.id and kept.service == PENSION
     assert ledger.erase_personal_data() == 0
+
+
+def test_an_erasure_on_the_national_copy_erases_the_centres(ledger, booking_queue):
+    """A national booking merged with name and phone, then pulled again erased (the central
+    copy's erasure): the centre's file holds neither any more, nor the SMS texts for it."""
+    slot = baku("2026-11-23 12:00")
+    booking = national(slot, "ACDEFG")
+    assert ledger.merge_national([booking], 0) == 1
+    with booking_queue._tx() as tx:
+        tx.conn.execute("INSERT INTO sms_outbox(booking_id, kind, phone, body, due_at, state) "
+                        "VALUES (?, 'booked', ?, ?, 0, 'sent')",
+                        (booking.id, booking.phone, "Aysel, 12:00 ACDEFG"))
+    assert ledger.merge_national([booking.erased()], 0) == 1
+    here = ledger.find("ACDEFG")
+    assert (here.name, here.phone, here.status) == (None, None, BookingStatus.BOOKED)
+    texts = booking_queue._read(lambda tx: tx.rows("SELECT phone, body FROM sms_outbox"))
+    assert [tuple(r) for r in texts] == [("", "")]
+    assert ledger.merge_national([booking.erased()], 0) == 0      # nothing left to erase
+
+
+def test_a_booking_pulled_with_no_name_keeps_the_centres_own_data(ledger):
+    """A national booking made with no name or phone changes nothing when pulled again."""
+    slot = baku("2026-11-23 12:30")
+    bare = replace(national(slot, "ACDEFH", ident="n-2"), name=None, phone=None)
+    assert ledger.merge_national([bare], 0) == 1
+    assert ledger.merge_national([bare], 0) == 0
