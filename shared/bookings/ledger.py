@@ -64,7 +64,8 @@ class BookingLedger:
                    name: str | None = None, phone: str | None = None,
                    request_id: str | None = None) -> Booking:
         """Book a seat of the centre's own share (reception). Refused: an unknown service or
-        language, a phone number that is none (BadPhone), a closed day, a time that is no slot, a slot already begun, a full slot; a
+        language, a phone number that is none (BadPhone), a closed day, a time that is no slot,
+        a slot already begun, a full slot; a
         replayed `request_id` returns the booking the first attempt made."""
         config = self.config
         config.service(service)                      # UnknownService

@@ -66,8 +66,7 @@ class Issued:
     wait: WaitEstimate | None = None
 
 
-def wait_before(tx: Tx, inputs: WaitInputs, competing: tuple[str, ...],
-                request: IssueRequest) -> WaitEstimate | None:
+def wait_before(tx: Tx, inputs: WaitInputs, request: IssueRequest) -> WaitEstimate | None:
     """In a read before the issue: the wait of a ticket issued now (None: the simple estimator,
     which costs little inside the write). Tickets issued meanwhile by other kiosks are not in
     it: kiosks issue one at a time, and a ticket issued at the same instant adds at most one
@@ -76,12 +75,11 @@ def wait_before(tx: Tx, inputs: WaitInputs, competing: tuple[str, ...],
         return None
     if request.rank == NORMAL_RANK:
         return newcomer_wait(tx, inputs, request.service.id, 0, quick=False)
-    ahead = people_ahead(tx, competing, request.rank, tx.at, AFTER_ALL)
+    ahead = people_ahead(tx, request.service.id, request.rank, tx.at, AFTER_ALL)
     return printed_wait(tx, inputs, request.service.id, request.rank, tx.at, None, ahead)
 
 
-def issue_in(tx: Tx, request: IssueRequest, competing: tuple[str, ...],
-             wait: WaitEstimate | None) -> Issued:
+def issue_in(tx: Tx, request: IssueRequest, wait: WaitEstimate | None) -> Issued:
     """Inside the write: a retry's earlier ticket, or a new numbered ticket and its event."""
     svc, prio, today = request.service, request.priority, tx.day.isoformat()
     if request.request_id is not None:
@@ -96,7 +94,7 @@ def issue_in(tx: Tx, request: IssueRequest, competing: tuple[str, ...],
                           "issued_service = ?", (today, svc.id))
         if issued >= svc.daily_cap:
             raise DailyCapReached(f"{svc.id}: all {svc.daily_cap} tickets for today are issued")
-    ahead = people_ahead(tx, competing, request.rank, tx.at, AFTER_ALL)
+    ahead = people_ahead(tx, svc.id, request.rank, tx.at, AFTER_ALL)
     if wait is None:
         wait = printed_wait(tx, WaitInputs(), svc.id, request.rank, tx.at, None, ahead)
     if request.check_hours:

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from shared.bookings.checkin import CheckIn
 from shared.bookings.ledger import BookingLedger
-from shared.config.centre import CentreConfig, competing_services
+from shared.config.centre import CentreConfig
 from shared.core import corrections, devices, errors, presence, visits
 from shared.core.assisted import Assisted, kiosk_printers, pending_prints
 from shared.core.booked_order import CALL_ORDER, due_by
@@ -104,7 +104,6 @@ class LocalQueue(ProfileOps):
     @config.setter
     def config(self, config: CentreConfig) -> None:
         self._config = config
-        self._competing = competing_services(config)  # once per config, not per call
 
     @property
     def closed(self) -> bool:
@@ -183,8 +182,8 @@ class LocalQueue(ProfileOps):
         """The ticket as the apps see it; a waiting one with its people ahead and estimate."""
         ticket = ticket_from_row(row)
         if ticket.status == Status.WAITING:
-            ticket.ahead = people_ahead(tx, self._competing.get(ticket.service, (ticket.service,)),
-                                        row["priority_rank"], row["queued_at"], ticket.id)
+            ticket.ahead = people_ahead(tx, ticket.service, row["priority_rank"],
+                                        row["queued_at"], ticket.id)
             wait = printed_wait(tx, self._wait_inputs, ticket.service, row["priority_rank"],
                                 row["queued_at"], ticket.id, ticket.ahead)
             ticket.estimated_wait_min = wait.minutes
@@ -203,10 +202,9 @@ class LocalQueue(ProfileOps):
         out in a read before the write, never inside it."""
         request = IssueRequest.of(self.config, service, priority, language, source,
                                   check_hours, request_id, assisted)
-        competing = self._competing.get(request.service.id, (request.service.id,))
-        wait = self._read(lambda tx: wait_before(tx, self._wait_inputs, competing, request))
+        wait = self._read(lambda tx: wait_before(tx, self._wait_inputs, request))
         with self._tx() as tx:
-            issued = issue_in(tx, request, competing, wait)
+            issued = issue_in(tx, request, wait)
         if issued.earlier:
             return self._read(lambda tx: self._view(tx, ticket_by_id(tx, issued.row["id"])))
         ticket = ticket_from_row(issued.row)
@@ -430,7 +428,7 @@ class LocalQueue(ProfileOps):
         return self._read(lambda tx: int(tx.value("SELECT coalesce(max(id), 0) FROM events")))
 
     def snapshot(self, zone: str | None = None, calls: int = 30) -> Snapshot:
-        return self._read(lambda tx: read_snapshot(tx, self._competing, zone, calls,
+        return self._read(lambda tx: read_snapshot(tx, zone, calls,
                                                    self._wait_inputs, self._halls))
 
     def backup(self, target: str | Path) -> Path:

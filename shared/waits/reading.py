@@ -4,7 +4,7 @@ call order, issue 13). This module gathers their inputs; they hold the arithmeti
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 from sqlite3 import Row
@@ -17,6 +17,7 @@ from shared.core.model import Outcome, Status
 from shared.core.queue_tx import Tx
 from shared.core.service_day import day_start
 from shared.core.visits import at_window
+from shared.waits.ahead import ahead_rule, count_ahead
 from shared.waits.habits import HABIT_DAYS, CounterHabit, learn_habits
 from shared.waits.kept import KeptNewcomers
 from shared.waits.newcomers import Newcomers
@@ -40,15 +41,22 @@ FRONT_RANK = 0              # transferred "to the front"
 AFTER_ALL = 2**63 - 1       # the id a ticket being issued will have: after every existing one
 
 
-def people_ahead(tx: Tx, competing: tuple[str, ...], rank: int, queued_at: float,
-                 ticket_id: int) -> int:
+def people_ahead(tx: Tx, service: str, rank: int, queued_at: float, ticket_id: int,
+                 profiles: Mapping[str, str | None] | None = None) -> int:
     """People surely called before this ticket: waiting tickets ordered before it (priority
-    rank, queue time, id) of the services every counter serving its service also serves."""
-    marks = ",".join("?" * len(competing))
-    return int(tx.value(
-        f"SELECT count(*) FROM tickets WHERE status = 'waiting' AND service IN ({marks}) AND "
-        "(priority_rank < ? OR (priority_rank = ? AND (queued_at < ? OR (queued_at = ? AND id < ?))))",
-        (*competing, rank, rank, queued_at, queued_at, ticket_id)))
+    rank, queue time, id) that every counter able to call it now, by its work profile, calls
+    first (shared/waits/ahead.py). `profiles`: each counter's profile now, when already read."""
+    if profiles is None:
+        profiles = {cid: p.profile for cid, p in profiles_now(tx).items()}
+    rule = ahead_rule(tx.config, profiles, service, queued_at, tx.at)
+    counted = tuple(rule.before)
+    marks = ",".join("?" * len(counted))
+    rows = tx.rows(
+        f"SELECT service, priority_rank, queued_at FROM tickets WHERE status = 'waiting' AND "
+        f"service IN ({marks}) AND (priority_rank < ? OR (priority_rank = ? AND "
+        "(queued_at < ? OR (queued_at = ? AND id < ?))))",
+        (*counted, rank, rank, queued_at, queued_at, ticket_id))
+    return count_ahead(rule, rank, [(r[0], r[1], r[2]) for r in rows])
 
 
 def service_minutes(tx: Tx, service: str) -> float:
