@@ -12,6 +12,7 @@ from shared.bookings.ledger import BookingLedger
 from shared.core.clock import Clock
 from shared.core.counter_profiles import ProfileNow
 from shared.core.model import CounterState, Event, Ticket, VisitEnd
+from shared.core.next_calls import CounterWaiting
 from shared.core.presence import OFFLINE_AFTER_S, DeviceSeen
 from shared.core.queue import Queue
 
@@ -35,6 +36,10 @@ class ServedQueue(Queue, Protocol):
     @property
     def closed(self) -> bool:
         """Whether close() has been called (the event hub stops following)."""
+
+    def counter_waiting(self, counter: str, limit: int = 12) -> CounterWaiting:
+        """What waits for the counter by its profile now, the first `limit` in its Next's
+        order, each with its level (the console's list)."""
 
     def call_next(self, counter: str, staff: str | None = None, expect: str | None = None,
                   holder: str | None = None) -> Ticket:

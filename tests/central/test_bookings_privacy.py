@@ -91,7 +91,7 @@ def test_an_erasure_on_the_central_copy_reaches_the_centre(tmp_path: Path,
     start = slot_at(config, open_day(config))
     with central.admin() as conn:
         national = desk.book(conn, desk.BookingRequest(
-            "nord", SERVICE, start, "az", Channel.CALL_CENTRE, "op", NAME, "050 111 22 33"))
+            "nord", SERVICE, start, "az", Channel.CALL_CENTRE, "op", NAME, "055 111 22 33"))
     assert national.phone == NATIONAL_PHONE
     queue = LocalQueue(db_path, config, FakeClock(datetime.now(config.tz)))
     assert config.central is not None
