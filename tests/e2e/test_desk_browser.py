@@ -51,6 +51,7 @@ def test_reception_books_prints_checks_in_and_cancels(browser, server: LiveServe
     page.fill("#visitor-phone", "call me")
     page.click("#book")
     expect(page.locator("#desk-error")).to_contain_text("Not a phone number")
+    page.locator("#desk-error").screenshot(path=str(artifacts / "desk-bad-phone-en.png"))
     page.locator("label.slot", has_text="11:00").locator("input").check()
     page.fill("#visitor-name", "Olga Petrova")
     page.fill("#visitor-phone", "+994 50 123 45 67")
