@@ -1,7 +1,8 @@
 """The centre's bookings link to the central PostgreSQL, opened by the centre beside event
 shipping: it pulls the centre's national bookings and cancellations since its cursor and hands
 them to the ledger's `merge_national` with the time through which the national list is final,
-and pushes the centre's own free seats per slot for the national desk's page. Status changes
+and pushes the centre's own free seats per slot for the national desk's page (what changed
+since the last push central committed, server/shipping/seats_push.py). Status changes
 made here (checked in, no-show, cancelled at the desk) travel as shipped events, applied there
 by the database (central/bookings/schema.py). With the link down the centre goes on alone."""
 
@@ -20,6 +21,7 @@ from typing import Any
 
 import psycopg
 
+from server.shipping import seats_push
 from server.shipping.link import (
     PULL_LOCK,
     SCHEMA,
@@ -56,6 +58,8 @@ class LinkState:
     reachable: bool | None = None
     last_error: str | None = None
     conflicts: int = 0              # national bookings whose code an open local one held
+    push_rows: int = 0              # rows the last push wrote or deleted on central
+    push_whole: bool = False        # whether it replaced the centre's seats there whole
 
     def to_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -73,6 +77,8 @@ class BookingLink:
         self.wall_clock = wall_clock
         self.every_s = every_s
         self.state = read_state(state_path)
+        self._seats_path = seats_push.seats_path_for(state_path)
+        self._pushed = seats_push.read_pushed(self._seats_path)
         self._pg: psycopg.Connection | None = None
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -148,29 +154,15 @@ class BookingLink:
             return changed
 
     def _push(self) -> None:
-        """The centre's own free seats per service and slot, today and PUSH_DAYS ahead."""
-        config = self.ledger.config
+        """The centre's own free seats per service and slot, today and PUSH_DAYS ahead: only
+        what changed since the last push central committed (server/shipping/seats_push.py)."""
         now = self.wall_clock()
-        today = service_day(datetime.fromtimestamp(now, config.tz), config.tz,
-                            config.day_reset_hour)
-        booked = {c.service for c in config.bookings.capacity if c.seats > 0}
-        services = [s for s in config.services.values()
-                    if {s.id, s.category, "*"} & booked]
-        seats = [(s.id, start, free) for day in _days(today, PUSH_DAYS) for s in services
-                 for start, free in self.ledger.free_slots(s.id, day)]
-        pg = self._central()
-        with pg.transaction():
-            with pg.cursor() as cur:
-                cur.executemany(f"INSERT INTO {SCHEMA}.local_seats (centre_id, service, "
-                                "slot_start, free, as_of) VALUES (%s, %s, %s, %s, %s) "
-                                "ON CONFLICT (centre_id, service, slot_start) DO UPDATE SET "
-                                "free = EXCLUDED.free, as_of = EXCLUDED.as_of",
-                                [(self.centre_id, s, start, min(free, 1000), now)
-                                 for s, start, free in seats])
-            pg.execute(f"DELETE FROM {SCHEMA}.local_seats WHERE centre_id = %s AND as_of < %s",
-                       (self.centre_id, now))           # slots no longer offered, days past
-            pg.execute(f"UPDATE {SCHEMA}.booking_pulls SET pushed_at = %s WHERE centre_id = %s",
-                       (now, self.centre_id))
+        current = seats_now(self.ledger, now)
+        pushed, figures = seats_push.push(self._central(), self.centre_id, self._pushed,
+                                          current, now)
+        self._pushed = pushed                   # committed: kept for the next round's diff
+        seats_push.write_pushed(self._seats_path, pushed)
+        self.state.push_rows, self.state.push_whole = figures.rows, figures.whole
 
     # -- running on its own ----------------------------------------------------------------------
 
@@ -227,6 +219,18 @@ class BookingLink:
         with contextlib.suppress(OSError):
             tmp.write_text(json.dumps(self.state.to_json()))
             tmp.replace(self.state_path)
+
+
+def seats_now(ledger: BookingLedger, now: float) -> dict[seats_push.Key, int]:
+    """The centre's free seats per (service, slot) today and PUSH_DAYS ahead, for every
+    service a `[bookings]` capacity names (by itself, its category or "*")."""
+    config = ledger.config
+    today = service_day(datetime.fromtimestamp(now, config.tz), config.tz,
+                        config.day_reset_hour)
+    booked = {c.service for c in config.bookings.capacity if c.seats > 0}
+    services = [s for s in config.services.values() if {s.id, s.category, "*"} & booked]
+    return {(s.id, start): free for day in _days(today, PUSH_DAYS) for s in services
+            for start, free in ledger.free_slots(s.id, day)}
 
 
 def _days(first: date, ahead: int) -> list[date]:
