@@ -97,8 +97,8 @@ def day_offer(conn: psycopg.Connection, config: CentreConfig, service: str, day:
         "service = %s AND slot_start BETWEEN %s AND %s",
         (centre, service, starts[0], starts[-1])).fetchall())
     local = {r[0]: (r[1], r[2]) for r in conn.execute(
-        f"SELECT l.slot_start, l.free, p.pushed_at FROM {SCHEMA}.local_seats l JOIN "
-        f"{SCHEMA}.booking_pulls p USING (centre_id) WHERE l.centre_id = %s AND "
+        f"SELECT l.slot_start, l.free, coalesce(p.pushed_at, l.as_of) FROM {SCHEMA}.local_seats"
+        f" l LEFT JOIN {SCHEMA}.booking_pulls p USING (centre_id) WHERE l.centre_id = %s AND "
         "l.service = %s AND l.slot_start BETWEEN %s AND %s",
         (centre, service, starts[0], starts[-1])).fetchall()}
     out = []

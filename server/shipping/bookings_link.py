@@ -111,17 +111,20 @@ class BookingLink:
     def _pull_all(self) -> int:
         changed = 0
         while True:
-            rows, cursor, final_through, whole = self._pull_once()
+            rows, cursor, final_through, whole, config_from = self._pull_once()
             bookings = [booking_of(r) for r in rows]
-            changed += self._merge(bookings, final_through if whole else self.state.final_through)
+            changed += self._merge(bookings, final_through if whole else self.state.final_through,
+                                   config_from if whole else None)
             self.state.cursor = cursor
             if whole:
                 self.state.final_through = max(self.state.final_through, final_through)
                 return changed
 
-    def _pull_once(self) -> tuple[list[tuple[Any, ...]], int, float, bool]:
+    def _pull_once(self) -> tuple[list[tuple[Any, ...]], int, float, bool, int | None]:
         """One batch of changes after the cursor, read while no booking of this centre is
-        being written: every write begun before is in it, every later one reads a later clock."""
+        being written: every write begun before is in it, every later one reads a later clock
+        and the config version central has now or a later one (its from-event id is returned:
+        the national share the desk books under from now on is of that version or a later)."""
         pg = self._central()
         with pg.transaction():
             pg.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
@@ -132,21 +135,30 @@ class BookingLink:
                               "AND changed > %s ORDER BY changed LIMIT %s",
                               (self.centre_id, self.state.cursor, PULL_BATCH)).fetchall()
             whole = len(rows) < PULL_BATCH
+            config = pg.execute(
+                f"SELECT v.from_event_id FROM {SCHEMA}.config_versions v WHERE v.centre_id = %s "
+                f"AND v.generation = coalesce((SELECT g.generation FROM {SCHEMA}.generations g "
+                "WHERE g.centre_id = v.centre_id ORDER BY g.announced_at DESC, g.generation DESC "
+                "LIMIT 1), '') ORDER BY v.from_event_id DESC, v.recorded_at DESC LIMIT 1",
+                (self.centre_id,)).fetchone()
             pg.execute(f"INSERT INTO {SCHEMA}.booking_pulls (centre_id, pulled_at, final_through) "
                        "VALUES (%s, %s, %s) ON CONFLICT (centre_id) DO UPDATE SET "
                        "pulled_at = EXCLUDED.pulled_at, final_through = EXCLUDED.final_through",
                        (self.centre_id, now, now if whole else self.state.final_through))
         cursor = int(rows[-1][-1]) if rows else self.state.cursor
-        return [r[:-1] for r in rows], cursor, now, whole
+        return ([r[:-1] for r in rows], cursor, now, whole,
+                None if config is None else int(config[0]))
 
-    def _merge(self, bookings: list[Booking], final_through: float) -> int:
+    def _merge(self, bookings: list[Booking], final_through: float,
+               central_config: int | None = None) -> int:
         try:
-            return self.ledger.merge_national(bookings, final_through)
+            return self.ledger.merge_national(bookings, final_through, central_config)
         except BookingConflict:
             changed = 0          # one code held here by an open local booking: place the rest
             for one in bookings:
                 try:
-                    changed += self.ledger.merge_national([one], final_through)
+                    changed += self.ledger.merge_national([one], final_through,
+                                                          central_config)
                 except BookingConflict as exc:
                     self.state.conflicts += 1
                     log.error("bookings link: %s (the national desk must give it a new code)",
@@ -271,6 +283,9 @@ def start_for(queue: Any, db_path: str | Path | None) -> BookingLink | None:
         return None
     log.info("bookings of %s linked to %s", config.central.centre_id,
              redact(config.central.url))
+    lowered = ledger.share_lowered()
+    if lowered is not None:                 # the config as applied: say what it means
+        log.warning("%s", lowered.said("en"))
     return BookingLink(ledger, config.central, state_path_for(db_path)).start()
 
 
