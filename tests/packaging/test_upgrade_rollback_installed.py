@@ -49,32 +49,43 @@ pytestmark = [
 ]
 
 
-def broken_release(package: BuiltPackage, folder: Path) -> tuple[Path, str]:
-    """The built package as a next release made only for this test: a higher version, one more
-    migration (so the upgrade really changes the file), and a server that fails at start (so the
-    health check, not the migration, is what fails)."""
-    tree = folder / "next"
+def next_release(package: BuiltPackage, folder: Path, number: int,
+                 migrations: tuple[str, ...], broken: bool) -> tuple[Path, str]:
+    """The built package as a next release made only for this test: a higher version, more
+    migrations (each makes a table of its name, so the upgrade really changes the file), and
+    if `broken` a server that fails at start (so the health check, not the migration, fails)."""
+    tree = folder / f"next{number}"
     subprocess.run(["dpkg-deb", "-R", str(package.deb), str(tree)], check=True)
     control = tree / "DEBIAN/control"
     old = next(line.split(": ", 1)[1] for line in control.read_text().splitlines()
                if line.startswith("Version: "))
-    new = f"{old}+rollbacktest1"
+    new = f"{old}+rollbacktest{number}"
     control.write_text(control.read_text().replace(f"Version: {old}", f"Version: {new}"))
     site = next((tree / "opt/novbe/venv/lib").glob("python3*/site-packages"))
     metadata = next(site.glob("novbe-*.dist-info")) / "METADATA"
     metadata.write_text(metadata.read_text().replace(f"\nVersion: {old}\n", f"\nVersion: {new}\n"))
     with (site / "shared/store/migrations.py").open("a") as f:
-        f.write('\n\n@migrations()\ndef m999_next_release(db):\n'
-                '    """The next release\'s schema change."""\n'
-                '    db.execute("CREATE TABLE next_release_table (x)")\n')
-    with (site / "server/app.py").open("a") as f:
-        f.write('\n\ndef create_app(*args, **kwargs):\n'
-                '    raise RuntimeError("a deliberately broken release (the rollback test)")\n')
+        for name in migrations:
+            f.write(f'\n\n@migrations()\ndef {name}(db):\n'
+                    f'    """A next release\'s schema change."""\n'
+                    f'    db.execute("CREATE TABLE {name}_table (x)")\n')
+    if broken:
+        with (site / "server/app.py").open("a") as f:
+            f.write('\n\ndef create_app(*args, **kwargs):\n'
+                    '    raise RuntimeError("a deliberately broken release (the rollback test)")\n')
     deb = folder / f"novbe_{new}.deb"
     subprocess.run(["dpkg-deb", "--root-owner-group", "-Znone", "--build", str(tree), str(deb)],
                    check=True, capture_output=True)
     shutil.rmtree(tree)
     return deb, new
+
+
+def _tables(db: Path) -> set[str]:
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    finally:
+        conn.close()
 
 
 def _as_novbe(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -131,21 +142,36 @@ def machine() -> Iterator[None]:
 @pytest.mark.timeout(1500)  # may be the test that builds the package
 def test_a_release_that_cannot_serve_rolls_back_to_the_previous_package_and_file(
         package: BuiltPackage, machine: None):
-    """dpkg -i the package, write a morning's tickets with it, dpkg -i a next release whose
-    server cannot start: dpkg fails, the file is back byte for byte (its backup kept), the
+    """dpkg -i the package and write a morning's tickets; dpkg -i a sound next release: it
+    migrates, passes the health check and runs, its backup kept. Then dpkg -i a release whose
+    server cannot start: dpkg fails, the file is back byte for byte (from its backup), the
     previous program is in place and serves it, the failed one is kept for IT."""
     folder = Path(tempfile.mkdtemp(prefix="novbe-rollback-"))
     try:
-        next_deb, new = broken_release(package, folder)
-        first = subprocess.run(["dpkg", *UNSAFE_IO, "-i", str(package.deb)], capture_output=True, text=True,
-                               timeout=600)
+        sound_deb, sound = next_release(package, folder, 1, ("m998_sound",), broken=False)
+        next_deb, new = next_release(package, folder, 2, ("m998_sound", "m999_next_release"),
+                                     broken=True)
+        first = subprocess.run(["dpkg", *UNSAFE_IO, "-i", str(package.deb)], capture_output=True,
+                               text=True, timeout=600)
         assert first.returncode == 0, first.stderr[-3000:]
-        previous = _program_version(Path("/opt/novbe/venv"))
         _as_novbe("init")
         for service in ("labour", "pensions.age", "labour"):
             _as_novbe("issue", service)
+        tickets = _contents(DB)[0]
+        assert len(tickets) == 3
+
+        upgrade = subprocess.run(["dpkg", *UNSAFE_IO, "-i", str(sound_deb)], capture_output=True,
+                                 text=True, timeout=600)
+        said = upgrade.stdout + upgrade.stderr
+        assert upgrade.returncode == 0, said[-3000:]
+        assert "m998_sound" in said and "health check passed" in said, said[-3000:]
+        assert _program_version(Path("/opt/novbe/venv")) == sound
+        assert not Path("/opt/novbe/venv.previous").exists()
+        assert "m998_sound_table" in _tables(DB)
+        assert DB.with_name(f"{DB.name}.before-{sound}.bak").exists()
+        previous = sound
         before = _contents(DB)
-        assert len(before[0]) == 3
+        assert before[0] == tickets
 
         second = subprocess.run(["dpkg", *UNSAFE_IO, "-i", str(next_deb)], capture_output=True, text=True,
                                 timeout=600)
