@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -136,6 +137,7 @@ def measure(streams: int, scrapes: int = SCRAPES) -> dict[str, Any]:
             if p.is_alive():
                 p.terminate()
         bench.stop_child(server)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def row(f: dict[str, Any]) -> tuple[str, str]:
