@@ -44,13 +44,16 @@ def candidates_for(tx: Tx, levels: Mapping[str, str], target_min: Mapping[str, f
     rule, each service's oldest regular one); of each backup service, its first, its first
     regular and its best priority ticket past the backup limit; of bookings, each service's
     best due booking (and best regular one) and its earliest booking not yet due. A booking is
-    due from `[bookings] call_ahead_min` before its slot: its candidate's slot_at is that moment."""
+    due from `[bookings] call_ahead_min` before its slot: its candidate's slot_at is that moment.
+    The bookings' reads run only for the services that have a checked-in booking waiting (one
+    read of their index first): with none, the first walk-in is the first ticket."""
     primary = tuple(s for s, lv in levels.items() if lv != BACKUP)
     backup = tuple(s for s, lv in levels.items() if lv == BACKUP)
     cols = "id, service, priority_rank, queued_at, slot_at"
     found: dict[int, Candidate] = {}
     ahead = tx.config.bookings.call_ahead_min * 60   # a booking is due from then
     due_at = tx.at + ahead
+    booked = booked_waiting(tx, (*primary, *backup))
 
     def take(where: str, params: tuple, order: str = "priority_rank, queued_at, id",
              limit: str = "LIMIT 1") -> None:
@@ -61,7 +64,8 @@ def candidates_for(tx: Tx, levels: Mapping[str, str], target_min: Mapping[str, f
 
     for group in ([primary] if primary else []) + [(s,) for s in backup]:
         marks = ",".join("?" * len(group))
-        for walk_in in ("", " AND slot_at IS NULL"):
+        walk_ins = ("", " AND slot_at IS NULL") if booked.intersection(group) else ("",)
+        for walk_in in walk_ins:
             take(f"service IN ({marks}){walk_in}", group)
             take(f"service IN ({marks}) AND priority_rank >= {NORMAL_RANK}{walk_in}", group)
         if tx.config.fairness.enabled:
@@ -73,8 +77,22 @@ def candidates_for(tx: Tx, levels: Mapping[str, str], target_min: Mapping[str, f
             take(f"service = ? AND priority_rank < {NORMAL_RANK} AND queued_at <= ?",
                  (group[0], limit_at))
         for s in group:
+            if s not in booked:
+                continue
             due = "service = ? AND slot_at IS NOT NULL AND slot_at <= ?"
             take(due, (s, due_at), "priority_rank, slot_at, id")
             take(f"{due} AND priority_rank >= {NORMAL_RANK}", (s, due_at), "slot_at, id")
-            take("service = ? AND slot_at > ?", (s, due_at), "priority_rank, slot_at, id")
+            take("service = ? AND slot_at IS NOT NULL AND slot_at > ?", (s, due_at),
+                 "priority_rank, slot_at, id")
     return list(found.values())
+
+
+def booked_waiting(tx: Tx, services: tuple[str, ...]) -> set[str]:
+    """Which of `services` have a checked-in booked visitor waiting (idx_tickets_waiting_booked:
+    as many entries as such visitors, not as the queue is long)."""
+    if not services:
+        return set()
+    marks = ",".join("?" * len(services))
+    return {r[0] for r in tx.rows(
+        f"SELECT DISTINCT service FROM tickets INDEXED BY idx_tickets_waiting_booked WHERE "
+        f"{WAITING} AND slot_at IS NOT NULL AND service IN ({marks})", services)}
