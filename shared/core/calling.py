@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from shared.core import counter_profiles, visits
 from shared.core.call_order import BACKUP, Candidate, Choice, choose, turns_kept
 from shared.core.fairness import NORMAL_RANK
-from shared.core.queue_tx import TicketRow, Tx, ticket_by_id
+from shared.core.queue_tx import TicketRow, Tx
 
 WAITING = "status = 'waiting'"
 
@@ -24,16 +24,17 @@ def serves_now(tx: Tx, counter: str) -> set[str]:
 
 def call_next_in(tx: Tx, counter: str, mode: str,
                  staff: str | None) -> tuple[TicketRow | None, Choice | None]:
-    """Call the ticket the counter's profile picks (None when it may call nobody)."""
+    """Call the ticket the counter's profile picks (None when it may call nobody); its row
+    as called."""
     now, turns = counter_profiles.applying(tx, counter, staff)
     rules = counter_profiles.call_rules(tx.config, counter, now.profile)
     candidates = candidates_for(tx, rules.levels, rules.target_min, rules.backup_after)
     choice = choose(candidates, rules, turns, tx.at, counter_profiles.fairness_of(tx.config))
     if choice is None:
         return None, None
-    row = ticket_by_id(tx, int(choice.ticket.id or 0))
     counter_profiles.note_turn(tx, counter, turns, choice.turn, turns_kept(rules.quota))
-    visits.call_ticket(tx, counter, mode, staff, row, profile=now.profile, level=choice.level)
+    row = visits.call_ticket(tx, counter, mode, staff, int(choice.ticket.id or 0),
+                             profile=now.profile, level=choice.level)
     return row, choice
 
 

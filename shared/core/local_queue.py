@@ -204,9 +204,9 @@ class LocalQueue(ProfileOps):
         request = IssueRequest.of(self.config, service, priority, language, source,
                                   check_hours, request_id, assisted)
         competing = self._competing.get(request.service.id, (request.service.id,))
-        wait = self._read(lambda tx: wait_before(tx, self._wait_inputs, competing, request))
+        before = self._read(lambda tx: wait_before(tx, self._wait_inputs, competing, request))
         with self._tx() as tx:
-            issued = issue_in(tx, request, competing, wait)
+            issued = issue_in(tx, request, competing, before)
         if issued.earlier:
             return self._read(lambda tx: self._view(tx, ticket_by_id(tx, issued.row["id"])))
         ticket = ticket_from_row(issued.row)
@@ -245,7 +245,7 @@ class LocalQueue(ProfileOps):
             if row is None:
                 visits.open_for(tx, c.id, mode, staff)
             else:
-                called = ticket_from_row(ticket_by_id(tx, row["id"]))
+                called = ticket_from_row(row)
                 called.ended = ended
         if row is None:
             raise errors.NoTicketWaiting(f"nobody is waiting for counter {c.id}", ended)
@@ -265,8 +265,7 @@ class LocalQueue(ProfileOps):
                                         f"(ticket {row['code']})")
             staff = staff or old_staff
             ended = visits.end_visit(tx, c.id, staff, visitor)
-            visits.call_ticket(tx, c.id, mode, staff, row)
-            called = ticket_from_row(ticket_by_id(tx, row["id"]))
+            called = ticket_from_row(visits.call_ticket(tx, c.id, mode, staff, row["id"]))
             called.ended = ended
             return called
 
