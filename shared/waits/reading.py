@@ -19,6 +19,7 @@ from shared.core.service_day import day_start
 from shared.core.visits import at_window
 from shared.waits.habits import HABIT_DAYS, CounterHabit, learn_habits
 from shared.waits.kept import KeptNewcomers
+from shared.waits.kept_waiting import KeptWaiting
 from shared.waits.newcomers import Newcomers
 from shared.waits.replay import estimate as replay_estimate
 from shared.waits.simple import (
@@ -81,13 +82,14 @@ def estimate_wait(tx: Tx, service: str, ahead: int) -> int:
 class WaitInputs:
     """What the replay estimate reads that changes slowly, kept between transactions by the
     queue: the recent visit times (read again once a minute) and the counters' habits (once a
-    service day)."""
+    service day); the newcomers' replay and the waiting tickets, both caught up per event."""
 
     def __init__(self) -> None:
         self.visits: tuple[float, RecentVisits] | None = None
         self.habits: tuple[date, dict[str, CounterHabit]] | None = None
         self._shapes: tuple[dict[str, float], dict[str, list[float]]] = ({}, {})
         self.kept = KeptNewcomers(lambda tx: Newcomers(queue_state(tx, self)))
+        self.waiting = KeptWaiting()      # who is ahead of a newcomer, caught up per event
 
     def shapes(self, service_min: dict[str, float]) -> dict[str, list[float]]:
         """Where the estimate keeps the visit-time shapes it pools from the recent visits:
