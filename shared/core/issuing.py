@@ -114,8 +114,8 @@ def issue_in(tx: Tx, request: IssueRequest, competing: tuple[str, ...],
                           "issued_service = ?", (today, svc.id))
         if issued >= svc.daily_cap:
             raise DailyCapReached(f"{svc.id}: all {svc.daily_cap} tickets for today are issued")
-    ahead = before.ahead if before is not None else None
-    if ahead is None or tx.value("SELECT coalesce(max(id), 0) FROM events") != before.last:
+    ahead = unchanged_since(tx, before)
+    if ahead is None:
         ahead = people_ahead(tx, competing, request.rank, tx.at, AFTER_ALL)
     wait = before.wait if before is not None else None
     if wait is None:
@@ -136,6 +136,16 @@ def issue_in(tx: Tx, request: IssueRequest, competing: tuple[str, ...],
              priority=prio.id if prio else None, language=request.language, ahead=ahead,
              estimate_min=wait.minutes, **(issue_details(assisted) if assisted else {}))
     return Issued(row, False, ahead, wait)
+
+
+def unchanged_since(tx: Tx, before: Before | None) -> int | None:
+    """The people ahead read before the write, if no event has been written since (none in
+    between means no ticket changed: every change is an event)."""
+    if before is None or before.ahead is None:
+        return None
+    if tx.value("SELECT coalesce(max(id), 0) FROM events") != before.last:
+        return None
+    return before.ahead
 
 
 def check_hours(tx: Tx, estimate_min: int, service: str) -> None:
