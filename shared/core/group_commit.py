@@ -45,8 +45,10 @@ class GroupWriter:
     """The writer connection of one process, shared by its threads (see the module)."""
 
     def __init__(self, conn: sqlite3.Connection, timeout_s: float,
-                 damaged: Callable[[sqlite3.Error], Exception]):
-        """`damaged` turns an SQLite error met while writing into the error the caller sees."""
+                 damaged: Callable[[sqlite3.Error], Exception],
+                 committed: Callable[[], None] | None = None):
+        """`damaged` turns an SQLite error met while writing into the error the caller sees;
+        `committed` is told of each commit (the checkpoint thread: shared/store/checkpoints.py)."""
         self.conn = conn
         self.timeout_s = timeout_s
         self._busy_ms = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])   # read once
@@ -55,6 +57,7 @@ class GroupWriter:
         self._gate = threading.Lock()      # guards _wanting
         self._wanting = 0                  # threads waiting for _lock
         self._group: _Group | None = None
+        self._committed = committed
         self.commits = 0                   # figures for the benches
         self.changes = 0
         self.commit_seconds: deque[float] = deque(maxlen=100_000)   # each COMMIT's duration
@@ -157,6 +160,8 @@ class GroupWriter:
         else:
             self.commit_seconds.append(time.perf_counter() - started)
             self.commits += 1
+            if self._committed is not None:
+                self._committed()
             self._group = None
             group.done.set()
 

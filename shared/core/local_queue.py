@@ -51,6 +51,7 @@ from shared.core.service_day import service_day
 from shared.core.snapshot import HallCache, counter_states, read_snapshot
 from shared.core.transfers import transfer_in
 from shared.store import database as store
+from shared.store.checkpoints import Checkpointer
 from shared.version import VERSION
 from shared.waits.kept import BehindReads
 from shared.waits.reading import WaitInputs, people_ahead, printed_wait
@@ -83,8 +84,10 @@ class LocalQueue(ProfileOps):
         if verify:
             store.quick_check(self.db, self.path)
         self.db.conn.row_factory = sqlite3.Row
+        self._checkpoints = Checkpointer(self.path, self.db.conn)   # off the write path
         self.writer = GroupWriter(self.db.conn, write_timeout_s,
-                                   lambda exc: store.damaged(self.path, exc))
+                                   lambda exc: store.damaged(self.path, exc),
+                                   self._checkpoints.committed)
         self._readers = threading.local()
         self._reader_list: list[store.ReadConnection] = []
         self._readers_lock = threading.Lock()
@@ -120,6 +123,7 @@ class LocalQueue(ProfileOps):
             readers, self._reader_list = self._reader_list, []
         for reader in readers:
             reader.close()
+        self._checkpoints.close()
         self.writer.close()
 
     # ---- transactions ---------------------------------------------------------------------
