@@ -13,6 +13,7 @@ from shared.core.fairness import NORMAL_RANK
 from shared.core.queue_tx import TicketRow, Tx
 
 WAITING = "status = 'waiting'"
+HEAD = 16      # the first waiting tickets in call order, read once: most Nexts find theirs there
 
 
 def serves_now(tx: Tx, counter: str) -> set[str]:
@@ -47,7 +48,10 @@ def candidates_for(tx: Tx, levels: Mapping[str, str], target_min: Mapping[str, f
     best due booking (and best regular one) and its earliest booking not yet due. A booking is
     due from `[bookings] call_ahead_min` before its slot: its candidate's slot_at is that moment.
     The bookings' reads run only for the services that have a checked-in booking waiting (one
-    read of their index first): with none, the first walk-in is the first ticket."""
+    read of their index first): with none, the first walk-in is the first ticket. The firsts
+    are looked for among the HEAD first waiting tickets of the whole hall first (one read in
+    the waiting index's order, whatever the queue's length); a group none of them belongs to
+    is read on its own (its services' index, its waiting tickets sorted)."""
     primary = tuple(s for s, lv in levels.items() if lv != BACKUP)
     backup = tuple(s for s, lv in levels.items() if lv == BACKUP)
     cols = "id, service, priority_rank, queued_at, slot_at"
@@ -55,20 +59,37 @@ def candidates_for(tx: Tx, levels: Mapping[str, str], target_min: Mapping[str, f
     ahead = tx.config.bookings.call_ahead_min * 60   # a booking is due from then
     due_at = tx.at + ahead
     booked = booked_waiting(tx, (*primary, *backup))
+    head = tx.rows(f"SELECT {cols} FROM tickets INDEXED BY idx_tickets_waiting WHERE {WAITING} "
+                   f"ORDER BY priority_rank, queued_at, id LIMIT {HEAD}")
+
+    def keep(r: TicketRow) -> None:
+        found[r["id"]] = Candidate(r["id"], r["service"], r["priority_rank"], r["queued_at"],
+                                   None if r["slot_at"] is None else r["slot_at"] - ahead)
 
     def take(where: str, params: tuple, order: str = "priority_rank, queued_at, id",
              limit: str = "LIMIT 1") -> None:
         for r in tx.rows(f"SELECT {cols} FROM tickets WHERE {WAITING} AND {where} "
                          f"ORDER BY {order} {limit}", params):
-            found[r["id"]] = Candidate(r["id"], r["service"], r["priority_rank"], r["queued_at"],
-                                       None if r["slot_at"] is None else r["slot_at"] - ahead)
+            keep(r)
+
+    def first_in_head(group: frozenset[str], regular: bool, walk_in: bool) -> bool:
+        """Keep the group's first waiting (regular, walk-in) ticket when the head settles it:
+        found there, or the head is the whole queue."""
+        for r in head:
+            if r["service"] in group and (not regular or r["priority_rank"] >= NORMAL_RANK) \
+                    and (not walk_in or r["slot_at"] is None):
+                keep(r)
+                return True
+        return len(head) < HEAD
 
     for group in ([primary] if primary else []) + [(s,) for s in backup]:
         marks = ",".join("?" * len(group))
-        walk_ins = ("", " AND slot_at IS NULL") if booked.intersection(group) else ("",)
+        members = frozenset(group)
+        walk_ins = ("", " AND slot_at IS NULL") if booked & members else ("",)
         for walk_in in walk_ins:
-            take(f"service IN ({marks}){walk_in}", group)
-            take(f"service IN ({marks}) AND priority_rank >= {NORMAL_RANK}{walk_in}", group)
+            for regular, rank in ((False, ""), (True, f" AND priority_rank >= {NORMAL_RANK}")):
+                if not first_in_head(members, regular, bool(walk_in)):
+                    take(f"service IN ({marks}){rank}{walk_in}", group)
         if tx.config.fairness.enabled:
             take(f"id IN (SELECT id FROM (SELECT id, min(queued_at) FROM tickets WHERE {WAITING} "
                  f"AND service IN ({marks}) AND priority_rank >= {NORMAL_RANK} GROUP BY service))",
@@ -91,9 +112,6 @@ def candidates_for(tx: Tx, levels: Mapping[str, str], target_min: Mapping[str, f
 def booked_waiting(tx: Tx, services: tuple[str, ...]) -> set[str]:
     """Which of `services` have a checked-in booked visitor waiting (idx_tickets_waiting_booked:
     as many entries as such visitors, not as the queue is long)."""
-    if not services:
-        return set()
-    marks = ",".join("?" * len(services))
     return {r[0] for r in tx.rows(
-        f"SELECT DISTINCT service FROM tickets INDEXED BY idx_tickets_waiting_booked WHERE "
-        f"{WAITING} AND slot_at IS NOT NULL AND service IN ({marks})", services)}
+        "SELECT DISTINCT service FROM tickets INDEXED BY idx_tickets_waiting_booked WHERE "
+        f"{WAITING} AND slot_at IS NOT NULL")}.intersection(services)
