@@ -87,7 +87,7 @@ def wait_before(tx: Tx, inputs: WaitInputs, competing: tuple[str, ...],
     if tx.config.waits.estimator == "simple":
         return Before(None, None, last)
     if request.rank == NORMAL_RANK:
-        return Before(newcomer_wait(tx, inputs, request.service.id, 0, quick=False),
+        return Before(newcomer_wait(tx, inputs, request.service.id, 0, quick=False, last=last),
                       inputs.waiting.ahead(tx, last, competing, request.rank), last)
     ahead = inputs.waiting.ahead(tx, last, competing, request.rank)
     if ahead is None:
