@@ -176,3 +176,20 @@ class PinScreen:
 
 Screen = (LanguageScreen | MenuScreen | TicketScreen | MessageScreen | ClosedScreen
           | OutOfServiceScreen | PinScreen | CodeScreen)
+
+
+
+def screen_lang(screen: Screen | None) -> str | None:
+    """The language a screen was drawn in, for the screens that have one."""
+    if isinstance(screen, MenuScreen | TicketScreen | MessageScreen | CodeScreen):
+        return screen.lang
+    return None
+
+
+def screen_language(screen: Screen | None) -> str | None:
+    """The one language a screen shows; None for a screen in every language (the first one, a
+    closed or out-of-service notice, the check-in keypad opened from the first screen) or the
+    staff's PIN keypad."""
+    if isinstance(screen, CodeScreen) and screen.every_language:
+        return None
+    return screen_lang(screen)

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from shared.bookings.ledger import BookingLedger
-from shared.core.clock import Clock
 from shared.core.counter_profiles import ProfileNow
 from shared.core.model import CounterState, Event, Ticket, VisitEnd
 from shared.core.presence import OFFLINE_AFTER_S, DeviceSeen
@@ -27,10 +26,6 @@ class ServedQueue(Queue, Protocol):
     @property
     def bookings(self) -> BookingLedger:
         """The centre's bookings in the same file (the desk page, the no-show tick)."""
-
-    @property
-    def clock(self) -> Clock:
-        """The queue's clock (the server's pages tell time by it)."""
 
     @property
     def closed(self) -> bool:

@@ -20,6 +20,7 @@ from typing import Any
 
 import psycopg
 
+from server.served_queue import ServedQueue
 from server.shipping.link import (
     PULL_LOCK,
     SCHEMA,
@@ -257,17 +258,15 @@ def read_state(path: Path) -> LinkState:
         return LinkState()
 
 
-def start_for(queue: Any, db_path: str | Path | None) -> BookingLink | None:
+def start_for(queue: ServedQueue, db_path: str | Path | None) -> BookingLink | None:
     """The running link of a server whose centre ships to a central database and takes
     bookings, else None."""
     config = queue.config
-    ledger = getattr(queue, "bookings", None)
-    if config.central is None or db_path is None or ledger is None or \
-            not config.bookings.enabled:
+    if config.central is None or db_path is None or not config.bookings.enabled:
         return None
     log.info("bookings of %s linked to %s", config.central.centre_id,
              redact(config.central.url))
-    return BookingLink(ledger, config.central, state_path_for(db_path)).start()
+    return BookingLink(queue.bookings, config.central, state_path_for(db_path)).start()
 
 
 def status_line(db_path: str | Path, now: float) -> str:

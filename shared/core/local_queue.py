@@ -21,6 +21,7 @@ from shared.core.calling import call_next_in, serves_now
 from shared.core.clock import Clock, SystemClock, to_epoch
 from shared.core.counter_modes import set_mode
 from shared.core.day_change import roll_day, stored_day
+from shared.core.feed import LocalFeed
 from shared.core.group_commit import GroupWriter
 from shared.core.help_requests import acknowledge
 from shared.core.issuing import IssueRequest, issue_in, wait_before
@@ -423,6 +424,14 @@ class LocalQueue(ProfileOps):
     def kiosk_printers(self) -> list[str]:
         """The kiosks that have reported a printer, by source id."""
         return self._read(kiosk_printers)
+
+    def fresh_config(self) -> CentreConfig | None:
+        """None: a queue on a file works by the config it was opened with."""
+        return None
+
+    def event_feed(self) -> LocalFeed:
+        """A feed that follows this SQLite file (PRAGMA data_version; shared/core/feed.py)."""
+        return LocalFeed(self, self.path)
 
     def events(self, after_id: int = 0, limit: int = 500) -> list[Event]:
         return self._read(lambda tx: [event_from_row(r) for r in tx.rows(
