@@ -17,6 +17,8 @@ import sqlite3
 import threading
 from pathlib import Path
 
+from shared.store.database import is_busy
+
 log = logging.getLogger(__name__)
 
 EVERY_COMMITS = 64         # a checkpoint after this many commits (a few hundred log pages)
@@ -56,8 +58,9 @@ class Checkpointer:
             try:
                 self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
                 self.checkpoints += 1
-            except sqlite3.Error:     # the writer's own checkpoint stands in meanwhile
-                log.exception("a WAL checkpoint in the background failed")
+            except sqlite3.Error as exc:   # the writer's own checkpoint stands in meanwhile
+                if not is_busy(exc):           # busy: another process is checkpointing
+                    log.exception("a WAL checkpoint in the background failed")
             finally:
                 if not self._due.is_set():
                     self._idle.set()
