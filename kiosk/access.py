@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from kiosk.keypad import Key, KeyPress
 from kiosk.screens import (
+    CodeScreen,
     Frame,
     MenuScreen,
     MessageScreen,
@@ -29,7 +30,7 @@ from kiosk.screens import (
     screen_language,
 )
 from kiosk.speaker import VOLUME_LEVELS, Phrase
-from kiosk.spoken import AUDIO_ON, KEY_GUIDE, PRESS_FOR_LANGUAGE, choice, screen_phrases
+from kiosk.spoken import AUDIO_ON, KEY_GUIDE, PRESS_FOR_LANGUAGE, choice, choice_in, screen_phrases
 from kiosk.timeouts import IdleWarning
 from shared.i18n import tr
 from shared.speech.numbers import number_words
@@ -214,6 +215,8 @@ class Access:
                 lang = self.ctl.config.languages[0]
             self._say([Phrase(f"{label}: {tr(lang, PRESS_FOR_LANGUAGE, number=number_words(lang, index + 1))}",
                               lang)], interrupt=True)
+        elif isinstance(screen, CodeScreen) and screen.every_language:
+            self._say(choice_in(screen.languages, index + 1, label), interrupt=True)
         else:
             self._say([choice(self.ctl.lang, index + 1, label)], interrupt=True)
         return True

@@ -124,12 +124,19 @@ class CodeScreen:
     keys: tuple[Tile, ...]       # one per letter or digit of the code alphabet, ⌫ and ✓
     cancel: str
     error: str = ""
-    every_language: bool = False   # opened from the first screen: no language chosen yet
+    # the texts' languages, one line each: several when opened from the first screen (no
+    # language chosen yet), else the visitor's
+    languages: tuple[str, ...] = ()
     frame: Frame = Frame()
 
     @property
     def tiles(self) -> tuple[Tile, ...]:
         return (*self.keys, Tile("cancel", self.cancel, widget="cancel"))
+
+    @property
+    def every_language(self) -> bool:
+        """Opened from the first screen: its texts are in every language."""
+        return len(self.languages) > 1
 
 
 @dataclass(frozen=True)

@@ -92,7 +92,7 @@ def _book(conn: psycopg.Connection, req: BookingRequest, name: str | None,
     if seats.capacity == 0:
         raise DeskRefused("no_seats", time=when)
     if seats.national == 0:
-        raise DeskRefused("slot_full", time=when)
+        raise _full(conn, req, when, seats.national)
     try:
         with conn.transaction():
             conn.execute(
@@ -102,7 +102,7 @@ def _book(conn: psycopg.Connection, req: BookingRequest, name: str | None,
                 " national = EXCLUDED.national, cutoff_at = EXCLUDED.cutoff_at",
                 (req.centre, req.service, req.slot_start, seats.national, cutoff))
     except psycopg.errors.CheckViolation:
-        raise DeskRefused("slot_full", time=when) from None
+        raise _full(conn, req, when, seats.national) from None
     booking_id = str(uuid.uuid4())
     for _ in range(CODE_TRIES):
         code = new_code(national=True)
@@ -122,6 +122,19 @@ def _book(conn: psycopg.Connection, req: BookingRequest, name: str | None,
     _history(conn, booking_id, now, BookingStatus.BOOKED, req.made_by)
     return Booking(booking_id, req.centre, req.service, req.slot_start, code, req.lang,
                    req.channel, req.made_by, BookingStatus.BOOKED, name, phone, now, now)
+
+
+def _full(conn: psycopg.Connection, req: BookingRequest, when: str, national: int
+          ) -> DeskRefused:
+    """The slot's national seats are all taken — or, the centre having lowered its national
+    share since, more are booked than it now gives: those stay booked, no more are taken."""
+    row = conn.execute(f"SELECT booked FROM {SCHEMA}.booking_seats WHERE centre_id = %s AND "
+                       "service = %s AND slot_start = %s",
+                       (req.centre, req.service, req.slot_start)).fetchone()
+    booked = 0 if row is None else int(row[0])
+    if booked > national:
+        return DeskRefused("share_lowered", time=when, seats=national, booked=booked)
+    return DeskRefused("slot_full", time=when)
 
 
 def _by_request(conn: psycopg.Connection, req: BookingRequest) -> Booking | None:

@@ -18,6 +18,8 @@ SAID: dict[str, str] = {
     "not_a_slot": "{time} is not a slot of this service.",
     "past_cutoff": "The national desk no longer books {time}: book at the centre itself.",
     "slot_full": "Every seat of {time} is taken: choose another time.",
+    "share_lowered": "The centre now gives the national desk {seats} seats of {time}; the {booked} "
+                     "booked before stay booked, so none is free: choose another time.",
     "no_seats": "This service takes no bookings at {time}.",
     "bad_phone": PHONE_RULE,
     "bad_name": "A name is at most 120 characters.",

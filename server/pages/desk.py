@@ -84,7 +84,14 @@ def _desk(request: Request, session: Session, service: str, day: str, status_cod
                   notice=notice, form=form or {}, request_id=secrets.token_urlsafe(16),
                   enabled=state.config.bookings.enabled,
                   erase_days=state.config.bookings.erase_after_days,
-                  sms_line=sms_line(state.queue, state.config, lang))
+                  sms_line=sms_line(state.queue, state.config, lang),
+                  share_line=share_line(ledger, lang))
+
+
+def share_line(ledger: Any, lang: str) -> str | None:
+    """What a lowered national share means for the seats here, or None."""
+    lowered = ledger.share_lowered()
+    return None if lowered is None else lowered.said(lang)
 
 
 def sms_line(queue: Any, config: Any, lang: str) -> str:

@@ -22,7 +22,8 @@ from shared.bookings.errors import (
 )
 from shared.bookings.model import Booking, BookingStatus, Channel, new_code, normal_code
 from shared.bookings.phone import normal_phone
-from shared.bookings.seats import local_free
+from shared.bookings.seats import local_free, split
+from shared.bookings.share_change import ShareLowered, lowered_share
 from shared.bookings.slots import national_cutoff, seats, slot_day, slot_starts
 from shared.bookings.window import closes_at
 from shared.config.centre import LANGUAGES, CentreConfig
@@ -108,18 +109,24 @@ class BookingLedger:
             raise BookingRefused(f"{service} takes no bookings at {_local(config, slot_start)}",
                                  "no_capacity")
 
-    def _free(self, tx: Tx, service: str, slot_start: float) -> int:
+    def _free(self, tx: Tx, service: str, slot_start: float, shares: float | None = None) -> int:
+        """The seats the centre may book; `shares`: rows.central_shares, read once."""
         local, national = rows.seats_taken(tx, service, slot_start)
         final = rows.final_through(tx) >= national_cutoff(self.config, slot_start)
-        return local_free(seats(self.config, service, slot_start), local, national, final)
+        slot = seats(self.config, service, slot_start)
+        held = split(slot.capacity, rows.central_shares(tx) if shares is None else shares)
+        return local_free(slot, local, national, final, held.national)
 
-    def merge_national(self, bookings: Iterable[Booking], final_through: float) -> int:
+    def merge_national(self, bookings: Iterable[Booking], final_through: float,
+                       central_config: int | None = None) -> int:
         """Place bookings read from the central database (idempotent by id): new ones are
         added, a cancellation there cancels an open one here; the centre's own progress
         (checked in, no-show) is never undone; a name and phone erased there (the national
-        copy's erasure) are erased here too, with the booking's SMS texts. Every slot whose national cut-off is at or
-        before `final_through` has its national list final: its unused national seats become
-        the centre's. Returns how many bookings changed here."""
+        copy's erasure) are erased here too, with the booking's SMS texts. Every slot whose
+        national cut-off is at or before `final_through` has its national list final: its unused national seats become
+        the centre's. `central_config`: the from-event id of the centre's config version central
+        had when the list was read (the national seats it may book follow from it and those
+        after). Returns how many bookings changed here."""
         changed = 0
         with self.queue._tx() as tx:
             for b in bookings:
@@ -141,6 +148,8 @@ class BookingLedger:
                     erase_booking(tx, b.id)
                     changed += 1
             rows.set_final_through(tx, float(final_through))
+            if central_config is not None:
+                rows.set_central_config(tx, central_config)
         return changed
 
     # ---- changing one ----------------------------------------------------------------------
@@ -183,6 +192,11 @@ class BookingLedger:
             return erase_before(at - self.config.bookings.erase_after_days * 86400, tx)
 
     # ---- reading ---------------------------------------------------------------------------
+    def share_lowered(self) -> ShareLowered | None:
+        """What a `national_share` lowered after national bookings exist means now (None:
+        nothing to say): shared/bookings/share_change.py."""
+        return self.queue._read(lambda tx: lowered_share(tx, self.config))
+
     def find(self, code: str) -> Booking:
         """The booking with this code (BookingNotFound if none)."""
         return self.queue._read(lambda tx: _by_code(tx, code))
@@ -203,7 +217,9 @@ class BookingLedger:
                     if seats(self.config, service, s).capacity > 0]
 
         def read(tx: Tx) -> list[tuple[float, int]]:
-            return [(s, 0 if s <= tx.at else self._free(tx, service, s)) for s in bookable]
+            shares = rows.central_shares(tx)
+            return [(s, 0 if s <= tx.at else self._free(tx, service, s, shares))
+                    for s in bookable]
         return self.queue._read(read)
 
 

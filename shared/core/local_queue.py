@@ -52,6 +52,7 @@ from shared.core.service_day import service_day
 from shared.core.snapshot import HallCache, counter_states, read_snapshot
 from shared.core.transfers import transfer_in
 from shared.store import database as store
+from shared.store.checkpoints import Checkpointer
 from shared.version import VERSION
 from shared.waits.kept import BehindReads
 from shared.waits.reading import WaitInputs, people_ahead, printed_wait
@@ -84,8 +85,10 @@ class LocalQueue(ProfileOps):
         if verify:
             store.quick_check(self.db, self.path)
         self.db.conn.row_factory = sqlite3.Row
+        self._checkpoints = Checkpointer(self.path, self.db.conn)   # off the write path
         self.writer = GroupWriter(self.db.conn, write_timeout_s,
-                                   lambda exc: store.damaged(self.path, exc))
+                                   lambda exc: store.damaged(self.path, exc),
+                                   self._checkpoints.committed)
         self._readers = threading.local()
         self._reader_list: list[store.ReadConnection] = []
         self._readers_lock = threading.Lock()
@@ -120,6 +123,7 @@ class LocalQueue(ProfileOps):
             readers, self._reader_list = self._reader_list, []
         for reader in readers:
             reader.close()
+        self._checkpoints.close()
         self.writer.close()
 
     # ---- transactions ---------------------------------------------------------------------
@@ -203,9 +207,9 @@ class LocalQueue(ProfileOps):
         out in a read before the write, never inside it."""
         request = IssueRequest.of(self.config, service, priority, language, source,
                                   check_hours, request_id, assisted)
-        wait = self._read(lambda tx: wait_before(tx, self._wait_inputs, request))
+        before = self._read(lambda tx: wait_before(tx, self._wait_inputs, request))
         with self._tx() as tx:
-            issued = issue_in(tx, request, wait)
+            issued = issue_in(tx, request, before)
         if issued.earlier:
             return self._read(lambda tx: self._view(tx, ticket_by_id(tx, issued.row["id"])))
         ticket = ticket_from_row(issued.row)
@@ -244,7 +248,7 @@ class LocalQueue(ProfileOps):
             if row is None:
                 visits.open_for(tx, c.id, mode, staff)
             else:
-                called = ticket_from_row(ticket_by_id(tx, row["id"]))
+                called = ticket_from_row(row)
                 called.ended = ended
         if row is None:
             raise errors.NoTicketWaiting(f"nobody is waiting for counter {c.id}", ended)
@@ -264,8 +268,7 @@ class LocalQueue(ProfileOps):
                                         f"(ticket {row['code']})")
             staff = staff or old_staff
             ended = visits.end_visit(tx, c.id, staff, visitor)
-            visits.call_ticket(tx, c.id, mode, staff, row)
-            called = ticket_from_row(ticket_by_id(tx, row["id"]))
+            called = ticket_from_row(visits.call_ticket(tx, c.id, mode, staff, row["id"]))
             called.ended = ended
             return called
 

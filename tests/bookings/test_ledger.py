@@ -10,6 +10,7 @@ import pytest
 
 from shared.bookings.errors import BookingNotFound, BookingNotOpen, BookingRefused, SlotFull
 from shared.bookings.model import Booking, BookingStatus, Channel, is_code
+from shared.bookings.seats import local_free, split
 from shared.core.clock import FakeClock
 from shared.core.errors import DuplicateRequest, UnknownService
 from shared.core.local_queue import LocalQueue
@@ -206,3 +207,15 @@ def test_a_booking_pulled_with_no_name_keeps_the_centres_own_data(ledger):
     bare = replace(national(slot, "ACDEFH", ident="n-2"), name=None, phone=None)
     assert ledger.merge_national([bare], 0) == 1
     assert ledger.merge_national([bare], 0) == 0
+
+
+def test_a_lowered_share_never_gives_away_a_sold_national_seat():
+    """local_free: 4 seats, the national share lowered from 2 to 1: with 2 national bookings the
+    centre has 2 seats (not 3); while central may still book 2 (held 2), also 2; once the list
+    is final the centre takes only the national seats nobody booked."""
+    lowered = split(4, 0.25)
+    assert local_free(lowered, 0, 0, False) == 3
+    assert local_free(lowered, 0, 2, False) == 2
+    assert local_free(lowered, 0, 0, False, national_held=2) == 2
+    assert local_free(lowered, 0, 2, True) == 2
+    assert local_free(lowered, 0, 1, True, national_held=2) == 3
