@@ -99,7 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     for key in ("race_requests", "race_booked", "double_bookings", "lost_bookings",
                 "booking_request_p50_ms",
                 "booking_request_p99_ms", "race_request_p50_ms", "race_request_p99_ms",
-                "national_report_bookings", "national_report_seconds"):
+                "national_report_bookings", "national_report_seconds",
+                "seats_push_rows_before", "seats_push_rows_first", "seats_push_rows_unchanged",
+                "seats_push_rows_after_one_booking"):
         if key in out:
             print(f"{key:30} {out[key]}")
     return 0

@@ -10,6 +10,9 @@ Starts a throwaway PostgreSQL (Debian's binaries, as in the tests) and measures:
                                          the times include queueing behind the other 99
         booking_request_p50_ms/_p99_ms   then 100 requests one at a time, alternately to each
                                          desk: what one booking costs
+  seats_push_*                           rows the bookings link writes on central per push
+                                         of the centre's free seats: before (every slot,
+                                         every round) and now (first, unchanged, one booking)
   national_report_*                      the national report's appointments table over a year
                                          of 1,000 bookings a day on every open day (256,000
                                          bookings, ~486,000 events): seconds to fold them
@@ -111,9 +114,43 @@ def national_report_section(cluster: Cluster, quick: bool) -> dict[str, Any]:
             "bookings_counted": centre_row["bookings"]}
 
 
+def seats_push_section(cluster: Cluster, quick: bool) -> dict[str, Any]:
+    """Rows the bookings link writes on central per push of the centre's free seats: the first
+    (whole), a round with nothing changed, a round after one booking at reception — beside the
+    rows every round wrote before pushes became changes only (every slot, every 15 s)."""
+    from datetime import datetime
+
+    from server.shipping.bookings_link import BookingLink, seats_now, state_path_for
+    from shared.core.clock import FakeClock
+    from shared.core.local_queue import LocalQueue
+    from tests.central.booking_centre import SERVICE, booking_centre, open_day, slot_at
+
+    db = fresh_central(cluster, "push")
+    with tempfile.TemporaryDirectory(prefix="novbe-push-") as tmp:
+        config, db_path = booking_centre(Path(tmp), db, "push", seats=4, share=0.5)
+        assert config.central is not None
+        queue = LocalQueue(db_path, config, FakeClock(datetime.now(config.tz)))
+        link = BookingLink(queue.bookings, config.central, state_path_for(db_path))
+        try:
+            every = len(seats_now(queue.bookings, queue.clock.now().timestamp()))
+            rows = []
+            for booked in (False, False, True, False):
+                if booked:
+                    queue.bookings.book_local(SERVICE, slot_at(config, open_day(config)), "az",
+                                              "reception-1")
+                link.sync()
+                rows.append(link.state.push_rows)
+        finally:
+            link.stop()
+            queue.close()
+    return {"rows_before": every, "rows_first": rows[0], "rows_unchanged": rows[1],
+            "rows_after_one_booking": rows[2], "rows_unchanged_again": rows[3]}
+
+
 SECTIONS: dict[str, Callable[[Cluster, bool], dict[str, Any]]] = {
     "race": race_section,
     "national_report": national_report_section,
+    "seats_push": seats_push_section,
 }
 
 

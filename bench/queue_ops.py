@@ -36,6 +36,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -61,6 +62,21 @@ MIXED_SERVICES = ("employment.job-seeker", "employment.unemployment", "labour")
 
 def ms(seconds: float) -> float:
     return round(seconds * 1000, 3)
+
+
+def statements(q: LocalQueue, op: Callable[[], object]) -> int:
+    """SQL statements one operation runs on the queue's writer and this thread's reader
+    (sqlite3's trace callback): what a write costs, whatever the machine's load."""
+    seen: list[str] = []
+    conns = (q.writer.conn, q._reader().conn)
+    for conn in conns:
+        conn.set_trace_callback(seen.append)
+    try:
+        op()
+    finally:
+        for conn in conns:
+            conn.set_trace_callback(None)
+    return len(seen)
 
 
 # ---- one process: issues per second ------------------------------------------------------------
@@ -219,6 +235,8 @@ def measure_history_ops(db: Path, n: int) -> dict[str, list[float]]:
             lat["call_next"].append(time.perf_counter() - s)
             if i % 2:
                 q.issue(SERVICES[i % len(SERVICES)])  # keep some waiting for the board
+        q.issue(SERVICES[0])
+        lat["call_next_statements"] = [statements(q, lambda: q.call_next("20"))]
         for _ in range(n):
             s = time.perf_counter()
             q.snapshot()
@@ -251,6 +269,7 @@ def bench_history(workdir: Path, history: int, n: int) -> dict:
         if op == "call_next":
             out["call_next_empty_p99_ms"] = ms(percentile_of(empty[op], 0.99))
             out["call_next_1m_p99_ms"] = ms(percentile_of(big[op], 0.99))
+    out["call_next_statements"] = big["call_next_statements"][0]
     out["open_empty_ms"] = ms(empty["open"][0])
     out["open_1m_ms"] = ms(big["open"][0])
     out["call_next_ratio_p50"] = round(out["call_next_1m_p50_ms"] / out["call_next_empty_p50_ms"], 2)
@@ -286,6 +305,7 @@ def bench_long_queue(workdir: Path, waiting: int, n: int) -> dict:
             s = time.perf_counter()
             q.issue(long_queue.SERVICES[i % len(long_queue.SERVICES)])
             lat["issue"].append(time.perf_counter() - s)
+        issue_statements = statements(q, lambda: q.issue(long_queue.SERVICES[0]))
         for i in range(n):
             q.issue(long_queue.SERVICES[i % len(long_queue.SERVICES)])
             s = time.perf_counter()
@@ -299,6 +319,8 @@ def bench_long_queue(workdir: Path, waiting: int, n: int) -> dict:
             "long_issue_per_s": round(issue_per_s, 1),
             "long_issue_vs_raw": round(issue_per_s / raw_per_s, 2),
             "long_issue_p50_ms": ms(statistics.median(lat["issue"])),
+            "long_raw_issue_p50_ms": ms(statistics.median(raw)),
+            "long_issue_statements": issue_statements,
             "long_snapshot_p50_ms": ms(statistics.median(lat["snapshot"])),
             "long_snapshot_after_issue_p50_ms": ms(statistics.median(lat["snapshot_after_issue"]))}
 
@@ -320,6 +342,7 @@ ROWS = [
     ("call_next p50 ms, 1M past tickets", "call_next_1m_p50_ms", ""),
     ("call_next p99 ms, 1M past tickets", "call_next_1m_p99_ms", ""),
     ("call_next 1M / empty (p50)", "call_next_ratio_p50", "<= 2"),
+    ("call_next SQL statements (counter 20)", "call_next_statements", ""),
     ("issue p50 ms, empty / 1M", ("issue_empty_p50_ms", "issue_1m_p50_ms"), ""),
     ("snapshot p50 ms, empty / 1M", ("snapshot_empty_p50_ms", "snapshot_1m_p50_ms"), ""),
     ("day change (1st write) ms, empty / 1M", ("day_change_empty_p50_ms", "day_change_1m_p50_ms"), ""),
@@ -329,7 +352,8 @@ ROWS = [
     ("  raw-SQLite issues / s (same file)", "long_raw_issue_per_s", ""),
     ("  issues / s", "long_issue_per_s", ""),
     ("  issue / raw issue", "long_issue_vs_raw", ">= 0.5"),
-    ("  issue p50 ms", "long_issue_p50_ms", ""),
+    ("  issue p50 ms, raw / ours", ("long_raw_issue_p50_ms", "long_issue_p50_ms"), ""),
+    ("  issue SQL statements (reader + writer)", "long_issue_statements", ""),
     ("  snapshot p50 ms, unchanged queue", "long_snapshot_p50_ms", "<= 2"),
     ("  snapshot p50 ms, after each issue", "long_snapshot_after_issue_p50_ms", ""),
 ]
@@ -356,13 +380,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="novbe-bench-", dir=args.dir) as tmp:
         workdir = Path(tmp)
         result = {"python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
-                  "cpus": os.cpu_count(), "synchronous": "FULL", "journal_mode": "WAL"}
+                  "cpus": os.cpu_count(), "synchronous": "FULL", "journal_mode": "WAL",
+                  "load_avg_start": round(os.getloadavg()[0], 2)}
         if not args.only_long:
             result |= bench_issue(workdir, args.issues)
             result |= bench_threads(workdir, args.threads, max(1, args.issues // args.threads))
             result |= bench_mixed(workdir, args.processes, args.mixed_ops)
             result |= bench_history(workdir, args.history, args.calls)
         result |= bench_long_queue(workdir, args.waiting, args.long_ops)
+        result["load_avg_end"] = round(os.getloadavg()[0], 2)
 
     if args.json:
         print(json.dumps(result))
@@ -381,8 +407,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{result['mixed_processes']} processes; {result['history_ops_n']} of each op on "
               f"each history; {result['history_tickets']:,} past tickets, "
               f"{result['history_db_mb']} MB)")
-    print(f"(long queue: {result['long_n']} of each op; load average {os.getloadavg()[0]:.1f} "
-          "on a shared machine)")
+    print(f"(long queue: {result['long_n']} of each op; load average {result['load_avg_start']:.1f} "
+          f"at the start, {result['load_avg_end']:.1f} at the end, on a shared machine)")
     return 0
 
 

@@ -9,6 +9,8 @@
     .venv/bin/python bench/server.py --deadline 600  # a loaded machine: stop after 10 min, not 2
     .venv/bin/python bench/server.py --help-request 10   # a kiosk's help request → console and
                                                          # help desk in Chromium (one row)
+    .venv/bin/python bench/server.py --metrics 1000      # only /metrics, 1,000 streams open
+                                                         # (one row, bench/metrics_streams.py)
 
 The server runs in its own process (uvicorn on 127.0.0.1, a free port, a temporary database);
 1,000 subscribers (bare sockets, cheap) run in SUBSCRIBER_PROCS client processes and the 60
@@ -634,6 +636,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--help-request", type=int, metavar="N",
                         help="only the help-request row: N requests from a kiosk's token to a "
                              "console and the help desk in Chromium (bench/help_request.py)")
+    parser.add_argument("--metrics", type=int, metavar="N",
+                        help="only the /metrics row: scrapes while N event streams are open, "
+                             "counted by the stream gauge (bench/metrics_streams.py)")
     parser.add_argument("--deadline", type=float, default=DEADLINE_S,
                         help=f"seconds after which the run stops by itself, whatever happens "
                              f"(default {DEADLINE_S}; longer on a loaded machine; 0: never)")
@@ -667,6 +672,17 @@ def main(argv: list[str] | None = None) -> int:
         spec.loader.exec_module(help_request)
         name, value = help_request.row(help_request.measure(args.help_request))
         print(json.dumps({"help_request": value}) if args.json else f"{name}  {value}")
+        return 0
+    if args.metrics:
+        from bench import metrics_streams
+
+        try:
+            figures = metrics_streams.measure(args.metrics)
+        except metrics_streams.RowRefused as exc:
+            print(f"bench/server.py --metrics: {exc}", file=sys.stderr)
+            return 1
+        name, value = metrics_streams.row(figures)
+        print(json.dumps(figures) if args.json else f"{name}  {value}")
         return 0
     if args.quick:
         figures = run(COUNTERS, 100, seconds=5, interval=args.interval, bursts=1,

@@ -20,13 +20,13 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from board.announcer import Announcer
 from board.controller import BoardController
-from board.feed import EventFeed, feed_for
 from board.sound_health import SoundMonitor
 from board.view import BoardWidget
 from qtcommon.qt import QtWorkerRunner
 from qtcommon.runner import Runner
 from shared.config import versions as config_versions
 from shared.config.centre import CentreConfig
+from shared.core.feed import EventFeed
 from shared.core.presence import HEARTBEAT_S
 from shared.core.queue import Queue
 from shared.speech.sinks import AudioSink
@@ -76,7 +76,7 @@ def build_board(queue: Queue, config: CentreConfig, zone: str | None = None,
     worker = SpeechWorker() if speech is True else (speech or None)
     announcer = Announcer(sink, config.board.speech_languages, worker, out_dir=wav_dir,
                           monitor=monitor)
-    feed = feed or feed_for(queue)
+    feed = feed or queue.event_feed()
     runner = runner or QtWorkerRunner(widget, name="board-queue-reads")
     controller = BoardController(queue, config, feed, widget, announcer, zone=zone, lang=lang,
                                  runner=runner, fetch_config=fetch_config, sound=monitor,

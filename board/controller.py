@@ -23,7 +23,6 @@ from board.announcer import Announcer
 from board.calendar_names import date_text, time_text
 from board.call_languages import CALL_KINDS, CallLanguages
 from board.errors import UnknownZone
-from board.feed import EventFeed
 from board.picture import draw_alerts, draw_calls, draw_waits, dress
 from board.read_scheduler import RETRY_MAX_S as RETRY_MAX_S  # re-exported: the retry limit
 from board.read_scheduler import ReadScheduler
@@ -34,8 +33,9 @@ from board.state import BoardState
 from board.version_check import VersionCheck
 from qtcommon.runner import InlineRunner, Runner
 from shared.config.centre import CONFIG_CHECK_SECONDS, CentreConfig
-from shared.core.clock import Clock, SystemClock
+from shared.core.clock import Clock
 from shared.core.errors import QueueUnavailable
+from shared.core.feed import EventFeed
 from shared.core.model import DEVICE_ALERT_KINDS, Event, Snapshot
 from shared.core.queue import Queue
 
@@ -77,7 +77,7 @@ class BoardController:
 
     `fetch_config`, when given, is called (off the UI thread) until it answers: a board whose
     server was unreachable at start shows with a local config and takes the server's when it
-    answers. `follow_config` (default: the queue's `fresh_config`, a RemoteQueue's) is asked
+    answers. `follow_config` (default: the queue's `fresh_config`; None on a file) is asked
     with a read every CONFIG_CHECK_SECONDS and when the queue answers again: a changed server
     config is taken while running. Without `lang` the screen's language rotates (board/rotation.py). `sound` (a
     SoundMonitor the audio sink and the announcer report to) turns a silent board into a device
@@ -99,11 +99,11 @@ class BoardController:
         self.counters = zone_counters(config, zone)
         self._lang_given = lang is not None
         self.lang = lang or config.languages[0]
-        self.clock = clock or getattr(queue, "clock", None) or SystemClock()
+        self.clock = clock or queue.clock
         self.monotonic = monotonic
         self.runner: Runner = runner or InlineRunner()
         self.fetch_config = fetch_config
-        self.follow_config = follow_config or getattr(queue, "fresh_config", None)
+        self.follow_config = follow_config or queue.fresh_config
         self._config_due = monotonic() + CONFIG_CHECK_SECONDS
         self._reconnects = 0   # the feed's reconnections seen
         self.source = source or (f"board-{zone}" if zone else "board")
@@ -144,13 +144,9 @@ class BoardController:
         self._closed = True
         if self.on_close is not None:
             self.on_close()
-        close_runner = getattr(self.runner, "close", None)
-        if callable(close_runner):
-            # the feed is closed on the runner's thread once the read in flight is over (closing
-            # its SQLite connection under a running read would crash); a quick read is waited for
-            close_runner(self.feed.close, CLOSE_WAIT_S)
-        else:
-            self.feed.close()
+        # the feed is closed on the runner's thread once the read in flight is over (closing
+        # its SQLite connection under a running read would crash); a quick read is waited for
+        self.runner.close(self.feed.close, CLOSE_WAIT_S)
         if self.announcer is not None:
             self.announcer.close()
 
@@ -196,11 +192,11 @@ class BoardController:
 
     def _submit(self, kind: str) -> list[Event]:
         applied: list[Event] = []
-        reconnects = getattr(self.feed, "reconnects", 0)
+        reconnects = self.feed.reconnects
         if reconnects != self._reconnects:   # the stream is back: the server may have restarted
             self._reconnects, self._config_due = reconnects, 0.0
         config_fn: Callable[[], CentreConfig | None] | None = self.fetch_config
-        if config_fn is None and self.follow_config and self.monotonic() >= self._config_due:
+        if config_fn is None and self.monotonic() >= self._config_due:
             config_fn = self.follow_config
             self._config_due = self.monotonic() + CONFIG_CHECK_SECONDS
 

@@ -32,12 +32,18 @@ from central.screening import ShippedEvent, event_problem
 from server.shipping.link import first_line
 from shared.core.service_day import ServiceDays
 from shared.reports import columns as rollups
-from shared.reports.facts import COUNTER_FIELDS, TICKET_FIELDS, VISIT_FIELDS
+from shared.reports.facts import (
+    COUNTER_FIELDS,
+    PROFILE_CALL_FIELDS,
+    TICKET_FIELDS,
+    VISIT_FIELDS,
+)
 from shared.reports.figures import TICKET_SUMS, VISIT_SUMS
 from shared.reports.fold import EventRow, fold_day
 
 EVENT_COLUMNS = "id, at, kind, ticket_id, service, counter, staff, details"
-FACT_TABLES = ("report_tickets", "report_visits", "report_counters", "report_targets")
+FACT_TABLES = ("report_tickets", "report_visits", "report_counters", "report_targets",
+               "report_profile_calls")
 ROLLUP_TABLES = ("report_ticket_sums", "report_visit_sums", "report_day_columns")
 CENTRE_SETTING = "novbe.centre"     # the centre whose rollups a refresh is writing
 SCREEN = f"""
@@ -233,13 +239,16 @@ class CentreFold:
         facts = fold_day(day, (EventRow.from_row(r) for r in rows), start=start, end=end,
                          until=now, tz=self.config.tz, categories=self.categories,
                          counter_services=self.counter_services)
-        for table in ("report_tickets", "report_visits", "report_counters"):
+        for table in ("report_tickets", "report_visits", "report_counters",
+                      "report_profile_calls"):
             self.conn.execute(f"DELETE FROM {SCHEMA}.{table} WHERE centre_id = %s AND "
                               "service_day = %s", (self.centre_id, day))
         self._copy("report_tickets", TICKET_FIELDS,
                    ((*_values(t), t.estimate_error_s) for t in facts.tickets))
         self._copy("report_visits", VISIT_FIELDS, (_values(v) for v in facts.visits))
         self._copy("report_counters", COUNTER_FIELDS, (_values(c) for c in facts.counters))
+        self._copy("report_profile_calls", PROFILE_CALL_FIELDS,
+                   (_values(p) for p in facts.profile_calls))
 
     def write_targets(self) -> None:
         self.conn.execute(f"DELETE FROM {SCHEMA}.report_targets WHERE centre_id = %s",

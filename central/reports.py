@@ -24,6 +24,7 @@ from central.facts import (
     rollups_ready,
 )
 from central.health import CentreHealth, centre_config, centre_name, health
+from central.profile_report import centre_configs, profile_tables
 from central.schema import SCHEMA, CentralError, connect
 from shared.config.centre import CentreConfig
 from shared.i18n import ntr, tr
@@ -180,6 +181,7 @@ def national_report(conn: psycopg.Connection, request: ReportRequest, centres: S
         summary.rows.append({c.key: None for c in summary.columns} | {
             "key": "all", "label": report.centre, "issued": 0, "served": 0})
     report.tables += bookings_tables(conn, request, centres, lang)
+    report.tables += profile_tables(conn, request, centres, lang, centre_configs(conn, centres))
     if len(centres) > 1:
         report.centre = tr(lang, "{n} centres", n=len(centres))
         for table in report.tables:          # the "whole centre" rows are all the centres here

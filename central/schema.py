@@ -29,6 +29,7 @@ import psycopg
 from psycopg import sql
 
 from central.bookings.schema import MIGRATIONS as BOOKING_MIGRATIONS
+from central.profile_facts import MIGRATIONS as PROFILE_MIGRATIONS
 from server.shipping.link import (
     SCHEMA,
     CentralError,
@@ -233,6 +234,7 @@ CREATE POLICY read_all ON {SCHEMA}.generations FOR SELECT TO {READERS_ROLE} USIN
 CREATE POLICY read_all ON {SCHEMA}.ship_alerts FOR SELECT TO {READERS_ROLE} USING (true);
 """),
     *BOOKING_MIGRATIONS,
+    *PROFILE_MIGRATIONS,
 ]
 
 

@@ -19,9 +19,18 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from kiosk.keypad import Key, KeyPress
-from kiosk.screens import Frame, MenuScreen, MessageScreen, Screen, TicketScreen
+from kiosk.screens import (
+    CodeScreen,
+    Frame,
+    MenuScreen,
+    MessageScreen,
+    Screen,
+    TicketScreen,
+    screen_lang,
+    screen_language,
+)
 from kiosk.speaker import VOLUME_LEVELS, Phrase
-from kiosk.spoken import AUDIO_ON, KEY_GUIDE, PRESS_FOR_LANGUAGE, choice, screen_phrases
+from kiosk.spoken import AUDIO_ON, KEY_GUIDE, PRESS_FOR_LANGUAGE, choice, choice_in, screen_phrases
 from kiosk.timeouts import IdleWarning
 from shared.i18n import tr
 from shared.speech.numbers import number_words
@@ -87,9 +96,7 @@ class Access:
 
     # ---- the frame around each screen --------------------------------------------------------
     def _lang(self, screen: Screen) -> str | None:
-        if getattr(screen, "every_language", False):
-            return None                      # the bar in every language, as on the first screen
-        return getattr(screen, "lang", None)
+        return screen_language(screen)       # None: the bar in every language
 
     def _label(self, screen: Screen, msgid: str) -> str:
         lang = self._lang(screen)
@@ -141,7 +148,7 @@ class Access:
     def print_news(self, text: str) -> None:
         """The printer answered while the ticket is read: said after what is queued."""
         if self.audio and self.voice is not None:
-            self.voice.add([Phrase(text, getattr(self.ctl.screen, "lang", self.ctl.lang))])
+            self.voice.add([Phrase(text, screen_lang(self.ctl.screen) or self.ctl.lang)])
 
     def next_visitor(self) -> None:
         """Audio, large text, focus and volume back to their defaults."""
@@ -169,7 +176,7 @@ class Access:
     def _warning_changed(self, started: bool) -> None:
         self.ctl.redraw()
         if started and self.audio and self.idle.left is not None:
-            lang = getattr(self.ctl.screen, "lang", self.ctl.lang)
+            lang = screen_lang(self.ctl.screen) or self.ctl.lang
             self._say([Phrase(tr(lang, WARNING, seconds=self.idle.left), lang)])
 
     # ---- touch in audio mode ---------------------------------------------------------------------
@@ -208,6 +215,8 @@ class Access:
                 lang = self.ctl.config.languages[0]
             self._say([Phrase(f"{label}: {tr(lang, PRESS_FOR_LANGUAGE, number=number_words(lang, index + 1))}",
                               lang)], interrupt=True)
+        elif isinstance(screen, CodeScreen) and screen.every_language:
+            self._say(choice_in(screen.languages, index + 1, label), interrupt=True)
         else:
             self._say([choice(self.ctl.lang, index + 1, label)], interrupt=True)
         return True
@@ -219,7 +228,7 @@ class Access:
         self.focus = None
         screen = self.ctl.screen
         if self.audio and screen is not None:
-            lang = getattr(screen, "lang", self.ctl.lang)
+            lang = screen_lang(screen) or self.ctl.lang
             said = []  # the first screens speak every language: they show audio is on
             if screen.name not in ("language", "closed", "out_of_service"):
                 self.guided = True
@@ -303,7 +312,7 @@ class Access:
             return  # the key only kept the visitor's place
         if press.key in (Key.LOUDER, Key.QUIETER) and self.voice is not None:
             self.voice.set_level(self.voice.level + (1 if press.key is Key.LOUDER else -1))
-            lang = getattr(screen, "lang", ctl.lang)
+            lang = screen_lang(screen) or ctl.lang
             self._say([Phrase(tr(lang, "Volume {level} of {levels}.", level=self.voice.level,
                                  levels=VOLUME_LEVELS), lang)], interrupt=True)
         elif press.key is Key.HELP:

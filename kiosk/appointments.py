@@ -62,13 +62,14 @@ class Appointments:
         langs = (self.lang,) if self.lang else self.ctl.config.languages
 
         def say(msgid: str) -> str:
+            # a line per language, each said in its voice (kiosk/spoken.by_language)
             return "\n".join(dict.fromkeys(tr(x, msgid) for x in langs))
         keys = tuple(Tile(f"key:{ch}", ch) for ch in CODE_ALPHABET) + (
             Tile("erase", "⌫ " + say("Erase")), Tile("check", "✓ " + say("Check in"), accent=True))
         return CodeScreen(lang=langs[0], title=say(TITLE), hint=say(HINT),
                           typed=self.shown_code(), length=CODE_LENGTH, keys=keys,
                           cancel=say("Start over"), error=self.error,
-                          every_language=not self.lang)
+                          languages=tuple(langs))
 
     def shown_code(self) -> str:
         """What the visitor sees typed: the code part of what came in."""

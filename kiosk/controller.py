@@ -75,9 +75,9 @@ class KioskController:
                                idle=self.idle_timeout, source=source)
         # the hidden corner and the PIN pad (its Cancel: the next visitor's screen)
         self.tap_staff_corner, self.tap_pin_key, self.tap_pin_cancel = self.staff.corner_tap, self.staff.key, self.home
-        follow = follow_config or getattr(queue, "fresh_config", None)  # a remote kiosk's server
-        self.config_follower = (None if follow is None else
-                                config_follow.ConfigFollower(follow, self.adopt_config, timers, self.runner))
+        # a remote kiosk follows its server's config; a queue on a file answers None at once
+        self.config_follower = config_follow.ConfigFollower(
+            follow_config or queue.fresh_config, self.adopt_config, timers, self.runner)
 
     # ---- helpers ----------------------------------------------------------------------------
     def _show(self, screen: Screen) -> None:
@@ -121,8 +121,7 @@ class KioskController:
         """Show the first screen, and ask the queue whether it is there (remote kiosks start
         before their server does)."""
         self.home()
-        if self.config_follower is not None:
-            self.config_follower.start()
+        self.config_follower.start()
 
         def unreachable(exc: BaseException) -> None:
             if isinstance(exc, QueueUnavailable):
@@ -351,7 +350,7 @@ class KioskController:
         if isinstance(exc, QueueUnavailable):
             self.out_of_service()
             return
-        if isinstance(exc, CentreClosed) and self.config_follower is not None:
+        if isinstance(exc, CentreClosed):
             self.config_follower.check()     # refused by the server's hours: are they new?
         now = self._local_now()
         if isinstance(exc, CentreClosed) and not self.config.hours.is_open(now):

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from shared.config.centre import CentreConfig
-from shared.core.clock import Clock, SystemClock
+from shared.core.clock import Clock
 from shared.core.queue import Queue
 
 # (language, category, service or None when the category has one, priority tile)
@@ -78,7 +78,7 @@ def headless_visits(queue: Queue, config: CentreConfig, out_dir: Path) -> list[P
     out_dir.mkdir(parents=True, exist_ok=True)
     tickets_dir = out_dir / "tickets"
     app = QApplication.instance() or QApplication(["novbe-kiosk-demo"])
-    clock = ScriptClock(getattr(queue, "clock", None) or SystemClock())
+    clock = ScriptClock(queue.clock)
     window = KioskWindow(queue, config, f"preview://{tickets_dir}", locked=False, clock=clock,
                          source="kiosk-demo")
     written: list[Path] = []

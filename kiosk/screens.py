@@ -124,12 +124,19 @@ class CodeScreen:
     keys: tuple[Tile, ...]       # one per letter or digit of the code alphabet, ⌫ and ✓
     cancel: str
     error: str = ""
-    every_language: bool = False   # opened from the first screen: no language chosen yet
+    # the texts' languages, one line each: several when opened from the first screen (no
+    # language chosen yet), else the visitor's
+    languages: tuple[str, ...] = ()
     frame: Frame = Frame()
 
     @property
     def tiles(self) -> tuple[Tile, ...]:
         return (*self.keys, Tile("cancel", self.cancel, widget="cancel"))
+
+    @property
+    def every_language(self) -> bool:
+        """Opened from the first screen: its texts are in every language."""
+        return len(self.languages) > 1
 
 
 @dataclass(frozen=True)
@@ -176,3 +183,20 @@ class PinScreen:
 
 Screen = (LanguageScreen | MenuScreen | TicketScreen | MessageScreen | ClosedScreen
           | OutOfServiceScreen | PinScreen | CodeScreen)
+
+
+
+def screen_lang(screen: Screen | None) -> str | None:
+    """The language a screen was drawn in, for the screens that have one."""
+    if isinstance(screen, MenuScreen | TicketScreen | MessageScreen | CodeScreen):
+        return screen.lang
+    return None
+
+
+def screen_language(screen: Screen | None) -> str | None:
+    """The one language a screen shows; None for a screen in every language (the first one, a
+    closed or out-of-service notice, the check-in keypad opened from the first screen) or the
+    staff's PIN keypad."""
+    if isinstance(screen, CodeScreen) and screen.every_language:
+        return None
+    return screen_lang(screen)

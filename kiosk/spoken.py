@@ -6,6 +6,8 @@ what is shown, in every language, without a screen or a voice."""
 
 from __future__ import annotations
 
+import unicodedata
+
 from kiosk.menus import APPOINTMENT_LABEL
 from kiosk.screens import (
     ClosedScreen,
@@ -29,8 +31,31 @@ AUDIO_ON = "Audio help is on."
 
 
 def choice(lang: str, number: int, label: str) -> Phrase:
-    """"bir: Pensiyalar" — a choice with its number, as words in the visitor's language."""
-    return Phrase(f"{number_words(lang, number)}: {label}.", lang)
+    """"bir: Pensiyalar" — a choice with its number, as words in the visitor's language; the
+    label's pictographs (✓, ⌫) are for the eye and left unsaid."""
+    return Phrase(f"{number_words(lang, number)}: {_unsaid_symbols(label)}.", lang)
+
+
+def choice_in(languages: tuple[str, ...], number: int, label: str) -> list[Phrase]:
+    """A choice whose label has a line per language (a screen in every language): the number
+    and the first line in the first language, then each further line in its own voice."""
+    lines = by_language(label, languages)
+    first_text, first_lang = lines[0]
+    return [choice(first_lang, number, first_text),
+            *(Phrase(_sentence(_unsaid_symbols(text)), lang) for text, lang in lines[1:])]
+
+
+def by_language(text: str, languages: tuple[str, ...]) -> list[tuple[str, str]]:
+    """A text of one line per language paired with them; any other text is one line in the
+    first language."""
+    lines = text.split("\n")
+    if len(languages) > 1 and len(lines) == len(languages):
+        return list(zip(lines, languages, strict=True))
+    return [(" ".join(lines), languages[0])]
+
+
+def _unsaid_symbols(text: str) -> str:
+    return " ".join("".join(c for c in text if unicodedata.category(c) != "So").split())
 
 
 def _sentence(text: str) -> str:
@@ -86,9 +111,9 @@ def screen_phrases(screen: Screen, centre_lang: str) -> list[Phrase]:
         out = [Phrase(_sentence(x), lang) for x in (screen.title, screen.body) if x]
         return [*out, *(choice(lang, i, t.label) for i, t in enumerate(screen.tiles, 1))]
     if isinstance(screen, CodeScreen):
-        lang = screen.lang
-        out = [Phrase(_sentence(x.replace("\n", " ")), lang)
-               for x in (screen.error, screen.title, screen.hint) if x]
+        lang, said_in = screen.lang, screen.languages or (screen.lang,)
+        out = [Phrase(_sentence(line), line_lang) for x in (screen.error, screen.title, screen.hint)
+               if x for line, line_lang in by_language(x, said_in)]
         if screen.typed:
             out.append(Phrase(_sentence(" ".join(screen.typed)), lang))
         return out      # the keys are said one by one as the keypad's focus moves on them

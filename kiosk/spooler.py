@@ -24,7 +24,7 @@ from kiosk.printing import (
 )
 from kiosk.render import render_ticket
 from shared.config.centre import CentreConfig
-from shared.core.clock import Clock, SystemClock
+from shared.core.clock import Clock
 from shared.core.errors import NovbeError, QueueUnavailable, TicketNotFound
 from shared.core.model import Status, Ticket
 from shared.core.queue import Queue
@@ -76,7 +76,7 @@ class PrintSpooler:
         self.on_fault = on_fault or (lambda faulted: None)
         self.retry_seconds = retry_seconds
         self.width = width or config.kiosk.paper_width
-        self.clock: Clock = clock or getattr(queue, "clock", None) or SystemClock()
+        self.clock: Clock = clock or queue.clock
         self._jobs: deque[Ticket] = deque()
         self._failed_once: set[int] = set()
         self._faulted = False

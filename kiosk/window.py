@@ -200,8 +200,8 @@ class KioskWindow(QWidget):
         self.setCursor(QCursor(Qt.CursorShape.BlankCursor))
         QApplication.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
         screen = self.screen() or QGuiApplication.primaryScreen()
-        # Under Wayland the compositor sizes the window (cage makes its one application full
-        # screen); a client-set geometry there can leave the first frame undrawn.
+        # Under Wayland the compositor sizes the window: cage makes its one application full
+        # screen at once (a client cannot place itself there; see docs/install.md on cage).
         if screen is not None and QGuiApplication.platformName() != "wayland":
             # On a bare X session (xinit, no window manager) nobody acts on the full-screen
             # request: the window covers the screen itself, and follows it if it changes size.

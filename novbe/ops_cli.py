@@ -1,7 +1,7 @@
 """The commands IT runs on a centre's machines: `novbe doctor [--role R]` (the machine's checks,
 one line each, and an exit code for monitoring: 0 all well, 1 something to look at, 2 the role
-cannot work) and `novbe upgrade-db` (the package's upgrade step: back up, migrate, check, or put
-the file back)."""
+cannot work), `novbe upgrade-db` (the package's upgrade step: back up, migrate, check, or put
+the file back) and `novbe upgrade-check` (its health check: the new server answers on the file)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from novbe.doctor import ROLES, Machine, examine, verdict
-from novbe.upgrade import UpgradeFailed, upgrade_database
+from novbe.upgrade import UpgradeFailed, check_serves, upgrade_database
 from shared.exit_codes import FAILED
 
 
@@ -37,7 +37,7 @@ def cmd_doctor(ctx: Any) -> int:
 
 def cmd_upgrade_db(ctx: Any) -> int:
     try:
-        done = upgrade_database(ctx.db_path, ctx.config_path)
+        done = upgrade_database(ctx.db_path, ctx.config_path, ctx.args.backup_to)
     except UpgradeFailed as exc:
         ctx.out(f"upgrade failed: {exc}")
         return FAILED
@@ -46,6 +46,19 @@ def cmd_upgrade_db(ctx: Any) -> int:
     else:
         ctx.out(f"upgraded {ctx.db_path}: {', '.join(done.applied) or 'no migration needed'}; "
                 f"backup {done.backup}")
+    return 0
+
+
+def cmd_upgrade_check(ctx: Any) -> int:
+    if not ctx.db_path.exists():
+        ctx.out(f"health check failed: no queue file at {ctx.db_path}")
+        return FAILED
+    try:
+        version = check_serves(ctx.db_path, ctx.config_path, ctx.args.seconds)
+    except UpgradeFailed as exc:
+        ctx.out(f"health check failed: {exc}")
+        return FAILED
+    ctx.out(f"health check passed: the server {version} answers on {ctx.db_path}")
     return 0
 
 
@@ -72,4 +85,15 @@ def register(subparsers: Any) -> None:
                            "file, or put it back as it was",
         description="Back up the queue file, migrate it with this program and check it; if "
                     "anything fails the backup is put back byte for byte (exit 2).")
+    p.add_argument("--backup-to", type=Path, metavar="FILE",
+                   help="the backup's name (default: a timestamped name beside the file)")
     p.set_defaults(func=cmd_upgrade_db)
+    p = subparsers.add_parser(
+        "upgrade-check", help="the package's health check: start this program's server on the "
+                              "queue file and see it answer",
+        description="Start this program's server on the queue file (on a free port of "
+                    "127.0.0.1, apart from the centre's own) and wait for /api/health to answer "
+                    "with this version; exit 2 if it does not.")
+    p.add_argument("--seconds", type=float, default=60.0,
+                   help="how long the server may take to answer (default 60)")
+    p.set_defaults(func=cmd_upgrade_check)

@@ -66,7 +66,7 @@ def bookable_centre(centre: CentreConfig, seats: int,
     given `capacity`), all of them the centre's own (the simulation plays the centre's side)."""
     return replace(centre, bookings=BookingSettings(
         slot_min=30, national_share=0.0, early_min=centre.bookings.early_min,
-        late_min=centre.bookings.late_min,
+        late_min=centre.bookings.late_min, call_ahead_min=centre.bookings.call_ahead_min,
         capacity=capacity if capacity is not None else (
             SlotCapacity(service="*", hours=(time(0), time(23, 59, 59)), seats=seats),)))
 

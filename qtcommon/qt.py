@@ -111,6 +111,11 @@ class ThreadRunner:
 
         threading.Thread(target=target, name=self.name, daemon=True).start()
 
+    def close(self, last: Callable[[], Any] | None = None, wait: float = 0.0) -> None:
+        """Each job has its own thread, left to end by itself; `last` runs now."""
+        if last is not None:
+            last()
+
 
 class QtWorkerRunner:
     """A Runner on one daemon worker thread (jobs in order); create it on the UI thread."""

@@ -19,6 +19,15 @@ class Runner(Protocol):
     def run(self, work: Callable[[], Any], done: Callable[[Any], None],
             failed: Callable[[BaseException], None]) -> None: ...
 
+    def close(self, last: Callable[[], Any] | None = None, wait: float = 0.0) -> None:
+        """No more jobs: run `last` (if given) where the jobs ran, once the job in flight is
+        over, waiting up to `wait` seconds for it."""
+
+
+def _close_at_once(last: Callable[[], Any] | None) -> None:
+    if last is not None:
+        last()
+
 
 class InlineRunner:
     """Runs the work at once, on the calling thread."""
@@ -31,6 +40,10 @@ class InlineRunner:
             failed(exc)
             return
         done(result)
+
+    def close(self, last: Callable[[], Any] | None = None, wait: float = 0.0) -> None:
+        """Nothing runs later: `last` runs now."""
+        _close_at_once(last)
 
 
 class ManualRunner:
@@ -48,3 +61,7 @@ class ManualRunner:
         """Run the oldest job to its end (work, then done or failed)."""
         work, done, failed = self.jobs.pop(0)
         InlineRunner().run(work, done, failed)
+
+    def close(self, last: Callable[[], Any] | None = None, wait: float = 0.0) -> None:
+        """`last` runs now; jobs still kept stay for the test to finish or drop."""
+        _close_at_once(last)

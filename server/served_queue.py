@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from shared.bookings.ledger import BookingLedger
-from shared.core.clock import Clock
 from shared.core.counter_profiles import ProfileNow
 from shared.core.model import CounterState, Event, Ticket, VisitEnd
+from shared.core.next_calls import CounterWaiting
 from shared.core.presence import OFFLINE_AFTER_S, DeviceSeen
 from shared.core.queue import Queue
 
@@ -29,12 +29,12 @@ class ServedQueue(Queue, Protocol):
         """The centre's bookings in the same file (the desk page, the no-show tick)."""
 
     @property
-    def clock(self) -> Clock:
-        """The queue's clock (the server's pages tell time by it)."""
-
-    @property
     def closed(self) -> bool:
         """Whether close() has been called (the event hub stops following)."""
+
+    def counter_waiting(self, counter: str, limit: int = 12) -> CounterWaiting:
+        """What waits for the counter by its profile now, the first `limit` in its Next's
+        order, each with its level (the console's list)."""
 
     def call_next(self, counter: str, staff: str | None = None, expect: str | None = None,
                   holder: str | None = None) -> Ticket:

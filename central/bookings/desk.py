@@ -4,7 +4,6 @@ code. Every write of a centre's bookings holds that centre's pull lock shared (s
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -15,10 +14,10 @@ from central.bookings.errors import DeskRefused, NotFound
 from central.bookings.offer import check_slot, local_time, offered_config
 from server.shipping.link import PULL_LOCK, SCHEMA
 from shared.bookings.model import Booking, BookingStatus, Channel, new_code, normal_code
+from shared.bookings.phone import BadPhone, normal_phone
 
 BOOKING_FIELDS = ("id, centre_id, service, slot_start, code, lang, channel, made_by, status, "
                   "name, phone, created_at, updated_at, ticket")
-PHONE_RE = re.compile(r"\+?[0-9]{7,15}")
 LANGS = ("az", "ru", "en")
 CODE_TRIES = 8
 
@@ -39,13 +38,11 @@ class BookingRequest:
 
 
 def clean_phone(typed: str | None) -> str | None:
-    """A phone number as typed (spaces, dashes, brackets allowed) in digits, or DeskRefused."""
-    if typed is None or not typed.strip():
-        return None
-    phone = re.sub(r"[\s\-().]", "", typed)
-    if not PHONE_RE.fullmatch(phone):
-        raise DeskRefused("bad_phone")
-    return phone
+    """A phone number as typed in E.164 form (shared/bookings/phone.py), or DeskRefused."""
+    try:
+        return normal_phone(typed)
+    except BadPhone:
+        raise DeskRefused("bad_phone") from None
 
 
 def clean_name(typed: str | None) -> str | None:
@@ -95,7 +92,7 @@ def _book(conn: psycopg.Connection, req: BookingRequest, name: str | None,
     if seats.capacity == 0:
         raise DeskRefused("no_seats", time=when)
     if seats.national == 0:
-        raise DeskRefused("slot_full", time=when)
+        raise _full(conn, req, when, seats.national)
     try:
         with conn.transaction():
             conn.execute(
@@ -105,7 +102,7 @@ def _book(conn: psycopg.Connection, req: BookingRequest, name: str | None,
                 " national = EXCLUDED.national, cutoff_at = EXCLUDED.cutoff_at",
                 (req.centre, req.service, req.slot_start, seats.national, cutoff))
     except psycopg.errors.CheckViolation:
-        raise DeskRefused("slot_full", time=when) from None
+        raise _full(conn, req, when, seats.national) from None
     booking_id = str(uuid.uuid4())
     for _ in range(CODE_TRIES):
         code = new_code(national=True)
@@ -125,6 +122,19 @@ def _book(conn: psycopg.Connection, req: BookingRequest, name: str | None,
     _history(conn, booking_id, now, BookingStatus.BOOKED, req.made_by)
     return Booking(booking_id, req.centre, req.service, req.slot_start, code, req.lang,
                    req.channel, req.made_by, BookingStatus.BOOKED, name, phone, now, now)
+
+
+def _full(conn: psycopg.Connection, req: BookingRequest, when: str, national: int
+          ) -> DeskRefused:
+    """The slot's national seats are all taken — or, the centre having lowered its national
+    share since, more are booked than it now gives: those stay booked, no more are taken."""
+    row = conn.execute(f"SELECT booked FROM {SCHEMA}.booking_seats WHERE centre_id = %s AND "
+                       "service = %s AND slot_start = %s",
+                       (req.centre, req.service, req.slot_start)).fetchone()
+    booked = 0 if row is None else int(row[0])
+    if booked > national:
+        return DeskRefused("share_lowered", time=when, seats=national, booked=booked)
+    return DeskRefused("slot_full", time=when)
 
 
 def _by_request(conn: psycopg.Connection, req: BookingRequest) -> Booking | None:

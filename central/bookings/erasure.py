@@ -1,6 +1,7 @@
 """The central copy's personal data kept only as long as needed: each centre's national
 bookings lose their name and phone `erase_after_days` (from the centre's newest shipped config;
-30 when it says none) after their slot. Run by `novbe central refresh`."""
+30 when it says none) after their slot. Run by `novbe central refresh`; each erasure is a change the centre's bookings
+link pulls, so the centre's file erases its copy too."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ def erase_due(conn: psycopg.Connection, now: float) -> int:
         except DeskRefused:               # it takes no bookings now: the default period
             days = DEFAULT_DAYS
         cur = conn.execute(f"UPDATE {SCHEMA}.bookings SET name = NULL, phone = NULL, "
-                           "erased_at = %s WHERE centre_id = %s AND erased_at IS NULL AND "
-                           "slot_start < %s", (now, centre, now - days * DAY_S))
+                           f"erased_at = %s, changed = nextval('{SCHEMA}.booking_changed') "
+                           "WHERE centre_id = %s AND erased_at IS NULL AND slot_start < %s",
+                           (now, centre, now - days * DAY_S))
         erased += cur.rowcount or 0
     return erased

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.bookings.phone import PHONE_RULE
 from shared.core.errors import NovbeError
 from shared.i18n import tr
 
@@ -17,8 +18,10 @@ SAID: dict[str, str] = {
     "not_a_slot": "{time} is not a slot of this service.",
     "past_cutoff": "The national desk no longer books {time}: book at the centre itself.",
     "slot_full": "Every seat of {time} is taken: choose another time.",
+    "share_lowered": "The centre now gives the national desk {seats} seats of {time}; the {booked} "
+                     "booked before stay booked, so none is free: choose another time.",
     "no_seats": "This service takes no bookings at {time}.",
-    "bad_phone": "A phone number is 7 to 15 digits, with an optional + first.",
+    "bad_phone": PHONE_RULE,
     "bad_name": "A name is at most 120 characters.",
     "bad_language": "The language is az, ru or en.",
     "unknown_code": "No booking with the code {code} at {centre}.",

@@ -29,7 +29,7 @@ class SlotOffer:
     national_booked: int
     national_free: int
     local_free: int | None        # as the centre last pushed it (None: never pushed)
-    local_as_of: float | None
+    local_as_of: float | None     # the centre's last push (it pushes only what changed)
     past_cutoff: bool
 
 
@@ -97,8 +97,9 @@ def day_offer(conn: psycopg.Connection, config: CentreConfig, service: str, day:
         "service = %s AND slot_start BETWEEN %s AND %s",
         (centre, service, starts[0], starts[-1])).fetchall())
     local = {r[0]: (r[1], r[2]) for r in conn.execute(
-        f"SELECT slot_start, free, as_of FROM {SCHEMA}.local_seats WHERE centre_id = %s AND "
-        "service = %s AND slot_start BETWEEN %s AND %s",
+        f"SELECT l.slot_start, l.free, coalesce(p.pushed_at, l.as_of) FROM {SCHEMA}.local_seats"
+        f" l LEFT JOIN {SCHEMA}.booking_pulls p USING (centre_id) WHERE l.centre_id = %s AND "
+        "l.service = %s AND l.slot_start BETWEEN %s AND %s",
         (centre, service, starts[0], starts[-1])).fetchall()}
     out = []
     for start in starts:

@@ -178,4 +178,10 @@ CREATE TRIGGER apply_booking_event AFTER INSERT ON {SCHEMA}.events
     FOR EACH ROW WHEN (NEW.kind LIKE 'booking\\_%') EXECUTE FUNCTION {SCHEMA}.apply_booking_event();
 """
 
-MIGRATIONS: list[tuple[str, str]] = [("c004_bookings", C004)]
+# The token of the centre's last committed push of its free seats: the centre pushes only what
+# changed since the push whose token it holds, and everything again when the tokens differ.
+C005 = f"""
+ALTER TABLE {SCHEMA}.booking_pulls ADD COLUMN push_token text CHECK (length(push_token) <= 64);
+"""
+
+MIGRATIONS: list[tuple[str, str]] = [("c004_bookings", C004), ("c005_seats_push", C005)]

@@ -35,6 +35,7 @@ STATUS: dict[type[Exception], int] = {
     bookings.BookingRefused: 409,
     bookings.BookingNotOpen: 409,
     bookings.BookingConflict: 409,
+    bookings.BadPhone: 422,
     BadReportRequest: 422,
     AssistRefused: 422,
     BadStreamRequest: 422,

@@ -17,10 +17,11 @@ from server.auth.caller import Caller, caller
 from server.events.hub import EventHub, Subscription
 from server.http import offload
 from server.pages.views import phone_view
-from shared.config.centre import CentreConfig, competing_services
+from shared.config.centre import CentreConfig
 from shared.core.errors import NovbeError, TicketNotFound
 from shared.core.model import Event, Status, Ticket
 from shared.core.queue import Queue
+from shared.waits.ahead import may_count
 
 RETRY_MS = 2000
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{8,100}$")
@@ -85,28 +86,18 @@ async def open_event_stream(request: Request, after_id: str | int | None = None)
     return OpenedStream(hub, queue, hub.subscribe(who.credential, first), first)
 
 
-_competing: dict[int, tuple[CentreConfig, dict[str, tuple[str, ...]]]] = {}
-
-
-def competing(config: CentreConfig, service: str) -> tuple[str, ...]:
-    """The services whose waiting tickets count in this service's "people ahead" (computed
-    once per config)."""
-    found = _competing.get(id(config))
-    if found is None or found[0] is not config:
-        found = _competing[id(config)] = (config, competing_services(config))
-    return found[1].get(service, (service,))
-
-
 def concerns(event: Event, ticket: Ticket, config: CentreConfig) -> bool:
-    """Whether an event may change what this ticket's phone shows: its own, or one of a
-    service its "people ahead" counts (those every counter serving it also serves)."""
+    """Whether an event may change what this ticket's phone shows: its own, one of a service
+    its "people ahead" may count (shared/waits/ahead.py), or a counter's profile changing."""
     if event.ticket_id == ticket.id:
         return True
     if ticket.status != Status.WAITING:
         return False
-    counted = competing(config, ticket.service)
+    counted = may_count(config, ticket.service)
     if any(s in counted for s in (event.service, event.details.get("from_service"),
                                   event.details.get("to_service")) if s):
+        return True
+    if event.kind.startswith("profile_"):
         return True
     if event.counter and event.kind.startswith("counter_"):
         try:

@@ -157,9 +157,7 @@ def expire_no_shows(app: Any) -> int:
     """Bookings not checked in by the end of their late window become no-shows (an event each),
     and names and phones past `[bookings] erase_after_days` are erased — on the same tick as the
     device watch."""
-    ledger = getattr(app.state.queue, "bookings", None)
-    if ledger is None:
-        return 0
+    ledger = app.state.queue.bookings
     count: int = ledger.expire_no_shows()
     if count:
         app.state.hub.poke()

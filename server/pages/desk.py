@@ -5,7 +5,6 @@ the problem named); reception staff and managers may use it."""
 
 from __future__ import annotations
 
-import re
 import secrets
 from datetime import date
 from typing import Annotated, Any
@@ -30,8 +29,9 @@ from server.pages.desk_view import (
 )
 from server.pages.web import language, refused, render
 from server.sms.sender import delivery_counts
-from shared.bookings.errors import BookingNotFound, BookingNotOpen, BookingRefused
+from shared.bookings.errors import BadPhone, BookingNotFound, BookingNotOpen, BookingRefused
 from shared.bookings.model import normal_code
+from shared.bookings.phone import PHONE_RULE, normal_phone
 from shared.bookings.slots import slot_day
 from shared.core.errors import DuplicateRequest, NovbeError, UnknownService
 from shared.core.service_day import service_day
@@ -40,7 +40,6 @@ from shared.i18n import tr
 router = APIRouter(include_in_schema=False)
 DESK_ROLES = ("reception", "manager")
 Short = Annotated[str, Form(max_length=200)]
-PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{4,19}$")
 REFUSALS = {   # a booking refused, in the reader's words
     "closed_day": "The centre is closed that day.",
     "not_a_slot": "That time is not the start of a slot.",
@@ -85,7 +84,14 @@ def _desk(request: Request, session: Session, service: str, day: str, status_cod
                   notice=notice, form=form or {}, request_id=secrets.token_urlsafe(16),
                   enabled=state.config.bookings.enabled,
                   erase_days=state.config.bookings.erase_after_days,
-                  sms_line=sms_line(state.queue, state.config, lang))
+                  sms_line=sms_line(state.queue, state.config, lang),
+                  share_line=share_line(ledger, lang))
+
+
+def share_line(ledger: Any, lang: str) -> str | None:
+    """What a lowered national share means for the seats here, or None."""
+    lowered = ledger.share_lowered()
+    return None if lowered is None else lowered.said(lang)
 
 
 def sms_line(queue: Any, config: Any, lang: str) -> str:
@@ -167,8 +173,10 @@ def _form_problem(lang: str, slot: str, name: str, phone: str, booking_lang: str
         float(slot)
     except ValueError:
         return tr(lang, "Choose a slot.")
-    if phone.strip() and not PHONE.match(phone.strip()):
-        return tr(lang, "A phone number has digits only, e.g. +994 50 123 45 67.")
+    try:
+        normal_phone(phone)
+    except BadPhone:
+        return tr(lang, PHONE_RULE)
     if any(ord(ch) < 32 for ch in name):
         return tr(lang, "The name has characters that cannot be printed.")
     if booking_lang not in ("az", "ru", "en"):

@@ -6,12 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from server.served_queue import ServedQueue
 from shared.config.centre import CentreConfig
 from shared.core.alerts import alert_text
+from shared.core.call_order import BACKUP, PRIMARY
 from shared.core.errors import NovbeError
 from shared.core.model import DEVICE_ALERT_KINDS, CounterState, Snapshot, Status, Ticket
 from shared.core.profile_text import choices, profile_line
-from shared.core.queue import Queue
 from shared.i18n import ntr, tr
 from shared.waits.text import no_counter_phrase
 from shared.waits.text import wait_text as printed_wait_text
@@ -31,6 +32,7 @@ ERROR_TEXTS = {
 }
 GENERIC_ERROR = "Something went wrong. Please ask a staff member."
 MODE_TEXTS = {"open": "Open", "paused": "Paused", "closed": "Closed"}
+LEVEL_TEXTS = {PRIMARY: "primary", BACKUP: "backup"}    # a listed ticket's level at the counter
 
 
 def _epoch(value: datetime | None) -> float | None:
@@ -129,11 +131,12 @@ def alert_texts(snapshot: Snapshot, lang: str) -> list[dict[str, Any]]:
     return out
 
 
-def console_view(queue: Queue, counter: str, now: datetime, lang: str) -> dict[str, Any]:
-    """Everything the console of one counter shows, read from the queue now."""
+def console_view(queue: ServedQueue, counter: str, now: datetime, lang: str) -> dict[str, Any]:
+    """Everything the console of one counter shows, read from the queue now: its waiting list
+    is what its profile may call, in the order its Next would call them, backups marked."""
     config = queue.config
     state: CounterState = queue.counter_state(counter)
-    waiting = queue.waiting(counter, limit=1000)
+    waiting = queue.counter_waiting(counter, limit=WAITING_SHOWN)
     snapshot = queue.snapshot()
     profiles, _ = queue.profiles_now()
     return {
@@ -143,11 +146,13 @@ def console_view(queue: Queue, counter: str, now: datetime, lang: str) -> dict[s
         "mode_text": tr(lang, MODE_TEXTS[str(state.mode)]),
         "staff": state.staff,
         "ticket": _ticket_row(state.ticket, config, lang) if state.ticket else None,
-        "waiting_count": len(waiting),
-        "waiting_text": ntr(lang, "{n} waiting", "{n} waiting", len(waiting)),
-        "oldest_issued_at": min((_epoch(t.issued_at) or 0 for t in waiting), default=None),
-        "priority_count": sum(1 for t in waiting if t.priority),
-        "waiting": [_ticket_row(t, config, lang) for t in waiting[:WAITING_SHOWN]],
+        "waiting_count": waiting.count,
+        "waiting_text": ntr(lang, "{n} waiting", "{n} waiting", waiting.count),
+        "oldest_issued_at": waiting.oldest_issued_at,
+        "priority_count": waiting.priority_count,
+        "waiting": [{**_ticket_row(c.ticket, config, lang), "level": c.level,
+                     "level_text": tr(lang, LEVEL_TEXTS[c.level])} for c in waiting.calls],
+        "waiting_order_text": tr(lang, "In the order Next calls them"),
         "alerts": alert_texts(snapshot, lang),
         "last_event_id": snapshot.last_event_id,
         "walk_up_s": config.visits.walk_up_s,   # what Next will record (shared/core/visits.py)

@@ -1,7 +1,8 @@
 """The centre's bookings link to the central PostgreSQL, opened by the centre beside event
 shipping: it pulls the centre's national bookings and cancellations since its cursor and hands
 them to the ledger's `merge_national` with the time through which the national list is final,
-and pushes the centre's own free seats per slot for the national desk's page. Status changes
+and pushes the centre's own free seats per slot for the national desk's page (what changed
+since the last push central committed, server/shipping/seats_push.py). Status changes
 made here (checked in, no-show, cancelled at the desk) travel as shipped events, applied there
 by the database (central/bookings/schema.py). With the link down the centre goes on alone."""
 
@@ -20,6 +21,8 @@ from typing import Any
 
 import psycopg
 
+from server.served_queue import ServedQueue
+from server.shipping import seats_push
 from server.shipping.link import (
     PULL_LOCK,
     SCHEMA,
@@ -56,6 +59,8 @@ class LinkState:
     reachable: bool | None = None
     last_error: str | None = None
     conflicts: int = 0              # national bookings whose code an open local one held
+    push_rows: int = 0              # rows the last push wrote or deleted on central
+    push_whole: bool = False        # whether it replaced the centre's seats there whole
 
     def to_json(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -73,6 +78,8 @@ class BookingLink:
         self.wall_clock = wall_clock
         self.every_s = every_s
         self.state = read_state(state_path)
+        self._seats_path = seats_push.seats_path_for(state_path)
+        self._pushed = seats_push.read_pushed(self._seats_path)
         self._pg: psycopg.Connection | None = None
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -105,17 +112,20 @@ class BookingLink:
     def _pull_all(self) -> int:
         changed = 0
         while True:
-            rows, cursor, final_through, whole = self._pull_once()
+            rows, cursor, final_through, whole, config_from = self._pull_once()
             bookings = [booking_of(r) for r in rows]
-            changed += self._merge(bookings, final_through if whole else self.state.final_through)
+            changed += self._merge(bookings, final_through if whole else self.state.final_through,
+                                   config_from if whole else None)
             self.state.cursor = cursor
             if whole:
                 self.state.final_through = max(self.state.final_through, final_through)
                 return changed
 
-    def _pull_once(self) -> tuple[list[tuple[Any, ...]], int, float, bool]:
+    def _pull_once(self) -> tuple[list[tuple[Any, ...]], int, float, bool, int | None]:
         """One batch of changes after the cursor, read while no booking of this centre is
-        being written: every write begun before is in it, every later one reads a later clock."""
+        being written: every write begun before is in it, every later one reads a later clock
+        and the config version central has now or a later one (its from-event id is returned:
+        the national share the desk books under from now on is of that version or a later)."""
         pg = self._central()
         with pg.transaction():
             pg.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
@@ -126,21 +136,30 @@ class BookingLink:
                               "AND changed > %s ORDER BY changed LIMIT %s",
                               (self.centre_id, self.state.cursor, PULL_BATCH)).fetchall()
             whole = len(rows) < PULL_BATCH
+            config = pg.execute(
+                f"SELECT v.from_event_id FROM {SCHEMA}.config_versions v WHERE v.centre_id = %s "
+                f"AND v.generation = coalesce((SELECT g.generation FROM {SCHEMA}.generations g "
+                "WHERE g.centre_id = v.centre_id ORDER BY g.announced_at DESC, g.generation DESC "
+                "LIMIT 1), '') ORDER BY v.from_event_id DESC, v.recorded_at DESC LIMIT 1",
+                (self.centre_id,)).fetchone()
             pg.execute(f"INSERT INTO {SCHEMA}.booking_pulls (centre_id, pulled_at, final_through) "
                        "VALUES (%s, %s, %s) ON CONFLICT (centre_id) DO UPDATE SET "
                        "pulled_at = EXCLUDED.pulled_at, final_through = EXCLUDED.final_through",
                        (self.centre_id, now, now if whole else self.state.final_through))
         cursor = int(rows[-1][-1]) if rows else self.state.cursor
-        return [r[:-1] for r in rows], cursor, now, whole
+        return ([r[:-1] for r in rows], cursor, now, whole,
+                None if config is None else int(config[0]))
 
-    def _merge(self, bookings: list[Booking], final_through: float) -> int:
+    def _merge(self, bookings: list[Booking], final_through: float,
+               central_config: int | None = None) -> int:
         try:
-            return self.ledger.merge_national(bookings, final_through)
+            return self.ledger.merge_national(bookings, final_through, central_config)
         except BookingConflict:
             changed = 0          # one code held here by an open local booking: place the rest
             for one in bookings:
                 try:
-                    changed += self.ledger.merge_national([one], final_through)
+                    changed += self.ledger.merge_national([one], final_through,
+                                                          central_config)
                 except BookingConflict as exc:
                     self.state.conflicts += 1
                     log.error("bookings link: %s (the national desk must give it a new code)",
@@ -148,29 +167,15 @@ class BookingLink:
             return changed
 
     def _push(self) -> None:
-        """The centre's own free seats per service and slot, today and PUSH_DAYS ahead."""
-        config = self.ledger.config
+        """The centre's own free seats per service and slot, today and PUSH_DAYS ahead: only
+        what changed since the last push central committed (server/shipping/seats_push.py)."""
         now = self.wall_clock()
-        today = service_day(datetime.fromtimestamp(now, config.tz), config.tz,
-                            config.day_reset_hour)
-        booked = {c.service for c in config.bookings.capacity if c.seats > 0}
-        services = [s for s in config.services.values()
-                    if {s.id, s.category, "*"} & booked]
-        seats = [(s.id, start, free) for day in _days(today, PUSH_DAYS) for s in services
-                 for start, free in self.ledger.free_slots(s.id, day)]
-        pg = self._central()
-        with pg.transaction():
-            with pg.cursor() as cur:
-                cur.executemany(f"INSERT INTO {SCHEMA}.local_seats (centre_id, service, "
-                                "slot_start, free, as_of) VALUES (%s, %s, %s, %s, %s) "
-                                "ON CONFLICT (centre_id, service, slot_start) DO UPDATE SET "
-                                "free = EXCLUDED.free, as_of = EXCLUDED.as_of",
-                                [(self.centre_id, s, start, min(free, 1000), now)
-                                 for s, start, free in seats])
-            pg.execute(f"DELETE FROM {SCHEMA}.local_seats WHERE centre_id = %s AND as_of < %s",
-                       (self.centre_id, now))           # slots no longer offered, days past
-            pg.execute(f"UPDATE {SCHEMA}.booking_pulls SET pushed_at = %s WHERE centre_id = %s",
-                       (now, self.centre_id))
+        current = seats_now(self.ledger, now)
+        pushed, figures = seats_push.push(self._central(), self.centre_id, self._pushed,
+                                          current, now)
+        self._pushed = pushed                   # committed: kept for the next round's diff
+        seats_push.write_pushed(self._seats_path, pushed)
+        self.state.push_rows, self.state.push_whole = figures.rows, figures.whole
 
     # -- running on its own ----------------------------------------------------------------------
 
@@ -229,6 +234,18 @@ class BookingLink:
             tmp.replace(self.state_path)
 
 
+def seats_now(ledger: BookingLedger, now: float) -> dict[seats_push.Key, int]:
+    """The centre's free seats per (service, slot) today and PUSH_DAYS ahead, for every
+    service a `[bookings]` capacity names (by itself, its category or "*")."""
+    config = ledger.config
+    today = service_day(datetime.fromtimestamp(now, config.tz), config.tz,
+                        config.day_reset_hour)
+    booked = {c.service for c in config.bookings.capacity if c.seats > 0}
+    services = [s for s in config.services.values() if {s.id, s.category, "*"} & booked]
+    return {(s.id, start): free for day in _days(today, PUSH_DAYS) for s in services
+            for start, free in ledger.free_slots(s.id, day)}
+
+
 def _days(first: date, ahead: int) -> list[date]:
     return [first + timedelta(days=n) for n in range(ahead + 1)]
 
@@ -257,17 +274,18 @@ def read_state(path: Path) -> LinkState:
         return LinkState()
 
 
-def start_for(queue: Any, db_path: str | Path | None) -> BookingLink | None:
+def start_for(queue: ServedQueue, db_path: str | Path | None) -> BookingLink | None:
     """The running link of a server whose centre ships to a central database and takes
     bookings, else None."""
     config = queue.config
-    ledger = getattr(queue, "bookings", None)
-    if config.central is None or db_path is None or ledger is None or \
-            not config.bookings.enabled:
+    if config.central is None or db_path is None or not config.bookings.enabled:
         return None
     log.info("bookings of %s linked to %s", config.central.centre_id,
              redact(config.central.url))
-    return BookingLink(ledger, config.central, state_path_for(db_path)).start()
+    lowered = queue.bookings.share_lowered()
+    if lowered is not None:                 # the config as applied: say what it means
+        log.warning("%s", lowered.said("en"))
+    return BookingLink(queue.bookings, config.central, state_path_for(db_path)).start()
 
 
 def status_line(db_path: str | Path, now: float) -> str:

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import httpx
 
+from server.served_queue import ServedQueue
 from shared.backoff import Backoff
 from shared.bookings import reminders
 from shared.config.sms import SmsSettings, filled
@@ -137,10 +138,9 @@ def delivery_counts(queue: Any) -> dict[str, int]:
         lambda tx: tx.rows("SELECT state, count(*) FROM sms_outbox GROUP BY state"))}
 
 
-def start_for(queue: Any) -> SmsSender | None:
+def start_for(queue: ServedQueue) -> SmsSender | None:
     """The running sender of a server whose centre has `[sms]` and takes bookings, else None."""
     config = queue.config
-    if config.sms is None or not config.bookings.enabled or \
-            getattr(queue, "bookings", None) is None:
+    if config.sms is None or not config.bookings.enabled:
         return None
     return SmsSender(queue, config.sms).start()

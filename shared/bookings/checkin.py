@@ -11,7 +11,6 @@ from typing import Any
 from shared.bookings import rows
 from shared.bookings.model import Booking, BookingStatus, Channel, normal_code
 from shared.bookings.window import Arrival, arrival, opens_at
-from shared.config.centre import competing_services
 from shared.core.issuing import IssueRequest, issue_in
 from shared.core.model import Ticket
 from shared.core.queue_tx import Tx, ticket_by_id, ticket_from_row
@@ -108,8 +107,7 @@ def _issue(tx: Tx, booking: Booking, slot_at: float | None, by: str | None) -> T
     config = tx.config
     request = IssueRequest.of(config, booking.service, None, booking.lang, by or BOOKING_SOURCE,
                               False, None)
-    competing = competing_services(config).get(booking.service, (booking.service,))
-    issued = issue_in(tx, request, competing, None)
+    issued = issue_in(tx, request, None)
     if slot_at is not None:
         tx.conn.execute("UPDATE tickets SET slot_at = ? WHERE id = ?", (slot_at, issued.row["id"]))
     ticket = ticket_from_row(ticket_by_id(tx, issued.row["id"]))

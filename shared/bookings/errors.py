@@ -32,3 +32,10 @@ class BookingNotOpen(NovbeError):
 
 class BookingConflict(NovbeError):
     """A national booking cannot be placed: its code is held by another open booking here."""
+
+
+class BadPhone(NovbeError):
+    """What was typed as a phone number is not one (shared/bookings/phone.py); the message
+    quotes it."""
+
+    reason = "bad_phone"

@@ -12,7 +12,7 @@ from typing import Protocol, TypeVar
 
 from shared.bookings import rows
 from shared.bookings.checkin import CheckIn, check_in_in
-from shared.bookings.erasure import erase_before
+from shared.bookings.erasure import erase_before, erase_booking
 from shared.bookings.errors import (
     BookingConflict,
     BookingNotFound,
@@ -21,7 +21,9 @@ from shared.bookings.errors import (
     SlotFull,
 )
 from shared.bookings.model import Booking, BookingStatus, Channel, new_code, normal_code
-from shared.bookings.seats import local_free
+from shared.bookings.phone import normal_phone
+from shared.bookings.seats import local_free, split
+from shared.bookings.share_change import ShareLowered, lowered_share
 from shared.bookings.slots import national_cutoff, seats, slot_day, slot_starts
 from shared.bookings.window import closes_at
 from shared.config.centre import LANGUAGES, CentreConfig
@@ -63,13 +65,15 @@ class BookingLedger:
                    name: str | None = None, phone: str | None = None,
                    request_id: str | None = None) -> Booking:
         """Book a seat of the centre's own share (reception). Refused: an unknown service or
-        language, a closed day, a time that is no slot, a slot already begun, a full slot; a
+        language, a phone number that is none (BadPhone), a closed day, a time that is no slot,
+        a slot already begun, a full slot; a
         replayed `request_id` returns the booking the first attempt made."""
         config = self.config
         config.service(service)                      # UnknownService
         if lang not in LANGUAGES:
             raise NovbeError(f"unknown language {lang!r} (known: {', '.join(LANGUAGES)})")
         slot_start = float(slot_start)
+        phone = normal_phone(phone)                  # BadPhone
         with self.queue._tx() as tx:
             if request_id is not None:
                 earlier = tx.one("SELECT id, service, slot_start FROM bookings "
@@ -85,7 +89,7 @@ class BookingLedger:
             booking = Booking(id=str(uuid.uuid4()), centre=config.centre_id, service=service,
                               slot_start=slot_start, code=_fresh_code(tx), lang=lang,
                               channel=Channel.RECEPTION, made_by=made_by,
-                              name=_blank_none(name), phone=_blank_none(phone),
+                              name=_blank_none(name), phone=phone,
                               created_at=tx.at, updated_at=tx.at)
             rows.insert(tx, booking, request_id)
             return booking
@@ -105,17 +109,24 @@ class BookingLedger:
             raise BookingRefused(f"{service} takes no bookings at {_local(config, slot_start)}",
                                  "no_capacity")
 
-    def _free(self, tx: Tx, service: str, slot_start: float) -> int:
+    def _free(self, tx: Tx, service: str, slot_start: float, shares: float | None = None) -> int:
+        """The seats the centre may book; `shares`: rows.central_shares, read once."""
         local, national = rows.seats_taken(tx, service, slot_start)
         final = rows.final_through(tx) >= national_cutoff(self.config, slot_start)
-        return local_free(seats(self.config, service, slot_start), local, national, final)
+        slot = seats(self.config, service, slot_start)
+        held = split(slot.capacity, rows.central_shares(tx) if shares is None else shares)
+        return local_free(slot, local, national, final, held.national)
 
-    def merge_national(self, bookings: Iterable[Booking], final_through: float) -> int:
+    def merge_national(self, bookings: Iterable[Booking], final_through: float,
+                       central_config: int | None = None) -> int:
         """Place bookings read from the central database (idempotent by id): new ones are
         added, a cancellation there cancels an open one here; the centre's own progress
-        (checked in, no-show) is never undone. Every slot whose national cut-off is at or
-        before `final_through` has its national list final: its unused national seats become
-        the centre's. Returns how many bookings changed here."""
+        (checked in, no-show) is never undone; a name and phone erased there (the national
+        copy's erasure) are erased here too, with the booking's SMS texts. Every slot whose
+        national cut-off is at or before `final_through` has its national list final: its unused national seats become
+        the centre's. `central_config`: the from-event id of the centre's config version central
+        had when the list was read (the national seats it may book follow from it and those
+        after). Returns how many bookings changed here."""
         changed = 0
         with self.queue._tx() as tx:
             for b in bookings:
@@ -129,10 +140,16 @@ class BookingLedger:
                     if b.status != BookingStatus.BOOKED:
                         rows.change(tx, b, b.status, b.made_by)
                     changed += 1
-                elif have[0].status == BookingStatus.BOOKED and b.status == BookingStatus.CANCELLED:
+                    continue
+                if have[0].status == BookingStatus.BOOKED and b.status == BookingStatus.CANCELLED:
                     rows.change(tx, have[0], BookingStatus.CANCELLED, b.made_by)
                     changed += 1
+                if erased_there(have[0], b):
+                    erase_booking(tx, b.id)
+                    changed += 1
             rows.set_final_through(tx, float(final_through))
+            if central_config is not None:
+                rows.set_central_config(tx, central_config)
         return changed
 
     # ---- changing one ----------------------------------------------------------------------
@@ -175,6 +192,11 @@ class BookingLedger:
             return erase_before(at - self.config.bookings.erase_after_days * 86400, tx)
 
     # ---- reading ---------------------------------------------------------------------------
+    def share_lowered(self) -> ShareLowered | None:
+        """What a `national_share` lowered after national bookings exist means now (None:
+        nothing to say): shared/bookings/share_change.py."""
+        return self.queue._read(lambda tx: lowered_share(tx, self.config))
+
     def find(self, code: str) -> Booking:
         """The booking with this code (BookingNotFound if none)."""
         return self.queue._read(lambda tx: _by_code(tx, code))
@@ -195,7 +217,9 @@ class BookingLedger:
                     if seats(self.config, service, s).capacity > 0]
 
         def read(tx: Tx) -> list[tuple[float, int]]:
-            return [(s, 0 if s <= tx.at else self._free(tx, service, s)) for s in bookable]
+            shares = rows.central_shares(tx)
+            return [(s, 0 if s <= tx.at else self._free(tx, service, s, shares))
+                    for s in bookable]
         return self.queue._read(read)
 
 
@@ -221,3 +245,10 @@ def _blank_none(value: str | None) -> str | None:
 def _local(config: CentreConfig, at: float) -> str:
     from datetime import datetime
     return f"{datetime.fromtimestamp(at, config.tz):%Y-%m-%d %H:%M}"
+
+
+def erased_there(here: Booking, national: Booking) -> bool:
+    """Whether the national copy no longer holds a name or phone this file still does (the
+    national desk never changes them otherwise: only its erasure empties them)."""
+    return (here.name is not None and national.name is None) or (
+        here.phone is not None and national.phone is None)

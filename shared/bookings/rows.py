@@ -12,6 +12,8 @@ BOOKING_COLUMNS = ("id, centre, service, slot_start, code, lang, channel, made_b
                    "phone, created_at, updated_at, ticket")
 NATIONAL = (Channel.CALL_CENTRE.value, Channel.API.value)
 FINAL_THROUGH_KEY = "bookings.national_final_through"
+CENTRAL_CONFIG_KEY = "bookings.central_config_from"   # central's newest config at the last pull
+DEFAULT_SHARE = 0.5                                    # [bookings] national_share's default
 # The event each status change appends.
 EVENT_OF = {BookingStatus.BOOKED: "booking_made", BookingStatus.CANCELLED: "booking_cancelled",
             BookingStatus.CHECKED_IN: "booking_checked_in", BookingStatus.NO_SHOW: "booking_no_show",
@@ -92,3 +94,20 @@ def set_final_through(tx: Tx, at: float) -> None:
     if at > final_through(tx):
         tx.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
                         (FINAL_THROUGH_KEY, repr(at)))
+
+
+def set_central_config(tx: Tx, from_event_id: int) -> None:
+    """Note which of the centre's config versions was central's newest at the last pull."""
+    tx.conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                    (CENTRAL_CONFIG_KEY, str(int(from_event_id))))
+
+
+def central_shares(tx: Tx) -> float:
+    """The largest `national_share` the national desk may still book under: of the config
+    version central had at the last pull and every version recorded after it (the only ones
+    it can get) — of every recorded version before any pull. 0 when none takes bookings."""
+    since = tx.value("SELECT value FROM meta WHERE key = ?", (CENTRAL_CONFIG_KEY,))
+    value = tx.value("SELECT max(coalesce(json_extract(body, '$.bookings.national_share'), ?)) "
+                     "FROM config_versions WHERE json_type(body, '$.bookings') IS NOT NULL "
+                     "AND from_event_id >= ?", (DEFAULT_SHARE, int(since or 0)))
+    return float(value) if value is not None else 0.0

@@ -1,6 +1,7 @@
 """How a slot's capacity is shared so that no slot is booked beyond it, whatever link is cut:
 the national desk books its share on the central database, the centre its own share on its file;
-at the national cut-off the central database stops booking the slot, and once the centre has read
+a share lowered after national bookings exist keeps every seat sold (docs/architecture.md); at
+the national cut-off the central database stops booking the slot, and once the centre has read
 the final national list after the cut-off, the national seats left free become the centre's."""
 
 from __future__ import annotations
@@ -30,10 +31,14 @@ def split(capacity: int, national_share: float) -> SlotSeats:
 
 
 def local_free(seats: SlotSeats, local_booked: int, national_booked: int,
-               national_final: bool) -> int:
-    """Seats the centre may still book: its own share, plus the national seats left free once
-    the national list for the slot is final (read after the cut-off)."""
-    own = seats.local + (seats.national - national_booked if national_final else 0)
+               national_final: bool, national_held: int = 0) -> int:
+    """Seats the centre may still book: the capacity less the national seats held, plus
+    the national seats left free once the national list for the slot is final (read after the
+    cut-off). The national desk holds the larger of its share, `national_held` (the seats an
+    older share, lowered since, still lets it book until central has the new one) and the
+    national bookings made (a lowered share never takes a seat already sold)."""
+    held = max(seats.national, national_held, national_booked)
+    own = seats.capacity - held + (held - national_booked if national_final else 0)
     return max(0, own - local_booked)
 
 

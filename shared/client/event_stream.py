@@ -83,7 +83,7 @@ class EventStream:
 
 
 class EventStreamFeed:
-    """A board's push feed over the server's event stream (board.feed.EventFeed protocol).
+    """A board's push feed over the server's event stream (shared.core.feed.EventFeed protocol).
 
     A background thread follows the stream, buffers events and calls `wakeup()`; when the
     stream drops it reconnects with Last-Event-ID (the server replays what was missed: no gaps,

@@ -20,6 +20,7 @@ from shared.client import api_table as api
 from shared.client.event_stream import EventStreamFeed
 from shared.config.centre import CentreConfig, parse_config
 from shared.core import errors
+from shared.core.clock import Clock, SystemClock
 from shared.core.counter_profiles import ProfileNow, ScheduledSwitch
 from shared.core.errors import NovbeError, QueueUnavailable
 from shared.core.model import FINISH_OUTCOMES, CounterState, Event, Snapshot, Ticket, VisitEnd
@@ -86,6 +87,7 @@ class RemoteQueue:
         self._config: CentreConfig | None = None
         self._config_version: str | None = None
         self._config_lock = threading.Lock()
+        self.clock: Clock = SystemClock()   # the device's own clock (doctor checks it against the server's)
 
     # ---- plumbing -------------------------------------------------------------------------
     def _request(self, route: api.Route, json: Any = None, *,
@@ -163,7 +165,7 @@ class RemoteQueue:
         self._client.close()
 
     def event_feed(self) -> EventStreamFeed:
-        """A push feed of this server's events for a board (board.feed.feed_for uses it)."""
+        """A push feed of this server's events for a board (SSE with resume)."""
         return EventStreamFeed(self.url, self.token)
 
     def __enter__(self) -> RemoteQueue:

@@ -69,7 +69,7 @@ __all__ = [
     "ESTIMATORS", "ID_RE", "LANGUAGES", "PAPER_WIDTHS", "PRINTER_SCHEMES", "TRANSFER_POLICIES",
     "WEEKDAYS", "CONFIG_CHECK_SECONDS", "BoardSettings", "BookingSettings", "Category", "CentralSettings", "CentreConfig", "Counter",
     "FairnessSettings", "KioskSettings", "Names", "OpeningHours", "PriorityClass", "Profile", "Service",
-    "VisitSettings", "WaitSettings", "competing_services", "config_document", "default_config_path",
+    "VisitSettings", "WaitSettings", "config_document", "default_config_path",
     "load_config", "parse_config", "parse_config_file", "read_config_file",
 ]
 
@@ -215,19 +215,6 @@ class CentreConfig:
 
 
 CONFIG = TypeAdapter(CentreConfig)
-
-
-def competing_services(config: CentreConfig) -> dict[str, tuple[str, ...]]:
-    """For each service, the services whose earlier waiting tickets are surely called before a
-    ticket of it: those served by every counter that serves it (the intersection of those
-    counters' services; the service alone when no counter serves it). Counting only these keeps
-    "people ahead" a true lower bound."""
-    out: dict[str, tuple[str, ...]] = {}
-    for sid in config.services:
-        sets = [set(c.services) for c in config.counters if sid in c.services]
-        common = set.intersection(*sets) if sets else {sid}
-        out[sid] = tuple(s for s in config.services if s in common)
-    return out
 
 
 # ---- reading a file, and the copy a remote device reads ----------------------------------------

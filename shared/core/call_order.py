@@ -108,6 +108,26 @@ def choose(candidates: Iterable[Candidate], rules: CallRules, recent_turns: Sequ
     return Choice(_priority_first(priority, regular, rules, now, fairness), level)
 
 
+def call_sequence(candidates: Iterable[Candidate], rules: CallRules, recent_turns: Sequence[str],
+                  now: float, fairness: Fairness = Fairness(), limit: int = 12) -> list[Choice]:
+    """The first `limit` tickets successive Nexts at this counter would call, in order, were
+    nobody else to call and nobody to arrive meanwhile: `choose` again and again, each call's
+    quota turn remembered (what a counter's console lists)."""
+    left = [c for c in candidates if c.service in rules.levels]
+    turns = list(recent_turns)
+    keep = turns_kept(rules.quota)
+    out: list[Choice] = []
+    while left and len(out) < limit:
+        choice = choose(left, rules, turns, now, fairness)
+        if choice is None:
+            break
+        out.append(choice)
+        left.remove(choice.ticket)
+        if choice.turn is not None and keep:
+            turns = [*turns, choice.turn][-keep:]
+    return out
+
+
 def quota_turn(quota: tuple[int, int], recent_turns: Sequence[str]) -> str:
     """Whose turn it is under a quota (regular N, priority M) after `recent_turns`: priority
     when fewer than M of the last N+M-1 contested calls were priority."""

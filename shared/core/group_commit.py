@@ -1,8 +1,8 @@
 """Group commit: every write of one process goes through one writer connection, and writes that
 arrive together share one transaction — one disk flush for the group instead of one each.
 
-Each change runs in its own SAVEPOINT inside a BEGIN IMMEDIATE transaction (its guards checked
-there, as before). When it is done and another thread is already waiting to write, the
+Each change runs inside a BEGIN IMMEDIATE transaction (its guards checked there, as before): the
+first of a group alone in it (the transaction is its undo), each later one in its own SAVEPOINT. When it is done and another thread is already waiting to write, the
 transaction is left open for that thread; the last change of the group commits it. No change
 returns before the commit that holds it (`synchronous=FULL`: a printed ticket is on disk). A
 change that fails is rolled back to its savepoint and leaves the others alone; a commit that
@@ -45,41 +45,46 @@ class GroupWriter:
     """The writer connection of one process, shared by its threads (see the module)."""
 
     def __init__(self, conn: sqlite3.Connection, timeout_s: float,
-                 damaged: Callable[[sqlite3.Error], Exception]):
-        """`damaged` turns an SQLite error met while writing into the error the caller sees."""
+                 damaged: Callable[[sqlite3.Error], Exception],
+                 committed: Callable[[], None] | None = None):
+        """`damaged` turns an SQLite error met while writing into the error the caller sees;
+        `committed` is told of each commit (the checkpoint thread: shared/store/checkpoints.py)."""
         self.conn = conn
         self.timeout_s = timeout_s
+        self._busy_ms = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])   # read once
         self._damaged = damaged
         self._lock = threading.Lock()      # held while a change runs on the connection
         self._gate = threading.Lock()      # guards _wanting
         self._wanting = 0                  # threads waiting for _lock
         self._group: _Group | None = None
+        self._committed = committed
         self.commits = 0                   # figures for the benches
         self.changes = 0
         self.commit_seconds: deque[float] = deque(maxlen=100_000)   # each COMMIT's duration
 
     @contextmanager
     def change(self) -> Iterator[sqlite3.Connection]:
-        """One change, in its own savepoint of the group's transaction; returns once committed."""
+        """One change in the group's transaction (its own savepoint unless it is the first);
+        returns once committed."""
         self._take()
         held = True
         try:
             group = self._group or self._begin()
-            try:
+            first = not group.changes      # the transaction itself is its undo: no savepoint
+            if not first:
                 self.conn.execute("SAVEPOINT change")
-            except sqlite3.Error as exc:
-                if not group.changes:
-                    self._end(group, exc)
-                raise
             try:
                 yield self.conn
-                self.conn.execute("RELEASE change")
+                if not first:
+                    self.conn.execute("RELEASE change")
             except BaseException:
+                if first:
+                    self._roll_back(group)
+                    raise
                 self._undo(group)
-                # leave the group open only for changes already in it (they wait in _await,
-                # and commit it themselves should the next writer give up): an empty group
-                # would hold SQLite's write lock with nobody left to end it
-                if self._group is group and (not group.changes or not self._more_coming(group)):
+                # the changes already in the group wait in _await for its commit: leave it open
+                # for the next writer only (should it give up, they commit it themselves)
+                if self._group is group and not self._more_coming(group):
                     self._commit(group)
                 raise
             group.changes += 1
@@ -119,7 +124,7 @@ class GroupWriter:
                                    f"{self.timeout_s:g} s; try again")
 
     def _begin(self) -> _Group:
-        store.begin_immediate(self.conn, self.timeout_s)
+        store.begin_immediate(self.conn, self.timeout_s, self._busy_ms)
         self._group = _Group()
         return self._group
 
@@ -127,6 +132,16 @@ class GroupWriter:
         """Leave the transaction open for a thread already waiting to write?"""
         return (self._wanting > 0 and group.changes < MAX_GROUP
                 and time.monotonic() - group.opened < MAX_GROUP_S)
+
+    def _roll_back(self, group: _Group) -> None:
+        """The group's first change failed: roll its transaction back (nothing else is in it)."""
+        try:
+            self.conn.execute("ROLLBACK")
+        except sqlite3.Error as exc:
+            self._end(group, exc)
+        else:
+            self._group = None
+            group.done.set()
 
     def _undo(self, group: _Group) -> None:
         """Roll this change back to its savepoint; if even that fails, end the whole group."""
@@ -145,6 +160,8 @@ class GroupWriter:
         else:
             self.commit_seconds.append(time.perf_counter() - started)
             self.commits += 1
+            if self._committed is not None:
+                self._committed()
             self._group = None
             group.done.set()
 

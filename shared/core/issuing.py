@@ -2,7 +2,8 @@
 the issue's one write transaction — a kiosk's retry, the daily cap, opening hours, the number,
 the row and its event. The write never waits for the replay estimate: a newcomer's wait comes
 from the replay the queue keeps between reads (shared/waits/kept.py), a priority ticket's is
-replayed in the read."""
+replayed in the read; nor for counting the queue: the people ahead come from the waiting
+tickets kept per event (shared/waits/kept_waiting.py) when nothing happened between."""
 
 from __future__ import annotations
 
@@ -13,11 +14,12 @@ from shared.config.centre import LANGUAGES, CentreConfig, PriorityClass, Service
 from shared.core.assisted import ASSIST_CHANNEL, Assisted, issue_details
 from shared.core.errors import CentreClosed, DailyCapReached, DuplicateRequest, NovbeError
 from shared.core.numbering import next_number
-from shared.core.queue_tx import TicketRow, Tx, ticket_by_id
+from shared.core.queue_tx import TICKET_COLUMNS, TicketRow, Tx
 from shared.waits.reading import (
     AFTER_ALL,
     NORMAL_RANK,
     WaitInputs,
+    ahead_rule_now,
     newcomer_wait,
     people_ahead,
     printed_wait,
@@ -66,23 +68,39 @@ class Issued:
     wait: WaitEstimate | None = None
 
 
-def wait_before(tx: Tx, inputs: WaitInputs, competing: tuple[str, ...],
-                request: IssueRequest) -> WaitEstimate | None:
-    """In a read before the issue: the wait of a ticket issued now (None: the simple estimator,
-    which costs little inside the write). Tickets issued meanwhile by other kiosks are not in
-    it: kiosks issue one at a time, and a ticket issued at the same instant adds at most one
-    visit, shared between the counters."""
+@dataclass(frozen=True)
+class Before:
+    """What the read before an issue found: the wait (None: the simple estimator's, worked out
+    in the write), the people ahead (None: counted in the write) and the newest event id."""
+
+    wait: WaitEstimate | None
+    ahead: int | None
+    last: int
+
+
+def wait_before(tx: Tx, inputs: WaitInputs, request: IssueRequest) -> Before:
+    """In a read before the issue: the wait of a ticket issued now and the people ahead of it.
+    Tickets issued meanwhile by other kiosks are not in the wait: kiosks issue one at a time,
+    and a ticket issued at the same instant adds at most one visit, shared between the
+    counters; the people ahead are taken only when nothing happened between (issue_in)."""
+    last = int(tx.value("SELECT coalesce(max(id), 0) FROM events"))
     if tx.config.waits.estimator == "simple":
-        return None
+        return Before(None, None, last)
+    kept = inputs.waiting.ahead(tx, last, ahead_rule_now(tx, request.service.id), request.rank)
     if request.rank == NORMAL_RANK:
-        return newcomer_wait(tx, inputs, request.service.id, 0, quick=False)
-    ahead = people_ahead(tx, competing, request.rank, tx.at, AFTER_ALL)
-    return printed_wait(tx, inputs, request.service.id, request.rank, tx.at, None, ahead)
+        return Before(newcomer_wait(tx, inputs, request.service.id, 0, quick=False, last=last),
+                      kept, last)
+    ahead = kept
+    if ahead is None:
+        ahead = people_ahead(tx, request.service.id, request.rank, tx.at, AFTER_ALL)
+    return Before(printed_wait(tx, inputs, request.service.id, request.rank, tx.at, None, ahead),
+                  ahead, last)
 
 
-def issue_in(tx: Tx, request: IssueRequest, competing: tuple[str, ...],
-             wait: WaitEstimate | None) -> Issued:
-    """Inside the write: a retry's earlier ticket, or a new numbered ticket and its event."""
+def issue_in(tx: Tx, request: IssueRequest, before: Before | None) -> Issued:
+    """Inside the write: a retry's earlier ticket, or a new numbered ticket and its event. The
+    people ahead read before are taken when the newest event is still the one read then
+    (nothing changed between); else they are counted here."""
     svc, prio, today = request.service, request.priority, tx.day.isoformat()
     if request.request_id is not None:
         earlier = tx.ticket_row("service_day = ? AND request_id = ?", (today, request.request_id))
@@ -96,25 +114,38 @@ def issue_in(tx: Tx, request: IssueRequest, competing: tuple[str, ...],
                           "issued_service = ?", (today, svc.id))
         if issued >= svc.daily_cap:
             raise DailyCapReached(f"{svc.id}: all {svc.daily_cap} tickets for today are issued")
-    ahead = people_ahead(tx, competing, request.rank, tx.at, AFTER_ALL)
+    ahead = unchanged_since(tx, before)
+    if ahead is None:
+        ahead = people_ahead(tx, svc.id, request.rank, tx.at, AFTER_ALL)
+    wait = before.wait if before is not None else None
     if wait is None:
         wait = printed_wait(tx, WaitInputs(), svc.id, request.rank, tx.at, None, ahead)
     if request.check_hours:
         check_hours(tx, wait.minutes, svc.id)
     number, code = next_number(tx, svc.prefix)
-    cur = tx.conn.execute(
+    row: TicketRow = tx.rows(
         "INSERT INTO tickets(code, prefix, number, service, issued_service, priority, "
         "priority_rank, language, source, token, status, service_day, issued_at, "
-        "queued_at, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?)",
+        "queued_at, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?) "
+        f"RETURNING {TICKET_COLUMNS}",
         (code, svc.prefix, number, svc.id, svc.id, prio.id if prio else None, request.rank,
          request.language, request.source, secrets.token_urlsafe(24), today, tx.at, tx.at,
-         request.request_id))
-    row = ticket_by_id(tx, int(cur.lastrowid or 0))
+         request.request_id))[0]
     assisted = request.assisted
     tx.event("issued", row, staff=assisted.staff if assisted else None, source=request.source,
              priority=prio.id if prio else None, language=request.language, ahead=ahead,
              estimate_min=wait.minutes, **(issue_details(assisted) if assisted else {}))
     return Issued(row, False, ahead, wait)
+
+
+def unchanged_since(tx: Tx, before: Before | None) -> int | None:
+    """The people ahead read before the write, if no event has been written since (none in
+    between means no ticket changed: every change is an event)."""
+    if before is None or before.ahead is None:
+        return None
+    if tx.value("SELECT coalesce(max(id), 0) FROM events") != before.last:
+        return None
+    return before.ahead
 
 
 def check_hours(tx: Tx, estimate_min: int, service: str) -> None:

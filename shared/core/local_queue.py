@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from shared.bookings.checkin import CheckIn
 from shared.bookings.ledger import BookingLedger
-from shared.config.centre import CentreConfig, competing_services
+from shared.config.centre import CentreConfig
 from shared.core import corrections, devices, errors, presence, visits
 from shared.core.assisted import Assisted, kiosk_printers, pending_prints
 from shared.core.booked_order import CALL_ORDER, due_by
@@ -21,6 +21,7 @@ from shared.core.calling import call_next_in, serves_now
 from shared.core.clock import Clock, SystemClock, to_epoch
 from shared.core.counter_modes import set_mode
 from shared.core.day_change import roll_day, stored_day
+from shared.core.feed import LocalFeed
 from shared.core.group_commit import GroupWriter
 from shared.core.help_requests import acknowledge
 from shared.core.issuing import IssueRequest, issue_in, wait_before
@@ -51,6 +52,7 @@ from shared.core.service_day import service_day
 from shared.core.snapshot import HallCache, counter_states, read_snapshot
 from shared.core.transfers import transfer_in
 from shared.store import database as store
+from shared.store.checkpoints import Checkpointer
 from shared.version import VERSION
 from shared.waits.kept import BehindReads
 from shared.waits.reading import WaitInputs, people_ahead, printed_wait
@@ -83,8 +85,10 @@ class LocalQueue(ProfileOps):
         if verify:
             store.quick_check(self.db, self.path)
         self.db.conn.row_factory = sqlite3.Row
+        self._checkpoints = Checkpointer(self.path, self.db.conn)   # off the write path
         self.writer = GroupWriter(self.db.conn, write_timeout_s,
-                                   lambda exc: store.damaged(self.path, exc))
+                                   lambda exc: store.damaged(self.path, exc),
+                                   self._checkpoints.committed)
         self._readers = threading.local()
         self._reader_list: list[store.ReadConnection] = []
         self._readers_lock = threading.Lock()
@@ -104,7 +108,6 @@ class LocalQueue(ProfileOps):
     @config.setter
     def config(self, config: CentreConfig) -> None:
         self._config = config
-        self._competing = competing_services(config)  # once per config, not per call
 
     @property
     def closed(self) -> bool:
@@ -120,6 +123,7 @@ class LocalQueue(ProfileOps):
             readers, self._reader_list = self._reader_list, []
         for reader in readers:
             reader.close()
+        self._checkpoints.close()
         self.writer.close()
 
     # ---- transactions ---------------------------------------------------------------------
@@ -183,8 +187,8 @@ class LocalQueue(ProfileOps):
         """The ticket as the apps see it; a waiting one with its people ahead and estimate."""
         ticket = ticket_from_row(row)
         if ticket.status == Status.WAITING:
-            ticket.ahead = people_ahead(tx, self._competing.get(ticket.service, (ticket.service,)),
-                                        row["priority_rank"], row["queued_at"], ticket.id)
+            ticket.ahead = people_ahead(tx, ticket.service, row["priority_rank"],
+                                        row["queued_at"], ticket.id)
             wait = printed_wait(tx, self._wait_inputs, ticket.service, row["priority_rank"],
                                 row["queued_at"], ticket.id, ticket.ahead)
             ticket.estimated_wait_min = wait.minutes
@@ -203,10 +207,9 @@ class LocalQueue(ProfileOps):
         out in a read before the write, never inside it."""
         request = IssueRequest.of(self.config, service, priority, language, source,
                                   check_hours, request_id, assisted)
-        competing = self._competing.get(request.service.id, (request.service.id,))
-        wait = self._read(lambda tx: wait_before(tx, self._wait_inputs, competing, request))
+        before = self._read(lambda tx: wait_before(tx, self._wait_inputs, request))
         with self._tx() as tx:
-            issued = issue_in(tx, request, competing, wait)
+            issued = issue_in(tx, request, before)
         if issued.earlier:
             return self._read(lambda tx: self._view(tx, ticket_by_id(tx, issued.row["id"])))
         ticket = ticket_from_row(issued.row)
@@ -245,7 +248,7 @@ class LocalQueue(ProfileOps):
             if row is None:
                 visits.open_for(tx, c.id, mode, staff)
             else:
-                called = ticket_from_row(ticket_by_id(tx, row["id"]))
+                called = ticket_from_row(row)
                 called.ended = ended
         if row is None:
             raise errors.NoTicketWaiting(f"nobody is waiting for counter {c.id}", ended)
@@ -265,8 +268,7 @@ class LocalQueue(ProfileOps):
                                         f"(ticket {row['code']})")
             staff = staff or old_staff
             ended = visits.end_visit(tx, c.id, staff, visitor)
-            visits.call_ticket(tx, c.id, mode, staff, row)
-            called = ticket_from_row(ticket_by_id(tx, row["id"]))
+            called = ticket_from_row(visits.call_ticket(tx, c.id, mode, staff, row["id"]))
             called.ended = ended
             return called
 
@@ -421,6 +423,14 @@ class LocalQueue(ProfileOps):
         """The kiosks that have reported a printer, by source id."""
         return self._read(kiosk_printers)
 
+    def fresh_config(self) -> CentreConfig | None:
+        """None: a queue on a file works by the config it was opened with."""
+        return None
+
+    def event_feed(self) -> LocalFeed:
+        """A feed that follows this SQLite file (PRAGMA data_version; shared/core/feed.py)."""
+        return LocalFeed(self, self.path)
+
     def events(self, after_id: int = 0, limit: int = 500) -> list[Event]:
         return self._read(lambda tx: [event_from_row(r) for r in tx.rows(
             f"SELECT {EVENT_COLUMNS} FROM events WHERE id > ? ORDER BY id LIMIT ?",
@@ -430,7 +440,7 @@ class LocalQueue(ProfileOps):
         return self._read(lambda tx: int(tx.value("SELECT coalesce(max(id), 0) FROM events")))
 
     def snapshot(self, zone: str | None = None, calls: int = 30) -> Snapshot:
-        return self._read(lambda tx: read_snapshot(tx, self._competing, zone, calls,
+        return self._read(lambda tx: read_snapshot(tx, zone, calls,
                                                    self._wait_inputs, self._halls))
 
     def backup(self, target: str | Path) -> Path:

@@ -10,6 +10,7 @@ from typing import TypeVar
 from shared.config.centre import CentreConfig
 from shared.core import counter_profiles, visits
 from shared.core.counter_profiles import ProfileNow, ScheduledSwitch
+from shared.core.next_calls import CounterWaiting, counter_waiting
 from shared.core.queue_tx import Tx
 
 T = TypeVar("T")
@@ -55,3 +56,9 @@ class ProfileOps:
         return self._read(lambda tx: (counter_profiles.profiles_now(tx),
                                       counter_profiles.scheduled(tx)))
 
+
+    def counter_waiting(self, counter: str, limit: int = 12) -> CounterWaiting:
+        """What waits for the counter by the profile it runs now, the first `limit` in the
+        order its Nexts would call them, each with its level (shared/core/next_calls.py)."""
+        self.config.counter(counter)
+        return self._read(lambda tx: counter_waiting(tx, counter, limit))

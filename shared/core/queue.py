@@ -7,7 +7,9 @@ from typing import Any, Protocol
 
 from shared.bookings.checkin import CheckIn
 from shared.config.centre import CentreConfig
+from shared.core.clock import Clock
 from shared.core.counter_profiles import ProfileNow, ScheduledSwitch
+from shared.core.feed import EventFeed
 from shared.core.model import CounterState, Event, Snapshot, Ticket, VisitEnd
 
 
@@ -17,6 +19,17 @@ class Queue(Protocol):
     @property
     def config(self) -> CentreConfig:
         """The centre config the queue works by."""
+
+    @property
+    def clock(self) -> Clock:
+        """The clock the queue's service day and waits go by (a device's screens use it too)."""
+
+    def fresh_config(self) -> CentreConfig | None:
+        """The config again if it changed since it was last read (None if not, or if the queue
+        cannot tell): a remote device follows the server's config with it."""
+
+    def event_feed(self) -> EventFeed:
+        """A feed of this queue's new events for a board (shared/core/feed.py)."""
 
     # Counter actions take `expect`: the ticket code the caller sees at the counter ("" for
     # none); if the counter has moved on meanwhile, CounterChanged and nothing is done.

@@ -9,24 +9,23 @@ from dataclasses import dataclass
 from sqlite3 import Row
 
 from shared.core.clock import from_epoch, to_epoch
+from shared.core.counter_profiles import profiles_now
 from shared.core.devices import open_alerts
 from shared.core.model import Alert, Call, CounterMode, CounterState, ServiceLoad, Snapshot
 from shared.core.queue_tx import TICKET_COLUMNS, Tx, ticket_from_row
 from shared.core.service_day import day_start
-from shared.waits.reading import NORMAL_RANK, WaitInputs, newcomer_wait
+from shared.waits.reading import AFTER_ALL, NORMAL_RANK, WaitInputs, newcomer_wait, people_ahead
 
 
 @dataclass(frozen=True)
 class Hall:
     """What the events tell of the hall (or a zone of it) as of one event id: recent calls,
-    waiting per service (count, oldest queue time), the people a newcomer would have ahead per
-    service, the counters (those of the zone, and which of the whole hall's are open) and the
+    waiting per service (count, oldest queue time), the counters (those of the zone, and which of the whole hall's are open) and the
     open alerts. Only the time-dependent rest is worked out per read."""
 
     last_id: int
     calls: list[Call]
     waiting: dict[str, tuple[int, float]]
-    before_new: dict[str, int]
     counters: list[CounterState]
     open_ids: frozenset[str]
     alerts: list[Alert]
@@ -75,23 +74,22 @@ def read_hall(tx: Tx, last_id: int, zone: str | None, calls: int) -> Hall:
     waiting = {r[0]: (r[1], r[2]) for r in tx.rows(
         "SELECT service, count(*), min(queued_at) FROM tickets WHERE status = 'waiting' "
         "GROUP BY service")}
-    # Who a new visitor (no priority class) would have ahead, per service of the queue.
-    before_new = {r[0]: r[1] for r in tx.rows(
-        "SELECT service, count(*) FROM tickets WHERE status = 'waiting' "
-        "AND priority_rank <= ? GROUP BY service", (NORMAL_RANK,))}
     modes = counter_modes(tx)
     open_ids = frozenset(cid for cid, m in modes.items() if m["state"] == CounterMode.OPEN)
-    return Hall(last_id, call_list[:calls], waiting, before_new,
+    return Hall(last_id, call_list[:calls], waiting,
                 counter_states(tx, counter_ids, modes), open_ids, open_alerts(tx))
 
 
-def read_snapshot(tx: Tx, competing: dict[str, tuple[str, ...]], zone: str | None = None,
+def read_snapshot(tx: Tx, zone: str | None = None,
                   calls: int = 30, inputs: WaitInputs | None = None,
                   halls: HallCache | None = None) -> Snapshot:
     """The board's picture of the whole hall, or of one zone's counters and services."""
     cfg = tx.config
     inputs = inputs or WaitInputs()
     hall = (halls or HallCache()).hall(tx, zone, calls)
+    # People ahead of a newcomer count only in the simple estimate (shared/waits/ahead.py).
+    simple = cfg.waits.estimator == "simple"
+    profiles = {cid: p.profile for cid, p in profiles_now(tx).items()} if simple else {}
     zone_services = {s for c in cfg.counters if zone is None or c.zone == zone
                      for s in c.services}
     services, by_cat = [], {}
@@ -104,7 +102,8 @@ def read_snapshot(tx: Tx, competing: dict[str, tuple[str, ...]], zone: str | Non
             n, first = hall.waiting.get(svc.id, (0, None))
             # The wait a new visitor of this service would face (as issue() tells them);
             # a category shows the longest of its services'.
-            ahead = sum(hall.before_new.get(s, 0) for s in competing.get(svc.id, (svc.id,)))
+            ahead = people_ahead(tx, svc.id, NORMAL_RANK, tx.at, AFTER_ALL,
+                                 profiles) if simple else 0
             w = newcomer_wait(tx, inputs, svc.id, ahead, open_ids=hall.open_ids)
             old = int((tx.at - first) // 60) if first else 0
             services.append(ServiceLoad(svc.id, n, w.minutes, old, w.low, w.high,

@@ -10,7 +10,7 @@ from typing import Any
 
 from shared.core.errors import CounterChanged, CounterNotHeld, IllegalTransition
 from shared.core.model import TRANSITIONS, CounterMode, Outcome, Status, VisitEnd
-from shared.core.queue_tx import TicketRow, Tx
+from shared.core.queue_tx import TICKET_COLUMNS, TicketRow, Tx
 
 NO_SHOW = "no_show"
 
@@ -107,15 +107,16 @@ def mark_no_show(tx: Tx, counter: str, staff: str | None, visitor: TicketRow,
     return VisitEnd(visitor["id"], visitor["code"], NO_SHOW, None)
 
 
-def call_ticket(tx: Tx, counter: str, mode: str, staff: str | None, row: TicketRow,
-                **details: Any) -> None:
+def call_ticket(tx: Tx, counter: str, mode: str, staff: str | None, ticket_id: int,
+                **details: Any) -> TicketRow:
     """Call the ticket to the counter (opening it if it was not open); `details`: the work
-    profile and level a Next called it by."""
-    tx.conn.execute(
-        "UPDATE tickets SET status = 'called', called_at = ?, counter = ?, staff = ? WHERE id = ?",
-        (tx.at, counter, staff, row["id"]))
+    profile and level a Next called it by. Returns the ticket's row as called."""
+    row: TicketRow = tx.rows(
+        f"UPDATE tickets SET status = 'called', called_at = ?, counter = ?, staff = ? "
+        f"WHERE id = ? RETURNING {TICKET_COLUMNS}", (tx.at, counter, staff, ticket_id))[0]
     open_for(tx, counter, mode, staff)
     tx.event("called", row, counter, staff, **details)
+    return row
 
 
 def open_for(tx: Tx, counter: str, mode: str, staff: str | None) -> None:

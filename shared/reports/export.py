@@ -28,6 +28,8 @@ SHEET_NAMES = {
     "estimates_service": "Printed vs real, by service",
     "profile_levels": "Calls by profile level", "profile_within": "Within target by profile",
     "idle_hours": "Idle while waiting, by hour",
+    "profile_levels_centres": "Profile levels by centre",
+    "profile_within_centres": "Within target, profile, centre",
     **{f"by_{by}": title for by, title in BY_TITLES.items()},
 }
 

@@ -151,7 +151,7 @@ class DayFacts:
     tickets: list[TicketFact] = field(default_factory=list)
     visits: list[VisitFact] = field(default_factory=list)
     counters: list[CounterFact] = field(default_factory=list)
-    # read by the centre's own reports (the profile figures); the central copy keeps none
+    # read by the reports' profile figures; the central copy keeps the calls, not the idle hours
     profile_calls: list[ProfileCall] = field(default_factory=list)
     idle_hours: list[IdleHour] = field(default_factory=list)
 

@@ -295,13 +295,15 @@ def set_aside(path: Path) -> Path:
     return aside
 
 
-def begin_immediate(conn: sqlite3.Connection, timeout_s: float | None = None) -> None:
+def begin_immediate(conn: sqlite3.Connection, timeout_s: float | None = None,
+                    busy_ms: int | None = None) -> None:
     """BEGIN IMMEDIATE within `timeout_s` (default: the connection's busy timeout). After
     SQLite's first few tries, it tries again every 0.05–0.3 ms: SQLite's own busy handler
     goes on to sleep 100 ms between tries, and a process in those sleeps loses every free moment
     to processes writing in a loop — seen as 9 s waits and "database is locked" with four
-    processes on one file (bench/queue_ops.py)."""
-    saved = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    processes on one file (bench/queue_ops.py). `busy_ms`: the connection's busy timeout when
+    the caller knows it (one statement less per write; it is restored to it afterwards)."""
+    saved = busy_ms if busy_ms is not None else conn.execute("PRAGMA busy_timeout").fetchone()[0]
     if timeout_s is None:
         timeout_s = saved / 1000
     deadline = time.monotonic() + timeout_s

@@ -220,3 +220,12 @@ def m013_sms_outbox(db: sqlite_utils.Database) -> None:
         next_try_at FLOAT NOT NULL DEFAULT 0, last_error TEXT, sent_at FLOAT,
         UNIQUE (booking_id, kind))""")
     db.execute("CREATE INDEX idx_sms_due ON sms_outbox(state, next_try_at)")
+
+
+@migrations()
+def m014_waiting_bookings(db: sqlite_utils.Database) -> None:
+    """The checked-in booked visitors still waiting, by service and slot: Next asks which of
+    its services have one (usually none) instead of walking every waiting ticket of each
+    service three times looking for a slot (bench/queue_ops.py, call_next)."""
+    db.execute("CREATE INDEX idx_tickets_waiting_booked ON tickets(service, slot_at) "
+               "WHERE status = 'waiting' AND slot_at IS NOT NULL")

@@ -96,16 +96,19 @@ class KeptNewcomers:
         """Whether a fresh replay is running (one begun STALE_S ago is taken as lost)."""
         return self._replay_since is not None and 0 <= at - self._replay_since < STALE_S
 
-    def estimate(self, tx: Tx, service: str, quick: bool = False) -> WaitEstimate:
-        """The printed wait of a newcomer of no priority class of `service`, in this read."""
-        newcomers = self._newcomers_of(tx, service, quick)
+    def estimate(self, tx: Tx, service: str, quick: bool = False,
+                 last: int | None = None) -> WaitEstimate:
+        """The printed wait of a newcomer of no priority class of `service`, in this read
+        (`last`: its newest event id, when the caller has read it already)."""
+        newcomers = self._newcomers_of(tx, service, quick, last)
         with self._lock:
             return newcomers.estimate(service, quick, tx.at)
 
-    def _newcomers_of(self, tx: Tx, service: str, quick: bool) -> Newcomers:
+    def _newcomers_of(self, tx: Tx, service: str, quick: bool, last: int | None) -> Newcomers:
         if self._checked is not None and self._checked[0] is tx:
             return self._checked[1]
-        last = int(tx.value("SELECT coalesce(max(id), 0) FROM events"))
+        if last is None:
+            last = int(tx.value("SELECT coalesce(max(id), 0) FROM events"))
         with self._lock:
             kept = self._fit(tx, last)
             if kept is not None and kept.newcomers.outdated(service, quick):

@@ -4,7 +4,7 @@ call order, issue 13). This module gathers their inputs; they hold the arithmeti
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import replace
 from datetime import date, timedelta
 from sqlite3 import Row
@@ -17,8 +17,10 @@ from shared.core.model import Outcome, Status
 from shared.core.queue_tx import Tx
 from shared.core.service_day import day_start
 from shared.core.visits import at_window
+from shared.waits.ahead import AheadRule, ahead_rule, count_ahead
 from shared.waits.habits import HABIT_DAYS, CounterHabit, learn_habits
 from shared.waits.kept import KeptNewcomers
+from shared.waits.kept_waiting import KeptWaiting
 from shared.waits.newcomers import Newcomers
 from shared.waits.replay import estimate as replay_estimate
 from shared.waits.simple import (
@@ -40,15 +42,30 @@ FRONT_RANK = 0              # transferred "to the front"
 AFTER_ALL = 2**63 - 1       # the id a ticket being issued will have: after every existing one
 
 
-def people_ahead(tx: Tx, competing: tuple[str, ...], rank: int, queued_at: float,
-                 ticket_id: int) -> int:
+def ahead_rule_now(tx: Tx, service: str, queued_at: float | None = None,
+                   profiles: Mapping[str, str | None] | None = None) -> AheadRule:
+    """Which waiting tickets count ahead of a ticket of `service` queued at `queued_at` (now
+    when None), by the profiles the counters run now (`profiles`, when already read)."""
+    if profiles is None:
+        profiles = {cid: p.profile for cid, p in profiles_now(tx).items()}
+    return ahead_rule(tx.config, profiles, service, tx.at if queued_at is None else queued_at,
+                      tx.at)
+
+
+def people_ahead(tx: Tx, service: str, rank: int, queued_at: float, ticket_id: int,
+                 profiles: Mapping[str, str | None] | None = None) -> int:
     """People surely called before this ticket: waiting tickets ordered before it (priority
-    rank, queue time, id) of the services every counter serving its service also serves."""
-    marks = ",".join("?" * len(competing))
-    return int(tx.value(
-        f"SELECT count(*) FROM tickets WHERE status = 'waiting' AND service IN ({marks}) AND "
-        "(priority_rank < ? OR (priority_rank = ? AND (queued_at < ? OR (queued_at = ? AND id < ?))))",
-        (*competing, rank, rank, queued_at, queued_at, ticket_id)))
+    rank, queue time, id) that every counter able to call it now, by its work profile, calls
+    first (shared/waits/ahead.py). `profiles`: each counter's profile now, when already read."""
+    rule = ahead_rule_now(tx, service, queued_at, profiles)
+    counted = tuple(rule.before)
+    marks = ",".join("?" * len(counted))
+    rows = tx.rows(
+        f"SELECT service, priority_rank, queued_at FROM tickets WHERE status = 'waiting' AND "
+        f"service IN ({marks}) AND (priority_rank < ? OR (priority_rank = ? AND "
+        "(queued_at < ? OR (queued_at = ? AND id < ?))))",
+        (*counted, rank, rank, queued_at, queued_at, ticket_id))
+    return count_ahead(rule, rank, [(r[0], r[1], r[2]) for r in rows])
 
 
 def service_minutes(tx: Tx, service: str) -> float:
@@ -81,13 +98,14 @@ def estimate_wait(tx: Tx, service: str, ahead: int) -> int:
 class WaitInputs:
     """What the replay estimate reads that changes slowly, kept between transactions by the
     queue: the recent visit times (read again once a minute) and the counters' habits (once a
-    service day)."""
+    service day); the newcomers' replay and the waiting tickets, both caught up per event."""
 
     def __init__(self) -> None:
         self.visits: tuple[float, RecentVisits] | None = None
         self.habits: tuple[date, dict[str, CounterHabit]] | None = None
         self._shapes: tuple[dict[str, float], dict[str, list[float]]] = ({}, {})
         self.kept = KeptNewcomers(lambda tx: Newcomers(queue_state(tx, self)))
+        self.waiting = KeptWaiting()      # who is ahead of a newcomer, caught up per event
 
     def shapes(self, service_min: dict[str, float]) -> dict[str, list[float]]:
         """Where the estimate keeps the visit-time shapes it pools from the recent visits:
@@ -133,10 +151,11 @@ class WaitInputs:
         return habits
 
 
-    def newcomer_wait(self, tx: Tx, service: str, quick: bool = False) -> WaitEstimate:
+    def newcomer_wait(self, tx: Tx, service: str, quick: bool = False,
+                      last: int | None = None) -> WaitEstimate:
         """The replay's wait for a newcomer of no priority class of `service`, in this read,
         from the replay kept between reads (shared/waits/kept.py)."""
-        return self.kept.estimate(tx, service, quick)
+        return self.kept.estimate(tx, service, quick, last)
 
 
 def _visit_started(visit: Row, at: float, walk_up_s: float) -> float | None:
@@ -229,16 +248,18 @@ def printed_wait(tx: Tx, inputs: WaitInputs, service: str, rank: int, queued_at:
 
 
 def newcomer_wait(tx: Tx, inputs: WaitInputs, service: str, ahead: int,
-                  quick: bool = True, open_ids: Collection[str] | None = None) -> WaitEstimate:
+                  quick: bool = True, open_ids: Collection[str] | None = None,
+                  last: int | None = None) -> WaitEstimate:
     """The wait a new visitor of no priority class of `service`, with `ahead` people before
     them, would be told, by the configured estimator: the replay's (one replay of the whole
     hall serves every service; `quick`: its expected-times form, for boards) or the simple one.
-    `open_ids`: the counters open now, when the caller already knows them (the board's hall)."""
+    `open_ids`: the counters open now, when the caller already knows them (the board's hall);
+    `last`: the read's newest event id, when the caller has read it."""
     if tx.config.waits.estimator == "simple":
         minutes = estimate_wait(tx, service, ahead)
         wait = WaitEstimate(minutes, minutes, minutes)
     else:
-        wait = inputs.newcomer_wait(tx, service, quick)
+        wait = inputs.newcomer_wait(tx, service, quick, last)
     return when_nobody_can_call(tx, service, wait, open_ids=open_ids)
 
 

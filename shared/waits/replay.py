@@ -39,7 +39,7 @@ from shared.core.fairness import joins_priority_at
 from shared.waits.booked import booked_turn, by_counter, in_slot_order
 from shared.waits.closed import closed_for, opening, when_open
 from shared.waits.draws import Drawn, Expected
-from shared.waits.profile_calls import by_profile
+from shared.waits.profile_calls import ProfileBooked, by_profile
 from shared.waits.state import Booked, CounterNow, Entry, QueueState, WaitEstimate
 from shared.waits.visit_times import VisitTimes
 
@@ -66,7 +66,6 @@ def priority_rates(state: QueueState, rank: int) -> dict[str, float]:
         if r < rank and at >= since:
             rates[service] = rates.get(service, 0.0) + 1 / RECENT_WINDOW_S
     return rates
-
 
 
 @dataclass
@@ -185,16 +184,17 @@ class Replay:
             rules = self.rules.get(i)
             if rules is not None:           # its profile decides (no virtual visitors here)
                 picked = by_profile(self.live[i], rules, heads, at,
-                                    cursor.turns.setdefault(i, []), self.fairness)
+                                    cursor.turns.setdefault(i, []), self.fairness,
+                                    ProfileBooked(self.booked, self.booked_for[i],
+                                                  cursor.booked_taken, state.normal_rank,
+                                                  newcomers))
                 if picked is None:
                     if newcomers:
                         return at, i
                     continue
-                service, queue = picked
-                tid = queue[heads[id(queue)]][2]
+                service, tid = picked
                 if tid is None:
                     return at, i
-                heads[id(queue)] += 1
                 heapq.heappush(free, (at + sampler.visit(service, tid), i))
                 continue
             overdue = self._overdue(live[i], heads, at) if fair else None

@@ -8,7 +8,7 @@ import threading
 from board.announcer import Announcer
 from board.chime import chime_path
 from board.controller import BoardController
-from board.feed import LocalFeed
+from shared.core.feed import LocalFeed
 from shared.speech.sinks import RecordingSink
 from shared.speech.wavfile import duration
 

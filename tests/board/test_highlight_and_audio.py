@@ -5,7 +5,7 @@ from __future__ import annotations
 from board.announcer import Announcer
 from board.chime import chime_path
 from board.controller import BoardController
-from board.feed import LocalFeed
+from shared.core.feed import LocalFeed
 from shared.speech.sinks import RecordingSink
 
 

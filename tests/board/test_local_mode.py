@@ -37,7 +37,7 @@ def test_zone_board_shows_only_its_counters(qtbot, db_path, config, clock) -> No
     import dataclasses
 
     from board.controller import BoardController
-    from board.feed import LocalFeed
+    from shared.core.feed import LocalFeed
     from shared.core.local_queue import LocalQueue
 
     counters = tuple(dataclasses.replace(c, zone="hall-2" if c.id in ("4", "5") else c.zone)

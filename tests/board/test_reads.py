@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from board.announcer import Announcer
 from board.controller import RETRY_MAX_S, BoardController
-from board.feed import LocalFeed
 from qtcommon.runner import ManualRunner
 from shared.core.errors import QueueUnavailable
+from shared.core.feed import LocalFeed
 from shared.speech.sinks import RecordingSink
 
 
@@ -33,6 +33,9 @@ class Flaky:
         if self.down:
             raise QueueUnavailable("the test took the queue away")
         return self.queue.snapshot(zone)
+
+    def fresh_config(self):
+        return None
 
     def events(self, after_id=0, limit=500):
         if self.down:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from board.announcer import PAUSE_AFTER_CHIME, PAUSE_BETWEEN_LANGUAGES, TAIL, Announcer
 from board.chime import chime_path
 from board.controller import BoardController
-from board.feed import LocalFeed
 from board.phrases import announcement_text
 from board.rotation import DWELL_FIRST_S, DWELL_OTHER_S
+from shared.core.feed import LocalFeed
 from shared.speech.sinks import RecordingSink
 from shared.speech.wavfile import duration
 

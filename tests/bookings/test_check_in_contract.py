@@ -19,7 +19,7 @@ def test_check_in_over_either_queue(kind, db_path, config, clock):
         desk = LocalQueue(db_path, config, clock)
         try:
             booking = desk.bookings.book_local(PENSION, baku("2026-11-23 11:00"), "en", "r",
-                                               name="Elnur", phone="+994")
+                                               name="Elnur", phone="+994551234567")
         finally:
             desk.close()
         assert queue.check_in("NOVBE:QQQQQQ").outcome == CheckInOutcome.UNKNOWN

@@ -10,6 +10,7 @@ import pytest
 
 from shared.bookings.errors import BookingNotFound, BookingNotOpen, BookingRefused, SlotFull
 from shared.bookings.model import Booking, BookingStatus, Channel, is_code
+from shared.bookings.seats import local_free, split
 from shared.core.clock import FakeClock
 from shared.core.errors import DuplicateRequest, UnknownService
 from shared.core.local_queue import LocalQueue
@@ -180,3 +181,41 @@ def test_names_and_phones_are_erased_after_the_configured_days(ledger, clock: Fa
     kept = ledger.find(b.code)
     assert (kept.name, kept.phone) == (None, None) and kept.id == b.id and kept.service == PENSION
     assert ledger.erase_personal_data() == 0
+
+
+def test_an_erasure_on_the_national_copy_erases_the_centres(ledger, booking_queue):
+    """A national booking merged with name and phone, then pulled again erased (the central
+    copy's erasure): the centre's file holds neither any more, nor the SMS texts for it."""
+    slot = baku("2026-11-23 12:00")
+    booking = national(slot, "ACDEFG")
+    assert ledger.merge_national([booking], 0) == 1
+    with booking_queue._tx() as tx:
+        tx.conn.execute("INSERT INTO sms_outbox(booking_id, kind, phone, body, due_at, state) "
+                        "VALUES (?, 'booked', ?, ?, 0, 'sent')",
+                        (booking.id, booking.phone, "Aysel, 12:00 ACDEFG"))
+    assert ledger.merge_national([booking.erased()], 0) == 1
+    here = ledger.find("ACDEFG")
+    assert (here.name, here.phone, here.status) == (None, None, BookingStatus.BOOKED)
+    texts = booking_queue._read(lambda tx: tx.rows("SELECT phone, body FROM sms_outbox"))
+    assert [tuple(r) for r in texts] == [("", "")]
+    assert ledger.merge_national([booking.erased()], 0) == 0      # nothing left to erase
+
+
+def test_a_booking_pulled_with_no_name_keeps_the_centres_own_data(ledger):
+    """A national booking made with no name or phone changes nothing when pulled again."""
+    slot = baku("2026-11-23 12:30")
+    bare = replace(national(slot, "ACDEFH", ident="n-2"), name=None, phone=None)
+    assert ledger.merge_national([bare], 0) == 1
+    assert ledger.merge_national([bare], 0) == 0
+
+
+def test_a_lowered_share_never_gives_away_a_sold_national_seat():
+    """local_free: 4 seats, the national share lowered from 2 to 1: with 2 national bookings the
+    centre has 2 seats (not 3); while central may still book 2 (held 2), also 2; once the list
+    is final the centre takes only the national seats nobody booked."""
+    lowered = split(4, 0.25)
+    assert local_free(lowered, 0, 0, False) == 3
+    assert local_free(lowered, 0, 2, False) == 2
+    assert local_free(lowered, 0, 0, False, national_held=2) == 2
+    assert local_free(lowered, 0, 2, True) == 2
+    assert local_free(lowered, 0, 1, True, national_held=2) == 3

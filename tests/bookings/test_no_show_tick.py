@@ -27,9 +27,3 @@ def test_the_tick_files_no_shows(booking_queue, clock):
     assert expire_no_shows(app) == 1 and hub.pokes == 1
     assert expire_no_shows(app) == 0
     assert [e.kind for e in booking_queue.events()][-1] == "booking_no_show"
-
-
-def test_a_queue_without_bookings_is_left_alone():
-    """A served queue that keeps no bookings (a test double, another store): nothing to do."""
-    app = SimpleNamespace(state=SimpleNamespace(queue=object(), hub=Hub()))
-    assert expire_no_shows(app) == 0

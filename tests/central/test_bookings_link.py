@@ -12,8 +12,15 @@ import pytest
 
 from central.bookings import desk
 from novbe.cli import main
-from server.shipping.bookings_link import BookingLink, read_state, state_path_for, status_line
+from server.shipping.bookings_link import (
+    BookingLink,
+    read_state,
+    seats_now,
+    state_path_for,
+    status_line,
+)
 from server.shipping.link import CentralUnavailable
+from server.shipping.seats_push import seats_path_for
 from server.shipping.shipper import Shipper
 from shared.bookings.model import BookingStatus, Channel
 from shared.config.central import CentralSettings
@@ -146,4 +153,73 @@ def test_with_the_link_cut_the_centre_goes_on(tmp_path: Path, central: CentralDb
         assert read_state(state_path_for(db_path)).reachable is True
     finally:
         again.stop()
+        queue.close()
+
+
+def _central_seats(central: CentralDb, centre: str) -> dict[tuple[str, float], int]:
+    with central.admin() as conn:
+        return {(s, float(at)): int(free) for s, at, free in conn.execute(
+            "SELECT service, slot_start, free FROM novbe.local_seats WHERE centre_id = %s",
+            (centre,)).fetchall()}
+
+
+def _centre_seats(queue: LocalQueue) -> dict[tuple[str, float], int]:
+    """The centre's free seats of every slot it pushes (today and PUSH_DAYS ahead)."""
+    return seats_now(queue.bookings, queue.clock.now().timestamp())
+
+
+def test_only_changed_seats_are_pushed_and_nothing_is_lost_when_cut(tmp_path: Path,
+                                                                   central: CentralDb) -> None:
+    """The first push writes every slot, an unchanged round none, a local booking one row; a
+    booking made while the link is cut reaches central on the next round; a restart keeps the
+    diff going, and a state file older than central's (a commit the centre never heard of)
+    makes the next push whole: central's copy equals the centre's free seats after each."""
+    config, db_path = booking_centre(tmp_path, central, "east", seats=4, share=0.5)
+    day = open_day(config)
+    queue, clock = _queue(config, db_path)
+    assert config.central is not None
+    state = state_path_for(db_path)
+
+    def link_to(settings: CentralSettings) -> BookingLink:
+        return BookingLink(queue.bookings, settings, state,
+                           wall_clock=lambda: clock.now().timestamp())
+
+    def pushed(link: BookingLink) -> tuple[int, bool]:
+        link.sync()
+        assert _central_seats(central, "east") == _centre_seats(queue)
+        return link.state.push_rows, link.state.push_whole
+
+    link = link_to(config.central)
+    try:
+        whole, _ = pushed(link)
+        assert link.state.push_whole and whole == len(_centre_seats(queue)) > 100
+        assert pushed(link) == (0, False)
+        queue.bookings.book_local(SERVICE, slot_at(config, day), "az", "reception-1")
+        assert pushed(link) == (1, False)
+        older = seats_path_for(state).read_text()
+    finally:
+        link.stop()
+    queue.bookings.book_local(SERVICE, slot_at(config, day, "11:00"), "az", "reception-1")
+    cut = link_to(CentralSettings(url=f"postgresql://nobody@127.0.0.1:{free_port()}/x",
+                                  centre_id="east"))
+    with pytest.raises(CentralUnavailable):
+        cut.sync()
+    cut.stop()
+    again = link_to(config.central)                 # a restart: the diff from the saved state
+    try:
+        assert pushed(again) == (1, False)
+        queue.bookings.book_local(SERVICE, slot_at(config, day, "12:00"), "az", "reception-1")
+        assert pushed(again) == (1, False)
+    finally:
+        again.stop()
+    seats_path_for(state).write_text(older)         # central committed what the centre forgot
+    queue.bookings.book_local(SERVICE, slot_at(config, day, "13:00"), "az", "reception-1")
+    restarted = link_to(config.central)
+    try:
+        assert pushed(restarted) == (whole, True)
+        clock.set(datetime.fromtimestamp(slot_at(config, day, "10:00") + 3 * 86400, config.tz))
+        rows, is_whole = pushed(restarted)          # days gone by: their rows leave central
+        assert not is_whole and rows > 0
+    finally:
+        restarted.stop()
         queue.close()

@@ -49,6 +49,14 @@ def test_portal_books_once_within_its_centres(tmp_path: Path, central: CentralDb
         assert httpx.post(f"{base}/api/v1/bookings", json=body).status_code == 401
         bad = api.post("/api/v1/bookings", json=body | {"slot_start": start[:16], "lang": "fr"})
         assert bad.status_code == 422
+        no_phone = api.post("/api/v1/bookings", json=body | {"request_id": "req-0003",
+                                                              "phone": "050 12"})
+        assert no_phone.status_code == 422 and no_phone.json()["error"] == "bad_phone"
+        assert no_phone.json()["message"].startswith("Bu telefon nömrəsi deyil")   # az first
+        with central.admin() as conn:    # the portal's number is kept as the one rule says
+            kept = conn.execute("SELECT phone FROM novbe.bookings WHERE code = %s",
+                                (code,)).fetchone()
+        assert kept is not None and kept[0] == "+994557654321"
         huge = api.post("/api/v1/bookings", json=body | {"name": "x" * 2_000_000})
         assert huge.status_code == 413
         full = api.post("/api/v1/bookings", json=body | {"request_id": "req-0002",

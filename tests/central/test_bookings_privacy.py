@@ -80,3 +80,32 @@ def test_planted_phones_and_names_go_nowhere_and_are_erased(
     finally:
         link.stop()
         queue.close()
+
+
+def test_an_erasure_on_the_central_copy_reaches_the_centre(tmp_path: Path,
+                                                           central: CentralDb) -> None:
+    """A national booking pulled with a name and phone: once the central copy erases them (its
+    own erase_after_days), the next pull erases the centre's copy too — before the centre's
+    own erasure would."""
+    config, db_path = booking_centre(tmp_path, central, "nord")
+    start = slot_at(config, open_day(config))
+    with central.admin() as conn:
+        national = desk.book(conn, desk.BookingRequest(
+            "nord", SERVICE, start, "az", Channel.CALL_CENTRE, "op", NAME, "055 111 22 33"))
+    assert national.phone == NATIONAL_PHONE
+    queue = LocalQueue(db_path, config, FakeClock(datetime.now(config.tz)))
+    assert config.central is not None
+    link = BookingLink(queue.bookings, config.central, state_path_for(db_path))
+    try:
+        link.sync()
+        assert (queue.bookings.find(national.code).name,
+                queue.bookings.find(national.code).phone) == (NAME, NATIONAL_PHONE)
+        with central.admin() as conn:
+            assert erase_central(conn, start + 31 * 86_400) == 1
+        assert link.sync() == 1
+        here = queue.bookings.find(national.code)
+        assert (here.name, here.phone) == (None, None)
+        assert link.sync() == 0
+    finally:
+        link.stop()
+        queue.close()

@@ -27,7 +27,7 @@ SERVICES = Version(1, frozenset({"labour", "pensions.age"}))
 def test_a_shipped_body_parses_back_into_the_config_it_came_from() -> None:
     """Services (with their categories, targets, times), categories, priority classes,
     counters (what they serve, where — their work profiles stay with the centre: national
-    reports have no profile figures), time zone and reset hour all survive the round trip."""
+    reports name a profile by its id), time zone and reset hour all survive the round trip."""
     config = load_config()
     back = parse_body(canonical(config)[1], "central:test")
     assert back.tz == config.tz and back.day_reset_hour == config.day_reset_hour

@@ -50,7 +50,8 @@ def test_reception_books_prints_checks_in_and_cancels(browser, server: LiveServe
     slot.locator("input").check()
     page.fill("#visitor-phone", "call me")
     page.click("#book")
-    expect(page.locator("#desk-error")).to_contain_text("A phone number has digits only")
+    expect(page.locator("#desk-error")).to_contain_text("Not a phone number")
+    page.locator("#desk-error").screenshot(path=str(artifacts / "desk-bad-phone-en.png"))
     page.locator("label.slot", has_text="11:00").locator("input").check()
     page.fill("#visitor-name", "Olga Petrova")
     page.fill("#visitor-phone", "+994 50 123 45 67")
@@ -121,3 +122,30 @@ def test_counter_console_checks_a_visitor_in_by_code(browser, server: LiveServer
     assert server.queue.counter_state("4").ticket is None          # Next was not pressed
     assert blocking_violations(page) == []
     page.screenshot(path=str(artifacts / "console-check-in-en.png"), full_page=True)
+
+
+@pytest.mark.slow
+def test_the_desk_says_a_lowered_share_keeps_the_national_bookings(browser, server: LiveServer,
+                                                                   artifacts: Path):
+    """Two national bookings for a pension slot that now gives the national desk one seat (the
+    share lowered after they were made): the desk says they stay booked and the centre books
+    only the seats left, in az, ru and en; the slot shows no seat for the centre."""
+    from shared.bookings.model import Booking, Channel
+
+    add_reception(server)
+    start = baku("2026-11-23 15:00")
+    server.queue.bookings.merge_national(
+        [Booking(id=f"n{k}", centre=server.queue.config.centre_id, service=PENSION,
+                 slot_start=start, code=f"3{k}ACDE", lang="az", channel=Channel.CALL_CENTRE,
+                 made_by="142", created_at=1, updated_at=1) for k in (3, 4)], final_through=0)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(10_000)
+    open_desk(page, server, "en")
+    for lang, said in (("en", "stay booked; none is cancelled"), ("ru", "остаются в силе"),
+                       ("az", "qüvvədə qalır")):
+        page.goto(f"{server.url}/desk?lang={lang}")
+        expect(page.locator("#share-line")).to_contain_text(said)
+        page.select_option("#service", PENSION)
+        page.click("#show-slots")
+        expect(page.locator("label.slot", has_text="15:00").locator("input")).to_be_disabled()
+        page.screenshot(path=str(artifacts / f"desk-share-lowered-{lang}.png"), full_page=True)

@@ -90,3 +90,40 @@ def test_a_manager_switch_takes_effect_at_the_next_next(browser, server: LiveSer
     boss.screenshot(path=artifacts / "profiles-5-report.png", full_page=True)
     boss_ctx.close()
     staff_ctx.close()
+
+
+def test_the_console_lists_what_its_next_calls_backups_marked(browser, server: LiveServer,
+                                                              artifacts: Path):
+    """Counter 6 at pensions-first: its console lists every pension before the older insurance
+    tickets, which carry a "backup" tag; the job seeker it does not call is not listed; Next
+    calls the first listed; axe-core finds no serious violation, in English and Azerbaijani."""
+    from tests.e2e.test_accessibility_browser import blocking_violations
+
+    veteran = server.queue.config.priorities[0].id
+    insurance = [server.queue.issue("insurance.record", source="kiosk-1").code for _ in range(2)]
+    server.clock.advance(minutes=1)
+    server.queue.issue("employment.job-seeker", source="kiosk-1")
+    pensions = [server.queue.issue("pensions.age", source="kiosk-1").code,
+                server.queue.issue("pensions.age", priority=veteran, source="kiosk-1").code]
+    server.queue.switch_profile("6", "pensions-first", manager=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(15_000)
+    sign_in_at_counter(page, server, "rauf", "6")
+    rows = page.locator("#waiting-list li")
+    expect(rows).to_have_count(4)
+    expect(rows.locator(".code")).to_have_text([pensions[1], pensions[0], *insurance])
+    expect(page.locator("#waiting-list li.backup")).to_have_count(2)
+    expect(page.locator("#waiting-list li.backup .level-tag").first).to_have_text("backup")
+    expect(page.locator("#waiting-order")).to_have_text("In the order Next calls them")
+    expect(page.locator("#waiting-count")).to_have_text("4 waiting")
+    assert blocking_violations(page) == []
+    page.locator("section.waiting").screenshot(path=artifacts / "console-waiting-by-profile-en.png")
+    page.screenshot(path=artifacts / "console-by-profile-en.png", full_page=True)
+    page.goto(f"{server.url}/counter?lang=az")
+    expect(page.locator("#waiting-list li.backup .level-tag").first).to_have_text("ehtiyat")
+    assert blocking_violations(page) == []
+    page.locator("section.waiting").screenshot(path=artifacts / "console-waiting-by-profile-az.png")
+    page.click("#btn-next")
+    expect(page.locator("#current-code")).to_have_text(pensions[1])
+    expect(rows.locator(".code")).to_have_text([pensions[0], *insurance])
+    page.close()

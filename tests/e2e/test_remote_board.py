@@ -19,11 +19,11 @@ from board.announcer import Announcer
 from board.app import build_board
 from board.cli import remote_board_config
 from board.demo import screenshot
-from board.feed import LocalFeed
 from server.app import run_server_in_thread
 from server.auth.accounts import Accounts
 from shared.client.remote_queue import RemoteQueue
 from shared.config.centre import CentreConfig
+from shared.core.feed import LocalFeed
 from shared.core.local_queue import LocalQueue
 from shared.speech.sinks import RecordingSink
 
@@ -152,6 +152,9 @@ class Outage:
 
     def events(self, after_id=0, limit=500):
         return self.queue.events(after_id, limit)
+
+    def fresh_config(self):
+        return None
 
 
 def test_queued_announcements_play_while_a_read_hangs(qtbot, local_queue, config, unresponsive,

@@ -11,7 +11,6 @@ from datetime import time
 import pytest
 
 from board.controller import BoardController
-from board.feed import feed_for
 from kiosk.controller import KioskController
 from qtcommon.runner import InlineRunner
 from qtcommon.timers import ManualTimers
@@ -112,7 +111,7 @@ def test_a_running_board_follows_a_new_config(server: LiveServer, remote: Remote
         board=dataclasses.replace(config.board, ticker={
             "az": "Cümə günü 17:00-dək", "ru": "В пятницу до 17:00", "en": "Friday until 17:00"}))
     woke = threading.Event()
-    board = BoardController(remote, remote.config, feed_for(remote), clock=server.clock,
+    board = BoardController(remote, remote.config, remote.event_feed(), clock=server.clock,
                             lang="az")
     board.start(wakeup=woke.set)
     try:

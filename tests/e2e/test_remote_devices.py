@@ -8,7 +8,6 @@ from collections.abc import Callable
 import pytest
 
 from board.controller import BoardController
-from board.feed import feed_for
 from kiosk.controller import KioskController
 from qtcommon.runner import InlineRunner
 from qtcommon.timers import ManualTimers
@@ -93,7 +92,7 @@ def test_remote_board_feed_reconnects_and_resumes(server: LiveServer, remote: Re
     """A board on RemoteQueue follows the event stream, shows "reconnecting" while the server
     is away, and on its return receives exactly the events it missed."""
     server.queue.issue(JOB)
-    feed = feed_for(remote)
+    feed = remote.event_feed()
     assert isinstance(feed, EventStreamFeed)
     woke = threading.Event()
     board = BoardController(remote, remote.config, feed, clock=server.clock)

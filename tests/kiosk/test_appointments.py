@@ -110,16 +110,26 @@ def test_audio_mode_reads_the_code_screen_and_the_keypad_checks_in(kiosk, bookin
     ctl.key(KeyPress(Key.DOWN))                        # first key: audio guidance on
     assert ctl.access.audio
     assert "Enter your appointment code" in voice.last.text
+    assert [p.lang for p in screen_phrases(ctl.screen, "az")] == ["az", "ru", "en"] * 2  # title, hint
     keys = [t.name for t in ctl.screen.tiles]
-    for ch in booking.code:
-        target = keys.index(f"tile:key:{ch}")
-        while ctl.access.focus != keys[target]:
+
+    def move_to(name: str) -> None:     # Down until the voice is on `name` (once round at most)
+        for _ in keys:
+            if ctl.access.focus == name:
+                return
             ctl.key(KeyPress(Key.DOWN))
+        assert ctl.access.focus == name
+
+    for ch in booking.code:
+        move_to(f"tile:key:{ch}")
         ctl.key(KeyPress(Key.CHOOSE))
         clock.advance(1)
     assert ctl.screen.typed == booking.code
     assert " ".join(booking.code) in voice.last.text      # the code so far, said
-    ctl.access.focus = None
+    move_to("tile:check")
+    said = [(p.text, p.lang) for p in voice.last.phrases]   # each language in its own voice
+    assert said == [("iyirmi beş: Qeydiyyatdan keç.", "az"), ("Отметиться.", "ru"),
+                    ("Check in.", "en")]                       # the ✓ is for the eye only
     ctl.key(KeyPress(Key.CHOOSE))
     assert ctl.screen.name == "ticket"
     said = " ".join(p.text for p in screen_phrases(ctl.screen, "az"))

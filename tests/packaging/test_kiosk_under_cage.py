@@ -1,6 +1,16 @@
 """The kiosk as the package runs it: the installed tree's `novbe kiosk`, full screen under the
 real cage Wayland compositor (its headless backend, no GPU), as an unprivileged user, seen in a
-screenshot taken with grim."""
+screenshot taken with grim.
+
+Why cage runs here with its output turned 180° (`-r -r`): cage 0.1.4 (Debian 12, wlroots 0.15)
+hands a full-screen client's buffer straight to the output ("direct scan-out") instead of
+compositing it. On the headless backend a screenshot (wlr-screencopy) then forces a composited
+frame whose commit wlroots refuses ("Basic output test failed for HEADLESS-1"), and grim gets the
+last frame cage did composite — the kiosk's first one, drawn at Qt's default 2/3 size before cage
+made it full screen. The kiosk itself was full screen and repainting all along (WAYLAND_DEBUG
+shows a 1280×720 buffer committed on every change and every frame callback answered). A turned
+output rules scan-out out (the buffer's transform differs from the output's), so cage composites
+every frame and the screenshot shows what the output shows; grim turns the picture back."""
 
 from __future__ import annotations
 
@@ -26,10 +36,9 @@ pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="runs cage as an unpri
 @pytest.mark.timeout(1200)  # may be the test that builds the package
 def test_kiosk_runs_as_cages_one_application(package: BuiltPackage, artifacts: Path):
     """The installed tree's `novbe kiosk` (locked down, as the unit starts it) under cage as an
-    unprivileged user: a grim screenshot of cage's output shows the kiosk's start screen (its
-    background and its text), drawn from the window's top-left corner — no desktop, no other
-    window. (cage's headless backend here has no GPU: it shows the kiosk's first frame but
-    sends no further frame callbacks, so a later resize to the whole output is not drawn.)"""
+    unprivileged user: a grim screenshot of cage's output shows the kiosk's start screen over
+    the whole output (its background in every corner, its text) — a frame drawn after cage made
+    it full screen, no desktop, no other window."""
     missing = [t for t in NEEDED if shutil.which(t) is None]
     assert not missing, f"install {', '.join(missing)} (./run does)"
     # pytest's tmp_path sits in a folder only root may enter: the unprivileged user needs its own.
@@ -62,7 +71,9 @@ while [ "$(date +%s)" -lt "$end" ]; do
   grim "{shot}.part" 2>/dev/null && "{python}" -c "
 from PIL import Image; import sys
 im = Image.open('{shot}.part').convert('RGB')
-sys.exit(0 if len(im.getcolors(1 << 20) or []) > 20 else 1)" && mv "{shot}.part" "{shot}" && break
+w, h = im.size
+sys.exit(0 if len(im.getcolors(1 << 20) or []) > 20 and im.getpixel((w - 3, h - 3)) != (0, 0, 0)
+         else 1)" && mv "{shot}.part" "{shot}" && break
 done
 kill $kiosk
 """)
@@ -73,14 +84,20 @@ kill $kiosk
            "XDG_SESSION_TYPE": "wayland"}
     done = subprocess.run(["runuser", "-u", RUN_AS, "--", "env", "-i",
                            *[f"{k}={v}" for k, v in env.items()],
-                           "cage", "-d", "--", str(script)],
+                           "cage", "-d", "-r", "-r", "--", str(script)],
                           capture_output=True, text=True, timeout=400, cwd=tmp_path)
     log = (tmp_path / "kiosk.log").read_text(errors="replace") if (tmp_path / "kiosk.log").exists() else ""
     assert shot.exists(), f"no kiosk on cage's screen; cage: {done.stderr[-1500:]}\nkiosk: {log[-2000:]}"
     shutil.copy(shot, artifacts / "kiosk-under-cage.png")
+    assert "Basic output test failed" not in done.stderr, \
+        f"cage could not show a frame: the screenshot may be stale\n{done.stderr[-1500:]}"
     image = Image.open(shot).convert("RGB")
     background = image.getpixel((3, 3))
     assert background != (0, 0, 0), "the top-left corner is black: the kiosk is not drawn there"
     assert sum(background) < 200, f"not the kiosk's dark background: {background}"
+    w, h = image.size
+    for corner in ((w - 3, 3), (3, h - 3), (w - 3, h - 3)):   # full screen, not a first frame
+        assert image.getpixel(corner) == background, f"{corner} is {image.getpixel(corner)}: " \
+            "the kiosk does not cover cage's output"
     top = image.crop((0, 0, image.width // 2, image.height // 3))
     assert len(top.getcolors(1 << 20) or []) > 20, "no text on the kiosk's start screen"

@@ -1,6 +1,7 @@
 """An upgrade that cannot take over the queue file leaves it exactly as it was: the backup is
 made before migrating, and any failure (a migration that breaks, a check that fails) puts the
-file back byte for byte, so the previous program goes on with nothing lost."""
+file back byte for byte, so the previous program goes on with nothing lost. The health check
+starts the new server on the file and sees it answer (or quotes why it did not)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from novbe.upgrade import UpgradeFailed, upgrade_database
+from novbe.upgrade import UpgradeFailed, check_serves, upgrade_database
 from shared.core.local_queue import LocalQueue
 from shared.store import migrations
+from shared.version import VERSION
 
 
 def _digest(path: Path) -> str:
@@ -65,3 +67,31 @@ def test_a_first_install_has_nothing_to_upgrade(tmp_path: Path):
     """No queue file yet: nothing is made, nothing fails."""
     done = upgrade_database(tmp_path / "none.sqlite", None)
     assert done.backup is None and done.applied == ()
+
+
+def test_the_backup_goes_where_the_package_names_it(centre_file: Path, tmp_path: Path):
+    """--backup-to: the package's scripts name the backup, so that a later failed check can
+    put exactly that file back."""
+    target = tmp_path / "novbe.sqlite.before-0.4.0.bak"
+    done = upgrade_database(centre_file, None, backup_to=target)
+    assert done.backup == target and target.exists()
+
+
+@pytest.mark.slow   # starts the whole server: ~10 s on a loaded 2-core machine
+def test_the_health_check_sees_the_server_answer(centre_file: Path):
+    """The new program's server, started on the upgraded file on a free port, answers
+    /api/health with this version; then it is stopped."""
+    assert check_serves(centre_file, None, seconds=60) == VERSION
+
+
+@pytest.mark.slow
+def test_a_server_that_cannot_start_fails_the_health_check_with_its_words(
+        centre_file: Path, tmp_path: Path):
+    """A server that leaves at start (here: a centre config it refuses) fails the check, and
+    the failure quotes what the server said."""
+    broken = tmp_path / "centre.toml"
+    broken.write_text("[centre]\nname = 'no services at all'\n")
+    with pytest.raises(UpgradeFailed) as failed:
+        check_serves(centre_file, broken, seconds=60)
+    assert "stopped at start" in str(failed.value)
+    assert "centre.toml" in str(failed.value) or "service" in str(failed.value)

@@ -21,6 +21,7 @@ from shared.core.call_order import (
     quota_turn,
 )
 from shared.core.fairness import NORMAL_RANK, joins_priority_at
+from tests.examples import examples
 
 SERVICES = ("a", "b", "c", "d")
 NOW = 100_000.0
@@ -47,7 +48,7 @@ fairness = st.builds(Fairness, multiple=st.sampled_from((0.0, 1.0, 2.0)),
 turns = st.lists(st.sampled_from((PRIORITY_TURN, REGULAR_TURN)), max_size=8)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(queues, rules, turns, fairness)
 def test_never_calls_a_service_the_profile_excludes(queue, r, recent, fair):
     """Whatever waits, the ticket called is of a service the profile serves."""
@@ -55,7 +56,7 @@ def test_never_calls_a_service_the_profile_excludes(queue, r, recent, fair):
     assert choice is None or choice.ticket.service in r.levels
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(queues, rules, turns, fairness)
 def test_never_leaves_a_callable_ticket_waiting_while_calling_nobody(queue, r, recent, fair):
     """Nobody is called only when no waiting ticket is of a served service."""
@@ -63,7 +64,7 @@ def test_never_leaves_a_callable_ticket_waiting_while_calling_nobody(queue, r, r
     assert (choice is None) == (not any(c.service in r.levels for c in queue))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(queues, rules, turns, fairness, st.randoms(use_true_random=False))
 def test_same_inputs_give_the_same_ticket(queue, r, recent, fair, rnd):
     """The choice depends on the inputs only, not on the order the candidates come in."""
@@ -74,7 +75,7 @@ def test_same_inputs_give_the_same_ticket(queue, r, recent, fair, rnd):
     assert first == again
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.tuples(st.integers(1, 4), st.integers(1, 3)),
        st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3)), min_size=1, max_size=40))
 def test_the_quota_holds_over_any_sequence_of_calls(quota, arrivals):
@@ -112,7 +113,7 @@ def test_two_regular_to_one_priority_alternates_as_configured():
     assert made == [PRIORITY_TURN, REGULAR_TURN, REGULAR_TURN] * 2
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(queues, turns, st.sampled_from((1.0, 2.0)))
 def test_the_fairness_rule_still_applies(queue, recent, multiple):
     """With priority first, a priority ticket is called only when no regular ticket of the pool
@@ -129,7 +130,7 @@ def test_the_fairness_rule_still_applies(queue, recent, multiple):
                 choice.ticket.queued_at
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(queues, turns)
 def test_with_no_profile_the_order_is_as_before_profiles(queue, recent):
     """The implicit profile calls the best priority class, then the earliest ticket."""

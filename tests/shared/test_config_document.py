@@ -28,6 +28,7 @@ from shared.config.centre import (
     load_config,
     parse_config,
 )
+from tests.examples import examples
 from tests.shared.helpers import dost_data
 
 SHIPPED = sorted((default_config_path().parent).glob("*.toml"))
@@ -150,7 +151,7 @@ def variants(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @pytest.mark.slow
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(variants())
 def test_generated_variants_come_back_equal(data: dict[str, Any]):
     """Every generated variant is a valid config that its document gives back equal."""

@@ -3,6 +3,9 @@ suite holds for LocalQueue and for RemoteQueue over HTTP."""
 
 from __future__ import annotations
 
+import contextlib
+import threading
+
 import pytest
 
 from shared.core.assisted import Assisted
@@ -13,6 +16,7 @@ from shared.core.errors import (
     IllegalTransition,
     NoTicketWaiting,
     NovbeError,
+    QueueUnavailable,
     TicketNotFound,
     UnknownCounter,
     UnknownPriority,
@@ -793,3 +797,34 @@ class TestZones:
         assert [(c.code, c.counter) for c in snap.calls] == [(hall2.code, "18")]
         assert {c.id for c in snap.counters} == {"18", "19"}
         assert len(queue.snapshot().calls) > 1
+
+
+# ---- what a device follows --------------------------------------------------------------------
+def test_every_queue_hands_out_a_feed_of_its_new_events(queue):
+    """`event_feed()` brings the events after the id it starts from, each once, whichever the
+    queue (a file's data_version or the server's event stream)."""
+    woke = threading.Event()
+    feed = queue.event_feed()
+    feed.start(queue.last_event_id(), wakeup=woke.set)
+    try:
+        issued = queue.issue(JOB, source="kiosk-1")
+        seen: list = []
+        for _ in range(100):   # the stream may still be connecting: it wakes us when it can
+            with contextlib.suppress(QueueUnavailable):
+                seen += feed.poll()
+            if any(e.ticket_id == issued.id for e in seen):
+                break
+            woke.wait(0.1)
+            woke.clear()
+        issued_events = [e for e in seen if e.ticket_id == issued.id]
+        assert [e.kind for e in issued_events] == ["issued"]
+        assert feed.reconnects == 0
+    finally:
+        feed.close()
+
+
+def test_fresh_config_is_none_while_the_config_stands(queue):
+    """A device asking for a newer config gets None when nothing changed, from either queue."""
+    assert queue.config.services  # read once, as a device does at start
+    assert queue.fresh_config() is None
+    assert queue.clock.now().tzinfo is not None

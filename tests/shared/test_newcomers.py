@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from shared.waits.newcomers import Newcomers
 from shared.waits.replay import counted_on, opening, wait_spread
 from shared.waits.state import CounterNow
+from tests.examples import examples
 from tests.shared.test_wait_replay import (
     NORMAL,
     NOW,
@@ -26,7 +27,7 @@ priority_strategy = st.lists(st.tuples(st.sampled_from(SERVICES), st.sampled_fro
                                        st.floats(NOW - 3000, NOW)), max_size=6)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(counters_strategy(), waiting_strategy(), visits_strategy(), priority_strategy,
        st.booleans())
 def test_one_replay_gives_every_services_wait(counters, waiting, visits, priority, quick):
@@ -39,7 +40,7 @@ def test_one_replay_gives_every_services_wait(counters, waiting, visits, priorit
                                                                quick=quick), service
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(counters_strategy(), waiting_strategy(), visits_strategy(), priority_strategy,
        st.lists(st.sampled_from(SERVICES), min_size=1, max_size=6), st.booleans())
 def test_arrivals_since_never_shorten_a_wait_and_touch_only_their_counters(
@@ -77,7 +78,7 @@ def test_an_arrival_adds_its_visit_shared_between_the_counters_serving_it():
     assert newcomers.extra_s("c") == 0.0
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(counters_strategy(), waiting_strategy(), visits_strategy(), priority_strategy,
        st.lists(st.sampled_from(SERVICES), max_size=3))
 def test_with_the_fairness_rule_each_service_is_replayed_on_its_own(counters, waiting, visits,

@@ -78,7 +78,7 @@ def test_a_zone_board_knows_open_counters_from_the_hall_without_asking_per_servi
         def traced(tx):
             tx.conn.set_trace_callback(statements.append)
             try:
-                return read_snapshot(tx, q._competing, "hall2")
+                return read_snapshot(tx, "hall2")
             finally:
                 tx.conn.set_trace_callback(None)
 

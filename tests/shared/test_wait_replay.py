@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from shared.waits.replay import as_printed, estimate
 from shared.waits.state import CounterNow, QueueState, WaitingTicket, recent_visits
+from tests.examples import examples
 
 SERVICES = ("a", "b", "c")
 NOW = 1_000_000.0
@@ -52,7 +53,7 @@ def free_serving(counters, service):
                for c in counters)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(counters_strategy(), waiting_strategy(), visits_strategy(), st.sampled_from(SERVICES),
        st.sampled_from([1, 2, NORMAL]))
 def test_never_negative_and_zero_only_with_a_free_serving_counter(counters, waiting, visits,
@@ -65,7 +66,7 @@ def test_never_negative_and_zero_only_with_a_free_serving_counter(counters, wait
         assert free_serving(counters, service)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(counters_strategy(), visits_strategy(), st.sampled_from(SERVICES),
        st.lists(st.sampled_from([1, NORMAL]), max_size=3))
 def test_more_people_ahead_never_shortens_the_wait(counters, visits, service, prio_ranks):

@@ -131,6 +131,7 @@
       p.textContent = t.priority || "";
     }
     $("waiting-count").textContent = s.waiting_text;
+    $("waiting-order").textContent = s.waiting_order_text;
     $("waiting-priority").textContent = s.priority_count;
     const list = $("waiting-list");
     list.replaceChildren();
@@ -149,6 +150,11 @@
       li.append(code, svc);
       if (w.priority) {
         const tag = document.createElement("span"); tag.className = "priority-tag"; tag.textContent = w.priority;
+        li.append(tag);
+      }
+      if (w.level === "backup") {      // called by this counter only as its profile's backup
+        li.classList.add("backup");
+        const tag = document.createElement("span"); tag.className = "level-tag"; tag.textContent = w.level_text;
         li.append(tag);
       }
       li.append(waited);

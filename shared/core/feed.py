@@ -1,6 +1,7 @@
 """Event feeds: how a board learns, quickly and cheaply, that the queue has changed.
 
-The interface the BoardController consumes (Qt-free; a feed never touches widgets):
+Every queue hands out its own feed (`Queue.event_feed()`); the interface the BoardController
+consumes (Qt-free; a feed never touches widgets):
 
     class EventFeed(Protocol):
         interval_ms: int
@@ -16,8 +17,11 @@ The interface the BoardController consumes (Qt-free; a feed never touches widget
             keeps its last state, shows a "reconnecting" mark and simply polls again later —
             the feed must resume after the last event it returned (no gaps, no repeats).
         def close(self) -> None
+        reconnects: int
+            How many times a push feed's connection came back; the board then asks for the
+            config again (the server may have restarted with a new one). 0 for a local file.
 
-LocalFeed (here) follows the SQLite file: every `interval_ms` (50 ms) it reads
+LocalFeed (here, handed out by `LocalQueue.event_feed()`) follows the SQLite file: every `interval_ms` (50 ms) it reads
 `PRAGMA data_version` on its own connection — a counter SQLite bumps when any other
 connection commits, costing microseconds — and only when it moved does it read
 `queue.events(after_id)`.
@@ -39,7 +43,6 @@ from typing import Protocol
 
 from shared.core.errors import QueueUnavailable
 from shared.core.model import Event
-from shared.core.queue import Queue
 
 log = logging.getLogger(__name__)
 
@@ -47,10 +50,17 @@ PAGE = 500
 SAFETY_EVERY = 40  # also read events every 40 polls (2 s) even if data_version stood still
 
 
+class EventSource(Protocol):
+    """What a LocalFeed reads: the queue's events after an id."""
+
+    def events(self, after_id: int = 0, limit: int = 500) -> list[Event]: ...
+
+
 class EventFeed(Protocol):
     """A source of new queue events for one board (see the module docstring)."""
 
     interval_ms: int
+    reconnects: int
 
     def start(self, after_id: int, wakeup: Callable[[], None] | None = None) -> None: ...
 
@@ -62,7 +72,9 @@ class EventFeed(Protocol):
 class LocalFeed:
     """Follows a LocalQueue's SQLite file through PRAGMA data_version on its own connection."""
 
-    def __init__(self, queue: Queue, db_path: str | Path, interval_ms: int = 50):
+    reconnects = 0  # a file does not drop
+
+    def __init__(self, queue: EventSource, db_path: str | Path, interval_ms: int = 50):
         self.queue = queue
         self.db_path = Path(db_path)
         self.interval_ms = interval_ms
@@ -113,37 +125,3 @@ class LocalFeed:
 
     def close(self) -> None:
         self._drop_connection()
-
-
-class PollingFeed:
-    """Asks any Queue (e.g. a RemoteQueue) for `events(after_id)` every `interval_ms`: a
-    queue that offers no event stream of its own."""
-
-    def __init__(self, queue: Queue, interval_ms: int = 250):
-        self.queue = queue
-        self.interval_ms = interval_ms
-        self.after_id = 0
-
-    def start(self, after_id: int, wakeup: Callable[[], None] | None = None) -> None:
-        self.after_id = after_id
-
-    def poll(self) -> list[Event]:
-        page = self.queue.events(self.after_id, PAGE)
-        if page:
-            self.after_id = page[-1].id
-        return page
-
-    def close(self) -> None:
-        pass
-
-
-def feed_for(queue: Queue) -> EventFeed:
-    """The best feed for a queue: LocalFeed on a SQLite file, a push feed if the queue offers
-    one (`queue.event_feed()`), else PollingFeed."""
-    path = getattr(queue, "path", None)
-    if path is not None and Path(path).exists():
-        return LocalFeed(queue, path)
-    make = getattr(queue, "event_feed", None)
-    if callable(make):
-        return make()
-    return PollingFeed(queue)

@@ -1,0 +1,86 @@
+"""The waiting tickets kept between reads and caught up per event: how many people are ahead of a
+ticket issued now, from counts in memory instead of a count over the whole queue.
+
+Every change to a ticket appends an event naming it (docs/architecture.md, the queue contract),
+so bringing the kept tickets up to a read's newest event is reading again the few tickets the
+events since name (tickets are never deleted): each is dropped, and kept again while it waits
+(service, priority rank, queue time). More than CATCH_UP events since, or a read older than what is kept (another thread's read
+brought it further), and the read is answered in SQL instead; the first read, or one after a gap,
+loads every waiting ticket once.
+
+The issue takes the count read before its write when no event came between (one look at the
+newest event id inside the write: shared/core/issuing.py)."""
+
+from __future__ import annotations
+
+import threading
+
+from shared.core.fairness import NORMAL_RANK
+from shared.core.queue_tx import Tx
+from shared.waits.ahead import ALWAYS, AheadRule
+
+CATCH_UP = 512        # at most this many events since are caught up with; more: load again
+
+
+class KeptWaiting:
+    """The waiting tickets of one queue file, as of its event `seen`, shared by its threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._seen: int | None = None
+        self._tickets: dict[int, tuple[str, int, float]] = {}   # id → service, rank, queued at
+        self._counts: dict[str, dict[int, int]] = {}            # service → rank → waiting
+        self._latest = float("-inf")      # no kept ticket queued later (not lowered on removal)
+
+    def ahead(self, tx: Tx, last: int, rule: AheadRule, rank: int) -> int | None:
+        """People ahead of a ticket of `rank` issued at `tx.at` under `rule` (who counts ahead
+        by the counters' profiles now, shared/waits/ahead.py), in this read (`last`: its newest
+        event id) — as reading.people_ahead counts them. None when this read is older than what
+        is kept, a ticket waits with a queue time after `tx.at` (the clock stepped back), or the
+        rule counts a service only up to a queue time (a backup service at some counter): then
+        count in SQL."""
+        if any(limit != ALWAYS for limit in rule.before.values()):
+            return None
+        is_priority = rank < NORMAL_RANK
+        with self._lock:
+            if not self._bring_up(tx, last) or self._latest > tx.at:
+                return None
+            return sum(n for service in rule.before
+                       for r, n in self._counts.get(service, {}).items()
+                       if r <= rank and (not rule.same_kind or (r < NORMAL_RANK) == is_priority))
+
+    def _bring_up(self, tx: Tx, last: int) -> bool:
+        if self._seen is not None and last < self._seen:
+            return False                  # an older snapshot than the one kept
+        if self._seen is None or last - self._seen > CATCH_UP:
+            self._load(tx)
+        elif last > self._seen:
+            for tid, status, service, rank, queued_at in tx.rows(
+                    "SELECT id, status, service, priority_rank, queued_at FROM tickets WHERE id IN "
+                    "(SELECT ticket_id FROM events WHERE id > ? AND id <= ?)", (self._seen, last)):
+                self._drop(tid)
+                if status == "waiting":
+                    self._keep(tid, service, rank, queued_at)
+        self._seen = last
+        return True
+
+    def _load(self, tx: Tx) -> None:
+        self._tickets, self._counts, self._latest = {}, {}, float("-inf")
+        for tid, service, rank, queued_at in tx.rows(
+                "SELECT id, service, priority_rank, queued_at FROM tickets "
+                "WHERE status = 'waiting'"):
+            self._keep(tid, service, rank, queued_at)
+
+    def _keep(self, tid: int, service: str, rank: int, queued_at: float) -> None:
+        self._tickets[tid] = (service, rank, queued_at)
+        by_rank = self._counts.setdefault(service, {})
+        by_rank[rank] = by_rank.get(rank, 0) + 1
+        self._latest = max(self._latest, queued_at)
+
+    def _drop(self, tid: int) -> None:
+        kept = self._tickets.pop(tid, None)
+        if kept is not None:
+            by_rank = self._counts[kept[0]]
+            by_rank[kept[1]] -= 1
+            if not by_rank[kept[1]]:
+                del by_rank[kept[1]]
