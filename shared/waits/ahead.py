@@ -18,7 +18,7 @@ still: a booking not yet due waits for its slot)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from shared.config.centre import CentreConfig
@@ -95,13 +95,6 @@ def _threshold(caller: _Caller, other: str, service: str, queued_at: float,
         own_s = rules.backup_after * rules.target_min.get(service, 10.0) * 60
         limits.append(queued_at + own_s - wait_s)
     return max(limits)
-
-
-def count_ahead(rule: AheadRule, rank: int, waiting: Iterable[tuple[str, int, float]]) -> int:
-    """How many of `waiting` (service, rank, queue time; each already ordered before the
-    ticket) count as ahead of a ticket of rank `rank` under `rule`."""
-    is_priority = rank < NORMAL_RANK
-    return sum(1 for s, r, q in waiting if rule.counts(s, r, q, is_priority))
 
 
 _REACH: dict[int, tuple[CentreConfig, dict[str, frozenset[str]]]] = {}

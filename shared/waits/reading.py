@@ -17,7 +17,7 @@ from shared.core.model import Outcome, Status
 from shared.core.queue_tx import Tx
 from shared.core.service_day import day_start
 from shared.core.visits import at_window
-from shared.waits.ahead import AheadRule, ahead_rule, count_ahead
+from shared.waits.ahead import ALWAYS, AheadRule, ahead_rule
 from shared.waits.habits import HABIT_DAYS, CounterHabit, learn_habits
 from shared.waits.kept import KeptNewcomers
 from shared.waits.kept_waiting import KeptWaiting
@@ -58,14 +58,31 @@ def people_ahead(tx: Tx, service: str, rank: int, queued_at: float, ticket_id: i
     rank, queue time, id) that every counter able to call it now, by its work profile, calls
     first (shared/waits/ahead.py). `profiles`: each counter's profile now, when already read."""
     rule = ahead_rule_now(tx, service, queued_at, profiles)
-    counted = tuple(rule.before)
-    marks = ",".join("?" * len(counted))
-    rows = tx.rows(
-        f"SELECT service, priority_rank, queued_at FROM tickets WHERE status = 'waiting' AND "
-        f"service IN ({marks}) AND (priority_rank < ? OR (priority_rank = ? AND "
-        "(queued_at < ? OR (queued_at = ? AND id < ?))))",
-        (*counted, rank, rank, queued_at, queued_at, ticket_id))
-    return count_ahead(rule, rank, [(r[0], r[1], r[2]) for r in rows])
+    counts, params = _counted_by(rule, rank)
+    return int(tx.value(
+        f"SELECT count(*) FROM tickets WHERE status = 'waiting' AND ({counts}) AND "
+        "(priority_rank < ? OR (priority_rank = ? AND (queued_at < ? OR (queued_at = ? AND "
+        "id < ?))))", (*params, rank, rank, queued_at, queued_at, ticket_id)))
+
+
+def _counted_by(rule: AheadRule, rank: int) -> tuple[str, tuple[object, ...]]:
+    """`rule` (AheadRule.counts) as an SQL condition and its parameters: counted in SQLite
+    inside the issue's write, never row by row in Python."""
+    always = [s for s, limit in rule.before.items() if limit == ALWAYS]
+    until = [(s, limit) for s, limit in rule.before.items() if limit != ALWAYS]
+    parts: list[str] = []
+    params: list[object] = []
+    if always:
+        parts.append(f"service IN ({','.join('?' * len(always))})")
+        params += always
+    for s, limit in until:
+        parts.append("(service = ? AND queued_at <= ?)")
+        params += [s, limit]
+    counts = " OR ".join(parts) or "0"
+    if rule.same_kind:
+        counts = f"({counts}) AND priority_rank {'<' if rank < NORMAL_RANK else '>='} ?"
+        params.append(NORMAL_RANK)
+    return counts, tuple(params)
 
 
 def service_minutes(tx: Tx, service: str) -> float:
