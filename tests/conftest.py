@@ -32,7 +32,8 @@ SLOW_MODULES = frozenset({"test_cli.py", "test_cli_json.py", "test_processes.py"
                           "test_stuck_database.py", "test_properties.py", "test_bare_x.py",
                           "test_run_script.py", "test_architecture.py", "test_portable_sql.py",
                           "test_openapi_fuzz.py", "test_silent_connections.py",
-                          "test_qt_binding.py", "test_local_mode.py"})
+                          "test_qt_binding.py", "test_local_mode.py",
+                          "test_limits.py"})  # uvicorn with slow clients and real time-outs
 
 
 def _slow(item: pytest.Item) -> bool:
