@@ -4,14 +4,14 @@ alone; duplicate ticket numbers handed out. Rounds interleave the two servers (w
 alternates), so a machine loaded by other work weighs on both alike; the load average is
 printed.
 
-    .venv/bin/python bench/fqm_side_by_side.py --fqm /work/fqm          # prints a table
-    .venv/bin/python bench/fqm_side_by_side.py --fqm /work/fqm --json   # one JSON object
-    .venv/bin/python bench/fqm_side_by_side.py --fqm /work/fqm --rounds 1 --seconds 4  # quick
+    .venv/bin/python bench/fqm_side_by_side.py --fqm ../FQM          # prints a table
+    .venv/bin/python bench/fqm_side_by_side.py --fqm ../FQM --json   # one JSON object
+    .venv/bin/python bench/fqm_side_by_side.py --fqm ../FQM --rounds 1 --seconds 4  # quick
 
 Getting FQM (Flask + gunicorn; it is not part of Növbə and not in pyproject):
-    git clone https://github.com/mrf345/FQM /work/fqm      # (or any copy of its source)
-    python3.11 -m venv /work/fqm/.venv
-    /work/fqm/.venv/bin/pip install -r /work/fqm/requirements/docker.txt   # as its Dockerfile
+    git clone https://github.com/mrf345/FQM ../FQM      # (or any copy of its source)
+    python3.11 -m venv ../FQM/.venv
+    ../FQM/.venv/bin/pip install -r ../FQM/requirements/docker.txt   # as its Dockerfile
     apt-get install redis-server libusb-1.0-0              # its Docker set-up's redis, libusb
 No pin beyond FQM's own was needed on Python 3.11 (its Dockerfile's Python). Without --fqm, or
 with an incomplete one, the bench says what is missing and stops (exit 0).
