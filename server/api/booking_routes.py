@@ -49,4 +49,4 @@ async def check_in(request: Request, body: CheckInBody) -> JSONResponse:
     early_walk_in, late_walk_in, already, unknown, cancelled), the booking without the
     visitor's name and phone, and the ticket given (with its token, for its QR code)."""
     return await as_writer(request, lambda who: queue_of(request).check_in(
-        body.code, body.walk_in_if_early, who.name).to_json(), allow=checks_in)
+        body.code, body.walk_in_if_early, who.name).to_json(), allow=checks_in, bookings=True)

@@ -76,9 +76,12 @@ def queue_of(request: Request) -> ServedQueue:
     return request.app.state.queue
 
 
-def changed(request: Request) -> None:
-    """A write went through: let the event hub read it right away."""
+def changed(request: Request, bookings: bool = False) -> None:
+    """A write went through: let the event hub read it right away; a write to the bookings
+    also wakes the link to the national desk, which then sees it at once."""
     request.app.state.hub.poke()
+    if bookings and request.app.state.booking_link is not None:
+        request.app.state.booking_link.wake()
 
 
 async def signed(request: Request) -> None:
@@ -105,13 +108,15 @@ async def as_reader(request: Request, read: Callable[[Caller], Any],
 
 
 async def as_writer(request: Request, write: Callable[[Caller], Any],
-                    allow: Callable[[Request], Caller] = caller) -> JSONResponse:
+                    allow: Callable[[Request], Caller] = caller,
+                    bookings: bool = False) -> JSONResponse:
     """Check the caller and write, in one trip to the write lane; the hub reads the change at
-    once (also when the write failed half-way: a poke costs nothing)."""
+    once (also when the write failed half-way: a poke costs nothing); `bookings`: the write
+    may change a booking (changed)."""
     try:
         return answer(await offload.write(request, lambda: write(allow(request))))
     finally:
-        changed(request)
+        changed(request, bookings)
 
 
 class Act:

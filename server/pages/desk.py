@@ -14,6 +14,7 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from pydantic import Field
 
+from server.api.routes import changed
 from server.api.schemas import Body
 from server.auth.accounts import Forbidden, NotAuthorised, Session
 from server.auth.caller import caller, check_form_post, session_of
@@ -163,7 +164,7 @@ async def book(request: Request, csrf: Short, service: Short, day: Short, slot: 
     except (UnknownService, DuplicateRequest) as exc:
         return _desk(request, session, service, day, 422, error=str(exc), form=form)
     finally:
-        request.app.state.hub.poke()
+        changed(request, bookings=True)
     return RedirectResponse(f"/desk/booking/{booking.code}", status_code=303)
 
 
@@ -212,7 +213,7 @@ async def cancel(request: Request, csrf: Short, code: Short, service: Short = ""
     except (BookingNotFound, BookingNotOpen) as exc:
         return _desk(request, session, service, day, 409, error=str(exc))
     finally:
-        request.app.state.hub.poke()
+        changed(request, bookings=True)
     return _back(service, day, cancelled=normal_code(code))
 
 
@@ -229,7 +230,7 @@ async def check_in(request: Request, csrf: Short, code: Short, service: Short = 
     except NovbeError as exc:
         return _desk(request, session, service, day, 409, error=str(exc))
     finally:
-        request.app.state.hub.poke()
+        changed(request, bookings=True)
     return _desk(request, session, service, day,
                  notice=check_in_text(result, request.app.state.config, lang))
 
@@ -254,4 +255,4 @@ async def check_in_json(request: Request, body: CheckInBody) -> JSONResponse:
     try:
         return JSONResponse(await offload.write(request, run))
     finally:
-        request.app.state.hub.poke()
+        changed(request, bookings=True)
