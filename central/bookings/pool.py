@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import psycopg
 from psycopg_pool import ConnectionPool, PoolTimeout
 
-from server.shipping.link import CONNECT_TIMEOUT_S, CentralUnavailable, redact
+from server.shipping.link import CONNECT_TIMEOUT_S, CentralUnavailable, first_line, redact
 
 POOL_MAX = 10
 WAIT_S = 10.0               # a request that gets no connection by then is refused (503)
@@ -36,7 +36,7 @@ class BookingPool:
                 yield conn
         except (PoolTimeout, psycopg.OperationalError) as exc:
             raise CentralUnavailable(f"the central database {redact(self.url)} cannot be "
-                                     f"reached now: {str(exc).splitlines()[0] if str(exc) else exc}"
+                                     f"reached now: {first_line(exc)}"
                                      ) from exc
 
     def close(self) -> None:

@@ -3,17 +3,12 @@ the database keeps only its SHA-256 and the centres it may book at (none named: 
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from typing import Any
 
 from central.schema import needs_owner_rights
+from server.auth.accounts import token_hash
 from server.shipping.link import SCHEMA, CentralError, connect, tls_warning
-
-
-def token_hash(token: str) -> str:
-    """What the database keeps of a token."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 @needs_owner_rights
