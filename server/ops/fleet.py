@@ -161,6 +161,8 @@ def expire_no_shows(app: Any) -> int:
     count: int = ledger.expire_no_shows()
     if count:
         app.state.hub.poke()
+        if app.state.booking_link is not None:   # the national desk sees them at once
+            app.state.booking_link.wake()
         log.info("%d booking(s) marked as no-shows", count)
     erased = ledger.erase_personal_data()
     if erased:
