@@ -3,6 +3,7 @@ rightly, and measures a real Növbə server (FQM itself is not in the repository
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -38,8 +39,11 @@ def test_rounds_pool_into_one_rate_and_percentiles() -> None:
 def test_a_novbe_cell_issues_and_calls_over_http() -> None:
     """A real Növbə server starting at 15 waiting: two kiosks issue, a counter calls, and every
     ticket in the file has a number of its own."""
-    cell = fqm_side_by_side.one_cell("novbe", None, clients=2, waiting=15, seconds=0.5,
-                                     calls=3)
+    # in a thread of its own, as the bench's script runs it: asyncio.run needs a thread with no
+    # event loop, whatever an earlier test in this worker left on the main thread
+    with ThreadPoolExecutor(1) as pool:
+        cell = pool.submit(fqm_side_by_side.one_cell, "novbe", None, clients=2, waiting=15,
+                           seconds=0.5, calls=3).result()
     assert cell["issued"] and cell["refused"] == 0
     assert len(cell["call"]) == 3 and cell["call_load"]
     assert cell["tickets"] == (15 + long_queue.WORKING + fqm_side_by_side.WARM_UP
