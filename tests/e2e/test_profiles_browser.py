@@ -79,6 +79,7 @@ def test_a_manager_switch_takes_effect_at_the_next_next(browser, server: LiveSer
     expect(staff.locator("#profile-name")).to_have_text("Lunch cover")
     expect(row.locator("td.profile")).to_have_text("Lunch cover (chosen at the counter)")
     staff.click("#btn-next")                   # the insurance ticket: primary in lunch cover
+    expect(staff.locator("#current-code")).to_have_text(insurance)   # the call has landed
     day = server.clock.now().astimezone(server.queue.config.tz).date().isoformat()
     boss.goto(f"{server.url}/manager/reports?from={day}&to={day}&by=counter&lang=en")
     levels = boss.locator("#table-profile_levels")
