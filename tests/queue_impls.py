@@ -76,11 +76,13 @@ class KioskAndCounterTokens(httpx.HTTPTransport):
     def _signed_in(self, url: httpx.URL, staff: str, counter: str, opening: bool
                    ) -> tuple[str, str]:
         """A session of `staff` (made on first use) that has `counter` open."""
+        from tests.server.live import add_account
+
         key = (staff, counter)
         if key not in self.sessions:
             password = f"{staff}-contract-pw"
             if staff not in self.accounts.staff_names():
-                self.accounts.add_staff(staff, password)
+                add_account(self.accounts, staff, password)
             with httpx.Client(base_url=f"{url.scheme}://{url.netloc.decode()}",
                               timeout=30) as client:
                 assert client.post("/counter/login", data={"username": staff,

@@ -34,6 +34,7 @@ from shared.percentile import percentile_of
 from tests.central.booking_centre import SERVICE, bookings_section, open_day, slot_at
 from tests.central.conftest import CentralDb, centre_config_path
 from tests.e2e.test_central_page import national_server
+from tests.server.live import add_account
 
 DESK = ("reception-1", "reception-password-1")
 
@@ -106,7 +107,7 @@ def race(tmp_path: Path, central: CentralDb, requests: int = 100, seats: int = 1
     finally:
         shipper.close()
     accounts = Accounts(db_path)
-    accounts.add_staff(*DESK, role="reception")
+    add_account(accounts, *DESK, "reception")
     handle = run_server_in_thread(queue, config, accounts=accounts)
     result = RaceResult(capacity=seats)
     try:

@@ -27,6 +27,7 @@ from tests.central.activity import file_generation, visits
 from tests.central.conftest import CentralDb, centre_config_path
 from tests.conftest import MONDAY_10AM
 from tests.e2e.test_central_page import national_server
+from tests.server.live import add_account
 
 DAY = "2026-11-23"
 AGENCY = ("ministry", "agency-password-1")
@@ -184,7 +185,7 @@ def test_crafted_rows_are_set_aside_and_other_centres_report_as_before(
     assert "incomplete figures" in report["centre"] and "Sud" in report["centre"]
 
     accounts = Accounts(tmp_path / "agency.sqlite")
-    accounts.add_staff(*AGENCY, role="manager")
+    add_account(accounts, *AGENCY, "manager")
     with national_server(central.admin_url, accounts) as base, \
             httpx.Client(base_url=base, headers={"Origin": base}) as web:
         assert web.post("/login", data={"username": AGENCY[0], "password": AGENCY[1]},

@@ -32,7 +32,7 @@ from tests.central.activity import (
 )
 from tests.central.conftest import CentralDb, centre_config_path
 from tests.conftest import MONDAY_10AM
-from tests.server.live import STAFF, StaffClient
+from tests.server.live import STAFF, StaffClient, add_account
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 60, what: str = "") -> None:
@@ -68,8 +68,8 @@ def test_two_centres_ship_at_once_through_their_servers(tmp_path: Path, central:
         queue, clock, db_path = centre(tmp_path, central, cid)
         from server.auth.accounts import Accounts
         accounts = Accounts(db_path)
-        accounts.add_staff("aysel", STAFF["aysel"])
-        accounts.add_staff("boss", "boss-password-1", role="manager")
+        add_account(accounts, "aysel", STAFF["aysel"])
+        add_account(accounts, "boss", "boss-password-1", "manager")
         servers.append(run_server_in_thread(queue, queue.config, accounts=accounts, clock=clock))
         queues.append((queue, clock, db_path))
     try:

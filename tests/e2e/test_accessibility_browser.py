@@ -11,9 +11,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
-from server.auth.accounts import hash_password
 from tests.reports.known_day import DAY, JOB, build_known_day
-from tests.server.live import STAFF, LiveServer
+from tests.server.live import STAFF, LiveServer, add_account
 
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 BLOCKING = ("serious", "critical")
@@ -53,10 +52,7 @@ def busy_hall(server: LiveServer) -> LiveServer:
     server.queue.report_device("kiosk-1", "printer_paper_out", "paper end sensor")
     server.queue.report_device("kiosk-2", "help_requested")
     server.accounts.set_role("aysel", "manager")
-    with server.accounts.db.conn:
-        server.accounts.db.conn.execute(
-            "INSERT INTO staff(name, password_hash, created_at, updated_at, role) "
-            "VALUES ('nigar', ?, 0, 0, 'volunteer')", (hash_password("nigar-volunteer-1"),))
+    add_account(server.accounts, "nigar", "nigar-volunteer-1", "volunteer")
     return server
 
 

@@ -17,6 +17,7 @@ from tests.central.conftest import CentralDb, central, pg_cluster  # noqa: F401 
 from tests.conftest import ARTIFACTS
 from tests.e2e.test_accessibility_browser import blocking_violations, fits_width, sign_in
 from tests.e2e.test_central_page import national_server
+from tests.server.live import add_account
 
 pytestmark = pytest.mark.slow  # browsers, processes or a PostgreSQL cluster
 
@@ -43,7 +44,7 @@ def test_booking_desk_in_a_browser(tmp_path: Path, central: CentralDb,  # noqa: 
         conn.execute("INSERT INTO novbe.local_seats VALUES ('nord', %s, %s, 2, %s)",
                      (SERVICE, ten, time.time()))
     accounts = Accounts(tmp_path / "agency.sqlite")
-    accounts.add_staff(*DESK, role="booking")
+    add_account(accounts, *DESK, "booking")
     ARTIFACTS.mkdir(exist_ok=True)
     with national_server(central.admin_url, accounts) as base:
         assert httpx.get(f"{base}/booking", follow_redirects=False).status_code == 303

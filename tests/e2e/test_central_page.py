@@ -19,6 +19,7 @@ from tests.central.activity import two_busy_centres
 from tests.central.conftest import CentralDb, central, pg_cluster  # noqa: F401  (fixtures)
 from tests.conftest import ARTIFACTS
 from tests.e2e.a4 import tables_past_a4
+from tests.server.live import add_account
 
 pytestmark = pytest.mark.slow  # browsers, processes or a PostgreSQL cluster
 
@@ -51,7 +52,7 @@ def test_national_page_in_a_browser(tmp_path: Path, central: CentralDb,  # noqa:
     centre and reads the page in Russian; without signing in there is nothing to see."""
     two_busy_centres(tmp_path, central)
     accounts = Accounts(tmp_path / "agency.sqlite")
-    accounts.add_staff(*AGENCY, role="manager")
+    add_account(accounts, *AGENCY, "manager")
     ARTIFACTS.mkdir(exist_ok=True)
     with national_server(central.admin_url, accounts) as base:
         assert httpx.get(f"{base}/national.json").status_code == 401

@@ -10,21 +10,17 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from server.auth.accounts import hash_password
 from shared.bookings.model import BookingStatus, is_code
 from tests.bookings.conftest import baku
 from tests.e2e.test_accessibility_browser import blocking_violations, fits_width, sign_in
-from tests.server.live import LiveServer
+from tests.server.live import LiveServer, add_account
 
 RECEPTION, RECEPTION_PW = "sevda", "sevda-reception-1"
 PENSION = "pensions.age"
 
 
 def add_reception(server: LiveServer) -> None:
-    with server.accounts.db.conn:
-        server.accounts.db.conn.execute(
-            "INSERT INTO staff(name, password_hash, created_at, updated_at, role) "
-            "VALUES (?, ?, 0, 0, 'reception')", (RECEPTION, hash_password(RECEPTION_PW)))
+    add_account(server.accounts, RECEPTION, RECEPTION_PW, "reception")
 
 
 def open_desk(page: Page, server: LiveServer, lang: str) -> None:

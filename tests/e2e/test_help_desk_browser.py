@@ -14,10 +14,9 @@ from playwright.sync_api import Page, expect
 
 from kiosk.printing.simulator import NetworkPrinterSimulator
 from kiosk.window import KioskWindow
-from server.auth.accounts import hash_password
 from shared.client.remote_queue import RemoteQueue
 from tests.e2e.test_console_browser import sign_in_at_counter
-from tests.server.live import LiveServer
+from tests.server.live import LiveServer, add_account
 
 JOB = "employment.job-seeker"
 VOLUNTEER, VOLUNTEER_PW = "nigar", "nigar-volunteer-1"
@@ -31,10 +30,7 @@ Object.defineProperty(Navigator.prototype, "vibrate", {
 
 
 def add_volunteer(server: LiveServer) -> None:
-    with server.accounts.db.conn:
-        server.accounts.db.conn.execute(
-            "INSERT INTO staff(name, password_hash, created_at, updated_at, role) "
-            "VALUES (?, ?, 0, 0, 'volunteer')", (VOLUNTEER, hash_password(VOLUNTEER_PW)))
+    add_account(server.accounts, VOLUNTEER, VOLUNTEER_PW, "volunteer")
 
 
 def sign_in_at_help_desk(page: Page, server: LiveServer, lang: str = "en") -> None:

@@ -14,6 +14,7 @@ from tests.central.test_national_profiles import ship_two_centres
 from tests.conftest import ARTIFACTS
 from tests.e2e.a4 import tables_past_a4
 from tests.e2e.test_central_page import AGENCY, national_server
+from tests.server.live import add_account
 
 pytestmark = pytest.mark.slow  # browsers, processes or a PostgreSQL cluster
 
@@ -28,7 +29,7 @@ def test_profile_tables_print_on_a4_in_three_languages(tmp_path: Path, browser,
     and no table runs past A4's printed width."""
     ship_two_centres(tmp_path, central)
     accounts = Accounts(tmp_path / "agency.sqlite")
-    accounts.add_staff(*AGENCY, role="manager")
+    add_account(accounts, *AGENCY, "manager")
     ARTIFACTS.mkdir(exist_ok=True)
     with national_server(central.admin_url, accounts) as base:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
