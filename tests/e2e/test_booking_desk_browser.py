@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 from server.auth.accounts import Accounts
 from tests.central.booking_centre import SERVICE, booking_centre, closed_day, open_day, slot_at
@@ -72,12 +72,12 @@ def test_booking_desk_in_a_browser(tmp_path: Path, central: CentralDb,  # noqa: 
             page.screenshot(path=str(ARTIFACTS / "booking-desk-en.png"), full_page=True)
             page.check(f"input[name=slot][value='{ten}']")
             page.click("#book")
-            assert page.locator(f"input[name=slot][value='{ten}']").count() == 0
-            assert "Full" in page.locator("#slots tbody tr").nth(2).inner_text()
+            expect(page.locator("#slots tbody tr").nth(2)).to_contain_text("Full")  # page is in
+            expect(page.locator(f"input[name=slot][value='{ten}']")).to_have_count(0)
             page.fill("#find-code", code.lower())
             page.click("#find")
             page.click("#cancel")
-            assert code in page.locator("#notice").inner_text()
+            expect(page.locator("#notice")).to_contain_text(code)
             assert "10:00" in page.locator("#found-what").inner_text()
             page.goto(f"{base}/booking?centre=nord&service={SERVICE}"
                       f"&day={closed_day(config).isoformat()}&lang=az")

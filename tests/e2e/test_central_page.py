@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
+from playwright.sync_api import expect
 
 from central.app import create_central_app
 from server.app import listening_socket
@@ -63,10 +64,11 @@ def test_national_page_in_a_browser(tmp_path: Path, central: CentralDb,  # noqa:
             page.fill("input[name=username]", AGENCY[0])
             page.fill("input[name=password]", "wrong-password")
             page.click("#sign-in")
-            assert page.locator("p.error").inner_text() == "Wrong name or password"
+            expect(page.locator("p.error")).to_have_text("Wrong name or password")
             page.fill("input[name=username]", AGENCY[0])
             page.fill("input[name=password]", AGENCY[1])
             page.click("#sign-in")
+            page.wait_for_url("**/national")       # signed in before the next page is asked for
             page.goto(f"{base}/national?from=2026-11-23&to=2026-11-24&lang=en")
             rows = page.locator("#table-centres table").first.locator("tbody tr")
             assert [rows.nth(i).get_attribute("data-key") for i in range(rows.count())] \

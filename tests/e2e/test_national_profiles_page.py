@@ -37,6 +37,7 @@ def test_profile_tables_print_on_a4_in_three_languages(tmp_path: Path, browser,
         page.fill("input[name=username]", AGENCY[0])
         page.fill("input[name=password]", AGENCY[1])
         page.click("#sign-in")
+        page.wait_for_url("**/national")           # signed in before the next page is asked for
         for lang in ("az", "ru", "en"):
             page.goto(f"{base}/national?from=2026-11-23&to=2026-11-23&lang={lang}")
             for table in ("profile_levels_centres", "profile_within_centres"):
