@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+# python-escpos parses its printer capabilities (96 kB of YAML, ~0.35 CPU-s) at import into a new
+# temporary folder unless told where to keep the parsed copy: here it is parsed once, by the
+# first process of the run, and every xdist worker and CLI process the tests start (they inherit
+# the variable) reads the copy instead.
+if "ESCPOS_CAPABILITIES_PICKLE_DIR" not in os.environ:
+    os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = tempfile.mkdtemp(prefix="novbe-escpos-")
+    atexit.register(shutil.rmtree, os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"], True)
+    import escpos.capabilities  # noqa: E402,F401  (writes the copy before any other process reads)
 
 from collections.abc import Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
@@ -34,6 +46,26 @@ SLOW_MODULES = frozenset({"test_cli.py", "test_cli_json.py", "test_processes.py"
                           "test_openapi_fuzz.py", "test_silent_connections.py",
                           "test_qt_binding.py", "test_local_mode.py",
                           "test_limits.py"})  # uvicorn with slow clients and real time-outs
+# Single tests of more than a few seconds whose code a lighter sibling still runs in the edit-test
+# loop: processes per test, and extra seeds, sizes or days of the same simulation.
+SLOW_TESTS = frozenset({
+    "tests/shared/test_setup_checks.py::test_check_config_tells_how_to_make_the_qr_work_and_warns_of_the_pin",
+    "tests/shared/test_setup_checks.py::test_a_ready_config_has_no_advice",
+    "tests/shared/test_setup_checks.py::test_kiosk_refuses_the_shipped_pin",
+    "tests/shared/test_kept_waiting.py::test_kept_ahead_is_the_sql_count_through_a_busy_morning[2]",
+    "tests/shared/test_kept_waiting.py::test_kept_ahead_is_the_sql_count_through_a_busy_morning[3]",
+    "tests/shared/test_kept_waiting.py::test_a_new_day_and_a_long_gap_are_caught_up",
+    "tests/reports/test_recount.py::test_random_day_recounted_from_events[2026]",
+    "tests/reports/test_fast_path.py::test_fast_figures_equal_direct_ones_over_several_days",
+    "tests/kiosk/test_keypad_and_large_text.py::"
+    "test_every_screen_in_az_with_letters_measured_and_choices_in_reach[normal-portrait]",
+    "tests/kiosk/test_keypad_and_large_text.py::"
+    "test_every_screen_in_az_with_letters_measured_and_choices_in_reach[large-landscape]",
+    "tests/kiosk/test_printer_faults.py::"
+    "test_language_screen_says_tickets_are_shown_on_screen_while_the_printer_is_faulted[landscape]",
+    "tests/kiosk/test_printer_faults.py::"
+    "test_language_screen_says_tickets_are_shown_on_screen_while_the_printer_is_faulted[tablet]",
+})
 
 
 def _slow(item: pytest.Item) -> bool:
@@ -41,11 +73,12 @@ def _slow(item: pytest.Item) -> bool:
     params = getattr(item, "callspec", None)
     return (bool(SLOW_FIXTURES & set(getattr(item, "fixturenames", ())))
             or path.parent.name in SLOW_FOLDERS or path.name in SLOW_MODULES
+            or item.nodeid in SLOW_TESTS
             or (params is not None and params.params.get("queue") == "remote"))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the tests that drive slow real parts `slow` (see SLOW_FIXTURES)."""
+    """Mark the tests that drive slow real parts `slow` (SLOW_FIXTURES…), and SLOW_TESTS."""
     for item in items:
         if _slow(item):
             item.add_marker(pytest.mark.slow)
