@@ -179,6 +179,7 @@ def create_app(queue: ServedQueue, config: CentreConfig | None = None, *,
                 await asyncio.to_thread(app.state.booking_link.stop)
             if app.state.sms is not None:
                 await asyncio.to_thread(app.state.sms.stop)
+            app.state.lanes.close()
 
     app = NovbeApp(limits, title="Növbə server", version=VERSION, lifespan=lifespan,
                   docs_url=None, redoc_url=None,
