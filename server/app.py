@@ -207,9 +207,9 @@ def create_app(queue: ServedQueue, config: CentreConfig | None = None, *,
     app.add_exception_handler(sqlite3.DatabaseError, _database_error)
 
     app.state.metrics = ops_metrics.Metrics(app.state)
+    app.include_router(api.router)       # first: the kiosks' and counters' calls match sooner
     app.include_router(ops_metrics.router)
     app.include_router(fleet.router)
-    app.include_router(api.router)
     app.include_router(help_routes.router)
     app.include_router(booking_routes.router)
     app.include_router(profile_routes.router)
