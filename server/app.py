@@ -21,6 +21,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi.telemetry import TelemetryConfig
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server.api import booking_routes, help_routes, profile_routes
@@ -60,6 +61,10 @@ from shared.version import VERSION
 log = logging.getLogger(__name__)
 
 DEFAULT_PORT = 8700
+# The server reports through its own /metrics (server/ops/metrics.py); FastAPI's OpenTelemetry
+# hooks, on by default, asked OpenTelemetry for its providers on every request (5 % of the
+# event loop's time per issue) to find none configured.
+NO_OPENTELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 class NovbeApp(FastAPI):
     """FastAPI with one layer outside its whole middleware stack (server/http/front.py): phone
     look-ups per address, bodies capped before anything reads them, the event streams written
@@ -182,7 +187,7 @@ def create_app(queue: ServedQueue, config: CentreConfig | None = None, *,
             app.state.lanes.close()
 
     app = NovbeApp(limits, title="Növbə server", version=VERSION, lifespan=lifespan,
-                  docs_url=None, redoc_url=None,
+                  docs_url=None, redoc_url=None, telemetry=NO_OPENTELEMETRY,
                   description="The queue of a social-services centre over HTTP: counter "
                               "console, phone ticket page, JSON API and live events.")
     app.state.queue = queue
