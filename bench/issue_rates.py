@@ -6,12 +6,14 @@ each in a visit, bench/long_queue.py). The server runs as `novbe serve` does, in
 Figures: issues per second and p50 / p99 round trip at each length, and their ratio (target:
 within 20 % at 800 waiting); server_cpu_ms_per_issue, the server process's CPU time (user +
 system, /proc/<pid>/stat) over the run divided by the tickets issued — the Nexts and fan-out
-meanwhile included — a figure that depends far less on the machine's other load than the rate. The clients share the server's cores (a 2-core machine: they cost
+meanwhile included — a figure that depends far less on the machine's other load than the rate; changes_per_commit,
+the writes the server's group writer put in one commit (one disk flush each), fill included. The clients share the server's cores (a 2-core machine: they cost
 it CPU too), and so does everything else running on the machine: the load average is printed."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import statistics
@@ -145,6 +147,9 @@ def one_length(waiting: int, clients: int, seconds: float, script: str) -> dict[
     finally:
         server.terminate()
         server.wait(10)
+    with contextlib.suppress(OSError, ValueError):     # the server's group writer, noted as it went
+        writer = json.loads((tmp / "writer.json").read_text())
+        figures["changes_per_commit"] = round(writer["changes"] / max(1, writer["commits"]), 2)
     return {"waiting": waiting, **figures}
 
 
@@ -167,5 +172,6 @@ def print_rows(f: dict[str, Any]) -> None:
         r = f[name]
         print(f"  {r['waiting']:>5} waiting: {r['issue_per_s']} issues/s, p50 / p99 "
               f"{r['p50_ms']} / {r['p99_ms']} ms ({r['issues']} issued, {r['refused']} refused, "
-              f"{r['calls']} Nexts); server CPU {r['server_cpu_ms_per_issue']} ms per issue")
+              f"{r['calls']} Nexts); server CPU {r['server_cpu_ms_per_issue']} ms per issue; "
+              f"{r.get('changes_per_commit')} writes per commit")
     print(f"  long / empty: {f['long_vs_empty']}  (target >= 0.8)")
