@@ -111,7 +111,8 @@ class HallCollector(Collector):
 
 
 class Metrics:
-    """One app's registry: latency histograms fed by the front layer (server/http/front.py), the hall's gauges."""
+    """One app's registry: latency histograms fed by the front layer (server/http/front.py),
+    the hall's gauges."""
 
     def __init__(self, state: Any, access: MetricsAccess | None = None):
         self.access = access or MetricsAccess.from_env()
@@ -124,12 +125,22 @@ class Metrics:
                                     ["operation"], buckets=LATENCY_BUCKETS,
                                     registry=self.registry)
         self.registry.register(HallCollector(state))
+        # each (method, route, status)'s histograms, found once: labels() takes a lock and
+        # formats its values on every call (no more keys than the histograms' own children)
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
-        self.http.labels(method, route, str(status)).observe(seconds)
-        operation = TIMED_ROUTES.get((method, route))
-        if operation is not None and status < 400:
-            self.operations.labels(operation).observe(seconds)
+        key = (method, route, status)
+        children = self._children.get(key)
+        if children is None:
+            operation = TIMED_ROUTES.get((method, route))
+            children = self._children[key] = (
+                self.http.labels(method, route, str(status)),
+                self.operations.labels(operation)
+                if operation is not None and status < 400 else None)
+        children[0].observe(seconds)
+        if children[1] is not None:
+            children[1].observe(seconds)
 
 
 def timed(path: str) -> bool:
