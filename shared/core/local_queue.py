@@ -110,6 +110,11 @@ class LocalQueue(ProfileOps):
         self._config = config
 
     @property
+    def wait_inputs(self) -> WaitInputs:
+        """The replay estimate's inputs kept between reads (shared/waits/reading.py)."""
+        return self._wait_inputs
+
+    @property
     def closed(self) -> bool:
         return self._closed
 
@@ -212,12 +217,7 @@ class LocalQueue(ProfileOps):
             issued = issue_in(tx, request, before)
         if issued.earlier:
             return self._read(lambda tx: self._view(tx, ticket_by_id(tx, issued.row["id"])))
-        ticket = ticket_from_row(issued.row)
-        assert issued.wait is not None
-        ticket.ahead, ticket.estimated_wait_min = issued.ahead, issued.wait.minutes
-        ticket.wait_low_min, ticket.wait_high_min = issued.wait.low, issued.wait.high
-        ticket.no_counter_open, ticket.opens_at = issued.wait.no_counter_open, issued.wait.opens_at
-        return ticket
+        return issued.ticket()
 
     def check_in(self, code: str, walk_in_if_early: bool = False,
                  source: str | None = None) -> CheckIn:

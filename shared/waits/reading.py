@@ -22,6 +22,7 @@ from shared.waits.habits import HABIT_DAYS, CounterHabit, learn_habits
 from shared.waits.kept import KeptNewcomers
 from shared.waits.kept_waiting import KeptWaiting
 from shared.waits.newcomers import Newcomers
+from shared.waits.replay import as_printed
 from shared.waits.replay import estimate as replay_estimate
 from shared.waits.simple import (
     LOOKBACK_SECONDS,
@@ -247,6 +248,27 @@ def booked_visitors(tx: Tx, waiting: list[Row]) -> list[tuple[float, str, int | 
             (tx.at - late, tx.at + BOOKED_AHEAD_S))):
         booked.append((r[0] - ahead, r[1], BOOKING_KEYS + k))
     return booked
+
+
+def booked_wait(tx: Tx, inputs: WaitInputs, service: str, slot_at: float) -> WaitEstimate:
+    """The wait printed for a booked visitor checking in now for the slot starting at
+    `slot_at`: called once due (`[bookings] call_ahead_min` before it), ahead of the walk-ins of
+    their class, as the call order does — replayed with everyone waiting and booked, or (the
+    simple estimator) the time until it is due. Never a walk-in's wait behind everyone."""
+    due = slot_at - tx.config.bookings.call_ahead_min * 60
+    if tx.config.waits.estimator == "simple":
+        return when_nobody_can_call(tx, service, as_printed(max(0.0, due - tx.at)))
+    state = checking_in(queue_state(tx, inputs), due, service)
+    return printed_wait(tx, inputs, service, NORMAL_RANK, tx.at, None, 0, state)
+
+
+def checking_in(state: QueueState, due: float, service: str) -> QueueState:
+    """`state` with the visitor checking in for a booking of `service` due at `due` as the one
+    waited for (id None), in place of their booking still to come — and of the others of that
+    slot still to come, who will check in after them and so be called after them."""
+    booked = [b for b in state.booked if not (b[2] is not None and b[2] >= BOOKING_KEYS
+                                              and (b[0], b[1]) == (due, service))]
+    return replace(state, booked=[*booked, (due, service, None)])
 
 
 def printed_wait(tx: Tx, inputs: WaitInputs, service: str, rank: int, queued_at: float,
