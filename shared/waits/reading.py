@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from sqlite3 import Row
 
+from shared.core.booked_order import due_at
 from shared.core.call_order import PRIMARY
 from shared.core.clock import to_epoch
 from shared.core.counter_profiles import call_rules, profiles_now
@@ -238,15 +239,15 @@ def booked_visitors(tx: Tx, waiting: list[Row]) -> list[tuple[float, str, int | 
     """The booked visitors the replay calls when due (their slot less the call-ahead): the
     checked-in ones (waiting tickets with a slot) and those booked for a slot from the late
     window's start to BOOKED_AHEAD_S ahead who have not checked in yet — each expected to come."""
-    ahead = tx.config.bookings.call_ahead_min * 60          # due this long before the slot
-    booked: list[tuple[float, str, int | None]] = [(r[4] - ahead, r[1], r[0]) for r in waiting
-                                                   if r[4] is not None]
+    cfg = tx.config
+    booked: list[tuple[float, str, int | None]] = [(due_at(cfg, r[4]), r[1], r[0])
+                                                   for r in waiting if r[4] is not None]
     late = tx.config.bookings.late_min * 60
     for k, r in enumerate(tx.rows(
             "SELECT slot_start, service FROM bookings INDEXED BY idx_bookings_open "
             "WHERE status = 'booked' AND slot_start >= ? AND slot_start < ?",
             (tx.at - late, tx.at + BOOKED_AHEAD_S))):
-        booked.append((r[0] - ahead, r[1], BOOKING_KEYS + k))
+        booked.append((due_at(cfg, r[0]), r[1], BOOKING_KEYS + k))
     return booked
 
 
@@ -255,7 +256,7 @@ def booked_wait(tx: Tx, inputs: WaitInputs, service: str, slot_at: float) -> Wai
     `slot_at`: called once due (`[bookings] call_ahead_min` before it), ahead of the walk-ins of
     their class, as the call order does — replayed with everyone waiting and booked, or (the
     simple estimator) the time until it is due. Never a walk-in's wait behind everyone."""
-    due = slot_at - tx.config.bookings.call_ahead_min * 60
+    due = due_at(tx.config, slot_at)
     if tx.config.waits.estimator == "simple":
         return when_nobody_can_call(tx, service, as_printed(max(0.0, due - tx.at)))
     state = checking_in(queue_state(tx, inputs), due, service)
