@@ -37,12 +37,8 @@ class CounterWaiting:
 def counter_waiting(tx: Tx, counter: str, limit: int) -> CounterWaiting:
     """The counter's waiting list at the transaction's instant (no change is made: the profile
     a switch or a schedule has set is read as the next Next would apply it)."""
-    now = counter_profiles.profile_now(tx, counter)
+    now, _, turns = counter_profiles.turns_now(tx, counter)
     rules = counter_profiles.call_rules(tx.config, counter, now.profile)
-    row = tx.one("SELECT applied, turns FROM counter_profiles WHERE counter = ?", (counter,))
-    applied = row["applied"] if row is not None and row["applied"] is not None else now.profile
-    turns = row["turns"].split(",") if row is not None and row["turns"] and \
-        applied == now.profile else []
     services = tuple(rules.levels)
     marks = ",".join("?" * len(services))
     rows = tx.rows(f"SELECT {TICKET_COLUMNS} FROM tickets WHERE status = 'waiting' AND "
