@@ -21,6 +21,13 @@ from shared.bookings.errors import (
     SlotFull,
 )
 from shared.bookings.model import Booking, BookingStatus, Channel, new_code, normal_code
+from shared.bookings.outbox import (
+    Reminder,
+    delivery_counts,
+    plan_and_skip,
+    record_try,
+    round_work,
+)
 from shared.bookings.phone import normal_phone
 from shared.bookings.seats import local_free, split
 from shared.bookings.share_change import ShareLowered, lowered_share
@@ -207,6 +214,28 @@ class BookingLedger:
         with self.queue._tx() as tx:
             at = tx.at if now is None else now
             return erase_before(at - self.config.bookings.erase_after_days * 86400, tx)
+
+    # ---- SMS reminders (shared/bookings/outbox.py) -------------------------------------------
+    def reminders_due(self, batch: int) -> list[Reminder]:
+        """The reminders to send now (at most `batch`), the outbox brought up to date first —
+        new bookings' reminders planned, closed bookings' skipped. Read first: a write only
+        when the outbox must change."""
+        work = self.queue._read(lambda tx: round_work(tx, batch))
+        if not work.writes:
+            return work.due
+        with self.queue._tx() as tx:
+            return plan_and_skip(tx, self.config, batch)
+
+    def reminder_tried(self, message: int, attempts: int, error: str | None = None,
+                       retry_in_s: float | None = None) -> None:
+        """Keep one try's outcome: sent (`error` None), else tried again `retry_in_s` from now
+        or, with None, given up."""
+        with self.queue._tx() as tx:
+            record_try(tx, message, attempts, error, retry_in_s)
+
+    def reminder_counts(self) -> dict[str, int]:
+        """How many reminders are in each delivery state (the desk pages)."""
+        return self.queue._read(delivery_counts)
 
     # ---- reading ---------------------------------------------------------------------------
     def share_lowered(self) -> ShareLowered | None:
