@@ -94,3 +94,18 @@ def test_an_unknown_code_takes_no_write(booking_queue, monkeypatch):
         raise AssertionError("a write was taken")
     monkeypatch.setattr(booking_queue, "_tx", no_write)
     assert booking_queue.check_in("ZZZZZZ").outcome == CheckInOutcome.UNKNOWN
+
+
+def test_with_the_simple_estimator_the_booked_wait_is_the_time_until_due(tmp_path, config,
+                                                                          clock):
+    """With `[waits] estimator = "simple"`, the booked visitor is told the minutes until their
+    booking is due (10:40 → 10:55: 15), not the walk-ins' queue (eight 7-minute visits)."""
+    from dataclasses import replace
+
+    simple = replace(config, waits=replace(config.waits, estimator="simple"))
+    q = LocalQueue(tmp_path / "simple.sqlite", simple, clock)
+    try:
+        result = q.check_in(busy_pensions(q, clock))
+        assert result.ticket is not None and result.ticket.estimated_wait_min == 15
+    finally:
+        q.close()
