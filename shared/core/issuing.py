@@ -21,6 +21,7 @@ from shared.waits.reading import (
     NORMAL_RANK,
     WaitInputs,
     ahead_rule_now,
+    booked_ahead,
     booked_wait,
     newcomer_wait,
     people_ahead,
@@ -99,7 +100,9 @@ def wait_before(tx: Tx, inputs: WaitInputs, request: IssueRequest) -> Before:
     booked visitor's wait is theirs: called at the slot (shared/waits/reading.booked_wait)."""
     last = int(tx.value("SELECT coalesce(max(id), 0) FROM events"))
     if request.slot_at is not None:
-        return Before(booked_wait(tx, inputs, request.service.id, request.slot_at), None, last)
+        return Before(booked_wait(tx, inputs, request.service.id, request.slot_at),
+                      booked_ahead(tx, request.service.id, request.slot_at, tx.at, AFTER_ALL),
+                      last)
     if tx.config.waits.estimator == "simple":
         return Before(None, None, last)
     kept = inputs.waiting.ahead(tx, last, ahead_rule_now(tx, request.service.id), request.rank)
@@ -131,7 +134,9 @@ def issue_in(tx: Tx, request: IssueRequest, before: Before) -> Issued:
         if issued >= svc.daily_cap:
             raise DailyCapReached(f"{svc.id}: all {svc.daily_cap} tickets for today are issued")
     ahead = unchanged_since(tx, before)
-    if ahead is None:
+    if ahead is None and request.slot_at is not None:
+        ahead = booked_ahead(tx, svc.id, request.slot_at, tx.at, AFTER_ALL)
+    elif ahead is None:
         ahead = people_ahead(tx, svc.id, request.rank, tx.at, AFTER_ALL)
     wait = before.wait
     if wait is None:               # the simple estimator's (a booked visitor's is never None)

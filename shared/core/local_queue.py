@@ -55,7 +55,7 @@ from shared.store import database as store
 from shared.store.checkpoints import Checkpointer
 from shared.version import VERSION
 from shared.waits.kept import BehindReads
-from shared.waits.reading import WaitInputs, people_ahead, printed_wait
+from shared.waits.reading import WaitInputs, ahead_of, printed_wait
 
 T = TypeVar("T")
 
@@ -192,8 +192,7 @@ class LocalQueue(ProfileOps):
         """The ticket as the apps see it; a waiting one with its people ahead and estimate."""
         ticket = ticket_from_row(row)
         if ticket.status == Status.WAITING:
-            ticket.ahead = people_ahead(tx, ticket.service, row["priority_rank"],
-                                        row["queued_at"], ticket.id)
+            ticket.ahead = ahead_of(tx, row)
             wait = printed_wait(tx, self._wait_inputs, ticket.service, row["priority_rank"],
                                 row["queued_at"], ticket.id, ticket.ahead)
             ticket.estimated_wait_min = wait.minutes

@@ -67,6 +67,27 @@ def people_ahead(tx: Tx, service: str, rank: int, queued_at: float, ticket_id: i
         "id < ?))))", (*params, rank, rank, queued_at, queued_at, ticket_id)))
 
 
+def ahead_of(tx: Tx, row: Row) -> int:
+    """People surely called before a waiting ticket (its row): a booked visitor's
+    (booked_ahead) or anyone else's (people_ahead)."""
+    if row["slot_at"] is not None:
+        return booked_ahead(tx, row["service"], row["slot_at"], row["queued_at"], row["id"])
+    return people_ahead(tx, row["service"], row["priority_rank"], row["queued_at"], row["id"])
+
+
+def booked_ahead(tx: Tx, service: str, slot_at: float, queued_at: float, ticket_id: int) -> int:
+    """People surely called before a booked visitor of `service` for the slot at `slot_at`
+    (ticket `ticket_id` queued at `queued_at`; AFTER_ALL: one checking in now): the bookings of
+    the service checked in before them for a slot no later — whatever a counter's profile, the
+    call order takes those first (by slot when it calls bookings at their slot, by queue time
+    when as walk-ins). The walk-ins waiting are not counted: the booked visitor is called at
+    the slot, ahead of them."""
+    return int(tx.value(
+        "SELECT count(*) FROM tickets WHERE status = 'waiting' AND service = ? AND slot_at IS NOT "
+        "NULL AND slot_at <= ? AND (queued_at < ? OR (queued_at = ? AND id < ?))",
+        (service, slot_at, queued_at, queued_at, ticket_id)))
+
+
 def _counted_by(rule: AheadRule, rank: int) -> tuple[str, tuple[object, ...]]:
     """`rule` (AheadRule.counts) as an SQL condition and its parameters: counted in SQLite
     inside the issue's write, never row by row in Python."""

@@ -109,3 +109,20 @@ def test_with_the_simple_estimator_the_booked_wait_is_the_time_until_due(tmp_pat
         assert result.ticket is not None and result.ticket.estimated_wait_min == 15
     finally:
         q.close()
+
+
+def test_a_booked_visitor_counts_only_earlier_bookings_ahead(booking_queue, clock):
+    """Behind eight walk-ins, the visitor booked for 11:00 is told of one person ahead — on the
+    ticket and the phone —: the visitor booked for 10:30 who checked in before them; the
+    walk-ins, called after the booked visitors once these are due, are not counted. Once that
+    one is called: no one ahead."""
+    early = booking_queue.bookings.book_local(PENSION, baku("2026-11-23 10:30"), "az", "desk")
+    code = busy_pensions(booking_queue, clock)
+    first = booking_queue.check_in(early.code).ticket
+    assert first is not None and first.ahead == 0
+    booked = booking_queue.check_in(code).ticket
+    assert booked is not None and booked.ahead == 1
+    assert booking_queue.status(booked.token).ahead == 1
+    booking_queue.finish("4")
+    assert booking_queue.call_next("4").id == first.id    # the due 10:30 booking goes first
+    assert booking_queue.status(booked.token).ahead == 0
