@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 import psycopg
 
@@ -143,7 +142,7 @@ def _by_request(conn: psycopg.Connection, req: BookingRequest) -> Booking | None
     conn.commit()
     if row is None:
         return None
-    found = from_row(row)
+    found = Booking.of_row(row)
     if (found.centre, found.service, found.slot_start) != (req.centre, req.service,
                                                            req.slot_start):
         raise DeskRefused("request_reused")
@@ -159,7 +158,7 @@ def find(conn: psycopg.Connection, centre: str, typed_code: str) -> Booking:
     conn.commit()
     if row is None:
         raise NotFound("unknown_code", code=code, centre=centre)
-    return from_row(row)
+    return Booking.of_row(row)
 
 
 def cancel(conn: psycopg.Connection, centre: str, typed_code: str, by: str) -> Booking:
@@ -173,7 +172,7 @@ def cancel(conn: psycopg.Connection, centre: str, typed_code: str, by: str) -> B
             (centre, code)).fetchone()
         if row is None:
             raise NotFound("unknown_code", code=code, centre=centre)
-        booking = from_row(row)
+        booking = Booking.of_row(row)
         if booking.status != BookingStatus.BOOKED:
             raise DeskRefused("not_open", code=code, status=booking.status.value)
         conn.execute(f"UPDATE {SCHEMA}.bookings SET status = 'cancelled', updated_at = %s, "
@@ -192,10 +191,3 @@ def _history(conn: psycopg.Connection, booking_id: str, at: float, status: Booki
                  " VALUES (%s, %s, %s, %s, 'central')", (booking_id, at, status.value, by))
 
 
-def from_row(row: tuple[Any, ...]) -> Booking:
-    """A booking from a row of BOOKING_FIELDS."""
-    (bid, centre, service, slot_start, code, lang, channel, made_by, status, name, phone,
-     created, updated, ticket) = row
-    return Booking(str(bid), centre, service, float(slot_start), code, lang, Channel(channel),
-                   made_by, BookingStatus(status), name, phone, float(created), float(updated),
-                   ticket)

@@ -29,7 +29,6 @@ from server.pages.desk_view import (
     slots_view,
 )
 from server.pages.web import language, refused, render
-from server.sms.sender import delivery_counts
 from shared.bookings.errors import BadPhone, BookingNotFound, BookingNotOpen, BookingRefused
 from shared.bookings.model import normal_code
 from shared.bookings.phone import PHONE_RULE, normal_phone
@@ -99,7 +98,7 @@ def sms_line(queue: Any, config: Any, lang: str) -> str:
     """Whether reminders go out by SMS here, and how their delivery stands."""
     if config.sms is None:
         return tr(lang, "This centre sends no SMS reminders (no gateway configured).")
-    counts = delivery_counts(queue)
+    counts = queue.bookings.reminder_counts()
     return tr(lang, "SMS reminders: {sent} sent, {pending} waiting, {failed} not delivered.",
               sent=counts.get("sent", 0), pending=counts.get("pending", 0),
               failed=counts.get("failed", 0))

@@ -34,7 +34,7 @@ from server.shipping.link import (
 from shared.backoff import Backoff
 from shared.bookings.errors import BookingConflict
 from shared.bookings.ledger import BookingLedger
-from shared.bookings.model import Booking, BookingStatus, Channel
+from shared.bookings.model import Booking
 from shared.config.central import CentralSettings
 from shared.core.service_day import service_day
 
@@ -113,7 +113,7 @@ class BookingLink:
         changed = 0
         while True:
             rows, cursor, final_through, whole, config_from = self._pull_once()
-            bookings = [booking_of(r) for r in rows]
+            bookings = [Booking.of_row(r) for r in rows]   # FIELDS, `changed` left off
             changed += self._merge(bookings, final_through if whole else self.state.final_through,
                                    config_from if whole else None)
             self.state.cursor = cursor
@@ -248,15 +248,6 @@ def seats_now(ledger: BookingLedger, now: float) -> dict[seats_push.Key, int]:
 
 def _days(first: date, ahead: int) -> list[date]:
     return [first + timedelta(days=n) for n in range(ahead + 1)]
-
-
-def booking_of(row: tuple[Any, ...]) -> Booking:
-    """A booking from a row of the central `bookings` (FIELDS without `changed`)."""
-    (bid, centre, service, slot_start, code, lang, channel, made_by, status, name, phone,
-     created, updated, ticket) = row
-    return Booking(str(bid), centre, service, float(slot_start), code, lang, Channel(channel),
-                   made_by, BookingStatus(status), name, phone, float(created), float(updated),
-                   ticket)
 
 
 def state_path_for(db_path: str | Path) -> Path:
