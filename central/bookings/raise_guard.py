@@ -20,6 +20,8 @@ from shared.core.errors import NovbeError
 
 RAISED = "share_raised"            # capped by the centre's own bookings it reported
 PENDING = "share_raise_pending"    # capped by an older share until the centre reports under it
+PARSED_MOST = 512                  # config versions kept parsed (all centres)
+_PARSED: dict[tuple[str, str], CentreConfig | None] = {}
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,7 @@ class RaiseGuard:
             (centre, generation, min(since, top), top)).fetchall()
         self.config = config
         self.conn = conn
-        self.versions = [_parsed(body, centre) for _, body in bodies]
+        self.versions = [_parsed(centre, digest, body) for digest, body in bodies]
 
     def national(self, service: str, slot_start: float, local_booked: int | None = None
                  ) -> NationalSeats:
@@ -83,11 +85,18 @@ class RaiseGuard:
         return 0 if row is None else int(row[0])
 
 
-def _parsed(body: Any, centre: str) -> CentreConfig | None:
-    try:
-        return parse_body(body, f"central:{centre}")
-    except ConfigRefused:
-        return None
+def _parsed(centre: str, digest: str, body: Any) -> CentreConfig | None:
+    """A version's config (None: central cannot read it), parsed once per hash: a version's
+    body never changes, and the desk reads one or two of them on every booking."""
+    key = (centre, digest)
+    if key not in _PARSED:
+        if len(_PARSED) >= PARSED_MOST:
+            _PARSED.clear()
+        try:
+            _PARSED[key] = parse_body(body, f"central:{centre}")
+        except ConfigRefused:
+            _PARSED[key] = None
+    return _PARSED[key]
 
 
 def _local_seats(config: CentreConfig | None, service: str, slot_start: float,
