@@ -24,39 +24,23 @@ from server.pages.desk import share_line
 from server.shipping import bookings_link, seats_push
 from server.shipping.bookings_link import BookingLink, state_path_for
 from server.shipping.link import CentralUnavailable
-from server.shipping.shipper import Shipper
 from shared.bookings import rows
 from shared.bookings.model import Channel
-from shared.config.centre import CentreConfig, load_config
+from shared.config.centre import CentreConfig
 from shared.core.clock import FakeClock
 from shared.core.local_queue import LocalQueue
 from shared.core.queue_tx import Tx
-from tests.central.booking_centre import SERVICE, booking_centre, open_day, slot_at
+from tests.central.booking_centre import (
+    SERVICE,
+    booking_centre,
+    open_day,
+    record_config,
+    slot_at,
+    with_share,
+)
 from tests.central.conftest import CentralDb
 
 pytestmark = pytest.mark.slow  # a PostgreSQL cluster
-
-
-def _with_share(config: CentreConfig, tmp_path: Path, share: float) -> CentreConfig:
-    """The centre's config with another `national_share`."""
-    path = tmp_path / f"share-{share}.toml"
-    text = Path(config.source).read_text(encoding="utf-8")
-    old = f"national_share = {config.bookings.national_share}\n"
-    assert old in text
-    path.write_text(text.replace(old, f"national_share = {share}\n"), encoding="utf-8")
-    return load_config(path)
-
-
-def _record_config(db_path: Path, config: CentreConfig, ship: bool) -> None:
-    """The config recorded as in force at the centre (as `novbe serve` does), and shipped."""
-    assert config.central is not None
-    shipper = Shipper(db_path, config.central, config)
-    try:
-        shipper.record_config()
-        if ship:
-            shipper.ship_pending()
-    finally:
-        shipper.close()
 
 
 def _book(central: CentralDb, centre: str, start: float) -> str:
@@ -99,7 +83,7 @@ class Centre:
             queue.bookings.book_local(SERVICE, start, "az", "reception-1")
         self.link_for(queue, config).sync()             # reported under 0.25
         queue.close()
-        self.raised = _with_share(config, tmp_path, 0.75)
+        self.raised = with_share(config, tmp_path, 0.75)
         self.queue = LocalQueue(self.db_path, self.raised, self.clock)
         self.link = self.link_for(self.queue, self.raised)
 
@@ -134,7 +118,7 @@ def test_config_shipped_first_books_the_older_share_until_the_centre_reports(
     only the older share's 1 seat, saying why; once the centre has pushed under the raised
     share, the slot with room gets 3 national seats and the slot with 3 local bookings only
     the 1 its capacity leaves. The centre itself books no local seat past its new 1."""
-    _record_config(centre.db_path, centre.raised, ship=True)
+    record_config(centre.db_path, centre.raised, ship=True)
     free = dict(centre.queue.bookings.free_slots(SERVICE, centre.day))
     assert (free[centre.full], free[centre.room]) == (0, 0)
     note = centre.queue.bookings.share_raised()
@@ -166,11 +150,11 @@ def test_config_shipped_first_books_the_older_share_until_the_centre_reports(
 def test_push_first_then_config(centre: Centre) -> None:
     """The centre pushes under the raised share before central has the raised config: central
     books under the older share until the config arrives, then the raised seats at once."""
-    _record_config(centre.db_path, centre.raised, ship=False)
+    record_config(centre.db_path, centre.raised, ship=False)
     centre.link.sync()
     assert [centre.book(centre.room) for _ in range(2)] == ["booked", "slot_full"]
     assert centre.book(centre.full) == "booked"
-    _record_config(centre.db_path, centre.raised, ship=True)
+    record_config(centre.db_path, centre.raised, ship=True)
     assert [centre.book(centre.room) for _ in range(3)] == ["booked", "booked", "slot_full"]
     assert centre.book(centre.full) == "share_raised"
     centre.never_beyond_capacity()
@@ -179,7 +163,7 @@ def test_push_first_then_config(centre: Centre) -> None:
 def test_link_cut_between_pull_and_push(centre: Centre, monkeypatch: pytest.MonkeyPatch) -> None:
     """The raised config is on central and the centre pulls, but the link is cut before its
     push: central keeps the older share; the next whole round gives the raised seats."""
-    _record_config(centre.db_path, centre.raised, ship=True)
+    record_config(centre.db_path, centre.raised, ship=True)
 
     def cut(*_: object, **__: object) -> None:
         raise psycopg.OperationalError("connection lost")
@@ -205,7 +189,7 @@ def test_restart_from_an_older_state_file_and_central_restored(centre: Centre) -
         before = conn.execute("SELECT push_token, push_config, push_generation FROM "
                               "novbe.booking_pulls WHERE centre_id = %s", (centre.id,)).fetchone()
     assert before is not None
-    _record_config(centre.db_path, centre.raised, ship=True)
+    record_config(centre.db_path, centre.raised, ship=True)
     centre.link.sync()
     centre.link.stop()
     shutil.copy(older, seats_file)                      # restarted from an older state file
@@ -227,7 +211,7 @@ def test_restart_from_an_older_state_file_and_central_restored(centre: Centre) -
 
 def test_the_desk_note_says_what_a_raise_means(centre: Centre) -> None:
     """The reception desk's note says the raise in the visitor-facing languages."""
-    _record_config(centre.db_path, centre.raised, ship=False)
+    record_config(centre.db_path, centre.raised, ship=False)
     assert "qaldırılıb" in (share_line(centre.queue.bookings, "az") or "")
     assert "повышена до 75%" in (share_line(centre.queue.bookings, "ru") or "")
     assert "raised to 75%" in (share_line(centre.queue.bookings, "en") or "")
@@ -243,9 +227,9 @@ def test_a_hundred_requests_at_once_after_a_raise(tmp_path: Path, central: Centr
     for _ in range(6):
         queue.bookings.book_local(SERVICE, start, "az", "reception-1")
     queue.close()
-    raised = _with_share(config, tmp_path, 0.8)
+    raised = with_share(config, tmp_path, 0.8)
     assert raised.central is not None
-    _record_config(db_path, raised, ship=True)
+    record_config(db_path, raised, ship=True)
     queue = LocalQueue(db_path, raised, clock)
     BookingLink(queue.bookings, raised.central, state_path_for(db_path)).sync()
     pool = BookingPool(central.admin_url)
