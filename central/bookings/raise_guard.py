@@ -10,7 +10,6 @@ from typing import Any
 
 import psycopg
 
-from central.health import current_generation
 from central.screening import ConfigRefused, parse_body
 from server.shipping.link import SCHEMA
 from shared.bookings.seats import SlotSeats
@@ -36,20 +35,24 @@ class NationalSeats:
 
 class RaiseGuard:
     """One centre's cap on its national seats, read in the desk's transaction (which holds the
-    centre's pull lock shared, so no pull moves the centre's versions meanwhile)."""
+    centre's pull lock shared, so no pull moves the centre's versions meanwhile): two statements,
+and one more per slot for its local bookings."""
 
     def __init__(self, conn: psycopg.Connection, config: CentreConfig):
         centre = config.centre_id
-        generation = current_generation(conn, centre)
-        row = conn.execute(f"SELECT push_token, push_generation, push_config FROM {SCHEMA}."
-                           "booking_pulls WHERE centre_id = %s", (centre,)).fetchone()
-        self.reported = (row is not None and row[0] is not None and row[1] == generation
-                         and row[2] is not None)
-        since = int(row[2]) if self.reported and row is not None else 0
-        newest = conn.execute(f"SELECT max(from_event_id) FROM {SCHEMA}.config_versions WHERE "
-                              "centre_id = %s AND generation = %s",
-                              (centre, generation)).fetchone()
-        top = int(newest[0]) if newest and newest[0] is not None else 0
+        row = conn.execute(
+            f"SELECT g.gen, p.push_token, p.push_generation, p.push_config, (SELECT "
+            f"max(v.from_event_id) FROM {SCHEMA}.config_versions v WHERE v.centre_id = %(c)s "
+            f"AND v.generation = g.gen) FROM (SELECT coalesce((SELECT generation FROM "
+            f"{SCHEMA}.generations WHERE centre_id = %(c)s ORDER BY announced_at DESC, "
+            f"generation DESC LIMIT 1), '') AS gen) g LEFT JOIN {SCHEMA}.booking_pulls p "
+            "ON p.centre_id = %(c)s", {"c": centre}).fetchone()
+        assert row is not None                  # the sub-select always gives one row
+        generation, token, pushed_generation, pushed_config, newest = row
+        self.reported = (token is not None and pushed_generation == generation
+                         and pushed_config is not None)
+        since = int(pushed_config) if self.reported else 0
+        top = int(newest) if newest is not None else 0
         bodies = conn.execute(
             f"SELECT DISTINCT ON (hash) hash, body FROM {SCHEMA}.config_versions WHERE "
             "centre_id = %s AND generation = %s AND from_event_id BETWEEN %s AND %s",
