@@ -12,7 +12,7 @@ import psycopg
 
 from central.screening import ConfigRefused, parse_body
 from server.shipping.link import SCHEMA
-from shared.bookings.seats import SlotSeats
+from shared.bookings.seats import SlotSeats, national_cap
 from shared.bookings.slots import seats as slot_seats
 from shared.config.centre import CentreConfig
 from shared.core.errors import NovbeError
@@ -69,11 +69,9 @@ and one more per slot for its local bookings."""
         seats = slot_seats(self.config, service, slot_start)
         if local_booked is None:
             local_booked = self.local_booked(service, slot_start)
-        by_local = seats.capacity - local_booked
-        by_versions = seats.capacity - max(
-            (_local_seats(v, service, slot_start, seats.capacity) for v in self.versions),
-            default=seats.local)
-        national = max(0, min(seats.national, by_local, by_versions))
+        locals_ = [_local_seats(v, service, slot_start, seats.capacity) for v in self.versions]
+        national = national_cap(seats, local_booked, locals_)
+        by_local, by_versions = seats.capacity - local_booked, national_cap(seats, 0, locals_)
         why = None if national >= seats.national else RAISED if by_local <= by_versions \
             else PENDING
         return NationalSeats(SlotSeats(seats.capacity, national), why, local_booked)
