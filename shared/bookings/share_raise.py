@@ -64,26 +64,37 @@ class ShareRaised:
 
 def raised_share(tx: Tx, config: CentreConfig) -> ShareRaised | None:
     """What a raised `national_share` means now, or None when central books under no smaller
-    share and no coming slot has more local bookings than the new split leaves it."""
+    share and no coming slot has more local bookings than the new split leaves it (after a
+    share raised since some recorded version: a capacity lowered is not a raise)."""
     share = config.bookings.national_share
     older = _central_share(tx)
     over = sum(1 for (service, start), n in rows.local_counts(tx, tx.at).items()
                if service in config.services
                and n > split(capacity(config, service, start), share).local)
     pending = older is not None and older < share
-    if not pending and not over:
+    smallest = _smallest_share(tx)
+    raised = smallest is not None and smallest < share     # not a capacity lowered instead
+    if not pending and not (over and raised):
         return None
     return ShareRaised(share, older if pending else None, over)
+
+
+def _smallest_share(tx: Tx) -> float | None:
+    """The smallest share of every recorded version that takes bookings (None: none does)."""
+    value = tx.value("SELECT min(coalesce(json_extract(body, '$.bookings.national_share'), ?)) "
+                     "FROM config_versions WHERE json_type(body, '$.bookings') IS NOT NULL",
+                     (rows.DEFAULT_SHARE,))
+    return None if value is None else float(value)
 
 
 def _central_share(tx: Tx) -> float | None:
     """The share of the config version central had at the last pull; before any pull, the
     smallest of every recorded version (None: no version takes bookings)."""
     since = tx.value("SELECT value FROM meta WHERE key = ?", (rows.CENTRAL_CONFIG_KEY,))
-    share = "coalesce(json_extract(body, '$.bookings.national_share'), ?)"
-    taking = "json_type(body, '$.bookings') IS NOT NULL"
-    value = tx.value(f"SELECT min({share}) FROM config_versions WHERE {taking}",
-                     (rows.DEFAULT_SHARE,)) if since is None else tx.value(
-        f"SELECT {share} FROM config_versions WHERE {taking} AND from_event_id = ? "
-        "ORDER BY recorded_at DESC LIMIT 1", (rows.DEFAULT_SHARE, int(since)))
+    if since is None:
+        return _smallest_share(tx)
+    value = tx.value("SELECT coalesce(json_extract(body, '$.bookings.national_share'), ?) FROM "
+                     "config_versions WHERE json_type(body, '$.bookings') IS NOT NULL AND "
+                     "from_event_id = ? ORDER BY recorded_at DESC LIMIT 1",
+                     (rows.DEFAULT_SHARE, int(since)))
     return None if value is None else float(value)
