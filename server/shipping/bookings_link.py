@@ -37,7 +37,7 @@ from shared.bookings.ledger import BookingLedger
 from shared.bookings.model import Booking, BookingStatus, Channel
 from shared.bookings.slots import slot_day
 from shared.config.central import CentralSettings
-from shared.core.service_day import service_day
+from shared.core.service_day import day_start, service_day
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +171,7 @@ class BookingLink:
         """The centre's own free seats per service and slot, today and PUSH_DAYS ahead: only
         what changed since the last push central committed (server/shipping/seats_push.py)."""
         now = self.wall_clock()
-        report = self.ledger.local_report(now)
+        report = self.ledger.local_report(_today_start(self.ledger, now))
         current = seats_now(self.ledger, now, report.counts)
         pushed, figures = seats_push.push(self._central(), self.centre_id, self._pushed,
                                           current, now, (report.generation, report.version))
@@ -243,7 +243,7 @@ def seats_now(ledger: BookingLedger, now: float, local: dict[seats_push.Key, int
     every later slot the centre's own desk has booked (`local`: central caps its national
     seats with them, so none may be missing; read here when not given)."""
     config = ledger.config
-    local = ledger.local_report(now).counts if local is None else local
+    local = ledger.local_report(_today_start(ledger, now)).counts if local is None else local
     today = service_day(datetime.fromtimestamp(now, config.tz), config.tz,
                         config.day_reset_hour)
     booked = {c.service for c in config.bookings.capacity if c.seats > 0}
@@ -255,6 +255,14 @@ def seats_now(ledger: BookingLedger, now: float, local: dict[seats_push.Key, int
         if service in config.services:
             free.update(((service, start), n) for start, n in ledger.free_slots(service, day))
     return {key: (free.get(key, 0), local.get(key, 0)) for key in free.keys() | local.keys()}
+
+
+def _today_start(ledger: BookingLedger, now: float) -> float:
+    """When today's service day began: the centre's own bookings are counted from there, so
+    a slot begun here but not yet at central's clock is reported with them too."""
+    config = ledger.config
+    today = service_day(datetime.fromtimestamp(now, config.tz), config.tz, config.day_reset_hour)
+    return day_start(today, config.tz, config.day_reset_hour).timestamp()
 
 
 def _days(first: date, ahead: int) -> list[date]:
