@@ -89,9 +89,9 @@ def _desk(request: Request, session: Session, service: str, day: str, status_cod
 
 
 def share_line(ledger: Any, lang: str) -> str | None:
-    """What a lowered national share means for the seats here, or None."""
-    lowered = ledger.share_lowered()
-    return None if lowered is None else lowered.said(lang)
+    """What a lowered or raised national share means for the seats here, or None."""
+    said = [c.said(lang) for c in (ledger.share_lowered(), ledger.share_raised()) if c is not None]
+    return " ".join(said) or None
 
 
 def sms_line(queue: Any, config: Any, lang: str) -> str:

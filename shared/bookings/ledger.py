@@ -31,6 +31,7 @@ from shared.bookings.outbox import (
 from shared.bookings.phone import normal_phone
 from shared.bookings.seats import local_free, split
 from shared.bookings.share_change import ShareLowered, lowered_share
+from shared.bookings.share_raise import LocalReport, ShareRaised, local_report, raised_share
 from shared.bookings.slots import national_cutoff, seats, slot_day, slot_starts
 from shared.bookings.window import closes_at
 from shared.config.centre import LANGUAGES, CentreConfig
@@ -242,6 +243,16 @@ class BookingLedger:
         """What a `national_share` lowered after national bookings exist means now (None:
         nothing to say): shared/bookings/share_change.py."""
         return self.queue._read(lambda tx: lowered_share(tx, self.config))
+
+    def share_raised(self) -> ShareRaised | None:
+        """What a raised `national_share` means now (None: nothing to say):
+        shared/bookings/share_raise.py."""
+        return self.queue._read(lambda tx: raised_share(tx, self.config))
+
+    def local_report(self, after: float) -> LocalReport:
+        """The centre's own bookings per coming slot and the config version it books under, as
+        its link reports them to central (which caps the national seats with them)."""
+        return self.queue._read(lambda tx: local_report(tx, self.config, after))
 
     def find(self, code: str) -> Booking:
         """The booking with this code (BookingNotFound if none)."""

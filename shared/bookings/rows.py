@@ -102,3 +102,20 @@ def central_shares(tx: Tx) -> float:
                      "FROM config_versions WHERE json_type(body, '$.bookings') IS NOT NULL "
                      "AND from_event_id >= ?", (DEFAULT_SHARE, int(since or 0)))
     return float(value) if value is not None else 0.0
+
+
+def local_counts(tx: Tx, after: float) -> dict[tuple[str, float], int]:
+    """The centre's own bookings holding a seat, per (service, slot) starting after `after`:
+    every such slot, whatever the config says of it now (central caps its seats with these)."""
+    return {(str(r[0]), float(r[1])): int(r[2]) for r in tx.rows(
+        "SELECT service, slot_start, count(*) FROM bookings WHERE channel NOT IN (?, ?) AND "
+        "status != 'cancelled' AND slot_start > ? GROUP BY service, slot_start",
+        (*NATIONAL, after))}
+
+
+def running_version(tx: Tx, config_hash: str) -> int:
+    """The from-event id of the newest recorded version with this config (the one the centre
+    runs), 0 when it is not recorded yet (central then counts every version it has)."""
+    value = tx.value("SELECT max(from_event_id) FROM config_versions WHERE hash = ?",
+                     (config_hash,))
+    return int(value or 0)
