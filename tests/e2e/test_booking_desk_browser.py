@@ -65,7 +65,7 @@ def test_booking_desk_in_a_browser(tmp_path: Path, central: CentralDb,  # noqa: 
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         try:
             sign_in(page, f"{base}/?lang=en", *DESK)
-            assert page.url.endswith("/booking")
+            page.wait_for_url("**/booking")        # signed in (retried, not read once)
             assert [o for o in page.locator("#centre option").all_inner_texts() if o != "—"] \
                 == ["DOST Centre — Nord"]
             _show(page, "nord", day.isoformat())
@@ -123,12 +123,13 @@ def test_the_desk_says_why_a_raised_share_books_no_more(tmp_path: Path, central:
     BookingLink(queue.bookings, raised.central, state_path_for(db_path)).sync()
     queue.close()
     accounts = Accounts(tmp_path / "agency.sqlite")
-    accounts.add_staff(*DESK, role="booking")
+    add_account(accounts, *DESK, "booking")
     ARTIFACTS.mkdir(exist_ok=True)
     with national_server(central.admin_url, accounts) as base:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         try:
             sign_in(page, f"{base}/?lang=en", *DESK)
+            page.wait_for_url("**/booking")
             _show(page, "nord", day.isoformat())
             row_of = {at: page.locator("#slots tbody tr", has=page.locator(
                 f"input[value='{at}']")) for at in (ten, eleven)}
