@@ -9,6 +9,13 @@ import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# A folder the whole run shares (every xdist worker inherits the variable from the first
+# process, which removes the folder at its exit): what is made once per run lives there.
+if "NOVBE_TEST_RUN_DIR" not in os.environ:
+    os.environ["NOVBE_TEST_RUN_DIR"] = tempfile.mkdtemp(prefix="novbe-run-")
+    os.chmod(os.environ["NOVBE_TEST_RUN_DIR"], 0o755)   # the package's files: read by every user
+    atexit.register(shutil.rmtree, os.environ["NOVBE_TEST_RUN_DIR"], True)
+
 # python-escpos parses its printer capabilities (96 kB of YAML, ~0.35 CPU-s) at import into a new
 # temporary folder unless told where to keep the parsed copy: here it is parsed once, by the
 # first process of the run, and every xdist worker and CLI process the tests start (they inherit
