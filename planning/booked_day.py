@@ -17,7 +17,7 @@ from planning.scenario import Scenario
 from planning.simulator import DayResult, DaySimulator, TicketRecord
 from planning.visitors import Visitor
 from shared.bookings.checkin import CheckInOutcome
-from shared.bookings.errors import BookingRefused
+from shared.bookings.errors import BookingRefused, SlotFull
 from shared.bookings.slots import slot_starts
 from shared.config.bookings import BookingSettings, SlotCapacity
 from shared.config.centre import CentreConfig
@@ -49,6 +49,7 @@ class BookedVisit:
     outcome: str = "no_show"        # a CheckInOutcome value, or no_show
     ticket_id: int | None = None
     called: float | None = None
+    moved_s: float = 0.0            # slot taken − slot wanted (the wanted one was full)
 
 
 @dataclass
@@ -119,28 +120,50 @@ class BookedDaySimulator(DaySimulator):
 
     def _schedule_arrivals(self) -> None:
         self._codes: dict[int, str] = {}
-        ledger = self.queue.bookings
         for i, v in enumerate(self.visitors):
             b = self._booked.get(i)
             if b is None:
                 self._schedule(v.arrival, "arrive", i)
-            elif self.as_walk_ins:
-                if b.arrival is not None:
-                    self._schedule(b.arrival, "arrive", i)
-            else:
-                slot_at = self._at(b.slot).timestamp()
-                try:
-                    self._codes[i] = ledger.book_local(v.service, slot_at, "az", "sim").code
-                except BookingRefused:       # no seat (full, none then): walks in instead,
-                    self.result.booked.remove(b)     # when they meant to come
-                    self.result.booked_visitors.discard(i)
-                    self._schedule(b.meant, "arrive", i)
-                    continue
-                if b.arrival is not None:
-                    self._schedule(b.arrival, "checkin", i)
+            elif self.as_walk_ins and b.arrival is not None:
+                self._schedule(b.arrival, "arrive", i)
+        if not self.as_walk_ins:
+            # Bookings are made over the days before, in no particular order of the slots.
+            order = sorted(self._booked)
+            random.Random(f"{self.seed}:booking-order").shuffle(order)
+            for i in order:
+                self._book(self._booked[i])
         if self._booked and not self.as_walk_ins:
             for hour in range(24):
                 self._schedule(hour * 3600 + 1799, "expire", hour)
+
+    def _book(self, b: BookedVisit) -> None:
+        """Book `b`'s slot; a full one: the nearest free slot of the day, the visitor keeping
+        their margin (the call centre's offer, taken); no seat at all (none then, every slot
+        full): they walk in when they meant to come."""
+        ledger, service = self.queue.bookings, self.visitors[b.visitor].service
+        slot_at = self._at(b.slot).timestamp()
+        try:
+            try:
+                booking = ledger.book_local(service, slot_at, "az", "sim")
+            except SlotFull as full:
+                if full.nearest is None:
+                    raise
+                booking = ledger.book_local(service, full.nearest, "az", "sim")
+                moved = full.nearest - slot_at
+                b.slot += moved
+                b.moved_s = moved
+                if b.arrival is not None:
+                    b.arrival = max(0.0, b.arrival + moved)
+                    self.visitors[b.visitor] = replace(self.visitors[b.visitor],
+                                                       arrival=b.arrival)
+        except BookingRefused:
+            self.result.booked.remove(b)
+            self.result.booked_visitors.discard(b.visitor)
+            self._schedule(b.meant, "arrive", b.visitor)
+            return
+        self._codes[b.visitor] = booking.code
+        if b.arrival is not None:
+            self._schedule(b.arrival, "checkin", b.visitor)
 
     def _on_checkin(self, i: int) -> None:
         b = self._booked[i]

@@ -57,3 +57,21 @@ def test_booked_visitors_are_called_at_their_slot_ahead_of_the_queue(tmp_path):
     figures = appointment_figures(booked, twin)
     assert 0 <= figures["called_within_5_of_slot"] <= 1
     assert figures["booked"] == len(booked.booked)
+
+
+def test_a_visitor_finding_the_slot_full_takes_the_nearest_free_one(tmp_path):
+    """One seat a slot: visitors whose slot is taken book the nearest free one and come their
+    own 5 minutes before it; no slot holds two bookings; the visitors are those of the twin day,
+    less any who found no seat all day and walked in instead."""
+    from collections import Counter
+    from dataclasses import replace
+
+    sc = scenario(tmp_path)
+    booked = simulate_booked(sc, 3, replace(HABITS, share=0.6, seats=1))
+    moved = [b for b in booked.booked if b.moved_s]
+    assert moved and all(b.arrival == b.slot - 300 for b in booked.booked)
+    assert max(Counter(b.slot for b in booked.booked).values()) == 1
+    twin = simulate_booked(sc, 3, replace(HABITS, share=0.6, seats=1), as_walk_ins=True)
+    refused = twin.booked_visitors - booked.booked_visitors
+    assert booked.booked_visitors <= twin.booked_visitors
+    assert len(booked.booked) + len(refused) == len(twin.booked_visitors)
