@@ -63,7 +63,10 @@ def seed_figures(scenario_name: str, seed: int, habits: BookingHabits,
     twin = simulate_booked(scenario, seed, habits, as_walk_ins=True)
     figures = appointment_figures(booked, twin)
     figures["seed"] = seed
-    figures["moved"] = sum(1 for b in booked.booked if b.moved_s)
+    figures["moved"] = sum(1 for b in booked.booked if b.moved_s)      # took another slot
+    figures["moved_median_min"] = statistics.median(
+        [abs(b.moved_s) / 60 for b in booked.booked if b.moved_s] or [0.0])
+    figures["refused"] = len(twin.booked_visitors - booked.booked_visitors)   # walked in
     figures["run_s"] = round(time.perf_counter() - started, 1)
     return figures
 
@@ -81,7 +84,8 @@ def summary(rows: list[dict[str, float]]) -> dict[str, float]:
             "walk_in_p90_ratio": round(mean("walk_in_p90_min") / base, 3) if base else 1.0,
             "printed_within_5": round(mean("printed_within_5"), 4),
             "booked": sum(int(r["booked"]) for r in rows),
-            "moved": sum(int(r["moved"]) for r in rows)}
+            "moved": sum(int(r["moved"]) for r in rows),
+            "refused": sum(int(r["refused"]) for r in rows)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,6 +142,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"on-time = checked in by the slot's start; of every checked-in booking (late ones "
           f"within the window too): {out['called_within_5_of_slot_all_checked_in']:.1%} "
           f"within 5 min")
+    if args.planned:
+        print(f"planned seats (busy half-hours {', '.join(out['busy_half_hours']) or 'none'}: "
+              f"{args.busy_share:.0%} sold): {out['moved']} bookings took the nearest free slot, "
+              f"{out['refused']} found none and walked in")
     for key in ("race_requests", "race_booked", "double_bookings", "lost_bookings",
                 "booking_request_p50_ms",
                 "booking_request_p99_ms", "race_request_p50_ms", "race_request_p99_ms",
