@@ -227,6 +227,8 @@ def appointment_figures(booked: BookedDayResult, baseline: BookedDayResult) -> d
                      and b.called - b.slot <= ON_TIME_S)
     walk = [r.wait_min for r in walk_in_records(booked) if r.wait_min is not None]
     base = [r.wait_min for r in walk_in_records(baseline) if r.wait_min is not None]
+    same = [r.wait_min for r in baseline.day.tickets    # the booked play's walk-ins, those
+            if r.visitor not in booked.booked_visitors and r.wait_min is not None]  # refused too
     late = [b.called - b.slot for b in on_time if b.called is not None]
     return {
         "booked": len(booked.booked),
@@ -238,6 +240,7 @@ def appointment_figures(booked: BookedDayResult, baseline: BookedDayResult) -> d
         "called_minus_slot_p90_min": (percentile_of(late, 0.9) or 0.0) / 60,
         "walk_in_p90_min": percentile_of(walk, 0.9) or 0.0,
         "walk_in_p90_as_walk_ins_min": percentile_of(base, 0.9) or 0.0,
+        "walk_in_p90_as_walk_ins_same_people_min": percentile_of(same, 0.9) or 0.0,
         "printed_within_5": accuracy(walk_in_records(booked)).within_5,
         "printed_within_5_all": accuracy(booked.day.tickets).within_5,
     }

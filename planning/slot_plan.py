@@ -101,8 +101,9 @@ def levelled_seats(wanted: dict[HalfHour, float], busy: set[int],
 
 
 def offered_seats(wanted: dict[HalfHour, float], factor: float = 1.0) -> dict[HalfHour, int]:
-    """Whole seats for `factor` × `wanted` (a half-hour's fraction rounded to the nearest)."""
-    return {k: math.floor(v * factor + 0.5) for k, v in wanted.items()}
+    """Whole seats for `factor` × `wanted`, rounded up: the bookings a day brings vary about
+    their mean, and a half-hour's fraction of a visitor is still one who may call."""
+    return {k: math.ceil(v * factor - 1e-9) for k, v in wanted.items()}
 
 
 def capacity_of(seats: dict[HalfHour, int]) -> tuple[SlotCapacity, ...]:

@@ -71,7 +71,8 @@ def test_a_levelled_offer_moves_the_busy_half_hours_seats_to_the_others():
     assert level[("p", 24)] == 12.0 and level[("p", 27)] == 6.0 and level[("x", 25)] == 1.0
     half = levelled_seats(wanted, busy={25, 26}, busy_share=0.5)
     assert half[("p", 25)] == 3.0 and abs(sum(half.values()) - sum(wanted.values())) < 1e-9
-    assert offered_seats({("p", 24): 2.5, ("p", 25): 0.4}) == {("p", 24): 3, ("p", 25): 0}
+    assert offered_seats({("p", 24): 2.5, ("p", 25): 0.4, ("p", 26): 0.0}) == {
+        ("p", 24): 3, ("p", 25): 1, ("p", 26): 0}
 
 
 def test_a_slot_plan_meets_the_targets_and_reads_as_config(tmp_path):
