@@ -49,6 +49,7 @@ class SlotPlan:
     met: bool
     without_bookings: float = 1.0    # walk-ins within target on the same days with no bookings
     short_staffed: bool = False      # the staffing misses the target even with no bookings
+    busy: tuple[int, ...] = ()       # half-hours levelled away from (busy_half_hours)
 
     def capacity(self) -> tuple[SlotCapacity, ...]:
         return capacity_of(self.seats)
@@ -145,7 +146,7 @@ def plan_slots(scenario: Scenario, share: float, target: float, seeds: Sequence[
             on_time.append(appointment_figures(day, day)["called_within_5_of_slot"])
             booked += len(day.booked)
         plan = SlotPlan(seats, factor, statistics.fmean(within), statistics.fmean(on_time),
-                        booked, False, alone, short)
+                        booked, False, alone, short, tuple(sorted(busy)))
         progress(f"{factor:.0%} of the wanted seats: walk-ins within target "
                  f"{plan.walk_ins_within:.1%}, booked called on time {plan.called_within_5:.1%}")
         if plan.walk_ins_within >= target and plan.called_within_5 >= ON_TIME_TARGET:
@@ -167,6 +168,11 @@ def render_slot_plan(plan: SlotPlan, names: Callable[[str], str]) -> str:
         lines.append(f"  The staffing misses the target even without bookings: the offer may "
                      f"cost walk-ins at most {SLACK:.0%} of their share; `novbe plan` without "
                      "--bookings gives the counters each hour needs.")
+    if plan.busy:
+        spans = ", ".join(span_text(_span(h)) for h in plan.busy)
+        lines.append(f"  Levelled: {BUSY_SHARE:.0%} of the seats sold in the busy half-hours "
+                     f"({spans}: walk-ins wait beyond target there even without bookings), the "
+                     "rest offered in each service's other half-hours.")
     by_service: dict[str, list[tuple[int, int]]] = {}
     for (s, half), n in sorted(plan.seats.items()):
         if n > 0:
