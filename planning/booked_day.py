@@ -177,13 +177,7 @@ class BookedDaySimulator(DaySimulator):
         if ticket is None:
             return
         b.ticket_id = ticket.id
-        self.by_ticket[ticket.id] = len(self.records)
-        self.records.append(TicketRecord(i, ticket.service, None, self.now, ticket.ahead,
-                                         ticket.estimated_wait_min,
-                                         max(ticket.wait_high_min, ticket.estimated_wait_min)))
-        self.leg[ticket.id] = 0
-        self.waiting[ticket.service] = self.waiting.get(ticket.service, 0) + 1
-        self._dispatch()
+        self._queued(i, ticket)
 
     def _on_expire(self, _hour: int) -> None:
         self.queue.bookings.expire_no_shows()

@@ -66,6 +66,14 @@ def cmd_simulate(ctx: Any) -> int:
     return 0
 
 
+def booked_share(args: Any) -> float:
+    """`--bookings SHARE` of `novbe simulate` and `novbe plan`, checked: between 0 and 1."""
+    if not 0 < args.bookings < 1:
+        raise NovbeError(f"--bookings is the share of visitors who book, between 0 and 1, "
+                         f"got {args.bookings}")
+    return float(args.bookings)
+
+
 def _simulate_booked(ctx: Any, scenario: Scenario, centre: CentreConfig) -> int:
     """`novbe simulate --bookings SHARE`: the day with SHARE of its regular visitors booked
     (arriving early or late by a drawn margin, some never) beside the same day without."""
@@ -73,10 +81,7 @@ def _simulate_booked(ctx: Any, scenario: Scenario, centre: CentreConfig) -> int:
     from planning.report import day_report, render_text
 
     args = ctx.args
-    if not 0 < args.bookings < 1:
-        raise NovbeError(f"--bookings is the share of visitors who book, between 0 and 1, "
-                         f"got {args.bookings}")
-    habits = BookingHabits(share=args.bookings)
+    habits = BookingHabits(share=booked_share(args))
     out: list[Any] = []
     for seed in _seeds(args):
         booked = simulate_booked(scenario, seed, habits, centre=centre)
@@ -151,10 +156,7 @@ def _plan_slots(ctx: Any, scenario: Scenario, seeds: list[int], say: Any) -> int
     from planning.slot_plan import plan_slots, render_slot_plan
 
     args = ctx.args
-    if not 0 < args.bookings < 1:
-        raise NovbeError(f"--bookings is the share of visitors who book, between 0 and 1, "
-                         f"got {args.bookings}")
-    plan = plan_slots(scenario, args.bookings, args.target / 100, seeds, progress=say)
+    plan = plan_slots(scenario, booked_share(args), args.target / 100, seeds, progress=say)
     if args.json:
         ctx.out(json.dumps({"factor": plan.factor, "met": plan.met, "booked": plan.booked,
                             "walk_ins_within_target": round(plan.walk_ins_within, 4),

@@ -194,15 +194,19 @@ class DaySimulator:
 
     def _on_arrive(self, i: int) -> None:
         v = self.visitors[i]
-        ticket = self.queue.issue(v.service, priority=v.priority, source="sim")
+        self._queued(i, self.queue.issue(v.service, priority=v.priority, source="sim"))
+
+    def _queued(self, i: int, ticket: Ticket) -> None:
+        """Visitor `i` holds `ticket` (issued, or given at a check-in): the `on_issue` hook,
+        its record with the wait printed on it, then the idle counters press Next."""
         if self.on_issue:
             self.on_issue(ticket, self.now)
         high = max(ticket.wait_high_min, ticket.estimated_wait_min)
         self.by_ticket[ticket.id] = len(self.records)
-        self.records.append(TicketRecord(i, v.service, v.priority, self.now, ticket.ahead,
-                                         ticket.estimated_wait_min, high))
+        self.records.append(TicketRecord(i, ticket.service, ticket.priority, self.now,
+                                         ticket.ahead, ticket.estimated_wait_min, high))
         self.leg[ticket.id] = 0
-        self.waiting[v.service] = self.waiting.get(v.service, 0) + 1
+        self.waiting[ticket.service] = self.waiting.get(ticket.service, 0) + 1
         self._dispatch()
 
     def _dispatch(self) -> None:

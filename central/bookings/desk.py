@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 import psycopg
 
 from central.bookings.errors import DeskRefused, NotFound
 from central.bookings.offer import check_slot, local_time, offered_config
+from central.bookings.raise_guard import NationalSeats, RaiseGuard
 from server.shipping.link import PULL_LOCK, SCHEMA
 from shared.bookings.model import Booking, BookingStatus, Channel, new_code, normal_code
 from shared.bookings.phone import BadPhone, normal_phone
@@ -85,14 +85,16 @@ def _book(conn: psycopg.Connection, req: BookingRequest, name: str | None,
           phone: str | None) -> Booking:
     now = hold_centre(conn, req.centre)
     config = offered_config(conn, req.centre)
-    seats, cutoff = check_slot(config, req.service, req.slot_start, req.lang)
+    _, cutoff = check_slot(config, req.service, req.slot_start, req.lang)
     when = local_time(config, req.slot_start)
     if now >= cutoff:
         raise DeskRefused("past_cutoff", time=when)
+    national = RaiseGuard(conn, config).national(req.service, req.slot_start)
+    seats = national.seats
     if seats.capacity == 0:
         raise DeskRefused("no_seats", time=when)
     if seats.national == 0:
-        raise _full(conn, req, when, seats.national)
+        raise _full(conn, req, when, national)
     try:
         with conn.transaction():
             conn.execute(
@@ -102,7 +104,7 @@ def _book(conn: psycopg.Connection, req: BookingRequest, name: str | None,
                 " national = EXCLUDED.national, cutoff_at = EXCLUDED.cutoff_at",
                 (req.centre, req.service, req.slot_start, seats.national, cutoff))
     except psycopg.errors.CheckViolation:
-        raise _full(conn, req, when, seats.national) from None
+        raise _full(conn, req, when, national) from None
     booking_id = str(uuid.uuid4())
     for _ in range(CODE_TRIES):
         code = new_code(national=True)
@@ -124,16 +126,21 @@ def _book(conn: psycopg.Connection, req: BookingRequest, name: str | None,
                    req.channel, req.made_by, BookingStatus.BOOKED, name, phone, now, now)
 
 
-def _full(conn: psycopg.Connection, req: BookingRequest, when: str, national: int
+def _full(conn: psycopg.Connection, req: BookingRequest, when: str, national: NationalSeats
           ) -> DeskRefused:
     """The slot's national seats are all taken — or, the centre having lowered its national
-    share since, more are booked than it now gives: those stay booked, no more are taken."""
+    share since, more are booked than it now gives: those stay booked, no more are taken; or,
+    the share raised since, the centre's own bookings (or an older share, until the centre
+    has reported them under the new one) leave fewer national seats than the share gives."""
     row = conn.execute(f"SELECT booked FROM {SCHEMA}.booking_seats WHERE centre_id = %s AND "
                        "service = %s AND slot_start = %s",
                        (req.centre, req.service, req.slot_start)).fetchone()
-    booked = 0 if row is None else int(row[0])
-    if booked > national:
-        return DeskRefused("share_lowered", time=when, seats=national, booked=booked)
+    booked, seats = 0 if row is None else int(row[0]), national.seats
+    if booked > seats.national and national.why is None:
+        return DeskRefused("share_lowered", time=when, seats=seats.national, booked=booked)
+    if national.why is not None:
+        return DeskRefused(national.why, time=when, seats=seats.national,
+                           capacity=seats.capacity, local=national.local_booked)
     return DeskRefused("slot_full", time=when)
 
 
@@ -143,7 +150,7 @@ def _by_request(conn: psycopg.Connection, req: BookingRequest) -> Booking | None
     conn.commit()
     if row is None:
         return None
-    found = from_row(row)
+    found = Booking.of_row(row)
     if (found.centre, found.service, found.slot_start) != (req.centre, req.service,
                                                            req.slot_start):
         raise DeskRefused("request_reused")
@@ -159,7 +166,7 @@ def find(conn: psycopg.Connection, centre: str, typed_code: str) -> Booking:
     conn.commit()
     if row is None:
         raise NotFound("unknown_code", code=code, centre=centre)
-    return from_row(row)
+    return Booking.of_row(row)
 
 
 def cancel(conn: psycopg.Connection, centre: str, typed_code: str, by: str) -> Booking:
@@ -173,7 +180,7 @@ def cancel(conn: psycopg.Connection, centre: str, typed_code: str, by: str) -> B
             (centre, code)).fetchone()
         if row is None:
             raise NotFound("unknown_code", code=code, centre=centre)
-        booking = from_row(row)
+        booking = Booking.of_row(row)
         if booking.status != BookingStatus.BOOKED:
             raise DeskRefused("not_open", code=code, status=booking.status.value)
         conn.execute(f"UPDATE {SCHEMA}.bookings SET status = 'cancelled', updated_at = %s, "
@@ -192,10 +199,3 @@ def _history(conn: psycopg.Connection, booking_id: str, at: float, status: Booki
                  " VALUES (%s, %s, %s, %s, 'central')", (booking_id, at, status.value, by))
 
 
-def from_row(row: tuple[Any, ...]) -> Booking:
-    """A booking from a row of BOOKING_FIELDS."""
-    (bid, centre, service, slot_start, code, lang, channel, made_by, status, name, phone,
-     created, updated, ticket) = row
-    return Booking(str(bid), centre, service, float(slot_start), code, lang, Channel(channel),
-                   made_by, BookingStatus(status), name, phone, float(created), float(updated),
-                   ticket)

@@ -20,6 +20,13 @@ SAID: dict[str, str] = {
     "slot_full": "Every seat of {time} is taken: choose another time.",
     "share_lowered": "The centre now gives the national desk {seats} seats of {time}; the {booked} "
                      "booked before stay booked, so none is free: choose another time.",
+    "share_raised": "The centre's own desk had booked {local} of the {capacity} seats of {time} "
+                    "before the national share was raised; they stay booked, so the national "
+                    "desk has {seats} there and none is free: choose another time.",
+    "share_raise_pending": "The centre has raised the national share but not yet reported its "
+                           "own bookings under it: until it does, the national desk has {seats} "
+                           "of the {capacity} seats of {time}, and none is free: choose another "
+                           "time.",
     "no_seats": "This service takes no bookings at {time}.",
     "bad_phone": PHONE_RULE,
     "bad_name": "A name is at most 120 characters.",

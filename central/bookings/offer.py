@@ -11,6 +11,7 @@ from typing import Any
 import psycopg
 
 from central.bookings.errors import DeskRefused, NotFound
+from central.bookings.raise_guard import RaiseGuard
 from central.health import current_generation
 from central.screening import ConfigRefused, parse_body
 from server.shipping.link import SCHEMA
@@ -96,19 +97,21 @@ def day_offer(conn: psycopg.Connection, config: CentreConfig, service: str, day:
         f"SELECT slot_start, booked FROM {SCHEMA}.booking_seats WHERE centre_id = %s AND "
         "service = %s AND slot_start BETWEEN %s AND %s",
         (centre, service, starts[0], starts[-1])).fetchall())
-    local = {r[0]: (r[1], r[2]) for r in conn.execute(
-        f"SELECT l.slot_start, l.free, coalesce(p.pushed_at, l.as_of) FROM {SCHEMA}.local_seats"
+    guard = RaiseGuard(conn, config)
+    local = {r[0]: (r[1], r[2], r[3]) for r in conn.execute(
+        f"SELECT l.slot_start, l.free, coalesce(p.pushed_at, l.as_of), l.booked FROM "
+        f"{SCHEMA}.local_seats"
         f" l LEFT JOIN {SCHEMA}.booking_pulls p USING (centre_id) WHERE l.centre_id = %s AND "
         "l.service = %s AND l.slot_start BETWEEN %s AND %s",
         (centre, service, starts[0], starts[-1])).fetchall()}
     out = []
     for start in starts:
-        seats = centre_slots.seats(config, service, start)
+        free_local, as_of, local_booked = local.get(start, (None, None, 0))
+        seats = guard.national(service, start, local_booked if guard.reported else 0).seats
         if seats.capacity == 0:
             continue
         cutoff = centre_slots.national_cutoff(config, start)
         taken = int(booked.get(start, 0))
-        free_local, as_of = local.get(start, (None, None))
         past = now >= cutoff
         out.append(SlotOffer(start, seats, cutoff, taken, national_free(seats, taken, past),
                              free_local, as_of, past))

@@ -184,4 +184,17 @@ C005 = f"""
 ALTER TABLE {SCHEMA}.booking_pulls ADD COLUMN push_token text CHECK (length(push_token) <= 64);
 """
 
-MIGRATIONS: list[tuple[str, str]] = [("c004_bookings", C004), ("c005_seats_push", C005)]
+# A raised national share (central/bookings/raise_guard.py): each push says how many local
+# bookings each slot has and which of the centre's config versions it was made under; central
+# books a slot's national seats only within capacity less what the centre may have booked.
+# Every centre's next push is whole (its rows had no counts before).
+C007 = f"""
+ALTER TABLE {SCHEMA}.local_seats ADD COLUMN booked integer NOT NULL DEFAULT 0
+    CHECK (booked >= 0 AND booked <= 1000);
+ALTER TABLE {SCHEMA}.booking_pulls ADD COLUMN push_config bigint CHECK (push_config >= 0),
+    ADD COLUMN push_generation text CHECK (push_generation ~ '^[0-9a-f]{{0,32}}$');
+UPDATE {SCHEMA}.booking_pulls SET push_token = NULL;
+"""
+
+MIGRATIONS: list[tuple[str, str]] = [("c004_bookings", C004), ("c005_seats_push", C005),
+                                     ("c007_share_raise", C007)]

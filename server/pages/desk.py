@@ -29,7 +29,6 @@ from server.pages.desk_view import (
     slots_view,
 )
 from server.pages.web import language, refused, render
-from server.sms.sender import delivery_counts
 from shared.bookings.errors import (
     BadPhone,
     BookingNotFound,
@@ -95,16 +94,16 @@ def _desk(request: Request, session: Session, service: str, day: str, status_cod
 
 
 def share_line(ledger: Any, lang: str) -> str | None:
-    """What a lowered national share means for the seats here, or None."""
-    lowered = ledger.share_lowered()
-    return None if lowered is None else lowered.said(lang)
+    """What a lowered or raised national share means for the seats here, or None."""
+    said = [c.said(lang) for c in (ledger.share_lowered(), ledger.share_raised()) if c is not None]
+    return " ".join(said) or None
 
 
 def sms_line(queue: Any, config: Any, lang: str) -> str:
     """Whether reminders go out by SMS here, and how their delivery stands."""
     if config.sms is None:
         return tr(lang, "This centre sends no SMS reminders (no gateway configured).")
-    counts = delivery_counts(queue)
+    counts = queue.bookings.reminder_counts()
     return tr(lang, "SMS reminders: {sent} sent, {pending} waiting, {failed} not delivered.",
               sent=counts.get("sent", 0), pending=counts.get("pending", 0),
               failed=counts.get("failed", 0))

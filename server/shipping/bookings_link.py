@@ -34,9 +34,10 @@ from server.shipping.link import (
 from shared.backoff import Backoff
 from shared.bookings.errors import BookingConflict
 from shared.bookings.ledger import BookingLedger
-from shared.bookings.model import Booking, BookingStatus, Channel
+from shared.bookings.model import Booking
+from shared.bookings.slots import slot_day
 from shared.config.central import CentralSettings
-from shared.core.service_day import service_day
+from shared.core.service_day import day_start, service_day
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +114,7 @@ class BookingLink:
         changed = 0
         while True:
             rows, cursor, final_through, whole, config_from = self._pull_once()
-            bookings = [booking_of(r) for r in rows]
+            bookings = [Booking.of_row(r) for r in rows]   # FIELDS, `changed` left off
             changed += self._merge(bookings, final_through if whole else self.state.final_through,
                                    config_from if whole else None)
             self.state.cursor = cursor
@@ -170,9 +171,10 @@ class BookingLink:
         """The centre's own free seats per service and slot, today and PUSH_DAYS ahead: only
         what changed since the last push central committed (server/shipping/seats_push.py)."""
         now = self.wall_clock()
-        current = seats_now(self.ledger, now)
+        report = self.ledger.local_report(_today_start(self.ledger, now))
+        current = seats_now(self.ledger, now, report.counts)
         pushed, figures = seats_push.push(self._central(), self.centre_id, self._pushed,
-                                          current, now)
+                                          current, now, (report.generation, report.version))
         self._pushed = pushed                   # committed: kept for the next round's diff
         seats_push.write_pushed(self._seats_path, pushed)
         self.state.push_rows, self.state.push_whole = figures.rows, figures.whole
@@ -234,29 +236,37 @@ class BookingLink:
             tmp.replace(self.state_path)
 
 
-def seats_now(ledger: BookingLedger, now: float) -> dict[seats_push.Key, int]:
-    """The centre's free seats per (service, slot) today and PUSH_DAYS ahead, for every
-    service a `[bookings]` capacity names (by itself, its category or "*")."""
+def seats_now(ledger: BookingLedger, now: float, local: dict[seats_push.Key, int] | None = None
+              ) -> dict[seats_push.Key, seats_push.Seats]:
+    """The centre's (free seats, own bookings) per (service, slot) today and PUSH_DAYS ahead,
+    for every service a `[bookings]` capacity names (by itself, its category or "*"), and for
+    every later slot the centre's own desk has booked (`local`: central caps its national
+    seats with them, so none may be missing; read here when not given)."""
     config = ledger.config
+    local = ledger.local_report(_today_start(ledger, now)).counts if local is None else local
     today = service_day(datetime.fromtimestamp(now, config.tz), config.tz,
                         config.day_reset_hour)
     booked = {c.service for c in config.bookings.capacity if c.seats > 0}
     services = [s for s in config.services.values() if {s.id, s.category, "*"} & booked]
-    return {(s.id, start): free for day in _days(today, PUSH_DAYS) for s in services
-            for start, free in ledger.free_slots(s.id, day)}
+    free = {(s.id, start): n for day in _days(today, PUSH_DAYS) for s in services
+            for start, n in ledger.free_slots(s.id, day)}
+    later = {(s, slot_day(config, at)) for s, at in local if (s, at) not in free}
+    for service, day in later:
+        if service in config.services:
+            free.update(((service, start), n) for start, n in ledger.free_slots(service, day))
+    return {key: (free.get(key, 0), local.get(key, 0)) for key in free.keys() | local.keys()}
+
+
+def _today_start(ledger: BookingLedger, now: float) -> float:
+    """When today's service day began: the centre's own bookings are counted from there, so
+    a slot begun here but not yet at central's clock is reported with them too."""
+    config = ledger.config
+    today = service_day(datetime.fromtimestamp(now, config.tz), config.tz, config.day_reset_hour)
+    return day_start(today, config.tz, config.day_reset_hour).timestamp()
 
 
 def _days(first: date, ahead: int) -> list[date]:
     return [first + timedelta(days=n) for n in range(ahead + 1)]
-
-
-def booking_of(row: tuple[Any, ...]) -> Booking:
-    """A booking from a row of the central `bookings` (FIELDS without `changed`)."""
-    (bid, centre, service, slot_start, code, lang, channel, made_by, status, name, phone,
-     created, updated, ticket) = row
-    return Booking(str(bid), centre, service, float(slot_start), code, lang, Channel(channel),
-                   made_by, BookingStatus(status), name, phone, float(created), float(updated),
-                   ticket)
 
 
 def state_path_for(db_path: str | Path) -> Path:
@@ -282,9 +292,9 @@ def start_for(queue: ServedQueue, db_path: str | Path | None) -> BookingLink | N
         return None
     log.info("bookings of %s linked to %s", config.central.centre_id,
              redact(config.central.url))
-    lowered = queue.bookings.share_lowered()
-    if lowered is not None:                 # the config as applied: say what it means
-        log.warning("%s", lowered.said("en"))
+    for change in (queue.bookings.share_lowered(), queue.bookings.share_raised()):
+        if change is not None:              # the config as applied: say what it means
+            log.warning("%s", change.said("en"))
     return BookingLink(queue.bookings, config.central, state_path_for(db_path)).start()
 
 

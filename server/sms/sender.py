@@ -1,5 +1,6 @@
-"""The SMS sender of `novbe serve`: a thread that plans each booking's reminders into the queue
-file's outbox and sends those due through the `[sms]` gateway — one HTTP request per message
+"""The SMS sender of `novbe serve`: a thread that has the bookings ledger plan each booking's
+reminders into the queue file's outbox (shared/bookings/outbox.py: read first, a write only
+when something is due) and sends those due through the `[sms]` gateway — one HTTP request per message
 with httpx, a failed one tried again later by the one back-off rule (shared/backoff.py), given
 up after MAX_ATTEMPTS — keeping each message's delivery state. No `[sms]`: nothing is sent."""
 
@@ -16,7 +17,6 @@ import httpx
 
 from server.served_queue import ServedQueue
 from shared.backoff import Backoff
-from shared.bookings import reminders
 from shared.config.sms import SmsSettings, filled
 
 log = logging.getLogger(__name__)
@@ -72,8 +72,8 @@ def deliver(client: httpx.Client, settings: SmsSettings, phone: str, text: str,
 class SmsSender:
     """Plans and sends one centre's reminders; `round()` once, or `start()` a thread."""
 
-    def __init__(self, queue: Any, settings: SmsSettings, every_s: float = EVERY_S):
-        self.queue = queue
+    def __init__(self, queue: ServedQueue, settings: SmsSettings, every_s: float = EVERY_S):
+        self.bookings = queue.bookings
         self.settings = settings
         self.every_s = every_s
         self._client = httpx.Client()
@@ -82,33 +82,21 @@ class SmsSender:
 
     def round(self) -> int:
         """Plan new reminders, skip those of closed bookings, send what is due; returns how
-        many were delivered now."""
-        with self.queue._tx() as tx:
-            reminders.plan(tx, self.queue.config)
-            reminders.skip_closed(tx)
-            due = tx.rows("SELECT o.id, o.phone, o.body, o.attempts, b.code FROM sms_outbox o "
-                          "JOIN bookings b ON b.id = o.booking_id WHERE o.state = 'pending' "
-                          "AND o.next_try_at <= ? AND o.phone != '' ORDER BY o.next_try_at "
-                          "LIMIT ?", (tx.at, BATCH))
+        many were delivered now. Nothing to do: no write (the ledger reads first)."""
         sent = 0
-        for row in due:
-            outcome = deliver(self._client, self.settings, row["phone"], row["body"],
-                              row["code"])
-            self._record(row["id"], row["attempts"] + 1, outcome)
+        for message in self.bookings.reminders_due(BATCH):
+            outcome = deliver(self._client, self.settings, message.phone, message.body,
+                              message.code)
+            self._record(message.id, message.attempts + 1, outcome)
             sent += outcome.sent
         return sent
 
     def _record(self, message: int, attempts: int, outcome: Outcome) -> None:
-        with self.queue._tx() as tx:
-            if outcome.sent:
-                tx.conn.execute("UPDATE sms_outbox SET state = 'sent', sent_at = ?, attempts = ?,"
-                                " last_error = NULL WHERE id = ?", (tx.at, attempts, message))
-                return
-            state = "failed" if attempts >= MAX_ATTEMPTS else "pending"
-            tx.conn.execute("UPDATE sms_outbox SET state = ?, attempts = ?, last_error = ?, "
-                            "next_try_at = ? WHERE id = ?",
-                            (state, attempts, outcome.error, tx.at + retry_after(attempts),
-                             message))
+        if outcome.sent:
+            self.bookings.reminder_tried(message, attempts)
+            return
+        self.bookings.reminder_tried(message, attempts, outcome.error or "not delivered",
+                                     None if attempts >= MAX_ATTEMPTS else retry_after(attempts))
         log.warning("SMS reminder %d not delivered (try %d): %s", message, attempts,
                     outcome.error)
 
@@ -130,12 +118,6 @@ class SmsSender:
             except Exception:         # the centre goes on; the next round tries again
                 log.exception("SMS reminders: a round failed")
             self._stop.wait(self.every_s)
-
-
-def delivery_counts(queue: Any) -> dict[str, int]:
-    """How many reminders are in each delivery state (for the desk pages)."""
-    return {r[0]: int(r[1]) for r in queue._read(
-        lambda tx: tx.rows("SELECT state, count(*) FROM sms_outbox GROUP BY state"))}
 
 
 def start_for(queue: ServedQueue) -> SmsSender | None:

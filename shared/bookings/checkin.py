@@ -1,6 +1,7 @@
-"""Checking a booked visitor in, inside one write of the queue: the window rule decides, and a
-ticket — with its slot's start for the call order, or a walk-in's — is issued in the same
-transaction as the booking's change and its event."""
+"""Checking a booked visitor in: the window rule decides, and a ticket — with its slot's start
+for the call order, or a walk-in's — is issued in one write with the booking's change and its
+event; the wait it prints is worked out in a read before that write, as LocalQueue.issue's is
+(a booked visitor's: called at the slot)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from typing import Any
 from shared.bookings import rows
 from shared.bookings.model import Booking, BookingStatus, Channel, normal_code
 from shared.bookings.window import Arrival, arrival, opens_at
-from shared.core.issuing import IssueRequest, issue_in
+from shared.core.issuing import Before, IssueRequest, issue_in, wait_before
 from shared.core.model import Ticket
-from shared.core.queue_tx import Tx, ticket_by_id, ticket_from_row
+from shared.core.queue_tx import Tx, ticket_from_row
+from shared.waits.reading import WaitInputs
 
 BOOKING_SOURCE = "booking"      # a ticket's source when given at check-in
 
@@ -72,9 +74,59 @@ def extract_code(scanned: str) -> str:
     return normal_code(text)
 
 
-def check_in_in(tx: Tx, typed: str, now: float, walk_in_if_early: bool,
-                by: str | None) -> CheckIn:
-    """Inside the write: the booking with this code checked in (or refused in plain terms)."""
+@dataclass(frozen=True)
+class Planned:
+    """What the read before a check-in found: the booking as it stood, how its visitor came,
+    and the ticket to issue with the wait it prints (worked out in that read, never in the
+    write: shared/core/issuing.py)."""
+
+    booking: Booking
+    arrival: Arrival
+    request: IssueRequest
+    before: Before
+
+
+def plan_check_in(tx: Tx, inputs: WaitInputs, typed: str, now: float, walk_in_if_early: bool,
+                  by: str | None) -> CheckIn | Planned:
+    """In a read before the write: the outcome when no ticket is due (an unknown or cancelled
+    code, too early, checked in before), else the ticket to issue — with the slot's start when
+    within the window, called at it, and a booked visitor's wait; a walk-in's otherwise."""
+    decided = _decide(tx, typed, now, walk_in_if_early)
+    if isinstance(decided, CheckIn):
+        return decided
+    booking, when = decided
+    request = IssueRequest.of(tx.config, booking.service, None, booking.lang,
+                              by or BOOKING_SOURCE, False, None,
+                              slot_at=booking.slot_start if when == Arrival.ON_TIME else None)
+    return Planned(booking, when, request, wait_before(tx, inputs, request))
+
+
+def check_in_in(tx: Tx, typed: str, now: float, walk_in_if_early: bool, by: str | None,
+                planned: Planned) -> CheckIn | None:
+    """Inside the write: the booking with this code checked in as `planned` — its ticket and
+    the booking's change with its event —, or what came of it if it changed since; None when
+    the read before planned another ticket than is due now (read again)."""
+    decided = _decide(tx, typed, now, walk_in_if_early)
+    if isinstance(decided, CheckIn):
+        return decided
+    booking, when = decided
+    if (booking.id, booking.status, when) != (planned.booking.id, planned.booking.status,
+                                              planned.arrival):
+        return None
+    given = issue_in(tx, planned.request, planned.before).ticket()
+    status, outcome = {
+        Arrival.ON_TIME: (BookingStatus.CHECKED_IN, CheckInOutcome.CHECKED_IN),
+        Arrival.EARLY: (BookingStatus.CHECKED_IN, CheckInOutcome.EARLY_WALK_IN),
+        Arrival.LATE: (BookingStatus.LATE_WALK_IN, CheckInOutcome.LATE_WALK_IN)}[when]
+    changed = rows.change(tx, booking, status, by, (given.id, given.code), arrival=when.value,
+                          minutes_from_slot=round((now - booking.slot_start) / 60, 1))
+    return CheckIn(outcome, changed, given)
+
+
+def _decide(tx: Tx, typed: str, now: float,
+            walk_in_if_early: bool) -> CheckIn | tuple[Booking, Arrival]:
+    """By the window rule: the outcome when no ticket is due, else the booking and how its
+    visitor came."""
     booking = rows.by_code(tx, extract_code(typed))
     if booking is None:
         return CheckIn(CheckInOutcome.UNKNOWN)
@@ -90,28 +142,4 @@ def check_in_in(tx: Tx, typed: str, now: float, walk_in_if_early: bool,
         when = Arrival.LATE
     if when == Arrival.EARLY and not walk_in_if_early:
         return CheckIn(CheckInOutcome.EARLY, booking, None, opens_at(booking.slot_start, rules))
-    slot_at = booking.slot_start if when == Arrival.ON_TIME else None
-    given = _issue(tx, booking, slot_at, by)
-    status, outcome = {
-        Arrival.ON_TIME: (BookingStatus.CHECKED_IN, CheckInOutcome.CHECKED_IN),
-        Arrival.EARLY: (BookingStatus.CHECKED_IN, CheckInOutcome.EARLY_WALK_IN),
-        Arrival.LATE: (BookingStatus.LATE_WALK_IN, CheckInOutcome.LATE_WALK_IN)}[when]
-    changed = rows.change(tx, booking, status, by, (given.id, given.code), arrival=when.value,
-                          minutes_from_slot=round((now - booking.slot_start) / 60, 1))
-    return CheckIn(outcome, changed, given)
-
-
-def _issue(tx: Tx, booking: Booking, slot_at: float | None, by: str | None) -> Ticket:
-    """A ticket for the booked visitor, in their language; with the slot's start when checked in
-    within the window (the call order reads it), a walk-in's otherwise."""
-    config = tx.config
-    request = IssueRequest.of(config, booking.service, None, booking.lang, by or BOOKING_SOURCE,
-                              False, None)
-    issued = issue_in(tx, request, None)
-    if slot_at is not None:
-        tx.conn.execute("UPDATE tickets SET slot_at = ? WHERE id = ?", (slot_at, issued.row["id"]))
-    ticket = ticket_from_row(ticket_by_id(tx, issued.row["id"]))
-    assert issued.wait is not None
-    ticket.ahead, ticket.estimated_wait_min = issued.ahead, issued.wait.minutes
-    return ticket
-
+    return booking, when

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Protocol, TypeVar
 
 from shared.bookings import rows
-from shared.bookings.checkin import CheckIn, check_in_in
+from shared.bookings.checkin import CheckIn, Planned, check_in_in, plan_check_in
 from shared.bookings.erasure import erase_before, erase_booking
 from shared.bookings.errors import (
     BookingConflict,
@@ -21,9 +21,17 @@ from shared.bookings.errors import (
     SlotFull,
 )
 from shared.bookings.model import Booking, BookingStatus, Channel, new_code, normal_code
+from shared.bookings.outbox import (
+    Reminder,
+    delivery_counts,
+    plan_and_skip,
+    record_try,
+    round_work,
+)
 from shared.bookings.phone import normal_phone
 from shared.bookings.seats import local_free, split
 from shared.bookings.share_change import ShareLowered, lowered_share
+from shared.bookings.share_raise import LocalReport, ShareRaised, local_report, raised_share
 from shared.bookings.slots import national_cutoff, seats, slot_day, slot_starts
 from shared.bookings.window import closes_at
 from shared.config.centre import LANGUAGES, CentreConfig
@@ -31,13 +39,15 @@ from shared.core.clock import Clock
 from shared.core.errors import DuplicateRequest, NovbeError
 from shared.core.queue_tx import Tx
 from shared.core.service_day import day_start
+from shared.waits.reading import WaitInputs
 
 T = TypeVar("T")
 
 
 class QueueFile(Protocol):
-    """What the ledger needs of the queue: its config, clock, and its write and read
-    transactions (LocalQueue's own, so a check-in and its ticket are one write)."""
+    """What the ledger needs of the queue: its config, clock, its write and read transactions
+    (LocalQueue's own, so a check-in and its ticket are one write) and the wait estimate's
+    inputs it keeps (a check-in's ticket prints a wait, as an issue's does)."""
 
     @property
     def config(self) -> CentreConfig: ...
@@ -48,6 +58,9 @@ class QueueFile(Protocol):
     def _tx(self) -> AbstractContextManager[Tx]: ...
 
     def _read(self, fn: Callable[[Tx], T]) -> T: ...
+
+    @property
+    def wait_inputs(self) -> WaitInputs: ...
 
 
 class BookingLedger:
@@ -187,9 +200,21 @@ class BookingLedger:
                  by: str | None = None) -> CheckIn:
         """Check a visitor in by their code (or what a scanner read), at the queue's clock
         unless `now` (epoch seconds) is given; `by`: the kiosk or staff member. The booking
-        comes back without the visitor's name and phone."""
-        with self.queue._tx() as tx:
-            result = check_in_in(tx, code, tx.at if now is None else now, walk_in_if_early, by)
+        comes back without the visitor's name and phone. The ticket's wait is worked out in a
+        read first; the write takes it unless the booking changed between (then read again:
+        a booking's status only moves on, so this ends)."""
+        inputs = self.queue.wait_inputs
+        result: CheckIn | None = None
+        while result is None:
+            def plan(tx: Tx) -> tuple[float, CheckIn | Planned]:
+                at = tx.at if now is None else now
+                return at, plan_check_in(tx, inputs, code, at, walk_in_if_early, by)
+            at, planned = self.queue._read(plan)
+            if isinstance(planned, CheckIn):        # nothing to write
+                result = planned
+                continue
+            with self.queue._tx() as tx:
+                result = check_in_in(tx, code, at, walk_in_if_early, by, planned)
         if result.booking is not None:          # a kiosk has no use for a name or a phone
             result.booking = result.booking.erased()
         return result
@@ -212,11 +237,43 @@ class BookingLedger:
             at = tx.at if now is None else now
             return erase_before(at - self.config.bookings.erase_after_days * 86400, tx)
 
+    # ---- SMS reminders (shared/bookings/outbox.py) -------------------------------------------
+    def reminders_due(self, batch: int) -> list[Reminder]:
+        """The reminders to send now (at most `batch`), the outbox brought up to date first —
+        new bookings' reminders planned, closed bookings' skipped. Read first: a write only
+        when the outbox must change."""
+        work = self.queue._read(lambda tx: round_work(tx, batch))
+        if not work.writes:
+            return work.due
+        with self.queue._tx() as tx:
+            return plan_and_skip(tx, self.config, batch)
+
+    def reminder_tried(self, message: int, attempts: int, error: str | None = None,
+                       retry_in_s: float | None = None) -> None:
+        """Keep one try's outcome: sent (`error` None), else tried again `retry_in_s` from now
+        or, with None, given up."""
+        with self.queue._tx() as tx:
+            record_try(tx, message, attempts, error, retry_in_s)
+
+    def reminder_counts(self) -> dict[str, int]:
+        """How many reminders are in each delivery state (the desk pages)."""
+        return self.queue._read(delivery_counts)
+
     # ---- reading ---------------------------------------------------------------------------
     def share_lowered(self) -> ShareLowered | None:
         """What a `national_share` lowered after national bookings exist means now (None:
         nothing to say): shared/bookings/share_change.py."""
         return self.queue._read(lambda tx: lowered_share(tx, self.config))
+
+    def share_raised(self) -> ShareRaised | None:
+        """What a raised `national_share` means now (None: nothing to say):
+        shared/bookings/share_raise.py."""
+        return self.queue._read(lambda tx: raised_share(tx, self.config))
+
+    def local_report(self, after: float) -> LocalReport:
+        """The centre's own bookings per coming slot and the config version it books under, as
+        its link reports them to central (which caps the national seats with them)."""
+        return self.queue._read(lambda tx: local_report(tx, self.config, after))
 
     def find(self, code: str) -> Booking:
         """The booking with this code (BookingNotFound if none)."""

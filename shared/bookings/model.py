@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from typing import Any
 
 # Letters and digits nobody confuses when read aloud, typed on a keypad or scanned: no 0/O,
 # 1/I/L, 2/Z, 5/S, 8/B, U/V. Six of them give 22⁶ ≈ 1.1e8 codes.
@@ -58,6 +60,17 @@ class Booking:
     created_at: float = 0.0
     updated_at: float = 0.0
     ticket: str | None = None   # the ticket code given at check-in (or as a late walk-in)
+
+    @classmethod
+    def of_row(cls, row: Sequence[Any]) -> Booking:
+        """A booking from a row of its fields in this order (id, centre, service, slot start,
+        code, lang, channel, made by, status, name, phone, created, updated, ticket): the
+        centre file's `bookings` (rows.BOOKING_COLUMNS) and the central database's alike."""
+        (bid, centre, service, slot_start, code, lang, channel, made_by, status, name, phone,
+         created, updated, ticket) = tuple(row)
+        return cls(str(bid), centre, service, float(slot_start), code, lang, Channel(channel),
+                   made_by, BookingStatus(status), name, phone, float(created), float(updated),
+                   ticket)
 
     def with_status(self, status: BookingStatus, at: float, ticket: str | None = None) -> Booking:
         """The booking after a change of status at `at`."""

@@ -1,6 +1,6 @@
 """Booking reminders: which SMS each booking with a phone number gets — on booking, the day
-before, an hour before — with its text in the booking's language, kept in the queue file's
-outbox (`sms_outbox`) until sent; a reminder for a booking no longer booked is skipped."""
+before, an hour before — and when, with its text in the booking's language (the outbox that
+keeps them until sent: shared/bookings/outbox.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from shared.bookings.model import Booking
-from shared.bookings.rows import select
 from shared.i18n import tr
 
 # kind → (seconds before the slot it is due, None: at once; its text)
@@ -45,27 +44,3 @@ def due_kinds(booking: Booking, now: float) -> list[tuple[str, float]]:
         if due < booking.slot_start and now < booking.slot_start:
             out.append((kind, due))
     return out
-
-
-def plan(tx: Any, config: Any) -> int:
-    """Inside a write: add the outbox rows of every open booking with a phone number (once per
-    kind); returns how many were added."""
-    added = 0
-    for booking in select(tx, "status = 'booked' AND phone IS NOT NULL AND slot_start > ? AND "
-                          "id NOT IN (SELECT booking_id FROM sms_outbox GROUP BY booking_id "
-                          "HAVING count(*) >= 3)", (tx.at,)):
-        for kind, due in due_kinds(booking, tx.at):
-            cur = tx.conn.execute(
-                "INSERT OR IGNORE INTO sms_outbox (booking_id, kind, phone, body, due_at, "
-                "next_try_at) VALUES (?, ?, ?, ?, ?, ?)",
-                (booking.id, kind, booking.phone, text_of(kind, booking, config), due, due))
-            added += cur.rowcount or 0
-    return added
-
-
-def skip_closed(tx: Any) -> int:
-    """Inside a write: reminders of bookings cancelled, checked in or past are not sent."""
-    cur = tx.conn.execute("UPDATE sms_outbox SET state = 'skipped' WHERE state = 'pending' AND "
-                          "booking_id IN (SELECT id FROM bookings WHERE status != 'booked' OR "
-                          "slot_start <= ?)", (tx.at,))
-    return int(cur.rowcount or 0)

@@ -21,18 +21,9 @@ EVENT_OF = {BookingStatus.BOOKED: "booking_made", BookingStatus.CANCELLED: "book
 BOOKING_EVENTS = tuple(EVENT_OF.values())
 
 
-def booking_from_row(row: Any) -> Booking:
-    """A booking from its row, read by column name."""
-    return Booking(id=row["id"], centre=row["centre"], service=row["service"],
-                   slot_start=row["slot_start"], code=row["code"], lang=row["lang"],
-                   channel=Channel(row["channel"]), made_by=row["made_by"],
-                   status=BookingStatus(row["status"]), name=row["name"], phone=row["phone"],
-                   created_at=row["created_at"], updated_at=row["updated_at"], ticket=row["ticket"])
-
-
 def select(tx: Tx, where: str, params: Any = ()) -> list[Booking]:
     """Bookings matching a WHERE clause, by slot then code."""
-    return [booking_from_row(r) for r in tx.rows(
+    return [Booking.of_row(r) for r in tx.rows(
         f"SELECT {BOOKING_COLUMNS} FROM bookings WHERE {where} ORDER BY slot_start, code", params)]
 
 
@@ -40,7 +31,7 @@ def by_code(tx: Tx, code: str) -> Booking | None:
     """The booking with this code: the open one, else the latest made."""
     row = tx.one(f"SELECT {BOOKING_COLUMNS} FROM bookings WHERE code = ? "
                  "ORDER BY status = 'booked' DESC, created_at DESC LIMIT 1", (code,))
-    return booking_from_row(row) if row is not None else None
+    return Booking.of_row(row) if row is not None else None
 
 
 def insert(tx: Tx, b: Booking, request_id: str | None = None) -> None:
@@ -111,3 +102,20 @@ def central_shares(tx: Tx) -> float:
                      "FROM config_versions WHERE json_type(body, '$.bookings') IS NOT NULL "
                      "AND from_event_id >= ?", (DEFAULT_SHARE, int(since or 0)))
     return float(value) if value is not None else 0.0
+
+
+def local_counts(tx: Tx, after: float) -> dict[tuple[str, float], int]:
+    """The centre's own bookings holding a seat, per (service, slot) starting after `after`:
+    every such slot, whatever the config says of it now (central caps its seats with these)."""
+    return {(str(r[0]), float(r[1])): int(r[2]) for r in tx.rows(
+        "SELECT service, slot_start, count(*) FROM bookings WHERE channel NOT IN (?, ?) AND "
+        "status != 'cancelled' AND slot_start > ? GROUP BY service, slot_start",
+        (*NATIONAL, after))}
+
+
+def running_version(tx: Tx, config_hash: str) -> int:
+    """The from-event id of the newest recorded version with this config (the one the centre
+    runs), 0 when it is not recorded yet (central then counts every version it has)."""
+    value = tx.value("SELECT max(from_event_id) FROM config_versions WHERE hash = ?",
+                     (config_hash,))
+    return int(value or 0)

@@ -2,11 +2,13 @@
 the national desk books its share on the central database, the centre its own share on its file;
 a share lowered after national bookings exist keeps every seat sold (docs/architecture.md); at
 the national cut-off the central database stops booking the slot, and once the centre has read
-the final national list after the cut-off, the national seats left free become the centre's."""
+the final national list after the cut-off, the national seats left free become the centre's; a
+share raised caps the national seats by what the centre may have booked (`national_cap`)."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -45,3 +47,13 @@ def local_free(seats: SlotSeats, local_booked: int, national_booked: int,
 def national_free(seats: SlotSeats, national_booked: int, past_cutoff: bool) -> int:
     """Seats the national desk may still book: none after the cut-off."""
     return 0 if past_cutoff else max(0, seats.national - national_booked)
+
+
+def national_cap(seats: SlotSeats, local_reported: int, version_locals: Iterable[int]) -> int:
+    """The national seats central may book of a slot (`seats`: the newest config's): none past
+    capacity less the centre's own bookings as its last push reported them (0 when it never
+    reported), nor past capacity less the most local seats any config version the centre may
+    have booked under since that push gave it (docs/architecture.md, "Raising")."""
+    most_local = max(version_locals, default=seats.local)
+    return max(0, min(seats.national, seats.capacity - local_reported,
+                      seats.capacity - most_local))

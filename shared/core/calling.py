@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from shared.core import counter_profiles, visits
+from shared.core.booked_order import candidate, due_by
 from shared.core.call_order import BACKUP, Candidate, Choice, choose, turns_kept
 from shared.core.fairness import NORMAL_RANK
 from shared.core.queue_tx import TicketRow, Tx
@@ -56,15 +57,13 @@ def candidates_for(tx: Tx, levels: Mapping[str, str], target_min: Mapping[str, f
     backup = tuple(s for s, lv in levels.items() if lv == BACKUP)
     cols = "id, service, priority_rank, queued_at, slot_at"
     found: dict[int, Candidate] = {}
-    ahead = tx.config.bookings.call_ahead_min * 60   # a booking is due from then
-    due_at = tx.at + ahead
+    due_slots = due_by(tx)         # bookings whose slot starts by then are due
     booked = booked_waiting(tx, (*primary, *backup))
     head = tx.rows(f"SELECT {cols} FROM tickets INDEXED BY idx_tickets_waiting WHERE {WAITING} "
                    f"ORDER BY priority_rank, queued_at, id LIMIT {HEAD}")
 
     def keep(r: TicketRow) -> None:
-        found[r["id"]] = Candidate(r["id"], r["service"], r["priority_rank"], r["queued_at"],
-                                   None if r["slot_at"] is None else r["slot_at"] - ahead)
+        found[r["id"]] = candidate(tx.config, r)
 
     def take(where: str, params: tuple, order: str = "priority_rank, queued_at, id",
              limit: str = "LIMIT 1") -> None:
@@ -102,9 +101,9 @@ def candidates_for(tx: Tx, levels: Mapping[str, str], target_min: Mapping[str, f
             if s not in booked:
                 continue
             due = "service = ? AND slot_at IS NOT NULL AND slot_at <= ?"
-            take(due, (s, due_at), "priority_rank, slot_at, id")
-            take(f"{due} AND priority_rank >= {NORMAL_RANK}", (s, due_at), "slot_at, id")
-            take("service = ? AND slot_at IS NOT NULL AND slot_at > ?", (s, due_at),
+            take(due, (s, due_slots), "priority_rank, slot_at, id")
+            take(f"{due} AND priority_rank >= {NORMAL_RANK}", (s, due_slots), "slot_at, id")
+            take("service = ? AND slot_at IS NOT NULL AND slot_at > ?", (s, due_slots),
                  "priority_rank, slot_at, id")
     return list(found.values())
 

@@ -189,24 +189,33 @@ def scheduled(tx: Tx, counter: str | None = None) -> list[ScheduledSwitch]:
                             r["staff"]) for r in rows]
 
 
-def applying(tx: Tx, counter: str, staff: str | None) -> tuple[ProfileNow, list[str]]:
-    """At a Next: the profile it calls by and the counter's recent quota turns; when that
-    profile is not the one its last Next ran, a `profile_changed` event first."""
+def turns_now(tx: Tx, counter: str) -> tuple[ProfileNow, str, list[str]]:
+    """The profile the counter calls by now, the one its last Next ran, and the recent quota
+    turns that still count — those taken under the profile it runs now (a change starts them
+    afresh). A counter whose last Next ran no switched profile (`applied` NULL: its turns were
+    noted under its default) ran its config's default. Next (applying) and the console's list
+    (shared/core/next_calls.py) both read the turns here."""
     row = tx.one("SELECT profile, staff, applied, turns FROM counter_profiles WHERE counter = ?",
                  (counter,))
     now = profile_now(tx, counter, row)
     applied = row["applied"] if row is not None else None
-    if applied is None and now.by == BY_DEFAULT:
-        applied = now.profile            # never switched: nothing to tell
+    if applied is None:
+        applied = tx.config.counter(counter).profile
+    kept = row["turns"].split(",") if row is not None and row["turns"] else []
+    return now, applied, kept if applied == now.profile else []
+
+
+def applying(tx: Tx, counter: str, staff: str | None) -> tuple[ProfileNow, list[str]]:
+    """At a Next: the profile it calls by and the counter's recent quota turns (turns_now);
+    when that profile is not the one its last Next ran, a `profile_changed` event first."""
+    now, applied, turns = turns_now(tx, counter)
     if applied != now.profile:
         tx.event("profile_changed", None, counter, staff, profile=now.profile,
-                 previous=applied if applied is not None else "", by=now.by, until=now.until)
+                 previous=applied, by=now.by, until=now.until)
         tx.conn.execute(
             "INSERT INTO counter_profiles(counter, applied, turns) VALUES (?, ?, '') "
             "ON CONFLICT(counter) DO UPDATE SET applied = excluded.applied, turns = ''",
             (counter, now.profile))
-        return now, []
-    turns = row["turns"].split(",") if row is not None and row["turns"] else []
     return now, turns
 
 

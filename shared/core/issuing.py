@@ -13,13 +13,16 @@ from dataclasses import dataclass
 from shared.config.centre import LANGUAGES, CentreConfig, PriorityClass, Service
 from shared.core.assisted import ASSIST_CHANNEL, Assisted, issue_details
 from shared.core.errors import CentreClosed, DailyCapReached, DuplicateRequest, NovbeError
+from shared.core.model import Ticket
 from shared.core.numbering import next_number
-from shared.core.queue_tx import TICKET_COLUMNS, TicketRow, Tx
+from shared.core.queue_tx import TICKET_COLUMNS, TicketRow, Tx, ticket_from_row
 from shared.waits.reading import (
     AFTER_ALL,
     NORMAL_RANK,
     WaitInputs,
     ahead_rule_now,
+    booked_ahead,
+    booked_wait,
     newcomer_wait,
     people_ahead,
     printed_wait,
@@ -38,19 +41,21 @@ class IssueRequest:
     check_hours: bool
     request_id: str | None
     assisted: Assisted | None = None     # issued for a visitor at /assist
+    slot_at: float | None = None         # a booked visitor checked in: their slot's start
 
     @classmethod
     def of(cls, config: CentreConfig, service: str, priority: str | None, language: str,
            source: str | None, check_hours: bool, request_id: str | None,
-           assisted: Assisted | None = None) -> IssueRequest:
+           assisted: Assisted | None = None, slot_at: float | None = None) -> IssueRequest:
         """The request, or the named error for an unknown service, priority or language; an
-        assisted one comes through the "assist" channel (shared/core/assisted.py)."""
+        assisted one comes through the "assist" channel (shared/core/assisted.py); `slot_at`:
+        a booked visitor's slot start (shared/bookings/checkin.py), called at it."""
         svc, prio = config.service(service), config.priority(priority)
         if language not in LANGUAGES:
             raise NovbeError(f"unknown language {language!r} (known: {', '.join(LANGUAGES)})")
         if assisted is not None:
             source = ASSIST_CHANNEL
-        return cls(svc, prio, language, source, check_hours, request_id, assisted)
+        return cls(svc, prio, language, source, check_hours, request_id, assisted, slot_at)
 
     @property
     def rank(self) -> int:
@@ -67,6 +72,15 @@ class Issued:
     ahead: int = 0
     wait: WaitEstimate | None = None
 
+    def ticket(self) -> Ticket:
+        """The new ticket as the apps see it, with its people ahead and printed wait."""
+        ticket = ticket_from_row(self.row)
+        assert self.wait is not None
+        ticket.ahead, ticket.estimated_wait_min = self.ahead, self.wait.minutes
+        ticket.wait_low_min, ticket.wait_high_min = self.wait.low, self.wait.high
+        ticket.no_counter_open, ticket.opens_at = self.wait.no_counter_open, self.wait.opens_at
+        return ticket
+
 
 @dataclass(frozen=True)
 class Before:
@@ -82,8 +96,13 @@ def wait_before(tx: Tx, inputs: WaitInputs, request: IssueRequest) -> Before:
     """In a read before the issue: the wait of a ticket issued now and the people ahead of it.
     Tickets issued meanwhile by other kiosks are not in the wait: kiosks issue one at a time,
     and a ticket issued at the same instant adds at most one visit, shared between the
-    counters; the people ahead are taken only when nothing happened between (issue_in)."""
+    counters; the people ahead are taken only when nothing happened between (issue_in). A
+    booked visitor's wait is theirs: called at the slot (shared/waits/reading.booked_wait)."""
     last = int(tx.value("SELECT coalesce(max(id), 0) FROM events"))
+    if request.slot_at is not None:
+        return Before(booked_wait(tx, inputs, request.service.id, request.slot_at),
+                      booked_ahead(tx, request.service.id, request.slot_at, tx.at, AFTER_ALL),
+                      last)
     if tx.config.waits.estimator == "simple":
         return Before(None, None, last)
     kept = inputs.waiting.ahead(tx, last, ahead_rule_now(tx, request.service.id), request.rank)
@@ -97,7 +116,7 @@ def wait_before(tx: Tx, inputs: WaitInputs, request: IssueRequest) -> Before:
                   ahead, last)
 
 
-def issue_in(tx: Tx, request: IssueRequest, before: Before | None) -> Issued:
+def issue_in(tx: Tx, request: IssueRequest, before: Before) -> Issued:
     """Inside the write: a retry's earlier ticket, or a new numbered ticket and its event. The
     people ahead read before are taken when the newest event is still the one read then
     (nothing changed between); else they are counted here."""
@@ -115,10 +134,12 @@ def issue_in(tx: Tx, request: IssueRequest, before: Before | None) -> Issued:
         if issued >= svc.daily_cap:
             raise DailyCapReached(f"{svc.id}: all {svc.daily_cap} tickets for today are issued")
     ahead = unchanged_since(tx, before)
-    if ahead is None:
+    if ahead is None and request.slot_at is not None:
+        ahead = booked_ahead(tx, svc.id, request.slot_at, tx.at, AFTER_ALL)
+    elif ahead is None:
         ahead = people_ahead(tx, svc.id, request.rank, tx.at, AFTER_ALL)
-    wait = before.wait if before is not None else None
-    if wait is None:
+    wait = before.wait
+    if wait is None:               # the simple estimator's (a booked visitor's is never None)
         wait = printed_wait(tx, WaitInputs(), svc.id, request.rank, tx.at, None, ahead)
     if request.check_hours:
         check_hours(tx, wait.minutes, svc.id)
@@ -126,11 +147,11 @@ def issue_in(tx: Tx, request: IssueRequest, before: Before | None) -> Issued:
     row: TicketRow = tx.rows(
         "INSERT INTO tickets(code, prefix, number, service, issued_service, priority, "
         "priority_rank, language, source, token, status, service_day, issued_at, "
-        "queued_at, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, ?, ?) "
-        f"RETURNING {TICKET_COLUMNS}",
+        "queued_at, request_id, slot_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'waiting', ?, ?, "
+        f"?, ?, ?) RETURNING {TICKET_COLUMNS}",
         (code, svc.prefix, number, svc.id, svc.id, prio.id if prio else None, request.rank,
          request.language, request.source, secrets.token_urlsafe(24), today, tx.at, tx.at,
-         request.request_id))[0]
+         request.request_id, request.slot_at))[0]
     assisted = request.assisted
     tx.event("issued", row, staff=assisted.staff if assisted else None, source=request.source,
              priority=prio.id if prio else None, language=request.language, ahead=ahead,

@@ -55,7 +55,7 @@ from shared.store import database as store
 from shared.store.checkpoints import Checkpointer
 from shared.version import VERSION
 from shared.waits.kept import BehindReads
-from shared.waits.reading import WaitInputs, people_ahead, printed_wait
+from shared.waits.reading import WaitInputs, ahead_of, printed_wait
 
 T = TypeVar("T")
 
@@ -108,6 +108,11 @@ class LocalQueue(ProfileOps):
     @config.setter
     def config(self, config: CentreConfig) -> None:
         self._config = config
+
+    @property
+    def wait_inputs(self) -> WaitInputs:
+        """The replay estimate's inputs kept between reads (shared/waits/reading.py)."""
+        return self._wait_inputs
 
     @property
     def closed(self) -> bool:
@@ -187,8 +192,7 @@ class LocalQueue(ProfileOps):
         """The ticket as the apps see it; a waiting one with its people ahead and estimate."""
         ticket = ticket_from_row(row)
         if ticket.status == Status.WAITING:
-            ticket.ahead = people_ahead(tx, ticket.service, row["priority_rank"],
-                                        row["queued_at"], ticket.id)
+            ticket.ahead = ahead_of(tx, row)
             wait = printed_wait(tx, self._wait_inputs, ticket.service, row["priority_rank"],
                                 row["queued_at"], ticket.id, ticket.ahead)
             ticket.estimated_wait_min = wait.minutes
@@ -212,12 +216,7 @@ class LocalQueue(ProfileOps):
             issued = issue_in(tx, request, before)
         if issued.earlier:
             return self._read(lambda tx: self._view(tx, ticket_by_id(tx, issued.row["id"])))
-        ticket = ticket_from_row(issued.row)
-        assert issued.wait is not None
-        ticket.ahead, ticket.estimated_wait_min = issued.ahead, issued.wait.minutes
-        ticket.wait_low_min, ticket.wait_high_min = issued.wait.low, issued.wait.high
-        ticket.no_counter_open, ticket.opens_at = issued.wait.no_counter_open, issued.wait.opens_at
-        return ticket
+        return issued.ticket()
 
     def check_in(self, code: str, walk_in_if_early: bool = False,
                  source: str | None = None) -> CheckIn:

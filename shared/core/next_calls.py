@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shared.core import counter_profiles
-from shared.core.call_order import Candidate, call_sequence
+from shared.core.booked_order import candidate
+from shared.core.call_order import call_sequence
 from shared.core.model import Ticket
 from shared.core.queue_tx import TICKET_COLUMNS, Tx, ticket_from_row
 
@@ -36,20 +37,13 @@ class CounterWaiting:
 def counter_waiting(tx: Tx, counter: str, limit: int) -> CounterWaiting:
     """The counter's waiting list at the transaction's instant (no change is made: the profile
     a switch or a schedule has set is read as the next Next would apply it)."""
-    now = counter_profiles.profile_now(tx, counter)
+    now, _, turns = counter_profiles.turns_now(tx, counter)
     rules = counter_profiles.call_rules(tx.config, counter, now.profile)
-    row = tx.one("SELECT applied, turns FROM counter_profiles WHERE counter = ?", (counter,))
-    applied = row["applied"] if row is not None and row["applied"] is not None else now.profile
-    turns = row["turns"].split(",") if row is not None and row["turns"] and \
-        applied == now.profile else []
     services = tuple(rules.levels)
     marks = ",".join("?" * len(services))
     rows = tx.rows(f"SELECT {TICKET_COLUMNS} FROM tickets WHERE status = 'waiting' AND "
                    f"service IN ({marks}) ORDER BY priority_rank, queued_at, id", services)
-    ahead = tx.config.bookings.call_ahead_min * 60     # a booking is due from then (calling.py)
-    candidates = [Candidate(r["id"], r["service"], r["priority_rank"], r["queued_at"],
-                            None if r["slot_at"] is None else r["slot_at"] - ahead)
-                  for r in rows]
+    candidates = [candidate(tx.config, r) for r in rows]
     by_id = {r["id"]: r for r in rows}
     order = call_sequence(candidates, rules, turns, tx.at,
                           counter_profiles.fairness_of(tx.config), limit)

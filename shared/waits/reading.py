@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from sqlite3 import Row
 
+from shared.core.booked_order import due_at
 from shared.core.call_order import PRIMARY
 from shared.core.clock import to_epoch
 from shared.core.counter_profiles import call_rules, profiles_now
@@ -22,6 +23,7 @@ from shared.waits.habits import HABIT_DAYS, CounterHabit, learn_habits
 from shared.waits.kept import KeptNewcomers
 from shared.waits.kept_waiting import KeptWaiting
 from shared.waits.newcomers import Newcomers
+from shared.waits.replay import as_printed
 from shared.waits.replay import estimate as replay_estimate
 from shared.waits.simple import (
     LOOKBACK_SECONDS,
@@ -63,6 +65,27 @@ def people_ahead(tx: Tx, service: str, rank: int, queued_at: float, ticket_id: i
         f"SELECT count(*) FROM tickets WHERE status = 'waiting' AND ({counts}) AND "
         "(priority_rank < ? OR (priority_rank = ? AND (queued_at < ? OR (queued_at = ? AND "
         "id < ?))))", (*params, rank, rank, queued_at, queued_at, ticket_id)))
+
+
+def ahead_of(tx: Tx, row: Row) -> int:
+    """People surely called before a waiting ticket (its row): a booked visitor's
+    (booked_ahead) or anyone else's (people_ahead)."""
+    if row["slot_at"] is not None:
+        return booked_ahead(tx, row["service"], row["slot_at"], row["queued_at"], row["id"])
+    return people_ahead(tx, row["service"], row["priority_rank"], row["queued_at"], row["id"])
+
+
+def booked_ahead(tx: Tx, service: str, slot_at: float, queued_at: float, ticket_id: int) -> int:
+    """People surely called before a booked visitor of `service` for the slot at `slot_at`
+    (ticket `ticket_id` queued at `queued_at`; AFTER_ALL: one checking in now): the bookings of
+    the service checked in before them for a slot no later — whatever a counter's profile, the
+    call order takes those first (by slot when it calls bookings at their slot, by queue time
+    when as walk-ins). The walk-ins waiting are not counted: the booked visitor is called at
+    the slot, ahead of them."""
+    return int(tx.value(
+        "SELECT count(*) FROM tickets WHERE status = 'waiting' AND service = ? AND slot_at IS NOT "
+        "NULL AND slot_at <= ? AND (queued_at < ? OR (queued_at = ? AND id < ?))",
+        (service, slot_at, queued_at, queued_at, ticket_id)))
 
 
 def _counted_by(rule: AheadRule, rank: int) -> tuple[str, tuple[object, ...]]:
@@ -237,16 +260,37 @@ def booked_visitors(tx: Tx, waiting: list[Row]) -> list[tuple[float, str, int | 
     """The booked visitors the replay calls when due (their slot less the call-ahead): the
     checked-in ones (waiting tickets with a slot) and those booked for a slot from the late
     window's start to BOOKED_AHEAD_S ahead who have not checked in yet — each expected to come."""
-    ahead = tx.config.bookings.call_ahead_min * 60          # due this long before the slot
-    booked: list[tuple[float, str, int | None]] = [(r[4] - ahead, r[1], r[0]) for r in waiting
-                                                   if r[4] is not None]
+    cfg = tx.config
+    booked: list[tuple[float, str, int | None]] = [(due_at(cfg, r[4]), r[1], r[0])
+                                                   for r in waiting if r[4] is not None]
     late = tx.config.bookings.late_min * 60
     for k, r in enumerate(tx.rows(
             "SELECT slot_start, service FROM bookings INDEXED BY idx_bookings_open "
             "WHERE status = 'booked' AND slot_start >= ? AND slot_start < ?",
             (tx.at - late, tx.at + BOOKED_AHEAD_S))):
-        booked.append((r[0] - ahead, r[1], BOOKING_KEYS + k))
+        booked.append((due_at(cfg, r[0]), r[1], BOOKING_KEYS + k))
     return booked
+
+
+def booked_wait(tx: Tx, inputs: WaitInputs, service: str, slot_at: float) -> WaitEstimate:
+    """The wait printed for a booked visitor checking in now for the slot starting at
+    `slot_at`: called once due (`[bookings] call_ahead_min` before it), ahead of the walk-ins of
+    their class, as the call order does — replayed with everyone waiting and booked, or (the
+    simple estimator) the time until it is due. Never a walk-in's wait behind everyone."""
+    due = due_at(tx.config, slot_at)
+    if tx.config.waits.estimator == "simple":
+        return when_nobody_can_call(tx, service, as_printed(max(0.0, due - tx.at)))
+    state = checking_in(queue_state(tx, inputs), due, service)
+    return printed_wait(tx, inputs, service, NORMAL_RANK, tx.at, None, 0, state)
+
+
+def checking_in(state: QueueState, due: float, service: str) -> QueueState:
+    """`state` with the visitor checking in for a booking of `service` due at `due` as the one
+    waited for (id None), in place of their booking still to come — and of the others of that
+    slot still to come, who will check in after them and so be called after them."""
+    booked = [b for b in state.booked if not (b[2] is not None and b[2] >= BOOKING_KEYS
+                                              and (b[0], b[1]) == (due, service))]
+    return replace(state, booked=[*booked, (due, service, None)])
 
 
 def printed_wait(tx: Tx, inputs: WaitInputs, service: str, rank: int, queued_at: float,

@@ -68,3 +68,25 @@ def slot_at(config: CentreConfig, day: date, hhmm: str = "10:00") -> float:
     """The slot starting at local `hhmm` on `day` (epoch seconds)."""
     hour, minute = map(int, hhmm.split(":"))
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=config.tz).timestamp()
+
+
+def with_share(config: CentreConfig, tmp_path: Path, share: float) -> CentreConfig:
+    """The centre's config with another `[bookings] national_share`."""
+    path = tmp_path / f"share-{share}.toml"
+    text = Path(config.source).read_text(encoding="utf-8")
+    old = f"national_share = {config.bookings.national_share}\n"
+    assert old in text
+    path.write_text(text.replace(old, f"national_share = {share}\n"), encoding="utf-8")
+    return load_config(path)
+
+
+def record_config(db_path: Path, config: CentreConfig, ship: bool) -> None:
+    """The config recorded as in force at the centre (as `novbe serve` does), and shipped."""
+    assert config.central is not None
+    shipper = Shipper(db_path, config.central, config)
+    try:
+        shipper.record_config()
+        if ship:
+            shipper.ship_pending()
+    finally:
+        shipper.close()

@@ -165,7 +165,8 @@ def _central_seats(central: CentralDb, centre: str) -> dict[tuple[str, float], i
 
 def _centre_seats(queue: LocalQueue) -> dict[tuple[str, float], int]:
     """The centre's free seats of every slot it pushes (today and PUSH_DAYS ahead)."""
-    return seats_now(queue.bookings, queue.clock.now().timestamp())
+    return {k: free for k, (free, _) in seats_now(queue.bookings,
+                                                  queue.clock.now().timestamp()).items()}
 
 
 def test_only_changed_seats_are_pushed_and_nothing_is_lost_when_cut(tmp_path: Path,

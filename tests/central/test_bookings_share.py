@@ -15,12 +15,17 @@ from central.bookings import desk
 from central.bookings.errors import DeskRefused
 from server.shipping import bookings_link
 from server.shipping.bookings_link import BookingLink, state_path_for
-from server.shipping.shipper import Shipper
 from shared.bookings.model import BookingStatus, Channel
-from shared.config.centre import CentreConfig, load_config
 from shared.core.clock import FakeClock
 from shared.core.local_queue import LocalQueue
-from tests.central.booking_centre import SERVICE, booking_centre, open_day, slot_at
+from tests.central.booking_centre import (
+    SERVICE,
+    booking_centre,
+    open_day,
+    record_config,
+    slot_at,
+    with_share,
+)
 from tests.central.conftest import CentralDb
 
 pytestmark = pytest.mark.slow  # a PostgreSQL cluster
@@ -30,28 +35,6 @@ def _book(central: CentralDb, start: float) -> desk.Booking:
     with central.admin() as conn:
         return desk.book(conn, desk.BookingRequest("lower", SERVICE, start, "az",
                                                    Channel.CALL_CENTRE, "operator-1"))
-
-
-def _lowered(config: CentreConfig, tmp_path: Path) -> CentreConfig:
-    """The centre's config with `national_share = 0.25` instead of 0.5 (4 seats: 1 national)."""
-    path = tmp_path / "lower-0.25.toml"
-    text = Path(config.source).read_text(encoding="utf-8")
-    assert "national_share = 0.5\n" in text
-    path.write_text(text.replace("national_share = 0.5\n", "national_share = 0.25\n"),
-                    encoding="utf-8")
-    return load_config(path)
-
-
-def _record_config(db_path: Path, config: CentreConfig, ship: bool) -> None:
-    """The config recorded as in force at the centre (as `novbe serve` does), and shipped."""
-    assert config.central is not None
-    shipper = Shipper(db_path, config.central, config)
-    try:
-        shipper.record_config()
-        if ship:
-            shipper.ship_pending()
-    finally:
-        shipper.close()
 
 
 def test_a_lowered_share_keeps_every_seat_sold(tmp_path: Path, central: CentralDb,
@@ -71,12 +54,12 @@ def test_a_lowered_share_keeps_every_seat_sold(tmp_path: Path, central: CentralD
     BookingLink(queue.bookings, config.central, state_path_for(db_path)).sync()
     queue.close()
 
-    lowered = _lowered(config, tmp_path)
+    lowered = with_share(config, tmp_path, 0.25)
     assert lowered.central is not None
     queue = LocalQueue(db_path, lowered, clock)
     link = BookingLink(queue.bookings, lowered.central, state_path_for(db_path))
     try:
-        _record_config(db_path, lowered, ship=False)    # in force here, not on central yet
+        record_config(db_path, lowered, ship=False)    # in force here, not on central yet
         free = dict(queue.bookings.free_slots(SERVICE, day))
         assert (free[full], free[half]) == (2, 2)       # central still books under 0.5
         note = queue.bookings.share_lowered()
@@ -88,7 +71,7 @@ def test_a_lowered_share_keeps_every_seat_sold(tmp_path: Path, central: CentralD
             started.stop()
         assert "3 national bookings for coming slots stay booked" in caplog.text
 
-        _record_config(db_path, lowered, ship=True)     # central books under 0.25 now
+        record_config(db_path, lowered, ship=True)     # central books under 0.25 now
         with pytest.raises(DeskRefused) as refused:
             _book(central, full)
         assert refused.value.reason == "share_lowered"
@@ -100,7 +83,8 @@ def test_a_lowered_share_keeps_every_seat_sold(tmp_path: Path, central: CentralD
         link.sync()
         free = dict(queue.bookings.free_slots(SERVICE, day))
         assert (free[full], free[half]) == (2, 3)
-        assert queue.bookings.share_lowered().central is None
+        now_lowered = queue.bookings.share_lowered()
+        assert now_lowered is not None and now_lowered.central is None
         assert {queue.bookings.find(b.code).status for b in (first, second, third)} == \
             {BookingStatus.BOOKED}
 

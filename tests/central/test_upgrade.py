@@ -79,7 +79,8 @@ def test_an_upgrade_ships_nothing_twice(tmp_path: Path, pg_cluster: Cluster,
         pg.commit()
     assert central_schema.init(old_central, lambda _: None) == ["c003_generations_and_checks",
                                                                "c004_bookings", "c005_seats_push",
-                                                               "c006_profile_facts"]
+                                                               "c006_profile_facts",
+                                                               "c007_share_raise"]
 
     queue = LocalQueue(db_path, config, clock)         # the upgraded centre: m009 runs
     assert file_generation(db_path) == ""

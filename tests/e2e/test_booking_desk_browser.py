@@ -5,14 +5,28 @@ book and read the code, find and cancel it; refusals in plain words; axe-core cl
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import Page
 
+from central.bookings import desk
 from server.auth.accounts import Accounts
-from tests.central.booking_centre import SERVICE, booking_centre, closed_day, open_day, slot_at
+from server.shipping.bookings_link import BookingLink, state_path_for
+from shared.bookings.model import Channel
+from shared.core.clock import FakeClock
+from shared.core.local_queue import LocalQueue
+from tests.central.booking_centre import (
+    SERVICE,
+    booking_centre,
+    closed_day,
+    open_day,
+    record_config,
+    slot_at,
+    with_share,
+)
 from tests.central.conftest import CentralDb, central, pg_cluster  # noqa: F401  (fixtures)
 from tests.conftest import ARTIFACTS
 from tests.e2e.test_accessibility_browser import blocking_violations, fits_width, sign_in
@@ -85,5 +99,49 @@ def test_booking_desk_in_a_browser(tmp_path: Path, central: CentralDb,  # noqa: 
             page.goto(f"{base}/booking?centre=nord&service={SERVICE}&day={day}&lang=ru")
             page.screenshot(path=str(ARTIFACTS / "booking-desk-ru.png"), full_page=True)
             assert blocking_violations(page) == []
+        finally:
+            page.close()
+
+
+def test_the_desk_says_why_a_raised_share_books_no_more(tmp_path: Path, central: CentralDb,  # noqa: F811
+                                                        browser) -> None:
+    """4 seats, share 0.25; the centre's own desk booked 3 of 10:00 and 1 of 11:00; raised to
+    0.75 and reported: the page offers 1 national seat at 10:00 and 3 at 11:00, and a desk
+    booking the 10:00 seat someone just took reads why there is none, in az and en."""
+    config, db_path = booking_centre(tmp_path, central, "nord", seats=4, share=0.25)
+    day = open_day(config)
+    ten, eleven = slot_at(config, day, "10:00"), slot_at(config, day, "11:00")
+    queue = LocalQueue(db_path, config, FakeClock(datetime.now(config.tz)))
+    for start in (ten, ten, ten, eleven):
+        queue.bookings.book_local(SERVICE, start, "az", "reception-1")
+    queue.close()
+    raised = with_share(config, tmp_path, 0.75)
+    assert raised.central is not None
+    record_config(db_path, raised, ship=True)
+    queue = LocalQueue(db_path, raised, FakeClock(datetime.now(config.tz)))
+    BookingLink(queue.bookings, raised.central, state_path_for(db_path)).sync()
+    queue.close()
+    accounts = Accounts(tmp_path / "agency.sqlite")
+    accounts.add_staff(*DESK, role="booking")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with national_server(central.admin_url, accounts) as base:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        try:
+            sign_in(page, f"{base}/?lang=en", *DESK)
+            _show(page, "nord", day.isoformat())
+            row_of = {at: page.locator("#slots tbody tr", has=page.locator(
+                f"input[value='{at}']")) for at in (ten, eleven)}
+            assert "1 free" in row_of[ten].inner_text()
+            assert "3 free" in row_of[eleven].inner_text()
+            with central.admin() as conn:       # another operator takes the 10:00 seat
+                desk.book(conn, desk.BookingRequest("nord", SERVICE, ten, "az",
+                                                    Channel.CALL_CENTRE, "operator-2"))
+            page.check(f"input[name=slot][value='{ten}']")
+            page.click("#book")
+            said = page.locator("#refusal").inner_text()
+            assert "had booked 3 of the 4 seats" in said and "choose another time" in said
+            assert blocking_violations(page) == [] and fits_width(page)
+            page.screenshot(path=str(ARTIFACTS / "booking-desk-share-raised-en.png"),
+                            full_page=True)
         finally:
             page.close()

@@ -152,6 +152,53 @@ def test_the_desk_says_a_lowered_share_keeps_the_national_bookings(browser, serv
 
 
 @pytest.mark.slow
+def test_the_desk_says_what_a_raised_share_means(browser, db_path: Path, config, clock,
+                                                 artifacts: Path):
+    """Both pension seats of 15:00 booked at reception while the national share was 0; raised
+    to 0.5 (1 national, 1 local): the desk says its own seats shrink, the slot keeps its two
+    bookings, and the national desk books no more than the older share until the centre has
+    reported — in az, ru and en; the slot shows no seat for the centre."""
+    import sqlite3
+
+    from shared.config import versions
+    from shared.config.centre import load_config
+    from shared.core.local_queue import LocalQueue
+    from tests.server.live import live_server
+
+    text = Path(config.source).read_text(encoding="utf-8")
+    older_path = db_path.with_name("share-0.toml")
+    older_path.write_text(text.replace("national_share = 0.5\n", "national_share = 0.0\n"),
+                          encoding="utf-8")
+    older = load_config(older_path)
+    start = baku("2026-11-23 15:00")
+    queue = LocalQueue(db_path, older, clock)
+    for _ in range(2):
+        queue.bookings.book_local(PENSION, start, "az", "reception-1")
+    queue.close()
+    conn = sqlite3.connect(str(db_path), isolation_level=None)
+    try:
+        versions.record(conn, older, 1.0)
+        versions.record(conn, config, 2.0)
+    finally:
+        conn.close()
+    with live_server(db_path, config, clock) as server:
+        add_reception(server)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(10_000)
+        open_desk(page, server, "en")
+        for lang, said in (("en", "raised to 50%"), ("ru", "повышена до 50%"),
+                           ("az", "qaldırılıb")):
+            page.goto(f"{server.url}/desk?lang={lang}")
+            expect(page.locator("#share-line")).to_contain_text(said)
+            page.select_option("#service", PENSION)
+            page.click("#show-slots")
+            expect(page.locator("label.slot", has_text="15:00").locator("input")).to_be_disabled()
+            assert blocking_violations(page) == [] and fits_width(page)
+            page.screenshot(path=str(artifacts / f"desk-share-raised-{lang}.png"), full_page=True)
+        page.close()
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("lang, said", [("en", "The nearest free one, 10:30, is chosen"),
                                         ("az", "Ən yaxın boş interval, 10:30, seçilib"),
                                         ("ru", "Выбран ближайший свободный, 10:30")])

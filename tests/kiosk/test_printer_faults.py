@@ -118,6 +118,9 @@ def test_notice_goes_away_when_the_printer_is_back_with_nothing_to_reprint(
     tap(qtbot, window, "done", clock)
     assert _notice(window) is not None
     local_queue.cancel(ticket.code)
+    # a retry that asked the queue before the cancel fails on the printer still off; the next
+    # one drops the ticket — only then is the printer back (else that retry would print it)
+    qtbot.waitUntil(lambda: [t.id for t, _ in window.spooler.dropped] == [ticket.id])
     net_printer.set_state("ready")
     window.spooler.retry_now()
     qtbot.waitUntil(lambda: _notice(window) is None)

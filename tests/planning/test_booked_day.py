@@ -4,7 +4,12 @@ bench/appointments.py prints come from both."""
 
 from __future__ import annotations
 
-from planning.booked_day import BookingHabits, appointment_figures, simulate_booked
+from planning.booked_day import (
+    BookedDaySimulator,
+    BookingHabits,
+    appointment_figures,
+    simulate_booked,
+)
 from planning.scenario import load_scenario
 
 BUSY_COUNTER = """
@@ -75,3 +80,15 @@ def test_a_visitor_finding_the_slot_full_takes_the_nearest_free_one(tmp_path):
     refused = twin.booked_visitors - booked.booked_visitors
     assert booked.booked_visitors <= twin.booked_visitors
     assert len(booked.booked) + len(refused) == len(twin.booked_visitors)
+
+
+def test_the_issue_hook_hears_of_check_in_tickets_too(tmp_path):
+    """The simulator's on_issue hook (bench/wait_oracle.py's) is told of every ticket, those
+    the booked visitors get at check-in too (it heard only of walk-ins' before)."""
+    sim = BookedDaySimulator(scenario(tmp_path), 3, HABITS)
+    heard: list[int] = []
+    sim.on_issue = lambda ticket, _now: heard.append(ticket.id)
+    result = sim.run_booked()
+    checked_in = {b.ticket_id for b in result.booked}
+    assert checked_in and None not in checked_in
+    assert checked_in <= set(heard) and set(sim.by_ticket) <= set(heard)   # the day's, all

@@ -108,3 +108,18 @@ def test_novbe_simulate_with_bookings_prints_the_figures(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "novbe", "simulate", "--scenario", str(path),
                           "--bookings", "2"], capture_output=True, text=True, timeout=120)
     assert bad.returncode != 0 and "--bookings is the share of visitors who book" in bad.stderr
+
+
+def test_both_commands_refuse_a_share_outside_0_and_1():
+    """`novbe simulate` and `novbe plan` check `--bookings` with the one rule (booked_share)."""
+    from argparse import Namespace
+
+    import pytest
+
+    from planning.cli import booked_share
+    from shared.core.errors import NovbeError
+
+    assert booked_share(Namespace(bookings=0.25)) == 0.25
+    for bad in (0, 1, 2, -0.5):
+        with pytest.raises(NovbeError, match="--bookings is the share of visitors who book"):
+            booked_share(Namespace(bookings=bad))

@@ -38,7 +38,7 @@ class LiveServer:
     def device_client(self, role: str = "kiosk") -> httpx.Client:
         token = {"kiosk": self.device_token, "counter": self.counter_token,
                  "board": self.board_token}[role]
-        return httpx.Client(base_url=self.url, timeout=10,
+        return httpx.Client(base_url=self.url, timeout=30,
                             headers={"Authorization": f"Bearer {token}"})
 
     def staff_client(self, name: str = "aysel", counter: str | None = None) -> StaffClient:
@@ -58,7 +58,7 @@ class StaffClient(httpx.Client):
     """A staff member's browser-like client: session cookie + CSRF header."""
 
     def __init__(self, url: str):
-        super().__init__(base_url=url, timeout=10, follow_redirects=False)
+        super().__init__(base_url=url, timeout=30, follow_redirects=False)
         self.csrf = ""
 
     def sign_in(self, name: str, password: str) -> httpx.Response:

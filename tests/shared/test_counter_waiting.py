@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from shared.config.centre import load_config
+from shared.config.centre import load_config, parse_config
 from shared.core.call_order import BACKUP, PRIMARY
 from shared.core.clock import FakeClock
 from shared.core.errors import UnknownCounter
 from shared.core.local_queue import LocalQueue
+from tests.shared.helpers import dost_data
 
 MONDAY_NOON = datetime(2026, 3, 2, 12, 0)
 PENSION, INSURANCE, JOB = "pensions.age", "insurance.record", "employment.job-seeker"
@@ -94,3 +95,33 @@ def test_the_list_is_cut_at_the_limit_but_counts_everyone(queue) -> None:
     assert listed.oldest_issued_at == first.issued_at.timestamp()
     with pytest.raises(UnknownCounter):
         q.counter_waiting("99")
+
+
+def test_list_and_next_agree_on_quota_turns_noted_under_the_default(tmp_path: Path) -> None:
+    """Counter 6 runs "two-to-one" by default and has noted quota turns under it (its
+    `applied` is NULL: never switched); a manager's scheduled switch to the same profile
+    begins. The console's list and successive Nexts read the same turns (the list kept them
+    while Next dropped them, so the two disagreed on who came first)."""
+    data = dost_data()
+    next(c for c in data["counter"] if c["id"] == "6")["profile"] = "two-to-one"
+    config = parse_config(data, "variant.toml")
+    clock = FakeClock(MONDAY_NOON.replace(tzinfo=config.tz))
+    q = LocalQueue(tmp_path / "q.sqlite", config, clock)
+    try:
+        veteran = config.priorities[0].id
+        for k in range(12):
+            q.issue(PENSION, priority=veteran if k % 2 else None)
+            clock.advance(minutes=1)
+        q.open_counter("6", "rauf")
+        q.call_next("6")
+        q.call_next("6")                  # two turns noted under the default profile
+        row = q._read(lambda tx: tx.one("SELECT applied, turns FROM counter_profiles "
+                                        "WHERE counter = '6'"))
+        assert row["applied"] is None and row["turns"]
+        now = clock.now().timestamp()
+        q.schedule_profile("6", "two-to-one", now, now + 3600, "manager")
+        listed = q.counter_waiting("6", limit=4)
+        called = [q.call_next("6").code for _ in listed.calls]
+        assert [c.ticket.code for c in listed.calls] == called
+    finally:
+        q.close()

@@ -8,7 +8,8 @@ import dataclasses
 from datetime import UTC, datetime
 from pathlib import Path
 
-from server.sms.sender import SmsSender, delivery_counts, request_for, retry_after, start_for
+from server.pages.desk import sms_line
+from server.sms.sender import SmsSender, request_for, retry_after, start_for
 from shared.config.centre import CentreConfig
 from shared.config.sms import SmsSettings
 from shared.core.clock import FakeClock
@@ -68,7 +69,7 @@ def test_a_failing_gateway_is_tried_again_and_a_cancelled_booking_skipped(
         try:
             kept = queue.bookings.book_local(PENSION, baku("2026-11-25 11:00"), "az", "desk",
                                              phone="+994501112233")
-            assert sender.round() == 0 and delivery_counts(queue) == {"pending": 3}
+            assert sender.round() == 0 and queue.bookings.reminder_counts() == {"pending": 3}
             clock.advance(seconds=retry_after(1) - 1)
             assert sender.round() == 0 and len(gateway.received) == 1      # not yet due
             clock.advance(seconds=1)
@@ -80,7 +81,7 @@ def test_a_failing_gateway_is_tried_again_and_a_cancelled_booking_skipped(
             assert sender.round() == 1                   # its message on booking
             queue.bookings.cancel(gone.code, "desk")
             assert sender.round() == 0
-            assert delivery_counts(queue) == {"sent": 2, "pending": 2, "skipped": 2}
+            assert queue.bookings.reminder_counts() == {"sent": 2, "pending": 2, "skipped": 2}
             state = queue._read(lambda tx: tx.one(
                 "SELECT attempts, last_error FROM sms_outbox WHERE booking_id = ? AND kind = 'booked'",
                 (kept.id,)))
@@ -102,3 +103,41 @@ def test_no_gateway_no_sender_and_the_request_shape(tmp_path: Path, config: Cent
     made = request_for(get, "+994501112233", "Sabah 10:00 — kod 3QR6JA", "3QR6JA")
     assert made["url"] == ("https://sms.example.az/send?to=+994501112233&msg=Sabah%2010%3A00%20"
                            "%E2%80%94%20kod%203QR6JA")
+
+
+def test_a_round_with_nothing_due_takes_no_write(tmp_path: Path, config: CentreConfig,
+                                                 monkeypatch) -> None:
+    """Rounds every 20 s read the outbox first: once a booking's reminders are planned and its
+    message on booking sent, rounds with nothing due take no write transaction — also for a
+    booking made two hours ahead, which gets two reminders, not three."""
+    clock = FakeClock(datetime.fromtimestamp(baku("2026-11-23 10:00"), UTC))
+    with fake_gateway() as gateway:
+        settings = _settings(gateway.url)
+        queue = LocalQueue(tmp_path / "q.sqlite", dataclasses.replace(config, sms=settings), clock)
+        sender = SmsSender(queue, settings)
+        writes: list[str] = []
+        original_tx = queue._tx
+
+        def counted_tx():  # type: ignore[no-untyped-def]
+            writes.append("write")
+            return original_tx()
+
+        monkeypatch.setattr(queue, "_tx", counted_tx)
+        try:
+            queue.bookings.book_local(PENSION, baku("2026-11-23 12:00"), "az", "desk",
+                                      phone="+994501112233")
+            writes.clear()
+            assert sender.round() == 1 and writes           # planned, then sent and kept
+            writes.clear()
+            for _ in range(3):
+                assert sender.round() == 0
+                clock.advance(seconds=20)
+            assert writes == [], f"{len(writes)} writes with nothing due"
+            clock.set(datetime.fromtimestamp(baku("2026-11-23 11:00") + 5, UTC))
+            assert sender.round() == 1 and len(writes) == 1  # the hour-before one, kept
+            assert sms_line(queue, queue.config, "en") == \
+                "SMS reminders: 2 sent, 0 waiting, 0 not delivered."   # the desk's line
+        finally:
+            sender.stop()
+            queue.close()
+    assert len(gateway.received) == 2

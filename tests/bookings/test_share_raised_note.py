@@ -1,0 +1,76 @@
+"""What the centre says of a raised `national_share` (its start-up warning and the reception
+desk's note), read from its own file: the slots whose bookings pass the new local seats, the
+older share central books under until it has the new one — and nothing for a capacity lowered."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from shared.bookings import rows
+from shared.config import versions
+from shared.config.centre import CentreConfig, load_config
+from shared.core.clock import FakeClock
+from shared.core.local_queue import LocalQueue
+from tests.bookings.conftest import PENSION, baku
+
+SLOT = "2026-11-23 15:00"
+
+
+def _variant(config: CentreConfig, tmp_path: Path, name: str, old: str, new: str) -> CentreConfig:
+    text = Path(config.source).read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / f"{name}.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return load_config(path)
+
+
+def _run(db_path: Path, first: CentreConfig, then: CentreConfig, clock: FakeClock) -> LocalQueue:
+    """Both pension seats of 15:00 booked at reception under `first`, then the centre run with
+    `then`; both recorded as versions (as `novbe serve` does)."""
+    queue = LocalQueue(db_path, first, clock)
+    for _ in range(2):
+        queue.bookings.book_local(PENSION, baku(SLOT), "az", "reception-1")
+    queue.close()
+    conn = sqlite3.connect(str(db_path), isolation_level=None)
+    try:
+        versions.record(conn, first, 1.0)
+        versions.record(conn, then, 2.0)
+    finally:
+        conn.close()
+    return LocalQueue(db_path, then, clock)
+
+
+def test_a_raise_past_the_local_bookings_is_said(tmp_path: Path, config: CentreConfig,
+                                                 clock: FakeClock) -> None:
+    """Share 0 then 0.5 (2 seats: 1 local): one slot over, central's older share 0 until a pull
+    reads the new version; then only the slot is said."""
+    older = _variant(config, tmp_path, "share-0", "national_share = 0.5\n",
+                     "national_share = 0.0\n")
+    queue = _run(tmp_path / "q.sqlite", older, config, clock)
+    try:
+        note = queue.bookings.share_raised()
+        assert note is not None and (note.share, note.older, note.slots_over) == (0.5, 0.0, 1)
+        assert "no more than 0% of each slot" in note.said("en")
+        newest = queue._read(lambda tx: tx.value("SELECT max(from_event_id) FROM "
+                                                 "config_versions"))
+        with queue._tx() as tx:
+            rows.set_central_config(tx, int(newest))
+        note = queue.bookings.share_raised()
+        assert note is not None and note.older is None and note.slots_over == 1
+        assert "1 coming slot already has more bookings made here" in note.said("en")
+        assert "1 будущем интервале" in note.said("ru")
+    finally:
+        queue.close()
+
+
+def test_a_capacity_lowered_is_no_raise(tmp_path: Path, config: CentreConfig,
+                                        clock: FakeClock) -> None:
+    """Pensions' 4 seats lowered to 2 with the share unchanged: nothing said of a raise."""
+    old = 'service = "pensions"\nhours = "09:00-17:00"\nseats = 2\n'
+    wider = _variant(config, tmp_path, "seats-4", old, old.replace("seats = 2", "seats = 4"))
+    queue = _run(tmp_path / "q.sqlite", wider, config, clock)
+    try:
+        assert queue.bookings.share_raised() is None
+    finally:
+        queue.close()
