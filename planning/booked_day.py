@@ -137,19 +137,22 @@ class BookedDaySimulator(DaySimulator):
                 self._schedule(hour * 3600 + 1799, "expire", hour)
 
     def _book(self, b: BookedVisit) -> None:
-        """Book `b`'s slot; a full one: the nearest free slot of the day, the visitor keeping
-        their margin (the call centre's offer, taken); no seat at all (none then, every slot
-        full): they walk in when they meant to come."""
+        """Book `b`'s slot; a full one, or one offering the service no seats: the nearest free
+        slot of the day, the visitor keeping their margin (the desk's offer, taken); every slot
+        full: they walk in when they meant to come."""
         ledger, service = self.queue.bookings, self.visitors[b.visitor].service
         slot_at = self._at(b.slot).timestamp()
         try:
             try:
                 booking = ledger.book_local(service, slot_at, "az", "sim")
-            except SlotFull as full:
-                if full.nearest is None:
+            except BookingRefused as refused:     # full, or no seats offered then
+                nearest = refused.nearest if isinstance(refused, SlotFull) else (
+                    ledger.nearest_free(service, slot_at)
+                    if refused.reason == "no_capacity" else None)
+                if nearest is None:
                     raise
-                booking = ledger.book_local(service, full.nearest, "az", "sim")
-                moved = full.nearest - slot_at
+                booking = ledger.book_local(service, nearest, "az", "sim")
+                moved = nearest - slot_at
                 b.slot += moved
                 b.moved_s = moved
                 if b.arrival is not None:

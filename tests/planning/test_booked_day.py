@@ -92,3 +92,18 @@ def test_the_issue_hook_hears_of_check_in_tickets_too(tmp_path):
     checked_in = {b.ticket_id for b in result.booked}
     assert checked_in and None not in checked_in
     assert checked_in <= set(heard) and set(sim.by_ticket) <= set(heard)   # the day's, all
+
+
+def test_a_visitor_whose_slot_offers_no_seats_takes_the_nearest_offered(tmp_path):
+    """Seats offered from 10:00 only (a levelled offer's busy half-hours sell none): those who
+    wanted 09:00 or 09:30 book 10:00 or later rather than walking in."""
+    from datetime import time
+
+    from shared.config.bookings import SlotCapacity
+
+    offer = (SlotCapacity(service="*", hours=(time(10), time(13)), seats=3),)
+    booked = simulate_booked(scenario(tmp_path), 3, HABITS, capacity=offer)
+    early = [b for b in booked.booked if b.slot - b.moved_s < 10 * 3600]
+    assert early and all(b.moved_s > 0 and b.slot >= 10 * 3600 for b in early)
+    twin = simulate_booked(scenario(tmp_path), 3, HABITS, as_walk_ins=True)
+    assert booked.booked_visitors == twin.booked_visitors        # nobody walked in instead
