@@ -32,7 +32,7 @@ ON_TIME_TARGET = 0.95                # booked visitors called within 5 minutes o
 SLACK = 0.02                         # staffing that misses the target without bookings: the
                                      # walk-ins may lose at most this much of their share
 
-BUSY_SHARE = 0.0                     # of the seats the day would bring, sold in a busy half-hour
+BUSY_SHARE = 0.5                     # of the seats the day would bring, sold in a busy half-hour
 BUSY_OVER = 0.10                     # busy: more walk-ins than this wait beyond their target
 HalfHour = tuple[str, int]           # (service, half-hours since local midnight)
 
