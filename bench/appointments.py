@@ -11,6 +11,9 @@ side adds `double_bookings` and `lost_bookings` to the same JSON from its concur
     .venv/bin/python bench/appointments.py              # table
     .venv/bin/python bench/appointments.py --json       # figures as JSON
     .venv/bin/python bench/appointments.py --seeds 1 --share 0.25 --seats 3
+    .venv/bin/python bench/appointments.py --planned    # the seats `novbe plan --bookings`
+                                                        # ships (levelled; a full slot: the
+                                                        # nearest free one)
 
 Targets (issue 20): ≥ 95 % called within 5 min of the slot; walk-in p90 ≤ 110 % of the day
 without bookings; printed waits ≥ 90 % within 5 min. Prints figures; passes or fails nothing."""
