@@ -4,12 +4,16 @@ Next now and then; once with nobody waiting and once with `waiting` people waiti
 each in a visit, bench/long_queue.py). The server runs as `novbe serve` does, in its own process.
 
 Figures: issues per second and p50 / p99 round trip at each length, and their ratio (target:
-within 20 % at 800 waiting). The clients share the server's cores (a 2-core machine: they cost
+within 20 % at 800 waiting); server_cpu_ms_per_issue, the server process's CPU time (user +
+system, /proc/<pid>/stat) over the run divided by the tickets issued — the Nexts and fan-out
+meanwhile included — a figure that depends far less on the machine's other load than the rate; changes_per_commit,
+the writes the server's group writer put in one commit (one disk flush each), fill included. The clients share the server's cores (a 2-core machine: they cost
 it CPU too), and so does everything else running on the machine: the load average is printed."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import statistics
@@ -104,7 +108,7 @@ async def _load(url: str, kiosk: str, counter: str, counters: list[str], clients
 
 def one_length(waiting: int, clients: int, seconds: float, script: str) -> dict[str, Any]:
     """The issue rate with `waiting` people waiting, on a fresh file and server."""
-    from bench.server import bench_config, free_port
+    from bench.server import bench_config, cpu_seconds, free_port
     from server.auth.accounts import Accounts
     from shared.config.centre import parse_config
 
@@ -136,10 +140,16 @@ def one_length(waiting: int, clients: int, seconds: float, script: str) -> dict[
                     if time.monotonic() > deadline:
                         raise RuntimeError("the server did not start") from None
                     time.sleep(0.1)
+        cpu0 = cpu_seconds(server.pid)
         figures = asyncio.run(_load(url, kiosk, counter, working, clients, seconds))
+        cpu = cpu_seconds(server.pid) - cpu0
+        figures["server_cpu_ms_per_issue"] = round(cpu * 1000 / max(1, figures["issues"]), 3)
     finally:
         server.terminate()
         server.wait(10)
+    with contextlib.suppress(OSError, ValueError):     # the server's group writer, noted as it went
+        writer = json.loads((tmp / "writer.json").read_text())
+        figures["changes_per_commit"] = round(writer["changes"] / max(1, writer["commits"]), 2)
     return {"waiting": waiting, **figures}
 
 
@@ -162,5 +172,6 @@ def print_rows(f: dict[str, Any]) -> None:
         r = f[name]
         print(f"  {r['waiting']:>5} waiting: {r['issue_per_s']} issues/s, p50 / p99 "
               f"{r['p50_ms']} / {r['p99_ms']} ms ({r['issues']} issued, {r['refused']} refused, "
-              f"{r['calls']} Nexts)")
+              f"{r['calls']} Nexts); server CPU {r['server_cpu_ms_per_issue']} ms per issue; "
+              f"{r.get('changes_per_commit')} writes per commit")
     print(f"  long / empty: {f['long_vs_empty']}  (target >= 0.8)")

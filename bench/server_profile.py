@@ -5,6 +5,7 @@ and the busy samples are summed by function — each function's own share and wi
     .venv/bin/python bench/server_profile.py                       # 8 kiosks, 800 waiting, 20 s
     .venv/bin/python bench/server_profile.py --clients 8 --waiting 15 --seconds 10 --top 40
     .venv/bin/python bench/server_profile.py --raw /tmp/novbe.spy  # keep py-spy's raw stacks
+    .venv/bin/python bench/server_profile.py --gil  # only samples holding the GIL (CPU)
 
 py-spy is not a dependency: `pip install py-spy` into any venv and put it on PATH (or --py-spy
 PATH); it must be allowed to read the server's memory (root, or ptrace allowed). Samples that
@@ -56,14 +57,16 @@ def shares(raw: Path) -> tuple[int, int, Counter[str], Counter[str]]:
     return busy, waiting, own, inclusive
 
 
-def profile(spy: str, raw: Path, clients: int, waiting: int, seconds: float) -> dict[str, float]:
+def profile(spy: str, raw: Path, clients: int, waiting: int, seconds: float,
+            gil: bool = False) -> dict[str, float]:
     """Run one Növbə cell with py-spy recording its server; the cell's rate and CPU."""
     side = fqm_side_by_side.NovbeServer(Path(tempfile.mkdtemp(prefix="novbe-profile-")), waiting)
     side.start()
     try:
         record = subprocess.Popen(
             [spy, "record", "-p", str(side.pids()[0]), "-d", str(max(1, round(seconds))),
-             "-r", str(RATE), "--threads", "--format", "raw", "-o", str(raw)],
+             "-r", str(RATE), "--threads", "--format", "raw", "-o", str(raw),
+             *(["--gil"] if gil else [])],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         figures = asyncio.run(fqm_side_by_side.measure(side, clients, seconds, 0))
         _, err = record.communicate(timeout=seconds + 60)
@@ -83,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=20.0, help="seconds sampled (20)")
     parser.add_argument("--top", type=int, default=25, help="functions shown (25)")
     parser.add_argument("--py-spy", default=shutil.which("py-spy"), help="py-spy's path")
+    parser.add_argument("--gil", action="store_true",
+                        help="only samples holding the GIL: where the CPU goes, not the waits")
     parser.add_argument("--raw", type=Path, help="keep py-spy's raw stacks in this file")
     args = parser.parse_args(argv)
     if not args.py_spy:
@@ -90,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
               "PATH)", file=sys.stderr)
         return 0
     raw = args.raw or Path(tempfile.mkdtemp(prefix="novbe-profile-")) / "stacks.txt"
-    figures = profile(args.py_spy, raw, args.clients, args.waiting, args.seconds)
+    figures = profile(args.py_spy, raw, args.clients, args.waiting, args.seconds, args.gil)
     busy, idle, own, inclusive = shares(raw)
     print(f"NÖVBƏ SERVER PROFILE: {args.clients} kiosks, {args.waiting} waiting, a counter "
           f"calling every {fqm_side_by_side.CALL_EVERY_S} s; {figures['issue_per_s']} issues/s "

@@ -33,13 +33,14 @@ from central.reports import (
     pick_centres,
     template_config,
 )
-from server.app import SecurityHeaders, _novbe_error
+from server.app import _novbe_error
 from server.auth.accounts import Accounts, Forbidden, NotAuthorised, Session
 from server.auth.caller import SESSION_COOKIE, check_form_post, session_of
 from server.auth.sign_in import client_address, password_gate, sign_in_page
 from server.auth.throttle import SignInThrottle
 from server.http.body_limit import BodyLimit
 from server.http.limits import Limits
+from server.http.security_headers import SecurityHeaders
 from server.pages.reports import report_gate
 from server.pages.web import STATIC_DIR, language, render
 from shared.core.errors import NovbeError

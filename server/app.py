@@ -21,6 +21,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from fastapi.telemetry import TelemetryConfig
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from server.api import booking_routes, help_routes, profile_routes
@@ -30,11 +31,10 @@ from server.auth.accounts import Accounts
 from server.auth.sign_in import password_gate
 from server.auth.throttle import SignInThrottle
 from server.events.hub import POLL_SECONDS, EventHub
-from server.events.sse import STREAM_DOCS, FastStreams
-from server.http.body_limit import BodyLimit
+from server.events.sse import STREAM_DOCS
+from server.http.front import Front
 from server.http.limits import Limits
 from server.http.offload import Lanes
-from server.http.rate import PhoneLookupLimit
 from server.http.serving import ServeOptions, listening_socket, uvicorn_config
 from server.ops import fleet
 from server.ops import metrics as ops_metrics
@@ -61,55 +61,24 @@ from shared.version import VERSION
 log = logging.getLogger(__name__)
 
 DEFAULT_PORT = 8700
-SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-    "Content-Security-Policy": ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
-                                "script-src 'self'; connect-src 'self'; frame-ancestors 'none'"),
-}
-
-
-class SecurityHeaders:
-    """Pure ASGI middleware adding SECURITY_HEADERS to every response (no per-chunk cost on
-    event streams, unlike BaseHTTPMiddleware)."""
-
-    def __init__(self, app: Any):
-        self.app = app
-        self.headers = [(k.lower().encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
-        self.docs_headers = [h for h in self.headers if h[0] != b"content-security-policy"]
-
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        extra = self.docs_headers if scope["path"].startswith("/docs") else self.headers
-
-        async def send_with_headers(message: dict) -> None:
-            if message["type"] == "http.response.start":
-                present = {k.lower() for k, _ in message.get("headers", [])}
-                message = {**message, "headers": [*message.get("headers", []),
-                                                   *(h for h in extra if h[0] not in present)]}
-            await send(message)
-        await self.app(scope, receive, send_with_headers)
-
-
+# The server reports through its own /metrics (server/ops/metrics.py); FastAPI's OpenTelemetry
+# hooks, on by default, asked OpenTelemetry for its providers on every request (5 % of the
+# event loop's time per issue) to find none configured.
+NO_OPENTELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
 class NovbeApp(FastAPI):
-    """FastAPI with three layers outside its whole middleware stack: PhoneLookupLimit first
-    (phone look-ups per address), BodyLimit (bodies capped before anything reads them) and
-    FastStreams (the event streams, written straight to
-    the connection without a single FastAPI or Starlette layer per chunk)."""
+    """FastAPI with one layer outside its whole middleware stack (server/http/front.py): phone
+    look-ups per address, bodies capped before anything reads them, the event streams written
+    straight to the connection, security headers and request times."""
 
     def __init__(self, limits: Limits, **kwargs: Any):
         self.limits = limits
         super().__init__(**kwargs)
 
     def build_middleware_stack(self) -> Any:
-        return PhoneLookupLimit(BodyLimit(FastStreams(super().build_middleware_stack()),
-                                          self.limits))
+        return Front(super().build_middleware_stack(), self.limits)
 
     def openapi(self) -> dict[str, Any]:
-        """The API's OpenAPI document, the event streams FastStreams serves included."""
+        """The API's OpenAPI document, the event streams the front layer serves included."""
         if self.openapi_schema is None:
             super().openapi()["paths"].update(STREAM_DOCS)
         return super().openapi()
@@ -215,9 +184,10 @@ def create_app(queue: ServedQueue, config: CentreConfig | None = None, *,
                 await asyncio.to_thread(app.state.booking_link.stop)
             if app.state.sms is not None:
                 await asyncio.to_thread(app.state.sms.stop)
+            app.state.lanes.close()
 
     app = NovbeApp(limits, title="Növbə server", version=VERSION, lifespan=lifespan,
-                  docs_url=None, redoc_url=None,
+                  docs_url=None, redoc_url=None, telemetry=NO_OPENTELEMETRY,
                   description="The queue of a social-services centre over HTTP: counter "
                               "console, phone ticket page, JSON API and live events.")
     app.state.queue = queue
@@ -242,11 +212,9 @@ def create_app(queue: ServedQueue, config: CentreConfig | None = None, *,
     app.add_exception_handler(sqlite3.DatabaseError, _database_error)
 
     app.state.metrics = ops_metrics.Metrics(app.state)
-    app.add_middleware(SecurityHeaders)
-    app.add_middleware(ops_metrics.RequestTimer)
+    app.include_router(api.router)       # first: the kiosks' and counters' calls match sooner
     app.include_router(ops_metrics.router)
     app.include_router(fleet.router)
-    app.include_router(api.router)
     app.include_router(help_routes.router)
     app.include_router(booking_routes.router)
     app.include_router(profile_routes.router)

@@ -136,7 +136,16 @@ class EventHub:
             self._tasks.append(asyncio.create_task(self._watch(), name="novbe-stream-check"))
 
     def _call_in_loop(self, fn: Callable[[], object]) -> None:
+        """Run `fn` on the hub's loop: at once when called on it (every route's write ends
+        there: no wake-up of the loop through its self-pipe, a system call each), else soon."""
         if self._loop is None:
+            return
+        try:
+            here = asyncio.get_running_loop()
+        except RuntimeError:                     # a thread of its own
+            here = None
+        if here is self._loop:
+            fn()
             return
         with contextlib.suppress(RuntimeError):  # the loop is closing
             self._loop.call_soon_threadsafe(fn)

@@ -1,8 +1,8 @@
-"""FastStreams: the one server of the two event streams (GET /api/events/stream and
-GET /t/{token}/events), an ASGI layer in front of the app that opens them with
-server/events/streams.py and writes them straight to the connection. With a thousand phones
-and boards following, every layer between a batch and the socket is paid a thousand times, so
-no FastAPI route serves them; STREAM_DOCS describes them in the API's OpenAPI document."""
+"""The one server of the two event streams (GET /api/events/stream and GET /t/{token}/events):
+the server's front layer (server/http/front.py) hands them here before the app, and they are
+opened with server/events/streams.py and written straight to the connection. With a thousand
+phones and boards following, every layer between a batch and the socket is paid a thousand
+times, so no FastAPI route serves them; STREAM_DOCS describes them in the API's OpenAPI document."""
 
 from __future__ import annotations
 
@@ -70,32 +70,32 @@ STREAM_DOCS: dict[str, Any] = {
 }
 
 
-class FastStreams:
-    """Serves GET /api/events/stream and GET /t/{token}/events; everything else passes on."""
+def is_stream(scope: dict) -> bool:
+    """Whether an HTTP request asks for one of the two streams (GET, by its path)."""
+    path = scope["path"]
+    return scope["method"] == "GET" and (
+        path == STREAM_PATH
+        or (path.startswith("/t/") and path.endswith("/events") and path.count("/") == 3))
 
-    def __init__(self, app: Any):
-        self.app = app
 
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        path = scope.get("path", "")
-        if scope["type"] != "http" or scope["method"] != "GET" or not (
-                path == STREAM_PATH
-                or (path.startswith("/t/") and path.endswith("/events") and path.count("/") == 3)):
-            await self.app(scope, receive, send)
+async def serve_stream(scope: dict, receive: Any, send: Any) -> None:
+    """Open the stream `scope` asks for and write it until it ends or the client leaves (a
+    refusal in the API's error shape); `send` is the server's own, so the hub may write to
+    the socket directly."""
+    path = scope["path"]
+    request = Request(scope, receive)
+    try:
+        if path == STREAM_PATH:
+            opened = await open_event_stream(request, request.query_params.get("after_id"))
+            await follow_disconnect(serve_event_stream(opened, send), receive)
             return
-        request = Request(scope, receive)
-        try:
-            if path == STREAM_PATH:
-                opened = await open_event_stream(request, request.query_params.get("after_id"))
-                await follow_disconnect(serve_event_stream(opened, send), receive)
-                return
-            body = await open_phone_stream(request, path.split("/")[2],
-                                           request.query_params.get("lang"))
-        except NovbeError as exc:
-            response = JSONResponse(error_body(exc), status_code=http_status(exc))
-            await response(scope, receive, send)
-            return
-        await follow_disconnect(stream(body, send), receive)
+        body = await open_phone_stream(request, path.split("/")[2],
+                                       request.query_params.get("lang"))
+    except NovbeError as exc:
+        response = JSONResponse(error_body(exc), status_code=http_status(exc))
+        await response(scope, receive, send)
+        return
+    await follow_disconnect(stream(body, send), receive)
 
 
 async def serve_event_stream(opened: OpenedStream, send: Any) -> None:

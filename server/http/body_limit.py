@@ -43,6 +43,13 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        admitted = await self.admit(scope, receive, send)
+        if admitted is not None:
+            await self.app(scope, admitted, send)
+
+    async def admit(self, scope: dict, receive: Any, send: Any) -> Any:
+        """The receive() the app may read the whole body from, or None once the request was
+        refused (the answer is sent)."""
         length: bytes | None = None
         chunked = False
         for name, value in scope["headers"]:
@@ -51,8 +58,7 @@ class BodyLimit:
             elif name == b"transfer-encoding":
                 chunked = True
         if length is None and not chunked:        # HTTP/1.1: no body at all
-            await self.app(scope, receive, send)
-            return
+            return receive
         try:
             if length is not None:
                 declared = _declared_length(length)
@@ -61,8 +67,8 @@ class BodyLimit:
             body = await self._read(receive)
         except BodyRefused as refused:
             await refuse(send, refused.status, refused.error, str(refused))
-            return
-        await self.app(scope, _replay(body, receive), send)
+            return None
+        return _replay(body, receive)
 
     def _too_large(self, size: int | None = None) -> str:
         got = f" (got {size} bytes)" if size is not None else ""

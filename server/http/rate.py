@@ -50,14 +50,19 @@ class PhoneLookupLimit:
         self.buckets = buckets or TokenBuckets(PHONE_PER_SECOND, PHONE_BURST)
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if (scope["type"] == "http" and scope["path"].startswith(PHONE_PREFIXES)
+        if scope["type"] != "http" or await self.admit(scope, send):
+            await self.app(scope, receive, send)
+
+    async def admit(self, scope: dict, send: Any) -> bool:
+        """Whether this HTTP request may go on; False once refused (the 429 is sent)."""
+        if (scope["path"].startswith(PHONE_PREFIXES)
                 and not any(k == b"authorization" for k, _ in scope.get("headers", ()))):
             client = scope.get("client")
             wait = self.buckets.take(str(client[0]) if client else "?")
             if wait:
                 await _refuse(send, wait)
-                return
-        await self.app(scope, receive, send)
+                return False
+        return True
 
 
 async def _refuse(send: Any, wait: float) -> None:

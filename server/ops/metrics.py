@@ -111,7 +111,8 @@ class HallCollector(Collector):
 
 
 class Metrics:
-    """One app's registry: latency histograms fed by the middleware, the hall's gauges."""
+    """One app's registry: latency histograms fed by the front layer (server/http/front.py),
+    the hall's gauges."""
 
     def __init__(self, state: Any, access: MetricsAccess | None = None):
         self.access = access or MetricsAccess.from_env()
@@ -124,40 +125,35 @@ class Metrics:
                                     ["operation"], buckets=LATENCY_BUCKETS,
                                     registry=self.registry)
         self.registry.register(HallCollector(state))
+        # each (method, route, status)'s histograms, found once: labels() takes a lock and
+        # formats its values on every call (no more keys than the histograms' own children)
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
-        self.http.labels(method, route, str(status)).observe(seconds)
-        operation = TIMED_ROUTES.get((method, route))
-        if operation is not None and status < 400:
-            self.operations.labels(operation).observe(seconds)
+        key = (method, route, status)
+        children = self._children.get(key)
+        if children is None:
+            operation = TIMED_ROUTES.get((method, route))
+            children = self._children[key] = (
+                self.http.labels(method, route, str(status)),
+                self.operations.labels(operation)
+                if operation is not None and status < 400 else None)
+        children[0].observe(seconds)
+        if children[1] is not None:
+            children[1].observe(seconds)
 
 
-class RequestTimer:
-    """ASGI middleware timing every request by its route template (streams left out)."""
+def timed(path: str) -> bool:
+    """Whether requests for `path` are timed (streams and phones are not)."""
+    return not path.startswith(UNTIMED_PREFIXES)
 
-    def __init__(self, app: Any):
-        self.app = app
 
-    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope["path"].startswith(UNTIMED_PREFIXES):
-            await self.app(scope, receive, send)
-            return
-        started = time.perf_counter()
-        status = 500
-
-        async def send_status(message: dict) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_status)
-        finally:
-            route = getattr(scope.get("route"), "path", None) or "(unmatched)"
-            metrics = getattr(scope["app"].state, "metrics", None)
-            if metrics is not None:
-                metrics.observe(scope["method"], route, status, time.perf_counter() - started)
+def observe_request(scope: dict, status: int, seconds: float) -> None:
+    """Count one answered request by its route template (the router put it in the scope)."""
+    route = getattr(scope.get("route"), "path", None) or "(unmatched)"
+    metrics = getattr(scope["app"].state, "metrics", None)
+    if metrics is not None:
+        metrics.observe(scope["method"], route, status, seconds)
 
 
 @router.get("/metrics", include_in_schema=False)

@@ -12,8 +12,10 @@ and
 So, per service T may be of, a ticket counts when its queue time is at or before a threshold
 (infinite: always), the least over the counters that may call X. With no profiles (every service
 primary, priority first) this is the first round's rule: the services every counter serving X's
-service also serves. A booked visitor is counted by queue time like a walk-in (a lower bound
-still: a booking not yet due waits for its slot)."""
+service also serves. A checked-in booking counts like a walk-in by queue time once it is due
+(from then every counter calls it before the walk-ins, or by queue time); before that it is not
+counted at all, since a counter calling bookings at their slot passes it by until then
+(shared/waits/reading.people_ahead)."""
 
 from __future__ import annotations
 

@@ -4,7 +4,8 @@ ticket issued now, from counts in memory instead of a count over the whole queue
 Every change to a ticket appends an event naming it (docs/architecture.md, the queue contract),
 so bringing the kept tickets up to a read's newest event is reading again the few tickets the
 events since name (tickets are never deleted): each is dropped, and kept again while it waits
-(service, priority rank, queue time). More than CATCH_UP events since, or a read older than what is kept (another thread's read
+(service, priority rank, queue time; a checked-in booking's slot, kept apart: it counts only
+once due, shared/waits/reading.people_ahead). More than CATCH_UP events since, or a read older than what is kept (another thread's read
 brought it further), and the read is answered in SQL instead; the first read, or one after a gap,
 loads every waiting ticket once.
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import threading
 
+from shared.core.booked_order import due_by
 from shared.core.fairness import NORMAL_RANK
 from shared.core.queue_tx import Tx
 from shared.waits.ahead import ALWAYS, AheadRule
@@ -30,6 +32,7 @@ class KeptWaiting:
         self._seen: int | None = None
         self._tickets: dict[int, tuple[str, int, float]] = {}   # id → service, rank, queued at
         self._counts: dict[str, dict[int, int]] = {}            # service → rank → waiting
+        self._booked: dict[int, tuple[str, int, float]] = {}    # id → service, rank, slot at
         self._latest = float("-inf")      # no kept ticket queued later (not lowered on removal)
 
     def ahead(self, tx: Tx, last: int, rule: AheadRule, rank: int) -> int | None:
@@ -45,9 +48,14 @@ class KeptWaiting:
         with self._lock:
             if not self._bring_up(tx, last) or self._latest > tx.at:
                 return None
-            return sum(n for service in rule.before
-                       for r, n in self._counts.get(service, {}).items()
-                       if r <= rank and (not rule.same_kind or (r < NORMAL_RANK) == is_priority))
+            due = due_by(tx)
+            walk_ins = sum(n for service in rule.before
+                           for r, n in self._counts.get(service, {}).items()
+                           if r <= rank and (not rule.same_kind or (r < NORMAL_RANK) == is_priority))
+            return walk_ins + sum(
+                1 for service, r, slot_at in self._booked.values()
+                if slot_at <= due and service in rule.before and r <= rank
+                and (not rule.same_kind or (r < NORMAL_RANK) == is_priority))
 
     def _bring_up(self, tx: Tx, last: int) -> bool:
         if self._seen is not None and last < self._seen:
@@ -55,29 +63,36 @@ class KeptWaiting:
         if self._seen is None or last - self._seen > CATCH_UP:
             self._load(tx)
         elif last > self._seen:
-            for tid, status, service, rank, queued_at in tx.rows(
-                    "SELECT id, status, service, priority_rank, queued_at FROM tickets WHERE id IN "
-                    "(SELECT ticket_id FROM events WHERE id > ? AND id <= ?)", (self._seen, last)):
+            for tid, status, service, rank, queued_at, slot_at in tx.rows(
+                    "SELECT id, status, service, priority_rank, queued_at, slot_at FROM tickets "
+                    "WHERE id IN (SELECT ticket_id FROM events WHERE id > ? AND id <= ?)",
+                    (self._seen, last)):
                 self._drop(tid)
                 if status == "waiting":
-                    self._keep(tid, service, rank, queued_at)
+                    self._keep(tid, service, rank, queued_at, slot_at)
         self._seen = last
         return True
 
     def _load(self, tx: Tx) -> None:
-        self._tickets, self._counts, self._latest = {}, {}, float("-inf")
-        for tid, service, rank, queued_at in tx.rows(
-                "SELECT id, service, priority_rank, queued_at FROM tickets "
+        self._tickets, self._counts, self._booked = {}, {}, {}
+        self._latest = float("-inf")
+        for tid, service, rank, queued_at, slot_at in tx.rows(
+                "SELECT id, service, priority_rank, queued_at, slot_at FROM tickets "
                 "WHERE status = 'waiting'"):
-            self._keep(tid, service, rank, queued_at)
+            self._keep(tid, service, rank, queued_at, slot_at)
 
-    def _keep(self, tid: int, service: str, rank: int, queued_at: float) -> None:
+    def _keep(self, tid: int, service: str, rank: int, queued_at: float,
+              slot_at: float | None) -> None:
+        self._latest = max(self._latest, queued_at)
+        if slot_at is not None:
+            self._booked[tid] = (service, rank, slot_at)
+            return
         self._tickets[tid] = (service, rank, queued_at)
         by_rank = self._counts.setdefault(service, {})
         by_rank[rank] = by_rank.get(rank, 0) + 1
-        self._latest = max(self._latest, queued_at)
 
     def _drop(self, tid: int) -> None:
+        self._booked.pop(tid, None)
         kept = self._tickets.pop(tid, None)
         if kept is not None:
             by_rank = self._counts[kept[0]]

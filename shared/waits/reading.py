@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from sqlite3 import Row
 
-from shared.core.booked_order import due_at
+from shared.core.booked_order import due_at, due_by
 from shared.core.call_order import PRIMARY
 from shared.core.clock import to_epoch
 from shared.core.counter_profiles import call_rules, profiles_now
@@ -61,10 +61,16 @@ def people_ahead(tx: Tx, service: str, rank: int, queued_at: float, ticket_id: i
     first (shared/waits/ahead.py). `profiles`: each counter's profile now, when already read."""
     rule = ahead_rule_now(tx, service, queued_at, profiles)
     counts, params = _counted_by(rule, rank)
+    before = ("(priority_rank < ? OR (priority_rank = ? AND (queued_at < ? OR (queued_at = ? AND "
+              "id < ?))))")
+    order = (rank, rank, queued_at, queued_at, ticket_id)
+    # all ordered before it, less the checked-in bookings not yet due (a counter calling
+    # bookings at their slot passes them by until then): those few through their own index
     return int(tx.value(
-        f"SELECT count(*) FROM tickets WHERE status = 'waiting' AND ({counts}) AND "
-        "(priority_rank < ? OR (priority_rank = ? AND (queued_at < ? OR (queued_at = ? AND "
-        "id < ?))))", (*params, rank, rank, queued_at, queued_at, ticket_id)))
+        f"SELECT (SELECT count(*) FROM tickets WHERE status = 'waiting' AND ({counts}) AND "
+        f"{before}) - (SELECT count(*) FROM tickets INDEXED BY idx_tickets_waiting_booked "
+        f"WHERE status = 'waiting' AND slot_at IS NOT NULL AND slot_at > ? AND ({counts}) AND "
+        f"{before})", (*params, *order, due_by(tx), *params, *order)))
 
 
 def ahead_of(tx: Tx, row: Row) -> int:

@@ -126,3 +126,19 @@ def test_a_booked_visitor_counts_only_earlier_bookings_ahead(booking_queue, cloc
     booking_queue.finish("4")
     assert booking_queue.call_next("4").id == first.id    # the due 10:30 booking goes first
     assert booking_queue.status(booked.token).ahead == 0
+
+
+def test_a_booking_not_yet_due_is_not_counted_ahead_of_a_walk_in(booking_queue, clock):
+    """Checked in at 10:40 for 11:00 (due 10:55): a walk-in issued at 10:40 counts the eight
+    walk-ins ahead, not the booking the counter passes by until its slot; one issued at 10:56
+    counts it too. The ticket and its status read (the kept counts and SQL) agree."""
+    code = busy_pensions(booking_queue, clock)
+    assert booking_queue.check_in(code).outcome == CheckInOutcome.CHECKED_IN
+    early = booking_queue.issue(PENSION)
+    assert early.ahead == WALK_INS - 1
+    assert booking_queue.status(early.token).ahead == WALK_INS - 1
+    clock.set("2026-11-23T06:56:00+00:00")
+    late = booking_queue.issue(PENSION)
+    assert late.ahead == WALK_INS - 1 + 1 + 1          # the walk-ins, the booking, the 10:40 one
+    assert booking_queue.status(late.token).ahead == late.ahead
+    assert booking_queue.status(early.token).ahead == WALK_INS          # the booking is due now
