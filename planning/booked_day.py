@@ -17,7 +17,7 @@ from planning.scenario import Scenario
 from planning.simulator import DayResult, DaySimulator, TicketRecord
 from planning.visitors import Visitor
 from shared.bookings.checkin import CheckInOutcome
-from shared.bookings.errors import BookingRefused
+from shared.bookings.errors import BookingRefused, SlotFull
 from shared.bookings.slots import slot_starts
 from shared.config.bookings import BookingSettings, SlotCapacity
 from shared.config.centre import CentreConfig
@@ -49,6 +49,7 @@ class BookedVisit:
     outcome: str = "no_show"        # a CheckInOutcome value, or no_show
     ticket_id: int | None = None
     called: float | None = None
+    moved_s: float = 0.0            # slot taken − slot wanted (the wanted one was full)
 
 
 @dataclass
@@ -119,28 +120,53 @@ class BookedDaySimulator(DaySimulator):
 
     def _schedule_arrivals(self) -> None:
         self._codes: dict[int, str] = {}
-        ledger = self.queue.bookings
         for i, v in enumerate(self.visitors):
             b = self._booked.get(i)
             if b is None:
                 self._schedule(v.arrival, "arrive", i)
-            elif self.as_walk_ins:
-                if b.arrival is not None:
-                    self._schedule(b.arrival, "arrive", i)
-            else:
-                slot_at = self._at(b.slot).timestamp()
-                try:
-                    self._codes[i] = ledger.book_local(v.service, slot_at, "az", "sim").code
-                except BookingRefused:       # no seat (full, none then): walks in instead,
-                    self.result.booked.remove(b)     # when they meant to come
-                    self.result.booked_visitors.discard(i)
-                    self._schedule(b.meant, "arrive", i)
-                    continue
-                if b.arrival is not None:
-                    self._schedule(b.arrival, "checkin", i)
+            elif self.as_walk_ins and b.arrival is not None:
+                self._schedule(b.arrival, "arrive", i)
+        if not self.as_walk_ins:
+            # Bookings are made over the days before, in no particular order of the slots.
+            order = sorted(self._booked)
+            random.Random(f"{self.seed}:booking-order").shuffle(order)
+            for i in order:
+                self._book(self._booked[i])
         if self._booked and not self.as_walk_ins:
             for hour in range(24):
                 self._schedule(hour * 3600 + 1799, "expire", hour)
+
+    def _book(self, b: BookedVisit) -> None:
+        """Book `b`'s slot; a full one, or one offering the service no seats: the nearest free
+        slot of the day, the visitor keeping their margin (the desk's offer, taken); every slot
+        full: they walk in when they meant to come."""
+        ledger, service = self.queue.bookings, self.visitors[b.visitor].service
+        slot_at = self._at(b.slot).timestamp()
+        try:
+            try:
+                booking = ledger.book_local(service, slot_at, "az", "sim")
+            except BookingRefused as refused:     # full, or no seats offered then
+                nearest = refused.nearest if isinstance(refused, SlotFull) else (
+                    ledger.nearest_free(service, slot_at)
+                    if refused.reason == "no_capacity" else None)
+                if nearest is None:
+                    raise
+                booking = ledger.book_local(service, nearest, "az", "sim")
+                moved = nearest - slot_at
+                b.slot += moved
+                b.moved_s = moved
+                if b.arrival is not None:
+                    b.arrival = max(0.0, b.arrival + moved)
+                    self.visitors[b.visitor] = replace(self.visitors[b.visitor],
+                                                       arrival=b.arrival)
+        except BookingRefused:
+            self.result.booked.remove(b)
+            self.result.booked_visitors.discard(b.visitor)
+            self._schedule(b.meant, "arrive", b.visitor)
+            return
+        self._codes[b.visitor] = booking.code
+        if b.arrival is not None:
+            self._schedule(b.arrival, "checkin", b.visitor)
 
     def _on_checkin(self, i: int) -> None:
         b = self._booked[i]
@@ -198,6 +224,8 @@ def appointment_figures(booked: BookedDayResult, baseline: BookedDayResult) -> d
                      and b.called - b.slot <= ON_TIME_S)
     walk = [r.wait_min for r in walk_in_records(booked) if r.wait_min is not None]
     base = [r.wait_min for r in walk_in_records(baseline) if r.wait_min is not None]
+    same = [r.wait_min for r in baseline.day.tickets    # the booked play's walk-ins, those
+            if r.visitor not in booked.booked_visitors and r.wait_min is not None]  # refused too
     late = [b.called - b.slot for b in on_time if b.called is not None]
     return {
         "booked": len(booked.booked),
@@ -209,6 +237,7 @@ def appointment_figures(booked: BookedDayResult, baseline: BookedDayResult) -> d
         "called_minus_slot_p90_min": (percentile_of(late, 0.9) or 0.0) / 60,
         "walk_in_p90_min": percentile_of(walk, 0.9) or 0.0,
         "walk_in_p90_as_walk_ins_min": percentile_of(base, 0.9) or 0.0,
+        "walk_in_p90_as_walk_ins_same_people_min": percentile_of(same, 0.9) or 0.0,
         "printed_within_5": accuracy(walk_in_records(booked)).within_5,
         "printed_within_5_all": accuracy(booked.day.tickets).within_5,
     }

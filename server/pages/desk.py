@@ -6,7 +6,7 @@ the problem named); reception staff and managers may use it."""
 from __future__ import annotations
 
 import secrets
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -29,7 +29,13 @@ from server.pages.desk_view import (
     slots_view,
 )
 from server.pages.web import language, refused, render
-from shared.bookings.errors import BadPhone, BookingNotFound, BookingNotOpen, BookingRefused
+from shared.bookings.errors import (
+    BadPhone,
+    BookingNotFound,
+    BookingNotOpen,
+    BookingRefused,
+    SlotFull,
+)
 from shared.bookings.model import normal_code
 from shared.bookings.phone import PHONE_RULE, normal_phone
 from shared.bookings.slots import slot_day
@@ -45,7 +51,6 @@ REFUSALS = {   # a booking refused, in the reader's words
     "not_a_slot": "That time is not the start of a slot.",
     "past_slot": "That slot has already begun.",
     "no_capacity": "This service takes no bookings at that time.",
-    "slot_full": "That slot is full. Choose another one.",
 }
 
 
@@ -157,6 +162,16 @@ async def book(request: Request, csrf: Short, service: Short, day: Short, slot: 
         booking = await offload.write(request, lambda: ledger.book_local(
             service, float(slot), language_, session.staff, name or None, phone or None,
             request_id or None))
+    except SlotFull as exc:
+        if exc.nearest is None:
+            return _desk(request, session, service, day, 409, form=form,
+                         error=tr(lang, "That slot is full, and so is every other slot of the "
+                                        "day."))
+        form["slot"] = f"{exc.nearest:.0f}"       # the nearest free one, chosen for the clerk
+        at = datetime.fromtimestamp(exc.nearest, request.app.state.config.tz)
+        return _desk(request, session, service, day, 409, form=form,
+                     error=tr(lang, "That slot is full. The nearest free one, {time}, is chosen: "
+                                    "book it or choose another.", time=f"{at:%H:%M}"))
     except BookingRefused as exc:
         return _desk(request, session, service, day, 409, form=form,
                      error=tr(lang, REFUSALS.get(exc.reason, "The booking was refused.")))

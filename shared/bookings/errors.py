@@ -16,10 +16,12 @@ class BookingRefused(NovbeError):
 
 
 class SlotFull(BookingRefused):
-    """Every seat of the slot the centre may book is taken."""
+    """Every seat of the slot the centre may book is taken; `nearest`: the start of the same
+    day's slot nearest to it that still has a seat (None if none has)."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, nearest: float | None = None):
         super().__init__(message, "slot_full")
+        self.nearest = nearest
 
 
 class BookingNotFound(NovbeError):

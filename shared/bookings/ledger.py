@@ -98,7 +98,10 @@ class BookingLedger:
                     return rows.select(tx, "id = ?", (earlier["id"],))[0]
             self._check_slot(tx, service, slot_start)
             if self._free(tx, service, slot_start) <= 0:
-                raise SlotFull(f"{service}: the slot at {_local(config, slot_start)} is full")
+                nearest = self._nearest_free(tx, service, slot_start)
+                offer = "" if nearest is None else f"; nearest free: {_local(config, nearest)}"
+                raise SlotFull(f"{service}: the slot at {_local(config, slot_start)} is full"
+                               f"{offer}", nearest)
             booking = Booking(id=str(uuid.uuid4()), centre=config.centre_id, service=service,
                               slot_start=slot_start, code=_fresh_code(tx), lang=lang,
                               channel=Channel.RECEPTION, made_by=made_by,
@@ -129,6 +132,24 @@ class BookingLedger:
         slot = seats(self.config, service, slot_start)
         held = split(slot.capacity, rows.central_shares(tx) if shares is None else shares)
         return local_free(slot, local, national, final, held.national)
+
+    def _nearest_free(self, tx: Tx, service: str, slot_start: float) -> float | None:
+        """The start of the same service day's slot nearest to `slot_start` (the earlier of
+        two as near) that has not begun and still has a seat the centre may book."""
+        shares = rows.central_shares(tx)
+        starts = sorted((abs(s - slot_start), s) for s in slot_starts(self.config, slot_day(
+            self.config, slot_start)) if s != slot_start and s > tx.at)
+        for _distance, start in starts:
+            if seats(self.config, service, start).capacity > 0 and self._free(
+                    tx, service, start, shares) > 0:
+                return start
+        return None
+
+    def nearest_free(self, service: str, slot_start: float) -> float | None:
+        """The slot to offer when `slot_start` is full: the same day's nearest one with a
+        free seat (the earlier of two as near; None if every slot of the day is full)."""
+        self.config.service(service)
+        return self.queue._read(lambda tx: self._nearest_free(tx, service, float(slot_start)))
 
     def merge_national(self, bookings: Iterable[Booking], final_through: float,
                        central_config: int | None = None) -> int:

@@ -46,6 +46,24 @@ def test_the_centres_share_is_never_overbooked(ledger):
     assert dict(ledger.free_slots(PENSION, MONDAY))[slot] == 0
 
 
+def test_a_full_slot_names_the_nearest_free_one(ledger):
+    """A full 11:00 offers 10:30 (the earlier of two as near), then 11:30 once 10:30 is
+    taken too; a day with every seat taken offers none."""
+    eleven = baku("2026-11-23 11:00")
+    ledger.book_local(PENSION, eleven, "az", "r")
+    with pytest.raises(SlotFull) as full:
+        ledger.book_local(PENSION, eleven, "az", "r")
+    assert full.value.nearest == baku("2026-11-23 10:30") and "nearest free" in str(full.value)
+    ledger.book_local(PENSION, baku("2026-11-23 10:30"), "az", "r")
+    assert ledger.nearest_free(PENSION, eleven) == baku("2026-11-23 11:30")
+    for start, free in ledger.free_slots(PENSION, MONDAY):
+        for _ in range(free):
+            ledger.book_local(PENSION, start, "az", "r")
+    with pytest.raises(SlotFull) as none_left:
+        ledger.book_local(PENSION, eleven, "az", "r")
+    assert none_left.value.nearest is None and ledger.nearest_free(PENSION, eleven) is None
+
+
 def test_unused_national_seats_become_the_centres_once_final(ledger):
     """After the national list is final through the slot's cut-off, its free national seat is
     the centre's; a national booking kept holds its seat."""

@@ -192,3 +192,29 @@ def test_the_desk_says_what_a_raised_share_means(browser, db_path: Path, config,
             assert blocking_violations(page) == [] and fits_width(page)
             page.screenshot(path=str(artifacts / f"desk-share-raised-{lang}.png"), full_page=True)
         page.close()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang, said", [("en", "The nearest free one, 10:30, is chosen"),
+                                        ("az", "Ən yaxın boş interval, 10:30, seçilib"),
+                                        ("ru", "Выбран ближайший свободный, 10:30")])
+def test_a_slot_taken_meanwhile_offers_the_nearest_free_one(browser, server: LiveServer,
+                                                            artifacts: Path, lang, said):
+    """The clerk chooses 11:00, another desk takes its last seat first: the desk says so, names
+    the nearest free slot (10:30, the earlier of two as near) and has it chosen; booking it
+    then succeeds."""
+    add_reception(server)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(10_000)
+    open_desk(page, server, lang)
+    page.select_option("#service", PENSION)
+    page.click("#show-slots")
+    page.locator("label.slot", has_text="11:00").locator("input").check()
+    server.queue.bookings.book_local(PENSION, baku("2026-11-23 11:00"), "az", "other-desk")
+    page.click("#book")
+    expect(page.locator("#desk-error")).to_contain_text(said)
+    expect(page.locator("label.slot", has_text="10:30").locator("input")).to_be_checked()
+    page.screenshot(path=str(artifacts / f"desk-nearest-free-{lang}.png"), full_page=True)
+    page.click("#book")
+    code = page.locator("#booking-code").inner_text().strip()
+    assert server.queue.bookings.find(code).slot_start == baku("2026-11-23 10:30")

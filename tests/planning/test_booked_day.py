@@ -64,6 +64,24 @@ def test_booked_visitors_are_called_at_their_slot_ahead_of_the_queue(tmp_path):
     assert figures["booked"] == len(booked.booked)
 
 
+def test_a_visitor_finding_the_slot_full_takes_the_nearest_free_one(tmp_path):
+    """One seat a slot: visitors whose slot is taken book the nearest free one and come their
+    own 5 minutes before it; no slot holds two bookings; the visitors are those of the twin day,
+    less any who found no seat all day and walked in instead."""
+    from collections import Counter
+    from dataclasses import replace
+
+    sc = scenario(tmp_path)
+    booked = simulate_booked(sc, 3, replace(HABITS, share=0.6, seats=1))
+    moved = [b for b in booked.booked if b.moved_s]
+    assert moved and all(b.arrival == b.slot - 300 for b in booked.booked)
+    assert max(Counter(b.slot for b in booked.booked).values()) == 1
+    twin = simulate_booked(sc, 3, replace(HABITS, share=0.6, seats=1), as_walk_ins=True)
+    refused = twin.booked_visitors - booked.booked_visitors
+    assert booked.booked_visitors <= twin.booked_visitors
+    assert len(booked.booked) + len(refused) == len(twin.booked_visitors)
+
+
 def test_the_issue_hook_hears_of_check_in_tickets_too(tmp_path):
     """The simulator's on_issue hook (bench/wait_oracle.py's) is told of every ticket, those
     the booked visitors get at check-in too (it heard only of walk-ins' before)."""
@@ -74,3 +92,18 @@ def test_the_issue_hook_hears_of_check_in_tickets_too(tmp_path):
     checked_in = {b.ticket_id for b in result.booked}
     assert checked_in and None not in checked_in
     assert checked_in <= set(heard) and set(sim.by_ticket) <= set(heard)   # the day's, all
+
+
+def test_a_visitor_whose_slot_offers_no_seats_takes_the_nearest_offered(tmp_path):
+    """Seats offered from 10:00 only (a levelled offer's busy half-hours sell none): those who
+    wanted 09:00 or 09:30 book 10:00 or later rather than walking in."""
+    from datetime import time
+
+    from shared.config.bookings import SlotCapacity
+
+    offer = (SlotCapacity(service="*", hours=(time(10), time(13)), seats=3),)
+    booked = simulate_booked(scenario(tmp_path), 3, HABITS, capacity=offer)
+    early = [b for b in booked.booked if b.slot - b.moved_s < 10 * 3600]
+    assert early and all(b.moved_s > 0 and b.slot >= 10 * 3600 for b in early)
+    twin = simulate_booked(scenario(tmp_path), 3, HABITS, as_walk_ins=True)
+    assert booked.booked_visitors == twin.booked_visitors        # nobody walked in instead

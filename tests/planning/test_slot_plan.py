@@ -5,7 +5,14 @@ centre config."""
 from __future__ import annotations
 
 from planning.scenario import load_scenario
-from planning.slot_plan import capacity_of, plan_slots, render_slot_plan, wanted_seats
+from planning.slot_plan import (
+    capacity_of,
+    levelled_seats,
+    offered_seats,
+    plan_slots,
+    render_slot_plan,
+    wanted_seats,
+)
 from shared.config.centre import config_document, parse_config
 
 SMALL = """
@@ -52,6 +59,20 @@ def test_wanted_seats_follow_the_arrivals(tmp_path):
     wanted = wanted_seats(load_scenario(path), 1 / 3)
     assert set(wanted) == {("pensions.age", h) for h in (18, 19, 20, 21)}
     assert abs(sum(wanted.values()) - 24 / 3) < 0.01
+
+
+def test_a_levelled_offer_moves_the_busy_half_hours_seats_to_the_others():
+    """Lunch (half-hours 25, 26) is busy: none of its seats is sold, they go to the service's
+    other half-hours in proportion to their own; the day's offer stays the same; a service
+    wanted only when busy keeps its seats."""
+    wanted = {("p", 24): 4.0, ("p", 25): 6.0, ("p", 26): 6.0, ("p", 27): 2.0, ("x", 25): 1.0}
+    level = levelled_seats(wanted, busy={25, 26}, busy_share=0.0)
+    assert level[("p", 25)] == level[("p", 26)] == 0
+    assert level[("p", 24)] == 12.0 and level[("p", 27)] == 6.0 and level[("x", 25)] == 1.0
+    half = levelled_seats(wanted, busy={25, 26}, busy_share=0.5)
+    assert half[("p", 25)] == 3.0 and abs(sum(half.values()) - sum(wanted.values())) < 1e-9
+    assert offered_seats({("p", 24): 2.5, ("p", 25): 0.4, ("p", 26): 0.0}) == {
+        ("p", 24): 3, ("p", 25): 1, ("p", 26): 0}
 
 
 def test_a_slot_plan_meets_the_targets_and_reads_as_config(tmp_path):
