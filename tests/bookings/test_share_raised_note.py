@@ -25,9 +25,10 @@ def _variant(config: CentreConfig, tmp_path: Path, name: str, old: str, new: str
     return load_config(path)
 
 
-def _run(db_path: Path, first: CentreConfig, then: CentreConfig, clock: FakeClock) -> LocalQueue:
-    """Both pension seats of 15:00 booked at reception under `first`, then the centre run with
-    `then`; both recorded as versions (as `novbe serve` does)."""
+def booked_then_changed(db_path: Path, first: CentreConfig, then: CentreConfig,
+                        clock: FakeClock) -> None:
+    """Both pension seats of 15:00 booked at reception under `first`; then `first` and `then`
+    recorded as the file's config versions (as `novbe serve` does when the config changes)."""
     queue = LocalQueue(db_path, first, clock)
     for _ in range(2):
         queue.bookings.book_local(PENSION, baku(SLOT), "az", "reception-1")
@@ -38,6 +39,11 @@ def _run(db_path: Path, first: CentreConfig, then: CentreConfig, clock: FakeCloc
         versions.record(conn, then, 2.0)
     finally:
         conn.close()
+
+
+def _run(db_path: Path, first: CentreConfig, then: CentreConfig, clock: FakeClock) -> LocalQueue:
+    """The centre, booked under `first`, run with `then` (booked_then_changed)."""
+    booked_then_changed(db_path, first, then, clock)
     return LocalQueue(db_path, then, clock)
 
 

@@ -3,9 +3,14 @@ real shipper, and the slots the tests book (a working day ahead, never a closed 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from central.bookings import desk
+from central.bookings.errors import DeskRefused
+from central.bookings.pool import BookingPool
 from server.shipping.shipper import Shipper
 from shared.bookings.slots import slot_starts
 from shared.config.centre import CentreConfig, load_config
@@ -90,3 +95,23 @@ def record_config(db_path: Path, config: CentreConfig, ship: bool) -> None:
             shipper.ship_pending()
     finally:
         shipper.close()
+
+
+def hundred_at_once(central: CentralDb, request: Callable[[int], desk.BookingRequest]
+                    ) -> list[str]:
+    """A hundred national booking requests at once, over the desk's pool: each one's outcome
+    ("booked", or the reason the desk refused it)."""
+    pool = BookingPool(central.admin_url)
+
+    def one(i: int) -> str:
+        try:
+            with pool.connection() as conn:
+                desk.book(conn, request(i))
+            return "booked"
+        except DeskRefused as exc:
+            return exc.reason
+    try:
+        with ThreadPoolExecutor(max_workers=100) as workers:
+            return list(workers.map(one, range(100)))
+    finally:
+        pool.close()

@@ -5,7 +5,6 @@ words, cancelling, and a centre's own status changes applied through its shipped
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
@@ -13,9 +12,15 @@ import pytest
 
 from central.bookings import desk
 from central.bookings.errors import DeskRefused
-from central.bookings.pool import BookingPool
 from shared.bookings.model import BookingStatus, Channel
-from tests.central.booking_centre import SERVICE, booking_centre, closed_day, open_day, slot_at
+from tests.central.booking_centre import (
+    SERVICE,
+    booking_centre,
+    closed_day,
+    hundred_at_once,
+    open_day,
+    slot_at,
+)
 from tests.central.conftest import CentralDb
 
 pytestmark = pytest.mark.slow  # a PostgreSQL cluster
@@ -107,20 +112,7 @@ def test_a_hundred_requests_at_once_for_ten_seats(tmp_path: Path, central: Centr
     ninety refusals as full, the counter row equal to the rows."""
     config, _ = booking_centre(tmp_path, central, "nord", seats=20, share=0.5)
     start = slot_at(config, open_day(config))
-    pool = BookingPool(central.admin_url)
-
-    def one(i: int) -> str:
-        try:
-            with pool.connection() as conn:
-                desk.book(conn, _req("nord", start, key=f"desk:req-{i}"))
-            return "booked"
-        except DeskRefused as exc:
-            return exc.reason
-    try:
-        with ThreadPoolExecutor(max_workers=100) as workers:
-            results = list(workers.map(one, range(100)))
-    finally:
-        pool.close()
+    results = hundred_at_once(central, lambda i: _req("nord", start, key=f"desk:req-{i}"))
     assert results.count("booked") == 10 and results.count("slot_full") == 90
     assert _booked(central, "nord", start) == (10, 10)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -19,7 +18,6 @@ import pytest
 
 from central.bookings import desk
 from central.bookings.errors import DeskRefused
-from central.bookings.pool import BookingPool
 from server.pages.desk import share_line
 from server.shipping import bookings_link, seats_push
 from server.shipping.bookings_link import BookingLink, state_path_for
@@ -33,6 +31,7 @@ from shared.core.queue_tx import Tx
 from tests.central.booking_centre import (
     SERVICE,
     booking_centre,
+    hundred_at_once,
     open_day,
     record_config,
     slot_at,
@@ -232,22 +231,11 @@ def test_a_hundred_requests_at_once_after_a_raise(tmp_path: Path, central: Centr
     record_config(db_path, raised, ship=True)
     queue = LocalQueue(db_path, raised, clock)
     BookingLink(queue.bookings, raised.central, state_path_for(db_path)).sync()
-    pool = BookingPool(central.admin_url)
-
-    def one(i: int) -> str:
-        try:
-            with pool.connection() as conn:
-                desk.book(conn, desk.BookingRequest("crowd", SERVICE, start, "az",
-                                                    Channel.CALL_CENTRE, "operator-1",
-                                                    request_key=f"desk:req-{i}"))
-            return "booked"
-        except DeskRefused as exc:
-            return exc.reason
     try:
-        with ThreadPoolExecutor(max_workers=100) as workers:
-            results = list(workers.map(one, range(100)))
+        results = hundred_at_once(central, lambda i: desk.BookingRequest(
+            "crowd", SERVICE, start, "az", Channel.CALL_CENTRE, "operator-1",
+            request_key=f"desk:req-{i}"))
     finally:
-        pool.close()
         queue.close()
     assert results.count("booked") == 4 and results.count("share_raised") == 96
     assert _national(central, "crowd", start) == 4

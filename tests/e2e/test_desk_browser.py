@@ -137,14 +137,8 @@ def test_the_desk_says_a_lowered_share_keeps_the_national_bookings(browser, serv
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.set_default_timeout(10_000)
     open_desk(page, server, "en")
-    for lang, said in (("en", "stay booked; none is cancelled"), ("ru", "остаются в силе"),
-                       ("az", "qüvvədə qalır")):
-        page.goto(f"{server.url}/desk?lang={lang}")
-        expect(page.locator("#share-line")).to_contain_text(said)
-        page.select_option("#service", PENSION)
-        page.click("#show-slots")
-        expect(page.locator("label.slot", has_text="15:00").locator("input")).to_be_disabled()
-        page.screenshot(path=str(artifacts / f"desk-share-lowered-{lang}.png"), full_page=True)
+    says_with_15_00_full(page, server, artifacts, "lowered", {
+        "en": "stay booked; none is cancelled", "ru": "остаются в силе", "az": "qüvvədə qalır"})
 
 
 @pytest.mark.slow
@@ -154,44 +148,38 @@ def test_the_desk_says_what_a_raised_share_means(browser, db_path: Path, config,
     to 0.5 (1 national, 1 local): the desk says its own seats shrink, the slot keeps its two
     bookings, and the national desk books no more than the older share until the centre has
     reported — in az, ru and en; the slot shows no seat for the centre."""
-    import sqlite3
-
-    from shared.config import versions
     from shared.config.centre import load_config
-    from shared.core.local_queue import LocalQueue
+    from tests.bookings.test_share_raised_note import booked_then_changed
     from tests.server.live import live_server
 
     text = Path(config.source).read_text(encoding="utf-8")
     older_path = db_path.with_name("share-0.toml")
     older_path.write_text(text.replace("national_share = 0.5\n", "national_share = 0.0\n"),
                           encoding="utf-8")
-    older = load_config(older_path)
-    start = baku("2026-11-23 15:00")
-    queue = LocalQueue(db_path, older, clock)
-    for _ in range(2):
-        queue.bookings.book_local(PENSION, start, "az", "reception-1")
-    queue.close()
-    conn = sqlite3.connect(str(db_path), isolation_level=None)
-    try:
-        versions.record(conn, older, 1.0)
-        versions.record(conn, config, 2.0)
-    finally:
-        conn.close()
+    booked_then_changed(db_path, load_config(older_path), config, clock)
     with live_server(db_path, config, clock) as server:
         add_reception(server)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.set_default_timeout(10_000)
         open_desk(page, server, "en")
-        for lang, said in (("en", "raised to 50%"), ("ru", "повышена до 50%"),
-                           ("az", "qaldırılıb")):
-            page.goto(f"{server.url}/desk?lang={lang}")
-            expect(page.locator("#share-line")).to_contain_text(said)
-            page.select_option("#service", PENSION)
-            page.click("#show-slots")
-            expect(page.locator("label.slot", has_text="15:00").locator("input")).to_be_disabled()
-            assert blocking_violations(page) == [] and fits_width(page)
-            page.screenshot(path=str(artifacts / f"desk-share-raised-{lang}.png"), full_page=True)
+        says_with_15_00_full(page, server, artifacts, "raised", {
+            "en": "raised to 50%", "ru": "повышена до 50%", "az": "qaldırılıb"}, axe=True)
         page.close()
+
+
+def says_with_15_00_full(page, server, artifacts: Path, name: str, said: dict[str, str],
+                         axe: bool = False) -> None:
+    """In each language the desk's share line says `said[lang]` and the pensions slot of 15:00
+    has no seat to choose (with `axe`: and the page passes axe-core and fits its width)."""
+    for lang, text in said.items():
+        page.goto(f"{server.url}/desk?lang={lang}")
+        expect(page.locator("#share-line")).to_contain_text(text)
+        page.select_option("#service", PENSION)
+        page.click("#show-slots")
+        expect(page.locator("label.slot", has_text="15:00").locator("input")).to_be_disabled()
+        if axe:
+            assert blocking_violations(page) == [] and fits_width(page)
+        page.screenshot(path=str(artifacts / f"desk-share-{name}-{lang}.png"), full_page=True)
 
 
 @pytest.mark.slow
