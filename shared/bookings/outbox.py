@@ -47,15 +47,14 @@ class RoundWork:
 def missing(tx: Tx) -> list[tuple[Booking, str, float]]:
     """The reminders every open booking with a phone number gets and has no outbox row for
     yet (booking, kind, when due)."""
-    out = []
-    for booking in select(tx, "status = 'booked' AND phone IS NOT NULL AND slot_start > ? AND "
-                          "id NOT IN (SELECT booking_id FROM sms_outbox GROUP BY booking_id "
-                          "HAVING count(*) >= 3)", (tx.at,)):
-        have = {r[0] for r in tx.rows("SELECT kind FROM sms_outbox WHERE booking_id = ?",
-                                      (booking.id,))}
-        out += [(booking, kind, due) for kind, due in due_kinds(booking, tx.at)
-                if kind not in have]
-    return out
+    open_ = ("status = 'booked' AND phone IS NOT NULL AND slot_start > ? AND id NOT IN "
+             "(SELECT booking_id FROM sms_outbox GROUP BY booking_id HAVING count(*) >= 3)")
+    have: dict[str, set[str]] = {}
+    for booking_id, kind in tx.rows("SELECT booking_id, kind FROM sms_outbox WHERE booking_id "
+                                    f"IN (SELECT id FROM bookings WHERE {open_})", (tx.at,)):
+        have.setdefault(booking_id, set()).add(kind)
+    return [(booking, kind, due) for booking in select(tx, open_, (tx.at,))
+            for kind, due in due_kinds(booking, tx.at) if kind not in have.get(booking.id, ())]
 
 
 def due_now(tx: Tx, batch: int) -> list[Reminder]:
