@@ -33,6 +33,7 @@ import pytest  # noqa: E402
 from shared.config.centre import CentreConfig, load_config  # noqa: E402
 from shared.core.clock import FakeClock  # noqa: E402
 from shared.core.local_queue import LocalQueue  # noqa: E402
+from tests.file_order import longest_files_first  # noqa: E402
 from tests.queue_impls import QUEUE_KINDS, make_queue  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -85,10 +86,12 @@ def _slow(item: pytest.Item) -> bool:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the tests that drive slow real parts `slow` (SLOW_FIXTURES…), and SLOW_TESTS."""
+    """Mark the tests that drive slow real parts `slow` (SLOW_FIXTURES…), and SLOW_TESTS; put
+    the longest files first (tests/file_order.py: the order xdist hands them out)."""
     for item in items:
         if _slow(item):
             item.add_marker(pytest.mark.slow)
+    longest_files_first(items)
 
 
 @pytest.fixture(autouse=True)
