@@ -65,16 +65,29 @@ def test_the_package_holds_every_part(package: BuiltPackage):
     assert "/tmp" not in (venv_bin.parent / "pyvenv.cfg").read_text()
 
 
+def _link_or_copy(src: str, dst: str) -> None:
+    """The package's ~10,000 files hard-linked, not copied (580 MB): nothing writes to them;
+    the units, which the system's own are copied over, are copied."""
+    if "/lib/systemd/" in dst:
+        shutil.copy2(src, dst)
+        return
+    try:
+        os.link(src, dst)
+    except OSError:             # another file system
+        shutil.copy2(src, dst)
+
+
 def test_systemd_accepts_every_unit(package: BuiltPackage, tmp_path: Path):
     """`systemd-analyze verify` on each unit, in a root made of the package's files and the
     system's own units (the programs outside the package stand in as executables)."""
     root = tmp_path / "root"
-    shutil.copytree(package.root, root, symlinks=True)
+    shutil.copytree(package.root, root, symlinks=True, copy_function=_link_or_copy)
     shutil.copytree("/lib/systemd/system", root / "lib/systemd/system", symlinks=True,
                     dirs_exist_ok=True)
     for program in ("/usr/bin/cage",):
         stand_in = root / program.lstrip("/")
         stand_in.parent.mkdir(parents=True, exist_ok=True)
+        stand_in.unlink(missing_ok=True)     # never written through a link into the package
         stand_in.write_text("#!/bin/sh\n")
         stand_in.chmod(0o755)
     for unit in UNITS:
