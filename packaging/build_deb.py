@@ -68,6 +68,7 @@ def build_venv(stage: Path, python: str, find_links: str | None) -> None:
     run([*pip, str(ROOT)], "pip install novbe")
     prune(venv)
     relocate(venv, VENV)
+    compile_bytecode(venv, stage, python)
 
 
 def prune(venv: Path) -> None:
@@ -89,6 +90,19 @@ def prune(venv: Path) -> None:
             shutil.rmtree(pyside / folder, ignore_errors=True)
     for cache in site.rglob("__pycache__"):
         shutil.rmtree(cache, ignore_errors=True)
+
+
+def compile_bytecode(venv: Path, stage: Path, python: str) -> None:
+    """Ship each module's bytecode, compiled for its installed path. The services run as users
+    that may not write under /opt/novbe, so without it every start compiles every module it
+    imports again: the server's imports took 7-9 CPU-s instead of 2.3 (load 4-5). Hash-checked
+    .pyc files stay valid whatever modification times dpkg gives the sources."""
+    site = next((venv / "lib").glob("python3*/site-packages"))
+    # A module that does not compile (a library's test data in another Python's syntax) is
+    # left without bytecode, as it was before: the rest are still compiled.
+    subprocess.run([python, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode",
+                    "checked-hash", "-s", str(stage), "-p", "/", str(site)],
+                   capture_output=True, text=True)
 
 
 def relocate(venv: Path, final: Path) -> None:

@@ -4,6 +4,8 @@ scripts that parse, and the installed tree running the server and `novbe doctor`
 from __future__ import annotations
 
 import contextlib
+import importlib.util
+import marshal
 import os
 import shutil
 import socket
@@ -63,6 +65,23 @@ def test_the_package_holds_every_part(package: BuiltPackage):
     venv_bin = package.root / "opt/novbe/venv/bin"
     assert (venv_bin / "novbe").read_text().startswith("#!/opt/novbe/venv/bin/python\n")
     assert "/tmp" not in (venv_bin.parent / "pyvenv.cfg").read_text()
+
+
+def test_the_package_ships_bytecode_for_its_installed_path(package: BuiltPackage):
+    """Each module's .pyc is in the package (its services may not write under /opt), hash-checked
+    (valid whatever times dpkg gives the files) and naming the installed path, not the build's."""
+    site = next((package.root / "opt/novbe/venv/lib").glob("python3*/site-packages"))
+    listing = subprocess.run(["dpkg-deb", "-c", str(package.deb)], capture_output=True,
+                             text=True, check=True).stdout
+    for module in ("server/app.py", "novbe/cli.py", "fastapi/routing.py", "pydantic/main.py"):
+        pyc = importlib.util.cache_from_source(str(site / module))
+        assert f".{pyc.removeprefix(str(package.root))}" in listing, f"no bytecode for {module}"
+        data = Path(pyc).read_bytes()
+        assert data[:4] == importlib.util.MAGIC_NUMBER
+        assert int.from_bytes(data[4:8], "little") == 0b11, f"{pyc}: not a checked-hash .pyc"
+        code = marshal.loads(data[16:])
+        installed = f"/{(site / module).relative_to(package.root)}"
+        assert code.co_filename == installed, code.co_filename
 
 
 def _link_or_copy(src: str, dst: str) -> None:
