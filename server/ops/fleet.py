@@ -2,7 +2,7 @@
 and counter PC — name, role, version, last seen, printer and paper, audio, screen, the config
 it runs against the current one. Devices send heartbeats on the link they hold
 (POST /api/devices/heartbeat with their token, or their queue file when local); the server's
-watch raises the offline alert of a device silent for a minute, on consoles and the manager's
+watch raises the offline alert of a device silent for OFFLINE_AFTER_S (45 s), on consoles and the manager's
 view like any device alert."""
 
 from __future__ import annotations
@@ -160,7 +160,7 @@ async def devices_page(request: Request) -> Response:
 
 
 async def watch(app: Any) -> None:
-    """Every WATCH_EVERY_S: raise the offline alert of devices silent for a minute."""
+    """Every WATCH_EVERY_S: raise the offline alert of devices silent for OFFLINE_AFTER_S."""
     while True:
         await asyncio.sleep(WATCH_EVERY_S)
         try:
