@@ -17,6 +17,7 @@ from __future__ import annotations
 import threading
 
 from shared.core.booked_order import due_by
+from shared.core.changes import changes_since
 from shared.core.fairness import NORMAL_RANK
 from shared.core.queue_tx import Tx
 from shared.waits.ahead import ALWAYS, AheadRule
@@ -63,13 +64,12 @@ class KeptWaiting:
         if self._seen is None or last - self._seen > CATCH_UP:
             self._load(tx)
         elif last > self._seen:
-            for tid, status, service, rank, queued_at, slot_at in tx.rows(
-                    "SELECT id, status, service, priority_rank, queued_at, slot_at FROM tickets "
-                    "WHERE id IN (SELECT ticket_id FROM events WHERE id > ? AND id <= ?)",
-                    (self._seen, last)):
-                self._drop(tid)
-                if status == "waiting":
-                    self._keep(tid, service, rank, queued_at, slot_at)
+            for c in changes_since(tx, self._seen, last):
+                t = c.ticket
+                if t is not None:
+                    self._drop(t.id)
+                    if t.status == "waiting":
+                        self._keep(t.id, t.service, t.rank, t.queued_at, t.slot_at)
         self._seen = last
         return True
 

@@ -11,6 +11,7 @@ from sqlite3 import Row
 
 from shared.core.booked_order import due_at, due_by
 from shared.core.call_order import PRIMARY
+from shared.core.changes import open_counter_ids
 from shared.core.clock import to_epoch
 from shared.core.counter_profiles import call_rules, profiles_now
 from shared.core.fairness import NORMAL_RANK
@@ -129,8 +130,7 @@ def open_counters(tx: Tx, service: str) -> tuple[int, int]:
     serving = {c.id for c in tx.config.counters_serving(service)}
     if not serving:
         return 0, 0
-    rows = tx.rows("SELECT id FROM counters WHERE state = 'open'")
-    return sum(1 for r in rows if r[0] in serving), len(serving)
+    return len(serving & open_counter_ids(tx)), len(serving)
 
 
 def estimate_wait(tx: Tx, service: str, ahead: int) -> int:
