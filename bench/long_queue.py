@@ -52,6 +52,39 @@ def raw_issue(conn: sqlite3.Connection, k: int) -> None:
     conn.execute("COMMIT")
 
 
+def raw_next(conn: sqlite3.Connection, counter: str) -> bool:
+    """One Next as plain SQL in one BEGIN IMMEDIATE — the counter's ticket finished, the first
+    waiting one called, an event for each, the counter's row — with no rules, profile, outcome
+    or guard: the floor a Next cannot go below on this file and disk. False: nobody waited."""
+    now = time.time()
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        done = conn.execute("SELECT id, code, service FROM tickets INDEXED BY idx_tickets_at_counter "
+                            "WHERE counter = ? AND status IN ('called', 'serving')",
+                            (counter,)).fetchall()
+        for ticket_id, code, service in done:
+            conn.execute("UPDATE tickets SET status = 'done', outcome = 'served', finished_at = ? "
+                         "WHERE id = ?", (now, ticket_id))
+            conn.execute("INSERT INTO events(at, kind, ticket_id, code, service, counter) "
+                         "VALUES (?, 'finished', ?, ?, ?, ?)", (now, ticket_id, code, service, counter))
+        first = conn.execute("SELECT id, code, service FROM tickets INDEXED BY idx_tickets_waiting "
+                             "WHERE status = 'waiting' ORDER BY priority_rank, queued_at, id "
+                             "LIMIT 1").fetchone()
+        if first is not None:
+            conn.execute("UPDATE tickets SET status = 'called', called_at = ?, counter = ? "
+                         "WHERE id = ?", (now, counter, first[0]))
+            conn.execute("INSERT INTO events(at, kind, ticket_id, code, service, counter) "
+                         "VALUES (?, 'called', ?, ?, ?, ?)", (now, first[0], first[1], first[2], counter))
+        conn.execute("INSERT INTO counters(id, state, updated_at) VALUES (?, 'open', ?) "
+                     "ON CONFLICT(id) DO UPDATE SET updated_at = excluded.updated_at",
+                     (counter, now))
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return first is not None
+
+
 def raw_connection(db: Path) -> sqlite3.Connection:
     """A plain connection as the queue opens its file (WAL, synchronous=FULL)."""
     conn = sqlite3.connect(db, isolation_level=None)

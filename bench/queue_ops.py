@@ -12,6 +12,9 @@ Figures:
                          per-operation p50/p99 latency (target p99 < 10 ms)
   call_next_*            call_next latency with an empty history vs 1,000,000 past tickets
                          (target: within 2x); the big history is bulk-inserted with plain SQL.
+                         call_next_raw_1m_*: a Next as plain SQL (finish, call the first
+                         waiting, two events, the counter's row) on the same 1M file, in turn
+                         with the queue's: the floor this disk and schema put under any Next.
   issue_*, snapshot_*, day_change_*   the same comparison for issuing, the board's snapshot and
                          the first write of a new service day (which expires the old one).
   long_*                 with --waiting people waiting (default 1,500) and 10 counters each in a
@@ -229,12 +232,19 @@ def measure_history_ops(db: Path, n: int) -> dict[str, list[float]]:
             s = time.perf_counter()
             q.issue(SERVICES[i % len(SERVICES)])
             lat["issue"].append(time.perf_counter() - s)
-        for i in range(n):
+        raw = long_queue.raw_connection(db)
+        raw.execute("PRAGMA wal_autocheckpoint = 0")    # checkpoints left to the queue's thread
+        lat["call_next_raw"] = []
+        for i in range(n):      # the queue's Next and a raw-SQL Next (the floor) in turn
             s = time.perf_counter()
             q.call_next("20")
             lat["call_next"].append(time.perf_counter() - s)
-            if i % 2:
-                q.issue(SERVICES[i % len(SERVICES)])  # keep some waiting for the board
+            s = time.perf_counter()
+            long_queue.raw_next(raw, "19")
+            lat["call_next_raw"].append(time.perf_counter() - s)
+            for k in (i, i + 1):                  # as many waiting after as before: both
+                q.issue(SERVICES[k % len(SERVICES)])  # called, two issued
+        raw.close()
         q.issue(SERVICES[0])
         lat["call_next_statements"] = [statements(q, lambda: q.call_next("20"))]
         for _ in range(n):
@@ -269,6 +279,8 @@ def bench_history(workdir: Path, history: int, n: int) -> dict:
         if op == "call_next":
             out["call_next_empty_p99_ms"] = ms(percentile_of(empty[op], 0.99))
             out["call_next_1m_p99_ms"] = ms(percentile_of(big[op], 0.99))
+            out["call_next_raw_1m_p50_ms"] = ms(statistics.median(big["call_next_raw"]))
+            out["call_next_raw_1m_p99_ms"] = ms(percentile_of(big["call_next_raw"], 0.99))
     out["call_next_statements"] = big["call_next_statements"][0]
     out["open_empty_ms"] = ms(empty["open"][0])
     out["open_1m_ms"] = ms(big["open"][0])
@@ -341,6 +353,8 @@ ROWS = [
     ("call_next p99 ms, empty history", "call_next_empty_p99_ms", ""),
     ("call_next p50 ms, 1M past tickets", "call_next_1m_p50_ms", ""),
     ("call_next p99 ms, 1M past tickets", "call_next_1m_p99_ms", ""),
+    ("call_next p50 / p99 ms, raw SQL on the 1M file (floor)",
+     ("call_next_raw_1m_p50_ms", "call_next_raw_1m_p99_ms"), ""),
     ("call_next 1M / empty (p50)", "call_next_ratio_p50", "<= 2"),
     ("call_next SQL statements (counter 20)", "call_next_statements", ""),
     ("issue p50 ms, empty / 1M", ("issue_empty_p50_ms", "issue_1m_p50_ms"), ""),

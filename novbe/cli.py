@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from novbe.machine_settings import SettingsUnreadable, load_machine_settings
 from shared.config.centre import CentreConfig, load_config
 from shared.core.errors import ConfigError, NoTicketWaiting, NovbeError
 from shared.core.local_queue import LocalQueue
@@ -349,6 +350,11 @@ CORE_COMMANDS = ("init", "services", "check-config", "issue", "call", "recall", 
 
 def main(argv: Sequence[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else list(argv)
+    try:
+        load_machine_settings()
+    except SettingsUnreadable as exc:
+        print(f"novbe: {exc}", file=sys.stderr)
+        return FAILED
     parser = build_parser(with_roles=_command_of(words) not in CORE_COMMANDS)
     args = parser.parse_args(words)
     setup_logging(data_dir(), name="novbe")

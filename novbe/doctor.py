@@ -29,6 +29,7 @@ DISK_FAIL_B = 200 << 20
 CLOCK_SKEW_WARN_S = 5
 CLOCK_SKEW_FAIL_S = 60  # kiosk and server a minute apart split the service day at the reset
 HTTP_TIMEOUT_S = 5.0
+DEFAULT_PORT = 8700     # `novbe serve`'s
 LANGS = ("az", "ru", "en")
 
 
@@ -52,6 +53,7 @@ class Machine:
     db: Path | None = None
     config: Path | None = None
     server: str | None = None
+    serving: str | None = None      # the server role: the address its own server answers on
     token: str | None = None
     printer: str | None = None
     backup_dir: Path | None = None
@@ -165,13 +167,41 @@ def check_server(m: Machine) -> list[Finding]:
     return found
 
 
-def _version_finding(health: httpx.Response) -> Finding:
+def _version_finding(health: httpx.Response, what: str = "server", where: str = "") -> Finding:
     if health.status_code != 200:
-        return Finding(FAIL, "server", f"answered {health.status_code} to /api/health")
+        return Finding(FAIL, what, f"{where}answered {health.status_code} to /api/health")
     theirs = (health.json() or {}).get("version", "unknown")
     if theirs != VERSION:
-        return Finding(WARN, "server", f"up, version {theirs} (this machine has {VERSION})")
-    return Finding(OK, "server", f"up, version {theirs}")
+        return Finding(WARN, what, f"{where}up, version {theirs} (this machine has {VERSION})")
+    return Finding(OK, what, f"{where}up, version {theirs}")
+
+
+def serving_url(host: str | None, port: str | int | None) -> str:
+    """Where this machine's own server answers, from its unit's NOVBE_HOST and NOVBE_PORT (a
+    server listening on every address is asked on the loopback)."""
+    host = (host or "").strip()
+    host = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)
+    return f"http://{f'[{host}]' if ':' in host else host}:{port or DEFAULT_PORT}"
+
+
+def check_serving(m: Machine) -> Finding:
+    """The server role: this machine's own server answers /api/health, with our version (asked
+    again over HTTPS when the plain request meets a TLS server; the loopback's certificate is
+    the centre's public name, so it is not verified here)."""
+    url = (m.serving or serving_url(None, None)).rstrip("/")
+    tries = [url] + ([url.replace("http://", "https://", 1)] if url.startswith("http://") else [])
+    for attempt in tries:
+        try:
+            with httpx.Client(timeout=HTTP_TIMEOUT_S, verify=False) as client:
+                return _version_finding(client.get(f"{attempt}/api/health"), "this server",
+                                        f"{attempt}: ")
+        except httpx.ConnectError as exc:
+            return Finding(FAIL, "this server", f"nothing answers on {attempt} ({exc}): start "
+                                                "it (systemctl enable --now novbe-server); "
+                                                "journalctl -u novbe-server says why it stopped")
+        except httpx.HTTPError as exc:   # e.g. a TLS server asked in plain HTTP: try HTTPS
+            last = exc
+    return Finding(FAIL, "this server", f"{url} does not answer /api/health: {last}")
 
 
 def _skew_finding(m: Machine, date: str | None, at: float) -> Finding:
@@ -272,17 +302,26 @@ def check_central(m: Machine) -> Finding:
 
 
 CHECKS: dict[str, tuple[Callable[[Machine], Finding | list[Finding]], ...]] = {
-    "server": (check_config, check_database, check_backup, check_disk, check_clock),
+    "server": (check_config, check_database, check_serving, check_backup, check_disk,
+               check_clock),
     "kiosk": (check_server, check_printer, check_audio, check_voices, check_clock),
     "board": (check_server, check_audio, check_voices, check_clock),
     "central": (check_central, check_clock),
 }
 
 
-def examine(m: Machine) -> list[Finding]:
-    """Every check of the machine's role, in order; a check that crashes is a finding too."""
+def check_names(role: str) -> list[str]:
+    """The names of a role's checks (what `novbe doctor --skip` takes)."""
+    return [check.__name__.removeprefix("check_") for check in CHECKS[role]]
+
+
+def examine(m: Machine, skip: frozenset[str] = frozenset()) -> list[Finding]:
+    """Every check of the machine's role, in order, but those named in `skip`; a check that
+    crashes is a finding too."""
     found: list[Finding] = []
     for check in CHECKS[m.role]:
+        if check.__name__.removeprefix("check_") in skip:
+            continue
         try:
             result = check(m)
         except Exception as exc:  # the doctor reports; it never dies on what it examines

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
-from novbe.doctor import ROLES, Machine, examine, verdict
+from novbe.doctor import CHECKS, ROLES, Machine, check_names, examine, serving_url, verdict
 from novbe.upgrade import UpgradeFailed, check_serves, upgrade_database
 from shared.exit_codes import FAILED
 
@@ -18,14 +19,21 @@ from shared.exit_codes import FAILED
 def cmd_doctor(ctx: Any) -> int:
     a = ctx.args
     backup_dir = a.backup_dir or os.environ.get("NOVBE_BACKUP_DIR")
+    unknown = set(a.skip) - set(check_names(a.role))
+    if unknown:
+        print(f"novbe doctor: no check {', '.join(sorted(unknown))} for the {a.role} role "
+              f"(its checks: {', '.join(check_names(a.role))})", file=sys.stderr)
+        return FAILED
+    serving = a.server if a.role == "server" and a.server else serving_url(
+        os.environ.get("NOVBE_HOST"), os.environ.get("NOVBE_PORT"))
     machine = Machine(
-        role=a.role, db=ctx.db_path, config=ctx.config_path,
+        role=a.role, db=ctx.db_path, config=ctx.config_path, serving=serving,
         server=a.server or os.environ.get("NOVBE_SERVER"),
         token=a.token or os.environ.get("NOVBE_TOKEN"),
         printer=a.printer or os.environ.get("NOVBE_PRINTER"),
         backup_dir=Path(backup_dir) if backup_dir else None,
         central_url=a.central_url or os.environ.get("NOVBE_CENTRAL_URL"))
-    found = examine(machine)
+    found = examine(machine, frozenset(a.skip))
     if a.json:
         ctx.out(json.dumps({"role": a.role, "exit": verdict(found),
                             "checks": [f.__dict__ for f in found]}, ensure_ascii=False))
@@ -71,7 +79,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--role", choices=ROLES,
                    default=os.environ.get("NOVBE_ROLE") or "server",
                    help="what this machine is (env NOVBE_ROLE, default server)")
-    p.add_argument("--server", metavar="URL", help="the centre's server (env NOVBE_SERVER)")
+    p.add_argument("--server", metavar="URL", help="the centre's server (env NOVBE_SERVER); for "
+                   "the server role, where this machine's own server answers (default "
+                   "NOVBE_HOST:NOVBE_PORT)")
     p.add_argument("--token", metavar="T", help="this device's token (env NOVBE_TOKEN)")
     p.add_argument("--printer", metavar="URL", help="the kiosk's printer (env NOVBE_PRINTER)")
     p.add_argument("--backup-dir", metavar="DIR", help="where backups are copied "
@@ -79,6 +89,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--central-url", metavar="URL", help="the central PostgreSQL "
                    "(env NOVBE_CENTRAL_URL)")
     p.add_argument("--json", action="store_true", help="the findings as JSON")
+    p.add_argument("--skip", action="append", default=[], metavar="CHECK",
+                   choices=sorted({n for role in CHECKS for n in check_names(role)}),
+                   help="leave a check out (repeatable), e.g. serving while the package "
+                        "upgrades the stopped server")
     p.set_defaults(func=cmd_doctor)
     p = subparsers.add_parser(
         "upgrade-db", help="the package's upgrade step: back up, migrate and check the queue "

@@ -10,11 +10,13 @@ from dataclasses import dataclass
 import psycopg
 
 from central.bookings.errors import DeskRefused, NotFound
-from central.bookings.offer import check_slot, local_time, offered_config
+from central.bookings.offer import check_slot, day_offer, local_time, offered_config
 from central.bookings.raise_guard import NationalSeats, RaiseGuard
 from server.shipping.link import PULL_LOCK, SCHEMA
 from shared.bookings.model import Booking, BookingStatus, Channel, new_code, normal_code
 from shared.bookings.phone import BadPhone, normal_phone
+from shared.bookings.slots import slot_day
+from shared.config.centre import CentreConfig
 
 BOOKING_FIELDS = ("id, centre_id, service, slot_start, code, lang, channel, made_by, status, "
                   "name, phone, created_at, updated_at, ticket")
@@ -94,7 +96,7 @@ def _book(conn: psycopg.Connection, req: BookingRequest, name: str | None,
     if seats.capacity == 0:
         raise DeskRefused("no_seats", time=when)
     if seats.national == 0:
-        raise _full(conn, req, when, national)
+        raise _full(conn, req, when, national, config, now)
     try:
         with conn.transaction():
             conn.execute(
@@ -104,7 +106,7 @@ def _book(conn: psycopg.Connection, req: BookingRequest, name: str | None,
                 " national = EXCLUDED.national, cutoff_at = EXCLUDED.cutoff_at",
                 (req.centre, req.service, req.slot_start, seats.national, cutoff))
     except psycopg.errors.CheckViolation:
-        raise _full(conn, req, when, national) from None
+        raise _full(conn, req, when, national, config, now) from None
     booking_id = str(uuid.uuid4())
     for _ in range(CODE_TRIES):
         code = new_code(national=True)
@@ -126,22 +128,46 @@ def _book(conn: psycopg.Connection, req: BookingRequest, name: str | None,
                    req.channel, req.made_by, BookingStatus.BOOKED, name, phone, now, now)
 
 
-def _full(conn: psycopg.Connection, req: BookingRequest, when: str, national: NationalSeats
-          ) -> DeskRefused:
+def _full(conn: psycopg.Connection, req: BookingRequest, when: str, national: NationalSeats,
+          config: CentreConfig, now: float) -> DeskRefused:
     """The slot's national seats are all taken — or, the centre having lowered its national
     share since, more are booked than it now gives: those stay booked, no more are taken; or,
     the share raised since, the centre's own bookings (or an older share, until the centre
-    has reported them under the new one) leave fewer national seats than the share gives."""
+    has reported them under the new one) leave fewer national seats than the share gives.
+    Each refusal names the same day's nearest slot the desk can still book, if any."""
     row = conn.execute(f"SELECT booked FROM {SCHEMA}.booking_seats WHERE centre_id = %s AND "
                        "service = %s AND slot_start = %s",
                        (req.centre, req.service, req.slot_start)).fetchone()
     booked, seats = 0 if row is None else int(row[0]), national.seats
+    nearest = nearest_free(conn, config, req.service, req.slot_start, now)
+    offer = {} if nearest is None else {"nearest": local_time(config, nearest)[-5:],
+                                        "nearest_start": nearest,
+                                        "nearest_at": local_iso(config, nearest)}
     if booked > seats.national and national.why is None:
-        return DeskRefused("share_lowered", time=when, seats=seats.national, booked=booked)
+        return DeskRefused("share_lowered", time=when, seats=seats.national, booked=booked,
+                           **offer)
     if national.why is not None:
         return DeskRefused(national.why, time=when, seats=seats.national,
-                           capacity=seats.capacity, local=national.local_booked)
-    return DeskRefused("slot_full", time=when)
+                           capacity=seats.capacity, local=national.local_booked, **offer)
+    return DeskRefused("slot_full", time=when, **offer)
+
+
+def nearest_free(conn: psycopg.Connection, config: CentreConfig, service: str,
+                 slot_start: float, now: float) -> float | None:
+    """The start of the same day's slot nearest to `slot_start` (the earlier of two as near)
+    with a national seat free and its cut-off not passed — what the reception desk offers
+    for a full slot, on the national side (None: the day is full)."""
+    day = slot_day(config, slot_start)
+    free = [o.slot_start for o in day_offer(conn, config, service, day, now)
+            if o.slot_start != slot_start and o.national_free > 0 and not o.past_cutoff]
+    return min(free, key=lambda s: (abs(s - slot_start), s), default=None)
+
+
+def local_iso(config: CentreConfig, at: float) -> str:
+    """A slot's start as an ISO 8601 time with the centre's offset (the API's form)."""
+    from datetime import datetime
+
+    return datetime.fromtimestamp(at, config.tz).isoformat()
 
 
 def _by_request(conn: psycopg.Connection, req: BookingRequest) -> Booking | None:

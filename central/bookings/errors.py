@@ -38,18 +38,28 @@ SAID: dict[str, str] = {
 }
 
 
+# said after a full slot's refusal when the same day has a slot the desk can still book
+NEAREST_SAID = "The nearest time with a free seat that day is {nearest}."
+
+
 class DeskRefused(NovbeError):
     """What was asked of the national desk cannot be done; `reason` says which rule refused."""
 
     def __init__(self, reason: str, **params: Any):
         self.reason = reason
         self.params = params
+        nearest = (" " + NEAREST_SAID.format(nearest=params["nearest"])
+                   if params.get("nearest") else "")
         super().__init__(f"{reason}: " + SAID[reason].format(**{k: params.get(k, "")
-                                                                 for k in _names(reason)}))
+                                                                 for k in _names(reason)})
+                         + nearest)
 
     def said(self, lang: str) -> str:
-        """The refusal in plain words in `lang`."""
-        return tr(lang, SAID[self.reason], **{k: self.params.get(k, "") for k in _names(self.reason)})
+        """The refusal in plain words in `lang` (with the nearest free time, when known)."""
+        said = tr(lang, SAID[self.reason], **{k: self.params.get(k, "") for k in _names(self.reason)})
+        if self.params.get("nearest"):
+            said += " " + tr(lang, NEAREST_SAID, nearest=self.params["nearest"])
+        return said
 
 
 class NotFound(DeskRefused):

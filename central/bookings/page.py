@@ -58,6 +58,8 @@ def desk_router(pool: BookingPool) -> APIRouter:
             with pool.connection() as conn:
                 booking = desk.book(conn, req)
         except DeskRefused as exc:
+            if exc.params.get("nearest_start") is not None:   # offered: chosen for the caller
+                typed["slot"] = str(exc.params["nearest_start"])
             return _show(request, pool, session, centre, service, day, typed=typed,
                          error=exc.said(language(request)), status=409)
         return _show(request, pool, session, centre, service, day, booked=booking)

@@ -69,10 +69,13 @@ class SlotOut(BaseModel):
 
 
 class Refusal(BaseModel):
-    """Why a request was refused: `error` is the rule's word, `message` says it."""
+    """Why a request was refused: `error` is the rule's word, `message` says it; a slot with no
+    seat left also names the same day's nearest one still bookable (ISO 8601, the centre's
+    offset), when there is one."""
 
     error: str
     message: str
+    nearest_slot_start: str | None = None
 
 
 REFUSED: dict[int | str, dict[str, Any]] = {409: {"model": Refusal}, 404: {"model": Refusal}, 401: {"model": Refusal},
@@ -158,4 +161,6 @@ def refusal_response(exc: DeskRefused, lang: str) -> JSONResponse:
     status = 404 if isinstance(exc, NotFound) else 422 if exc.reason.startswith("bad_") else 409
     if exc.reason == "not_your_centre":
         status = 403
-    return JSONResponse({"error": exc.reason, "message": exc.said(lang)}, status_code=status)
+    refusal = Refusal(error=exc.reason, message=exc.said(lang),
+                      nearest_slot_start=exc.params.get("nearest_at"))
+    return JSONResponse(refusal.model_dump(exclude_none=True), status_code=status)

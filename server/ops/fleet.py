@@ -2,7 +2,7 @@
 and counter PC — name, role, version, last seen, printer and paper, audio, screen, the config
 it runs against the current one. Devices send heartbeats on the link they hold
 (POST /api/devices/heartbeat with their token, or their queue file when local); the server's
-watch raises the offline alert of a device silent for a minute, on consoles and the manager's
+watch raises the offline alert of a device silent for OFFLINE_AFTER_S (45 s), on consoles and the manager's
 view like any device alert."""
 
 from __future__ import annotations
@@ -90,6 +90,28 @@ def _ago(seconds: float, lang: str) -> str:
     return tr(lang, "{n} h ago", n=int(seconds // 3600))
 
 
+# What a device's state words mean to a reader (translated), and which of them need someone.
+ROLE_TEXT = {"kiosk": "kiosk", "board": "board", "counter": "counter PC"}
+STATE_TEXT = {
+    "printer": {"ok": "ready", "offline": "offline", "unknown": "not known", "none": "no printer"},
+    "paper": {"ok": "enough", "low": "running low", "out": "out", "unknown": "not known"},
+    "audio": {"ok": "working", "silent": "silent", "speech_missing": "voice missing",
+              "unknown": "not known", "none": "no audio device"},
+}
+NEEDS_SOMEONE = {"printer": {"offline"}, "paper": {"low", "out"},
+                 "audio": {"silent", "speech_missing", "none"}}
+
+
+def _state_cell(state: dict[str, Any], part: str, lang: str) -> dict[str, Any]:
+    """One of a device's printer, paper and audio cells: its words and whether it is a problem
+    (a part the device did not report reads "—")."""
+    code = state.get(part)
+    if code is None:
+        return {"text": "—", "problem": False}
+    return {"text": tr(lang, STATE_TEXT[part].get(code, "not known")),
+            "problem": code in NEEDS_SOMEONE[part]}
+
+
 def fleet_view(devices: list[DeviceSeen], config: CentreConfig, now: datetime,
                lang: str) -> list[dict[str, Any]]:
     """Each device as the page shows it, problems first, in the reader's language. A device's
@@ -101,11 +123,12 @@ def fleet_view(devices: list[DeviceSeen], config: CentreConfig, now: datetime,
         in_use = d.state.get("config_version")
         current = None if not in_use else \
             config_versions.device_version(config, d.role).startswith(in_use)
-        problems = [not d.online, not ours, d.state.get("paper") == "out",
-                    d.state.get("printer") == "offline", d.state.get("audio") == "silent",
+        cells = {part: _state_cell(d.state, part, lang) for part in STATE_TEXT}
+        problems = [not d.online, not ours, *(c["problem"] for c in cells.values()),
                     current is False]
         rows.append({
             "source": d.source, "name": source_name(d.source, lang), "role": d.role,
+            "role_text": tr(lang, ROLE_TEXT.get(d.role, "device")), "cells": cells,
             "online": d.online, "seen": _ago(now.timestamp() - d.last_seen, lang),
             "version": d.version, "version_ok": ours,
             "printer": d.state.get("printer", "—"), "paper": d.state.get("paper", "—"),
@@ -137,7 +160,7 @@ async def devices_page(request: Request) -> Response:
 
 
 async def watch(app: Any) -> None:
-    """Every WATCH_EVERY_S: raise the offline alert of devices silent for a minute."""
+    """Every WATCH_EVERY_S: raise the offline alert of devices silent for OFFLINE_AFTER_S."""
     while True:
         await asyncio.sleep(WATCH_EVERY_S)
         try:

@@ -55,10 +55,17 @@ class ShareRaised:
                    "{n} coming slots already have more bookings made here than that: they "
                    "stay booked, and the national desk books there only the seats still free.",
                    self.slots_over)
-        wait = "" if self.older is None else " " + tr(
-            lang, "Until this centre has reported its bookings to the central database under "
-            "the new share, the national desk books no more than {share} of each slot.",
-            share=f"{self.older:.0%}")
+        if self.older is None:
+            wait = ""
+        elif self.older == 0:        # "no more than 0%" reads as a mistake
+            wait = " " + tr(lang, "Until this centre has reported its bookings to the central "
+                            "database under the new share, the national desk books none of "
+                            "its seats.")
+        else:
+            wait = " " + tr(
+                lang, "Until this centre has reported its bookings to the central database "
+                "under the new share, the national desk books no more than {share} of each "
+                "slot.", share=f"{self.older:.0%}")
         return head + (f" {over}" if self.slots_over else "") + wait
 
 

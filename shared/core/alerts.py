@@ -18,7 +18,7 @@ ALERT_MESSAGES = {
     "printer_offline": "The printer of {source} is offline",
     "board_silent": "{source} is silent: no sound device, calls are not heard",
     "speech_missing": "{source} only chimes: calls are not spoken",
-    "device_offline": "{source} is offline: not heard from for a minute",
+    "device_offline": "{source} is offline: not heard from for 45 seconds",
     "help_requested": "A visitor needs help at {source}",
     "version_unsupported": "{source} runs a version the server does not support: update it",
 }

@@ -7,6 +7,18 @@ then took about three times as long as the others — the p99 of bench/queue_ops
 Here the writer's connection checkpoints by itself only past FALLBACK_PAGES (should this thread
 fall behind), and after every EVERY_COMMITS commits this thread runs a PASSIVE checkpoint on a
 connection of its own: it waits for no reader or writer and copies what no reader still needs.
+
+A PASSIVE checkpoint alone never lets the log start over while writes go on: SQLite restarts
+the log only at a write that begins with every frame copied, and the writes that came during
+the copy are always left. The log then grew to FALLBACK_PAGES (64 MB) and the writer's own
+checkpoint copied all of it inside one commit — a stall of a tenth of a second or more, every
+few hundred writes on a busy day — and every commit meanwhile appended to a growing file (its
+flush then also commits the file's new size to the file system's journal). So after the
+PASSIVE pass this thread runs a RESTART checkpoint: it copies only the frames written during
+the pass, holding writes back for that short while, and waits at most RESTART_WAIT_MS for
+readers still in the log (else it gives up until the next round, having copied what it could):
+the next write starts the log over, and the log stays at about EVERY_COMMITS commits' pages.
+
 Durability is unchanged: a commit is on disk in the log (synchronous=FULL) before it returns,
 whoever copies it into the file later."""
 
@@ -23,6 +35,7 @@ log = logging.getLogger(__name__)
 
 EVERY_COMMITS = 64         # a checkpoint after this many commits (a few hundred log pages)
 FALLBACK_PAGES = 16_000    # the writer's own automatic checkpoint, should this one fall behind
+RESTART_WAIT_MS = 20       # the RESTART pass waits at most this long for the log's readers
 
 
 class Checkpointer:
@@ -32,12 +45,14 @@ class Checkpointer:
         writer.execute(f"PRAGMA wal_autocheckpoint = {FALLBACK_PAGES}")
         self._conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self._conn.execute("PRAGMA synchronous = FULL")
+        self._conn.execute(f"PRAGMA busy_timeout = {RESTART_WAIT_MS}")
         self._commits = 0
         self._due = threading.Event()
         self._idle = threading.Event()           # no checkpoint due or under way
         self._idle.set()
         self._closed = False
         self.checkpoints = 0                     # figures for the benches and tests
+        self.restarts = 0                        # … of them, those that let the log start over
         self._thread = threading.Thread(target=self._run, name="novbe-checkpoint", daemon=True)
         self._thread.start()
 
@@ -56,14 +71,21 @@ class Checkpointer:
             if self._closed:
                 return
             try:
-                self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-                self.checkpoints += 1
+                self._checkpoint()
             except sqlite3.Error as exc:   # the writer's own checkpoint stands in meanwhile
                 if not is_busy(exc):           # busy: another process is checkpointing
                     log.exception("a WAL checkpoint in the background failed")
             finally:
                 if not self._due.is_set():
                     self._idle.set()
+
+    def _checkpoint(self) -> None:
+        """The long copy blocking nobody, then the short one that lets the log start over."""
+        self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        self.checkpoints += 1
+        busy, _, _ = self._conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchone()
+        if not busy:
+            self.restarts += 1
 
     def settle(self, timeout_s: float = 10.0) -> bool:
         """Wait until no checkpoint is due or under way (tests, benches); False on timeout."""

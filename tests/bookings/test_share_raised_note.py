@@ -57,7 +57,7 @@ def test_a_raise_past_the_local_bookings_is_said(tmp_path: Path, config: CentreC
     try:
         note = queue.bookings.share_raised()
         assert note is not None and (note.share, note.older, note.slots_over) == (0.5, 0.0, 1)
-        assert "no more than 0% of each slot" in note.said("en")
+        assert "books none of its seats" in note.said("en")
         newest = queue._read(lambda tx: tx.value("SELECT max(from_event_id) FROM "
                                                  "config_versions"))
         with queue._tx() as tx:
@@ -80,3 +80,16 @@ def test_a_capacity_lowered_is_no_raise(tmp_path: Path, config: CentreConfig,
         assert queue.bookings.share_raised() is None
     finally:
         queue.close()
+
+
+def test_a_share_raised_from_nothing_says_the_desk_books_none_yet():
+    """Raised from 0: the note says the national desk books none of its seats until the new
+    share is reported — not "no more than 0%" — in each language; a share above 0 is named."""
+    from shared.bookings.share_raise import ShareRaised
+
+    from_nothing = ShareRaised(0.3, 0.0, 0)
+    assert "books none of its seats" in from_nothing.said("en")
+    assert "than 0%" not in from_nothing.said("en")
+    assert "heç bir yerə yazmır" in from_nothing.said("az")
+    assert "ни одного места" in from_nothing.said("ru")
+    assert "no more than 20% of each slot" in ShareRaised(0.3, 0.2, 0).said("en")

@@ -54,6 +54,10 @@ def test_national_share_then_full_then_a_cancelled_seat_again(tmp_path: Path,
             desk.book(conn, _req("nord", start))
         assert full.value.reason == "slot_full"
         assert "10:00" in full.value.said("en")
+        # the nearest slot still free that day is offered (the earlier of 09:30 and 10:30)
+        assert "nearest time with a free seat that day is 09:30" in full.value.said("en")
+        assert "ən yaxın vaxt: 09:30" in full.value.said("az")
+        assert full.value.params["nearest_start"] == slot_at(config, open_day(config), "09:30")
         assert first.phone == "+994501234567" and len(first.code) == 6
         assert desk.find(conn, "nord", first.code.lower()).id == first.id
         assert desk.cancel(conn, "nord", first.code, "operator-2").status == BookingStatus.CANCELLED
@@ -163,3 +167,27 @@ def test_a_centre_reads_only_its_own_bookings(tmp_path: Path, central: CentralDb
             conn.execute("UPDATE novbe.bookings SET status = 'cancelled'")
     with psycopg.connect(central.centre_url("nord"), autocommit=True) as conn:
         assert conn.execute("SELECT count(*) FROM novbe.bookings").fetchone() == (1,)
+
+
+def test_a_full_slot_offers_the_nearest_one_the_desk_can_still_book(tmp_path: Path,
+                                                                    central: CentralDb) -> None:
+    """10:00 and 09:30 full: the refusal of 10:00 names 10:30 (09:30 is as near but full); a
+    day with every slot full names none."""
+    config, _ = booking_centre(tmp_path, central, "south", seats=2, share=0.5)
+    day = open_day(config)
+    with central.admin() as conn:
+        for hhmm in ("10:00", "09:30"):
+            desk.book(conn, _req("south", slot_at(config, day, hhmm)))
+        with pytest.raises(DeskRefused) as full:
+            desk.book(conn, _req("south", slot_at(config, day, "10:00")))
+        assert full.value.params["nearest"] == "10:30"
+        assert full.value.params["nearest_at"].startswith(f"{day.isoformat()}T10:30:00")
+        from central.bookings.offer import day_offer
+        for offer in day_offer(conn, config, SERVICE, day, 0.0):
+            if offer.national_free:
+                desk.book(conn, _req("south", offer.slot_start))
+        with pytest.raises(DeskRefused) as none_left:
+            desk.book(conn, _req("south", slot_at(config, day, "10:00")))
+        assert "nearest" not in none_left.value.params
+        assert "nearest" not in none_left.value.said("en")
+

@@ -63,12 +63,19 @@ def test_portal_books_once_within_its_centres(tmp_path: Path, central: CentralDb
                                                           "slot_start": start[:11] + "12:10:00"
                                                           + start[19:]})
         assert full.status_code == 409 and full.json()["error"] == "not_a_slot"
+        for n in (4, 5):                  # 10:00's two national seats taken again …
+            assert api.post("/api/v1/bookings", json=body | {"request_id": f"req-000{n}"}
+                            ).status_code == 201
+        taken = api.post("/api/v1/bookings", json=body | {"request_id": "req-0006"})
+        assert taken.status_code == 409 and taken.json()["error"] == "slot_full"   # … offered:
+        nearest = datetime.fromtimestamp(slot_at(config, day, "09:30"), config.tz).isoformat()
+        assert taken.json()["nearest_slot_start"] == nearest
         schema = httpx.get(f"{base}/api/openapi.json").json()
         assert {"/api/v1/bookings", "/api/v1/bookings/cancel",
                 "/api/v1/centres/{centre}/slots"} <= set(schema["paths"])
     with central.admin() as conn:
         assert conn.execute("SELECT count(*), min(channel), min(made_by) FROM novbe.bookings"
-                            ).fetchone() == (1, "api", "portal:e-gov")
+                            ).fetchone() == (3, "api", "portal:e-gov")
 
 
 def test_add_portal_from_the_command_line(tmp_path: Path, central: CentralDb,

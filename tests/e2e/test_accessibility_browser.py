@@ -51,6 +51,14 @@ def busy_hall(server: LiveServer) -> LiveServer:
     server.queue.issue(JOB, priority="veteran", source="kiosk-1")
     server.queue.report_device("kiosk-1", "printer_paper_out", "paper end sensor")
     server.queue.report_device("kiosk-2", "help_requested")
+    from shared.version import VERSION
+    server.queue.heartbeat("board-hall", "board", VERSION, {"screen": "1920x1080", "audio": "ok"})
+    server.clock.advance(61)                               # board-hall has gone silent …
+    server.queue.sweep_devices()
+    server.queue.heartbeat("kiosk-1", "kiosk", VERSION, {"screen": "1080x1920", "printer": "ok",
+                                                         "paper": "out", "audio": "ok"})
+    server.queue.heartbeat("kiosk-2", "kiosk", VERSION, {"screen": "1080x1920", "printer": "ok",
+                                                         "paper": "low", "audio": "none"})
     server.accounts.set_role("aysel", "manager")
     add_account(server.accounts, "nigar", "nigar-volunteer-1", "volunteer")
     return server
@@ -72,7 +80,7 @@ def test_every_page_passes_axe_wcag_21_aa(browser, busy_hall: LiveServer, artifa
     expect(page.locator("#live")).to_have_attribute("data-state", "live")
     page.click("#btn-next")
     expect(page.locator("#current-code")).not_to_have_text("")
-    expect(page.locator("#alerts .alert")).to_have_count(2)
+    expect(page.locator("#alerts .alert")).to_have_count(3)      # paper, help, board offline
     found["counter console"] = blocking_violations(page)
 
     ticket = server.queue.waiting()[-1]
@@ -97,6 +105,10 @@ def test_every_page_passes_axe_wcag_21_aa(browser, busy_hall: LiveServer, artifa
     found["manager: reports"] = blocking_violations(boss)
     boss.goto(f"{server.url}/manager/plan?lang=az")
     found["manager: plan"] = blocking_violations(boss)
+    boss.goto(f"{server.url}/manager/devices?lang=az")        # … and kiosk-1 has no paper
+    expect(boss.get_by_role("rowheader", name="«hall» tablosu")).to_be_visible()
+    found["manager: devices"] = blocking_violations(boss)
+    boss.screenshot(path=artifacts / "devices-az.png", full_page=True)
     page.goto(f"{server.url}/manager?lang=az")                   # counter staff: refused
     found["manager: refused"] = blocking_violations(page)
 

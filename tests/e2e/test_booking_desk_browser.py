@@ -108,7 +108,8 @@ def test_the_desk_says_why_a_raised_share_books_no_more(tmp_path: Path, central:
                                                         browser) -> None:
     """4 seats, share 0.25; the centre's own desk booked 3 of 10:00 and 1 of 11:00; raised to
     0.75 and reported: the page offers 1 national seat at 10:00 and 3 at 11:00, and a desk
-    booking the 10:00 seat someone just took reads why there is none, in az and en."""
+    booking the 10:00 seat someone just took reads why there is none and the nearest free time
+    (09:30, chosen for it)."""
     config, db_path = booking_centre(tmp_path, central, "nord", seats=4, share=0.25)
     day = open_day(config)
     ten, eleven = slot_at(config, day, "10:00"), slot_at(config, day, "11:00")
@@ -142,6 +143,10 @@ def test_the_desk_says_why_a_raised_share_books_no_more(tmp_path: Path, central:
             page.click("#book")
             said = page.locator("#refusal").inner_text()
             assert "had booked 3 of the 4 seats" in said and "choose another time" in said
+            # the nearest time the desk can still book is named and chosen for the operator
+            assert "The nearest time with a free seat that day is 09:30." in said
+            half_past_nine = slot_at(config, day, "09:30")
+            expect(page.locator(f"input[name=slot][value='{half_past_nine}']")).to_be_checked()
             assert blocking_violations(page) == [] and fits_width(page)
             page.screenshot(path=str(ARTIFACTS / "booking-desk-share-raised-en.png"),
                             full_page=True)

@@ -21,7 +21,9 @@ from novbe.doctor import (
     check_backup,
     check_clock,
     check_printer,
+    check_serving,
     examine,
+    serving_url,
     verdict,
 )
 from shared.core.local_queue import LocalQueue
@@ -37,18 +39,47 @@ def _doctor(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
 
 def test_server_doctor_on_a_sound_database_with_a_fresh_backup(tmp_path: Path, config):
     """A migrated file with a backup made now: config, database, backup and disk are ✓; the exit
-    code is at most 1 (this machine cannot tell whether its clock is synchronised)."""
+    code is at most 1 (this machine cannot tell whether its clock is synchronised). No server
+    runs on the file here: its check is left out (the next tests ask a live one)."""
     db = tmp_path / "q.sqlite"
     LocalQueue(db, config).close()
     assert _doctor("--db", str(db), "backup").returncode == 0
-    done = _doctor("--db", str(db), "doctor", "--role", "server", "--json")
+    done = _doctor("--db", str(db), "doctor", "--role", "server", "--skip", "serving", "--json")
     report = json.loads(done.stdout)
     levels = {c["what"]: c["level"] for c in report["checks"]}
     assert levels["queue database"] == OK
     assert levels["last backup"] == OK
     assert levels["centre config"] == OK
     assert levels["disk space"] in (OK, WARN)
+    assert "this server" not in levels
     assert done.returncode == report["exit"] <= 1
+
+
+def test_server_doctor_asks_its_own_server(server: LiveServer):
+    """The server role asks this machine's own server: up with its version is ✓; nothing on
+    the port is ✗ naming the address and how to start it."""
+    found = check_serving(Machine("server", serving=server.url))
+    assert found.level in (OK, WARN) and "version" in found.detail and server.url in found.detail
+    down = serving_url("0.0.0.0", closed_port_url().split(":")[-1].split("?")[0])
+    found = check_serving(Machine("server", serving=down))
+    assert found.level == FAIL and down in found.detail
+    assert "systemctl enable --now novbe-server" in found.detail
+
+
+def test_the_server_address_the_doctor_asks():
+    """NOVBE_HOST/NOVBE_PORT as the unit passes them: every address is asked on the loopback."""
+    assert serving_url("0.0.0.0", "8700") == "http://127.0.0.1:8700"
+    assert serving_url("", None) == "http://127.0.0.1:8700"
+    assert serving_url("::", 9000) == "http://[::1]:9000"
+    assert serving_url("192.0.2.7", "8701") == "http://192.0.2.7:8701"
+
+
+def test_a_check_the_role_has_not_is_refused_by_name(tmp_path: Path):
+    """`--skip printer` on a server: refused, naming the server role's own checks."""
+    done = _doctor("--db", str(tmp_path / "q.sqlite"), "doctor", "--role", "server",
+                   "--skip", "printer")
+    assert done.returncode == 2
+    assert "no check printer for the server role" in done.stderr and "serving" in done.stderr
 
 
 def test_server_doctor_names_a_damaged_database_and_its_backups(tmp_path: Path, config):

@@ -95,17 +95,13 @@ def test_hardening_of_the_server_unit(package: BuiltPackage):
 
 def test_the_installed_tree_runs_the_server_and_the_doctor(package: BuiltPackage, tmp_path: Path):
     """From the unpacked package alone (its venv on Debian's python3): `novbe init`, `novbe
-    doctor --role server` (exit 0 or 1: a fresh file has no backup yet), and `novbe serve`
-    answering /api/health with the package's version."""
+    serve` answering /api/health with the package's version, and `novbe doctor --role server`
+    seeing it (exit 0 or 1: a fresh file has no backup yet)."""
     db = tmp_path / "q.sqlite"
     env = {**{k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))},
            "NOVBE_DATA": str(tmp_path)}
     novbe = [str(package.python), "-m", "novbe", "--db", str(db)]
     assert subprocess.run([*novbe, "init"], env=env, cwd=tmp_path, timeout=120).returncode == 0
-    doctor = subprocess.run([*novbe, "doctor", "--role", "server"], env=env, cwd=tmp_path,
-                            capture_output=True, text=True, timeout=120)
-    assert doctor.returncode <= 1, doctor.stdout + doctor.stderr
-    assert "✓ queue database" in doctor.stdout
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -125,6 +121,12 @@ def test_the_installed_tree_runs_the_server_and_the_doctor(package: BuiltPackage
         assert health is not None and health.status_code == 200
         version = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
         assert health.json() == {"ok": True, "version": version}
+        doctor = subprocess.run([*novbe, "doctor", "--role", "server", "--server",
+                                 f"http://127.0.0.1:{port}"], env=env, cwd=tmp_path,
+                                capture_output=True, text=True, timeout=120)
+        assert doctor.returncode <= 1, doctor.stdout + doctor.stderr
+        assert "✓ queue database" in doctor.stdout
+        assert f"✓ this server: http://127.0.0.1:{port}: up, version {version}" in doctor.stdout
         site = next((package.root / "opt/novbe/venv/lib").glob("python3*/site-packages"))
         assert not (site / "novbe").is_symlink() and (site / "novbe/__init__.py").exists()
     finally:

@@ -13,6 +13,7 @@ import shutil
 import sqlite3
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -78,6 +79,62 @@ def next_release(package: BuiltPackage, folder: Path, number: int,
                    check=True, capture_output=True)
     shutil.rmtree(tree)
     return deb, new
+
+
+def _unit(name: str) -> dict[str, list[str]]:
+    """The installed unit file's settings (each key's values in order)."""
+    found: dict[str, list[str]] = {}
+    for line in Path(f"/lib/systemd/system/{name}").read_text().splitlines():
+        if "=" in line and not line.startswith(("#", "[")):
+            key, value = line.split("=", 1)
+            found.setdefault(key.strip(), []).append(value.strip())
+    return found
+
+
+def _as_the_unit_runs(name: str, key: str = "ExecStart") -> list[list[str]]:
+    """The unit's commands as systemd would run them (no systemd here: not PID 1): its
+    EnvironmentFile's ${NAME}s put in, as its User, in a clean environment of that file."""
+    unit = _unit(name)
+    env = {k: v for k, v in (line.split("=", 1) for line in
+                             Path(unit["EnvironmentFile"][0]).read_text().splitlines()
+                             if "=" in line and not line.startswith("#"))}
+    commands = []
+    for command in unit.get(key, []):
+        words = [env.get(w[2:-1], "") if w.startswith("${") and w.endswith("}") else w
+                 for w in command.split()]
+        commands.append(["runuser", "-u", unit["User"][0], "--", "env", "-i",
+                         "PATH=/usr/bin:/bin", *[f"{k}={v}" for k, v in env.items()], *words])
+    return commands
+
+
+def _follow_install_md_for_a_server() -> subprocess.CompletedProcess[str]:
+    """docs/install.md's server section after the package is in: the settings as shipped
+    (NOVBE_ROLE=server, 127.0.0.1:8700), `systemctl enable --now novbe-server
+    novbe-backup.timer` — here the units' own commands, as they would run them — then
+    `sudo -u novbe novbe doctor` (a clean environment, as sudo gives): its answer."""
+    for command in _as_the_unit_runs("novbe-server.service", "ExecStartPre"):
+        subprocess.run(command, check=True, capture_output=True, timeout=120, cwd="/")
+    (start,) = _as_the_unit_runs("novbe-server.service")
+    server = subprocess.Popen(start, cwd="/", stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+    try:
+        for command in _as_the_unit_runs("novbe-backup.service"):   # the timer's first run
+            subprocess.run(command, check=True, capture_output=True, timeout=120, cwd="/")
+        doctor = ["runuser", "-u", "novbe", "--", "env", "-i", "PATH=/usr/bin:/bin", "novbe",
+                  "doctor"]
+        for _ in range(120):          # the server starts as the doctor first asks: ask again
+            done = subprocess.run(doctor, capture_output=True, text=True, timeout=60, cwd="/")
+            if "nothing answers" not in done.stdout or server.poll() is not None:
+                return done
+            time.sleep(0.5)
+        return done
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def _tables(db: Path) -> set[str]:
@@ -154,6 +211,16 @@ def test_a_release_that_cannot_serve_rolls_back_to_the_previous_package_and_file
         first = subprocess.run(["dpkg", *UNSAFE_IO, "-i", str(package.deb)], capture_output=True,
                                text=True, timeout=600)
         assert first.returncode == 0, first.stderr[-3000:]
+        doctor = _follow_install_md_for_a_server()
+        lines = doctor.stdout.splitlines()
+        assert doctor.returncode <= 1, doctor.stdout + doctor.stderr
+        assert f"✓ queue database: {DB}: sound" in doctor.stdout, doctor.stdout
+        assert any(x.startswith("✓ this server: http://127.0.0.1:8700: up, version")
+                   for x in lines), doctor.stdout
+        assert any(x.startswith("✓ last backup:") for x in lines), doctor.stdout
+        systemd = Path("/run/systemd/system").is_dir()
+        for line in lines:      # all well, but the clock where systemd is not there to ask
+            assert line.startswith("✓") or (not systemd and line.startswith("! clock")), line
         _as_novbe("init")
         for service in ("labour", "pensions.age", "labour"):
             _as_novbe("issue", service)

@@ -52,3 +52,37 @@ def test_closing_the_queue_stops_the_thread(db_path, config, clock):
         q.issue(JOB)
     q.close()
     assert q._checkpoints._thread not in threading.enumerate()
+
+
+def log_round(path: Path) -> int:
+    """How many times the write-ahead log has started over (its header's checkpoint sequence
+    number, which SQLite raises each time a write begins the log anew): read, not touched."""
+    return int.from_bytes(path.with_name(path.name + "-wal").read_bytes()[12:16], "big")
+
+
+def test_the_log_starts_over_though_a_write_came_during_the_copy(db_path, config, clock):
+    """A write that commits while the checkpoint copies (a busy day's case) is copied too, so
+    the next write starts the log over (a few frames), not after the thousands before — a
+    PASSIVE copy alone left its frames, and the log grew to 64 MB, copied whole in a commit."""
+    q = LocalQueue(db_path, config, clock)
+    other = sqlite3.connect(str(db_path), isolation_level=None)
+    try:
+        for _ in range(20):
+            q.issue(JOB)
+        checkpointer = q._checkpoints
+        checkpointer._conn.execute("PRAGMA busy_timeout = 30000")   # this test's own patience
+        other.execute("BEGIN IMMEDIATE")                  # a write under way …
+        other.execute("CREATE TABLE another_write(x)")
+        copying = threading.Thread(target=checkpointer._checkpoint)
+        copying.start()
+        while checkpointer.checkpoints == 0:              # … while the long copy is done …
+            copying.join(0.001)
+        other.execute("COMMIT")                           # … commits before the short one
+        copying.join()
+        assert checkpointer.restarts == 1
+        before = log_round(db_path)
+        q.issue(JOB)
+        assert log_round(db_path) == before + 1           # written from the log's beginning
+    finally:
+        other.close()
+        q.close()

@@ -16,6 +16,7 @@ from shared.i18n import LOCALE_DIR, tr
 SHARED = {
     "az": {
         "Kiosk",   # the word Azerbaijani uses for a self-service kiosk
+        "kiosk",   # the same, as a device's role on the devices page
     },
     "ru": set(),
 }
