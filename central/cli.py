@@ -204,7 +204,8 @@ def cmd_reship(ctx: Any) -> int:
     from shared.store import identity
 
     _settings(ctx)                    # a centre that ships nowhere is told so first
-    generation = identity.renew(ctx.queue.db.conn, ctx.db_path)
+    with ctx.queue.writer.borrowed() as conn:
+        generation = identity.renew(conn, ctx.db_path)
     ctx.out(f"this file's history ships anew as generation {generation} (the central copy keeps "
             "the old one apart); a running server's shipper takes it up by itself")
     return cmd_push(ctx)

@@ -178,7 +178,8 @@ def _cmd_backup(ctx: Context) -> int:
 
     target = Path(ctx.args.file) if ctx.args.file else None
     if target is None:
-        made = store.backup(ctx.queue.db, ctx.db_path)
+        with ctx.queue.writer.borrowed():       # the writer's connection, with its own wait
+            made = store.backup(ctx.queue.db, ctx.db_path)
     else:
         if target.exists():
             raise NovbeError(f"{target} exists already: name a new file")

@@ -117,20 +117,26 @@ def profile_now(tx: Tx, counter: str, row: Any = False) -> ProfileNow:
 
 
 def profiles_now(tx: Tx) -> dict[str, ProfileNow]:
-    """Every counter's profile now (one read of each table)."""
-    scheduled = {r["counter"]: r for r in tx.rows(
-        "SELECT counter, profile, ends_at FROM profile_schedule WHERE ends_at > ? AND "
-        "starts_at <= ? AND cancelled = 0 ORDER BY id", (tx.at, tx.at))}
-    chosen = {r["counter"]: r for r in tx.rows(
-        "SELECT counter, profile, staff FROM counter_profiles WHERE profile IS NOT NULL")}
+    """Every counter's profile now: the switches scheduled now (the latest of a counter's
+    governs) and the profiles chosen, in one statement."""
+    scheduled: dict[str, tuple[str, float]] = {}
+    chosen: dict[str, tuple[str, str]] = {}
+    for by_schedule, _order, counter, profile, ends_or_staff in tx.conn.execute(
+            "SELECT 1, id, counter, profile, ends_at FROM profile_schedule WHERE ends_at > ? AND "
+            "starts_at <= ? AND cancelled = 0 UNION ALL SELECT 0, 0, counter, profile, staff "
+            "FROM counter_profiles WHERE profile IS NOT NULL ORDER BY 1, 2",
+            (tx.at, tx.at)).fetchall():
+        if by_schedule:
+            scheduled[counter] = (profile, ends_or_staff)
+        else:
+            chosen[counter] = (profile, ends_or_staff or "")
     out = {}
     for c in tx.config.counters:
         if c.id in scheduled:
-            out[c.id] = ProfileNow(c.id, scheduled[c.id]["profile"], BY_SCHEDULE,
-                                   scheduled[c.id]["ends_at"])
+            out[c.id] = ProfileNow(c.id, scheduled[c.id][0], BY_SCHEDULE, scheduled[c.id][1])
         elif c.id in chosen:
-            staff = chosen[c.id]["staff"] or ""
-            out[c.id] = ProfileNow(c.id, chosen[c.id]["profile"],
+            profile, staff = chosen[c.id]
+            out[c.id] = ProfileNow(c.id, profile,
                                    BY_MANAGER if staff.startswith("manager:") else BY_STAFF)
         else:
             out[c.id] = ProfileNow(c.id, c.profile, BY_DEFAULT)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from shared.core.changes import stored_day_and_newest
 from shared.core.clock import from_epoch, to_epoch
 from shared.core.model import CounterMode, Outcome, Status
 from shared.core.queue_tx import Tx
@@ -12,8 +13,9 @@ from shared.core.service_day import day_start
 
 
 def stored_day(tx: Tx) -> str | None:
-    """The service day the file was last written in (ISO date), if any."""
-    return tx.value("SELECT value FROM meta WHERE key = 'service_day'")
+    """The service day the file was last written in (ISO date), if any (read with the newest
+    event id: shared/core/changes.py)."""
+    return stored_day_and_newest(tx)
 
 
 def roll_day(tx: Tx) -> None:

@@ -51,7 +51,12 @@ class GroupWriter:
         `committed` is told of each commit (the checkpoint thread: shared/store/checkpoints.py)."""
         self.conn = conn
         self.timeout_s = timeout_s
-        self._busy_ms = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])   # read once
+        # kept at the first wait between writes: a write's BEGIN IMMEDIATE then sets nothing
+        # while the lock is free (shared/store/database.begin_immediate); borrowed() lends the
+        # connection with its own busy timeout to whoever writes on it otherwise
+        self._own_ms = int(conn.execute("PRAGMA busy_timeout").fetchone()[0])
+        self._busy_ms = store.first_wait_ms(timeout_s)
+        conn.execute(f"PRAGMA busy_timeout = {self._busy_ms}")
         self._damaged = damaged
         self._lock = threading.Lock()      # held while a change runs on the connection
         self._gate = threading.Lock()      # guards _wanting
@@ -102,6 +107,22 @@ class GroupWriter:
         finally:
             if held:
                 self._lock.release()
+
+    @contextmanager
+    def borrowed(self) -> Iterator[sqlite3.Connection]:
+        """The connection for a write of its own outside any group (a file's new identity:
+        shared/store/identity.py), with its own busy timeout while it is lent."""
+        self._take()
+        try:
+            if self._group is not None:
+                self._commit(self._group)
+            self.conn.execute(f"PRAGMA busy_timeout = {self._own_ms}")
+            try:
+                yield self.conn
+            finally:
+                self.conn.execute(f"PRAGMA busy_timeout = {self._busy_ms}")
+        finally:
+            self._lock.release()
 
     def close(self) -> None:
         """Commit any open group, then close the connection (waits for the change in flight)."""

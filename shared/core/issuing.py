@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from shared.config.centre import LANGUAGES, CentreConfig, PriorityClass, Service
 from shared.core.assisted import ASSIST_CHANNEL, Assisted, issue_details
+from shared.core.changes import newest_event
 from shared.core.errors import CentreClosed, DailyCapReached, DuplicateRequest, NovbeError
 from shared.core.model import Ticket
 from shared.core.numbering import next_number
@@ -98,7 +99,7 @@ def wait_before(tx: Tx, inputs: WaitInputs, request: IssueRequest) -> Before:
     and a ticket issued at the same instant adds at most one visit, shared between the
     counters; the people ahead are taken only when nothing happened between (issue_in). A
     booked visitor's wait is theirs: called at the slot (shared/waits/reading.booked_wait)."""
-    last = int(tx.value("SELECT coalesce(max(id), 0) FROM events"))
+    last = newest_event(tx)
     if request.slot_at is not None:
         return Before(booked_wait(tx, inputs, request.service.id, request.slot_at),
                       booked_ahead(tx, request.service.id, request.slot_at, tx.at, AFTER_ALL),
@@ -164,7 +165,7 @@ def unchanged_since(tx: Tx, before: Before | None) -> int | None:
     between means no ticket changed: every change is an event)."""
     if before is None or before.ahead is None:
         return None
-    if tx.value("SELECT coalesce(max(id), 0) FROM events") != before.last:
+    if newest_event(tx) != before.last:
         return None
     return before.ahead
 

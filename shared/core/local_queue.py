@@ -18,6 +18,7 @@ from shared.core import corrections, devices, errors, presence, visits
 from shared.core.assisted import Assisted, kiosk_printers, pending_prints
 from shared.core.booked_order import CALL_ORDER, due_by
 from shared.core.calling import call_next_in, serves_now
+from shared.core.changes import newest_event
 from shared.core.clock import Clock, SystemClock, to_epoch
 from shared.core.counter_modes import set_mode
 from shared.core.day_change import roll_day, stored_day
@@ -436,7 +437,7 @@ class LocalQueue(ProfileOps):
             (after_id, limit))])
 
     def last_event_id(self) -> int:
-        return self._read(lambda tx: int(tx.value("SELECT coalesce(max(id), 0) FROM events")))
+        return self._read(newest_event)
 
     def snapshot(self, zone: str | None = None, calls: int = 30) -> Snapshot:
         return self._read(lambda tx: read_snapshot(tx, zone, calls,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -20,6 +20,7 @@ TICKET_COLUMNS = ("id, code, prefix, number, service, issued_service, priority, 
                   "request_id, recalled_at, slot_at")
 EVENT_COLUMNS = "id, at, kind, ticket_id, code, service, counter, staff, source, details"
 OPEN_SQL = "('waiting', 'called', 'serving')"
+NEWEST = "newest event id"         # Tx.memo's key of the newest event id (shared/core/changes.py)
 
 
 @dataclass
@@ -31,6 +32,9 @@ class Tx:
     now: datetime
     at: float
     day: date
+    # what this transaction has read once and others in it ask again (shared/core/changes.py):
+    # the newest event id, the events since one id; kept up to date by event()
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def one(self, sql: str, params: Any = ()) -> sqlite3.Row | None:
         return self.conn.execute(sql, params).fetchone()
@@ -55,6 +59,8 @@ class Tx:
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (self.at, kind, ticket["id"] if ticket is not None else None, code, service, counter,
              staff, source, json.dumps(details, ensure_ascii=False) if details else None))
+        self.memo.clear()                 # what was read of the events is older now
+        self.memo[NEWEST] = int(cur.lastrowid or 0)
         return int(cur.lastrowid or 0)
 
     def ticket_row(self, where: str, params: Any = ()) -> TicketRow | None:

@@ -5,15 +5,17 @@ counters and the staff alerts — read in one snapshot of the queue's file, and 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from sqlite3 import Row
 
+from shared.core.changes import changes_since, newest_event
 from shared.core.clock import from_epoch, to_epoch
 from shared.core.counter_profiles import profiles_now
 from shared.core.devices import open_alerts
 from shared.core.model import Alert, Call, CounterMode, CounterState, ServiceLoad, Snapshot
 from shared.core.queue_tx import TICKET_COLUMNS, Tx, ticket_from_row
 from shared.core.service_day import day_start
+from shared.waits.kept_waiting import KeptWaiting
 from shared.waits.reading import AFTER_ALL, NORMAL_RANK, WaitInputs, newcomer_wait, people_ahead
 
 
@@ -31,10 +33,16 @@ class Hall:
     alerts: list[Alert]
 
 
+WAITING_ONLY = frozenset({"issued"})   # events that change only who waits: a ticket issued
+CATCH_UP = 512        # at most this many events since are caught up with; more: read again
+
+
 class HallCache:
-    """The latest Hall per zone, kept while no event has been added (any change adds one), the
-    config and the service day the same: a board that reads on every event reads the file
-    once per event, however many boards and phones follow."""
+    """The latest Hall per zone, kept while the config and the service day are the same: a
+    board that reads on every event reads the file once per event, however many boards and
+    phones follow. After tickets issued, and nothing else, the kept Hall is brought up to date
+    (who waits, from the waiting tickets kept per event: shared/waits/kept_waiting.py) instead
+    of read again — the read after an issue costs the same whatever the queue's length."""
 
     KEEP = 16                       # zones × call counts kept
 
@@ -42,22 +50,47 @@ class HallCache:
         self._lock = threading.Lock()
         self._halls: dict[tuple[int, str, str | None, int], tuple[object, Hall]] = {}
 
-    def hall(self, tx: Tx, zone: str | None, calls: int) -> Hall:
-        last_id = int(tx.value("SELECT coalesce(max(id), 0) FROM events"))
+    def hall(self, tx: Tx, zone: str | None, calls: int,
+             waiting: KeptWaiting | None = None) -> Hall:
+        """The Hall of `zone` as of this read's newest event; `waiting`: the queue's waiting
+        tickets kept per event, when it keeps them."""
+        last_id = newest_event(tx)
         key = (id(tx.config), tx.day.isoformat(), zone, calls)
         with self._lock:
             config, kept = self._halls.get(key, (None, None))
-            if kept is not None and config is tx.config and kept.last_id == last_id:
+        if kept is not None and config is tx.config:
+            if kept.last_id == last_id:
                 return kept
-        hall = read_hall(tx, last_id, zone, calls)
+            if kept.last_id < last_id <= kept.last_id + CATCH_UP and all(
+                    c.kind in WAITING_ONLY for c in changes_since(tx, kept.last_id, last_id)):
+                return self._keep(key, tx, replace(kept, last_id=last_id,
+                                                   waiting=waiting_now(tx, last_id, waiting)))
+        return self._keep(key, tx, read_hall(tx, last_id, zone, calls, waiting))
+
+    def _keep(self, key: tuple[int, str, str | None, int], tx: Tx, hall: Hall) -> Hall:
         with self._lock:
-            if len(self._halls) >= self.KEEP:
-                self._halls.clear()
-            self._halls[key] = (tx.config, hall)
+            _, kept = self._halls.get(key, (None, None))
+            if kept is None or kept.last_id <= hall.last_id:    # never an older one over it
+                if len(self._halls) >= self.KEEP and key not in self._halls:
+                    self._halls.clear()
+                self._halls[key] = (tx.config, hall)
         return hall
 
 
-def read_hall(tx: Tx, last_id: int, zone: str | None, calls: int) -> Hall:
+def waiting_now(tx: Tx, last_id: int, waiting: KeptWaiting | None = None
+                ) -> dict[str, tuple[int, float]]:
+    """Per service with anyone waiting: how many, and the oldest queue time — from the waiting
+    tickets kept per event when given (and as new as this read), else counted in SQL."""
+    load = waiting.load(tx, last_id) if waiting is not None else None
+    if load is not None:
+        return load
+    return {r[0]: (r[1], r[2]) for r in tx.rows(
+        "SELECT service, count(*), min(queued_at) FROM tickets WHERE status = 'waiting' "
+        "GROUP BY service")}
+
+
+def read_hall(tx: Tx, last_id: int, zone: str | None, calls: int,
+              kept_waiting: KeptWaiting | None = None) -> Hall:
     """The Hall, read in this transaction (whose newest event is `last_id`)."""
     cfg = tx.config
     counter_ids = [c.id for c in cfg.counters if zone is None or c.zone == zone]
@@ -71,9 +104,7 @@ def read_hall(tx: Tx, last_id: int, zone: str | None, calls: int) -> Hall:
         (start, *(counter_ids if zone else ()), calls))
     call_list = [Call(r["id"], from_epoch(r["at"]), r["code"], r["counter"], r["service"],  # type: ignore[arg-type]
                       r["kind"] == "recalled") for r in rows]
-    waiting = {r[0]: (r[1], r[2]) for r in tx.rows(
-        "SELECT service, count(*), min(queued_at) FROM tickets WHERE status = 'waiting' "
-        "GROUP BY service")}
+    waiting = waiting_now(tx, last_id, kept_waiting)
     modes = counter_modes(tx)
     open_ids = frozenset(cid for cid, m in modes.items() if m["state"] == CounterMode.OPEN)
     return Hall(last_id, call_list[:calls], waiting,
@@ -85,8 +116,8 @@ def read_snapshot(tx: Tx, zone: str | None = None,
                   halls: HallCache | None = None) -> Snapshot:
     """The board's picture of the whole hall, or of one zone's counters and services."""
     cfg = tx.config
+    hall = (halls or HallCache()).hall(tx, zone, calls, inputs.waiting if inputs else None)
     inputs = inputs or WaitInputs()
-    hall = (halls or HallCache()).hall(tx, zone, calls)
     # People ahead of a newcomer count only in the simple estimate (shared/waits/ahead.py).
     simple = cfg.waits.estimator == "simple"
     profiles = {cid: p.profile for cid, p in profiles_now(tx).items()} if simple else {}

@@ -302,14 +302,19 @@ def begin_immediate(conn: sqlite3.Connection, timeout_s: float | None = None,
     goes on to sleep 100 ms between tries, and a process in those sleeps loses every free moment
     to processes writing in a loop — seen as 9 s waits and "database is locked" with four
     processes on one file (bench/queue_ops.py). `busy_ms`: the connection's busy timeout when
-    the caller knows it (one statement less per write; it is restored to it afterwards)."""
+    the caller knows it (one statement less per write). The connection's busy timeout is left
+    as it was; one kept at first_wait_ms (a GroupWriter's, shared/core/group_commit.py) costs
+    no statement at all when the lock is free."""
     saved = busy_ms if busy_ms is not None else conn.execute("PRAGMA busy_timeout").fetchone()[0]
     if timeout_s is None:
         timeout_s = saved / 1000
     deadline = time.monotonic() + timeout_s
     # SQLite's own waits first (tries at 0, 1, 3 ms), then ours every 0.05–0.3 ms: a writer in
     # a loop leaves the lock free for ~0.1 ms between two writes, and a slower poll misses it
-    conn.execute(f"PRAGMA busy_timeout = {int(min(FIRST_WAIT_S, timeout_s) * 1000)}")
+    first = first_wait_ms(timeout_s)
+    changed = saved != first
+    if changed:
+        conn.execute(f"PRAGMA busy_timeout = {first}")
     try:
         while True:
             try:
@@ -320,9 +325,16 @@ def begin_immediate(conn: sqlite3.Connection, timeout_s: float | None = None,
                     raise QueueUnavailable(
                         f"the queue database is busy or unavailable: {exc}") from exc
             conn.execute("PRAGMA busy_timeout = 0")
+            changed = True
             time.sleep(random.uniform(0.00005, 0.0003))
     finally:
-        conn.execute(f"PRAGMA busy_timeout = {int(saved)}")
+        if changed:
+            conn.execute(f"PRAGMA busy_timeout = {int(saved)}")
+
+
+def first_wait_ms(timeout_s: float) -> int:
+    """How long a write waits in SQLite's busy handler before begin_immediate polls."""
+    return int(min(FIRST_WAIT_S, timeout_s) * 1000)
 
 
 @contextmanager

@@ -56,15 +56,30 @@ class _Caller:
     level: str
 
 
+_CALLERS: dict[int, tuple[CentreConfig, dict[tuple[object, ...], tuple[_Caller, ...]]]] = {}
+
+
 def callers(config: CentreConfig, profiles: Mapping[str, str | None],
-            service: str) -> list[_Caller]:
+            service: str) -> tuple[_Caller, ...]:
     """The counters whose profile now (`profiles`: counter → profile id, None its default)
-    calls `service`, with the level they call it at."""
-    found = []
-    for c in config.counters:
-        rules = call_rules(config, c.id, profiles.get(c.id))
-        if service in rules.levels:
-            found.append(_Caller(rules, rules.levels[service]))
+    calls `service`, with the level they call it at — worked out once per config, service and
+    the counters' profiles (every issue asks)."""
+    entry = _CALLERS.get(id(config))
+    if entry is None or entry[0] is not config:
+        if len(_CALLERS) > 16:
+            _CALLERS.clear()
+        entry = _CALLERS[id(config)] = (config, {})
+    key = (service, *(profiles.get(c.id) for c in config.counters))
+    found = entry[1].get(key)
+    if found is None:
+        made = []
+        for c in config.counters:
+            rules = call_rules(config, c.id, profiles.get(c.id))
+            if service in rules.levels:
+                made.append(_Caller(rules, rules.levels[service]))
+        if len(entry[1]) > 4096:          # profiles switched many times over: start again
+            entry[1].clear()
+        found = entry[1][key] = tuple(made)
     return found
 
 

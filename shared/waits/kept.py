@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
+from shared.core.changes import changes_since, newest_event
 from shared.core.errors import QueueUnavailable
 from shared.core.queue_tx import Tx
 from shared.waits.newcomers import Newcomers
@@ -108,7 +109,7 @@ class KeptNewcomers:
         if self._checked is not None and self._checked[0] is tx:
             return self._checked[1]
         if last is None:
-            last = int(tx.value("SELECT coalesce(max(id), 0) FROM events"))
+            last = newest_event(tx)
         with self._lock:
             kept = self._fit(tx, last)
             if kept is not None and kept.newcomers.outdated(service, quick):
@@ -146,7 +147,7 @@ class KeptNewcomers:
     def _refresh(self, tx: Tx) -> None:
         """The fresh replay, in the background runner's own read."""
         try:
-            last = int(tx.value("SELECT coalesce(max(id), 0) FROM events"))
+            last = newest_event(tx)
             newcomers = self._fresh(tx, tx.config.services, quick=False)
             with self._lock:
                 if self._kept is None or self._kept.at <= tx.at:
@@ -180,13 +181,12 @@ def catch_up(tx: Tx, newcomers: Newcomers, seen: int, last: int) -> bool:
     happened: then a fresh replay is due."""
     if last - seen > CATCH_UP:
         return False
-    rows = tx.rows("SELECT kind, service, json_extract(details, '$.to_service') FROM events "
-                   "WHERE id > ? ORDER BY id", (seen,))
-    if any(r[0] in CAPACITY_KINDS for r in rows):
+    changes = changes_since(tx, seen, last)
+    if any(c.kind in CAPACITY_KINDS for c in changes):
         return False
-    for kind, service, to_service in rows:
-        if kind == "issued" and service:
-            newcomers.arrived(service)
-        elif kind == "transferred" and to_service:
-            newcomers.arrived(to_service)
+    for c in changes:
+        if c.kind == "issued" and c.service:
+            newcomers.arrived(c.service)
+        elif c.kind == "transferred" and c.to_service:
+            newcomers.arrived(c.to_service)
     return True

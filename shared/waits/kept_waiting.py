@@ -14,9 +14,11 @@ newest event id inside the write: shared/core/issuing.py)."""
 
 from __future__ import annotations
 
+import heapq
 import threading
 
 from shared.core.booked_order import due_by
+from shared.core.changes import changes_since
 from shared.core.fairness import NORMAL_RANK
 from shared.core.queue_tx import Tx
 from shared.waits.ahead import ALWAYS, AheadRule
@@ -34,6 +36,10 @@ class KeptWaiting:
         self._counts: dict[str, dict[int, int]] = {}            # service → rank → waiting
         self._booked: dict[int, tuple[str, int, float]] = {}    # id → service, rank, slot at
         self._latest = float("-inf")      # no kept ticket queued later (not lowered on removal)
+        # every waiting ticket (bookings too) by service, for the board: how many, the oldest
+        self._queued: dict[int, tuple[str, float]] = {}          # id → service, queued at
+        self._per_service: dict[str, int] = {}
+        self._oldest: dict[str, list[tuple[float, int]]] = {}   # heaps, gone ones left till met
 
     def ahead(self, tx: Tx, last: int, rule: AheadRule, rank: int) -> int | None:
         """People ahead of a ticket of `rank` issued at `tx.at` under `rule` (who counts ahead
@@ -57,24 +63,40 @@ class KeptWaiting:
                 if slot_at <= due and service in rule.before and r <= rank
                 and (not rule.same_kind or (r < NORMAL_RANK) == is_priority))
 
+    def load(self, tx: Tx, last: int) -> dict[str, tuple[int, float]] | None:
+        """Per service with anyone waiting, how many wait and the oldest queue time, in this
+        read (`last`: its newest event id) — as a count grouped by service would; None when
+        this read is older than what is kept (then count in SQL)."""
+        with self._lock:
+            if not self._bring_up(tx, last):
+                return None
+            return {service: (n, self._oldest_of(service))
+                    for service, n in self._per_service.items()}
+
+    def _oldest_of(self, service: str) -> float:
+        heap = self._oldest[service]
+        while self._queued.get(heap[0][1]) != (service, heap[0][0]):
+            heapq.heappop(heap)           # gone since, or kept again with another time
+        return heap[0][0]
+
     def _bring_up(self, tx: Tx, last: int) -> bool:
         if self._seen is not None and last < self._seen:
             return False                  # an older snapshot than the one kept
         if self._seen is None or last - self._seen > CATCH_UP:
             self._load(tx)
         elif last > self._seen:
-            for tid, status, service, rank, queued_at, slot_at in tx.rows(
-                    "SELECT id, status, service, priority_rank, queued_at, slot_at FROM tickets "
-                    "WHERE id IN (SELECT ticket_id FROM events WHERE id > ? AND id <= ?)",
-                    (self._seen, last)):
-                self._drop(tid)
-                if status == "waiting":
-                    self._keep(tid, service, rank, queued_at, slot_at)
+            for c in changes_since(tx, self._seen, last):
+                t = c.ticket
+                if t is not None:
+                    self._drop(t.id)
+                    if t.status == "waiting":
+                        self._keep(t.id, t.service, t.rank, t.queued_at, t.slot_at)
         self._seen = last
         return True
 
     def _load(self, tx: Tx) -> None:
         self._tickets, self._counts, self._booked = {}, {}, {}
+        self._queued, self._per_service, self._oldest = {}, {}, {}
         self._latest = float("-inf")
         for tid, service, rank, queued_at, slot_at in tx.rows(
                 "SELECT id, service, priority_rank, queued_at, slot_at FROM tickets "
@@ -84,6 +106,13 @@ class KeptWaiting:
     def _keep(self, tid: int, service: str, rank: int, queued_at: float,
               slot_at: float | None) -> None:
         self._latest = max(self._latest, queued_at)
+        self._queued[tid] = (service, queued_at)
+        self._per_service[service] = self._per_service.get(service, 0) + 1
+        heap = self._oldest.setdefault(service, [])
+        if len(heap) > 2 * self._per_service[service] + 64:    # mostly gone ones: keep it small
+            heap[:] = [(q, t) for q, t in heap if self._queued.get(t) == (service, q)]
+            heapq.heapify(heap)
+        heapq.heappush(heap, (queued_at, tid))
         if slot_at is not None:
             self._booked[tid] = (service, rank, slot_at)
             return
@@ -92,6 +121,14 @@ class KeptWaiting:
         by_rank[rank] = by_rank.get(rank, 0) + 1
 
     def _drop(self, tid: int) -> None:
+        queued = self._queued.pop(tid, None)
+        if queued is not None:
+            n = self._per_service[queued[0]] - 1
+            if n:
+                self._per_service[queued[0]] = n
+            else:
+                del self._per_service[queued[0]]
+                del self._oldest[queued[0]]
         self._booked.pop(tid, None)
         kept = self._tickets.pop(tid, None)
         if kept is not None:

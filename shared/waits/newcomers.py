@@ -103,6 +103,8 @@ class Newcomers:
         self.served = set(self._serving)
         self._opening_serving: dict[str, frozenset[str]] | None = None
         self.arrivals: dict[str, int] = {}       # tickets arrived since, per service
+        self._extra: dict[str, float] = {}       # extra_s per service, until the next arrival
+        self._spreads: dict[tuple[str, bool], tuple[float, float | None, float | None]] = {}
         self.replay = self._replay(state)
         self._expected: _Run | None = None
         self._drawn: list[_Run] | None = None
@@ -111,12 +113,12 @@ class Newcomers:
         # one replay serves every service — unless the fairness rule or a counter's work profile
         # (its backup services, its quota) may call a newcomer before real tickets
         self.shared = state.fairness_multiple <= 0 and all(c.rules is None for c in state.counters)
-        self._alone: dict[tuple[str, bool], tuple[float, float | None, float | None]] = {}
 
     def arrived(self, service: str) -> None:
         """A ticket of `service` arrived since the state was read (issued, or transferred into
         it; of any priority class: a newcomer comes after it either way)."""
         self.arrivals[service] = self.arrivals.get(service, 0) + 1
+        self._extra.clear()
 
     def outdated(self, service: str, quick: bool = False) -> bool:
         """Whether tickets arrived since for the counters of `service` and its newcomer is at
@@ -138,6 +140,12 @@ class Newcomers:
         falling on the counters serving `service` is shared between those."""
         if not self.arrivals:
             return 0.0
+        extra = self._extra.get(service)
+        if extra is None:
+            extra = self._extra[service] = self._extra_s(service)
+        return extra
+
+    def _extra_s(self, service: str) -> float:
         serving = self._serving
         if service not in serving:          # no counter open: those expected to open
             if self._opening_serving is None:
@@ -192,12 +200,16 @@ class Newcomers:
         return max(seconds, SHORTEST_S), low, high
 
     def _spread(self, service: str, quick: bool) -> tuple[float, float | None, float | None]:
+        """The replay's spread for a newcomer of `service`, worked out once per Newcomers (its
+        state and runs do not change; arrivals are added apart: extra_s)."""
+        found = self._spreads.get((service, quick))
+        if found is None:
+            found = self._spreads[service, quick] = self._spread_of(service, quick)
+        return found
+
+    def _spread_of(self, service: str, quick: bool) -> tuple[float, float | None, float | None]:
         if not self.shared:
-            if (service, quick) not in self._alone:
-                self._alone[service, quick] = raw_spread(self.state, service,
-                                                         self.state.normal_rank, None, None,
-                                                         quick)
-            return self._alone[service, quick]
+            return raw_spread(self.state, service, self.state.normal_rank, None, None, quick)
         if service not in self.served:
             return self._when_open(service), None, None
         runs = self._runs(quick=True)

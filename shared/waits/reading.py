@@ -9,8 +9,10 @@ from dataclasses import replace
 from datetime import date, timedelta
 from sqlite3 import Row
 
+from shared.config.centre import CentreConfig
 from shared.core.booked_order import due_at, due_by
 from shared.core.call_order import PRIMARY
+from shared.core.changes import open_counter_ids
 from shared.core.clock import to_epoch
 from shared.core.counter_profiles import call_rules, profiles_now
 from shared.core.fairness import NORMAL_RANK
@@ -41,6 +43,7 @@ from shared.waits.state import (
 )
 
 FRONT_RANK = 0              # transferred "to the front"
+OPENS = "opens later today"  # Tx.memo's key of opens_later_today
 AFTER_ALL = 2**63 - 1       # the id a ticket being issued will have: after every existing one
 
 
@@ -124,13 +127,29 @@ def service_minutes(tx: Tx, service: str) -> float:
     return median_service_minutes([r[0] for r in rows], tx.config.service(service).service_min)
 
 
+_SERVING: dict[int, tuple[CentreConfig, dict[str, frozenset[str]]]] = {}
+
+
+def serving_ids(config: CentreConfig, service: str) -> frozenset[str]:
+    """The ids of the counters configured to serve `service` (worked out once per config:
+    a board's read asks for every service)."""
+    entry = _SERVING.get(id(config))
+    if entry is None or entry[0] is not config:
+        if len(_SERVING) > 16:
+            _SERVING.clear()
+        entry = _SERVING[id(config)] = (config, {})
+    found = entry[1].get(service)
+    if found is None:
+        found = entry[1][service] = frozenset(c.id for c in config.counters_serving(service))
+    return found
+
+
 def open_counters(tx: Tx, service: str) -> tuple[int, int]:
     """(open counters serving the service, counters configured to serve it)."""
-    serving = {c.id for c in tx.config.counters_serving(service)}
+    serving = serving_ids(tx.config, service)
     if not serving:
         return 0, 0
-    rows = tx.rows("SELECT id FROM counters WHERE state = 'open'")
-    return sum(1 for r in rows if r[0] in serving), len(serving)
+    return len(serving & open_counter_ids(tx)), len(serving)
 
 
 def estimate_wait(tx: Tx, service: str, ahead: int) -> int:
@@ -340,12 +359,21 @@ def when_nobody_can_call(tx: Tx, service: str, wait: WaitEstimate,
     if state is not None:
         open_now = any(c.mode == "open" and service in c.services for c in state.counters)
     elif open_ids is not None:
-        open_now = any(c.id in open_ids for c in tx.config.counters_serving(service))
+        open_now = any(cid in open_ids for cid in serving_ids(tx.config, service))
     else:
         open_now = open_counters(tx, service)[0] > 0
     if open_now:
         return wait
-    local = tx.now.astimezone(tx.config.tz)
-    span = tx.config.hours.span(local.date())
-    opens = f"{span[0]:%H:%M}" if span is not None and local.time() < span[0] else None
-    return replace(wait, no_counter_open=True, opens_at=opens)
+    return replace(wait, no_counter_open=True, opens_at=opens_later_today(tx))
+
+
+def opens_later_today(tx: Tx) -> str | None:
+    """The time the centre opens ("HH:MM") when that is later today, else None (once per
+    transaction: a board's read asks for every service no counter serves)."""
+    if OPENS not in tx.memo:
+        local = tx.now.astimezone(tx.config.tz)
+        span = tx.config.hours.span(local.date())
+        tx.memo[OPENS] = f"{span[0]:%H:%M}" if span is not None and local.time() < span[0] \
+            else None
+    opens: str | None = tx.memo[OPENS]
+    return opens

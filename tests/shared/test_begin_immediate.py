@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from shared.core.errors import QueueUnavailable
+from shared.core.group_commit import GroupWriter
 from shared.store import database as store
 
 pytestmark = pytest.mark.timeout(60)
@@ -70,3 +71,44 @@ def test_past_the_deadline_it_is_refused_by_name(db: Path) -> None:
         store.begin_immediate(conn, 0.2)
     assert not conn.in_transaction
     proc.join(10)
+
+
+def group_writer(db: Path) -> GroupWriter:
+    conn = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout = 4321")
+    return GroupWriter(conn, 10, lambda exc: RuntimeError(str(exc)))
+
+
+def test_a_group_writers_free_lock_costs_no_pragma_and_a_held_one_is_waited_for(db: Path) -> None:
+    """A GroupWriter keeps its connection at the first wait: a write with the lock free runs
+    no PRAGMA; one while another process holds the lock 0.3 s waits and then writes."""
+    writer = group_writer(db)
+    seen: list[str] = []
+    writer.conn.set_trace_callback(seen.append)
+    with writer.change() as conn:
+        conn.execute("INSERT INTO t VALUES ('free')")
+    assert not [s for s in seen if "PRAGMA" in s]
+    proc = holding(db, 0.3)
+    with writer.change() as conn:
+        conn.execute("INSERT INTO t VALUES ('after')")
+    proc.join(10)
+    assert [r[0] for r in writer.conn.execute("SELECT v FROM t ORDER BY rowid")] == \
+        ["free", "held", "after"]
+    assert writer.conn.execute("PRAGMA busy_timeout").fetchone()[0] == store.first_wait_ms(10)
+    writer.close()
+
+
+def test_a_borrowed_writer_connection_has_its_own_busy_timeout(db: Path) -> None:
+    """Lent for a write of its own (a plain BEGIN IMMEDIATE, as a file's new identity is
+    written), the connection waits as long as it was opened to: another process's 0.3 s write
+    is waited for, not refused; afterwards it is back at the first wait."""
+    writer = group_writer(db)
+    proc = holding(db, 0.3)
+    with writer.borrowed() as conn:
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 4321
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO t VALUES ('borrowed')")
+        conn.execute("COMMIT")
+    proc.join(10)
+    assert writer.conn.execute("PRAGMA busy_timeout").fetchone()[0] == store.first_wait_ms(10)
+    writer.close()
