@@ -10,6 +10,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from shared.config.centre import CentreConfig
+from shared.config.per_config import PerConfig
 from shared.config.profiles import AT_SLOT, BACKUP, PRIMARY
 from shared.core.call_order import CallRules, Fairness
 from shared.core.errors import UnknownProfile
@@ -57,21 +58,13 @@ class ScheduledSwitch:
                    float(data["starts_at"]), float(data["ends_at"]), data.get("staff"))
 
 
-_RULES: dict[int, tuple[CentreConfig, dict[tuple[str, str | None], CallRules]]] = {}
+_RULES: PerConfig[CallRules] = PerConfig()
 
 
 def call_rules(config: CentreConfig, counter: str, profile: str | None = None) -> CallRules:
     """The call order's reading of the profile `profile` (the counter's default when None) at
     `counter` — worked out once per config (a Next reads it every time)."""
-    entry = _RULES.get(id(config))
-    if entry is None or entry[0] is not config:
-        if len(_RULES) > 16:
-            _RULES.clear()
-        entry = _RULES[id(config)] = (config, {})
-    found = entry[1].get((counter, profile))
-    if found is None:
-        found = entry[1][counter, profile] = _rules(config, counter, profile)
-    return found
+    return _RULES.get(config, (counter, profile), lambda: _rules(config, counter, profile))
 
 
 def _rules(config: CentreConfig, counter: str, profile: str | None) -> CallRules:

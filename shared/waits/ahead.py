@@ -24,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from shared.config.centre import CentreConfig
+from shared.config.per_config import PerConfig
 from shared.core.call_order import BACKUP, PRIMARY, CallRules
 from shared.core.counter_profiles import call_rules
 from shared.core.fairness import NORMAL_RANK
@@ -56,7 +57,7 @@ class _Caller:
     level: str
 
 
-_CALLERS: dict[int, tuple[CentreConfig, dict[tuple[object, ...], tuple[_Caller, ...]]]] = {}
+_CALLERS: PerConfig[tuple[_Caller, ...]] = PerConfig()
 
 
 def callers(config: CentreConfig, profiles: Mapping[str, str | None],
@@ -64,23 +65,14 @@ def callers(config: CentreConfig, profiles: Mapping[str, str | None],
     """The counters whose profile now (`profiles`: counter → profile id, None its default)
     calls `service`, with the level they call it at — worked out once per config, service and
     the counters' profiles (every issue asks)."""
-    entry = _CALLERS.get(id(config))
-    if entry is None or entry[0] is not config:
-        if len(_CALLERS) > 16:
-            _CALLERS.clear()
-        entry = _CALLERS[id(config)] = (config, {})
-    key = (service, *(profiles.get(c.id) for c in config.counters))
-    found = entry[1].get(key)
-    if found is None:
-        made = []
+    def made() -> tuple[_Caller, ...]:
+        found = []
         for c in config.counters:
             rules = call_rules(config, c.id, profiles.get(c.id))
             if service in rules.levels:
-                made.append(_Caller(rules, rules.levels[service]))
-        if len(entry[1]) > 4096:          # profiles switched many times over: start again
-            entry[1].clear()
-        found = entry[1][key] = tuple(made)
-    return found
+                found.append(_Caller(rules, rules.levels[service]))
+        return tuple(found)
+    return _CALLERS.get(config, (service, *(profiles.get(c.id) for c in config.counters)), made)
 
 
 def ahead_rule(config: CentreConfig, profiles: Mapping[str, str | None], service: str,
@@ -114,20 +106,14 @@ def _threshold(caller: _Caller, other: str, service: str, queued_at: float,
     return max(limits)
 
 
-_REACH: dict[int, tuple[CentreConfig, dict[str, frozenset[str]]]] = {}
+_REACH: PerConfig[frozenset[str]] = PerConfig()
 
 
 def may_count(config: CentreConfig, service: str) -> frozenset[str]:
     """Every service whose tickets may ever count ahead of a ticket of `service`, whichever
     profiles the counters run (those sharing a counter's profile with it): what a phone page
     follows. Worked out once per config."""
-    entry = _REACH.get(id(config))
-    if entry is None or entry[0] is not config:
-        if len(_REACH) > 16:
-            _REACH.clear()
-        entry = _REACH[id(config)] = (config, {})
-    found = entry[1].get(service)
-    if found is None:
+    def made() -> frozenset[str]:
         reach = {service}
         for c in config.counters:
             for pid in dict.fromkeys((None, "", *c.profile_choices,
@@ -135,5 +121,5 @@ def may_count(config: CentreConfig, service: str) -> frozenset[str]:
                 levels = call_rules(config, c.id, pid).levels
                 if service in levels:
                     reach.update(levels)
-        found = entry[1][service] = frozenset(reach)
-    return found
+        return frozenset(reach)
+    return _REACH.get(config, service, made)

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from sqlite3 import Row
 
 from shared.config.centre import CentreConfig
+from shared.config.per_config import PerConfig
 from shared.core.booked_order import due_at, due_by
 from shared.core.call_order import PRIMARY
 from shared.core.changes import open_counter_ids
@@ -127,21 +128,14 @@ def service_minutes(tx: Tx, service: str) -> float:
     return median_service_minutes([r[0] for r in rows], tx.config.service(service).service_min)
 
 
-_SERVING: dict[int, tuple[CentreConfig, dict[str, frozenset[str]]]] = {}
+_SERVING: PerConfig[frozenset[str]] = PerConfig()
 
 
 def serving_ids(config: CentreConfig, service: str) -> frozenset[str]:
     """The ids of the counters configured to serve `service` (worked out once per config:
     a board's read asks for every service)."""
-    entry = _SERVING.get(id(config))
-    if entry is None or entry[0] is not config:
-        if len(_SERVING) > 16:
-            _SERVING.clear()
-        entry = _SERVING[id(config)] = (config, {})
-    found = entry[1].get(service)
-    if found is None:
-        found = entry[1][service] = frozenset(c.id for c in config.counters_serving(service))
-    return found
+    return _SERVING.get(config, service,
+                        lambda: frozenset(c.id for c in config.counters_serving(service)))
 
 
 def open_counters(tx: Tx, service: str) -> tuple[int, int]:
