@@ -13,7 +13,7 @@ from shared.core.local_queue import LocalQueue
 from shared.core.queue_tx import Tx
 from shared.core.snapshot import read_hall
 from tests.shared.helpers import JOB, LABOUR
-from tests.shared.test_kept_waiting import COUNTERS, step
+from tests.shared.test_kept_waiting import busy_morning
 
 
 def kept_and_read(queue: LocalQueue, zone: str | None) -> tuple[object, object, object]:
@@ -35,11 +35,7 @@ def test_the_kept_hall_is_the_hall_read_whole_through_a_busy_morning(db_path, co
     one, two = LocalQueue(db_path, config, clock), LocalQueue(db_path, config, clock)
     zone = next(c.zone for c in config.counters if c.zone)
     try:
-        for c in COUNTERS:
-            one.open_counter(c, "aysel")
-        for _ in range(120):
-            step(rng.choice((one, one, two)), rng)
-            clock.advance(seconds=rng.choice((0, 1, 20)))
+        for _ in busy_morning(one, two, clock, rng, 120):
             for z in (None, zone):
                 kept, whole, load = kept_and_read(one, z)
                 assert kept == whole, z

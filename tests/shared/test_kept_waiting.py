@@ -5,6 +5,7 @@ same file and a day change; an issue prints the same people ahead as the ticket'
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
@@ -59,6 +60,18 @@ def step(queue: LocalQueue, rng: random.Random) -> None:
         pass                       # nobody waiting, no visitor at that counter: refused by name
 
 
+def busy_morning(one: LocalQueue, two: LocalQueue, clock, rng: random.Random,
+                 steps: int) -> Iterator[None]:
+    """The counters opened, then `steps` random steps by the two queues on one file (the first
+    twice as often) with the clock moving; yields after each for the caller's checks."""
+    for c in COUNTERS:
+        one.open_counter(c, "aysel")
+    for _ in range(steps):
+        step(rng.choice((one, one, two)), rng)
+        clock.advance(seconds=rng.choice((0, 1, 20)))
+        yield
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_kept_ahead_is_the_sql_count_through_a_busy_morning(db_path, config, clock, seed):
     """Two queues on one file (a second writer), 150 random steps with the clock moving: after
@@ -66,11 +79,7 @@ def test_kept_ahead_is_the_sql_count_through_a_busy_morning(db_path, config, clo
     rng = random.Random(seed)
     one, two = LocalQueue(db_path, config, clock), LocalQueue(db_path, config, clock)
     try:
-        for c in COUNTERS:
-            one.open_counter(c, "aysel")
-        for _ in range(150):
-            step(rng.choice((one, one, two)), rng)
-            clock.advance(seconds=rng.choice((0, 1, 20)))
+        for _ in busy_morning(one, two, clock, rng, 150):
             for service, rank, kept, counted in kept_and_counted(one):
                 assert kept == counted, (service, rank)
         happened = {e.kind for e in one.events(limit=5000)}
