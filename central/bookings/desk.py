@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import psycopg
 
 from central.bookings.errors import DeskRefused, NotFound
-from central.bookings.offer import check_slot, day_offer, local_time, offered_config
-from central.bookings.raise_guard import NationalSeats, RaiseGuard
+from central.bookings.offer import check_slot, day_offer, db_now, local_time, offered_config
+from central.bookings.raise_guard import PENDING, RAISED, NationalSeats, RaiseGuard
 from server.shipping.link import PULL_LOCK, SCHEMA
 from shared.bookings.model import Booking, BookingStatus, Channel, new_code, normal_code
 from shared.bookings.phone import BadPhone, normal_phone
@@ -58,9 +58,7 @@ def clean_name(typed: str | None) -> str | None:
 def hold_centre(conn: psycopg.Connection, centre: str) -> float:
     """Take the centre's pull lock shared for this transaction; the database's clock after it."""
     conn.execute("SELECT pg_advisory_xact_lock_shared(%s, hashtext(%s))", (PULL_LOCK, centre))
-    row = conn.execute("SELECT extract(epoch FROM clock_timestamp())::float8").fetchone()
-    assert row is not None
-    return float(row[0])
+    return db_now(conn)
 
 
 def book(conn: psycopg.Connection, req: BookingRequest) -> Booking:
@@ -75,6 +73,10 @@ def book(conn: psycopg.Connection, req: BookingRequest) -> Booking:
     try:
         with conn.transaction():
             return _book(conn, req, name, phone)
+    except DeskRefused as exc:
+        if exc.reason in FULL:          # the nearest bookable slot, read once the booking's
+            raise offer_nearest(conn, req, exc) from None   # transaction is over
+        raise
     except psycopg.errors.UniqueViolation as exc:
         if req.request_key and "request_key" in str(exc):   # the same request, at once
             done = _by_request(conn, req)
@@ -96,7 +98,7 @@ def _book(conn: psycopg.Connection, req: BookingRequest, name: str | None,
     if seats.capacity == 0:
         raise DeskRefused("no_seats", time=when)
     if seats.national == 0:
-        raise _full(conn, req, when, national, config, now)
+        raise _full(conn, req, when, national)
     try:
         with conn.transaction():
             conn.execute(
@@ -106,7 +108,7 @@ def _book(conn: psycopg.Connection, req: BookingRequest, name: str | None,
                 " national = EXCLUDED.national, cutoff_at = EXCLUDED.cutoff_at",
                 (req.centre, req.service, req.slot_start, seats.national, cutoff))
     except psycopg.errors.CheckViolation:
-        raise _full(conn, req, when, national, config, now) from None
+        raise _full(conn, req, when, national) from None
     booking_id = str(uuid.uuid4())
     for _ in range(CODE_TRIES):
         code = new_code(national=True)
@@ -128,28 +130,39 @@ def _book(conn: psycopg.Connection, req: BookingRequest, name: str | None,
                    req.channel, req.made_by, BookingStatus.BOOKED, name, phone, now, now)
 
 
-def _full(conn: psycopg.Connection, req: BookingRequest, when: str, national: NationalSeats,
-          config: CentreConfig, now: float) -> DeskRefused:
+def _full(conn: psycopg.Connection, req: BookingRequest, when: str, national: NationalSeats
+          ) -> DeskRefused:
     """The slot's national seats are all taken — or, the centre having lowered its national
     share since, more are booked than it now gives: those stay booked, no more are taken; or,
     the share raised since, the centre's own bookings (or an older share, until the centre
-    has reported them under the new one) leave fewer national seats than the share gives.
-    Each refusal names the same day's nearest slot the desk can still book, if any."""
+    has reported them under the new one) leave fewer national seats than the share gives."""
     row = conn.execute(f"SELECT booked FROM {SCHEMA}.booking_seats WHERE centre_id = %s AND "
                        "service = %s AND slot_start = %s",
                        (req.centre, req.service, req.slot_start)).fetchone()
     booked, seats = 0 if row is None else int(row[0]), national.seats
-    nearest = nearest_free(conn, config, req.service, req.slot_start, now)
-    offer = {} if nearest is None else {"nearest": local_time(config, nearest)[-5:],
-                                        "nearest_start": nearest,
-                                        "nearest_at": local_iso(config, nearest)}
     if booked > seats.national and national.why is None:
-        return DeskRefused("share_lowered", time=when, seats=seats.national, booked=booked,
-                           **offer)
+        return DeskRefused("share_lowered", time=when, seats=seats.national, booked=booked)
     if national.why is not None:
         return DeskRefused(national.why, time=when, seats=seats.national,
-                           capacity=seats.capacity, local=national.local_booked, **offer)
-    return DeskRefused("slot_full", time=when, **offer)
+                           capacity=seats.capacity, local=national.local_booked)
+    return DeskRefused("slot_full", time=when)
+
+
+# the refusals of a slot with no national seat left (_full): each names the nearest free one
+FULL = frozenset({"slot_full", "share_lowered", RAISED, PENDING})
+
+
+def offer_nearest(conn: psycopg.Connection, req: BookingRequest, refused: DeskRefused
+                  ) -> DeskRefused:
+    """The refusal again, naming the same day's nearest slot the desk can still book (if any)."""
+    config = offered_config(conn, req.centre)
+    nearest = nearest_free(conn, config, req.service, req.slot_start, db_now(conn))
+    conn.commit()                     # a read only: end it, as the other reads here do
+    if nearest is None:
+        return refused
+    return DeskRefused(refused.reason, **refused.params,
+                       nearest=local_time(config, nearest)[-5:], nearest_start=nearest,
+                       nearest_at=local_iso(config, nearest))
 
 
 def nearest_free(conn: psycopg.Connection, config: CentreConfig, service: str,

@@ -10,7 +10,7 @@ from datetime import date, datetime
 import psycopg
 
 from central.bookings.errors import DeskRefused
-from central.bookings.offer import SlotOffer, day_offer, offered_config, sends_sms
+from central.bookings.offer import SlotOffer, day_offer, db_now, offered_config, sends_sms
 from server.shipping.link import SCHEMA
 from shared.bookings.model import Booking
 from shared.config.centre import CentreConfig
@@ -45,13 +45,6 @@ class DeskView:
     refusal: str | None = None
     pulled_at: str | None = None
     sms: bool = True
-
-
-def db_now(conn: psycopg.Connection) -> float:
-    """The database's clock (the one the cut-off is checked against)."""
-    row = conn.execute("SELECT extract(epoch FROM clock_timestamp())::float8").fetchone()
-    assert row is not None
-    return float(row[0])
 
 
 def booking_centres(conn: psycopg.Connection, lang: str) -> list[tuple[str, str]]:

@@ -34,6 +34,13 @@ class SlotOffer:
     past_cutoff: bool
 
 
+def db_now(conn: psycopg.Connection) -> float:
+    """The database's clock (the one the cut-off is checked against)."""
+    row = conn.execute("SELECT extract(epoch FROM clock_timestamp())::float8").fetchone()
+    assert row is not None
+    return float(row[0])
+
+
 def offered_config(conn: psycopg.Connection, centre: str) -> CentreConfig:
     """The centre's newest shipped config of its current history, which says what it offers;
     DeskRefused when the centre is unknown or takes no bookings."""

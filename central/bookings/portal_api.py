@@ -14,9 +14,8 @@ from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, Field
 
 from central.bookings import desk
-from central.bookings.desk_view import db_now
 from central.bookings.errors import DeskRefused, NotFound
-from central.bookings.offer import day_offer, offered_config
+from central.bookings.offer import day_offer, db_now, offered_config
 from central.bookings.pool import BookingPool
 from central.bookings.portals import token_hash
 from server.auth.accounts import NotAuthorised
