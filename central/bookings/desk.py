@@ -15,7 +15,7 @@ from central.bookings.raise_guard import PENDING, RAISED, NationalSeats, RaiseGu
 from server.shipping.link import PULL_LOCK, SCHEMA
 from shared.bookings.model import Booking, BookingStatus, Channel, new_code, normal_code
 from shared.bookings.phone import BadPhone, normal_phone
-from shared.bookings.slots import slot_day
+from shared.bookings.slots import nearest, slot_day
 from shared.config.centre import CentreConfig
 
 BOOKING_FIELDS = ("id, centre_id, service, slot_start, code, lang, channel, made_by, status, "
@@ -171,9 +171,9 @@ def nearest_free(conn: psycopg.Connection, config: CentreConfig, service: str,
     with a national seat free and its cut-off not passed — what the reception desk offers
     for a full slot, on the national side (None: the day is full)."""
     day = slot_day(config, slot_start)
-    free = [o.slot_start for o in day_offer(conn, config, service, day, now)
-            if o.slot_start != slot_start and o.national_free > 0 and not o.past_cutoff]
-    return min(free, key=lambda s: (abs(s - slot_start), s), default=None)
+    return nearest((o.slot_start for o in day_offer(conn, config, service, day, now)
+                    if o.slot_start != slot_start and o.national_free > 0 and not o.past_cutoff),
+                   slot_start)
 
 
 def local_iso(config: CentreConfig, at: float) -> str:

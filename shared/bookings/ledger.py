@@ -32,7 +32,7 @@ from shared.bookings.phone import normal_phone
 from shared.bookings.seats import local_free, split
 from shared.bookings.share_change import ShareLowered, lowered_share
 from shared.bookings.share_raise import LocalReport, ShareRaised, local_report, raised_share
-from shared.bookings.slots import national_cutoff, seats, slot_day, slot_starts
+from shared.bookings.slots import national_cutoff, nearest, seats, slot_day, slot_starts
 from shared.bookings.window import closes_at
 from shared.config.centre import LANGUAGES, CentreConfig
 from shared.core.clock import Clock
@@ -87,6 +87,17 @@ class BookingLedger:
             raise NovbeError(f"unknown language {lang!r} (known: {', '.join(LANGUAGES)})")
         slot_start = float(slot_start)
         phone = normal_phone(phone)                  # BadPhone
+        try:
+            return self._book_local(service, slot_start, lang, made_by, name, phone, request_id)
+        except SlotFull as full:          # the nearest free slot: a read after the write
+            found = self.nearest_free(service, slot_start)
+            if found is None:
+                raise
+            raise SlotFull(f"{full}; nearest free: {_local(config, found)}", found) from None
+
+    def _book_local(self, service: str, slot_start: float, lang: str, made_by: str,
+                    name: str | None, phone: str | None, request_id: str | None) -> Booking:
+        config = self.config
         with self.queue._tx() as tx:
             if request_id is not None:
                 earlier = tx.one("SELECT id, service, slot_start FROM bookings "
@@ -98,10 +109,7 @@ class BookingLedger:
                     return rows.select(tx, "id = ?", (earlier["id"],))[0]
             self._check_slot(tx, service, slot_start)
             if self._free(tx, service, slot_start) <= 0:
-                nearest = self._nearest_free(tx, service, slot_start)
-                offer = "" if nearest is None else f"; nearest free: {_local(config, nearest)}"
-                raise SlotFull(f"{service}: the slot at {_local(config, slot_start)} is full"
-                               f"{offer}", nearest)
+                raise SlotFull(f"{service}: the slot at {_local(config, slot_start)} is full")
             booking = Booking(id=str(uuid.uuid4()), centre=config.centre_id, service=service,
                               slot_start=slot_start, code=_fresh_code(tx), lang=lang,
                               channel=Channel.RECEPTION, made_by=made_by,
@@ -133,23 +141,13 @@ class BookingLedger:
         held = split(slot.capacity, rows.central_shares(tx) if shares is None else shares)
         return local_free(slot, local, national, final, held.national)
 
-    def _nearest_free(self, tx: Tx, service: str, slot_start: float) -> float | None:
-        """The start of the same service day's slot nearest to `slot_start` (the earlier of
-        two as near) that has not begun and still has a seat the centre may book."""
-        shares = rows.central_shares(tx)
-        starts = sorted((abs(s - slot_start), s) for s in slot_starts(self.config, slot_day(
-            self.config, slot_start)) if s != slot_start and s > tx.at)
-        for _distance, start in starts:
-            if seats(self.config, service, start).capacity > 0 and self._free(
-                    tx, service, start, shares) > 0:
-                return start
-        return None
-
     def nearest_free(self, service: str, slot_start: float) -> float | None:
         """The slot to offer when `slot_start` is full: the same day's nearest one with a
         free seat (the earlier of two as near; None if every slot of the day is full)."""
-        self.config.service(service)
-        return self.queue._read(lambda tx: self._nearest_free(tx, service, float(slot_start)))
+        slot_start = float(slot_start)
+        day = slot_day(self.config, slot_start)
+        return nearest((s for s, free in self.free_slots(service, day)
+                        if free > 0 and s != slot_start), slot_start)
 
     def merge_national(self, bookings: Iterable[Booking], final_through: float,
                        central_config: int | None = None) -> int:

@@ -4,6 +4,7 @@ the national desk's cut-off. Times are epoch seconds; days are the centre's serv
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from shared.bookings.seats import SlotSeats, split
@@ -28,6 +29,12 @@ def slot_starts(config: CentreConfig, day: date) -> list[float]:
                 out.append(start.timestamp())
             start += step
     return out
+
+
+def nearest(starts: Iterable[float], wanted: float) -> float | None:
+    """The start nearest to `wanted` (the earlier of two as near): the slot a desk offers when
+    `wanted` is full (None: no start given)."""
+    return min(starts, key=lambda s: (abs(s - wanted), s), default=None)
 
 
 def slot_day(config: CentreConfig, slot_start: float) -> date:
