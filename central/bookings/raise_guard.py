@@ -21,6 +21,7 @@ RAISED = "share_raised"            # capped by the centre's own bookings it repo
 PENDING = "share_raise_pending"    # capped by an older share until the centre reports under it
 PARSED_MOST = 512                  # config versions kept parsed (all centres)
 _PARSED: dict[tuple[str, str], CentreConfig | None] = {}
+_UNREAD = object()
 
 
 @dataclass(frozen=True)
@@ -90,14 +91,17 @@ def _parsed(centre: str, digest: str, body: Any) -> CentreConfig | None:
     """A version's config (None: central cannot read it), parsed once per hash: a version's
     body never changes, and the desk reads one or two of them on every booking."""
     key = (centre, digest)
-    if key not in _PARSED:
-        if len(_PARSED) >= PARSED_MOST:
-            _PARSED.clear()
-        try:
-            _PARSED[key] = parse_body(body, f"central:{centre}")
-        except ConfigRefused:
-            _PARSED[key] = None
-    return _PARSED[key]
+    kept = _PARSED.get(key, _UNREAD)
+    if kept is not _UNREAD:
+        return kept  # type: ignore[return-value]
+    try:
+        found: CentreConfig | None = parse_body(body, f"central:{centre}")
+    except ConfigRefused:
+        found = None
+    if len(_PARSED) >= PARSED_MOST:     # the desk's threads share it: what is returned is
+        _PARSED.clear()                 # this call's own value, whoever clears meanwhile
+    _PARSED[key] = found
+    return found
 
 
 def _local_seats(config: CentreConfig | None, service: str, slot_start: float,
