@@ -56,7 +56,7 @@ from shared.store import database as store
 from shared.store.checkpoints import Checkpointer
 from shared.version import VERSION
 from shared.waits.kept import BehindReads
-from shared.waits.reading import WaitInputs, ahead_of, printed_wait
+from shared.waits.reading import WaitInputs, ahead_of, ticket_wait
 
 T = TypeVar("T")
 
@@ -194,8 +194,7 @@ class LocalQueue(ProfileOps):
         ticket = ticket_from_row(row)
         if ticket.status == Status.WAITING:
             ticket.ahead = ahead_of(tx, row)
-            wait = printed_wait(tx, self._wait_inputs, ticket.service, row["priority_rank"],
-                                row["queued_at"], ticket.id, ticket.ahead)
+            wait = ticket_wait(tx, self._wait_inputs, row, ticket.ahead)
             ticket.estimated_wait_min = wait.minutes
             ticket.wait_low_min, ticket.wait_high_min = wait.low, wait.high
             ticket.no_counter_open, ticket.opens_at = wait.no_counter_open, wait.opens_at

@@ -298,9 +298,24 @@ def booked_wait(tx: Tx, inputs: WaitInputs, service: str, slot_at: float) -> Wai
     simple estimator) the time until it is due. Never a walk-in's wait behind everyone."""
     due = due_at(tx.config, slot_at)
     if tx.config.waits.estimator == "simple":
-        return when_nobody_can_call(tx, service, as_printed(max(0.0, due - tx.at)))
+        return _until_due(tx, service, due)
     state = checking_in(queue_state(tx, inputs), due, service)
     return printed_wait(tx, inputs, service, NORMAL_RANK, tx.at, None, 0, state)
+
+
+def _until_due(tx: Tx, service: str, due: float) -> WaitEstimate:
+    """The simple estimator's wait of a booked visitor: the time until their booking is due."""
+    return when_nobody_can_call(tx, service, as_printed(max(0.0, due - tx.at)))
+
+
+def ticket_wait(tx: Tx, inputs: WaitInputs, row: Row, ahead: int) -> WaitEstimate:
+    """The wait shown for a waiting ticket (its row; `ahead`: ahead_of it), as it was printed:
+    a booked visitor's, with the simple estimator, the time until due (booked_wait) — not a
+    walk-in's count of `ahead` visits; any other by printed_wait."""
+    if row["slot_at"] is not None and tx.config.waits.estimator == "simple":
+        return _until_due(tx, row["service"], due_at(tx.config, row["slot_at"]))
+    return printed_wait(tx, inputs, row["service"], row["priority_rank"], row["queued_at"],
+                        row["id"], ahead)
 
 
 def checking_in(state: QueueState, due: float, service: str) -> QueueState:

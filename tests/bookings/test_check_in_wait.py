@@ -99,7 +99,8 @@ def test_an_unknown_code_takes_no_write(booking_queue, monkeypatch):
 def test_with_the_simple_estimator_the_booked_wait_is_the_time_until_due(tmp_path, config,
                                                                           clock):
     """With `[waits] estimator = "simple"`, the booked visitor is told the minutes until their
-    booking is due (10:40 → 10:55: 15), not the walk-ins' queue (eight 7-minute visits)."""
+    booking is due (10:40 → 10:55: 15), not the walk-ins' queue (eight 7-minute visits) — on
+    the ticket and on the phone 5 minutes later (10)."""
     from dataclasses import replace
 
     simple = replace(config, waits=replace(config.waits, estimator="simple"))
@@ -107,6 +108,8 @@ def test_with_the_simple_estimator_the_booked_wait_is_the_time_until_due(tmp_pat
     try:
         result = q.check_in(busy_pensions(q, clock))
         assert result.ticket is not None and result.ticket.estimated_wait_min == 15
+        clock.advance(minutes=5)        # the phone's view later: 10 until due, not a walk-in's
+        assert q.status(result.ticket.token).estimated_wait_min == 10
     finally:
         q.close()
 
