@@ -176,14 +176,10 @@ def _cmd_backup(ctx: Context) -> int:
     from shared.store import backups
     from shared.store import database as store
 
-    target = Path(ctx.args.file) if ctx.args.file else None
-    if target is None:
-        with ctx.queue.writer.borrowed():       # the writer's connection, with its own wait
-            made = store.backup(ctx.queue.db, ctx.db_path)
-    else:
-        if target.exists():
-            raise NovbeError(f"{target} exists already: name a new file")
-        made = ctx.queue.backup(target)
+    target = Path(ctx.args.file) if ctx.args.file else store.backup_path(ctx.db_path)
+    if ctx.args.file and target.exists():
+        raise NovbeError(f"{target} exists already: name a new file")
+    made = ctx.queue.backup(target)             # from a reader: writers go on meanwhile
     ctx.out(str(made))
     if ctx.args.keep_days:
         for gone in backups.prune(ctx.db_path, ctx.args.keep_days):

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from shared.config.setup_checks import DEFAULT_PORT
 from shared.version import VERSION
 
 OK, WARN, FAIL = "ok", "warn", "fail"
@@ -29,7 +30,6 @@ DISK_FAIL_B = 200 << 20
 CLOCK_SKEW_WARN_S = 5
 CLOCK_SKEW_FAIL_S = 60  # kiosk and server a minute apart split the service day at the reset
 HTTP_TIMEOUT_S = 5.0
-DEFAULT_PORT = 8700     # `novbe serve`'s
 LANGS = ("az", "ru", "en")
 
 
@@ -199,8 +199,10 @@ def check_serving(m: Machine) -> Finding:
             return Finding(FAIL, "this server", f"nothing answers on {attempt} ({exc}): start "
                                                 "it (systemctl enable --now novbe-server); "
                                                 "journalctl -u novbe-server says why it stopped")
-        except httpx.HTTPError as exc:   # e.g. a TLS server asked in plain HTTP: try HTTPS
-            last = exc
+        except httpx.RemoteProtocolError as exc:   # a TLS server asked in plain HTTP: HTTPS
+            last: httpx.HTTPError = exc
+        except httpx.HTTPError as exc:             # slow or broken: said as it is
+            return Finding(FAIL, "this server", f"{attempt} does not answer /api/health: {exc}")
     return Finding(FAIL, "this server", f"{url} does not answer /api/health: {last}")
 
 
