@@ -100,9 +100,11 @@ def compile_bytecode(venv: Path, stage: Path, python: str) -> None:
     site = next((venv / "lib").glob("python3*/site-packages"))
     # A module that does not compile (a library's test data in another Python's syntax) is
     # left without bytecode, as it was before: the rest are still compiled.
-    subprocess.run([python, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode",
-                    "checked-hash", "-s", str(stage), "-p", "/", str(site)],
-                   capture_output=True, text=True)
+    done = subprocess.run([python, "-m", "compileall", "-q", "-j", "0", "--invalidation-mode",
+                           "checked-hash", "-s", str(stage), "-p", "/", str(site)],
+                          capture_output=True, text=True)
+    if not any((site / "shared" / "__pycache__").glob("*.pyc")):   # not one module compiled
+        raise BuildFailed(f"compiling the modules failed: {(done.stderr or done.stdout)[-800:]}")
 
 
 def relocate(venv: Path, final: Path) -> None:

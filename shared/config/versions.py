@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from shared.config.centre import CentreConfig, config_document
+from shared.config.per_config import PerConfig
 
 PIN_READERS = frozenset({"kiosk"})   # the roles sent the kiosk's staff PIN
-_devices: dict[tuple[int, bool], tuple[CentreConfig, str]] = {}
+_DEVICES: PerConfig[str] = PerConfig()
 
 
 @dataclass(frozen=True)
@@ -72,12 +73,12 @@ def device_version(config: CentreConfig, role: str | None) -> str:
     version, and any change a device would see — hours, services, texts, a kiosk's PIN — gives
     a new one. Computed once per config and role."""
     pin = reads_staff_pin(role)
-    found = _devices.get((id(config), pin))
-    if found is None or found[0] is not config:
+
+    def made() -> str:
         body = json.dumps(config_document(config, device=True, staff_pin=pin), sort_keys=True,
                           ensure_ascii=False, separators=(",", ":"))
-        found = _devices[(id(config), pin)] = (config, hashlib.sha256(body.encode()).hexdigest()[:16])
-    return found[1]
+        return hashlib.sha256(body.encode()).hexdigest()[:16]
+    return _DEVICES.get(config, pin, made)
 
 
 def record(conn: sqlite3.Connection, config: CentreConfig, at: float) -> ConfigVersion:
