@@ -63,6 +63,15 @@ class IssueRequest:
         return self.priority.rank if self.priority else NORMAL_RANK
 
 
+def waiting_view(row: TicketRow, ahead: int, wait: WaitEstimate) -> Ticket:
+    """A waiting ticket as the apps see it: its row with its people ahead and its wait."""
+    ticket = ticket_from_row(row)
+    ticket.ahead, ticket.estimated_wait_min = ahead, wait.minutes
+    ticket.wait_low_min, ticket.wait_high_min = wait.low, wait.high
+    ticket.no_counter_open, ticket.opens_at = wait.no_counter_open, wait.opens_at
+    return ticket
+
+
 @dataclass
 class Issued:
     """The issue's outcome: the ticket's row, whether a retry found it issued already, and —
@@ -75,12 +84,8 @@ class Issued:
 
     def ticket(self) -> Ticket:
         """The new ticket as the apps see it, with its people ahead and printed wait."""
-        ticket = ticket_from_row(self.row)
         assert self.wait is not None
-        ticket.ahead, ticket.estimated_wait_min = self.ahead, self.wait.minutes
-        ticket.wait_low_min, ticket.wait_high_min = self.wait.low, self.wait.high
-        ticket.no_counter_open, ticket.opens_at = self.wait.no_counter_open, self.wait.opens_at
-        return ticket
+        return waiting_view(self.row, self.ahead, self.wait)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from shared.core.day_change import roll_day, stored_day
 from shared.core.feed import LocalFeed
 from shared.core.group_commit import GroupWriter
 from shared.core.help_requests import acknowledge
-from shared.core.issuing import IssueRequest, issue_in, wait_before
+from shared.core.issuing import IssueRequest, issue_in, wait_before, waiting_view
 from shared.core.model import (
     FINISH_OUTCOMES,
     CounterMode,
@@ -191,14 +191,10 @@ class LocalQueue(ProfileOps):
     # ---- a ticket as the apps see it --------------------------------------------------------
     def _view(self, tx: Tx, row: TicketRow) -> Ticket:
         """The ticket as the apps see it; a waiting one with its people ahead and estimate."""
-        ticket = ticket_from_row(row)
-        if ticket.status == Status.WAITING:
-            ticket.ahead = ahead_of(tx, row)
-            wait = ticket_wait(tx, self._wait_inputs, row, ticket.ahead)
-            ticket.estimated_wait_min = wait.minutes
-            ticket.wait_low_min, ticket.wait_high_min = wait.low, wait.high
-            ticket.no_counter_open, ticket.opens_at = wait.no_counter_open, wait.opens_at
-        return ticket
+        if row["status"] == Status.WAITING:
+            ahead = ahead_of(tx, row)
+            return waiting_view(row, ahead, ticket_wait(tx, self._wait_inputs, row, ahead))
+        return ticket_from_row(row)
 
     # ---- issuing (shared/core/issuing.py) ----------------------------------------------------
     def issue(self, service: str, priority: str | None = None, language: str = "az",
