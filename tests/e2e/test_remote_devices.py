@@ -130,3 +130,14 @@ def test_remote_queue_hands_boards_the_push_feed():
     assert isinstance(feed, EventStreamFeed)
     for name in ("start", "poll", "close", "interval_ms"):
         assert hasattr(feed, name)
+
+
+def test_closing_an_idle_feed_stops_its_reader(server: LiveServer, remote: RemoteQueue):
+    """A board closing its feed while the stream waits for the next event stops the reading
+    thread at once (close() shuts the connection under it, not only the client around it)."""
+    feed = remote.event_feed()
+    woke = threading.Event()
+    feed.start(remote.last_event_id(), wakeup=woke.set)
+    wait_for(lambda: feed.connected, woke)
+    feed.close()                      # joins the reader for at most 5 s
+    assert feed._thread is not None and not feed._thread.is_alive()
