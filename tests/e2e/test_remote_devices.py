@@ -53,7 +53,9 @@ def take_ticket(ctl: KioskController, server: LiveServer) -> None:
 
 @pytest.fixture
 def remote(server: LiveServer):
-    queue = RemoteQueue(server.url, server.device_token, timeout=3)
+    # 10 s bounds a first answer on a loaded machine (a 3 s bound timed out once with three
+    # test workers on two cores); a stopped server refuses at once, so no test waits it out.
+    queue = RemoteQueue(server.url, server.device_token, timeout=10)
     yield queue
     queue.close()
 
