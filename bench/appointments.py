@@ -28,6 +28,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -116,8 +117,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick-national", action="store_true",
                     help="smaller national runs (a smoke test)")
     args = ap.parse_args(argv)
+    if args.seats is not None and args.seats < 0:
+        ap.error(f"--seats: {args.seats} is below 0")
     args.planned = args.planned or args.seats is None
-    habits = BookingHabits(share=args.share, seats=args.seats or 40, no_show=args.no_show)
+    # with --planned the slots' seats come from the plan; `seats` then only fills a gap
+    habits = BookingHabits(share=args.share, seats=40 if args.seats is None else args.seats,
+                           no_show=args.no_show)
     capacity, busy = None, []
     if args.planned:
         plan_seeds = [int(s) for s in args.plan_seeds.split(",")]
@@ -139,15 +144,18 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"{'seed':>4} {'booked':>6} {'≤5 min of slot':>14} {'walk-in p90':>11} "
           f"{'as walk-ins':>11} {'printed ±5':>10} {'run s':>6}")
+    def share(row: dict[str, Any], key: str) -> str:     # of no booking at all: nothing to say
+        return f"{row[key]:>14.1%}" if row["booked"] else f"{'–':>14}"
+
     for r in rows:
-        print(f"{r['seed']:>4} {r['booked']:>6} {r['called_within_5_of_slot']:>14.1%} "
+        print(f"{r['seed']:>4} {r['booked']:>6} {share(r, 'called_within_5_of_slot')} "
               f"{r['walk_in_p90_min']:>9.1f} m {r['walk_in_p90_as_walk_ins_min']:>9.1f} m "
               f"{r['printed_within_5']:>10.1%} {r['run_s']:>6}")
-    print(f"all  {out['booked']:>6} {out['called_within_5_of_slot']:>14.1%} "
+    print(f"all  {out['booked']:>6} {share(out, 'called_within_5_of_slot')} "
           f"{out['walk_in_p90_min']:>9.1f} m {out['walk_in_p90_as_walk_ins_min']:>9.1f} m "
           f"{out['printed_within_5']:>10.1%}   p90 ratio {out['walk_in_p90_ratio']}")
     print(f"on-time = checked in by the slot's start; of every checked-in booking (late ones "
-          f"within the window too): {out['called_within_5_of_slot_all_checked_in']:.1%} "
+          f"within the window too): {share(out, 'called_within_5_of_slot_all_checked_in').strip()} "
           f"within 5 min")
     if args.planned:
         print(f"planned seats (busy half-hours {', '.join(out['busy_half_hours']) or 'none'}: "

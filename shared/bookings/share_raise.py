@@ -72,15 +72,16 @@ class ShareRaised:
 def raised_share(tx: Tx, config: CentreConfig) -> ShareRaised | None:
     """What a raised `national_share` means now, or None when central books under no smaller
     share and no coming slot has more local bookings than the new split leaves it (after a
-    share raised since some recorded version: a capacity lowered is not a raise)."""
+    share raised from the one recorded before it: a capacity lowered, or a share lowered, is
+    not a raise)."""
     share = config.bookings.national_share
     older = _central_share(tx)
     over = sum(1 for (service, start), n in rows.local_counts(tx, tx.at).items()
                if service in config.services
                and n > split(capacity(config, service, start), share).local)
     pending = older is not None and older < share
-    smallest = _smallest_share(tx)
-    raised = smallest is not None and smallest < share     # not a capacity lowered instead
+    before = _share_before(tx, share)
+    raised = before is not None and before < share     # not a capacity or a share lowered
     if not pending and not (over and raised):
         return None
     return ShareRaised(share, older if pending else None, over)
@@ -91,6 +92,17 @@ def _smallest_share(tx: Tx) -> float | None:
     value = tx.value("SELECT min(coalesce(json_extract(body, '$.bookings.national_share'), ?)) "
                      "FROM config_versions WHERE json_type(body, '$.bookings') IS NOT NULL",
                      (rows.DEFAULT_SHARE,))
+    return None if value is None else float(value)
+
+
+def _share_before(tx: Tx, share: float) -> float | None:
+    """The share of the newest recorded version whose share is not `share` — the one it was
+    changed from (None: no version taking bookings had another)."""
+    value = tx.value("SELECT s FROM (SELECT coalesce(json_extract(body, "
+                     "'$.bookings.national_share'), ?) AS s, from_event_id, recorded_at FROM "
+                     "config_versions WHERE json_type(body, '$.bookings') IS NOT NULL) "
+                     "WHERE abs(s - ?) > 1e-9 ORDER BY from_event_id DESC, recorded_at DESC "
+                     "LIMIT 1", (rows.DEFAULT_SHARE, share))
     return None if value is None else float(value)
 
 

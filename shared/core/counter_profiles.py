@@ -109,22 +109,43 @@ def profile_now(tx: Tx, counter: str, row: Any = False) -> ProfileNow:
     return ProfileNow(counter, tx.config.counter(counter).profile, BY_DEFAULT)
 
 
+NOW_SQL = ("SELECT 1, id, counter, profile, ends_at FROM profile_schedule WHERE ends_at > ? AND "
+           "starts_at <= ? AND cancelled = 0 UNION ALL SELECT 0, 0, counter, profile, staff "
+           "FROM counter_profiles WHERE profile IS NOT NULL ORDER BY 1, 2")
+
+
 def profiles_now(tx: Tx) -> dict[str, ProfileNow]:
     """Every counter's profile now: the switches scheduled now (the latest of a counter's
     governs) and the profiles chosen, in one statement."""
+    return _profiles_of(tx.config, _rows_now(tx))
+
+
+_IDS: PerConfig[dict[str, str]] = PerConfig()
+
+
+def profile_ids_now(tx: Tx) -> dict[str, str]:
+    """Each counter's profile id now (as profiles_now), made once per config and rows read —
+    every issue and board read asks, and the rows seldom change. Shared: never change it."""
+    rows = _rows_now(tx)
+    return _IDS.get(tx.config, rows, lambda: {cid: p.profile for cid, p in
+                                              _profiles_of(tx.config, rows).items()})
+
+
+def _rows_now(tx: Tx) -> tuple[tuple[Any, ...], ...]:
+    return tuple(map(tuple, tx.conn.execute(NOW_SQL, (tx.at, tx.at)).fetchall()))
+
+
+def _profiles_of(config: CentreConfig, rows: tuple[tuple[Any, ...], ...]
+                 ) -> dict[str, ProfileNow]:
     scheduled: dict[str, tuple[str, float]] = {}
     chosen: dict[str, tuple[str, str]] = {}
-    for by_schedule, _order, counter, profile, ends_or_staff in tx.conn.execute(
-            "SELECT 1, id, counter, profile, ends_at FROM profile_schedule WHERE ends_at > ? AND "
-            "starts_at <= ? AND cancelled = 0 UNION ALL SELECT 0, 0, counter, profile, staff "
-            "FROM counter_profiles WHERE profile IS NOT NULL ORDER BY 1, 2",
-            (tx.at, tx.at)).fetchall():
+    for by_schedule, _order, counter, profile, ends_or_staff in rows:
         if by_schedule:
             scheduled[counter] = (profile, ends_or_staff)
         else:
             chosen[counter] = (profile, ends_or_staff or "")
     out = {}
-    for c in tx.config.counters:
+    for c in config.counters:
         if c.id in scheduled:
             out[c.id] = ProfileNow(c.id, scheduled[c.id][0], BY_SCHEDULE, scheduled[c.id][1])
         elif c.id in chosen:

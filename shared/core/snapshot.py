@@ -10,7 +10,7 @@ from sqlite3 import Row
 
 from shared.core.changes import changes_since, newest_event
 from shared.core.clock import from_epoch, to_epoch
-from shared.core.counter_profiles import profiles_now
+from shared.core.counter_profiles import profile_ids_now
 from shared.core.devices import open_alerts
 from shared.core.model import Alert, Call, CounterMode, CounterState, ServiceLoad, Snapshot
 from shared.core.queue_tx import TICKET_COLUMNS, Tx, ticket_from_row
@@ -120,7 +120,7 @@ def read_snapshot(tx: Tx, zone: str | None = None,
     inputs = inputs or WaitInputs()
     # People ahead of a newcomer count only in the simple estimate (shared/waits/ahead.py).
     simple = cfg.waits.estimator == "simple"
-    profiles = {cid: p.profile for cid, p in profiles_now(tx).items()} if simple else {}
+    profiles = profile_ids_now(tx) if simple else {}
     zone_services = {s for c in cfg.counters if zone is None or c.zone == zone
                      for s in c.services}
     services, by_cat = [], {}

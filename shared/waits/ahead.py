@@ -57,38 +57,51 @@ class _Caller:
     level: str
 
 
-_CALLERS: PerConfig[tuple[_Caller, ...]] = PerConfig()
+@dataclass(frozen=True)
+class _Plan:
+    """What the profiles decide for a service: the counters calling it, the services all of
+    them serve, and — when no threshold depends on the time (every one primary) — the rule."""
+
+    callers: tuple[_Caller, ...]
+    common: frozenset[str]
+    fixed: AheadRule | None
 
 
-def callers(config: CentreConfig, profiles: Mapping[str, str | None],
-            service: str) -> tuple[_Caller, ...]:
-    """The counters whose profile now (`profiles`: counter → profile id, None its default)
-    calls `service`, with the level they call it at — worked out once per config, service and
-    the counters' profiles (every issue asks)."""
-    def made() -> tuple[_Caller, ...]:
+_PLANS: PerConfig[_Plan] = PerConfig()
+
+
+def _plan(config: CentreConfig, profiles: Mapping[str, str | None], service: str) -> _Plan:
+    """Worked out once per config, service and the counters' profiles (every issue asks)."""
+    def made() -> _Plan:
         found = []
         for c in config.counters:
             rules = call_rules(config, c.id, profiles.get(c.id))
             if service in rules.levels:
                 found.append(_Caller(rules, rules.levels[service]))
-        return tuple(found)
-    return _CALLERS.get(config, (service, *(profiles.get(c.id) for c in config.counters)), made)
+        if not found:                         # nobody calls it now: its own queue only
+            return _Plan((), frozenset(), AheadRule(service, {service: ALWAYS}, False))
+        common = frozenset.intersection(*(frozenset(c.rules.levels) for c in found))
+        fixed = None
+        if all(c.rules.levels[other] == PRIMARY for c in found for other in common):
+            fixed = AheadRule(service, dict.fromkeys(common, ALWAYS),
+                              any(c.rules.quota is not None for c in found))
+        return _Plan(tuple(found), common, fixed)
+    return _PLANS.get(config, (service, *(profiles.get(c.id) for c in config.counters)), made)
 
 
 def ahead_rule(config: CentreConfig, profiles: Mapping[str, str | None], service: str,
                queued_at: float, now: float) -> AheadRule:
     """Which waiting tickets are surely called before a ticket of `service` queued at
     `queued_at` (module docstring), at `now`."""
-    found = callers(config, profiles, service)
-    if not found:                             # nobody calls it now: its own queue only
-        return AheadRule(service, {service: ALWAYS}, False)
-    common = set.intersection(*(set(c.rules.levels) for c in found))
+    plan = _plan(config, profiles, service)
+    if plan.fixed is not None:
+        return plan.fixed
     before = {}
-    for other in common:
-        limit = min(_threshold(c, other, service, queued_at, now) for c in found)
+    for other in plan.common:
+        limit = min(_threshold(c, other, service, queued_at, now) for c in plan.callers)
         if limit > -ALWAYS:
             before[other] = limit
-    return AheadRule(service, before, any(c.rules.quota is not None for c in found))
+    return AheadRule(service, before, any(c.rules.quota is not None for c in plan.callers))
 
 
 def _threshold(caller: _Caller, other: str, service: str, queued_at: float,

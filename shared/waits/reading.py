@@ -15,7 +15,7 @@ from shared.core.booked_order import due_at, due_by
 from shared.core.call_order import PRIMARY
 from shared.core.changes import open_counter_ids
 from shared.core.clock import to_epoch
-from shared.core.counter_profiles import call_rules, profiles_now
+from shared.core.counter_profiles import call_rules, profile_ids_now, profiles_now
 from shared.core.fairness import NORMAL_RANK
 from shared.core.model import Outcome, Status
 from shared.core.queue_tx import Tx
@@ -53,7 +53,7 @@ def ahead_rule_now(tx: Tx, service: str, queued_at: float | None = None,
     """Which waiting tickets count ahead of a ticket of `service` queued at `queued_at` (now
     when None), by the profiles the counters run now (`profiles`, when already read)."""
     if profiles is None:
-        profiles = {cid: p.profile for cid, p in profiles_now(tx).items()}
+        profiles = profile_ids_now(tx)
     return ahead_rule(tx.config, profiles, service, tx.at if queued_at is None else queued_at,
                       tx.at)
 

@@ -82,6 +82,32 @@ def test_a_capacity_lowered_is_no_raise(tmp_path: Path, config: CentreConfig,
         queue.close()
 
 
+def test_a_share_lowered_after_a_raise_is_no_raise(tmp_path: Path, config: CentreConfig,
+                                                   clock: FakeClock) -> None:
+    """Share 0, then 0.75, then lowered to 0.5 with central on 0.75: the slot over its one local
+    seat is not said to come from a raise (the share before this one was larger)."""
+    nothing = _variant(config, tmp_path, "share-0", "national_share = 0.5\n",
+                       "national_share = 0.0\n")
+    most = _variant(config, tmp_path, "share-75", "national_share = 0.5\n",
+                    "national_share = 0.75\n")
+    db_path = tmp_path / "q.sqlite"
+    booked_then_changed(db_path, nothing, most, clock)
+    conn = sqlite3.connect(str(db_path), isolation_level=None)
+    try:
+        pulled = versions.record(conn, most, 3.0).from_event_id   # central read the 0.75 one
+        versions.record(conn, config, 4.0)
+    finally:
+        conn.close()
+    queue = LocalQueue(db_path, config, clock)
+    try:
+        with queue._tx() as tx:
+            rows.set_central_config(tx, pulled)
+        assert queue._read(lambda tx: rows.local_counts(tx, tx.at)) == {(PENSION, baku(SLOT)): 2}
+        assert queue.bookings.share_raised() is None
+    finally:
+        queue.close()
+
+
 def test_a_share_raised_from_nothing_says_the_desk_books_none_yet():
     """Raised from 0: the note says the national desk books none of its seats until the new
     share is reported — not "no more than 0%" — in each language; a share above 0 is named."""
