@@ -25,7 +25,7 @@ from shared.client.api_table import HEARTBEAT
 from shared.config import versions as config_versions
 from shared.config.centre import CentreConfig
 from shared.core.alerts import source_name
-from shared.core.presence import DeviceSeen
+from shared.core.presence import HEARTBEAT_S, OFFLINE_AFTER_S, DeviceSeen
 from shared.i18n import tr
 from shared.version import VERSION, supports
 
@@ -156,7 +156,8 @@ async def devices_page(request: Request) -> Response:
 
     session = fleet_session(request)
     data = await devices_data(request)
-    return render_manager(request, "manager_devices.html", session, "devices", **data)
+    return render_manager(request, "manager_devices.html", session, "devices", **data,
+                          heartbeat_s=HEARTBEAT_S, offline_after_s=OFFLINE_AFTER_S)
 
 
 async def watch(app: Any) -> None:

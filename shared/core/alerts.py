@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from shared.core.model import Alert
+from shared.core.presence import OFFLINE_AFTER_S
 from shared.i18n import tr
 
 ALERT_MESSAGES = {
@@ -18,7 +19,7 @@ ALERT_MESSAGES = {
     "printer_offline": "The printer of {source} is offline",
     "board_silent": "{source} is silent: no sound device, calls are not heard",
     "speech_missing": "{source} only chimes: calls are not spoken",
-    "device_offline": "{source} is offline: not heard from for 45 seconds",
+    "device_offline": "{source} is offline: not heard from for {seconds} seconds",
     "help_requested": "A visitor needs help at {source}",
     "version_unsupported": "{source} runs a version the server does not support: update it",
 }
@@ -59,4 +60,5 @@ def alert_text(lang: str, alert: Alert) -> str:
     """The alert in `lang`: "The printer of Kiosk 1 is out of paper" (a kind without a phrase
     reads "Kiosk 1 needs a staff member's attention")."""
     source = source_name(alert.source, lang)
-    return tr(lang, ALERT_MESSAGES.get(alert.kind, UNKNOWN_ALERT), source=source)
+    return tr(lang, ALERT_MESSAGES.get(alert.kind, UNKNOWN_ALERT), source=source,
+              seconds=OFFLINE_AFTER_S)

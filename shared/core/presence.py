@@ -19,7 +19,6 @@ from shared.core.queue_tx import Tx
 HEARTBEAT_S = 20
 # Two heartbeats missed and 5 s to spare: with the server's watch every 10 s a device that
 # stops is shown offline at most 55 s later (it stopped right after a heartbeat at worst).
-# The alert's words say 45 seconds (shared/core/alerts.py).
 OFFLINE_AFTER_S = 45
 STATE_KEYS = ("screen", "printer", "paper", "audio", "config_version")
 MAX_TEXT = 80
