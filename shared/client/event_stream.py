@@ -4,8 +4,10 @@ polling its own database."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import socket
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -39,10 +41,17 @@ class EventStream:
         self.last_id = after_id
         self._timeout = httpx.Timeout(connect_timeout, read=read_timeout)
         self._client: httpx.Client | None = None
+        self._socket: socket.socket | None = None
         self._closed = threading.Event()
 
     def close(self) -> None:
+        """Stop reading: the connection is shut down under the reading thread (closing the
+        client alone does not wake a read blocked until the next event or keep-alive)."""
         self._closed.set()
+        sock = self._socket
+        if sock is not None:
+            with contextlib.suppress(OSError):      # already closed by the other side
+                sock.shutdown(socket.SHUT_RDWR)
         client = self._client
         if client is not None:
             client.close()
@@ -64,6 +73,10 @@ class EventStream:
                     raise QueueUnavailable(
                         f"the event stream of {self.url} answered {response.status_code}: "
                         f"{response.text[:200]}")
+                stream = response.extensions.get("network_stream")
+                self._socket = stream.get_extra_info("socket") if stream is not None else None
+                if self.closed:             # closed while connecting: nothing to shut down then
+                    return
                 events = EventSource(response).iter_sse()
                 if self.on_open is not None:
                     self.on_open()

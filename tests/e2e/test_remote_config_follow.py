@@ -40,7 +40,7 @@ def restart_with(server: LiveServer, config: CentreConfig) -> None:
 
 @pytest.fixture
 def remote(server: LiveServer):
-    queue = RemoteQueue(server.url, server.device_token, timeout=3)
+    queue = RemoteQueue(server.url, server.device_token, timeout=10)
     yield queue
     queue.close()
 
@@ -77,7 +77,7 @@ def test_a_running_kiosk_opens_when_the_hours_widen(server: LiveServer, config: 
     """Started outside the server's hours (opens at 11:00), the kiosk shows the closed screen;
     the server widened to 09:00 lifts it at the next check, and a ticket can be taken."""
     restart_with(server, monday(config, 11))
-    with RemoteQueue(server.url, server.device_token, timeout=3) as remote:
+    with RemoteQueue(server.url, server.device_token, timeout=10) as remote:
         ctl, timers = kiosk(server, remote)
         assert ctl.screen.name == "closed"
         restart_with(server, monday(config, 9))

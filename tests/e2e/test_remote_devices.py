@@ -53,7 +53,9 @@ def take_ticket(ctl: KioskController, server: LiveServer) -> None:
 
 @pytest.fixture
 def remote(server: LiveServer):
-    queue = RemoteQueue(server.url, server.device_token, timeout=3)
+    # 10 s bounds a first answer on a loaded machine (a 3 s bound timed out once with three
+    # test workers on two cores); a stopped server refuses at once, so no test waits it out.
+    queue = RemoteQueue(server.url, server.device_token, timeout=10)
     yield queue
     queue.close()
 
@@ -130,3 +132,14 @@ def test_remote_queue_hands_boards_the_push_feed():
     assert isinstance(feed, EventStreamFeed)
     for name in ("start", "poll", "close", "interval_ms"):
         assert hasattr(feed, name)
+
+
+def test_closing_an_idle_feed_stops_its_reader(server: LiveServer, remote: RemoteQueue):
+    """A board closing its feed while the stream waits for the next event stops the reading
+    thread at once (close() shuts the connection under it, not only the client around it)."""
+    feed = remote.event_feed()
+    woke = threading.Event()
+    feed.start(remote.last_event_id(), wakeup=woke.set)
+    wait_for(lambda: feed.connected, woke)
+    feed.close()                      # joins the reader for at most 5 s
+    assert feed._thread is not None and not feed._thread.is_alive()

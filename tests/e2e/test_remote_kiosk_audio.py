@@ -29,7 +29,7 @@ def keypad_visit(ctl, clock) -> None:
 
 @pytest.fixture
 def remote(server: LiveServer):
-    queue = RemoteQueue(server.url, server.device_token, timeout=3)
+    queue = RemoteQueue(server.url, server.device_token, timeout=10)
     yield queue
     queue.close()
 

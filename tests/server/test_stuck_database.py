@@ -15,22 +15,30 @@ from tests.server.live import LiveServer
 
 JOB = "employment.job-seeker"
 HOLD = """
-import sqlite3, sys, time
+import select, sqlite3, sys
 conn = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
 conn.execute("BEGIN IMMEDIATE")
 print("held", flush=True)
-time.sleep(float(sys.argv[2]))
+select.select([sys.stdin], [], [], float(sys.argv[2]))   # until told to let go, or at most that
 conn.execute("ROLLBACK")
 print("released", flush=True)
 """
 
 
 def hold_database(db: Path, seconds: float) -> subprocess.Popen:
-    """Another process takes the database's write lock for `seconds`."""
+    """Another process takes the database's write lock for `seconds` at most: release() lets
+    go once the test has seen what it must see while the lock is held."""
     proc = subprocess.Popen([sys.executable, "-c", HOLD, str(db), str(seconds)],
-                            stdout=subprocess.PIPE, text=True)
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None and proc.stdout.readline().strip() == "held"
     return proc
+
+
+def release(holder: subprocess.Popen) -> None:
+    """The other process lets go of the write lock (closing its input wakes it) and exits."""
+    assert holder.stdin is not None
+    holder.stdin.close()
+    assert holder.wait(30) == 0
 
 
 def test_health_and_session_look_ups_answer_while_writes_wait(server: LiveServer):
@@ -57,10 +65,11 @@ def test_health_and_session_look_ups_answer_while_writes_wait(server: LiveServer
             assert holder.poll() is None, "the answers came only after the lock was freed"
             assert signed_in.status_code == 503, signed_in.text
             assert signed_in.json()["error"] == "QueueUnavailable"
-            for write in writes:
+            release(holder)
+            for write in writes:        # the lane's writes go through once the lock is free
                 write.result()
     finally:
-        holder.wait(30)
+        release(holder)
         staff.close()
 
 
@@ -74,8 +83,9 @@ def test_board_reads_while_another_process_writes(server: LiveServer):
             snapshot = board.get("/api/snapshot")
             events = board.get("/api/events", params={"after_id": 0})
             assert holder.poll() is None
+        release(holder)
         assert snapshot.status_code == 200 and snapshot.json()["services"]
         assert events.status_code == 200 and events.json()[0]["kind"] in ("day_started",
                                                                            "issued")
     finally:
-        holder.wait(30)
+        release(holder)
