@@ -49,7 +49,7 @@ from shared.core.queue_tx import (
     ticket_from_row,
 )
 from shared.core.rating import check_score, rate_in
-from shared.core.service_day import service_day
+from shared.core.service_day import ServiceDays
 from shared.core.snapshot import HallCache, counter_states, read_snapshot
 from shared.core.transfers import transfer_in
 from shared.store import database as store
@@ -104,11 +104,12 @@ class LocalQueue(ProfileOps):
 
     @property
     def config(self) -> CentreConfig:
-        return self._config
+        return self._config_days[0]
 
     @config.setter
     def config(self, config: CentreConfig) -> None:
-        self._config = config
+        # with its service days, swapped as one: a transaction never pairs one with the other's
+        self._config_days = (config, ServiceDays(config.tz, config.day_reset_hour))
 
     @property
     def wait_inputs(self) -> WaitInputs:
@@ -135,8 +136,9 @@ class LocalQueue(ProfileOps):
     # ---- transactions ---------------------------------------------------------------------
     def _new_tx(self, conn: sqlite3.Connection) -> Tx:
         now = self.clock.now()
-        return Tx(conn, self.config, now, to_epoch(now),
-                  service_day(now, self.config.tz, self.config.day_reset_hour))
+        config, days = self._config_days
+        at = to_epoch(now)
+        return Tx(conn, config, now, at, days.date_of(at))
 
     @contextmanager
     def _tx(self) -> Iterator[Tx]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+MAX_KEPT = 10_000      # quarter hours kept (about 100 days)
+
 
 def service_day(now: datetime, tz: ZoneInfo, reset_hour: int) -> date:
     """The service day that `now` belongs to (before the reset hour it is still yesterday's)."""
@@ -27,15 +29,22 @@ class ServiceDays:
 
     def __init__(self, tz: ZoneInfo, reset_hour: int):
         self.tz, self.reset_hour = tz, reset_hour
-        self._cache: dict[int, str] = {}
+        self._dates: dict[int, date] = {}
+
+    def date_of(self, at: float) -> date:
+        """The service day instant `at` (epoch seconds) belongs to."""
+        key = int(at // 900)
+        day = self._dates.get(key)
+        if day is None:
+            if len(self._dates) > MAX_KEPT:          # a server up for a long time
+                self._dates.clear()
+            day = service_day(datetime.fromtimestamp(at, UTC), self.tz, self.reset_hour)
+            self._dates[key] = day
+        return day
 
     def day_of(self, at: float) -> str:
-        key = int(at // 900)
-        day = self._cache.get(key)
-        if day is None:
-            day = service_day(datetime.fromtimestamp(at, UTC), self.tz, self.reset_hour).isoformat()
-            self._cache[key] = day
-        return day
+        """The same, as its ISO date."""
+        return self.date_of(at).isoformat()
 
     def bounds(self, day: str) -> tuple[float, float]:
         d = date.fromisoformat(day)
