@@ -275,9 +275,11 @@ class LostAnswerQueue(SwitchableQueue):
         raise QueueUnavailable("the queue server did not answer in time")
 
 
-def test_a_ticket_issued_after_the_kiosk_gave_up_is_withdrawn(qtbot, make_kiosk, clock, local_queue):
+def test_a_ticket_issued_after_the_kiosk_gave_up_is_withdrawn(qtbot, make_kiosk, clock, local_queue,
+                                                              caplog):
     """The kiosk said "out of service"; the queue had issued the ticket anyway. When the queue
-    answers again the kiosk finds it by its request id and cancels it: no phantom is called."""
+    answers again the kiosk finds it by its request id, cancels it (no phantom is called) and
+    says so in its log."""
     queue = LostAnswerQueue(local_queue)
     window = make_kiosk(queue=queue)
     _to_priorities(qtbot, window, clock)
@@ -290,6 +292,9 @@ def test_a_ticket_issued_after_the_kiosk_gave_up_is_withdrawn(qtbot, make_kiosk,
     qtbot.waitUntil(lambda: local_queue.ticket(phantom.code).status == "cancelled")
     assert local_queue.waiting() == [] and window.controller.abandoned.pending == []
     qtbot.waitUntil(lambda: window.controller.screen.name == "language")
+    # the answer reaches the window's thread after the cancel: awaited here, not in a later test
+    qtbot.waitUntil(lambda: f"cancelled {phantom.code}: issued after this kiosk had given up"
+                    in caplog.text)
 
 
 def test_kiosk_started_while_the_queue_is_down_waits_for_it(qtbot, make_kiosk, local_queue):
