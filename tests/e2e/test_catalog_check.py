@@ -80,6 +80,9 @@ def test_console_and_phone_pages_show_no_english(browser, server: LiveServer, ar
         seen[f"console {state}"] = leaks(page, lang, server)
     page.click("#btn-finish")
     expect(page.locator("#message")).to_have_attribute("data-kind", "ok")
+    # the answer is said before the console reads its state again; an action meanwhile is
+    # ignored (console.js: one at a time), so the pause waits for that read to end
+    expect(page.locator("#console")).to_have_attribute("data-busy", "")
     seen["console finished"] = leaks(page, lang, server)
     page.click("#btn-pause")
     expect(page.locator("#btn-open")).to_be_visible()
