@@ -14,7 +14,12 @@ Figures:
                          (target: within 2x); the big history is bulk-inserted with plain SQL.
                          call_next_raw_1m_*: a Next as plain SQL (finish, call the first
                          waiting, two events, the counter's row) on the same 1M file, in turn
-                         with the queue's: the floor this disk and schema put under any Next.
+                         with the queue's: the floor this disk and schema put under any Next
+                         while the queue copies its log into the file (checkpoints).
+                         call_next_raw_alone_1m_*: the same raw Next with the queue closed and
+                         no checkpoint at all (the log left to grow): the disk's floor alone.
+  disk_flush_*           one 12 KB append and fdatasync in the same folder: what a durable
+                         commit (synchronous=FULL) waits on at least.
   issue_*, snapshot_*, day_change_*   the same comparison for issuing, the board's snapshot and
                          the first write of a new service day (which expires the old one).
   long_*                 with --waiting people waiting (default 1,500) and 10 counters each in a
@@ -224,6 +229,7 @@ def measure_history_ops(db: Path, n: int) -> dict[str, list[float]]:
     """On one database: issue n tickets, then time n presses of Next at counter 20 (serves all),
     n board snapshots, and the first write of three new service days (the day change)."""
     cfg = load_config()
+    os.sync()   # the bulk build's write-back (hundreds of MB) would share the disk with the ops
     s = time.perf_counter()
     q = LocalQueue(db, cfg, SystemClock())
     lat: dict[str, list[float]] = {"issue": [], "call_next": [], "snapshot": [], "day_change": [],
@@ -254,6 +260,14 @@ def measure_history_ops(db: Path, n: int) -> dict[str, list[float]]:
             lat["snapshot"].append(time.perf_counter() - s)
     finally:
         q.close()
+    raw = long_queue.raw_connection(db)     # the queue closed: no checkpoint, the log grows
+    raw.execute("PRAGMA wal_autocheckpoint = 0")
+    lat["call_next_raw_alone"] = []
+    for _ in range(n):                      # n of the waiting tickets left by the loop above
+        s = time.perf_counter()
+        long_queue.raw_next(raw, "19")
+        lat["call_next_raw_alone"].append(time.perf_counter() - s)
+    raw.close()
     clock = FakeClock(datetime.now(UTC))
     q = LocalQueue(db, cfg, clock)
     try:
@@ -264,6 +278,20 @@ def measure_history_ops(db: Path, n: int) -> dict[str, list[float]]:
             lat["day_change"].append(time.perf_counter() - s)
     finally:
         q.close()
+    return lat
+
+
+def disk_flush(folder: Path, n: int) -> list[float]:
+    """n appends of 12 KB (a Next's few log pages), each followed by fdatasync: the wait under
+    any durable commit on this disk."""
+    lat = []
+    with tempfile.NamedTemporaryFile(dir=folder) as f:
+        block = os.urandom(12 * 1024)
+        for _ in range(n):
+            s = time.perf_counter()
+            os.write(f.fileno(), block)
+            os.fdatasync(f.fileno())
+            lat.append(time.perf_counter() - s)
     return lat
 
 
@@ -282,6 +310,12 @@ def bench_history(workdir: Path, history: int, n: int) -> dict:
             out["call_next_1m_p99_ms"] = ms(percentile_of(big[op], 0.99))
             out["call_next_raw_1m_p50_ms"] = ms(statistics.median(big["call_next_raw"]))
             out["call_next_raw_1m_p99_ms"] = ms(percentile_of(big["call_next_raw"], 0.99))
+            alone = big["call_next_raw_alone"]
+            out["call_next_raw_alone_1m_p50_ms"] = ms(statistics.median(alone))
+            out["call_next_raw_alone_1m_p99_ms"] = ms(percentile_of(alone, 0.99))
+    flush = disk_flush(workdir, max(n, 500))
+    out["disk_flush_p50_ms"] = ms(statistics.median(flush))
+    out["disk_flush_p99_ms"] = ms(percentile_of(flush, 0.99))
     out["call_next_statements"] = big["call_next_statements"][0]
     out["open_empty_ms"] = ms(empty["open"][0])
     out["open_1m_ms"] = ms(big["open"][0])
@@ -364,6 +398,9 @@ ROWS = [
     ("call_next p99 ms, 1M past tickets", "call_next_1m_p99_ms", ""),
     ("call_next p50 / p99 ms, raw SQL on the 1M file (floor)",
      ("call_next_raw_1m_p50_ms", "call_next_raw_1m_p99_ms"), ""),
+    ("call_next p50 / p99 ms, raw SQL alone, no checkpoint",
+     ("call_next_raw_alone_1m_p50_ms", "call_next_raw_alone_1m_p99_ms"), ""),
+    ("disk flush p50 / p99 ms (12 KB + fdatasync)", ("disk_flush_p50_ms", "disk_flush_p99_ms"), ""),
     ("call_next 1M / empty (p50)", "call_next_ratio_p50", "<= 2"),
     ("call_next SQL statements (counter 20)", "call_next_statements", ""),
     ("issue p50 ms, empty / 1M", ("issue_empty_p50_ms", "issue_1m_p50_ms"), ""),

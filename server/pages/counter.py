@@ -46,7 +46,7 @@ JS_TEXTS = ("Live", "Reconnecting…", "Waited", "Being served", "Called", "No v
             "{code}: visit finished", "{code}: did not come", "{code}: sent to {service}",
             "Counter paused: nobody is called until you resume", "Counter open again",
             "corrected", "Undo: {code} was served", "Undo: {code} did not come",
-            "Profile {name} from the next Next")
+            "Profile {name} from the next Next", "One moment: the last action is still being done")
 
 
 def console_actions(lang: str) -> list[tuple[str, str, str, str]]:

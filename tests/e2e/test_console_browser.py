@@ -15,6 +15,12 @@ JOB = "employment.job-seeker"
 PENSION = "pensions.age"
 
 
+def idle(page: Page) -> None:
+    """Wait until the console has no action on its way (it takes one at a time; a press
+    meanwhile is answered "one moment" and does nothing)."""
+    expect(page.locator("#console")).to_have_attribute("aria-busy", "false")
+
+
 def sign_in_at_counter(page: Page, server: LiveServer, name: str, counter: str,
                        lang: str = "en", shots: Path | None = None) -> None:
     page.goto(f"{server.url}/counter?lang={lang}")
@@ -44,8 +50,10 @@ def test_staff_serves_visitors_at_counter_3(browser, server: LiveServer, artifac
     expect(page.locator("#waiting-oldest")).to_contain_text("7:0")
     page.screenshot(path=artifacts / "console-1-opened.png")
 
+    idle(page)
     page.click("#btn-next")                      # the veteran first
     expect(page.locator("#current-code")).to_have_text("A-004")
+    idle(page)
     page.keyboard.press("s")                     # Start, by its shortcut
     expect(page.locator("#current-status")).to_have_attribute("data-status", "serving")
     server.clock.advance(minutes=4)
@@ -53,19 +61,24 @@ def test_staff_serves_visitors_at_counter_3(browser, server: LiveServer, artifac
     expect(page.locator("#current-serving")).to_contain_text("4:0")
     expect(page.locator("#current-waited")).to_contain_text("7:0")
     page.screenshot(path=artifacts / "console-2-serving.png")
+    idle(page)
     page.click("#btn-finish")
     expect(page.locator("#current-empty")).to_be_visible()
     assert server.queue.ticket("A-004").status == "done"
 
+    idle(page)
     page.keyboard.press("n")
     expect(page.locator("#current-code")).to_have_text(codes[0])
+    idle(page)
     page.click("#btn-no-show")
     expect(page.locator("#current-empty")).to_be_visible()
     assert server.queue.ticket(codes[0]).status == "no_show"
 
+    idle(page)
     page.click("#btn-next")
     expect(page.locator("#current-code")).to_have_text(codes[1])
     page.select_option("#transfer-service", PENSION)
+    idle(page)
     page.click("#btn-transfer")
     expect(page.locator("#current-empty")).to_be_visible()
     moved = server.queue.ticket(codes[1])
@@ -74,6 +87,7 @@ def test_staff_serves_visitors_at_counter_3(browser, server: LiveServer, artifac
 
     server.queue.report_device("kiosk-1", "printer_paper_out", "paper end sensor")
     expect(page.locator("#alerts .alert")).to_contain_text("Kiosk 1")   # arrives over SSE
+    idle(page)
     page.click("#btn-next")
     expect(page.locator("#current-code")).to_have_text(codes[2])
     page.screenshot(path=artifacts / "console-3-alert-and-called.png")
@@ -152,6 +166,29 @@ def test_two_counters_press_next_together(browser, server: LiveServer, artifacts
     ctx2.close()
 
 
+def test_a_press_while_next_is_on_its_way_is_answered_not_lost(browser, server: LiveServer,
+                                                              artifacts: Path):
+    """While a Next is on its way the buttons show busy and a second press says so, calling nobody."""
+    issued = [server.queue.issue(JOB).code for _ in range(2)]
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(10_000)
+    sign_in_at_counter(page, server, "aysel", "3")
+    held = []                                     # the Next's request, held until we let it go
+    page.route("**/api/counters/3/next", lambda route: held.append(route))
+    idle(page)
+    page.click("#btn-next")
+    expect(page.locator("#console")).to_have_attribute("aria-busy", "true")
+    page.keyboard.press("n")                      # pressed again while the first is on its way
+    expect(page.locator("#message")).to_have_text("One moment: the last action is still being done")
+    page.screenshot(path=artifacts / "console-busy.png")
+    assert len(held) == 1                         # the second press sent nothing
+    held[0].continue_()
+    expect(page.locator("#current-code")).to_have_text(issued[0])
+    expect(page.locator("#console")).to_have_attribute("aria-busy", "false")
+    assert server.queue.ticket(issued[1]).status == "waiting"
+    page.close()
+
+
 def test_pages_reconnect_when_the_server_comes_back(browser, server: LiveServer, artifacts: Path):
     """Console and phone page mark "reconnecting" while the server is away, then carry on."""
     mine = server.queue.issue(JOB)
@@ -171,6 +208,7 @@ def test_pages_reconnect_when_the_server_comes_back(browser, server: LiveServer,
     server.restart()
     expect(page.locator("#live")).to_have_attribute("data-state", "live")
     expect(phone.locator("#live")).to_have_attribute("data-state", "live")
+    idle(page)
     page.click("#btn-next")                       # the session survived the restart
     expect(page.locator("#current-code")).to_have_text(mine.code)
     expect(phone.locator("#counter")).to_have_text("Counter 3")
@@ -198,31 +236,38 @@ def test_console_in_az_answers_in_words_with_az_shortcuts(browser, server: LiveS
     assert [order.index(o[0]) for o in options] == sorted(order.index(o[0]) for o in options)
 
     status = page.locator("#current-status")
+    idle(page)
     page.keyboard.press("n")
     expect(page.locator("#message")).to_have_text(f"{first} nömrəli bilet çağırıldı")
     expect(status).to_have_attribute("data-status", "called")
+    idle(page)
     page.keyboard.press("b")
     expect(page.locator("#message")).to_have_text(f"{first}: xidmət başladı")
     expect(status).to_have_attribute("data-status", "serving")
     page.select_option("#transfer-service", PENSION)
     page.locator("#btn-transfer").focus()
+    idle(page)
     page.keyboard.press("y")
     pension = server.queue.config.service(PENSION).name("az")
     expect(page.locator("#message")).to_have_text(f"{first}: «{pension}» xidmətinə yönləndirildi")
     expect(page.locator("#transfer-service")).to_have_value("")
     expect(page.locator("#current-empty")).to_be_visible()
+    idle(page)
     page.keyboard.press("n")
     expect(page.locator("#current-code")).to_have_text(second)
     expect(status).to_have_attribute("data-status", "called")
+    idle(page)
     page.keyboard.press("g")
     expect(page.locator("#message")).to_have_text(f"{second}: gəlmədi")
     expect(page.locator("#current-empty")).to_be_visible()
+    idle(page)
     page.keyboard.press("f")
     expect(page.locator("#message")).to_have_text(
         "Fasilə: «Davam et» basılana qədər heç kim çağırılmır")
     expect(page.locator("#btn-pause")).to_be_hidden()
     expect(page.locator("#btn-open")).to_contain_text("Davam et")
     page.screenshot(path=artifacts / "console-az-paused.png")
+    idle(page)
     page.click("#btn-open")
     expect(page.locator("#mode")).to_have_attribute("data-mode", "open")
     expect(page.locator("#message")).to_have_text("Pəncərə yenidən açıqdır")

@@ -234,8 +234,16 @@
     }
   }
 
+  // One action at a time (a second Next must never call a second visitor): while one is on its
+  // way the buttons are shown busy, and a press meanwhile is answered, not lost in silence.
+  function setBusy(on) {
+    busy = on;
+    root.dataset.busy = on ? "1" : "";
+    root.setAttribute("aria-busy", on ? "true" : "false");
+  }
+
   async function act(action) {
-    if (busy) return;
+    if (busy) { say(T["One moment: the last action is still being done"], "info"); return; }
     const button = $(`btn-${action}`);
     if (root.dataset.takenOver) return;
     if (button && button.disabled && action !== "next") return;
@@ -248,8 +256,7 @@
       if (!service) { say(T["Choose a service to transfer to"], "error"); $("transfer-service").focus(); return; }
       body.service = service;
     }
-    busy = true;
-    root.dataset.busy = "1";
+    setBusy(true);
     try {
       const r = await fetch(`/api/counters/${encodeURIComponent(counter)}/${action}`, {
         method: "POST",
@@ -276,8 +283,7 @@
     } catch (e) {
       say(T["QueueUnavailable"], "error");
     } finally {
-      busy = false;
-      root.dataset.busy = "";
+      setBusy(false);
       if (undoAsked) { undoAsked = false; correct(); }
     }
   }
@@ -286,7 +292,7 @@
     if (busy) { undoAsked = true; return; }
     if (!undo) return;
     const outcome = undo.outcome === "no_show" ? "served" : "no_show";
-    busy = true;
+    setBusy(true);
     try {
       const r = await fetch(`/api/counters/${encodeURIComponent(counter)}/correct`, {
         method: "POST",
@@ -305,7 +311,7 @@
     } catch (e) {
       say(T["QueueUnavailable"], "error");
     } finally {
-      busy = false;
+      setBusy(false);
     }
   }
   $("btn-undo").addEventListener("click", correct);
@@ -347,6 +353,7 @@
     source.onerror = () => { live.textContent = T["Reconnecting…"]; live.dataset.state = "reconnecting"; };
   }
 
+  setBusy(false);
   refresh();
   follow();
   setInterval(renderTimes, 1000);
