@@ -1,4 +1,5 @@
-"""The kiosk's commands in a real `novbe` process: issue --print, reprint, and kiosk's options."""
+"""The kiosk's commands: issue --print, reprint, and kiosk's options — `kiosk` and a printed
+issue in a real `novbe` process (the program as a kiosk PC starts it), the rest in this one."""
 
 from __future__ import annotations
 
@@ -14,14 +15,23 @@ from kiosk.raster import decode
 from kiosk.render import render_ticket
 from shared.config.centre import default_config_path
 from shared.core.local_queue import LocalQueue
+from tests.novbe_cli import novbe_in_process
 
-pytestmark = pytest.mark.slow  # each test runs the CLI as its own process
+pytestmark = pytest.mark.slow  # the CLI as its own process
 
 
 def novbe(*args: str) -> subprocess.CompletedProcess:
+    """`python -m novbe ARGS…` as its own process (for `kiosk`, which must never start its window
+    in the test's own process, and for the start-up of a kiosk PC's command)."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     return subprocess.run([sys.executable, "-m", "novbe", *args], capture_output=True, text=True,
                           env=env, timeout=60)
+
+
+def novbe_here(*args: str) -> subprocess.CompletedProcess:
+    """`novbe ARGS…` in this process: what the command does and says, without ~1 CPU-s of
+    start-up."""
+    return novbe_in_process(args)
 
 
 def test_issue_print_to_file_writes_the_tickets_escpos_bytes(db_path, config, tmp_path):
@@ -39,8 +49,8 @@ def test_issue_print_to_file_writes_the_tickets_escpos_bytes(db_path, config, tm
 
 def test_reprint_to_preview_folder(db_path, config, tmp_path):
     """`novbe reprint CODE --print preview://DIR` writes the same ticket as a PNG."""
-    assert novbe("--db", str(db_path), "issue", "employment.vacancies", "--lang", "az").returncode == 0
-    result = novbe("--db", str(db_path), "reprint", "A-001", "--print", f"preview://{tmp_path}/p")
+    assert novbe_here("--db", str(db_path), "issue", "employment.vacancies", "--lang", "az").returncode == 0
+    result = novbe_here("--db", str(db_path), "reprint", "A-001", "--print", f"preview://{tmp_path}/p")
     assert result.returncode == 0, result.stderr
     [png] = list((tmp_path / "p").glob("*.png"))
     queue = LocalQueue(db_path, config)
@@ -51,7 +61,7 @@ def test_reprint_to_preview_folder(db_path, config, tmp_path):
 
 def test_issue_with_the_printer_off_keeps_the_ticket_and_fails_loudly(db_path, config):
     """The ticket is committed first; the print failure is an exit code, a message and an event."""
-    result = novbe("--db", str(db_path), "issue", "pensions.age", "--print", closed_port_url())
+    result = novbe_here("--db", str(db_path), "issue", "pensions.age", "--print", closed_port_url())
     assert result.returncode == 4
     assert "B-001 is issued but was not printed" in result.stderr
     queue = LocalQueue(db_path, config)
@@ -62,7 +72,7 @@ def test_issue_with_the_printer_off_keeps_the_ticket_and_fails_loudly(db_path, c
 
 def test_bad_printer_url_is_a_clear_error(db_path):
     """An unknown scheme names the schemes that exist."""
-    result = novbe("--db", str(db_path), "issue", "pensions.age", "--print", "lpt://1")
+    result = novbe_here("--db", str(db_path), "issue", "pensions.age", "--print", "lpt://1")
     assert result.returncode == 2 and "tcp://" in result.stderr
 
 
@@ -90,9 +100,9 @@ def test_kiosk_refuses_the_implicit_preview_printer(db_path, tmp_path):
 def test_a_named_preview_printer_is_said_out_loud(db_path, config, tmp_path):
     """Told --printer preview://DIR, the CLI says the tickets become PNG files (here through
     reprint, which shares the rule and needs no screen)."""
-    assert novbe("--db", str(db_path), "issue", "employment.vacancies").returncode == 0
-    refused = novbe("--db", str(db_path), "reprint", "A-001")
+    assert novbe_here("--db", str(db_path), "issue", "employment.vacancies").returncode == 0
+    refused = novbe_here("--db", str(db_path), "reprint", "A-001")
     assert refused.returncode == 2 and "give --print URL" in refused.stderr
-    result = novbe("--db", str(db_path), "reprint", "A-001", "--print", f"preview://{tmp_path}/p")
+    result = novbe_here("--db", str(db_path), "reprint", "A-001", "--print", f"preview://{tmp_path}/p")
     assert result.returncode == 0, result.stderr
     assert f"each ticket becomes a PNG file in {tmp_path}/p" in result.stderr

@@ -54,9 +54,13 @@ def next_release(package: BuiltPackage, folder: Path, number: int,
                  migrations: tuple[str, ...], broken: bool) -> tuple[Path, str]:
     """The built package as a next release made only for this test: a higher version, more
     migrations (each makes a table of its name, so the upgrade really changes the file), and
-    if `broken` a server that fails at start (so the health check, not the migration, fails)."""
+    if `broken` a server that fails at start (so the health check, not the migration, fails).
+    Its tree is the package's unpacked files hard-linked (not unpacked again from the .deb:
+    ~10,000 files), each file it changes written anew so the shared unpacked copy stays as
+    built."""
     tree = folder / f"next{number}"
-    subprocess.run(["dpkg-deb", "-R", str(package.deb), str(tree)], check=True)
+    subprocess.run(["cp", "-al", str(package.root), str(tree)], check=True)
+    subprocess.run(["dpkg-deb", "-e", str(package.deb), str(tree / "DEBIAN")], check=True)
     control = tree / "DEBIAN/control"
     old = next(line.split(": ", 1)[1] for line in control.read_text().splitlines()
                if line.startswith("Version: "))
@@ -64,21 +68,31 @@ def next_release(package: BuiltPackage, folder: Path, number: int,
     control.write_text(control.read_text().replace(f"Version: {old}", f"Version: {new}"))
     site = next((tree / "opt/novbe/venv/lib").glob("python3*/site-packages"))
     metadata = next(site.glob("novbe-*.dist-info")) / "METADATA"
-    metadata.write_text(metadata.read_text().replace(f"\nVersion: {old}\n", f"\nVersion: {new}\n"))
-    with (site / "shared/store/migrations.py").open("a") as f:
-        for name in migrations:
-            f.write(f'\n\n@migrations()\ndef {name}(db):\n'
-                    f'    """A next release\'s schema change."""\n'
-                    f'    db.execute("CREATE TABLE {name}_table (x)")\n')
+    _rewrite(metadata, metadata.read_text().replace(f"\nVersion: {old}\n", f"\nVersion: {new}\n"))
+    migrations_py = site / "shared/store/migrations.py"
+    _rewrite(migrations_py, migrations_py.read_text() + "".join(
+        f'\n\n@migrations()\ndef {name}(db):\n'
+        f'    """A next release\'s schema change."""\n'
+        f'    db.execute("CREATE TABLE {name}_table (x)")\n' for name in migrations))
     if broken:
-        with (site / "server/app.py").open("a") as f:
-            f.write('\n\ndef create_app(*args, **kwargs):\n'
-                    '    raise RuntimeError("a deliberately broken release (the rollback test)")\n')
+        app = site / "server/app.py"
+        _rewrite(app, app.read_text()
+                 + '\n\ndef create_app(*args, **kwargs):\n'
+                   '    raise RuntimeError("a deliberately broken release (the rollback test)")\n')
     deb = folder / f"novbe_{new}.deb"
     subprocess.run(["dpkg-deb", "--root-owner-group", "-Znone", "--build", str(tree), str(deb)],
                    check=True, capture_output=True)
     shutil.rmtree(tree)
     return deb, new
+
+
+def _rewrite(path: Path, text: str) -> None:
+    """The file replaced by a new one of this text and the same mode (a hard link to the
+    package's unpacked copy is cut, not written through)."""
+    mode = path.stat().st_mode & 0o7777
+    path.unlink()
+    path.write_text(text)
+    path.chmod(mode)
 
 
 def _unit(name: str) -> dict[str, list[str]]:
@@ -203,7 +217,8 @@ def test_a_release_that_cannot_serve_rolls_back_to_the_previous_package_and_file
     migrates, passes the health check and runs, its backup kept. Then dpkg -i a release whose
     server cannot start: dpkg fails, the file is back byte for byte (from its backup), the
     previous program is in place and serves it, the failed one is kept for IT."""
-    folder = Path(tempfile.mkdtemp(prefix="novbe-rollback-"))
+    # beside the unpacked package: the next releases' trees are hard links to its files
+    folder = Path(tempfile.mkdtemp(prefix="novbe-rollback-", dir=package.root.parent))
     try:
         sound_deb, sound = next_release(package, folder, 1, ("m998_sound",), broken=False)
         next_deb, new = next_release(package, folder, 2, ("m998_sound", "m999_next_release"),
@@ -265,8 +280,8 @@ def test_a_release_that_cannot_serve_rolls_back_to_the_previous_package_and_file
 
         # Configured again (dpkg --configure -a, or apt's next run): it must not record the
         # previous program as the next release.
-        again = subprocess.run(["dpkg", "--configure", "novbe"], capture_output=True, text=True,
-                               timeout=300)
+        again = subprocess.run(["dpkg", *UNSAFE_IO, "--configure", "novbe"], capture_output=True,
+                               text=True, timeout=300)
         assert again.returncode != 0
         assert f"holds version {previous}, not {new}" in again.stderr, again.stderr[-2000:]
         assert _contents(DB) == served

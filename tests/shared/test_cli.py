@@ -1,4 +1,6 @@
-"""The `novbe` command line, run as a real subprocess on a real database file."""
+"""The `novbe` command line on a real database file: what each command does and says, in this
+process (`novbe.cli.main`); a real `python -m novbe` subprocess for each family of commands
+(issue, the counter commands, serve), which proves the program starts as a centre runs it."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from shared.waits.closed import OPENING_DELAY_S
+from tests.novbe_cli import novbe_in_process
 
 ROOT = Path(__file__).resolve().parents[2]
 TICKET_FIELDS = {"code", "service", "number", "status", "counter", "token", "ahead",
@@ -21,14 +24,21 @@ TICKET_FIELDS = {"code", "service", "number", "status", "counter", "token", "ahe
 
 @pytest.fixture
 def novbe(tmp_path):
-    """Run `python -m novbe --db <tmp file> ARGS…` and return the finished process."""
+    """`novbe --db <tmp file> ARGS…` run in this process, returned as a finished process;
+    `novbe.real(ARGS…)` runs `python -m novbe` as a subprocess instead."""
     db = tmp_path / "cli.sqlite"
 
+    def words(args: tuple[str, ...], db_flag: bool) -> list[str]:
+        return [*(["--db", str(db)] if db_flag else []), *args]
+
     def run(*args: str, db_flag: bool = True, env: dict[str, str] | None = None):
-        cmd = [sys.executable, "-m", "novbe", *(["--db", str(db)] if db_flag else []), *args]
-        return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=60,
-                              env={**os.environ, **(env or {})})
+        return novbe_in_process(words(args, db_flag), env)
+
+    def real(*args: str, db_flag: bool = True):
+        return subprocess.run([sys.executable, "-m", "novbe", *words(args, db_flag)], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60, env=os.environ)
     run.db = db
+    run.real = real
     return run
 
 
@@ -40,7 +50,7 @@ def one_line(text: str) -> str:
 
 def test_issue_json_has_the_ticket_fields(novbe):
     """`issue --json` prints one object with every ticket field the issue lists."""
-    done = novbe("issue", "employment.job-seeker", "--json")
+    done = novbe.real("issue", "employment.job-seeker", "--json")
     assert done.returncode == 0, done.stderr
     t = json.loads(done.stdout)
     assert set(t) >= TICKET_FIELDS
@@ -86,8 +96,8 @@ def test_counter_commands_walk_a_visit(novbe):
     """recall, start, finish, no-show and transfer act on the counter's visitor with exit 0."""
     for _ in range(3):
         novbe("issue", "employment.job-seeker")
-    assert novbe("call", "1").returncode == 0
-    recalled = json.loads(novbe("recall", "1", "--json").stdout)
+    assert novbe.real("call", "1").returncode == 0
+    recalled = json.loads(novbe.real("recall", "1", "--json").stdout)
     assert recalled["recalls"] == 1
     assert json.loads(novbe("start", "1", "--json").stdout)["status"] == "serving"
     assert json.loads(novbe("finish", "1", "--json").stdout)["status"] == "done"
@@ -253,7 +263,7 @@ def test_a_damaged_database_is_refused_in_one_line_naming_its_backups(novbe, kin
     damaged = novbe.db.read_bytes()
     for args in (("init",), ("issue", "employment.job-seeker"), ("status",),
                  ("serve", "--port", "0")):
-        done = novbe(*args)
+        done = (novbe.real if args[0] == "serve" else novbe)(*args)   # serve: never in here
         line = one_line(done.stderr)
         assert done.returncode == 2, (args, done.stderr)
         assert "damaged" in line and backup.name in line and "novbe restore" in line, line
