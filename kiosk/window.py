@@ -264,7 +264,8 @@ class KioskWindow(QWidget):
         super().closeEvent(event)
 
     def shutdown(self) -> None:
-        """Stop timers and the printer thread (idempotent)."""
+        """Stop timers, answers still on their way and the printer thread (idempotent)."""
+        self.runner.close()
         self.timers.stop_all()
         self._beat_timer.stop()
         app = QApplication.instance()

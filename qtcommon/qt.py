@@ -90,6 +90,7 @@ class ThreadRunner:
         self.name = name
         self.relay = relay
         self.busy = 0
+        self._closed = False
 
     def run(self, work: Callable[[], Any], done: Callable[[Any], None],
             failed: Callable[[BaseException], None]) -> None:
@@ -98,7 +99,8 @@ class ThreadRunner:
         def finish(callback: Callable[[Any], None]) -> Callable[[Any], None]:
             def call(value: Any) -> None:
                 self.busy -= 1
-                callback(value)
+                if not self._closed:     # the screen has shut down: nothing left to act on
+                    callback(value)
             return call
 
         def target() -> None:
@@ -112,7 +114,9 @@ class ThreadRunner:
         threading.Thread(target=target, name=self.name, daemon=True).start()
 
     def close(self, last: Callable[[], Any] | None = None, wait: float = 0.0) -> None:
-        """Each job has its own thread, left to end by itself; `last` runs now."""
+        """Each job has its own thread, left to end by itself, its answer dropped (a late one
+        would restart a poll's timer on a screen that is gone); `last` runs now."""
+        self._closed = True
         if last is not None:
             last()
 
