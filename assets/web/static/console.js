@@ -235,11 +235,11 @@
   }
 
   // One action at a time (a second Next must never call a second visitor): while one is on its
-  // way the buttons are shown busy, and a press meanwhile is answered, not lost in silence.
+  // way the buttons are shown busy, and a press meanwhile is answered, not lost in silence (in
+  // words, in the live message: no aria-busy here, which would hold back its announcements).
   function setBusy(on) {
     busy = on;
     root.dataset.busy = on ? "1" : "";
-    root.setAttribute("aria-busy", on ? "true" : "false");
   }
 
   async function act(action) {
