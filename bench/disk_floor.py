@@ -1,7 +1,7 @@
 """The smallest Next a queue could make, on this disk: one ticket row updated and one event
 added (no secondary index, no rule) in a table of --rows rows, --commits of them back to back,
 each flushed (WAL, synchronous=FULL), with the log copied into the file as the queue does it
-(a PASSIVE then a RESTART checkpoint on a thread of its own every --every commits; 0: never).
+(the queue's own checkpoint thread, shared/store/checkpoints.py, every --every commits; 0: never).
 
     .venv/bin/python bench/disk_floor.py [--dir DIR] [--every 64] [--json]
 
@@ -17,7 +17,6 @@ import os
 import sqlite3
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -26,6 +25,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from shared.percentile import percentile_of  # noqa: E402
+from shared.store import checkpoints  # noqa: E402
 
 
 def build(db: Path, rows: int) -> None:
@@ -46,41 +46,13 @@ def build(db: Path, rows: int) -> None:
     os.sync()       # the bulk write-back would otherwise share the disk with the commits timed
 
 
-class Copier:
-    """The log copied into the file off the write path, as shared/store/checkpoints.py does."""
-
-    def __init__(self, db: Path):
-        self.conn = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
-        self.conn.execute("PRAGMA synchronous = FULL")
-        self.conn.execute("PRAGMA busy_timeout = 20")
-        self.due = threading.Event()
-        self.closed = False
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        while True:
-            self.due.wait()
-            self.due.clear()
-            if self.closed:
-                return
-            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-            self.conn.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()
-
-    def close(self) -> None:
-        self.closed = True
-        self.due.set()
-        self.thread.join()
-        self.conn.close()
-
-
 def run(db: Path, rows: int, commits: int, every: int) -> list[float]:
     """The seconds of each two-row Next."""
-    writer = sqlite3.connect(db, isolation_level=None)
+    writer = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
     writer.execute("PRAGMA synchronous = FULL")
     writer.execute("PRAGMA busy_timeout = 5000")
-    writer.execute("PRAGMA wal_autocheckpoint = 16000")      # the queue's fallback
-    copier = Copier(db) if every else None
+    checkpoints.EVERY_COMMITS = every or commits + 1     # 0: no checkpoint in the run
+    copier = checkpoints.Checkpointer(db, writer)        # also sets the writer's fallback
     lat = []
     try:
         for i in range(commits):
@@ -93,11 +65,9 @@ def run(db: Path, rows: int, commits: int, every: int) -> list[float]:
                            (time.time(), ticket))
             writer.execute("COMMIT")
             lat.append(time.perf_counter() - s)
-            if copier is not None and (i + 1) % every == 0:
-                copier.due.set()
+            copier.committed()
     finally:
-        if copier is not None:
-            copier.close()
+        copier.close()
         writer.close()
     return lat
 
