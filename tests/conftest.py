@@ -85,6 +85,11 @@ def _slow(item: pytest.Item) -> bool:
             or (params is not None and params.params.get("queue") == "remote"))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "real_scrypt_cost: signs in at the product's scrypt cost "
+                                       "(every other test at TEST_SCRYPT_N)")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark the tests that drive slow real parts `slow` (SLOW_FIXTURES…), and SLOW_TESTS; put
     the longest files first (tests/file_order.py: the order xdist hands them out)."""
@@ -92,6 +97,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if _slow(item):
             item.add_marker(pytest.mark.slow)
     longest_files_first(items)
+
+
+# scrypt at OWASP's cost (server.auth.accounts: N=2^17, 128 MiB, ~0.6 CPU-s a hash or a check)
+# is what the tests marked `real_scrypt_cost` prove: the cost itself and the rehash of an older
+# one (test_sign_in.py), the gate that keeps a flood of checks from taking the server
+# (test_sign_in_flood.py) and the throttle counting before the slow check
+# (test_auth.py's parallel guesses). Every other sign-in in the suite proves sessions, roles and
+# pages: it hashes and checks with the same code at N=2^10 (~4 ms), the parameters read from
+# the one place the product reads them. A process the tests start (the CLI, a packaged server)
+# keeps the real cost, and rehashes a cheap hash on its first sign-in as it would an old one.
+TEST_SCRYPT_N = 2**10
+
+
+@pytest.fixture(autouse=True)
+def _scrypt_cost(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """scrypt at TEST_SCRYPT_N for the test, unless it is marked `real_scrypt_cost`."""
+    if request.node.get_closest_marker("real_scrypt_cost") is None:
+        monkeypatch.setattr("server.auth.accounts.SCRYPT_N", TEST_SCRYPT_N)
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 
 from server.app import ServerHandle, run_server_in_thread
+from server.auth import accounts as accounts_module
 from server.auth.accounts import Accounts, hash_password
 from server.http.serving import ServeOptions
 from shared.config.centre import CentreConfig
@@ -84,15 +85,17 @@ class StaffClient(httpx.Client):
         return self.request(method, path, headers=headers, **kw)
 
 
-_HASHES: dict[str, str] = {}
+_HASHES: dict[tuple[str, int], str] = {}
 
 
 def stored_hash(password: str) -> str:
-    """A real scrypt hash of `password` at today's cost, made once per test process (each
-    takes ~0.6 CPU-s and 128 MiB) and reused: signing in still verifies it at full cost."""
-    if password not in _HASHES:
-        _HASHES[password] = hash_password(password)
-    return _HASHES[password]
+    """A real scrypt hash of `password` at the test's cost (tests/conftest.py: today's for the
+    tests marked real_scrypt_cost, ~0.6 CPU-s and 128 MiB), made once per test process and cost
+    and reused: signing in still verifies it at that cost."""
+    key = (password, accounts_module.SCRYPT_N)
+    if key not in _HASHES:
+        _HASHES[key] = hash_password(password)
+    return _HASHES[key]
 
 
 def add_account(accounts: Accounts, name: str, password: str, role: str = "counter") -> None:

@@ -116,6 +116,7 @@ def test_wrong_password_repeated_is_throttled(server: LiveServer):
         assert "novbe_session" not in locked.headers.get("set-cookie", "")
 
 
+@pytest.mark.real_scrypt_cost     # 40 at once against checks of their real length
 def test_parallel_wrong_passwords_are_counted_before_checking(server: LiveServer):
     """40 wrong passwords sent at once: at most 5 are checked (401), the rest are refused
     (429) before the password check — the throttle cannot be raced."""

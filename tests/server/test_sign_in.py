@@ -9,12 +9,15 @@ import secrets
 from pathlib import Path
 
 import httpx
+import pytest
 
 from server.auth.accounts import SCRYPT_MAXMEM
 from server.http.serving import ServeOptions
 from shared.config.centre import CentreConfig
 from shared.core.clock import FakeClock
 from tests.server.live import STAFF, LiveServer, live_server
+
+pytestmark = pytest.mark.real_scrypt_cost     # the cost itself is what these tests prove
 
 
 def stored_hash(server: LiveServer, name: str) -> str:

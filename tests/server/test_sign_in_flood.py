@@ -22,7 +22,7 @@ from server.http.serving import listening_socket
 from tests.server.flood import SignInFlood, flood_addresses
 from tests.server.live import STAFF, LiveServer
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.real_scrypt_cost]   # a flood of checks at their cost
 REAL_SIGN_IN_S = 15      # the colleague's client gives up after this (was ~24 s to wait)
 FLOODERS = 8
 
