@@ -13,8 +13,22 @@ from shared.core.clock import FakeClock
 from tests.server.live import LiveServer, live_server
 
 CHROMIUM = "/usr/bin/chromium"
+# What Playwright (1.65) turns off in Chromium with its own --disable-features. Chromium reads
+# only the last --disable-features it is given, so ours must repeat these
+# (test_chromium_flags.py checks them against the installed Playwright's list).
+PLAYWRIGHT_DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable", "LensOverlay", "MediaRouter", "PaintHolding",
+    "ThirdPartyStoragePartitioning", "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin", "OptimizationHints", "NetworkTimeServiceQuerying", "AimEnabled",
+    "PreconnectToSearch", "msForceBrowserSignIn", "msEdgeUpdateLaunchServicesPreferredVersion")
+# Chromium's own address-bar popups, made as web pages (chrome://omnibox-popup.top-chrome/)
+# in a renderer of their own for every new context, though headless has no address bar:
+# ~0.75 CPU-s each, and ~95 contexts in the browser tests (10 contexts: 14.2 -> 4.8 CPU-s).
+UNUSED_BROWSER_UI = ("WebUIOmniboxPopup", "WebUIOmniboxFullPopup", "WebUIOmniboxAimPopup")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-features=" + ",".join(PLAYWRIGHT_DISABLED_FEATURES + UNUSED_BROWSER_UI)]
 
 
 @pytest.fixture(scope="session")
