@@ -101,11 +101,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 # scrypt at OWASP's cost (server.auth.accounts: N=2^17, 128 MiB, ~0.6 CPU-s a hash or a check)
 # is what the tests marked `real_scrypt_cost` prove: the cost itself and the rehash of an older
-# one (test_sign_in.py), the gate that keeps a flood of checks from taking the server
-# (test_sign_in_flood.py) and the throttle counting before the slow check
-# (test_auth.py's parallel guesses). Every other sign-in in the suite proves sessions, roles and
-# pages: it hashes and checks with the same code at N=2^10 (~4 ms), the parameters read from
-# the one place the product reads them. A process the tests start (the CLI, a packaged server)
+# one (test_sign_in.py's first two), the gate that keeps a flood of checks from taking the
+# server (test_sign_in_flood.py) and the throttle counting before the slow check
+# (test_auth.py's parallel guesses). Every other sign-in in the suite proves sessions, roles,
+# pages and the throttle's counts: it hashes and checks with the same code at N=2^10 (~4 ms),
+# the parameters read from the one place the product reads them. A process the tests start (the CLI, a packaged server)
 # keeps the real cost, and rehashes a cheap hash on its first sign-in as it would an old one.
 TEST_SCRYPT_N = 2**10
 

@@ -17,8 +17,6 @@ from shared.config.centre import CentreConfig
 from shared.core.clock import FakeClock
 from tests.server.live import STAFF, LiveServer, live_server
 
-pytestmark = pytest.mark.real_scrypt_cost     # the cost itself is what these tests prove
-
 
 def stored_hash(server: LiveServer, name: str) -> str:
     return server.accounts.db.conn.execute("SELECT password_hash FROM staff WHERE name = ?",
@@ -30,12 +28,14 @@ def sign_in(client: httpx.Client, name: str, password: str, **headers: str) -> i
                        headers=headers).status_code
 
 
+@pytest.mark.real_scrypt_cost     # the cost itself is what it proves
 def test_passwords_are_hashed_at_owasp_cost(server: LiveServer):
     """New hashes are scrypt with N=2^17, r=8, p=1."""
     kind, n, r, p, _, _ = stored_hash(server, "aysel").split("$")
     assert (kind, int(n), int(r), int(p)) == ("scrypt", 2**17, 8, 1)
 
 
+@pytest.mark.real_scrypt_cost     # the cost itself is what it proves
 def test_an_old_hash_is_rehashed_on_the_next_sign_in(server: LiveServer):
     """A password stored at the old N=2^14 still signs in, and is stored at today's cost
     right after; the old hash is gone."""
