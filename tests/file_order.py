@@ -24,7 +24,6 @@ FILE_SECONDS: dict[str, float] = {
     "tests/server/test_sign_in_flood.py": 37,
     "tests/e2e/test_desk_browser.py": 36,
     "tests/shared/test_contract.py": 33,
-    "tests/server/test_sign_in.py": 29,
     "tests/test_architecture.py": 29,        # mypy without its cache, as on a fresh clone
     "tests/packaging/test_package.py": 27,
     "tests/server/test_openapi_fuzz.py": 25,
@@ -58,6 +57,7 @@ FILE_SECONDS: dict[str, float] = {
     "tests/central/test_national_page.py": 11,
     "tests/kiosk/test_cli.py": 11,
     "tests/shared/test_newcomers.py": 11,
+    "tests/server/test_sign_in.py": 11,     # its throttle tests at N=2^10 since (one worker, alone)
     "tests/packaging/test_doctor.py": 11,
     "tests/kiosk/test_printer_faults.py": 10,
 }
