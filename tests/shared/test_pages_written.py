@@ -1,5 +1,6 @@
-"""The events' indexes: a counter's Next writes no page of the devices' index, and every device
-look-up still finds its events through it (never a scan of the whole log)."""
+"""The B-trees a write touches: a counter's Next writes no page of the devices' index nor of the
+counter's row, and every device look-up still finds its events through that index (never a
+scan of the whole log)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from shared.core.local_queue import LocalQueue
 PAGE = 4096
 FRAME_HEADER = 24
 NEXT_BTREES = {"tickets", "idx_tickets_waiting", "idx_tickets_waiting_service", "idx_tickets_open",
-               "idx_tickets_at_counter", "counters", "events", "idx_events_ticket", "idx_events_at"}
+               "idx_tickets_at_counter", "events", "idx_events_ticket", "idx_events_at"}
 BY_KIND_AND_DEVICE = re.compile(r"FROM events \w*\s*WHERE (?=.*\bkind\b)(?=.*\bsource\b)")
 
 
@@ -30,9 +31,9 @@ def _btree_of(db: Path) -> dict[int, str]:
 
 
 def test_a_next_writes_no_page_of_the_device_index(local_queue: LocalQueue):
-    """A Next's events (finished, called) carry no device, so it writes only the B-trees a Next
-    needs (its tickets, its events, the counter) and none of the devices' index; an issue from a
-    kiosk, which names its device, is in it."""
+    """A Next at an open counter writes only the B-trees a Next needs (its tickets and events):
+    not the devices' index (its events carry no device; an issue from a kiosk, which names its
+    device, is in it), nor the counter's row (its mode and staff are unchanged)."""
     for _ in range(3):
         local_queue.issue("pensions.age", source="kiosk-1")
     local_queue.call_next("20")
