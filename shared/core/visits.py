@@ -63,11 +63,15 @@ def allow(action: str, row: TicketRow, where: str = "") -> None:
 
 
 def set_counter(tx: Tx, counter: str, mode: CounterMode, staff: str | None) -> None:
-    """The counter's mode and staff member from now on."""
+    """The counter's mode and staff member from now on; `updated_at` is when that pair began
+    (a paused counter's since, for the waits), so an unchanged pair — a Next at an open
+    counter — leaves the row, and its page, as they are."""
     tx.conn.execute(
         "INSERT INTO counters(id, state, staff, updated_at) VALUES (?, ?, ?, ?) "
         "ON CONFLICT(id) DO UPDATE SET state = excluded.state, staff = excluded.staff, "
-        "updated_at = excluded.updated_at", (counter, str(mode), staff, tx.at))
+        "updated_at = excluded.updated_at "
+        "WHERE state IS NOT excluded.state OR staff IS NOT excluded.staff",
+        (counter, str(mode), staff, tx.at))
 
 
 def end_visit(tx: Tx, counter: str, staff: str | None,
