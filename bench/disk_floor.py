@@ -1,9 +1,10 @@
 """The smallest Next a queue could make, on this disk: one ticket row updated and one event
 added (no secondary index, no rule) in a table of --rows rows, --commits of them back to back,
 each flushed (WAL, synchronous=FULL), with the log copied into the file as the queue does it
-(the queue's own checkpoint thread, shared/store/checkpoints.py, every --every commits; 0: never).
+(the queue's own checkpoint thread, shared/store/checkpoints.py: commits back to back leave it no
+pause, so it copies every --every commits, by default the queue's cap; 0: never).
 
-    .venv/bin/python bench/disk_floor.py [--dir DIR] [--every 64] [--json]
+    .venv/bin/python bench/disk_floor.py [--dir DIR] [--every 1000] [--json]
 
 Its p99 is the floor under any Next's p99 on the same disk (bench/queue_ops.py's call_next
 rows; docs/architecture.md, Storage). Benchmarks print figures; nothing here passes or fails.
@@ -77,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", help="where to put the database (default: a temp dir)")
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--commits", type=int, default=2000)
-    parser.add_argument("--every", type=int, default=64, help="commits between checkpoints (0: none)")
+    parser.add_argument("--every", type=int, default=checkpoints.EVERY_COMMITS,
+                        help="commits between checkpoints, as the queue's cap (0: none)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
     if args.rows < args.commits or args.commits < 1 or args.every < 0:

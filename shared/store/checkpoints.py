@@ -1,23 +1,25 @@
-"""WAL checkpoints off the write path: a thread of the queue's own copies the log back into the
-file, so no write waits for it.
+"""WAL checkpoints off the write path, at a quiet moment: a thread of the queue's own copies the
+log back into the file once no write has come for QUIET_S (or after EVERY_COMMITS commits in a
+row without such a pause), so no write waits for it and a copy seldom shares the disk with one.
 
 SQLite's automatic checkpoint runs inside the COMMIT that takes the log past 1,000 pages: about
 one write in a hundred paid for copying the log into the file and flushing it (a Next's commit
 then took about three times as long as the others — the p99 of bench/queue_ops.py's call_next).
 Here the writer's connection checkpoints by itself only past FALLBACK_PAGES (should this thread
-fall behind), and after every EVERY_COMMITS commits this thread runs a PASSIVE checkpoint on a
-connection of its own: it waits for no reader or writer and copies what no reader still needs.
+fall behind). A copy running beside the writes still slows them: its writes into the file and
+the file's flush share the disk with each commit's flush of the log — with a copy every 64
+commits a Next's p99 was twice its p99 with none (docs/architecture.md, Storage). A centre's
+writes come seconds apart, so waiting for a pause puts nearly every copy between them; a burst
+of writes without a pause (a bench's loop) is copied every EVERY_COMMITS commits.
 
-A PASSIVE checkpoint alone never lets the log start over while writes go on: SQLite restarts
-the log only at a write that begins with every frame copied, and the writes that came during
-the copy are always left. The log then grew to FALLBACK_PAGES (64 MB) and the writer's own
-checkpoint copied all of it inside one commit — a stall of a tenth of a second or more, every
-few hundred writes on a busy day — and every commit meanwhile appended to a growing file (its
-flush then also commits the file's new size to the file system's journal). So after the
-PASSIVE pass this thread runs a RESTART checkpoint: it copies only the frames written during
-the pass, holding writes back for that short while, and waits at most RESTART_WAIT_MS for
-readers still in the log (else it gives up until the next round, having copied what it could):
-the next write starts the log over, and the log stays at about EVERY_COMMITS commits' pages.
+Each checkpoint is a PASSIVE pass, which waits for no reader or writer and copies what no reader
+still needs, then a RESTART pass: a PASSIVE copy alone never lets the log start over while writes
+go on (SQLite restarts the log only at a write that begins with every frame copied, and the
+writes that came during the copy are always left), so the log would grow to FALLBACK_PAGES and
+the writer's own checkpoint would copy all of it inside one commit — a stall of a tenth of a
+second. The RESTART pass copies only the frames written during the first, holding writes back for
+that short while and waiting at most RESTART_WAIT_MS for readers still in the log (else it gives
+up until the next round, having copied what it could): the next write starts the log over.
 
 Durability is unchanged: a commit is on disk in the log (synchronous=FULL) before it returns,
 whoever copies it into the file later."""
@@ -27,14 +29,16 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 from shared.store.database import is_busy
 
 log = logging.getLogger(__name__)
 
-EVERY_COMMITS = 64         # a checkpoint after this many commits (a few hundred log pages)
-FALLBACK_PAGES = 16_000    # the writer's own automatic checkpoint, should this one fall behind
+QUIET_S = 1.0              # a checkpoint once no write has come for this long …
+EVERY_COMMITS = 1_000      # … or after this many commits without such a pause (~12,000 log pages)
+FALLBACK_PAGES = 32_000    # the writer's own automatic checkpoint, should this one fall behind (~128 MB)
 RESTART_WAIT_MS = 20       # the RESTART pass waits at most this long for the log's readers
 
 
@@ -46,8 +50,10 @@ class Checkpointer:
         self._conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
         self._conn.execute("PRAGMA synchronous = FULL")
         self._conn.execute(f"PRAGMA busy_timeout = {RESTART_WAIT_MS}")
-        self._commits = 0
-        self._due = threading.Event()
+        self._state = threading.Lock()           # the two figures below
+        self._commits = 0                        # since the last checkpoint began
+        self._last_commit = 0.0                  # time.monotonic() of the newest
+        self._wake = threading.Event()           # a first commit, the cap reached, or close
         self._idle = threading.Event()           # no checkpoint due or under way
         self._idle.set()
         self._closed = False
@@ -57,27 +63,42 @@ class Checkpointer:
         self._thread.start()
 
     def committed(self) -> None:
-        """The writer committed (called under its lock: only counts, never waits)."""
-        self._commits += 1
+        """The writer committed (called under its lock: counts, never waits for a copy)."""
+        with self._state:
+            self._last_commit = time.monotonic()
+            self._commits += 1
+            if self._commits == 1 or self._commits >= EVERY_COMMITS:
+                self._idle.clear()
+                self._wake.set()
+
+    def _due_in(self) -> float:
+        """Seconds until a checkpoint is due (0: now); only called with commits pending."""
         if self._commits >= EVERY_COMMITS:
-            self._commits = 0
-            self._idle.clear()
-            self._due.set()
+            return 0.0
+        return max(0.0, self._last_commit + QUIET_S - time.monotonic())
 
     def _run(self) -> None:
         while True:
-            self._due.wait()
-            self._due.clear()
+            self._wake.wait()
+            self._wake.clear()
+            while not self._closed and (wait := self._due_in()) > 0:
+                self._wake.wait(wait)            # a later commit moves the pause on
+                self._wake.clear()
             if self._closed:
                 return
+            with self._state:
+                self._commits = 0
             try:
                 self._checkpoint()
             except sqlite3.Error as exc:   # the writer's own checkpoint stands in meanwhile
                 if not is_busy(exc):           # busy: another process is checkpointing
                     log.exception("a WAL checkpoint in the background failed")
             finally:
-                if not self._due.is_set():
-                    self._idle.set()
+                with self._state:
+                    if self._commits == 0:
+                        self._idle.set()
+                    else:                      # written during the copy: copy again later
+                        self._wake.set()
 
     def _checkpoint(self) -> None:
         """The long copy blocking nobody, then the short one that lets the log start over."""
@@ -94,7 +115,7 @@ class Checkpointer:
     def close(self) -> None:
         """Stop the thread (a checkpoint under way finishes first), then close its connection."""
         self._closed = True
-        self._due.set()
+        self._wake.set()
         self._idle.set()
         self._thread.join()
         self._conn.close()

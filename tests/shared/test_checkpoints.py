@@ -1,15 +1,17 @@
 """WAL checkpoints off the write path (shared/store/checkpoints.py): the queue's own thread copies
-the log back into the file every EVERY_COMMITS commits — the writes leave it to that thread — and
-closing the queue stops it."""
+the log back into the file at a pause in the writes, or every EVERY_COMMITS commits without one —
+the writes leave it to that thread — and closing the queue stops it."""
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 from shared.core.local_queue import LocalQueue
-from shared.store.checkpoints import EVERY_COMMITS, FALLBACK_PAGES
+from shared.store import checkpoints
+from shared.store.checkpoints import FALLBACK_PAGES
 from tests.shared.helpers import JOB
 
 
@@ -22,33 +24,68 @@ def in_the_file_itself(path: Path) -> int:
         conn.close()
 
 
-def test_the_thread_copies_the_log_into_the_file(db_path, config, clock):
-    """Fewer commits than EVERY_COMMITS leave the tickets in the log only (the writer's own
-    checkpoint waits for FALLBACK_PAGES); once EVERY_COMMITS are made, the thread's checkpoint
-    has put them in the file."""
+def wait_for(condition, timeout_s: float = 10.0) -> bool:
+    """Poll `condition` until it holds (the thread works on its own time) or the time is up."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.005)
+    return True
+
+
+def test_a_pause_in_the_writes_copies_the_log_into_the_file(db_path, config, clock, monkeypatch):
+    """Writes leave their tickets in the log only (the writer's own checkpoint waits for
+    FALLBACK_PAGES); once no write has come for QUIET_S, the thread has put them in the file."""
+    monkeypatch.setattr(checkpoints, "QUIET_S", 0.05)
     q = LocalQueue(db_path, config, clock)
     try:
         assert q.db.conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == FALLBACK_PAGES
         q.issue(JOB)
-        q._checkpoints.settle()
+        assert q._checkpoints.settle()
         before = in_the_file_itself(db_path)
-        for _ in range(EVERY_COMMITS // 2):
+        for _ in range(5):
             q.issue(JOB)
         assert q._checkpoints.settle()
-        assert in_the_file_itself(db_path) == before
-        for _ in range(EVERY_COMMITS):
-            q.issue(JOB)
-        assert q._checkpoints.settle()
-        assert q._checkpoints.checkpoints >= 1
-        assert in_the_file_itself(db_path) >= before + EVERY_COMMITS // 2
+        assert in_the_file_itself(db_path) == before + 5
     finally:
         q.close()
 
 
-def test_closing_the_queue_stops_the_thread(db_path, config, clock):
-    """After close, no checkpoint thread of the queue is left running."""
+def test_no_copy_while_the_writes_go_on(db_path, config, clock, monkeypatch):
+    """Before the pause and below the cap no checkpoint is due: the tickets wait in the log."""
+    monkeypatch.setattr(checkpoints, "QUIET_S", 3600)
     q = LocalQueue(db_path, config, clock)
-    for _ in range(EVERY_COMMITS + 1):
+    try:
+        for _ in range(5):
+            q.issue(JOB)
+        assert q._checkpoints._due_in() > 3000
+        assert q._checkpoints.checkpoints == 0
+        assert in_the_file_itself(db_path) == 0
+    finally:
+        q.close()
+
+
+def test_writes_without_a_pause_are_copied_every_so_many(db_path, config, clock, monkeypatch):
+    """A burst with no pause (a bench's loop) is copied after EVERY_COMMITS commits."""
+    monkeypatch.setattr(checkpoints, "QUIET_S", 3600)
+    monkeypatch.setattr(checkpoints, "EVERY_COMMITS", 10)
+    q = LocalQueue(db_path, config, clock)
+    try:
+        for _ in range(12):
+            q.issue(JOB)
+        assert wait_for(lambda: q._checkpoints.checkpoints >= 1)
+        assert in_the_file_itself(db_path) >= 10
+    finally:
+        q.close()
+
+
+def test_closing_the_queue_stops_the_thread(db_path, config, clock, monkeypatch):
+    """After close, no checkpoint thread of the queue is left running, though it was waiting
+    for a pause with writes to copy."""
+    monkeypatch.setattr(checkpoints, "QUIET_S", 3600)
+    q = LocalQueue(db_path, config, clock)
+    for _ in range(3):
         q.issue(JOB)
     q.close()
     assert q._checkpoints._thread not in threading.enumerate()
